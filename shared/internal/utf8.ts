@@ -1,0 +1,42 @@
+import { LicenceError } from '../errors.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of `text`. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/**
+ * Decodes UTF-8 strictly: invalid sequences and a byte-order mark are errors, not replaced.
+ * @throws {LicenceError} `ERR_MALFORMED`, naming `what`.
+ */
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    throw new LicenceError('ERR_MALFORMED', `${what}: expected UTF-8 without a byte-order mark, found one`);
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch (cause) {
+    throw new LicenceError('ERR_MALFORMED', `${what}: expected UTF-8, found an invalid byte sequence`, { cause });
+  }
+}
+
+/**
+ * Parses JSON that must be a plain object (not an array, not a primitive).
+ * @throws {LicenceError} `ERR_MALFORMED`, naming `what`.
+ */
+export function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new LicenceError('ERR_MALFORMED', `${what}: expected JSON, found text that does not parse`, { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new LicenceError('ERR_MALFORMED', `${what}: expected a JSON object, found ${found}`);
+  }
+  return value as Record<string, unknown>;
+}
