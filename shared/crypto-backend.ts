@@ -27,10 +27,11 @@ export interface CryptoBackend {
   verify(key: PublicKeyHandle, message: Uint8Array, signature: Uint8Array): boolean;
   sha256(data: Uint8Array): Uint8Array;
   /**
-   * Inflates DEFLATE data, raw (RFC 1951) or zlib-wrapped (RFC 1950).
+   * Inflates DEFLATE data, raw (RFC 1951) or zlib-wrapped (RFC 1950), optionally with a preset
+   * dictionary.
    * @throws {LicenceError} `ERR_TOO_LARGE` past `maxOutputLength`, `ERR_MALFORMED` on bad data.
    */
-  inflate(data: Uint8Array, format: 'raw' | 'zlib', maxOutputLength: number): Uint8Array;
+  inflate(data: Uint8Array, format: 'raw' | 'zlib', maxOutputLength: number, dictionary?: Uint8Array): Uint8Array;
 }
 
 /** Signs bytes with one private key; the only thing that touches it. KMS/HSM-replaceable. */

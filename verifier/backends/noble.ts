@@ -55,13 +55,14 @@ export const nobleBackend: CryptoBackend = {
     return sha256(data);
   },
 
-  inflate(data, format, maxOutputLength) {
+  inflate(data, format, maxOutputLength, dictionary) {
     // fflate writes into a buffer of exactly this size and stops there, so a bomb cannot grow it;
     // one byte more than allowed tells "exactly at the limit" from "over it".
     const out = new Uint8Array(maxOutputLength + 1);
     let result: Uint8Array;
     try {
-      result = format === 'raw' ? inflateSync(data, { out }) : unzlibSync(data, { out });
+      const options = dictionary === undefined ? { out } : { out, dictionary };
+      result = format === 'raw' ? inflateSync(data, options) : unzlibSync(data, options);
     } catch (cause) {
       throw new LicenceError('ERR_MALFORMED', `compressed data: expected ${format === 'raw' ? 'raw DEFLATE (RFC 1951)' : 'zlib (RFC 1950)'}, found data that does not inflate`, { cause });
     }

@@ -53,9 +53,9 @@ export const nodeBackend: CryptoBackend = {
     return createHash('sha256').update(data).digest();
   },
 
-  inflate(data, format, maxOutputLength) {
+  inflate(data, format, maxOutputLength, dictionary) {
     try {
-      const options = { maxOutputLength };
+      const options = dictionary === undefined ? { maxOutputLength } : { maxOutputLength, dictionary };
       return format === 'raw' ? inflateRawSync(data, options) : inflateSync(data, options);
     } catch (cause) {
       if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {

@@ -1,0 +1,34 @@
+/**
+ * China Standard Time is UTC+8 all year: no daylight saving since 1991. Computed arithmetically
+ * so the result does not depend on the platform's time-zone database (which a browser or a
+ * minimal container may lack or have out of date).
+ */
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * The calendar date in China (UTC+8) at `instant`, as `YYYY-MM-DD`. Licence dates (validity,
+ * first issue) are calendar dates in China's time zone, so this is the date to compare them with.
+ *
+ * @example chinaDate(new Date('2026-11-24T16:00:00Z')) // '2026-11-25'
+ * @throws {TypeError} when `instant` is not a `Date`.
+ * @throws {RangeError} when `instant` is an invalid date or its Chinese date falls outside the
+ *   years 0001–9999 (which `YYYY-MM-DD` cannot express).
+ */
+export function chinaDate(instant: Date): string {
+  if (!(instant instanceof Date)) {
+    throw new TypeError(`expected a Date, found ${typeof instant}`);
+  }
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) {
+    throw new RangeError('expected a valid Date, found an invalid Date');
+  }
+  // Shift the instant by the offset, then read the UTC fields: that is the wall-clock date in China.
+  const shifted = new Date(ms + CHINA_OFFSET_MS);
+  const year = shifted.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1 || year > 9999) {
+    throw new RangeError(`expected a year 0001–9999 in China's time zone, found ${year}`);
+  }
+  const month = shifted.getUTCMonth() + 1;
+  const day = shifted.getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

@@ -1,0 +1,75 @@
+import { LicenceError } from '../errors.js';
+
+/*
+ * Bytes as decimal digits, for QR numeric mode (ISO/IEC 18004 §7.4.3: 10 bits per 3 digits).
+ * Every 6 bytes become 15 digits (2^48 < 10^15, and 10^15 < 2^53 so plain numbers are exact);
+ * a final group of k < 6 bytes becomes DIGITS_FOR[k] digits. That is 8.33 bits a byte in the
+ * symbol, against 8.89 for base64url digit pairs (SMART Health Cards) and 10.67 for base64url
+ * text in byte mode.
+ */
+const GROUP_BYTES = 6;
+const GROUP_DIGITS = 15;
+/** Digits for a final group of k bytes: the fewest digits that hold 256^k − 1. */
+const DIGITS_FOR = [0, 3, 5, 8, 10, 13] as const;
+const BYTES_FOR_DIGITS = new Map<number, number>(DIGITS_FOR.map((d, k) => [d, k]));
+
+/** Encodes bytes as decimal digits (see the module comment for the grouping). */
+export function encodeDigits(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += GROUP_BYTES) {
+    const k = Math.min(GROUP_BYTES, bytes.length - i);
+    let value = 0;
+    for (let j = 0; j < k; j++) value = value * 256 + (bytes[i + j] as number);
+    const width = k === GROUP_BYTES ? GROUP_DIGITS : DIGITS_FOR[k as 1 | 2 | 3 | 4 | 5];
+    out += value.toString().padStart(width, '0');
+  }
+  return out;
+}
+
+/**
+ * Decodes what {@link encodeDigits} wrote, strictly: only 0-9, a length that a whole number of
+ * groups gives, and every group below 256^k, so each byte string has exactly one encoding.
+ * @throws {LicenceError} `ERR_MALFORMED`.
+ */
+export function decodeDigits(text: string): Uint8Array {
+  const full = Math.floor(text.length / GROUP_DIGITS);
+  const restDigits = text.length - full * GROUP_DIGITS;
+  const restBytes = BYTES_FOR_DIGITS.get(restDigits);
+  if (restBytes === undefined) {
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `presentation digits: expected a length of 15n + 0, 3, 5, 8, 10 or 13, found ${text.length}`,
+    );
+  }
+  const out = new Uint8Array(full * GROUP_BYTES + restBytes);
+  let o = 0;
+  for (let g = 0; g <= full; g++) {
+    const start = g * GROUP_DIGITS;
+    const k = g < full ? GROUP_BYTES : restBytes;
+    if (k === 0) break;
+    const end = g < full ? start + GROUP_DIGITS : text.length;
+    let value = 0;
+    for (let i = start; i < end; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) {
+        throw new LicenceError(
+          'ERR_MALFORMED',
+          `presentation digits: expected 0-9, found ${JSON.stringify(text[i])} at offset ${i}`,
+        );
+      }
+      value = value * 10 + d;
+    }
+    if (value >= 256 ** k) {
+      throw new LicenceError(
+        'ERR_MALFORMED',
+        `presentation digits: expected a group below 256^${k}, found a larger one at offset ${start}`,
+      );
+    }
+    for (let j = k - 1; j >= 0; j--) {
+      out[o + j] = value % 256;
+      value = Math.floor(value / 256);
+    }
+    o += k;
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+import { ED25519_SIGNATURE_LENGTH } from './crypto-backend.js';
+import { LicenceError } from './errors.js';
+import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
+import { ByteReader, ByteWriter } from './internal/byte-reader.js';
+import { decodeDigits, encodeDigits } from './internal/digits.js';
+import { utf8 } from './internal/utf8.js';
+import { canonicalCredentialHeader, PROOF_TYP } from './credential.js';
+
+/** What a presentation's QR text starts with; the version is in it (FORMAT.md §4). */
+export const PRESENTATION_PREFIX = 'LZ1:';
+/** Longest presentation text read at all (a real one is about 1 100 characters). */
+export const MAX_PRESENTATION_LENGTH = 4096;
+/** Longest verifier nonce, in characters of the base64url alphabet. */
+export const MAX_NONCE_LENGTH = 64;
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The holder proof's protected header, fixed by the format; it never travels. */
+const PROOF_HEADER_B64 = encodeBase64url(utf8(JSON.stringify({ alg: 'EdDSA', typ: PROOF_TYP })));
+/** Bytes of a key thumbprint (SHA-256). */
+const KID_BYTES = 32;
+const CANONICAL_KID = /^"alg":"EdDSA","kid":"([A-Za-z0-9_-]{43})","typ":/;
+
+/** A presentation taken apart, nothing verified yet. */
+export interface PresentationParts {
+  /** The credential's protected header, as signed (UTF-8 JSON). */
+  readonly credentialHeader: Uint8Array;
+  /** The credential's payload, as signed (raw DEFLATE). */
+  readonly credentialPayload: Uint8Array;
+  readonly credentialSignature: Uint8Array;
+  /** Seconds since the epoch when the holder made the proof. */
+  readonly proofIat: number;
+  readonly nonce?: string;
+  readonly proofSignature: Uint8Array;
+}
+
+/**
+ * Packs a presentation into its QR text: the prefix, then the binary envelope as decimal digits
+ * for QR numeric mode.
+ * @throws {RangeError} on a nonce outside the allowed alphabet or length, or a bad signature length.
+ */
+export function encodePresentation(parts: PresentationParts): string {
+  if (parts.credentialSignature.length !== ED25519_SIGNATURE_LENGTH || parts.proofSignature.length !== ED25519_SIGNATURE_LENGTH) {
+    throw new RangeError(`signatures: expected ${ED25519_SIGNATURE_LENGTH} bytes each`);
+  }
+  checkNonce(parts.nonce);
+  const nonce = parts.nonce === undefined ? new Uint8Array(0) : utf8(parts.nonce);
+  const writer = new ByteWriter();
+  const kid = canonicalKid(parts.credentialHeader);
+  if (kid === undefined) writer.varint(parts.credentialHeader.length).bytes(parts.credentialHeader);
+  else writer.varint(0).bytes(kid);
+  const envelope = writer
+    .varint(parts.credentialPayload.length)
+    .bytes(parts.credentialPayload)
+    .bytes(parts.credentialSignature)
+    .varint(parts.proofIat)
+    .varint(nonce.length)
+    .bytes(nonce)
+    .bytes(parts.proofSignature)
+    .finish();
+  return PRESENTATION_PREFIX + encodeDigits(envelope);
+}
+
+/**
+ * Takes a presentation's QR text apart, strictly: the exact prefix, digits only, every length
+ * inside the envelope consistent, no trailing byte. Verifies nothing.
+ * @throws {LicenceError} `ERR_MALFORMED`, `ERR_TOO_LARGE`.
+ */
+export function decodePresentation(text: string): PresentationParts {
+  if (text.length > MAX_PRESENTATION_LENGTH) {
+    throw new LicenceError('ERR_TOO_LARGE', `presentation: expected at most ${MAX_PRESENTATION_LENGTH} characters, found ${text.length}`);
+  }
+  if (!text.startsWith(PRESENTATION_PREFIX)) {
+    const found = /^[A-Za-z0-9]{1,8}:/.exec(text)?.[0];
+    throw new LicenceError('ERR_MALFORMED', `presentation: expected text starting "${PRESENTATION_PREFIX}", found ${found === undefined ? 'no such prefix' : JSON.stringify(found)}`);
+  }
+  const reader = new ByteReader(decodeDigits(text.slice(PRESENTATION_PREFIX.length)));
+  const headerLength = reader.varint('credential header length');
+  const credentialHeader =
+    headerLength === 0
+      ? utf8(canonicalCredentialHeader(encodeBase64url(reader.bytesOf(KID_BYTES, 'credential key id'))))
+      : reader.bytesOf(headerLength, 'credential header');
+  const credentialPayload = reader.bytesOf(reader.varint('credential payload length'), 'credential payload');
+  const credentialSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'credential signature');
+  const proofIat = reader.varint('proof time');
+  const nonceLength = reader.varint('nonce length');
+  if (nonceLength > MAX_NONCE_LENGTH) {
+    throw new LicenceError('ERR_MALFORMED', `nonce: expected at most ${MAX_NONCE_LENGTH} characters, found ${nonceLength}`);
+  }
+  const nonceBytes = reader.bytesOf(nonceLength, 'nonce');
+  const proofSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'proof signature');
+  reader.end('presentation');
+  let nonce: string | undefined;
+  if (nonceLength > 0) {
+    nonce = String.fromCharCode(...nonceBytes);
+    if (!NONCE_PATTERN.test(nonce)) {
+      throw new LicenceError('ERR_MALFORMED', 'nonce: expected 1-64 characters of A-Z a-z 0-9 - _, found others');
+    }
+  }
+  return { credentialHeader, credentialPayload, credentialSignature, proofIat, ...(nonce === undefined ? {} : { nonce }), proofSignature };
+}
+
+/**
+ * The credential in compact JWS form, exactly as the authority signed it. Its SHA-256 is what
+ * the holder proof binds (`cred_hash`).
+ */
+export function credentialCompact(parts: Pick<PresentationParts, 'credentialHeader' | 'credentialPayload' | 'credentialSignature'>): string {
+  return `${encodeBase64url(parts.credentialHeader)}.${encodeBase64url(parts.credentialPayload)}.${encodeBase64url(parts.credentialSignature)}`;
+}
+
+/**
+ * The bytes the holder signs: the JWS signing input (RFC 7515 §5.1) of a proof whose header is
+ * `{"alg":"EdDSA","typ":"lzkb+jwt"}` and whose payload is `{"iat":T,"nonce":N,"cred_hash":H}`
+ * (`nonce` only when there is one), both serialised exactly so, with no whitespace. Signer and
+ * verifier each rebuild it; it never travels.
+ * @param credentialHash SHA-256 of the ASCII compact credential.
+ */
+export function proofSigningInput(credentialHash: Uint8Array, iat: number, nonce?: string): Uint8Array {
+  checkNonce(nonce);
+  const payload = nonce === undefined
+    ? `{"iat":${iat},"cred_hash":"${encodeBase64url(credentialHash)}"}`
+    : `{"iat":${iat},"nonce":"${nonce}","cred_hash":"${encodeBase64url(credentialHash)}"}`;
+  return utf8(`${PROOF_HEADER_B64}.${encodeBase64url(utf8(payload))}`);
+}
+
+/**
+ * The key id of a header in the canonical form, as bytes; undefined for any other header, which
+ * then travels as it is (FORMAT.md §4.1).
+ */
+function canonicalKid(header: Uint8Array): Uint8Array | undefined {
+  const text = String.fromCharCode(...header.subarray(1, 70));
+  const kid = CANONICAL_KID.exec(text)?.[1];
+  if (kid === undefined) return undefined;
+  const canonical = utf8(canonicalCredentialHeader(kid));
+  if (canonical.length !== header.length || canonical.some((b, i) => b !== header[i])) return undefined;
+  return decodeBase64url(kid, 'credential kid');
+}
+
+function checkNonce(nonce: string | undefined): void {
+  if (nonce !== undefined && !NONCE_PATTERN.test(nonce)) {
+    throw new RangeError('nonce: expected 1-64 characters of A-Z a-z 0-9 - _');
+  }
+}

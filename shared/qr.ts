@@ -1,0 +1,32 @@
+import QRCode, { type QRCodeSegment } from 'qrcode';
+import { PRESENTATION_PREFIX } from './presentation.js';
+
+/** Error correction for the licence QR: M restores 15 % of the symbol (ISO/IEC 18004 §7.5.1). */
+export const QR_ERROR_CORRECTION = 'M';
+/** Largest QR version the format is designed to fit (DOMAIN.md: SMART Health Cards stop at 22). */
+export const MAX_QR_VERSION = 22;
+
+/**
+ * The QR segments of a presentation: the prefix in alphanumeric mode, the digits in numeric mode
+ * (10 bits per 3 digits). Any other text goes in byte mode.
+ */
+export function presentationSegments(text: string): QRCodeSegment[] {
+  const digits = text.slice(PRESENTATION_PREFIX.length);
+  if (text.startsWith(PRESENTATION_PREFIX) && /^[0-9]+$/.test(digits)) {
+    return [
+      { data: PRESENTATION_PREFIX, mode: 'alphanumeric' },
+      { data: digits, mode: 'numeric' },
+    ];
+  }
+  return [{ data: text, mode: 'byte' }];
+}
+
+/** The QR version (1-40) that holds `text` at ECC M. */
+export function qrVersion(text: string): number {
+  return QRCode.create(presentationSegments(text), { errorCorrectionLevel: QR_ERROR_CORRECTION }).version;
+}
+
+/** Renders `text` as an SVG QR code at ECC M, with the standard 4-module quiet zone. */
+export async function renderQrSvg(text: string): Promise<string> {
+  return QRCode.toString(presentationSegments(text), { type: 'svg', errorCorrectionLevel: QR_ERROR_CORRECTION, margin: 4 });
+}

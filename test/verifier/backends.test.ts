@@ -1,0 +1,319 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { deflateRawSync, deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { CryptoBackend, PublicKeyHandle } from '../../shared/crypto-backend.js';
+import { isLicenceError } from '../../shared/errors.js';
+import { nobleBackend } from '../../verifier/backends/noble.js';
+import { nodeBackend } from '../../verifier/backends/node.js';
+
+// Both verification paths must give the same answer on every vector (DOMAIN.md §4-5).
+const BACKENDS: readonly CryptoBackend[] = [nodeBackend, nobleBackend];
+
+// --- The vector files (test/vectors/, see README.md there) ---
+
+const hex = z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lower-case hex');
+const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding');
+const caseFields = {
+  id: z.string().min(1),
+  expected: z.enum(['valid', 'invalid']),
+  why: z.string().regex(/^[^\r\n]+$/, 'one line'),
+};
+const source = z.strictObject({
+  project: z.string(),
+  file: z.string(),
+  url: z.string(),
+  licence: z.string(),
+  conversion: z.string(),
+});
+const signatureFile = z.strictObject({
+  source,
+  cases: z.array(z.strictObject({ ...caseFields, publicKey: hex, message: hex, signature: hex })),
+});
+const jwsFile = z.strictObject({
+  source,
+  cases: z.array(
+    z.strictObject({
+      ...caseFields,
+      publicKeyJwk: z.strictObject({
+        kty: z.literal('OKP'),
+        crv: z.literal('Ed25519'),
+        x: base64url,
+      }),
+      thumbprint: base64url,
+      jws: z.string(),
+    }),
+  ),
+});
+
+type Verdict = 'valid' | 'invalid';
+
+/** One signature to check, whatever file it came from. */
+interface SignatureCase {
+  readonly id: string;
+  readonly expected: Verdict;
+  readonly why: string;
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+interface VectorFile {
+  readonly name: string;
+  readonly cases: readonly SignatureCase[];
+}
+
+function readVectors(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8'));
+}
+
+function fromHex(text: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(text, 'hex'));
+}
+
+function fromBase64url(text: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(text, 'base64url'));
+}
+
+function loadSignatureFile(name: string): VectorFile {
+  const file = signatureFile.parse(readVectors(name));
+  return {
+    name,
+    cases: file.cases.map((c) => ({
+      id: c.id,
+      expected: c.expected,
+      why: c.why,
+      publicKey: fromHex(c.publicKey),
+      message: fromHex(c.message),
+      signature: fromHex(c.signature),
+    })),
+  };
+}
+
+/** Splits a compact JWS into the bytes that were signed and the signature (RFC 7515 §7.1). */
+function splitCompactJws(jws: string): { signingInput: Uint8Array; signature: Uint8Array } {
+  const parts = jws.split('.');
+  const [header, payload, signature] = parts;
+  if (
+    parts.length !== 3 ||
+    header === undefined ||
+    payload === undefined ||
+    signature === undefined
+  ) {
+    throw new Error(`compact JWS: expected 3 segments, found ${parts.length}`);
+  }
+  return {
+    signingInput: new TextEncoder().encode(`${header}.${payload}`),
+    signature: fromBase64url(signature),
+  };
+}
+
+const rfc8037 = jwsFile.parse(readVectors('rfc8037.json'));
+
+const FILES: readonly VectorFile[] = [
+  loadSignatureFile('wycheproof_ed25519.json'),
+  loadSignatureFile('rfc8032_ed25519.json'),
+  {
+    name: 'rfc8037.json',
+    cases: rfc8037.cases.map((c) => {
+      const { signingInput, signature } = splitCompactJws(c.jws);
+      return {
+        id: c.id,
+        expected: c.expected,
+        why: c.why,
+        publicKey: fromBase64url(c.publicKeyJwk.x),
+        message: signingInput,
+        signature,
+      };
+    }),
+  },
+  loadSignatureFile('ed25519_speccheck_cases.json'),
+];
+
+function fileNamed(name: string): VectorFile {
+  const file = FILES.find((f) => f.name === name);
+  if (file === undefined) throw new Error(`no vector file ${name}`);
+  return file;
+}
+
+// --- Running a case ---
+
+/** What a backend made of a case: its verdict, or the import failure, code included. */
+type Outcome = Verdict | `key rejected: ${string}`;
+
+function errorCode(error: unknown): string {
+  if (isLicenceError(error)) return error.code;
+  return error instanceof Error ? `${error.name} (not a LicenceError)` : typeof error;
+}
+
+function run(backend: CryptoBackend, c: SignatureCase): Outcome {
+  let key: PublicKeyHandle;
+  try {
+    key = backend.importPublicKey(c.publicKey);
+  } catch (error) {
+    return `key rejected: ${errorCode(error)}`;
+  }
+  return backend.verify(key, c.message, c.signature) ? 'valid' : 'invalid';
+}
+
+/** The code of the error `action` throws, or 'no error'. */
+function thrownCode(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    return errorCode(error);
+  }
+  return 'no error';
+}
+
+// --- Tests ---
+
+describe('the vector files', () => {
+  it('when they are loaded, then each holds the cases of its source', () => {
+    expect(Object.fromEntries(FILES.map((f) => [f.name, f.cases.length]))).toEqual({
+      'wycheproof_ed25519.json': 151,
+      'rfc8032_ed25519.json': 5,
+      'rfc8037.json': 1,
+      'ed25519_speccheck_cases.json': 12,
+    });
+    for (const file of FILES) {
+      expect(new Set(file.cases.map((c) => c.id)).size, file.name).toBe(file.cases.length);
+    }
+  });
+
+  it('when the RFC 8032 file is read, then TEST 1, 2, 3 and the others are all expected to verify', () => {
+    const cases = fileNamed('rfc8032_ed25519.json').cases;
+    expect(cases.map((c) => c.id)).toEqual([
+      'TEST 1',
+      'TEST 2',
+      'TEST 3',
+      'TEST 1024',
+      'TEST SHA(abc)',
+    ]);
+    expect(cases.every((c) => c.expected === 'valid')).toBe(true);
+  });
+
+  it('when the speccheck file is read, then cases 6 to 11 are expected to be rejected', () => {
+    const cases = fileNamed('ed25519_speccheck_cases.json').cases;
+    const expected = Object.fromEntries(cases.map((c) => [c.id, c.expected]));
+    for (const index of [6, 7, 8, 9, 10, 11]) {
+      expect(expected[`case ${index}`], `case ${index}`).toBe('invalid');
+    }
+  });
+});
+
+for (const file of FILES) {
+  describe(`Ed25519 vectors in ${file.name}`, () => {
+    for (const backend of BACKENDS) {
+      describe(`the ${backend.name} backend`, () => {
+        for (const c of file.cases) {
+          it(`when (${c.id}, ${c.expected}): ${c.why}, then it answers ${c.expected}`, () => {
+            const outcome = run(backend, c);
+            // A key that does not import counts as 'invalid', for the one documented reason.
+            if (outcome.startsWith('key rejected')) {
+              expect(outcome).toBe('key rejected: ERR_KEY_INVALID');
+            }
+            const verdict: Verdict = outcome === 'valid' ? 'valid' : 'invalid';
+            expect(verdict).toBe(c.expected);
+          });
+        }
+      });
+    }
+
+    it('when every case runs on both backends, then they answer the same, case by case, import failures included', () => {
+      const answers = (backend: CryptoBackend): Record<string, Outcome> =>
+        Object.fromEntries(file.cases.map((c) => [c.id, run(backend, c)]));
+      expect(answers(nobleBackend)).toEqual(answers(nodeBackend));
+    });
+  });
+}
+
+describe('RFC 8037 Appendix A', () => {
+  const a4 = rfc8037.cases.find((c) => c.id === 'A.4');
+  if (a4 === undefined) throw new Error('rfc8037.json: no A.4 case');
+
+  it('when the RFC 7638 thumbprint of the A.1/A.2 key is computed, then it equals the one in A.3', () => {
+    const { crv, kty, x } = a4.publicKeyJwk;
+    // RFC 7638 §3: the required members only, in lexicographic order, no whitespace.
+    const canonical = `{"crv":"${crv}","kty":"${kty}","x":"${x}"}`;
+    expect(createHash('sha256').update(canonical).digest('base64url')).toBe(a4.thumbprint);
+  });
+
+  for (const backend of BACKENDS) {
+    it(`when the A.4 JWS is verified over its signing input with the A.2 key, then the ${backend.name} backend accepts it`, () => {
+      const { signingInput, signature } = splitCompactJws(a4.jws);
+      const key = backend.importPublicKey(fromBase64url(a4.publicKeyJwk.x));
+      expect(backend.verify(key, signingInput, signature)).toBe(true);
+    });
+
+    it(`when one byte of the A.4 signing input changes, then the ${backend.name} backend rejects it`, () => {
+      const { signingInput, signature } = splitCompactJws(a4.jws);
+      const key = backend.importPublicKey(fromBase64url(a4.publicKeyJwk.x));
+      const changed = signingInput.slice();
+      changed.set([(changed.at(-1) ?? 0) ^ 1], changed.length - 1);
+      expect(backend.verify(key, changed, signature)).toBe(false);
+    });
+  }
+});
+
+const test1 = fileNamed('rfc8032_ed25519.json').cases.find((c) => c.id === 'TEST 1');
+if (test1 === undefined) throw new Error('rfc8032_ed25519.json: no TEST 1');
+
+const TEXT = new TextEncoder().encode('驾驶证 liangzheng '.repeat(200));
+const FORMATS = [
+  { format: 'raw', deflate: deflateRawSync },
+  { format: 'zlib', deflate: deflateSync },
+] as const;
+
+for (const backend of BACKENDS) {
+  describe(`the ${backend.name} backend`, () => {
+    it('when "abc" is hashed with SHA-256, then the digest is the FIPS 180 example value', () => {
+      const digest = backend.sha256(new TextEncoder().encode('abc'));
+      expect(Buffer.from(digest).toString('hex')).toBe(
+        'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      );
+    });
+
+    for (const length of [63, 65]) {
+      it(`when a valid signature is cut or padded to ${length} bytes, then verify returns false without throwing`, () => {
+        const key = backend.importPublicKey(test1.publicKey);
+        const signature = new Uint8Array(length);
+        signature.set(test1.signature.subarray(0, length));
+        expect(backend.verify(key, test1.message, signature)).toBe(false);
+      });
+    }
+
+    for (const { format, deflate } of FORMATS) {
+      describe(`inflating ${format} data`, () => {
+        it('when data compressed by node:zlib is inflated, then the original bytes come back', () => {
+          const inflated = backend.inflate(deflate(TEXT), format, 1_000_000);
+          expect(Buffer.from(inflated).equals(Buffer.from(TEXT))).toBe(true);
+        });
+
+        it('when the inflated size equals maxOutputLength exactly, then the data is returned', () => {
+          const inflated = backend.inflate(deflate(TEXT), format, TEXT.length);
+          expect(inflated.length).toBe(TEXT.length);
+        });
+
+        it('when 1 MB of zeros is inflated with a limit of 1000 bytes, then ERR_TOO_LARGE is thrown', () => {
+          const bomb = deflate(Buffer.alloc(1_000_000));
+          expect(thrownCode(() => backend.inflate(bomb, format, 1000))).toBe('ERR_TOO_LARGE');
+        });
+
+        const malformed = [
+          { input: 'garbage bytes', data: Uint8Array.of(0xff, 0xff, 0xff, 0xff) },
+          { input: 'a stream cut short', data: deflate(TEXT).subarray(0, 20) },
+          { input: 'empty', data: new Uint8Array(0) },
+        ];
+        for (const { input, data } of malformed) {
+          it(`when the input is ${input}, then ERR_MALFORMED is thrown`, () => {
+            expect(thrownCode(() => backend.inflate(data, format, 1_000_000))).toBe(
+              'ERR_MALFORMED',
+            );
+          });
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,88 @@
+import type { LicenceErrorCode } from '../shared/errors.js';
+import type { LicenceRecord } from '../shared/licence.js';
+
+/** The named checks of a verification, in the order they run (FORMAT.md §6). */
+export const CHECK_IDS = [
+  'parse',
+  'type',
+  'issuer_known',
+  'issuer_signature',
+  'claims',
+  'holder_signature',
+  'proof_freshness',
+  'credential_time',
+  'status_list',
+  'licence_status',
+  'licence_validity',
+] as const;
+
+export type CheckId = (typeof CHECK_IDS)[number];
+export type CheckStatus = 'PASSED' | 'FAILED' | 'WARNING' | 'SKIPPED';
+
+/** Why a presentation is not valid, or what is only a warning; stable across versions. */
+export type VerdictCode =
+  | LicenceErrorCode
+  | 'ERR_PROOF_EXPIRED'
+  | 'ERR_PROOF_NOT_YET_VALID'
+  | 'ERR_NONCE_MISMATCH'
+  | 'ERR_CREDENTIAL_EXPIRED'
+  | 'ERR_CREDENTIAL_NOT_YET_VALID'
+  | 'ERR_LICENCE_EXPIRED'
+  | 'ERR_LICENCE_NOT_YET_VALID'
+  | 'ERR_SUSPENDED'
+  | 'ERR_REVOKED'
+  | 'ERR_CANCELLED'
+  | 'ERR_POINTS_EXCEEDED'
+  | 'ERR_RENEWAL_OVERDUE'
+  | 'ERR_LICENCE_NOT_VALID'
+  | 'ERR_SUPERSEDED'
+  | 'ERR_STATUS_UNKNOWN'
+  | 'ERR_STATUS_UNCHECKED'
+  | 'ERR_STATUS_STALE'
+  | 'WARN_STATUS_UNCHECKED'
+  | 'WARN_STATUS_STALE';
+
+/** Text in both languages: Chinese first. */
+export interface Words {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/** One named check and its outcome. */
+export interface CheckResult {
+  readonly id: CheckId;
+  readonly status: CheckStatus;
+  /** Set when FAILED or WARNING. */
+  readonly code?: VerdictCode;
+  readonly message: Words;
+  /** Technical detail for the log and the CLI (English; no personal data). */
+  readonly detail?: string;
+}
+
+/** The outcome of verifying one presentation. The officer's screen and `--json` show the same. */
+export interface VerificationReport {
+  /** True when no check FAILED; warnings may remain. */
+  readonly valid: boolean;
+  /** The deciding failure when not valid. */
+  readonly code?: VerdictCode;
+  /** The verdict in words: the deciding failure's message, or valid (with warnings). */
+  readonly message: Words;
+  /** Codes of the checks that ended in WARNING. */
+  readonly warnings: readonly VerdictCode[];
+  readonly checks: readonly CheckResult[];
+  /** The clock the verdict was given at (ISO 8601). */
+  readonly verifiedAt: string;
+  /** Present once the issuer's signature has passed and the claims decoded. */
+  readonly credential?: {
+    readonly iss: string;
+    readonly kid: string;
+    readonly jti: string;
+    readonly iat: number;
+    readonly nbf: number;
+    readonly exp: number;
+    readonly status: { readonly idx: number; readonly uri: string };
+    readonly portraitHash?: string;
+  };
+  readonly licence?: LicenceRecord;
+  readonly proof?: { readonly iat: number; readonly nonce?: string };
+}

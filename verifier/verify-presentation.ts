@@ -1,0 +1,304 @@
+import { CLAIMS_DICTIONARY } from '../shared/claims-dictionary.js';
+import { checkJoseHeader } from '../shared/compact-jws.js';
+import { chinaDate } from '../shared/china-time.js';
+import {
+  CREDENTIAL_HEADER_EXTRA,
+  CREDENTIAL_TYP,
+  MAX_CREDENTIAL_PAYLOAD,
+  fromWireClaims,
+  type CredentialClaims,
+} from '../shared/credential.js';
+import { LicenceError } from '../shared/errors.js';
+import { decodeBase64url, encodeBase64url } from '../shared/internal/base64url.js';
+import { decodeUtf8, parseJsonObject } from '../shared/internal/utf8.js';
+import { licenceValidityOn, LICENCE_STATUS } from '../shared/licence.js';
+import { decodePresentation, proofSigningInput, type PresentationParts } from '../shared/presentation.js';
+import { readStatus, STATUS } from '../shared/status-list.js';
+import { PASSED, REASONS, SKIPPED, VALID, VALID_WITH_WARNINGS } from './internal/messages.js';
+import type { CheckId, CheckResult, VerdictCode, VerificationReport } from './report.js';
+import { CHECK_IDS } from './report.js';
+import type { TrustStore } from './trust-store.js';
+import type { VerifiedStatusList } from './verify-status-list.js';
+
+/** Defaults of the verifier's policy (FORMAT.md §6). */
+export const DEFAULT_PROOF_MAX_AGE = 60;
+export const DEFAULT_CLOCK_TOLERANCE = 10;
+export const DEFAULT_STATUS_MAX_AGE = 24 * 3600;
+
+/** How to verify. Nothing here comes from the presentation. */
+export interface VerifyOptions {
+  /** Issuer keys; the backend that imported them does the cryptography. */
+  readonly trust: TrustStore;
+  /** The verifier's clock. Injected: the verifier never reads the time itself. */
+  readonly now: Date;
+  /** Verified status lists by URI (see verifyStatusList). */
+  readonly statusLists?: ReadonlyMap<string, VerifiedStatusList>;
+  /** Seconds of clock difference tolerated on every time comparison. Default 10. */
+  readonly clockTolerance?: number;
+  /** Seconds a holder proof stays acceptable after it was made. Default 60. */
+  readonly proofMaxAge?: number;
+  /** Seconds after its `iat` a status list counts as stale (and past its `exp` always). Default 1 day. */
+  readonly statusMaxAge?: number;
+  /** The nonce this verifier offered, when it offered one: the proof must carry it. */
+  readonly nonce?: string;
+  /** The issuer identifier (`iss`) to require, when the caller knows it. */
+  readonly issuer?: string;
+  /** Turn warnings into failures. */
+  readonly strict?: boolean;
+}
+
+
+/**
+ * Verifies the text of a dynamic QR, in fixed order: parse → header → issuer key → issuer
+ * signature → claims (nothing in the payload is looked at before the signature has passed) →
+ * holder signature, proof freshness, credential time, status list, licence status and dates.
+ * Fails closed: any check that cannot pass fails. Never throws for a bad presentation.
+ * @throws {TypeError|RangeError} only for bad options.
+ */
+export function verifyPresentation(text: string, options: VerifyOptions): VerificationReport {
+  const nowMs = options.now.getTime();
+  if (!Number.isFinite(nowMs)) throw new RangeError('now: expected a valid Date');
+  if (typeof text !== 'string') throw new TypeError('text: expected a string');
+  const now = Math.floor(nowMs / 1000);
+  const tolerance = seconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 'clockTolerance');
+  const proofMaxAge = seconds(options.proofMaxAge, DEFAULT_PROOF_MAX_AGE, 'proofMaxAge');
+  const statusMaxAge = seconds(options.statusMaxAge, DEFAULT_STATUS_MAX_AGE, 'statusMaxAge');
+  const { backend } = options.trust;
+  const checks: CheckResult[] = [];
+  const verifiedAt = new Date(nowMs).toISOString();
+
+  // parse
+  let parts: PresentationParts;
+  let header: Record<string, unknown>;
+  try {
+    parts = decodePresentation(text);
+    header = parseJsonObject(decodeUtf8(parts.credentialHeader, 'credential header'), 'credential header');
+  } catch (error) {
+    return finish(checks, fail('parse', error), verifiedAt, options.strict);
+  }
+  checks.push(pass('parse'));
+
+  // type: the header, by the verifier's own rules (the algorithm is pinned, never taken).
+  try {
+    checkJoseHeader(header, { typ: CREDENTIAL_TYP, allowed: CREDENTIAL_HEADER_EXTRA, what: 'credential' });
+    if (typeof header.kid !== 'string') throw new LicenceError('ERR_HEADER_INVALID', 'credential header kid: expected the key thumbprint, found none');
+  } catch (error) {
+    return finish(checks, fail('type', error), verifiedAt, options.strict);
+  }
+  checks.push(pass('type'));
+
+  // issuer_known: kid only looks a key up in the trust store.
+  const trusted = options.trust.byThumbprint(header.kid);
+  if (trusted === undefined) {
+    return finish(checks, failed('issuer_known', 'ERR_UNKNOWN_ISSUER', 'credential kid names no trusted key'), verifiedAt, options.strict);
+  }
+  checks.push(pass('issuer_known'));
+
+  // issuer_signature over BASE64URL(header) "." BASE64URL(payload) (RFC 7515 §5.2).
+  const signingText = `${encodeBase64url(parts.credentialHeader)}.${encodeBase64url(parts.credentialPayload)}`;
+  const signingInput = ascii(signingText);
+  if (!backend.verify(trusted.key, signingInput, parts.credentialSignature)) {
+    return finish(checks, failed('issuer_signature', 'ERR_BAD_SIGNATURE', 'issuer signature does not verify'), verifiedAt, options.strict);
+  }
+  checks.push(pass('issuer_signature'));
+
+  // claims: only now is the payload read.
+  let claims: CredentialClaims;
+  try {
+    const payload = backend.inflate(parts.credentialPayload, 'raw', MAX_CREDENTIAL_PAYLOAD, CLAIMS_DICTIONARY);
+    claims = fromWireClaims(parseJsonObject(decodeUtf8(payload, 'credential payload'), 'credential payload'));
+    if (options.issuer !== undefined && claims.iss !== options.issuer) {
+      throw new LicenceError('ERR_ISSUER_MISMATCH', `credential iss: expected ${JSON.stringify(options.issuer)}, found ${JSON.stringify(claims.iss)}`);
+    }
+  } catch (error) {
+    const result = fail('claims', error);
+    return finish(checks, result.code === 'ERR_MALFORMED' ? { ...result, code: 'ERR_CLAIMS_INVALID' } : result, verifiedAt, options.strict);
+  }
+  checks.push(pass('claims'));
+  const facts = {
+    credential: {
+      iss: claims.iss,
+      kid: trusted.thumbprint,
+      jti: claims.jti,
+      iat: claims.iat,
+      nbf: claims.nbf,
+      exp: claims.exp,
+      status: claims.status,
+      ...(claims.portraitHash === undefined ? {} : { portraitHash: claims.portraitHash }),
+    },
+    licence: claims.licence,
+    proof: { iat: parts.proofIat, ...(parts.nonce === undefined ? {} : { nonce: parts.nonce }) },
+  };
+
+  // holder_signature: the device key of cnf.jwk over this credential and this time.
+  let holderOk = false;
+  try {
+    const holderKey = backend.importPublicKey(decodeBase64url(claims.holderKey, 'cnf.jwk.x'));
+    const compact = ascii(`${signingText}.${encodeBase64url(parts.credentialSignature)}`);
+    const input = proofSigningInput(backend.sha256(compact), parts.proofIat, parts.nonce);
+    holderOk = backend.verify(holderKey, input, parts.proofSignature);
+  } catch {
+    holderOk = false;
+  }
+  checks.push(holderOk ? pass('holder_signature') : failed('holder_signature', 'ERR_HOLDER_SIGNATURE', 'holder proof does not verify with cnf.jwk for this credential'));
+
+  // proof_freshness
+  if (parts.proofIat > now + tolerance) {
+    checks.push(failed('proof_freshness', 'ERR_PROOF_NOT_YET_VALID', `proof made ${parts.proofIat - now} s after the verifier's clock`));
+  } else if (now - parts.proofIat > proofMaxAge + tolerance) {
+    checks.push(failed('proof_freshness', 'ERR_PROOF_EXPIRED', `proof is ${now - parts.proofIat} s old; at most ${proofMaxAge} s accepted`));
+  } else if (options.nonce !== undefined && parts.nonce !== options.nonce) {
+    checks.push(failed('proof_freshness', 'ERR_NONCE_MISMATCH', parts.nonce === undefined ? 'proof carries no nonce' : 'proof carries another nonce'));
+  } else {
+    checks.push(pass('proof_freshness'));
+  }
+
+  // credential_time
+  if (claims.nbf > now + tolerance) {
+    checks.push(failed('credential_time', 'ERR_CREDENTIAL_NOT_YET_VALID', `credential valid from ${iso(claims.nbf)}`));
+  } else if (now - tolerance >= claims.exp) {
+    checks.push(failed('credential_time', 'ERR_CREDENTIAL_EXPIRED', `credential expired at ${iso(claims.exp)}`));
+  } else {
+    checks.push(pass('credential_time'));
+  }
+
+  // status_list
+  checks.push(checkStatusList(claims, options.statusLists, now, tolerance, statusMaxAge));
+
+  // licence_status: the status code the credential was signed with.
+  const letter = claims.licence.status;
+  if (letter !== 'A') {
+    checks.push(failed('licence_status', statusLetterCode(letter), `licence status ${letter} (${LICENCE_STATUS[letter].en})`));
+  } else if (claims.licence.points >= 12) {
+    checks.push(failed('licence_status', 'ERR_POINTS_EXCEEDED', `licence has ${claims.licence.points} points`));
+  } else {
+    checks.push(pass('licence_status'));
+  }
+
+  // licence_validity: the licence's own dates, on the calendar day in China.
+  const validity = licenceValidityOn(claims.licence, chinaDate(new Date(nowMs - tolerance * 1000)));
+  if (validity === 'expired') {
+    checks.push(failed('licence_validity', 'ERR_LICENCE_EXPIRED', `licence valid to ${claims.licence.validTo}`));
+  } else if (licenceValidityOn(claims.licence, chinaDate(new Date(nowMs + tolerance * 1000))) === 'not-yet-valid') {
+    checks.push(failed('licence_validity', 'ERR_LICENCE_NOT_YET_VALID', `licence valid from ${claims.licence.validFrom}`));
+  } else {
+    checks.push(pass('licence_validity'));
+  }
+
+  return finish(checks, undefined, verifiedAt, options.strict, facts);
+}
+
+function checkStatusList(
+  claims: CredentialClaims,
+  lists: ReadonlyMap<string, VerifiedStatusList> | undefined,
+  now: number,
+  tolerance: number,
+  maxAge: number,
+): CheckResult {
+  const list = lists?.get(claims.status.uri);
+  if (list === undefined) {
+    return warning('status_list', 'WARN_STATUS_UNCHECKED', 'no status list for this credential was given');
+  }
+  let value: number;
+  try {
+    value = readStatus(list.list, list.bits, claims.status.idx);
+  } catch {
+    return failed('status_list', 'ERR_STATUS_UNKNOWN', `status list has no entry ${claims.status.idx}`);
+  }
+  switch (value) {
+    case STATUS.VALID:
+      break;
+    case STATUS.INVALID:
+      return failed('status_list', 'ERR_REVOKED', 'status list: invalid (1)');
+    case STATUS.SUSPENDED:
+      return failed('status_list', 'ERR_SUSPENDED', 'status list: suspended (2)');
+    case STATUS.SUPERSEDED:
+      return failed('status_list', 'ERR_SUPERSEDED', 'status list: superseded (3)');
+    default:
+      return failed('status_list', 'ERR_STATUS_UNKNOWN', `status list: unknown value ${value}`);
+  }
+  const expired = list.exp !== undefined && now - tolerance >= list.exp;
+  if (expired || now - list.iat > maxAge) {
+    return warning('status_list', 'WARN_STATUS_STALE', `status list issued ${iso(list.iat)}${expired ? ', past its exp' : ''}, older than ${Math.round(maxAge / 3600)} h`);
+  }
+  return pass('status_list');
+}
+
+function statusLetterCode(letter: string): VerdictCode {
+  switch (letter) {
+    case 'D':
+    case 'U':
+      return 'ERR_SUSPENDED';
+    case 'F':
+    case 'E':
+      return 'ERR_REVOKED';
+    case 'G':
+    case 'R':
+      return 'ERR_CANCELLED';
+    case 'B':
+      return 'ERR_POINTS_EXCEEDED';
+    case 'M':
+      return 'ERR_RENEWAL_OVERDUE';
+    default:
+      return 'ERR_LICENCE_NOT_VALID';
+  }
+}
+
+function finish(
+  checks: CheckResult[],
+  last: CheckResult | undefined,
+  verifiedAt: string,
+  strict: boolean | undefined,
+  facts?: Pick<VerificationReport, 'credential' | 'licence' | 'proof'>,
+): VerificationReport {
+  if (last !== undefined) checks.push(last);
+  for (const id of CHECK_IDS.slice(checks.length)) checks.push({ id, status: 'SKIPPED', message: SKIPPED });
+  if (strict === true) {
+    for (let i = 0; i < checks.length; i++) {
+      const c = checks[i] as CheckResult;
+      if (c.status === 'WARNING') {
+        const code: VerdictCode = c.code === 'WARN_STATUS_STALE' ? 'ERR_STATUS_STALE' : 'ERR_STATUS_UNCHECKED';
+        checks[i] = { ...c, status: 'FAILED', code, message: REASONS[code] };
+      }
+    }
+  }
+  const failure = checks.find((c) => c.status === 'FAILED');
+  const warnings = checks.filter((c) => c.status === 'WARNING').map((c) => c.code as VerdictCode);
+  const base = { checks, verifiedAt, warnings, ...facts };
+  if (failure?.code !== undefined) return { valid: false, code: failure.code, message: failure.message, ...base };
+  return { valid: true, message: warnings.length > 0 ? VALID_WITH_WARNINGS : VALID, ...base };
+}
+
+function pass(id: CheckId): CheckResult {
+  return { id, status: 'PASSED', message: PASSED[id] };
+}
+
+function failed(id: CheckId, code: VerdictCode, detail: string): CheckResult {
+  return { id, status: 'FAILED', code, message: REASONS[code], detail };
+}
+
+function warning(id: CheckId, code: VerdictCode, detail: string): CheckResult {
+  return { id, status: 'WARNING', code, message: REASONS[code], detail };
+}
+
+function fail(id: CheckId, error: unknown): CheckResult {
+  if (error instanceof LicenceError) return failed(id, error.code, error.message);
+  // Anything else is a fault of ours, not of the input: still a failure, never a pass.
+  return failed(id, 'ERR_MALFORMED', error instanceof Error ? `${error.name}: ${error.message}` : 'unexpected error');
+}
+
+function seconds(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name}: expected a non-negative number of seconds, found ${value}`);
+  return value;
+}
+
+function ascii(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+function iso(s: number): string {
+  return new Date(s * 1000).toISOString();
+}
