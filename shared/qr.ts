@@ -18,7 +18,7 @@ export function presentationSegments(text: string): QRCodeSegment[] {
       { data: digits, mode: 'numeric' },
     ];
   }
-  return [{ data: text, mode: 'byte' }];
+  return [{ data: new TextEncoder().encode(text), mode: 'byte' }];
 }
 
 /** The QR version (1-40) that holds `text` at ECC M. */
