@@ -26,7 +26,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/issuer', '**/issuer/**'], message: 'verifier/ must not import issuer/: move what both need to shared/.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/issuer', '**/issuer/**'],
+              message: 'verifier/ must not import issuer/: move what both need to shared/.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -36,7 +43,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/issuer', '**/issuer/**', '**/verifier', '**/verifier/**'], message: 'shared/ depends on neither issuer/ nor verifier/.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/issuer', '**/issuer/**', '**/verifier', '**/verifier/**'],
+              message: 'shared/ depends on neither issuer/ nor verifier/.',
+            },
+          ],
+        },
       ],
     },
   },

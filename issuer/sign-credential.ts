@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { chinaDate } from '../shared/china-time.js';
 import { CLAIMS_DICTIONARY } from '../shared/claims-dictionary.js';
-import { canonicalCredentialHeader, toWireClaims, type CredentialClaimsInput } from '../shared/credential.js';
+import {
+  canonicalCredentialHeader,
+  toWireClaims,
+  type CredentialClaimsInput,
+} from '../shared/credential.js';
 import type { Signer } from '../shared/crypto-backend.js';
 import { LicenceError } from '../shared/errors.js';
 import { isValidForDriving, licenceValidityOn, type LicenceRecord } from '../shared/licence.js';
@@ -40,14 +44,21 @@ export async function signCredential(request: IssueRequest, signer: Signer): Pro
     throw new RangeError(`validDays: expected an integer 1-3660, found ${request.validDays}`);
   }
   const iat = Math.floor(now.getTime() / 1000);
-  if (!Number.isSafeInteger(iat) || iat < 0) throw new RangeError('now: expected a valid date after 1970');
+  if (!Number.isSafeInteger(iat) || iat < 0)
+    throw new RangeError('now: expected a valid date after 1970');
   const today = chinaDate(now);
   const validity = licenceValidityOn(licence, today);
   if (validity !== 'valid') {
-    throw new LicenceError('ERR_LICENCE_INVALID', `licence: expected valid on ${today}, found ${validity === 'expired' ? `expired (valid to ${licence.validTo})` : `not yet valid (valid from ${licence.validFrom})`}`);
+    throw new LicenceError(
+      'ERR_LICENCE_INVALID',
+      `licence: expected valid on ${today}, found ${validity === 'expired' ? `expired (valid to ${licence.validTo})` : `not yet valid (valid from ${licence.validFrom})`}`,
+    );
   }
   if (!isValidForDriving(licence.status)) {
-    throw new LicenceError('ERR_LICENCE_INVALID', `licence status: expected A (normal), found ${licence.status}`);
+    throw new LicenceError(
+      'ERR_LICENCE_INVALID',
+      `licence status: expected A (normal), found ${licence.status}`,
+    );
   }
   let exp = iat + request.validDays * DAY;
   if (licence.validTo !== 'long-term') {
@@ -67,7 +78,10 @@ export async function signCredential(request: IssueRequest, signer: Signer): Pro
     licence,
   };
   const header = canonicalCredentialHeader(signer.kid);
-  const payload = deflateRawSync(Buffer.from(JSON.stringify(toWireClaims(claims))), { level: 9, dictionary: CLAIMS_DICTIONARY });
+  const payload = deflateRawSync(Buffer.from(JSON.stringify(toWireClaims(claims))), {
+    level: 9,
+    dictionary: CLAIMS_DICTIONARY,
+  });
   const signingInput = `${Buffer.from(header).toString('base64url')}.${payload.toString('base64url')}`;
   const signature = await signer.sign(Buffer.from(signingInput, 'ascii'));
   return `${signingInput}.${Buffer.from(signature).toString('base64url')}`;

@@ -23,7 +23,9 @@ export interface StatusListRequest {
  */
 export async function signStatusList(request: StatusListRequest, signer: Signer): Promise<string> {
   const iat = Math.floor(request.now.getTime() / 1000);
-  const lst = deflateSync(packStatuses(request.statuses, request.bits), { level: 9 }).toString('base64url');
+  const lst = deflateSync(packStatuses(request.statuses, request.bits), { level: 9 }).toString(
+    'base64url',
+  );
   const header = { alg: 'EdDSA', kid: signer.kid, typ: STATUS_LIST_TYP };
   const payload = {
     sub: request.uri,

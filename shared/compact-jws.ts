@@ -30,23 +30,36 @@ export interface CompactJws {
  */
 export function parseCompactJws(text: string, what = 'JWS'): CompactJws {
   if (text.length > MAX_COMPACT_JWS_LENGTH) {
-    throw new LicenceError('ERR_TOO_LARGE', `${what}: expected at most ${MAX_COMPACT_JWS_LENGTH} characters, found ${text.length}`);
+    throw new LicenceError(
+      'ERR_TOO_LARGE',
+      `${what}: expected at most ${MAX_COMPACT_JWS_LENGTH} characters, found ${text.length}`,
+    );
   }
   const first = text.indexOf('.');
   const second = first < 0 ? -1 : text.indexOf('.', first + 1);
   if (first < 0 || second < 0 || text.indexOf('.', second + 1) >= 0) {
     const segments = text.split('.').length;
-    throw new LicenceError('ERR_MALFORMED', `${what}: expected 3 dot-separated segments, found ${segments}`);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what}: expected 3 dot-separated segments, found ${segments}`,
+    );
   }
   const headerText = text.slice(0, first);
   const payloadText = text.slice(first + 1, second);
   const signatureText = text.slice(second + 1);
-  if (headerText === '') throw new LicenceError('ERR_MALFORMED', `${what}: expected a protected header, found an empty segment`);
+  if (headerText === '')
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what}: expected a protected header, found an empty segment`,
+    );
   const headerBytes = decodeBase64url(headerText, `${what} header`);
   const payloadBytes = decodeBase64url(payloadText, `${what} payload`);
   const signature = decodeBase64url(signatureText, `${what} signature`);
   if (signature.length !== ED25519_SIGNATURE_LENGTH) {
-    throw new LicenceError('ERR_MALFORMED', `${what} signature: expected ${ED25519_SIGNATURE_LENGTH} bytes, found ${signature.length}`);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what} signature: expected ${ED25519_SIGNATURE_LENGTH} bytes, found ${signature.length}`,
+    );
   }
   const header = parseJsonObject(decodeUtf8(headerBytes, `${what} header`), `${what} header`);
   const signingInput = asciiBytes(text, second);
@@ -70,32 +83,56 @@ export interface HeaderRules {
  * @throws {LicenceError} `ERR_ALG_NOT_ALLOWED`, `ERR_CRIT_UNSUPPORTED`, `ERR_KEY_IN_HEADER`,
  *   `ERR_WRONG_TYPE`, `ERR_HEADER_INVALID`.
  */
-export function checkJoseHeader(header: Readonly<Record<string, unknown>>, rules: HeaderRules): void {
+export function checkJoseHeader(
+  header: Readonly<Record<string, unknown>>,
+  rules: HeaderRules,
+): void {
   const { alg } = header;
   if (typeof alg !== 'string' || !ACCEPTED_ALGS.includes(alg)) {
-    throw new LicenceError('ERR_ALG_NOT_ALLOWED', `${rules.what} header alg: expected "EdDSA" or "Ed25519", found ${describe(alg)}`);
+    throw new LicenceError(
+      'ERR_ALG_NOT_ALLOWED',
+      `${rules.what} header alg: expected "EdDSA" or "Ed25519", found ${describe(alg)}`,
+    );
   }
   if ('crit' in header) {
-    throw new LicenceError('ERR_CRIT_UNSUPPORTED', `${rules.what} header crit: expected none (no extension is understood), found ${describe(header.crit)}`);
+    throw new LicenceError(
+      'ERR_CRIT_UNSUPPORTED',
+      `${rules.what} header crit: expected none (no extension is understood), found ${describe(header.crit)}`,
+    );
   }
   if ('b64' in header) {
-    throw new LicenceError('ERR_CRIT_UNSUPPORTED', `${rules.what} header b64: expected none (RFC 7797 unencoded payloads are not accepted), found ${describe(header.b64)}`);
+    throw new LicenceError(
+      'ERR_CRIT_UNSUPPORTED',
+      `${rules.what} header b64: expected none (RFC 7797 unencoded payloads are not accepted), found ${describe(header.b64)}`,
+    );
   }
   for (const name of KEY_HEADERS) {
     if (name in header) {
-      throw new LicenceError('ERR_KEY_IN_HEADER', `${rules.what} header: expected no "${name}" (keys come only from the trust list), found one`);
+      throw new LicenceError(
+        'ERR_KEY_IN_HEADER',
+        `${rules.what} header: expected no "${name}" (keys come only from the trust list), found one`,
+      );
     }
   }
   if ('kid' in header && typeof header.kid !== 'string') {
-    throw new LicenceError('ERR_HEADER_INVALID', `${rules.what} header kid: expected a string, found ${describe(header.kid)}`);
+    throw new LicenceError(
+      'ERR_HEADER_INVALID',
+      `${rules.what} header kid: expected a string, found ${describe(header.kid)}`,
+    );
   }
   if (rules.typ !== undefined && header.typ !== rules.typ) {
-    throw new LicenceError('ERR_WRONG_TYPE', `${rules.what} header typ: expected "${rules.typ}", found ${describe(header.typ)}`);
+    throw new LicenceError(
+      'ERR_WRONG_TYPE',
+      `${rules.what} header typ: expected "${rules.typ}", found ${describe(header.typ)}`,
+    );
   }
   if (rules.allowed !== undefined) {
     for (const name of Object.keys(header)) {
       if (name !== 'alg' && name !== 'typ' && name !== 'kid' && !rules.allowed.includes(name)) {
-        throw new LicenceError('ERR_HEADER_INVALID', `${rules.what} header: expected only alg, typ, kid${rules.allowed.map((a) => `, ${a}`).join('')}, found "${name}"`);
+        throw new LicenceError(
+          'ERR_HEADER_INVALID',
+          `${rules.what} header: expected only alg, typ, kid${rules.allowed.map((a) => `, ${a}`).join('')}, found "${name}"`,
+        );
       }
     }
   }
@@ -104,8 +141,10 @@ export function checkJoseHeader(header: Readonly<Record<string, unknown>>, rules
 /** A short, safe description of an untrusted value for an error message. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'none';
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+    return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 

@@ -20,10 +20,15 @@ export interface PresentationOptions {
  * @throws {LicenceError} `ERR_MALFORMED` when `credential` is not a compact JWS.
  * @throws {RangeError} on a bad nonce or clock.
  */
-export async function createPresentation(credential: string, deviceSigner: Pick<Signer, 'sign'>, options: PresentationOptions): Promise<string> {
+export async function createPresentation(
+  credential: string,
+  deviceSigner: Pick<Signer, 'sign'>,
+  options: PresentationOptions,
+): Promise<string> {
   const jws = parseCompactJws(credential, 'credential');
   const iat = Math.floor(options.now.getTime() / 1000);
-  if (!Number.isSafeInteger(iat) || iat < 0) throw new RangeError('now: expected a valid date after 1970');
+  if (!Number.isSafeInteger(iat) || iat < 0)
+    throw new RangeError('now: expected a valid date after 1970');
   const input = proofSigningInput(sha256(utf8(credential)), iat, options.nonce);
   const proofSignature = await deviceSigner.sign(input);
   return encodePresentation({

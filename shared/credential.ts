@@ -25,8 +25,15 @@ export function canonicalCredentialHeader(kid: string): string {
 }
 
 const base64url = (length: number) =>
-  z.string().length(length).regex(/^[A-Za-z0-9_-]+$/, 'base64url');
-const seconds = z.number().int().nonnegative().max(2 ** 40);
+  z
+    .string()
+    .length(length)
+    .regex(/^[A-Za-z0-9_-]+$/, 'base64url');
+const seconds = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 40);
 
 /** The licence data inside the credential, with short names to keep the QR small. */
 const wireLicenceSchema = z
@@ -55,10 +62,31 @@ export const credentialClaimsSchema = z
     iat: seconds,
     nbf: seconds,
     exp: seconds,
-    jti: z.string().min(16).max(64).regex(/^[A-Za-z0-9_-]+$/, 'base64url'),
-    cnf: z.object({ jwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: base64url(43) }).strict() }).strict(),
+    jti: z
+      .string()
+      .min(16)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, 'base64url'),
+    cnf: z
+      .object({
+        jwk: z
+          .object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: base64url(43) })
+          .strict(),
+      })
+      .strict(),
     status: z
-      .object({ status_list: z.object({ idx: z.number().int().nonnegative().max(2 ** 32), uri: z.string().min(1).max(200) }).strict() })
+      .object({
+        status_list: z
+          .object({
+            idx: z
+              .number()
+              .int()
+              .nonnegative()
+              .max(2 ** 32),
+            uri: z.string().min(1).max(200),
+          })
+          .strict(),
+      })
       .strict(),
     ph: base64url(43).optional(),
     dl: wireLicenceSchema,
@@ -126,7 +154,10 @@ export function fromWireClaims(value: Record<string, unknown>): CredentialClaims
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue === undefined ? '' : issue.path.join('.');
-    throw new LicenceError('ERR_CLAIMS_INVALID', `credential claims: ${path === '' ? '' : `${path}: `}${issue?.message ?? 'invalid'}`);
+    throw new LicenceError(
+      'ERR_CLAIMS_INVALID',
+      `credential claims: ${path === '' ? '' : `${path}: `}${issue?.message ?? 'invalid'}`,
+    );
   }
   const w = parsed.data;
   let licence: LicenceRecord;
@@ -152,7 +183,10 @@ export function fromWireClaims(value: Record<string, unknown>): CredentialClaims
     throw new LicenceError('ERR_CLAIMS_INVALID', `credential licence data: ${detail}`, { cause });
   }
   if (w.exp <= w.nbf) {
-    throw new LicenceError('ERR_CLAIMS_INVALID', `credential times: expected nbf before exp, found nbf ${w.nbf}, exp ${w.exp}`);
+    throw new LicenceError(
+      'ERR_CLAIMS_INVALID',
+      `credential times: expected nbf before exp, found nbf ${w.nbf}, exp ${w.exp}`,
+    );
   }
   return {
     iss: w.iss,

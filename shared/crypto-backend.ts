@@ -31,7 +31,12 @@ export interface CryptoBackend {
    * dictionary.
    * @throws {LicenceError} `ERR_TOO_LARGE` past `maxOutputLength`, `ERR_MALFORMED` on bad data.
    */
-  inflate(data: Uint8Array, format: 'raw' | 'zlib', maxOutputLength: number, dictionary?: Uint8Array): Uint8Array;
+  inflate(
+    data: Uint8Array,
+    format: 'raw' | 'zlib',
+    maxOutputLength: number,
+    dictionary?: Uint8Array,
+  ): Uint8Array;
 }
 
 /** Signs bytes with one private key; the only thing that touches it. KMS/HSM-replaceable. */

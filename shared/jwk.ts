@@ -26,7 +26,18 @@ const publicJwkSchema = z
   })
   .loose();
 
-const PUBLIC_MEMBERS = new Set(['kty', 'crv', 'x', 'kid', 'alg', 'use', 'key_ops', 'exp', 'iat', 'nbf']);
+const PUBLIC_MEMBERS = new Set([
+  'kty',
+  'crv',
+  'x',
+  'kid',
+  'alg',
+  'use',
+  'key_ops',
+  'exp',
+  'iat',
+  'nbf',
+]);
 
 /**
  * Reads an Ed25519 public JWK strictly: OKP/Ed25519, a 32-byte `x` in canonical base64url,
@@ -34,20 +45,32 @@ const PUBLIC_MEMBERS = new Set(['kty', 'crv', 'x', 'kid', 'alg', 'use', 'key_ops
  * and no private member.
  * @throws {LicenceError} `ERR_KEY_INVALID`.
  */
-export function parsePublicJwk(value: unknown, what = 'JWK'): Ed25519PublicJwk & { raw: Uint8Array } {
+export function parsePublicJwk(
+  value: unknown,
+  what = 'JWK',
+): Ed25519PublicJwk & { raw: Uint8Array } {
   const parsed = publicJwkSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new LicenceError('ERR_KEY_INVALID', `${what}: expected an Ed25519 public JWK (kty OKP, crv Ed25519), found ${issue === undefined ? 'another shape' : `${issue.path.join('.') || 'value'}: ${issue.message}`}`);
+    throw new LicenceError(
+      'ERR_KEY_INVALID',
+      `${what}: expected an Ed25519 public JWK (kty OKP, crv Ed25519), found ${issue === undefined ? 'another shape' : `${issue.path.join('.') || 'value'}: ${issue.message}`}`,
+    );
   }
   const jwk = parsed.data;
   for (const name of Object.keys(jwk)) {
     if (!PUBLIC_MEMBERS.has(name)) {
-      throw new LicenceError('ERR_KEY_INVALID', `${what}: expected public members only, found "${name}"${name === 'd' ? ' (a private key)' : ''}`);
+      throw new LicenceError(
+        'ERR_KEY_INVALID',
+        `${what}: expected public members only, found "${name}"${name === 'd' ? ' (a private key)' : ''}`,
+      );
     }
   }
   if (jwk.key_ops !== undefined && !jwk.key_ops.includes('verify')) {
-    throw new LicenceError('ERR_KEY_INVALID', `${what} key_ops: expected to include "verify", found ${JSON.stringify(jwk.key_ops)}`);
+    throw new LicenceError(
+      'ERR_KEY_INVALID',
+      `${what} key_ops: expected to include "verify", found ${JSON.stringify(jwk.key_ops)}`,
+    );
   }
   let raw: Uint8Array;
   try {
@@ -56,7 +79,10 @@ export function parsePublicJwk(value: unknown, what = 'JWK'): Ed25519PublicJwk &
     throw new LicenceError('ERR_KEY_INVALID', `${what} x: expected canonical base64url`, { cause });
   }
   if (raw.length !== ED25519_PUBLIC_KEY_LENGTH) {
-    throw new LicenceError('ERR_KEY_INVALID', `${what} x: expected ${ED25519_PUBLIC_KEY_LENGTH} bytes, found ${raw.length}`);
+    throw new LicenceError(
+      'ERR_KEY_INVALID',
+      `${what} x: expected ${ED25519_PUBLIC_KEY_LENGTH} bytes, found ${raw.length}`,
+    );
   }
   return {
     kty: 'OKP',

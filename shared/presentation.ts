@@ -38,7 +38,10 @@ export interface PresentationParts {
  * @throws {RangeError} on a nonce outside the allowed alphabet or length, or a bad signature length.
  */
 export function encodePresentation(parts: PresentationParts): string {
-  if (parts.credentialSignature.length !== ED25519_SIGNATURE_LENGTH || parts.proofSignature.length !== ED25519_SIGNATURE_LENGTH) {
+  if (
+    parts.credentialSignature.length !== ED25519_SIGNATURE_LENGTH ||
+    parts.proofSignature.length !== ED25519_SIGNATURE_LENGTH
+  ) {
     throw new RangeError(`signatures: expected ${ED25519_SIGNATURE_LENGTH} bytes each`);
   }
   checkNonce(parts.nonce);
@@ -66,24 +69,40 @@ export function encodePresentation(parts: PresentationParts): string {
  */
 export function decodePresentation(text: string): PresentationParts {
   if (text.length > MAX_PRESENTATION_LENGTH) {
-    throw new LicenceError('ERR_TOO_LARGE', `presentation: expected at most ${MAX_PRESENTATION_LENGTH} characters, found ${text.length}`);
+    throw new LicenceError(
+      'ERR_TOO_LARGE',
+      `presentation: expected at most ${MAX_PRESENTATION_LENGTH} characters, found ${text.length}`,
+    );
   }
   if (!text.startsWith(PRESENTATION_PREFIX)) {
     const found = /^[A-Za-z0-9]{1,8}:/.exec(text)?.[0];
-    throw new LicenceError('ERR_MALFORMED', `presentation: expected text starting "${PRESENTATION_PREFIX}", found ${found === undefined ? 'no such prefix' : JSON.stringify(found)}`);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `presentation: expected text starting "${PRESENTATION_PREFIX}", found ${found === undefined ? 'no such prefix' : JSON.stringify(found)}`,
+    );
   }
   const reader = new ByteReader(decodeDigits(text.slice(PRESENTATION_PREFIX.length)));
   const headerLength = reader.varint('credential header length');
   const credentialHeader =
     headerLength === 0
-      ? utf8(canonicalCredentialHeader(encodeBase64url(reader.bytesOf(KID_BYTES, 'credential key id'))))
+      ? utf8(
+          canonicalCredentialHeader(
+            encodeBase64url(reader.bytesOf(KID_BYTES, 'credential key id')),
+          ),
+        )
       : reader.bytesOf(headerLength, 'credential header');
-  const credentialPayload = reader.bytesOf(reader.varint('credential payload length'), 'credential payload');
+  const credentialPayload = reader.bytesOf(
+    reader.varint('credential payload length'),
+    'credential payload',
+  );
   const credentialSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'credential signature');
   const proofIat = reader.varint('proof time');
   const nonceLength = reader.varint('nonce length');
   if (nonceLength > MAX_NONCE_LENGTH) {
-    throw new LicenceError('ERR_MALFORMED', `nonce: expected at most ${MAX_NONCE_LENGTH} characters, found ${nonceLength}`);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `nonce: expected at most ${MAX_NONCE_LENGTH} characters, found ${nonceLength}`,
+    );
   }
   const nonceBytes = reader.bytesOf(nonceLength, 'nonce');
   const proofSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'proof signature');
@@ -92,17 +111,29 @@ export function decodePresentation(text: string): PresentationParts {
   if (nonceLength > 0) {
     nonce = String.fromCharCode(...nonceBytes);
     if (!NONCE_PATTERN.test(nonce)) {
-      throw new LicenceError('ERR_MALFORMED', 'nonce: expected 1-64 characters of A-Z a-z 0-9 - _, found others');
+      throw new LicenceError(
+        'ERR_MALFORMED',
+        'nonce: expected 1-64 characters of A-Z a-z 0-9 - _, found others',
+      );
     }
   }
-  return { credentialHeader, credentialPayload, credentialSignature, proofIat, ...(nonce === undefined ? {} : { nonce }), proofSignature };
+  return {
+    credentialHeader,
+    credentialPayload,
+    credentialSignature,
+    proofIat,
+    ...(nonce === undefined ? {} : { nonce }),
+    proofSignature,
+  };
 }
 
 /**
  * The credential in compact JWS form, exactly as the authority signed it. Its SHA-256 is what
  * the holder proof binds (`cred_hash`).
  */
-export function credentialCompact(parts: Pick<PresentationParts, 'credentialHeader' | 'credentialPayload' | 'credentialSignature'>): string {
+export function credentialCompact(
+  parts: Pick<PresentationParts, 'credentialHeader' | 'credentialPayload' | 'credentialSignature'>,
+): string {
   return `${encodeBase64url(parts.credentialHeader)}.${encodeBase64url(parts.credentialPayload)}.${encodeBase64url(parts.credentialSignature)}`;
 }
 
@@ -113,11 +144,16 @@ export function credentialCompact(parts: Pick<PresentationParts, 'credentialHead
  * verifier each rebuild it; it never travels.
  * @param credentialHash SHA-256 of the ASCII compact credential.
  */
-export function proofSigningInput(credentialHash: Uint8Array, iat: number, nonce?: string): Uint8Array {
+export function proofSigningInput(
+  credentialHash: Uint8Array,
+  iat: number,
+  nonce?: string,
+): Uint8Array {
   checkNonce(nonce);
-  const payload = nonce === undefined
-    ? `{"iat":${iat},"cred_hash":"${encodeBase64url(credentialHash)}"}`
-    : `{"iat":${iat},"nonce":"${nonce}","cred_hash":"${encodeBase64url(credentialHash)}"}`;
+  const payload =
+    nonce === undefined
+      ? `{"iat":${iat},"cred_hash":"${encodeBase64url(credentialHash)}"}`
+      : `{"iat":${iat},"nonce":"${nonce}","cred_hash":"${encodeBase64url(credentialHash)}"}`;
   return utf8(`${PROOF_HEADER_B64}.${encodeBase64url(utf8(payload))}`);
 }
 
@@ -130,7 +166,8 @@ function canonicalKid(header: Uint8Array): Uint8Array | undefined {
   const kid = CANONICAL_KID.exec(text)?.[1];
   if (kid === undefined) return undefined;
   const canonical = utf8(canonicalCredentialHeader(kid));
-  if (canonical.length !== header.length || canonical.some((b, i) => b !== header[i])) return undefined;
+  if (canonical.length !== header.length || canonical.some((b, i) => b !== header[i]))
+    return undefined;
   return decodeBase64url(kid, 'credential kid');
 }
 

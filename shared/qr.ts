@@ -23,10 +23,15 @@ export function presentationSegments(text: string): QRCodeSegment[] {
 
 /** The QR version (1-40) that holds `text` at ECC M. */
 export function qrVersion(text: string): number {
-  return QRCode.create(presentationSegments(text), { errorCorrectionLevel: QR_ERROR_CORRECTION }).version;
+  return QRCode.create(presentationSegments(text), { errorCorrectionLevel: QR_ERROR_CORRECTION })
+    .version;
 }
 
 /** Renders `text` as an SVG QR code at ECC M, with the standard 4-module quiet zone. */
 export async function renderQrSvg(text: string): Promise<string> {
-  return QRCode.toString(presentationSegments(text), { type: 'svg', errorCorrectionLevel: QR_ERROR_CORRECTION, margin: 4 });
+  return QRCode.toString(presentationSegments(text), {
+    type: 'svg',
+    errorCorrectionLevel: QR_ERROR_CORRECTION,
+    margin: 4,
+  });
 }

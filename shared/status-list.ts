@@ -28,7 +28,9 @@ export function readStatus(list: Uint8Array, bits: StatusBits, index: number): n
   const bit = index * bits;
   const byte = list[Math.floor(bit / 8)];
   if (!Number.isSafeInteger(index) || index < 0 || byte === undefined) {
-    throw new RangeError(`status index: expected 0-${(list.length * 8) / bits - 1}, found ${index}`);
+    throw new RangeError(
+      `status index: expected 0-${(list.length * 8) / bits - 1}, found ${index}`,
+    );
   }
   return (byte >> (bit % 8)) & ((1 << bits) - 1);
 }

@@ -33,19 +33,34 @@ export function createTrustStore(jwksList: readonly unknown[], backend: CryptoBa
   const index = new Map<string, TrustedKey>();
   jwksList.forEach((jwks, n) => {
     const where = jwksList.length > 1 ? `JWKS ${n + 1}` : 'JWKS';
-    if (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys)) {
-      throw new LicenceError('ERR_KEY_INVALID', `${where}: expected an object with a "keys" array, found ${jwks === null ? 'null' : typeof jwks}`);
+    if (
+      typeof jwks !== 'object' ||
+      jwks === null ||
+      !Array.isArray((jwks as { keys?: unknown }).keys)
+    ) {
+      throw new LicenceError(
+        'ERR_KEY_INVALID',
+        `${where}: expected an object with a "keys" array, found ${jwks === null ? 'null' : typeof jwks}`,
+      );
     }
     const list = (jwks as { keys: unknown[] }).keys;
-    if (list.length === 0) throw new LicenceError('ERR_KEY_INVALID', `${where}: expected at least one key, found none`);
+    if (list.length === 0)
+      throw new LicenceError('ERR_KEY_INVALID', `${where}: expected at least one key, found none`);
     if (list.length + keys.length > MAX_JWKS_KEYS) {
-      throw new LicenceError('ERR_KEY_INVALID', `${where}: expected at most ${MAX_JWKS_KEYS} keys in all, found more`);
+      throw new LicenceError(
+        'ERR_KEY_INVALID',
+        `${where}: expected at most ${MAX_JWKS_KEYS} keys in all, found more`,
+      );
     }
     list.forEach((value, i) => {
       const jwk = parsePublicJwk(value, `${where} key ${i}`);
       const thumbprint = jwkThumbprint(jwk);
       if (index.has(thumbprint)) return;
-      const entry: TrustedKey = { thumbprint, key: backend.importPublicKey(jwk.raw), ...(jwk.kid === undefined ? {} : { kid: jwk.kid }) };
+      const entry: TrustedKey = {
+        thumbprint,
+        key: backend.importPublicKey(jwk.raw),
+        ...(jwk.kid === undefined ? {} : { kid: jwk.kid }),
+      };
       keys.push(entry);
       index.set(thumbprint, entry);
     });

@@ -31,13 +31,23 @@ export function verifyJws(token: string, keys: TrustStore): JwsResult {
     let candidates: readonly TrustedKey[];
     if (typeof kid === 'string') {
       const match = keys.keys.find((k) => k.kid === kid) ?? keys.byThumbprint(kid);
-      if (match === undefined) throw new LicenceError('ERR_UNKNOWN_ISSUER', 'JWS kid: expected one of the JWKS keys, found another');
+      if (match === undefined)
+        throw new LicenceError(
+          'ERR_UNKNOWN_ISSUER',
+          'JWS kid: expected one of the JWKS keys, found another',
+        );
       candidates = [match];
     } else {
       candidates = keys.keys;
     }
-    const signer = candidates.find((k) => keys.backend.verify(k.key, jws.signingInput, jws.signature));
-    if (signer === undefined) throw new LicenceError('ERR_BAD_SIGNATURE', 'JWS signature does not verify with the key(s) of the JWKS');
+    const signer = candidates.find((k) =>
+      keys.backend.verify(k.key, jws.signingInput, jws.signature),
+    );
+    if (signer === undefined)
+      throw new LicenceError(
+        'ERR_BAD_SIGNATURE',
+        'JWS signature does not verify with the key(s) of the JWKS',
+      );
     return {
       valid: true,
       alg: alg as string,
@@ -46,7 +56,8 @@ export function verifyJws(token: string, keys: TrustStore): JwsResult {
       payload: jws.payloadBytes,
     };
   } catch (error) {
-    if (error instanceof LicenceError) return { valid: false, code: error.code, reason: error.message };
+    if (error instanceof LicenceError)
+      return { valid: false, code: error.code, reason: error.message };
     throw error;
   }
 }

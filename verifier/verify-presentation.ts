@@ -12,7 +12,11 @@ import { LicenceError } from '../shared/errors.js';
 import { decodeBase64url, encodeBase64url } from '../shared/internal/base64url.js';
 import { decodeUtf8, parseJsonObject } from '../shared/internal/utf8.js';
 import { licenceValidityOn, LICENCE_STATUS } from '../shared/licence.js';
-import { decodePresentation, proofSigningInput, type PresentationParts } from '../shared/presentation.js';
+import {
+  decodePresentation,
+  proofSigningInput,
+  type PresentationParts,
+} from '../shared/presentation.js';
 import { readStatus, STATUS } from '../shared/status-list.js';
 import { PASSED, REASONS, SKIPPED, VALID, VALID_WITH_WARNINGS } from './internal/messages.js';
 import type { CheckId, CheckResult, VerdictCode, VerificationReport } from './report.js';
@@ -47,7 +51,6 @@ export interface VerifyOptions {
   readonly strict?: boolean;
 }
 
-
 /**
  * Verifies the text of a dynamic QR, in fixed order: parse → header → issuer key → issuer
  * signature → claims (nothing in the payload is looked at before the signature has passed) →
@@ -72,7 +75,10 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   let header: Record<string, unknown>;
   try {
     parts = decodePresentation(text);
-    header = parseJsonObject(decodeUtf8(parts.credentialHeader, 'credential header'), 'credential header');
+    header = parseJsonObject(
+      decodeUtf8(parts.credentialHeader, 'credential header'),
+      'credential header',
+    );
   } catch (error) {
     return finish(checks, fail('parse', error), verifiedAt, options.strict);
   }
@@ -80,8 +86,16 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
 
   // type: the header, by the verifier's own rules (the algorithm is pinned, never taken).
   try {
-    checkJoseHeader(header, { typ: CREDENTIAL_TYP, allowed: CREDENTIAL_HEADER_EXTRA, what: 'credential' });
-    if (typeof header.kid !== 'string') throw new LicenceError('ERR_HEADER_INVALID', 'credential header kid: expected the key thumbprint, found none');
+    checkJoseHeader(header, {
+      typ: CREDENTIAL_TYP,
+      allowed: CREDENTIAL_HEADER_EXTRA,
+      what: 'credential',
+    });
+    if (typeof header.kid !== 'string')
+      throw new LicenceError(
+        'ERR_HEADER_INVALID',
+        'credential header kid: expected the key thumbprint, found none',
+      );
   } catch (error) {
     return finish(checks, fail('type', error), verifiedAt, options.strict);
   }
@@ -90,7 +104,12 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   // issuer_known: kid only looks a key up in the trust store.
   const trusted = options.trust.byThumbprint(header.kid);
   if (trusted === undefined) {
-    return finish(checks, failed('issuer_known', 'ERR_UNKNOWN_ISSUER', 'credential kid names no trusted key'), verifiedAt, options.strict);
+    return finish(
+      checks,
+      failed('issuer_known', 'ERR_UNKNOWN_ISSUER', 'credential kid names no trusted key'),
+      verifiedAt,
+      options.strict,
+    );
   }
   checks.push(pass('issuer_known'));
 
@@ -98,21 +117,41 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   const signingText = `${encodeBase64url(parts.credentialHeader)}.${encodeBase64url(parts.credentialPayload)}`;
   const signingInput = ascii(signingText);
   if (!backend.verify(trusted.key, signingInput, parts.credentialSignature)) {
-    return finish(checks, failed('issuer_signature', 'ERR_BAD_SIGNATURE', 'issuer signature does not verify'), verifiedAt, options.strict);
+    return finish(
+      checks,
+      failed('issuer_signature', 'ERR_BAD_SIGNATURE', 'issuer signature does not verify'),
+      verifiedAt,
+      options.strict,
+    );
   }
   checks.push(pass('issuer_signature'));
 
   // claims: only now is the payload read.
   let claims: CredentialClaims;
   try {
-    const payload = backend.inflate(parts.credentialPayload, 'raw', MAX_CREDENTIAL_PAYLOAD, CLAIMS_DICTIONARY);
-    claims = fromWireClaims(parseJsonObject(decodeUtf8(payload, 'credential payload'), 'credential payload'));
+    const payload = backend.inflate(
+      parts.credentialPayload,
+      'raw',
+      MAX_CREDENTIAL_PAYLOAD,
+      CLAIMS_DICTIONARY,
+    );
+    claims = fromWireClaims(
+      parseJsonObject(decodeUtf8(payload, 'credential payload'), 'credential payload'),
+    );
     if (options.issuer !== undefined && claims.iss !== options.issuer) {
-      throw new LicenceError('ERR_ISSUER_MISMATCH', `credential iss: expected ${JSON.stringify(options.issuer)}, found ${JSON.stringify(claims.iss)}`);
+      throw new LicenceError(
+        'ERR_ISSUER_MISMATCH',
+        `credential iss: expected ${JSON.stringify(options.issuer)}, found ${JSON.stringify(claims.iss)}`,
+      );
     }
   } catch (error) {
     const result = fail('claims', error);
-    return finish(checks, result.code === 'ERR_MALFORMED' ? { ...result, code: 'ERR_CLAIMS_INVALID' } : result, verifiedAt, options.strict);
+    return finish(
+      checks,
+      result.code === 'ERR_MALFORMED' ? { ...result, code: 'ERR_CLAIMS_INVALID' } : result,
+      verifiedAt,
+      options.strict,
+    );
   }
   checks.push(pass('claims'));
   const facts = {
@@ -131,7 +170,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   };
 
   // holder_signature: the device key of cnf.jwk over this credential and this time.
-  let holderOk = false;
+  let holderOk: boolean;
   try {
     const holderKey = backend.importPublicKey(decodeBase64url(claims.holderKey, 'cnf.jwk.x'));
     const compact = ascii(`${signingText}.${encodeBase64url(parts.credentialSignature)}`);
@@ -140,24 +179,62 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   } catch {
     holderOk = false;
   }
-  checks.push(holderOk ? pass('holder_signature') : failed('holder_signature', 'ERR_HOLDER_SIGNATURE', 'holder proof does not verify with cnf.jwk for this credential'));
+  checks.push(
+    holderOk
+      ? pass('holder_signature')
+      : failed(
+          'holder_signature',
+          'ERR_HOLDER_SIGNATURE',
+          'holder proof does not verify with cnf.jwk for this credential',
+        ),
+  );
 
   // proof_freshness
   if (parts.proofIat > now + tolerance) {
-    checks.push(failed('proof_freshness', 'ERR_PROOF_NOT_YET_VALID', `proof made ${parts.proofIat - now} s after the verifier's clock`));
+    checks.push(
+      failed(
+        'proof_freshness',
+        'ERR_PROOF_NOT_YET_VALID',
+        `proof made ${parts.proofIat - now} s after the verifier's clock`,
+      ),
+    );
   } else if (now - parts.proofIat > proofMaxAge + tolerance) {
-    checks.push(failed('proof_freshness', 'ERR_PROOF_EXPIRED', `proof is ${now - parts.proofIat} s old; at most ${proofMaxAge} s accepted`));
+    checks.push(
+      failed(
+        'proof_freshness',
+        'ERR_PROOF_EXPIRED',
+        `proof is ${now - parts.proofIat} s old; at most ${proofMaxAge} s accepted`,
+      ),
+    );
   } else if (options.nonce !== undefined && parts.nonce !== options.nonce) {
-    checks.push(failed('proof_freshness', 'ERR_NONCE_MISMATCH', parts.nonce === undefined ? 'proof carries no nonce' : 'proof carries another nonce'));
+    checks.push(
+      failed(
+        'proof_freshness',
+        'ERR_NONCE_MISMATCH',
+        parts.nonce === undefined ? 'proof carries no nonce' : 'proof carries another nonce',
+      ),
+    );
   } else {
     checks.push(pass('proof_freshness'));
   }
 
   // credential_time
   if (claims.nbf > now + tolerance) {
-    checks.push(failed('credential_time', 'ERR_CREDENTIAL_NOT_YET_VALID', `credential valid from ${iso(claims.nbf)}`));
+    checks.push(
+      failed(
+        'credential_time',
+        'ERR_CREDENTIAL_NOT_YET_VALID',
+        `credential valid from ${iso(claims.nbf)}`,
+      ),
+    );
   } else if (now - tolerance >= claims.exp) {
-    checks.push(failed('credential_time', 'ERR_CREDENTIAL_EXPIRED', `credential expired at ${iso(claims.exp)}`));
+    checks.push(
+      failed(
+        'credential_time',
+        'ERR_CREDENTIAL_EXPIRED',
+        `credential expired at ${iso(claims.exp)}`,
+      ),
+    );
   } else {
     checks.push(pass('credential_time'));
   }
@@ -168,9 +245,21 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   // licence_status: the status code the credential was signed with.
   const letter = claims.licence.status;
   if (letter !== 'A') {
-    checks.push(failed('licence_status', statusLetterCode(letter), `licence status ${letter} (${LICENCE_STATUS[letter].en})`));
+    checks.push(
+      failed(
+        'licence_status',
+        statusLetterCode(letter),
+        `licence status ${letter} (${LICENCE_STATUS[letter].en})`,
+      ),
+    );
   } else if (claims.licence.points >= 12) {
-    checks.push(failed('licence_status', 'ERR_POINTS_EXCEEDED', `licence has ${claims.licence.points} points`));
+    checks.push(
+      failed(
+        'licence_status',
+        'ERR_POINTS_EXCEEDED',
+        `licence has ${claims.licence.points} points`,
+      ),
+    );
   } else {
     checks.push(pass('licence_status'));
   }
@@ -178,9 +267,24 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   // licence_validity: the licence's own dates, on the calendar day in China.
   const validity = licenceValidityOn(claims.licence, chinaDate(new Date(nowMs - tolerance * 1000)));
   if (validity === 'expired') {
-    checks.push(failed('licence_validity', 'ERR_LICENCE_EXPIRED', `licence valid to ${claims.licence.validTo}`));
-  } else if (licenceValidityOn(claims.licence, chinaDate(new Date(nowMs + tolerance * 1000))) === 'not-yet-valid') {
-    checks.push(failed('licence_validity', 'ERR_LICENCE_NOT_YET_VALID', `licence valid from ${claims.licence.validFrom}`));
+    checks.push(
+      failed(
+        'licence_validity',
+        'ERR_LICENCE_EXPIRED',
+        `licence valid to ${claims.licence.validTo}`,
+      ),
+    );
+  } else if (
+    licenceValidityOn(claims.licence, chinaDate(new Date(nowMs + tolerance * 1000))) ===
+    'not-yet-valid'
+  ) {
+    checks.push(
+      failed(
+        'licence_validity',
+        'ERR_LICENCE_NOT_YET_VALID',
+        `licence valid from ${claims.licence.validFrom}`,
+      ),
+    );
   } else {
     checks.push(pass('licence_validity'));
   }
@@ -197,13 +301,21 @@ function checkStatusList(
 ): CheckResult {
   const list = lists?.get(claims.status.uri);
   if (list === undefined) {
-    return warning('status_list', 'WARN_STATUS_UNCHECKED', 'no status list for this credential was given');
+    return warning(
+      'status_list',
+      'WARN_STATUS_UNCHECKED',
+      'no status list for this credential was given',
+    );
   }
   let value: number;
   try {
     value = readStatus(list.list, list.bits, claims.status.idx);
   } catch {
-    return failed('status_list', 'ERR_STATUS_UNKNOWN', `status list has no entry ${claims.status.idx}`);
+    return failed(
+      'status_list',
+      'ERR_STATUS_UNKNOWN',
+      `status list has no entry ${claims.status.idx}`,
+    );
   }
   switch (value) {
     case STATUS.VALID:
@@ -219,7 +331,11 @@ function checkStatusList(
   }
   const expired = list.exp !== undefined && now - tolerance >= list.exp;
   if (expired || now - list.iat > maxAge) {
-    return warning('status_list', 'WARN_STATUS_STALE', `status list issued ${iso(list.iat)}${expired ? ', past its exp' : ''}, older than ${Math.round(maxAge / 3600)} h`);
+    return warning(
+      'status_list',
+      'WARN_STATUS_STALE',
+      `status list issued ${iso(list.iat)}${expired ? ', past its exp' : ''}, older than ${Math.round(maxAge / 3600)} h`,
+    );
   }
   return pass('status_list');
 }
@@ -252,12 +368,14 @@ function finish(
   facts?: Pick<VerificationReport, 'credential' | 'licence' | 'proof'>,
 ): VerificationReport {
   if (last !== undefined) checks.push(last);
-  for (const id of CHECK_IDS.slice(checks.length)) checks.push({ id, status: 'SKIPPED', message: SKIPPED });
+  for (const id of CHECK_IDS.slice(checks.length))
+    checks.push({ id, status: 'SKIPPED', message: SKIPPED });
   if (strict === true) {
     for (let i = 0; i < checks.length; i++) {
       const c = checks[i] as CheckResult;
       if (c.status === 'WARNING') {
-        const code: VerdictCode = c.code === 'WARN_STATUS_STALE' ? 'ERR_STATUS_STALE' : 'ERR_STATUS_UNCHECKED';
+        const code: VerdictCode =
+          c.code === 'WARN_STATUS_STALE' ? 'ERR_STATUS_STALE' : 'ERR_STATUS_UNCHECKED';
         checks[i] = { ...c, status: 'FAILED', code, message: REASONS[code] };
       }
     }
@@ -265,7 +383,8 @@ function finish(
   const failure = checks.find((c) => c.status === 'FAILED');
   const warnings = checks.filter((c) => c.status === 'WARNING').map((c) => c.code as VerdictCode);
   const base = { checks, verifiedAt, warnings, ...facts };
-  if (failure?.code !== undefined) return { valid: false, code: failure.code, message: failure.message, ...base };
+  if (failure?.code !== undefined)
+    return { valid: false, code: failure.code, message: failure.message, ...base };
   return { valid: true, message: warnings.length > 0 ? VALID_WITH_WARNINGS : VALID, ...base };
 }
 
@@ -284,12 +403,17 @@ function warning(id: CheckId, code: VerdictCode, detail: string): CheckResult {
 function fail(id: CheckId, error: unknown): CheckResult {
   if (error instanceof LicenceError) return failed(id, error.code, error.message);
   // Anything else is a fault of ours, not of the input: still a failure, never a pass.
-  return failed(id, 'ERR_MALFORMED', error instanceof Error ? `${error.name}: ${error.message}` : 'unexpected error');
+  return failed(
+    id,
+    'ERR_MALFORMED',
+    error instanceof Error ? `${error.name}: ${error.message}` : 'unexpected error',
+  );
 }
 
 function seconds(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name}: expected a non-negative number of seconds, found ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name}: expected a non-negative number of seconds, found ${value}`);
   return value;
 }
 

@@ -20,7 +20,8 @@ export interface VerifiedStatusList {
   readonly list: Uint8Array;
 }
 
-const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isSeconds = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
  * Verifies a status list token (IETF Token Status List §5, §8.3): header rules and `typ`
@@ -34,11 +35,18 @@ export function verifyStatusList(token: string, trust: TrustStore): VerifiedStat
   checkJoseHeader(jws.header, { typ: STATUS_LIST_TYP, what: 'status list' });
   const kid = jws.header.kid;
   const trusted = typeof kid === 'string' ? trust.byThumbprint(kid) : undefined;
-  if (trusted === undefined) throw new LicenceError('ERR_UNKNOWN_ISSUER', 'status list: expected a kid naming a trusted key, found none that does');
+  if (trusted === undefined)
+    throw new LicenceError(
+      'ERR_UNKNOWN_ISSUER',
+      'status list: expected a kid naming a trusted key, found none that does',
+    );
   if (!trust.backend.verify(trusted.key, jws.signingInput, jws.signature)) {
     throw new LicenceError('ERR_BAD_SIGNATURE', 'status list: signature does not verify');
   }
-  const claims = parseJsonObject(decodeUtf8(jws.payloadBytes, 'status list payload'), 'status list payload');
+  const claims = parseJsonObject(
+    decodeUtf8(jws.payloadBytes, 'status list payload'),
+    'status list payload',
+  );
   const { sub, iat, exp, ttl, status_list: sl } = claims;
   if (typeof sub !== 'string' || sub === '') throw invalid('sub: expected the list URI');
   if (!isSeconds(iat)) throw invalid('iat: expected seconds since the epoch');
@@ -46,10 +54,22 @@ export function verifyStatusList(token: string, trust: TrustStore): VerifiedStat
   if (ttl !== undefined && !isSeconds(ttl)) throw invalid('ttl: expected seconds');
   if (typeof sl !== 'object' || sl === null) throw invalid('status_list: expected an object');
   const { bits, lst } = sl as Record<string, unknown>;
-  if (bits !== 1 && bits !== 2 && bits !== 4 && bits !== 8) throw invalid(`status_list.bits: expected 1, 2, 4 or 8, found ${String(bits)}`);
+  if (bits !== 1 && bits !== 2 && bits !== 4 && bits !== 8)
+    throw invalid(`status_list.bits: expected 1, 2, 4 or 8, found ${String(bits)}`);
   if (typeof lst !== 'string') throw invalid('status_list.lst: expected base64url');
-  const list = trust.backend.inflate(decodeBase64url(lst, 'status_list.lst'), 'zlib', MAX_STATUS_LIST_BYTES);
-  return { uri: sub, iat, bits, list, ...(exp === undefined ? {} : { exp }), ...(ttl === undefined ? {} : { ttl }) };
+  const list = trust.backend.inflate(
+    decodeBase64url(lst, 'status_list.lst'),
+    'zlib',
+    MAX_STATUS_LIST_BYTES,
+  );
+  return {
+    uri: sub,
+    iat,
+    bits,
+    list,
+    ...(exp === undefined ? {} : { exp }),
+    ...(ttl === undefined ? {} : { ttl }),
+  };
 }
 
 function invalid(message: string): LicenceError {

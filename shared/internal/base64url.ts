@@ -9,16 +9,24 @@ export function encodeBase64url(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]! + ALPHABET[(n >>> 6) & 63]! + ALPHABET[n & 63]!;
+    const n =
+      ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out +=
+      ALPHABET.charAt(n >>> 18) +
+      ALPHABET.charAt((n >>> 12) & 63) +
+      ALPHABET.charAt((n >>> 6) & 63) +
+      ALPHABET.charAt(n & 63);
   }
   const rest = bytes.length - i;
   if (rest === 1) {
     const n = (bytes[i] as number) << 16;
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]!;
+    out += ALPHABET.charAt(n >>> 18) + ALPHABET.charAt((n >>> 12) & 63);
   } else if (rest === 2) {
     const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]! + ALPHABET[(n >>> 6) & 63]!;
+    out +=
+      ALPHABET.charAt(n >>> 18) +
+      ALPHABET.charAt((n >>> 12) & 63) +
+      ALPHABET.charAt((n >>> 6) & 63);
   }
   return out;
 }
@@ -32,7 +40,10 @@ export function encodeBase64url(bytes: Uint8Array): string {
 export function decodeBase64url(text: string, what: string): Uint8Array {
   const len = text.length;
   if (len % 4 === 1) {
-    throw new LicenceError('ERR_MALFORMED', `${what}: expected base64url, found a length of ${len} (1 mod 4)`);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what}: expected base64url, found a length of ${len} (1 mod 4)`,
+    );
   }
   const out = new Uint8Array(Math.floor((len * 3) / 4));
   let o = 0;
@@ -59,14 +70,14 @@ export function decodeBase64url(text: string, what: string): Uint8Array {
     const a = at(i);
     const b = at(i + 1);
     if ((b & 15) !== 0) throw nonCanonical(what);
-    out[o++] = (a << 2) | (b >>> 4);
+    out[o] = (a << 2) | (b >>> 4);
   } else if (rest === 3) {
     const a = at(i);
     const b = at(i + 1);
     const c = at(i + 2);
     if ((c & 3) !== 0) throw nonCanonical(what);
-    out[o++] = (a << 2) | (b >>> 4);
-    out[o++] = ((b & 15) << 4) | (c >>> 2);
+    out[o] = (a << 2) | (b >>> 4);
+    out[o + 1] = ((b & 15) << 4) | (c >>> 2);
   }
   return out;
 }

@@ -23,7 +23,10 @@ export class ByteReader {
       value += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) {
         if (byte === 0 && i > 0) {
-          throw new LicenceError('ERR_MALFORMED', `${what}: expected a minimal varint, found a padded one`);
+          throw new LicenceError(
+            'ERR_MALFORMED',
+            `${what}: expected a minimal varint, found a padded one`,
+          );
         }
         if (!Number.isSafeInteger(value)) {
           throw new LicenceError('ERR_MALFORMED', `${what}: expected at most 2^53 − 1, found more`);
@@ -32,7 +35,10 @@ export class ByteReader {
       }
       scale *= 128;
     }
-    throw new LicenceError('ERR_MALFORMED', `${what}: expected a varint of at most ${MAX_VARINT_BYTES} bytes, found a longer one`);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what}: expected a varint of at most ${MAX_VARINT_BYTES} bytes, found a longer one`,
+    );
   }
 
   /** @throws {LicenceError} `ERR_MALFORMED` when fewer than `length` bytes remain. */
@@ -47,7 +53,10 @@ export class ByteReader {
   end(what: string): void {
     const left = this.bytes.length - this.offset;
     if (left !== 0) {
-      throw new LicenceError('ERR_MALFORMED', `${what}: expected the end, found ${left} trailing byte(s)`);
+      throw new LicenceError(
+        'ERR_MALFORMED',
+        `${what}: expected the end, found ${left} trailing byte(s)`,
+      );
     }
   }
 
@@ -64,7 +73,8 @@ export class ByteWriter {
   private readonly parts: number[] = [];
 
   varint(value: number): this {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint: expected a safe non-negative integer, found ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`varint: expected a safe non-negative integer, found ${value}`);
     let v = value;
     while (v >= 128) {
       this.parts.push((v % 128) | 0x80);

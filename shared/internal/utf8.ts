@@ -14,12 +14,19 @@ export function utf8(text: string): Uint8Array {
  */
 export function decodeUtf8(bytes: Uint8Array, what: string): string {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    throw new LicenceError('ERR_MALFORMED', `${what}: expected UTF-8 without a byte-order mark, found one`);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what}: expected UTF-8 without a byte-order mark, found one`,
+    );
   }
   try {
     return decoder.decode(bytes);
   } catch (cause) {
-    throw new LicenceError('ERR_MALFORMED', `${what}: expected UTF-8, found an invalid byte sequence`, { cause });
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what}: expected UTF-8, found an invalid byte sequence`,
+      { cause },
+    );
   }
 }
 
@@ -32,7 +39,11 @@ export function parseJsonObject(text: string, what: string): Record<string, unkn
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new LicenceError('ERR_MALFORMED', `${what}: expected JSON, found text that does not parse`, { cause });
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what}: expected JSON, found text that does not parse`,
+      { cause },
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;

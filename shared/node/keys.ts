@@ -14,9 +14,17 @@ export interface Ed25519PrivateJwk extends Ed25519PublicJwk {
 export function generateKeyPair(): { privateJwk: Ed25519PrivateJwk; publicJwk: Ed25519PublicJwk } {
   const { privateKey } = generateKeyPairSync('ed25519');
   const jwk = privateKey.export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string' || typeof jwk.d !== 'string') throw new Error('Ed25519 export: no x or d');
+  if (typeof jwk.x !== 'string' || typeof jwk.d !== 'string')
+    throw new Error('Ed25519 export: no x or d');
   const kid = jwkThumbprint({ x: jwk.x });
-  const publicJwk: Ed25519PublicJwk = { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid, alg: 'EdDSA', use: 'sig' };
+  const publicJwk: Ed25519PublicJwk = {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    x: jwk.x,
+    kid,
+    alg: 'EdDSA',
+    use: 'sig',
+  };
   return { privateJwk: { ...publicJwk, d: jwk.d }, publicJwk };
 }
 
@@ -25,12 +33,17 @@ export function generateKeyPair(): { privateJwk: Ed25519PrivateJwk; publicJwk: E
  * `jwks.json` (the public key) into `dir`.
  * @returns the paths written and the key id.
  */
-export async function writeKeyPair(dir: string): Promise<{ privatePath: string; jwksPath: string; kid: string }> {
+export async function writeKeyPair(
+  dir: string,
+): Promise<{ privatePath: string; jwksPath: string; kid: string }> {
   const { privateJwk, publicJwk } = generateKeyPair();
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const privatePath = join(dir, 'private.jwk.json');
   const jwksPath = join(dir, 'jwks.json');
-  await writeFile(privatePath, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(privatePath, `${JSON.stringify(privateJwk, null, 2)}\n`, {
+    mode: 0o600,
+    flag: 'wx',
+  });
   await writeFile(jwksPath, `${JSON.stringify({ keys: [publicJwk] }, null, 2)}\n`, { flag: 'wx' });
   return { privatePath, jwksPath, kid: publicJwk.kid ?? '' };
 }
@@ -42,20 +55,35 @@ export async function writeKeyPair(dir: string): Promise<{ privatePath: string; 
  *   matches its `x`.
  */
 export function createJwkSigner(value: unknown): Signer {
-  if (typeof value !== 'object' || value === null || typeof (value as { d?: unknown }).d !== 'string') {
-    throw new LicenceError('ERR_KEY_INVALID', 'private key: expected an Ed25519 private JWK with "d", found none');
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as { d?: unknown }).d !== 'string'
+  ) {
+    throw new LicenceError(
+      'ERR_KEY_INVALID',
+      'private key: expected an Ed25519 private JWK with "d", found none',
+    );
   }
   const { d, ...rest } = value as Record<string, unknown> & { d: string };
   const publicJwk = parsePublicJwk(rest, 'private key');
   let key: KeyObject;
   try {
-    key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicJwk.x, d }, format: 'jwk' });
+    key = createPrivateKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: publicJwk.x, d },
+      format: 'jwk',
+    });
   } catch (cause) {
-    throw new LicenceError('ERR_KEY_INVALID', 'private key: expected a valid Ed25519 private JWK', { cause });
+    throw new LicenceError('ERR_KEY_INVALID', 'private key: expected a valid Ed25519 private JWK', {
+      cause,
+    });
   }
   const derived = key.export({ format: 'jwk' }).x;
   if (derived !== publicJwk.x) {
-    throw new LicenceError('ERR_KEY_INVALID', 'private key: expected "x" to be the public key of "d", found another key');
+    throw new LicenceError(
+      'ERR_KEY_INVALID',
+      'private key: expected "x" to be the public key of "d", found another key',
+    );
   }
   const kid = jwkThumbprint(publicJwk);
   return {
@@ -77,7 +105,11 @@ export async function readSignerFile(path: string): Promise<Signer> {
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new LicenceError('ERR_KEY_INVALID', `${path}: expected a JSON private JWK, found text that does not parse`, { cause });
+    throw new LicenceError(
+      'ERR_KEY_INVALID',
+      `${path}: expected a JSON private JWK, found text that does not parse`,
+      { cause },
+    );
   }
   return createJwkSigner(value);
 }

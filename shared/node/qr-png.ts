@@ -6,5 +6,10 @@ import { presentationSegments, QR_ERROR_CORRECTION } from '../qr.js';
  * @param scale Pixels per module.
  */
 export async function renderQrPng(text: string, scale = 4): Promise<Buffer> {
-  return QRCode.toBuffer(presentationSegments(text), { type: 'png', errorCorrectionLevel: QR_ERROR_CORRECTION, margin: 4, scale });
+  return QRCode.toBuffer(presentationSegments(text), {
+    type: 'png',
+    errorCorrectionLevel: QR_ERROR_CORRECTION,
+    margin: 4,
+    scale,
+  });
 }

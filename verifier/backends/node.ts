@@ -7,14 +7,16 @@ import {
   type PublicKeyHandle,
 } from '../../shared/crypto-backend.js';
 import { LicenceError } from '../../shared/errors.js';
+import { isAcceptableKeyEncoding, isAcceptableR } from '../internal/ed25519-policy.js';
 
 interface NodeKey extends PublicKeyHandle {
   readonly object: KeyObject;
 }
 
 /**
- * The Node backend: OpenSSL's Ed25519, which verifies strictly as RFC 8032 asks
- * (S < L, canonical point encodings), SHA-256 and zlib from `node:crypto` and `node:zlib`.
+ * The Node backend: OpenSSL's Ed25519 (cofactorless, S < L, R compared by its encoding), with
+ * the checks OpenSSL leaves out of the policy (ed25519-policy.ts) — canonical A, A and R not of
+ * small order — and SHA-256 and zlib from `node:crypto` and `node:zlib`.
  */
 export const nodeBackend: CryptoBackend = {
   name: 'node',
@@ -24,6 +26,12 @@ export const nodeBackend: CryptoBackend = {
       throw new LicenceError(
         'ERR_KEY_INVALID',
         `Ed25519 public key: expected ${ED25519_PUBLIC_KEY_LENGTH} bytes, found ${raw.length}`,
+      );
+    }
+    if (!isAcceptableKeyEncoding(raw)) {
+      throw new LicenceError(
+        'ERR_KEY_INVALID',
+        'Ed25519 public key: expected a canonical point not of small order, found another',
       );
     }
     const x = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('base64url');
@@ -39,9 +47,10 @@ export const nodeBackend: CryptoBackend = {
   },
 
   verify(key, message, signature) {
-    if (signature.length !== ED25519_SIGNATURE_LENGTH) return false;
+    if (signature.length !== ED25519_SIGNATURE_LENGTH || !isAcceptableR(signature)) return false;
     const object = (key as Partial<NodeKey>).object;
-    if (object === undefined) throw new TypeError('verify: the key was not imported by the node backend');
+    if (object === undefined)
+      throw new TypeError('verify: the key was not imported by the node backend');
     try {
       return verify(null, message, object, signature);
     } catch {
@@ -55,13 +64,22 @@ export const nodeBackend: CryptoBackend = {
 
   inflate(data, format, maxOutputLength, dictionary) {
     try {
-      const options = dictionary === undefined ? { maxOutputLength } : { maxOutputLength, dictionary };
+      const options =
+        dictionary === undefined ? { maxOutputLength } : { maxOutputLength, dictionary };
       return format === 'raw' ? inflateRawSync(data, options) : inflateSync(data, options);
     } catch (cause) {
       if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new LicenceError('ERR_TOO_LARGE', `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`, { cause });
+        throw new LicenceError(
+          'ERR_TOO_LARGE',
+          `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`,
+          { cause },
+        );
       }
-      throw new LicenceError('ERR_MALFORMED', `compressed data: expected ${format === 'raw' ? 'raw DEFLATE (RFC 1951)' : 'zlib (RFC 1950)'}, found data that does not inflate`, { cause });
+      throw new LicenceError(
+        'ERR_MALFORMED',
+        `compressed data: expected ${format === 'raw' ? 'raw DEFLATE (RFC 1951)' : 'zlib (RFC 1950)'}, found data that does not inflate`,
+        { cause },
+      );
     }
   },
 };

@@ -16,7 +16,10 @@ export const PASSED: Readonly<Record<CheckId, Words>> = {
 };
 
 /** What a check says when it is not run because an earlier one failed. */
-export const SKIPPED: Words = { zh: '未检查（前项未通过）', en: 'Not checked (an earlier check failed)' };
+export const SKIPPED: Words = {
+  zh: '未检查（前项未通过）',
+  en: 'Not checked (an earlier check failed)',
+};
 
 /** The verdict for a valid presentation. */
 export const VALID: Words = { zh: '有效', en: 'Valid' };
@@ -37,11 +40,17 @@ export const REASONS: Readonly<Record<VerdictCode, Words>> = {
   ERR_CLAIMS_INVALID: { zh: '凭证内容无效', en: 'Credential contents invalid' },
   ERR_ISSUER_MISMATCH: { zh: '签发机关与密钥不符', en: 'Issuer does not match its key' },
   ERR_LICENCE_INVALID: { zh: '驾驶证信息无效', en: 'Licence data invalid' },
-  ERR_HOLDER_SIGNATURE: { zh: '出示码签名无效（非持证人设备或被篡改）', en: "Code signature invalid (not the holder's device, or altered)" },
+  ERR_HOLDER_SIGNATURE: {
+    zh: '出示码签名无效（非持证人设备或被篡改）',
+    en: "Code signature invalid (not the holder's device, or altered)",
+  },
   ERR_PROOF_EXPIRED: { zh: '出示码已过期', en: 'Code expired: ask for a fresh one' },
   ERR_PROOF_NOT_YET_VALID: { zh: '出示码时间晚于当前时间', en: 'Code is dated in the future' },
   ERR_NONCE_MISMATCH: { zh: '出示码不是为本次核验生成', en: 'Code not made for this check' },
-  ERR_CREDENTIAL_EXPIRED: { zh: '电子驾驶证已过期，需联网更新', en: 'E-licence expired: holder must refresh online' },
+  ERR_CREDENTIAL_EXPIRED: {
+    zh: '电子驾驶证已过期，需联网更新',
+    en: 'E-licence expired: holder must refresh online',
+  },
   ERR_CREDENTIAL_NOT_YET_VALID: { zh: '电子驾驶证尚未生效', en: 'E-licence not yet valid' },
   ERR_LICENCE_EXPIRED: { zh: '驾驶证已超过有效期限', en: 'Licence past its validity date' },
   ERR_LICENCE_NOT_YET_VALID: { zh: '驾驶证尚未生效', en: 'Licence not yet valid' },
@@ -55,6 +64,12 @@ export const REASONS: Readonly<Record<VerdictCode, Words>> = {
   ERR_STATUS_UNKNOWN: { zh: '状态列表不含此证', en: 'Status list does not cover this e-licence' },
   ERR_STATUS_UNCHECKED: { zh: '未能核验实时状态', en: 'Status could not be checked' },
   ERR_STATUS_STALE: { zh: '状态列表已过期', en: 'Status list out of date' },
-  WARN_STATUS_UNCHECKED: { zh: '未核验实时状态（无状态列表）', en: 'Status not checked (no status list)' },
-  WARN_STATUS_STALE: { zh: '状态列表已过期，结果可能不是最新', en: 'Status list out of date: result may be old' },
+  WARN_STATUS_UNCHECKED: {
+    zh: '未核验实时状态（无状态列表）',
+    en: 'Status not checked (no status list)',
+  },
+  WARN_STATUS_STALE: {
+    zh: '状态列表已过期，结果可能不是最新',
+    en: 'Status list out of date: result may be old',
+  },
 };
