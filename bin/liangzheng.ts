@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { argv, exit, stderr, stdin, stdout } from 'node:process';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EXIT, UsageError, type Command, type Io } from '../shared/cli/command.js';
+import { issueCommand } from '../issuer/cli/issue.js';
+import { keygenCommand } from '../issuer/cli/keygen.js';
+import { statusListCommand } from '../issuer/cli/status-list.js';
+import { holderKeygenCommand } from '../verifier/cli/holder-keygen.js';
+import { jwsVerifyCommand } from '../verifier/cli/jws-verify.js';
+import { presentCommand } from '../verifier/cli/present.js';
+import { verifyCommand } from '../verifier/cli/verify.js';
+
+const COMMANDS: readonly Command[] = [
+  keygenCommand,
+  holderKeygenCommand,
+  issueCommand,
+  presentCommand,
+  verifyCommand,
+  jwsVerifyCommand,
+  statusListCommand,
+];
+
+/** The help text: every command's usage. */
+export function help(): string {
+  const lines = [
+    'liangzheng — electronic driving licence (电子驾驶证): issue, present and verify',
+    '',
+  ];
+  for (const c of COMMANDS)
+    lines.push(`  ${c.usage.replace(/\n/g, '\n  ')}`, `      ${c.summary}`, '');
+  lines.push('Exit status: 0 valid, 1 not valid, 2 usage or input error (one line on stderr).');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs one command line; returns the exit code. Never throws for bad input. */
+export async function main(args: readonly string[], io: Io): Promise<number> {
+  const [first, second, ...rest] = args;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout.write(help());
+    return first === undefined ? EXIT.USAGE : EXIT.VALID;
+  }
+  const name = first === 'jws' ? `jws ${second ?? ''}` : first;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    io.stderr.write(
+      `liangzheng: unknown command ${JSON.stringify(name.trim())}; see liangzheng --help\n`,
+    );
+    return EXIT.USAGE;
+  }
+  const commandArgs = first === 'jws' ? rest : args.slice(1);
+  if (commandArgs.includes('--help')) {
+    io.stdout.write(`usage: ${command.usage}\n`);
+    return EXIT.VALID;
+  }
+  try {
+    return await command.run(commandArgs, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`liangzheng ${command.name}: ${error.message}\n`);
+      return EXIT.USAGE;
+    }
+    io.stderr.write(
+      `liangzheng ${command.name}: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT.USAGE;
+  }
+}
+
+const invokedDirectly =
+  argv[1] !== undefined && realpathSync(argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  const code = await main(argv.slice(2), { stdin, stdout, stderr, now: () => new Date() });
+  // Let stdout drain before the process ends (it may be a pipe).
+  stdout.write('', () => exit(code));
+}

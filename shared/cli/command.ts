@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Exit codes of the command line: valid, not valid, usage or input error. */
+export const EXIT = { VALID: 0, INVALID: 1, USAGE: 2 } as const;
+
+/** A mistake in how the command was called or in a file it was given: exit 2, one line. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** One subcommand: its usage line and what it does. Returns the exit code. */
+export interface Command {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  run(args: readonly string[], io: Io): Promise<number>;
+}
+
+/** Where a command reads and writes; tests and the binary pass the process's own. */
+export interface Io {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly now: () => Date;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses a command's arguments strictly (unknown options are errors).
+ * @throws {UsageError} naming what was wrong.
+ */
+export function parse<T extends Options>(args: readonly string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new UsageError(
+      `${cause instanceof Error ? cause.message : String(cause)}\nusage: ${usage}`,
+    );
+  }
+}
+
+/**
+ * Reads a whole input: stdin for "-". One trailing line ending is a file's, not the content's,
+ * and is dropped; any other whitespace stays (and a strict decoder will refuse it).
+ */
+export async function readText(source: string, io: Io): Promise<string> {
+  const text = source === '-' ? await readStream(io.stdin) : await readFileText(source);
+  return text.replace(/\r?\n$/, '');
+}
+
+/**
+ * Reads a JSON file.
+ * @throws {UsageError} when it cannot be read or parsed.
+ */
+export async function readJsonFile(path: string): Promise<unknown> {
+  const text = await readFileText(path);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`${path}: expected JSON, found text that does not parse`);
+  }
+}
+
+/** @throws {UsageError} when the file cannot be read. */
+export async function readFileText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new UsageError(
+      `${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/** Reads a stream to its end as UTF-8. */
+export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Yields stdin line by line, without the line ending, as it arrives.
+ */
+export async function* lines(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of stream) {
+    rest += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let at: number;
+    while ((at = rest.indexOf('\n')) >= 0) {
+      yield rest.slice(0, at).replace(/\r$/, '');
+      rest = rest.slice(at + 1);
+    }
+  }
+  if (rest !== '') yield rest.replace(/\r$/, '');
+}
+
+/**
+ * Reads `--now`: an ISO 8601 date-time with a time zone, or the clock.
+ * @throws {UsageError} on anything else.
+ */
+export function clockFrom(value: string | undefined, io: Io): Date {
+  if (value === undefined) return io.now();
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(Date.parse(value))
+  ) {
+    throw new UsageError(
+      `--now: expected an ISO 8601 date-time with a zone (e.g. 2026-11-24T09:30:00+08:00), found ${JSON.stringify(value)}`,
+    );
+  }
+  return new Date(value);
+}
+
+/**
+ * Reads a non-negative integer option.
+ * @throws {UsageError} on anything else.
+ */
+export function integerFrom(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,15}$/.test(value) || Number(value) > max) {
+    throw new UsageError(`${name}: expected an integer 0-${max}, found ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+/** Writes and waits for the stream to take it (so a large batch is not held in memory). */
+export async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+}
