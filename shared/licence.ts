@@ -156,12 +156,23 @@ const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Whether `s` is `YYYY-MM-DD` naming a real Gregorian date in the years 0001–9999. */
 function isCalendarDate(s: string): boolean {
-  const m = DATE_SHAPE.exec(s);
-  if (m === null) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  // Character arithmetic, not a regex: this runs several times on every credential verified.
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** The value of `count` decimal digits at `start`, or −1 when any is not a digit. */
+function digits(s: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -222,7 +233,19 @@ function text(max: number) {
 }
 
 function codePointLength(s: string): number {
-  return Array.from(s).length;
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 function codePointName(ch: string): string {
@@ -364,9 +387,29 @@ const FIELD_EXPECTED: Readonly<Record<FieldName | 'classes[]' | '', string>> = {
  * bad field is reported once, under its own name).
  */
 function crossFieldRules(value: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  const valid = <K extends FieldName>(key: K): z.infer<(typeof FIELD_SCHEMAS)[K]> | undefined => {
-    const result = FIELD_SCHEMAS[key].safeParse(value[key]);
-    return result.success ? (result.data as z.infer<(typeof FIELD_SCHEMAS)[K]>) : undefined;
+  // Cheap predicates, equivalent to the field schemas for the values they accept: this runs on
+  // every credential a verifier reads, so it must not parse each field a second time.
+  const str = (key: FieldName): string | undefined => {
+    const v = value[key];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const valid = <
+    K extends 'licenceNumber' | 'birthDate' | 'sex' | 'firstIssueDate' | 'validFrom' | 'validTo',
+  >(
+    key: K,
+  ): string | undefined => {
+    const v = str(key);
+    if (v === undefined) return undefined;
+    switch (key) {
+      case 'licenceNumber':
+        return isValidIdNumber(v) ? v : undefined;
+      case 'sex':
+        return v === 'M' || v === 'F' ? v : undefined;
+      case 'validTo':
+        return v === LONG_TERM || isCalendarDate(v) ? v : undefined;
+      default:
+        return isCalendarDate(v) ? v : undefined;
+    }
   };
   const issue = (field: FieldName, expected: string, found: string): void => {
     ctx.addIssue({

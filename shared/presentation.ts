@@ -81,7 +81,7 @@ export function decodePresentation(text: string): PresentationParts {
       `presentation: expected text starting "${PRESENTATION_PREFIX}", found ${found === undefined ? 'no such prefix' : JSON.stringify(found)}`,
     );
   }
-  const reader = new ByteReader(decodeDigits(text.slice(PRESENTATION_PREFIX.length)));
+  const reader = new ByteReader(decodeDigits(text, PRESENTATION_PREFIX.length));
   const headerLength = reader.varint('credential header length');
   const credentialHeader =
     headerLength === 0

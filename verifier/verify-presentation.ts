@@ -10,7 +10,7 @@ import {
 } from '../shared/credential.js';
 import { LicenceError } from '../shared/errors.js';
 import { decodeBase64url, encodeBase64url } from '../shared/internal/base64url.js';
-import { decodeUtf8, parseJsonObject } from '../shared/internal/utf8.js';
+import { decodeUtf8, parseJsonObject, utf8 } from '../shared/internal/utf8.js';
 import { licenceValidityOn, LICENCE_STATUS } from '../shared/licence.js';
 import {
   decodePresentation,
@@ -115,7 +115,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
 
   // issuer_signature over BASE64URL(header) "." BASE64URL(payload) (RFC 7515 §5.2).
   const signingText = `${encodeBase64url(parts.credentialHeader)}.${encodeBase64url(parts.credentialPayload)}`;
-  const signingInput = ascii(signingText);
+  const signingInput = utf8(signingText);
   if (!backend.verify(trusted.key, signingInput, parts.credentialSignature)) {
     return finish(
       checks,
@@ -173,7 +173,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   let holderOk: boolean;
   try {
     const holderKey = backend.importPublicKey(decodeBase64url(claims.holderKey, 'cnf.jwk.x'));
-    const compact = ascii(`${signingText}.${encodeBase64url(parts.credentialSignature)}`);
+    const compact = utf8(`${signingText}.${encodeBase64url(parts.credentialSignature)}`);
     const input = proofSigningInput(backend.sha256(compact), parts.proofIat, parts.nonce);
     holderOk = backend.verify(holderKey, input, parts.proofSignature);
   } catch {
@@ -415,12 +415,6 @@ function seconds(value: number | undefined, fallback: number, name: string): num
   if (!Number.isFinite(value) || value < 0)
     throw new RangeError(`${name}: expected a non-negative number of seconds, found ${value}`);
   return value;
-}
-
-function ascii(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
 }
 
 function iso(s: number): string {

@@ -4,8 +4,19 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
+/** Node's Buffer where there is one: its native encoder is several times faster. */
+const NodeBuffer = (
+  globalThis as {
+    Buffer?: { from(b: ArrayBuffer, o: number, l: number): { toString(e: 'base64url'): string } };
+  }
+).Buffer;
+
 /** Encodes bytes as base64url without padding (RFC 7515 §2). */
 export function encodeBase64url(bytes: Uint8Array): string {
+  if (NodeBuffer !== undefined)
+    return NodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length).toString(
+      'base64url',
+    );
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {

@@ -31,45 +31,63 @@ export function encodeDigits(bytes: Uint8Array): string {
  * groups gives, and every group below 256^k, so each byte string has exactly one encoding.
  * @throws {LicenceError} `ERR_MALFORMED`.
  */
-export function decodeDigits(text: string): Uint8Array {
-  const full = Math.floor(text.length / GROUP_DIGITS);
-  const restDigits = text.length - full * GROUP_DIGITS;
-  const restBytes = BYTES_FOR_DIGITS.get(restDigits);
+export function decodeDigits(text: string, offset = 0): Uint8Array {
+  const length = text.length - offset;
+  const full = Math.floor(length / GROUP_DIGITS);
+  const restBytes = BYTES_FOR_DIGITS.get(length - full * GROUP_DIGITS);
   if (restBytes === undefined) {
     throw new LicenceError(
       'ERR_MALFORMED',
-      `presentation digits: expected a length of 15n + 0, 3, 5, 8, 10 or 13, found ${text.length}`,
+      `presentation digits: expected a length of 15n + 0, 3, 5, 8, 10 or 13, found ${length}`,
     );
   }
   const out = new Uint8Array(full * GROUP_BYTES + restBytes);
   let o = 0;
-  for (let g = 0; g <= full; g++) {
-    const start = g * GROUP_DIGITS;
-    const k = g < full ? GROUP_BYTES : restBytes;
-    if (k === 0) break;
-    const end = g < full ? start + GROUP_DIGITS : text.length;
-    let value = 0;
-    for (let i = start; i < end; i++) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) {
-        throw new LicenceError(
-          'ERR_MALFORMED',
-          `presentation digits: expected 0-9, found ${JSON.stringify(text[i])} at offset ${i}`,
-        );
-      }
-      value = value * 10 + d;
-    }
-    if (value >= 256 ** k) {
-      throw new LicenceError(
-        'ERR_MALFORMED',
-        `presentation digits: expected a group below 256^${k}, found a larger one at offset ${start}`,
-      );
-    }
-    for (let j = k - 1; j >= 0; j--) {
+  let i = offset;
+  for (let g = 0; g < full; g++) {
+    // 15 digits as 7 + 8, each exact in a double; the value is below 10^15 < 2^53.
+    const value = digitsValue(text, i, 7) * 1e8 + digitsValue(text, i + 7, 8);
+    if (value >= 281474976710656) throw tooLarge(i, 6); // 2^48
+    const hi = Math.floor(value / 4294967296); // top 16 bits
+    const lo = value - hi * 4294967296; // low 32 bits
+    out[o] = hi >>> 8;
+    out[o + 1] = hi & 255;
+    out[o + 2] = lo >>> 24;
+    out[o + 3] = (lo >>> 16) & 255;
+    out[o + 4] = (lo >>> 8) & 255;
+    out[o + 5] = lo & 255;
+    o += 6;
+    i += GROUP_DIGITS;
+  }
+  if (restBytes > 0) {
+    let value = digitsValue(text, i, text.length - i);
+    if (value >= 256 ** restBytes) throw tooLarge(i, restBytes);
+    for (let j = restBytes - 1; j >= 0; j--) {
       out[o + j] = value % 256;
       value = Math.floor(value / 256);
     }
-    o += k;
   }
   return out;
+}
+
+function digitsValue(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) {
+      throw new LicenceError(
+        'ERR_MALFORMED',
+        `presentation digits: expected 0-9, found ${JSON.stringify(text[i])} at offset ${i}`,
+      );
+    }
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+function tooLarge(offset: number, k: number): LicenceError {
+  return new LicenceError(
+    'ERR_MALFORMED',
+    `presentation digits: expected a group below 256^${k}, found a larger one at offset ${offset}`,
+  );
 }

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import {
   ED25519_PUBLIC_KEY_LENGTH,
@@ -59,7 +59,8 @@ export const nodeBackend: CryptoBackend = {
   },
 
   sha256(data) {
-    return createHash('sha256').update(data).digest();
+    // One-shot hash (Node ≥ 20.12): a third cheaper than createHash for a short input.
+    return hash('sha256', data, 'buffer');
   },
 
   inflate(data, format, maxOutputLength, dictionary) {
