@@ -393,10 +393,8 @@ function crossFieldRules(value: Record<string, unknown>, ctx: z.RefinementCtx): 
     const v = value[key];
     return typeof v === 'string' ? v : undefined;
   };
-  const valid = <
-    K extends 'licenceNumber' | 'birthDate' | 'sex' | 'firstIssueDate' | 'validFrom' | 'validTo',
-  >(
-    key: K,
+  const valid = (
+    key: 'licenceNumber' | 'birthDate' | 'sex' | 'firstIssueDate' | 'validFrom' | 'validTo',
   ): string | undefined => {
     const v = str(key);
     if (v === undefined) return undefined;
