@@ -17,7 +17,8 @@ const NONCE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const PROOF_HEADER_B64 = encodeBase64url(utf8(JSON.stringify({ alg: 'EdDSA', typ: PROOF_TYP })));
 /** Bytes of a key thumbprint (SHA-256). */
 const KID_BYTES = 32;
-const CANONICAL_KID = /^"alg":"EdDSA","kid":"([A-Za-z0-9_-]{43})","typ":/;
+/** canonicalCredentialHeader(kid) with the kid captured, anchored at both ends. */
+const CANONICAL_HEADER = /^\{"alg":"EdDSA","kid":"([A-Za-z0-9_-]{43})","typ":"lzdl\+jwt"\}$/;
 
 /** A presentation taken apart, nothing verified yet. */
 export interface PresentationParts {
@@ -162,13 +163,16 @@ export function proofSigningInput(
  * then travels as it is (FORMAT.md §4.1).
  */
 function canonicalKid(header: Uint8Array): Uint8Array | undefined {
-  const text = String.fromCharCode(...header.subarray(1, 70));
-  const kid = CANONICAL_KID.exec(text)?.[1];
+  if (header.length > 128) return undefined;
+  const kid = CANONICAL_HEADER.exec(String.fromCharCode(...header))?.[1];
   if (kid === undefined) return undefined;
-  const canonical = utf8(canonicalCredentialHeader(kid));
-  if (canonical.length !== header.length || canonical.some((b, i) => b !== header[i]))
+  try {
+    // Canonical base64url of exactly 32 bytes, so that the decoder writes the same kid back.
+    const bytes = decodeBase64url(kid, 'credential kid');
+    return bytes.length === KID_BYTES ? bytes : undefined;
+  } catch {
     return undefined;
-  return decodeBase64url(kid, 'credential kid');
+  }
 }
 
 function checkNonce(nonce: string | undefined): void {

@@ -39,8 +39,10 @@ export type VerdictCode =
   | 'ERR_STATUS_UNKNOWN'
   | 'ERR_STATUS_UNCHECKED'
   | 'ERR_STATUS_STALE'
+  | 'ERR_CLOCK_BEHIND'
   | 'WARN_STATUS_UNCHECKED'
-  | 'WARN_STATUS_STALE';
+  | 'WARN_STATUS_STALE'
+  | 'WARN_CLOCK_BEHIND';
 
 /** Text in both languages: Chinese first. */
 export interface Words {

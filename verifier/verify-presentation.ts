@@ -145,13 +145,11 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
       );
     }
   } catch (error) {
+    // Whatever went wrong once the signature had passed, it is the credential's content.
     const result = fail('claims', error);
-    return finish(
-      checks,
-      result.code === 'ERR_MALFORMED' ? { ...result, code: 'ERR_CLAIMS_INVALID' } : result,
-      verifiedAt,
-      options.strict,
-    );
+    const code =
+      result.code === 'ERR_MALFORMED' ? 'ERR_CLAIMS_INVALID' : (result.code as VerdictCode);
+    return finish(checks, { ...result, code, message: REASONS[code] }, verifiedAt, options.strict);
   }
   checks.push(pass('claims'));
   const facts = {
@@ -300,7 +298,7 @@ function checkStatusList(
   maxAge: number,
 ): CheckResult {
   const list = lists?.get(claims.status.uri);
-  if (list === undefined) {
+  if (list?.uri !== claims.status.uri) {
     return warning(
       'status_list',
       'WARN_STATUS_UNCHECKED',
@@ -328,6 +326,14 @@ function checkStatusList(
       return failed('status_list', 'ERR_SUPERSEDED', 'status list: superseded (3)');
     default:
       return failed('status_list', 'ERR_STATUS_UNKNOWN', `status list: unknown value ${value}`);
+  }
+  if (list.iat > now + tolerance) {
+    // A list signed after the verifier's "now": this device's clock is behind a trusted time.
+    return warning(
+      'status_list',
+      'WARN_CLOCK_BEHIND',
+      `status list issued ${iso(list.iat)}, after this device's clock`,
+    );
   }
   const expired = list.exp !== undefined && now - tolerance >= list.exp;
   if (expired || now - list.iat > maxAge) {

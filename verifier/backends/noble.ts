@@ -84,15 +84,25 @@ export const nobleBackend: CryptoBackend = {
     // fflate writes into a buffer of exactly this size and stops there, so a bomb cannot grow it;
     // one byte more than allowed tells "exactly at the limit" from "over it".
     const out = new Uint8Array(maxOutputLength + 1);
+    const what = format === 'raw' ? 'raw DEFLATE (RFC 1951)' : 'zlib (RFC 1950)';
     let result: Uint8Array;
     try {
       if (data.length === 0) throw new Error('empty input');
       const options = dictionary === undefined ? { out } : { out, dictionary };
       result = format === 'raw' ? inflateSync(data, options) : unzlibSync(data, options);
     } catch (cause) {
+      // A stored block longer than the buffer makes the copy into it throw a plain RangeError;
+      // fflate's own errors carry a numeric code.
+      if (cause instanceof RangeError && typeof (cause as { code?: unknown }).code !== 'number') {
+        throw new LicenceError(
+          'ERR_TOO_LARGE',
+          `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`,
+          { cause },
+        );
+      }
       throw new LicenceError(
         'ERR_MALFORMED',
-        `compressed data: expected ${format === 'raw' ? 'raw DEFLATE (RFC 1951)' : 'zlib (RFC 1950)'}, found data that does not inflate`,
+        `compressed data: expected ${what}, found data that does not inflate`,
         { cause },
       );
     }
@@ -102,9 +112,41 @@ export const nobleBackend: CryptoBackend = {
         `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`,
       );
     }
+    // fflate does not check the zlib trailer; zlib (the Node backend) does (RFC 1950 §2.2).
+    if (format === 'zlib' && !adler32Matches(result, data)) {
+      throw new LicenceError(
+        'ERR_MALFORMED',
+        `compressed data: expected ${what}, found a wrong Adler-32 checksum`,
+      );
+    }
     return result.slice();
   },
 };
+
+/** Whether the last 4 bytes of `stream` are the Adler-32 of `data` (RFC 1950 §8.2). */
+function adler32Matches(data: Uint8Array, stream: Uint8Array): boolean {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < data.length;) {
+    // 5552 bytes keep b below 2^32 before the modulo (zlib's NMAX).
+    const end = Math.min(i + 5552, data.length);
+    for (; i < end; i++) {
+      a += data[i] as number;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  const n = stream.length;
+  if (n < 4) return false;
+  const expected =
+    (((stream[n - 4] as number) << 24) |
+      ((stream[n - 3] as number) << 16) |
+      ((stream[n - 2] as number) << 8) |
+      (stream[n - 1] as number)) >>>
+    0;
+  return ((b << 16) | a) >>> 0 === expected;
+}
 
 function littleEndian(bytes: Uint8Array): bigint {
   let n = 0n;

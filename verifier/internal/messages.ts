@@ -64,6 +64,14 @@ export const REASONS: Readonly<Record<VerdictCode, Words>> = {
   ERR_STATUS_UNKNOWN: { zh: '状态列表不含此证', en: 'Status list does not cover this e-licence' },
   ERR_STATUS_UNCHECKED: { zh: '未能核验实时状态', en: 'Status could not be checked' },
   ERR_STATUS_STALE: { zh: '状态列表已过期', en: 'Status list out of date' },
+  ERR_CLOCK_BEHIND: {
+    zh: '本机时间早于签发时间，请校准时间',
+    en: "This device's clock is behind: set the time",
+  },
+  WARN_CLOCK_BEHIND: {
+    zh: '本机时间可能不准确（早于状态列表签发时间）',
+    en: "This device's clock may be behind (status list is newer)",
+  },
   WARN_STATUS_UNCHECKED: {
     zh: '未核验实时状态（无状态列表）',
     en: 'Status not checked (no status list)',
