@@ -380,8 +380,7 @@ function finish(
     for (let i = 0; i < checks.length; i++) {
       const c = checks[i] as CheckResult;
       if (c.status === 'WARNING') {
-        const code: VerdictCode =
-          c.code === 'WARN_STATUS_STALE' ? 'ERR_STATUS_STALE' : 'ERR_STATUS_UNCHECKED';
+        const code = STRICT[c.code as keyof typeof STRICT];
         checks[i] = { ...c, status: 'FAILED', code, message: REASONS[code] };
       }
     }
@@ -394,8 +393,23 @@ function finish(
   return { valid: true, message: warnings.length > 0 ? VALID_WITH_WARNINGS : VALID, ...base };
 }
 
+/** What each warning becomes under `strict`. */
+const STRICT = {
+  WARN_STATUS_UNCHECKED: 'ERR_STATUS_UNCHECKED',
+  WARN_STATUS_STALE: 'ERR_STATUS_STALE',
+  WARN_CLOCK_BEHIND: 'ERR_CLOCK_BEHIND',
+} as const satisfies Partial<Record<VerdictCode, VerdictCode>>;
+
+/** One frozen result per check: a passing check allocates nothing. */
+const PASSED_RESULTS = Object.fromEntries(
+  CHECK_IDS.map((id) => [
+    id,
+    Object.freeze<CheckResult>({ id, status: 'PASSED', message: PASSED[id] }),
+  ]),
+) as Readonly<Record<CheckId, CheckResult>>;
+
 function pass(id: CheckId): CheckResult {
-  return { id, status: 'PASSED', message: PASSED[id] };
+  return PASSED_RESULTS[id];
 }
 
 function failed(id: CheckId, code: VerdictCode, detail: string): CheckResult {

@@ -511,6 +511,26 @@ describe.each(BACKENDS)('verifyPresentation on the $name backend', (backend) => 
       expect(checkOf(stale, 'status_list')?.detail).toContain('past its exp');
     });
 
+    it('when the list was signed after the verifier clock (beyond tolerance), then WARN_CLOCK_BEHIND; strict: ERR_CLOCK_BEHIND', async () => {
+      const statusLists = await withList(3600);
+      const credential = await issueAt(T - DAY);
+      const edge = T - TOL;
+      const ok = verifyAt(await presentAt(credential, edge), edge, { statusLists });
+      expect(ok.warnings).toEqual([]);
+      const behind = T - TOL - 1;
+      const report = verifyAt(await presentAt(credential, behind), behind, { statusLists });
+      expect(report.valid).toBe(true);
+      expect(checkOf(report, 'status_list')).toMatchObject({
+        status: 'WARNING',
+        code: 'WARN_CLOCK_BEHIND',
+      });
+      const strict = verifyAt(await presentAt(credential, behind), behind, {
+        statusLists,
+        strict: true,
+      });
+      expect(outcome(strict)).toBe('ERR_CLOCK_BEHIND');
+    });
+
     it('when the entry is revoked and the list is stale, then the revocation decides', async () => {
       const statusLists = await withList(3600);
       const credential = await issueAt(T - DAY, 30, 1);
