@@ -2,14 +2,13 @@ import * as ed from '@noble/ed25519';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { inflateSync, unzlibSync } from 'fflate';
 import {
-  ED25519_PUBLIC_KEY_LENGTH,
   ED25519_SIGNATURE_LENGTH,
   type CryptoBackend,
   type PublicKeyHandle,
 } from '../../shared/crypto-backend.js';
 import { LicenceError } from '../../shared/errors.js';
 import { encodeBase64url } from '../../shared/internal/base64url.js';
-import { isAcceptableKeyEncoding, isAcceptableR } from '../internal/ed25519-policy.js';
+import { assertAcceptableKey, isAcceptableR, notAcceptable } from '../internal/ed25519-policy.js';
 
 /** The order of the base point (RFC 8032 §5.1). */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -30,25 +29,12 @@ export const nobleBackend: CryptoBackend = {
   name: 'noble',
 
   importPublicKey(raw) {
-    if (raw.length !== ED25519_PUBLIC_KEY_LENGTH) {
-      throw new LicenceError(
-        'ERR_KEY_INVALID',
-        `Ed25519 public key: expected ${ED25519_PUBLIC_KEY_LENGTH} bytes, found ${raw.length}`,
-      );
-    }
-    let point: ed.Point | undefined;
-    if (isAcceptableKeyEncoding(raw)) {
-      try {
-        point = ed.Point.fromBytes(raw, false);
-      } catch {
-        point = undefined;
-      }
-    }
-    if (point === undefined) {
-      throw new LicenceError(
-        'ERR_KEY_INVALID',
-        'Ed25519 public key: expected a canonical point not of small order, found another',
-      );
+    assertAcceptableKey(raw);
+    let point: ed.Point;
+    try {
+      point = ed.Point.fromBytes(raw, false);
+    } catch (cause) {
+      throw notAcceptable(cause);
     }
     const key: NobleKey = { x: encodeBase64url(raw), raw: raw.slice(), point };
     return key;

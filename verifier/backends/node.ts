@@ -1,13 +1,12 @@
 import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import {
-  ED25519_PUBLIC_KEY_LENGTH,
   ED25519_SIGNATURE_LENGTH,
   type CryptoBackend,
   type PublicKeyHandle,
 } from '../../shared/crypto-backend.js';
 import { LicenceError } from '../../shared/errors.js';
-import { isAcceptableKeyEncoding, isAcceptableR } from '../internal/ed25519-policy.js';
+import { assertAcceptableKey, isAcceptableR, notAcceptable } from '../internal/ed25519-policy.js';
 
 interface NodeKey extends PublicKeyHandle {
   readonly object: KeyObject;
@@ -22,25 +21,14 @@ export const nodeBackend: CryptoBackend = {
   name: 'node',
 
   importPublicKey(raw) {
-    if (raw.length !== ED25519_PUBLIC_KEY_LENGTH) {
-      throw new LicenceError(
-        'ERR_KEY_INVALID',
-        `Ed25519 public key: expected ${ED25519_PUBLIC_KEY_LENGTH} bytes, found ${raw.length}`,
-      );
-    }
-    if (!isAcceptableKeyEncoding(raw)) {
-      throw new LicenceError(
-        'ERR_KEY_INVALID',
-        'Ed25519 public key: expected a canonical point not of small order, found another',
-      );
-    }
+    assertAcceptableKey(raw);
     const x = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('base64url');
     let object: KeyObject;
     try {
       // A JWK import is an order of magnitude faster than a DER import in Node 20.
       object = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
     } catch (cause) {
-      throw new LicenceError('ERR_KEY_INVALID', 'Ed25519 public key: not a valid key', { cause });
+      throw notAcceptable(cause);
     }
     const key: NodeKey = { x, object };
     return key;

@@ -1,3 +1,6 @@
+import { ED25519_PUBLIC_KEY_LENGTH } from '../../shared/crypto-backend.js';
+import { LicenceError } from '../../shared/errors.js';
+
 /*
  * The Ed25519 acceptance policy both backends enforce on top of their library (test/vectors/
  * README.md): the one of libsodium's crypto_sign_verify_detached. RFC 8032 §5.1.7 with the
@@ -61,6 +64,30 @@ export function isSmallOrderEncoding(bytes: Uint8Array, offset = 0): boolean {
 /** A key the policy accepts: canonical and not of small order. */
 export function isAcceptableKeyEncoding(raw: Uint8Array): boolean {
   return isCanonicalEncoding(raw) && !isSmallOrderEncoding(raw);
+}
+
+/**
+ * The checks every backend makes before importing a public key: 32 bytes, canonical, not of
+ * small order. Whether the bytes decode to a point at all is the backend's library's to say.
+ * @throws {LicenceError} `ERR_KEY_INVALID`.
+ */
+export function assertAcceptableKey(raw: Uint8Array): void {
+  if (raw.length !== ED25519_PUBLIC_KEY_LENGTH) {
+    throw new LicenceError(
+      'ERR_KEY_INVALID',
+      `Ed25519 public key: expected ${ED25519_PUBLIC_KEY_LENGTH} bytes, found ${raw.length}`,
+    );
+  }
+  if (!isAcceptableKeyEncoding(raw)) throw notAcceptable();
+}
+
+/** The error for a key that is not a point, or one the policy refuses. */
+export function notAcceptable(cause?: unknown): LicenceError {
+  return new LicenceError(
+    'ERR_KEY_INVALID',
+    'Ed25519 public key: expected a canonical point not of small order, found another',
+    { cause },
+  );
 }
 
 /** The R half of a signature is acceptable: canonical and not of small order. */
