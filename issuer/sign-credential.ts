@@ -35,7 +35,8 @@ export interface IssueRequest {
  * Signs a licence as a credential: compact JWS, EdDSA, `typ` lzdl+jwt, `kid` the signer's
  * RFC 7638 thumbprint, payload raw DEFLATE with the claims dictionary (FORMAT.md §3).
  * @throws {LicenceError} `ERR_LICENCE_INVALID` when the licence is not valid on `now` (expired,
- *   not yet valid) or its status is not normal: no credential for a licence that cannot be used.
+ *   not yet valid), its status is not normal or it has 12 points: no credential for a licence
+ *   that cannot be used.
  * @throws {RangeError} on a bad lifetime or clock.
  */
 export async function signCredential(request: IssueRequest, signer: Signer): Promise<string> {
@@ -58,6 +59,13 @@ export async function signCredential(request: IssueRequest, signer: Signer): Pro
     throw new LicenceError(
       'ERR_LICENCE_INVALID',
       `licence status: expected A (normal), found ${licence.status}`,
+    );
+  }
+  if (licence.points >= 12) {
+    // 12 points: not valid for driving until the driver re-qualifies (DOMAIN.md §2).
+    throw new LicenceError(
+      'ERR_LICENCE_INVALID',
+      `licence points: expected below 12, found ${licence.points}`,
     );
   }
   let exp = iat + request.validDays * DAY;
