@@ -57,7 +57,11 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     return await command.run(commandArgs, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`liangzheng ${command.name}: ${error.message}\n`);
+      // One line: the reason, and where the usage is.
+      const reason = error.message.replace(/\s*\n\s*/g, ' ');
+      io.stderr.write(
+        `liangzheng ${command.name}: ${reason} (usage: liangzheng ${command.name} --help)\n`,
+      );
       return EXIT.USAGE;
     }
     io.stderr.write(

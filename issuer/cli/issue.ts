@@ -41,7 +41,7 @@ export const issueCommand: Command = {
   usage: USAGE,
   summary: 'sign a licence record (reference-licences.json shape) as a credential',
   async run(args, io) {
-    const { values, positionals } = parse(args, OPTIONS, USAGE);
+    const { values, positionals } = parse(args, OPTIONS);
     const { key, licence: licencePath, 'holder-key': holderPath } = values;
     if (
       key === undefined ||
@@ -49,7 +49,7 @@ export const issueCommand: Command = {
       holderPath === undefined ||
       positionals.length > 0
     ) {
-      throw new UsageError(`expected --key, --licence and --holder-key\nusage: ${USAGE}`);
+      throw new UsageError(`expected --key, --licence and --holder-key`);
     }
     const signer = await readSignerFile(key).catch((error: unknown) => rethrow(key, error));
     const licence = await readJsonFile(licencePath)

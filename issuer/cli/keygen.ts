@@ -9,9 +9,9 @@ export const keygenCommand: Command = {
   usage: USAGE,
   summary: 'make an issuer key pair: DIR/private.jwk.json (mode 0600) and DIR/jwks.json',
   async run(args, io) {
-    const { values, positionals } = parse(args, { out: { type: 'string' } }, USAGE);
+    const { values, positionals } = parse(args, { out: { type: 'string' } });
     if (values.out === undefined || positionals.length > 0)
-      throw new UsageError(`expected --out DIR and nothing else\nusage: ${USAGE}`);
+      throw new UsageError(`expected --out DIR and nothing else`);
     let written: Awaited<ReturnType<typeof writeKeyPair>>;
     try {
       written = await writeKeyPair(values.out);

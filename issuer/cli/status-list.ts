@@ -29,9 +29,9 @@ export const statusListCommand: Command = {
   usage: USAGE,
   summary: 'sign a status list token (0 valid, 1 revoked, 2 suspended, 3 superseded)',
   async run(args, io) {
-    const { values, positionals } = parse(args, OPTIONS, USAGE);
+    const { values, positionals } = parse(args, OPTIONS);
     if (values.key === undefined || values.size === undefined || positionals.length > 0)
-      throw new UsageError(`expected --key and --size\nusage: ${USAGE}`);
+      throw new UsageError(`expected --key and --size`);
     const size = integerFrom(values.size, '--size', 0, 1 << 27);
     const statuses = new Uint8Array(size);
     for (const assignment of values.set ?? []) {

@@ -31,13 +31,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Parses a command's arguments strictly (unknown options are errors).
  * @throws {UsageError} naming what was wrong.
  */
-export function parse<T extends Options>(args: readonly string[], options: T, usage: string) {
+export function parse<T extends Options>(args: readonly string[], options: T) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (cause) {
-    throw new UsageError(
-      `${cause instanceof Error ? cause.message : String(cause)}\nusage: ${usage}`,
-    );
+    throw new UsageError(cause instanceof Error ? cause.message : String(cause));
   }
 }
 
@@ -104,15 +102,37 @@ export async function* lines(stream: NodeJS.ReadableStream): AsyncGenerator<stri
  */
 export function clockFrom(value: string | undefined, io: Io): Date {
   if (value === undefined) return io.now();
-  if (
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
-    Number.isNaN(Date.parse(value))
-  ) {
+  const m = ISO_DATE_TIME.exec(value);
+  const date = m === null ? undefined : new Date(value);
+  // Date.parse rolls 2026-02-30 over to March: require the fields to be a real date and time.
+  if (m === null || date === undefined || Number.isNaN(date.getTime()) || !realDateTime(m)) {
     throw new UsageError(
       `--now: expected an ISO 8601 date-time with a zone (e.g. 2026-11-24T09:30:00+08:00), found ${JSON.stringify(value)}`,
     );
   }
-  return new Date(value);
+  return date;
+}
+
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+function realDateTime(m: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute, second = 0, zoneHour = 0, zoneMinute = 0] = m
+    .slice(1)
+    .map((part: string | undefined) => (part === undefined ? undefined : Number(part)));
+  if (year === undefined || month === undefined || day === undefined) return false;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= days &&
+    (hour ?? 99) <= 23 &&
+    (minute ?? 99) <= 59 &&
+    second <= 59 &&
+    zoneHour <= 23 &&
+    zoneMinute <= 59
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ed25519PublicJwk, Signer } from '../crypto-backend.js';
 import { LicenceError } from '../errors.js';
@@ -40,11 +40,18 @@ export async function writeKeyPair(
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const privatePath = join(dir, 'private.jwk.json');
   const jwksPath = join(dir, 'jwks.json');
-  await writeFile(privatePath, `${JSON.stringify(privateJwk, null, 2)}\n`, {
-    mode: 0o600,
-    flag: 'wx',
-  });
+  // Both files or neither: the public file is claimed first (wx), and let go again if the
+  // private one cannot be written, so a private key never lacks its published public key.
   await writeFile(jwksPath, `${JSON.stringify({ keys: [publicJwk] }, null, 2)}\n`, { flag: 'wx' });
+  try {
+    await writeFile(privatePath, `${JSON.stringify(privateJwk, null, 2)}\n`, {
+      mode: 0o600,
+      flag: 'wx',
+    });
+  } catch (error) {
+    await rm(jwksPath, { force: true });
+    throw error;
+  }
   return { privatePath, jwksPath, kid: publicJwk.kid ?? '' };
 }
 

@@ -10,9 +10,9 @@ export const holderKeygenCommand: Command = {
   usage: USAGE,
   summary: 'make a holder device key pair (private JWK, mode 0600)',
   async run(args, io) {
-    const { values, positionals } = parse(args, { out: { type: 'string' } }, USAGE);
+    const { values, positionals } = parse(args, { out: { type: 'string' } });
     if (values.out === undefined || positionals.length > 0)
-      throw new UsageError(`expected --out FILE and nothing else\nusage: ${USAGE}`);
+      throw new UsageError(`expected --out FILE and nothing else`);
     const { privateJwk } = generateKeyPair();
     try {
       await writeFile(values.out, `${JSON.stringify(privateJwk, null, 2)}\n`, {

@@ -25,15 +25,12 @@ export const jwsVerifyCommand: Command = {
   usage: USAGE,
   summary: 'verify any compact JWS (EdDSA/Ed25519) against a JWKS',
   async run(args, io) {
-    const { values, positionals } = parse(args, OPTIONS, USAGE);
-    if (values.jwks === undefined)
-      throw new UsageError(`--jwks: expected a JWKS file, found none\nusage: ${USAGE}`);
+    const { values, positionals } = parse(args, OPTIONS);
+    if (values.jwks === undefined) throw new UsageError(`--jwks: expected a JWKS file, found none`);
     const keys = await loadTrust(values.jwks);
     if (values.batch === true) {
       if (positionals.length > 0)
-        throw new UsageError(
-          `--batch reads lines from stdin, found an argument too\nusage: ${USAGE}`,
-        );
+        throw new UsageError(`--batch reads lines from stdin, found an argument too`);
       let allValid = true;
       for await (const line of lines(io.stdin)) {
         const result = verifyJws(line, keys);
@@ -43,9 +40,7 @@ export const jwsVerifyCommand: Command = {
       return allValid ? EXIT.VALID : EXIT.INVALID;
     }
     if (positionals.length !== 1)
-      throw new UsageError(
-        `expected one TOKEN (or - for stdin), found ${positionals.length}\nusage: ${USAGE}`,
-      );
+      throw new UsageError(`expected one TOKEN (or - for stdin), found ${positionals.length}`);
     const [source] = positionals as [string];
     const result = verifyJws(source === '-' ? await readText('-', io) : source, keys);
     if (values.json === true)

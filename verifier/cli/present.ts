@@ -33,14 +33,17 @@ export const presentCommand: Command = {
   usage: USAGE,
   summary: 'make a presentation (the dynamic QR) from a credential and the device key',
   async run(args, io) {
-    const { values, positionals } = parse(args, OPTIONS, USAGE);
+    const { values, positionals } = parse(args, OPTIONS);
     if (positionals.length > 0)
-      throw new UsageError(
-        `unexpected argument ${JSON.stringify(positionals[0])}\nusage: ${USAGE}`,
-      );
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     if (values.credential === undefined || values['holder-key'] === undefined) {
       throw new UsageError(
-        `--credential and --holder-key: expected both, found ${values.credential === undefined ? 'no --credential' : 'no --holder-key'}\nusage: ${USAGE}`,
+        `--credential and --holder-key: expected both, found ${values.credential === undefined ? 'no --credential' : 'no --holder-key'}`,
+      );
+    }
+    if (values.nonce !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values.nonce)) {
+      throw new UsageError(
+        `--nonce: expected 1-64 characters of A-Z a-z 0-9 - _, found ${JSON.stringify(values.nonce)}`,
       );
     }
     const count = integerFrom(values.count, '--count', 1, 1_000_000);

@@ -45,11 +45,9 @@ export const verifyCommand: Command = {
   usage: USAGE,
   summary: 'verify a presentation (the QR text, or a photo of the QR)',
   async run(args, io) {
-    const { values, positionals } = parse(args, OPTIONS, USAGE);
+    const { values, positionals } = parse(args, OPTIONS);
     if (values.trust === undefined)
-      throw new UsageError(
-        `--trust: expected a JWKS file of trusted issuer keys, found none\nusage: ${USAGE}`,
-      );
+      throw new UsageError(`--trust: expected a JWKS file of trusted issuer keys, found none`);
     const trust = await loadTrust(values.trust);
     const now = clockFrom(values.now, io);
     const statusLists = await loadStatusLists(values.status ?? [], trust);
@@ -66,23 +64,20 @@ export const verifyCommand: Command = {
 
     if (values.batch === true) {
       if (positionals.length > 0 || values.image !== undefined)
-        throw new UsageError(
-          `--batch reads lines from stdin, found an argument too\nusage: ${USAGE}`,
-        );
+        throw new UsageError(`--batch reads lines from stdin, found an argument too`);
       return runBatch(io, options, values.now === undefined);
     }
 
     let text: string;
     if (values.image !== undefined) {
-      if (positionals.length > 0)
-        throw new UsageError(`expected TEXT or --image, found both\nusage: ${USAGE}`);
+      if (positionals.length > 0) throw new UsageError(`expected TEXT or --image, found both`);
       text = await readQrImage(values.image);
     } else if (positionals.length === 1) {
       const [source] = positionals as [string];
       text = source === '-' ? await readText('-', io) : source;
     } else {
       throw new UsageError(
-        `expected one presentation (TEXT, - for stdin, or --image FILE), found ${positionals.length}\nusage: ${USAGE}`,
+        `expected one presentation (TEXT, - for stdin, or --image FILE), found ${positionals.length}`,
       );
     }
     const report = verifyPresentation(text, options);

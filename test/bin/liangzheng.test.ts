@@ -1,0 +1,979 @@
+/**
+ * The built command line, end to end: every test spawns `node dist/bin/liangzheng.js …` as a child
+ * process in one temporary directory (made for this file, removed afterwards) and asserts the
+ * exact exit status (0 valid, 1 not valid, 2 usage or input error) and the JSON `valid`/`code`.
+ * Run `npm run build` first (`npm test` does, via pretest).
+ *
+ * One issuer key pair, one holder key and one credential (licences[0], status index 5, issued
+ * and presented at T0) are made once in beforeAll and shared; every clock is fixed with --now,
+ * except in the one test that follows the README with the live clock.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'dist', 'bin', 'liangzheng.js');
+/** A single command never takes this long; a hung child is killed rather than the suite. */
+const RUN_TIMEOUT_MS = 20_000;
+
+// --- Fixtures -------------------------------------------------------------------------------
+
+const record = z.looseObject({ licenceNumber: z.string(), name: z.string() });
+type LicenceFixture = z.infer<typeof record>;
+const reference = z
+  .object({
+    licences: z.array(record).min(4),
+    invalid: z.array(z.object({ why: z.string(), record })).length(5),
+  })
+  .parse(
+    JSON.parse(
+      readFileSync(new URL('../fixtures/reference-licences.json', import.meta.url), 'utf8'),
+    ),
+  );
+
+const rfc8037A4 = z
+  .object({
+    cases: z.array(
+      z.object({
+        id: z.string(),
+        publicKeyJwk: z.object({ kty: z.string(), crv: z.string(), x: z.string() }),
+        jws: z.string(),
+      }),
+    ),
+  })
+  .parse(JSON.parse(readFileSync(new URL('../vectors/rfc8037.json', import.meta.url), 'utf8')))
+  .cases.find((c) => c.id === 'A.4');
+
+/** The field each `invalid` record of reference-licences.json gets wrong, in file order. */
+const INVALID_FIELD = ['licenceNumber', 'classes', 'validTo', 'birthDate', 'points'] as const;
+
+/** The verification report as `verify --json` prints it (the parts asserted here). */
+const report = z.looseObject({
+  valid: z.boolean(),
+  code: z.string().optional(),
+  warnings: z.array(z.string()),
+});
+/** The JWS result as `jws verify --json` prints it. */
+const jwsResult = z.looseObject({
+  valid: z.boolean(),
+  code: z.string().optional(),
+  typ: z.string().optional(),
+});
+
+// --- Clock ----------------------------------------------------------------------------------
+
+const T0 = '2026-11-24T10:00:00+08:00';
+const T0_MS = Date.parse(T0);
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+const DAY = 86_400;
+
+/** T0 plus `seconds`, written as China time (e.g. 2026-11-24T10:01:11+08:00). */
+function china(seconds: number): string {
+  const shifted = new Date(T0_MS + seconds * 1000 + CHINA_OFFSET_MS).toISOString();
+  return `${shifted.slice(0, 19)}+08:00`;
+}
+
+// --- Running the binary ---------------------------------------------------------------------
+
+interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dir = '';
+
+/** Runs the built binary in the test directory, with `input` on stdin (closed either way). */
+function liangzheng(args: readonly string[], input = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      timeout: RUN_TIMEOUT_MS,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    // A command that fails on its arguments exits before it reads stdin: EPIPE is expected then.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+    child.on('close', (code, signal) => {
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
+
+/** Asserts the exit status, showing stderr (and a kill signal) when it is not the one expected. */
+function expectExit(run: Run, code: 0 | 1 | 2): void {
+  expect(
+    run.code,
+    `exit status (signal ${String(run.signal)}; stderr: ${JSON.stringify(run.stderr)})`,
+  ).toBe(code);
+  // A usage or input error says why in exactly one line.
+  if (code === 2 && run.stderr !== '') expectOneLine(run.stderr);
+}
+
+/** Runs and requires exit 0; for the steps that set a test up. */
+async function must(args: readonly string[], input = ''): Promise<string> {
+  const run = await liangzheng(args, input);
+  if (run.code !== 0)
+    throw new Error(
+      `liangzheng ${args.join(' ')}: expected exit 0, found ${String(run.code)}: ${run.stderr}`,
+    );
+  return run.stdout;
+}
+
+/** `verify --json` at `now` (and any further options); the exit status and the report. */
+async function verifyJson(
+  text: string,
+  now: string,
+  ...options: string[]
+): Promise<{ run: Run; report: z.infer<typeof report> }> {
+  const run = await liangzheng([
+    'verify',
+    '--trust',
+    TRUST,
+    '--now',
+    now,
+    '--json',
+    ...options,
+    text,
+  ]);
+  return { run, report: parseReport(run) };
+}
+
+/** The JSON report on stdout; when there is none, fails showing the exit status and stderr. */
+function parseReport(run: Run): z.infer<typeof report> {
+  try {
+    return report.parse(JSON.parse(run.stdout));
+  } catch (cause) {
+    throw new Error(
+      `verify --json: expected a report on stdout, found ${JSON.stringify(run.stdout.slice(0, 80))} (exit ${String(run.code)}; stderr: ${run.stderr})`,
+      { cause },
+    );
+  }
+}
+
+function expectOneLine(stderr: string): void {
+  expect(stderr, 'stderr: exactly one line').toMatch(/^[^\n]+\n$/);
+}
+
+const TRUST = 'issuer/jwks.json';
+const OTHER_TRUST = 'other/jwks.json';
+const ISSUER_KEY = 'issuer/private.jwk.json';
+const HOLDER_KEY = 'holder.jwk.json';
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** What beforeAll made: the issue run (licences[0], --index 5, at T0) and its QR at T0. */
+let issued: Run;
+let credential = '';
+let qrText = '';
+
+async function writeJson(name: string, value: unknown): Promise<void> {
+  await writeFile(join(dir, name), `${JSON.stringify(value)}\n`);
+}
+
+function licence(i: number): LicenceFixture {
+  const l = reference.licences[i];
+  if (l === undefined) throw new Error(`reference-licences.json: no licences[${i}]`);
+  return l;
+}
+
+beforeAll(async () => {
+  if (!existsSync(BIN))
+    throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does it)`);
+  dir = await mkdtemp(join(tmpdir(), 'liangzheng-bin-'));
+  await Promise.all([
+    must(['keygen', '--out', 'issuer']),
+    must(['keygen', '--out', 'other']),
+    must(['holder-keygen', '--out', HOLDER_KEY]),
+    ...[0, 2, 3].map((i) => writeJson(`licence-${i}.json`, licence(i))),
+    ...reference.invalid.map((c, i) => writeJson(`invalid-${i}.json`, c.record)),
+  ]);
+  issued = await liangzheng([
+    'issue',
+    '--key',
+    ISSUER_KEY,
+    '--licence',
+    'licence-0.json',
+    '--holder-key',
+    HOLDER_KEY,
+    '--index',
+    '5',
+    '--now',
+    T0,
+  ]);
+  if (issued.code !== 0) throw new Error(`issue: exit ${String(issued.code)}: ${issued.stderr}`);
+  credential = issued.stdout.replace(/\n$/, '');
+  await writeFile(join(dir, 'credential.txt'), issued.stdout);
+  const presented = await must([
+    'present',
+    '--credential',
+    'credential.txt',
+    '--holder-key',
+    HOLDER_KEY,
+    '--now',
+    T0,
+    '--png',
+    'qr.png',
+    '--svg',
+    'qr.svg',
+  ]);
+  qrText = presented.replace(/\n$/, '');
+}, 30_000);
+
+afterAll(async () => {
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
+});
+
+/** present the shared credential at `now` (with any further options): the QR text. */
+async function present(now: string, ...options: string[]): Promise<string> {
+  const out = await must([
+    'present',
+    '--credential',
+    'credential.txt',
+    '--holder-key',
+    HOLDER_KEY,
+    '--now',
+    now,
+    ...options,
+  ]);
+  return out.replace(/\n$/, '');
+}
+
+// --- Keys -----------------------------------------------------------------------------------
+
+describe.concurrent('keygen and holder-keygen', () => {
+  it('when keygen writes a new DIR, then private.jwk.json is mode 0600 and jwks.json holds one public key without "d"; when run again into the same DIR, then exit 2 and the key is unchanged', async () => {
+    const run = await liangzheng(['keygen', '--out', 'fresh-issuer']);
+    expectExit(run, 0);
+    const privatePath = join(dir, 'fresh-issuer', 'private.jwk.json');
+    expect((await stat(privatePath)).mode & 0o777).toBe(0o600);
+    const privateText = await readFile(privatePath, 'utf8');
+    const privateJwk = z
+      .object({ x: z.string(), d: z.string(), kid: z.string() })
+      .parse(JSON.parse(privateText));
+    const jwks = z
+      .object({ keys: z.array(z.record(z.string(), z.unknown())) })
+      .parse(JSON.parse(await readFile(join(dir, 'fresh-issuer', 'jwks.json'), 'utf8')));
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+    expect(jwks.keys[0]).toMatchObject({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: privateJwk.x,
+      kid: privateJwk.kid,
+    });
+
+    const again = await liangzheng(['keygen', '--out', 'fresh-issuer']);
+    expectExit(again, 2);
+    expect(again.stderr).toMatch(/never overwritten/);
+    expect(await readFile(privatePath, 'utf8')).toBe(privateText);
+  });
+
+  it('when holder-keygen writes a key, then the file is mode 0600; when run again onto it, then exit 2', async () => {
+    const run = await liangzheng(['holder-keygen', '--out', 'fresh-holder.jwk.json']);
+    expectExit(run, 0);
+    expect((await stat(join(dir, 'fresh-holder.jwk.json'))).mode & 0o777).toBe(0o600);
+    expectExit(await liangzheng(['holder-keygen', '--out', 'fresh-holder.jwk.json']), 2);
+  });
+
+  it('when DIR already holds a jwks.json but no private key, then keygen exits 2 and writes no private key', async () => {
+    await mkdir(join(dir, 'half-issuer'));
+    await writeJson('half-issuer/jwks.json', { keys: [] });
+    const run = await liangzheng(['keygen', '--out', 'half-issuer']);
+    expectExit(run, 2);
+    expect(existsSync(join(dir, 'half-issuer', 'private.jwk.json'))).toBe(false);
+  });
+});
+
+// --- Issue ----------------------------------------------------------------------------------
+
+describe.concurrent('issue', () => {
+  it('when issuing the reference licence (licences[0]), then stdout is one compact JWS of 3 segments', () => {
+    expectExit(issued, 0);
+    expect(issued.stdout).toMatch(/^[^\n]+\n$/);
+    expect(credential).toMatch(COMPACT_JWS);
+    expect(issued.stderr).toBe('');
+  });
+
+  it.each(reference.invalid.map((c, i) => [i, INVALID_FIELD[i] ?? '', c.why] as const))(
+    'when issuing invalid[%i] (wrong %s: %s), then exit 2 and stderr names the field, not the ID number or the name',
+    async (i, field) => {
+      const bad = reference.invalid[i]?.record;
+      if (bad === undefined) throw new Error(`no invalid[${i}]`);
+      const run = await liangzheng([
+        'issue',
+        '--key',
+        ISSUER_KEY,
+        '--licence',
+        `invalid-${i}.json`,
+        '--holder-key',
+        HOLDER_KEY,
+        '--now',
+        T0,
+      ]);
+      expectExit(run, 2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(new RegExp(`\\b${field}\\b`));
+      expect(run.stderr).not.toContain(bad.licenceNumber);
+      expect(run.stderr).not.toContain(bad.name);
+    },
+  );
+
+  it.each([
+    [2, 'status D (temporarily seized)', /status/],
+    [3, 'validTo 2026-01-10 (expired), status M', /expired/],
+  ] as const)(
+    'when issuing licences[%i], %s, then exit 2 and no credential',
+    async (i, _why, reason) => {
+      const run = await liangzheng([
+        'issue',
+        '--key',
+        ISSUER_KEY,
+        '--licence',
+        `licence-${i}.json`,
+        '--holder-key',
+        HOLDER_KEY,
+        '--now',
+        T0,
+      ]);
+      expectExit(run, 2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(reason);
+      expect(run.stderr).not.toContain(licence(i).licenceNumber);
+      expect(run.stderr).not.toContain(licence(i).name);
+    },
+  );
+
+  it('when --holder-key is missing, then exit 2 with "usage" on stderr', async () => {
+    const run = await liangzheng(['issue', '--key', ISSUER_KEY, '--licence', 'licence-0.json']);
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/usage/);
+  });
+});
+
+// --- Present and verify ---------------------------------------------------------------------
+
+describe.concurrent('present → verify round trip', () => {
+  it('when the PNG is verified with --json, then exit 0, valid and the one warning WARN_STATUS_UNCHECKED; with --strict, then exit 1 ERR_STATUS_UNCHECKED', async () => {
+    const image = (...options: string[]) =>
+      liangzheng([
+        'verify',
+        '--trust',
+        TRUST,
+        '--now',
+        china(5),
+        '--json',
+        ...options,
+        '--image',
+        'qr.png',
+      ]);
+    const [run, strict] = await Promise.all([image(), image('--strict')]);
+    expectExit(run, 0);
+    const r = parseReport(run);
+    expect(r.valid).toBe(true);
+    expect(r.warnings).toEqual(['WARN_STATUS_UNCHECKED']);
+    expect(run.stderr).toBe('');
+
+    expectExit(strict, 1);
+    const s = parseReport(strict);
+    expect(s.valid).toBe(false);
+    expect(s.code).toBe('ERR_STATUS_UNCHECKED');
+    expectOneLine(strict.stderr);
+  });
+
+  it('when the QR text is given as an argument, and on stdin as "-" with a trailing newline, then each exits 0', async () => {
+    const [byArgument, byStdin] = await Promise.all([
+      liangzheng(['verify', '--trust', TRUST, '--now', china(5), qrText]),
+      liangzheng(['verify', '--trust', TRUST, '--now', china(5), '-'], `${qrText}\n`),
+    ]);
+    expectExit(byArgument, 0);
+    expectExit(byStdin, 0);
+    expect(byArgument.stdout).toMatch(/^VALID \(warnings\)/);
+    expect(byStdin.stdout).toBe(byArgument.stdout);
+    // The terminal report masks the licence number.
+    expect(byArgument.stdout).not.toContain(licence(0).licenceNumber);
+  });
+
+  it('when present writes --svg, then the SVG file starts with "<svg"', async () => {
+    expect(await readFile(join(dir, 'qr.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('when the QR PNG is converted to JPEG (quality 90), then verify --image decodes it and exits 0', async () => {
+    const png = PNG.sync.read(await readFile(join(dir, 'qr.png')));
+    const encoded = jpeg.encode({ data: png.data, width: png.width, height: png.height }, 90);
+    await writeFile(join(dir, 'qr.jpg'), encoded.data);
+    const run = await liangzheng([
+      'verify',
+      '--trust',
+      TRUST,
+      '--now',
+      china(5),
+      '--json',
+      '--image',
+      'qr.jpg',
+    ]);
+    expectExit(run, 0);
+    expect(parseReport(run).valid).toBe(true);
+  });
+
+  it('when --image is a PDF renamed .png, or a blank white PNG with no QR, then exit 2 saying why', async () => {
+    await writeFile(join(dir, 'document.png'), '%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< >>\nendobj\n');
+    const blank = new PNG({ width: 200, height: 200 });
+    blank.data.fill(255);
+    await writeFile(join(dir, 'blank.png'), PNG.sync.write(blank));
+    const [pdf, empty] = await Promise.all(
+      ['document.png', 'blank.png'].map((image) =>
+        liangzheng(['verify', '--trust', TRUST, '--now', china(5), '--image', image]),
+      ),
+    );
+    if (pdf === undefined || empty === undefined) throw new Error('two runs expected');
+    expectExit(pdf, 2);
+    expect(pdf.stderr).toMatch(/expected a PNG or JPEG image/);
+    expectOneLine(pdf.stderr);
+    expectExit(empty, 2);
+    expect(empty.stderr).toMatch(/QR code, found none/);
+    expectOneLine(empty.stderr);
+  });
+
+  it('when the clock is not fixed (the README flow: issue, present, verify now), then exit 0', async () => {
+    const live = await must([
+      'issue',
+      '--key',
+      ISSUER_KEY,
+      '--licence',
+      'licence-0.json',
+      '--holder-key',
+      HOLDER_KEY,
+    ]);
+    await writeFile(join(dir, 'live-credential.txt'), live);
+    const text = await must([
+      'present',
+      '--credential',
+      'live-credential.txt',
+      '--holder-key',
+      HOLDER_KEY,
+    ]);
+    const run = await liangzheng(['verify', '--trust', TRUST, '-'], text);
+    expectExit(run, 0);
+  });
+});
+
+// --- Time -----------------------------------------------------------------------------------
+
+describe.concurrent('time (proof made at T0 = 2026-11-24T10:00:00+08:00)', () => {
+  it.each([
+    { at: 'T0 + 60 s', offset: 60, options: [], exit: 0, code: undefined, verdict: 'valid' },
+    { at: 'T0 + 70 s', offset: 70, options: [], exit: 0, code: undefined, verdict: 'valid' },
+    {
+      at: 'T0 + 71 s',
+      offset: 71,
+      options: [],
+      exit: 1,
+      code: 'ERR_PROOF_EXPIRED',
+      verdict: 'ERR_PROOF_EXPIRED',
+    },
+    {
+      at: 'T0 + 100 s with --max-age 120',
+      offset: 100,
+      options: ['--max-age', '120'],
+      exit: 0,
+      code: undefined,
+      verdict: 'valid',
+    },
+    { at: 'T0 − 10 s', offset: -10, options: [], exit: 0, code: undefined, verdict: 'valid' },
+    {
+      at: 'T0 − 11 s',
+      offset: -11,
+      options: [],
+      exit: 1,
+      code: 'ERR_PROOF_NOT_YET_VALID',
+      verdict: 'ERR_PROOF_NOT_YET_VALID',
+    },
+  ] as const)('when verified at $at, then $verdict', async ({ offset, options, exit, code }) => {
+    // Default --max-age 60 and --tolerance 10: a proof is accepted from T0 − 10 to T0 + 70.
+    const { run, report: r } = await verifyJson(qrText, china(offset), ...options);
+    expectExit(run, exit);
+    expect(r.valid).toBe(exit === 0);
+    expect(r.code).toBe(code);
+  });
+
+  it('when issued at T0 for 1 day and presented at T0 + 1 day + 5 s, then valid within the 10 s tolerance, and ERR_CREDENTIAL_EXPIRED at exp + tolerance or with --tolerance 0', async () => {
+    const oneDay = await must([
+      'issue',
+      '--key',
+      ISSUER_KEY,
+      '--licence',
+      'licence-0.json',
+      '--holder-key',
+      HOLDER_KEY,
+      '--now',
+      T0,
+      '--valid-days',
+      '1',
+    ]);
+    await writeFile(join(dir, 'one-day.txt'), oneDay);
+    const presentedAt = china(DAY + 5); // 2026-11-25T10:00:05+08:00
+    expect(presentedAt).toBe('2026-11-25T10:00:05+08:00');
+    const text = (
+      await must([
+        'present',
+        '--credential',
+        'one-day.txt',
+        '--holder-key',
+        HOLDER_KEY,
+        '--now',
+        presentedAt,
+      ])
+    ).replace(/\n$/, '');
+    const [same, strictClock, atTolerance] = await Promise.all([
+      verifyJson(text, presentedAt),
+      verifyJson(text, presentedAt, '--tolerance', '0'),
+      verifyJson(text, china(DAY + 10)),
+    ]);
+    // exp is T0 + 1 day; every time comparison allows --tolerance (10 s), so exp + 5 s passes.
+    expectExit(same.run, 0);
+    expect(same.report.valid).toBe(true);
+    for (const expired of [strictClock, atTolerance]) {
+      expectExit(expired.run, 1);
+      expect(expired.report.code).toBe('ERR_CREDENTIAL_EXPIRED');
+    }
+  });
+
+  it('when --now names a day that does not exist (2026-02-30), then exit 2', async () => {
+    const run = await liangzheng([
+      'verify',
+      '--trust',
+      TRUST,
+      '--now',
+      '2026-02-30T10:00:00Z',
+      qrText,
+    ]);
+    expectExit(run, 2);
+    expect(run.stderr).toMatch(/--now/);
+  });
+
+  it('when --now is not an ISO 8601 date-time ("yesterday"), then exit 2 for verify and for present', async () => {
+    const [verify, presentRun] = await Promise.all([
+      liangzheng(['verify', '--trust', TRUST, '--now', 'yesterday', qrText]),
+      liangzheng([
+        'present',
+        '--credential',
+        'credential.txt',
+        '--holder-key',
+        HOLDER_KEY,
+        '--now',
+        'yesterday',
+      ]),
+    ]);
+    for (const run of [verify, presentRun]) {
+      expectExit(run, 2);
+      expect(run.stderr).toMatch(/--now: expected an ISO 8601 date-time/);
+    }
+    expect(presentRun.stdout).toBe('');
+  });
+});
+
+// --- Nonce ----------------------------------------------------------------------------------
+
+describe.concurrent('nonce', () => {
+  it('when presented with --nonce abc123, then verify --nonce abc123 exits 0 and --nonce other exits 1 ERR_NONCE_MISMATCH', async () => {
+    const text = await present(T0, '--nonce', 'abc123');
+    const [same, other] = await Promise.all([
+      verifyJson(text, china(5), '--nonce', 'abc123'),
+      verifyJson(text, china(5), '--nonce', 'other'),
+    ]);
+    expectExit(same.run, 0);
+    expect(same.report.valid).toBe(true);
+    expectExit(other.run, 1);
+    expect(other.report.code).toBe('ERR_NONCE_MISMATCH');
+  });
+});
+
+// --- Status lists ---------------------------------------------------------------------------
+
+describe.concurrent('status lists (credential issued with --index 5)', () => {
+  it.each([
+    { set: '5=2', exit: 1, code: 'ERR_SUSPENDED', verdict: 'exit 1 ERR_SUSPENDED' },
+    { set: '5=1', exit: 1, code: 'ERR_REVOKED', verdict: 'exit 1 ERR_REVOKED' },
+    { set: '5=3', exit: 1, code: 'ERR_SUPERSEDED', verdict: 'exit 1 ERR_SUPERSEDED' },
+    { set: '4=1', exit: 0, code: undefined, verdict: 'exit 0 (another index)' },
+  ] as const)(
+    'when the list has --set $set, then $verdict and no warning',
+    async ({ set, exit, code }) => {
+      const file = `list-${set.replace('=', '-')}.jwt`;
+      const token = await must([
+        'status-list',
+        '--key',
+        ISSUER_KEY,
+        '--size',
+        '16',
+        '--set',
+        set,
+        '--now',
+        T0,
+      ]);
+      await writeFile(join(dir, file), token);
+      const { run, report: r } = await verifyJson(qrText, china(5), '--status', file);
+      expectExit(run, exit);
+      expect(r.valid).toBe(exit === 0);
+      expect(r.code).toBe(code);
+      expect(r.warnings).toEqual([]);
+    },
+  );
+
+  it('when the status list is signed by another issuer key, then exit 2 (bad input) with the reason on stderr', async () => {
+    const token = await must(['status-list', '--key', 'other/private.jwk.json', '--size', '16']);
+    await writeFile(join(dir, 'foreign.jwt'), token);
+    const run = await liangzheng([
+      'verify',
+      '--trust',
+      TRUST,
+      '--status',
+      'foreign.jwt',
+      '--now',
+      china(5),
+      qrText,
+    ]);
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/foreign\.jwt: ERR_UNKNOWN_ISSUER/);
+    expectOneLine(run.stderr);
+  });
+
+  it('when the status list was made 2 days earlier, then exit 0 with WARN_STATUS_STALE; with --strict, then exit 1 ERR_STATUS_STALE', async () => {
+    const token = await must([
+      'status-list',
+      '--key',
+      ISSUER_KEY,
+      '--size',
+      '16',
+      '--now',
+      china(-2 * DAY),
+    ]);
+    await writeFile(join(dir, 'stale.jwt'), token);
+    const [lenient, strict] = await Promise.all([
+      verifyJson(qrText, china(5), '--status', 'stale.jwt'),
+      verifyJson(qrText, china(5), '--status', 'stale.jwt', '--strict'),
+    ]);
+    expectExit(lenient.run, 0);
+    expect(lenient.report.valid).toBe(true);
+    expect(lenient.report.warnings).toEqual(['WARN_STATUS_STALE']);
+    expectExit(strict.run, 1);
+    expect(strict.report.code).toBe('ERR_STATUS_STALE');
+  });
+});
+
+// --- Not valid ------------------------------------------------------------------------------
+
+/**
+ * The QR text with the last digit of the 15-digit group holding the envelope's middle byte
+ * changed by one (d ↔ d^1): the group stays below 2^48, so it still decodes, and only the low
+ * byte of that group changes. The middle byte lies in the DEFLATE payload (the envelope is
+ * 169 bytes plus a payload of several hundred), so the issuer signature fails.
+ */
+function tamper(text: string): string {
+  const prefix = 'LZ1:'.length;
+  const groups = Math.floor((text.length - prefix) / 15);
+  const at = prefix + Math.floor(groups / 2) * 15 + 14;
+  const digit = Number(text.charAt(at));
+  return `${text.slice(0, at)}${String(digit ^ 1)}${text.slice(at + 1)}`;
+}
+
+describe.concurrent('not valid', () => {
+  it('when verified against another issuer’s jwks.json, then exit 1 ERR_UNKNOWN_ISSUER and one line on stderr', async () => {
+    const run = await liangzheng([
+      'verify',
+      '--trust',
+      OTHER_TRUST,
+      '--now',
+      china(5),
+      '--json',
+      qrText,
+    ]);
+    expectExit(run, 1);
+    const r = parseReport(run);
+    expect(r.valid).toBe(false);
+    expect(r.code).toBe('ERR_UNKNOWN_ISSUER');
+    expectOneLine(run.stderr);
+  });
+
+  it('when one digit in the middle of the text is changed, then exit 1 ERR_BAD_SIGNATURE and one line on stderr', async () => {
+    const tampered = tamper(qrText);
+    expect(tampered).not.toBe(qrText);
+    expect(tampered).toHaveLength(qrText.length);
+    const { run, report: r } = await verifyJson(tampered, china(5));
+    expectExit(run, 1);
+    expect(r.valid).toBe(false);
+    expect(r.code).toBe('ERR_BAD_SIGNATURE');
+    expectOneLine(run.stderr);
+  });
+
+  it('when the text is "hello", then exit 1 ERR_MALFORMED and one line on stderr', async () => {
+    const [json, text] = await Promise.all([
+      verifyJson('hello', china(5)),
+      liangzheng(['verify', '--trust', TRUST, '--now', china(5), 'hello']),
+    ]);
+    expectExit(json.run, 1);
+    expect(json.report.valid).toBe(false);
+    expect(json.report.code).toBe('ERR_MALFORMED');
+    expectExit(text, 1);
+    expect(text.stdout).toMatch(/^INVALID ERR_MALFORMED/);
+    expectOneLine(text.stderr);
+    expect(text.stderr).toMatch(/^invalid: ERR_MALFORMED /);
+  });
+
+  it('when the JWKS file holds a private key (with "d"), then verify and jws verify exit 2', async () => {
+    const privateJwk: unknown = JSON.parse(await readFile(join(dir, ISSUER_KEY), 'utf8'));
+    await writeJson('private-jwks.json', { keys: [privateJwk] });
+    const [verify, jws] = await Promise.all([
+      liangzheng(['verify', '--trust', 'private-jwks.json', '--now', china(5), qrText]),
+      liangzheng(['jws', 'verify', '--jwks', 'private-jwks.json', credential]),
+    ]);
+    for (const run of [verify, jws]) {
+      expectExit(run, 2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/private key/);
+      // Never echo the key material.
+      expect(run.stderr).not.toContain(z.object({ d: z.string() }).parse(privateJwk).d);
+    }
+  });
+});
+
+// --- present --count ------------------------------------------------------------------------
+
+describe.concurrent('present --count', () => {
+  it('when --count 5, then 5 lines, each of which verifies (one batch, exit 0)', async () => {
+    const out = await must([
+      'present',
+      '--credential',
+      'credential.txt',
+      '--holder-key',
+      HOLDER_KEY,
+      '--now',
+      T0,
+      '--count',
+      '5',
+    ]);
+    const texts = out.split('\n');
+    expect(texts.pop()).toBe('');
+    expect(texts).toHaveLength(5);
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      `${texts.join('\n')}\n`,
+    );
+    expectExit(run, 0);
+    const reports = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => report.parse(JSON.parse(l)));
+    expect(reports.map((r) => r.valid)).toEqual([true, true, true, true, true]);
+  });
+
+  it('when --count 0, then exit 2', async () => {
+    const run = await liangzheng([
+      'present',
+      '--credential',
+      'credential.txt',
+      '--holder-key',
+      HOLDER_KEY,
+      '--count',
+      '0',
+    ]);
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/--count/);
+  });
+});
+
+// --- verify --batch -------------------------------------------------------------------------
+
+function batchReports(stdout: string): z.infer<typeof report>[] {
+  expect(stdout).toMatch(/\n$/);
+  return stdout
+    .slice(0, -1)
+    .split('\n')
+    .map((l) => report.parse(JSON.parse(l)));
+}
+
+describe.concurrent('verify --batch', () => {
+  it('when stdin has 4 lines (valid, garbage, empty, expired), then 4 JSON lines in order and exit 1', async () => {
+    const old = await present(china(-200));
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      `${qrText}\ngarbage\n\n${old}\n`,
+    );
+    expectExit(run, 1);
+    const reports = batchReports(run.stdout);
+    expect(reports.map((r) => [r.valid, r.code])).toEqual([
+      [true, undefined],
+      [false, 'ERR_MALFORMED'],
+      [false, 'ERR_MALFORMED'],
+      [false, 'ERR_PROOF_EXPIRED'],
+    ]);
+  });
+
+  it('when every line is valid, then exit 0', async () => {
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      `${qrText}\n${qrText}\r\n${qrText}`,
+    );
+    expectExit(run, 0);
+    expect(batchReports(run.stdout).map((r) => r.valid)).toEqual([true, true, true]);
+  });
+
+  it('when stdin has 1000 lines (every 100th valid, the rest garbage), then 1000 JSON lines in order and exit 1', async () => {
+    const input = Array.from({ length: 1000 }, (_, i) =>
+      i % 100 === 0 ? qrText : `garbage ${i}`,
+    ).join('\n');
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      `${input}\n`,
+    );
+    expectExit(run, 1);
+    const reports = batchReports(run.stdout);
+    expect(reports).toHaveLength(1000);
+    reports.forEach((r, i) => {
+      expect(r.valid).toBe(i % 100 === 0);
+      if (i % 100 !== 0) expect(r.code).toBe('ERR_MALFORMED');
+    });
+  });
+});
+
+// --- jws verify -----------------------------------------------------------------------------
+
+/** A compact JWS made by hand; `signature` bytes as given (none is computed). */
+function handMadeJws(header: object, payload: string, signature: Uint8Array): string {
+  const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
+  return `${b64(JSON.stringify(header))}.${b64(payload)}.${b64(signature)}`;
+}
+
+describe.concurrent('jws verify', () => {
+  it('when the issued credential is checked against the issuer jwks, then exit 0, and with --json valid true and typ lzdl+jwt', async () => {
+    const [text, json] = await Promise.all([
+      liangzheng(['jws', 'verify', '--jwks', TRUST, credential]),
+      liangzheng(['jws', 'verify', '--jwks', TRUST, '--json', credential]),
+    ]);
+    expectExit(text, 0);
+    expect(text.stdout).toMatch(/^valid: alg EdDSA, kid [A-Za-z0-9_-]{43}, typ lzdl\+jwt\n$/);
+    expectExit(json, 0);
+    const r = jwsResult.parse(JSON.parse(json.stdout));
+    expect(r.valid).toBe(true);
+    expect(r.typ).toBe('lzdl+jwt');
+  });
+
+  it('when checked against another issuer’s jwks, then exit 1 ERR_UNKNOWN_ISSUER', async () => {
+    const run = await liangzheng(['jws', 'verify', '--jwks', OTHER_TRUST, '--json', credential]);
+    expectExit(run, 1);
+    const r = jwsResult.parse(JSON.parse(run.stdout));
+    expect(r.valid).toBe(false);
+    expect(r.code).toBe('ERR_UNKNOWN_ISSUER');
+    expectOneLine(run.stderr);
+  });
+
+  it('when the RFC 8037 A.4 token is checked against a JWKS of its A.2 public key, with and without kid, then exit 0', async () => {
+    if (rfc8037A4 === undefined) throw new Error('test/vectors/rfc8037.json: no case A.4');
+    await Promise.all([
+      writeJson('rfc8037.jwks.json', { keys: [rfc8037A4.publicKeyJwk] }),
+      writeJson('rfc8037-kid.jwks.json', {
+        keys: [{ ...rfc8037A4.publicKeyJwk, kid: 'rfc8037-a2' }],
+      }),
+    ]);
+    const runs = await Promise.all(
+      ['rfc8037.jwks.json', 'rfc8037-kid.jwks.json'].map((jwks) =>
+        liangzheng(['jws', 'verify', '--jwks', jwks, rfc8037A4.jws]),
+      ),
+    );
+    for (const run of runs) expectExit(run, 0);
+  });
+
+  it('when the header says alg "none", then exit 1 ERR_ALG_NOT_ALLOWED (and, with an empty signature, ERR_MALFORMED)', async () => {
+    // A 64-byte signature gets past parsing, so the header rule itself is what refuses it.
+    const none = handMadeJws({ alg: 'none' }, '{"sub":"x"}', new Uint8Array(64));
+    const noneEmpty = handMadeJws({ alg: 'none' }, '{"sub":"x"}', new Uint8Array(0));
+    const [run, empty] = await Promise.all(
+      [none, noneEmpty].map((token) =>
+        liangzheng(['jws', 'verify', '--jwks', TRUST, '--json', token]),
+      ),
+    );
+    if (run === undefined || empty === undefined) throw new Error('two runs expected');
+    expectExit(run, 1);
+    expect(jwsResult.parse(JSON.parse(run.stdout))).toMatchObject({
+      valid: false,
+      code: 'ERR_ALG_NOT_ALLOWED',
+    });
+    expectExit(empty, 1);
+    expect(jwsResult.parse(JSON.parse(empty.stdout))).toMatchObject({
+      valid: false,
+      code: 'ERR_MALFORMED',
+    });
+  });
+
+  it('when --batch reads 3 lines (valid, tampered, garbage), then 3 JSON lines in order and exit 1', async () => {
+    const [header = '', payload = '', signature = ''] = credential.split('.');
+    const middle = Math.floor(payload.length / 2);
+    const swapped = payload.charAt(middle) === 'A' ? 'B' : 'A';
+    const tampered = `${header}.${payload.slice(0, middle)}${swapped}${payload.slice(middle + 1)}.${signature}`;
+    const run = await liangzheng(
+      ['jws', 'verify', '--batch', '--jwks', TRUST],
+      `${credential}\n${tampered}\ngarbage\n`,
+    );
+    expectExit(run, 1);
+    const results = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => jwsResult.parse(JSON.parse(l)));
+    expect(results.map((r) => [r.valid, r.code])).toEqual([
+      [true, undefined],
+      [false, 'ERR_BAD_SIGNATURE'],
+      [false, 'ERR_MALFORMED'],
+    ]);
+  });
+});
+
+// --- Help and unknown commands --------------------------------------------------------------
+
+describe.concurrent('help', () => {
+  it('when run with no arguments, then exit 2 and the help on stdout; with --help, then exit 0', async () => {
+    const [bare, help] = await Promise.all([liangzheng([]), liangzheng(['--help'])]);
+    expectExit(bare, 2);
+    expect(bare.stdout).toMatch(/^liangzheng — /);
+    expect(bare.stdout).toMatch(/Exit status: 0 valid, 1 not valid, 2 usage or input error/);
+    expectExit(help, 0);
+    expect(help.stdout).toBe(bare.stdout);
+    for (const name of ['keygen', 'holder-keygen', 'issue', 'present', 'verify', 'jws verify'])
+      expect(help.stdout).toContain(`liangzheng ${name} `);
+  });
+
+  it('when the command is unknown, then exit 2 naming it on stderr', async () => {
+    const run = await liangzheng(['frobnicate']);
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('liangzheng: unknown command "frobnicate"; see liangzheng --help\n');
+  });
+
+  it('when verify --help, then exit 0 with its usage on stdout', async () => {
+    const run = await liangzheng(['verify', '--help']);
+    expectExit(run, 0);
+    expect(run.stdout).toMatch(/^usage: liangzheng verify --trust jwks\.json/);
+    expect(run.stderr).toBe('');
+  });
+});
