@@ -17,6 +17,7 @@ export default tseslint.config(
         { selector: 'ExportAllDeclaration', message: 'List exports by name (no export *).' },
       ],
       'no-console': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
   {

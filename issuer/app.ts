@@ -1,0 +1,70 @@
+import express, { type Express } from 'express';
+import { accountRoutes } from './accounts/routes.js';
+import { credentialRoutes } from './credentials/routes.js';
+import { ping } from './db/database.js';
+import type { ServiceDeps } from './deps.js';
+import { openApiDocument } from './http/openapi.js';
+import { notFoundHandler, problemHandler } from './http/problem.js';
+import { sessions } from './http/session.js';
+import { lifecycleRoutes } from './lifecycle/routes.js';
+import { registryRoutes } from './registry/routes.js';
+import { statusRoutes } from './status/routes.js';
+
+/**
+ * Builds the authority's HTTP service. It never listens: main.ts does, and tests start it on
+ * port 0. Routes parse input, call one use case and map the result; problemHandler maps errors.
+ */
+export function createApp(deps: ServiceDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((req, res, next) => {
+    res.set({
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+    });
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      // Route pattern, never the path itself: paths may hold licence numbers.
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      deps.logger.info(
+        {
+          method: req.method,
+          route: `${req.baseUrl}${route}`,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+
+  // Public: what any verifier needs, without signing in.
+  app.get('/healthz', (_req, res, next) => {
+    ping(deps.db)
+      .then((up) => res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'database unavailable' }))
+      .catch(next);
+  });
+  app.get('/.well-known/jwks.json', (_req, res, next) => {
+    deps.keys
+      .jwks(deps.now())
+      .then((jwks) => res.set('Cache-Control', 'public, max-age=300').json(jwks))
+      .catch(next);
+  });
+  app.get('/openapi.json', (_req, res) => res.json(openApiDocument(deps.config.publicUrl)));
+  app.use(statusRoutes(deps));
+
+  // The API: JSON bodies, sessions, CSRF.
+  app.use('/api', express.json({ limit: '64kb' }), sessions(deps.db, deps.now));
+  app.use('/api', accountRoutes(deps));
+  app.use('/api', registryRoutes(deps));
+  app.use('/api', lifecycleRoutes(deps));
+  app.use('/api', credentialRoutes(deps));
+
+  app.use(notFoundHandler);
+  app.use(problemHandler(deps.logger));
+  return app;
+}

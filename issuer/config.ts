@@ -1,0 +1,104 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The service's configuration, read from the environment and checked at start. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  /** Where the SQLite database, issuer keys and uploads live. */
+  readonly dataDir: string;
+  /** postgres://… to run on PostgreSQL; absent: SQLite in dataDir. */
+  readonly databaseUrl?: string;
+  /** The issuer identifier (`iss`) and the base of status list URIs. */
+  readonly publicUrl: string;
+  /** A private JWK file to sign with, instead of keys kept in dataDir. */
+  readonly issuerKeyFile?: string;
+  readonly credentialValidDays: number;
+  /** Seconds a status list token is valid, and how long caches may keep it. */
+  readonly statusListValidFor: number;
+  readonly statusListMaxAge: number;
+  /** Load the demo registry and demo staff on an empty database. */
+  readonly demo: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ISSUER_KEY_FILE: z.string().min(1).optional(),
+  CREDENTIAL_VALID_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  STATUS_LIST_VALID_FOR: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(86_400),
+  STATUS_LIST_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(10),
+  DEMO: boolean.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** A configuration that cannot be used; the message names every variable that is wrong. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads and checks the configuration. Fails fast, naming each bad variable with what was
+ * expected and what was found (never a secret's value).
+ * @throws {ConfigError}
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '');
+      const value = env[name];
+      const found =
+        value === undefined
+          ? 'nothing'
+          : name === 'DATABASE_URL'
+            ? 'another value'
+            : JSON.stringify(value);
+      return `${name}: expected ${i.message.replace(/^Invalid (input|string): /i, '')}, found ${found}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const demo = e.DEMO ?? !production;
+  if (production && demo)
+    throw new ConfigError(
+      'invalid configuration:\n  DEMO: expected false in production (demo accounts and data), found true',
+    );
+  if (production && e.PUBLIC_URL === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  PUBLIC_URL: expected the public https:// URL of the service in production, found nothing',
+    );
+  }
+  const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    ...(e.DATABASE_URL === undefined ? {} : { databaseUrl: e.DATABASE_URL }),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    ...(e.ISSUER_KEY_FILE === undefined ? {} : { issuerKeyFile: e.ISSUER_KEY_FILE }),
+    credentialValidDays: e.CREDENTIAL_VALID_DAYS,
+    statusListValidFor: e.STATUS_LIST_VALID_FOR,
+    statusListMaxAge: e.STATUS_LIST_MAX_AGE,
+    demo,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+/** An open database and which engine it runs on. */
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly engine: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Where to connect: PostgreSQL when a URL is given, else SQLite in `dataDir`. */
+export interface DbTarget {
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  /** PostgreSQL only: the schema to work in (tests give each run its own). */
+  readonly schema?: string;
+}
+
+// bigint columns hold seconds and counters, all well inside 2^53: read them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** Opens the database (it must already exist for PostgreSQL; SQLite creates its file). */
+export function openDatabase(target: DbTarget): Db {
+  if (target.databaseUrl !== undefined) {
+    const pool = new pg.Pool({
+      connectionString: target.databaseUrl,
+      max: 10,
+      ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
+    });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, engine: 'postgres', close: () => kysely.destroy() };
+  }
+  mkdirSync(target.dataDir, { recursive: true, mode: 0o700 });
+  const file = new SQLite(join(target.dataDir, 'liangzheng.sqlite'));
+  // WAL: readers do not wait for the writer; synchronous NORMAL is durable at checkpoints, and
+  // a transaction is atomic either way.
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = NORMAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { kysely, engine: 'sqlite', close: () => kysely.destroy() };
+}
+
+/** True when the database answers. */
+export async function ping(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db.kysely);
+    return true;
+  } catch {
+    return false;
+  }
+}

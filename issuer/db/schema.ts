@@ -1,0 +1,132 @@
+import type { Generated } from 'kysely';
+
+/*
+ * The tables (migrations/ create them). Times are integer seconds since the epoch, so that both
+ * engines store and compare them the same way; JSON is text; binary is BLOB / bytea.
+ */
+
+/** The licence registry: one row per licence, the record as the model validated it. */
+export interface LicenceTable {
+  licence_number: string;
+  /** The LicenceRecord as JSON. */
+  record: string;
+  /** Copies of record.status and record.issuingAuthority, for queries and partitioning. */
+  status: string;
+  issuing_authority: string;
+  /** SHA-256 (base64url) of the registry photo when it holds a compliant one. */
+  portrait_hash: string | null;
+  version: number;
+  updated_at: number;
+}
+
+/** A driver's account, bound to one licence. */
+export interface DriverTable {
+  id: Generated<number>;
+  licence_number: string;
+  phone: string;
+  password_hash: string;
+  failed_sign_ins: number;
+  locked_until: number;
+  created_at: number;
+}
+
+/** A member of staff: reviewer or admin. */
+export interface StaffTable {
+  id: Generated<number>;
+  username: string;
+  role: 'reviewer' | 'admin';
+  password_hash: string;
+  failed_sign_ins: number;
+  locked_until: number;
+  created_at: number;
+}
+
+/** A signed-in session; the cookie holds the token, the table only its SHA-256. */
+export interface SessionTable {
+  token_hash: string;
+  subject: 'driver' | 'staff';
+  subject_id: number;
+  role: 'driver' | 'reviewer' | 'admin';
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A holder device key registered by a driver. */
+export interface DeviceTable {
+  id: Generated<number>;
+  driver_id: number;
+  /** The Ed25519 public key, base64url (JWK x). */
+  public_key: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** A status list: 2 bits per entry, indices handed out once and never again. */
+export interface StatusListTable {
+  id: number;
+  next_index: number;
+  capacity: number;
+  /** The packed statuses (Token Status List §4.1), `capacity` entries. */
+  statuses: Uint8Array;
+  version: number;
+  updated_at: number;
+  /** The signed token of `token_version`, reused until the list changes. */
+  token: string | null;
+  token_version: number;
+  token_iat: number;
+}
+
+/**
+ * An issued credential. `slot` ties the successive credentials of one licence on one device:
+ * they share a status index; a new slot (and index) begins when the old one is superseded.
+ */
+export interface CredentialTable {
+  jti: string;
+  licence_number: string;
+  device_id: number;
+  list_id: number;
+  status_index: number;
+  kid: string;
+  issued_at: number;
+  expires_at: number;
+  /** `live` for the latest credential of a live slot; at most one per licence. */
+  state: 'live' | 'refreshed' | 'superseded' | 'revoked';
+  /** Client-chosen key that makes a retried issuance return the same credential. */
+  idempotency_key: string | null;
+  credential: string;
+}
+
+/** The issuer's signing keys; the private part lives in a file, never in the database. */
+export interface IssuerKeyTable {
+  kid: string;
+  public_jwk: string;
+  created_at: number;
+  /** Set when a newer key took over signing. */
+  retired_at: number | null;
+  /** The latest `exp` of any credential this key signed. */
+  last_expiry: number;
+}
+
+/** Append-only: who did what to which subject, with the state before and after. */
+export interface AuditTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface Database {
+  licences: LicenceTable;
+  drivers: DriverTable;
+  staff: StaffTable;
+  sessions: SessionTable;
+  devices: DeviceTable;
+  status_lists: StatusListTable;
+  credentials: CredentialTable;
+  issuer_keys: IssuerKeyTable;
+  audit_log: AuditTable;
+}

@@ -1,0 +1,16 @@
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { KeyStore } from './keys/key-store.js';
+import type { Logger } from './logger.js';
+import type { StatusLists } from './status/status-lists.js';
+
+/** What the HTTP layer and the use cases are given; nothing here is a global. */
+export interface ServiceDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly keys: KeyStore;
+  readonly statusLists: StatusLists;
+  readonly logger: Logger;
+  /** Seconds since the epoch. Injected, so tests can move time. */
+  readonly now: () => number;
+}

@@ -1,0 +1,54 @@
+/*
+ * The service's entry point: `npm start`. Loads the configuration (failing fast), opens the
+ * database and keys, loads the demo data when asked, listens, and drains on SIGTERM.
+ */
+import { loadConfig, type Config } from './config.js';
+import { seedDemo } from './demo.js';
+import { createLogger } from './logger.js';
+import { listen, openService } from './service.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const deps = await openService(config, logger);
+  const demo = config.demo ? await seedDemo(deps) : undefined;
+  const running = await listen(deps);
+  const out = [
+    `liangzheng issuer service on ${running.url} (${deps.db.engine === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})`,
+    `  health         ${running.url}/healthz`,
+    `  issuer keys    ${running.url}/.well-known/jwks.json`,
+    `  status list    ${running.url}/status/1`,
+    `  API document   ${running.url}/openapi.json`,
+  ];
+  if (demo !== undefined) out.push('', ...demo);
+  process.stdout.write(`${out.join('\n')}\n`);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
+  process.once('SIGINT', () => {
+    shutdown('SIGINT');
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `liangzheng issuer: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+import { deflateSync } from 'node:zlib';
+import type { Transaction } from 'kysely';
+import { STATUS_LIST_TYP } from '../../shared/credential.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { KeyStore } from '../keys/key-store.js';
+import type { StatusLists, StatusSlot } from './status-lists.js';
+
+/** Entries per list: 2^20 two-bit entries, 256 KiB unpacked, a few KiB compressed. */
+export const LIST_CAPACITY = 1 << 20;
+const BITS = 2;
+
+/**
+ * Status lists kept in the database. Indices come from a counter row updated inside the
+ * issuing transaction, so an index is handed out once even across nodes and crashes; statuses
+ * change inside the lifecycle's transaction; the signed token is cached in the row and made
+ * again only when the list has changed or half its validity has passed.
+ */
+export function openStatusLists(deps: {
+  db: Db;
+  keys: KeyStore;
+  config: Config;
+  now: () => number;
+}): StatusLists {
+  const { db, keys, config, now } = deps;
+  const uri = (listId: number) => `${config.publicUrl}/status/${listId}`;
+
+  async function allocate(trx: Transaction<Database>): Promise<StatusSlot> {
+    for (;;) {
+      const current = await trx
+        .selectFrom('status_lists')
+        .select(['id'])
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (current !== undefined) {
+        const row = await trx
+          .updateTable('status_lists')
+          .set((eb) => ({ next_index: eb('next_index', '+', 1) }))
+          .where('id', '=', current.id)
+          .where('next_index', '<', LIST_CAPACITY)
+          .returning(['next_index'])
+          .executeTakeFirst();
+        if (row !== undefined) return { listId: current.id, index: row.next_index - 1 };
+      }
+      // No list yet, or the last is full: open the next one (a concurrent opener makes this a
+      // no-op, and the loop takes an index from whichever list exists).
+      const id = (current?.id ?? 0) + 1;
+      await trx
+        .insertInto('status_lists')
+        .values({
+          id,
+          next_index: 0,
+          capacity: LIST_CAPACITY,
+          statuses: new Uint8Array((LIST_CAPACITY * BITS) / 8),
+          version: 0,
+          updated_at: now(),
+          token: null,
+          token_version: -1,
+          token_iat: 0,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+  }
+
+  const set: StatusLists['set'] = async (trx, entries) => {
+    const byList = new Map<number, (typeof entries)[number][]>();
+    for (const e of entries) byList.set(e.listId, [...(byList.get(e.listId) ?? []), e]);
+    for (const [listId, list] of byList) {
+      let query = trx
+        .selectFrom('status_lists')
+        .select(['statuses', 'version'])
+        .where('id', '=', listId);
+      if (db.engine === 'postgres') query = query.forUpdate();
+      const row = await query.executeTakeFirstOrThrow();
+      const statuses = Uint8Array.from(row.statuses);
+      for (const e of list) {
+        const bit = e.index * BITS;
+        const byte = bit >> 3;
+        const shift = bit % 8;
+        statuses[byte] = ((statuses[byte] ?? 0) & ~(0b11 << shift)) | (e.value << shift);
+      }
+      await trx
+        .updateTable('status_lists')
+        .set({ statuses, version: row.version + 1, updated_at: now() })
+        .where('id', '=', listId)
+        .execute();
+    }
+  };
+
+  async function token(
+    listId: number,
+  ): Promise<{ token: string; version: number; iat: number } | undefined> {
+    const row = await db.kysely
+      .selectFrom('status_lists')
+      .selectAll()
+      .where('id', '=', listId)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const t = now();
+    // Re-sign when the list changed, or when half of the token's validity has passed.
+    if (
+      row.token !== null &&
+      row.token_version === row.version &&
+      t - row.token_iat < config.statusListValidFor / 2
+    ) {
+      return { token: row.token, version: row.version, iat: row.token_iat };
+    }
+    // Publish the entries handed out so far (rounded up to whole bytes), not the empty tail.
+    const used = Math.max(1, Math.ceil((row.next_index * BITS) / 8));
+    const lst = deflateSync(row.statuses.subarray(0, used), { level: 9 }).toString('base64url');
+    const signer = keys.current();
+    const header = { alg: 'EdDSA', kid: signer.kid, typ: STATUS_LIST_TYP };
+    const payload = {
+      sub: uri(listId),
+      iat: t,
+      exp: t + config.statusListValidFor,
+      ttl: config.statusListMaxAge,
+      status_list: { bits: BITS, lst },
+    };
+    const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    const signature = Buffer.from(await signer.sign(Buffer.from(input, 'ascii'))).toString(
+      'base64url',
+    );
+    const signed = `${input}.${signature}`;
+    // Keep it for the other requests (and nodes), unless the list moved on meanwhile.
+    await db.kysely
+      .updateTable('status_lists')
+      .set({ token: signed, token_version: row.version, token_iat: t })
+      .where('id', '=', listId)
+      .where('version', '=', row.version)
+      .execute();
+    return { token: signed, version: row.version, iat: t };
+  }
+
+  return { uri, allocate, set, token };
+}

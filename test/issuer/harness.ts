@@ -1,0 +1,193 @@
+/*
+ * Starts the real service on port 0, on SQLite (a fresh data folder) or PostgreSQL (a fresh
+ * schema in the local database `test`), with a clock the test moves. Talks to it over HTTP with
+ * a client that keeps its cookie and sends its CSRF token, as a browser app would.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../../issuer/config.js';
+import type { ServiceDeps } from '../../issuer/deps.js';
+import { createLogger } from '../../issuer/logger.js';
+import { listen, openService, type Running } from '../../issuer/service.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** The local PostgreSQL of this machine and of CI. */
+export const POSTGRES_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function postgresAnswers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The engines to test on. Both, always, in CI: a missing PostgreSQL fails the run there; on a
+ * developer's machine without one, the PostgreSQL runs are left out with a warning.
+ */
+export async function engines(): Promise<Engine[]> {
+  if (await postgresAnswers()) return ['sqlite', 'postgres'];
+  if (process.env.CI === 'true')
+    throw new Error(`PostgreSQL does not answer at ${POSTGRES_URL}: CI needs it`);
+  console.warn(`PostgreSQL does not answer at ${POSTGRES_URL}: testing SQLite only`);
+  return ['sqlite'];
+}
+
+export const ENGINES: readonly Engine[] = await engines();
+
+/** A service under test. */
+export interface TestService {
+  readonly engine: Engine;
+  readonly url: string;
+  readonly deps: ServiceDeps;
+  readonly running: Running;
+  /** Seconds since the epoch, as the service sees it. */
+  now(): number;
+  /** Moves the service's clock. */
+  advance(seconds: number): void;
+  client(): Client;
+  close(): Promise<void>;
+}
+
+/** Starts a service; `now` fixes its clock (default: the real time at start). */
+export async function startService(
+  engine: Engine,
+  options: { now?: number; env?: Record<string, string> } = {},
+): Promise<TestService> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lz-issuer-'));
+  const schema = `lz_${randomBytes(6).toString('hex')}`;
+  if (engine === 'postgres') {
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    PUBLIC_URL: 'https://issuer.test',
+    DEMO: 'false',
+    ...(engine === 'postgres'
+      ? {
+          DATABASE_URL: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+        }
+      : {}),
+    ...options.env,
+  });
+  let clock = options.now ?? Math.floor(Date.now() / 1000);
+  const deps = await openService(config, createLogger('silent'), () => clock);
+  const running = await listen(deps);
+  return {
+    engine,
+    url: running.url,
+    deps,
+    running,
+    now: () => clock,
+    advance: (seconds) => {
+      clock += seconds;
+    },
+    client: () => new Client(running.url),
+    async close() {
+      await running.stop();
+      if (engine === 'postgres') {
+        const admin = new pg.Client({ connectionString: POSTGRES_URL });
+        await admin.connect();
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A response, its body parsed when it is JSON. */
+export interface Reply<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+  readonly text: string;
+}
+
+/** An HTTP client with a cookie jar and the session's CSRF token. */
+export class Client {
+  private cookie: string | undefined;
+  /** Set from the sign-in response (`csrfToken`), sent on unsafe requests. */
+  csrfToken: string | undefined;
+
+  constructor(readonly baseUrl: string) {}
+
+  get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    return this.request<T>('GET', path, undefined, headers);
+  }
+
+  post<T = unknown>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
+    return this.request<T>('POST', path, body, headers);
+  }
+
+  put<T = unknown>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
+    return this.request<T>('PUT', path, body, headers);
+  }
+
+  delete<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    return this.request<T>('DELETE', path, undefined, headers);
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie !== undefined) h.cookie = this.cookie;
+    if (this.csrfToken !== undefined && method !== 'GET' && h['x-csrf-token'] === undefined)
+      h['x-csrf-token'] = this.csrfToken;
+    let payload: string | Buffer | undefined;
+    if (typeof body === 'string') payload = body;
+    else if (body instanceof Uint8Array) payload = Buffer.from(body);
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: h,
+      ...(payload === undefined ? {} : { body: payload as BodyInit }),
+    });
+    const setCookie = res.headers.getSetCookie();
+    for (const c of setCookie) {
+      const [pair = ''] = c.split(';');
+      const [name = '', value = ''] = pair.split('=');
+      if (name.trim() === '__Host-lz_session')
+        this.cookie = value === '' ? undefined : `${name.trim()}=${value}`;
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text !== '')
+      parsed = JSON.parse(text);
+    const reply: Reply<T> = { status: res.status, headers: res.headers, body: parsed as T, text };
+    const csrf = (parsed as { csrfToken?: unknown } | null)?.csrfToken;
+    if (typeof csrf === 'string') this.csrfToken = csrf;
+    return reply;
+  }
+}
