@@ -1,0 +1,184 @@
+/*
+ * The credential core: verification against raw crypto.verify, signing, QR rendering and the
+ * QR version of the reference presentation.
+ */
+import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { compactVerify, importJWK } from 'jose';
+import { signCredential } from '../issuer/sign-credential.js';
+import { createPresentation } from '../shared/create-presentation.js';
+import { parseLicenceRecord, type LicenceRecord } from '../shared/licence.js';
+import { createJwkSigner, generateKeyPair } from '../shared/node/keys.js';
+import { renderQrPng } from '../shared/node/qr-png.js';
+import { qrVersion, renderQrSvg } from '../shared/qr.js';
+import { nobleBackend } from '../verifier/backends/noble.js';
+import { nodeBackend } from '../verifier/backends/node.js';
+import { createTrustStore } from '../verifier/trust-store.js';
+import { verifyPresentation } from '../verifier/verify-presentation.js';
+
+const ROUNDS = 7;
+
+const fixtures = new URL('../../test/fixtures/reference-licences.json', import.meta.url);
+const reference = JSON.parse(readFileSync(fixtures, 'utf8')) as { licences: unknown[] };
+const licence: LicenceRecord = parseLicenceRecord(reference.licences[0]);
+
+/** Calls per second of `fn`, run for about `ms`. */
+function rate(fn: (i: number) => unknown, ms: number): number {
+  let n = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let k = 0; k < 50; k++) fn(n++);
+    elapsed = performance.now() - start;
+  }
+  return (n / elapsed) * 1000;
+}
+
+async function rateAsync(fn: (i: number) => Promise<unknown>, ms: number): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let k = 0; k < 20; k++) await fn(n++);
+    elapsed = performance.now() - start;
+  }
+  return (n / elapsed) * 1000;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+};
+
+/** Runs each contender once per round, interleaved, and returns the median rate of each. */
+async function compare(
+  contenders: Record<string, (i: number) => unknown>,
+  ms = 400,
+): Promise<Record<string, number>> {
+  const rates: Record<string, number[]> = {};
+  for (const name of Object.keys(contenders)) {
+    rate(contenders[name] as (i: number) => unknown, 100); // warm-up
+    rates[name] = [];
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, fn] of Object.entries(contenders)) {
+      const x = fn(0);
+      if (x instanceof Promise)
+        rates[name]?.push(await rateAsync(fn as (i: number) => Promise<unknown>, ms));
+      else rates[name]?.push(rate(fn, ms));
+    }
+  }
+  return Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, median(v)]));
+}
+
+/** Runs the section, printing as it goes; returns the figures. */
+export async function credentialCore(): Promise<Record<string, unknown>> {
+  const issuer = createJwkSigner(generateKeyPair().privateJwk);
+  const now = new Date();
+  const HOLDERS = 64;
+  const holders = Array.from({ length: HOLDERS }, () =>
+    createJwkSigner(generateKeyPair().privateJwk),
+  );
+  // A realistic portrait hash: 32 random bytes, as SHA-256 gives.
+  const portraitHash = randomBytes(32).toString('base64url');
+  const issue = (holderKey: string, idx: number) =>
+    signCredential(
+      {
+        licence,
+        holderKey,
+        issuer: 'https://dl.122.gov.cn',
+        status: { idx, uri: 'https://dl.122.gov.cn/status/44/1' },
+        portraitHash,
+        now,
+        validDays: 30,
+      },
+      issuer,
+    );
+
+  // Distinct presentations (distinct holder keys and credentials): no cache can help.
+  const credentials = await Promise.all(holders.map((h, i) => issue(h.publicJwk.x, 1_000_000 + i)));
+  const presentations = await Promise.all(
+    credentials.map((c, i) =>
+      createPresentation(c, holders[i] as (typeof holders)[number], { now }),
+    ),
+  );
+  const reference0 = presentations[0] as string;
+  const trust = createTrustStore([{ keys: [issuer.publicJwk] }], nodeBackend);
+  const trustNoble = createTrustStore([{ keys: [issuer.publicJwk] }], nobleBackend);
+  for (const p of presentations) {
+    const report = verifyPresentation(p, { trust, now });
+    if (!report.valid) throw new Error(`bench setup: presentation not valid: ${report.code ?? ''}`);
+  }
+
+  // The baseline: OpenSSL Ed25519 verify of a message of the credential's size, key imported.
+  const message = Buffer.from(credentials[0] as string, 'ascii');
+  const { publicKey: rawKey, privateKey: rawPrivate } = generateKeyPairSync('ed25519');
+  const rawSignature = sign(null, message, rawPrivate);
+  const joseKey = await importJWK(issuer.publicJwk, 'EdDSA');
+
+  console.log('Verification (per second; median of %d interleaved rounds)', ROUNDS);
+  const v = await compare({
+    'raw crypto.verify (1 signature)': () => verify(null, message, rawKey, rawSignature),
+    'verifyPresentation, node (2 signatures)': (i) =>
+      verifyPresentation(presentations[i % HOLDERS] as string, { trust, now }),
+    'jose compactVerify, credential only (1 signature)': (i) =>
+      compactVerify(credentials[i % HOLDERS] as string, joseKey, { algorithms: ['EdDSA'] }),
+  });
+  const raw = v['raw crypto.verify (1 signature)'] as number;
+  const ours = v['verifyPresentation, node (2 signatures)'] as number;
+  const jose = v['jose compactVerify, credential only (1 signature)'] as number;
+  for (const [k, x] of Object.entries(v))
+    console.log(`  ${k.padEnd(52)} ${x.toFixed(0).padStart(8)}`);
+  const ratio = (ours * 2) / raw;
+  console.log(
+    `  ratio per signature, ours / raw: ${ratio.toFixed(3)} (target ≥ 0.85); jose / raw: ${(jose / raw).toFixed(3)}`,
+  );
+
+  const noble = rate(
+    (i) => verifyPresentation(presentations[i % HOLDERS] as string, { trust: trustNoble, now }),
+    1500,
+  );
+  console.log(`  verifyPresentation, noble (browser backend, in Node): ${noble.toFixed(0)}/s`);
+
+  console.log('Signing (per second)');
+  const s = await compare(
+    {
+      'raw crypto.sign (1 signature)': () => sign(null, message, rawPrivate),
+      'signCredential (deflate + sign)': (i) =>
+        issue((holders[i % HOLDERS] as (typeof holders)[number]).publicJwk.x, i),
+      'createPresentation (holder proof)': (i) =>
+        createPresentation(
+          credentials[i % HOLDERS] as string,
+          holders[i % HOLDERS] as (typeof holders)[number],
+          { now },
+        ),
+    },
+    300,
+  );
+  for (const [k, x] of Object.entries(s))
+    console.log(`  ${k.padEnd(52)} ${x.toFixed(0).padStart(8)}`);
+
+  console.log('QR');
+  const svgMs = 1000 / (await rateAsync(() => renderQrSvg(reference0), 1000));
+  const pngMs = 1000 / (await rateAsync(() => renderQrPng(reference0), 1000));
+  const version = qrVersion(reference0);
+  console.log(
+    `  reference presentation: ${reference0.length} characters, QR version ${version} at ECC M (target ≤ 22)`,
+  );
+  console.log(`  credential (compact JWS): ${(credentials[0] as string).length} characters`);
+  console.log(`  render SVG ${svgMs.toFixed(2)} ms, PNG ${pngMs.toFixed(2)} ms`);
+
+  return {
+    verify_raw_per_s: Math.round(raw),
+    verify_presentation_per_s: Math.round(ours),
+    ratio_per_signature: Number(ratio.toFixed(3)),
+    jose_ratio: Number((jose / raw).toFixed(3)),
+    verify_presentation_noble_per_s: Math.round(noble),
+    sign: Object.fromEntries(Object.entries(s).map(([k, x]) => [k, Math.round(x)])),
+    qr_version_ecc_m: version,
+    presentation_chars: reference0.length,
+    credential_chars: (credentials[0] as string).length,
+    render_svg_ms: Number(svgMs.toFixed(2)),
+    render_png_ms: Number(pngMs.toFixed(2)),
+  };
+}
