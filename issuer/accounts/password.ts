@@ -55,6 +55,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash to compare against when the account does not exist, so that timing does not tell. */
 export const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$AAAAAAAAAAAAAAAAAAAAAA$${'A'.repeat(43)}`;
 
+/** The shortest password accepted, in Unicode code points. */
+export const PASSWORD_MIN_LENGTH = 10;
+/** The longest password accepted, in Unicode code points. */
+export const PASSWORD_MAX_LENGTH = 128;
+
 /**
  * Password rules: 10–128 characters. Length is what counts (NIST SP 800-63B §5.1.1); no
  * composition rules.
@@ -62,7 +67,9 @@ export const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$AAAAAAAAAA
  */
 export function passwordProblem(password: string): string | undefined {
   const length = Array.from(password).length;
-  if (length < 10) return `password: expected at least 10 characters, found ${length}`;
-  if (length > 128) return `password: expected at most 128 characters, found ${length}`;
+  if (length < PASSWORD_MIN_LENGTH)
+    return `password: expected at least ${PASSWORD_MIN_LENGTH} characters, found ${length}`;
+  if (length > PASSWORD_MAX_LENGTH)
+    return `password: expected at most ${PASSWORD_MAX_LENGTH} characters, found ${length}`;
   return undefined;
 }

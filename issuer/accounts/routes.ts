@@ -1,7 +1,128 @@
-import { Router } from 'express';
+import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import type { ServiceDeps } from '../deps.js';
+import { ServiceError, notFound } from '../http/problem.js';
+import { authOf, endSession, requireRole, startSession } from '../http/session.js';
+import { currentAccount } from './current-account.js';
+import { fixedWindowLimiter } from './internal/rate-limiter.js';
+import { parseInput } from './internal/validation.js';
+import {
+  DRIVER_REGISTRATION_EXPECTED,
+  driverRegistrationSchema,
+  registerDriver,
+} from './register-driver.js';
+import { SIGN_IN_EXPECTED, signIn, signInSchema } from './sign-in.js';
+import {
+  STAFF_CREATION_EXPECTED,
+  createStaff,
+  listStaff,
+  staffCreationSchema,
+  unlockStaff,
+} from './staff.js';
 
-/** Routes of this area, mounted under /api. */
-export function accountRoutes(_deps: ServiceDeps): Router {
-  return Router();
+/** Sign-in attempts one client address may make per window. */
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
+/** Client addresses the sign-in limiter remembers at most. */
+const SIGN_IN_LIMITER_KEYS = 10_000;
+
+/**
+ * The accounts API, mounted under /api: driver registration, sign-in and out, the signed-in
+ * account, and staff management (admin only). Each route parses, calls one use case, and maps
+ * the result; errors go to the problem handler.
+ */
+export function accountRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+  // Per app, not per module: two services in one process (tests) do not share counts.
+  const signInLimiter = fixedWindowLimiter({
+    limit: SIGN_IN_ATTEMPTS_PER_MINUTE,
+    windowSeconds: 60,
+    maxKeys: SIGN_IN_LIMITER_KEYS,
+  });
+
+  const limitSignIns: RequestHandler = (req, _res, next) => {
+    // `trust proxy` is off: the socket's peer is the client (or the reverse proxy in front).
+    const verdict = signInLimiter.take(req.socket.remoteAddress ?? 'unknown', deps.now());
+    if (verdict.allowed) {
+      next();
+      return;
+    }
+    next(
+      new ServiceError(
+        429,
+        'ERR_RATE_LIMITED',
+        `too many sign-in attempts from this address; try again in ${verdict.retryAfter} seconds`,
+        { retryAfter: verdict.retryAfter },
+      ),
+    );
+  };
+
+  router.post('/drivers', async (req, res) => {
+    const registration = parseInput(
+      driverRegistrationSchema,
+      req.body,
+      DRIVER_REGISTRATION_EXPECTED,
+    );
+    const result = await registerDriver(deps.db, registration, deps.now());
+    res.status(201).json(result);
+  });
+
+  router.post('/session', limitSignIns, async (req, res) => {
+    const request = parseInput(signInSchema, req.body, SIGN_IN_EXPECTED);
+    const who = await signIn(deps.db, request, deps.now());
+    const { csrfToken } = await startSession(deps.db, res, who, deps.now());
+    noStore(res).status(200).json({ role: who.role, csrfToken });
+  });
+
+  router.delete('/session', async (req, res) => {
+    await endSession(deps.db, req, res);
+    res.status(204).end();
+  });
+
+  router.get('/me', requireRole('driver', 'reviewer', 'admin'), async (req, res) => {
+    const auth = authOf(req);
+    const account = await currentAccount(deps.db, auth);
+    // The CSRF token again, for a client that reloaded and kept only its (HttpOnly) cookie.
+    noStore(res).json({ ...account, csrfToken: auth.csrfToken });
+  });
+
+  router.post('/staff', requireRole('admin'), async (req, res) => {
+    const account = parseInput(staffCreationSchema, req.body, STAFF_CREATION_EXPECTED);
+    const created = await createStaff(
+      deps.db,
+      account,
+      deps.now(),
+      `staff:${authOf(req).subjectId}`,
+    );
+    noStore(res).status(201).json(created);
+  });
+
+  router.get('/staff', requireRole('admin'), async (_req, res) => {
+    res.json({ staff: await listStaff(deps.db, deps.now()) });
+  });
+
+  router.post('/staff/:id/unlock', requireRole('admin'), async (req, res) => {
+    const id = idParam(req.params.id, 'staff account');
+    await unlockStaff(deps.db, id, deps.now(), `staff:${authOf(req).subjectId}`);
+    res.status(204).end();
+  });
+
+  router.use(retryAfterHeader);
+  return router;
+}
+
+/** A 429 says when to come back (RFC 9110 §10.2.3), in the header as well as the body. */
+const retryAfterHeader: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  if (error instanceof ServiceError && typeof error.extra.retryAfter === 'number')
+    res.set('Retry-After', String(error.extra.retryAfter));
+  next(error);
+};
+
+/** Answers that hold a password or a CSRF token are never cached. */
+function noStore(res: Response): Response {
+  return res.set('Cache-Control', 'no-store');
+}
+
+/** @throws {ServiceError} 404 when the path's id is not a positive integer. */
+function idParam(value: string | string[] | undefined, what: string): number {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,14}$/.test(value)) throw notFound(what);
+  return Number(value);
 }

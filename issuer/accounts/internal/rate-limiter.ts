@@ -1,0 +1,56 @@
+/** A verdict on one attempt. */
+export type RateVerdict =
+  | { readonly allowed: true }
+  | { readonly allowed: false; /** Seconds until the window ends. */ readonly retryAfter: number };
+
+/** Counts attempts per key (a client address). */
+export interface RateLimiter {
+  /** Records an attempt by `key` at `now` (seconds) and says whether it may go ahead. */
+  take(key: string, now: number): RateVerdict;
+}
+
+/** How many attempts per window, and how many keys are remembered at most. */
+export interface RateLimitOptions {
+  readonly limit: number;
+  readonly windowSeconds: number;
+  readonly maxKeys: number;
+}
+
+/**
+ * A fixed-window limiter kept in memory: each key's window starts at its first attempt and
+ * allows `limit` attempts. Memory is bounded: beyond `maxKeys`, the oldest windows are dropped
+ * (expired ones first, as they are the oldest). Its state belongs to the one app that made it, never to the module.
+ * @throws {RangeError} when an option is not a positive integer.
+ */
+export function fixedWindowLimiter(options: RateLimitOptions): RateLimiter {
+  for (const [name, value] of Object.entries(options)) {
+    if (!Number.isSafeInteger(value) || (value as number) < 1)
+      throw new RangeError(`${name}: expected a positive integer, found ${String(value)}`);
+  }
+  const { limit, windowSeconds, maxKeys } = options;
+  // Insertion order is the order of window starts: a new window re-inserts its key at the end.
+  const windows = new Map<string, { start: number; count: number }>();
+
+  /** Drops the oldest windows (expired ones are the oldest) until `maxKeys` remain. */
+  function evict(): void {
+    for (const key of windows.keys()) {
+      if (windows.size <= maxKeys) return;
+      windows.delete(key);
+    }
+  }
+
+  return {
+    take(key, now) {
+      const window = windows.get(key);
+      if (window === undefined || now >= window.start + windowSeconds) {
+        windows.delete(key);
+        windows.set(key, { start: now, count: 1 });
+        if (windows.size > maxKeys) evict();
+        return { allowed: true };
+      }
+      window.count += 1;
+      if (window.count <= limit) return { allowed: true };
+      return { allowed: false, retryAfter: Math.max(1, window.start + windowSeconds - now) };
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+import { ServiceError } from '../../http/problem.js';
+
+/** One problem with one field of a request: what was expected and what was found. */
+export interface FieldIssue {
+  /** The field, e.g. `phone`; `(body)` for the body itself. */
+  readonly field: string;
+  readonly expected: string;
+  /** Described by type and length only: a request may hold ID numbers, names or passwords. */
+  readonly found: string;
+}
+
+/** 422 ERR_VALIDATION listing every issue; the message is safe to log. */
+export function validationError(issues: readonly FieldIssue[]): ServiceError {
+  const list = issues.map((i) => `${i.field}: expected ${i.expected}, found ${i.found}`);
+  return new ServiceError(422, 'ERR_VALIDATION', `invalid request: ${list.join('; ')}`, {
+    issues,
+  });
+}
+
+/**
+ * Parses a request body. `expected` says, per field, what a valid value is; zod's own messages
+ * are never used, as they may quote the input.
+ * @throws {ServiceError} 422 ERR_VALIDATION with the field issues.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  expected: Readonly<Record<string, string>>,
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw validationError(result.error.issues.flatMap((issue) => toIssues(issue, input, expected)));
+}
+
+const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+function toIssues(
+  issue: z.core.$ZodIssue,
+  input: unknown,
+  expected: Readonly<Record<string, string>>,
+): FieldIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      field: SAFE_KEY.test(key) ? key : '(unknown field)',
+      expected: 'no such field (unknown fields are rejected)',
+      found: 'an unknown field',
+    }));
+  }
+  const field = issue.path.length === 0 ? '(body)' : issue.path.map(String).join('.');
+  const value = valueAt(input, issue.path);
+  return [
+    {
+      field,
+      expected: expected[field] ?? (field === '(body)' ? 'a JSON object' : 'a valid value'),
+      found: describe(value),
+    },
+  ];
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || typeof key === 'symbol') return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+/** The type and size of a value, never the value itself. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') {
+    const length = Array.from(value).length;
+    return `a string of ${length} character${length === 1 ? '' : 's'}`;
+  }
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

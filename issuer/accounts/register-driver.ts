@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { isValidIdNumber } from '../../shared/licence.js';
+import { audit } from '../audit/audit-log.js';
+import type { Db } from '../db/database.js';
+import { ServiceError } from '../http/problem.js';
+import { isUniqueViolation } from './internal/unique-violation.js';
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  hashPassword,
+  passwordProblem,
+} from './password.js';
+
+/** A mainland China mobile number: 11 digits, 1 then 3–9 (no country code, no spaces). */
+const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
+/** The longest name a licence record holds, in code points (shared/licence.ts). */
+const NAME_MAX = 64;
+
+/** The body of `POST /api/drivers`. */
+export const driverRegistrationSchema = z.strictObject({
+  licenceNumber: z.string().refine(isValidIdNumber),
+  name: z.string().refine((name) => {
+    const length = Array.from(name).length;
+    return length >= 1 && length <= NAME_MAX;
+  }),
+  phone: z.string().regex(MAINLAND_MOBILE),
+  password: z.string().refine((password) => passwordProblem(password) === undefined),
+});
+
+/** What each field of {@link driverRegistrationSchema} must be, for ERR_VALIDATION issues. */
+export const DRIVER_REGISTRATION_EXPECTED: Readonly<Record<string, string>> = {
+  licenceNumber: 'an 18-character citizen ID number (GB 11643) with a correct check character',
+  name: `the name as printed on the licence, 1 to ${NAME_MAX} characters`,
+  phone: 'a mainland mobile number: 11 digits, 1 then 3-9',
+  password: `a password of ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
+};
+
+/** A validated registration. */
+export type DriverRegistration = z.output<typeof driverRegistrationSchema>;
+
+const storedRecord = z.looseObject({ name: z.string() });
+
+/**
+ * Registers a driver's account, bound to a licence in the registry: the licence number and the
+ * name (compared exactly, after NFC normalisation) must match one licence. An unknown number and
+ * a wrong name get the same answer, so that the service cannot be asked which numbers exist.
+ * The registration is audited (without phone or password).
+ *
+ * @throws {ServiceError} 422 ERR_REGISTRATION_REFUSED when number and name match no licence;
+ *   409 ERR_ALREADY_REGISTERED when the licence already has an account.
+ */
+export async function registerDriver(
+  db: Db,
+  registration: DriverRegistration,
+  now: number,
+): Promise<{ driverId: number }> {
+  const licence = await db.kysely
+    .selectFrom('licences')
+    .select('record')
+    .where('licence_number', '=', registration.licenceNumber)
+    .executeTakeFirst();
+  if (licence === undefined || !sameName(licence.record, registration.name)) {
+    throw new ServiceError(
+      422,
+      'ERR_REGISTRATION_REFUSED',
+      'licence number and name do not match a licence',
+    );
+  }
+  const existing = await db.kysely
+    .selectFrom('drivers')
+    .select('id')
+    .where('licence_number', '=', registration.licenceNumber)
+    .executeTakeFirst();
+  if (existing !== undefined) throw alreadyRegistered();
+
+  const passwordHash = await hashPassword(registration.password);
+  try {
+    return await db.kysely.transaction().execute(async (trx) => {
+      const { id } = await trx
+        .insertInto('drivers')
+        .values({
+          licence_number: registration.licenceNumber,
+          phone: registration.phone,
+          password_hash: passwordHash,
+          failed_sign_ins: 0,
+          locked_until: 0,
+          created_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(trx, {
+        actor: `driver:${id}`,
+        action: 'driver.register',
+        subject: registration.licenceNumber,
+        after: { driverId: id },
+        at: now,
+      });
+      return { driverId: id };
+    });
+  } catch (error) {
+    // Two registrations of one licence at once: the unique licence_number lets one through.
+    if (isUniqueViolation(error)) throw alreadyRegistered();
+    throw error;
+  }
+}
+
+function alreadyRegistered(): ServiceError {
+  return new ServiceError(409, 'ERR_ALREADY_REGISTERED', 'this licence already has an account');
+}
+
+function sameName(recordJson: string, name: string): boolean {
+  const record = storedRecord.safeParse(JSON.parse(recordJson));
+  // The registry's own data is wrong: a 500, and a message without the record.
+  if (!record.success) throw new Error('licences.record: expected a licence record with a name');
+  return record.data.name.normalize('NFC') === name.normalize('NFC');
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { audit } from '../audit/audit-log.js';
+import type { Db } from '../db/database.js';
+import { ServiceError } from '../http/problem.js';
+import type { Auth, Role } from '../http/session.js';
+import { DUMMY_HASH, verifyPassword } from './password.js';
+
+/** Consecutive failed sign-ins that lock an account. */
+export const MAX_FAILED_SIGN_INS = 5;
+/** How long a locked account stays locked, in seconds. */
+export const LOCKOUT_SECONDS = 15 * 60;
+
+/** No password is longer (password.ts); the bound keeps scrypt's input small. */
+const PASSWORD_BOUND = 1024;
+
+/** The body of `POST /api/session`. */
+export const signInSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('driver'),
+    licenceNumber: z.string().regex(/^\d{17}[\dX]$/),
+    password: z.string().min(1).max(PASSWORD_BOUND),
+  }),
+  z.strictObject({
+    kind: z.literal('staff'),
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(PASSWORD_BOUND),
+  }),
+]);
+
+/** What each field of {@link signInSchema} must be, for ERR_VALIDATION issues. */
+export const SIGN_IN_EXPECTED: Readonly<Record<string, string>> = {
+  kind: '"driver" or "staff"',
+  licenceNumber: '18 characters: 17 digits and a digit or X',
+  username: 'a username of 1 to 64 characters',
+  password: `a password of 1 to ${PASSWORD_BOUND} characters`,
+};
+
+/** A validated sign-in request. */
+export type SignInRequest = z.output<typeof signInSchema>;
+
+/** Who signed in. */
+export interface SignedIn {
+  readonly subject: Auth['subject'];
+  readonly subjectId: number;
+  readonly role: Role;
+}
+
+interface Account {
+  readonly id: number;
+  readonly role: Role;
+  readonly password_hash: string;
+  readonly failed_sign_ins: number;
+  readonly locked_until: number;
+}
+
+/**
+ * Checks a driver's or a member of staff's password. An unknown account costs the same scrypt
+ * as a known one (compared against DUMMY_HASH) and gets the same answer as a wrong password.
+ * After {@link MAX_FAILED_SIGN_INS} consecutive failures the account is locked for
+ * {@link LOCKOUT_SECONDS} (audited as `account.locked`); a success resets the count.
+ *
+ * @throws {ServiceError} 401 ERR_SIGN_IN_FAILED on a wrong password or an unknown account;
+ *   429 ERR_ACCOUNT_LOCKED, with `retryAfter` seconds, while the account is locked, whatever
+ *   the password.
+ */
+export async function signIn(db: Db, request: SignInRequest, now: number): Promise<SignedIn> {
+  const table = request.kind === 'driver' ? 'drivers' : 'staff';
+  const account = await findAccount(db, request);
+  if (account !== undefined && account.locked_until > now) {
+    const retryAfter = account.locked_until - now;
+    throw new ServiceError(
+      429,
+      'ERR_ACCOUNT_LOCKED',
+      `this account is locked after ${MAX_FAILED_SIGN_INS} failed sign-ins; try again in ${retryAfter} seconds`,
+      { retryAfter },
+    );
+  }
+  const matches = await verifyPassword(request.password, account?.password_hash ?? DUMMY_HASH);
+  if (account === undefined || !matches) {
+    if (account !== undefined) await recordFailure(db, table, request.kind, account.id, now);
+    throw new ServiceError(401, 'ERR_SIGN_IN_FAILED', 'the account or the password is wrong');
+  }
+  if (account.failed_sign_ins !== 0 || account.locked_until !== 0) {
+    await db.kysely
+      .updateTable(table)
+      .set({ failed_sign_ins: 0, locked_until: 0 })
+      .where('id', '=', account.id)
+      .execute();
+  }
+  return { subject: request.kind, subjectId: account.id, role: account.role };
+}
+
+async function findAccount(db: Db, request: SignInRequest): Promise<Account | undefined> {
+  const columns = ['id', 'password_hash', 'failed_sign_ins', 'locked_until'] as const;
+  if (request.kind === 'driver') {
+    const row = await db.kysely
+      .selectFrom('drivers')
+      .select(columns)
+      .where('licence_number', '=', request.licenceNumber)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { ...row, role: 'driver' };
+  }
+  return db.kysely
+    .selectFrom('staff')
+    .select([...columns, 'role'])
+    .where('username', '=', request.username)
+    .executeTakeFirst();
+}
+
+/** Counts a failure atomically; the failure that reaches the limit locks the account. */
+async function recordFailure(
+  db: Db,
+  table: 'drivers' | 'staff',
+  subject: Auth['subject'],
+  id: number,
+  now: number,
+): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable(table)
+      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+      .where('id', '=', id)
+      .returning('failed_sign_ins')
+      .executeTakeFirst();
+    if (row === undefined || row.failed_sign_ins < MAX_FAILED_SIGN_INS) return;
+    // The count starts again once the lock ends.
+    const lockedUntil = now + LOCKOUT_SECONDS;
+    await trx
+      .updateTable(table)
+      .set({ failed_sign_ins: 0, locked_until: lockedUntil })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, {
+      actor: 'system',
+      action: 'account.locked',
+      subject: `${subject}:${id}`,
+      after: { failedSignIns: row.failed_sign_ins, lockedUntil },
+      at: now,
+    });
+  });
+}

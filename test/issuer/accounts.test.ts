@@ -1,0 +1,640 @@
+/**
+ * The accounts API over real HTTP, on SQLite and PostgreSQL: driver registration against the
+ * registry, sign-in with lockout and a per-address rate limit, the session cookie and CSRF, the
+ * signed-in account, and staff management; then `liangzheng admin create` as a child process
+ * (run `npm run build` first; `npm test` does).
+ *
+ * One service per engine is shared by the tests; each test starts a new rate-limit window by
+ * moving the clock a minute, and uses its own accounts. The rate-limit test runs a second app on
+ * the same database, whose limiter starts empty.
+ * scrypt costs about 60 ms a hash, so sign-ins are few.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { fixedWindowLimiter } from '../../issuer/accounts/internal/rate-limiter.js';
+import { createStaff } from '../../issuer/accounts/staff.js';
+import { parseLicenceRecord } from '../../shared/licence.js';
+import { createApp } from '../../issuer/app.js';
+import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'dist', 'bin', 'liangzheng.js');
+
+const fixtures = z
+  .object({ licences: z.array(z.looseObject({ licenceNumber: z.string(), name: z.string() })) })
+  .parse(
+    JSON.parse(
+      readFileSync(new URL('../fixtures/reference-licences.json', import.meta.url), 'utf8'),
+    ),
+  );
+
+function licence(index: number): { licenceNumber: string; name: string } {
+  const l = fixtures.licences[index];
+  if (l === undefined) throw new Error(`reference-licences.json: no licence ${index}`);
+  return { licenceNumber: l.licenceNumber, name: l.name };
+}
+
+/** A valid ID number (check character X) that is in no fixture. */
+const UNKNOWN_NUMBER = '11010519491231002X';
+const PHONE = '13800138000';
+const PASSWORD = 'correct horse battery';
+const WRONG_PASSWORD = 'wrong horse battery';
+
+interface Problem {
+  code: string;
+  detail: string;
+  retryAfter?: number;
+  issues?: { field: string; expected: string; found: string }[];
+}
+
+/** Loads every reference licence into the registry, as the registry import would. */
+async function seedLicences(service: TestService): Promise<void> {
+  for (const raw of fixtures.licences) {
+    const record = parseLicenceRecord(raw);
+    await service.deps.db.kysely
+      .insertInto('licences')
+      .values({
+        licence_number: record.licenceNumber,
+        record: JSON.stringify(record),
+        status: record.status,
+        issuing_authority: record.issuingAuthority,
+        portrait_hash: null,
+        version: 1,
+        updated_at: service.now(),
+      })
+      .execute();
+  }
+}
+
+function register(client: Client, index: number, changes: Record<string, unknown> = {}) {
+  return client.post<{ driverId: number } & Problem>('/api/drivers', {
+    ...licence(index),
+    phone: PHONE,
+    password: PASSWORD,
+    ...changes,
+  });
+}
+
+function signInDriver(client: Client, licenceNumber: string, password = PASSWORD) {
+  return client.post<{ role: string; csrfToken: string } & Problem>('/api/session', {
+    kind: 'driver',
+    licenceNumber,
+    password,
+  });
+}
+
+function signInStaff(client: Client, username: string, password: string) {
+  return client.post<{ role: string; csrfToken: string } & Problem>('/api/session', {
+    kind: 'staff',
+    username,
+    password,
+  });
+}
+
+function expectProblem(reply: Reply, status: number, code: string): void {
+  expect({ status: reply.status, code: (reply.body as Problem).code }).toEqual({ status, code });
+  expect(reply.headers.get('content-type')).toContain('application/problem+json');
+}
+
+/** A POST from another loopback address, to tell the rate limit's addresses apart. */
+function postFrom(localAddress: string, url: string, body: unknown): Promise<number> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL('/api/session', url),
+      {
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          resolve(res.statusCode ?? 0);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Listens with an app on 127.0.0.1, port 0; close() stops it without closing the database. */
+async function listenOnLoopback(
+  app: ReturnType<typeof createApp>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1', () => {
+      resolve(s);
+    });
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe.each(ENGINES)('accounts on %s', (engine) => {
+  let service: TestService;
+  let admin: { id: number; username: string; password: string };
+  let reviewer: { id: number; username: string; password: string };
+  /** licence 0 has an account, registered in beforeAll. */
+  const driver = licence(0);
+
+  beforeAll(async () => {
+    service = await startService(engine);
+    await seedLicences(service);
+    admin = await createStaff(
+      service.deps.db,
+      { username: 'admin1', role: 'admin' },
+      service.now(),
+    );
+    reviewer = await createStaff(
+      service.deps.db,
+      { username: 'reviewer1', role: 'reviewer' },
+      service.now(),
+    );
+    expect((await register(service.client(), 0)).status).toBe(201);
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+  beforeEach(() => {
+    // A new sign-in rate-limit window (10 a minute per address) for every test.
+    service.advance(61);
+  });
+
+  async function signedIn(who: 'driver' | 'reviewer' | 'admin'): Promise<Client> {
+    const client = service.client();
+    const reply =
+      who === 'driver'
+        ? await signInDriver(client, driver.licenceNumber)
+        : await signInStaff(
+            client,
+            (who === 'admin' ? admin : reviewer).username,
+            (who === 'admin' ? admin : reviewer).password,
+          );
+    expect(reply.status).toBe(200);
+    return client;
+  }
+
+  async function auditRows(action: string) {
+    return service.deps.db.kysely
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', action)
+      .orderBy('id')
+      .execute();
+  }
+
+  describe('registration', () => {
+    it('when the licence number and name match a licence, then 201 with the driverId, audited without phone or password', async () => {
+      // Licence 2 is seized (status D): a driver still registers, and sees the status later.
+      const { licenceNumber } = licence(2);
+      const reply = await register(service.client(), 2);
+      expect(reply.status).toBe(201);
+      expect(reply.body).toEqual({ driverId: expect.any(Number) as number });
+      const row = await service.deps.db.kysely
+        .selectFrom('drivers')
+        .selectAll()
+        .where('id', '=', reply.body.driverId)
+        .executeTakeFirstOrThrow();
+      expect(row.licence_number).toBe(licenceNumber);
+      expect(row.password_hash).toMatch(/^scrypt\$/);
+      const entry = (await auditRows('driver.register')).find((r) => r.subject === licenceNumber);
+      expect(entry).toMatchObject({ actor: `driver:${reply.body.driverId}` });
+      expect(`${entry?.before ?? ''}${entry?.after ?? ''}`).not.toMatch(
+        new RegExp(`${PHONE}|${PASSWORD}`),
+      );
+    });
+
+    it('when the name is wrong or the number unknown, then the same 422 ERR_REGISTRATION_REFUSED, naming neither', async () => {
+      const wrongName = await register(service.client(), 3, { name: '李四' });
+      const unknown = await register(service.client(), 3, { licenceNumber: UNKNOWN_NUMBER });
+      expectProblem(wrongName, 422, 'ERR_REGISTRATION_REFUSED');
+      expectProblem(unknown, 422, 'ERR_REGISTRATION_REFUSED');
+      expect(unknown.body).toEqual(wrongName.body);
+      expect(wrongName.body.detail).toBe('licence number and name do not match a licence');
+      expect(wrongName.text).not.toContain(licence(3).licenceNumber);
+      expect(wrongName.text).not.toContain('李四');
+    });
+
+    it('when the licence already has an account, then 409 ERR_ALREADY_REGISTERED', async () => {
+      expectProblem(await register(service.client(), 0), 409, 'ERR_ALREADY_REGISTERED');
+    });
+
+    it('when the password is short and the phone not a mainland mobile, then 422 ERR_VALIDATION naming both fields, quoting neither', async () => {
+      const reply = await register(service.client(), 4, {
+        phone: '12800138000',
+        password: 'short',
+      });
+      expectProblem(reply, 422, 'ERR_VALIDATION');
+      expect(reply.body.issues?.map((i) => i.field)).toEqual(['phone', 'password']);
+      expect(reply.text).not.toMatch(/12800138000|short"|110108197202291023/);
+    });
+
+    it('when the licence number has a wrong check character, then 422 ERR_VALIDATION', async () => {
+      const reply = await register(service.client(), 4, {
+        licenceNumber: '110108197202291024',
+      });
+      expectProblem(reply, 422, 'ERR_VALIDATION');
+      expect(reply.body.issues?.map((i) => i.field)).toEqual(['licenceNumber']);
+    });
+  });
+
+  describe('sign-in', () => {
+    it('when a driver signs in, then 200 with the role and a CSRF token, and a __Host- cookie that is HttpOnly, Secure, SameSite=Strict, Path=/', async () => {
+      const client = service.client();
+      const reply = await signInDriver(client, driver.licenceNumber);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({
+        role: 'driver',
+        csrfToken: expect.stringMatching(/^[\w-]{43}$/) as string,
+      });
+      expect(reply.headers.get('cache-control')).toBe('no-store');
+      const [cookie, ...others] = reply.headers.getSetCookie();
+      expect(others).toEqual([]);
+      const [pair = '', ...attributes] = (cookie ?? '').split(';').map((a) => a.trim());
+      expect(pair).toMatch(/^__Host-lz_session=[\w-]{43}$/);
+      expect(attributes).toEqual(
+        expect.arrayContaining(['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/']),
+      );
+      expect(attributes.some((a) => /^domain=/i.test(a))).toBe(false);
+    });
+
+    it('when the account does not exist or the password is wrong, then the same 401 ERR_SIGN_IN_FAILED', async () => {
+      const client = service.client();
+      const unknownDriver = await signInDriver(client, UNKNOWN_NUMBER);
+      const unknownStaff = await signInStaff(client, 'nobody', PASSWORD);
+      const wrong = await signInStaff(client, admin.username, WRONG_PASSWORD);
+      for (const reply of [unknownDriver, unknownStaff, wrong])
+        expectProblem(reply, 401, 'ERR_SIGN_IN_FAILED');
+      expect(unknownDriver.body).toEqual(wrong.body);
+      expect(unknownDriver.text).not.toContain(UNKNOWN_NUMBER);
+      // The admin's failure above does not linger: the next success resets the count.
+      await signedIn('admin');
+    });
+
+    it('when a driver fails 5 times, then the account is locked for 15 minutes even with the right password, then opens again', async () => {
+      const { licenceNumber } = licence(1);
+      const client = service.client();
+      const { body } = await register(client, 1);
+      for (let i = 1; i <= 5; i++)
+        expectProblem(
+          await signInDriver(client, licenceNumber, WRONG_PASSWORD),
+          401,
+          'ERR_SIGN_IN_FAILED',
+        );
+      const locked = await signInDriver(client, licenceNumber);
+      expectProblem(locked, 429, 'ERR_ACCOUNT_LOCKED');
+      expect(locked.body.retryAfter).toBe(900);
+      expect(locked.headers.get('retry-after')).toBe('900');
+      expect(locked.headers.getSetCookie()).toEqual([]);
+      expect(await auditRows('account.locked')).toContainEqual(
+        expect.objectContaining({ actor: 'system', subject: `driver:${body.driverId}` }),
+      );
+
+      service.advance(899);
+      const lastSecond = await signInDriver(client, licenceNumber);
+      expectProblem(lastSecond, 429, 'ERR_ACCOUNT_LOCKED');
+      expect(lastSecond.headers.get('retry-after')).toBe('1');
+
+      service.advance(1);
+      const failedCount = () =>
+        service.deps.db.kysely
+          .selectFrom('drivers')
+          .select('failed_sign_ins')
+          .where('id', '=', body.driverId)
+          .executeTakeFirstOrThrow();
+      expectProblem(
+        await signInDriver(client, licenceNumber, WRONG_PASSWORD),
+        401,
+        'ERR_SIGN_IN_FAILED',
+      );
+      expect(await failedCount()).toEqual({ failed_sign_ins: 1 });
+      expect((await signInDriver(client, licenceNumber)).status).toBe(200);
+      expect(await failedCount()).toEqual({ failed_sign_ins: 0 });
+    });
+
+    it('when a member of staff is locked out, then an admin unlocks the account (204, audited) and the right password works again', async () => {
+      const adminClient = await signedIn('admin');
+      const created = await adminClient.post<{ id: number; password: string }>('/api/staff', {
+        username: 'locked.reviewer',
+        role: 'reviewer',
+      });
+      expect(created.status).toBe(201);
+      const client = service.client();
+      for (let i = 1; i <= 5; i++)
+        expectProblem(
+          await signInStaff(client, 'locked.reviewer', WRONG_PASSWORD),
+          401,
+          'ERR_SIGN_IN_FAILED',
+        );
+      expectProblem(
+        await signInStaff(client, 'locked.reviewer', created.body.password),
+        429,
+        'ERR_ACCOUNT_LOCKED',
+      );
+      const listed = await adminClient.get<{ staff: { id: number; lockedUntil: number | null }[] }>(
+        '/api/staff',
+      );
+      expect(listed.body.staff.find((s) => s.id === created.body.id)?.lockedUntil).toBe(
+        service.now() + 900,
+      );
+
+      const unlocked = await adminClient.post(`/api/staff/${created.body.id}/unlock`);
+      expect(unlocked.status).toBe(204);
+      expect(await auditRows('staff.unlock')).toContainEqual(
+        expect.objectContaining({
+          actor: `staff:${admin.id}`,
+          subject: `staff:${created.body.id}`,
+        }),
+      );
+      const again = await signInStaff(client, 'locked.reviewer', created.body.password);
+      expect(again.status).toBe(200);
+      expect(again.body.role).toBe('reviewer');
+      expectProblem(await adminClient.post('/api/staff/999999/unlock'), 404, 'ERR_NOT_FOUND');
+    });
+
+    it('when one address tries an 11th time within a minute, then 429 ERR_RATE_LIMITED with Retry-After; another address and the next minute go through', async () => {
+      // A second app on the same database: its limiter starts empty (the state is per app).
+      const fresh = await listenOnLoopback(createApp(service.deps));
+      try {
+        const client = new Client(fresh.url);
+        for (let i = 1; i <= 10; i++)
+          expectProblem(
+            await signInStaff(client, 'nobody', WRONG_PASSWORD),
+            401,
+            'ERR_SIGN_IN_FAILED',
+          );
+        service.advance(20);
+        const limited = await signInStaff(client, 'nobody', WRONG_PASSWORD);
+        expectProblem(limited, 429, 'ERR_RATE_LIMITED');
+        expect(limited.body.retryAfter).toBe(40);
+        expect(limited.headers.get('retry-after')).toBe('40');
+        // Refused before anything else is looked at, even a body that is not valid.
+        expectProblem(await client.post('/api/session', {}), 429, 'ERR_RATE_LIMITED');
+        if (process.platform === 'linux') {
+          // All of 127/8 is loopback on Linux: a second client address has its own count.
+          const other = await postFrom('127.0.0.2', fresh.url, {
+            kind: 'staff',
+            username: 'nobody',
+            password: WRONG_PASSWORD,
+          });
+          expect(other).toBe(401);
+        }
+        service.advance(40);
+        expectProblem(
+          await signInStaff(client, 'nobody', WRONG_PASSWORD),
+          401,
+          'ERR_SIGN_IN_FAILED',
+        );
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+
+  describe('session and CSRF', () => {
+    it('when a signed-in client sends an unsafe request without the CSRF token or with a wrong one, then 403 ERR_CSRF; with it, sign-out is 204', async () => {
+      const client = await signedIn('driver');
+      const token = client.csrfToken;
+      client.csrfToken = undefined;
+      expectProblem(await client.delete('/api/session'), 403, 'ERR_CSRF');
+      expectProblem(
+        await client.post('/api/staff', { username: 'csrf.test', role: 'admin' }),
+        403,
+        'ERR_CSRF',
+      );
+      expectProblem(
+        await client.delete('/api/session', { 'x-csrf-token': 'A'.repeat(43) }),
+        403,
+        'ERR_CSRF',
+      );
+      expect((await client.get('/api/me')).status).toBe(200);
+      client.csrfToken = token;
+      expect((await client.delete('/api/session')).status).toBe(204);
+      expectProblem(await client.get('/api/me'), 401, 'ERR_UNAUTHENTICATED');
+    });
+
+    it('when asked who is signed in, then /api/me answers for each role, with the licence number masked, and 401 without a session', async () => {
+      expectProblem(await service.client().get('/api/me'), 401, 'ERR_UNAUTHENTICATED');
+
+      const driverClient = await signedIn('driver');
+      const me = await driverClient.get('/api/me');
+      expect(me.status).toBe(200);
+      expect(me.body).toEqual({
+        role: 'driver',
+        subject: 'driver',
+        driverId: expect.any(Number) as number,
+        licenceNumber: '440106********2429',
+        csrfToken: driverClient.csrfToken,
+      });
+      expect(me.text).not.toContain(driver.licenceNumber);
+
+      for (const [who, account] of [
+        ['reviewer', reviewer],
+        ['admin', admin],
+      ] as const) {
+        const reply = await (await signedIn(who)).get('/api/me');
+        expect(reply.status).toBe(200);
+        expect(reply.body).toMatchObject({
+          role: who,
+          subject: 'staff',
+          staffId: account.id,
+          username: account.username,
+        });
+      }
+    });
+  });
+
+  describe('staff management', () => {
+    it('when an admin creates a member of staff, then 201 with a generated password shown once and stored hashed, listed without hashes, audited', async () => {
+      const client = await signedIn('admin');
+      const created = await client.post<{
+        id: number;
+        username: string;
+        role: string;
+        password: string;
+      }>('/api/staff', { username: 'reviewer2', role: 'reviewer' });
+      expect(created.status).toBe(201);
+      expect(created.body).toEqual({
+        id: expect.any(Number) as number,
+        username: 'reviewer2',
+        role: 'reviewer',
+        password: expect.stringMatching(/^[\w-]{16,}$/) as string,
+      });
+      const row = await service.deps.db.kysely
+        .selectFrom('staff')
+        .select('password_hash')
+        .where('id', '=', created.body.id)
+        .executeTakeFirstOrThrow();
+      expect(row.password_hash).toMatch(/^scrypt\$/);
+      expect(row.password_hash).not.toContain(created.body.password);
+
+      const list = await client.get<{ staff: Record<string, unknown>[] }>('/api/staff');
+      expect(list.status).toBe(200);
+      expect(list.body.staff).toContainEqual({
+        id: created.body.id,
+        username: 'reviewer2',
+        role: 'reviewer',
+        createdAt: service.now(),
+        lockedUntil: null,
+      });
+      expect(list.text).not.toMatch(/scrypt|password/i);
+
+      const entry = (await auditRows('staff.create')).find(
+        (r) => r.subject === `staff:${created.body.id}`,
+      );
+      expect(entry).toMatchObject({
+        actor: `staff:${admin.id}`,
+        after: JSON.stringify({ username: 'reviewer2', role: 'reviewer' }),
+      });
+
+      expectProblem(
+        await client.post('/api/staff', { username: 'reviewer2', role: 'admin' }),
+        409,
+        'ERR_USERNAME_TAKEN',
+      );
+      const invalid = await client.post<Problem>('/api/staff', { username: 'X', role: 'boss' });
+      expectProblem(invalid, 422, 'ERR_VALIDATION');
+      expect(invalid.body.issues?.map((i) => i.field)).toEqual(['username', 'role']);
+
+      const signIn = await signInStaff(service.client(), 'reviewer2', created.body.password);
+      expect(signIn.body.role).toBe('reviewer');
+    });
+
+    it('when a reviewer or a driver manages staff, then 403 ERR_FORBIDDEN; without a session, 401 ERR_UNAUTHENTICATED', async () => {
+      const body = { username: 'intruder', role: 'admin' };
+      for (const who of ['reviewer', 'driver'] as const) {
+        const client = await signedIn(who);
+        expectProblem(await client.post('/api/staff', body), 403, 'ERR_FORBIDDEN');
+        expectProblem(await client.get('/api/staff'), 403, 'ERR_FORBIDDEN');
+        expectProblem(await client.post(`/api/staff/${admin.id}/unlock`), 403, 'ERR_FORBIDDEN');
+      }
+      const anonymous = service.client();
+      expectProblem(await anonymous.post('/api/staff', body), 401, 'ERR_UNAUTHENTICATED');
+      expectProblem(await anonymous.get('/api/staff'), 401, 'ERR_UNAUTHENTICATED');
+      expectProblem(
+        await anonymous.post(`/api/staff/${admin.id}/unlock`),
+        401,
+        'ERR_UNAUTHENTICATED',
+      );
+      const names = await service.deps.db.kysely
+        .selectFrom('staff')
+        .select('username')
+        .where('username', '=', 'intruder')
+        .execute();
+      expect(names).toEqual([]);
+    });
+  });
+});
+
+/** Runs the built CLI with only the given environment (and PATH). */
+function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 20_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('liangzheng admin create (SQLite)', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lz-admin-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('when run on an empty data folder, then exit 0 printing the password once; it signs in over HTTP; the same username again exits 2 in one line', async () => {
+    const env = { DATA_DIR: dataDir, NODE_ENV: 'test', DEMO: 'false' };
+    const first = await runCli(['admin', 'create', '--username', 'root1'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const m = /^username root1\nrole admin\npassword ([\w-]{16,})\n$/.exec(first.stdout);
+    expect(m).not.toBeNull();
+    const password = m?.[1] ?? '';
+
+    const again = await runCli(
+      ['admin', 'create', '--username', 'root1', '--role', 'reviewer'],
+      env,
+    );
+    expect(again.code).toBe(2);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(
+      /^liangzheng admin: username: expected one not yet taken[^\n]*\n$/,
+    );
+
+    const badRole = await runCli(['admin', 'create', '--username', 'root2', '--role', 'boss'], env);
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toMatch(
+      /^liangzheng admin: --role: expected reviewer or admin[^\n]*\n$/,
+    );
+
+    const service = await startService('sqlite', { env: { DATA_DIR: dataDir } });
+    try {
+      const signIn = await signInStaff(service.client(), 'root1', password);
+      expect(signIn.status).toBe(200);
+      expect(signIn.body.role).toBe('admin');
+      const entry = await service.deps.db.kysely
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'staff.create')
+        .executeTakeFirstOrThrow();
+      expect(entry.actor).toBe('cli');
+      expect(entry.after).not.toContain(password);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('the sign-in rate limiter', () => {
+  it('when more addresses come than it keeps, then the oldest windows are forgotten first', () => {
+    const limiter = fixedWindowLimiter({ limit: 1, windowSeconds: 60, maxKeys: 2 });
+    expect(limiter.take('a', 0)).toEqual({ allowed: true });
+    expect(limiter.take('a', 1)).toEqual({ allowed: false, retryAfter: 59 });
+    limiter.take('b', 2);
+    limiter.take('c', 3);
+    // 'a' was dropped to keep two keys: it starts a new window.
+    expect(limiter.take('a', 4)).toEqual({ allowed: true });
+    expect(limiter.take('c', 5)).toEqual({ allowed: false, retryAfter: 58 });
+  });
+
+  it('when an option is not a positive integer, then RangeError', () => {
+    expect(() => fixedWindowLimiter({ limit: 0, windowSeconds: 60, maxKeys: 2 })).toThrow(
+      RangeError,
+    );
+  });
+});
