@@ -57,10 +57,13 @@ export function createApp(deps: ServiceDeps): Express {
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument(deps.config.publicUrl)));
   app.use(statusRoutes(deps));
 
-  // The API: JSON bodies, sessions, CSRF.
-  app.use('/api', express.json({ limit: '64kb' }), sessions(deps.db, deps.now));
-  app.use('/api', accountRoutes(deps));
+  // The API: sessions and CSRF, then JSON bodies.
+  app.use('/api', sessions(deps.db, deps.now));
+  // The registry import reads its own body (up to 20 MB), after the admin check; every other
+  // route takes JSON of at most 64 kB.
   app.use('/api', registryRoutes(deps));
+  app.use('/api', express.json({ limit: '64kb' }));
+  app.use('/api', accountRoutes(deps));
   app.use('/api', lifecycleRoutes(deps));
   app.use('/api', credentialRoutes(deps));
 

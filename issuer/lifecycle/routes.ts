@@ -1,7 +1,122 @@
-import { Router } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
+import { badRequest, notFound } from '../http/problem.js';
+import { authOf, requireRole } from '../http/session.js';
+import { changeLicence } from './change-licence.js';
+import { AUDIT_PAGE_MAX, listAudit } from './list-audit.js';
+import type { LicenceChange } from './transitions.js';
 
-/** Routes of this area, mounted under /api. */
-export function lifecycleRoutes(_deps: ServiceDeps): Router {
-  return Router();
+/** A licence number's shape (GB 11643); anything else cannot name a licence: 404. */
+const LICENCE_NUMBER = /^\d{17}[\dX]$/;
+
+const reason = z.string().min(1).max(200).optional();
+const plainBody = z.strictObject({ reason });
+const pointsBody = z.strictObject({ points: z.number(), reason });
+const renewBody = z.strictObject({ validFrom: z.string(), validTo: z.string(), reason });
+const auditQuery = z.strictObject({
+  subject: z.string().min(1).max(64),
+  afterId: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
+});
+
+/**
+ * Reads a request body or query with a zod schema.
+ * @throws {ServiceError} 400 `ERR_BAD_REQUEST` naming each field that is wrong.
+ */
+function read<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  // zod's messages name types and limits, never the value itself.
+  const issues = parsed.error.issues.map((i) => ({
+    field: i.path.length === 0 ? '(body)' : i.path.map(String).join('.'),
+    problem: i.message,
+  }));
+  throw badRequest(
+    'ERR_BAD_REQUEST',
+    `${what}: ${issues.map((i) => `${i.field}: ${i.problem}`).join('; ')}`,
+    { issues },
+  );
+}
+
+function licenceNumberOf(req: Request): string {
+  const number = req.params.number;
+  if (typeof number !== 'string' || !LICENCE_NUMBER.test(number)) throw notFound('licence');
+  return number;
+}
+
+/** Drops an absent `reason`, which exactOptionalPropertyTypes keeps apart from `undefined`. */
+function withReason<T extends object>(change: T, text: string | undefined): T {
+  return text === undefined ? change : { ...change, reason: text };
+}
+
+/**
+ * Lifecycle routes, mounted under /api, admin only:
+ * - POST /registry/licences/:number/{suspend,revoke,cancel,restore,replace} `{reason?}`
+ * - POST /registry/licences/:number/points `{points, reason?}`
+ * - POST /registry/licences/:number/renew `{validFrom, validTo, reason?}`
+ *
+ * Each answers 200 `{licence, version}`; 404 `ERR_NOT_FOUND` for an unknown licence; 409
+ * `ERR_ILLEGAL_TRANSITION` when the transition table does not allow it; 422
+ * `ERR_LICENCE_INVALID` when the changed record is not valid; 400 `ERR_BAD_REQUEST` for a body
+ * of the wrong shape.
+ * - GET /audit?subject=…[&afterId=N][&limit=N] → `{entries: [...]}`, oldest first.
+ */
+export function lifecycleRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+  const admin = requireRole('admin');
+
+  /** A handler that makes the change `build` reads from the request. */
+  const change =
+    (build: (req: Request) => LicenceChange): RequestHandler =>
+    (req, res, next) => {
+      Promise.resolve()
+        .then(() =>
+          changeLicence(deps, licenceNumberOf(req), build(req), `staff:${authOf(req).subjectId}`),
+        )
+        .then((changed) => res.json({ licence: changed.licence, version: changed.version }))
+        .catch(next);
+    };
+
+  for (const action of ['suspend', 'revoke', 'cancel', 'restore', 'replace'] as const) {
+    router.post(
+      `/registry/licences/:number/${action}`,
+      admin,
+      change((req) => withReason({ action }, read(plainBody, req.body, 'body').reason)),
+    );
+  }
+  router.post(
+    '/registry/licences/:number/points',
+    admin,
+    change((req) => {
+      const body = read(pointsBody, req.body, 'body');
+      return withReason({ action: 'points', points: body.points }, body.reason);
+    }),
+  );
+  router.post(
+    '/registry/licences/:number/renew',
+    admin,
+    change((req) => {
+      const body = read(renewBody, req.body, 'body');
+      return withReason(
+        { action: 'renew', validFrom: body.validFrom, validTo: body.validTo },
+        body.reason,
+      );
+    }),
+  );
+
+  router.get('/audit', admin, (req, res, next) => {
+    Promise.resolve()
+      .then(() => {
+        const q = read(auditQuery, req.query, 'query');
+        return listAudit(deps, {
+          subject: q.subject,
+          ...(q.afterId === undefined ? {} : { afterId: q.afterId }),
+          ...(q.limit === undefined ? {} : { limit: q.limit }),
+        });
+      })
+      .then((entries) => res.json({ entries }))
+      .catch(next);
+  });
+  return router;
 }

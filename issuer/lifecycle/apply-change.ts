@@ -1,0 +1,126 @@
+import type { Transaction } from 'kysely';
+import { chinaDate } from '../../shared/china-time.js';
+import { parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
+import { STATUS, type StatusValue } from '../../shared/status-list.js';
+import { audit } from '../audit/audit-log.js';
+import type { Database } from '../db/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { notFound } from '../http/problem.js';
+import { nextRecord, supersedes, type LicenceChange } from './transitions.js';
+
+/** A licence after a change. */
+export interface ChangedLicence {
+  readonly licence: LicenceRecord;
+  /** The registry row's version after the change. */
+  readonly version: number;
+}
+
+/** Statuses that end a licence for good, or until it is reinstated by a new decision. */
+const INVALID_STATUSES: ReadonlySet<string> = new Set(['F', 'E', 'G', 'R']);
+
+/**
+ * The status list value of an e-licence whose licence has `status`: A valid; revoked, withdrawn
+ * or cancelled (F, E, G, R) invalid; every other status (D, B, M, U, …) suspended, since only A
+ * is valid for driving (DOMAIN.md §2) and a suspension can be lifted.
+ */
+export function listValueOf(status: LicenceRecord['status']): StatusValue {
+  if (status === 'A') return STATUS.VALID;
+  return INVALID_STATUSES.has(status) ? STATUS.INVALID : STATUS.SUSPENDED;
+}
+
+/**
+ * Applies one lifecycle change to a licence inside the caller's transaction: checks it against
+ * the transition table, validates the new record, writes it (version + 1, `updated_at`), moves
+ * the status list entries of the licence's e-licences (credentials `live` or `refreshed`), and
+ * audits `licence.<action>` with `{version, record}` before and `{version, record, reason?}`
+ * after.
+ *
+ * Status list effects: a new status of A sets the entries to VALID, a suspended status (D, B, M,
+ * U, …) to SUSPENDED, a revoked or cancelled one (F, E, G, R) to INVALID and the credentials to
+ * `revoked`; renew, replace and amend set SUPERSEDED and the credentials to `superseded`, so the
+ * next issuance allocates a new index. A change that keeps the status (points below 12) leaves
+ * the entries alone.
+ *
+ * @throws {ServiceError} 404 `ERR_NOT_FOUND` for an unknown licence; 409
+ *   `ERR_ILLEGAL_TRANSITION` when the table does not allow the change.
+ * @throws {LicenceValidationError} `ERR_LICENCE_INVALID` when the changed record is not valid.
+ */
+export async function applyChange(
+  deps: Pick<ServiceDeps, 'db' | 'statusLists' | 'now'>,
+  trx: Transaction<Database>,
+  licenceNumber: string,
+  change: LicenceChange,
+  actor: string,
+): Promise<ChangedLicence> {
+  let query = trx
+    .selectFrom('licences')
+    .select(['record', 'version'])
+    .where('licence_number', '=', licenceNumber);
+  // PostgreSQL: two changes to one licence wait for each other (SQLite has one writer anyway).
+  if (deps.db.engine === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (row === undefined) throw notFound('licence');
+  const now = deps.now();
+  const before = parseLicenceRecord(JSON.parse(row.record));
+  const after = parseLicenceRecord(nextRecord(before, change, chinaDate(new Date(now * 1000))));
+  const version = row.version + 1;
+
+  await trx
+    .updateTable('licences')
+    .set({
+      record: JSON.stringify(after),
+      status: after.status,
+      issuing_authority: after.issuingAuthority,
+      version,
+      updated_at: now,
+    })
+    .where('licence_number', '=', licenceNumber)
+    .execute();
+
+  let value: StatusValue | undefined;
+  let state: 'revoked' | 'superseded' | undefined;
+  if (supersedes(change)) {
+    value = STATUS.SUPERSEDED;
+    state = 'superseded';
+  } else if (after.status !== before.status) {
+    value = listValueOf(after.status);
+    if (value === STATUS.INVALID) state = 'revoked';
+  }
+  if (value !== undefined) {
+    const slots = await trx
+      .selectFrom('credentials')
+      .select(['list_id', 'status_index'])
+      .distinct()
+      .where('licence_number', '=', licenceNumber)
+      .where('state', 'in', ['live', 'refreshed'])
+      .execute();
+    if (slots.length > 0) {
+      const entryValue = value;
+      await deps.statusLists.set(
+        trx,
+        slots.map((s) => ({ listId: s.list_id, index: s.status_index, value: entryValue })),
+      );
+      if (state !== undefined)
+        await trx
+          .updateTable('credentials')
+          .set({ state })
+          .where('licence_number', '=', licenceNumber)
+          .where('state', 'in', ['live', 'refreshed'])
+          .execute();
+    }
+  }
+
+  await audit(trx, {
+    actor,
+    action: `licence.${change.action}`,
+    subject: licenceNumber,
+    before: { version: row.version, record: before },
+    after: {
+      version,
+      record: after,
+      ...(change.reason === undefined ? {} : { reason: change.reason }),
+    },
+    at: now,
+  });
+  return { licence: after, version };
+}

@@ -1,0 +1,458 @@
+/**
+ * The registry import and the licence view, over real HTTP on both engines, and the
+ * `liangzheng registry import` command as a child process against the same database.
+ * Run `npm run build` first (the CLI tests spawn dist/bin/liangzheng.js).
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../issuer/accounts/password.js';
+import { SESSION_COOKIE } from '../../issuer/http/session.js';
+import {
+  idNumberCheckCharacter,
+  parseLicenceRecord,
+  type LicenceRecord,
+} from '../../shared/licence.js';
+import { ENGINES, startService, type Reply, type TestService } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'dist', 'bin', 'liangzheng.js');
+const FIXTURE_TEXT = readFileSync(
+  new URL('../fixtures/reference-licences.json', import.meta.url),
+  'utf8',
+);
+const FIXTURE = JSON.parse(FIXTURE_TEXT) as {
+  licences: unknown[];
+  invalid: { why: string; record: Record<string, unknown> }[];
+};
+const REFERENCE: LicenceRecord[] = FIXTURE.licences.map((r) => parseLicenceRecord(r));
+/** The field each `invalid` record of reference-licences.json gets wrong, in file order. */
+const INVALID_FIELD = ['licenceNumber', 'classes[0]', 'validTo', 'birthDate', 'points'] as const;
+
+// --- Helpers --------------------------------------------------------------------------------
+
+/** A valid record of a fictional person, number `n` (0–8999), for this file's region 120101. */
+function makeRecord(n: number, over: Partial<LicenceRecord> = {}): LicenceRecord {
+  const day = String(1 + Math.floor(n / 1000)).padStart(2, '0');
+  const seq = String(n % 1000).padStart(3, '0');
+  const first17 = `120101198001${day}${seq}`;
+  const licenceNumber = `${first17}${idNumberCheckCharacter(first17)}`;
+  return parseLicenceRecord({
+    licenceNumber,
+    name: '测试员',
+    sex: Number(seq.charAt(2)) % 2 === 1 ? 'M' : 'F',
+    nationality: 'CHN',
+    address: '天津市和平区测试路1号',
+    birthDate: `1980-01-${day}`,
+    firstIssueDate: '2000-01-01',
+    classes: ['C1'],
+    validFrom: '2020-01-01',
+    validTo: '2030-01-01',
+    issuingAuthority: '天津市公安局交通警察总队',
+    fileNumber: `120000${String(n).padStart(6, '0')}`,
+    status: 'A',
+    points: 0,
+    ...over,
+  });
+}
+
+/** One CSV cell, always quoted (RFC 4180). */
+const cell = (value: string) => `"${value.replace(/"/g, '""')}"`;
+const COLUMNS = Object.keys(REFERENCE[0] ?? {}) as (keyof LicenceRecord)[];
+
+/** Records as CSV: the header, then one line each; classes space-separated. */
+function toCsv(records: readonly Record<string, unknown>[], eol = '\n'): string {
+  const lines = [COLUMNS.join(',')];
+  for (const r of records)
+    lines.push(
+      COLUMNS.map((c) => {
+        const v = r[c];
+        return cell(Array.isArray(v) ? v.join(' ') : String(v));
+      }).join(','),
+    );
+  return `${lines.join(eol)}${eol}`;
+}
+
+interface StaffClient {
+  get<T = unknown>(path: string): Promise<Reply<T>>;
+  post<T = unknown>(
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Reply<T>>;
+}
+
+/**
+ * A signed-in member of staff: a staff row and a session row written directly (as the sign-in
+ * route would), the token in the session cookie and the CSRF token sent on every POST.
+ */
+async function staffSession(
+  service: TestService,
+  role: 'admin' | 'reviewer',
+): Promise<StaffClient & { id: number }> {
+  const db = service.deps.db.kysely;
+  const now = service.now();
+  const { id } = await db
+    .insertInto('staff')
+    .values({
+      username: `${role}-${randomBytes(4).toString('hex')}`,
+      role,
+      password_hash: await hashPassword(randomBytes(16).toString('base64url')),
+      failed_sign_ins: 0,
+      locked_until: 0,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const token = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: createHash('sha256').update(token).digest('base64url'),
+      subject: 'staff',
+      subject_id: id,
+      role,
+      csrf_token: csrf,
+      created_at: now,
+      expires_at: now + 3600,
+    })
+    .execute();
+  const client = service.client();
+  client.csrfToken = csrf;
+  const cookie = `${SESSION_COOKIE}=${token}`;
+  return {
+    id: id,
+    get: (path) => client.get(path, { cookie }),
+    post: (path, body, headers = {}) => client.post(path, body, { cookie, ...headers }),
+  };
+}
+
+const CSV = { 'content-type': 'text/csv' };
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+interface Problem {
+  code: string;
+  detail: string;
+  format?: string;
+  errors: { line: number; field: string; expected: string; found: string }[];
+}
+
+async function licenceCount(service: TestService): Promise<number> {
+  const row = await service.deps.db.kysely
+    .selectFrom('licences')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Asserts that a reply says nothing personal about any of `records`. */
+function expectNoPersonalData(reply: Reply, records: readonly Record<string, unknown>[]): void {
+  for (const r of records)
+    for (const field of ['licenceNumber', 'name', 'address', 'fileNumber'])
+      if (typeof r[field] === 'string') expect(reply.text).not.toContain(r[field]);
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI with the service's database and data folder. */
+function cli(service: TestService, args: readonly string[]): Promise<Run> {
+  const config = service.deps.config;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      timeout: 20_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        DEMO: 'false',
+        DATA_DIR: config.dataDir,
+        PUBLIC_URL: config.publicUrl,
+        LOG_LEVEL: 'silent',
+        ...(config.databaseUrl === undefined ? {} : { DATABASE_URL: config.databaseUrl }),
+      },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
+
+// --- Tests ----------------------------------------------------------------------------------
+
+describe.each(ENGINES)('the registry on %s', (engine) => {
+  let service: TestService;
+  let admin: StaffClient & { id: number };
+  let reviewer: StaffClient;
+  let dir: string;
+
+  beforeAll(async () => {
+    service = await startService(engine);
+    admin = await staffSession(service, 'admin');
+    reviewer = await staffSession(service, 'reviewer');
+    dir = await mkdtemp(join(tmpdir(), 'lz-registry-'));
+  });
+  afterAll(async () => {
+    await service.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('when the reference file is imported as JSON, then its 5 licences are inserted and audited', async () => {
+    const reply = await admin.post('/api/registry/import', FIXTURE_TEXT, JSON_TYPE);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ inserted: 5, updated: 0, unchanged: 0 });
+    expect(await licenceCount(service)).toBe(5);
+    const audit = await admin.get<{ entries: { action: string; actor: string; after: unknown }[] }>(
+      `/api/audit?subject=${REFERENCE[0]?.licenceNumber ?? ''}`,
+    );
+    expect(audit.status).toBe(200);
+    expect(audit.body.entries).toEqual([
+      expect.objectContaining({
+        action: 'registry.import.insert',
+        actor: `staff:${admin.id}`,
+        after: { version: 1, record: REFERENCE[0] },
+      }),
+    ]);
+  });
+
+  it('when the same rows come again as CSV (CRLF), then all 5 are unchanged', async () => {
+    const reply = await admin.post('/api/registry/import', toCsv(REFERENCE, '\r\n'), CSV);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ inserted: 0, updated: 0, unchanged: 5 });
+  });
+
+  it('when staff look a licence up, then admin and reviewer get record, version and credentials', async () => {
+    const ref = REFERENCE[1] as LicenceRecord;
+    for (const client of [admin, reviewer]) {
+      const reply = await client.get<Record<string, unknown>>(
+        `/api/registry/licences/${ref.licenceNumber}`,
+      );
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({
+        licence: ref,
+        version: 1,
+        updatedAt: service.now(),
+        credentials: [],
+      });
+    }
+    const unknown = await admin.get<Problem>(
+      `/api/registry/licences/${makeRecord(999).licenceNumber}`,
+    );
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
+    const garbage = await admin.get<Problem>('/api/registry/licences/not-a-number');
+    expect([garbage.status, garbage.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
+  });
+
+  it('when a reviewer or nobody imports, or the CSRF token is missing, then 403 / 401 / 403', async () => {
+    const csv = toCsv([makeRecord(1)]);
+    const asReviewer = await reviewer.post<Problem>('/api/registry/import', csv, CSV);
+    expect([asReviewer.status, asReviewer.body.code]).toEqual([403, 'ERR_FORBIDDEN']);
+    const anonymous = await service.client().post<Problem>('/api/registry/import', csv, CSV);
+    expect([anonymous.status, anonymous.body.code]).toEqual([401, 'ERR_UNAUTHENTICATED']);
+    const noCsrf = await admin.post<Problem>('/api/registry/import', csv, {
+      ...CSV,
+      'x-csrf-token': 'x'.repeat(43),
+    });
+    expect([noCsrf.status, noCsrf.body.code]).toEqual([403, 'ERR_CSRF']);
+    const anonymousLookup = await service
+      .client()
+      .get<Problem>(`/api/registry/licences/${REFERENCE[0]?.licenceNumber ?? ''}`);
+    expect(anonymousLookup.status).toBe(401);
+    expect(await licenceCount(service)).toBe(5);
+  });
+
+  it('when a JSON file holds the 5 invalid records and one good one, then 422 names each bad record and field, and nothing is applied', async () => {
+    const good = makeRecord(10);
+    const file = { licences: [...FIXTURE.invalid.map((i) => i.record), good] };
+    const before = await licenceCount(service);
+    const reply = await admin.post<Problem>('/api/registry/import', file);
+    expect(reply.status).toBe(422);
+    expect(reply.headers.get('content-type')).toContain('application/problem+json');
+    expect(reply.body.code).toBe('ERR_IMPORT_INVALID');
+    expect(reply.body.format).toBe('json');
+    INVALID_FIELD.forEach((field, i) => {
+      expect(
+        reply.body.errors.some((e) => e.line === i + 1 && e.field === field),
+        `record ${i + 1} (${FIXTURE.invalid[i]?.why ?? ''}): an error on ${field}`,
+      ).toBe(true);
+    });
+    // Records 3–5 repeat record 2's licence number.
+    for (const line of [3, 4, 5])
+      expect(reply.body.errors).toContainEqual({
+        line,
+        field: 'licenceNumber',
+        expected: 'each licence number once in the file',
+        found: 'the same licence number as record 2',
+      });
+    expect(reply.body.errors.filter((e) => e.line === 6)).toEqual([]);
+    for (const e of reply.body.errors)
+      expect(Object.keys(e).sort()).toEqual(['expected', 'field', 'found', 'line']);
+    expectNoPersonalData(reply, [...file.licences]);
+    expect(await licenceCount(service)).toBe(before);
+    expect((await admin.get(`/api/registry/licences/${good.licenceNumber}`)).status).toBe(404);
+  });
+
+  it('when a CSV file has bad rows in the middle, then 422 gives their physical lines and nothing is applied', async () => {
+    const rows = [
+      makeRecord(20),
+      { ...makeRecord(21), address: '天津市\n和平区' }, // lines 3–4: a line break in a cell
+      { ...makeRecord(22), points: 'x' },
+      { ...makeRecord(23), classes: ['A2D'] },
+      makeRecord(24),
+    ];
+    const before = await licenceCount(service);
+    const reply = await admin.post<Problem>('/api/registry/import', toCsv(rows), CSV);
+    expect(reply.status).toBe(422);
+    expect(reply.body.code).toBe('ERR_IMPORT_INVALID');
+    expect(reply.body.format).toBe('csv');
+    expect(reply.body.errors).toEqual([
+      {
+        line: 3,
+        field: 'address',
+        expected: 'no control characters',
+        found: 'U+000A at position 4',
+      },
+      { line: 5, field: 'points', expected: 'an integer 0–12', found: '"x"' },
+      {
+        line: 6,
+        field: 'classes[0]',
+        expected: expect.stringContaining('one of A1 A2') as string,
+        found: '"A2D"',
+      },
+    ]);
+    expectNoPersonalData(reply, rows);
+    expect(await licenceCount(service)).toBe(before);
+    for (const r of [rows[0], rows[4]])
+      expect((await admin.get(`/api/registry/licences/${r?.licenceNumber ?? ''}`)).status).toBe(
+        404,
+      );
+  });
+
+  it('when one file holds a licence number twice, then 422 on the second and nothing is applied', async () => {
+    const a = makeRecord(30);
+    const before = await licenceCount(service);
+    const json = await admin.post<Problem>('/api/registry/import', [a, makeRecord(31), a]);
+    expect(json.status).toBe(422);
+    expect(json.body.errors).toEqual([
+      {
+        line: 3,
+        field: 'licenceNumber',
+        expected: 'each licence number once in the file',
+        found: 'the same licence number as record 1',
+      },
+    ]);
+    const csv = await admin.post<Problem>('/api/registry/import', toCsv([a, a]), CSV);
+    expect(csv.status).toBe(422);
+    expect(csv.body.errors).toEqual([
+      {
+        line: 3,
+        field: 'licenceNumber',
+        expected: 'each licence number once in the file',
+        found: 'the same licence number as line 2',
+      },
+    ]);
+    expectNoPersonalData(json, [a]);
+    expect(await licenceCount(service)).toBe(before);
+  });
+
+  it('when the file is not JSON, not CSV, or of another type, then 400 / 422 / 415 with a code', async () => {
+    const notJson = await admin.post<Problem>('/api/registry/import', '{"licences": [', JSON_TYPE);
+    expect(notJson.status).toBe(400);
+    // The app-wide JSON parser answers while it reads import bodies; the import itself after.
+    expect(['ERR_MALFORMED_JSON', 'ERR_IMPORT_MALFORMED']).toContain(notJson.body.code);
+    const notList = await admin.post<Problem>('/api/registry/import', { licences: 3 });
+    expect([notList.status, notList.body.code]).toEqual([400, 'ERR_IMPORT_MALFORMED']);
+    const badQuote = await admin.post<Problem>(
+      '/api/registry/import',
+      `${COLUMNS.join(',')}\n"unclosed\n`,
+      CSV,
+    );
+    expect([badQuote.status, badQuote.body.code]).toEqual([400, 'ERR_IMPORT_MALFORMED']);
+    const header = await admin.post<Problem>(
+      '/api/registry/import',
+      `${COLUMNS.filter((c) => c !== 'points').join(',')},colour\n`,
+      CSV,
+    );
+    expect([header.status, header.body.code]).toEqual([422, 'ERR_IMPORT_INVALID']);
+    expect(header.body.errors).toEqual([
+      expect.objectContaining({ line: 1, field: 'colour', found: 'an unknown column' }),
+      { line: 1, field: 'points', expected: 'a column in the header', found: 'none' },
+    ]);
+    const notUtf8 = await admin.post<Problem>(
+      '/api/registry/import',
+      Buffer.from([0x61, 0xff, 0x0a]),
+      CSV,
+    );
+    expect([notUtf8.status, notUtf8.body.code]).toEqual([400, 'ERR_IMPORT_MALFORMED']);
+    const text = await admin.post<Problem>('/api/registry/import', 'a,b', {
+      'content-type': 'text/plain',
+    });
+    expect([text.status, text.body.code]).toEqual([415, 'ERR_UNSUPPORTED_MEDIA_TYPE']);
+    const gbk = await admin.post<Problem>('/api/registry/import', 'a,b', {
+      'content-type': 'text/csv; charset=gbk',
+    });
+    expect([gbk.status, gbk.body.code]).toEqual([415, 'ERR_UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  it('when the CLI imports a good file, then exit 0 with a summary; a bad file exits 2 with every bad line and applies nothing', async () => {
+    expect(existsSync(BIN), `${BIN}: run npm run build first`).toBe(true);
+    const good = join(dir, 'good.json');
+    await writeFile(good, JSON.stringify({ licences: [makeRecord(40), makeRecord(41)] }));
+    const ok = await cli(service, ['registry', 'import', good]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe(`${good}: 2 inserted, 0 updated, 0 unchanged\n`);
+    const inserted = await admin.get<{ version: number }>(
+      `/api/registry/licences/${makeRecord(40).licenceNumber}`,
+    );
+    expect([inserted.status, inserted.body.version]).toEqual([200, 1]);
+    const audit = await admin.get<{ entries: { actor: string; action: string }[] }>(
+      `/api/audit?subject=${makeRecord(41).licenceNumber}`,
+    );
+    expect(audit.body.entries.map((e) => [e.actor, e.action])).toEqual([
+      ['cli', 'registry.import.insert'],
+    ]);
+
+    const bad = join(dir, 'bad.csv');
+    const rows = [
+      makeRecord(42),
+      { ...makeRecord(43), points: 13 },
+      makeRecord(44),
+      { ...makeRecord(45), sex: 'X' },
+    ];
+    await writeFile(bad, toCsv(rows));
+    const before = await licenceCount(service);
+    const failed = await cli(service, ['registry', 'import', bad]);
+    expect(failed.code).toBe(2);
+    expect(failed.stdout).toBe('');
+    const lines = failed.stderr.trimEnd().split('\n');
+    expect(lines).toEqual([
+      `${bad}: line 3: points: expected an integer 0–12, found 13`,
+      `${bad}: line 5: sex: expected "M" or "F", found "X"`,
+      `${bad}: registry import: 2 problems in 2 lines; nothing was applied`,
+    ]);
+    for (const r of rows) expect(failed.stderr).not.toContain(r.licenceNumber);
+    expect(await licenceCount(service)).toBe(before);
+
+    const wrongExtension = await cli(service, ['registry', 'import', join(dir, 'file.txt')]);
+    expect(wrongExtension.code).toBe(2);
+    expect(wrongExtension.stderr).toContain('expected a .json or .csv file');
+  });
+});
