@@ -1,7 +1,76 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
+import { notFound } from '../http/problem.js';
+import { authOf, requireRole } from '../http/session.js';
+import { currentCredential } from './current-credential.js';
+import { parseBody } from './internal/validation.js';
+import { IDEMPOTENCY_KEY, issueCredential } from './issue-credential.js';
+import { listDevices } from './list-devices.js';
+import { registerDevice } from './register-device.js';
 
-/** Routes of this area, mounted under /api. */
-export function credentialRoutes(_deps: ServiceDeps): Router {
-  return Router();
+const deviceSchema = z.strictObject({ publicKey: z.string().max(128) });
+const DEVICE_EXPECTED = {
+  publicKey: 'the Ed25519 public key as base64url of 32 bytes (the JWK "x")',
+};
+
+const credentialSchema = z.strictObject({
+  deviceId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY).optional(),
+});
+const CREDENTIAL_EXPECTED = {
+  deviceId: 'the id of one of your registered devices',
+  idempotencyKey: '1-64 characters of A-Z a-z 0-9 - _ . : (optional)',
+};
+
+/**
+ * The holder's API, mounted under /api, for a signed-in driver:
+ *
+ * - `POST /me/devices {publicKey}` → 201 `{deviceId}`; 422 `ERR_KEY_INVALID` for a key that is
+ *   not a canonical Ed25519 point or is of small order; 409 `ERR_DEVICE_EXISTS`.
+ * - `GET /me/devices` → `{devices: [{deviceId, publicKey, createdAt, revokedAt}]}`.
+ * - `POST /me/credential {deviceId, idempotencyKey?}` → 201 `{credential, jti, expiresAt, listId,
+ *   index}`, 200 with the same body for an idempotent replay; 404 for a device that is not the
+ *   driver's; 409 `ERR_LICENCE_NOT_USABLE` with `reason`.
+ * - `GET /me/credential` → the live credential (and its `deviceId`), or 404.
+ */
+export function credentialRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+  const driver = requireRole('driver');
+
+  router.post('/me/devices', driver, async (req, res) => {
+    const { publicKey } = parseBody(deviceSchema, req.body, DEVICE_EXPECTED);
+    const created = await registerDevice(deps, { driverId: authOf(req).subjectId, publicKey });
+    noStore(res).status(201).json(created);
+  });
+
+  router.get('/me/devices', driver, async (req, res) => {
+    const devices = await listDevices(deps, authOf(req).subjectId);
+    noStore(res).json({ devices });
+  });
+
+  router.post('/me/credential', driver, async (req, res) => {
+    const body = parseBody(credentialSchema, req.body, CREDENTIAL_EXPECTED);
+    const { replayed, ...issued } = await issueCredential(deps, {
+      driverId: authOf(req).subjectId,
+      deviceId: body.deviceId,
+      ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: body.idempotencyKey }),
+    });
+    noStore(res)
+      .status(replayed ? 200 : 201)
+      .json(issued);
+  });
+
+  router.get('/me/credential', driver, async (req, res) => {
+    const live = await currentCredential(deps, authOf(req).subjectId);
+    if (live === undefined) throw notFound('live credential');
+    noStore(res).json(live);
+  });
+
+  return router;
+}
+
+/** A credential is personal data: no cache keeps it. */
+function noStore(res: Response): Response {
+  return res.set('Cache-Control', 'no-store');
 }

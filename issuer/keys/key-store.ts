@@ -1,8 +1,13 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Kysely, Transaction } from 'kysely';
 import type { Ed25519PublicJwk, Signer } from '../../shared/crypto-backend.js';
 import { readSignerFile, writeKeyPair } from '../../shared/node/keys.js';
 import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+
+/** Seconds to which a key's last expiry is rounded up. */
+export const EXPIRY_GRAIN = 3600;
 
 /** The issuer's keys: one signs, the older ones stay published until their credentials expire. */
 export interface KeyStore {
@@ -10,8 +15,16 @@ export interface KeyStore {
   current(): Signer;
   /** Public keys a verifier must trust now (RFC 7517 JWKS). */
   jwks(now: number): Promise<{ keys: Ed25519PublicJwk[] }>;
-  /** Records that `kid` signed something valid until `exp`, so its public key stays published. */
-  noteExpiry(kid: string, exp: number): Promise<void>;
+  /**
+   * Records that `kid` signed something valid until `exp` (rounded up to the hour), so its
+   * public key stays published. Pass the issuing transaction as `trx`, so that a credential
+   * never commits without it.
+   */
+  noteExpiry(
+    kid: string,
+    exp: number,
+    trx?: Kysely<Database> | Transaction<Database>,
+  ): Promise<void>;
 }
 
 /**
@@ -55,12 +68,16 @@ export async function openKeyStore(
         .execute();
       return { keys: rows.map((r) => JSON.parse(r.public_jwk) as Ed25519PublicJwk) };
     },
-    async noteExpiry(kid, exp) {
-      await db.kysely
+    async noteExpiry(kid, exp, trx = db.kysely) {
+      // Rounded up to the hour: the row is written (and, on PostgreSQL, locked until the
+      // issuing transaction commits) once an hour, not by every issuance; the key stays
+      // published up to an hour longer than strictly needed.
+      const until = Math.ceil(exp / EXPIRY_GRAIN) * EXPIRY_GRAIN;
+      await trx
         .updateTable('issuer_keys')
-        .set({ last_expiry: exp })
+        .set({ last_expiry: until })
         .where('kid', '=', kid)
-        .where('last_expiry', '<', exp)
+        .where('last_expiry', '<', until)
         .execute();
     },
   };
@@ -68,20 +85,39 @@ export async function openKeyStore(
 
 /**
  * Adds a new signing key in DATA_DIR/keys; the running services pick it up at their next start.
+ * The new folder's name is above every existing one even if the clock went back, so "newest"
+ * always means the key added last. It does not touch the database: the key is recorded when a
+ * service first starts with it.
  * @returns the new key id.
+ * @throws the file system's error when the folder cannot be written.
  */
 export async function rotateKey(dataDir: string): Promise<string> {
-  const dir = join(dataDir, 'keys', String(Date.now()));
-  const { kid } = await writeKeyPair(dir);
-  return kid;
+  return (await addKey(join(dataDir, 'keys'))).kid;
+}
+
+/** Writes a new key folder in `keysDir`, named above every existing one. */
+async function addKey(keysDir: string): Promise<{ kid: string; privatePath: string }> {
+  const newest = (await keyFolders(keysDir))[0];
+  const name = String(Math.max(Date.now(), newest === undefined ? 0 : Number(newest) + 1));
+  // Written aside and renamed into place: a crash half-way never leaves a key folder without
+  // its private key for the next start to trip over (rename is atomic on one file system).
+  const aside = join(keysDir, `.new-${name}`);
+  const { kid } = await writeKeyPair(aside);
+  const dir = join(keysDir, name);
+  await rename(aside, dir);
+  return { kid, privatePath: join(dir, 'private.jwk.json') };
+}
+
+/** The key folders of `keysDir` (named by their creation time in ms), newest first. */
+export async function keyFolders(keysDir: string): Promise<string[]> {
+  // No folder yet: no key yet.
+  const entries = await readdir(keysDir).catch(() => [] as string[]);
+  return entries.filter((e) => /^\d{1,15}$/.test(e)).sort((a, b) => Number(b) - Number(a));
 }
 
 async function newestKey(keysDir: string): Promise<Signer> {
-  // No folder yet: no key yet.
-  const entries = await readdir(keysDir).catch(() => [] as string[]);
   // Each key lives in a folder named by its creation time; the newest signs.
-  const newest = entries.filter((e) => /^\d+$/.test(e)).sort((a, b) => Number(b) - Number(a))[0];
+  const newest = (await keyFolders(keysDir))[0];
   if (newest !== undefined) return readSignerFile(join(keysDir, newest, 'private.jwk.json'));
-  const { privatePath } = await writeKeyPair(join(keysDir, String(Date.now())));
-  return readSignerFile(privatePath);
+  return readSignerFile((await addKey(keysDir)).privatePath);
 }

@@ -1,0 +1,28 @@
+import type { ServiceDeps } from '../deps.js';
+import type { IssuedCredential } from './issue-credential.js';
+
+/** The live credential of a driver's licence, and the device it is bound to. */
+export type CurrentCredential = IssuedCredential & { readonly deviceId: number };
+
+/** The driver's live credential, if there is one. */
+export async function currentCredential(
+  deps: Pick<ServiceDeps, 'db'>,
+  driverId: number,
+): Promise<CurrentCredential | undefined> {
+  const row = await deps.db.kysely
+    .selectFrom('credentials as c')
+    .innerJoin('drivers as d', 'd.licence_number', 'c.licence_number')
+    .select(['c.credential', 'c.jti', 'c.expires_at', 'c.list_id', 'c.status_index', 'c.device_id'])
+    .where('d.id', '=', driverId)
+    .where('c.state', '=', 'live')
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    credential: row.credential,
+    jti: row.jti,
+    expiresAt: row.expires_at,
+    listId: row.list_id,
+    index: row.status_index,
+    deviceId: row.device_id,
+  };
+}

@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { isLicenceError } from '../../shared/errors.js';
+import { parseLicenceRecord } from '../../shared/licence.js';
+import { STATUS } from '../../shared/status-list.js';
+import { audit } from '../audit/audit-log.js';
+import type { Database } from '../db/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { conflict, notFound } from '../http/problem.js';
+import { signCredential } from '../sign-credential.js';
+import type { StatusSlot } from '../status/status-lists.js';
+import { isUniqueViolation } from './internal/db-errors.js';
+import { credentialExpiry } from './internal/expiry.js';
+import { unusable } from './internal/usability.js';
+
+/** An issued credential and where its status lives. */
+export interface IssuedCredential {
+  /** The compact JWS (FORMAT.md §3). */
+  readonly credential: string;
+  readonly jti: string;
+  /** Its `exp`, seconds since the epoch. */
+  readonly expiresAt: number;
+  readonly listId: number;
+  readonly index: number;
+}
+
+/** What a driver asks for. */
+export interface IssueCredentialInput {
+  readonly driverId: number;
+  readonly deviceId: number;
+  /**
+   * Makes a retry safe: the same key from the same device returns the credential the first
+   * request made, unchanged. 1-64 characters of A-Z a-z 0-9 - _ . : (any client-made id).
+   */
+  readonly idempotencyKey?: string;
+}
+
+/** The outcome: the credential, and whether it was an idempotent replay of an earlier request. */
+export type IssueOutcome = IssuedCredential & { readonly replayed: boolean };
+
+/** The form of an idempotency key. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * Issues the e-licence of a driver's licence to one of the driver's devices, in one
+ * transaction:
+ *
+ * 1. an idempotency key already used by this device returns that credential unchanged;
+ * 2. the licence must be usable now (status A, under 12 points, valid today in China time);
+ * 3. a live credential of the same device is refreshed: the new one takes its status slot;
+ *    a live credential of another device is superseded (its entry set to 3, SUPERSEDED) and
+ *    the new one gets a new slot; with none, a new slot.
+ *
+ * The partial unique index `one_live_credential` keeps one live credential per licence even
+ * when two requests race; the loser's transaction is retried once from the start.
+ *
+ * @throws {ServiceError} 404 `ERR_NOT_FOUND` when the device is not the driver's or is revoked;
+ *   409 `ERR_LICENCE_NOT_USABLE` (with `reason`: expired, suspended, revoked, …); 409
+ *   `ERR_CONCURRENT_ISSUANCE` when a retry collides again.
+ * @throws {RangeError} on an idempotency key of the wrong form.
+ */
+export async function issueCredential(
+  deps: ServiceDeps,
+  input: IssueCredentialInput,
+): Promise<IssueOutcome> {
+  if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+    throw new RangeError(
+      'idempotencyKey: expected 1-64 characters of A-Z a-z 0-9 - _ . :, found another value',
+    );
+  }
+  const driver = await deps.db.kysely
+    .selectFrom('drivers')
+    .select(['licence_number'])
+    .where('id', '=', input.driverId)
+    .executeTakeFirst();
+  if (driver === undefined) throw notFound('driver');
+  const attempt = () =>
+    deps.db.kysely.transaction().execute((trx) => issueIn(deps, trx, input, driver.licence_number));
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  // Another request committed first (a live credential or the same idempotency key): once more,
+  // now seeing what it did.
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw conflict(
+      'ERR_CONCURRENT_ISSUANCE',
+      'credential: another issuance for this licence ran at the same time; try again',
+    );
+  }
+}
+
+async function issueIn(
+  deps: ServiceDeps,
+  trx: Transaction<Database>,
+  input: IssueCredentialInput,
+  licenceNumber: string,
+): Promise<IssueOutcome> {
+  // Lock the licence first, so that issuances of one licence, and a lifecycle change of it
+  // (which updates this row), take turns. PostgreSQL: FOR NO KEY UPDATE, the lock an UPDATE of
+  // the row takes, which leaves inserts that merely reference the licence free. SQLite: a write
+  // as the first statement takes the database's write lock now, rather than failing later on a
+  // snapshot another process has moved on.
+  if (deps.db.engine === 'postgres') {
+    await trx
+      .selectFrom('licences')
+      .select(['licence_number'])
+      .where('licence_number', '=', licenceNumber)
+      .forNoKeyUpdate()
+      .execute();
+  } else {
+    await trx
+      .updateTable('licences')
+      .set((eb) => ({ version: eb.ref('version') }))
+      .where('licence_number', '=', licenceNumber)
+      .execute();
+  }
+
+  const device = await trx
+    .selectFrom('devices')
+    .select(['id', 'public_key'])
+    .where('id', '=', input.deviceId)
+    .where('driver_id', '=', input.driverId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (device === undefined) throw notFound('device');
+
+  if (input.idempotencyKey !== undefined) {
+    const earlier = await trx
+      .selectFrom('credentials')
+      .select(['credential', 'jti', 'expires_at', 'list_id', 'status_index'])
+      .where('device_id', '=', input.deviceId)
+      .where('idempotency_key', '=', input.idempotencyKey)
+      .executeTakeFirst();
+    if (earlier !== undefined) {
+      return {
+        credential: earlier.credential,
+        jti: earlier.jti,
+        expiresAt: earlier.expires_at,
+        listId: earlier.list_id,
+        index: earlier.status_index,
+        replayed: true,
+      };
+    }
+  }
+
+  const row = await trx
+    .selectFrom('licences')
+    .select(['record', 'portrait_hash'])
+    .where('licence_number', '=', licenceNumber)
+    .executeTakeFirst();
+  if (row === undefined) throw notFound('licence');
+  const licence = parseLicenceRecord(JSON.parse(row.record));
+  const now = deps.now();
+  const signedAt = new Date(now * 1000);
+  const refusal = unusable(licence, signedAt);
+  if (refusal !== undefined) throw notUsable(refusal.reason, refusal.message);
+
+  const live = await trx
+    .selectFrom('credentials')
+    .select(['jti', 'device_id', 'list_id', 'status_index'])
+    .where('licence_number', '=', licenceNumber)
+    .where('state', '=', 'live')
+    .executeTakeFirst();
+  let slot: StatusSlot;
+  let mode: 'new' | 'refresh' | 'supersede';
+  if (live !== undefined && live.device_id === input.deviceId) {
+    // Same device: the new credential takes over the old one's entry.
+    mode = 'refresh';
+    slot = { listId: live.list_id, index: live.status_index };
+    await setState(trx, live.jti, 'refreshed');
+  } else if (live !== undefined) {
+    // Another device: the old e-licence (and every credential sharing its slot) is superseded.
+    mode = 'supersede';
+    await setState(trx, live.jti, 'superseded');
+    await deps.statusLists.set(trx, [
+      { listId: live.list_id, index: live.status_index, value: STATUS.SUPERSEDED },
+    ]);
+    slot = await deps.statusLists.allocate(trx);
+  } else {
+    mode = 'new';
+    slot = await deps.statusLists.allocate(trx);
+  }
+
+  const signer = deps.keys.current();
+  const jti = randomBytes(12).toString('base64url');
+  let credential: string;
+  try {
+    credential = await signCredential(
+      {
+        licence,
+        holderKey: device.public_key,
+        issuer: deps.config.publicUrl,
+        status: { idx: slot.index, uri: deps.statusLists.uri(slot.listId) },
+        ...(row.portrait_hash === null ? {} : { portraitHash: row.portrait_hash }),
+        now: signedAt,
+        validDays: deps.config.credentialValidDays,
+        jti,
+      },
+      signer,
+    );
+  } catch (error) {
+    // The checks above are signCredential's own; this is the backstop should they drift.
+    if (isLicenceError(error, 'ERR_LICENCE_INVALID')) throw notUsable('not-normal', error.message);
+    throw error;
+  }
+  const expiresAt = credentialExpiry(licence, now, deps.config.credentialValidDays);
+  await trx
+    .insertInto('credentials')
+    .values({
+      jti,
+      licence_number: licenceNumber,
+      device_id: input.deviceId,
+      list_id: slot.listId,
+      status_index: slot.index,
+      kid: signer.kid,
+      issued_at: now,
+      expires_at: expiresAt,
+      state: 'live',
+      idempotency_key: input.idempotencyKey ?? null,
+      credential,
+    })
+    .execute();
+  await deps.keys.noteExpiry(signer.kid, expiresAt, trx);
+  await audit(trx, {
+    actor: `driver:${input.driverId}`,
+    action: 'credential.issue',
+    subject: licenceNumber,
+    ...(live === undefined ? {} : { before: { jti: live.jti } }),
+    after: { jti, listId: slot.listId, index: slot.index, kid: signer.kid, mode },
+    at: now,
+  });
+  return { credential, jti, expiresAt, listId: slot.listId, index: slot.index, replayed: false };
+}
+
+async function setState(
+  trx: Transaction<Database>,
+  jti: string,
+  state: 'refreshed' | 'superseded',
+): Promise<void> {
+  await trx.updateTable('credentials').set({ state }).where('jti', '=', jti).execute();
+}
+
+const notUsable = (reason: string, message: string) =>
+  conflict('ERR_LICENCE_NOT_USABLE', `no e-licence now: ${message}`, { reason });

@@ -1,0 +1,414 @@
+/**
+ * Devices and issuance over HTTP, on both engines: a driver registers a device key and gets an
+ * e-licence, which a verifier checks with the JWKS and the status list it fetches from the
+ * service. Refresh, supersession, suspension and restoration each end in a verdict.
+ */
+import { chinaDate } from '../../shared/china-time.js';
+import { STATUS } from '../../shared/status-list.js';
+import { issueCredential } from '../../issuer/credentials/issue-credential.js';
+import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addDevice,
+  fetchVerifierView,
+  issue,
+  newDriver,
+  presentAndVerify,
+  REFERENCE,
+  syntheticLicence,
+  type IssuedBody,
+  type TestDriver,
+} from './fixtures.js';
+import { ENGINES, startService, type TestService } from './harness.js';
+import { readStatus } from '../../shared/status-list.js';
+import { nodeBackend } from '../../verifier/backends/node.js';
+
+const hex = (h: string) => Buffer.from(h, 'hex').toString('base64url');
+
+/** Keys a device may not register: (why, key, expected code). */
+const BAD_KEYS: readonly (readonly [string, unknown, string])[] = [
+  ['the identity point (small order 1)', hex(`01${'00'.repeat(31)}`), 'ERR_KEY_INVALID'],
+  [
+    'a point of order 8',
+    hex(`c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a`),
+    'ERR_KEY_INVALID',
+  ],
+  ['y = p, a non-canonical encoding', hex(`ed${'ff'.repeat(30)}7f`), 'ERR_KEY_INVALID'],
+  ['31 bytes', hex('11'.repeat(31)), 'ERR_KEY_INVALID'],
+  ['padded base64url', `${hex('11'.repeat(32))}=`, 'ERR_KEY_INVALID'],
+  ['a number', 42, 'ERR_VALIDATION'],
+];
+
+describe.each(ENGINES)('devices and credentials on %s', (engine) => {
+  let service: TestService;
+  let serial = engine === 'sqlite' ? 0 : 1000;
+  const nextLicence = () => syntheticLicence(serial++);
+
+  beforeAll(async () => {
+    service = await startService(engine);
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  const rows = (licenceNumber: string) =>
+    service.deps.db.kysely
+      .selectFrom('credentials')
+      .select(['jti', 'state', 'list_id', 'status_index', 'device_id', 'kid', 'expires_at'])
+      .where('licence_number', '=', licenceNumber)
+      .orderBy('issued_at')
+      .execute();
+
+  const change = (driver: TestDriver, action: 'suspend' | 'restore') =>
+    service.deps.db.kysely
+      .transaction()
+      .execute((trx) =>
+        applyChange(service.deps, trx, driver.licence.licenceNumber, { action }, 'staff:1'),
+      );
+
+  describe('device registration', () => {
+    it('when a driver registers a good key, then 201 with an id, listed by GET', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const device = await addDevice(driver);
+      expect(device.deviceId).toBeGreaterThan(0);
+      const list = await driver.http.get<{ devices: { deviceId: number; publicKey: string }[] }>(
+        '/api/me/devices',
+      );
+      expect(list.status).toBe(200);
+      expect(list.body.devices).toEqual([
+        expect.objectContaining({
+          deviceId: device.deviceId,
+          publicKey: device.signer.publicJwk.x,
+          revokedAt: null,
+        }),
+      ]);
+    });
+
+    it.each(BAD_KEYS)('when the key is %s, then 422 %s', async (_why, publicKey, code) => {
+      const driver = await newDriver(service, nextLicence());
+      const reply = await driver.http.post<{ code: string }>('/api/me/devices', { publicKey });
+      expect(reply.status).toBe(422);
+      expect(reply.body.code).toBe(code);
+      expect(
+        (await driver.http.get<{ devices: unknown[] }>('/api/me/devices')).body.devices,
+      ).toHaveLength(0);
+    });
+
+    it('when the same key is registered again, by the driver or another, then 409 ERR_DEVICE_EXISTS', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const device = await addDevice(driver);
+      const other = await newDriver(service, nextLicence());
+      for (const who of [driver, other]) {
+        const reply = await who.http.post<{ code: string }>('/api/me/devices', {
+          publicKey: device.signer.publicJwk.x,
+        });
+        expect(reply.status).toBe(409);
+        expect(reply.body.code).toBe('ERR_DEVICE_EXISTS');
+      }
+    });
+
+    it('when the driver already has 5 devices, then the 6th is 409 ERR_TOO_MANY_DEVICES', async () => {
+      const driver = await newDriver(service, nextLicence());
+      for (let i = 0; i < 5; i++) await addDevice(driver);
+      await expect(addDevice(driver)).rejects.toThrow(/409.*ERR_TOO_MANY_DEVICES/);
+    });
+
+    it('when nobody is signed in, then 401; without the CSRF token, then 403', async () => {
+      const anonymous = await fetch(`${service.url}/api/me/devices`);
+      expect(anonymous.status).toBe(401);
+      const driver = await newDriver(service, nextLicence());
+      const reply = await fetch(`${service.url}/api/me/devices`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          // The session cookie alone, as a cross-site form would send it.
+          cookie: driver.http.cookie,
+        },
+        body: JSON.stringify({ publicKey: hex('11'.repeat(32)) }),
+      });
+      expect(reply.status).toBe(403);
+    });
+  });
+
+  describe('issuance', () => {
+    it('when the licence is usable, then 201 and the credential verifies against the JWKS and the status list', async () => {
+      const driver = await newDriver(service, REFERENCE[0] ?? nextLicence(), {
+        portraitHash: 'x'.repeat(43),
+      });
+      const device = await addDevice(driver);
+      const reply = await driver.http.post<IssuedBody>('/api/me/credential', {
+        deviceId: device.deviceId,
+      });
+      expect(reply.status).toBe(201);
+      expect(reply.headers.get('cache-control')).toBe('no-store');
+      const issued = reply.body;
+      const report = await presentAndVerify(service.url, service.now(), issued, device);
+      expect(report.valid, report.message.en).toBe(true);
+      expect(report.warnings).toEqual([]);
+      expect(report.credential).toMatchObject({
+        jti: issued.jti,
+        exp: issued.expiresAt,
+        iss: 'https://issuer.test',
+        kid: service.deps.keys.current().kid,
+        status: { idx: issued.index, uri: `https://issuer.test/status/${issued.listId}` },
+        portraitHash: 'x'.repeat(43),
+      });
+      expect(issued.expiresAt).toBe(service.now() + 30 * 86_400);
+
+      const [row] = await rows(driver.licence.licenceNumber);
+      expect(row).toMatchObject({ jti: issued.jti, state: 'live', device_id: device.deviceId });
+      const current = await driver.http.get<IssuedBody & { deviceId: number }>(
+        '/api/me/credential',
+      );
+      expect(current.body).toEqual({ ...issued, deviceId: device.deviceId });
+      // The key stays published at least as long as what it signed.
+      const key = await service.deps.db.kysely
+        .selectFrom('issuer_keys')
+        .select('last_expiry')
+        .where('kid', '=', service.deps.keys.current().kid)
+        .executeTakeFirstOrThrow();
+      expect(key.last_expiry).toBeGreaterThanOrEqual(issued.expiresAt);
+      // The audit names the slot, not the person.
+      const audit = await service.deps.db.kysely
+        .selectFrom('audit_log')
+        .select(['actor', 'after'])
+        .where('subject', '=', driver.licence.licenceNumber)
+        .where('action', '=', 'credential.issue')
+        .executeTakeFirstOrThrow();
+      expect(audit.actor).toBe(`driver:${driver.driverId}`);
+      expect(JSON.parse(audit.after ?? '{}')).toMatchObject({
+        jti: issued.jti,
+        listId: issued.listId,
+        index: issued.index,
+        mode: 'new',
+      });
+      expect(audit.after).not.toContain(driver.licence.name);
+    });
+
+    it('when the licence ends within the credential lifetime, then exp (and the row) stop at its last day', async () => {
+      const today = chinaDate(new Date(service.now() * 1000));
+      const lastDay = new Date(Date.parse(`${today}T00:00:00Z`) + 5 * 86_400)
+        .toISOString()
+        .slice(0, 10);
+      const driver = await newDriver(service, { ...nextLicence(), validTo: lastDay });
+      const device = await addDevice(driver);
+      const issued = await issue(driver, device);
+      // The end of lastDay in China time (UTC+8).
+      expect(issued.expiresAt).toBe(Date.parse(`${lastDay}T16:00:00Z`) / 1000);
+      const report = await presentAndVerify(service.url, service.now(), issued, device);
+      expect(report.credential?.exp).toBe(issued.expiresAt);
+      expect((await rows(driver.licence.licenceNumber))[0]?.expires_at).toBe(issued.expiresAt);
+    });
+
+    it('when the same idempotency key is sent twice, then the same credential (200), one row', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const device = await addDevice(driver);
+      const first = await driver.http.post<IssuedBody>('/api/me/credential', {
+        deviceId: device.deviceId,
+        idempotencyKey: 'retry-1',
+      });
+      const again = await driver.http.post<IssuedBody>('/api/me/credential', {
+        deviceId: device.deviceId,
+        idempotencyKey: 'retry-1',
+      });
+      expect([first.status, again.status]).toEqual([201, 200]);
+      expect(again.body).toEqual(first.body);
+      expect(await rows(driver.licence.licenceNumber)).toHaveLength(1);
+    });
+
+    it('when the same device asks again, then the new credential takes the same slot and the old is refreshed', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const device = await addDevice(driver);
+      const first = await issue(driver, device);
+      service.advance(60);
+      const second = await issue(driver, device);
+      expect(second.jti).not.toBe(first.jti);
+      expect([second.listId, second.index]).toEqual([first.listId, first.index]);
+      const all = await rows(driver.licence.licenceNumber);
+      expect(all.map((r) => [r.jti, r.state])).toEqual([
+        [first.jti, 'refreshed'],
+        [second.jti, 'live'],
+      ]);
+      const report = await presentAndVerify(service.url, service.now(), second, device);
+      expect(report.valid, report.message.en).toBe(true);
+    });
+
+    it('when concurrent requests race for one licence, then exactly one live credential remains', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const a = await addDevice(driver);
+      const b = await addDevice(driver);
+      const replies = await Promise.all(
+        [a, b, a, b, a, a].map((device, i) =>
+          driver.http.post<IssuedBody>('/api/me/credential', {
+            deviceId: device.deviceId,
+            idempotencyKey: `race-${i}`,
+          }),
+        ),
+      );
+      expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      const all = await rows(driver.licence.licenceNumber);
+      expect(all).toHaveLength(6);
+      expect(all.filter((r) => r.state === 'live')).toHaveLength(1);
+    });
+
+    // SQLite has one writer: no other node can commit in the middle of a transaction.
+    if (engine === 'postgres') {
+      it('when another node commits a live credential mid-way, then the transaction is retried once and one live credential remains', async () => {
+        const driver = await newDriver(service, nextLicence());
+        const mine = await addDevice(driver);
+        const theirs = await addDevice(driver);
+        const { deps } = service;
+        let injected: string | undefined;
+        const racing = {
+          ...deps,
+          statusLists: {
+            ...deps.statusLists,
+            // Just before this issuance allocates, another node commits a live credential.
+            allocate: async (trx: Parameters<typeof deps.statusLists.allocate>[0]) => {
+              if (injected === undefined) {
+                injected = 'injected-by-another-node';
+                const slot = await deps.db.kysely
+                  .transaction()
+                  .execute((other) => deps.statusLists.allocate(other));
+                await deps.db.kysely
+                  .insertInto('credentials')
+                  .values({
+                    jti: injected,
+                    licence_number: driver.licence.licenceNumber,
+                    device_id: theirs.deviceId,
+                    list_id: slot.listId,
+                    status_index: slot.index,
+                    kid: deps.keys.current().kid,
+                    issued_at: service.now(),
+                    expires_at: service.now() + 60,
+                    state: 'live',
+                    idempotency_key: null,
+                    credential: 'x',
+                  })
+                  .execute();
+              }
+              return deps.statusLists.allocate(trx);
+            },
+          },
+        };
+        const outcome = await issueCredential(racing, {
+          driverId: driver.driverId,
+          deviceId: mine.deviceId,
+        });
+        const all = await rows(driver.licence.licenceNumber);
+        expect(all.map((r) => [r.jti, r.state])).toEqual([
+          [injected, 'superseded'],
+          [outcome.jti, 'live'],
+        ]);
+        // The first attempt's slot went back with its transaction; the retry took the next.
+        const audits = await deps.db.kysely
+          .selectFrom('audit_log')
+          .select('after')
+          .where('subject', '=', driver.licence.licenceNumber)
+          .where('action', '=', 'credential.issue')
+          .execute();
+        expect(audits).toHaveLength(1);
+        expect(JSON.parse(audits[0]?.after ?? '{}')).toMatchObject({ mode: 'supersede' });
+      });
+    }
+
+    it('when a second device asks, then the first credential is superseded: its entry is 3 and it verifies as ERR_SUPERSEDED', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const phone = await addDevice(driver);
+      const tablet = await addDevice(driver);
+      const old = await issue(driver, phone);
+      const fresh = await issue(driver, tablet);
+      expect([fresh.listId, fresh.index]).not.toEqual([old.listId, old.index]);
+      const view = await fetchVerifierView(service.url, [old.listId]);
+      const list = view.statusLists.get(`https://issuer.test/status/${old.listId}`);
+      expect(list && readStatus(list.list, list.bits, old.index)).toBe(STATUS.SUPERSEDED);
+      expect(list && readStatus(list.list, list.bits, fresh.index)).toBe(STATUS.VALID);
+
+      const before = await presentAndVerify(service.url, service.now(), old, phone);
+      expect(before.code).toBe('ERR_SUPERSEDED');
+      const after = await presentAndVerify(service.url, service.now(), fresh, tablet);
+      expect(after.valid, after.message.en).toBe(true);
+      const states = (await rows(driver.licence.licenceNumber)).map((r) => r.state);
+      expect(states).toEqual(['superseded', 'live']);
+    });
+
+    it('when the licence is suspended, then the credential verifies as ERR_SUSPENDED and issuance is 409; restored, valid again', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const device = await addDevice(driver);
+      const issued = await issue(driver, device);
+      await change(driver, 'suspend');
+
+      const suspended = await presentAndVerify(service.url, service.now(), issued, device);
+      expect(suspended.code).toBe('ERR_SUSPENDED');
+      const refused = await driver.http.post<{ code: string; reason: string }>(
+        '/api/me/credential',
+        { deviceId: device.deviceId },
+      );
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'ERR_LICENCE_NOT_USABLE', reason: 'suspended' });
+
+      await change(driver, 'restore');
+      const restored = await presentAndVerify(service.url, service.now(), issued, device);
+      expect(restored.valid, restored.message.en).toBe(true);
+      const again = await issue(driver, device);
+      expect([again.listId, again.index]).toEqual([issued.listId, issued.index]);
+    });
+
+    it.each([
+      ['suspended, 12 points (D)', 2, 'suspended'],
+      ['past its validity (M)', 3, 'expired'],
+    ])(
+      'when the licence is %s, then 409 ERR_LICENCE_NOT_USABLE, reason %s, and nothing is allocated',
+      async (_why, index, reason) => {
+        const licence = REFERENCE[index];
+        if (licence === undefined) throw new Error(`reference licence ${index} missing`);
+        const driver = await newDriver(service, licence);
+        const device = await addDevice(driver);
+        const reply = await driver.http.post<{ code: string; reason: string; detail: string }>(
+          '/api/me/credential',
+          { deviceId: device.deviceId },
+        );
+        expect(reply.status).toBe(409);
+        expect(reply.body).toMatchObject({ code: 'ERR_LICENCE_NOT_USABLE', reason });
+        expect(reply.body.detail).not.toContain(licence.name);
+        expect(await rows(licence.licenceNumber)).toHaveLength(0);
+      },
+    );
+
+    it("when the device is another driver's, revoked or unknown, then 404", async () => {
+      const driver = await newDriver(service, nextLicence());
+      const other = await newDriver(service, nextLicence());
+      const theirs = await addDevice(other);
+      const mine = await addDevice(driver);
+      await service.deps.db.kysely
+        .updateTable('devices')
+        .set({ revoked_at: service.now() })
+        .where('id', '=', mine.deviceId)
+        .execute();
+      for (const deviceId of [theirs.deviceId, mine.deviceId, 999_999]) {
+        const reply = await driver.http.post<{ code: string }>('/api/me/credential', { deviceId });
+        expect(reply.status).toBe(404);
+      }
+      expect((await driver.http.get('/api/me/credential')).status).toBe(404);
+    });
+
+    it.each([
+      ['no deviceId', {}],
+      ['a string deviceId', { deviceId: '1' }],
+      ['an idempotency key with a space', { deviceId: 1, idempotencyKey: 'a b' }],
+      ['an unknown field', { deviceId: 1, extra: true }],
+    ])('when the body has %s, then 422 ERR_VALIDATION', async (_why, body) => {
+      const driver = await newDriver(service, nextLicence());
+      const reply = await driver.http.post<{ code: string }>('/api/me/credential', body);
+      expect(reply.status).toBe(422);
+      expect(reply.body.code).toBe('ERR_VALIDATION');
+    });
+  });
+
+  it('the device keys the service accepted are the ones the verifier backend accepts', async () => {
+    const keys = await service.deps.db.kysely.selectFrom('devices').select('public_key').execute();
+    expect(keys.length).toBeGreaterThan(0);
+    for (const { public_key } of keys)
+      expect(() => nodeBackend.importPublicKey(Buffer.from(public_key, 'base64url'))).not.toThrow();
+  });
+});

@@ -1,0 +1,282 @@
+/*
+ * Test data put straight into the database, so that a test depends on no other area's routes:
+ * licences (the reference records, or synthetic ones with valid ID numbers), drivers, sessions
+ * (a cookie and a CSRF token, as sign-in would give), and a client that sends them. Then what a
+ * holder and a verifier do: register a device key, fetch the JWKS and status lists over HTTP,
+ * present and verify.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createPresentation } from '../../shared/create-presentation.js';
+import type { Signer } from '../../shared/crypto-backend.js';
+import { idNumberCheckCharacter, type LicenceRecord } from '../../shared/licence.js';
+import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
+import type { Db } from '../../issuer/db/database.js';
+import type { ServiceDeps } from '../../issuer/deps.js';
+import { createLogger } from '../../issuer/logger.js';
+import { listen, openService, type Running } from '../../issuer/service.js';
+import { nodeBackend } from '../../verifier/backends/node.js';
+import type { VerificationReport } from '../../verifier/report.js';
+import { createTrustStore, type TrustStore } from '../../verifier/trust-store.js';
+import { verifyPresentation } from '../../verifier/verify-presentation.js';
+import { verifyStatusList, type VerifiedStatusList } from '../../verifier/verify-status-list.js';
+import { referenceLicences } from '../helpers/presentation-kit.js';
+import { Client, type Reply, type TestService } from './harness.js';
+
+/** The PUBLIC_URL the harness gives the service. */
+export const ISSUER = 'https://issuer.test';
+
+/** The reference licences (test/fixtures/reference-licences.json), validated. */
+export const REFERENCE = referenceLicences();
+
+/**
+ * A usable licence (status A, no points, long-term) with a valid ID number of its own: the
+ * `serial`-th of an unlimited series that none of the reference licences belongs to.
+ */
+export function syntheticLicence(serial: number): LicenceRecord {
+  const base = REFERENCE[1];
+  if (base === undefined) throw new Error('reference-licences.json: licence 1 missing');
+  // Region codes are not checked against the division list; the sequence keeps an odd last
+  // digit, so the encoded sex stays M like the base record's.
+  const region = String(200_000 + Math.floor(serial / 500));
+  const sequence = String(2 * (serial % 500) + 1).padStart(3, '0');
+  const first17 = `${region}${base.birthDate.replaceAll('-', '')}${sequence}`;
+  return { ...base, licenceNumber: `${first17}${idNumberCheckCharacter(first17)}` };
+}
+
+/** Puts a licence into the registry, as an import would. */
+export async function insertLicence(
+  db: Db,
+  licence: LicenceRecord,
+  now: number,
+  portraitHash: string | null = null,
+): Promise<void> {
+  await db.kysely
+    .insertInto('licences')
+    .values({
+      licence_number: licence.licenceNumber,
+      record: JSON.stringify(licence),
+      status: licence.status,
+      issuing_authority: licence.issuingAuthority,
+      portrait_hash: portraitHash,
+      version: 1,
+      updated_at: now,
+    })
+    .execute();
+}
+
+/** A driver account for a licence already in the registry; returns its id. */
+export async function insertDriver(db: Db, licenceNumber: string, now: number): Promise<number> {
+  const { id } = await db.kysely
+    .insertInto('drivers')
+    .values({
+      licence_number: licenceNumber,
+      phone: '13800000000',
+      // Never checked: these tests sign in by putting a session in the table.
+      password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
+      failed_sign_ins: 0,
+      locked_until: 0,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/** A signed-in session of a driver, as sign-in would make it: the cookie value and CSRF token. */
+export async function insertSession(
+  db: Db,
+  driverId: number,
+  now: number,
+  lifetime = 12 * 3600,
+): Promise<{ cookie: string; csrfToken: string }> {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(32).toString('base64url');
+  await db.kysely
+    .insertInto('sessions')
+    .values({
+      token_hash: createHash('sha256').update(token).digest('base64url'),
+      subject: 'driver',
+      subject_id: driverId,
+      role: 'driver',
+      csrf_token: csrfToken,
+      created_at: now,
+      expires_at: now + lifetime,
+    })
+    .execute();
+  return { cookie: `__Host-lz_session=${token}`, csrfToken };
+}
+
+/** An HTTP client signed in as one driver: the session cookie on every request, CSRF on POST. */
+export class SessionClient {
+  private readonly client: Client;
+
+  constructor(
+    baseUrl: string,
+    /** `__Host-lz_session=<token>`. */
+    readonly cookie: string,
+    readonly csrfToken: string,
+  ) {
+    this.client = new Client(baseUrl);
+    this.client.csrfToken = csrfToken;
+  }
+
+  /** The same session, talking to another service on the same database (after a restart). */
+  at(baseUrl: string): SessionClient {
+    return new SessionClient(baseUrl, this.cookie, this.csrfToken);
+  }
+
+  get<T = unknown>(path: string): Promise<Reply<T>> {
+    return this.client.get<T>(path, { cookie: this.cookie });
+  }
+
+  post<T = unknown>(path: string, body?: unknown): Promise<Reply<T>> {
+    return this.client.post<T>(path, body, { cookie: this.cookie });
+  }
+}
+
+/** A driver with a licence in the registry and a session. */
+export interface TestDriver {
+  readonly driverId: number;
+  readonly licence: LicenceRecord;
+  readonly http: SessionClient;
+}
+
+/** The same driver, talking to another service on the same database. */
+export function driverAt(driver: TestDriver, baseUrl: string): TestDriver {
+  return { ...driver, http: driver.http.at(baseUrl) };
+}
+
+/** Registers `licence` (default: a new synthetic one), a driver for it, and signs the driver in. */
+export async function newDriver(
+  service: Pick<TestService, 'deps' | 'now'> & { readonly url: string },
+  licence: LicenceRecord,
+  options: { portraitHash?: string; sessionLifetime?: number } = {},
+): Promise<TestDriver> {
+  const { db } = service.deps;
+  await insertLicence(db, licence, service.now(), options.portraitHash ?? null);
+  const driverId = await insertDriver(db, licence.licenceNumber, service.now());
+  const { cookie, csrfToken } = await insertSession(
+    db,
+    driverId,
+    service.now(),
+    options.sessionLifetime,
+  );
+  return { driverId, licence, http: new SessionClient(service.url, cookie, csrfToken) };
+}
+
+/** A holder device: its key (a signer, as the phone keeps it) and its id once registered. */
+export interface TestDevice {
+  readonly deviceId: number;
+  readonly signer: Signer;
+}
+
+/** Makes a device key and registers it through the API; fails the test unless 201. */
+export async function addDevice(driver: TestDriver): Promise<TestDevice> {
+  const signer = createJwkSigner(generateKeyPair().privateJwk);
+  const reply = await driver.http.post<{ deviceId: number }>('/api/me/devices', {
+    publicKey: signer.publicJwk.x,
+  });
+  if (reply.status !== 201) throw new Error(`device registration: ${reply.status} ${reply.text}`);
+  return { deviceId: reply.body.deviceId, signer };
+}
+
+/** The body of POST /api/me/credential. */
+export interface IssuedBody {
+  readonly credential: string;
+  readonly jti: string;
+  readonly expiresAt: number;
+  readonly listId: number;
+  readonly index: number;
+}
+
+/** Asks for a credential; fails the test unless 201 or 200. */
+export async function issue(
+  driver: TestDriver,
+  device: TestDevice,
+  idempotencyKey?: string,
+): Promise<IssuedBody> {
+  const reply = await driver.http.post<IssuedBody>('/api/me/credential', {
+    deviceId: device.deviceId,
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+  });
+  if (reply.status !== 201 && reply.status !== 200)
+    throw new Error(`issuance: ${reply.status} ${reply.text}`);
+  return reply.body;
+}
+
+/** What a verifier holds: the issuer's JWKS and its status lists, fetched and verified. */
+export interface VerifierView {
+  readonly trust: TrustStore;
+  readonly statusLists: Map<string, VerifiedStatusList>;
+  readonly jwks: { keys: { kid?: string }[] };
+}
+
+/** Fetches /.well-known/jwks.json and /status/<id> for each list, as a verifier would. */
+export async function fetchVerifierView(
+  baseUrl: string,
+  listIds: readonly number[],
+): Promise<VerifierView> {
+  const client = new Client(baseUrl);
+  const jwks = await client.get<{ keys: { kid?: string }[] }>('/.well-known/jwks.json');
+  if (jwks.status !== 200) throw new Error(`JWKS: ${jwks.status}`);
+  const trust = createTrustStore([jwks.body], nodeBackend);
+  const statusLists = new Map<string, VerifiedStatusList>();
+  for (const id of new Set(listIds)) {
+    const reply = await client.get(`/status/${id}`);
+    if (reply.status !== 200) throw new Error(`status list ${id}: ${reply.status}`);
+    const list = verifyStatusList(reply.text, trust);
+    statusLists.set(list.uri, list);
+  }
+  return { trust, statusLists, jwks: jwks.body };
+}
+
+/**
+ * Presents `credential` with the device key at the service's time, then verifies it against
+ * the JWKS and status list fetched now from `baseUrl`.
+ */
+export async function presentAndVerify(
+  baseUrl: string,
+  now: number,
+  issued: Pick<IssuedBody, 'credential' | 'listId'>,
+  device: Pick<TestDevice, 'signer'>,
+): Promise<VerificationReport> {
+  const view = await fetchVerifierView(baseUrl, [issued.listId]);
+  const at = new Date(now * 1000);
+  const text = await createPresentation(issued.credential, device.signer, { now: at });
+  return verifyPresentation(text, {
+    trust: view.trust,
+    statusLists: view.statusLists,
+    now: at,
+    issuer: ISSUER,
+  });
+}
+
+/** A service started again on another's data folder and database, with a clock of its own. */
+export interface Restarted {
+  readonly running: Running;
+  readonly deps: ServiceDeps;
+  readonly url: string;
+  now(): number;
+  advance(seconds: number): void;
+}
+
+/**
+ * Stops `service` and starts it again on the same DATA_DIR and database (keys, schema), its
+ * clock starting where the old one stood: what an operator's restart does. Stop the new one
+ * before `service.close()`, which removes the data.
+ */
+export async function restartService(service: TestService): Promise<Restarted> {
+  await service.running.stop();
+  let clock = service.now();
+  const deps = await openService(service.deps.config, createLogger('silent'), () => clock);
+  const running = await listen(deps);
+  return {
+    running,
+    deps,
+    url: running.url,
+    now: () => clock,
+    advance: (seconds) => {
+      clock += seconds;
+    },
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * Key rotation, on both engines: credentials signed by key 1 keep verifying after `rotateKey`
+ * and a restart, new ones are signed by key 2, `reissueAll` moves every live credential to key 2
+ * in its slot, and key 1 leaves the JWKS once what it signed has expired. Then the command line
+ * (`liangzheng keys rotate|list`, the built binary) on the same data.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reissueAll } from '../../issuer/credentials/reissue-all.js';
+import { rotateKey } from '../../issuer/keys/key-store.js';
+import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import {
+  addDevice,
+  driverAt,
+  fetchVerifierView,
+  issue,
+  newDriver,
+  presentAndVerify,
+  REFERENCE,
+  restartService,
+  syntheticLicence,
+  type IssuedBody,
+  type Restarted,
+} from './fixtures.js';
+import { ENGINES, startService, type TestService } from './harness.js';
+
+const BIN = fileURLToPath(new URL('../../dist/bin/liangzheng.js', import.meta.url));
+
+/** Runs the built command line with only the given environment (and PATH). */
+function run(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', ...env },
+      timeout: 20_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe.each(ENGINES)('key rotation on %s', (engine) => {
+  let service: TestService;
+  let restarted: Restarted | undefined;
+
+  beforeAll(async () => {
+    service = await startService(engine);
+  });
+  afterAll(async () => {
+    await restarted?.running.stop();
+    await service.close();
+  });
+
+  it('when the key is rotated and the service restarted, then old credentials still verify, new ones use key 2, reissueAll moves the rest, and key 1 leaves the JWKS once they expire', async () => {
+    const key1 = service.deps.keys.current().kid;
+    const first = await newDriver(service, REFERENCE[0] ?? syntheticLicence(0));
+    const second = await newDriver(service, syntheticLicence(1));
+    const suspended = await newDriver(service, syntheticLicence(2));
+    const devices = await Promise.all([first, second, suspended].map((d) => addDevice(d)));
+    const [phone1, phone2, phone3] = devices as [
+      (typeof devices)[0],
+      (typeof devices)[0],
+      (typeof devices)[0],
+    ];
+    const old1 = await issue(first, phone1);
+    const old2 = await issue(second, phone2);
+    await issue(suspended, phone3);
+    await service.deps.db.kysely
+      .transaction()
+      .execute((trx) =>
+        applyChange(
+          service.deps,
+          trx,
+          suspended.licence.licenceNumber,
+          { action: 'suspend' },
+          'staff:1',
+        ),
+      );
+
+    const key2 = await rotateKey(service.deps.config.dataDir);
+    expect(key2).not.toBe(key1);
+    // A running service keeps its key: the new one signs from the next start.
+    expect(service.deps.keys.current().kid).toBe(key1);
+    service.advance(10);
+    restarted = await restartService(service);
+    const next = restarted;
+    expect(next.deps.keys.current().kid).toBe(key2);
+
+    const view = await fetchVerifierView(next.url, [old1.listId]);
+    expect(view.jwks.keys.map((k) => k.kid)).toEqual([key2, key1]);
+    const stillValid = await presentAndVerify(next.url, next.now(), old1, phone1);
+    expect(stillValid.valid, stillValid.message.en).toBe(true);
+    expect(stillValid.credential?.kid).toBe(key1);
+
+    // A new credential (a refresh of the same device) is signed by key 2, in the same slot.
+    next.advance(60);
+    const new1 = await issue(driverAt(first, next.url), phone1);
+    expect([new1.listId, new1.index]).toEqual([old1.listId, old1.index]);
+    const fresh = await presentAndVerify(next.url, next.now(), new1, phone1);
+    expect(fresh.valid, fresh.message.en).toBe(true);
+    expect(fresh.credential?.kid).toBe(key2);
+
+    // reissueAll: the second driver's credential moves to key 2; the suspended licence's stays.
+    const counts = await reissueAll(next.deps, { batchSize: 2, actor: 'cli' });
+    expect(counts).toEqual({ reissued: 1, skipped: 1, batches: 1 });
+    const current2 = await driverAt(second, next.url).http.get<IssuedBody & { deviceId: number }>(
+      '/api/me/credential',
+    );
+    expect(current2.status).toBe(200);
+    expect(current2.body.jti).not.toBe(old2.jti);
+    expect([current2.body.listId, current2.body.index]).toEqual([old2.listId, old2.index]);
+    const moved = await presentAndVerify(next.url, next.now(), current2.body, phone2);
+    expect(moved.valid, moved.message.en).toBe(true);
+    expect(moved.credential).toMatchObject({ kid: key2, exp: current2.body.expiresAt });
+    const live = await next.deps.db.kysely
+      .selectFrom('credentials')
+      .select(['licence_number', 'kid'])
+      .where('state', '=', 'live')
+      .orderBy('licence_number')
+      .execute();
+    expect(live).toHaveLength(3);
+    expect(live.filter((r) => r.kid === key1).map((r) => r.licence_number)).toEqual([
+      suspended.licence.licenceNumber,
+    ]);
+    // Nothing left to move: a second run changes nothing.
+    expect(await reissueAll(next.deps)).toEqual({ reissued: 0, skipped: 1, batches: 1 });
+
+    // Past the last expiry of what key 1 signed, key 1 is no longer published.
+    const key1Row = await next.deps.db.kysely
+      .selectFrom('issuer_keys')
+      .select(['last_expiry', 'retired_at'])
+      .where('kid', '=', key1)
+      .executeTakeFirstOrThrow();
+    expect(key1Row.retired_at).not.toBeNull();
+    next.advance(key1Row.last_expiry - next.now() - 1);
+    expect((await fetchVerifierView(next.url, [])).jwks.keys.map((k) => k.kid)).toEqual([
+      key2,
+      key1,
+    ]);
+    next.advance(1);
+    expect((await fetchVerifierView(next.url, [])).jwks.keys.map((k) => k.kid)).toEqual([key2]);
+  });
+
+  it('when `keys list` runs on the same data, then it shows key 2 signing and key 1 still published; `keys rotate` adds a key that is next', async () => {
+    const env = {
+      DATA_DIR: service.deps.config.dataDir,
+      ...(service.deps.config.databaseUrl === undefined
+        ? {}
+        : { DATABASE_URL: service.deps.config.databaseUrl }),
+    };
+    const keys = await readdir(join(service.deps.config.dataDir, 'keys'));
+    expect(keys).toHaveLength(2);
+    const rotated = await run(['keys', 'rotate'], env);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
+    const key3 = rotated.stdout.trim();
+    const listed = await run(['keys', 'list'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^kid\s+created\s+retired\s+last expiry\s+state$/);
+    // Newest first: key 3 (next), key 2 (signing), key 1 (published: the CLI's clock is real).
+    expect(lines.slice(1).map((l) => l.split(/\s+/).at(-1))).toEqual([
+      'next',
+      'signing',
+      'published',
+    ]);
+    expect(lines[1]?.startsWith(key3)).toBe(true);
+  });
+});
+
+describe('liangzheng keys', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lz-keys-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('when rotate runs twice on an empty DATA_DIR, then two key folders, newest listed first as next', async () => {
+    const a = await run(['keys', 'rotate'], { DATA_DIR: dir });
+    const b = await run(['keys', 'rotate'], { DATA_DIR: dir });
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const folders = (await readdir(join(dir, 'keys'))).sort();
+    expect(folders).toHaveLength(2);
+    for (const f of folders)
+      expect(existsSync(join(dir, 'keys', f, 'private.jwk.json'))).toBe(true);
+    const listed = await run(['keys', 'list'], { DATA_DIR: dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = listed.stdout.trimEnd().split('\n').slice(1);
+    expect(rows.map((r) => r.split(/\s+/)[0])).toEqual([b.stdout.trim(), a.stdout.trim()]);
+    expect(rows.map((r) => r.split(/\s+/).at(-1))).toEqual(['next', 'unused']);
+    // Listing made no database.
+    expect(existsSync(join(dir, 'liangzheng.sqlite'))).toBe(false);
+  });
+
+  it.each([
+    [
+      'ISSUER_KEY_FILE is set',
+      ['keys', 'rotate'],
+      { ISSUER_KEY_FILE: '/etc/issuer.jwk' },
+      /ISSUER_KEY_FILE is set/,
+    ],
+    ['no action', ['keys'], {}, /expected "rotate" or "list", found nothing/],
+    ['an unknown action', ['keys', 'spin'], {}, /expected "rotate" or "list"/],
+    [
+      'a bad configuration',
+      ['keys', 'list'],
+      { DATABASE_URL: 'mysql://x' },
+      /DATABASE_URL: expected/,
+    ],
+  ])('when %s, then exit 2 with one line saying why', async (_why, args, env, message) => {
+    const result = await run(args, { DATA_DIR: dir, ...env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
