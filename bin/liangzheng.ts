@@ -3,8 +3,11 @@ import { argv, exit, stderr, stdin, stdout } from 'node:process';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError, type Command, type Io } from '../shared/cli/command.js';
+import { adminCommand } from '../issuer/cli/admin.js';
 import { issueCommand } from '../issuer/cli/issue.js';
 import { keygenCommand } from '../issuer/cli/keygen.js';
+import { registryCommand } from '../issuer/cli/registry.js';
+import { keysCommand } from '../issuer/cli/keys.js';
 import { statusListCommand } from '../issuer/cli/status-list.js';
 import { holderKeygenCommand } from '../verifier/cli/holder-keygen.js';
 import { jwsVerifyCommand } from '../verifier/cli/jws-verify.js';
@@ -19,6 +22,9 @@ const COMMANDS: readonly Command[] = [
   verifyCommand,
   jwsVerifyCommand,
   statusListCommand,
+  registryCommand,
+  keysCommand,
+  adminCommand,
 ];
 
 /** The help text: every command's usage. */

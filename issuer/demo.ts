@@ -1,6 +1,40 @@
+import demoRegistry from './demo/reference-licences.json' with { type: 'json' };
+import { createStaff } from './accounts/staff.js';
 import type { ServiceDeps } from './deps.js';
+import { importLicences } from './registry/import-licences.js';
 
-/** Loads the demo registry and demo staff into an empty database; returns lines to print. */
-export async function seedDemo(_deps: ServiceDeps): Promise<string[]> {
-  return Promise.resolve([]);
+/**
+ * Loads the demo registry (the reference licences) and demo staff into an empty database and
+ * returns lines to print: the staff passwords are generated here and shown this once. Refused
+ * in production by the configuration (DEMO=true is not allowed there).
+ */
+export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
+  const lines: string[] = [];
+  const licences = await deps.db.kysely
+    .selectFrom('licences')
+    .select('licence_number')
+    .limit(1)
+    .execute();
+  if (licences.length === 0) {
+    const result = await importLicences(deps, {
+      format: 'json',
+      text: JSON.stringify({ licences: demoRegistry.licences }),
+      actor: 'demo',
+    });
+    lines.push(
+      `demo registry: ${result.inserted} licences (test/fixtures/reference-licences.json)`,
+    );
+  }
+  const staff = await deps.db.kysely.selectFrom('staff').select('id').limit(1).execute();
+  if (staff.length === 0) {
+    lines.push('demo staff (passwords shown once):');
+    for (const [username, role] of [
+      ['admin', 'admin'],
+      ['reviewer', 'reviewer'],
+    ] as const) {
+      const created = await createStaff(deps.db, { username, role }, deps.now(), 'demo');
+      lines.push(`  ${role.padEnd(8)} ${created.username} / ${created.password}`);
+    }
+  }
+  return lines;
 }

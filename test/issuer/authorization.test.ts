@@ -1,0 +1,160 @@
+/*
+ * Every route × every role. The table below is the access policy; the first test proves it
+ * names exactly the routes the service has, so a new route without a policy fails here.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Router } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountRoutes } from '../../issuer/accounts/routes.js';
+import { credentialRoutes } from '../../issuer/credentials/routes.js';
+import { lifecycleRoutes } from '../../issuer/lifecycle/routes.js';
+import { registryRoutes } from '../../issuer/registry/routes.js';
+import { statusRoutes } from '../../issuer/status/routes.js';
+import type { Role } from '../../issuer/http/session.js';
+import { insertDriver, insertLicence, REFERENCE } from './fixtures.js';
+import { ENGINES, startService, type TestService } from './harness.js';
+
+type Who = 'anonymous' | Role;
+const EVERYONE: readonly Who[] = ['anonymous', 'driver', 'reviewer', 'admin'];
+
+/** Who may call each route. `public`: anyone, signed in or not. */
+const POLICY: Readonly<Record<string, 'public' | readonly Role[]>> = {
+  'GET /healthz': 'public',
+  'GET /.well-known/jwks.json': 'public',
+  'GET /openapi.json': 'public',
+  'GET /status/:id': 'public',
+  'POST /api/drivers': 'public',
+  'POST /api/session': 'public',
+  'DELETE /api/session': 'public',
+  'GET /api/me': ['driver', 'reviewer', 'admin'],
+  'POST /api/staff': ['admin'],
+  'GET /api/staff': ['admin'],
+  'POST /api/staff/:id/unlock': ['admin'],
+  'POST /api/registry/import': ['admin'],
+  'GET /api/registry/licences/:number': ['reviewer', 'admin'],
+  'POST /api/registry/licences/:number/suspend': ['admin'],
+  'POST /api/registry/licences/:number/revoke': ['admin'],
+  'POST /api/registry/licences/:number/cancel': ['admin'],
+  'POST /api/registry/licences/:number/restore': ['admin'],
+  'POST /api/registry/licences/:number/replace': ['admin'],
+  'POST /api/registry/licences/:number/points': ['admin'],
+  'POST /api/registry/licences/:number/renew': ['admin'],
+  'GET /api/audit': ['admin'],
+  'POST /api/me/devices': ['driver'],
+  'GET /api/me/devices': ['driver'],
+  'POST /api/me/credential': ['driver'],
+  'GET /api/me/credential': ['driver'],
+};
+
+/** The routes the service really has, read from its routers. */
+function routesOf(service: TestService): string[] {
+  const list = (prefix: string, router: Router) =>
+    (
+      router.stack as unknown as { route?: { path: string; methods: Record<string, boolean> } }[]
+    ).flatMap((layer) =>
+      layer.route === undefined
+        ? []
+        : Object.keys(layer.route.methods).map(
+            (m) => `${m.toUpperCase()} ${prefix}${layer.route?.path ?? ''}`,
+          ),
+    );
+  const d = service.deps;
+  return [
+    'GET /healthz',
+    'GET /.well-known/jwks.json',
+    'GET /openapi.json',
+    ...list('', statusRoutes(d)),
+    ...list('/api', accountRoutes(d)),
+    ...list('/api', registryRoutes(d)),
+    ...list('/api', lifecycleRoutes(d)),
+    ...list('/api', credentialRoutes(d)),
+  ];
+}
+
+describe.each(ENGINES)('authorisation on %s', (engine) => {
+  let service: TestService;
+  let driverId: number;
+  const licenceNumber = REFERENCE[1]?.licenceNumber ?? '';
+
+  beforeAll(async () => {
+    service = await startService(engine);
+    const db = service.deps.db;
+    for (const licence of REFERENCE) await insertLicence(db, licence, service.now());
+    driverId = await insertDriver(db, licenceNumber, service.now());
+    for (const role of ['reviewer', 'admin'] as const) {
+      await db.kysely
+        .insertInto('staff')
+        .values({
+          username: `${role}1`,
+          role,
+          password_hash: 'x',
+          failed_sign_ins: 0,
+          locked_until: 0,
+          created_at: service.now(),
+        })
+        .execute();
+    }
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  /** A fresh session for `who` (each request gets its own: DELETE /api/session ends one). */
+  async function headersFor(who: Who): Promise<Record<string, string>> {
+    if (who === 'anonymous') return {};
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(32).toString('base64url');
+    const staff =
+      who === 'driver'
+        ? undefined
+        : await service.deps.db.kysely
+            .selectFrom('staff')
+            .select('id')
+            .where('role', '=', who)
+            .executeTakeFirstOrThrow();
+    await service.deps.db.kysely
+      .insertInto('sessions')
+      .values({
+        token_hash: createHash('sha256').update(token).digest('base64url'),
+        subject: who === 'driver' ? 'driver' : 'staff',
+        subject_id: staff?.id ?? driverId,
+        role: who,
+        csrf_token: csrf,
+        created_at: service.now(),
+        expires_at: service.now() + 3600,
+      })
+      .execute();
+    return { cookie: `__Host-lz_session=${token}`, 'x-csrf-token': csrf };
+  }
+
+  it('when the routers are read, then the policy names exactly their routes', () => {
+    expect(routesOf(service).sort()).toEqual(Object.keys(POLICY).sort());
+  });
+
+  const cases = Object.entries(POLICY).flatMap(([route, allowed]) =>
+    EVERYONE.map((who) => [route, who, allowed] as const),
+  );
+
+  it.each(cases)('when %s is called as %s, then the policy holds', async (route, who, allowed) => {
+    const [method = 'GET', pattern = '/'] = route.split(' ');
+    const path = pattern.replace(':number', licenceNumber).replace(':id', '1');
+    const headers = await headersFor(who);
+    const reply = await fetch(new URL(path, service.url), {
+      method,
+      headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+      ...(method === 'GET' ? {} : { body: '{}' }),
+    });
+    const ok = allowed === 'public' || (who !== 'anonymous' && allowed.includes(who));
+    if (ok) {
+      // Allowed: whatever the answer to an empty body is, it is not an authorisation refusal.
+      expect([401, 403], `${route} as ${who}: ${reply.status}`).not.toContain(reply.status);
+    } else {
+      const body = (await reply.json()) as { code?: string };
+      expect({ status: reply.status, code: body.code }).toEqual(
+        who === 'anonymous'
+          ? { status: 401, code: 'ERR_UNAUTHENTICATED' }
+          : { status: 403, code: 'ERR_FORBIDDEN' },
+      );
+    }
+  });
+});
