@@ -3,7 +3,7 @@ import { isValidIdNumber } from '../../shared/licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
 import { ServiceError } from '../http/problem.js';
-import { isUniqueViolation } from './internal/unique-violation.js';
+import { isUniqueViolation } from '../db/errors.js';
 import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,

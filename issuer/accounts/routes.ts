@@ -4,7 +4,7 @@ import { ServiceError, notFound } from '../http/problem.js';
 import { authOf, endSession, requireRole, startSession } from '../http/session.js';
 import { currentAccount } from './current-account.js';
 import { fixedWindowLimiter } from './internal/rate-limiter.js';
-import { parseInput } from './internal/validation.js';
+import { parseInput } from '../http/validation.js';
 import {
   DRIVER_REGISTRATION_EXPECTED,
   driverRegistrationSchema,

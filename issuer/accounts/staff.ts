@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
 import { ServiceError, notFound } from '../http/problem.js';
-import { isUniqueViolation } from './internal/unique-violation.js';
-import { parseInput } from './internal/validation.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { parseInput } from '../http/validation.js';
 import { hashPassword } from './password.js';
 
 /** The roles a member of staff may have. */

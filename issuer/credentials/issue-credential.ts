@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../deps.js';
 import { conflict, notFound } from '../http/problem.js';
 import { signCredential } from '../sign-credential.js';
 import type { StatusSlot } from '../status/status-lists.js';
-import { isUniqueViolation } from './internal/db-errors.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { credentialExpiry } from './internal/expiry.js';
 import { unusable } from './internal/usability.js';
 

@@ -3,7 +3,7 @@ import { nodeBackend } from '../../verifier/backends/node.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict, notFound } from '../http/problem.js';
-import { isUniqueViolation } from './internal/db-errors.js';
+import { isUniqueViolation } from '../db/errors.js';
 
 /** Devices a driver may have registered and not revoked at one time. */
 export const MAX_DEVICES = 5;

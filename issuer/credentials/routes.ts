@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
 import { currentCredential } from './current-credential.js';
-import { parseBody } from './internal/validation.js';
+import { parseInput } from '../http/validation.js';
 import { IDEMPOTENCY_KEY, issueCredential } from './issue-credential.js';
 import { listDevices } from './list-devices.js';
 import { registerDevice } from './register-device.js';
@@ -39,7 +39,7 @@ export function credentialRoutes(deps: ServiceDeps): Router {
   const driver = requireRole('driver');
 
   router.post('/me/devices', driver, async (req, res) => {
-    const { publicKey } = parseBody(deviceSchema, req.body, DEVICE_EXPECTED);
+    const { publicKey } = parseInput(deviceSchema, req.body, DEVICE_EXPECTED);
     const created = await registerDevice(deps, { driverId: authOf(req).subjectId, publicKey });
     noStore(res).status(201).json(created);
   });
@@ -50,7 +50,7 @@ export function credentialRoutes(deps: ServiceDeps): Router {
   });
 
   router.post('/me/credential', driver, async (req, res) => {
-    const body = parseBody(credentialSchema, req.body, CREDENTIAL_EXPECTED);
+    const body = parseInput(credentialSchema, req.body, CREDENTIAL_EXPECTED);
     const { replayed, ...issued } = await issueCredential(deps, {
       driverId: authOf(req).subjectId,
       deviceId: body.deviceId,

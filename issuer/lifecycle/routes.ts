@@ -1,7 +1,8 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { badRequest, notFound } from '../http/problem.js';
+import { notFound } from '../http/problem.js';
+import { parseInput } from '../http/validation.js';
 import { authOf, requireRole } from '../http/session.js';
 import { changeLicence } from './change-licence.js';
 import { AUDIT_PAGE_MAX, listAudit } from './list-audit.js';
@@ -20,23 +21,20 @@ const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
 });
 
-/**
- * Reads a request body or query with a zod schema.
- * @throws {ServiceError} 400 `ERR_BAD_REQUEST` naming each field that is wrong.
- */
-function read<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  // zod's messages name types and limits, never the value itself.
-  const issues = parsed.error.issues.map((i) => ({
-    field: i.path.length === 0 ? '(body)' : i.path.map(String).join('.'),
-    problem: i.message,
-  }));
-  throw badRequest(
-    'ERR_BAD_REQUEST',
-    `${what}: ${issues.map((i) => `${i.field}: ${i.problem}`).join('; ')}`,
-    { issues },
-  );
+/** What each field must be, for the 422 answer of a request of the wrong shape. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  reason: 'a string of 1–200 characters',
+  points: 'an integer 0–12',
+  validFrom: 'a date YYYY-MM-DD',
+  validTo: 'a date YYYY-MM-DD or "long-term"',
+  subject: 'a licence number or subject of 1–64 characters',
+  afterId: 'a non-negative integer',
+  limit: `an integer 1–${AUDIT_PAGE_MAX}`,
+};
+
+/** Reads a body or query (an absent body is an empty one). */
+function read<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  return parseInput(schema, value ?? {}, EXPECTED);
 }
 
 function licenceNumberOf(req: Request): string {
@@ -58,7 +56,7 @@ function withReason<T extends object>(change: T, text: string | undefined): T {
  *
  * Each answers 200 `{licence, version}`; 404 `ERR_NOT_FOUND` for an unknown licence; 409
  * `ERR_ILLEGAL_TRANSITION` when the transition table does not allow it; 422
- * `ERR_LICENCE_INVALID` when the changed record is not valid; 400 `ERR_BAD_REQUEST` for a body
+ * `ERR_LICENCE_INVALID` when the changed record is not valid; 422 `ERR_VALIDATION` for a body
  * of the wrong shape.
  * - GET /audit?subject=…[&afterId=N][&limit=N] → `{entries: [...]}`, oldest first.
  */
@@ -82,14 +80,14 @@ export function lifecycleRoutes(deps: ServiceDeps): Router {
     router.post(
       `/registry/licences/:number/${action}`,
       admin,
-      change((req) => withReason({ action }, read(plainBody, req.body, 'body').reason)),
+      change((req) => withReason({ action }, read(plainBody, req.body).reason)),
     );
   }
   router.post(
     '/registry/licences/:number/points',
     admin,
     change((req) => {
-      const body = read(pointsBody, req.body, 'body');
+      const body = read(pointsBody, req.body);
       return withReason({ action: 'points', points: body.points }, body.reason);
     }),
   );
@@ -97,7 +95,7 @@ export function lifecycleRoutes(deps: ServiceDeps): Router {
     '/registry/licences/:number/renew',
     admin,
     change((req) => {
-      const body = read(renewBody, req.body, 'body');
+      const body = read(renewBody, req.body);
       return withReason(
         { action: 'renew', validFrom: body.validFrom, validTo: body.validTo },
         body.reason,
@@ -108,7 +106,7 @@ export function lifecycleRoutes(deps: ServiceDeps): Router {
   router.get('/audit', admin, (req, res, next) => {
     Promise.resolve()
       .then(() => {
-        const q = read(auditQuery, req.query, 'query');
+        const q = read(auditQuery, req.query);
         return listAudit(deps, {
           subject: q.subject,
           ...(q.afterId === undefined ? {} : { afterId: q.afterId }),

@@ -342,11 +342,11 @@ describe.each(ENGINES)('the lifecycle on %s', (engine) => {
     const wrongBody = await admin.post<Problem>(`/api/registry/licences/${target}/points`, {
       points: '3',
     });
-    expect([wrongBody.status, wrongBody.body.code]).toEqual([400, 'ERR_BAD_REQUEST']);
+    expect([wrongBody.status, wrongBody.body.code]).toEqual([422, 'ERR_VALIDATION']);
     const extraField = await admin.post<Problem>(`/api/registry/licences/${target}/suspend`, {
       status: 'A',
     });
-    expect([extraField.status, extraField.body.code]).toEqual([400, 'ERR_BAD_REQUEST']);
+    expect([extraField.status, extraField.body.code]).toEqual([422, 'ERR_VALIDATION']);
     const tooMany = await admin.post<Problem>(`/api/registry/licences/${target}/points`, {
       points: 13,
     });

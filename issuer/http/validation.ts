@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ServiceError } from '../../http/problem.js';
+import { ServiceError } from './problem.js';
 
 /** One problem with one field of a request: what was expected and what was found. */
 export interface FieldIssue {
