@@ -100,18 +100,21 @@ export function openStatusLists(deps: {
       .executeTakeFirst();
     if (row === undefined) return undefined;
     const t = now();
-    // Re-sign when the list changed, or when half of the token's validity has passed.
+    const signer = keys.current();
+    // Re-sign when the list changed, when half of the token's validity has passed, or when the
+    // key that signed it no longer signs (after a rotation its public key leaves the JWKS once
+    // its credentials expire, and a list must not outlive the key it is verified with).
     if (
       row.token !== null &&
       row.token_version === row.version &&
-      t - row.token_iat < config.statusListValidFor / 2
+      t - row.token_iat < config.statusListValidFor / 2 &&
+      signedBy(row.token) === signer.kid
     ) {
       return { token: row.token, version: row.version, iat: row.token_iat };
     }
     // Publish the entries handed out so far (rounded up to whole bytes), not the empty tail.
     const used = Math.max(1, Math.ceil((row.next_index * BITS) / 8));
     const lst = deflateSync(row.statuses.subarray(0, used), { level: 9 }).toString('base64url');
-    const signer = keys.current();
     const header = { alg: 'EdDSA', kid: signer.kid, typ: STATUS_LIST_TYP };
     const payload = {
       sub: uri(listId),
@@ -136,4 +139,12 @@ export function openStatusLists(deps: {
   }
 
   return { uri, allocate, set, token };
+}
+
+/** The `kid` in a token's header (our own token, read back from the database). */
+function signedBy(token: string): string | undefined {
+  const header = JSON.parse(
+    Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'),
+  ) as { kid?: unknown };
+  return typeof header.kid === 'string' ? header.kid : undefined;
 }

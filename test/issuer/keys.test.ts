@@ -90,6 +90,17 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
         ),
       );
 
+    const kidOf = async (url: string) => {
+      const token = await (await fetch(`${url}/status/${old1.listId}`)).text();
+      return (
+        JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as {
+          kid: string;
+        }
+      ).kid;
+    };
+    // The list is signed (and its token cached) under key 1.
+    expect(await kidOf(service.url)).toBe(key1);
+
     const key2 = await rotateKey(service.deps.config.dataDir);
     expect(key2).not.toBe(key1);
     // A running service keeps its key: the new one signs from the next start.
@@ -101,6 +112,8 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
 
     const view = await fetchVerifierView(next.url, [old1.listId]);
     expect(view.jwks.keys.map((k) => k.kid)).toEqual([key2, key1]);
+    // Unchanged, but its cached token is signed again by the key that signs now.
+    expect(await kidOf(next.url)).toBe(key2);
     const stillValid = await presentAndVerify(next.url, next.now(), old1, phone1);
     expect(stillValid.valid, stillValid.message.en).toBe(true);
     expect(stillValid.credential?.kid).toBe(key1);
