@@ -21,6 +21,8 @@ import { verifyPresentation } from '../../verifier/verify-presentation.js';
 import { verifyStatusList, type VerifiedStatusList } from '../../verifier/verify-status-list.js';
 import { referenceLicences } from '../helpers/presentation-kit.js';
 import { Client, type Reply, type TestService } from './harness.js';
+import { hashPassword } from '../../issuer/accounts/password.js';
+import { SESSION_COOKIE } from '../../issuer/http/session.js';
 
 /** The PUBLIC_URL the harness gives the service. */
 export const ISSUER = 'https://issuer.test';
@@ -278,5 +280,62 @@ export async function restartService(service: TestService): Promise<Restarted> {
     advance: (seconds) => {
       clock += seconds;
     },
+  };
+}
+
+/** A signed-in member of staff (see newStaff). */
+export interface StaffClient {
+  readonly id: number;
+  get<T = unknown>(path: string): Promise<Reply<T>>;
+  post<T = unknown>(
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Reply<T>>;
+}
+
+/**
+ * A signed-in member of staff: a staff row and a session row written directly (as the sign-in
+ * route would), the token in the session cookie and the CSRF token sent on every POST.
+ */
+export async function newStaff(
+  service: Pick<TestService, 'deps' | 'now' | 'client'>,
+  role: 'admin' | 'reviewer',
+): Promise<StaffClient> {
+  const db = service.deps.db.kysely;
+  const now = service.now();
+  const { id } = await db
+    .insertInto('staff')
+    .values({
+      username: `${role}-${randomBytes(4).toString('hex')}`,
+      role,
+      password_hash: await hashPassword(randomBytes(16).toString('base64url')),
+      failed_sign_ins: 0,
+      locked_until: 0,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const token = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: createHash('sha256').update(token).digest('base64url'),
+      subject: 'staff',
+      subject_id: id,
+      role,
+      csrf_token: csrf,
+      created_at: now,
+      expires_at: now + 3600,
+    })
+    .execute();
+  const client = service.client();
+  client.csrfToken = csrf;
+  const cookie = `${SESSION_COOKIE}=${token}`;
+  return {
+    id: id,
+    get: (path) => client.get(path, { cookie }),
+    post: (path, body, headers = {}) => client.post(path, body, { cookie, ...headers }),
   };
 }

@@ -4,10 +4,8 @@
  * at GET /status/1 with the verifier's own code; the audit trail; and an import that changes a
  * status doing exactly what the route does.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../issuer/accounts/password.js';
-import { SESSION_COOKIE } from '../../issuer/http/session.js';
 import {
   isAllowed,
   LICENCE_ACTIONS,
@@ -25,7 +23,8 @@ import { readStatus, STATUS } from '../../shared/status-list.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { createTrustStore } from '../../verifier/trust-store.js';
 import { verifyStatusList } from '../../verifier/verify-status-list.js';
-import { ENGINES, startService, type Reply, type TestService } from './harness.js';
+import { newStaff, type StaffClient } from './fixtures.js';
+import { ENGINES, startService, type TestService } from './harness.js';
 
 // --- Helpers --------------------------------------------------------------------------------
 
@@ -60,62 +59,6 @@ function toCsv(records: readonly LicenceRecord[]): string {
   const cell = (v: unknown) =>
     `"${(Array.isArray(v) ? v.join(' ') : String(v)).replace(/"/g, '""')}"`;
   return `${[COLUMNS.join(','), ...records.map((r) => COLUMNS.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
-}
-
-interface StaffClient {
-  readonly id: number;
-  get<T = unknown>(path: string): Promise<Reply<T>>;
-  post<T = unknown>(
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<Reply<T>>;
-}
-
-/**
- * A signed-in member of staff: a staff row and a session row written directly (as the sign-in
- * route would), the token in the session cookie and the CSRF token sent on every POST.
- */
-async function staffSession(
-  service: TestService,
-  role: 'admin' | 'reviewer',
-): Promise<StaffClient> {
-  const db = service.deps.db.kysely;
-  const now = service.now();
-  const { id } = await db
-    .insertInto('staff')
-    .values({
-      username: `${role}-${randomBytes(4).toString('hex')}`,
-      role,
-      password_hash: await hashPassword(randomBytes(16).toString('base64url')),
-      failed_sign_ins: 0,
-      locked_until: 0,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const token = randomBytes(32).toString('base64url');
-  const csrf = randomBytes(32).toString('base64url');
-  await db
-    .insertInto('sessions')
-    .values({
-      token_hash: createHash('sha256').update(token).digest('base64url'),
-      subject: 'staff',
-      subject_id: id,
-      role,
-      csrf_token: csrf,
-      created_at: now,
-      expires_at: now + 3600,
-    })
-    .execute();
-  const client = service.client();
-  client.csrfToken = csrf;
-  const cookie = `${SESSION_COOKIE}=${token}`;
-  return {
-    id: id,
-    get: (path) => client.get(path, { cookie }),
-    post: (path, body, headers = {}) => client.post(path, body, { cookie, ...headers }),
-  };
 }
 
 interface Problem {
@@ -290,8 +233,8 @@ describe.each(ENGINES)('the lifecycle on %s', (engine) => {
 
   beforeAll(async () => {
     service = await startService(engine);
-    admin = await staffSession(service, 'admin');
-    reviewer = await staffSession(service, 'reviewer');
+    admin = await newStaff(service, 'admin');
+    reviewer = await newStaff(service, 'reviewer');
     const extra = Array.from({ length: 10 }, (_, i) => makeRecord(500 + i));
     const reply = await admin.post('/api/registry/import', toCsv([...caseRecords, ...extra]), {
       'content-type': 'text/csv',

@@ -4,20 +4,18 @@
  * Run `npm run build` first (the CLI tests spawn dist/bin/liangzheng.js).
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../issuer/accounts/password.js';
-import { SESSION_COOKIE } from '../../issuer/http/session.js';
 import {
   idNumberCheckCharacter,
   parseLicenceRecord,
   type LicenceRecord,
 } from '../../shared/licence.js';
+import { newStaff, type StaffClient } from './fixtures.js';
 import { ENGINES, startService, type Reply, type TestService } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,61 +74,6 @@ function toCsv(records: readonly Record<string, unknown>[], eol = '\n'): string 
       }).join(','),
     );
   return `${lines.join(eol)}${eol}`;
-}
-
-interface StaffClient {
-  get<T = unknown>(path: string): Promise<Reply<T>>;
-  post<T = unknown>(
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<Reply<T>>;
-}
-
-/**
- * A signed-in member of staff: a staff row and a session row written directly (as the sign-in
- * route would), the token in the session cookie and the CSRF token sent on every POST.
- */
-async function staffSession(
-  service: TestService,
-  role: 'admin' | 'reviewer',
-): Promise<StaffClient & { id: number }> {
-  const db = service.deps.db.kysely;
-  const now = service.now();
-  const { id } = await db
-    .insertInto('staff')
-    .values({
-      username: `${role}-${randomBytes(4).toString('hex')}`,
-      role,
-      password_hash: await hashPassword(randomBytes(16).toString('base64url')),
-      failed_sign_ins: 0,
-      locked_until: 0,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const token = randomBytes(32).toString('base64url');
-  const csrf = randomBytes(32).toString('base64url');
-  await db
-    .insertInto('sessions')
-    .values({
-      token_hash: createHash('sha256').update(token).digest('base64url'),
-      subject: 'staff',
-      subject_id: id,
-      role,
-      csrf_token: csrf,
-      created_at: now,
-      expires_at: now + 3600,
-    })
-    .execute();
-  const client = service.client();
-  client.csrfToken = csrf;
-  const cookie = `${SESSION_COOKIE}=${token}`;
-  return {
-    id: id,
-    get: (path) => client.get(path, { cookie }),
-    post: (path, body, headers = {}) => client.post(path, body, { cookie, ...headers }),
-  };
 }
 
 const CSV = { 'content-type': 'text/csv' };
@@ -206,8 +149,8 @@ describe.each(ENGINES)('the registry on %s', (engine) => {
 
   beforeAll(async () => {
     service = await startService(engine);
-    admin = await staffSession(service, 'admin');
-    reviewer = await staffSession(service, 'reviewer');
+    admin = await newStaff(service, 'admin');
+    reviewer = await newStaff(service, 'reviewer');
     dir = await mkdtemp(join(tmpdir(), 'lz-registry-'));
   });
   afterAll(async () => {
