@@ -41,3 +41,19 @@ describe.each(ENGINES)('the service on %s', (engine) => {
     expect((await service.client().get('/status/1')).status).toBe(404);
   });
 });
+
+describe.each(ENGINES)('/healthz on %s', (engine) => {
+  it('when the database stops answering, then /healthz is 503', async () => {
+    const service = await startService(engine);
+    try {
+      const http = service.client();
+      expect((await http.get('/healthz')).status).toBe(200);
+      await service.deps.db.kysely.destroy();
+      const reply = await http.get('/healthz');
+      expect([reply.status, reply.body]).toEqual([503, { status: 'database unavailable' }]);
+    } finally {
+      await service.running.server.close();
+      await service.close().catch(() => undefined);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../issuer/config.js';
+
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return 'accepted';
+}
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the development defaults: port 8080, ./data, demo data on', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 8080,
+      host: '127.0.0.1',
+      demo: true,
+      publicUrl: 'http://localhost:8080',
+    });
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT: expected'],
+    [{ PORT: '70000' }, 'PORT: expected'],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      'DATABASE_URL: expected a postgres:// URL, found another value',
+    ],
+    [{ CREDENTIAL_VALID_DAYS: '0' }, 'CREDENTIAL_VALID_DAYS: expected'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV: expected'],
+    [
+      { NODE_ENV: 'production', PUBLIC_URL: 'https://dl.example.cn' },
+      'DEMO: expected false in production',
+    ],
+    [{ NODE_ENV: 'production', DEMO: 'false' }, 'PUBLIC_URL: expected the public https:// URL'],
+  ])('when %o, then it refuses to start naming the variable', (env, words) => {
+    expect(refusal(env)).toContain(words);
+  });
+
+  it('when the database URL is wrong, then the message does not repeat it (it may hold a password)', () => {
+    expect(refusal({ DATABASE_URL: 'mysql://user:secret@host/db' })).not.toContain('secret');
+  });
+
+  it('when production is configured properly, then demo data is off', () => {
+    expect(
+      loadConfig({ NODE_ENV: 'production', DEMO: 'false', PUBLIC_URL: 'https://dl.example.cn/' }),
+    ).toMatchObject({
+      demo: false,
+      publicUrl: 'https://dl.example.cn',
+    });
+  });
+});
