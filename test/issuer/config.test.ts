@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     [{ CREDENTIAL_VALID_DAYS: '0' }, 'CREDENTIAL_VALID_DAYS: expected'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV: expected'],
     [
-      { NODE_ENV: 'production', PUBLIC_URL: 'https://dl.example.cn' },
+      { NODE_ENV: 'production', PUBLIC_URL: 'https://dl.example.cn', DEMO: 'true' },
       'DEMO: expected false in production',
     ],
     [{ NODE_ENV: 'production', DEMO: 'false' }, 'PUBLIC_URL: expected the public https:// URL'],

@@ -52,8 +52,7 @@ describe.each(ENGINES)('/healthz on %s', (engine) => {
       const reply = await http.get('/healthz');
       expect([reply.status, reply.body]).toEqual([503, { status: 'database unavailable' }]);
     } finally {
-      await service.running.server.close();
-      await service.close().catch(() => undefined);
+      await service.close();
     }
   });
 });
