@@ -9,16 +9,20 @@ import { IDEMPOTENCY_KEY, issueCredential } from './issue-credential.js';
 import { listDevices } from './list-devices.js';
 import { registerDevice } from './register-device.js';
 
-const deviceSchema = z.strictObject({ publicKey: z.string().max(128) });
-const DEVICE_EXPECTED = {
+/** The body of POST /api/me/devices. */
+export const deviceSchema = z.strictObject({ publicKey: z.string().max(128) });
+/** What each field of deviceSchema must be. */
+export const DEVICE_EXPECTED = {
   publicKey: 'the Ed25519 public key as base64url of 32 bytes (the JWK "x")',
 };
 
-const credentialSchema = z.strictObject({
+/** The body of POST /api/me/credential. */
+export const credentialSchema = z.strictObject({
   deviceId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   idempotencyKey: z.string().regex(IDEMPOTENCY_KEY).optional(),
 });
-const CREDENTIAL_EXPECTED = {
+/** What each field of credentialSchema must be. */
+export const CREDENTIAL_EXPECTED = {
   deviceId: 'the id of one of your registered devices',
   idempotencyKey: '1-64 characters of A-Z a-z 0-9 - _ . : (optional)',
 };

@@ -1,9 +1,1012 @@
-/** The OpenAPI 3.1 document of the service. */
-export function openApiDocument(publicUrl: string): Record<string, unknown> {
+/*
+ * The OpenAPI 3.1 document of the issuer's HTTP service, served at /openapi.json.
+ *
+ * Request bodies come from the routes' zod schemas where they are exported (z.toJSONSchema,
+ * JSON Schema 2020-12, which OpenAPI 3.1 §4.8.24 takes as is), with each field described by the
+ * same `…_EXPECTED` text the 422 answer uses. The error codes of each operation are the ones its
+ * route and use case throw; the ones every route of a kind shares (sign-in, role, CSRF, body
+ * parser, internal error) are added here by rule, from the operation's roles, method and body.
+ */
+import { z } from 'zod';
+import { LICENCE_STATUS, licenceRecordSchema } from '../../shared/licence.js';
+import {
+  DRIVER_REGISTRATION_EXPECTED,
+  driverRegistrationSchema,
+} from '../accounts/register-driver.js';
+import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../accounts/routes.js';
+import {
+  LOCKOUT_SECONDS,
+  MAX_FAILED_SIGN_INS,
+  SIGN_IN_EXPECTED,
+  signInSchema,
+} from '../accounts/sign-in.js';
+import { STAFF_CREATION_EXPECTED, STAFF_ROLES, staffCreationSchema } from '../accounts/staff.js';
+import { MAX_DEVICES } from '../credentials/register-device.js';
+import {
+  CREDENTIAL_EXPECTED,
+  credentialSchema,
+  DEVICE_EXPECTED,
+  deviceSchema,
+} from '../credentials/routes.js';
+import type { CredentialTable } from '../db/schema.js';
+import { AUDIT_PAGE_MAX } from '../lifecycle/list-audit.js';
+import { LIFECYCLE_EXPECTED, plainBody, pointsBody, renewBody } from '../lifecycle/routes.js';
+import { TRANSITIONS, type LicenceAction } from '../lifecycle/transitions.js';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../registry/import-licences.js';
+import { IMPORT_PATH } from '../registry/routes.js';
+import { CSRF_HEADER, SESSION_COOKIE, SESSION_LIFETIME, type Role } from './session.js';
+
+/** A JSON Schema (2020-12) or another OpenAPI object, as plain JSON. */
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** Who may call an operation, in its `x-roles`: `public` is anyone, signed in or not. */
+export type XRole = 'public' | Role;
+
+/** The HTTP methods the service answers. */
+export type HttpMethod = 'get' | 'post' | 'delete';
+
+/** One operation of the document. */
+export interface OpenApiOperation {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  /** `['public']`, or the roles a signed-in client needs (one of them). */
+  readonly 'x-roles': readonly XRole[];
+  /** Alternatives, each a set of schemes that must all hold (OpenAPI 3.1 §4.8.30). */
+  readonly security: readonly Readonly<Record<string, readonly string[]>>[];
+  readonly parameters?: readonly JsonObject[];
+  readonly requestBody?: JsonObject;
+  /** By status code, as a string ("200", "404"). */
+  readonly responses: Readonly<Record<string, JsonObject>>;
+}
+
+/** The OpenAPI 3.1 document {@link openApiDocument} returns. */
+export interface OpenApiDocument {
+  readonly openapi: '3.1.0';
+  readonly info: JsonObject;
+  readonly servers: readonly { readonly url: string }[];
+  readonly tags: readonly JsonObject[];
+  /** By OpenAPI path (`/status/{id}`), then by method. */
+  readonly paths: Readonly<Record<string, Readonly<Partial<Record<HttpMethod, OpenApiOperation>>>>>;
+  readonly components: {
+    readonly schemas: Readonly<Record<string, JsonObject>>;
+    readonly securitySchemes: Readonly<Record<string, JsonObject>>;
+  };
+}
+
+/** Every role a session can have, in the order `x-roles` lists them. */
+const ROLES = ['driver', 'reviewer', 'admin'] as const satisfies readonly Role[];
+
+/** Every error code the service answers, with what it means to the client. */
+const CODES = {
+  ERR_BAD_REQUEST: "The body's charset or Content-Encoding is not supported.",
+  ERR_MALFORMED_JSON: 'The body is not JSON.',
+  ERR_TOO_LARGE: 'The body is over its size limit.',
+  ERR_VALIDATION: 'A field of the body or query is not valid; `issues` names each.',
+  ERR_UNAUTHENTICATED: 'No valid session: sign in first.',
+  ERR_FORBIDDEN: "The session's role may not do this.",
+  ERR_CSRF: `A signed-in client sent an unsafe request without the session's ${CSRF_HEADER}.`,
+  ERR_NOT_FOUND: 'No such resource.',
+  ERR_INTERNAL: 'An unexpected failure; it is logged.',
+  ERR_REGISTRATION_REFUSED: 'Licence number and name match no licence.',
+  ERR_ALREADY_REGISTERED: 'The licence already has an account.',
+  ERR_SIGN_IN_FAILED: 'The account or the password is wrong.',
+  ERR_ACCOUNT_LOCKED: `Locked after ${MAX_FAILED_SIGN_INS} failed sign-ins, for ${LOCKOUT_SECONDS} seconds; \`retryAfter\` says how long is left.`,
+  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts a minute from this address; \`retryAfter\` in seconds.`,
+  ERR_USERNAME_TAKEN: 'The username exists.',
+  ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
+  ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',
+  ERR_UNSUPPORTED_MEDIA_TYPE: 'Content-Type is not text/csv or application/json in UTF-8.',
+  ERR_ILLEGAL_TRANSITION:
+    "The lifecycle does not allow the action from the licence's status; `from` and `action` say which.",
+  ERR_LICENCE_INVALID: 'The changed record would not be valid; `issues` names each field.',
+  ERR_KEY_INVALID: 'Not a canonical Ed25519 public key, or one of small order.',
+  ERR_DEVICE_EXISTS: 'The key is already registered.',
+  ERR_TOO_MANY_DEVICES: `The driver already has ${MAX_DEVICES} devices registered.`,
+  ERR_LICENCE_NOT_USABLE: 'The licence cannot have an e-licence now; `reason` says why.',
+  ERR_CONCURRENT_ISSUANCE: 'Another issuance for the licence ran at the same time; try again.',
+} as const;
+
+/** One of {@link CODES}. */
+type ErrorCode = keyof typeof CODES;
+
+/** The error codes of one operation, by HTTP status. */
+type ErrorCodes = Readonly<Partial<Record<number, readonly ErrorCode[]>>>;
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+// ---------------------------------------------------------------------------------------------
+
+const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+const string = (description?: string): JsonObject => ({
+  type: 'string',
+  ...(description === undefined ? {} : { description }),
+});
+const integer = (description?: string): JsonObject => ({
+  type: 'integer',
+  ...(description === undefined ? {} : { description }),
+});
+const SECONDS = integer('Seconds since the epoch.');
+const nullable = (schema: JsonObject): JsonObject => ({ oneOf: [schema, { type: 'null' }] });
+
+/** An object with these properties, all required but `optional`. */
+function object(properties: Readonly<Record<string, JsonObject>>, optional: string[] = []) {
+  return {
+    type: 'object',
+    properties,
+    required: Object.keys(properties).filter((name) => !optional.includes(name)),
+  };
+}
+
+/** A zod schema as JSON Schema, each field described by `expected`. */
+function fromZod(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  expected: Readonly<Record<string, string>> = {},
+): JsonObject {
+  const json = z.toJSONSchema(schema, { io });
+  // The document's dialect is JSON Schema 2020-12 already (OpenAPI 3.1 §4.8.24).
+  delete json.$schema;
+  return describeFields(json, expected);
+}
+
+function describeFields(
+  schema: z.core.JSONSchema.JSONSchema,
+  expected: Readonly<Record<string, string>>,
+): z.core.JSONSchema.JSONSchema {
+  const described = (name: string, field: z.core.JSONSchema._JSONSchema) => {
+    const text = expected[name];
+    return typeof field === 'object' && text !== undefined
+      ? { ...field, description: text }
+      : field;
+  };
+  return {
+    ...schema,
+    ...(schema.properties === undefined
+      ? {}
+      : {
+          properties: Object.fromEntries(
+            Object.entries(schema.properties).map(([name, field]) => [
+              name,
+              described(name, field),
+            ]),
+          ),
+        }),
+    ...(schema.oneOf === undefined
+      ? {}
+      : {
+          oneOf: schema.oneOf.map((branch) =>
+            typeof branch === 'object' ? describeFields(branch, expected) : branch,
+          ),
+        }),
+  };
+}
+
+/** The problem document (RFC 9457), with the members some codes add. */
+const PROBLEM: JsonObject = {
+  type: 'object',
+  description: 'An error (RFC 9457). Clients act on `code`, which is stable; `detail` may change.',
+  properties: {
+    type: { type: 'string', format: 'uri', description: '`urn:liangzheng:problem:` and the code.' },
+    title: string('The HTTP status phrase.'),
+    status: integer('The HTTP status.'),
+    code: string('Stable error code.'),
+    detail: string('What was expected and what was found; never personal data.'),
+    issues: {
+      type: 'array',
+      description: 'ERR_VALIDATION, ERR_LICENCE_INVALID: one entry per field.',
+      items: object({
+        field: string('The field, e.g. `phone`; `(body)` for the body itself.'),
+        expected: string(),
+        found: string('The type and size of what was found, never the value.'),
+      }),
+    },
+    format: { enum: ['json', 'csv'], description: 'ERR_IMPORT_INVALID: the file format.' },
+    errors: {
+      type: 'array',
+      description: 'ERR_IMPORT_INVALID: every problem of every row.',
+      items: ref('ImportIssue'),
+    },
+    retryAfter: integer('ERR_RATE_LIMITED, ERR_ACCOUNT_LOCKED: seconds to wait.'),
+    reason: {
+      enum: [
+        'expired',
+        'not-yet-valid',
+        'suspended',
+        'revoked',
+        'cancelled',
+        'points-exceeded',
+        'renewal-overdue',
+        'not-normal',
+      ],
+      description: 'ERR_LICENCE_NOT_USABLE: why.',
+    },
+    from: string('ERR_ILLEGAL_TRANSITION: the status of the licence.'),
+    action: string('ERR_ILLEGAL_TRANSITION: the action refused.'),
+  },
+  required: ['type', 'title', 'status', 'code', 'detail'],
+};
+
+const SCHEMAS: Readonly<Record<string, JsonObject>> = {
+  Problem: PROBLEM,
+  ImportIssue: {
+    ...object({
+      line: integer('The record number in JSON, the physical line in CSV (1 is the header).'),
+      field: string(),
+      expected: string(),
+      found: string(),
+    }),
+    description: 'One problem with one row of a registry file, free of personal data.',
+  },
+  LicenceRecord: {
+    ...fromZod(licenceRecordSchema, 'output'),
+    description:
+      'A licence record (DOMAIN.md §2). Dates are YYYY-MM-DD in China time; `validTo` may be "long-term".',
+  },
+  Jwk: {
+    ...object(
+      {
+        kty: { const: 'OKP' },
+        crv: { const: 'Ed25519' },
+        x: string('The public key, base64url of 32 bytes.'),
+        kid: string('RFC 7638 thumbprint.'),
+        alg: { enum: ['EdDSA', 'Ed25519'] },
+        use: { const: 'sig' },
+      },
+      ['kid', 'alg', 'use'],
+    ),
+    description: 'An Ed25519 public key (RFC 8037 §2).',
+  },
+  IssuedCredential: object({
+    credential: string('The e-licence, a compact JWS (FORMAT.md §3).'),
+    jti: string(),
+    expiresAt: SECONDS,
+    listId: integer('The status list of the credential (`/status/{listId}`).'),
+    index: integer('Its entry in that list.'),
+  }),
+};
+
+const json = (schema: JsonObject) => ({ 'application/json': { schema } });
+
+const NO_STORE = { description: 'Never cached.', schema: { const: 'no-store' } };
+
+const LICENCE_NUMBER: JsonObject = {
+  name: 'number',
+  in: 'path',
+  required: true,
+  description: 'The licence number (GB 11643 citizen ID number).',
+  schema: { type: 'string', pattern: '^\\d{17}[\\dX]$' },
+};
+
+const LICENCE_CHANGED = json(object({ licence: ref('LicenceRecord'), version: integer() }));
+
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------------------------
+
+/** A response other than a problem. */
+interface Reply {
+  readonly description: string;
+  readonly content?: JsonObject;
+  readonly headers?: Readonly<Record<string, JsonObject>>;
+}
+
+/** One route, as written here; {@link operation} adds what follows from its roles and body. */
+interface RouteSpec {
+  readonly method: HttpMethod;
+  /** The OpenAPI path, with `{param}`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly tag: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly access: 'public' | readonly Role[];
+  readonly parameters?: readonly JsonObject[];
+  /** `json`: the app-wide parser (64 kB); `raw`: the registry import's own (20 MB). */
+  readonly body?: {
+    readonly parser: 'json' | 'raw';
+    readonly required: boolean;
+    readonly content: JsonObject;
+  };
+  readonly replies: Readonly<Record<number, Reply>>;
+  readonly errors?: ErrorCodes;
+}
+
+const LIFECYCLE_SUMMARIES: Readonly<Record<LicenceAction, string>> = {
+  suspend: 'Suspend (暂扣) a licence',
+  revoke: 'Revoke (吊销) a licence',
+  cancel: 'Cancel (注销) a licence',
+  restore: 'Restore a suspended licence',
+  replace: 'Replace (补证) the paper licence; the e-licence is superseded',
+  points: 'Set the points of the scoring cycle',
+  renew: 'Renew (换证) a licence for a new validity period; the e-licence is superseded',
+};
+
+function lifecycleRoute(action: LicenceAction, body: JsonObject, required: boolean): RouteSpec {
+  return {
+    method: 'post',
+    path: `/api/registry/licences/{number}/${action}`,
+    operationId: `${action}Licence`,
+    tag: 'lifecycle',
+    summary: LIFECYCLE_SUMMARIES[action],
+    description: `Allowed from status ${TRANSITIONS[action].from.join(' ')}. Moves the status list entries of the licence's e-licences and is audited.`,
+    access: ['admin'],
+    parameters: [LICENCE_NUMBER],
+    body: { parser: 'json', required, content: json({ ...body, additionalProperties: false }) },
+    replies: { 200: { description: 'The licence after the change.', content: LICENCE_CHANGED } },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_ILLEGAL_TRANSITION'],
+      422: ['ERR_VALIDATION', 'ERR_LICENCE_INVALID'],
+    },
+  };
+}
+
+const ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'health',
+    tag: 'public',
+    summary: 'Whether the service and its database answer',
+    access: 'public',
+    replies: {
+      200: { description: 'Up.', content: json(object({ status: { const: 'ok' } })) },
+      503: {
+        description: 'The database does not answer.',
+        content: json(object({ status: { const: 'database unavailable' } })),
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/.well-known/jwks.json',
+    operationId: 'jwks',
+    tag: 'public',
+    summary: 'The public keys that verify e-licences and status lists (RFC 7517)',
+    description:
+      'The signing key, and older keys until the last credential they signed has expired.',
+    access: 'public',
+    replies: {
+      200: {
+        description: 'A JWK set.',
+        content: json(object({ keys: { type: 'array', items: ref('Jwk') } })),
+        headers: {
+          'Cache-Control': { schema: { const: 'public, max-age=300' } },
+        },
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openApi',
+    tag: 'public',
+    summary: 'This document',
+    access: 'public',
+    replies: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } },
+  },
+  {
+    method: 'get',
+    path: '/status/{id}',
+    operationId: 'statusList',
+    tag: 'public',
+    summary: 'A signed status list (IETF Token Status List §8.1)',
+    description:
+      "A JWT of `typ` statuslist+jwt; 2 bits per credential: 0 valid, 1 invalid, 2 suspended, 3 superseded. Caches keep it for the service's configured status list max age, so a change reaches verifiers within that time.",
+    access: 'public',
+    parameters: [
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description: 'The list id, from a credential’s `status.status_list.uri`.',
+        schema: { type: 'integer', minimum: 1, maximum: 999_999_999 },
+      },
+      {
+        name: 'If-None-Match',
+        in: 'header',
+        required: false,
+        description: 'The ETag of a copy the client holds.',
+        schema: { type: 'string' },
+      },
+    ],
+    replies: {
+      200: {
+        description: 'The status list token.',
+        content: {
+          'application/statuslist+jwt': {
+            schema: { type: 'string', description: 'A compact JWS.' },
+          },
+        },
+        headers: {
+          ETag: {
+            description: 'The list version and signing time: `"<version>-<iat>"`.',
+            schema: { type: 'string' },
+          },
+          'Cache-Control': {
+            description: '`public, max-age=<seconds>`.',
+            schema: { type: 'string', pattern: '^public, max-age=\\d+$' },
+          },
+        },
+      },
+      304: {
+        description: 'Not modified: `If-None-Match` names the current version.',
+        headers: {
+          ETag: { schema: { type: 'string' } },
+          'Cache-Control': { schema: { type: 'string' } },
+        },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+
+  // Accounts
+  {
+    method: 'post',
+    path: '/api/drivers',
+    operationId: 'registerDriver',
+    tag: 'accounts',
+    summary: 'Register a driver account, bound to a licence in the registry',
+    description:
+      'Licence number and name must match one licence; an unknown number and a wrong name get the same answer.',
+    access: 'public',
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(driverRegistrationSchema, 'input', DRIVER_REGISTRATION_EXPECTED)),
+    },
+    replies: {
+      201: { description: 'Registered.', content: json(object({ driverId: integer() })) },
+    },
+    errors: {
+      409: ['ERR_ALREADY_REGISTERED'],
+      422: ['ERR_VALIDATION', 'ERR_REGISTRATION_REFUSED'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/session',
+    operationId: 'signIn',
+    tag: 'accounts',
+    summary: 'Sign in as a driver or a member of staff',
+    description: `Sets the session cookie ${SESSION_COOKIE} (HttpOnly, Secure, SameSite=Strict, ${SESSION_LIFETIME} seconds) and returns the CSRF token to send in ${CSRF_HEADER} on unsafe requests.`,
+    access: 'public',
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(signInSchema, 'input', SIGN_IN_EXPECTED)),
+    },
+    replies: {
+      200: {
+        description: 'Signed in.',
+        content: json(object({ role: { enum: ROLES }, csrfToken: string() })),
+        headers: {
+          'Set-Cookie': { description: `${SESSION_COOKIE}=<token>`, schema: { type: 'string' } },
+          'Cache-Control': NO_STORE,
+        },
+      },
+    },
+    errors: {
+      401: ['ERR_SIGN_IN_FAILED'],
+      422: ['ERR_VALIDATION'],
+      429: ['ERR_RATE_LIMITED', 'ERR_ACCOUNT_LOCKED'],
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/session',
+    operationId: 'signOut',
+    tag: 'accounts',
+    summary: 'Sign out: end the session of this request, if any',
+    access: 'public',
+    replies: {
+      204: {
+        description: 'Signed out; the cookie is cleared.',
+        headers: { 'Set-Cookie': { schema: { type: 'string' } } },
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/me',
+    operationId: 'currentAccount',
+    tag: 'accounts',
+    summary: 'The signed-in account, and the CSRF token of its session',
+    access: ROLES,
+    replies: {
+      200: {
+        description: 'The account; a driver sees a masked licence number only.',
+        content: json({
+          oneOf: [
+            object({
+              role: { const: 'driver' },
+              subject: { const: 'driver' },
+              driverId: integer(),
+              licenceNumber: string('Masked: region code and last four characters.'),
+              csrfToken: string(),
+            }),
+            object({
+              role: { enum: STAFF_ROLES },
+              subject: { const: 'staff' },
+              staffId: integer(),
+              username: string(),
+              csrfToken: string(),
+            }),
+          ],
+        }),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/staff',
+    operationId: 'createStaff',
+    tag: 'staff',
+    summary: 'Create a staff account with a generated password',
+    description: 'The password is shown in this answer only; the service keeps its hash.',
+    access: ['admin'],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(staffCreationSchema, 'input', STAFF_CREATION_EXPECTED)),
+    },
+    replies: {
+      201: {
+        description: 'Created.',
+        content: json(
+          object({
+            id: integer(),
+            username: string(),
+            role: { enum: STAFF_ROLES },
+            password: string(),
+          }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 409: ['ERR_USERNAME_TAKEN'], 422: ['ERR_VALIDATION'] },
+  },
+  {
+    method: 'get',
+    path: '/api/staff',
+    operationId: 'listStaff',
+    tag: 'staff',
+    summary: 'Every staff account, without password hashes',
+    access: ['admin'],
+    replies: {
+      200: {
+        description: 'By id.',
+        content: json(
+          object({
+            staff: {
+              type: 'array',
+              items: object({
+                id: integer(),
+                username: string(),
+                role: { enum: STAFF_ROLES },
+                createdAt: SECONDS,
+                lockedUntil: nullable({ ...SECONDS, description: 'When the lockout ends.' }),
+              }),
+            },
+          }),
+        ),
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/staff/{id}/unlock',
+    operationId: 'unlockStaff',
+    tag: 'staff',
+    summary: "End a staff account's lockout",
+    access: ['admin'],
+    parameters: [
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
+      },
+    ],
+    replies: { 204: { description: 'Unlocked.' } },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+
+  // Registry
+  {
+    method: 'post',
+    path: `/api${IMPORT_PATH}`,
+    operationId: 'importRegistry',
+    tag: 'registry',
+    summary: 'Import licence records, all or nothing',
+    description: `JSON (an array of records, or an object with a \`licences\` array) or CSV (RFC 4180, a header row of field names), UTF-8, at most ${MAX_IMPORT_BYTES} bytes and ${MAX_IMPORT_ROWS} rows. New licences are inserted; changed ones are brought to the file's record through the lifecycle.`,
+    access: ['admin'],
+    body: {
+      parser: 'raw',
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            oneOf: [
+              { type: 'array', items: ref('LicenceRecord') },
+              object({ licences: { type: 'array', items: ref('LicenceRecord') } }),
+            ],
+          },
+        },
+        'text/csv': { schema: { type: 'string' } },
+      },
+    },
+    replies: {
+      200: {
+        description: 'What the import did.',
+        content: json(object({ inserted: integer(), updated: integer(), unchanged: integer() })),
+      },
+    },
+    errors: {
+      400: ['ERR_IMPORT_MALFORMED'],
+      413: ['ERR_TOO_LARGE'],
+      415: ['ERR_UNSUPPORTED_MEDIA_TYPE'],
+      422: ['ERR_IMPORT_INVALID'],
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/registry/licences/{number}',
+    operationId: 'getLicence',
+    tag: 'registry',
+    summary: 'One licence with its version and its e-licences',
+    access: ['reviewer', 'admin'],
+    parameters: [LICENCE_NUMBER],
+    replies: {
+      200: {
+        description: 'The licence.',
+        content: json(
+          object({
+            licence: ref('LicenceRecord'),
+            version: integer(),
+            updatedAt: SECONDS,
+            credentials: {
+              type: 'array',
+              description: 'Every credential issued for the licence, oldest first.',
+              items: object({
+                jti: string(),
+                state: {
+                  enum: [
+                    'live',
+                    'refreshed',
+                    'superseded',
+                    'revoked',
+                  ] satisfies CredentialTable['state'][],
+                },
+                listId: integer(),
+                index: integer(),
+                expiresAt: SECONDS,
+              }),
+            },
+          }),
+        ),
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+
+  // Lifecycle: the bodies are the zod schemas of lifecycle/routes.ts.
+  ...(['suspend', 'revoke', 'cancel', 'restore', 'replace'] as const).map((action) =>
+    lifecycleRoute(action, fromZod(plainBody, 'input', LIFECYCLE_EXPECTED), false),
+  ),
+  lifecycleRoute('points', fromZod(pointsBody, 'input', LIFECYCLE_EXPECTED), true),
+  lifecycleRoute('renew', fromZod(renewBody, 'input', LIFECYCLE_EXPECTED), true),
+  {
+    method: 'get',
+    path: '/api/audit',
+    operationId: 'listAudit',
+    tag: 'lifecycle',
+    summary: 'The audit entries of one subject, oldest first',
+    description:
+      'Page on with `afterId`, the id of the last entry received. Unknown parameters are refused.',
+    access: ['admin'],
+    parameters: [
+      {
+        name: 'subject',
+        in: 'query',
+        required: true,
+        description: 'A licence number, `staff:<id>`, `driver:<id>`, …',
+        schema: { type: 'string', minLength: 1, maxLength: 64 },
+      },
+      { name: 'afterId', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+      {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        schema: { type: 'integer', minimum: 1, maximum: AUDIT_PAGE_MAX, default: AUDIT_PAGE_MAX },
+      },
+    ],
+    replies: {
+      200: {
+        description: 'The entries.',
+        content: json(
+          object({
+            entries: {
+              type: 'array',
+              items: object({
+                id: integer(),
+                at: SECONDS,
+                actor: string('`staff:<id>`, `driver:<id>`, `cli` or `system`.'),
+                action: string('For example `licence.suspend`.'),
+                subject: string(),
+                before: { description: 'The state before, or null.' },
+                after: { description: 'The state after, or null.' },
+              }),
+            },
+          }),
+        ),
+      },
+    },
+    errors: { 422: ['ERR_VALIDATION'] },
+  },
+
+  // The holder's API. The bodies are the (unexported) zod schemas of credentials/routes.ts.
+  {
+    method: 'post',
+    path: '/api/me/devices',
+    operationId: 'registerDevice',
+    tag: 'credentials',
+    summary: 'Register a holder device key',
+    access: ['driver'],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(deviceSchema, 'input', DEVICE_EXPECTED)),
+    },
+    replies: {
+      201: {
+        description: 'Registered.',
+        content: json(object({ deviceId: integer() })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_DEVICE_EXISTS', 'ERR_TOO_MANY_DEVICES'],
+      422: ['ERR_VALIDATION', 'ERR_KEY_INVALID'],
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/me/devices',
+    operationId: 'listDevices',
+    tag: 'credentials',
+    summary: "The driver's devices, oldest first, revoked ones included",
+    access: ['driver'],
+    replies: {
+      200: {
+        description: 'The devices.',
+        content: json(
+          object({
+            devices: {
+              type: 'array',
+              items: object({
+                deviceId: integer(),
+                publicKey: string('base64url (JWK `x`).'),
+                createdAt: SECONDS,
+                revokedAt: nullable(SECONDS),
+              }),
+            },
+          }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/me/credential',
+    operationId: 'issueCredential',
+    tag: 'credentials',
+    summary: "Issue the e-licence of the driver's licence to one of the driver's devices",
+    description:
+      'A live credential of the same device is refreshed; one of another device is superseded. The same `idempotencyKey` from the same device returns the first answer again.',
+    access: ['driver'],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(credentialSchema, 'input', CREDENTIAL_EXPECTED)),
+    },
+    replies: {
+      201: {
+        description: 'Issued.',
+        content: json(ref('IssuedCredential')),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+      200: {
+        description: 'An idempotent replay: the credential the first request made.',
+        content: json(ref('IssuedCredential')),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_CONCURRENT_ISSUANCE'],
+      422: ['ERR_VALIDATION'],
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/me/credential',
+    operationId: 'currentCredential',
+    tag: 'credentials',
+    summary: "The driver's live credential and the device it is bound to",
+    access: ['driver'],
+    replies: {
+      200: {
+        description: 'The live credential.',
+        content: json({
+          allOf: [ref('IssuedCredential'), object({ deviceId: integer() })],
+        }),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+];
+
+/** The route as an operation, with the errors, security and roles that follow from it. */
+function operation(spec: RouteSpec): OpenApiOperation {
+  const unsafe = spec.method !== 'get';
+  // Only the API reads the session (and so checks CSRF); the routes at the root are public.
+  const api = spec.path.startsWith('/api/');
+  const access = spec.access;
+
+  const errors = new Map<number, ErrorCode[]>();
+  const add = (status: number, codes: readonly ErrorCode[]) => {
+    const list = errors.get(status) ?? [];
+    for (const code of codes) if (!list.includes(code)) list.push(code);
+    errors.set(status, list);
+  };
+  for (const [status, codes] of Object.entries(spec.errors ?? {})) add(Number(status), codes ?? []);
+  if (spec.body?.parser === 'json') {
+    add(400, ['ERR_MALFORMED_JSON']);
+    add(413, ['ERR_TOO_LARGE']);
+  }
+  // Body parsers answer 415 to a charset or Content-Encoding they do not read.
+  if (spec.body !== undefined) add(415, ['ERR_BAD_REQUEST']);
+  if (access !== 'public') {
+    add(401, ['ERR_UNAUTHENTICATED']);
+    if (!ROLES.every((role) => access.includes(role))) add(403, ['ERR_FORBIDDEN']);
+  }
+  if (api && unsafe) add(403, ['ERR_CSRF']);
+  add(500, ['ERR_INTERNAL']);
+
+  const responses: Record<string, JsonObject> = {};
+  for (const [status, reply] of Object.entries(spec.replies)) responses[status] = { ...reply };
+  for (const [status, codes] of [...errors].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = {
+      description: codes.map((code) => `- \`${code}\`: ${CODES[code]}`).join('\n'),
+      ...(status === 429
+        ? {
+            headers: {
+              'Retry-After': {
+                description: 'Seconds to wait (RFC 9110 §10.2.3).',
+                schema: { type: 'integer' },
+              },
+            },
+          }
+        : {}),
+      content: {
+        'application/problem+json': {
+          schema: {
+            allOf: [
+              ref('Problem'),
+              {
+                properties: {
+                  status: { const: status },
+                  code: { enum: codes },
+                },
+              },
+            ],
+          },
+        },
+      },
+    };
+  }
+
+  // A signed-in client sends its CSRF token on unsafe requests, even to public routes.
+  const withCsrf = { session: [], csrf: [] };
+  const security =
+    access === 'public'
+      ? api && unsafe
+        ? [{}, withCsrf]
+        : []
+      : [unsafe ? withCsrf : { session: [] }];
+
+  return {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    tags: [spec.tag],
+    'x-roles': access === 'public' ? ['public'] : ROLES.filter((role) => access.includes(role)),
+    security,
+    ...(spec.parameters === undefined ? {} : { parameters: spec.parameters }),
+    ...(spec.body === undefined
+      ? {}
+      : { requestBody: { required: spec.body.required, content: spec.body.content } }),
+    responses,
+  };
+}
+
+function build(publicUrl: string): OpenApiDocument {
+  const paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>> = {};
+  for (const spec of ROUTES) {
+    const item = (paths[spec.path] ??= {});
+    if (item[spec.method] !== undefined)
+      throw new Error(`openapi: ${spec.method} ${spec.path} is described twice`);
+    item[spec.method] = operation(spec);
+  }
   return {
     openapi: '3.1.0',
-    info: { title: 'liangzheng issuer', version: '0.1.0' },
+    info: {
+      title: 'liangzheng issuer',
+      version: '0.1.0',
+      description: `The authority's service for electronic driving licences. Errors are \`application/problem+json\` with a stable \`code\`. Each operation's \`x-roles\` says who may call it: \`public\`, or the session roles ${ROLES.join(', ')}. Licence statuses are those of GA/T 16.25: ${Object.keys(LICENCE_STATUS).join(' ')}.`,
+    },
     servers: [{ url: publicUrl }],
-    paths: {},
+    tags: [
+      { name: 'public', description: 'What a verifier needs, without signing in.' },
+      { name: 'accounts', description: 'Registration, sign-in and the signed-in account.' },
+      { name: 'staff', description: 'Staff accounts (admin).' },
+      { name: 'registry', description: 'The licence registry (staff).' },
+      { name: 'lifecycle', description: 'Licence lifecycle changes and the audit log (admin).' },
+      { name: 'credentials', description: "The holder's devices and e-licence (driver)." },
+    ],
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: {
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: `Set by POST /api/session; HttpOnly, Secure, SameSite=Strict, ${SESSION_LIFETIME} seconds.`,
+        },
+        csrf: {
+          type: 'apiKey',
+          in: 'header',
+          name: CSRF_HEADER,
+          description:
+            "The session's CSRF token (from POST /api/session or GET /api/me), required on every POST, PUT, PATCH and DELETE of a signed-in client.",
+        },
+      },
+    },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+/** Built once per public URL: the document does not change while the process runs. */
+const built = new Map<string, OpenApiDocument>();
+
+/**
+ * The OpenAPI 3.1 document of the whole service: every route with its parameters, request body,
+ * responses (each error status as problem+json with the codes the route can answer), security
+ * and, in `x-roles`, who may call it. Built once per `publicUrl` and frozen.
+ *
+ * @param publicUrl the service's public base URL, the document's one server.
+ */
+export function openApiDocument(publicUrl: string): OpenApiDocument {
+  let document = built.get(publicUrl);
+  if (document === undefined) {
+    document = deepFreeze(build(publicUrl));
+    built.set(publicUrl, document);
+  }
+  return document;
 }

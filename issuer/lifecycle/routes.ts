@@ -12,9 +12,12 @@ import type { LicenceChange } from './transitions.js';
 const LICENCE_NUMBER = /^\d{17}[\dX]$/;
 
 const reason = z.string().min(1).max(200).optional();
-const plainBody = z.strictObject({ reason });
-const pointsBody = z.strictObject({ points: z.number(), reason });
-const renewBody = z.strictObject({ validFrom: z.string(), validTo: z.string(), reason });
+/** The body of suspend, revoke, cancel, restore and replace. */
+export const plainBody = z.strictObject({ reason });
+/** The body of …/points. */
+export const pointsBody = z.strictObject({ points: z.number(), reason });
+/** The body of …/renew. */
+export const renewBody = z.strictObject({ validFrom: z.string(), validTo: z.string(), reason });
 const auditQuery = z.strictObject({
   subject: z.string().min(1).max(64),
   afterId: z.coerce.number().int().min(0).optional(),
@@ -22,7 +25,7 @@ const auditQuery = z.strictObject({
 });
 
 /** What each field must be, for the 422 answer of a request of the wrong shape. */
-const EXPECTED: Readonly<Record<string, string>> = {
+export const LIFECYCLE_EXPECTED: Readonly<Record<string, string>> = {
   reason: 'a string of 1–200 characters',
   points: 'an integer 0–12',
   validFrom: 'a date YYYY-MM-DD',
@@ -34,7 +37,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
 
 /** Reads a body or query (an absent body is an empty one). */
 function read<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  return parseInput(schema, value ?? {}, EXPECTED);
+  return parseInput(schema, value ?? {}, LIFECYCLE_EXPECTED);
 }
 
 function licenceNumberOf(req: Request): string {
