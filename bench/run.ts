@@ -4,6 +4,8 @@
  * not). Prints a table per section and, last, one JSON line with every figure.
  */
 import { credentialCore } from './credential-core.js';
+import { httpBench } from './http.js';
+import { issuance } from './issuance.js';
 import { statusListSize } from './status-list-size.js';
 
 const figures: Record<string, unknown> = {};
@@ -15,5 +17,8 @@ console.log(
   `  ${size.entries} entries, ${size.not_valid} not valid: token ${size.token_bytes} bytes, compressed list ${size.compressed_list_bytes} bytes (target ≤ 30 000)`,
 );
 figures.status_list = size;
+
+figures.issuance = await issuance();
+figures.http = await httpBench();
 
 console.log(JSON.stringify(figures));

@@ -6,6 +6,13 @@ import type { AuditTable, CredentialTable } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { signCredential } from '../sign-credential.js';
 import { credentialExpiry } from './internal/expiry.js';
+import {
+  defaultPoolSize,
+  openSignPool,
+  toIssueRequest,
+  type SignJob,
+  type SignPool,
+} from './internal/sign-pool.js';
 import { unusable } from './internal/usability.js';
 
 /** Options of {@link reissueAll}. */
@@ -14,6 +21,12 @@ export interface ReissueOptions {
   readonly batchSize?: number;
   /** Who asked, for the audit log. Default `system`. */
   readonly actor?: string;
+  /**
+   * Worker threads that sign. Default: one a core less the main thread's
+   * (`os.availableParallelism() - 1`, at least 1); 0 signs on the main thread, as does a signer
+   * that is not backed by a key file.
+   */
+  readonly signThreads?: number;
 }
 
 /** What {@link reissueAll} did. */
@@ -33,6 +46,27 @@ const MAX_BATCH = 1000;
 /** Credentials signed between two turns of the event loop (lets a PostgreSQL reply in). */
 const SIGN_CHUNK = 64;
 
+const ignore = (): undefined => undefined;
+
+/** A batch as read: what to sign, and what to write once it is signed. */
+interface ReadBatch {
+  readonly jobs: SignJob[];
+  /** Per job: the credential it replaces and the row's fields. */
+  readonly meta: readonly {
+    readonly old: string;
+    readonly licenceNumber: string;
+    readonly deviceId: number;
+    readonly listId: number;
+    readonly index: number;
+    readonly expiresAt: number;
+  }[];
+  /** Seconds since the epoch, the batch's `iat`. */
+  readonly now: number;
+  readonly skipped: number;
+  /** The keyset cursor: the last licence number read. */
+  readonly last: string | undefined;
+}
+
 interface Prepared {
   /** The live credentials to replace, by jti. */
   readonly old: readonly string[];
@@ -40,20 +74,26 @@ interface Prepared {
   readonly audits: Insertable<AuditTable>[];
   readonly maxExpiry: number;
   readonly skipped: number;
-  /** The keyset cursor: the last licence number read. */
-  readonly last: string | undefined;
 }
 
 /**
  * Re-signs every live credential not yet signed by the current key (after a key rotation), in
  * batches of `batchSize`, each batch one transaction: the new credential takes the same status
- * slot, device and licence data; the old one becomes `refreshed`. One signer for the whole run;
- * while one batch commits, the next is read and signed (on PostgreSQL the two overlap).
+ * slot, device and licence data; the old one becomes `refreshed`. One key for the whole run.
+ *
+ * When the current key is read from a file, worker threads sign, each opening the key file
+ * itself; meanwhile the main thread reads the next batch and writes the one signed before: read,
+ * sign and write run as a pipeline. A signer without a file (a KMS, an HSM), or
+ * `signThreads: 0`, signs on the main thread, a chunk of requests at a time.
  *
  * Safe to run while the service issues: a credential that stopped being live between reading
- * and committing is left to whoever changed it. Safe to run again after a crash: what
- * committed is signed by the current key and is not picked up twice.
- * @throws {RangeError} on a batch size outside 1-1000.
+ * and committing is left to whoever changed it. Safe to run again after a crash or a failure:
+ * what committed is signed by the current key and is not picked up twice; a batch is written
+ * whole once all of it is signed, or not at all.
+ * @throws {RangeError} on a batch size outside 1-1000 or a thread count outside 0-256.
+ * @throws {SignPoolError} `ERR_SIGN_WORKER` when a worker cannot open the key file or fails on a
+ *   batch; `ERR_SIGN_KEY_MISMATCH` when the key file no longer holds the current key. The
+ *   batches committed before stay committed; the workers are stopped.
  */
 export async function reissueAll(
   deps: ServiceDeps,
@@ -62,8 +102,12 @@ export async function reissueAll(
   const batchSize = options.batchSize ?? 500;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH)
     throw new RangeError(`batchSize: expected an integer 1-${MAX_BATCH}, found ${batchSize}`);
+  const threads = options.signThreads ?? defaultPoolSize();
+  if (!Number.isSafeInteger(threads) || threads < 0 || threads > 256)
+    throw new RangeError(`signThreads: expected an integer 0-256, found ${threads}`);
   const actor = options.actor ?? 'system';
   const signer = deps.keys.current();
+  const keyFile = deps.keys.currentKeyFile?.();
   const { publicUrl, credentialValidDays } = deps.config;
   const uris = new Map<number, string>();
   const uriOf = (listId: number) => {
@@ -75,7 +119,7 @@ export async function reissueAll(
     return uri;
   };
 
-  async function prepare(after: string | undefined): Promise<Prepared | undefined> {
+  async function read(after: string | undefined): Promise<ReadBatch | undefined> {
     let query = deps.db.kysely
       .selectFrom('credentials as c')
       .innerJoin('licences as l', 'l.licence_number', 'c.licence_number')
@@ -101,70 +145,98 @@ export async function reissueAll(
     const now = deps.now();
     const signedAt = new Date(now * 1000);
     const ids = randomBytes(12 * found.length);
+    const jobs: SignJob[] = [];
+    const meta: ReadBatch['meta'][number][] = [];
+    let skipped = 0;
+    found.forEach((r, i) => {
+      const licence = parseLicenceRecord(JSON.parse(r.record));
+      if (r.revoked_at !== null || unusable(licence, signedAt) !== undefined) {
+        skipped++;
+        return;
+      }
+      jobs.push({
+        licence,
+        holderKey: r.public_key,
+        issuer: publicUrl,
+        status: { idx: r.status_index, uri: uriOf(r.list_id) },
+        ...(r.portrait_hash === null ? {} : { portraitHash: r.portrait_hash }),
+        now: now * 1000,
+        validDays: credentialValidDays,
+        jti: ids.toString('base64url', i * 12, i * 12 + 12),
+      });
+      meta.push({
+        old: r.jti,
+        licenceNumber: r.licence_number,
+        deviceId: r.device_id,
+        listId: r.list_id,
+        index: r.status_index,
+        expiresAt: credentialExpiry(licence, now, credentialValidDays),
+      });
+    });
+    return { jobs, meta, now, skipped, last: found.at(-1)?.licence_number };
+  }
+
+  // Signing on the main thread, a chunk at a time: a signer that works off the main thread (a
+  // KMS, an HSM) signs a chunk in parallel; between chunks the other batches' database replies
+  // get in.
+  async function signInProcess(jobs: readonly SignJob[]): Promise<string[]> {
+    const credentials: string[] = [];
+    for (let from = 0; from < jobs.length; from += SIGN_CHUNK) {
+      const chunk = jobs.slice(from, from + SIGN_CHUNK);
+      credentials.push(
+        ...(await Promise.all(chunk.map((j) => signCredential(toIssueRequest(j), signer)))),
+      );
+      await yieldToEventLoop();
+    }
+    return credentials;
+  }
+
+  // The pool starts with the first batch that has something to sign.
+  let pool: Promise<SignPool> | undefined;
+  const sign =
+    keyFile === undefined || threads === 0
+      ? signInProcess
+      : async (jobs: readonly SignJob[]) => {
+          pool ??= openSignPool({ keyFile, kid: signer.kid, size: threads });
+          return (await pool).sign(jobs);
+        };
+
+  async function signBatch(batch: ReadBatch): Promise<Prepared> {
+    const credentials = batch.jobs.length === 0 ? [] : await sign(batch.jobs);
     const old: string[] = [];
     const rows: Insertable<CredentialTable>[] = [];
     const audits: Insertable<AuditTable>[] = [];
     let maxExpiry = 0;
-    let skipped = 0;
-    for (let from = 0; from < found.length; from += SIGN_CHUNK) {
-      // A chunk is signed concurrently: a signer that works off the main thread (a KMS, an HSM,
-      // a thread pool) signs in parallel; the synchronous one is no slower for it.
-      const chunk = found.slice(from, from + SIGN_CHUNK).flatMap((r, k) => {
-        const licence = parseLicenceRecord(JSON.parse(r.record));
-        if (r.revoked_at !== null || unusable(licence, signedAt) !== undefined) {
-          skipped++;
-          return [];
-        }
-        const i = from + k;
-        const jti = ids.toString('base64url', i * 12, i * 12 + 12);
-        const signed = signCredential(
-          {
-            licence,
-            holderKey: r.public_key,
-            issuer: publicUrl,
-            status: { idx: r.status_index, uri: uriOf(r.list_id) },
-            ...(r.portrait_hash === null ? {} : { portraitHash: r.portrait_hash }),
-            now: signedAt,
-            validDays: credentialValidDays,
-            jti,
-          },
-          signer,
-        );
-        return [{ r, licence, jti, signed }];
+    batch.meta.forEach((m, i) => {
+      const credential = credentials[i];
+      const jti = batch.jobs[i]?.jti;
+      if (credential === undefined || jti === undefined)
+        throw new Error(`reissueAll: expected ${batch.jobs.length} credentials, found ${i}`);
+      if (m.expiresAt > maxExpiry) maxExpiry = m.expiresAt;
+      old.push(m.old);
+      rows.push({
+        jti,
+        licence_number: m.licenceNumber,
+        device_id: m.deviceId,
+        list_id: m.listId,
+        status_index: m.index,
+        kid: signer.kid,
+        issued_at: batch.now,
+        expires_at: m.expiresAt,
+        state: 'live',
+        idempotency_key: null,
+        credential,
       });
-      const signed = await Promise.all(
-        chunk.map(async (c) => ({ ...c, credential: await c.signed })),
-      );
-      for (const { r, licence, jti, credential } of signed) {
-        const expiresAt = credentialExpiry(licence, now, credentialValidDays);
-        if (expiresAt > maxExpiry) maxExpiry = expiresAt;
-        old.push(r.jti);
-        rows.push({
-          jti,
-          licence_number: r.licence_number,
-          device_id: r.device_id,
-          list_id: r.list_id,
-          status_index: r.status_index,
-          kid: signer.kid,
-          issued_at: now,
-          expires_at: expiresAt,
-          state: 'live',
-          idempotency_key: null,
-          credential,
-        });
-        audits.push({
-          at: now,
-          actor,
-          action: 'credential.reissue',
-          subject: r.licence_number,
-          before: JSON.stringify({ jti: r.jti }),
-          after: JSON.stringify({ jti, listId: r.list_id, index: r.status_index, kid: signer.kid }),
-        });
-      }
-      // Let the other batch's database replies in between chunks.
-      await yieldToEventLoop();
-    }
-    return { old, rows, audits, maxExpiry, skipped, last: found.at(-1)?.licence_number };
+      audits.push({
+        at: batch.now,
+        actor,
+        action: 'credential.reissue',
+        subject: m.licenceNumber,
+        before: JSON.stringify({ jti: m.old }),
+        after: JSON.stringify({ jti, listId: m.listId, index: m.index, kid: signer.kid }),
+      });
+    });
+    return { old, rows, audits, maxExpiry, skipped: batch.skipped };
   }
 
   async function commit(batch: Prepared): Promise<{ reissued: number; skipped: number }> {
@@ -198,19 +270,35 @@ export async function reissueAll(
   let reissued = 0;
   let skipped = 0;
   let batches = 0;
-  let next = prepare(undefined);
-  for (;;) {
-    const batch = await next;
-    if (batch === undefined) break;
-    // Read and sign the next batch while this one commits.
-    next = prepare(batch.last);
-    // A rejected prefetch is awaited (and thrown) on the next turn; do not let it go unhandled
-    // meanwhile if this commit fails first.
-    void next.catch(() => undefined);
-    const done = await commit(batch);
-    reissued += done.reissued;
-    skipped += done.skipped;
-    batches++;
+  // The pipeline: batch N+1 is read and batch N-1 written while batch N is signed. A promise
+  // left behind when a stage fails is awaited (and its error dropped) before returning, so that
+  // nothing runs on once reissueAll has failed.
+  let reading: Promise<ReadBatch | undefined> = read(undefined);
+  let signing: Promise<Prepared> | undefined;
+  try {
+    for (;;) {
+      const batch = await reading;
+      const signed = signing;
+      signing = undefined;
+      if (batch !== undefined) {
+        signing = signBatch(batch);
+        reading = read(batch.last);
+        // Each is awaited (and its error thrown) on a later turn; until then, a rejection must
+        // not count as unhandled (which would end the process).
+        signing.catch(ignore);
+        reading.catch(ignore);
+      }
+      if (signed !== undefined) {
+        const done = await commit(await signed);
+        reissued += done.reissued;
+        skipped += done.skipped;
+        batches++;
+      }
+      if (batch === undefined) break;
+    }
+  } finally {
+    await Promise.allSettled([reading, signing]);
+    if (pool !== undefined) await (await pool.catch(ignore))?.close();
   }
   return { reissued, skipped, batches };
 }

@@ -1,5 +1,5 @@
 import { readdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import type { Ed25519PublicJwk, Signer } from '../../shared/crypto-backend.js';
 import { readSignerFile, writeKeyPair } from '../../shared/node/keys.js';
@@ -13,6 +13,12 @@ export const EXPIRY_GRAIN = 3600;
 export interface KeyStore {
   /** The key that signs now. */
   current(): Signer;
+  /**
+   * The private key file {@link current} was read from (an absolute path), for a worker thread
+   * that opens the same key itself; undefined, or absent, for a signer that is not backed by a
+   * file (a KMS, an HSM).
+   */
+  currentKeyFile?(): string | undefined;
   /** Public keys a verifier must trust now (RFC 7517 JWKS). */
   jwks(now: number): Promise<{ keys: Ed25519PublicJwk[] }>;
   /**
@@ -35,10 +41,10 @@ export async function openKeyStore(
   db: Db,
   options: { dataDir: string; issuerKeyFile?: string; now: number },
 ): Promise<KeyStore> {
-  const signer =
-    options.issuerKeyFile !== undefined
-      ? await readSignerFile(options.issuerKeyFile)
-      : await newestKey(join(options.dataDir, 'keys'));
+  const keyFile = resolve(
+    options.issuerKeyFile ?? (await newestKeyFile(join(options.dataDir, 'keys'))),
+  );
+  const signer = await readSignerFile(keyFile);
   await db.kysely
     .insertInto('issuer_keys')
     .values({
@@ -59,6 +65,7 @@ export async function openKeyStore(
     .execute();
   return {
     current: () => signer,
+    currentKeyFile: () => keyFile,
     async jwks(now) {
       const rows = await db.kysely
         .selectFrom('issuer_keys')
@@ -115,9 +122,10 @@ export async function keyFolders(keysDir: string): Promise<string[]> {
   return entries.filter((e) => /^\d{1,15}$/.test(e)).sort((a, b) => Number(b) - Number(a));
 }
 
-async function newestKey(keysDir: string): Promise<Signer> {
+/** The private key file of the newest key in `keysDir`, made when there is none yet. */
+async function newestKeyFile(keysDir: string): Promise<string> {
   // Each key lives in a folder named by its creation time; the newest signs.
   const newest = (await keyFolders(keysDir))[0];
-  if (newest !== undefined) return readSignerFile(join(keysDir, newest, 'private.jwk.json'));
-  return readSignerFile((await addKey(keysDir)).privatePath);
+  if (newest !== undefined) return join(keysDir, newest, 'private.jwk.json');
+  return (await addKey(keysDir)).privatePath;
 }

@@ -1,0 +1,251 @@
+/*
+ * HTTP: credential refreshes per second against an express hello-world, both measured in the
+ * same run with autocannon (10 connections, 10 s each, after a 2 s warm-up), target ≥ 0.5× the
+ * hello-world's rate with p99 < 50 ms. Each server runs in a child process of its own (this file,
+ * started again with `hello` or `service`): the hello-world answers {"ok":true}; the service is
+ * the real one (openService + listen, production settings, SQLite in a temporary DATA_DIR, logs
+ * at info to /dev/null) with one driver, one device and one session put straight into the
+ * database. Each request is POST /api/me/credential {deviceId} with the session cookie and CSRF
+ * token: a fresh credential, signed and committed, in the same status slot.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import express from 'express';
+import type { Db } from '../issuer/db/database.js';
+import { listen } from '../issuer/service.js';
+import { generateKeyPair } from '../shared/node/keys.js';
+import { benchStore, syntheticLicence } from './issuance.js';
+
+const CONNECTIONS = 10;
+const SECONDS = 10;
+const WARM_UP_SECONDS = 2;
+const TARGET_RATIO = 0.5;
+const TARGET_P99_MS = 50;
+
+/** What a server child tells the bench once it listens. */
+interface Ready {
+  readonly url: string;
+  /** The service only: the request to make. */
+  readonly cookie?: string;
+  readonly csrfToken?: string;
+  readonly deviceId?: number;
+}
+
+/** A driver with a device and a signed-in session, as sign-in and registration would leave them. */
+async function signedInDriver(
+  db: Db,
+  now: number,
+): Promise<{ cookie: string; csrfToken: string; deviceId: number }> {
+  const licence = syntheticLicence(0);
+  await db.kysely
+    .insertInto('licences')
+    .values({
+      licence_number: licence.licenceNumber,
+      record: JSON.stringify(licence),
+      status: licence.status,
+      issuing_authority: licence.issuingAuthority,
+      portrait_hash: null,
+      version: 1,
+      updated_at: now,
+    })
+    .execute();
+  const { id: driverId } = await db.kysely
+    .insertInto('drivers')
+    .values({
+      licence_number: licence.licenceNumber,
+      phone: '13800000000',
+      // Never checked: the session is put in the table.
+      password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
+      failed_sign_ins: 0,
+      locked_until: 0,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { id: deviceId } = await db.kysely
+    .insertInto('devices')
+    .values({
+      driver_id: driverId,
+      public_key: generateKeyPair().publicJwk.x,
+      created_at: now,
+      revoked_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(32).toString('base64url');
+  await db.kysely
+    .insertInto('sessions')
+    .values({
+      token_hash: createHash('sha256').update(token).digest('base64url'),
+      subject: 'driver',
+      subject_id: driverId,
+      role: 'driver',
+      csrf_token: csrfToken,
+      created_at: now,
+      expires_at: now + 12 * 3600,
+    })
+    .execute();
+  return { cookie: `__Host-lz_session=${token}`, csrfToken, deviceId };
+}
+
+/** The child: serves until SIGTERM, then stops (the service also removes its data). */
+async function serve(kind: string): Promise<void> {
+  const tell = (ready: Ready) => {
+    process.send?.(ready);
+  };
+  if (kind === 'hello') {
+    const app = express();
+    app.use((_req, res) => {
+      res.json({ ok: true });
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => {
+        resolve(s);
+      });
+    });
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('hello: no port');
+    process.once('SIGTERM', () => {
+      server.close();
+      server.closeAllConnections();
+      process.disconnect();
+    });
+    tell({ url: `http://127.0.0.1:${address.port}` });
+    return;
+  }
+  if (kind !== 'service') throw new Error(`bench/http: expected hello or service, found ${kind}`);
+  const store = await benchStore('sqlite', {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  });
+  const deps = await store.open();
+  const session = await signedInDriver(deps.db, deps.now());
+  const running = await listen(deps);
+  process.once('SIGTERM', () => {
+    running.server.closeAllConnections();
+    process.disconnect();
+    void running.stop().then(() => store.remove());
+  });
+  tell({ url: running.url, ...session });
+}
+
+/** Starts this file as a child serving `kind`; resolves once it listens. */
+function start(kind: 'hello' | 'service'): Promise<{ child: ChildProcess; ready: Ready }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [kind], {
+      // Logs go nowhere; errors are shown.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    child.once('message', (ready: Ready) => {
+      resolve({ child, ready });
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      reject(new Error(`bench/http: the ${kind} server exited with code ${code ?? 'none'}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    child.once('exit', () => {
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** One autocannon run of the credential request against `ready.url`. */
+async function load(ready: Ready, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${ready.url}/api/me/credential`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(ready.cookie === undefined ? {} : { cookie: ready.cookie }),
+      ...(ready.csrfToken === undefined ? {} : { 'x-csrf-token': ready.csrfToken }),
+    },
+    body: JSON.stringify({ deviceId: ready.deviceId ?? 1 }),
+  });
+}
+
+interface Measured {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function measure(ready: Ready): Promise<Measured> {
+  await load(ready, WARM_UP_SECONDS);
+  const r = await load(ready, SECONDS);
+  return {
+    // Answered requests a second; the ones that failed are counted apart.
+    rps: r['2xx'] / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+/** Runs the section, printing as it goes; returns the figures. */
+export async function httpBench(): Promise<Record<string, unknown>> {
+  console.log(
+    `HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, POST /api/me/credential)`,
+  );
+  const children: ChildProcess[] = [];
+  try {
+    const hello = await start('hello');
+    children.push(hello.child);
+    const service = await start('service');
+    children.push(service.child);
+    const base = await measure(hello.ready);
+    await stop(hello.child);
+    const ours = await measure(service.ready);
+    const ratio = ours.rps / base.rps;
+    const line = (name: string, m: Measured) => {
+      console.log(
+        `  ${name.padEnd(28)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(3)} ms${m.non2xx + m.errors > 0 ? `  (${m.non2xx} not 2xx, ${m.errors} errors)` : ''}`,
+      );
+    };
+    line('express hello-world', base);
+    line('credential refresh', ours);
+    const met = ratio >= TARGET_RATIO && ours.p99 < TARGET_P99_MS && ours.non2xx === 0;
+    console.log(
+      `  ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}), p99 ${ours.p99} ms (target < ${TARGET_P99_MS}): ${met ? 'met' : 'NOT MET'}`,
+    );
+    const figures = (m: Measured) => ({
+      rps: Math.round(m.rps),
+      p50_ms: m.p50,
+      p99_ms: m.p99,
+      non_2xx: m.non2xx,
+      errors: m.errors,
+    });
+    return {
+      hello_world: figures(base),
+      credential_refresh: figures(ours),
+      ratio: Number(ratio.toFixed(3)),
+      target_ratio: TARGET_RATIO,
+      target_p99_ms: TARGET_P99_MS,
+    };
+  } finally {
+    await Promise.all(children.map((c) => stop(c)));
+  }
+}
+
+// Started as a child by httpBench: serve.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] !== undefined)
+  await serve(process.argv[2]);

@@ -1,0 +1,270 @@
+/*
+ * Bulk issuance: credentials re-signed and persisted per second by reissueAll after a key
+ * rotation, on SQLite and on PostgreSQL (a fresh schema, dropped afterwards). N licences, each
+ * with a driver, a device and one live credential, are put straight into the database (not
+ * timed); then the key is rotated and reissueAll is timed. Twice, each on its own seeded store:
+ * signing on the main thread (the baseline), then with the worker pool.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Insertable } from 'kysely';
+import pg from 'pg';
+import { loadConfig, type Config } from '../issuer/config.js';
+import { reissueAll } from '../issuer/credentials/reissue-all.js';
+import type { Db } from '../issuer/db/database.js';
+import type {
+  CredentialTable,
+  DeviceTable,
+  DriverTable,
+  LicenceTable,
+} from '../issuer/db/schema.js';
+import type { ServiceDeps } from '../issuer/deps.js';
+import { rotateKey } from '../issuer/keys/key-store.js';
+import { createLogger } from '../issuer/logger.js';
+import { openService } from '../issuer/service.js';
+import { LIST_CAPACITY } from '../issuer/status/status-store.js';
+import {
+  idNumberCheckCharacter,
+  parseLicenceRecord,
+  type LicenceRecord,
+} from '../shared/licence.js';
+
+/** The local PostgreSQL of this machine and of CI (the tests' default). */
+export const POSTGRES_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const TARGET = { sqlite: 10_000, postgres: 5_000 } as const;
+type Engine = keyof typeof TARGET;
+
+const fixtures = new URL('../../test/fixtures/reference-licences.json', import.meta.url);
+const reference = JSON.parse(readFileSync(fixtures, 'utf8')) as { licences: unknown[] };
+const base = parseLicenceRecord(reference.licences[1]);
+
+/**
+ * A usable licence (status A, no points, long-term) with a valid ID number of its own: the
+ * `serial`-th of a series none of the reference licences belongs to (as the tests make them).
+ */
+export function syntheticLicence(serial: number): LicenceRecord {
+  const region = String(200_000 + Math.floor(serial / 500));
+  // An odd last digit keeps the encoded sex M, like the base record's.
+  const sequence = String(2 * (serial % 500) + 1).padStart(3, '0');
+  const first17 = `${region}${base.birthDate.replaceAll('-', '')}${sequence}`;
+  return { ...base, licenceNumber: `${first17}${idNumberCheckCharacter(first17)}` };
+}
+
+/** A service's dependencies on a fresh data folder and, for PostgreSQL, a fresh schema. */
+export interface BenchStore {
+  readonly config: Config;
+  /** Opens the service's dependencies (again): what a restart does. */
+  open(): Promise<ServiceDeps>;
+  /** Drops the schema and removes the data folder. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Makes a fresh data folder (and schema); `env` adds to the service's environment (its logs are
+ * silent unless `LOG_LEVEL` says otherwise).
+ */
+export async function benchStore(
+  engine: Engine,
+  env: Record<string, string> = {},
+): Promise<BenchStore> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lz-bench-'));
+  const schema = `lz_bench_${randomBytes(6).toString('hex')}`;
+  if (engine === 'postgres') await admin(`create schema ${schema}`);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    PUBLIC_URL: 'https://issuer.bench',
+    DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    ...(engine === 'postgres'
+      ? {
+          DATABASE_URL: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+        }
+      : {}),
+    ...env,
+  });
+  return {
+    config,
+    open: () => openService(config, createLogger(config.logLevel)),
+    async remove() {
+      if (engine === 'postgres') await admin(`drop schema if exists ${schema} cascade`);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** True when the local PostgreSQL answers. */
+export async function postgresAnswers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Rows per INSERT: under PostgreSQL's 65 535 parameters for the widest table (11 columns). */
+const INSERT_ROWS = 2000;
+
+/**
+ * Puts `n` licences into the database, each with a driver (id = serial + 1), a device (the same
+ * id, a random key) and one live credential signed by `kid` (a stand-in of a credential's
+ * length: nothing reads it back), all in status list 1; in batched inserts, one transaction.
+ */
+export async function seed(db: Db, n: number, kid: string, now: number): Promise<void> {
+  const filler = randomBytes(480).toString('base64url');
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('status_lists')
+      .values({
+        id: 1,
+        next_index: n,
+        capacity: LIST_CAPACITY,
+        statuses: new Uint8Array(LIST_CAPACITY / 4),
+        version: 0,
+        updated_at: now,
+        token: null,
+        token_version: -1,
+        token_iat: 0,
+      })
+      .execute();
+    for (let from = 0; from < n; from += INSERT_ROWS) {
+      const licences: Insertable<LicenceTable>[] = [];
+      const drivers: Insertable<DriverTable>[] = [];
+      const devices: Insertable<DeviceTable>[] = [];
+      const credentials: Insertable<CredentialTable>[] = [];
+      const keys = randomBytes(32 * INSERT_ROWS);
+      const jtis = randomBytes(12 * INSERT_ROWS);
+      for (let i = from; i < Math.min(n, from + INSERT_ROWS); i++) {
+        const k = i - from;
+        const licence = syntheticLicence(i);
+        const id = i + 1;
+        licences.push({
+          licence_number: licence.licenceNumber,
+          record: JSON.stringify(licence),
+          status: licence.status,
+          issuing_authority: licence.issuingAuthority,
+          portrait_hash: null,
+          version: 1,
+          updated_at: now,
+        });
+        drivers.push({
+          id,
+          licence_number: licence.licenceNumber,
+          phone: '13800000000',
+          // Never checked: nobody signs in.
+          password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
+          failed_sign_ins: 0,
+          locked_until: 0,
+          created_at: now,
+        });
+        devices.push({
+          id,
+          driver_id: id,
+          public_key: keys.toString('base64url', 32 * k, 32 * k + 32),
+          created_at: now,
+          revoked_at: null,
+        });
+        credentials.push({
+          jti: jtis.toString('base64url', 12 * k, 12 * k + 12),
+          licence_number: licence.licenceNumber,
+          device_id: id,
+          list_id: 1,
+          status_index: i,
+          kid,
+          issued_at: now,
+          expires_at: now + 30 * 86_400,
+          state: 'live',
+          idempotency_key: null,
+          credential: filler,
+        });
+      }
+      await trx.insertInto('licences').values(licences).execute();
+      await trx.insertInto('drivers').values(drivers).execute();
+      await trx.insertInto('devices').values(devices).execute();
+      await trx.insertInto('credentials').values(credentials).execute();
+    }
+  });
+}
+
+/**
+ * reissueAll's rate on a freshly seeded store: `signThreads` 0 signs on the main thread,
+ * undefined with the pool.
+ */
+async function timedRun(
+  engine: Engine,
+  n: number,
+  signThreads: number | undefined,
+): Promise<number> {
+  const store = await benchStore(engine);
+  try {
+    let deps = await store.open();
+    await seed(deps.db, n, deps.keys.current().kid, deps.now());
+    // The statistics a live database has (autovacuum gathers them after a bulk load): without
+    // them PostgreSQL plans the keyset read as a sort of every remaining row.
+    if (engine === 'postgres') await sql`analyze`.execute(deps.db.kysely);
+    await deps.db.close();
+    await rotateKey(store.config.dataDir);
+    deps = await store.open();
+    try {
+      const t0 = performance.now();
+      const counts = await reissueAll(deps, signThreads === undefined ? {} : { signThreads });
+      const seconds = (performance.now() - t0) / 1000;
+      if (counts.reissued !== n)
+        throw new Error(`bench: expected ${n} credentials re-issued, found ${counts.reissued}`);
+      return n / seconds;
+    } finally {
+      await deps.db.close();
+    }
+  } finally {
+    await store.remove();
+  }
+}
+
+/** Runs the section, printing as it goes; returns the figures. */
+export async function issuance(n = 50_000): Promise<Record<string, unknown>> {
+  console.log(`Bulk issuance (reissueAll after a key rotation, ${n} credentials, per second)`);
+  const figures: Record<string, unknown> = { credentials: n };
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    if (engine === 'postgres' && !(await postgresAnswers())) {
+      console.log(`  postgres: no database at ${POSTGRES_URL}, left out`);
+      continue;
+    }
+    const started = performance.now();
+    // Each on its own freshly seeded store, so that neither runs on the other's leftovers.
+    const inProcess = await timedRun(engine, n, 0);
+    const pooled = await timedRun(engine, n, undefined);
+    const r = { inProcess, pooled, seconds: (performance.now() - started) / 1000 };
+    const verdict = r.pooled >= TARGET[engine] ? 'met' : 'NOT MET';
+    console.log(
+      `  ${engine.padEnd(9)} pool ${r.pooled.toFixed(0).padStart(6)}/s (target ≥ ${TARGET[engine]}: ${verdict}), in-process ${r.inProcess.toFixed(0).padStart(6)}/s, ×${(r.pooled / r.inProcess).toFixed(2)}  [${r.seconds.toFixed(0)} s with seeding]`,
+    );
+    figures[engine] = {
+      pooled_per_s: Math.round(r.pooled),
+      in_process_per_s: Math.round(r.inProcess),
+      target_per_s: TARGET[engine],
+      speedup: Number((r.pooled / r.inProcess).toFixed(2)),
+    };
+  }
+  return figures;
+}
