@@ -68,12 +68,7 @@ export async function signCredential(request: IssueRequest, signer: Signer): Pro
       `licence points: expected below 12, found ${licence.points}`,
     );
   }
-  let exp = iat + request.validDays * DAY;
-  if (licence.validTo !== 'long-term') {
-    // The end of the last valid day, China time.
-    const lastDay = Date.parse(`${licence.validTo}T00:00:00Z`) / 1000 - CHINA_OFFSET + DAY;
-    exp = Math.min(exp, lastDay);
-  }
+  const exp = credentialExpiry(licence, iat, request.validDays);
   const claims: CredentialClaimsInput = {
     iss: request.issuer,
     iat,
@@ -93,4 +88,20 @@ export async function signCredential(request: IssueRequest, signer: Signer): Pro
   const signingInput = `${Buffer.from(header).toString('base64url')}.${payload.toString('base64url')}`;
   const signature = await signer.sign(Buffer.from(signingInput, 'ascii'));
   return `${signingInput}.${Buffer.from(signature).toString('base64url')}`;
+}
+
+/**
+ * The `exp` of a credential signed at `iat`: `validDays` later, capped at the end of the
+ * licence's last valid day in China time. Issuance records it without reading the token back.
+ */
+export function credentialExpiry(
+  licence: Pick<LicenceRecord, 'validTo'>,
+  iat: number,
+  validDays: number,
+): number {
+  const exp = iat + validDays * DAY;
+  if (licence.validTo === 'long-term') return exp;
+  // The end of the last valid day, China time.
+  const lastDay = Date.parse(`${licence.validTo}T00:00:00Z`) / 1000 - CHINA_OFFSET + DAY;
+  return Math.min(exp, lastDay);
 }

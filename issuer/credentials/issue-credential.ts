@@ -7,10 +7,9 @@ import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict, notFound } from '../http/problem.js';
-import { signCredential } from '../sign-credential.js';
+import { credentialExpiry, signCredential } from '../sign-credential.js';
 import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { credentialExpiry } from './internal/expiry.js';
 import { unusable } from './internal/usability.js';
 
 /** An issued credential and where its status lives. */

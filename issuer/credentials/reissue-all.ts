@@ -4,8 +4,7 @@ import type { Insertable } from 'kysely';
 import { parseLicenceRecord } from '../../shared/licence.js';
 import type { AuditTable, CredentialTable } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { signCredential } from '../sign-credential.js';
-import { credentialExpiry } from './internal/expiry.js';
+import { credentialExpiry, signCredential } from '../sign-credential.js';
 import {
   defaultPoolSize,
   openSignPool,

@@ -281,7 +281,6 @@ const LICENCE_NUMBER: JsonObject = {
 
 const LICENCE_CHANGED = json(object({ licence: ref('LicenceRecord'), version: integer() }));
 
-
 // ---------------------------------------------------------------------------------------------
 // Operations
 // ---------------------------------------------------------------------------------------------
