@@ -2,7 +2,6 @@
  * Every route × every role. The table below is the access policy; the first test proves it
  * names exactly the routes the service has, so a new route without a policy fails here.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountRoutes } from '../../issuer/accounts/routes.js';
@@ -11,7 +10,7 @@ import { lifecycleRoutes } from '../../issuer/lifecycle/routes.js';
 import { registryRoutes } from '../../issuer/registry/routes.js';
 import { statusRoutes } from '../../issuer/status/routes.js';
 import type { Role } from '../../issuer/http/session.js';
-import { insertDriver, insertLicence, REFERENCE } from './fixtures.js';
+import { seedEveryRole, type EveryRole } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 
 type Who = 'anonymous' | Role;
@@ -73,59 +72,17 @@ function routesOf(service: TestService): string[] {
 
 describe.each(ENGINES)('authorisation on %s', (engine) => {
   let service: TestService;
-  let driverId: number;
-  const licenceNumber = REFERENCE[1]?.licenceNumber ?? '';
+  let everyRole: EveryRole;
+  let licenceNumber: string;
 
   beforeAll(async () => {
     service = await startService(engine);
-    const db = service.deps.db;
-    for (const licence of REFERENCE) await insertLicence(db, licence, service.now());
-    driverId = await insertDriver(db, licenceNumber, service.now());
-    for (const role of ['reviewer', 'admin'] as const) {
-      await db.kysely
-        .insertInto('staff')
-        .values({
-          username: `${role}1`,
-          role,
-          password_hash: 'x',
-          failed_sign_ins: 0,
-          locked_until: 0,
-          created_at: service.now(),
-        })
-        .execute();
-    }
+    everyRole = await seedEveryRole(service);
+    licenceNumber = everyRole.licenceNumber;
   });
   afterAll(async () => {
     await service.close();
   });
-
-  /** A fresh session for `who` (each request gets its own: DELETE /api/session ends one). */
-  async function headersFor(who: Who): Promise<Record<string, string>> {
-    if (who === 'anonymous') return {};
-    const token = randomBytes(32).toString('base64url');
-    const csrf = randomBytes(32).toString('base64url');
-    const staff =
-      who === 'driver'
-        ? undefined
-        : await service.deps.db.kysely
-            .selectFrom('staff')
-            .select('id')
-            .where('role', '=', who)
-            .executeTakeFirstOrThrow();
-    await service.deps.db.kysely
-      .insertInto('sessions')
-      .values({
-        token_hash: createHash('sha256').update(token).digest('base64url'),
-        subject: who === 'driver' ? 'driver' : 'staff',
-        subject_id: staff?.id ?? driverId,
-        role: who,
-        csrf_token: csrf,
-        created_at: service.now(),
-        expires_at: service.now() + 3600,
-      })
-      .execute();
-    return { cookie: `__Host-lz_session=${token}`, 'x-csrf-token': csrf };
-  }
 
   it('when the routers are read, then the policy names exactly their routes', () => {
     expect(routesOf(service).sort()).toEqual(Object.keys(POLICY).sort());
@@ -138,7 +95,7 @@ describe.each(ENGINES)('authorisation on %s', (engine) => {
   it.each(cases)('when %s is called as %s, then the policy holds', async (route, who, allowed) => {
     const [method = 'GET', pattern = '/'] = route.split(' ');
     const path = pattern.replace(':number', licenceNumber).replace(':id', '1');
-    const headers = await headersFor(who);
+    const headers = await everyRole.headersFor(who);
     const reply = await fetch(new URL(path, service.url), {
       method,
       headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },

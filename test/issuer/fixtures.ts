@@ -339,3 +339,61 @@ export async function newStaff(
     post: (path, body, headers = {}) => client.post(path, body, { cookie, ...headers }),
   };
 }
+
+/** Anyone who can call the service: not signed in, or signed in with a role. */
+export type Who = 'anonymous' | 'driver' | 'reviewer' | 'admin';
+
+/** A registry with the reference licences, one driver and one member of staff per role. */
+export interface EveryRole {
+  /** The driver's licence, a real one for the routes that take `:number`. */
+  readonly licenceNumber: string;
+  /** A fresh session for `who`, as sign-in would make it: the cookie and the CSRF header. */
+  headersFor(who: Who): Promise<Record<string, string>>;
+}
+
+/** Seeds the registry and an account for every role, for the tests that call every route. */
+export async function seedEveryRole(
+  service: Pick<TestService, 'deps' | 'now'>,
+): Promise<EveryRole> {
+  const db = service.deps.db;
+  const licenceNumber = REFERENCE[1]?.licenceNumber ?? '';
+  for (const licence of REFERENCE) await insertLicence(db, licence, service.now());
+  const driverId = await insertDriver(db, licenceNumber, service.now());
+  const staffIds = new Map<Who, number>();
+  for (const role of ['reviewer', 'admin'] as const) {
+    const { id } = await db.kysely
+      .insertInto('staff')
+      .values({
+        username: `${role}1`,
+        role,
+        password_hash: 'x',
+        failed_sign_ins: 0,
+        locked_until: 0,
+        created_at: service.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    staffIds.set(role, id);
+  }
+  return {
+    licenceNumber,
+    async headersFor(who) {
+      if (who === 'anonymous') return {};
+      const token = randomBytes(32).toString('base64url');
+      const csrf = randomBytes(32).toString('base64url');
+      await db.kysely
+        .insertInto('sessions')
+        .values({
+          token_hash: createHash('sha256').update(token).digest('base64url'),
+          subject: who === 'driver' ? 'driver' : 'staff',
+          subject_id: staffIds.get(who) ?? driverId,
+          role: who,
+          csrf_token: csrf,
+          created_at: service.now(),
+          expires_at: service.now() + 3600,
+        })
+        .execute();
+      return { cookie: `${SESSION_COOKIE}=${token}`, 'x-csrf-token': csrf };
+    },
+  };
+}

@@ -3,7 +3,6 @@
  * has, its x-roles hold over HTTP, every non-public operation declares its sign-in and refusal
  * answers, and every $ref resolves.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../issuer/app.js';
 import {
@@ -14,7 +13,7 @@ import {
   type OpenApiOperation,
 } from '../../issuer/http/openapi.js';
 import { CSRF_HEADER, SESSION_COOKIE, type Role } from '../../issuer/http/session.js';
-import { insertDriver, insertLicence, REFERENCE } from './fixtures.js';
+import { seedEveryRole, type EveryRole } from './fixtures.js';
 import { startService, type TestService } from './harness.js';
 
 type Who = 'anonymous' | Role;
@@ -98,60 +97,18 @@ function refsIn(value: unknown): string[] {
 describe('the OpenAPI document', () => {
   let service: TestService;
   let document: OpenApiDocument;
-  let driverId: number;
-  const licenceNumber = REFERENCE[1]?.licenceNumber ?? '';
+  let everyRole: EveryRole;
+  let licenceNumber: string;
 
   beforeAll(async () => {
     service = await startService('sqlite');
     document = openApiDocument(service.deps.config.publicUrl);
-    const db = service.deps.db;
-    for (const licence of REFERENCE) await insertLicence(db, licence, service.now());
-    driverId = await insertDriver(db, licenceNumber, service.now());
-    for (const role of ['reviewer', 'admin'] as const) {
-      await db.kysely
-        .insertInto('staff')
-        .values({
-          username: `${role}1`,
-          role,
-          password_hash: 'x',
-          failed_sign_ins: 0,
-          locked_until: 0,
-          created_at: service.now(),
-        })
-        .execute();
-    }
+    everyRole = await seedEveryRole(service);
+    licenceNumber = everyRole.licenceNumber;
   });
   afterAll(async () => {
     await service.close();
   });
-
-  /** A fresh session for `who`, as sign-in would make it: the cookie and the CSRF header. */
-  async function headersFor(who: Who): Promise<Record<string, string>> {
-    if (who === 'anonymous') return {};
-    const token = randomBytes(32).toString('base64url');
-    const csrf = randomBytes(32).toString('base64url');
-    const staff =
-      who === 'driver'
-        ? undefined
-        : await service.deps.db.kysely
-            .selectFrom('staff')
-            .select('id')
-            .where('role', '=', who)
-            .executeTakeFirstOrThrow();
-    await service.deps.db.kysely
-      .insertInto('sessions')
-      .values({
-        token_hash: createHash('sha256').update(token).digest('base64url'),
-        subject: who === 'driver' ? 'driver' : 'staff',
-        subject_id: staff?.id ?? driverId,
-        role: who,
-        csrf_token: csrf,
-        created_at: service.now(),
-        expires_at: service.now() + 3600,
-      })
-      .execute();
-    return { cookie: `${SESSION_COOKIE}=${token}`, [CSRF_HEADER]: csrf };
-  }
 
   it('when the app is read, then the document names exactly its routes and methods', () => {
     const routes = routesOf(createApp(service.deps).router);
@@ -285,20 +242,21 @@ describe('the OpenAPI document', () => {
 
   it('when each operation is called as each role, then x-roles says who gets through', async () => {
     for (const { method, path, op } of operationsOf(document)) {
-      const roles = op['x-roles'];
+      const allowedRoles = op['x-roles'];
       for (const who of EVERYONE) {
         const url = path.replace('{number}', licenceNumber).replace('{id}', '1');
         const unsafe = method !== 'get';
         const reply = await fetch(new URL(url, service.url), {
           method: method.toUpperCase(),
           headers: {
-            ...(await headersFor(who)),
+            ...(await everyRole.headersFor(who)),
             ...(unsafe ? { 'content-type': 'application/json' } : {}),
           },
           ...(unsafe ? { body: '{}' } : {}),
         });
         const where = `${method.toUpperCase()} ${path} as ${who}: ${reply.status}`;
-        const allowed = roles.includes('public') || (who !== 'anonymous' && roles.includes(who));
+        const allowed =
+          allowedRoles.includes('public') || (who !== 'anonymous' && allowedRoles.includes(who));
         if (allowed) {
           expect([401, 403], where).not.toContain(reply.status);
           await reply.arrayBuffer();
@@ -359,7 +317,7 @@ describe('the OpenAPI document', () => {
     'when $op is called as $who and answers $code, then the document lists that code',
     async (mistake) => {
       const [method = '', path = ''] = mistake.op.split(' ');
-      const { [CSRF_HEADER]: csrf, ...session } = await headersFor(mistake.who);
+      const { [CSRF_HEADER]: csrf, ...session } = await everyRole.headersFor(mistake.who);
       const reply = await fetch(
         new URL(mistake.path ?? path.replace('{number}', licenceNumber), service.url),
         {
