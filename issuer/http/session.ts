@@ -38,6 +38,8 @@ export async function startSession(
 ): Promise<{ csrfToken: string }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
+  // Sessions that ended by themselves go when a new one starts: the table holds live ones only.
+  await db.kysely.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   await db.kysely
     .insertInto('sessions')
     .values({

@@ -194,6 +194,25 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     return client;
   }
 
+  it('when a session has expired, then it is refused, and the next sign-in deletes its row', async () => {
+    const client = await signedIn('reviewer');
+    expect((await client.get('/api/me')).status).toBe(200);
+    const before = await service.deps.db.kysely
+      .selectFrom('sessions')
+      .select('token_hash')
+      .execute();
+    service.advance(12 * 3600);
+    expect((await client.get('/api/me')).status).toBe(401);
+    await signedIn('admin');
+    const after = await service.deps.db.kysely
+      .selectFrom('sessions')
+      .select('token_hash')
+      .execute();
+    const left = new Set(after.map((r) => r.token_hash));
+    expect(before.filter((r) => left.has(r.token_hash))).toEqual([]);
+    expect(after).toHaveLength(1);
+  });
+
   async function auditRows(action: string) {
     return service.deps.db.kysely
       .selectFrom('audit_log')
