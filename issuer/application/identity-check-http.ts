@@ -1,0 +1,247 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type {
+  IdentityCheck,
+  IdentityCheckRequest,
+  IdentityCheckResult,
+  IdentityCheckUnavailable,
+} from './identity-check.js';
+
+/**
+ * The identity check over HTTP: one signed JSON POST per attempt, a timeout per attempt, and a
+ * few retries on transient failures. The signing scheme is a typical API-gateway scheme, *not
+ * confirmed* for the real provider; if it differs, replace this adapter (docs/IDENTITY-CHECK.md).
+ */
+
+/** Options of {@link createHttpIdentityCheck}. */
+export interface HttpIdentityCheckOptions {
+  /** The provider's endpoint, https://. */
+  readonly endpoint: string;
+  /** Sent as `X-App-Id`. */
+  readonly appId: string;
+  /** HMAC-SHA256 key (UTF-8), at least 32 characters. Never logged. */
+  readonly secret: string;
+  /** Per attempt, including reading the answer. Default 5000. */
+  readonly timeoutMs?: number;
+  /** Extra attempts after a timeout, a 5xx or a network error. Default 2. */
+  readonly retries?: number;
+  /** Wait before the first retry, doubled for each further one. Default 100. */
+  readonly backoffMs?: number;
+  /** Accept http:// for a loopback host (tests with a local fake provider); never for any other host. */
+  readonly allowInsecure?: boolean;
+  /** Defaults to the global fetch. */
+  readonly fetchImpl?: typeof fetch;
+  /** Told about each failed attempt: request id, attempt, reason, HTTP status. No personal data. */
+  readonly logger?: { warn(details: Readonly<Record<string, unknown>>, message: string): void };
+}
+
+const MIN_SECRET_LENGTH = 32;
+/** An answer is a few hundred bytes; anything much larger is not one. */
+const MAX_ANSWER_CHARS = 64 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const answerSchema = z.object({
+  requestId: z.string(),
+  result: z.enum(['MATCH', 'MISMATCH', 'LIVENESS_FAILED']),
+  score: z.number().min(0).max(100).optional(),
+  providerRef: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/)
+    .optional(),
+});
+
+const base64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+
+/**
+ * The signature of one request: base64url HMAC-SHA256, keyed with the secret, over
+ * `${timestamp}\n${nonce}\n${base64url(SHA-256(body))}`.
+ */
+export function signIdentityCheckRequest(
+  secret: string,
+  timestamp: string,
+  nonce: string,
+  body: string,
+): string {
+  const bodyHash = base64url(createHash('sha256').update(body, 'utf8').digest());
+  return base64url(
+    createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${bodyHash}`, 'utf8').digest(),
+  );
+}
+
+function unavailable(reason: IdentityCheckUnavailable['reason']): IdentityCheckUnavailable {
+  return { outcome: 'unavailable', reason, retryable: true };
+}
+
+function assertRequest(request: IdentityCheckRequest): void {
+  if (typeof request.requestId !== 'string' || !REQUEST_ID.test(request.requestId))
+    throw new TypeError('requestId: expected 1–128 characters of [A-Za-z0-9._:-]');
+  if (typeof request.licenceNumber !== 'string' || request.licenceNumber.length === 0)
+    throw new TypeError('licenceNumber: expected a non-empty string');
+  if (typeof request.name !== 'string' || request.name.length === 0)
+    throw new TypeError('name: expected a non-empty string');
+  const s = request.selfie;
+  if (!(s instanceof Uint8Array) || s[0] !== 0xff || s[1] !== 0xd8 || s[2] !== 0xff)
+    throw new TypeError('selfie: expected JPEG bytes (FF D8 FF)');
+}
+
+/** One attempt's result: final, or unavailable and whether another attempt may help. */
+type Attempt =
+  | { readonly final: IdentityCheckResult }
+  | {
+      readonly failed: IdentityCheckUnavailable;
+      readonly retry: boolean;
+      readonly status?: number;
+    };
+
+/**
+ * Creates the HTTP adapter.
+ * @throws {TypeError} when the endpoint is not an https:// URL (http:// only for loopback with
+ *   `allowInsecure`), or carries credentials.
+ * @throws {RangeError} when the secret is shorter than 32 characters, or a number is out of range.
+ */
+export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): IdentityCheck {
+  const url = new URL(options.endpoint);
+  const insecureAllowed = options.allowInsecure === true && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && insecureAllowed))
+    throw new TypeError(
+      `endpoint: expected an https:// URL, found ${url.protocol}// (http:// only on loopback, for tests)`,
+    );
+  if (url.username !== '' || url.password !== '')
+    throw new TypeError('endpoint: expected no credentials in the URL');
+  if (options.appId.length === 0) throw new TypeError('appId: expected a non-empty string');
+  if (options.secret.length < MIN_SECRET_LENGTH)
+    throw new RangeError(
+      `secret: expected at least ${MIN_SECRET_LENGTH} characters, found ${options.secret.length}`,
+    );
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const retries = options.retries ?? 2;
+  const backoffMs = options.backoffMs ?? 100;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000)
+    throw new RangeError(`timeoutMs: expected an integer 1–60000, found ${timeoutMs}`);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 5)
+    throw new RangeError(`retries: expected an integer 0–5, found ${retries}`);
+  if (!Number.isInteger(backoffMs) || backoffMs < 0 || backoffMs > 5000)
+    throw new RangeError(`backoffMs: expected an integer 0–5000, found ${backoffMs}`);
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const { appId, secret, logger } = options;
+
+  async function attempt(body: string, requestId: string): Promise<Attempt> {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(16).toString('base64url');
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort();
+    }, timeoutMs);
+    try {
+      let response: Response;
+      try {
+        response = await fetchImpl(url, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'X-App-Id': appId,
+            'X-Timestamp': timestamp,
+            'X-Nonce': nonce,
+            'X-Signature': signIdentityCheckRequest(secret, timestamp, nonce, body),
+          },
+          body,
+          // A redirect would send the selfie somewhere unsigned-for: never follow one.
+          redirect: 'manual',
+          signal: controller.signal,
+        });
+      } catch {
+        // The error may quote the request; only its kind is kept.
+        return controller.signal.aborted
+          ? { failed: unavailable('timeout'), retry: true }
+          : { failed: unavailable('provider_down'), retry: true };
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => undefined);
+        return {
+          failed: unavailable('provider_error'),
+          retry: response.status >= 500,
+          status: response.status,
+        };
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch {
+        return controller.signal.aborted
+          ? { failed: unavailable('timeout'), retry: true }
+          : { failed: unavailable('provider_down'), retry: true };
+      }
+      return { final: readAnswer(response.headers.get('content-type'), text, requestId) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    name: 'http',
+    async verify(request) {
+      assertRequest(request);
+      const body = JSON.stringify({
+        requestId: request.requestId,
+        licenceNumber: request.licenceNumber,
+        name: request.name,
+        selfie: Buffer.from(request.selfie).toString('base64'),
+      });
+      let last: IdentityCheckUnavailable = unavailable('provider_error');
+      for (let n = 0; n <= retries; n++) {
+        if (n > 0) await sleep(backoffMs * 2 ** (n - 1));
+        const result = await attempt(body, request.requestId);
+        if ('final' in result) return result.final;
+        last = result.failed;
+        logger?.warn(
+          {
+            requestId: request.requestId,
+            attempt: n + 1,
+            reason: last.reason,
+            ...(result.status === undefined ? {} : { status: result.status }),
+          },
+          'identity check attempt failed',
+        );
+        if (!result.retry) break;
+      }
+      return last;
+    },
+  };
+}
+
+/** Reads a 200 answer, failing closed: anything not exactly as expected is `provider_error`. */
+function readAnswer(
+  contentType: string | null,
+  text: string,
+  requestId: string,
+): IdentityCheckResult {
+  if (contentType === null || !/^application\/json\s*(;|$)/i.test(contentType))
+    return unavailable('provider_error');
+  if (text.length > MAX_ANSWER_CHARS) return unavailable('provider_error');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return unavailable('provider_error');
+  }
+  const parsed = answerSchema.safeParse(json);
+  if (!parsed.success || parsed.data.requestId !== requestId) return unavailable('provider_error');
+  const answer = parsed.data;
+  switch (answer.result) {
+    case 'MATCH':
+      // A match without a score is not a clear match.
+      if (answer.score === undefined) return unavailable('provider_error');
+      return {
+        outcome: 'match',
+        score: answer.score,
+        providerRef: answer.providerRef ?? requestId,
+      };
+    case 'MISMATCH':
+      return { outcome: 'mismatch' };
+    case 'LIVENESS_FAILED':
+      return { outcome: 'liveness_failed' };
+  }
+}

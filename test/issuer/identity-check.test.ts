@@ -1,0 +1,373 @@
+import { createHash, createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../issuer/config.js';
+import {
+  identityCheckFromEnv,
+  type IdentityCheckRequest,
+} from '../../issuer/application/identity-check.js';
+import { createDevIdentityCheck } from '../../issuer/application/identity-check-dev.js';
+import { createHttpIdentityCheck } from '../../issuer/application/identity-check-http.js';
+
+const APP_ID = 'liangzheng-test';
+const SECRET = 'a-test-secret-of-at-least-32-chars!!';
+const SELFIE = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+const REQUEST: IdentityCheckRequest = {
+  licenceNumber: '11010519491231002X',
+  name: '张三',
+  selfie: SELFIE,
+  requestId: 'req-0001',
+};
+
+interface Received {
+  readonly body: { requestId: string; licenceNumber: string; name: string; selfie: string };
+  readonly signatureOk: boolean;
+}
+type Respond = (req: Received, res: ServerResponse) => void;
+
+/** The fake provider: recomputes the signature itself and answers 401 when it is wrong. */
+let server: Server;
+let endpoint: string;
+let respond: Respond;
+let calls: Received[];
+
+function b64url(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
+
+function signatureOk(req: IncomingMessage, body: string): boolean {
+  const ts = req.headers['x-timestamp'];
+  const nonce = req.headers['x-nonce'];
+  const sig = req.headers['x-signature'];
+  if (typeof ts !== 'string' || typeof nonce !== 'string' || typeof sig !== 'string') return false;
+  if (req.headers['x-app-id'] !== APP_ID) return false;
+  if (!/^\d+$/.test(ts) || Math.abs(Number(ts) - Date.now() / 1000) > 300) return false;
+  const bodyHash = b64url(createHash('sha256').update(body).digest());
+  const expected = b64url(
+    createHmac('sha256', SECRET).update(`${ts}\n${nonce}\n${bodyHash}`).digest(),
+  );
+  return sig === expected;
+}
+
+function answer(res: ServerResponse, status: number, json: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+}
+
+const echo =
+  (result: string, score?: number): Respond =>
+  (req, res) => {
+    answer(res, 200, {
+      requestId: req.body.requestId,
+      result,
+      ...(score === undefined ? {} : { score }),
+    });
+  };
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const received: Received = {
+        body: JSON.parse(text) as Received['body'],
+        signatureOk: signatureOk(req, text),
+      };
+      calls.push(received);
+      if (!received.signatureOk) {
+        answer(res, 401, { error: 'bad signature' });
+        return;
+      }
+      respond(received, res);
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/verify`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((done) => server.close(done));
+});
+
+beforeEach(() => {
+  calls = [];
+  respond = echo('MATCH', 97.5);
+});
+
+function client(
+  extra: { timeoutMs?: number; retries?: number; secret?: string; endpoint?: string } = {},
+) {
+  return createHttpIdentityCheck({
+    endpoint: extra.endpoint ?? endpoint,
+    appId: APP_ID,
+    secret: extra.secret ?? SECRET,
+    allowInsecure: true,
+    backoffMs: 10,
+    ...(extra.timeoutMs === undefined ? {} : { timeoutMs: extra.timeoutMs }),
+    ...(extra.retries === undefined ? {} : { retries: extra.retries }),
+  });
+}
+
+describe('http identity check against a fake provider on loopback', () => {
+  it('when the provider answers MATCH, then match with its score, and it received the signed request', async () => {
+    expect(await client().verify(REQUEST)).toEqual({
+      outcome: 'match',
+      score: 97.5,
+      providerRef: 'req-0001',
+    });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toEqual({
+      signatureOk: true,
+      body: {
+        requestId: 'req-0001',
+        licenceNumber: REQUEST.licenceNumber,
+        name: '张三',
+        selfie: Buffer.from(SELFIE).toString('base64'),
+      },
+    });
+  });
+
+  it('when the provider answers MISMATCH, then mismatch', async () => {
+    respond = echo('MISMATCH');
+    expect(await client().verify(REQUEST)).toEqual({ outcome: 'mismatch' });
+  });
+
+  it('when the provider answers LIVENESS_FAILED, then liveness_failed', async () => {
+    respond = echo('LIVENESS_FAILED');
+    expect(await client().verify(REQUEST)).toEqual({ outcome: 'liveness_failed' });
+  });
+
+  it('when the provider answers 503 twice and then MATCH, then match after 3 calls', async () => {
+    const match = echo('MATCH', 90);
+    respond = (req, res) => {
+      if (calls.length <= 2) answer(res, 503, { error: 'busy' });
+      else match(req, res);
+    };
+    expect(await client().verify(REQUEST)).toEqual({
+      outcome: 'match',
+      score: 90,
+      providerRef: 'req-0001',
+    });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('when the provider always answers 503, then unavailable provider_error after 1 + retries calls', async () => {
+    respond = (_req, res) => {
+      answer(res, 503, { error: 'busy' });
+    };
+    expect(await client().verify(REQUEST)).toEqual({
+      outcome: 'unavailable',
+      reason: 'provider_error',
+      retryable: true,
+    });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('when the provider never answers, then unavailable timeout', async () => {
+    respond = () => undefined;
+    const started = Date.now();
+    expect(await client({ timeoutMs: 200, retries: 0 }).verify(REQUEST)).toEqual({
+      outcome: 'unavailable',
+      reason: 'timeout',
+      retryable: true,
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(calls).toHaveLength(1);
+    server.closeAllConnections();
+  });
+
+  it('when the port is closed (connection refused), then unavailable provider_down', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((done) => closed.close(done));
+    expect(
+      await client({ endpoint: `http://127.0.0.1:${port}/v1/verify` }).verify(REQUEST),
+    ).toEqual({ outcome: 'unavailable', reason: 'provider_down', retryable: true });
+  });
+
+  it('when the signature is wrong, then the provider answers 401 and it is provider_error, not retried', async () => {
+    const wrong = client({ secret: 'another-secret-of-at-least-32-chars!' });
+    expect(await wrong.verify(REQUEST)).toEqual({
+      outcome: 'unavailable',
+      reason: 'provider_error',
+      retryable: true,
+    });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.signatureOk).toBe(false);
+  });
+
+  it.each<[string, Respond]>([
+    [
+      'requestId not echoed',
+      (_req, res) => {
+        answer(res, 200, { requestId: 'req-9999', result: 'MATCH', score: 99 });
+      },
+    ],
+    [
+      'result "OK"',
+      (req, res) => {
+        answer(res, 200, { requestId: req.body.requestId, result: 'OK', score: 99 });
+      },
+    ],
+    ['MATCH without a score', echo('MATCH')],
+    ['a score out of range', echo('MATCH', 1000)],
+    [
+      'not JSON',
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('MATCH');
+      },
+    ],
+    [
+      'a JSON array',
+      (_req, res) => {
+        answer(res, 200, [{ result: 'MATCH' }]);
+      },
+    ],
+    [
+      'text/html',
+      (req, res) => {
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(JSON.stringify({ requestId: req.body.requestId, result: 'MATCH', score: 99 }));
+      },
+    ],
+    [
+      'a redirect',
+      (_req, res) => {
+        res.writeHead(307, { location: 'http://127.0.0.1:1/elsewhere' }).end();
+      },
+    ],
+  ])(
+    'when the answer is malformed (%s), then provider_error, never match, not retried',
+    async (_why, r) => {
+      respond = r;
+      expect(await client().verify(REQUEST)).toEqual({
+        outcome: 'unavailable',
+        reason: 'provider_error',
+        retryable: true,
+      });
+      expect(calls).toHaveLength(1);
+    },
+  );
+
+  it('when a provider failure happens, then no personal data appears in what is logged', async () => {
+    respond = (_req, res) => {
+      answer(res, 503, {});
+    };
+    const logged: unknown[] = [];
+    const check = createHttpIdentityCheck({
+      endpoint,
+      appId: APP_ID,
+      secret: SECRET,
+      allowInsecure: true,
+      backoffMs: 0,
+      retries: 1,
+      logger: { warn: (details, message) => logged.push(details, message) },
+    });
+    await check.verify(REQUEST);
+    const text = JSON.stringify(logged);
+    expect(logged).toHaveLength(4);
+    expect(text).toContain('req-0001');
+    for (const secretish of [REQUEST.licenceNumber, REQUEST.name, SECRET])
+      expect(text).not.toContain(secretish);
+  });
+
+  it('when the endpoint is http:// on a non-loopback host, then it is refused even with allowInsecure', () => {
+    expect(() =>
+      createHttpIdentityCheck({
+        endpoint: 'http://provider.example/v1',
+        appId: APP_ID,
+        secret: SECRET,
+        allowInsecure: true,
+      }),
+    ).toThrow(TypeError);
+    expect(() => createHttpIdentityCheck({ endpoint, appId: APP_ID, secret: SECRET })).toThrow(
+      TypeError,
+    );
+  });
+
+  it('when the request id or the selfie is malformed, then TypeError (a caller mistake), no call made', async () => {
+    await expect(client().verify({ ...REQUEST, requestId: 'a b' })).rejects.toThrow(TypeError);
+    await expect(
+      client().verify({ ...REQUEST, selfie: Uint8Array.from([1, 2, 3]) }),
+    ).rejects.toThrow(TypeError);
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('development identity check', () => {
+  it('when the name is ordinary, then match; when it ends with 测试不符, then mismatch', async () => {
+    const dev = createDevIdentityCheck();
+    expect(dev.name).toBe('development');
+    expect(await dev.verify(REQUEST)).toEqual({
+      outcome: 'match',
+      score: 100,
+      providerRef: 'development:req-0001',
+    });
+    expect(await dev.verify({ ...REQUEST, name: '张三测试不符' })).toEqual({ outcome: 'mismatch' });
+  });
+});
+
+describe('identityCheckFromEnv', () => {
+  const http = {
+    IDENTITY_CHECK: 'http',
+    IDENTITY_CHECK_URL: 'https://provider.example/v1/verify',
+    IDENTITY_CHECK_APP_ID: APP_ID,
+    IDENTITY_CHECK_SECRET: SECRET,
+  };
+
+  it('when nothing is set outside production, then the development adapter', () => {
+    expect(identityCheckFromEnv({}, { production: false }).name).toBe('development');
+  });
+
+  it('when http is fully configured, then the http adapter, in production too', () => {
+    expect(identityCheckFromEnv(http, { production: true }).name).toBe('http');
+    expect(
+      identityCheckFromEnv({ ...http, IDENTITY_CHECK_TIMEOUT_MS: '3000' }, { production: false })
+        .name,
+    ).toBe('http');
+  });
+
+  it('when production is configured with development, then ConfigError naming IDENTITY_CHECK', () => {
+    expect(() =>
+      identityCheckFromEnv({ IDENTITY_CHECK: 'development' }, { production: true }),
+    ).toThrow(
+      new ConfigError(
+        'invalid configuration:\n  IDENTITY_CHECK: expected http in production (the development adapter issues licences without a real check), found development',
+      ),
+    );
+    expect(() => identityCheckFromEnv({}, { production: true })).toThrow(
+      /IDENTITY_CHECK: expected http in production/,
+    );
+  });
+
+  it('when the secret is too short, then ConfigError that does not contain the secret', () => {
+    const short = 'short-secret-value';
+    let error: unknown;
+    try {
+      identityCheckFromEnv({ ...http, IDENTITY_CHECK_SECRET: short }, { production: true });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('IDENTITY_CHECK_SECRET');
+    expect(message).toContain(`a value of ${short.length} characters`);
+    expect(message).not.toContain(short);
+  });
+
+  it('when http lacks its variables or uses http://, then ConfigError naming each', () => {
+    expect(() => identityCheckFromEnv({ IDENTITY_CHECK: 'http' }, { production: false })).toThrow(
+      /IDENTITY_CHECK_URL: .*\n {2}IDENTITY_CHECK_APP_ID: .*\n {2}IDENTITY_CHECK_SECRET: /,
+    );
+    expect(() =>
+      identityCheckFromEnv(
+        { ...http, IDENTITY_CHECK_URL: 'http://provider.example/v1' },
+        { production: false },
+      ),
+    ).toThrow(/IDENTITY_CHECK_URL: expected/);
+  });
+});
