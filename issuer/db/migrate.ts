@@ -1,11 +1,15 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import * as initial from './migrations/001-initial.js';
+import * as push from './migrations/002-push.js';
 
 type Step = { up(db: Kysely<unknown>, engine: Db['engine']): Promise<void> };
 
 /** Every migration, in order. A migration, once released, never changes. */
-const STEPS: ReadonlyArray<readonly [string, Step]> = [['001-initial', initial]];
+const STEPS: ReadonlyArray<readonly [string, Step]> = [
+  ['001-initial', initial],
+  ['002-push', push],
+];
 
 /**
  * Brings the schema up to date, each migration in its own transaction.

@@ -119,6 +119,22 @@ export interface AuditTable {
   after: string | null;
 }
 
+/** A browser's Web Push subscription (RFC 8030), owned by a driver. */
+export interface PushSubscriptionTable {
+  id: Generated<number>;
+  driver_id: number;
+  /** The push service's capability URL for this browser: log its origin only. */
+  endpoint: string;
+  /** The browser's P-256 public key, uncompressed point, base64url (RFC 8291 §3.1). */
+  p256dh: string;
+  /** The 16-byte authentication secret, base64url (RFC 8291 §3.2). */
+  auth: string;
+  created_at: number;
+  /** Consecutive failed notifications; reset by a success. */
+  failures: number;
+  last_failure_at: number | null;
+}
+
 export interface Database {
   licences: LicenceTable;
   drivers: DriverTable;
@@ -129,4 +145,5 @@ export interface Database {
   credentials: CredentialTable;
   issuer_keys: IssuerKeyTable;
   audit_log: AuditTable;
+  push_subscriptions: PushSubscriptionTable;
 }
