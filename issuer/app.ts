@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { accountRoutes } from './accounts/routes.js';
+import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { ping } from './db/database.js';
 import type { ServiceDeps } from './deps.js';
@@ -59,9 +60,11 @@ export function createApp(deps: ServiceDeps): Express {
 
   // The API: sessions and CSRF, then JSON bodies.
   app.use('/api', sessions(deps.db, deps.now));
-  // The registry import reads its own body (up to 20 MB), after the admin check; every other
-  // route takes JSON of at most 64 kB.
+  // The registry import reads its own body (up to 20 MB), after the admin check, and so does the
+  // application (a photo, a selfie); every other route takes JSON of at most 64 kB.
   app.use('/api', registryRoutes(deps));
+  // The application reads its own bodies too: a photo (up to 6 MB), a selfie, small JSON.
+  app.use('/api', applicationRoutes(deps));
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api', accountRoutes(deps));
   app.use('/api', lifecycleRoutes(deps));

@@ -1,6 +1,8 @@
 /** Opening the service and listening: what main.ts and the tests share. */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { identityCheckFromEnv } from './application/identity-check.js';
+import { createDevIdentityCheck } from './application/identity-check-dev.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -32,7 +34,12 @@ export async function openService(
     ...(config.issuerKeyFile === undefined ? {} : { issuerKeyFile: config.issuerKeyFile }),
   });
   const statusLists = openStatusLists({ db, keys, config, now });
-  return { config, db, keys, statusLists, logger, now };
+  // Production must name a real identity check (identityCheckFromEnv refuses the development one).
+  const identityCheck =
+    config.env === 'production'
+      ? identityCheckFromEnv(process.env, { production: true })
+      : createDevIdentityCheck();
+  return { config, db, keys, statusLists, logger, identityCheck, now };
 }
 
 /** Starts listening with the given dependencies. */

@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Db } from './database.js';
 import * as initial from './migrations/001-initial.js';
 import * as push from './migrations/002-push.js';
+import * as applications from './migrations/003-applications.js';
 
 type Step = { up(db: Kysely<unknown>, engine: Db['engine']): Promise<void> };
 
@@ -9,6 +10,7 @@ type Step = { up(db: Kysely<unknown>, engine: Db['engine']): Promise<void> };
 const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['001-initial', initial],
   ['002-push', push],
+  ['003-applications', applications],
 ];
 
 /**

@@ -135,6 +135,54 @@ export interface PushSubscriptionTable {
   last_failure_at: number | null;
 }
 
+/** The application's path to a photo (DOMAIN.md §1): registry photo, phone camera, album file. */
+export type ApplicationPath = 'stored' | 'camera' | 'album';
+
+/** The states of an application; issuer/application/transitions.ts says which moves are legal. */
+export type ApplicationState =
+  | 'draft'
+  | 'identity_pending'
+  | 'identity_failed'
+  | 'submitted'
+  | 'approved'
+  | 'rejected'
+  | 'issued';
+
+/** A driver's application for an e-licence. */
+export interface ApplicationTable {
+  id: Generated<number>;
+  driver_id: number;
+  licence_number: string;
+  path: ApplicationPath;
+  state: ApplicationState;
+  /** SHA-256 (base64url) of `photo`, or of the registry photo on the stored path. */
+  photo_hash: string | null;
+  /** The pre-checked photo, re-encoded JPEG without metadata (camera and album paths). */
+  photo: Uint8Array | null;
+  /** The pre-check report as JSON (width, height). */
+  precheck: string | null;
+  submitted_at: number | null;
+  /** When the review is due: one working day after submission. */
+  deadline: number | null;
+  decided_at: number | null;
+  reviewer_id: number | null;
+  /** Why the reviewer rejected the photo. */
+  reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A notice kept for the driver, shown in the app whether or not a push arrived. */
+export interface InboxTable {
+  id: Generated<number>;
+  driver_id: number;
+  at: number;
+  kind: string;
+  title: string;
+  body: string;
+  read_at: number | null;
+}
+
 export interface Database {
   licences: LicenceTable;
   drivers: DriverTable;
@@ -146,4 +194,6 @@ export interface Database {
   issuer_keys: IssuerKeyTable;
   audit_log: AuditTable;
   push_subscriptions: PushSubscriptionTable;
+  applications: ApplicationTable;
+  inbox: InboxTable;
 }

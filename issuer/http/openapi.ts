@@ -21,6 +21,15 @@ import {
   signInSchema,
 } from '../accounts/sign-in.js';
 import { STAFF_CREATION_EXPECTED, STAFF_ROLES, staffCreationSchema } from '../accounts/staff.js';
+import {
+  CONFIRM_EXPECTED,
+  confirmSchema,
+  MAX_PHOTO_BYTES,
+  REJECT_EXPECTED,
+  rejectSchema,
+  START_EXPECTED,
+  startSchema,
+} from '../application/routes.js';
 import { MAX_DEVICES } from '../credentials/register-device.js';
 import {
   CREDENTIAL_EXPECTED,
@@ -97,7 +106,8 @@ const CODES = {
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',
-  ERR_UNSUPPORTED_MEDIA_TYPE: 'Content-Type is not text/csv or application/json in UTF-8.',
+  ERR_UNSUPPORTED_MEDIA_TYPE:
+    'Content-Type is not one the operation reads (the import: text/csv or application/json in UTF-8; a photo: image/jpeg or image/png).',
   ERR_ILLEGAL_TRANSITION:
     "The lifecycle does not allow the action from the licence's status; `from` and `action` say which.",
   ERR_LICENCE_INVALID: 'The changed record would not be valid; `issues` names each field.',
@@ -106,6 +116,11 @@ const CODES = {
   ERR_TOO_MANY_DEVICES: `The driver already has ${MAX_DEVICES} devices registered.`,
   ERR_LICENCE_NOT_USABLE: 'The licence cannot have an e-licence now; `reason` says why.',
   ERR_CONCURRENT_ISSUANCE: 'Another issuance for the licence ran at the same time; try again.',
+  ERR_PHOTO_REJECTED:
+    'The photo failed the automatic pre-check; `failures` lists each rule. Nothing was stored.',
+  ERR_IDENTITY_FAILED:
+    'The real-person check did not match (`outcome`: mismatch or liveness_failed); the driver may try again.',
+  ERR_IDENTITY_UNAVAILABLE: 'The real-person check gave no answer; try again later.',
 } as const;
 
 /** One of {@link CODES}. */
@@ -222,7 +237,22 @@ const PROBLEM: JsonObject = {
       ],
       description: 'ERR_LICENCE_NOT_USABLE: why.',
     },
-    from: string('ERR_ILLEGAL_TRANSITION: the status of the licence.'),
+    from: string(
+      'ERR_ILLEGAL_TRANSITION: the status of the licence, or the state of the application.',
+    ),
+    failures: {
+      type: 'array',
+      description: 'ERR_PHOTO_REJECTED: every failed pre-check rule.',
+      items: object({ rule: string(), expected: string(), found: string() }),
+    },
+    outcome: {
+      enum: ['mismatch', 'liveness_failed'],
+      description: 'ERR_IDENTITY_FAILED: what the check found.',
+    },
+    retryable: {
+      type: 'boolean',
+      description: 'ERR_IDENTITY_FAILED, ERR_IDENTITY_UNAVAILABLE: the driver may try again.',
+    },
     action: string('ERR_ILLEGAL_TRANSITION: the action refused.'),
   },
   required: ['type', 'title', 'status', 'code', 'detail'],
@@ -258,6 +288,25 @@ const SCHEMAS: Readonly<Record<string, JsonObject>> = {
     ),
     description: 'An Ed25519 public key (RFC 8037 §2).',
   },
+  Application: object({
+    id: integer(),
+    path: { enum: ['stored', 'camera', 'album'] },
+    state: {
+      enum: [
+        'draft',
+        'identity_pending',
+        'identity_failed',
+        'submitted',
+        'approved',
+        'rejected',
+        'issued',
+      ],
+    },
+    submittedAt: nullable(SECONDS),
+    deadline: nullable(integer('When the review is due: one working day after submission.')),
+    decidedAt: nullable(SECONDS),
+    reason: nullable(string('Why the photo was rejected.')),
+  }),
   IssuedCredential: object({
     credential: string('The e-licence, a compact JWS (FORMAT.md §3).'),
     jti: string(),
@@ -277,6 +326,13 @@ const LICENCE_NUMBER: JsonObject = {
   required: true,
   description: 'The licence number (GB 11643 citizen ID number).',
   schema: { type: 'string', pattern: '^\\d{17}[\\dX]$' },
+};
+
+const APPLICATION_ID: JsonObject = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
 };
 
 const LICENCE_CHANGED = json(object({ licence: ref('LicenceRecord'), version: integer() }));
@@ -851,6 +907,247 @@ const ROUTES: readonly RouteSpec[] = [
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
+
+  // The e-licence application (DOMAIN.md §1). Each route reads its own body.
+  {
+    method: 'get',
+    path: '/api/me/application/paths',
+    operationId: 'applicationPaths',
+    tag: 'application',
+    summary: 'The photo paths offered: stored only when the registry holds a compliant photo',
+    access: ['driver'],
+    replies: {
+      200: {
+        description: 'The paths.',
+        content: json(
+          object({ paths: { type: 'array', items: { enum: ['stored', 'camera', 'album'] } } }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+  {
+    method: 'post',
+    path: '/api/me/application',
+    operationId: 'startApplication',
+    tag: 'application',
+    summary: 'Start an application on one path: a draft',
+    access: ['driver'],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(startSchema, 'input', START_EXPECTED)),
+    },
+    replies: {
+      201: {
+        description: 'The draft.',
+        content: json(object({ id: integer(), state: { const: 'draft' }, path: string() })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
+      422: ['ERR_VALIDATION'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/me/application/photo',
+    operationId: 'submitApplicationPhoto',
+    tag: 'application',
+    summary: 'Submit the photo of a camera or album application for review',
+    description: `The body is the image itself, at most ${MAX_PHOTO_BYTES} bytes. The automatic pre-check runs first; a photo that passes is stored without its metadata and the review is due one working day later. A rejected application is resubmitted this way.`,
+    access: ['driver'],
+    body: {
+      parser: 'raw',
+      required: true,
+      content: {
+        'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } },
+        'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
+      },
+    },
+    replies: {
+      200: {
+        description: 'Submitted for review.',
+        content: json(object({ state: { const: 'submitted' }, deadline: SECONDS })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
+      413: ['ERR_TOO_LARGE'],
+      415: ['ERR_UNSUPPORTED_MEDIA_TYPE'],
+      422: ['ERR_PHOTO_REJECTED'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/me/application/confirm-stored',
+    operationId: 'confirmStoredPhoto',
+    tag: 'application',
+    summary:
+      'Confirm the stored photo with a real-person check; on a match the e-licence is issued',
+    access: ['driver'],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(confirmSchema, 'input', CONFIRM_EXPECTED)),
+    },
+    replies: {
+      200: {
+        description: 'Issued.',
+        content: json(object({ state: { const: 'issued' } })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
+      422: ['ERR_VALIDATION', 'ERR_IDENTITY_FAILED'],
+      503: ['ERR_IDENTITY_UNAVAILABLE'],
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/me/application',
+    operationId: 'currentApplication',
+    tag: 'application',
+    summary: "The driver's latest application: state, review deadline, rejection reason",
+    access: ['driver'],
+    replies: {
+      200: {
+        description: 'The application.',
+        content: json(ref('Application')),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/api/me/inbox',
+    operationId: 'listInbox',
+    tag: 'application',
+    summary: "The driver's notices, newest first",
+    access: ['driver'],
+    replies: {
+      200: {
+        description: 'The notices.',
+        content: json(
+          object({
+            entries: {
+              type: 'array',
+              items: object({
+                id: integer(),
+                at: SECONDS,
+                kind: string(),
+                title: string(),
+                body: string(),
+                readAt: nullable(SECONDS),
+              }),
+            },
+          }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/review/queue',
+    operationId: 'reviewQueue',
+    tag: 'application',
+    summary: 'Submitted applications, the earliest deadline first',
+    access: ['reviewer', 'admin'],
+    replies: {
+      200: {
+        description: 'The queue.',
+        content: json(
+          object({
+            applications: {
+              type: 'array',
+              items: object({
+                id: integer(),
+                path: { enum: ['camera', 'album'] },
+                licenceNumber: string('Masked: the first 6 and last 4 characters only.'),
+                submittedAt: nullable(SECONDS),
+                deadline: nullable(SECONDS),
+                overdue: { type: 'boolean' },
+              }),
+            },
+          }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/review/applications/{id}/photo',
+    operationId: 'applicationPhoto',
+    tag: 'application',
+    summary: 'The photo of an application, JPEG',
+    access: ['reviewer', 'admin'],
+    parameters: [APPLICATION_ID],
+    replies: {
+      200: {
+        description: 'The photo.',
+        content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } },
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'], 422: ['ERR_VALIDATION'] },
+  },
+  {
+    method: 'post',
+    path: '/api/review/applications/{id}/approve',
+    operationId: 'approveApplication',
+    tag: 'application',
+    summary: 'Approve a submitted photo: the e-licence is issued and the driver notified',
+    access: ['reviewer', 'admin'],
+    parameters: [APPLICATION_ID],
+    replies: {
+      200: {
+        description: 'Issued.',
+        content: json(object({ state: { const: 'issued' } })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
+      422: ['ERR_VALIDATION'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/review/applications/{id}/reject',
+    operationId: 'rejectApplication',
+    tag: 'application',
+    summary: 'Reject a submitted photo with the reason the driver is shown',
+    access: ['reviewer', 'admin'],
+    parameters: [APPLICATION_ID],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(rejectSchema, 'input', REJECT_EXPECTED)),
+    },
+    replies: {
+      200: {
+        description: 'Rejected.',
+        content: json(object({ state: { const: 'rejected' } })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_ILLEGAL_TRANSITION'],
+      422: ['ERR_VALIDATION'],
+    },
+  },
 ];
 
 /** The route as an operation, with the errors, security and roles that follow from it. */
@@ -960,6 +1257,10 @@ function build(publicUrl: string): OpenApiDocument {
       { name: 'registry', description: 'The licence registry (staff).' },
       { name: 'lifecycle', description: 'Licence lifecycle changes and the audit log (admin).' },
       { name: 'credentials', description: "The holder's devices and e-licence (driver)." },
+      {
+        name: 'application',
+        description: 'Applying for the e-licence (driver) and reviewing photos (reviewer, admin).',
+      },
     ],
     paths,
     components: {

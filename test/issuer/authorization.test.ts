@@ -5,6 +5,7 @@
 import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountRoutes } from '../../issuer/accounts/routes.js';
+import { applicationRoutes } from '../../issuer/application/routes.js';
 import { credentialRoutes } from '../../issuer/credentials/routes.js';
 import { lifecycleRoutes } from '../../issuer/lifecycle/routes.js';
 import { registryRoutes } from '../../issuer/registry/routes.js';
@@ -43,6 +44,16 @@ const POLICY: Readonly<Record<string, 'public' | readonly Role[]>> = {
   'GET /api/me/devices': ['driver'],
   'POST /api/me/credential': ['driver'],
   'GET /api/me/credential': ['driver'],
+  'GET /api/me/application/paths': ['driver'],
+  'POST /api/me/application': ['driver'],
+  'POST /api/me/application/photo': ['driver'],
+  'POST /api/me/application/confirm-stored': ['driver'],
+  'GET /api/me/application': ['driver'],
+  'GET /api/me/inbox': ['driver'],
+  'GET /api/review/queue': ['reviewer', 'admin'],
+  'GET /api/review/applications/:id/photo': ['reviewer', 'admin'],
+  'POST /api/review/applications/:id/approve': ['reviewer', 'admin'],
+  'POST /api/review/applications/:id/reject': ['reviewer', 'admin'],
 };
 
 /** The routes the service really has, read from its routers. */
@@ -65,6 +76,7 @@ function routesOf(service: TestService): string[] {
     ...list('', statusRoutes(d)),
     ...list('/api', accountRoutes(d)),
     ...list('/api', registryRoutes(d)),
+    ...list('/api', applicationRoutes(d)),
     ...list('/api', lifecycleRoutes(d)),
     ...list('/api', credentialRoutes(d)),
   ];

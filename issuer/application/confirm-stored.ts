@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { ServiceDeps } from '../deps.js';
+import { notFound, ServiceError } from '../http/problem.js';
+import type { IdentityCheckResult } from './identity-check.js';
+import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
+import { latestApplication } from './internal/latest-application.js';
+import { pushIssued, recordIssue } from './internal/record-issue.js';
+import { nextState, transition } from './transitions.js';
+
+/**
+ * Confirms the stored registry photo (DOMAIN.md §1 flow 1): the real-person check (实人认证)
+ * of the selfie, and on a match the e-licence is issued at once, with an inbox notice and a push.
+ * After a failed check the driver may try again.
+ * @throws {ServiceError} 404 without an application; 409 ERR_ILLEGAL_TRANSITION (not a stored
+ *   application in draft or identity_failed); 409 ERR_LICENCE_NOT_USABLE; 422
+ *   ERR_IDENTITY_FAILED (`outcome` mismatch or liveness_failed, retryable); 503
+ *   ERR_IDENTITY_UNAVAILABLE (retryable).
+ */
+export async function confirmStored(
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'identityCheck' | 'logger' | 'pushKeys'>,
+  driverId: number,
+  selfie: Uint8Array,
+): Promise<{ state: 'issued' }> {
+  const now = deps.now();
+  const actor = `driver:${driverId}`;
+  const licence = await licenceOfDriver(deps.db.kysely, driverId);
+  const app = await deps.db.kysely.transaction().execute(async (trx) => {
+    const found = await latestApplication(trx, driverId);
+    if (found === undefined) throw notFound('application');
+    let current = found;
+    nextState(current, current.state === 'identity_failed' ? 'retry' : 'confirm_stored');
+    assertUsable(licence.record, now);
+    if (current.state === 'identity_failed')
+      current = { ...current, state: await transition(trx, current, 'retry', { actor, now }) };
+    return { ...current, state: await transition(trx, current, 'confirm_stored', { actor, now }) };
+  });
+
+  let result: IdentityCheckResult;
+  try {
+    result = await deps.identityCheck.verify({
+      licenceNumber: licence.record.licenceNumber,
+      name: licence.record.name,
+      selfie,
+      requestId: randomUUID(),
+    });
+  } catch (error) {
+    await deps.db.kysely
+      .transaction()
+      .execute((trx) => transition(trx, app, 'identity_unavailable', { actor: 'system', now }));
+    throw error;
+  }
+
+  if (result.outcome === 'match') {
+    const photoHash = app.photo_hash ?? licence.portraitHash;
+    if (photoHash === null) throw new Error('stored application without a photo hash');
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      await transition(trx, app, 'identity_matched', {
+        actor: 'system',
+        now,
+        details: { providerRef: result.providerRef, adapter: deps.identityCheck.name },
+      });
+      await recordIssue(trx, { driverId, licenceNumber: app.licence_number, photoHash, now });
+    });
+    pushIssued(deps, driverId);
+    return { state: 'issued' };
+  }
+  if (result.outcome === 'unavailable') {
+    await deps.db.kysely.transaction().execute((trx) =>
+      transition(trx, app, 'identity_unavailable', {
+        actor: 'system',
+        now,
+        details: { reason: result.reason },
+      }),
+    );
+    throw new ServiceError(
+      503,
+      'ERR_IDENTITY_UNAVAILABLE',
+      `identity check: no answer (${result.reason}); try again later`,
+      { retryable: true },
+    );
+  }
+  await deps.db.kysely.transaction().execute((trx) =>
+    transition(trx, app, 'identity_failed', {
+      actor: 'system',
+      now,
+      details: { outcome: result.outcome },
+    }),
+  );
+  throw new ServiceError(
+    422,
+    'ERR_IDENTITY_FAILED',
+    `identity check: expected a match with the registry, found ${result.outcome}; try again`,
+    { outcome: result.outcome, retryable: true },
+  );
+}

@@ -1,0 +1,58 @@
+import type { ServiceDeps } from '../deps.js';
+import { notFound } from '../http/problem.js';
+import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
+import { pushIssued, recordIssue } from './internal/record-issue.js';
+import { transition } from './transitions.js';
+
+/** A reviewer's decision on a submitted photo. */
+export type Decision =
+  { readonly kind: 'approve' } | { readonly kind: 'reject'; readonly reason: string };
+
+/**
+ * Decides a submitted application (DOMAIN.md §1 flows 2 and 3). Approval issues the e-licence at
+ * once: the photo becomes the registry portrait, the driver gets an inbox notice and a push.
+ * Rejection keeps the reason for the driver, who may resubmit.
+ * @throws {ServiceError} 404 for no such application; 409 ERR_ILLEGAL_TRANSITION when it is not
+ *   submitted; 409 ERR_LICENCE_NOT_USABLE (approval only).
+ */
+export async function decideApplication(
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'logger' | 'pushKeys'>,
+  reviewerId: number,
+  id: number,
+  decision: Decision,
+): Promise<{ state: 'issued' | 'rejected' }> {
+  const now = deps.now();
+  const actor = `staff:${reviewerId}`;
+  const result = await deps.db.kysely.transaction().execute(async (trx) => {
+    const app = await trx
+      .selectFrom('applications')
+      .select(['id', 'path', 'state', 'driver_id', 'licence_number', 'photo_hash'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (app === undefined) throw notFound('application');
+    const decided = { decided_at: now, reviewer_id: reviewerId };
+    if (decision.kind === 'reject') {
+      await transition(trx, app, 'reject', {
+        actor,
+        now,
+        set: { ...decided, reason: decision.reason },
+        details: { reason: decision.reason },
+      });
+      return { state: 'rejected' as const, driverId: app.driver_id };
+    }
+    assertUsable((await licenceOfDriver(trx, app.driver_id)).record, now);
+    if (app.photo_hash === null)
+      throw new Error(`application ${app.id}: submitted without a photo`);
+    const approved = await transition(trx, app, 'approve', { actor, now, set: decided });
+    await transition(trx, { ...app, state: approved }, 'issue', { actor, now });
+    await recordIssue(trx, {
+      driverId: app.driver_id,
+      licenceNumber: app.licence_number,
+      photoHash: app.photo_hash,
+      now,
+    });
+    return { state: 'issued' as const, driverId: app.driver_id };
+  });
+  if (result.state === 'issued') pushIssued(deps, result.driverId);
+  return { state: result.state };
+}

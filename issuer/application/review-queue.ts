@@ -1,0 +1,58 @@
+import type { ServiceDeps } from '../deps.js';
+import { notFound } from '../http/problem.js';
+
+/** One application waiting for review, as a reviewer's list shows it. */
+export interface QueueEntry {
+  readonly id: number;
+  readonly path: 'camera' | 'album';
+  /** The licence number masked: the first 6 and the last 4 characters only. */
+  readonly licenceNumber: string;
+  readonly submittedAt: number | null;
+  readonly deadline: number | null;
+  /** The deadline has passed. */
+  readonly overdue: boolean;
+}
+
+/** `440106199001012429` → `440106********2429`: enough to tell entries apart, not to identify. */
+export function maskIdNumber(id: string): string {
+  if (id.length <= 10) return '*'.repeat(id.length);
+  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
+}
+
+/** Submitted applications, the most urgent first (at most 200). */
+export async function reviewQueue(deps: Pick<ServiceDeps, 'db' | 'now'>): Promise<QueueEntry[]> {
+  const now = deps.now();
+  const rows = await deps.db.kysely
+    .selectFrom('applications')
+    .select(['id', 'path', 'licence_number', 'submitted_at', 'deadline'])
+    .where('state', '=', 'submitted')
+    .orderBy('deadline', 'asc')
+    .orderBy('id', 'asc')
+    .limit(200)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    path: r.path === 'camera' ? 'camera' : 'album',
+    licenceNumber: maskIdNumber(r.licence_number),
+    submittedAt: r.submitted_at,
+    deadline: r.deadline,
+    overdue: r.deadline !== null && r.deadline < now,
+  }));
+}
+
+/**
+ * The photo of an application, for review (JPEG, as re-encoded by the pre-check).
+ * @throws {ServiceError} 404 when the application or its photo does not exist.
+ */
+export async function applicationPhoto(
+  deps: Pick<ServiceDeps, 'db'>,
+  id: number,
+): Promise<Uint8Array> {
+  const row = await deps.db.kysely
+    .selectFrom('applications')
+    .select('photo')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (row?.photo == null) throw notFound('application photo');
+  return row.photo;
+}

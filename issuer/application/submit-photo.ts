@@ -1,0 +1,86 @@
+import type { ServiceDeps } from '../deps.js';
+import { notFound, ServiceError } from '../http/problem.js';
+import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
+import { latestApplication } from './internal/latest-application.js';
+import { precheckPhoto } from './photo-precheck.js';
+import { reviewDeadline } from './review-deadline.js';
+import { nextState, transition } from './transitions.js';
+
+/**
+ * Submits the photo of a camera or album application (DOMAIN.md §1 flows 2 and 3) for review:
+ * the automatic pre-check first; a photo that passes is stored (re-encoded, without metadata)
+ * and the review is due one working day later. A rejected application is resubmitted this way.
+ * @throws {ServiceError} 404 without an application; 409 ERR_ILLEGAL_TRANSITION from any state
+ *   but draft or rejected, or on the stored path; 409 ERR_LICENCE_NOT_USABLE; 422
+ *   ERR_PHOTO_REJECTED with `failures` (nothing is stored).
+ */
+export async function submitPhoto(
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'logger'>,
+  driverId: number,
+  bytes: Uint8Array,
+): Promise<{ state: 'submitted'; deadline: number }> {
+  const first = await latestApplication(deps.db.kysely, driverId);
+  if (first === undefined) throw notFound('application');
+  nextState(first, first.state === 'rejected' ? 'resubmit' : 'submit_photo');
+  const now = deps.now();
+  assertUsable((await licenceOfDriver(deps.db.kysely, driverId)).record, now);
+
+  const checked = await precheckPhoto(bytes);
+  if (!checked.ok)
+    throw new ServiceError(
+      422,
+      'ERR_PHOTO_REJECTED',
+      `photo: rejected by the pre-check (${checked.failures.map((f) => f.rule).join(', ')})`,
+      { failures: checked.failures },
+    );
+  const deadline = deadlineFor(now, deps.logger);
+  const actor = `driver:${driverId}`;
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    let app = await latestApplication(trx, driverId);
+    if (app === undefined) throw notFound('application');
+    if (app.state === 'rejected') {
+      const state = await transition(trx, app, 'resubmit', { actor, now });
+      app = { ...app, state };
+    }
+    await transition(trx, app, 'submit_photo', {
+      actor,
+      now,
+      set: {
+        photo: checked.image,
+        photo_hash: checked.sha256,
+        precheck: JSON.stringify({ width: checked.width, height: checked.height }),
+        submitted_at: now,
+        deadline,
+        decided_at: null,
+        reviewer_id: null,
+        reason: null,
+      },
+      details: { photoHash: checked.sha256, deadline },
+    });
+  });
+  return { state: 'submitted', deadline };
+}
+
+/** China Standard Time, UTC+8. */
+const CHINA_OFFSET = 8 * 3600;
+
+/**
+ * The review deadline of a submission at `now`. When the holiday calendar has no data yet for
+ * the days it needs (the package is updated once the State Council publishes next year's
+ * holidays), the deadline falls back to the end of the next calendar day in China time: never
+ * later than the real one, so a review is never late because of it, and the submission is not
+ * refused. The fallback is logged, so that the package gets updated.
+ */
+function deadlineFor(now: number, logger: Pick<ServiceDeps['logger'], 'warn'>): number {
+  try {
+    return Math.floor(reviewDeadline(new Date(now * 1000)).getTime() / 1000);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    logger.warn(
+      { err: error.message },
+      'holiday calendar has no data: review deadline set to the next calendar day',
+    );
+    const chinaMidnight = Math.floor((now + CHINA_OFFSET) / 86_400) * 86_400 - CHINA_OFFSET;
+    return chinaMidnight + 2 * 86_400 - 1;
+  }
+}

@@ -1,0 +1,341 @@
+/*
+ * The e-licence application over HTTP, on both engines: the stored-photo path with the
+ * development identity check, the album path with real JPEG files made with sharp and a
+ * reviewer's decisions, and the refusals.
+ */
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_MISMATCH_SUFFIX } from '../../issuer/application/identity-check-dev.js';
+import { newDriver, newStaff, syntheticLicence, type TestDriver } from './fixtures.js';
+import { ENGINES, startService, type TestService } from './harness.js';
+import { listen } from '../../issuer/service.js';
+
+/** Tuesday 10 March 2026, 10:00 in China: a working day, so the deadline is the next day. */
+const NOW = Date.UTC(2026, 2, 10, 2, 0, 0) / 1000;
+
+function seededNoise(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state >>> 24;
+  };
+}
+
+/** A 600×800 portrait: a plain background of grey level `background`, a dark textured ellipse. */
+async function portraitJpeg(background = 255): Promise<Buffer> {
+  const width = 600;
+  const height = 800;
+  const next = seededNoise(4207);
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inside =
+        ((x - width / 2) / (width * 0.3)) ** 2 + ((y - height / 2) / (height * 0.35)) ** 2 <= 1;
+      pixels.fill(inside ? next() % 100 : background, (y * width + x) * 3, (y * width + x) * 3 + 3);
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+/** A selfie: any JPEG will do for the development identity check. */
+const SELFIE = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]).toString(
+  'base64',
+);
+const PORTRAIT_HASH = createHash('sha256').update('registry photo').digest('base64url');
+
+interface Problem {
+  readonly code: string;
+  readonly reason?: string;
+  readonly failures?: readonly { rule: string }[];
+}
+
+describe.each(ENGINES)('the e-licence application on %s', (engine) => {
+  let service: TestService;
+  let serial = 7000;
+  let white: Buffer;
+  let grey: Buffer;
+
+  beforeAll(async () => {
+    service = await startService(engine, { now: NOW });
+    white = await portraitJpeg(255);
+    grey = await portraitJpeg(150);
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  const driver = (
+    licence = syntheticLicence(serial++),
+    portraitHash?: string,
+  ): Promise<TestDriver> =>
+    newDriver(service, licence, portraitHash === undefined ? {} : { portraitHash });
+
+  const uploadPhoto = (who: TestDriver, bytes: Buffer, type = 'image/jpeg') =>
+    fetch(new URL('/api/me/application/photo', service.url), {
+      method: 'POST',
+      headers: {
+        cookie: who.http.cookie,
+        'x-csrf-token': who.http.csrfToken,
+        'content-type': type,
+      },
+      body: new Uint8Array(bytes),
+    });
+
+  const portraitOf = async (licenceNumber: string) =>
+    (
+      await service.deps.db.kysely
+        .selectFrom('licences')
+        .select('portrait_hash')
+        .where('licence_number', '=', licenceNumber)
+        .executeTakeFirstOrThrow()
+    ).portrait_hash;
+
+  it('when the registry holds a photo, then the stored path issues after a matching check', async () => {
+    const d = await driver(undefined, PORTRAIT_HASH);
+    expect((await d.http.get('/api/me/application/paths')).body).toEqual({
+      paths: ['stored', 'camera', 'album'],
+    });
+    const started = await d.http.post('/api/me/application', { path: 'stored' });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ state: 'draft', path: 'stored' });
+
+    const confirmed = await d.http.post('/api/me/application/confirm-stored', { selfie: SELFIE });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.body).toEqual({ state: 'issued' });
+    expect((await d.http.get('/api/me/application')).body).toMatchObject({ state: 'issued' });
+    const inbox = await d.http.get<{ entries: { title: string }[] }>('/api/me/inbox');
+    expect(inbox.body.entries.map((e) => e.title)).toEqual(['电子驾驶证已签发']);
+    expect(await portraitOf(d.licence.licenceNumber)).toBe(PORTRAIT_HASH);
+  });
+
+  it('when the identity check does not match, then 422 ERR_IDENTITY_FAILED and a retry is possible', async () => {
+    const base = syntheticLicence(serial++);
+    const d = await driver({ ...base, name: `张三${DEV_MISMATCH_SUFFIX}` }, PORTRAIT_HASH);
+    await d.http.post('/api/me/application', { path: 'stored' });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const reply = await d.http.post<Problem>('/api/me/application/confirm-stored', {
+        selfie: SELFIE,
+      });
+      expect(reply.status).toBe(422);
+      expect(reply.body.code).toBe('ERR_IDENTITY_FAILED');
+      expect((await d.http.get('/api/me/application')).body).toMatchObject({
+        state: 'identity_failed',
+      });
+    }
+    expect((await d.http.get<{ entries: unknown[] }>('/api/me/inbox')).body.entries).toEqual([]);
+  });
+
+  it('when the identity check gives no answer, then 503 ERR_IDENTITY_UNAVAILABLE and the draft stands', async () => {
+    const d = await driver(undefined, PORTRAIT_HASH);
+    await d.http.post('/api/me/application', { path: 'stored' });
+    // A second server on the same database, whose identity check never answers.
+    const down = await listen({
+      ...service.deps,
+      identityCheck: {
+        name: 'down',
+        verify: () =>
+          Promise.resolve({ outcome: 'unavailable', reason: 'timeout', retryable: true }),
+      },
+    });
+    try {
+      const reply = await d.http
+        .at(down.url)
+        .post<Problem>('/api/me/application/confirm-stored', { selfie: SELFIE });
+      expect({ status: reply.status, code: reply.body.code }).toEqual({
+        status: 503,
+        code: 'ERR_IDENTITY_UNAVAILABLE',
+      });
+    } finally {
+      // Not down.stop(): that would close the database the main service still uses.
+      await new Promise<void>((resolve) => {
+        down.server.close(() => {
+          resolve();
+        });
+        down.server.closeIdleConnections();
+      });
+    }
+    expect((await d.http.get('/api/me/application')).body).toMatchObject({ state: 'draft' });
+    const retried = await d.http.post('/api/me/application/confirm-stored', { selfie: SELFIE });
+    expect(retried.body).toEqual({ state: 'issued' });
+  });
+
+  it('when the registry holds no photo, then the stored path is neither offered nor accepted', async () => {
+    const d = await driver();
+    expect((await d.http.get('/api/me/application/paths')).body).toEqual({
+      paths: ['camera', 'album'],
+    });
+    const reply = await d.http.post<Problem>('/api/me/application', { path: 'stored' });
+    expect(reply.status).toBe(409);
+    expect(reply.body.code).toBe('ERR_ILLEGAL_TRANSITION');
+  });
+
+  it('when an album photo passes the pre-check, then it is queued and approval issues', async () => {
+    const d = await driver();
+    expect((await d.http.post('/api/me/application', { path: 'album' })).status).toBe(201);
+    const uploaded = await uploadPhoto(d, white);
+    const body = (await uploaded.json()) as { state: string; deadline: number };
+    expect(uploaded.status, JSON.stringify(body)).toBe(200);
+    expect(body.state).toBe('submitted');
+    // One working day: Wednesday 11 March 2026, end of day in China.
+    expect(body.deadline).toBeGreaterThan(NOW);
+    expect(body.deadline).toBeLessThanOrEqual(NOW + 2 * 86400);
+
+    const reviewer = await newStaff(service, 'reviewer');
+    const queue = await reviewer.get<{
+      applications: { id: number; licenceNumber: string; overdue: boolean; deadline: number }[];
+    }>('/api/review/queue');
+    const number = d.licence.licenceNumber;
+    const entry = queue.body.applications.find(
+      (a) => a.licenceNumber === `${number.slice(0, 6)}********${number.slice(-4)}`,
+    );
+    expect(entry).toMatchObject({ overdue: false, deadline: body.deadline });
+    expect(queue.text).not.toContain(number);
+    if (entry === undefined) throw new Error('not queued');
+
+    const photo = await reviewer.get(`/api/review/applications/${entry.id}/photo`);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toMatch(/^image\/jpeg/);
+
+    const approved = await reviewer.post(`/api/review/applications/${entry.id}/approve`, {});
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.body).toEqual({ state: 'issued' });
+    expect((await d.http.get('/api/me/application')).body).toMatchObject({ state: 'issued' });
+    const inbox = await d.http.get<{ entries: { title: string }[] }>('/api/me/inbox');
+    expect(inbox.body.entries.map((e) => e.title)).toEqual(['电子驾驶证已签发']);
+    const stored = await service.deps.db.kysely
+      .selectFrom('applications')
+      .select(['photo', 'photo_hash'])
+      .where('id', '=', entry.id)
+      .executeTakeFirstOrThrow();
+    if (stored.photo === null) throw new Error('no photo stored');
+    const hash = createHash('sha256').update(stored.photo).digest('base64url');
+    expect(stored.photo_hash).toBe(hash);
+    expect(await portraitOf(number)).toBe(hash);
+    // Decided: a second decision is an illegal transition.
+    const again = await reviewer.post<Problem>(`/api/review/applications/${entry.id}/approve`, {});
+    expect({ status: again.status, code: again.body.code }).toEqual({
+      status: 409,
+      code: 'ERR_ILLEGAL_TRANSITION',
+    });
+  });
+
+  it('when the background is grey, then 422 ERR_PHOTO_REJECTED (background) and nothing is stored', async () => {
+    const d = await driver();
+    await d.http.post('/api/me/application', { path: 'album' });
+    const reply = await uploadPhoto(d, grey);
+    const body = (await reply.json()) as Problem;
+    expect(reply.status).toBe(422);
+    expect(body.code).toBe('ERR_PHOTO_REJECTED');
+    expect(body.failures?.map((f) => f.rule)).toContain('background');
+    const row = await service.deps.db.kysely
+      .selectFrom('applications')
+      .select(['state', 'photo', 'photo_hash'])
+      .where('driver_id', '=', d.driverId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'draft', photo: null, photo_hash: null });
+  });
+
+  it('when the body is not an image, then 415 ERR_UNSUPPORTED_MEDIA_TYPE', async () => {
+    const d = await driver();
+    await d.http.post('/api/me/application', { path: 'camera' });
+    const reply = await uploadPhoto(d, white, 'application/octet-stream');
+    expect(reply.status).toBe(415);
+    expect(((await reply.json()) as Problem).code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('when a photo is rejected with a reason, then the driver sees it, resubmits, and approval issues', async () => {
+    const d = await driver();
+    await d.http.post('/api/me/application', { path: 'camera' });
+    expect((await uploadPhoto(d, white)).status).toBe(200);
+    const { id } = (await d.http.get<{ id: number }>('/api/me/application')).body;
+    const reviewer = await newStaff(service, 'admin');
+
+    const rejected = await reviewer.post(`/api/review/applications/${id}/reject`, {
+      reason: '照片背景不是白色',
+    });
+    expect(rejected.status, rejected.text).toBe(200);
+    expect((await d.http.get('/api/me/application')).body).toMatchObject({
+      state: 'rejected',
+      reason: '照片背景不是白色',
+    });
+
+    expect((await uploadPhoto(d, white)).status).toBe(200);
+    expect((await d.http.get('/api/me/application')).body).toMatchObject({
+      state: 'submitted',
+      reason: null,
+    });
+    const approved = await reviewer.post(`/api/review/applications/${id}/approve`, {});
+    expect(approved.body).toEqual({ state: 'issued' });
+
+    const trail = await service.deps.db.kysely
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject', '=', `application:${id}`)
+      .orderBy('id')
+      .execute();
+    expect(trail.map((a) => a.action)).toEqual([
+      'application.start',
+      'application.submit_photo',
+      'application.reject',
+      'application.resubmit',
+      'application.submit_photo',
+      'application.approve',
+      'application.issue',
+    ]);
+  });
+
+  it('when the deadline has passed, then the queue marks the application overdue', async () => {
+    const d = await driver();
+    await d.http.post('/api/me/application', { path: 'album' });
+    await uploadPhoto(d, white);
+    const { id } = (await d.http.get<{ id: number }>('/api/me/application')).body;
+    service.advance(3 * 86400);
+    try {
+      // Staff sessions last an hour: sign in after the clock moved.
+      const reviewer = await newStaff(service, 'reviewer');
+      const queue = await reviewer.get<{ applications: { id: number; overdue: boolean }[] }>(
+        '/api/review/queue',
+      );
+      expect(queue.body.applications.find((a) => a.id === id)?.overdue).toBe(true);
+    } finally {
+      service.advance(-3 * 86400);
+    }
+  });
+
+  it('when the holiday calendar has no data for the next days, then the deadline is the end of the next calendar day', async () => {
+    // chinese-days 1.5.7 stops at 2026: a submission on 31 December needs 2027.
+    const at = Date.parse('2026-12-31T10:00:00+08:00') / 1000;
+    const shift = at - service.now();
+    service.advance(shift);
+    try {
+      const d = await driver();
+      await d.http.post('/api/me/application', { path: 'album' });
+      const uploaded = await uploadPhoto(d, white);
+      const body = (await uploaded.json()) as { state: string; deadline: number };
+      expect([uploaded.status, body.state]).toEqual([200, 'submitted']);
+      expect(body.deadline).toBe(Date.parse('2027-01-01T23:59:59+08:00') / 1000);
+    } finally {
+      service.advance(-shift);
+    }
+  });
+
+  it('when the licence is suspended, then 409 ERR_LICENCE_NOT_USABLE with the reason', async () => {
+    const d = await driver({ ...syntheticLicence(serial++), status: 'D' }, PORTRAIT_HASH);
+    const reply = await d.http.post<Problem>('/api/me/application', { path: 'album' });
+    expect(reply.status).toBe(409);
+    expect(reply.body).toMatchObject({ code: 'ERR_LICENCE_NOT_USABLE', reason: 'suspended' });
+  });
+
+  it('when a driver asks for an application while one is open, then 409 ERR_ILLEGAL_TRANSITION', async () => {
+    const d = await driver();
+    await d.http.post('/api/me/application', { path: 'album' });
+    const reply = await d.http.post<Problem>('/api/me/application', { path: 'camera' });
+    expect({ status: reply.status, code: reply.body.code }).toEqual({
+      status: 409,
+      code: 'ERR_ILLEGAL_TRANSITION',
+    });
+  });
+});
