@@ -10,7 +10,7 @@ import { conflict, notFound } from '../http/problem.js';
 import { credentialExpiry, signCredential } from '../sign-credential.js';
 import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { unusable } from './internal/usability.js';
+import { unusable } from '../licence-usability.js';
 
 /** An issued credential and where its status lives. */
 export interface IssuedCredential {

@@ -12,7 +12,7 @@ import {
   type SignJob,
   type SignPool,
 } from './internal/sign-pool.js';
-import { unusable } from './internal/usability.js';
+import { unusable } from '../licence-usability.js';
 
 /** Options of {@link reissueAll}. */
 export interface ReissueOptions {

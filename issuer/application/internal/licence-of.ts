@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { parseLicenceRecord, type LicenceRecord } from '../../../shared/licence.js';
-import { unusable } from '../../credentials/internal/usability.js';
+import { unusable } from '../../licence-usability.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound } from '../../http/problem.js';
 

@@ -1,10 +1,10 @@
-import { chinaDate } from '../../../shared/china-time.js';
+import { chinaDate } from '../shared/china-time.js';
 import {
   isValidForDriving,
   LICENCE_STATUS,
   licenceValidityOn,
   type LicenceRecord,
-} from '../../../shared/licence.js';
+} from '../shared/licence.js';
 
 /** Why a licence cannot have an e-licence now; a stable word a client can act on. */
 export type UnusableReason =
