@@ -9,12 +9,12 @@
  * token: a fresh credential, signed and committed, in the same status slot.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import express from 'express';
 import type { Db } from '../issuer/db/database.js';
+import { createSession } from '../issuer/http/session.js';
 import { listen } from '../issuer/service.js';
 import { generateKeyPair } from '../shared/node/keys.js';
 import { benchStore, syntheticLicence } from './issuance.js';
@@ -75,21 +75,12 @@ async function signedInDriver(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const token = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(32).toString('base64url');
-  await db.kysely
-    .insertInto('sessions')
-    .values({
-      token_hash: createHash('sha256').update(token).digest('base64url'),
-      subject: 'driver',
-      subject_id: driverId,
-      role: 'driver',
-      csrf_token: csrfToken,
-      created_at: now,
-      expires_at: now + 12 * 3600,
-    })
-    .execute();
-  return { cookie: `__Host-lz_session=${token}`, csrfToken, deviceId };
+  const { cookie, csrfToken } = await createSession(
+    db,
+    { subject: 'driver', subjectId: driverId, role: 'driver' },
+    now,
+  );
+  return { cookie, csrfToken, deviceId };
 }
 
 /** The child: serves until SIGTERM, then stops (the service also removes its data). */

@@ -22,10 +22,17 @@ export interface StatusListRequest {
  * `status_list.lst` is the packed list, zlib-compressed (RFC 1950), base64url.
  */
 export async function signStatusList(request: StatusListRequest, signer: Signer): Promise<string> {
+  const { statuses, ...rest } = request;
+  return signPackedStatusList({ ...rest, packed: packStatuses(statuses, request.bits) }, signer);
+}
+
+/** {@link signStatusList} for a list already packed (Token Status List §4.1), as stored. */
+export async function signPackedStatusList(
+  request: Omit<StatusListRequest, 'statuses'> & { readonly packed: Uint8Array },
+  signer: Signer,
+): Promise<string> {
   const iat = Math.floor(request.now.getTime() / 1000);
-  const lst = deflateSync(packStatuses(request.statuses, request.bits), { level: 9 }).toString(
-    'base64url',
-  );
+  const lst = deflateSync(request.packed, { level: 9 }).toString('base64url');
   const header = { alg: 'EdDSA', kid: signer.kid, typ: STATUS_LIST_TYP };
   const payload = {
     sub: request.uri,

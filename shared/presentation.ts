@@ -12,7 +12,8 @@ export const PRESENTATION_PREFIX = 'LZ1:';
 export const MAX_PRESENTATION_LENGTH = 4096;
 /** Longest verifier nonce, in characters of the base64url alphabet. */
 export const MAX_NONCE_LENGTH = 64;
-const NONCE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** A verifier nonce: 1-64 characters of the base64url alphabet (no escaping in the proof JSON). */
+export const NONCE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** The holder proof's protected header, fixed by the format; it never travels. */
 const PROOF_HEADER_B64 = encodeBase64url(utf8(JSON.stringify({ alg: 'EdDSA', typ: PROOF_TYP })));
 /** Bytes of a key thumbprint (SHA-256). */

@@ -29,16 +29,19 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
-/** Starts a session: a random token in the cookie, only its hash in the database. */
-export async function startSession(
+/**
+ * Writes a session row: a random token (for the cookie) whose hash alone is stored, and the
+ * session's CSRF token. Expired rows go first: the table holds live sessions only.
+ * @returns the token, the CSRF token, and the Cookie header value that carries the token.
+ */
+export async function createSession(
   db: Db,
-  res: Response,
   who: { subject: Auth['subject']; subjectId: number; role: Role },
   now: number,
-): Promise<{ csrfToken: string }> {
+  lifetime = SESSION_LIFETIME,
+): Promise<{ token: string; csrfToken: string; cookie: string }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
-  // Sessions that ended by themselves go when a new one starts: the table holds live ones only.
   await db.kysely.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   await db.kysely
     .insertInto('sessions')
@@ -49,9 +52,20 @@ export async function startSession(
       role: who.role,
       csrf_token: csrfToken,
       created_at: now,
-      expires_at: now + SESSION_LIFETIME,
+      expires_at: now + lifetime,
     })
     .execute();
+  return { token, csrfToken, cookie: `${SESSION_COOKIE}=${token}` };
+}
+
+/** Starts a session: a random token in the cookie, only its hash in the database. */
+export async function startSession(
+  db: Db,
+  res: Response,
+  who: { subject: Auth['subject']; subjectId: number; role: Role },
+  now: number,
+): Promise<{ csrfToken: string }> {
+  const { token, csrfToken } = await createSession(db, who, now);
   res.cookie(SESSION_COOKIE, token, {
     httpOnly: true,
     secure: true,

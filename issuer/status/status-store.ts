@@ -1,10 +1,9 @@
-import { deflateSync } from 'node:zlib';
 import type { Transaction } from 'kysely';
-import { STATUS_LIST_TYP } from '../../shared/credential.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { KeyStore } from '../keys/key-store.js';
+import { signPackedStatusList } from '../sign-status-list.js';
 import type { StatusLists, StatusSlot } from './status-lists.js';
 
 /** Entries per list: 2^20 two-bit entries, 256 KiB unpacked, a few KiB compressed. */
@@ -114,20 +113,17 @@ export function openStatusLists(deps: {
     }
     // Publish the entries handed out so far (rounded up to whole bytes), not the empty tail.
     const used = Math.max(1, Math.ceil((row.next_index * BITS) / 8));
-    const lst = deflateSync(row.statuses.subarray(0, used), { level: 9 }).toString('base64url');
-    const header = { alg: 'EdDSA', kid: signer.kid, typ: STATUS_LIST_TYP };
-    const payload = {
-      sub: uri(listId),
-      iat: t,
-      exp: t + config.statusListValidFor,
-      ttl: config.statusListMaxAge,
-      status_list: { bits: BITS, lst },
-    };
-    const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-    const signature = Buffer.from(await signer.sign(Buffer.from(input, 'ascii'))).toString(
-      'base64url',
+    const signed = await signPackedStatusList(
+      {
+        uri: uri(listId),
+        packed: row.statuses.subarray(0, used),
+        bits: BITS,
+        now: new Date(t * 1000),
+        validFor: config.statusListValidFor,
+        ttl: config.statusListMaxAge,
+      },
+      signer,
     );
-    const signed = `${input}.${signature}`;
     // Keep it for the other requests (and nodes), unless the list moved on meanwhile.
     await db.kysely
       .updateTable('status_lists')

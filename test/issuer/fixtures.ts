@@ -5,7 +5,7 @@
  * holder and a verifier do: register a device key, fetch the JWKS and status lists over HTTP,
  * present and verify.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createPresentation } from '../../shared/create-presentation.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import { idNumberCheckCharacter, type LicenceRecord } from '../../shared/licence.js';
@@ -22,7 +22,7 @@ import { verifyStatusList, type VerifiedStatusList } from '../../verifier/verify
 import { referenceLicences } from '../helpers/presentation-kit.js';
 import { Client, type Reply, type TestService } from './harness.js';
 import { hashPassword } from '../../issuer/accounts/password.js';
-import { SESSION_COOKIE } from '../../issuer/http/session.js';
+import { createSession, CSRF_HEADER } from '../../issuer/http/session.js';
 
 /** The PUBLIC_URL the harness gives the service. */
 export const ISSUER = 'https://issuer.test';
@@ -91,21 +91,13 @@ export async function insertSession(
   now: number,
   lifetime = 12 * 3600,
 ): Promise<{ cookie: string; csrfToken: string }> {
-  const token = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(32).toString('base64url');
-  await db.kysely
-    .insertInto('sessions')
-    .values({
-      token_hash: createHash('sha256').update(token).digest('base64url'),
-      subject: 'driver',
-      subject_id: driverId,
-      role: 'driver',
-      csrf_token: csrfToken,
-      created_at: now,
-      expires_at: now + lifetime,
-    })
-    .execute();
-  return { cookie: `__Host-lz_session=${token}`, csrfToken };
+  const { cookie, csrfToken } = await createSession(
+    db,
+    { subject: 'driver', subjectId: driverId, role: 'driver' },
+    now,
+    lifetime,
+  );
+  return { cookie, csrfToken };
 }
 
 /** An HTTP client signed in as one driver: the session cookie on every request, CSRF on POST. */
@@ -316,23 +308,14 @@ export async function newStaff(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const token = randomBytes(32).toString('base64url');
-  const csrf = randomBytes(32).toString('base64url');
-  await db
-    .insertInto('sessions')
-    .values({
-      token_hash: createHash('sha256').update(token).digest('base64url'),
-      subject: 'staff',
-      subject_id: id,
-      role,
-      csrf_token: csrf,
-      created_at: now,
-      expires_at: now + 3600,
-    })
-    .execute();
+  const { cookie, csrfToken } = await createSession(
+    service.deps.db,
+    { subject: 'staff', subjectId: id, role },
+    now,
+    3600,
+  );
   const client = service.client();
-  client.csrfToken = csrf;
-  const cookie = `${SESSION_COOKIE}=${token}`;
+  client.csrfToken = csrfToken;
   return {
     id: id,
     get: (path) => client.get(path, { cookie }),
@@ -379,21 +362,17 @@ export async function seedEveryRole(
     licenceNumber,
     async headersFor(who) {
       if (who === 'anonymous') return {};
-      const token = randomBytes(32).toString('base64url');
-      const csrf = randomBytes(32).toString('base64url');
-      await db.kysely
-        .insertInto('sessions')
-        .values({
-          token_hash: createHash('sha256').update(token).digest('base64url'),
+      const { cookie, csrfToken } = await createSession(
+        db,
+        {
           subject: who === 'driver' ? 'driver' : 'staff',
-          subject_id: staffIds.get(who) ?? driverId,
+          subjectId: staffIds.get(who) ?? driverId,
           role: who,
-          csrf_token: csrf,
-          created_at: service.now(),
-          expires_at: service.now() + 3600,
-        })
-        .execute();
-      return { cookie: `${SESSION_COOKIE}=${token}`, 'x-csrf-token': csrf };
+        },
+        service.now(),
+        3600,
+      );
+      return { cookie, [CSRF_HEADER]: csrfToken };
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   type Command,
 } from '../../shared/cli/command.js';
 import { createPresentation } from '../../shared/create-presentation.js';
+import { NONCE_PATTERN } from '../../shared/presentation.js';
 import { LicenceError } from '../../shared/errors.js';
 import { readSignerFile } from '../../shared/node/keys.js';
 import { renderQrPng } from '../../shared/node/qr-png.js';
@@ -41,7 +42,7 @@ export const presentCommand: Command = {
         `--credential and --holder-key: expected both, found ${values.credential === undefined ? 'no --credential' : 'no --holder-key'}`,
       );
     }
-    if (values.nonce !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values.nonce)) {
+    if (values.nonce !== undefined && !NONCE_PATTERN.test(values.nonce)) {
       throw new UsageError(
         `--nonce: expected 1-64 characters of A-Z a-z 0-9 - _, found ${JSON.stringify(values.nonce)}`,
       );
