@@ -98,7 +98,9 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
         code,
         type === 'entity.parse.failed'
           ? 'request body: expected JSON, found text that does not parse'
-          : 'request not accepted',
+          : type === 'entity.too.large'
+            ? `request body: expected at most ${String((error as { limit?: unknown }).limit)} bytes, found ${String((error as { length?: unknown }).length)}`
+            : 'request not accepted',
       );
       return;
     }
