@@ -8,8 +8,10 @@ import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { sessions } from './http/session.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
+import { registryPhotoRoutes, verifierRoutes } from './portraits/routes.js';
 import { registryRoutes } from './registry/routes.js';
 import { statusRoutes } from './status/routes.js';
+import { verifierDeviceRoutes } from './verifier-devices/routes.js';
 
 /**
  * Builds the authority's HTTP service. It never listens: main.ts does, and tests start it on
@@ -58,6 +60,9 @@ export function createApp(deps: ServiceDeps): Express {
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument(deps.config.publicUrl)));
   app.use(statusRoutes(deps));
 
+  // Police verifier devices: a bearer token, never a session; mounted before the session
+  // middleware, so a cookie is not even read there and no CSRF token is asked for.
+  app.use('/api', verifierRoutes(deps));
   // The API: sessions and CSRF, then JSON bodies.
   app.use('/api', sessions(deps.db, deps.now));
   // The registry import reads its own body (up to 20 MB), after the admin check, and so does the
@@ -65,6 +70,9 @@ export function createApp(deps: ServiceDeps): Express {
   app.use('/api', registryRoutes(deps));
   // The application reads its own bodies too: a photo (up to 6 MB), a selfie, small JSON.
   app.use('/api', applicationRoutes(deps));
+  // The registry photo (up to 6 MB) and the verifier devices read their own bodies as well.
+  app.use('/api', registryPhotoRoutes(deps));
+  app.use('/api', verifierDeviceRoutes(deps));
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api', accountRoutes(deps));
   app.use('/api', lifecycleRoutes(deps));

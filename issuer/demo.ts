@@ -1,6 +1,8 @@
 import demoRegistry from './demo/reference-licences.json' with { type: 'json' };
 import { createStaff } from './accounts/staff.js';
+import { demoPortrait } from './demo/demo-portrait.js';
 import type { ServiceDeps } from './deps.js';
+import { setRegistryPhoto } from './portraits/set-registry-photo.js';
 import { importLicences } from './registry/import-licences.js';
 
 /**
@@ -24,6 +26,17 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
     lines.push(
       `demo registry: ${result.inserted} licences (test/fixtures/reference-licences.json)`,
     );
+    // Made-up registry photos for every licence but the last: the stored path is offered on
+    // those, and the camera and album paths can be tried on the last.
+    const withPhotos = demoRegistry.licences.slice(0, -1);
+    for (const [i, licence] of withPhotos.entries()) {
+      await setRegistryPhoto(deps, {
+        licenceNumber: licence.licenceNumber,
+        bytes: await demoPortrait(i),
+        actor: 'demo',
+      });
+    }
+    lines.push(`demo registry photos: all licences but the last of the file`);
   }
   const staff = await deps.db.kysely.selectFrom('staff').select('id').limit(1).execute();
   if (staff.length === 0) {

@@ -3,7 +3,7 @@ import type { ServiceDeps } from '../deps.js';
 import { ServiceError, notFound } from '../http/problem.js';
 import { authOf, endSession, requireRole, startSession } from '../http/session.js';
 import { currentAccount } from './current-account.js';
-import { fixedWindowLimiter } from './internal/rate-limiter.js';
+import { fixedWindowLimiter } from '../http/rate-limiter.js';
 import { parseInput } from '../http/validation.js';
 import {
   DRIVER_REGISTRATION_EXPECTED,

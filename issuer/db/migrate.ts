@@ -3,6 +3,7 @@ import type { Db } from './database.js';
 import * as initial from './migrations/001-initial.js';
 import * as push from './migrations/002-push.js';
 import * as applications from './migrations/003-applications.js';
+import * as portraits from './migrations/004-portraits.js';
 
 type Step = { up(db: Kysely<unknown>, engine: Db['engine']): Promise<void> };
 
@@ -11,6 +12,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['001-initial', initial],
   ['002-push', push],
   ['003-applications', applications],
+  ['004-portraits', portraits],
 ];
 
 /**

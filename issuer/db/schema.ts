@@ -183,6 +183,32 @@ export interface InboxTable {
   read_at: number | null;
 }
 
+/** Where a portrait came from: set by an admin, or the photo of an issued application. */
+export type PortraitSource = 'registry' | 'application';
+
+/** The current portrait of a licence: the image a credential's `ph` is the SHA-256 of. */
+export interface PortraitTable {
+  licence_number: string;
+  /** JPEG, re-encoded by the pre-check, without metadata. */
+  photo: Uint8Array;
+  /** SHA-256 (base64url) of `photo`; equal to `licences.portrait_hash`. */
+  hash: string;
+  source: PortraitSource;
+  updated_at: number;
+}
+
+/** A police verifier device, allowed to fetch portraits with its bearer token. */
+export interface VerifierDeviceTable {
+  id: Generated<number>;
+  name: string;
+  /** SHA-256 (base64url) of the token; the token is shown once and never stored. */
+  token_hash: string;
+  /** The admin (staff id) who registered it. */
+  created_by: number;
+  created_at: number;
+  revoked_at: number | null;
+}
+
 export interface Database {
   licences: LicenceTable;
   drivers: DriverTable;
@@ -196,4 +222,6 @@ export interface Database {
   push_subscriptions: PushSubscriptionTable;
   applications: ApplicationTable;
   inbox: InboxTable;
+  portraits: PortraitTable;
+  verifier_devices: VerifierDeviceTable;
 }

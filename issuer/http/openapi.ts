@@ -42,17 +42,30 @@ import { AUDIT_PAGE_MAX } from '../lifecycle/list-audit.js';
 import { LIFECYCLE_EXPECTED, plainBody, pointsBody, renewBody } from '../lifecycle/routes.js';
 import { TRANSITIONS, type LicenceAction } from '../lifecycle/transitions.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../registry/import-licences.js';
+import {
+  PORTRAIT_EXPECTED,
+  PORTRAIT_PATH,
+  PORTRAIT_REQUESTS_PER_MINUTE,
+  portraitSchema,
+} from '../portraits/routes.js';
 import { IMPORT_PATH } from '../registry/routes.js';
+import {
+  VERIFIER_DEVICE_EXPECTED,
+  verifierDeviceSchema,
+} from '../verifier-devices/register-verifier-device.js';
 import { CSRF_HEADER, SESSION_COOKIE, SESSION_LIFETIME, type Role } from './session.js';
 
 /** A JSON Schema (2020-12) or another OpenAPI object, as plain JSON. */
 export type JsonObject = Readonly<Record<string, unknown>>;
 
-/** Who may call an operation, in its `x-roles`: `public` is anyone, signed in or not. */
-export type XRole = 'public' | Role;
+/**
+ * Who may call an operation, in its `x-roles`: `public` is anyone, signed in or not;
+ * `verifier-device` a registered police verifier device by its bearer token, never a session.
+ */
+export type XRole = 'public' | Role | 'verifier-device';
 
 /** The HTTP methods the service answers. */
-export type HttpMethod = 'get' | 'post' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 /** One operation of the document. */
 export interface OpenApiOperation {
@@ -102,7 +115,7 @@ const CODES = {
   ERR_ALREADY_REGISTERED: 'The licence already has an account.',
   ERR_SIGN_IN_FAILED: 'The account or the password is wrong.',
   ERR_ACCOUNT_LOCKED: `Locked after ${MAX_FAILED_SIGN_INS} failed sign-ins, for ${LOCKOUT_SECONDS} seconds; \`retryAfter\` says how long is left.`,
-  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts a minute from this address; \`retryAfter\` in seconds.`,
+  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',
@@ -121,6 +134,12 @@ const CODES = {
   ERR_IDENTITY_FAILED:
     'The real-person check did not match (`outcome`: mismatch or liveness_failed); the driver may try again.',
   ERR_IDENTITY_UNAVAILABLE: 'The real-person check gave no answer; try again later.',
+  ERR_VERIFIER_DEVICE_UNKNOWN:
+    'No bearer token of a registered verifier device that is not revoked (a session cookie does not count).',
+  ERR_PRESENTATION_NOT_VALID:
+    'The presentation does not verify now (signature, proof older than the window, status, licence); `verdict` is the verifier code.',
+  ERR_PORTRAIT_NOT_FOUND:
+    "No portrait whose SHA-256 is the credential's `ph`: none is stored, or the photo changed since the credential was issued.",
 } as const;
 
 /** One of {@link CODES}. */
@@ -224,6 +243,9 @@ const PROBLEM: JsonObject = {
       items: ref('ImportIssue'),
     },
     retryAfter: integer('ERR_RATE_LIMITED, ERR_ACCOUNT_LOCKED: seconds to wait.'),
+    verdict: string(
+      'ERR_PRESENTATION_NOT_VALID: the verdict code of the verification, e.g. ERR_PROOF_EXPIRED, ERR_SUSPENDED.',
+    ),
     reason: {
       enum: [
         'expired',
@@ -357,7 +379,8 @@ interface RouteSpec {
   readonly tag: string;
   readonly summary: string;
   readonly description?: string;
-  readonly access: 'public' | readonly Role[];
+  /** `verifier-device`: a bearer token of a registered police verifier device, no session. */
+  readonly access: 'public' | 'verifier-device' | readonly Role[];
   readonly parameters?: readonly JsonObject[];
   /** `json`: the app-wide parser (64 kB); `raw`: the registry import's own (20 MB). */
   readonly body?: {
@@ -747,6 +770,150 @@ const ROUTES: readonly RouteSpec[] = [
       },
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+
+  // Portraits: the registry photo (admin), verifier devices (admin), the portrait (device).
+  {
+    method: 'put',
+    path: '/api/registry/licences/{number}/photo',
+    operationId: 'setRegistryPhoto',
+    tag: 'registry',
+    summary: 'Set the registry photo of a licence: the stored path is then offered',
+    description: `The body is the image itself, at most ${MAX_PHOTO_BYTES} bytes, read after the admin check. It passes the same automatic pre-check as a driver's photo and is stored re-encoded, without metadata; the licence's portrait hash follows. Audited with the hashes before and after. Credentials issued before keep the old hash and no longer find a portrait until they are refreshed.`,
+    access: ['admin'],
+    parameters: [LICENCE_NUMBER],
+    body: {
+      parser: 'raw',
+      required: true,
+      content: {
+        'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } },
+        'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
+      },
+    },
+    replies: {
+      200: {
+        description: 'Stored.',
+        content: json(object({ portraitHash: string('SHA-256 (base64url) of the stored JPEG.') })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      413: ['ERR_TOO_LARGE'],
+      415: ['ERR_UNSUPPORTED_MEDIA_TYPE'],
+      422: ['ERR_PHOTO_REJECTED'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/verifier-devices',
+    operationId: 'registerVerifierDevice',
+    tag: 'verifier',
+    summary: 'Register a police verifier device; its bearer token is shown once',
+    description:
+      'The token (256 random bits, base64url) is in this answer only; the service keeps its SHA-256. Audited without the token.',
+    access: ['admin'],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(verifierDeviceSchema, 'input', VERIFIER_DEVICE_EXPECTED)),
+    },
+    replies: {
+      201: {
+        description: 'Registered.',
+        content: json(
+          object({
+            id: integer(),
+            name: string(),
+            token: string('The bearer token to install on the device; never shown again.'),
+          }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 422: ['ERR_VALIDATION'] },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/verifier-devices',
+    operationId: 'listVerifierDevices',
+    tag: 'verifier',
+    summary: 'Every registered verifier device, revoked ones included, without tokens',
+    access: ['admin'],
+    replies: {
+      200: {
+        description: 'By id. The listing is audited.',
+        content: json(
+          object({
+            devices: {
+              type: 'array',
+              items: object({
+                id: integer(),
+                name: string(),
+                createdBy: integer('The staff id of the admin who registered it.'),
+                createdAt: SECONDS,
+                revokedAt: nullable(SECONDS),
+              }),
+            },
+          }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/verifier-devices/{id}/revoke',
+    operationId: 'revokeVerifierDevice',
+    tag: 'verifier',
+    summary: 'Revoke a verifier device: its token stops working at once',
+    description:
+      'Revoking a revoked device changes nothing and answers the first revocation time. Audited.',
+    access: ['admin'],
+    parameters: [
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
+      },
+    ],
+    replies: {
+      200: {
+        description: 'Revoked.',
+        content: json(object({ id: integer(), revokedAt: SECONDS })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+  {
+    method: 'post',
+    path: `/api${PORTRAIT_PATH}`,
+    operationId: 'verifierPortrait',
+    tag: 'verifier',
+    summary: 'The portrait of the licence a driver is presenting, for a police verifier device',
+    description:
+      "Authenticated by the device's bearer token alone: a session cookie is not read, and no CSRF token is asked for. The presentation is verified as a verifier would (issuer keys and status list of this service, holder proof at most 60 s old with 10 s tolerance, licence status and dates, at the service's clock); the freshly made QR is the driver's consent. The answer is the current portrait of the licence when its SHA-256 is the credential's `ph`. Every request of a registered device is audited (device, licence, outcome; never the photo).",
+    access: 'verifier-device',
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(portraitSchema, 'input', PORTRAIT_EXPECTED)),
+    },
+    replies: {
+      200: {
+        description: 'The portrait, the JPEG whose SHA-256 (base64url) is `ph`.',
+        content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } },
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: {
+      403: ['ERR_PRESENTATION_NOT_VALID'],
+      404: ['ERR_PORTRAIT_NOT_FOUND'],
+      422: ['ERR_VALIDATION'],
+      429: ['ERR_RATE_LIMITED'],
+    },
   },
 
   // Lifecycle: the bodies are the zod schemas of lifecycle/routes.ts.
@@ -1170,11 +1337,14 @@ function operation(spec: RouteSpec): OpenApiOperation {
   }
   // Body parsers answer 415 to a charset or Content-Encoding they do not read.
   if (spec.body !== undefined) add(415, ['ERR_BAD_REQUEST']);
-  if (access !== 'public') {
+  const bearer = access === 'verifier-device';
+  if (bearer) add(401, ['ERR_VERIFIER_DEVICE_UNKNOWN']);
+  else if (access !== 'public') {
     add(401, ['ERR_UNAUTHENTICATED']);
     if (!ROLES.every((role) => access.includes(role))) add(403, ['ERR_FORBIDDEN']);
   }
-  if (api && unsafe) add(403, ['ERR_CSRF']);
+  // A bearer route never reads the session, so it never asks for its CSRF token.
+  if (api && unsafe && !bearer) add(403, ['ERR_CSRF']);
   add(500, ['ERR_INTERNAL']);
 
   const responses: Record<string, JsonObject> = {};
@@ -1212,8 +1382,9 @@ function operation(spec: RouteSpec): OpenApiOperation {
 
   // A signed-in client sends its CSRF token on unsafe requests, even to public routes.
   const withCsrf = { session: [], csrf: [] };
-  const security =
-    access === 'public'
+  const security = bearer
+    ? [{ verifierDevice: [] }]
+    : access === 'public'
       ? api && unsafe
         ? [{}, withCsrf]
         : []
@@ -1224,7 +1395,10 @@ function operation(spec: RouteSpec): OpenApiOperation {
     summary: spec.summary,
     ...(spec.description === undefined ? {} : { description: spec.description }),
     tags: [spec.tag],
-    'x-roles': access === 'public' ? ['public'] : ROLES.filter((role) => access.includes(role)),
+    'x-roles':
+      access === 'public' || access === 'verifier-device'
+        ? [access]
+        : ROLES.filter((role) => access.includes(role)),
     security,
     ...(spec.parameters === undefined ? {} : { parameters: spec.parameters }),
     ...(spec.body === undefined
@@ -1247,7 +1421,7 @@ function build(publicUrl: string): OpenApiDocument {
     info: {
       title: 'liangzheng issuer',
       version: '0.1.0',
-      description: `The authority's service for electronic driving licences. Errors are \`application/problem+json\` with a stable \`code\`. Each operation's \`x-roles\` says who may call it: \`public\`, or the session roles ${ROLES.join(', ')}. Licence statuses are those of GA/T 16.25: ${Object.keys(LICENCE_STATUS).join(' ')}.`,
+      description: `The authority's service for electronic driving licences. Errors are \`application/problem+json\` with a stable \`code\`. Each operation's \`x-roles\` says who may call it: \`public\`, the session roles ${ROLES.join(', ')}, or \`verifier-device\` (a bearer token, never a session). Licence statuses are those of GA/T 16.25: ${Object.keys(LICENCE_STATUS).join(' ')}.`,
     },
     servers: [{ url: publicUrl }],
     tags: [
@@ -1256,6 +1430,11 @@ function build(publicUrl: string): OpenApiDocument {
       { name: 'staff', description: 'Staff accounts (admin).' },
       { name: 'registry', description: 'The licence registry (staff).' },
       { name: 'lifecycle', description: 'Licence lifecycle changes and the audit log (admin).' },
+      {
+        name: 'verifier',
+        description:
+          'Police verifier devices (admin) and the portrait they fetch with a bearer token and a fresh presentation.',
+      },
       { name: 'credentials', description: "The holder's devices and e-licence (driver)." },
       {
         name: 'application',
@@ -1271,6 +1450,12 @@ function build(publicUrl: string): OpenApiDocument {
           in: 'cookie',
           name: SESSION_COOKIE,
           description: `Set by POST /api/session; HttpOnly, Secure, SameSite=Strict, ${SESSION_LIFETIME} seconds.`,
+        },
+        verifierDevice: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The token of a registered police verifier device (POST /api/admin/verifier-devices), shown once at registration (RFC 6750).',
         },
         csrf: {
           type: 'apiKey',

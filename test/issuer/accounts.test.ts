@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fixedWindowLimiter } from '../../issuer/accounts/internal/rate-limiter.js';
+import { fixedWindowLimiter } from '../../issuer/http/rate-limiter.js';
 import { createStaff } from '../../issuer/accounts/staff.js';
 import { parseLicenceRecord } from '../../shared/licence.js';
 import { createApp } from '../../issuer/app.js';

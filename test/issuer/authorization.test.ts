@@ -8,17 +8,22 @@ import { accountRoutes } from '../../issuer/accounts/routes.js';
 import { applicationRoutes } from '../../issuer/application/routes.js';
 import { credentialRoutes } from '../../issuer/credentials/routes.js';
 import { lifecycleRoutes } from '../../issuer/lifecycle/routes.js';
+import { registryPhotoRoutes, verifierRoutes } from '../../issuer/portraits/routes.js';
 import { registryRoutes } from '../../issuer/registry/routes.js';
 import { statusRoutes } from '../../issuer/status/routes.js';
 import type { Role } from '../../issuer/http/session.js';
+import { verifierDeviceRoutes } from '../../issuer/verifier-devices/routes.js';
 import { seedEveryRole, type EveryRole } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 
 type Who = 'anonymous' | Role;
 const EVERYONE: readonly Who[] = ['anonymous', 'driver', 'reviewer', 'admin'];
 
-/** Who may call each route. `public`: anyone, signed in or not. */
-const POLICY: Readonly<Record<string, 'public' | readonly Role[]>> = {
+/**
+ * Who may call each route. `public`: anyone, signed in or not. `verifier-device`: a police
+ * verifier device by its bearer token, refused to everyone else, signed in or not.
+ */
+const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Role[]>> = {
   'GET /healthz': 'public',
   'GET /.well-known/jwks.json': 'public',
   'GET /openapi.json': 'public',
@@ -32,6 +37,11 @@ const POLICY: Readonly<Record<string, 'public' | readonly Role[]>> = {
   'POST /api/staff/:id/unlock': ['admin'],
   'POST /api/registry/import': ['admin'],
   'GET /api/registry/licences/:number': ['reviewer', 'admin'],
+  'PUT /api/registry/licences/:number/photo': ['admin'],
+  'POST /api/admin/verifier-devices': ['admin'],
+  'GET /api/admin/verifier-devices': ['admin'],
+  'POST /api/admin/verifier-devices/:id/revoke': ['admin'],
+  'POST /api/verifier/portrait': 'verifier-device',
   'POST /api/registry/licences/:number/suspend': ['admin'],
   'POST /api/registry/licences/:number/revoke': ['admin'],
   'POST /api/registry/licences/:number/cancel': ['admin'],
@@ -76,6 +86,9 @@ function routesOf(service: TestService): string[] {
     ...list('', statusRoutes(d)),
     ...list('/api', accountRoutes(d)),
     ...list('/api', registryRoutes(d)),
+    ...list('/api', registryPhotoRoutes(d)),
+    ...list('/api', verifierDeviceRoutes(d)),
+    ...list('/api', verifierRoutes(d)),
     ...list('/api', applicationRoutes(d)),
     ...list('/api', lifecycleRoutes(d)),
     ...list('/api', credentialRoutes(d)),
@@ -113,6 +126,15 @@ describe.each(ENGINES)('authorisation on %s', (engine) => {
       headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
       ...(method === 'GET' ? {} : { body: '{}' }),
     });
+    if (allowed === 'verifier-device') {
+      // No session opens it: with or without a cookie (and its CSRF token), no device token.
+      const body = (await reply.json()) as { code?: string };
+      expect({ status: reply.status, code: body.code }).toEqual({
+        status: 401,
+        code: 'ERR_VERIFIER_DEVICE_UNKNOWN',
+      });
+      return;
+    }
     const ok = allowed === 'public' || (who !== 'anonymous' && allowed.includes(who));
     if (ok) {
       // Allowed: whatever the answer to an empty body is, it is not an authorisation refusal.

@@ -19,7 +19,7 @@ import { startService, type TestService } from './harness.js';
 type Who = 'anonymous' | Role;
 const EVERYONE: readonly Who[] = ['anonymous', 'driver', 'reviewer', 'admin'];
 const ROLES: readonly Role[] = ['driver', 'reviewer', 'admin'];
-const X_ROLES = ['public', ...ROLES];
+const X_ROLES = ['public', ...ROLES, 'verifier-device'];
 
 /** The part of an express 5 router layer read here (router 2.x). */
 interface Layer {
@@ -166,12 +166,14 @@ describe('the OpenAPI document', () => {
     expect(ids).toHaveLength(new Set(ids).size);
   });
 
-  it('when x-roles are read, then each is public alone or a set of session roles', () => {
+  it('when x-roles are read, then each is public or verifier-device alone, or session roles', () => {
     for (const { method, path, op } of operationsOf(document)) {
       const roles = op['x-roles'];
       expect(roles.length, `${method} ${path}`).toBeGreaterThan(0);
       for (const role of roles) expect(X_ROLES, `${method} ${path}`).toContain(role);
       if (roles.includes('public')) expect(roles, `${method} ${path}`).toEqual(['public']);
+      if (roles.includes('verifier-device'))
+        expect(roles, `${method} ${path}`).toEqual(['verifier-device']);
       expect(roles, `${method} ${path}`).toHaveLength(new Set(roles).size);
     }
   });
@@ -188,6 +190,15 @@ describe('the OpenAPI document', () => {
         );
         continue;
       }
+      if (roles.includes('verifier-device')) {
+        // A bearer token, never a session: no session refusals and no CSRF.
+        expect(problemOf(op.responses['401']).codes, where).toEqual([
+          'ERR_VERIFIER_DEVICE_UNKNOWN',
+        ]);
+        expect(problemOf(op.responses['403']).codes ?? [], where).not.toContain('ERR_CSRF');
+        expect(op.security, where).toEqual([{ verifierDevice: [] }]);
+        continue;
+      }
       expect(problemOf(op.responses['401']).codes, where).toEqual(['ERR_UNAUTHENTICATED']);
       // A 403 comes from a role the operation refuses, or from a missing CSRF token.
       const everyRole = ROLES.every((role) => roles.includes(role));
@@ -199,6 +210,7 @@ describe('the OpenAPI document', () => {
     const schemes = document.components.securitySchemes;
     expect(schemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: SESSION_COOKIE });
     expect(schemes.csrf).toMatchObject({ type: 'apiKey', in: 'header', name: CSRF_HEADER });
+    expect(schemes.verifierDevice).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('when a public operation is unsafe under /api, then a signed-in client needs CSRF', () => {
@@ -263,7 +275,11 @@ describe('the OpenAPI document', () => {
         } else {
           const body = (await reply.json()) as { code?: unknown };
           expect(body.code, where).toBe(
-            who === 'anonymous' ? 'ERR_UNAUTHENTICATED' : 'ERR_FORBIDDEN',
+            allowedRoles.includes('verifier-device')
+              ? 'ERR_VERIFIER_DEVICE_UNKNOWN'
+              : who === 'anonymous'
+                ? 'ERR_UNAUTHENTICATED'
+                : 'ERR_FORBIDDEN',
           );
         }
       }

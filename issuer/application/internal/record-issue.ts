@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ServiceDeps } from '../../deps.js';
 import { notifyDriver } from '../../notify/web-push.js';
+import { adoptApplicationPhoto } from '../../portraits/adopt-application-photo.js';
 
 /** The title of the notice of issue, as the national app words it. */
 export const ISSUED_TITLE = '电子驾驶证已签发';
@@ -9,7 +10,8 @@ const ISSUED_BODY = '您的电子驾驶证已生成，可在“我的驾驶证�
 
 /**
  * What issuing an e-licence records, in the application's transaction: the photo becomes the
- * registry portrait, and the driver's inbox gets the notice.
+ * licence's portrait (bytes and hash, see adoptApplicationPhoto), and the driver's inbox gets
+ * the notice.
  */
 export async function recordIssue(
   trx: Transaction<Database>,
@@ -20,11 +22,7 @@ export async function recordIssue(
     readonly now: number;
   },
 ): Promise<void> {
-  await trx
-    .updateTable('licences')
-    .set({ portrait_hash: issue.photoHash })
-    .where('licence_number', '=', issue.licenceNumber)
-    .execute();
+  await adoptApplicationPhoto(trx, issue);
   await trx
     .insertInto('inbox')
     .values({

@@ -1,0 +1,38 @@
+import type { ServiceDeps } from '../deps.js';
+import { ServiceError } from '../http/problem.js';
+import { verifierTokenHash } from './register-verifier-device.js';
+
+/** A device token: 32 random bytes as base64url. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The registered, unrevoked verifier device whose token the `Authorization: Bearer` header
+ * carries (RFC 6750 §2.1). The token is hashed and the hash looked up, so no comparison ever
+ * runs over the secret itself and its timing says nothing about it.
+ * @throws {ServiceError} 401 ERR_VERIFIER_DEVICE_UNKNOWN without a bearer token, or with one no
+ *   registered device holds, or a revoked device's: the three answer alike.
+ */
+export async function authenticateVerifierDevice(
+  deps: Pick<ServiceDeps, 'db'>,
+  authorization: string | undefined,
+): Promise<{ id: number }> {
+  const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? '');
+  const token = match?.[1];
+  if (token === undefined || !TOKEN.test(token))
+    throw unknownDevice(authorization === undefined ? 'none' : 'no token of that form');
+  const device = await deps.db.kysely
+    .selectFrom('verifier_devices')
+    .select(['id', 'revoked_at'])
+    .where('token_hash', '=', verifierTokenHash(token))
+    .executeTakeFirst();
+  if (device?.revoked_at !== null) throw unknownDevice('a token no registered device holds');
+  return { id: device.id };
+}
+
+function unknownDevice(found: string): ServiceError {
+  return new ServiceError(
+    401,
+    'ERR_VERIFIER_DEVICE_UNKNOWN',
+    `Authorization: expected "Bearer <token>" of a registered verifier device that is not revoked, found ${found}`,
+  );
+}
