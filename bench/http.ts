@@ -65,6 +65,26 @@ async function signedInDriver(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // Issuance requires an issued e-licence application, as the application flow leaves it.
+  await db.kysely
+    .insertInto('applications')
+    .values({
+      driver_id: driverId,
+      licence_number: licence.licenceNumber,
+      path: 'stored',
+      state: 'issued',
+      photo_hash: null,
+      photo: null,
+      precheck: null,
+      submitted_at: null,
+      deadline: null,
+      decided_at: now,
+      reviewer_id: null,
+      reason: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   const { id: deviceId } = await db.kysely
     .insertInto('devices')
     .values({
@@ -109,8 +129,16 @@ async function serve(kind: string): Promise<void> {
     return;
   }
   if (kind !== 'service') throw new Error(`bench/http: expected hello or service, found ${kind}`);
+  // Production settings name a real identity-check provider; the refresh never calls it.
+  Object.assign(process.env, {
+    IDENTITY_CHECK: 'http',
+    IDENTITY_CHECK_URL: 'https://identity.invalid/verify',
+    IDENTITY_CHECK_APP_ID: 'bench',
+    IDENTITY_CHECK_SECRET: 'b'.repeat(32),
+  });
   const store = await benchStore('sqlite', {
     NODE_ENV: 'production',
+    VAPID_SUBJECT: 'mailto:operations@issuer.test',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   });

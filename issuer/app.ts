@@ -8,6 +8,7 @@ import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { sessions } from './http/session.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
+import { notifyRoutes } from './notify/routes.js';
 import { registryPhotoRoutes, verifierRoutes } from './portraits/routes.js';
 import { registryRoutes } from './registry/routes.js';
 import { statusRoutes } from './status/routes.js';
@@ -77,6 +78,7 @@ export function createApp(deps: ServiceDeps): Express {
   app.use('/api', accountRoutes(deps));
   app.use('/api', lifecycleRoutes(deps));
   app.use('/api', credentialRoutes(deps));
+  app.use('/api', notifyRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(problemHandler(deps.logger));

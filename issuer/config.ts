@@ -20,6 +20,12 @@ export interface Config {
   readonly statusListMaxAge: number;
   /** Load the demo registry and demo staff on an empty database. */
   readonly demo: boolean;
+  /** The VAPID contact push services see (RFC 8292 §2.1): a mailto: or https: URL. */
+  readonly vapidSubject: string;
+  /** Days after an e-licence is issued before the driver may change its photo. */
+  readonly photoChangeIntervalDays: number;
+  /** Oldest photo accepted, in days since it was taken, when the file says when. */
+  readonly photoMaxAgeDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -45,6 +51,13 @@ const schema = z.object({
     .default(86_400),
   STATUS_LIST_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(10),
   DEMO: boolean.optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/, 'a mailto: or https: URL')
+    .optional(),
+  // DOMAIN.md §1: once per 6 months, a photo less than 6 months old (unconfirmed limits).
+  PHOTO_CHANGE_INTERVAL_DAYS: z.coerce.number().int().min(0).max(3650).default(183),
+  PHOTO_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(183),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -86,6 +99,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       'invalid configuration:\n  PUBLIC_URL: expected the public https:// URL of the service in production, found nothing',
     );
   }
+  if (production && e.VAPID_SUBJECT === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  VAPID_SUBJECT: expected the mailto: or https: contact push services see, found nothing',
+    );
+  }
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -99,6 +117,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     statusListValidFor: e.STATUS_LIST_VALID_FOR,
     statusListMaxAge: e.STATUS_LIST_MAX_AGE,
     demo,
+    vapidSubject: e.VAPID_SUBJECT ?? 'mailto:operations@localhost.invalid',
+    photoChangeIntervalDays: e.PHOTO_CHANGE_INTERVAL_DAYS,
+    photoMaxAgeDays: e.PHOTO_MAX_AGE_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

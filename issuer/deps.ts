@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { KeyStore } from './keys/key-store.js';
 import type { Logger } from './logger.js';
-import type { PushKeys } from './notify/web-push.js';
+import type { Notifier } from './notify/notifier.js';
 import type { StatusLists } from './status/status-lists.js';
 
 /** What the HTTP layer and the use cases are given; nothing here is a global. */
@@ -15,8 +15,8 @@ export interface ServiceDeps {
   readonly logger: Logger;
   /** The real-person check of the stored-photo path (DOMAIN.md §1 flow 1). */
   readonly identityCheck: IdentityCheck;
-  /** Web Push keys; without them, notices go to the inbox only. */
-  readonly pushKeys?: PushKeys;
+  /** Notices to drivers: the inbox, and Web Push to their browsers. */
+  readonly notifier: Notifier;
   /** Seconds since the epoch. Injected, so tests can move time. */
   readonly now: () => number;
 }

@@ -3,12 +3,15 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { identityCheckFromEnv } from './application/identity-check.js';
 import { createDevIdentityCheck } from './application/identity-check-dev.js';
+import { recoverInterruptedChecks } from './application/recover-interrupted.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { ServiceDeps } from './deps.js';
 import { openKeyStore } from './keys/key-store.js';
 import type { Logger } from './logger.js';
+import { createNotifier, type PushTestSettings } from './notify/notifier.js';
+import { openPushKeys } from './notify/web-push.js';
 import { openStatusLists } from './status/status-store.js';
 
 /** A running service. */
@@ -25,6 +28,7 @@ export async function openService(
   config: Config,
   logger: Logger,
   now: () => number = () => Math.floor(Date.now() / 1000),
+  options: { readonly pushTest?: PushTestSettings } = {},
 ): Promise<ServiceDeps> {
   const db: Db = openDatabase(config);
   await migrate(db);
@@ -39,7 +43,24 @@ export async function openService(
     config.env === 'production'
       ? identityCheckFromEnv(process.env, { production: true })
       : createDevIdentityCheck();
-  return { config, db, keys, statusLists, logger, identityCheck, now };
+  // VAPID keys from the environment when an operator supplies them, else made once in dataDir.
+  const pushKeys = await openPushKeys(config.dataDir, {
+    VAPID_SUBJECT: config.vapidSubject,
+    VAPID_PUBLIC_KEY: process.env.VAPID_PUBLIC_KEY,
+    VAPID_PRIVATE_KEY: process.env.VAPID_PRIVATE_KEY,
+  });
+  const notifier = createNotifier({
+    db,
+    logger,
+    keys: pushKeys,
+    now,
+    publicUrl: config.publicUrl,
+    ...(options.pushTest === undefined ? {} : { test: options.pushTest }),
+  });
+  const deps = { config, db, keys, statusLists, logger, identityCheck, notifier, now };
+  const recovered = await recoverInterruptedChecks(deps);
+  if (recovered > 0) logger.warn({ recovered }, 'interrupted real-person checks back to draft');
+  return deps;
 }
 
 /** Starts listening with the given dependencies. */
@@ -65,7 +86,9 @@ export async function listen(deps: ServiceDeps): Promise<Running> {
           resolve();
         });
         server.closeIdleConnections();
-      }).then(() => deps.db.close());
+      })
+        .then(() => deps.notifier.idle())
+        .then(() => deps.db.close());
       return stopping;
     },
   };

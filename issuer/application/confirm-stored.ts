@@ -5,19 +5,20 @@ import type { IdentityCheckResult } from './identity-check.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
 import { pushIssued, recordIssue } from './internal/record-issue.js';
+import { recoverIfInterrupted } from './recover-interrupted.js';
 import { nextState, transition } from './transitions.js';
 
 /**
  * Confirms the stored registry photo (DOMAIN.md §1 flow 1): the real-person check (实人认证)
  * of the selfie, and on a match the e-licence is issued at once, with an inbox notice and a push.
- * After a failed check the driver may try again.
+ * After a failed check the driver may try again, and so after a check interrupted by a crash.
  * @throws {ServiceError} 404 without an application; 409 ERR_ILLEGAL_TRANSITION (not a stored
  *   application in draft or identity_failed); 409 ERR_LICENCE_NOT_USABLE; 422
  *   ERR_IDENTITY_FAILED (`outcome` mismatch or liveness_failed, retryable); 503
  *   ERR_IDENTITY_UNAVAILABLE (retryable).
  */
 export async function confirmStored(
-  deps: Pick<ServiceDeps, 'db' | 'now' | 'identityCheck' | 'logger' | 'pushKeys'>,
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'identityCheck' | 'logger' | 'notifier'>,
   driverId: number,
   selfie: Uint8Array,
 ): Promise<{ state: 'issued' }> {
@@ -27,7 +28,7 @@ export async function confirmStored(
   const app = await deps.db.kysely.transaction().execute(async (trx) => {
     const found = await latestApplication(trx, driverId);
     if (found === undefined) throw notFound('application');
-    let current = found;
+    let current = await recoverIfInterrupted(trx, found, now);
     nextState(current, current.state === 'identity_failed' ? 'retry' : 'confirm_stored');
     assertUsable(licence.record, now);
     if (current.state === 'identity_failed')

@@ -1,5 +1,7 @@
+import { reissueForNewPhoto } from '../credentials/issue-credential.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
+import type { Notice } from '../notify/notifier.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { pushIssued, recordIssue } from './internal/record-issue.js';
 import { transition } from './transitions.js';
@@ -8,15 +10,25 @@ import { transition } from './transitions.js';
 export type Decision =
   { readonly kind: 'approve' } | { readonly kind: 'reject'; readonly reason: string };
 
+/** The notice of a rejection; the reviewer's reason follows. */
+export function rejectedNotice(reason: string): Notice {
+  return {
+    kind: 'application.rejected',
+    title: '电子驾驶证申领未通过审核',
+    body: `照片未通过审核：${reason}。请按要求重新提交照片。`,
+  };
+}
+
 /**
  * Decides a submitted application (DOMAIN.md §1 flows 2 and 3). Approval issues the e-licence at
- * once: the photo becomes the registry portrait, the driver gets an inbox notice and a push.
- * Rejection keeps the reason for the driver, who may resubmit.
+ * once: the photo becomes the registry portrait, the driver gets an inbox notice and a push; on
+ * a photo change the live credential is superseded and its device gets one with the new photo.
+ * Rejection keeps the reason for the driver (inbox and push), who may resubmit.
  * @throws {ServiceError} 404 for no such application; 409 ERR_ILLEGAL_TRANSITION when it is not
  *   submitted; 409 ERR_LICENCE_NOT_USABLE (approval only).
  */
 export async function decideApplication(
-  deps: Pick<ServiceDeps, 'db' | 'now' | 'logger' | 'pushKeys'>,
+  deps: ServiceDeps,
   reviewerId: number,
   id: number,
   decision: Decision,
@@ -38,6 +50,7 @@ export async function decideApplication(
         set: { ...decided, reason: decision.reason },
         details: { reason: decision.reason },
       });
+      await deps.notifier.record(trx, app.driver_id, rejectedNotice(decision.reason), now);
       return { state: 'rejected' as const, driverId: app.driver_id };
     }
     assertUsable((await licenceOfDriver(trx, app.driver_id)).record, now);
@@ -51,8 +64,15 @@ export async function decideApplication(
       photoHash: app.photo_hash,
       now,
     });
+    await reissueForNewPhoto(deps, trx, {
+      driverId: app.driver_id,
+      licenceNumber: app.licence_number,
+      actor,
+    });
     return { state: 'issued' as const, driverId: app.driver_id };
   });
   if (result.state === 'issued') pushIssued(deps, result.driverId);
+  else if (decision.kind === 'reject')
+    deps.notifier.push(result.driverId, rejectedNotice(decision.reason));
   return { state: result.state };
 }

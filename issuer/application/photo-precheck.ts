@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import exifReader from 'exif-reader';
 import sharp from 'sharp';
 
 /**
@@ -10,7 +11,7 @@ import sharp from 'sharp';
 
 /** Stable ids of the pre-check rules, in the order they are reported. */
 export type PrecheckRule =
-  'file_size' | 'format' | 'decode' | 'dimensions' | 'proportions' | 'background';
+  'file_size' | 'format' | 'decode' | 'dimensions' | 'proportions' | 'background' | 'photo_age';
 
 /** One failed rule: what was expected and what was found. Never holds file names or personal data. */
 export interface PrecheckFailure {
@@ -28,6 +29,11 @@ export interface PrecheckPassed {
   readonly height: number;
   /** SHA-256 of `image`, base64url without padding. */
   readonly sha256: string;
+  /**
+   * When the photo was taken (seconds since the epoch), from the EXIF DateTimeOriginal of the
+   * upload read as China time; null when the file does not say (the reviewer then judges).
+   */
+  readonly takenAt: number | null;
 }
 
 /** A photo that failed: every failing rule, except that an unreadable file stops early. */
@@ -140,7 +146,9 @@ export async function precheckPhoto(
   let image: Buffer;
   let width: number;
   let height: number;
+  let takenAt: number | null;
   try {
+    takenAt = dateTaken((await sharp(input).metadata()).exif);
     // rotate() applies the EXIF orientation; without withMetadata() sharp writes no EXIF,
     // XMP, IPTC, comment or ICC profile, and converts to sRGB.
     const out = await sharp(input, { limitInputPixels: limits.maxInputPixels, failOn: 'truncated' })
@@ -196,7 +204,28 @@ export async function precheckPhoto(
     width,
     height,
     sha256: createHash('sha256').update(image).digest('base64url'),
+    takenAt,
   };
+}
+
+/** China Standard Time, UTC+8: EXIF times carry no zone, and these photos are taken in China. */
+const CHINA_OFFSET_SECONDS = 8 * 3600;
+
+/**
+ * The EXIF DateTimeOriginal (or, failing that, DateTime) of the upload, in seconds since the
+ * epoch; null when there is no EXIF, no date, or the EXIF block cannot be read.
+ */
+function dateTaken(exif: Buffer | undefined): number | null {
+  if (exif === undefined) return null;
+  try {
+    const tags = exifReader(exif);
+    const when = tags.Photo?.DateTimeOriginal ?? tags.Image?.DateTime;
+    if (!(when instanceof Date) || Number.isNaN(when.getTime())) return null;
+    // exif-reader reads the zone-less text as UTC.
+    return Math.floor(when.getTime() / 1000) - CHINA_OFFSET_SECONDS;
+  } catch {
+    return null;
+  }
 }
 
 type SniffedFormat = 'JPEG' | 'PNG' | 'PDF' | 'GIF' | 'WebP' | 'HEIF' | 'unknown';

@@ -4,6 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
 import { parseInput, validationError } from '../http/validation.js';
+import { abandonApplication } from './abandon-application.js';
 import { confirmStored } from './confirm-stored.js';
 import { currentApplication } from './current-application.js';
 import { decideApplication } from './decide-application.js';
@@ -51,7 +52,7 @@ const ID = /^[1-9]\d{0,15}$/;
  *
  * Driver: `GET /me/application/paths`, `POST /me/application {path}` → 201, `POST
  * /me/application/photo` (image/jpeg or image/png, ≤ 6 MB), `POST /me/application/confirm-stored
- * {selfie}`, `GET /me/application`, `GET /me/inbox`. Reviewer and admin: `GET /review/queue`,
+ * {selfie}`, `POST /me/application/abandon`, `GET /me/application`, `GET /me/inbox`. Reviewer and admin: `GET /review/queue`,
  * `GET /review/applications/:id/photo`, `POST /review/applications/:id/approve`, `POST
  * /review/applications/:id/reject {reason}`.
  */
@@ -64,8 +65,7 @@ export function applicationRoutes(deps: ServiceDeps): Router {
   const image = express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES });
 
   router.get('/me/application/paths', driver, async (req, res) => {
-    const paths = await offeredPaths(deps, authOf(req).subjectId);
-    noStore(res).json({ paths });
+    noStore(res).json(await offeredPaths(deps, authOf(req).subjectId));
   });
 
   router.post('/me/application', driver, json, async (req, res) => {
@@ -104,6 +104,10 @@ export function applicationRoutes(deps: ServiceDeps): Router {
       ]);
     const result = await confirmStored(deps, authOf(req).subjectId, bytes);
     noStore(res).json(result);
+  });
+
+  router.post('/me/application/abandon', driver, json, async (req, res) => {
+    noStore(res).json(await abandonApplication(deps, authOf(req).subjectId));
   });
 
   router.get('/me/application', driver, async (req, res) => {

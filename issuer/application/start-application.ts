@@ -1,30 +1,72 @@
+import type { Kysely, Transaction } from 'kysely';
 import { audit } from '../audit/audit-log.js';
-import type { ApplicationPath } from '../db/schema.js';
+import type { ApplicationPath, Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict } from '../http/problem.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
 
+/** What a driver may start now. */
+export interface Offer {
+  readonly paths: ApplicationPath[];
+  /** An e-licence was issued before: a new application changes its photo. */
+  readonly photoChange: boolean;
+  /** A photo change: the earliest time it may start (seconds since the epoch). */
+  readonly notBefore: number | null;
+}
+
 /**
  * The paths offered to a driver (DOMAIN.md §1): the stored photo only when the registry holds a
- * compliant one (its hash is set); the camera and the album always.
+ * compliant one (its hash is set); the camera and the album always. A photo change after issue
+ * needs a new photo, so it is offered the camera and the album only, once the minimum interval
+ * since the last issue has passed.
  */
 export async function offeredPaths(
-  deps: Pick<ServiceDeps, 'db'>,
+  deps: Pick<ServiceDeps, 'db' | 'config'>,
   driverId: number,
-): Promise<ApplicationPath[]> {
+): Promise<Offer> {
   const { portraitHash } = await licenceOfDriver(deps.db.kysely, driverId);
-  return portraitHash === null ? ['camera', 'album'] : ['stored', 'camera', 'album'];
+  const issuedAt = await lastIssuedAt(deps.db.kysely, driverId);
+  if (issuedAt !== undefined)
+    return {
+      paths: ['camera', 'album'],
+      photoChange: true,
+      notBefore: issuedAt + deps.config.photoChangeIntervalDays * 86_400,
+    };
+  return {
+    paths: portraitHash === null ? ['camera', 'album'] : ['stored', 'camera', 'album'],
+    photoChange: false,
+    notBefore: null,
+  };
+}
+
+/** When the driver's e-licence was last issued; undefined when it never was. */
+async function lastIssuedAt(
+  db: Kysely<Database> | Transaction<Database>,
+  driverId: number,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('applications')
+    .select('updated_at')
+    .where('driver_id', '=', driverId)
+    .where('state', '=', 'issued')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.updated_at;
 }
 
 /**
  * Starts an application on `path`: a new draft. A driver has one open application at a time; a
- * new one may start when there is none or the last was issued (a voluntary photo change).
+ * new one may start when there is none, or the last was abandoned or issued. After an issue the
+ * new application is a voluntary photo change: camera or album, and not before the minimum
+ * interval (PHOTO_CHANGE_INTERVAL_DAYS) since the last issue.
  * @throws {ServiceError} 409 ERR_LICENCE_NOT_USABLE with `reason`; 409 ERR_ILLEGAL_TRANSITION
- *   while another application is open, or for the stored path without a registry photo.
+ *   while another application is open, for the stored path without a registry photo, or for the
+ *   stored path on a photo change; 409 ERR_PHOTO_CHANGE_TOO_SOON with `notBefore`.
  */
 export async function startApplication(
-  deps: Pick<ServiceDeps, 'db' | 'now'>,
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'config'>,
   driverId: number,
   path: ApplicationPath,
 ): Promise<{ id: number; state: 'draft'; path: ApplicationPath }> {
@@ -39,12 +81,28 @@ export async function startApplication(
         { from: 'none', action: 'start' },
       );
     const open = await latestApplication(trx, driverId);
-    if (open !== undefined && open.state !== 'issued')
+    if (open !== undefined && open.state !== 'issued' && open.state !== 'abandoned')
       throw conflict(
         'ERR_ILLEGAL_TRANSITION',
         `application: expected no open application, found one in state ${open.state}`,
         { from: open.state, action: 'start' },
       );
+    const issuedAt = await lastIssuedAt(trx, driverId);
+    if (issuedAt !== undefined) {
+      if (path === 'stored')
+        throw conflict(
+          'ERR_ILLEGAL_TRANSITION',
+          'application: a photo change needs a new photo (camera or album), found the stored path',
+          { from: 'issued', action: 'start' },
+        );
+      const notBefore = issuedAt + deps.config.photoChangeIntervalDays * 86_400;
+      if (now < notBefore)
+        throw conflict(
+          'ERR_PHOTO_CHANGE_TOO_SOON',
+          `application: the photo may change once every ${deps.config.photoChangeIntervalDays} days; expected a start at or after ${new Date(notBefore * 1000).toISOString()}, found an earlier one`,
+          { notBefore },
+        );
+    }
     const { id } = await trx
       .insertInto('applications')
       .values({
@@ -69,7 +127,7 @@ export async function startApplication(
       actor: `driver:${driverId}`,
       action: 'application.start',
       subject: `application:${id}`,
-      after: { state: 'draft', path },
+      after: { state: 'draft', path, photoChange: issuedAt !== undefined },
       at: now,
     });
     return { id, state: 'draft', path };

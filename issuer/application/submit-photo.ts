@@ -2,7 +2,7 @@ import type { ServiceDeps } from '../deps.js';
 import { notFound, ServiceError } from '../http/problem.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
-import { precheckPhoto } from './photo-precheck.js';
+import { precheckPhoto, type PrecheckFailure } from './photo-precheck.js';
 import { reviewDeadline } from './review-deadline.js';
 import { nextState, transition } from './transitions.js';
 
@@ -15,7 +15,7 @@ import { nextState, transition } from './transitions.js';
  *   ERR_PHOTO_REJECTED with `failures` (nothing is stored).
  */
 export async function submitPhoto(
-  deps: Pick<ServiceDeps, 'db' | 'now' | 'logger'>,
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'logger' | 'config'>,
   driverId: number,
   bytes: Uint8Array,
 ): Promise<{ state: 'submitted'; deadline: number }> {
@@ -26,12 +26,15 @@ export async function submitPhoto(
   assertUsable((await licenceOfDriver(deps.db.kysely, driverId)).record, now);
 
   const checked = await precheckPhoto(bytes);
-  if (!checked.ok)
+  const failures = checked.ok
+    ? ageFailures(checked.takenAt, now, deps.config.photoMaxAgeDays)
+    : checked.failures;
+  if (!checked.ok || failures.length > 0)
     throw new ServiceError(
       422,
       'ERR_PHOTO_REJECTED',
-      `photo: rejected by the pre-check (${checked.failures.map((f) => f.rule).join(', ')})`,
-      { failures: checked.failures },
+      `photo: rejected by the pre-check (${failures.map((f) => f.rule).join(', ')})`,
+      { failures },
     );
   const deadline = deadlineFor(now, deps.logger);
   const actor = `driver:${driverId}`;
@@ -48,7 +51,11 @@ export async function submitPhoto(
       set: {
         photo: checked.image,
         photo_hash: checked.sha256,
-        precheck: JSON.stringify({ width: checked.width, height: checked.height }),
+        precheck: JSON.stringify({
+          width: checked.width,
+          height: checked.height,
+          takenAt: checked.takenAt,
+        }),
         submitted_at: now,
         deadline,
         decided_at: null,
@@ -59,6 +66,22 @@ export async function submitPhoto(
     });
   });
   return { state: 'submitted', deadline };
+}
+
+/**
+ * DOMAIN.md §1: the photo must be less than `maxAgeDays` old. The file says when it was taken
+ * only when its EXIF survived; otherwise the reviewer judges (the queue shows the date as
+ * unknown).
+ */
+function ageFailures(takenAt: number | null, now: number, maxAgeDays: number): PrecheckFailure[] {
+  if (takenAt === null || now - takenAt <= maxAgeDays * 86_400) return [];
+  return [
+    {
+      rule: 'photo_age',
+      expected: `a photo taken in the last ${maxAgeDays} days`,
+      found: `one taken ${Math.floor((now - takenAt) / 86_400)} days ago`,
+    },
+  ];
 }
 
 /** China Standard Time, UTC+8. */

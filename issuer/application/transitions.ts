@@ -12,7 +12,8 @@ import { conflict } from '../http/problem.js';
  * The application state machine (DOMAIN.md §1). The stored path: draft → identity_pending →
  * issued, or identity_failed, from which a retry goes back to draft. The camera and album paths:
  * draft → submitted (the photo passed the pre-check) → approved → issued, or rejected, from
- * which a resubmission goes back to draft.
+ * which a resubmission goes back to draft. Any open application but one awaiting the real-person
+ * check may be abandoned, so that the driver can start again on another path.
  */
 
 /** What moves an application. */
@@ -26,7 +27,8 @@ export type ApplicationEvent =
   | 'approve'
   | 'reject'
   | 'resubmit'
-  | 'issue';
+  | 'issue'
+  | 'abandon';
 
 /** One legal move: from which states, on which paths, to which state. */
 export interface Transition {
@@ -51,6 +53,11 @@ export const APPLICATION_TRANSITIONS: Readonly<Record<ApplicationEvent, Transiti
   reject: { from: ['submitted'], paths: PHOTO, to: 'rejected' },
   resubmit: { from: ['rejected'], paths: PHOTO, to: 'draft' },
   issue: { from: ['approved'], paths: PHOTO, to: 'issued' },
+  abandon: {
+    from: ['draft', 'identity_failed', 'submitted', 'rejected'],
+    paths: [...STORED, ...PHOTO],
+    to: 'abandoned',
+  },
 };
 
 /** The row fields a transition reads. */

@@ -45,7 +45,8 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
  * transaction:
  *
  * 1. an idempotency key already used by this device returns that credential unchanged;
- * 2. the licence must be usable now (status A, under 12 points, valid today in China time);
+ * 2. the driver's e-licence application must have been issued (DOMAIN.md §1: a photo path and,
+ *    for the stored photo, the real-person check come first), and the licence must be usable now (status A, under 12 points, valid today in China time);
  * 3. a live credential of the same device is refreshed: the new one takes its status slot;
  *    a live credential of another device is superseded (its entry set to 3, SUPERSEDED) and
  *    the new one gets a new slot; with none, a new slot.
@@ -54,7 +55,8 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
  * when two requests race; the loser's transaction is retried once from the start.
  *
  * @throws {ServiceError} 404 `ERR_NOT_FOUND` when the device is not the driver's or is revoked;
- *   409 `ERR_LICENCE_NOT_USABLE` (with `reason`: expired, suspended, revoked, …); 409
+ *   409 `ERR_APPLICATION_NOT_ISSUED` before the e-licence application is issued; 409
+ *   `ERR_LICENCE_NOT_USABLE` (with `reason`: expired, suspended, revoked, …); 409
  *   `ERR_CONCURRENT_ISSUANCE` when a retry collides again.
  * @throws {RangeError} on an idempotency key of the wrong form.
  */
@@ -93,11 +95,50 @@ export async function issueCredential(
   }
 }
 
+/**
+ * After a photo change is approved, in its transaction: the live credential (with the old
+ * portrait hash) is superseded in the status list, and its device gets a new credential with
+ * the new hash, which the app fetches on its next refresh (GET /api/me/credential). Nothing
+ * happens when no credential is live.
+ */
+export async function reissueForNewPhoto(
+  deps: ServiceDeps,
+  trx: Transaction<Database>,
+  change: { readonly driverId: number; readonly licenceNumber: string; readonly actor: string },
+): Promise<IssuedCredential | undefined> {
+  const live = await trx
+    .selectFrom('credentials')
+    .select(['device_id'])
+    .where('licence_number', '=', change.licenceNumber)
+    .where('state', '=', 'live')
+    .executeTakeFirst();
+  if (live === undefined) return undefined;
+  const issued = await issueIn(
+    deps,
+    trx,
+    { driverId: change.driverId, deviceId: live.device_id },
+    change.licenceNumber,
+    { supersedeLive: true, actor: change.actor },
+  );
+  return {
+    credential: issued.credential,
+    jti: issued.jti,
+    expiresAt: issued.expiresAt,
+    listId: issued.listId,
+    index: issued.index,
+  };
+}
+
 async function issueIn(
   deps: ServiceDeps,
   trx: Transaction<Database>,
   input: IssueCredentialInput,
   licenceNumber: string,
+  options: {
+    /** Supersede the live credential even on the same device (its portrait changed). */
+    readonly supersedeLive?: boolean;
+    readonly actor?: string;
+  } = {},
 ): Promise<IssueOutcome> {
   // Lock the licence first, so that issuances of one licence, and a lifecycle change of it
   // (which updates this row), take turns. PostgreSQL: FOR NO KEY UPDATE, the lock an UPDATE of
@@ -127,6 +168,19 @@ async function issueIn(
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (device === undefined) throw notFound('device');
+
+  const applied = await trx
+    .selectFrom('applications')
+    .select('id')
+    .where('driver_id', '=', input.driverId)
+    .where('state', '=', 'issued')
+    .limit(1)
+    .executeTakeFirst();
+  if (applied === undefined)
+    throw conflict(
+      'ERR_APPLICATION_NOT_ISSUED',
+      'credential: expected an issued e-licence application, found none; apply first (POST /api/me/application)',
+    );
 
   if (input.idempotencyKey !== undefined) {
     const earlier = await trx
@@ -167,7 +221,7 @@ async function issueIn(
     .executeTakeFirst();
   let slot: StatusSlot;
   let mode: 'new' | 'refresh' | 'supersede';
-  if (live !== undefined && live.device_id === input.deviceId) {
+  if (live !== undefined && live.device_id === input.deviceId && options.supersedeLive !== true) {
     // Same device: the new credential takes over the old one's entry.
     mode = 'refresh';
     slot = { listId: live.list_id, index: live.status_index };
@@ -226,7 +280,7 @@ async function issueIn(
     .execute();
   await deps.keys.noteExpiry(signer.kid, expiresAt, trx);
   await audit(trx, {
-    actor: `driver:${input.driverId}`,
+    actor: options.actor ?? `driver:${input.driverId}`,
     action: 'credential.issue',
     subject: licenceNumber,
     ...(live === undefined ? {} : { before: { jti: live.jti } }),

@@ -143,6 +143,7 @@ export type ApplicationState =
   | 'draft'
   | 'identity_pending'
   | 'identity_failed'
+  | 'abandoned'
   | 'submitted'
   | 'approved'
   | 'rejected'

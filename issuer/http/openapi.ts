@@ -42,6 +42,7 @@ import { AUDIT_PAGE_MAX } from '../lifecycle/list-audit.js';
 import { LIFECYCLE_EXPECTED, plainBody, pointsBody, renewBody } from '../lifecycle/routes.js';
 import { TRANSITIONS, type LicenceAction } from '../lifecycle/transitions.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../registry/import-licences.js';
+import { UNSUBSCRIBE_EXPECTED, unsubscribeSchema } from '../notify/routes.js';
 import {
   PORTRAIT_EXPECTED,
   PORTRAIT_PATH,
@@ -140,6 +141,12 @@ const CODES = {
     'The presentation does not verify now (signature, proof older than the window, status, licence); `verdict` is the verifier code.',
   ERR_PORTRAIT_NOT_FOUND:
     "No portrait whose SHA-256 is the credential's `ph`: none is stored, or the photo changed since the credential was issued.",
+  ERR_APPLICATION_NOT_ISSUED:
+    'No e-licence application of the driver has been issued yet: apply first (POST /api/me/application).',
+  ERR_PHOTO_CHANGE_TOO_SOON:
+    'The photo may change once per PHOTO_CHANGE_INTERVAL_DAYS; `notBefore` says when it may.',
+  ERR_PUSH_SUBSCRIPTION_INVALID:
+    'Not a push subscription of a push service; `issues` names each bad field.',
 } as const;
 
 /** One of {@link CODES}. */
@@ -322,6 +329,7 @@ const SCHEMAS: Readonly<Record<string, JsonObject>> = {
         'approved',
         'rejected',
         'issued',
+        'abandoned',
       ],
     },
     submittedAt: nullable(SECONDS),
@@ -1052,7 +1060,7 @@ const ROUTES: readonly RouteSpec[] = [
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
-      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_CONCURRENT_ISSUANCE'],
+      409: ['ERR_APPLICATION_NOT_ISSUED', 'ERR_LICENCE_NOT_USABLE', 'ERR_CONCURRENT_ISSUANCE'],
       422: ['ERR_VALIDATION'],
     },
   },
@@ -1082,12 +1090,18 @@ const ROUTES: readonly RouteSpec[] = [
     operationId: 'applicationPaths',
     tag: 'application',
     summary: 'The photo paths offered: stored only when the registry holds a compliant photo',
+    description:
+      'After an issue, a new application changes the photo: camera or album only, not before `notBefore` (PHOTO_CHANGE_INTERVAL_DAYS after the last issue).',
     access: ['driver'],
     replies: {
       200: {
         description: 'The paths.',
         content: json(
-          object({ paths: { type: 'array', items: { enum: ['stored', 'camera', 'album'] } } }),
+          object({
+            paths: { type: 'array', items: { enum: ['stored', 'camera', 'album'] } },
+            photoChange: { type: 'boolean' },
+            notBefore: nullable(SECONDS),
+          }),
         ),
         headers: { 'Cache-Control': NO_STORE },
       },
@@ -1115,9 +1129,27 @@ const ROUTES: readonly RouteSpec[] = [
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
-      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION', 'ERR_PHOTO_CHANGE_TOO_SOON'],
       422: ['ERR_VALIDATION'],
     },
+  },
+  {
+    method: 'post',
+    path: '/api/me/application/abandon',
+    operationId: 'abandonApplication',
+    tag: 'application',
+    summary: 'Abandon the open application, to start again (on another path)',
+    description:
+      'From draft, identity_failed, submitted (withdrawn from the review queue) or rejected; not while the real-person check runs.',
+    access: ['driver'],
+    replies: {
+      200: {
+        description: 'Abandoned.',
+        content: json(object({ state: { const: 'abandoned' } })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_ILLEGAL_TRANSITION'] },
   },
   {
     method: 'post',
@@ -1221,6 +1253,85 @@ const ROUTES: readonly RouteSpec[] = [
         headers: { 'Cache-Control': NO_STORE },
       },
     },
+  },
+  {
+    method: 'post',
+    path: '/api/me/inbox/{id}/read',
+    operationId: 'markInboxRead',
+    tag: 'application',
+    summary: 'Mark a notice as read',
+    access: ['driver'],
+    parameters: [
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
+      },
+    ],
+    replies: { 204: { description: 'Read.' } },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/api/push/key',
+    operationId: 'pushKey',
+    tag: 'application',
+    summary: "The VAPID public key (RFC 8292): the browser's applicationServerKey",
+    access: 'public',
+    replies: {
+      200: {
+        description: 'The key, base64url of the uncompressed P-256 point.',
+        content: json(object({ publicKey: string() })),
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/me/push-subscriptions',
+    operationId: 'subscribePush',
+    tag: 'application',
+    summary: "Subscribe this browser to notices (the PushSubscription's toJSON())",
+    description:
+      'The endpoint must be an https: URL of a push service. The same endpoint subscribed again replaces the old subscription. A subscription the push service says is gone, or that fails three notices in a row, is removed.',
+    access: ['driver'],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(
+        object({
+          endpoint: string('https: URL of the push service'),
+          expirationTime: nullable(integer()),
+          keys: object({
+            p256dh: string('P-256 public key, base64url of 65 bytes'),
+            auth: string('auth secret, base64url of 16 bytes'),
+          }),
+        }),
+      ),
+    },
+    replies: {
+      201: {
+        description: 'Subscribed.',
+        content: json(object({ id: integer() })),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 422: ['ERR_PUSH_SUBSCRIPTION_INVALID'] },
+  },
+  {
+    method: 'post',
+    path: '/api/me/push-subscriptions/remove',
+    operationId: 'unsubscribePush',
+    tag: 'application',
+    summary: 'Stop notices to one browser',
+    access: ['driver'],
+    body: {
+      parser: 'json',
+      required: true,
+      content: json(fromZod(unsubscribeSchema, 'input', UNSUBSCRIBE_EXPECTED)),
+    },
+    replies: { 204: { description: 'Removed.' } },
+    errors: { 404: ['ERR_NOT_FOUND'], 422: ['ERR_VALIDATION'] },
   },
   {
     method: 'get',

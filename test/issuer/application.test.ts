@@ -4,46 +4,16 @@
  * reviewer's decisions, and the refusals.
  */
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_MISMATCH_SUFFIX } from '../../issuer/application/identity-check-dev.js';
 import { newDriver, newStaff, syntheticLicence, type TestDriver } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
+import { portraitJpeg, SELFIE } from './photos.js';
 import { listen } from '../../issuer/service.js';
 
 /** Tuesday 10 March 2026, 10:00 in China: a working day, so the deadline is the next day. */
 const NOW = Date.UTC(2026, 2, 10, 2, 0, 0) / 1000;
 
-function seededNoise(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state >>> 24;
-  };
-}
-
-/** A 600×800 portrait: a plain background of grey level `background`, a dark textured ellipse. */
-async function portraitJpeg(background = 255): Promise<Buffer> {
-  const width = 600;
-  const height = 800;
-  const next = seededNoise(4207);
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const inside =
-        ((x - width / 2) / (width * 0.3)) ** 2 + ((y - height / 2) / (height * 0.35)) ** 2 <= 1;
-      pixels.fill(inside ? next() % 100 : background, (y * width + x) * 3, (y * width + x) * 3 + 3);
-    }
-  }
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 90 })
-    .toBuffer();
-}
-
-/** A selfie: any JPEG will do for the development identity check. */
-const SELFIE = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]).toString(
-  'base64',
-);
 const PORTRAIT_HASH = createHash('sha256').update('registry photo').digest('base64url');
 
 interface Problem {
@@ -71,7 +41,10 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     licence = syntheticLicence(serial++),
     portraitHash?: string,
   ): Promise<TestDriver> =>
-    newDriver(service, licence, portraitHash === undefined ? {} : { portraitHash });
+    newDriver(service, licence, {
+      applied: false,
+      ...(portraitHash === undefined ? {} : { portraitHash }),
+    });
 
   const uploadPhoto = (who: TestDriver, bytes: Buffer, type = 'image/jpeg') =>
     fetch(new URL('/api/me/application/photo', service.url), {
@@ -97,6 +70,8 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     const d = await driver(undefined, PORTRAIT_HASH);
     expect((await d.http.get('/api/me/application/paths')).body).toEqual({
       paths: ['stored', 'camera', 'album'],
+      photoChange: false,
+      notBefore: null,
     });
     const started = await d.http.post('/api/me/application', { path: 'stored' });
     expect(started.status).toBe(201);
@@ -166,6 +141,8 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     const d = await driver();
     expect((await d.http.get('/api/me/application/paths')).body).toEqual({
       paths: ['camera', 'album'],
+      photoChange: false,
+      notBefore: null,
     });
     const reply = await d.http.post<Problem>('/api/me/application', { path: 'stored' });
     expect(reply.status).toBe(409);

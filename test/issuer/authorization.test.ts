@@ -2,19 +2,12 @@
  * Every route × every role. The table below is the access policy; the first test proves it
  * names exactly the routes the service has, so a new route without a policy fails here.
  */
-import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountRoutes } from '../../issuer/accounts/routes.js';
-import { applicationRoutes } from '../../issuer/application/routes.js';
-import { credentialRoutes } from '../../issuer/credentials/routes.js';
-import { lifecycleRoutes } from '../../issuer/lifecycle/routes.js';
-import { registryPhotoRoutes, verifierRoutes } from '../../issuer/portraits/routes.js';
-import { registryRoutes } from '../../issuer/registry/routes.js';
-import { statusRoutes } from '../../issuer/status/routes.js';
+import { createApp } from '../../issuer/app.js';
 import type { Role } from '../../issuer/http/session.js';
-import { verifierDeviceRoutes } from '../../issuer/verifier-devices/routes.js';
 import { seedEveryRole, type EveryRole } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
+import { routesOf } from './routes-of.js';
 
 type Who = 'anonymous' | Role;
 const EVERYONE: readonly Who[] = ['anonymous', 'driver', 'reviewer', 'admin'];
@@ -60,40 +53,16 @@ const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Ro
   'POST /api/me/application/confirm-stored': ['driver'],
   'GET /api/me/application': ['driver'],
   'GET /api/me/inbox': ['driver'],
+  'POST /api/me/inbox/:id/read': ['driver'],
+  'POST /api/me/application/abandon': ['driver'],
+  'GET /api/push/key': 'public',
+  'POST /api/me/push-subscriptions': ['driver'],
+  'POST /api/me/push-subscriptions/remove': ['driver'],
   'GET /api/review/queue': ['reviewer', 'admin'],
   'GET /api/review/applications/:id/photo': ['reviewer', 'admin'],
   'POST /api/review/applications/:id/approve': ['reviewer', 'admin'],
   'POST /api/review/applications/:id/reject': ['reviewer', 'admin'],
 };
-
-/** The routes the service really has, read from its routers. */
-function routesOf(service: TestService): string[] {
-  const list = (prefix: string, router: Router) =>
-    (
-      router.stack as unknown as { route?: { path: string; methods: Record<string, boolean> } }[]
-    ).flatMap((layer) =>
-      layer.route === undefined
-        ? []
-        : Object.keys(layer.route.methods).map(
-            (m) => `${m.toUpperCase()} ${prefix}${layer.route?.path ?? ''}`,
-          ),
-    );
-  const d = service.deps;
-  return [
-    'GET /healthz',
-    'GET /.well-known/jwks.json',
-    'GET /openapi.json',
-    ...list('', statusRoutes(d)),
-    ...list('/api', accountRoutes(d)),
-    ...list('/api', registryRoutes(d)),
-    ...list('/api', registryPhotoRoutes(d)),
-    ...list('/api', verifierDeviceRoutes(d)),
-    ...list('/api', verifierRoutes(d)),
-    ...list('/api', applicationRoutes(d)),
-    ...list('/api', lifecycleRoutes(d)),
-    ...list('/api', credentialRoutes(d)),
-  ];
-}
 
 describe.each(ENGINES)('authorisation on %s', (engine) => {
   let service: TestService;
@@ -110,7 +79,7 @@ describe.each(ENGINES)('authorisation on %s', (engine) => {
   });
 
   it('when the routers are read, then the policy names exactly their routes', () => {
-    expect(routesOf(service).sort()).toEqual(Object.keys(POLICY).sort());
+    expect(routesOf(createApp(service.deps).router).sort()).toEqual(Object.keys(POLICY).sort());
   });
 
   const cases = Object.entries(POLICY).flatMap(([route, allowed]) =>

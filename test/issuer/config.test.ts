@@ -39,6 +39,11 @@ describe('loadConfig', () => {
       'DEMO: expected false in production',
     ],
     [{ NODE_ENV: 'production', DEMO: 'false' }, 'PUBLIC_URL: expected the public https:// URL'],
+    [
+      { NODE_ENV: 'production', DEMO: 'false', PUBLIC_URL: 'https://dl.example.cn' },
+      'VAPID_SUBJECT: expected the mailto: or https: contact',
+    ],
+    [{ VAPID_SUBJECT: 'ops@example.cn' }, 'VAPID_SUBJECT: expected a mailto: or https: URL'],
   ])('when %o, then it refuses to start naming the variable', (env, words) => {
     expect(refusal(env)).toContain(words);
   });
@@ -49,7 +54,12 @@ describe('loadConfig', () => {
 
   it('when production is configured properly, then demo data is off', () => {
     expect(
-      loadConfig({ NODE_ENV: 'production', DEMO: 'false', PUBLIC_URL: 'https://dl.example.cn/' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        DEMO: 'false',
+        PUBLIC_URL: 'https://dl.example.cn/',
+        VAPID_SUBJECT: 'mailto:ops@dl.example.cn',
+      }),
     ).toMatchObject({
       demo: false,
       publicUrl: 'https://dl.example.cn',

@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
 import { readStatus, STATUS } from '../../shared/status-list.js';
-import { insertDriver, insertLicence, syntheticLicence } from './fixtures.js';
+import {
+  insertDriver,
+  insertIssuedApplication,
+  insertLicence,
+  syntheticLicence,
+} from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
@@ -77,6 +82,7 @@ describe.each(ENGINES)('issuance killed part-way on %s', (engine) => {
       const licence = syntheticLicence(i);
       await insertLicence(db, licence, now);
       const driverId = await insertDriver(db, licence.licenceNumber, now);
+      await insertIssuedApplication(db, driverId, licence.licenceNumber, now);
       const device = async () =>
         (
           await db.kysely

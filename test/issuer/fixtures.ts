@@ -84,6 +84,38 @@ export async function insertDriver(db: Db, licenceNumber: string, now: number): 
   return id;
 }
 
+/**
+ * An issued e-licence application of the driver, as the application flow leaves it (the stored
+ * path): credential issuance requires one.
+ */
+export async function insertIssuedApplication(
+  db: Db,
+  driverId: number,
+  licenceNumber: string,
+  now: number,
+  photoHash: string | null = null,
+): Promise<void> {
+  await db.kysely
+    .insertInto('applications')
+    .values({
+      driver_id: driverId,
+      licence_number: licenceNumber,
+      path: 'stored',
+      state: 'issued',
+      photo_hash: photoHash,
+      photo: null,
+      precheck: null,
+      submitted_at: null,
+      deadline: null,
+      decided_at: now,
+      reviewer_id: null,
+      reason: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+}
+
 /** A signed-in session of a driver, as sign-in would make it: the cookie value and CSRF token. */
 export async function insertSession(
   db: Db,
@@ -140,15 +172,27 @@ export function driverAt(driver: TestDriver, baseUrl: string): TestDriver {
   return { ...driver, http: driver.http.at(baseUrl) };
 }
 
-/** Registers `licence` (default: a new synthetic one), a driver for it, and signs the driver in. */
+/**
+ * Registers `licence`, a driver for it whose e-licence application has been issued (unless
+ * `applied` is false: the application tests go through the flow themselves), and signs the
+ * driver in.
+ */
 export async function newDriver(
   service: Pick<TestService, 'deps' | 'now'> & { readonly url: string },
   licence: LicenceRecord,
-  options: { portraitHash?: string; sessionLifetime?: number } = {},
+  options: { portraitHash?: string; sessionLifetime?: number; applied?: boolean } = {},
 ): Promise<TestDriver> {
   const { db } = service.deps;
   await insertLicence(db, licence, service.now(), options.portraitHash ?? null);
   const driverId = await insertDriver(db, licence.licenceNumber, service.now());
+  if (options.applied !== false)
+    await insertIssuedApplication(
+      db,
+      driverId,
+      licence.licenceNumber,
+      service.now(),
+      options.portraitHash ?? null,
+    );
   const { cookie, csrfToken } = await insertSession(
     db,
     driverId,
@@ -342,6 +386,7 @@ export async function seedEveryRole(
   const licenceNumber = REFERENCE[1]?.licenceNumber ?? '';
   for (const licence of REFERENCE) await insertLicence(db, licence, service.now());
   const driverId = await insertDriver(db, licenceNumber, service.now());
+  await insertIssuedApplication(db, driverId, licenceNumber, service.now());
   const staffIds = new Map<Who, number>();
   for (const role of ['reviewer', 'admin'] as const) {
     const { id } = await db.kysely

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { loadConfig } from '../../issuer/config.js';
 import type { ServiceDeps } from '../../issuer/deps.js';
 import { createLogger } from '../../issuer/logger.js';
+import type { PushTestSettings } from '../../issuer/notify/notifier.js';
 import { listen, openService, type Running } from '../../issuer/service.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -63,7 +64,7 @@ export interface TestService {
 /** Starts a service; `now` fixes its clock (default: the real time at start). */
 export async function startService(
   engine: Engine,
-  options: { now?: number; env?: Record<string, string> } = {},
+  options: { now?: number; env?: Record<string, string>; pushTest?: PushTestSettings } = {},
 ): Promise<TestService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lz-issuer-'));
   const schema = `lz_${randomBytes(6).toString('hex')}`;
@@ -87,7 +88,12 @@ export async function startService(
     ...options.env,
   });
   let clock = options.now ?? Math.floor(Date.now() / 1000);
-  const deps = await openService(config, createLogger('silent'), () => clock);
+  const deps = await openService(
+    config,
+    createLogger('silent'),
+    () => clock,
+    options.pushTest === undefined ? {} : { pushTest: options.pushTest },
+  );
   const running = await listen(deps);
   return {
     engine,

@@ -15,45 +15,15 @@ import {
 import { CSRF_HEADER, SESSION_COOKIE, type Role } from '../../issuer/http/session.js';
 import { seedEveryRole, type EveryRole } from './fixtures.js';
 import { startService, type TestService } from './harness.js';
+import { routesOf } from './routes-of.js';
 
 type Who = 'anonymous' | Role;
 const EVERYONE: readonly Who[] = ['anonymous', 'driver', 'reviewer', 'admin'];
 const ROLES: readonly Role[] = ['driver', 'reviewer', 'admin'];
 const X_ROLES = ['public', ...ROLES, 'verifier-device'];
 
-/** The part of an express 5 router layer read here (router 2.x). */
-interface Layer {
-  readonly route?: { readonly path: string; readonly methods: Record<string, boolean> };
-  readonly rawPath?: unknown;
-  readonly handle: unknown;
-}
-
 /** `/staff/:id/unlock` → `/staff/{id}/unlock`. */
 const openApiPath = (path: string) => path.replace(/:([A-Za-z_]\w*)/g, '{$1}');
-
-/**
- * The routes a router really has, as `METHOD /path` in OpenAPI form: its own routes, and those
- * of every router mounted in it, under the mount path. Read from the app itself, so that a new
- * route or a new router is found without being named here.
- */
-function routesOf(router: { readonly stack: unknown }, prefix = ''): string[] {
-  return (router.stack as readonly Layer[]).flatMap((layer) => {
-    const route = layer.route;
-    if (route !== undefined)
-      return Object.keys(route.methods).map(
-        (method) => `${method.toUpperCase()} ${openApiPath(`${prefix}${route.path}`)}`,
-      );
-    const mounted: unknown = layer.handle;
-    if (typeof mounted !== 'function' || !('stack' in mounted) || !Array.isArray(mounted.stack))
-      return [];
-    if (typeof layer.rawPath !== 'string')
-      throw new Error(`a router mounted at ${String(layer.rawPath)}: expected a string path`);
-    return routesOf(
-      { stack: mounted.stack },
-      `${prefix}${layer.rawPath === '/' ? '' : layer.rawPath}`,
-    );
-  });
-}
 
 /** Every operation of the document, with its method and path. */
 function operationsOf(
@@ -111,7 +81,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('when the app is read, then the document names exactly its routes and methods', () => {
-    const routes = routesOf(createApp(service.deps).router);
+    const routes = routesOf(createApp(service.deps).router).map(openApiPath);
     // The reader did find the mounted routers, not only the app's own routes.
     expect(routes).toContain('POST /api/registry/licences/{number}/renew');
     expect(routes).toContain('GET /status/{id}');

@@ -3,12 +3,10 @@
  * only) with a self-signed certificate made here by openssl, which decrypts what it receives
  * (RFC 8291) with the subscriber's keys and checks the VAPID header (RFC 8292).
  */
-import { execFileSync } from 'node:child_process';
-import { createECDH, randomBytes, type ECDH } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, Agent, type Server } from 'node:https';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, jwtVerify } from 'jose';
@@ -27,13 +25,7 @@ import {
 } from '../../issuer/notify/web-push.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 import { insertDriver, insertLicence, syntheticLicence } from './fixtures.js';
-
-const ece = createRequire(import.meta.url)('http_ece') as {
-  decrypt(
-    body: Buffer,
-    params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: string },
-  ): Buffer;
-};
+import { startPushService, type PushService } from './push-service.js';
 
 const SUBJECT = 'mailto:push-ops@issuer.test';
 const NOTICE: PushNotice = {
@@ -43,95 +35,13 @@ const NOTICE: PushNotice = {
   tag: 'licence-issued',
 };
 
-/** What the test push service received on one path. */
-interface Received {
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer;
-}
-
-/** How a path answers: a status per request, the last one repeated. */
-const behaviours = new Map<string, number[]>();
-const received = new Map<string, Received[]>();
-
-let certDir: string;
-let server: Server;
-let origin: string;
-const agent = new Agent({ rejectUnauthorized: false });
-
+let push: PushService;
 beforeAll(async () => {
-  certDir = await mkdtemp(join(tmpdir(), 'lz-push-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-days',
-      '1',
-      '-keyout',
-      join(certDir, 'key.pem'),
-      '-out',
-      join(certDir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  server = createServer(
-    {
-      key: await readFile(join(certDir, 'key.pem')),
-      cert: await readFile(join(certDir, 'cert.pem')),
-    },
-    (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = req.url ?? '';
-        const list = received.get(path) ?? [];
-        list.push({ headers: req.headers, body: Buffer.concat(chunks) });
-        received.set(path, list);
-        const statuses = behaviours.get(path) ?? [201];
-        const status = statuses.length > 1 ? (statuses.shift() ?? 201) : (statuses[0] ?? 201);
-        res.writeHead(status).end();
-      });
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  push = await startPushService();
 });
-
 afterAll(async () => {
-  agent.destroy();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  await rm(certDir, { recursive: true, force: true });
+  await push.close();
 });
-
-/** A browser's subscription: its ECDH key pair and auth secret, made here. */
-function browser(path: string, answers: number[] = [201]) {
-  behaviours.set(path, [...answers]);
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const auth = randomBytes(16).toString('base64url');
-  return {
-    ecdh,
-    auth,
-    json: {
-      endpoint: `${origin}${path}`,
-      expirationTime: null,
-      keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth },
-    },
-  };
-}
-
-const newPath = (label: string) => `/push/${label}/${randomBytes(8).toString('hex')}`;
 
 describe('openPushKeys', () => {
   it('when no keys are configured, then vapid.json is made 0600 and reused on the next open', async () => {
@@ -201,7 +111,7 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
     keys,
     now: () => service.now(),
     retryDelaysMs: [5, 10],
-    testAgent: agent,
+    testAgent: push.agent,
   });
 
   async function newDriverId(): Promise<number> {
@@ -222,23 +132,19 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
 
   it('when a notice is sent, then the push service decrypts exactly it and the VAPID JWT verifies', async () => {
     const driverId = await newDriverId();
-    const path = newPath('ok');
-    const b = browser(path);
+    const b = push.browser('ok');
+    const path = b.path;
     await add(driverId, b.json);
 
     expect(await notifyDriver(deps(), driverId, NOTICE)).toEqual({ sent: 1, pruned: 0, failed: 0 });
 
-    const [request] = received.get(path) ?? [];
+    const [request] = push.received.get(path) ?? [];
     expect(request).toBeDefined();
     if (request === undefined) return;
     expect(request.headers['content-encoding']).toBe('aes128gcm');
     expect(request.headers.ttl).toBe(String(24 * 3600));
     expect(request.headers.urgency).toBe('normal');
-    const plain = ece.decrypt(request.body, {
-      version: 'aes128gcm',
-      privateKey: b.ecdh,
-      authSecret: b.auth,
-    });
+    const plain = b.decrypt(request);
     expect(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain))).toEqual(NOTICE);
 
     const authorization = String(request.headers.authorization);
@@ -258,7 +164,7 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
     );
     const { payload, protectedHeader } = await jwtVerify(jwt, publicKey, {
       algorithms: ['ES256'],
-      audience: origin,
+      audience: push.origin,
     });
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload.sub).toBe(SUBJECT);
@@ -267,39 +173,37 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
 
   it('when the endpoint answers 410, then the subscription is pruned at once', async () => {
     const driverId = await newDriverId();
-    const path = newPath('gone');
-    await add(driverId, browser(path, [410]).json);
+    const b = push.browser('gone', [410]);
+    const path = b.path;
+    await add(driverId, b.json);
 
     expect(await notifyDriver(deps(), driverId, NOTICE)).toEqual({ sent: 0, pruned: 1, failed: 0 });
-    expect(received.get(path)).toHaveLength(1);
+    expect(push.received.get(path)).toHaveLength(1);
     expect(await rows(driverId)).toEqual([]);
   });
 
   it('when the endpoint answers 503 then 201, then the retry delivers the notice', async () => {
     const driverId = await newDriverId();
-    const path = newPath('flaky');
-    const b = browser(path, [503, 201]);
+    const b = push.browser('flaky', [503, 201]);
+    const path = b.path;
     await add(driverId, b.json);
 
     expect(await notifyDriver(deps(), driverId, NOTICE)).toEqual({ sent: 1, pruned: 0, failed: 0 });
-    const requests = received.get(path) ?? [];
+    const requests = push.received.get(path) ?? [];
     expect(requests).toHaveLength(2);
     const last = requests[1];
     if (last === undefined) return;
-    const plain = ece.decrypt(last.body, {
-      version: 'aes128gcm',
-      privateKey: b.ecdh,
-      authSecret: b.auth,
-    });
+    const plain = b.decrypt(last);
     expect(JSON.parse(plain.toString('utf8'))).toEqual(NOTICE);
     expect((await rows(driverId))[0]?.failures).toBe(0);
   });
 
   it('when an endpoint fails 3 notifications in a row, then it is pruned; a success in between resets the count', async () => {
     const driverId = await newDriverId();
-    const path = newPath('down');
     // 3 attempts each: fail, fail, then one success, then three failing notifications.
-    await add(driverId, browser(path, [500, 500, 500, 500, 500, 500, 201, 500]).json);
+    const b = push.browser('down', [500, 500, 500, 500, 500, 500, 201, 500]);
+    const path = b.path;
+    await add(driverId, b.json);
     const failedOnce = { sent: 0, pruned: 0, failed: 1 };
 
     expect(await notifyDriver(deps(), driverId, NOTICE)).toEqual(failedOnce);
@@ -316,12 +220,12 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
     expect(await notifyDriver(deps(), driverId, NOTICE)).toEqual({ sent: 0, pruned: 1, failed: 0 });
     expect(await rows(driverId)).toEqual([]);
     // 1 + 2 retries per failing notification: 2 × 3, then 1, then 3 × 3.
-    expect(received.get(path)).toHaveLength(16);
+    expect(push.received.get(path)).toHaveLength(16);
   });
 
   it('when every endpoint is down or unreachable, then notifyDriver reports and does not throw', async () => {
     const driverId = await newDriverId();
-    await add(driverId, browser(newPath('503'), [503]).json);
+    await add(driverId, push.browser('503', [503]).json);
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -330,7 +234,7 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
         resolve();
       }),
     );
-    const unreachable = browser('/nowhere');
+    const unreachable = push.browser('nowhere');
     await add(driverId, { ...unreachable.json, endpoint: `https://127.0.0.1:${port}/nowhere` });
 
     await expect(notifyDriver(deps(), driverId, NOTICE)).resolves.toEqual({
@@ -342,17 +246,17 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
 
   it('when the same endpoint subscribes again, then it is one row with the new keys', async () => {
     const driverId = await newDriverId();
-    const path = newPath('again');
-    const first = browser(path);
+    const first = push.browser('again');
     const id = await add(driverId, first.json);
-    const second = browser(path);
+    // Another key pair on the same endpoint: the browser subscribed anew.
+    const second = { json: { ...push.browser('again').json, endpoint: first.json.endpoint } };
     expect(await add(driverId, second.json)).toBe(id);
     const saved = await rows(driverId);
     expect(saved).toHaveLength(1);
     expect(saved[0]?.p256dh).toBe(second.json.keys.p256dh);
   });
 
-  const valid = () => browser(newPath('bad')).json;
+  const valid = () => push.browser('bad').json;
   it.each([
     [
       'an http endpoint',
