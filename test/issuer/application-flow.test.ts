@@ -24,7 +24,7 @@ import {
   type TestDriver,
 } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
-import { portraitJpeg, SELFIE } from './photos.js';
+import { portraitJpeg, REJECTED_PHOTOS, SELFIE } from './photos.js';
 import { startPushService, type PushService, type TestBrowser } from './push-service.js';
 
 /** Tuesday 10 March 2026, 10:00 in China. */
@@ -272,6 +272,27 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     expect(now.credential?.portraitHash).toBe(photo.photo_hash);
     expect(now.credential?.portraitHash).not.toBe(before.credential?.portraitHash);
   });
+
+  it.each(REJECTED_PHOTOS.slice(0, 5).map((p) => [p.name, p] as const))(
+    'when %s, then the upload is refused at once naming the rule, and nothing is stored',
+    async (_name, photo) => {
+      const d = await driver();
+      await d.http.post('/api/me/application', { path: 'album' });
+      const reply = await upload(d, Buffer.from(await photo.make()));
+      const body = (await reply.json()) as Problem;
+      expect({ status: reply.status, code: body.code }).toEqual({
+        status: 422,
+        code: 'ERR_PHOTO_REJECTED',
+      });
+      expect(body.failures?.map((f) => f.rule)).toEqual(photo.rules);
+      const row = await service.deps.db.kysely
+        .selectFrom('applications')
+        .select(['state', 'photo', 'photo_hash'])
+        .where('driver_id', '=', d.driverId)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ state: 'draft', photo: null, photo_hash: null });
+    },
+  );
 
   it('when an album photo is older than 183 days by its EXIF date, then 422 ERR_PHOTO_REJECTED photo_age; a recent one passes', async () => {
     const d = await driver();

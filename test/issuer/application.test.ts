@@ -9,6 +9,9 @@ import { DEV_MISMATCH_SUFFIX } from '../../issuer/application/identity-check-dev
 import { newDriver, newStaff, syntheticLicence, type TestDriver } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 import { portraitJpeg, SELFIE } from './photos.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHttpIdentityCheck } from '../../issuer/application/identity-check-http.js';
 import { listen } from '../../issuer/service.js';
 
 /** Tuesday 10 March 2026, 10:00 in China: a working day, so the deadline is the next day. */
@@ -18,6 +21,7 @@ const PORTRAIT_HASH = createHash('sha256').update('registry photo').digest('base
 
 interface Problem {
   readonly code: string;
+  readonly detail?: string;
   readonly reason?: string;
   readonly failures?: readonly { rule: string }[];
 }
@@ -103,17 +107,24 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     expect((await d.http.get<{ entries: unknown[] }>('/api/me/inbox')).body.entries).toEqual([]);
   });
 
-  it('when the identity check gives no answer, then 503 ERR_IDENTITY_UNAVAILABLE and the draft stands', async () => {
+  it('when the real-person provider times out, then 503 ERR_IDENTITY_UNAVAILABLE and the draft stands', async () => {
     const d = await driver(undefined, PORTRAIT_HASH);
     await d.http.post('/api/me/application', { path: 'stored' });
-    // A second server on the same database, whose identity check never answers.
+    // A provider on loopback that takes the request and never answers, behind the real HTTP
+    // adapter, on a second server over the same database.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const down = await listen({
       ...service.deps,
-      identityCheck: {
-        name: 'down',
-        verify: () =>
-          Promise.resolve({ outcome: 'unavailable', reason: 'timeout', retryable: true }),
-      },
+      identityCheck: createHttpIdentityCheck({
+        endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/verify`,
+        appId: 'test',
+        secret: 's'.repeat(32),
+        allowInsecure: true,
+        timeoutMs: 200,
+        retries: 1,
+        backoffMs: 10,
+      }),
     });
     try {
       const reply = await d.http
@@ -123,6 +134,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
         status: 503,
         code: 'ERR_IDENTITY_UNAVAILABLE',
       });
+      expect(reply.body.detail).toContain('timeout');
     } finally {
       // Not down.stop(): that would close the database the main service still uses.
       await new Promise<void>((resolve) => {
@@ -131,6 +143,8 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
         });
         down.server.closeIdleConnections();
       });
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
     }
     expect((await d.http.get('/api/me/application')).body).toMatchObject({ state: 'draft' });
     const retried = await d.http.post('/api/me/application/confirm-stored', { selfie: SELFIE });

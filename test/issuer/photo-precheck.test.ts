@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-
-type Pipeline = ReturnType<typeof sharp>;
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_PRECHECK_LIMITS,
@@ -9,49 +7,7 @@ import {
   type PrecheckResult,
   type PrecheckRule,
 } from '../../issuer/application/photo-precheck.js';
-
-// Real image files, generated here with sharp. Noise comes from a seeded generator so every run
-// encodes the same bytes.
-function seededNoise(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state >>> 24;
-  };
-}
-
-/**
- * A "person": a white background with a dark, textured ellipse in the middle (the texture keeps
- * the JPEG above the 20 KB minimum, as a real face would). `background` is the grey level.
- */
-function portraitPixels(width: number, height: number, background = 255): Buffer {
-  const next = seededNoise(width * 7 + height);
-  const pixels = Buffer.alloc(width * height * 3);
-  const cx = width / 2;
-  const cy = height / 2;
-  const rx = width * 0.3;
-  const ry = height * 0.35;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const inside = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
-      const v = inside ? next() % 100 : background;
-      pixels.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3);
-    }
-  }
-  return pixels;
-}
-
-/** Random RGB noise over the whole frame, border included. */
-function noisePixels(width: number, height: number): Buffer {
-  const next = seededNoise(42);
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = next();
-  return pixels;
-}
-
-function raw(pixels: Buffer, width: number, height: number): Pipeline {
-  return sharp(pixels, { raw: { width, height, channels: 3 } });
-}
+import { noisePixels, portraitPixels, raw, REJECTED_PHOTOS } from './photos.js';
 
 function rules(result: PrecheckResult): PrecheckRule[] {
   return result.ok ? [] : result.failures.map((f) => f.rule);
@@ -99,67 +55,7 @@ describe('precheckPhoto', () => {
     expect((await sharp(result.image).metadata()).format).toBe('jpeg');
   });
 
-  const negatives: readonly {
-    name: string;
-    make: () => Promise<Uint8Array>;
-    rules: readonly PrecheckRule[];
-  }[] = [
-    {
-      name: 'the background is mid-grey (#888)',
-      make: () =>
-        raw(portraitPixels(600, 800, 0x88), 600, 800)
-          .jpeg({ quality: 90 })
-          .toBuffer(),
-      rules: ['background'],
-    },
-    {
-      name: 'the photo is landscape 800×600',
-      make: () => raw(portraitPixels(800, 600), 800, 600).jpeg({ quality: 90 }).toBuffer(),
-      rules: ['proportions'],
-    },
-    {
-      // 100/120 ≈ 0.83 is portrait within the proportions range, so proportions passes; the
-      // noise reaches the border, so background fails with dimensions.
-      name: 'the photo is a 100×120 noise image of about 40 KB',
-      make: () => {
-        return raw(noisePixels(100, 120), 100, 120)
-          .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
-          .toBuffer();
-      },
-      rules: ['dimensions', 'background'],
-    },
-    {
-      name: 'the file is a PDF renamed .jpg',
-      make: () =>
-        Promise.resolve(
-          Buffer.concat([Buffer.from('%PDF-1.4\n%âãÏÓ\n', 'latin1'), Buffer.alloc(30_000, 0x20)]),
-        ),
-      rules: ['format'],
-    },
-    {
-      name: 'the JPEG is truncated at 60 % of its length',
-      make: () =>
-        Promise.resolve(passingJpeg.subarray(0, Math.floor(passingJpeg.byteLength * 0.6))),
-      rules: ['decode'],
-    },
-    {
-      // Valid JPEG magic and then zeros: a decode attempt would fail, so a lone file_size proves
-      // the file was turned away before decoding.
-      name: 'the file is 6 MB',
-      make: () =>
-        Promise.resolve(
-          Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(6 * 1024 * 1024)]),
-        ),
-      rules: ['file_size'],
-    },
-    {
-      name: 'the file is 1 KB of unknown bytes',
-      make: () => Promise.resolve(new Uint8Array(1024).fill(0x41)),
-      rules: ['file_size', 'format'],
-    },
-  ];
-
-  for (const c of negatives) {
+  for (const c of REJECTED_PHOTOS) {
     it(`when ${c.name}, then it fails ${c.rules.join(' + ')}`, async () => {
       const result = await precheckPhoto(await c.make());
       expect(result.ok).toBe(false);
