@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { issueOnApplication } from '../credentials/issue-credential.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound, ServiceError } from '../http/problem.js';
 import type { IdentityCheckResult } from './identity-check.js';
@@ -10,7 +11,8 @@ import { nextState, transition } from './transitions.js';
 
 /**
  * Confirms the stored registry photo (DOMAIN.md §1 flow 1): the real-person check (实人认证)
- * of the selfie, and on a match the e-licence is issued at once, with an inbox notice and a push.
+ * of the selfie, and on a match the e-licence is issued at once (the credential to the driver's
+ * newest device, when one is registered), with an inbox notice and a push.
  * After a failed check the driver may try again, and so after a check interrupted by a crash.
  * @throws {ServiceError} 404 without an application; 409 ERR_ILLEGAL_TRANSITION (not a stored
  *   application in draft or identity_failed); 409 ERR_LICENCE_NOT_USABLE; 422
@@ -18,7 +20,7 @@ import { nextState, transition } from './transitions.js';
  *   ERR_IDENTITY_UNAVAILABLE (retryable).
  */
 export async function confirmStored(
-  deps: Pick<ServiceDeps, 'db' | 'now' | 'identityCheck' | 'logger' | 'notifier'>,
+  deps: ServiceDeps,
   driverId: number,
   selfie: Uint8Array,
 ): Promise<{ state: 'issued' }> {
@@ -61,6 +63,11 @@ export async function confirmStored(
         details: { providerRef: result.providerRef, adapter: deps.identityCheck.name },
       });
       await recordIssue(trx, { driverId, licenceNumber: app.licence_number, photoHash, now });
+      await issueOnApplication(deps, trx, {
+        driverId,
+        licenceNumber: app.licence_number,
+        actor: 'system',
+      });
     });
     pushIssued(deps, driverId);
     return { state: 'issued' };

@@ -1,4 +1,4 @@
-import { reissueForNewPhoto } from '../credentials/issue-credential.js';
+import { issueOnApplication } from '../credentials/issue-credential.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import type { Notice } from '../notify/notifier.js';
@@ -21,8 +21,8 @@ export function rejectedNotice(reason: string): Notice {
 
 /**
  * Decides a submitted application (DOMAIN.md §1 flows 2 and 3). Approval issues the e-licence at
- * once: the photo becomes the registry portrait, the driver gets an inbox notice and a push; on
- * a photo change the live credential is superseded and its device gets one with the new photo.
+ * once: the photo becomes the registry portrait, the credential goes to the driver's device (on
+ * a photo change the live one is superseded), the driver gets an inbox notice and a push.
  * Rejection keeps the reason for the driver (inbox and push), who may resubmit.
  * @throws {ServiceError} 404 for no such application; 409 ERR_ILLEGAL_TRANSITION when it is not
  *   submitted; 409 ERR_LICENCE_NOT_USABLE (approval only).
@@ -64,7 +64,7 @@ export async function decideApplication(
       photoHash: app.photo_hash,
       now,
     });
-    await reissueForNewPhoto(deps, trx, {
+    await issueOnApplication(deps, trx, {
       driverId: app.driver_id,
       licenceNumber: app.licence_number,
       actor,

@@ -96,29 +96,43 @@ export async function issueCredential(
 }
 
 /**
- * After a photo change is approved, in its transaction: the live credential (with the old
- * portrait hash) is superseded in the status list, and its device gets a new credential with
- * the new hash, which the app fetches on its next refresh (GET /api/me/credential). Nothing
- * happens when no credential is live.
+ * When an e-licence application is issued, in its transaction: the credential goes to the
+ * driver's phone at once. After a photo change, the live credential (with the old portrait hash)
+ * is superseded in the status list and its device gets one with the new hash; with no live
+ * credential, the driver's newest registered device gets its first. With no device registered
+ * yet, nothing happens: the app asks once it has one (POST /api/me/credential). The app fetches
+ * the credential with GET /api/me/credential.
  */
-export async function reissueForNewPhoto(
+export async function issueOnApplication(
   deps: ServiceDeps,
   trx: Transaction<Database>,
-  change: { readonly driverId: number; readonly licenceNumber: string; readonly actor: string },
+  issue: { readonly driverId: number; readonly licenceNumber: string; readonly actor: string },
 ): Promise<IssuedCredential | undefined> {
   const live = await trx
     .selectFrom('credentials')
     .select(['device_id'])
-    .where('licence_number', '=', change.licenceNumber)
+    .where('licence_number', '=', issue.licenceNumber)
     .where('state', '=', 'live')
     .executeTakeFirst();
-  if (live === undefined) return undefined;
+  const deviceId =
+    live?.device_id ??
+    (
+      await trx
+        .selectFrom('devices')
+        .select('id')
+        .where('driver_id', '=', issue.driverId)
+        .where('revoked_at', 'is', null)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+    )?.id;
+  if (deviceId === undefined) return undefined;
   const issued = await issueIn(
     deps,
     trx,
-    { driverId: change.driverId, deviceId: live.device_id },
-    change.licenceNumber,
-    { supersedeLive: true, actor: change.actor },
+    { driverId: issue.driverId, deviceId },
+    issue.licenceNumber,
+    { supersedeLive: live !== undefined, actor: issue.actor },
   );
   return {
     credential: issued.credential,

@@ -211,7 +211,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     expect(Buffer.from(reply.body.publicKey, 'base64url')).toHaveLength(65);
   });
 
-  it('when no application was issued, then no credential: 409 ERR_APPLICATION_NOT_ISSUED; after the stored path, 201', async () => {
+  it('when no application was issued, then no credential: 409 ERR_APPLICATION_NOT_ISSUED; the stored path then issues to the device at once', async () => {
     const d = await driver(REGISTRY_PHOTO);
     const device = await addDevice(d);
     const refused = await d.http.post<Problem>('/api/me/credential', { deviceId: device.deviceId });
@@ -223,8 +223,15 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     expect((await d.http.get('/api/me/credential')).status).toBe(404);
     const confirmed = await d.http.post('/api/me/application/confirm-stored', { selfie: SELFIE });
     expect(confirmed.status, confirmed.text).toBe(200);
-    const issued = await d.http.post('/api/me/credential', { deviceId: device.deviceId });
-    expect(issued.status, issued.text).toBe(201);
+    // Issued at once to the registered device: the app only has to fetch it.
+    const live = await d.http.get<IssuedBody & { deviceId: number }>('/api/me/credential');
+    expect(live.status).toBe(200);
+    expect(live.body.deviceId).toBe(device.deviceId);
+    expect((await presentAndVerify(service.url, service.now(), live.body, device)).valid).toBe(
+      true,
+    );
+    const refreshed = await d.http.post('/api/me/credential', { deviceId: device.deviceId });
+    expect(refreshed.status, refreshed.text).toBe(201);
   });
 
   it('when the photo changes, then the old credential is superseded and the device gets one with the new hash', async () => {
@@ -426,4 +433,45 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
       await restarted.running.stop();
     }
   });
+});
+
+describe.each(ENGINES)('review deadlines over HTTP on %s', (engine) => {
+  let service: TestService;
+  let serial = 7900 + (engine === 'postgres' ? 50 : 0);
+  let white: Buffer;
+  beforeAll(async () => {
+    service = await startService(engine, { now: NOW });
+    white = await portraitJpeg(255);
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  /** Seconds since the epoch of a China date and time. */
+  const china = (date: string, time = '00:00:00') => Date.parse(`${date}T${time}+08:00`) / 1000;
+
+  it.each([
+    // The last working day before National Day 2025: due on the first working day after it.
+    ['Tuesday 2025-09-30, the last working day before National Day', '2025-09-30', '2025-10-09'],
+    // A make-up working Saturday (调休) counts as a working day; the ordinary Sunday does not.
+    ['make-up working Saturday 2025-10-11', '2025-10-11', '2025-10-13'],
+  ])(
+    'when submitted on %s, then the review is due at the end of %s in China',
+    async (_l, day, due) => {
+      service.advance(china(day, '10:00:00') - service.now());
+      const d = await newDriver(service, syntheticLicence(serial++), { applied: false });
+      await d.http.post('/api/me/application', { path: 'album' });
+      const reply = await fetch(new URL('/api/me/application/photo', service.url), {
+        method: 'POST',
+        headers: {
+          cookie: d.http.cookie,
+          'x-csrf-token': d.http.csrfToken,
+          'content-type': 'image/jpeg',
+        },
+        body: new Uint8Array(white),
+      });
+      const body = (await reply.json()) as { state: string; deadline: number };
+      expect(body).toEqual({ state: 'submitted', deadline: china(due, '23:59:59') });
+    },
+  );
 });
