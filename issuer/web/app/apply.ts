@@ -1,0 +1,366 @@
+/*
+ * The application for the e-licence (DOMAIN.md §1): the path the service offers, the photo
+ * guidance before any camera opens, capture or album upload with the pre-check's answer at once,
+ * the real-person check for the stored photo, and the application's state with its deadline.
+ */
+import { api, ApiError } from '../common/api.js';
+import { chinaDateTime } from '../common/china-time.js';
+import { h } from '../common/dom.js';
+import { encodeBase64url } from '../../../shared/internal/base64url.js';
+import { takePicture } from './camera.js';
+import type { MessageKey } from './messages.js';
+import { load } from './store.js';
+import { errorBox, go, onLeave, t, type Screen } from './ui.js';
+
+type Path = 'stored' | 'camera' | 'album';
+
+/** The driver's latest application, as GET /api/me/application answers. */
+export interface Application {
+  readonly id: number;
+  readonly path: Path;
+  readonly state: string;
+  readonly deadline: number | null;
+  readonly reason: string | null;
+}
+
+interface Offer {
+  readonly paths: Path[];
+  readonly photoChange: boolean;
+  readonly notBefore: number | null;
+}
+
+/** Where the flow goes once the e-licence is issued (set by main). */
+let whenIssued: Screen = () => undefined;
+/** Where a photo change returns to (the licence page). */
+let home: Screen = () => undefined;
+
+/** Wires the screens this module leads to. */
+export function setApplyTargets(targets: { issued: Screen; home: Screen }): void {
+  whenIssued = targets.issued;
+  home = targets.home;
+}
+
+/** The latest application, or undefined when there is none. */
+export async function latestApplication(): Promise<Application | undefined> {
+  try {
+    return await api<Application>('GET', '/api/me/application');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The state of an application in words (and its deadline or reason). */
+export function stateBlock(app: Application): HTMLElement {
+  return h(
+    'div',
+    { class: `state state-${app.state}`, id: 'application-state' },
+    h('p', { class: 'state-title' }, t(`state_${app.state}` as MessageKey)),
+    app.state === 'submitted' && app.deadline !== null
+      ? h('p', {}, t('deadline', { time: chinaDateTime(app.deadline) }))
+      : null,
+    app.state === 'rejected' && app.reason !== null
+      ? h('p', { class: 'reason' }, t('rejectReason', { reason: app.reason }))
+      : null,
+  );
+}
+
+/** The application screen: what to do next, from the latest application. */
+export const applyScreen: Screen = async (main) => {
+  main.append(h('h2', {}, t('applyTitle')));
+  const app = await latestApplication();
+  if (app?.state === 'issued') {
+    go(whenIssued);
+    return;
+  }
+  if (app === undefined || app.state === 'abandoned') {
+    const offer = await api<Offer>('GET', '/api/me/application/paths');
+    main.append(pathChoice(offer.paths));
+    return;
+  }
+  main.append(h('section', { class: 'card' }, stateBlock(app), ...nextSteps(app)));
+};
+
+function nextSteps(app: Application): HTMLElement[] {
+  const button = (label: string, action: () => void, primary = true) => {
+    const b = h('button', { type: 'button', class: primary ? 'primary' : 'secondary' }, label);
+    b.addEventListener('click', action);
+    return b;
+  };
+  const abandon = button(
+    t('abandon'),
+    () => {
+      api('POST', '/api/me/application/abandon', { json: {} }).then(
+        () => {
+          go(applyScreen);
+        },
+        (error: unknown) => {
+          document.getElementById('main')?.append(errorBox(error));
+        },
+      );
+    },
+    false,
+  );
+  switch (app.state) {
+    case 'draft':
+      return [
+        button(t('state_draft'), () => {
+          go(app.path === 'stored' ? storedScreen : guidanceScreen(app.path));
+        }),
+        abandon,
+      ];
+    case 'rejected':
+      return [
+        button(t('resubmit'), () => {
+          go(guidanceScreen(app.path === 'camera' ? 'camera' : 'album'));
+        }),
+        abandon,
+      ];
+    case 'identity_failed':
+      return [
+        button(t('retrySelfie'), () => {
+          go(selfieScreen);
+        }),
+        abandon,
+      ];
+    default:
+      return [
+        button(
+          t('refreshState'),
+          () => {
+            go(applyScreen);
+          },
+          false,
+        ),
+      ];
+  }
+}
+
+function pathChoice(paths: readonly Path[]): HTMLElement {
+  const status = h('div', { 'aria-live': 'polite' });
+  const list = h('div', { class: 'paths' });
+  for (const path of paths) {
+    const b = h('button', { type: 'button', class: 'path', id: `path-${path}` }, t(`path_${path}`));
+    b.addEventListener('click', () => {
+      api('POST', '/api/me/application', { json: { path } }).then(
+        () => {
+          go(path === 'stored' ? storedScreen : guidanceScreen(path));
+        },
+        (error: unknown) => {
+          status.replaceChildren(errorBox(tooSoon(error)));
+        },
+      );
+    });
+    list.append(b);
+  }
+  return h('section', { class: 'card' }, h('p', {}, t('applyIntro')), list, status);
+}
+
+/** A photo change refused as too soon says when it may start, in China time. */
+function tooSoon(error: unknown): unknown {
+  if (error instanceof ApiError && error.code === 'ERR_PHOTO_CHANGE_TOO_SOON') {
+    const at = error.body.notBefore;
+    return new Error(
+      t('err_ERR_PHOTO_CHANGE_TOO_SOON', { date: typeof at === 'number' ? chinaDateTime(at) : '' }),
+    );
+  }
+  return error;
+}
+
+/** The photo change from the licence page: camera or album, not before `notBefore`. */
+export const photoChangeScreen: Screen = async (main) => {
+  const back = h('button', { type: 'button', class: 'link' }, t('back'));
+  back.addEventListener('click', () => {
+    go(home);
+  });
+  main.append(back, h('h2', {}, t('photoChangeTitle')));
+  const app = await latestApplication();
+  if (app !== undefined && !['issued', 'abandoned'].includes(app.state)) {
+    main.append(h('section', { class: 'card' }, stateBlock(app), ...nextSteps(app)));
+    return;
+  }
+  const offer = await api<Offer>('GET', '/api/me/application/paths');
+  if (offer.notBefore !== null && offer.notBefore > Date.now() / 1000) {
+    main.append(
+      h(
+        'p',
+        { class: 'notice', id: 'photo-change-not-before' },
+        t('photoChangeNotBefore', { date: chinaDateTime(offer.notBefore) }),
+      ),
+    );
+    return;
+  }
+  main.append(pathChoice(offer.paths));
+};
+
+function guidance(): HTMLElement {
+  return h(
+    'section',
+    { class: 'card guidance', id: 'guidance' },
+    h('h3', {}, t('guidanceTitle')),
+    h(
+      'ul',
+      {},
+      h('li', {}, t('guidance1')),
+      h('li', {}, t('guidance2')),
+      h('li', {}, t('guidance3')),
+      h('li', {}, t('guidance4')),
+    ),
+  );
+}
+
+/** The guidance first; then the camera, or the album picker. */
+function guidanceScreen(path: 'camera' | 'album', failure?: HTMLElement): Screen {
+  return (main) => {
+    main.append(guidance());
+    if (failure !== undefined) main.append(failure);
+    const status = h('div', { 'aria-live': 'polite', id: 'upload-status' });
+    if (path === 'camera') {
+      const open = h(
+        'button',
+        { type: 'button', class: 'primary', id: 'open-camera' },
+        t('guidanceOk'),
+      );
+      open.addEventListener('click', () => {
+        takePicture(main, 'environment', {
+          take: t('cameraTake'),
+          cancel: t('cameraCancel'),
+          hint: t('cameraHint'),
+          noCamera: t('noCamera'),
+        }).then(
+          (blob) => {
+            if (blob === undefined) go(guidanceScreen(path));
+            else upload(blob, 'image/jpeg', path);
+          },
+          (error: unknown) => {
+            go(guidanceScreen(path, errorBox(error)));
+          },
+        );
+      });
+      main.append(h('div', { class: 'actions' }, open), status);
+    } else {
+      const input = h('input', {
+        type: 'file',
+        id: 'album-input',
+        accept: 'image/jpeg,image/png',
+        class: 'visually-hidden',
+      });
+      input.addEventListener('change', () => {
+        const file = input.files?.[0];
+        if (file !== undefined) upload(file, file.type, path);
+      });
+      main.append(
+        h('label', { class: 'primary button-like', id: 'open-album' }, input, t('guidanceAlbum')),
+        status,
+      );
+    }
+  };
+}
+
+function upload(bytes: Blob, type: string, path: 'camera' | 'album'): void {
+  const main = document.getElementById('main');
+  main?.replaceChildren(h('p', { class: 'notice' }, t('uploading')));
+  api('POST', '/api/me/application/photo', {
+    bytes,
+    type: type === 'image/png' ? 'image/png' : 'image/jpeg',
+  }).then(
+    () => {
+      go(applyOrHome);
+    },
+    (error: unknown) => {
+      go(guidanceScreen(path, precheckFailures(error)));
+    },
+  );
+}
+
+/** After a submission: the licence page when there is an e-licence already, else the state. */
+const applyOrHome: Screen = async (main) => {
+  if ((await load('credential')) !== undefined) go(home);
+  else await applyScreen(main);
+};
+
+/** The pre-check's answer: each failed rule in words (and what was found, in English). */
+function precheckFailures(error: unknown): HTMLElement {
+  if (!(error instanceof ApiError && error.code === 'ERR_PHOTO_REJECTED')) return errorBox(error);
+  const failures = Array.isArray(error.body.failures)
+    ? (error.body.failures as { rule?: unknown; found?: unknown }[])
+    : [];
+  return h(
+    'div',
+    { class: 'error', role: 'alert', id: 'precheck-failures' },
+    h('p', {}, t('precheckFailed')),
+    h(
+      'ul',
+      {},
+      ...failures.map((f) =>
+        h('li', { 'data-rule': String(f.rule) }, t(`rule_${String(f.rule)}` as MessageKey)),
+      ),
+    ),
+  );
+}
+
+/** The stored photo: shown, confirmed, then the selfie. */
+const storedScreen: Screen = async (main) => {
+  const card = h('section', { class: 'card' }, h('h3', {}, t('storedTitle')));
+  try {
+    const photo = await api<Blob>('GET', '/api/me/portrait');
+    const url = URL.createObjectURL(photo);
+    onLeave(() => {
+      URL.revokeObjectURL(url);
+    });
+    card.append(h('img', { src: url, class: 'stored-photo', alt: t('storedTitle') }));
+  } catch {
+    // The registry photo is shown when the service has it; the check goes on without it.
+  }
+  const confirm = h(
+    'button',
+    { type: 'button', class: 'primary', id: 'confirm-stored' },
+    t('storedConfirm'),
+  );
+  confirm.addEventListener('click', () => {
+    go(selfieScreen);
+  });
+  card.append(h('p', {}, t('storedIntro')), confirm);
+  main.append(card);
+};
+
+/** The real-person check: a selfie, taken like the photo, sent with the confirmation. */
+const selfieScreen: Screen = (main) => {
+  takePicture(main, 'user', {
+    take: t('cameraTake'),
+    cancel: t('cameraCancel'),
+    hint: t('selfieHint'),
+    noCamera: t('noCamera'),
+  })
+    .then(
+      async (blob) => {
+        if (blob === undefined) {
+          go(applyScreen);
+          return;
+        }
+        main.replaceChildren(h('p', { class: 'notice' }, t('loading')));
+        const selfie = toBase64(new Uint8Array(await blob.arrayBuffer()));
+        await api('POST', '/api/me/application/confirm-stored', { json: { selfie } });
+        go(whenIssued);
+      },
+      (error: unknown) => {
+        main.replaceChildren(errorBox(error));
+      },
+    )
+    .catch((error: unknown) => {
+      go((m) => {
+        m.append(errorBox(error));
+        const retry = h('button', { type: 'button', class: 'primary' }, t('retrySelfie'));
+        retry.addEventListener('click', () => {
+          go(applyScreen);
+        });
+        m.append(retry);
+      });
+    });
+};
+
+/** Standard base64 with padding (the confirm-stored body), from base64url. */
+function toBase64(bytes: Uint8Array): string {
+  const url = encodeBase64url(bytes).replaceAll('-', '+').replaceAll('_', '/');
+  return url + '='.repeat((4 - (url.length % 4)) % 4);
+}

@@ -1,0 +1,109 @@
+/*
+ * The holder's side of the credential: the device key registered with the service, the
+ * credential fetched and refreshed with it, the licence's current status and the portrait, each
+ * kept on the phone so that the licence page works offline.
+ */
+import { api, ApiError } from '../common/api.js';
+import { readCredential } from './read-credential.js';
+import { deviceKeyPair, publicKeyX } from './device-key.js';
+import { keep, load, type Kept } from './store.js';
+
+interface Issued {
+  readonly credential: string;
+  readonly jti: string;
+  readonly expiresAt: number;
+}
+
+/** The device of this phone, registered with the service once for `account`. */
+export async function ensureDevice(account: string): Promise<number> {
+  const pair = await deviceKeyPair();
+  const publicKey = await publicKeyX(pair);
+  const kept = await load('device');
+  if (kept?.publicKey === publicKey && kept.account === account) return kept.deviceId;
+  let deviceId: number;
+  try {
+    ({ deviceId } = await api<{ deviceId: number }>('POST', '/api/me/devices', {
+      json: { publicKey },
+    }));
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'ERR_DEVICE_EXISTS')) throw error;
+    const { devices } = await api<{ devices: { deviceId: number; publicKey: string }[] }>(
+      'GET',
+      '/api/me/devices',
+    );
+    const found = devices.find((d) => d.publicKey === publicKey);
+    if (found === undefined) throw error;
+    deviceId = found.deviceId;
+  }
+  await keep('device', { deviceId, publicKey, account });
+  return deviceId;
+}
+
+/** Asks for a (new) credential for the device and keeps it. */
+export async function fetchCredential(deviceId: number): Promise<void> {
+  const issued = await api<Issued>('POST', '/api/me/credential', { json: { deviceId } });
+  await keep('credential', { text: issued.credential, jti: issued.jti, refreshedAt: Date.now() });
+}
+
+/** Reads the licence status now and keeps it. */
+export async function fetchStatus(): Promise<Kept['status']> {
+  const status = await api<Omit<Kept['status'], 'at'>>('GET', '/api/me/licence');
+  const kept = { ...status, at: Date.now() };
+  await keep('status', kept);
+  return kept;
+}
+
+/** Fetches the portrait when the credential names another one than the phone keeps. */
+export async function fetchPortrait(wanted: string | undefined): Promise<void> {
+  if (wanted === undefined) return;
+  const kept = await load('portrait');
+  if (kept?.hash === wanted) return;
+  const blob = await api<Blob>('GET', '/api/me/portrait');
+  await keep('portrait', { blob, hash: wanted });
+}
+
+/**
+ * Brings what the phone keeps up to date, online: the status; the credential (a re-issued one
+ * for this device, after a photo change, replaces the kept one; one past half its life is
+ * refreshed); the portrait. A licence that may not be used keeps its old credential: the
+ * verifier sees the status list, and the QR turns red here.
+ * @returns whether the credential changed.
+ */
+export async function refreshAll(): Promise<boolean> {
+  // The session first: a 401 here means signing in again; a 200 brings the CSRF token.
+  await api('GET', '/api/me');
+  await fetchStatus();
+  const kept = await load('credential');
+  const device = await load('device');
+  if (device === undefined) return false;
+  let changed = false;
+  try {
+    const live = await api<Issued & { deviceId: number }>('GET', '/api/me/credential');
+    if (live.deviceId === device.deviceId && live.jti !== kept?.jti) {
+      await keep('credential', { text: live.credential, jti: live.jti, refreshedAt: Date.now() });
+      changed = true;
+    } else if (kept !== undefined) {
+      const claims = readCredential(kept.text);
+      const now = Date.now() / 1000;
+      if (now > (claims.iat + claims.exp) / 2 || live.deviceId !== device.deviceId) {
+        await fetchCredential(device.deviceId);
+        changed = true;
+      } else {
+        await keep('credential', { ...kept, refreshedAt: Date.now() });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.status === 404) {
+      await fetchCredential(device.deviceId).catch((refused: unknown) => {
+        if (!(refused instanceof ApiError && refused.code === 'ERR_LICENCE_NOT_USABLE'))
+          throw refused;
+      });
+      changed = true;
+    } else if (error.code !== 'ERR_LICENCE_NOT_USABLE') throw error;
+  }
+  const now = await load('credential');
+  if (now !== undefined)
+    await fetchPortrait(readCredential(now.text).portraitHash).catch(() => undefined);
+  return changed;
+}

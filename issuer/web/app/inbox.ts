@@ -1,0 +1,95 @@
+/** The inbox, and the Web Push subscription (notices arrive even when the app is closed). */
+import { api } from '../common/api.js';
+import { chinaDateTime } from '../common/china-time.js';
+import { h } from '../common/dom.js';
+import { decodeBase64url } from '../../../shared/internal/base64url.js';
+import { go, t, type Screen } from './ui.js';
+
+interface Entry {
+  readonly id: number;
+  readonly at: number;
+  readonly title: string;
+  readonly body: string;
+  readonly readAt: number | null;
+}
+
+/** Where "back" leads (set by main). */
+let back: Screen = () => undefined;
+
+/** Sets where "back" leads. */
+export function setInboxBack(screen: Screen): void {
+  back = screen;
+}
+
+/** The inbox screen: newest first; unread ones marked read once shown. */
+export const inboxScreen: Screen = async (main) => {
+  const backButton = h('button', { type: 'button', class: 'link' }, t('back'));
+  backButton.addEventListener('click', () => {
+    go(back);
+  });
+  const push = h(
+    'button',
+    { type: 'button', class: 'secondary', id: 'push-enable' },
+    t('pushEnable'),
+  );
+  const pushState = h('p', { class: 'hint', id: 'push-state', 'aria-live': 'polite' });
+  push.addEventListener('click', () => {
+    subscribe().then(
+      (key) => {
+        pushState.textContent = t(key);
+      },
+      () => {
+        pushState.textContent = t('pushUnavailable');
+      },
+    );
+  });
+  main.append(
+    backButton,
+    h('h2', {}, t('inboxTitle')),
+    h('div', { class: 'actions' }, push),
+    pushState,
+  );
+  const { entries } = await api<{ entries: Entry[] }>('GET', '/api/me/inbox');
+  if (entries.length === 0) {
+    main.append(h('p', { class: 'notice' }, t('inboxEmpty')));
+    return;
+  }
+  main.append(
+    h(
+      'ul',
+      { class: 'inbox', id: 'inbox' },
+      ...entries.map((e) =>
+        h(
+          'li',
+          { class: e.readAt === null ? 'unread' : '' },
+          h(
+            'p',
+            { class: 'inbox-title' },
+            e.title,
+            e.readAt === null ? h('span', { class: 'badge' }, t('unread')) : null,
+          ),
+          h('p', { class: 'inbox-body' }, e.body),
+          h('p', { class: 'inbox-time' }, chinaDateTime(e.at)),
+        ),
+      ),
+    ),
+  );
+  for (const e of entries)
+    if (e.readAt === null)
+      void api('POST', `/api/me/inbox/${e.id}/read`, { json: {} }).catch(() => undefined);
+};
+
+/** Subscribes this browser to Web Push with the service's VAPID key. */
+async function subscribe(): Promise<'pushOn' | 'pushDenied' | 'pushUnavailable'> {
+  if (!('serviceWorker' in navigator) || !('PushManager' in window)) return 'pushUnavailable';
+  const permission = await Notification.requestPermission();
+  if (permission !== 'granted') return 'pushDenied';
+  const registration = await navigator.serviceWorker.ready;
+  const { publicKey } = await api<{ publicKey: string }>('GET', '/api/push/key');
+  const subscription = await registration.pushManager.subscribe({
+    userVisibleOnly: true,
+    applicationServerKey: decodeBase64url(publicKey, 'VAPID key') as BufferSource,
+  });
+  await api('POST', '/api/me/push-subscriptions', { json: subscription.toJSON() });
+  return 'pushOn';
+}
