@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { accountRoutes } from './accounts/routes.js';
 import { applicationRoutes } from './application/routes.js';
@@ -13,6 +16,17 @@ import { registryPhotoRoutes, verifierRoutes } from './portraits/routes.js';
 import { registryRoutes } from './registry/routes.js';
 import { statusRoutes } from './status/routes.js';
 import { verifierDeviceRoutes } from './verifier-devices/routes.js';
+
+/**
+ * Where the built verifier app is: beside the compiled service (dist/issuer → dist/web/verifier),
+ * or under dist/ when the service runs from its sources (tests); undefined before a build.
+ */
+export const VERIFIER_APP_DIR = [
+  new URL('../web/verifier/', import.meta.url),
+  new URL('../dist/web/verifier/', import.meta.url),
+]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(join(dir, 'index.html')));
 
 /**
  * Builds the authority's HTTP service. It never listens: main.ts does, and tests start it on
@@ -60,6 +74,9 @@ export function createApp(deps: ServiceDeps): Express {
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument(deps.config.publicUrl)));
   app.use(statusRoutes(deps));
+  // The police verifier app: static files built by `npm run build` (verifier/web/), served as
+  // they are; it verifies in the officer's browser and only fetches the public routes above.
+  if (VERIFIER_APP_DIR !== undefined) app.use('/verifier', express.static(VERIFIER_APP_DIR));
 
   // Police verifier devices: a bearer token, never a session; mounted before the session
   // middleware, so a cookie is not even read there and no CSRF token is asked for.

@@ -2,6 +2,7 @@
  * The service's entry point: `npm start`. Loads the configuration (failing fast), opens the
  * database and keys, loads the demo data when asked, listens, and drains on SIGTERM.
  */
+import { VERIFIER_APP_DIR } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { createLogger } from './logger.js';
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
     `  issuer keys    ${running.url}/.well-known/jwks.json`,
     `  status list    ${running.url}/status/1`,
     `  API document   ${running.url}/openapi.json`,
+    VERIFIER_APP_DIR === undefined
+      ? '  police app     not built (npm run build)'
+      : `  police app     ${running.url}/verifier/`,
   ];
   if (demo !== undefined) out.push('', ...demo);
   process.stdout.write(`${out.join('\n')}\n`);

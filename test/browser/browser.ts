@@ -1,0 +1,87 @@
+/*
+ * The shared harness of the browser tests: Debian's Chromium (never a downloaded browser) driven
+ * by playwright-core, a phone-sized page, an optional fake camera playing a Y4M file, and
+ * screenshots written to artifacts/screenshots/ (kept by CI). Like the PostgreSQL tests: in CI a
+ * missing browser fails the run; elsewhere the browser tests are left out with a warning.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install -y chromium`). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The viewport of the phones the apps are designed for. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
+
+/** Where screenshots go (gitignored; a CI artefact). */
+export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'artifacts', 'screenshots');
+
+/**
+ * Whether the browser tests run here. With CI=true a missing browser throws (a failure, never a
+ * skip); on a developer's machine without one they are left out with a warning.
+ */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  if (process.env.CI === 'true')
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: CI needs it (apt-get install -y chromium)`,
+    );
+  console.warn(`Chromium not found at ${CHROMIUM_PATH}: leaving the browser tests out`);
+  return false;
+}
+
+export const BROWSER_AVAILABLE: boolean = browserAvailable();
+
+/** How to launch. */
+export interface LaunchOptions {
+  /** A Y4M file the fake camera plays (see y4m.ts); without it, Chromium's test pattern. */
+  readonly fakeCamera?: string;
+}
+
+/** Launches headless Chromium with the flags every browser test uses. */
+export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+  ];
+  if (options.fakeCamera !== undefined)
+    args.push(`--use-file-for-fake-video-capture=${options.fakeCamera}`);
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
+}
+
+/** A page as on a phone: 390×844, Chinese, China's time zone, the camera allowed. */
+export async function newPhonePage(
+  browser: Browser,
+  options: { readonly origin?: string; readonly locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: PHONE_VIEWPORT,
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    locale: options.locale ?? 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...(options.origin === undefined ? {} : { baseURL: options.origin }),
+  });
+  if (options.origin !== undefined)
+    await context.grantPermissions(['camera'], { origin: options.origin });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Saves a screenshot of what the page shows (the viewport) as artifacts/screenshots/NAME.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}

@@ -1,0 +1,240 @@
+/*
+ * The police app's own rules, without a browser: the trusted clock, the verdict colour and its
+ * freshness policy, the masked licence number, where a status list is fetched from, settings,
+ * and the portrait's hash check against a real loopback server.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSED, REASONS, VALID, VALID_WITH_WARNINGS } from '../../verifier/internal/messages.js';
+import { CHECK_IDS, type VerificationReport } from '../../verifier/report.js';
+import { APP_NOTICES } from '../../verifier/web/app-messages.js';
+import { decideVerdict } from '../../verifier/web/decide-verdict.js';
+import { fetchPortrait } from '../../verifier/web/fetch-portrait.js';
+import { chinaDateTime, formatAge } from '../../verifier/web/format.js';
+import { maskLicenceNumber } from '../../verifier/web/mask-licence-number.js';
+import { checkSettings } from '../../verifier/web/settings.js';
+import { statusListUrl } from '../../verifier/web/status-list-url.js';
+import { effectiveTime, observeTrustedTime } from '../../verifier/web/trusted-clock.js';
+
+const T = Date.UTC(2026, 2, 10, 2, 0, 0);
+const TOL = 10_000;
+
+describe('trusted clock', () => {
+  it('when never online, then the device clock is used and its state is unknown', () => {
+    expect(effectiveTime(undefined, undefined, { deviceMs: T, monoMs: 5 }, TOL)).toEqual({
+      nowMs: T,
+      state: 'unknown',
+      differenceMs: 0,
+    });
+  });
+
+  it('when the device clock agrees with the issuer, then it is used and ok', () => {
+    const record = observeTrustedTime(undefined, T, T + 400, true);
+    expect(effectiveTime(record, undefined, { deviceMs: T + 60_400, monoMs: 0 }, TOL)).toEqual({
+      nowMs: T + 60_000,
+      state: 'ok',
+      differenceMs: 400,
+    });
+  });
+
+  it('when the device clock is set back a day after the last online check (a new session), then the effective clock stays at the last trusted time and the clock is behind', () => {
+    const record = observeTrustedTime(undefined, T, T, true);
+    const time = effectiveTime(record, undefined, { deviceMs: T - 86_400_000, monoMs: 0 }, TOL);
+    expect(time).toEqual({ nowMs: T, state: 'behind', differenceMs: -86_400_000 });
+  });
+
+  it('when the device clock is set back in the same session, then the monotonic clock carries the trusted time on', () => {
+    const record = observeTrustedTime(undefined, T, T, true);
+    const session = { trustedMs: T, monoMs: 1000 };
+    const time = effectiveTime(record, session, { deviceMs: T - 3600_000, monoMs: 121_000 }, TOL);
+    expect(time).toEqual({ nowMs: T + 120_000, state: 'behind', differenceMs: -3720_000 });
+  });
+
+  it('when the device clock was 5 minutes ahead when last online, then the issuer’s time is used and the clock is ahead', () => {
+    const record = observeTrustedTime(undefined, T, T + 300_000, true);
+    const time = effectiveTime(record, undefined, { deviceMs: T + 310_000, monoMs: 0 }, TOL);
+    expect(time).toEqual({ nowMs: T + 10_000, state: 'ahead', differenceMs: 300_000 });
+  });
+
+  it('when only a list iat is seen, then it raises the floor but sets no skew', () => {
+    const record = observeTrustedTime(undefined, T, T + 999_999, false);
+    expect(record).toEqual({ floorMs: T });
+    const later = observeTrustedTime(record, T - 5000, T, false);
+    expect(later).toEqual({ floorMs: T });
+  });
+});
+
+/** A report as the core makes it: every check passed, or one changed. */
+function report(
+  change: Partial<Record<string, Partial<VerificationReport['checks'][number]>>> = {},
+): VerificationReport {
+  const checks = CHECK_IDS.map((id) => ({
+    id,
+    status: 'PASSED' as const,
+    message: PASSED[id],
+    ...change[id],
+  }));
+  const failure = checks.find((c) => c.status === 'FAILED');
+  const warnings = checks.filter((c) => c.status === 'WARNING').map((c) => c.code as never);
+  return {
+    valid: failure === undefined,
+    ...(failure?.code === undefined ? {} : { code: failure.code }),
+    message: failure?.message ?? (warnings.length > 0 ? VALID_WITH_WARNINGS : VALID),
+    warnings,
+    checks,
+    verifiedAt: new Date(T).toISOString(),
+  };
+}
+
+describe('verdict colour', () => {
+  const fresh = { maxAgeS: 3600, keysAgeS: 60, listAgeS: 60, clock: 'ok' as const };
+
+  it('when every check passed on fresh data, then green 有效', () => {
+    const v = decideVerdict(report(), fresh);
+    expect([v.tone, v.code, v.headline, v.notices]).toEqual(['valid', undefined, VALID, []]);
+  });
+
+  it('when the list was fetched longer ago than allowed, then amber with the core’s WARN_STATUS_STALE, in the report too', () => {
+    const v = decideVerdict(report(), { ...fresh, listAgeS: 7200 });
+    expect([v.tone, v.code, v.headline]).toEqual([
+      'warning',
+      'WARN_STATUS_STALE',
+      VALID_WITH_WARNINGS,
+    ]);
+    expect(v.report.checks.find((c) => c.id === 'status_list')).toMatchObject({
+      status: 'WARNING',
+      code: 'WARN_STATUS_STALE',
+      message: REASONS.WARN_STATUS_STALE,
+    });
+    expect(v.report.warnings).toEqual(['WARN_STATUS_STALE']);
+  });
+
+  it('when the keys are old, none were ever fetched, or the clock disagrees, then amber with this app’s notice', () => {
+    expect(decideVerdict(report(), { ...fresh, keysAgeS: 7200 }).code).toBe('WARN_KEYS_STALE');
+    expect(decideVerdict(report(), { maxAgeS: 3600, listAgeS: 60, clock: 'ok' }).code).toBe(
+      'WARN_KEYS_MISSING',
+    );
+    const behind = decideVerdict(report(), { ...fresh, clock: 'behind' });
+    expect([behind.tone, behind.notices]).toEqual([
+      'warning',
+      [{ code: 'WARN_DEVICE_CLOCK_BEHIND', message: APP_NOTICES.WARN_DEVICE_CLOCK_BEHIND }],
+    ]);
+    expect(decideVerdict(report(), { ...fresh, clock: 'ahead' }).code).toBe(
+      'WARN_DEVICE_CLOCK_AHEAD',
+    );
+  });
+
+  it('when a check failed, then red with the core’s reason, whatever else is old', () => {
+    const failed = report({
+      licence_status: { status: 'FAILED', code: 'ERR_REVOKED', message: REASONS.ERR_REVOKED },
+    });
+    const v = decideVerdict(failed, { ...fresh, listAgeS: 7200, clock: 'behind' });
+    expect([v.tone, v.code, v.headline]).toEqual(['invalid', 'ERR_REVOKED', REASONS.ERR_REVOKED]);
+    expect(v.notices.map((n) => n.code)).toEqual(['WARN_STATUS_STALE', 'WARN_DEVICE_CLOCK_BEHIND']);
+  });
+});
+
+describe('small rules', () => {
+  it('when a licence number is masked, then the first 6 and last 4 characters remain', () => {
+    expect(maskLicenceNumber('44010619900307242X')).toBe('440106********242X');
+    expect(maskLicenceNumber('1234567890')).toBe('**********');
+  });
+
+  it('when a list URI is under the credential’s iss, then it is fetched from the configured issuer', () => {
+    expect(
+      statusListUrl('https://issuer.test/status/1', 'https://issuer.test', 'http://127.0.0.1:8080'),
+    ).toBe('http://127.0.0.1:8080/status/1');
+    expect(
+      statusListUrl(
+        'https://jtgl.example.cn/status/3',
+        'https://issuer.test',
+        'http://127.0.0.1:8080/',
+      ),
+    ).toBe('https://jtgl.example.cn/status/3');
+    expect(() => statusListUrl('x', 'y', 'ftp://a')).toThrow(TypeError);
+  });
+
+  it('when settings are entered, then a bad issuer URL or age is refused and the rest is trimmed', () => {
+    expect(
+      checkSettings({ issuerUrl: ' https://a.example/ ', maxAgeS: 3600, token: ' t ' }),
+    ).toEqual({
+      issuerUrl: 'https://a.example',
+      maxAgeS: 3600,
+      token: 't',
+    });
+    expect(() =>
+      checkSettings({ issuerUrl: 'javascript:alert(1)', maxAgeS: 1, token: '' }),
+    ).toThrow(RangeError);
+    expect(() => checkSettings({ issuerUrl: '', maxAgeS: 0, token: '' })).toThrow(RangeError);
+  });
+
+  it('when times are shown, then in China’s time zone, and ages in words', () => {
+    expect(chinaDateTime(Date.UTC(2026, 10, 24, 16, 30, 5))).toBe('2026-11-25 00:30:05');
+    expect([
+      formatAge(30, 'zh'),
+      formatAge(300, 'zh'),
+      formatAge(7300, 'en'),
+      formatAge(200_000, 'zh'),
+    ]).toEqual(['刚刚', '5 分钟前', '2 h ago', '2 天前']);
+  });
+});
+
+describe('portrait hash check (a loopback server in the issuer’s place)', () => {
+  const image = Buffer.from('a portrait, as far as this test is concerned');
+  const hash = createHash('sha256').update(image).digest('base64url');
+  let server: Server;
+  let url: string;
+  const seen: { auth?: string; body?: string }[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({
+          ...(req.headers.authorization === undefined ? {} : { auth: req.headers.authorization }),
+          body,
+        });
+        if (req.headers.authorization !== 'Bearer good') {
+          res.writeHead(401, { 'content-type': 'application/problem+json' });
+          res.end(JSON.stringify({ code: 'ERR_VERIFIER_DEVICE_UNKNOWN' }));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        res.end(image);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(
+    () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  );
+
+  const ask = (token: string, portraitHash: string | undefined, online = true) =>
+    fetchPortrait({ issuerUrl: url, token, presentation: 'LZ1:123', portraitHash, online });
+
+  it('when the bytes hash to ph, then shown; to anything else, then mismatch', async () => {
+    expect(await ask('good', hash)).toEqual({ state: 'shown', bytes: new Uint8Array(image) });
+    expect(await ask('good', 'A'.repeat(43))).toEqual({ state: 'mismatch' });
+    expect(seen.at(-1)).toEqual({ auth: 'Bearer good', body: '{"presentation":"LZ1:123"}' });
+  });
+
+  it('when there is no token, no network, no ph, or the issuer refuses, then unavailable with the reason', async () => {
+    expect(await ask('', hash)).toEqual({ state: 'unavailable', reason: 'no-token' });
+    expect(await ask('good', hash, false)).toEqual({ state: 'unavailable', reason: 'offline' });
+    expect(await ask('good', undefined)).toEqual({ state: 'unavailable', reason: 'no-portrait' });
+    expect(await ask('bad', hash)).toEqual({
+      state: 'unavailable',
+      reason: 'error',
+      detail: 'ERR_VERIFIER_DEVICE_UNKNOWN',
+    });
+  });
+});

@@ -1,0 +1,466 @@
+/*
+ * The police verifier app (verifier/web/, built to dist/web/verifier) in Debian's Chromium,
+ * against the real issuer service on loopback (SQLite). Every QR reaches the page through
+ * Chromium's fake camera playing a Y4M made here from the rendered code (or as an image file
+ * picked from disk); every case asserts the exact verdict shown, its colour and code, and saves
+ * a screenshot at the phone viewport.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoPortrait } from '../../issuer/demo/demo-portrait.js';
+import { VERIFIER_APP_DIR } from '../../issuer/app.js';
+import { setRegistryPhoto } from '../../issuer/portraits/set-registry-photo.js';
+import { createPresentation } from '../../shared/create-presentation.js';
+import type { LicenceRecord } from '../../shared/licence.js';
+import { renderQrPng } from '../../shared/node/qr-png.js';
+import { REASONS, VALID, VALID_WITH_WARNINGS } from '../../verifier/internal/messages.js';
+import { APP_NOTICES, UI } from '../../verifier/web/app-messages.js';
+import {
+  flipByte,
+  loadTestKeys,
+  presentParts,
+  reencode,
+  signClaimsByHand,
+} from '../helpers/presentation-kit.js';
+import {
+  addDevice,
+  issue,
+  newDriver,
+  newStaff,
+  REFERENCE,
+  syntheticLicence,
+  type IssuedBody,
+  type StaffClient,
+  type TestDevice,
+} from '../issuer/fixtures.js';
+import { startService, type TestService } from '../issuer/harness.js';
+import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import { encodeY4m, qrFrame } from './y4m.js';
+
+/** What the verdict screen shows. */
+interface Shown {
+  readonly tone: string | null;
+  readonly code: string | null;
+  readonly text: string;
+  readonly notices: string[];
+}
+
+let serial = 9000;
+
+/** A driver's phone with an issued credential. */
+interface Holder {
+  readonly issued: IssuedBody;
+  readonly device: TestDevice;
+  readonly licence: LicenceRecord;
+}
+
+describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout: 120_000 }, () => {
+  let service: TestService;
+  let admin: StaffClient;
+  let work: string;
+  const browsers: Browser[] = [];
+  // Issued before any list is fetched: see the note in beforeAll.
+  const holders = new Map<string, Holder>();
+
+  beforeAll(async () => {
+    if (VERIFIER_APP_DIR === undefined)
+      throw new Error('dist/web/verifier is missing: run `npm run build` first');
+    service = await startService('sqlite');
+    admin = await newStaff(service, 'admin');
+    work = await mkdtemp(join(tmpdir(), 'lz-browser-'));
+    // Every credential is issued before the first status list is signed: the service re-signs a
+    // list only when a status changes (or after half its validity), so a list fetched earlier
+    // does not yet cover indices handed out after it.
+    const reference = REFERENCE[0];
+    if (reference === undefined) throw new Error('no reference licence');
+    holders.set('valid', await holder(reference));
+    for (const name of ['suspended', 'expired', 'tampered', 'picked'])
+      holders.set(name, await holder());
+    // A licence with a registry photo: its credential carries the portrait's hash (ph).
+    const licence = syntheticLicence(serial++);
+    const driver = await newDriver(service, licence);
+    await setRegistryPhoto(service.deps, {
+      licenceNumber: licence.licenceNumber,
+      bytes: await demoPortrait(7),
+      actor: 'test',
+    });
+    const device = await addDevice(driver);
+    holders.set('portrait', { issued: await issue(driver, device), device, licence });
+  }, 60_000);
+
+  // Each browser's camera keeps decoding: close them as soon as their case is over.
+  afterEach(async () => {
+    await Promise.all(browsers.splice(0).map((b) => b.close()));
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** A driver with a licence, a device and an issued credential. */
+  async function holder(licence: LicenceRecord = syntheticLicence(serial++)): Promise<Holder> {
+    const driver = await newDriver(service, licence);
+    const device = await addDevice(driver);
+    return { issued: await issue(driver, device), device, licence };
+  }
+
+  function held(name: string): Holder {
+    const found = holders.get(name);
+    if (found === undefined) throw new Error(`no holder ${name}`);
+    return found;
+  }
+
+  /** A Y4M of `text` for the fake camera (a few identical frames; Chromium loops them). */
+  async function cameraFile(name: string, texts: readonly string[], fps = 5): Promise<string> {
+    const path = join(work, `${name}.y4m`);
+    const frames = await Promise.all(texts.map((t) => qrFrame(t)));
+    await writeFile(path, encodeY4m(frames, fps));
+    return path;
+  }
+
+  /** Chromium with `camera` as its camera, the app open at its phone size, ready. */
+  async function openApp(
+    camera: string | undefined,
+    options: { clock?: number } = {},
+  ): Promise<Page> {
+    const browser = await launchBrowser(camera === undefined ? {} : { fakeCamera: camera });
+    browsers.push(browser);
+    const { page } = await newPhonePage(browser, { origin: service.url });
+    if (options.clock !== undefined) await page.clock.install({ time: options.clock });
+    await page.goto('/verifier/');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    return page;
+  }
+
+  /** Waits for verdict number `n` (1 for the first) and reads it. */
+  async function verdict(page: Page, n: number): Promise<Shown> {
+    await page.waitForFunction((k) => Number(document.body.dataset.verdicts ?? '0') >= k, n, {
+      timeout: 20_000,
+    });
+    return page.evaluate(() => {
+      const banner = document.getElementById('verdict');
+      return {
+        tone: banner?.getAttribute('data-tone') ?? null,
+        code: banner?.getAttribute('data-code') ?? null,
+        text: document.getElementById('verdict-text')?.textContent ?? '',
+        notices: [...document.querySelectorAll('.verdict-notices li')].map(
+          (li) => li.getAttribute('data-code') ?? '',
+        ),
+      };
+    });
+  }
+
+  it('when a fresh presentation of the reference licence is in front of the camera, then 有效 in green, the card, the check list, one verdict only, and a masked history entry', async () => {
+    const { issued, device, licence: reference } = held('valid');
+    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const page = await openApp(await cameraFile('valid', [text]));
+
+    expect(await verdict(page, 1)).toEqual({
+      tone: 'valid',
+      code: null,
+      text: VALID.zh,
+      notices: [],
+    });
+    expect(await page.locator('[data-field="licenceNumber"]').textContent()).toBe(
+      reference.licenceNumber,
+    );
+    expect(await page.locator('[data-field="name"]').textContent()).toBe(reference.name);
+    expect(await page.locator('[data-field="validity"]').textContent()).toBe(
+      `${reference.validFrom} 至 ${reference.validTo}`,
+    );
+    const checks = await page
+      .locator('.check')
+      .evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('data-id')}:${e.getAttribute('data-status')}`),
+      );
+    expect(checks).toEqual([
+      'parse:PASSED',
+      'type:PASSED',
+      'issuer_known:PASSED',
+      'issuer_signature:PASSED',
+      'claims:PASSED',
+      'holder_signature:PASSED',
+      'proof_freshness:PASSED',
+      'credential_time:PASSED',
+      'status_list:PASSED',
+      'licence_status:PASSED',
+      'licence_validity:PASSED',
+    ]);
+    // No portrait in this credential, so none to fetch.
+    expect(await page.locator('#portrait').getAttribute('data-state')).toBe('unavailable');
+    expect(await page.locator('#portrait').textContent()).toBe('照片不可用（凭证不含照片）');
+    await screenshot(page, 'verifier-valid');
+
+    // The same code keeps coming from the camera: still one verdict.
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => document.body.dataset.verdicts)).toBe('1');
+
+    // The English toggle, remembered across a reload.
+    await page.click('#language');
+    expect(await page.locator('#verdict-text').textContent()).toBe(VALID.en);
+    await page.click('#open-history');
+    const entry = page.locator('#history-list li');
+    await expect.poll(() => entry.count()).toBe(1);
+    expect(await entry.first().getAttribute('data-tone')).toBe('valid');
+    expect(await entry.first().locator('.number').textContent()).toBe(
+      `${reference.licenceNumber.slice(0, 6)}********${reference.licenceNumber.slice(-4)}`,
+    );
+    await screenshot(page, 'verifier-history-en');
+    await page.click('#history-clear');
+    await page.click('#history-clear');
+    await page.waitForSelector('#history-empty');
+    expect(await page.locator('#history-empty').textContent()).toBe('No checks yet');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#title').textContent()).toBe('Licence Check');
+  });
+
+  it('when the credential has a portrait, then without a device token it is unavailable, and with the token an admin issued it is fetched and shown (its hash is the credential’s ph)', async () => {
+    const { issued, device } = held('portrait');
+    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const page = await openApp(await cameraFile('portrait', [text]));
+    expect((await verdict(page, 1)).tone).toBe('valid');
+    const portrait = page.locator('#portrait');
+    await expect.poll(() => portrait.getAttribute('data-state')).toBe('unavailable');
+    expect(await portrait.textContent()).toBe(UI.portraitNoToken.zh);
+
+    const registered = await admin.post<{ token: string }>('/api/admin/verifier-devices', {
+      name: 'roadside handheld 1',
+    });
+    expect(registered.status).toBe(201);
+    await page.click('#open-settings');
+    await page.fill('#setting-token', registered.body.token);
+    await page.click('#settings-save');
+    await page.waitForSelector('#settings-message:text("已保存")');
+    await page.click('#settings-back');
+    await page.click('#scan-next');
+    expect((await verdict(page, 2)).tone).toBe('valid');
+    await expect.poll(() => portrait.getAttribute('data-state')).toBe('shown');
+    const size = await page
+      .locator('#portrait img')
+      .evaluate((img: HTMLImageElement) =>
+        img.decode().then(() => [img.naturalWidth, img.naturalHeight]),
+      );
+    expect(size).toEqual([480, 600]);
+    await screenshot(page, 'verifier-portrait');
+  });
+
+  it('when the licence is suspended after a valid scan, then after the list update the code in view reads 驾驶证已暂扣 in red', async () => {
+    const { issued, device, licence } = held('suspended');
+    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const page = await openApp(await cameraFile('suspended', [text]));
+    expect((await verdict(page, 1)).tone).toBe('valid');
+
+    const suspended = await admin.post(
+      `/api/registry/licences/${licence.licenceNumber}/suspend`,
+      {},
+    );
+    expect(suspended.status).toBe(200);
+    await page.click('#refresh');
+    expect(await verdict(page, 2)).toEqual({
+      tone: 'invalid',
+      code: 'ERR_SUSPENDED',
+      text: REASONS.ERR_SUSPENDED.zh,
+      notices: [],
+    });
+    expect(await page.locator('.check[data-id="status_list"]').getAttribute('data-status')).toBe(
+      'FAILED',
+    );
+    await screenshot(page, 'verifier-suspended');
+  });
+
+  it('when the code stays in view past its window, offline (the page clock moves on), then 出示码已过期 in red', async () => {
+    const { issued, device } = held('expired');
+    const made = Date.now();
+    const text = await createPresentation(issued.credential, device.signer, {
+      now: new Date(made),
+    });
+    const page = await openApp(await cameraFile('expired', [text]), { clock: made });
+    expect((await verdict(page, 1)).tone).toBe('valid');
+    // Offline, so that the issuer's clock (which the page cannot move) is not asked again: the
+    // time since is the device's own, monotonic.
+    await page.context().setOffline(true);
+    await page.clock.fastForward(90_000);
+    await page.click('#scan-next');
+    expect(await verdict(page, 2)).toEqual({
+      tone: 'invalid',
+      code: 'ERR_PROOF_EXPIRED',
+      text: REASONS.ERR_PROOF_EXPIRED.zh,
+      notices: [],
+    });
+    await screenshot(page, 'verifier-expired');
+  });
+
+  it('when the device clock is set back a day to replay yesterday’s code, then the trusted time still says 出示码已过期, with the clock flagged', async () => {
+    const day = 86_400_000;
+    // A service whose clock stood two days back issued the credential; the code was made a day
+    // ago; the officer's device clock has been put back to that moment.
+    const past = await startService('sqlite', { now: Math.floor((Date.now() - 2 * day) / 1000) });
+    try {
+      const driver = await newDriver(past, syntheticLicence(serial++));
+      const device = await addDevice(driver);
+      const issued = await issue(driver, device);
+      const yesterday = Date.now() - day;
+      const text = await createPresentation(issued.credential, device.signer, {
+        now: new Date(yesterday),
+      });
+      const browser = await launchBrowser({ fakeCamera: await cameraFile('replay', [text]) });
+      browsers.push(browser);
+      const { page } = await newPhonePage(browser, { origin: past.url });
+      await page.clock.install({ time: yesterday });
+      await page.goto('/verifier/');
+      const shown = await verdict(page, 1);
+      expect(shown.tone).toBe('invalid');
+      expect(shown.code).toBe('ERR_PROOF_EXPIRED');
+      expect(shown.text).toBe(REASONS.ERR_PROOF_EXPIRED.zh);
+      expect(shown.notices).toContain('WARN_DEVICE_CLOCK_BEHIND');
+      expect(
+        await page.locator('.verdict-notices [data-code="WARN_DEVICE_CLOCK_BEHIND"]').textContent(),
+      ).toBe(APP_NOTICES.WARN_DEVICE_CLOCK_BEHIND.zh);
+      await screenshot(page, 'verifier-clock-set-back');
+    } finally {
+      await past.close();
+    }
+  });
+
+  it('when a byte of the credential is changed, then 签名无效 in red', async () => {
+    const { issued, device } = held('tampered');
+    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const tampered = reencode(text, (p) => ({
+      ...p,
+      credentialPayload: flipByte(p.credentialPayload, 20),
+    }));
+    const page = await openApp(await cameraFile('tampered', [tampered]));
+    expect(await verdict(page, 1)).toEqual({
+      tone: 'invalid',
+      code: 'ERR_BAD_SIGNATURE',
+      text: REASONS.ERR_BAD_SIGNATURE.zh,
+      notices: [],
+    });
+    expect(await page.locator('.card').count()).toBe(0);
+    await screenshot(page, 'verifier-tampered');
+  });
+
+  it('when the credential is signed by a key this issuer does not publish, then 签发机关未知 in red', async () => {
+    const keys = loadTestKeys();
+    const now = Math.floor(Date.now() / 1000);
+    const credential = await signClaimsByHand(
+      {
+        iss: 'https://issuer.test',
+        jti: 'unknown-issuer-1',
+        iat: now,
+        nbf: now,
+        exp: now + 86_400,
+        holderKey: (keys.holder as unknown as { publicJwk: { x: string } }).publicJwk.x,
+        status: { idx: 0, uri: 'https://issuer.test/status/1' },
+        licence: syntheticLicence(serial++),
+      },
+      keys.otherIssuer,
+    );
+    const [h = '', p = '', s = ''] = credential.split('.');
+    const parts = {
+      credentialHeader: Buffer.from(h, 'base64url'),
+      credentialPayload: Buffer.from(p, 'base64url'),
+      credentialSignature: Buffer.from(s, 'base64url'),
+    };
+    const text = await presentParts(parts, keys.holder, now);
+    const page = await openApp(await cameraFile('unknown-issuer', [text]));
+    expect(await verdict(page, 1)).toEqual({
+      tone: 'invalid',
+      code: 'ERR_UNKNOWN_ISSUER',
+      text: REASONS.ERR_UNKNOWN_ISSUER.zh,
+      notices: [],
+    });
+    await screenshot(page, 'verifier-unknown-issuer');
+  });
+
+  it('when an image of a fresh code is picked from disk, then 有效', async () => {
+    const { issued, device } = held('picked');
+    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const png = join(work, 'picked.png');
+    await writeFile(png, await renderQrPng(text, 4));
+    const page = await openApp(undefined);
+    await page.setInputFiles('#pick-image', png);
+    expect(await verdict(page, 1)).toEqual({
+      tone: 'valid',
+      code: null,
+      text: VALID.zh,
+      notices: [],
+    });
+    await screenshot(page, 'verifier-picked-image');
+  });
+
+  it('when the issuer is unreachable and the kept lists are older than the setting, then the app still opens offline and the verdict is amber, never green', async () => {
+    // A service of its own, to be stopped.
+    const own = await startService('sqlite');
+    try {
+      const driver = await newDriver(own, syntheticLicence(serial++));
+      const device = await addDevice(driver);
+      const issued = await issue(driver, device);
+      const browser = await launchBrowser();
+      browsers.push(browser);
+      const { page } = await newPhonePage(browser, { origin: own.url });
+      await page.goto('/verifier/');
+      await page.waitForSelector('body[data-ready="true"]');
+      // The officer sets 1 hour; a first scan (picked) fetches this credential's list.
+      await page.click('#open-settings');
+      await page.fill('#setting-max-age', '1');
+      await page.click('#settings-save');
+      await page.waitForSelector('#settings-message:text("已保存")');
+      await page.click('#settings-back');
+      const first = join(work, 'offline-first.png');
+      await writeFile(
+        first,
+        await renderQrPng(
+          await createPresentation(issued.credential, device.signer, { now: new Date() }),
+          4,
+        ),
+      );
+      await page.setInputFiles('#pick-image', first);
+      expect((await verdict(page, 1)).tone).toBe('valid');
+      // The service worker holds the shell by now.
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+        timeout: 10_000,
+      });
+
+      await own.running.stop();
+      const later = Date.now() + 2 * 3600_000;
+      await page.clock.install({ time: later });
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      const second = join(work, 'offline-second.png');
+      await writeFile(
+        second,
+        await renderQrPng(
+          await createPresentation(issued.credential, device.signer, { now: new Date(later) }),
+          4,
+        ),
+      );
+      await page.setInputFiles('#pick-image', second);
+      const shown = await verdict(page, 1);
+      expect(shown).toEqual({
+        tone: 'warning',
+        code: 'WARN_STATUS_STALE',
+        text: VALID_WITH_WARNINGS.zh,
+        notices: ['WARN_STATUS_STALE', 'WARN_KEYS_STALE'],
+      });
+      expect(await page.locator('.verdict-notices li').first().textContent()).toBe(
+        REASONS.WARN_STATUS_STALE.zh,
+      );
+      // The strip says so too: the issuer does not answer, the data is hours old.
+      const strip = page.locator('.strip');
+      expect(await strip.getAttribute('class')).toBe('strip stale');
+      expect(await strip.getAttribute('data-link')).toBe('unreachable');
+      expect(await page.locator('#data-status').textContent()).toBe(
+        '无法连接 · 密钥 2 小时前 · 列表 2 小时前',
+      );
+      await screenshot(page, 'verifier-offline-stale');
+    } finally {
+      await own.close();
+    }
+  });
+});
