@@ -1,0 +1,387 @@
+/*
+ * The whole journey in a real browser: a driver signs up in the driver's app (/app/), applies on
+ * the stored-photo path and sees the licence and its QR; the QR, captured from the page, is
+ * played to the police verifier app (/verifier/) through Chromium's fake camera: valid; a minute
+ * later: expired; offline, the app still shows a fresh code that verifies; suspended by an
+ * admin, the code turns red and the verifier says so. Then the album path through the reviewers'
+ * console (/console/): a rejection reaching the driver with its reason, a resubmission approved,
+ * the notice in the inbox. Screenshots at phone size in artifacts/screenshots/.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../issuer/accounts/password.js';
+import { insertLicence, newStaff, syntheticLicence, type StaffClient } from '../issuer/fixtures.js';
+import { startService, type TestService } from '../issuer/harness.js';
+import { portraitJpeg } from '../issuer/photos.js';
+import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import { decodePng, encodeY4m, type RgbaImage } from './y4m.js';
+
+const PASSWORD = 'correct-horse-battery';
+
+/** A camera frame (640×480, light grey) with `png` in its middle, as a phone held up to it. */
+function frameAround(png: Buffer, width = 640, height = 480): RgbaImage {
+  const picture = decodePng(png);
+  if (picture.width > width || picture.height > height)
+    throw new RangeError(
+      `QR screenshot: expected at most ${width}×${height}, found ${picture.width}×${picture.height}`,
+    );
+  const data = new Uint8Array(width * height * 4).fill(235);
+  const left = Math.floor((width - picture.width) / 2);
+  const top = Math.floor((height - picture.height) / 2);
+  for (let y = 0; y < picture.height; y++)
+    data.set(
+      picture.data.subarray(y * picture.width * 4, (y + 1) * picture.width * 4),
+      ((top + y) * width + left) * 4,
+    );
+  return { width, height, data };
+}
+
+describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
+  let service: TestService;
+  let origin: string;
+  let browser: Browser;
+  let workDir: string;
+  let admin: StaffClient;
+  let clockSync: NodeJS.Timeout;
+
+  beforeAll(async () => {
+    service = await startService('sqlite');
+    // The harness's clock stands still; here it follows the real one, as the browsers' do.
+    clockSync = setInterval(() => {
+      service.advance(Math.floor(Date.now() / 1000) - service.now());
+    }, 500);
+    // 127.0.0.1 is a secure context for Chromium: __Host- cookies and service workers work.
+    origin = service.url;
+    browser = await launchBrowser();
+    workDir = await mkdtemp(join(tmpdir(), 'lz-journey-'));
+    admin = await newStaff(service, 'admin');
+  });
+  afterAll(async () => {
+    clearInterval(clockSync);
+    await browser.close();
+    await service.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  /** A licence in the registry, with a stored photo when `photo` is given. */
+  async function registryLicence(serial: number, photo?: Buffer) {
+    const licence = syntheticLicence(serial);
+    const hash =
+      photo === undefined ? null : createHash('sha256').update(photo).digest('base64url');
+    await insertLicence(service.deps.db, licence, service.now(), hash);
+    if (photo !== undefined && hash !== null)
+      await service.deps.db.kysely
+        .insertInto('portraits')
+        .values({
+          licence_number: licence.licenceNumber,
+          photo,
+          hash,
+          source: 'registry',
+          updated_at: service.now(),
+        })
+        .execute();
+    return licence;
+  }
+
+  /** Signs up and signs in through the app's forms. */
+  async function signUpAndIn(
+    page: Page,
+    licence: { licenceNumber: string; name: string },
+    shot?: string,
+  ) {
+    await page.goto('/app/');
+    await page.getByRole('button', { name: '还没有账号？注册' }).click();
+    await page.fill('#sign-up #licenceNumber', licence.licenceNumber);
+    await page.fill('#sign-up #name', licence.name);
+    await page.fill('#sign-up #phone', '13912345678');
+    await page.fill('#sign-up #password', PASSWORD);
+    if (shot !== undefined) await screenshot(page, shot);
+    await page.click('#sign-up button[type=submit]');
+    await expect.poll(() => page.textContent('#sign-in .notice')).toBe('注册成功，请登录');
+    expect(await page.inputValue('#sign-in #licenceNumber')).toBe(licence.licenceNumber);
+    await page.fill('#sign-in #password', PASSWORD);
+    await page.click('#sign-in button[type=submit]');
+  }
+
+  /** The QR element as a PNG, once drawn, and the presentation text it encodes. */
+  async function captureQr(page: Page): Promise<{ png: Buffer; text: string }> {
+    const canvas = page.locator('#qr[data-presentation]');
+    await canvas.waitFor();
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+    });
+    const text = (await canvas.getAttribute('data-presentation')) ?? '';
+    return { png: await canvas.screenshot(), text };
+  }
+
+  /** What the verifier's verdict screen shows. */
+  interface Shown {
+    readonly tone: string | null;
+    readonly code: string | null;
+    readonly text: string;
+  }
+
+  async function verdictOf(page: Page, n: number): Promise<Shown> {
+    await page.waitForFunction((k) => Number(document.body.dataset.verdicts ?? '0') >= k, n, {
+      timeout: 20_000,
+    });
+    return page.evaluate(() => {
+      const banner = document.getElementById('verdict');
+      return {
+        tone: banner?.getAttribute('data-tone') ?? null,
+        code: banner?.getAttribute('data-code') ?? null,
+        text: document.getElementById('verdict-text')?.textContent ?? '',
+      };
+    });
+  }
+
+  /**
+   * Shows `png` to the verifier app through the fake camera and reads the verdict, after a
+   * screenshot named `shot`. With `laterMs`, the same picture is then scanned again that much
+   * later on the officer's clock (offline, so that the device's own monotonic time counts, as
+   * the verifier's trusted clock does), and both verdicts are returned.
+   */
+  async function verify(png: Buffer, shot: string, laterMs?: number): Promise<Shown[]> {
+    const y4m = join(workDir, `${shot}.y4m`);
+    await writeFile(y4m, encodeY4m([frameAround(png)], 5));
+    const officer = await launchBrowser({ fakeCamera: y4m });
+    try {
+      const { page, context } = await newPhonePage(officer, { origin });
+      await page.clock.install({ time: Date.now() });
+      await page.goto('/verifier/');
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      const shown = [await verdictOf(page, 1)];
+      if (laterMs !== undefined) {
+        await context.setOffline(true);
+        await page.clock.fastForward(laterMs);
+        await page.click('#scan-next');
+        shown.push(await verdictOf(page, 2));
+      }
+      await screenshot(page, shot);
+      return shown;
+    } finally {
+      await officer.close();
+    }
+  }
+
+  let driverContext: BrowserContext;
+  let driver: Page;
+  let stored: ReturnType<typeof syntheticLicence>;
+  let firstQr: Buffer;
+
+  it('when a driver signs up and applies with the stored photo, then the licence and a black QR show', async () => {
+    stored = await registryLicence(9101, await portraitJpeg(255, { seed: 5 }));
+    ({ context: driverContext, page: driver } = await newPhonePage(browser, { origin }));
+    await signUpAndIn(driver, stored, 'app-01-sign-up');
+    await driver.locator('#path-stored').waitFor();
+    expect(await driver.locator('.paths button').allTextContents()).toEqual([
+      '使用档案照片（需实人认证，立即领取）',
+      '现场拍摄照片（需人工审核）',
+      '从相册选择证件照（需人工审核）',
+    ]);
+    await screenshot(driver, 'app-02-paths');
+    await driver.click('#path-stored');
+    await driver.locator('#confirm-stored').waitFor();
+    await screenshot(driver, 'app-03-stored-photo');
+    await driver.click('#confirm-stored');
+    await driver.locator('#camera-take').waitFor();
+    await driver.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
+    await screenshot(driver, 'app-04-selfie');
+    await driver.click('#camera-take');
+
+    await driver.locator('#licence-card').waitFor({ timeout: 20_000 });
+    expect(await driver.textContent('#f-no')).toBe(stored.licenceNumber);
+    expect(await driver.textContent('#f-name')).toBe(stored.name);
+    expect(await driver.textContent('#f-authority')).toBe(stored.issuingAuthority);
+    expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：正常');
+    expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box');
+    expect(await driver.textContent('#qr-time')).toMatch(/^生成时间 \d\d:\d\d:\d\d$/);
+    expect(await driver.textContent('#qr-countdown')).toMatch(/^\d+ 秒后刷新$/);
+    await screenshot(driver, 'app-05-licence-qr');
+    await driver.locator('#licence-card').scrollIntoViewIfNeeded();
+    await screenshot(driver, 'app-06-licence-card');
+    // The device key is WebCrypto's, and not extractable.
+    expect(
+      await driver.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const r = indexedDB.open('lz-driver');
+          r.onsuccess = () => {
+            resolve(r.result);
+          };
+        });
+        const pair = await new Promise<CryptoKeyPair>((resolve) => {
+          const r = db.transaction('kv').objectStore('kv').get('deviceKey');
+          r.onsuccess = () => {
+            resolve(r.result as CryptoKeyPair);
+          };
+        });
+        return [pair.privateKey.algorithm.name, pair.privateKey.extractable];
+      }),
+    ).toEqual(['Ed25519', false]);
+    firstQr = (await captureQr(driver)).png;
+  });
+
+  it('when the QR is shown to the verifier app, then it says 有效', async () => {
+    expect(await verify(firstQr, 'verifier-01-valid')).toEqual([
+      { tone: 'valid', code: null, text: '有效' },
+    ]);
+  });
+
+  it('when the same picture is shown a minute later, then the code has expired', async () => {
+    expect(await verify(firstQr, 'verifier-02-expired', 75_000)).toEqual([
+      { tone: 'valid', code: null, text: '有效' },
+      { tone: 'invalid', code: 'ERR_PROOF_EXPIRED', text: '出示码已过期' },
+    ]);
+  });
+
+  it('when the phone is offline, then the app still shows a fresh QR that verifies', async () => {
+    await driverContext.setOffline(true);
+    await driver.reload();
+    await driver.locator('#qr').waitFor();
+    expect(await driver.textContent('#net-state')).toMatch(
+      /^离线 · 上次更新 \d{4}-\d\d-\d\d \d\d:\d\d$/,
+    );
+    await screenshot(driver, 'app-07-offline-qr');
+    const { png } = await captureQr(driver);
+    await driverContext.setOffline(false);
+    expect(await verify(png, 'verifier-03-offline-valid')).toEqual([
+      { tone: 'valid', code: null, text: '有效' },
+    ]);
+  });
+
+  it('when an admin suspends the licence, then the QR turns red and the verifier says 驾驶证已暂扣', async () => {
+    const reply = await admin.post(`/api/registry/licences/${stored.licenceNumber}/suspend`, {});
+    expect(reply.status).toBe(200);
+    await driver.reload();
+    await expect
+      .poll(() => driver.textContent('#qr-status'), { timeout: 10_000 })
+      .toBe('驾驶证状态：已暂扣');
+    expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box alert');
+    await screenshot(driver, 'app-08-suspended-red-qr');
+    const { png } = await captureQr(driver);
+    expect(await verify(png, 'verifier-04-suspended')).toEqual([
+      { tone: 'invalid', code: 'ERR_SUSPENDED', text: '驾驶证已暂扣' },
+    ]);
+  });
+
+  it('when a driver sends an album photo, then a rejection reaches the app with its reason, and an approval issues the licence with a notice', async () => {
+    const licence = await registryLicence(9102);
+    const { context, page } = await newPhonePage(browser, { origin });
+    await signUpAndIn(page, licence);
+    await page.locator('#path-album').waitFor();
+    expect(await page.locator('.paths button').count()).toBe(2);
+    await page.click('#path-album');
+    await page.locator('#guidance').waitFor();
+    expect(await page.locator('#guidance li').allTextContents()).toEqual([
+      '白色背景，背景干净均匀',
+      '穿深色衣服，露出双耳，不戴帽子和眼镜',
+      '请他人为您拍摄，正面免冠，表情自然',
+      '近 6 个月内的照片',
+    ]);
+    await screenshot(page, 'app-09-guidance');
+
+    // A grey background: the pre-check answers at once, each rule in words.
+    const grey = join(workDir, 'grey.jpg');
+    await writeFile(grey, await portraitJpeg(150));
+    await page.setInputFiles('#album-input', grey);
+    await page.locator('#precheck-failures').waitFor();
+    expect(await page.locator('#precheck-failures li').allTextContents()).toEqual([
+      '背景须为均匀的白色',
+    ]);
+    await screenshot(page, 'app-10-precheck-failed');
+
+    const white = join(workDir, 'white.jpg');
+    await writeFile(white, await portraitJpeg(255, { seed: 77 }));
+    await page.setInputFiles('#album-input', white);
+    await page.locator('#application-state').waitFor();
+    expect(await page.textContent('#application-state .state-title')).toBe(
+      '照片已提交，等待交警审核',
+    );
+    expect(await page.textContent('#application-state p:nth-child(2)')).toMatch(
+      /^审核截止时间：\d{4}-\d\d-\d\d 23:59（北京时间）$/,
+    );
+    await screenshot(page, 'app-11-submitted');
+
+    // The reviewer rejects it from the console, with a reason from the list and a note.
+    const username = `reviewer-${randomBytes(3).toString('hex')}`;
+    await service.deps.db.kysely
+      .insertInto('staff')
+      .values({
+        username,
+        role: 'reviewer',
+        password_hash: await hashPassword(PASSWORD),
+        failed_sign_ins: 0,
+        locked_until: 0,
+        created_at: service.now(),
+      })
+      .execute();
+    const { context: consoleContext, page: desk } = await newPhonePage(browser, { origin });
+    await desk.goto('/console/');
+    await desk.fill('#username', username);
+    await desk.fill('#password', PASSWORD);
+    await screenshot(desk, 'console-01-sign-in');
+    await desk.click('#sign-in button[type=submit]');
+    await desk.locator('#queue').waitFor();
+    const masked = `${licence.licenceNumber.slice(0, 6)}********${licence.licenceNumber.slice(-4)}`;
+    expect(await desk.locator('#queue .entry-number').allTextContents()).toEqual([masked]);
+    await screenshot(desk, 'console-02-queue');
+    await desk.click('#queue .entry');
+    await desk.locator('#photo').waitFor();
+    await desk.waitForFunction(
+      () => (document.querySelector<HTMLImageElement>('#photo')?.naturalWidth ?? 0) === 600,
+    );
+    expect(await desk.textContent('#precheck')).toContain('尺寸 600×800 像素');
+    expect(await desk.locator('#audit tbody tr td:nth-child(3)').allTextContents()).toEqual([
+      'application.start',
+      'application.submit_photo',
+    ]);
+    await screenshot(desk, 'console-03-application');
+    await desk.selectOption('#reject-reason', '背景不是白色或不均匀');
+    await desk.fill('#reject-note', '左侧有阴影');
+    await desk.click('#reject');
+    await expect.poll(() => desk.textContent('#detail-state')).toBe('已退回');
+    await screenshot(desk, 'console-04-rejected');
+
+    await page.reload();
+    await page.locator('#application-state').waitFor();
+    expect(await page.textContent('#application-state .state-title')).toBe('照片未通过审核');
+    expect(await page.textContent('#application-state .reason')).toBe(
+      '原因：背景不是白色或不均匀：左侧有阴影',
+    );
+    await screenshot(page, 'app-12-rejected');
+
+    await page.getByRole('button', { name: '重新提交照片' }).click();
+    await page.setInputFiles('#album-input', white);
+    await page.locator('#application-state').waitFor();
+    expect(await page.textContent('#application-state .state-title')).toBe(
+      '照片已提交，等待交警审核',
+    );
+
+    await desk.click('#back');
+    await desk.click('#queue .entry');
+    await desk.locator('#approve').waitFor();
+    await desk.click('#approve');
+    await expect.poll(() => desk.textContent('#detail-state')).toBe('已签发');
+    await consoleContext.close();
+
+    await page.reload();
+    await page.locator('#licence-card').waitFor({ timeout: 20_000 });
+    expect(await page.textContent('#f-no')).toBe(licence.licenceNumber);
+    expect(await page.textContent('#qr-status')).toBe('驾驶证状态：正常');
+    await page.click('#open-inbox');
+    await page.locator('#inbox').waitFor();
+    expect(await page.locator('#inbox .inbox-title').allTextContents()).toEqual([
+      '电子驾驶证已签发未读',
+      '电子驾驶证申领未通过审核未读',
+    ]);
+    expect(await page.locator('#inbox .inbox-body').nth(1).textContent()).toBe(
+      '照片未通过审核：背景不是白色或不均匀：左侧有阴影。请按要求重新提交照片。',
+    );
+    await screenshot(page, 'app-13-inbox');
+    await context.close();
+  });
+});
