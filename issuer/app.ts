@@ -16,6 +16,9 @@ import { registryPhotoRoutes, verifierRoutes } from './portraits/routes.js';
 import { registryRoutes } from './registry/routes.js';
 import { statusRoutes } from './status/routes.js';
 import { verifierDeviceRoutes } from './verifier-devices/routes.js';
+import { driverRoutes } from './driver/routes.js';
+import { reviewRoutes } from './review/routes.js';
+import { webAppDir } from './web-apps.js';
 
 /**
  * Where the built verifier app is: beside the compiled service (dist/issuer → dist/web/verifier),
@@ -77,6 +80,11 @@ export function createApp(deps: ServiceDeps): Express {
   // The police verifier app: static files built by `npm run build` (verifier/web/), served as
   // they are; it verifies in the officer's browser and only fetches the public routes above.
   if (VERIFIER_APP_DIR !== undefined) app.use('/verifier', express.static(VERIFIER_APP_DIR));
+  // The driver's app and the reviewers' console (issuer/web/), static as well; they call /api.
+  for (const name of ['app', 'console'] as const) {
+    const dir = webAppDir(name);
+    if (dir !== undefined) app.use(`/${name}`, express.static(dir));
+  }
 
   // Police verifier devices: a bearer token, never a session; mounted before the session
   // middleware, so a cookie is not even read there and no CSRF token is asked for.
@@ -96,6 +104,8 @@ export function createApp(deps: ServiceDeps): Express {
   app.use('/api', lifecycleRoutes(deps));
   app.use('/api', credentialRoutes(deps));
   app.use('/api', notifyRoutes(deps));
+  app.use('/api', driverRoutes(deps));
+  app.use('/api', reviewRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(problemHandler(deps.logger));

@@ -1426,6 +1426,111 @@ const ROUTES: readonly RouteSpec[] = [
       422: ['ERR_VALIDATION'],
     },
   },
+
+  // The driver's own licence and the reviewer's view of one application (issuer/driver/,
+  // issuer/review/): what the driver's app and the reviewers' console read.
+  {
+    method: 'get',
+    path: '/api/me/licence',
+    operationId: 'ownLicenceStatus',
+    tag: 'credentials',
+    summary: "The current status of the driver's licence, from the registry",
+    description:
+      'The app shows the QR in black when `usable`, in red otherwise; `reason` as in ERR_LICENCE_NOT_USABLE.',
+    access: ['driver'],
+    replies: {
+      200: {
+        description: 'The status.',
+        content: json(
+          object({
+            status: { enum: Object.keys(LICENCE_STATUS) },
+            label: object({ zh: string(), en: string() }),
+            points: integer(),
+            usable: { type: 'boolean' },
+            reason: nullable({
+              enum: [
+                'expired',
+                'not-yet-valid',
+                'suspended',
+                'revoked',
+                'cancelled',
+                'points-exceeded',
+                'renewal-overdue',
+                'not-normal',
+              ],
+            }),
+            checkedAt: SECONDS,
+          }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/api/me/portrait',
+    operationId: 'ownPortrait',
+    tag: 'credentials',
+    summary: "The portrait of the driver's licence, JPEG (the credential's `ph` is its SHA-256)",
+    access: ['driver'],
+    replies: {
+      200: {
+        description: 'The portrait.',
+        content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } },
+        headers: {
+          'Cache-Control': NO_STORE,
+          ETag: { description: 'The SHA-256 of the image, base64url, quoted.', schema: string() },
+        },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/api/review/applications/{id}',
+    operationId: 'reviewApplication',
+    tag: 'application',
+    summary: 'One application with its pre-check report and its audit trail',
+    access: ['reviewer', 'admin'],
+    parameters: [APPLICATION_ID],
+    replies: {
+      200: {
+        description: 'The application.',
+        content: json(
+          object({
+            id: integer(),
+            path: { enum: ['stored', 'camera', 'album'] },
+            state: string(),
+            licenceNumber: string('Masked: the first 6 and last 4 characters only.'),
+            submittedAt: nullable(SECONDS),
+            deadline: nullable(SECONDS),
+            overdue: { type: 'boolean' },
+            decidedAt: nullable(SECONDS),
+            reviewerId: nullable(integer()),
+            reason: nullable(string()),
+            hasPhoto: { type: 'boolean' },
+            precheck: nullable(
+              object({ width: integer(), height: integer(), takenAt: nullable(SECONDS) }),
+            ),
+            audit: {
+              type: 'array',
+              description: 'Audit entries of subject `application:<id>`, oldest first.',
+              items: object({
+                at: SECONDS,
+                actor: string('driver:<id>, staff:<id> or system.'),
+                action: string(),
+                before: {},
+                after: {},
+              }),
+            },
+          }),
+        ),
+        headers: { 'Cache-Control': NO_STORE },
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'], 422: ['ERR_VALIDATION'] },
+  },
 ];
 
 /** The route as an operation, with the errors, security and roles that follow from it. */

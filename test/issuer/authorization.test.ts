@@ -62,6 +62,9 @@ const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Ro
   'GET /api/review/applications/:id/photo': ['reviewer', 'admin'],
   'POST /api/review/applications/:id/approve': ['reviewer', 'admin'],
   'POST /api/review/applications/:id/reject': ['reviewer', 'admin'],
+  'GET /api/me/licence': ['driver'],
+  'GET /api/me/portrait': ['driver'],
+  'GET /api/review/applications/:id': ['reviewer', 'admin'],
 };
 
 describe.each(ENGINES)('authorisation on %s', (engine) => {
