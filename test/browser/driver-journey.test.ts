@@ -95,6 +95,11 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
   ) {
     await page.goto('/app/');
     await page.getByRole('button', { name: '还没有账号？注册' }).click();
+    // Not signed in: no inbox, no sign-out in the header.
+    expect([await page.isVisible('#open-inbox'), await page.isVisible('#sign-out')]).toEqual([
+      false,
+      false,
+    ]);
     await page.fill('#sign-up #licenceNumber', licence.licenceNumber);
     await page.fill('#sign-up #name', licence.name);
     await page.fill('#sign-up #phone', '13912345678');
@@ -204,6 +209,10 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await screenshot(driver, 'app-05-licence-qr');
     await driver.locator('#licence-card').scrollIntoViewIfNeeded();
     await screenshot(driver, 'app-06-licence-card');
+    await driver.evaluate(() => {
+      window.scrollTo(0, document.body.scrollHeight);
+    });
+    await screenshot(driver, 'app-06-licence-card-end');
     // The device key is WebCrypto's, and not extractable.
     expect(
       await driver.evaluate(async () => {
@@ -223,6 +232,26 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       }),
     ).toEqual(['Ed25519', false]);
     firstQr = (await captureQr(driver)).png;
+
+    // English on request: the same page, every label in English.
+    await driver.click('#language');
+    await driver.locator('#qr[data-presentation]').waitFor();
+    expect(await driver.textContent('#qr-status')).toBe('Licence status: normal');
+    expect(await driver.textContent('#f-nationality')).toBe('China');
+    await screenshot(driver, 'app-06-licence-en');
+    await driver.click('#language');
+    await driver.locator('#qr[data-presentation]').waitFor();
+    expect(await driver.textContent('#f-nationality')).toBe('中国');
+
+    // A photo change right after the issue: the app says from when it may change.
+    await driver.click('#change-photo');
+    await driver.locator('#photo-change-not-before').waitFor();
+    expect(await driver.textContent('#photo-change-not-before')).toMatch(
+      /^距上次签发时间过短，\d{4}-\d\d-\d\d \d\d:\d\d（北京时间）后可更换照片。$/,
+    );
+    await screenshot(driver, 'app-07-photo-change-too-soon');
+    await driver.getByRole('button', { name: '返回' }).click();
+    await driver.locator('#qr[data-presentation]').waitFor();
   });
 
   it('when the QR is shown to the verifier app, then it says 有效', async () => {
@@ -245,7 +274,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.textContent('#net-state')).toMatch(
       /^离线 · 上次更新 \d{4}-\d\d-\d\d \d\d:\d\d$/,
     );
-    await screenshot(driver, 'app-07-offline-qr');
+    await screenshot(driver, 'app-08-offline-qr');
     const { png } = await captureQr(driver);
     await driverContext.setOffline(false);
     expect(await verify(png, 'verifier-03-offline-valid')).toEqual([
@@ -261,7 +290,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       .poll(() => driver.textContent('#qr-status'), { timeout: 10_000 })
       .toBe('驾驶证状态：已暂扣');
     expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box alert');
-    await screenshot(driver, 'app-08-suspended-red-qr');
+    await screenshot(driver, 'app-09-suspended-red-qr');
     const { png } = await captureQr(driver);
     expect(await verify(png, 'verifier-04-suspended')).toEqual([
       { tone: 'invalid', code: 'ERR_SUSPENDED', text: '驾驶证已暂扣' },
@@ -273,6 +302,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     const { context, page } = await newPhonePage(browser, { origin });
     await signUpAndIn(page, licence);
     await page.locator('#path-album').waitFor();
+    expect(await page.isVisible('#open-inbox')).toBe(true);
     expect(await page.locator('.paths button').count()).toBe(2);
     await page.click('#path-album');
     await page.locator('#guidance').waitFor();
@@ -282,7 +312,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       '请他人为您拍摄，正面免冠，表情自然',
       '近 6 个月内的照片',
     ]);
-    await screenshot(page, 'app-09-guidance');
+    await screenshot(page, 'app-10-guidance');
 
     // A grey background: the pre-check answers at once, each rule in words.
     const grey = join(workDir, 'grey.jpg');
@@ -292,7 +322,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await page.locator('#precheck-failures li').allTextContents()).toEqual([
       '背景须为均匀的白色',
     ]);
-    await screenshot(page, 'app-10-precheck-failed');
+    await screenshot(page, 'app-11-precheck-failed');
 
     const white = join(workDir, 'white.jpg');
     await writeFile(white, await portraitJpeg(255, { seed: 77 }));
@@ -304,7 +334,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await page.textContent('#application-state p:nth-child(2)')).toMatch(
       /^审核截止时间：\d{4}-\d\d-\d\d 23:59（北京时间）$/,
     );
-    await screenshot(page, 'app-11-submitted');
+    await screenshot(page, 'app-12-submitted');
 
     // The reviewer rejects it from the console, with a reason from the list and a note.
     const username = `reviewer-${randomBytes(3).toString('hex')}`;
@@ -352,7 +382,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await page.textContent('#application-state .reason')).toBe(
       '原因：背景不是白色或不均匀：左侧有阴影',
     );
-    await screenshot(page, 'app-12-rejected');
+    await screenshot(page, 'app-13-rejected');
 
     await page.getByRole('button', { name: '重新提交照片' }).click();
     await page.setInputFiles('#album-input', white);
@@ -381,7 +411,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await page.locator('#inbox .inbox-body').nth(1).textContent()).toBe(
       '照片未通过审核：背景不是白色或不均匀：左侧有阴影。请按要求重新提交照片。',
     );
-    await screenshot(page, 'app-13-inbox');
+    await screenshot(page, 'app-14-inbox');
     await context.close();
   });
 });

@@ -78,7 +78,14 @@ export const applyScreen: Screen = async (main) => {
     main.append(pathChoice(offer.paths));
     return;
   }
-  main.append(h('section', { class: 'card' }, stateBlock(app), ...nextSteps(app)));
+  main.append(
+    h(
+      'section',
+      { class: 'card' },
+      stateBlock(app),
+      h('div', { class: 'actions' }, ...nextSteps(app)),
+    ),
+  );
 };
 
 function nextSteps(app: Application): HTMLElement[] {
@@ -176,7 +183,14 @@ export const photoChangeScreen: Screen = async (main) => {
   main.append(back, h('h2', {}, t('photoChangeTitle')));
   const app = await latestApplication();
   if (app !== undefined && !['issued', 'abandoned'].includes(app.state)) {
-    main.append(h('section', { class: 'card' }, stateBlock(app), ...nextSteps(app)));
+    main.append(
+      h(
+        'section',
+        { class: 'card' },
+        stateBlock(app),
+        h('div', { class: 'actions' }, ...nextSteps(app)),
+      ),
+    );
     return;
   }
   const offer = await api<Offer>('GET', '/api/me/application/paths');

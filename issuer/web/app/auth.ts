@@ -2,7 +2,7 @@
 import { api } from '../common/api.js';
 import { h } from '../common/dom.js';
 import { forgetAll, load } from './store.js';
-import { errorBox, go, t, type Screen } from './ui.js';
+import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
 
 /** What happens once signed in. */
 let afterSignIn: Screen = () => undefined;
@@ -27,6 +27,7 @@ const value = (form: HTMLFormElement, name: string) =>
 /** The sign-in screen; `notice` is shown above the form (after a sign-up). */
 export function signInScreen(notice?: string, licenceNumber = ''): Screen {
   return (main) => {
+    setSignedIn(false);
     const form = h(
       'form',
       { class: 'card form', id: 'sign-in' },
@@ -58,6 +59,7 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
           const me = await api<{ driverId: number }>('GET', '/api/me');
           const device = await load('device');
           if (device !== undefined && device.account !== `driver:${me.driverId}`) await forgetAll();
+          setSignedIn(true);
           go(afterSignIn);
         })
         .catch((error: unknown) => {
@@ -70,6 +72,7 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
 
 /** The sign-up screen. */
 export const signUpScreen: Screen = (main) => {
+  setSignedIn(false);
   const form = h(
     'form',
     { class: 'card form', id: 'sign-up' },

@@ -16,6 +16,7 @@ import { deviceKeyPair, webCryptoSigner } from './device-key.js';
 import { ensureDevice, fetchCredential, fetchPortrait, fetchStatus, refreshAll } from './holder.js';
 import { QR_COLOURS, drawQr } from './qr-canvas.js';
 import { readCredential } from './read-credential.js';
+import { MESSAGES, type MessageKey } from './messages.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
 
@@ -87,7 +88,7 @@ function card(claims: CredentialClaims, portrait: Kept['portrait'] | undefined):
         row(t('f_no'), l.licenceNumber, 'f-no', true),
         row(t('f_name'), l.name, 'f-name'),
         row(t('f_sex'), l.sex === 'M' ? t('sexM') : t('sexF'), 'f-sex'),
-        row(t('f_nationality'), l.nationality, 'f-nationality'),
+        row(t('f_nationality'), nationality(l.nationality), 'f-nationality'),
         row(t('f_address'), l.address, 'f-address', true),
         row(t('f_birth'), l.birthDate, 'f-birth'),
         row(t('f_first'), l.firstIssueDate, 'f-first'),
@@ -100,6 +101,12 @@ function card(claims: CredentialClaims, portrait: Kept['portrait'] | undefined):
       photo,
     ),
   );
+}
+
+/** The country's name for the codes seen on licences, else the ISO 3166-1 alpha-3 code. */
+function nationality(code: string): string {
+  const key = `nationality_${code}` as MessageKey;
+  return key in MESSAGES.zh ? t(key) : code;
 }
 
 /** The licence page. */

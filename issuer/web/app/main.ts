@@ -10,7 +10,7 @@ import { setAfterSignIn, signInScreen } from './auth.js';
 import { inboxScreen, setInboxBack } from './inbox.js';
 import { licenceScreen, obtainScreen } from './licence.js';
 import { forgetAll, load } from './store.js';
-import { errorBox, go, i18n, redraw, t, type Screen } from './ui.js';
+import { errorBox, go, i18n, redraw, setSignedIn, t, type Screen } from './ui.js';
 
 /** Where a signed-in driver starts: the licence when the phone has one, else the application. */
 const homeScreen: Screen = async (main) => {
@@ -66,6 +66,7 @@ async function start(): Promise<void> {
   }
   try {
     await api('GET', '/api/me');
+    setSignedIn(true);
     go(homeScreen);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) go(signInScreen());

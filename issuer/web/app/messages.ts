@@ -27,7 +27,7 @@ const zh = {
   err_ERR_ALREADY_REGISTERED: '该驾驶证已注册，请直接登录',
   err_ERR_VALIDATION: '填写有误：{fields}',
   err_ERR_LICENCE_NOT_USABLE: '驾驶证当前状态不能申领电子驾驶证（{reason}）',
-  err_ERR_PHOTO_CHANGE_TOO_SOON: '照片每 6 个月可更换一次，{date} 后可再次更换',
+  err_ERR_PHOTO_CHANGE_TOO_SOON: '距上次更换时间过短，{date} 后可再次更换照片',
   err_ERR_IDENTITY_FAILED: '实人认证未通过，请重试',
   err_ERR_IDENTITY_UNAVAILABLE: '实人认证服务暂不可用，请稍后再试',
   err_ERR_UNAUTHENTICATED: '登录已过期，请重新登录',
@@ -96,6 +96,7 @@ const zh = {
   longTerm: '长期',
   sexM: '男',
   sexF: '女',
+  nationality_CHN: '中国',
   pointsValue: '{points} 分',
   qrTitle: '出示码',
   qrGenerated: '生成时间 {time}',
@@ -117,7 +118,7 @@ const zh = {
   credentialExpiredOffline: '已过期的电子驾驶证不能出示。',
   changePhoto: '更换照片',
   photoChangeTitle: '更换证件照片',
-  photoChangeNotBefore: '照片每 6 个月可更换一次，{date} 后可更换。',
+  photoChangeNotBefore: '距上次签发时间过短，{date}（北京时间）后可更换照片。',
   photoChangePending: '照片更换申请',
   fetchingLicence: '正在获取电子驾驶证…',
   inboxTitle: '消息',
@@ -132,7 +133,7 @@ const zh = {
 type Key = keyof typeof zh;
 
 const en: Readonly<Record<Key, string>> = {
-  appTitle: 'Liangzheng · e-driving licence',
+  appTitle: 'Liangzheng',
   switchLang: '中文',
   signIn: 'Sign in',
   signUp: 'Sign up',
@@ -157,7 +158,8 @@ const en: Readonly<Record<Key, string>> = {
   err_ERR_ALREADY_REGISTERED: 'This licence already has an account: sign in',
   err_ERR_VALIDATION: 'Please check: {fields}',
   err_ERR_LICENCE_NOT_USABLE: 'No e-licence can be issued for this licence now ({reason})',
-  err_ERR_PHOTO_CHANGE_TOO_SOON: 'The photo may change once every 6 months: again after {date}',
+  err_ERR_PHOTO_CHANGE_TOO_SOON:
+    'Too soon since the last change: the photo may change again after {date}',
   err_ERR_IDENTITY_FAILED: 'The real-person check failed; please try again',
   err_ERR_IDENTITY_UNAVAILABLE: 'The real-person check is unavailable; please try later',
   err_ERR_UNAUTHENTICATED: 'Your session has ended; please sign in again',
@@ -227,6 +229,7 @@ const en: Readonly<Record<Key, string>> = {
   longTerm: 'long-term',
   sexM: 'M',
   sexF: 'F',
+  nationality_CHN: 'China',
   pointsValue: '{points}',
   qrTitle: 'Licence code',
   qrGenerated: 'Generated {time}',
@@ -248,7 +251,8 @@ const en: Readonly<Record<Key, string>> = {
   credentialExpiredOffline: 'An expired e-licence cannot be shown.',
   changePhoto: 'Change photo',
   photoChangeTitle: 'Change the licence photo',
-  photoChangeNotBefore: 'The photo may change once every 6 months: after {date}.',
+  photoChangeNotBefore:
+    'Too soon since the last issue: the photo may change after {date} (China time).',
   photoChangePending: 'Photo change',
   fetchingLicence: 'Fetching the e-licence…',
   inboxTitle: 'Inbox',

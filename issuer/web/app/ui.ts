@@ -18,6 +18,11 @@ export type Screen = (main: HTMLElement) => Promise<void> | void;
 let current: Screen | undefined;
 let cleanups: (() => void)[] = [];
 
+/** Shows or hides what only a signed-in driver has in the header (inbox, sign-out). */
+export function setSignedIn(signedIn: boolean): void {
+  document.body.classList.toggle('signed-out', !signedIn);
+}
+
 /** Registers what stops when the screen is left. */
 export function onLeave(cleanup: () => void): void {
   cleanups.push(cleanup);
