@@ -7,6 +7,7 @@ import { loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { createLogger } from './logger.js';
 import { listen, openService } from './service.js';
+import { webAppDir } from './web-apps.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -29,6 +30,11 @@ async function main(): Promise<void> {
     VERIFIER_APP_DIR === undefined
       ? '  police app     not built (npm run build)'
       : `  police app     ${running.url}/verifier/`,
+    ...(['app', 'console'] as const).map((name) =>
+      webAppDir(name) === undefined
+        ? `  ${name === 'app' ? "driver's app  " : 'review console'} not built (npm run build)`
+        : `  ${name === 'app' ? "driver's app  " : 'review console'} ${running.url}/${name}/`,
+    ),
   ];
   if (demo !== undefined) out.push('', ...demo);
   process.stdout.write(`${out.join('\n')}\n`);
