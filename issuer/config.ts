@@ -15,6 +15,8 @@ export interface Config {
   /** A private JWK file to sign with, instead of keys kept in dataDir. */
   readonly issuerKeyFile?: string;
   readonly credentialValidDays: number;
+  /** Seconds a new issuer key is published in the JWKS before it signs. */
+  readonly keyPublishAhead: number;
   /** Seconds a status list token is valid, and how long caches may keep it. */
   readonly statusListValidFor: number;
   readonly statusListMaxAge: number;
@@ -48,6 +50,13 @@ const schema = z.object({
     .int()
     .min(60)
     .max(7 * 86_400)
+    .default(86_400),
+  // Longer than the police app's offline refresh of cached keys (a day by default).
+  KEY_PUBLISH_AHEAD: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
     .default(86_400),
   STATUS_LIST_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(10),
   DEMO: boolean.optional(),
@@ -116,6 +125,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     credentialValidDays: e.CREDENTIAL_VALID_DAYS,
     statusListValidFor: e.STATUS_LIST_VALID_FOR,
     statusListMaxAge: e.STATUS_LIST_MAX_AGE,
+    keyPublishAhead: e.KEY_PUBLISH_AHEAD,
     demo,
     vapidSubject: e.VAPID_SUBJECT ?? 'mailto:operations@localhost.invalid',
     photoChangeIntervalDays: e.PHOTO_CHANGE_INTERVAL_DAYS,

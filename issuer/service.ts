@@ -34,7 +34,8 @@ export async function openService(
   await migrate(db);
   const keys = await openKeyStore(db, {
     dataDir: config.dataDir,
-    now: now(),
+    now,
+    publishAhead: config.keyPublishAhead,
     ...(config.issuerKeyFile === undefined ? {} : { issuerKeyFile: config.issuerKeyFile }),
   });
   const statusLists = openStatusLists({ db, keys, config, now });

@@ -52,20 +52,26 @@ export const keysCommand: Command = {
       await write(io.stdout, `${kid}\n`);
       await write(
         io.stderr,
-        'new key written; each service signs with it from its next start, and the old key stays published until its credentials expire\n',
+        `new key written; each service publishes it from its next start and signs with it ${config.keyPublishAhead} s (KEY_PUBLISH_AHEAD) after the first such start; the old key stays published until its credentials expire\n`,
       );
       return EXIT.VALID;
     }
     const now = Math.floor(io.now().getTime() / 1000);
     // Listing creates nothing: no SQLite file yet means no service has started, so no database.
     if (config.databaseUrl === undefined && !existsSync(join(config.dataDir, SQLITE_FILE))) {
-      await write(io.stdout, table(await listKeys(undefined, config.dataDir, now)));
+      await write(
+        io.stdout,
+        table(await listKeys(undefined, config.dataDir, now, config.keyPublishAhead)),
+      );
       return EXIT.VALID;
     }
     const db = openDatabase(config);
     try {
       await migrate(db);
-      await write(io.stdout, table(await listKeys(db, config.dataDir, now)));
+      await write(
+        io.stdout,
+        table(await listKeys(db, config.dataDir, now, config.keyPublishAhead)),
+      );
     } finally {
       await db.close();
     }
@@ -89,10 +95,11 @@ const time = (seconds: number | null) =>
 
 function table(keys: readonly KeyInfo[]): string {
   const rows = [
-    ['kid', 'created', 'retired', 'last expiry', 'state'],
+    ['kid', 'created', 'signs from', 'retired', 'last expiry', 'state'],
     ...keys.map((k) => [
       k.kid ?? '(unreadable)',
       time(k.createdAt),
+      time(k.signsFrom ?? null),
       time(k.retiredAt),
       time(k.lastExpiry),
       k.state,

@@ -33,45 +33,94 @@ export interface KeyStore {
   ): Promise<void>;
 }
 
+/** A key the store may sign with, and from when. */
+interface LoadedKey {
+  readonly signer: Signer;
+  readonly file: string;
+  /** Seconds since the epoch from which it signs. */
+  readonly signsFrom: number;
+}
+
 /**
- * Opens the key store: the key of ISSUER_KEY_FILE when configured, else the newest key in
- * DATA_DIR/keys, generated on first start (private file mode 0600, never overwritten).
+ * Opens the key store: the key of ISSUER_KEY_FILE when configured, else the keys in
+ * DATA_DIR/keys, the first generated on first start (private file mode 0600, never overwritten).
+ *
+ * Pre-publication: a key is published in the JWKS from the first start that sees it, and signs
+ * only `publishAhead` seconds later, so that verifiers working offline on cached keys (the
+ * police app) have it before the first credential it signs reaches them. The newest key past
+ * that time signs; until one is, the oldest loaded key does (the first key of a new service
+ * signs at once). The switch happens at that time, without a restart. Keys older than the one
+ * that signs are retired: they stay published until the last credential they signed expires.
  */
 export async function openKeyStore(
   db: Db,
-  options: { dataDir: string; issuerKeyFile?: string; now: number },
+  options: {
+    dataDir: string;
+    issuerKeyFile?: string;
+    /** Seconds since the epoch. */
+    now: () => number;
+    /** Seconds a new key is published before it signs. */
+    publishAhead: number;
+  },
 ): Promise<KeyStore> {
-  const keyFile = resolve(
-    options.issuerKeyFile ?? (await newestKeyFile(join(options.dataDir, 'keys'))),
-  );
-  const signer = await readSignerFile(keyFile);
-  await db.kysely
-    .insertInto('issuer_keys')
-    .values({
-      kid: signer.kid,
-      public_jwk: JSON.stringify(signer.publicJwk),
-      created_at: options.now,
-      retired_at: null,
-      last_expiry: 0,
-    })
-    .onConflict((oc) => oc.column('kid').doNothing())
-    .execute();
-  // Whatever signed before this key is retired from signing (it stays published, see jwks()).
+  const now = options.now();
+  const files =
+    options.issuerKeyFile === undefined
+      ? await keyFiles(join(options.dataDir, 'keys'))
+      : [resolve(options.issuerKeyFile)];
+  const loaded: LoadedKey[] = [];
+  for (const file of files) {
+    const signer = await readSignerFile(file);
+    await db.kysely
+      .insertInto('issuer_keys')
+      .values({
+        kid: signer.kid,
+        public_jwk: JSON.stringify(signer.publicJwk),
+        created_at: now,
+        retired_at: null,
+        last_expiry: 0,
+      })
+      .onConflict((oc) => oc.column('kid').doNothing())
+      .execute();
+    const row = await db.kysely
+      .selectFrom('issuer_keys')
+      .select('created_at')
+      .where('kid', '=', signer.kid)
+      .executeTakeFirstOrThrow();
+    const signsFrom = row.created_at + options.publishAhead;
+    loaded.push({ signer, file, signsFrom });
+    // Older keys than the first one that may sign are not needed to sign.
+    if (signsFrom <= now) break;
+  }
+  const oldest = loaded.at(-1);
+  if (oldest === undefined) throw new Error('key store: no key loaded');
+  // With no key past its pre-publication yet, the oldest loaded one signs.
+  loaded[loaded.length - 1] = { ...oldest, signsFrom: Number.NEGATIVE_INFINITY };
+  // Whatever signed before these keys is retired from signing (it stays published, see jwks()).
   await db.kysely
     .updateTable('issuer_keys')
-    .set({ retired_at: options.now })
-    .where('kid', '!=', signer.kid)
+    .set({ retired_at: now })
+    .where(
+      'kid',
+      'not in',
+      loaded.map((k) => k.signer.kid),
+    )
     .where('retired_at', 'is', null)
     .execute();
+  const signing = (): LoadedKey => {
+    const at = options.now();
+    return loaded.find((k) => k.signsFrom <= at) ?? (loaded.at(-1) as LoadedKey);
+  };
   return {
-    current: () => signer,
-    currentKeyFile: () => keyFile,
+    current: () => signing().signer,
+    currentKeyFile: () => signing().file,
     async jwks(now) {
       const rows = await db.kysely
         .selectFrom('issuer_keys')
         .select(['kid', 'public_jwk'])
         .where((eb) => eb.or([eb('retired_at', 'is', null), eb('last_expiry', '>', now)]))
         .orderBy('created_at', 'desc')
+        .orderBy('kid')
         .execute();
       return { keys: rows.map((r) => JSON.parse(r.public_jwk) as Ed25519PublicJwk) };
     },
@@ -91,7 +140,8 @@ export async function openKeyStore(
 }
 
 /**
- * Adds a new signing key in DATA_DIR/keys; the running services pick it up at their next start.
+ * Adds a new signing key in DATA_DIR/keys. Each service publishes it from its next start and
+ * signs with it KEY_PUBLISH_AHEAD seconds after the first such start.
  * The new folder's name is above every existing one even if the clock went back, so "newest"
  * always means the key added last. It does not touch the database: the key is recorded when a
  * service first starts with it.
@@ -122,10 +172,10 @@ export async function keyFolders(keysDir: string): Promise<string[]> {
   return entries.filter((e) => /^\d{1,15}$/.test(e)).sort((a, b) => Number(b) - Number(a));
 }
 
-/** The private key file of the newest key in `keysDir`, made when there is none yet. */
-async function newestKeyFile(keysDir: string): Promise<string> {
-  // Each key lives in a folder named by its creation time; the newest signs.
-  const newest = (await keyFolders(keysDir))[0];
-  if (newest !== undefined) return join(keysDir, newest, 'private.jwk.json');
-  return (await addKey(keysDir)).privatePath;
+/** The private key files of the keys in `keysDir`, newest first; one is made when there is none. */
+async function keyFiles(keysDir: string): Promise<string[]> {
+  // Each key lives in a folder named by its creation time.
+  const folders = await keyFolders(keysDir);
+  if (folders.length === 0) return [(await addKey(keysDir)).privatePath];
+  return folders.map((name) => join(keysDir, name, 'private.jwk.json'));
 }

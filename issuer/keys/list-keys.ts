@@ -13,13 +13,19 @@ export interface KeyInfo {
   readonly retiredAt: number | null;
   /** The latest `exp` of a credential it signed (0: none yet). */
   readonly lastExpiry: number;
+  /** Seconds since the epoch: when a service first published it (undefined: none has yet). */
+  readonly publishedAt?: number;
   /**
-   * `signing`: the key services sign with; `next`: the newest key in DATA_DIR, not yet used,
-   * which signs from the next start; `published`: retired, still in the JWKS for credentials
-   * that have not expired; `withdrawn`: retired and out of the JWKS; `unused`: an older key
-   * folder no service ever used; `unreadable`: a folder whose public key does not read.
+   * `signing`: the key services sign with; `pending`: published, signs from `signsFrom`
+   * (pre-publication, KEY_PUBLISH_AHEAD); `next`: the newest key in DATA_DIR, not yet published,
+   * published from the next start; `published`: no longer signing, still in the JWKS for
+   * credentials that have not expired; `withdrawn`: retired and out of the JWKS; `unused`: an
+   * older key folder no service ever used; `unreadable`: a folder whose public key does not read.
    */
-  readonly state: 'signing' | 'next' | 'published' | 'withdrawn' | 'unused' | 'unreadable';
+  readonly state:
+    'signing' | 'pending' | 'next' | 'published' | 'withdrawn' | 'unused' | 'unreadable';
+  /** A pending key: when it starts signing. */
+  readonly signsFrom?: number;
   /** The key folder, when the key lives in DATA_DIR/keys (not for ISSUER_KEY_FILE keys). */
   readonly folder?: string;
 }
@@ -33,6 +39,7 @@ export async function listKeys(
   db: Db | undefined,
   dataDir: string,
   now: number,
+  publishAhead: number,
 ): Promise<KeyInfo[]> {
   const rows =
     db === undefined
@@ -66,7 +73,26 @@ export async function listKeys(
   }
   // Keys known only to the database: ISSUER_KEY_FILE keys, or folders removed since.
   for (const row of recorded.values()) out.push(fromRow(row, now));
-  return out.sort((a, b) => b.createdAt - a.createdAt);
+  out.sort((a, b) => b.createdAt - a.createdAt);
+  return withSigningKey(out, now, publishAhead);
+}
+
+/**
+ * Among the keys not retired (newest first), the one that signs by the key store's rule: the
+ * newest past its pre-publication, else the oldest. Newer ones are pending, older ones only
+ * published (a service retires them at its next start).
+ */
+function withSigningKey(keys: KeyInfo[], now: number, publishAhead: number): KeyInfo[] {
+  const live = keys.filter((k) => k.state === 'signing');
+  const signing = live.find((k) => (k.publishedAt ?? now) + publishAhead <= now) ?? live.at(-1);
+  const at = signing === undefined ? -1 : live.indexOf(signing);
+  return keys.map((k) => {
+    const i = live.indexOf(k);
+    if (i < 0 || i === at) return k;
+    return i < at
+      ? { ...k, state: 'pending', signsFrom: (k.publishedAt ?? now) + publishAhead }
+      : { ...k, state: 'published' };
+  });
 }
 
 function fromRow(
@@ -78,6 +104,7 @@ function fromRow(
     createdAt: row.created_at,
     retiredAt: row.retired_at,
     lastExpiry: row.last_expiry,
+    publishedAt: row.created_at,
     // The same rule as KeyStore.jwks(): published while current or while its credentials live.
     state: row.retired_at === null ? 'signing' : row.last_expiry > now ? 'published' : 'withdrawn',
   };

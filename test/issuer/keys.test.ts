@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reissueAll } from '../../issuer/credentials/reissue-all.js';
 import { rotateKey } from '../../issuer/keys/key-store.js';
+import { listKeys } from '../../issuer/keys/list-keys.js';
 import { applyChange } from '../../issuer/lifecycle/apply-change.js';
 import {
   addDevice,
@@ -57,7 +58,8 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
   let restarted: Restarted | undefined;
 
   beforeAll(async () => {
-    service = await startService(engine);
+    // A new key is published an hour before it signs.
+    service = await startService(engine, { env: { KEY_PUBLISH_AHEAD: '3600' } });
   });
   afterAll(async () => {
     await restarted?.running.stop();
@@ -103,16 +105,27 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
 
     const key2 = await rotateKey(service.deps.config.dataDir);
     expect(key2).not.toBe(key1);
-    // A running service keeps its key: the new one signs from the next start.
+    // A running service keeps its key: the new one is published from the next start.
     expect(service.deps.keys.current().kid).toBe(key1);
+    expect((await fetchVerifierView(service.url, [])).jwks.keys.map((k) => k.kid)).toEqual([key1]);
     service.advance(10);
     restarted = await restartService(service);
     const next = restarted;
-    expect(next.deps.keys.current().kid).toBe(key2);
-
+    // Pre-publication: key 2 is in the JWKS at once, and key 1 still signs for an hour.
     const view = await fetchVerifierView(next.url, [old1.listId]);
     expect(view.jwks.keys.map((k) => k.kid)).toEqual([key2, key1]);
-    // Unchanged, but its cached token is signed again by the key that signs now.
+    expect(next.deps.keys.current().kid).toBe(key1);
+    expect(await kidOf(next.url)).toBe(key1);
+    const listed = await listKeys(next.deps.db, next.deps.config.dataDir, next.now(), 3600);
+    expect(listed.map((k) => [k.kid, k.state, k.signsFrom])).toEqual([
+      [key2, 'pending', next.now() + 3600],
+      [key1, 'signing', undefined],
+    ]);
+    next.advance(3600 - 1);
+    expect(next.deps.keys.current().kid).toBe(key1);
+    // Then key 2 signs, without a restart; the unchanged list's cached token is signed again.
+    next.advance(1);
+    expect(next.deps.keys.current().kid).toBe(key2);
     expect(await kidOf(next.url)).toBe(key2);
     const stillValid = await presentAndVerify(next.url, next.now(), old1, phone1);
     expect(stillValid.valid, stillValid.message.en).toBe(true);
@@ -151,25 +164,30 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
     // Nothing left to move: a second run changes nothing.
     expect(await reissueAll(next.deps)).toEqual({ reissued: 0, skipped: 1, batches: 1 });
 
-    // Past the last expiry of what key 1 signed, key 1 is no longer published.
-    const key1Row = await next.deps.db.kysely
+    // Key 1 no longer signs; the next start retires it, and past the last expiry of what it
+    // signed it is no longer published.
+    restarted = await restartService(next as unknown as TestService);
+    const third = restarted;
+    const key1Row = await third.deps.db.kysely
       .selectFrom('issuer_keys')
       .select(['last_expiry', 'retired_at'])
       .where('kid', '=', key1)
       .executeTakeFirstOrThrow();
-    expect(key1Row.retired_at).not.toBeNull();
-    next.advance(key1Row.last_expiry - next.now() - 1);
-    expect((await fetchVerifierView(next.url, [])).jwks.keys.map((k) => k.kid)).toEqual([
+    expect(key1Row.retired_at).toBe(third.now());
+    expect(third.deps.keys.current().kid).toBe(key2);
+    third.advance(key1Row.last_expiry - third.now() - 1);
+    expect((await fetchVerifierView(third.url, [])).jwks.keys.map((k) => k.kid)).toEqual([
       key2,
       key1,
     ]);
-    next.advance(1);
-    expect((await fetchVerifierView(next.url, [])).jwks.keys.map((k) => k.kid)).toEqual([key2]);
+    third.advance(1);
+    expect((await fetchVerifierView(third.url, [])).jwks.keys.map((k) => k.kid)).toEqual([key2]);
   });
 
   it('when `keys list` runs on the same data, then it shows key 2 signing and key 1 still published; `keys rotate` adds a key that is next', async () => {
     const env = {
       DATA_DIR: service.deps.config.dataDir,
+      KEY_PUBLISH_AHEAD: '3600',
       ...(service.deps.config.databaseUrl === undefined
         ? {}
         : { DATABASE_URL: service.deps.config.databaseUrl }),
@@ -183,7 +201,7 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
     const listed = await run(['keys', 'list'], env);
     expect(listed.code, listed.stderr).toBe(0);
     const lines = listed.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^kid\s+created\s+retired\s+last expiry\s+state$/);
+    expect(lines[0]).toMatch(/^kid\s+created\s+signs from\s+retired\s+last expiry\s+state$/);
     // Newest first: key 3 (next), key 2 (signing), key 1 (published: the CLI's clock is real).
     expect(lines.slice(1).map((l) => l.split(/\s+/).at(-1))).toEqual([
       'next',
