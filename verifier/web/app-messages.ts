@@ -111,7 +111,8 @@ export const FIELD_LABELS = {
   validity: { zh: '有效期限', en: 'Valid' },
   issuingAuthority: { zh: '发证机关', en: 'Issued by' },
   fileNumber: { zh: '档案编号', en: 'File No.' },
-  status: { zh: '状态', en: 'Status' },
+  // The status the credential was signed with; the live one is the status list's (the verdict).
+  status: { zh: '签发时状态', en: 'Status at issue' },
 } as const satisfies Readonly<Record<string, Words>>;
 
 /** 性别 as printed. */
