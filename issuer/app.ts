@@ -39,6 +39,9 @@ export function createApp(deps: ServiceDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // API answers are no-store; a hash of every body for an ETag nobody can use is wasted work.
+  // The status lists set their own ETag; static files get theirs from express.static.
+  app.set('etag', false);
   app.use((req, res, next) => {
     res.set({
       'X-Content-Type-Options': 'nosniff',
