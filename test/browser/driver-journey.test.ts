@@ -415,3 +415,127 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await context.close();
   });
 });
+
+describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in Chromium', () => {
+  let service: TestService;
+  let browser: Browser;
+  let clockSync: NodeJS.Timeout;
+
+  beforeAll(async () => {
+    // No minimum interval between photo changes, so that one can follow the issue at once.
+    service = await startService('sqlite', { env: { PHOTO_CHANGE_INTERVAL_DAYS: '0' } });
+    clockSync = setInterval(() => {
+      service.advance(Math.floor(Date.now() / 1000) - service.now());
+    }, 500);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    clearInterval(clockSync);
+    await browser.close();
+    await service.close();
+  });
+
+  /** What the phone keeps under `key` in IndexedDB. */
+  const kept = (page: Page, key: string) =>
+    page.evaluate(async (k) => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const r = indexedDB.open('lz-driver');
+        r.onsuccess = () => {
+          resolve(r.result);
+        };
+      });
+      return new Promise<unknown>((resolve) => {
+        const r = db.transaction('kv').objectStore('kv').get(k);
+        r.onsuccess = () => {
+          const value = r.result as Record<string, unknown> | undefined;
+          resolve(value === undefined ? null : { jti: value.jti, hash: value.hash });
+        };
+      });
+    }, key);
+
+  it('when an approved photo change re-issues the credential, then it replaces the one on the phone; once expired, offline, no code is shown', async () => {
+    const licence = syntheticLicence(9201);
+    const photo = await portraitJpeg(255, { seed: 3 });
+    const oldHash = createHash('sha256').update(photo).digest('base64url');
+    await insertLicence(service.deps.db, licence, service.now(), oldHash);
+    await service.deps.db.kysely
+      .insertInto('portraits')
+      .values({
+        licence_number: licence.licenceNumber,
+        photo,
+        hash: oldHash,
+        source: 'registry',
+        updated_at: service.now(),
+      })
+      .execute();
+    const { context, page } = await newPhonePage(browser, { origin: service.url });
+    await page.goto('/app/');
+    await page.getByRole('button', { name: '还没有账号？注册' }).click();
+    await page.fill('#sign-up #licenceNumber', licence.licenceNumber);
+    await page.fill('#sign-up #name', licence.name);
+    await page.fill('#sign-up #phone', '13912345678');
+    await page.fill('#sign-up #password', PASSWORD);
+    await page.click('#sign-up button[type=submit]');
+    await page.locator('#sign-in .notice').waitFor();
+    await page.fill('#sign-in #password', PASSWORD);
+    await page.click('#sign-in button[type=submit]');
+    await page.click('#path-stored');
+    await page.click('#confirm-stored');
+    await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
+    await page.click('#camera-take');
+    await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    const first = (await kept(page, 'credential')) as { jti: string };
+    expect(await kept(page, 'portrait')).toEqual({ jti: undefined, hash: oldHash });
+
+    // The photo change: from the licence page, the album, submitted for review.
+    await page.click('#change-photo');
+    await page.click('#path-album');
+    const dir = await mkdtemp(join(tmpdir(), 'lz-change-'));
+    const newPhoto = join(dir, 'new.jpg');
+    await writeFile(newPhoto, await portraitJpeg(255, { seed: 99 }));
+    await page.setInputFiles('#album-input', newPhoto);
+    await page.locator('#pending #application-state').waitFor();
+    expect(await page.textContent('#pending #application-state .state-title')).toBe(
+      '照片已提交，等待交警审核',
+    );
+    await screenshot(page, 'app-15-photo-change-pending');
+
+    const reviewer = await newStaff(service, 'reviewer');
+    const queue = await reviewer.get<{ applications: { id: number }[] }>('/api/review/queue');
+    const id = queue.body.applications[0]?.id ?? 0;
+    expect((await reviewer.post(`/api/review/applications/${id}/approve`, {})).status).toBe(200);
+
+    await page.reload();
+    await expect
+      .poll(async () => ((await kept(page, 'credential')) as { jti: string }).jti, {
+        timeout: 10_000,
+      })
+      .not.toBe(first.jti);
+    const reissued = (await kept(page, 'credential')) as { jti: string };
+    const live = await service.deps.db.kysely
+      .selectFrom('credentials')
+      .select('jti')
+      .where('jti', '=', reissued.jti)
+      .executeTakeFirst();
+    expect(live?.jti).toBe(reissued.jti);
+    await expect
+      .poll(async () => ((await kept(page, 'portrait')) as { hash: string }).hash)
+      .not.toBe(oldHash);
+    await page.locator('#qr[data-presentation]').waitFor();
+    await page.close();
+
+    // Forty days on (past the credential's 30), with no network: no code, but the reason.
+    const later = await context.newPage();
+    await later.clock.install({ time: Date.now() + 40 * 86_400_000 });
+    await context.setOffline(true);
+    await later.goto('/app/');
+    await later.locator('#qr-expired').waitFor();
+    expect(await later.textContent('#qr-expired')).toMatch(
+      /^电子驾驶证已过期（\d{4}-\d\d-\d\d \d\d:\d\d），请连接网络后刷新。$/,
+    );
+    expect(await later.locator('#qr').count()).toBe(0);
+    await screenshot(later, 'app-16-credential-expired-offline');
+    await context.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
