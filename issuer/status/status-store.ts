@@ -111,12 +111,14 @@ export function openStatusLists(deps: {
     ) {
       return { token: row.token, version: row.version, iat: row.token_iat };
     }
-    // Publish the entries handed out so far (rounded up to whole bytes), not the empty tail.
-    const used = Math.max(1, Math.ceil((row.next_index * BITS) / 8));
+    // The whole list, not only the entries handed out so far: an index handed out after this
+    // token was signed must already be in it (it reads 0, valid, as a new credential is), and
+    // the published length does not tell how many credentials were issued. The zero tail
+    // compresses to almost nothing.
     const signed = await signPackedStatusList(
       {
         uri: uri(listId),
-        packed: row.statuses.subarray(0, used),
+        packed: row.statuses,
         bits: BITS,
         now: new Date(t * 1000),
         validFor: config.statusListValidFor,

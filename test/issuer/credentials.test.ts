@@ -7,10 +7,12 @@ import { chinaDate } from '../../shared/china-time.js';
 import { STATUS } from '../../shared/status-list.js';
 import { issueCredential } from '../../issuer/credentials/issue-credential.js';
 import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import { LIST_CAPACITY } from '../../issuer/status/status-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addDevice,
   fetchVerifierView,
+  ISSUER,
   issue,
   newDriver,
   presentAndVerify,
@@ -65,6 +67,25 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       .execute((trx) =>
         applyChange(service.deps, trx, driver.licence.licenceNumber, { action }, 'staff:1'),
       );
+
+  it('when a credential is issued after its status list was signed, then the published list already holds its entry', async () => {
+    const first = await newDriver(service, nextLicence());
+    const phone1 = await addDevice(first);
+    const issued1 = await issue(first, phone1);
+    // A verifier fetches the list: its token is signed now and kept.
+    expect((await presentAndVerify(service.url, service.now(), issued1, phone1)).valid).toBe(true);
+    const second = await newDriver(service, nextLicence());
+    const phone2 = await addDevice(second);
+    const issued2 = await issue(second, phone2);
+    expect(issued2.listId).toBe(issued1.listId);
+    expect(issued2.index).toBeGreaterThan(issued1.index);
+    const report = await presentAndVerify(service.url, service.now(), issued2, phone2);
+    expect({ valid: report.valid, code: report.code }).toEqual({ valid: true, code: undefined });
+    // The whole list is published, whatever has been handed out: its length says nothing.
+    const view = await fetchVerifierView(service.url, [issued1.listId]);
+    const list = view.statusLists.get(`${ISSUER}/status/${issued1.listId}`);
+    expect(list?.list.length).toBe(LIST_CAPACITY / 4);
+  });
 
   describe('device registration', () => {
     it('when a driver registers a good key, then 201 with an id, listed by GET', async () => {
