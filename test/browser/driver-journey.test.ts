@@ -366,9 +366,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     );
     expect(await desk.textContent('#precheck')).toContain('尺寸 600×800 像素');
     expect(await desk.locator('#audit tbody tr td:nth-child(3)').allTextContents()).toEqual([
-      'application.start',
-      'application.submit_photo',
+      '开始申请',
+      '提交照片',
     ]);
+    expect(
+      await desk
+        .locator('#audit tbody tr td:nth-child(3)')
+        .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-action'))),
+    ).toEqual(['application.start', 'application.submit_photo']);
     await screenshot(desk, 'console-03-application');
     await desk.selectOption('#reject-reason', '背景不是白色或不均匀');
     await desk.fill('#reject-note', '左侧有阴影');

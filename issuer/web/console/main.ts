@@ -7,7 +7,7 @@ import { api, ApiError, setCsrfToken } from '../common/api.js';
 import { chinaDateTime } from '../common/china-time.js';
 import { byId, h } from '../common/dom.js';
 import { translator } from '../common/i18n.js';
-import { MESSAGES, REJECT_REASONS, type MessageKey } from './messages.js';
+import { ACTIONS, MESSAGES, REJECT_REASONS, type MessageKey } from './messages.js';
 
 const i18n = translator(MESSAGES, 'lz-console-lang');
 const t = i18n.t;
@@ -316,7 +316,7 @@ function auditTable(entries: Detail['audit']): HTMLElement {
             {},
             h('td', {}, chinaDateTime(e.at)),
             h('td', {}, e.actor),
-            h('td', {}, e.action),
+            h('td', { 'data-action': e.action }, ACTIONS[e.action]?.[i18n.lang()] ?? e.action),
             h(
               'td',
               { class: 'json' },

@@ -140,3 +140,22 @@ export const REJECT_REASONS = [
   'reason7',
   'reason8',
 ] as const satisfies readonly Key[];
+
+/** The audit trail's actions in words; an unknown one is shown as recorded. */
+export const ACTIONS: Readonly<Record<string, { readonly zh: string; readonly en: string }>> = {
+  'application.start': { zh: '开始申请', en: 'Started' },
+  'application.confirm_stored': { zh: '确认档案照片', en: 'Stored photo confirmed' },
+  'application.identity_matched': { zh: '实人认证通过', en: 'Real-person check passed' },
+  'application.identity_failed': { zh: '实人认证未通过', en: 'Real-person check failed' },
+  'application.identity_unavailable': {
+    zh: '实人认证服务不可用',
+    en: 'Real-person check unavailable',
+  },
+  'application.retry': { zh: '重新认证', en: 'Retried' },
+  'application.submit_photo': { zh: '提交照片', en: 'Photo submitted' },
+  'application.approve': { zh: '审核通过', en: 'Approved' },
+  'application.reject': { zh: '退回', en: 'Rejected' },
+  'application.resubmit': { zh: '重新提交', en: 'Resubmitted' },
+  'application.issue': { zh: '签发电子驾驶证', en: 'E-licence issued' },
+  'application.abandon': { zh: '撤销申请', en: 'Withdrawn' },
+};
