@@ -379,6 +379,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await desk.fill('#reject-note', '左侧有阴影');
     await desk.click('#reject');
     await expect.poll(() => desk.textContent('#detail-state')).toBe('已退回');
+    expect(await desk.textContent('#detail-reason')).toBe('背景不是白色或不均匀：左侧有阴影');
     await screenshot(desk, 'console-04-rejected');
 
     await page.reload();

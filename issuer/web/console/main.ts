@@ -187,6 +187,8 @@ async function detailView(id: number): Promise<void> {
     h('dd', {}, d.licenceNumber),
     h('dt', {}, t('state')),
     h('dd', { id: 'detail-state' }, t(`state_${d.state}` as MessageKey)),
+    d.reason === null ? null : h('dt', {}, t('rejectReason')),
+    d.reason === null ? null : h('dd', { id: 'detail-reason' }, d.reason),
     d.deadline === null ? null : h('dt', {}, t('deadline', { time: '' }).trim()),
     d.deadline === null
       ? null
