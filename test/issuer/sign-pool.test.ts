@@ -91,6 +91,8 @@ async function rotated(engine: (typeof ENGINES)[number]): Promise<Rotated> {
   const key2 = await rotateKey(service.deps.config.dataDir);
   service.advance(60);
   const next = await restartService(service);
+  // Published first (pre-publication), then signing.
+  next.advance(next.deps.config.keyPublishAhead);
   expect(next.deps.keys.current().kid).toBe(key2);
   return { service, next, key1, key2, issued };
 }
@@ -341,6 +343,7 @@ describe('the signing pool', () => {
       await f.issue(driver, await f.addDevice(driver));
       await rotateKey(service.deps.config.dataDir);
       const next = await f.restartService(service);
+      next.advance(next.deps.config.keyPublishAhead);
       const counts = await reissueAll(next.deps, { signThreads: 2 });
       await next.running.stop();
       await service.close();
