@@ -23,9 +23,7 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
       text: JSON.stringify({ licences: demoRegistry.licences }),
       actor: 'demo',
     });
-    lines.push(
-      `demo registry: ${result.inserted} licences (test/fixtures/reference-licences.json)`,
-    );
+    lines.push(`demo registry: ${result.inserted} licences (issuer/demo/reference-licences.json)`);
     // Made-up registry photos for every licence but the last: the stored path is offered on
     // those, and the camera and album paths can be tried on the last.
     const withPhotos = demoRegistry.licences.slice(0, -1);
@@ -37,6 +35,15 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
       });
     }
     lines.push(`demo registry photos: all licences but the last of the file`);
+    // Made-up people: what to sign up with in the driver's app (any phone and password).
+    const first = demoRegistry.licences[0];
+    const last = demoRegistry.licences.at(-1);
+    if (first !== undefined && last !== undefined)
+      lines.push(
+        "sign up in the driver's app with a licence number and name of the demo registry:",
+        `  ${first.licenceNumber} ${first.name}   (registry photo: the stored-photo path)`,
+        `  ${last.licenceNumber} ${last.name}   (no photo: the camera and album paths)`,
+      );
   }
   const staff = await deps.db.kysely.selectFrom('staff').select('id').limit(1).execute();
   if (staff.length === 0) {
