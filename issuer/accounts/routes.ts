@@ -4,13 +4,14 @@ import { ServiceError, notFound } from '../http/problem.js';
 import { authOf, endSession, requireRole, startSession } from '../http/session.js';
 import { currentAccount } from './current-account.js';
 import { fixedWindowLimiter } from '../http/rate-limiter.js';
-import { parseInput } from '../http/validation.js';
+import { LICENCE_NUMBER_PATTERN, parseInput } from '../http/validation.js';
 import {
   DRIVER_REGISTRATION_EXPECTED,
   driverRegistrationSchema,
   registerDriver,
 } from './register-driver.js';
 import { SIGN_IN_EXPECTED, signIn, signInSchema } from './sign-in.js';
+import { unlockDriver } from './unlock-driver.js';
 import {
   STAFF_CREATION_EXPECTED,
   createStaff,
@@ -104,6 +105,18 @@ export function accountRoutes(deps: ServiceDeps): Router {
     await unlockStaff(deps.db, id, deps.now(), `staff:${authOf(req).subjectId}`);
     res.status(204).end();
   });
+
+  router.post(
+    '/registry/licences/:number/account/unlock',
+    requireRole('admin'),
+    async (req, res) => {
+      const number = req.params.number;
+      if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number))
+        throw notFound('licence');
+      await unlockDriver(deps.db, number, deps.now(), `staff:${authOf(req).subjectId}`);
+      res.status(204).end();
+    },
+  );
 
   router.use(retryAfterHeader);
   return router;

@@ -701,6 +701,17 @@ const ROUTES: readonly RouteSpec[] = [
     replies: { 204: { description: 'Unlocked.' } },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
+  {
+    method: 'post',
+    path: '/api/registry/licences/{number}/account/unlock',
+    operationId: 'unlockDriver',
+    tag: 'staff',
+    summary: 'End the sign-in lockout of the driver account of a licence',
+    access: ['admin'],
+    parameters: [LICENCE_NUMBER],
+    replies: { 204: { description: 'Unlocked.' } },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  },
 
   // Registry
   {

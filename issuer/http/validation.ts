@@ -78,3 +78,6 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
 }
+
+/** The form of a licence number in a path (the ID number: 17 digits and a check character). */
+export const LICENCE_NUMBER_PATTERN = /^\d{17}[\dX]$/;

@@ -2,14 +2,13 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
-import { parseInput } from '../http/validation.js';
+import { parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
 import { authOf, requireRole } from '../http/session.js';
 import { changeLicence } from './change-licence.js';
 import { AUDIT_PAGE_MAX, listAudit } from './list-audit.js';
 import type { LicenceChange } from './transitions.js';
 
 /** A licence number's shape (GB 11643); anything else cannot name a licence: 404. */
-const LICENCE_NUMBER = /^\d{17}[\dX]$/;
 
 const reason = z.string().min(1).max(200).optional();
 /** The body of suspend, revoke, cancel, restore and replace. */
@@ -42,7 +41,7 @@ function read<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 
 function licenceNumberOf(req: Request): string {
   const number = req.params.number;
-  if (typeof number !== 'string' || !LICENCE_NUMBER.test(number)) throw notFound('licence');
+  if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number)) throw notFound('licence');
   return number;
 }
 

@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../deps.js';
 import { notFound, ServiceError } from '../http/problem.js';
 import { fixedWindowLimiter } from '../http/rate-limiter.js';
 import { authOf, requireRole } from '../http/session.js';
-import { parseInput } from '../http/validation.js';
+import { parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
 import { authenticateVerifierDevice } from '../verifier-devices/authenticate-verifier-device.js';
 import { MAX_PRESENTATION_LENGTH, releasePortrait } from './release-portrait.js';
 import { setRegistryPhoto } from './set-registry-photo.js';
@@ -16,8 +16,6 @@ export const PORTRAIT_PATH = '/verifier/portrait';
 export const PORTRAIT_REQUESTS_PER_MINUTE = 20;
 /** Devices the limiter remembers at most. */
 const PORTRAIT_LIMITER_KEYS = 10_000;
-
-const LICENCE_NUMBER = /^\d{17}[\dX]$/;
 
 /** The body of POST /api/verifier/portrait. */
 export const portraitSchema = z.strictObject({
@@ -39,7 +37,8 @@ export function registryPhotoRoutes(deps: ServiceDeps): Router {
   const image = express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES });
   router.put('/registry/licences/:number/photo', requireRole('admin'), image, async (req, res) => {
     const number = req.params.number;
-    if (typeof number !== 'string' || !LICENCE_NUMBER.test(number)) throw notFound('licence');
+    if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number))
+      throw notFound('licence');
     if (!req.is([...PHOTO_TYPES]) || !Buffer.isBuffer(req.body))
       throw new ServiceError(
         415,

@@ -1,5 +1,6 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { ServiceDeps } from '../deps.js';
+import { LICENCE_NUMBER_PATTERN } from '../http/validation.js';
 import { notFound, ServiceError } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
 import { getLicence } from './get-licence.js';
@@ -8,7 +9,6 @@ import { importLicences, MAX_IMPORT_BYTES } from './import-licences.js';
 
 /** The path of the import, under /api. */
 export const IMPORT_PATH = '/registry/import';
-const LICENCE_NUMBER = /^\d{17}[\dX]$/;
 const IMPORT_TYPES = ['text/csv', 'application/json'];
 
 /**
@@ -74,7 +74,8 @@ export function registryRoutes(deps: ServiceDeps): Router {
     Promise.resolve()
       .then(() => {
         const number = req.params.number;
-        if (typeof number !== 'string' || !LICENCE_NUMBER.test(number)) throw notFound('licence');
+        if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number))
+          throw notFound('licence');
         return getLicence(deps, number);
       })
       .then((view) => res.json(view))

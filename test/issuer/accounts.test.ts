@@ -351,6 +351,39 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       expect(await failedCount()).toEqual({ failed_sign_ins: 0 });
     });
 
+    it('when a driver is locked out, then an admin unlocks the account by its licence (204, audited) and the right password works again', async () => {
+      const { licenceNumber } = licence(4);
+      const client = service.client();
+      expect((await register(client, 4)).status).toBe(201);
+      for (let i = 1; i <= 5; i++)
+        expectProblem(
+          await signInDriver(client, licenceNumber, WRONG_PASSWORD),
+          401,
+          'ERR_SIGN_IN_FAILED',
+        );
+      expectProblem(await signInDriver(client, licenceNumber), 429, 'ERR_ACCOUNT_LOCKED');
+      const adminClient = await signedIn('admin');
+      const unlocked = await adminClient.post(
+        `/api/registry/licences/${licenceNumber}/account/unlock`,
+      );
+      expect(unlocked.status).toBe(204);
+      expect(await auditRows('driver.unlock')).toContainEqual(
+        expect.objectContaining({ actor: `staff:${admin.id}`, subject: licenceNumber }),
+      );
+      expect((await signInDriver(client, licenceNumber)).status).toBe(200);
+      // A licence without an account, and a path that is no licence number.
+      expectProblem(
+        await adminClient.post(`/api/registry/licences/${licence(3).licenceNumber}/account/unlock`),
+        404,
+        'ERR_NOT_FOUND',
+      );
+      expectProblem(
+        await adminClient.post('/api/registry/licences/12345/account/unlock'),
+        404,
+        'ERR_NOT_FOUND',
+      );
+    });
+
     it('when a member of staff is locked out, then an admin unlocks the account (204, audited) and the right password works again', async () => {
       const adminClient = await signedIn('admin');
       const created = await adminClient.post<{ id: number; password: string }>('/api/staff', {

@@ -28,6 +28,7 @@ const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Ro
   'POST /api/staff': ['admin'],
   'GET /api/staff': ['admin'],
   'POST /api/staff/:id/unlock': ['admin'],
+  'POST /api/registry/licences/:number/account/unlock': ['admin'],
   'POST /api/registry/import': ['admin'],
   'GET /api/registry/licences/:number': ['reviewer', 'admin'],
   'PUT /api/registry/licences/:number/photo': ['admin'],
