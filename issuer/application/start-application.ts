@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
 import { audit } from '../audit/audit-log.js';
-import type { ApplicationPath, Database } from '../db/schema.js';
+import type { ApplicationPath } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict } from '../http/problem.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
+import { lastIssuedAt } from './last-issued.js';
 
 /** What a driver may start now. */
 export interface Offer {
@@ -38,22 +38,6 @@ export async function offeredPaths(
     photoChange: false,
     notBefore: null,
   };
-}
-
-/** When the driver's e-licence was last issued; undefined when it never was. */
-async function lastIssuedAt(
-  db: Kysely<Database> | Transaction<Database>,
-  driverId: number,
-): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('applications')
-    .select('updated_at')
-    .where('driver_id', '=', driverId)
-    .where('state', '=', 'issued')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.updated_at;
 }
 
 /**

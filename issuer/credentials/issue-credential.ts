@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import { isLicenceError } from '../../shared/errors.js';
 import { parseLicenceRecord } from '../../shared/licence.js';
 import { STATUS } from '../../shared/status-list.js';
+import { lastIssuedAt } from '../application/last-issued.js';
 import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
@@ -183,14 +184,7 @@ async function issueIn(
     .executeTakeFirst();
   if (device === undefined) throw notFound('device');
 
-  const applied = await trx
-    .selectFrom('applications')
-    .select('id')
-    .where('driver_id', '=', input.driverId)
-    .where('state', '=', 'issued')
-    .limit(1)
-    .executeTakeFirst();
-  if (applied === undefined)
+  if ((await lastIssuedAt(trx, input.driverId)) === undefined)
     throw conflict(
       'ERR_APPLICATION_NOT_ISSUED',
       'credential: expected an issued e-licence application, found none; apply first (POST /api/me/application)',

@@ -1,0 +1,21 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/**
+ * When the driver's e-licence application was last issued (seconds since the epoch); undefined
+ * when none ever was. Reads the driver's applications through their (driver_id, id) index and
+ * picks in code: a driver has a handful, while `state = 'issued'` alone would lead the planner
+ * to the state index, which holds every issued application of the country.
+ */
+export async function lastIssuedAt(
+  db: Kysely<Database> | Transaction<Database>,
+  driverId: number,
+): Promise<number | undefined> {
+  const rows = await db
+    .selectFrom('applications')
+    .select(['state', 'updated_at'])
+    .where('driver_id', '=', driverId)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.find((r) => r.state === 'issued')?.updated_at;
+}
