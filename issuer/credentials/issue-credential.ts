@@ -7,7 +7,7 @@ import { lastIssuedAt } from '../application/last-issued.js';
 import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { conflict, notFound } from '../http/problem.js';
+import { conflict, notFound, ServiceError } from '../http/problem.js';
 import { credentialExpiry, signCredential } from '../sign-credential.js';
 import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -102,7 +102,8 @@ export async function issueCredential(
  * is superseded in the status list and its device gets one with the new hash; with no live
  * credential, the driver's newest registered device gets its first. With no device registered
  * yet, nothing happens: the app asks once it has one (POST /api/me/credential). The app fetches
- * the credential with GET /api/me/credential.
+ * the credential with GET /api/me/credential. A licence no longer usable gets no credential here
+ * (the application stands issued; the credential request then says why).
  */
 export async function issueOnApplication(
   deps: ServiceDeps,
@@ -128,13 +129,19 @@ export async function issueOnApplication(
         .executeTakeFirst()
     )?.id;
   if (deviceId === undefined) return undefined;
-  const issued = await issueIn(
-    deps,
-    trx,
-    { driverId: issue.driverId, deviceId },
-    issue.licenceNumber,
-    { supersedeLive: live !== undefined, actor: issue.actor },
-  );
+  let issued: IssueOutcome;
+  try {
+    issued = await issueIn(deps, trx, { driverId: issue.driverId, deviceId }, issue.licenceNumber, {
+      supersedeLive: live !== undefined,
+      actor: issue.actor,
+    });
+  } catch (error) {
+    // The licence stopped being usable meanwhile (suspended during the real-person check): the
+    // application is still issued, and the app's request for the credential gets the reason.
+    // Only the licence row's lock came before this refusal, so the transaction goes on.
+    if (error instanceof ServiceError && error.code === 'ERR_LICENCE_NOT_USABLE') return undefined;
+    throw error;
+  }
   return {
     credential: issued.credential,
     jti: issued.jti,

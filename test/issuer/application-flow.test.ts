@@ -9,6 +9,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_MISMATCH_SUFFIX } from '../../issuer/application/identity-check-dev.js';
 import { CHECK_INTERRUPTED_AFTER } from '../../issuer/application/recover-interrupted.js';
+import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import { listen } from '../../issuer/service.js';
 import {
   addDevice,
   driverAt,
@@ -232,6 +234,58 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     );
     const refreshed = await d.http.post('/api/me/credential', { deviceId: device.deviceId });
     expect(refreshed.status, refreshed.text).toBe(201);
+  });
+
+  it('when the licence is suspended during the real-person check, then the application is issued without a credential, and asking for one says why', async () => {
+    const d = await driver(REGISTRY_PHOTO);
+    const device = await addDevice(d);
+    await d.http.post('/api/me/application', { path: 'stored' });
+    // A second server on the same database whose real-person check answers a match after an
+    // admin suspended the licence meanwhile.
+    const suspending = await listen({
+      ...service.deps,
+      identityCheck: {
+        name: 'suspending',
+        async verify() {
+          await service.deps.db.kysely
+            .transaction()
+            .execute((trx) =>
+              applyChange(
+                service.deps,
+                trx,
+                d.licence.licenceNumber,
+                { action: 'suspend' },
+                'staff:1',
+              ),
+            );
+          return { outcome: 'match', score: 99, providerRef: 'test' };
+        },
+      },
+    });
+    try {
+      const confirmed = await d.http
+        .at(suspending.url)
+        .post('/api/me/application/confirm-stored', { selfie: SELFIE });
+      expect(confirmed.status, confirmed.text).toBe(200);
+      expect(confirmed.body).toEqual({ state: 'issued' });
+    } finally {
+      // Not suspending.stop(): that would close the database the main service still uses.
+      await new Promise<void>((resolve) => {
+        suspending.server.close(() => {
+          resolve();
+        });
+        suspending.server.closeIdleConnections();
+      });
+    }
+    expect((await d.http.get('/api/me/credential')).status).toBe(404);
+    const refused = await d.http.post<Problem & { reason?: string }>('/api/me/credential', {
+      deviceId: device.deviceId,
+    });
+    expect({
+      status: refused.status,
+      code: refused.body.code,
+      reason: refused.body.reason,
+    }).toEqual({ status: 409, code: 'ERR_LICENCE_NOT_USABLE', reason: 'suspended' });
   });
 
   it('when the photo changes, then the old credential is superseded and the device gets one with the new hash', async () => {
