@@ -358,7 +358,8 @@ const LICENCE_NUMBER: JsonObject = {
   schema: { type: 'string', pattern: '^\\d{17}[\\dX]$' },
 };
 
-const APPLICATION_ID: JsonObject = {
+/** A numeric id in the path: an application, a staff account, a verifier device, a notice. */
+const ID_PARAMETER: JsonObject = {
   name: 'id',
   in: 'path',
   required: true,
@@ -690,14 +691,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'staff',
     summary: "End a staff account's lockout",
     access: ['admin'],
-    parameters: [
-      {
-        name: 'id',
-        in: 'path',
-        required: true,
-        schema: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
-      },
-    ],
+    parameters: [ID_PARAMETER],
     replies: { 204: { description: 'Unlocked.' } },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
@@ -889,14 +883,7 @@ const ROUTES: readonly RouteSpec[] = [
     description:
       'Revoking a revoked device changes nothing and answers the first revocation time. Audited.',
     access: ['admin'],
-    parameters: [
-      {
-        name: 'id',
-        in: 'path',
-        required: true,
-        schema: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
-      },
-    ],
+    parameters: [ID_PARAMETER],
     replies: {
       200: {
         description: 'Revoked.',
@@ -1272,14 +1259,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: 'Mark a notice as read',
     access: ['driver'],
-    parameters: [
-      {
-        name: 'id',
-        in: 'path',
-        required: true,
-        schema: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
-      },
-    ],
+    parameters: [ID_PARAMETER],
     replies: { 204: { description: 'Read.' } },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
@@ -1380,7 +1360,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: 'The photo of an application, JPEG',
     access: ['reviewer', 'admin'],
-    parameters: [APPLICATION_ID],
+    parameters: [ID_PARAMETER],
     replies: {
       200: {
         description: 'The photo.',
@@ -1397,7 +1377,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: 'Approve a submitted photo: the e-licence is issued and the driver notified',
     access: ['reviewer', 'admin'],
-    parameters: [APPLICATION_ID],
+    parameters: [ID_PARAMETER],
     replies: {
       200: {
         description: 'Issued.',
@@ -1418,7 +1398,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: 'Reject a submitted photo with the reason the driver is shown',
     access: ['reviewer', 'admin'],
-    parameters: [APPLICATION_ID],
+    parameters: [ID_PARAMETER],
     body: {
       parser: 'json',
       required: true,
@@ -1504,7 +1484,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: 'One application with its pre-check report and its audit trail',
     access: ['reviewer', 'admin'],
-    parameters: [APPLICATION_ID],
+    parameters: [ID_PARAMETER],
     replies: {
       200: {
         description: 'The application.',
