@@ -11,14 +11,8 @@ import {
   registerDriver,
 } from './register-driver.js';
 import { SIGN_IN_EXPECTED, signIn, signInSchema } from './sign-in.js';
-import { unlockDriver } from './unlock-driver.js';
-import {
-  STAFF_CREATION_EXPECTED,
-  createStaff,
-  listStaff,
-  staffCreationSchema,
-  unlockStaff,
-} from './staff.js';
+import { unlockAccount } from './unlock-account.js';
+import { STAFF_CREATION_EXPECTED, createStaff, listStaff, staffCreationSchema } from './staff.js';
 
 /** Sign-in attempts one client address may make per window. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
@@ -102,7 +96,12 @@ export function accountRoutes(deps: ServiceDeps): Router {
 
   router.post('/staff/:id/unlock', requireRole('admin'), async (req, res) => {
     const id = idParam(req.params.id, 'staff account');
-    await unlockStaff(deps.db, id, deps.now(), `staff:${authOf(req).subjectId}`);
+    await unlockAccount(
+      deps.db,
+      { kind: 'staff', id },
+      deps.now(),
+      `staff:${authOf(req).subjectId}`,
+    );
     res.status(204).end();
   });
 
@@ -113,7 +112,12 @@ export function accountRoutes(deps: ServiceDeps): Router {
       const number = req.params.number;
       if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number))
         throw notFound('licence');
-      await unlockDriver(deps.db, number, deps.now(), `staff:${authOf(req).subjectId}`);
+      await unlockAccount(
+        deps.db,
+        { kind: 'driver', licenceNumber: number },
+        deps.now(),
+        `staff:${authOf(req).subjectId}`,
+      );
       res.status(204).end();
     },
   );

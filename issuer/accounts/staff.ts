@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
-import { ServiceError, notFound } from '../http/problem.js';
+import { ServiceError } from '../http/problem.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { parseInput } from '../http/validation.js';
 import { hashPassword } from './password.js';
@@ -123,32 +123,4 @@ export async function listStaff(db: Db, now: number): Promise<StaffSummary[]> {
     createdAt: r.created_at,
     lockedUntil: r.locked_until > now ? r.locked_until : null,
   }));
-}
-
-/**
- * Ends a staff account's lockout and clears its failed sign-ins. Audited as `staff.unlock`.
- * @throws {ServiceError} 404 ERR_NOT_FOUND when there is no such account.
- */
-export async function unlockStaff(db: Db, id: number, now: number, actor: string): Promise<void> {
-  await db.kysely.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('staff')
-      .select(['failed_sign_ins', 'locked_until'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (before === undefined) throw notFound(`staff account ${id}`);
-    await trx
-      .updateTable('staff')
-      .set({ failed_sign_ins: 0, locked_until: 0 })
-      .where('id', '=', id)
-      .execute();
-    await audit(trx, {
-      actor,
-      action: 'staff.unlock',
-      subject: `staff:${id}`,
-      before: { failedSignIns: before.failed_sign_ins, lockedUntil: before.locked_until },
-      after: { failedSignIns: 0, lockedUntil: 0 },
-      at: now,
-    });
-  });
 }
