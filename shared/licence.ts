@@ -127,6 +127,18 @@ export function idNumberCheckCharacter(first17: string): string {
  *
  * @throws {TypeError} when `id` is not a string.
  */
+/**
+ * A licence number as lists and logs of people other than its holder show it: the first 6 and
+ * the last 4 characters, every other one `*` (`440106199003072429` → `440106********2429`): the
+ * date of birth and the sequence are hidden, and two entries can still be told apart. A number
+ * of 10 characters or fewer is masked whole.
+ */
+export function maskLicenceNumber(licenceNumber: string): string {
+  const n = licenceNumber.length;
+  if (n <= 10) return '*'.repeat(n);
+  return `${licenceNumber.slice(0, 6)}${'*'.repeat(n - 10)}${licenceNumber.slice(n - 4)}`;
+}
+
 export function isValidIdNumber(id: string): boolean {
   if (typeof id !== 'string') {
     throw new TypeError(`expected a string, found ${typeof id}`);

@@ -1,3 +1,4 @@
+import { maskLicenceNumber } from '../../shared/licence.js';
 import type { Db } from '../db/database.js';
 import { ServiceError } from '../http/problem.js';
 import type { Auth } from '../http/session.js';
@@ -44,11 +45,6 @@ export async function currentAccount(db: Db, auth: Auth): Promise<CurrentAccount
     .executeTakeFirst();
   if (staff === undefined) throw gone();
   return { role: staff.role, subject: 'staff', staffId: staff.id, username: staff.username };
-}
-
-/** 440106199003072429 → 440106********2429: the date of birth and sequence are hidden. */
-export function maskLicenceNumber(licenceNumber: string): string {
-  return `${licenceNumber.slice(0, 6)}${'*'.repeat(licenceNumber.length - 10)}${licenceNumber.slice(-4)}`;
 }
 
 function gone(): ServiceError {

@@ -1,3 +1,4 @@
+import { maskLicenceNumber } from '../../shared/licence.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 
@@ -11,12 +12,6 @@ export interface QueueEntry {
   readonly deadline: number | null;
   /** The deadline has passed. */
   readonly overdue: boolean;
-}
-
-/** `440106199001012429` → `440106********2429`: enough to tell entries apart, not to identify. */
-export function maskIdNumber(id: string): string {
-  if (id.length <= 10) return '*'.repeat(id.length);
-  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
 }
 
 /** Submitted applications, the most urgent first (at most 200). */
@@ -33,7 +28,7 @@ export async function reviewQueue(deps: Pick<ServiceDeps, 'db' | 'now'>): Promis
   return rows.map((r) => ({
     id: r.id,
     path: r.path === 'camera' ? 'camera' : 'album',
-    licenceNumber: maskIdNumber(r.licence_number),
+    licenceNumber: maskLicenceNumber(r.licence_number),
     submittedAt: r.submitted_at,
     deadline: r.deadline,
     overdue: r.deadline !== null && r.deadline < now,

@@ -1,7 +1,7 @@
 import type { ApplicationPath, ApplicationState } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
-import { maskIdNumber } from '../application/review-queue.js';
+import { maskLicenceNumber } from '../../shared/licence.js';
 
 /** The automatic pre-check's report on a submitted photo. */
 export interface PrecheckReport {
@@ -83,7 +83,7 @@ export async function applicationDetail(
     id: row.id,
     path: row.path,
     state: row.state,
-    licenceNumber: maskIdNumber(row.licence_number),
+    licenceNumber: maskLicenceNumber(row.licence_number),
     submittedAt: row.submitted_at,
     deadline: row.deadline,
     overdue: row.state === 'submitted' && row.deadline !== null && row.deadline < deps.now(),

@@ -13,7 +13,7 @@ import { APP_NOTICES } from '../../verifier/web/app-messages.js';
 import { decideVerdict } from '../../verifier/web/decide-verdict.js';
 import { fetchPortrait } from '../../verifier/web/fetch-portrait.js';
 import { chinaDateTime, formatAge } from '../../verifier/web/format.js';
-import { maskLicenceNumber } from '../../verifier/web/mask-licence-number.js';
+import { maskLicenceNumber } from '../../shared/licence.js';
 import { checkSettings } from '../../verifier/web/settings.js';
 import { statusListUrl } from '../../verifier/web/status-list-url.js';
 import { effectiveTime, observeTrustedTime } from '../../verifier/web/trusted-clock.js';
