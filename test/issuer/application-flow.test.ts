@@ -20,6 +20,7 @@ import {
   presentAndVerify,
   restartService,
   syntheticLicence,
+  uploadPhoto,
   type IssuedBody,
   type StaffClient,
   type TestDevice,
@@ -76,16 +77,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
       ...(portraitHash === undefined ? {} : { portraitHash }),
     });
 
-  const upload = (who: TestDriver, bytes: Buffer) =>
-    fetch(new URL('/api/me/application/photo', service.url), {
-      method: 'POST',
-      headers: {
-        cookie: who.http.cookie,
-        'x-csrf-token': who.http.csrfToken,
-        'content-type': 'image/jpeg',
-      },
-      body: new Uint8Array(bytes),
-    });
+  const upload = (who: TestDriver, bytes: Buffer) => uploadPhoto(service.url, who, bytes);
 
   const subscribe = async (who: TestDriver, b: TestBrowser) => {
     const reply = await who.http.post('/api/me/push-subscriptions', b.json);
@@ -515,15 +507,7 @@ describe.each(ENGINES)('review deadlines over HTTP on %s', (engine) => {
       service.advance(china(day, '10:00:00') - service.now());
       const d = await newDriver(service, syntheticLicence(serial++), { applied: false });
       await d.http.post('/api/me/application', { path: 'album' });
-      const reply = await fetch(new URL('/api/me/application/photo', service.url), {
-        method: 'POST',
-        headers: {
-          cookie: d.http.cookie,
-          'x-csrf-token': d.http.csrfToken,
-          'content-type': 'image/jpeg',
-        },
-        body: new Uint8Array(white),
-      });
+      const reply = await uploadPhoto(service.url, d, white);
       const body = (await reply.json()) as { state: string; deadline: number };
       expect(body).toEqual({ state: 'submitted', deadline: china(due, '23:59:59') });
     },

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_MISMATCH_SUFFIX } from '../../issuer/application/identity-check-dev.js';
-import { newDriver, newStaff, syntheticLicence, type TestDriver } from './fixtures.js';
+import { newDriver, newStaff, syntheticLicence, uploadPhoto, type TestDriver } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 import { portraitJpeg, SELFIE } from './photos.js';
 import { createServer } from 'node:http';
@@ -50,16 +50,8 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
       ...(portraitHash === undefined ? {} : { portraitHash }),
     });
 
-  const uploadPhoto = (who: TestDriver, bytes: Buffer, type = 'image/jpeg') =>
-    fetch(new URL('/api/me/application/photo', service.url), {
-      method: 'POST',
-      headers: {
-        cookie: who.http.cookie,
-        'x-csrf-token': who.http.csrfToken,
-        'content-type': type,
-      },
-      body: new Uint8Array(bytes),
-    });
+  const upload = (who: TestDriver, bytes: Buffer, type?: string) =>
+    uploadPhoto(service.url, who, bytes, type);
 
   const portraitOf = async (licenceNumber: string) =>
     (
@@ -166,7 +158,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
   it('when an album photo passes the pre-check, then it is queued and approval issues', async () => {
     const d = await driver();
     expect((await d.http.post('/api/me/application', { path: 'album' })).status).toBe(201);
-    const uploaded = await uploadPhoto(d, white);
+    const uploaded = await upload(d, white);
     const body = (await uploaded.json()) as { state: string; deadline: number };
     expect(uploaded.status, JSON.stringify(body)).toBe(200);
     expect(body.state).toBe('submitted');
@@ -216,7 +208,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
   it('when the background is grey, then 422 ERR_PHOTO_REJECTED (background) and nothing is stored', async () => {
     const d = await driver();
     await d.http.post('/api/me/application', { path: 'album' });
-    const reply = await uploadPhoto(d, grey);
+    const reply = await upload(d, grey);
     const body = (await reply.json()) as Problem;
     expect(reply.status).toBe(422);
     expect(body.code).toBe('ERR_PHOTO_REJECTED');
@@ -232,7 +224,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
   it('when the body is not an image, then 415 ERR_UNSUPPORTED_MEDIA_TYPE', async () => {
     const d = await driver();
     await d.http.post('/api/me/application', { path: 'camera' });
-    const reply = await uploadPhoto(d, white, 'application/octet-stream');
+    const reply = await upload(d, white, 'application/octet-stream');
     expect(reply.status).toBe(415);
     expect(((await reply.json()) as Problem).code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
   });
@@ -240,7 +232,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
   it('when a photo is rejected with a reason, then the driver sees it, resubmits, and approval issues', async () => {
     const d = await driver();
     await d.http.post('/api/me/application', { path: 'camera' });
-    expect((await uploadPhoto(d, white)).status).toBe(200);
+    expect((await upload(d, white)).status).toBe(200);
     const { id } = (await d.http.get<{ id: number }>('/api/me/application')).body;
     const reviewer = await newStaff(service, 'admin');
 
@@ -253,7 +245,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
       reason: '照片背景不是白色',
     });
 
-    expect((await uploadPhoto(d, white)).status).toBe(200);
+    expect((await upload(d, white)).status).toBe(200);
     expect((await d.http.get('/api/me/application')).body).toMatchObject({
       state: 'submitted',
       reason: null,
@@ -281,7 +273,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
   it('when the deadline has passed, then the queue marks the application overdue', async () => {
     const d = await driver();
     await d.http.post('/api/me/application', { path: 'album' });
-    await uploadPhoto(d, white);
+    await upload(d, white);
     const { id } = (await d.http.get<{ id: number }>('/api/me/application')).body;
     service.advance(3 * 86400);
     try {
@@ -304,7 +296,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     try {
       const d = await driver();
       await d.http.post('/api/me/application', { path: 'album' });
-      const uploaded = await uploadPhoto(d, white);
+      const uploaded = await upload(d, white);
       const body = (await uploaded.json()) as { state: string; deadline: number };
       expect([uploaded.status, body.state]).toEqual([200, 'submitted']);
       expect(body.deadline).toBe(Date.parse('2027-01-01T23:59:59+08:00') / 1000);

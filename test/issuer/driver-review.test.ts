@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newDriver, newStaff, syntheticLicence, type TestDriver } from './fixtures.js';
+import { newDriver, newStaff, syntheticLicence, uploadPhoto, type TestDriver } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 import { portraitJpeg } from './photos.js';
 
@@ -100,15 +100,7 @@ describe.each(ENGINES)('driver and review routes on %s', (engine) => {
     const started = await d.http.post<{ id: number }>('/api/me/application', { path: 'album' });
     expect(started.status).toBe(201);
     const photo = await portraitJpeg(255, { takenAt: new Date((NOW - 86_400) * 1000) });
-    const uploaded = await fetch(new URL('/api/me/application/photo', service.url), {
-      method: 'POST',
-      headers: {
-        cookie: d.http.cookie,
-        'x-csrf-token': d.http.csrfToken,
-        'content-type': 'image/jpeg',
-      },
-      body: new Uint8Array(photo),
-    });
+    const uploaded = await uploadPhoto(service.url, d, photo);
     expect(uploaded.status).toBe(200);
     const reviewer = await newStaff(service, 'reviewer');
     const reply = await reviewer.get<Record<string, unknown>>(

@@ -202,6 +202,27 @@ export async function newDriver(
   return { driverId, licence, http: new SessionClient(service.url, cookie, csrfToken) };
 }
 
+/**
+ * Uploads the photo of the driver's application (POST /api/me/application/photo) as the app
+ * does: the image itself as the body, with the session cookie and CSRF token. The raw response.
+ */
+export function uploadPhoto(
+  baseUrl: string,
+  driver: Pick<TestDriver, 'http'>,
+  bytes: Uint8Array,
+  type = 'image/jpeg',
+): Promise<Response> {
+  return fetch(new URL('/api/me/application/photo', baseUrl), {
+    method: 'POST',
+    headers: {
+      cookie: driver.http.cookie,
+      'x-csrf-token': driver.http.csrfToken,
+      'content-type': type,
+    },
+    body: new Uint8Array(bytes),
+  });
+}
+
 /** A holder device: its key (a signer, as the phone keeps it) and its id once registered. */
 export interface TestDevice {
   readonly deviceId: number;

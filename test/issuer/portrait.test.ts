@@ -23,6 +23,7 @@ import {
   type IssuedBody,
   type TestDevice,
   type TestDriver,
+  uploadPhoto,
 } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 
@@ -403,15 +404,7 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
     const d = await newApplicant(service, syntheticLicence(serial++));
     const reviewer = await newAdmin(service);
     expect((await d.http.post('/api/me/application', { path: 'album' })).status).toBe(201);
-    const uploaded = await fetch(new URL('/api/me/application/photo', service.url), {
-      method: 'POST',
-      headers: {
-        cookie: d.http.cookie,
-        'x-csrf-token': d.http.csrfToken,
-        'content-type': 'image/jpeg',
-      },
-      body: new Uint8Array(photo(1)),
-    });
+    const uploaded = await uploadPhoto(service.url, d, photo(1));
     expect(uploaded.status).toBe(200);
     const { id } = (await d.http.get<{ id: number }>('/api/me/application')).body;
     const approved = await reviewer.json('POST', `/api/review/applications/${id}/approve`, {});
