@@ -394,6 +394,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     await screenshot(page, 'verifier-picked-image');
   });
 
+  it('when a photo without a code is picked, then the app says no code was found in it', async () => {
+    const jpeg = join(work, 'no-code.jpg');
+    await writeFile(jpeg, await demoPortrait(0));
+    const page = await openApp(undefined);
+    await page.setInputFiles('#pick-image', jpeg);
+    await expect.poll(() => page.textContent('#scan-status')).toBe(UI.noCodeInImage.zh);
+  });
+
   it('when the issuer is unreachable and the kept lists are older than the setting, then the app still opens offline and the verdict is amber, never green', async () => {
     // A service of its own, to be stopped.
     const own = await startService('sqlite');

@@ -65,7 +65,9 @@ export async function decodeImageFile(file: Blob, decoder: QrDecoder): Promise<s
     const found = await decoder.decode(canvas, context);
     if (found !== undefined || decoder.kind !== 'jsQR') return found;
     const image = context.getImageData(0, 0, canvas.width, canvas.height);
-    return jsQR(image.data, image.width, image.height, { inversionAttempts: 'onlyInvert' })?.data;
+    // Not 'onlyInvert': jsQR 1.4 throws with it on an image holding no code at all, which made a
+    // plain photo read as an unreadable file rather than as one without a code.
+    return jsQR(image.data, image.width, image.height, { inversionAttempts: 'invertFirst' })?.data;
   } finally {
     bitmap.close();
   }
