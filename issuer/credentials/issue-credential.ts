@@ -35,8 +35,11 @@ export interface IssueCredentialInput {
   readonly idempotencyKey?: string;
 }
 
-/** The outcome: the credential, and whether it was an idempotent replay of an earlier request. */
-export type IssueOutcome = IssuedCredential & { readonly replayed: boolean };
+/**
+ * The outcome: the credential, and whether it is one signed earlier (an idempotent replay, or
+ * the device's live credential, still current) rather than a new one.
+ */
+export type IssueOutcome = IssuedCredential & { readonly existing: boolean };
 
 /** The form of an idempotency key. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -46,6 +49,8 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
  * transaction:
  *
  * 1. an idempotency key already used by this device returns that credential unchanged;
+ *    without a key, the device's live credential is returned unchanged while it is current
+ *    (see {@link stillCurrent}): signing it again would change nothing a verifier reads;
  * 2. the driver's e-licence application must have been issued (DOMAIN.md §1: a photo path and,
  *    for the stored photo, the real-person check come first), and the licence must be usable now (status A, under 12 points, valid today in China time);
  * 3. a live credential of the same device is refreshed: the new one takes its status slot;
@@ -76,6 +81,10 @@ export async function issueCredential(
     .where('id', '=', input.driverId)
     .executeTakeFirst();
   if (driver === undefined) throw notFound('driver');
+  if (input.idempotencyKey === undefined) {
+    const current = await stillCurrent(deps, input, driver.licence_number);
+    if (current !== undefined) return { ...current, existing: true };
+  }
   const attempt = () =>
     deps.db.kysely.transaction().execute((trx) => issueIn(deps, trx, input, driver.licence_number));
   try {
@@ -211,7 +220,7 @@ async function issueIn(
         expiresAt: earlier.expires_at,
         listId: earlier.list_id,
         index: earlier.status_index,
-        replayed: true,
+        existing: true,
       };
     }
   }
@@ -302,7 +311,62 @@ async function issueIn(
     after: { jti, listId: slot.listId, index: slot.index, kid: signer.kid, mode },
     at: now,
   });
-  return { credential, jti, expiresAt, listId: slot.listId, index: slot.index, replayed: false };
+  return { credential, jti, expiresAt, listId: slot.listId, index: slot.index, existing: false };
+}
+
+/**
+ * The device's live credential, if it is current: signed by the signing key of now, after the
+ * licence's last change (its record — status, points, dates — or its portrait: `updated_at`,
+ * compared strictly, so a change in the same second counts), less than
+ * `credentialRefreshAfter` seconds ago, and the licence still usable today. Anything else goes
+ * to the transaction, which signs again or refuses with the reason. Read outside a transaction:
+ * a change that commits meanwhile is in the status list verifiers read, and its `updated_at`
+ * makes the next refresh sign again.
+ */
+async function stillCurrent(
+  deps: ServiceDeps,
+  input: IssueCredentialInput,
+  licenceNumber: string,
+): Promise<IssuedCredential | undefined> {
+  const row = await deps.db.kysely
+    .selectFrom('credentials as c')
+    .innerJoin('devices as d', 'd.id', 'c.device_id')
+    .innerJoin('licences as l', 'l.licence_number', 'c.licence_number')
+    .select([
+      'c.credential',
+      'c.jti',
+      'c.expires_at',
+      'c.list_id',
+      'c.status_index',
+      'c.kid',
+      'c.issued_at',
+      'l.record',
+      'l.updated_at',
+    ])
+    .where('c.licence_number', '=', licenceNumber)
+    .where('c.state', '=', 'live')
+    .where('c.device_id', '=', input.deviceId)
+    .where('d.driver_id', '=', input.driverId)
+    .where('d.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const now = deps.now();
+  if (
+    row.kid !== deps.keys.current().kid ||
+    row.issued_at <= row.updated_at ||
+    now - row.issued_at >= deps.config.credentialRefreshAfter ||
+    now >= row.expires_at ||
+    unusable(parseLicenceRecord(JSON.parse(row.record)), new Date(now * 1000)) !== undefined
+  ) {
+    return undefined;
+  }
+  return {
+    credential: row.credential,
+    jti: row.jti,
+    expiresAt: row.expires_at,
+    listId: row.list_id,
+    index: row.status_index,
+  };
 }
 
 async function setState(

@@ -34,7 +34,9 @@ export const CREDENTIAL_EXPECTED = {
  *   not a canonical Ed25519 point or is of small order; 409 `ERR_DEVICE_EXISTS`.
  * - `GET /me/devices` → `{devices: [{deviceId, publicKey, createdAt, revokedAt}]}`.
  * - `POST /me/credential {deviceId, idempotencyKey?}` → 201 `{credential, jti, expiresAt, listId,
- *   index}`, 200 with the same body for an idempotent replay; 404 for a device that is not the
+ *   index}` for a newly signed credential; 200 with the same body for the device's live credential
+ *   while it is current (nothing in it changed, signed less than CREDENTIAL_REFRESH_AFTER ago) and
+ *   for an idempotent replay; 404 for a device that is not the
  *   driver's; 409 `ERR_LICENCE_NOT_USABLE` with `reason`.
  * - `GET /me/credential` → the live credential (and its `deviceId`), or 404.
  */
@@ -55,13 +57,13 @@ export function credentialRoutes(deps: ServiceDeps): Router {
 
   router.post('/me/credential', driver, async (req, res) => {
     const body = parseInput(credentialSchema, req.body, CREDENTIAL_EXPECTED);
-    const { replayed, ...issued } = await issueCredential(deps, {
+    const { existing, ...issued } = await issueCredential(deps, {
       driverId: authOf(req).subjectId,
       deviceId: body.deviceId,
       ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: body.idempotencyKey }),
     });
     noStore(res)
-      .status(replayed ? 200 : 201)
+      .status(existing ? 200 : 201)
       .json(issued);
   });
 

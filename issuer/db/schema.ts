@@ -16,6 +16,7 @@ export interface LicenceTable {
   /** SHA-256 (base64url) of the registry photo when it holds a compliant one. */
   portrait_hash: string | null;
   version: number;
+  /** When the record or the portrait last changed: a credential signed before it is out of date. */
   updated_at: number;
 }
 

@@ -1037,7 +1037,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'credentials',
     summary: "Issue the e-licence of the driver's licence to one of the driver's devices",
     description:
-      'A live credential of the same device is refreshed; one of another device is superseded. The same `idempotencyKey` from the same device returns the first answer again.',
+      "What the app calls on every refresh while online. The device's live credential is returned as it is while it is current: signed by today's key, after the licence's last change (status, points, dates, portrait), less than CREDENTIAL_REFRESH_AFTER seconds (default a day) ago. Otherwise a new one is signed in the same status slot; a live credential of another device is superseded. The same `idempotencyKey` from the same device returns the first answer again.",
     access: ['driver'],
     body: {
       parser: 'json',
@@ -1051,7 +1051,8 @@ const ROUTES: readonly RouteSpec[] = [
         headers: { 'Cache-Control': NO_STORE },
       },
       200: {
-        description: 'An idempotent replay: the credential the first request made.',
+        description:
+          "The device's live credential, still current; or, for an idempotent replay, the credential the first request made.",
         content: json(ref('IssuedCredential')),
         headers: { 'Cache-Control': NO_STORE },
       },

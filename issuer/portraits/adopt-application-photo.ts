@@ -44,7 +44,7 @@ export async function adoptApplicationPhoto(
   if (stored !== undefined) return;
   await trx
     .updateTable('licences')
-    .set({ portrait_hash: issue.photoHash })
+    .set({ portrait_hash: issue.photoHash, updated_at: issue.now })
     .where('licence_number', '=', issue.licenceNumber)
     .execute();
 }

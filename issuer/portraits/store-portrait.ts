@@ -43,7 +43,7 @@ export async function storePortrait(
     .execute();
   await trx
     .updateTable('licences')
-    .set({ portrait_hash: portrait.hash })
+    .set({ portrait_hash: portrait.hash, updated_at: portrait.now })
     .where('licence_number', '=', portrait.licenceNumber)
     .execute();
   return { before: licence.portrait_hash };

@@ -20,6 +20,8 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       demo: true,
       publicUrl: 'http://localhost:8080',
+      credentialValidDays: 30,
+      credentialRefreshAfter: 86_400,
     });
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.databaseUrl).toBeUndefined();
@@ -33,6 +35,7 @@ describe('loadConfig', () => {
       'DATABASE_URL: expected a postgres:// URL, found another value',
     ],
     [{ CREDENTIAL_VALID_DAYS: '0' }, 'CREDENTIAL_VALID_DAYS: expected'],
+    [{ CREDENTIAL_REFRESH_AFTER: '-1' }, 'CREDENTIAL_REFRESH_AFTER: expected'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV: expected'],
     [
       { NODE_ENV: 'production', PUBLIC_URL: 'https://dl.example.cn', DEMO: 'true' },

@@ -8,6 +8,7 @@ import { STATUS } from '../../shared/status-list.js';
 import { issueCredential } from '../../issuer/credentials/issue-credential.js';
 import { applyChange } from '../../issuer/lifecycle/apply-change.js';
 import { LIST_CAPACITY } from '../../issuer/status/status-store.js';
+import { storePortrait } from '../../issuer/portraits/store-portrait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addDevice,
@@ -47,7 +48,8 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
   const nextLicence = () => syntheticLicence(serial++);
 
   beforeAll(async () => {
-    service = await startService(engine);
+    // An hour, not the default day: a session ends after 12 hours.
+    service = await startService(engine, { env: { CREDENTIAL_REFRESH_AFTER: '3600' } });
   });
   afterAll(async () => {
     await service.close();
@@ -237,11 +239,75 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       expect(await rows(driver.licence.licenceNumber)).toHaveLength(1);
     });
 
-    it('when the same device asks again, then the new credential takes the same slot and the old is refreshed', async () => {
+    it('when the same device asks again and nothing changed, then 200 with the same credential and nothing written', async () => {
       const driver = await newDriver(service, nextLicence());
       const device = await addDevice(driver);
+      service.advance(1); // signed after the licence entry was written
+      const ask = () =>
+        driver.http.post<IssuedBody>('/api/me/credential', { deviceId: device.deviceId });
+      const first = await ask();
+      service.advance(3599); // CREDENTIAL_REFRESH_AFTER less one second
+      const again = await ask();
+      expect([first.status, again.status]).toEqual([201, 200]);
+      expect(again.body).toEqual(first.body);
+      expect(await rows(driver.licence.licenceNumber)).toHaveLength(1);
+      const audited = await service.deps.db.kysely
+        .selectFrom('audit_log')
+        .select('id')
+        .where('subject', '=', driver.licence.licenceNumber)
+        .where('action', '=', 'credential.issue')
+        .execute();
+      expect(audited).toHaveLength(1);
+    });
+
+    it('when the licence changed since the credential was signed (points, portrait), then a new one carrying the change', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const device = await addDevice(driver);
+      service.advance(1);
       const first = await issue(driver, device);
-      service.advance(60);
+      service.advance(1);
+      await service.deps.db.kysely
+        .transaction()
+        .execute((trx) =>
+          applyChange(
+            service.deps,
+            trx,
+            driver.licence.licenceNumber,
+            { action: 'points', points: 3 },
+            'staff:1',
+          ),
+        );
+      // The same second as the change: signed again, not taken for current.
+      const second = await issue(driver, device);
+      expect(second.jti).not.toBe(first.jti);
+      const afterPoints = await presentAndVerify(service.url, service.now(), second, device);
+      expect(afterPoints.licence?.points).toBe(3);
+
+      service.advance(1);
+      await service.deps.db.kysely.transaction().execute((trx) =>
+        storePortrait(trx, {
+          licenceNumber: driver.licence.licenceNumber,
+          photo: Buffer.from('a portrait'),
+          hash: 'p'.repeat(43),
+          source: 'registry',
+          now: service.now(),
+        }),
+      );
+      service.advance(1);
+      const third = await issue(driver, device);
+      expect(third.jti).not.toBe(second.jti);
+      const afterPortrait = await presentAndVerify(service.url, service.now(), third, device);
+      expect(afterPortrait.credential?.portraitHash).toBe('p'.repeat(43));
+      service.advance(1);
+      expect((await issue(driver, device)).jti).toBe(third.jti);
+    });
+
+    it('when the same device asks again CREDENTIAL_REFRESH_AFTER later, then a new credential takes the same slot and the old is refreshed', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const device = await addDevice(driver);
+      service.advance(1);
+      const first = await issue(driver, device);
+      service.advance(3600);
       const second = await issue(driver, device);
       expect(second.jti).not.toBe(first.jti);
       expect([second.listId, second.index]).toEqual([first.listId, first.index]);

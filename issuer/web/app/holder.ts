@@ -63,10 +63,11 @@ export async function fetchPortrait(wanted: string | undefined): Promise<void> {
 }
 
 /**
- * Brings what the phone keeps up to date, online: the status; the credential (a re-issued one
- * for this device, after a photo change, replaces the kept one; one past half its life is
- * refreshed); the portrait. A licence that may not be used keeps its old credential: the
- * verifier sees the status list, and the QR turns red here.
+ * Brings what the phone keeps up to date, online: the status; the credential (the service
+ * answers with the one the phone has while it is current, and signs a new one after any change
+ * of the licence — status, points, dates, photo —, a new issuer key, or a day; a phone whose
+ * device lost the e-licence to another takes it back); the portrait. A licence that may not be
+ * used keeps its old credential: the verifier sees the status list, and the QR turns red here.
  * @returns whether the credential changed.
  */
 export async function refreshAll(): Promise<boolean> {
@@ -78,29 +79,13 @@ export async function refreshAll(): Promise<boolean> {
   if (device === undefined) return false;
   let changed = false;
   try {
-    const live = await api<Issued & { deviceId: number }>('GET', '/api/me/credential');
-    if (live.deviceId === device.deviceId && live.jti !== kept?.jti) {
-      await keep('credential', { text: live.credential, jti: live.jti, refreshedAt: Date.now() });
-      changed = true;
-    } else if (kept !== undefined) {
-      const claims = readCredential(kept.text);
-      const now = Date.now() / 1000;
-      if (now > (claims.iat + claims.exp) / 2 || live.deviceId !== device.deviceId) {
-        await fetchCredential(device.deviceId);
-        changed = true;
-      } else {
-        await keep('credential', { ...kept, refreshedAt: Date.now() });
-      }
-    }
+    const issued = await api<Issued>('POST', '/api/me/credential', {
+      json: { deviceId: device.deviceId },
+    });
+    changed = issued.jti !== kept?.jti;
+    await keep('credential', { text: issued.credential, jti: issued.jti, refreshedAt: Date.now() });
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    if (error.status === 404) {
-      await fetchCredential(device.deviceId).catch((refused: unknown) => {
-        if (!(refused instanceof ApiError && refused.code === 'ERR_LICENCE_NOT_USABLE'))
-          throw refused;
-      });
-      changed = true;
-    } else if (error.code !== 'ERR_LICENCE_NOT_USABLE') throw error;
+    if (!(error instanceof ApiError && error.code === 'ERR_LICENCE_NOT_USABLE')) throw error;
   }
   const now = await load('credential');
   if (now !== undefined)
