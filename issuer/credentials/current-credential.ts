@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../deps.js';
 import type { IssuedCredential } from './issue-credential.js';
+import { LIVE } from './internal/live.js';
 
 /** The live credential of a driver's licence, and the device it is bound to. */
 export type CurrentCredential = IssuedCredential & { readonly deviceId: number };
@@ -14,7 +15,7 @@ export async function currentCredential(
     .innerJoin('drivers as d', 'd.licence_number', 'c.licence_number')
     .select(['c.credential', 'c.jti', 'c.expires_at', 'c.list_id', 'c.status_index', 'c.device_id'])
     .where('d.id', '=', driverId)
-    .where('c.state', '=', 'live')
+    .where('c.state', '=', LIVE)
     .executeTakeFirst();
   if (row === undefined) return undefined;
   return {

@@ -12,6 +12,7 @@ import { credentialExpiry, signCredential } from '../sign-credential.js';
 import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { unusable } from '../licence-usability.js';
+import { LIVE } from './internal/live.js';
 
 /** An issued credential and where its status lives. */
 export interface IssuedCredential {
@@ -75,16 +76,16 @@ export async function issueCredential(
       'idempotencyKey: expected 1-64 characters of A-Z a-z 0-9 - _ . :, found another value',
     );
   }
+  if (input.idempotencyKey === undefined) {
+    const current = await stillCurrent(deps, input);
+    if (current !== undefined) return { ...current, existing: true };
+  }
   const driver = await deps.db.kysely
     .selectFrom('drivers')
     .select(['licence_number'])
     .where('id', '=', input.driverId)
     .executeTakeFirst();
   if (driver === undefined) throw notFound('driver');
-  if (input.idempotencyKey === undefined) {
-    const current = await stillCurrent(deps, input, driver.licence_number);
-    if (current !== undefined) return { ...current, existing: true };
-  }
   const attempt = () =>
     deps.db.kysely.transaction().execute((trx) => issueIn(deps, trx, input, driver.licence_number));
   try {
@@ -123,7 +124,7 @@ export async function issueOnApplication(
     .selectFrom('credentials')
     .select(['device_id'])
     .where('licence_number', '=', issue.licenceNumber)
-    .where('state', '=', 'live')
+    .where('state', '=', LIVE)
     .executeTakeFirst();
   const deviceId =
     live?.device_id ??
@@ -241,7 +242,7 @@ async function issueIn(
     .selectFrom('credentials')
     .select(['jti', 'device_id', 'list_id', 'status_index'])
     .where('licence_number', '=', licenceNumber)
-    .where('state', '=', 'live')
+    .where('state', '=', LIVE)
     .executeTakeFirst();
   let slot: StatusSlot;
   let mode: 'new' | 'refresh' | 'supersede';
@@ -326,10 +327,10 @@ async function issueIn(
 async function stillCurrent(
   deps: ServiceDeps,
   input: IssueCredentialInput,
-  licenceNumber: string,
 ): Promise<IssuedCredential | undefined> {
   const row = await deps.db.kysely
-    .selectFrom('credentials as c')
+    .selectFrom('drivers as dr')
+    .innerJoin('credentials as c', 'c.licence_number', 'dr.licence_number')
     .innerJoin('devices as d', 'd.id', 'c.device_id')
     .innerJoin('licences as l', 'l.licence_number', 'c.licence_number')
     .select([
@@ -343,8 +344,8 @@ async function stillCurrent(
       'l.record',
       'l.updated_at',
     ])
-    .where('c.licence_number', '=', licenceNumber)
-    .where('c.state', '=', 'live')
+    .where('dr.id', '=', input.driverId)
+    .where('c.state', '=', LIVE)
     .where('c.device_id', '=', input.deviceId)
     .where('d.driver_id', '=', input.driverId)
     .where('d.revoked_at', 'is', null)

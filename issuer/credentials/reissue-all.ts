@@ -13,6 +13,7 @@ import {
   type SignPool,
 } from './internal/sign-pool.js';
 import { unusable } from '../licence-usability.js';
+import { LIVE } from './internal/live.js';
 
 /** Options of {@link reissueAll}. */
 export interface ReissueOptions {
@@ -134,7 +135,7 @@ export async function reissueAll(
         'd.public_key',
         'd.revoked_at',
       ])
-      .where('c.state', '=', 'live')
+      .where('c.state', '=', LIVE)
       .where('c.kid', '!=', signer.kid);
     // Keyset on the licence number: one live credential per licence (one_live_credential).
     if (after !== undefined) query = query.where('c.licence_number', '>', after);
@@ -247,7 +248,7 @@ export async function reissueAll(
         .updateTable('credentials')
         .set({ state: 'refreshed' })
         .where('jti', 'in', batch.old)
-        .where('state', '=', 'live')
+        .where('state', '=', LIVE)
         .returning('jti')
         .execute();
       let { rows, audits } = batch;

@@ -9,6 +9,7 @@ import { issueCredential } from '../../issuer/credentials/issue-credential.js';
 import { applyChange } from '../../issuer/lifecycle/apply-change.js';
 import { LIST_CAPACITY } from '../../issuer/status/status-store.js';
 import { storePortrait } from '../../issuer/portraits/store-portrait.js';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addDevice,
@@ -60,7 +61,9 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       .selectFrom('credentials')
       .select(['jti', 'state', 'list_id', 'status_index', 'device_id', 'kid', 'expires_at'])
       .where('licence_number', '=', licenceNumber)
+      // In order of issue; within one second the live one, issued last, last.
       .orderBy('issued_at')
+      .orderBy(sql`state = 'live'`)
       .execute();
 
   const change = (driver: TestDriver, action: 'suspend' | 'restore') =>
