@@ -25,6 +25,11 @@ const CANONICAL_HEADER = /^\{"alg":"EdDSA","kid":"([A-Za-z0-9_-]{43})","typ":"lz
 export interface PresentationParts {
   /** The credential's protected header, as signed (UTF-8 JSON). */
   readonly credentialHeader: Uint8Array;
+  /**
+   * Set by {@link decodePresentation} when the header travelled as its key id only: the kid of
+   * the canonical header that `credentialHeader` was rebuilt from. Ignored by the encoder.
+   */
+  readonly canonicalKid?: string;
   /** The credential's payload, as signed (raw DEFLATE). */
   readonly credentialPayload: Uint8Array;
   readonly credentialSignature: Uint8Array;
@@ -85,14 +90,14 @@ export function decodePresentation(text: string): PresentationParts {
   }
   const reader = new ByteReader(decodeDigits(text, PRESENTATION_PREFIX.length));
   const headerLength = reader.varint('credential header length');
-  const credentialHeader =
+  const kid =
     headerLength === 0
-      ? utf8(
-          canonicalCredentialHeader(
-            encodeBase64url(reader.bytesOf(KID_BYTES, 'credential key id')),
-          ),
-        )
-      : reader.bytesOf(headerLength, 'credential header');
+      ? encodeBase64url(reader.bytesOf(KID_BYTES, 'credential key id'))
+      : undefined;
+  const credentialHeader =
+    kid === undefined
+      ? reader.bytesOf(headerLength, 'credential header')
+      : utf8(canonicalCredentialHeader(kid));
   const credentialPayload = reader.bytesOf(
     reader.varint('credential payload length'),
     'credential payload',
@@ -121,6 +126,7 @@ export function decodePresentation(text: string): PresentationParts {
   }
   return {
     credentialHeader,
+    ...(kid === undefined ? {} : { canonicalKid: kid }),
     credentialPayload,
     credentialSignature,
     proofIat,

@@ -9,10 +9,11 @@ import {
   type CredentialClaims,
 } from '../shared/credential.js';
 import { LicenceError } from '../shared/errors.js';
-import { decodeBase64url, encodeBase64url } from '../shared/internal/base64url.js';
+import { base64urlLength, decodeBase64url } from '../shared/internal/base64url.js';
 import { decodeUtf8, parseJsonObject, utf8 } from '../shared/internal/utf8.js';
 import { licenceValidityOn, LICENCE_STATUS } from '../shared/licence.js';
 import {
+  credentialCompact,
   decodePresentation,
   proofSigningInput,
   type PresentationParts,
@@ -75,10 +76,15 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   let header: Record<string, unknown>;
   try {
     parts = decodePresentation(text);
-    header = parseJsonObject(
-      decodeUtf8(parts.credentialHeader, 'credential header'),
-      'credential header',
-    );
+    // A header that travelled as its kid only is the canonical one, rebuilt by the decoder: its
+    // members are known without parsing it back. Any other header is parsed as it came.
+    header =
+      parts.canonicalKid === undefined
+        ? parseJsonObject(
+            decodeUtf8(parts.credentialHeader, 'credential header'),
+            'credential header',
+          )
+        : { alg: 'EdDSA', kid: parts.canonicalKid, typ: CREDENTIAL_TYP };
   } catch (error) {
     return finish(checks, fail('parse', error), verifiedAt, options.strict);
   }
@@ -113,10 +119,14 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   }
   checks.push(pass('issuer_known'));
 
-  // issuer_signature over BASE64URL(header) "." BASE64URL(payload) (RFC 7515 §5.2).
-  const signingText = `${encodeBase64url(parts.credentialHeader)}.${encodeBase64url(parts.credentialPayload)}`;
-  const signingInput = utf8(signingText);
-  if (!backend.verify(trusted.key, signingInput, parts.credentialSignature)) {
+  // issuer_signature over BASE64URL(header) "." BASE64URL(payload) (RFC 7515 §5.2), the start of
+  // the compact credential, whose hash the holder proof binds: both come from one encoding.
+  const signingLength =
+    base64urlLength(parts.credentialHeader.length) +
+    1 +
+    base64urlLength(parts.credentialPayload.length);
+  const compact = utf8(credentialCompact(parts));
+  if (!backend.verify(trusted.key, compact.subarray(0, signingLength), parts.credentialSignature)) {
     return finish(
       checks,
       failed('issuer_signature', 'ERR_BAD_SIGNATURE', 'issuer signature does not verify'),
@@ -171,7 +181,6 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   let holderOk: boolean;
   try {
     const holderKey = backend.importPublicKey(decodeBase64url(claims.holderKey, 'cnf.jwk.x'));
-    const compact = utf8(`${signingText}.${encodeBase64url(parts.credentialSignature)}`);
     const input = proofSigningInput(backend.sha256(compact), parts.proofIat, parts.nonce);
     holderOk = backend.verify(holderKey, input, parts.proofSignature);
   } catch {

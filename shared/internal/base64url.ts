@@ -11,6 +11,11 @@ const NodeBuffer = (
   }
 ).Buffer;
 
+/** Characters of the unpadded base64url encoding of `byteLength` bytes. */
+export function base64urlLength(byteLength: number): number {
+  return Math.ceil((byteLength * 4) / 3);
+}
+
 /** Encodes bytes as base64url without padding (RFC 7515 §2). */
 export function encodeBase64url(bytes: Uint8Array): string {
   if (NodeBuffer !== undefined)
