@@ -1,5 +1,5 @@
 import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
-import { inflateRawSync, inflateSync } from 'node:zlib';
+import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import {
   ED25519_SIGNATURE_LENGTH,
   type CryptoBackend,
@@ -7,6 +7,10 @@ import {
 } from '../../shared/crypto-backend.js';
 import { LicenceError } from '../../shared/errors.js';
 import { assertAcceptableKey, isAcceptableR, notAcceptable } from '../internal/ed25519-policy.js';
+
+/** Largest inflated output read in small chunks, and the size of those (see inflate). */
+const SMALL_OUTPUT = 4096;
+const SMALL_CHUNK = 1024;
 
 interface NodeKey extends PublicKeyHandle {
   readonly object: KeyObject;
@@ -53,8 +57,13 @@ export const nodeBackend: CryptoBackend = {
 
   inflate(data, format, maxOutputLength, dictionary) {
     try {
+      // A small output (a credential payload) in chunks of 1 KiB rather than zlib's default
+      // 16 KiB: a buffer that small comes from Node's pool, not from a fresh allocation.
+      const chunkSize = maxOutputLength <= SMALL_OUTPUT ? SMALL_CHUNK : constants.Z_DEFAULT_CHUNK;
       const options =
-        dictionary === undefined ? { maxOutputLength } : { maxOutputLength, dictionary };
+        dictionary === undefined
+          ? { maxOutputLength, chunkSize }
+          : { maxOutputLength, chunkSize, dictionary };
       return format === 'raw' ? inflateRawSync(data, options) : inflateSync(data, options);
     } catch (cause) {
       if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
