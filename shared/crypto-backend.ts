@@ -25,6 +25,12 @@ export interface CryptoBackend {
    * that does not verify, including one of the wrong length; never throws for bad input.
    */
   verify(key: PublicKeyHandle, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * {@link importPublicKey} then {@link verify}, for a key used for one signature only (a holder's
+   * device key): the same checks and the same answers, without keeping an imported key.
+   * @throws {LicenceError} `ERR_KEY_INVALID` as importPublicKey.
+   */
+  verifyOnce(raw: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   sha256(data: Uint8Array): Uint8Array;
   /**
    * Inflates DEFLATE data, raw (RFC 1951) or zlib-wrapped (RFC 1950), optionally with a preset

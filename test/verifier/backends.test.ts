@@ -157,6 +157,15 @@ function run(backend: CryptoBackend, c: SignatureCase): Outcome {
   return backend.verify(key, c.message, c.signature) ? 'valid' : 'invalid';
 }
 
+/** The same case through verifyOnce, the one-step import and verify. */
+function runOnce(backend: CryptoBackend, c: SignatureCase): Outcome {
+  try {
+    return backend.verifyOnce(c.publicKey, c.message, c.signature) ? 'valid' : 'invalid';
+  } catch (error) {
+    return `key rejected: ${errorCode(error)}`;
+  }
+}
+
 /** The code of the error `action` throws, or 'no error'. */
 function thrownCode(action: () => unknown): string {
   try {
@@ -218,6 +227,12 @@ for (const file of FILES) {
             expect(verdict).toBe(c.expected);
           });
         }
+      });
+    }
+
+    for (const backend of BACKENDS) {
+      it(`when every case runs through verifyOnce on the ${backend.name} backend, then it answers as importPublicKey and verify do`, () => {
+        for (const c of file.cases) expect(runOnce(backend, c), c.id).toBe(run(backend, c));
       });
     }
 

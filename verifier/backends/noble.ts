@@ -62,6 +62,10 @@ export const nobleBackend: CryptoBackend = {
     }
   },
 
+  verifyOnce(raw, message, signature) {
+    return nobleBackend.verify(nobleBackend.importPublicKey(raw), message, signature);
+  },
+
   sha256(data) {
     return sha256(data);
   },

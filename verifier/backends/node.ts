@@ -50,6 +50,25 @@ export const nodeBackend: CryptoBackend = {
     }
   },
 
+  verifyOnce(raw, message, signature) {
+    assertAcceptableKey(raw);
+    if (signature.length !== ED25519_SIGNATURE_LENGTH || !isAcceptableR(signature)) return false;
+    const x = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('base64url');
+    try {
+      // The JWK straight to verify: the same import as importPublicKey's, with no KeyObject made.
+      return verify(
+        null,
+        message,
+        { key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' },
+        signature,
+      );
+    } catch (cause) {
+      if ((cause as { code?: unknown }).code === 'ERR_CRYPTO_INVALID_JWK')
+        throw notAcceptable(cause);
+      return false;
+    }
+  },
+
   sha256(data) {
     // One-shot hash (Node ≥ 20.12): a third cheaper than createHash for a short input.
     return hash('sha256', data, 'buffer');
