@@ -45,8 +45,22 @@ export function decodeDigits(text: string, offset = 0): Uint8Array {
   let o = 0;
   let i = offset;
   for (let g = 0; g < full; g++) {
-    // 15 digits as 7 + 8, each exact in a double; the value is below 10^15 < 2^53.
-    const value = digitsValue(text, i, 7) * 1e8 + digitsValue(text, i + 7, 8);
+    // 15 digits as 7 + 8, each below 2^31; the value is below 10^15 < 2^53, exact in a double.
+    let high = 0;
+    let low = 0;
+    let notDigit = 0; // negative once any character is not 0-9
+    for (let j = i; j < i + 7; j++) {
+      const d = text.charCodeAt(j) - 48;
+      notDigit |= d | (9 - d);
+      high = high * 10 + d;
+    }
+    for (let j = i + 7; j < i + GROUP_DIGITS; j++) {
+      const d = text.charCodeAt(j) - 48;
+      notDigit |= d | (9 - d);
+      low = low * 10 + d;
+    }
+    if (notDigit < 0) digitsValue(text, i, GROUP_DIGITS); // throws, naming the character
+    const value = high * 1e8 + low;
     if (value >= 281474976710656) throw tooLarge(i, 6); // 2^48
     const hi = Math.floor(value / 4294967296); // top 16 bits
     const lo = value - hi * 4294967296; // low 32 bits
