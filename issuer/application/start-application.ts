@@ -2,6 +2,7 @@ import { audit } from '../audit/audit-log.js';
 import type { ApplicationPath } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict } from '../http/problem.js';
+import { unusable, type UnusableReason } from '../licence-usability.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
 import { lastIssuedAt } from './last-issued.js';
@@ -13,20 +14,28 @@ export interface Offer {
   readonly photoChange: boolean;
   /** A photo change: the earliest time it may start (seconds since the epoch). */
   readonly notBefore: number | null;
+  /**
+   * Why no path is offered: the licence may not have an e-licence now (the refusal a start
+   * would give, ERR_LICENCE_NOT_USABLE), so the app says so before the driver picks a path.
+   */
+  readonly refusal?: { readonly reason: UnusableReason; readonly message: string };
 }
 
 /**
  * The paths offered to a driver (DOMAIN.md §1): the stored photo only when the registry holds a
  * compliant one (its hash is set); the camera and the album always. A photo change after issue
  * needs a new photo, so it is offered the camera and the album only, once the minimum interval
- * since the last issue has passed.
+ * since the last issue has passed. None while the licence may not have an e-licence.
  */
 export async function offeredPaths(
-  deps: Pick<ServiceDeps, 'db' | 'config'>,
+  deps: Pick<ServiceDeps, 'db' | 'config' | 'now'>,
   driverId: number,
 ): Promise<Offer> {
-  const { portraitHash } = await licenceOfDriver(deps.db.kysely, driverId);
+  const { record, portraitHash } = await licenceOfDriver(deps.db.kysely, driverId);
   const issuedAt = await lastIssuedAt(deps.db.kysely, driverId);
+  const refusal = unusable(record, new Date(deps.now() * 1000));
+  if (refusal !== undefined)
+    return { paths: [], photoChange: issuedAt !== undefined, notBefore: null, refusal };
   if (issuedAt !== undefined)
     return {
       paths: ['camera', 'album'],

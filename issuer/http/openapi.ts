@@ -1090,17 +1090,21 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: 'The photo paths offered: stored only when the registry holds a compliant photo',
     description:
-      'After an issue, a new application changes the photo: camera or album only, not before `notBefore` (PHOTO_CHANGE_INTERVAL_DAYS after the last issue).',
+      'After an issue, a new application changes the photo: camera or album only, not before `notBefore` (PHOTO_CHANGE_INTERVAL_DAYS after the last issue). While the licence may not have an e-licence (suspended, revoked, expired, 12 points…), no path and `refusal` with the reason a start would be refused with.',
     access: ['driver'],
     replies: {
       200: {
         description: 'The paths.',
         content: json(
-          object({
-            paths: { type: 'array', items: { enum: ['stored', 'camera', 'album'] } },
-            photoChange: { type: 'boolean' },
-            notBefore: nullable(SECONDS),
-          }),
+          object(
+            {
+              paths: { type: 'array', items: { enum: ['stored', 'camera', 'album'] } },
+              photoChange: { type: 'boolean' },
+              notBefore: nullable(SECONDS),
+              refusal: object({ reason: { type: 'string' }, message: { type: 'string' } }),
+            },
+            ['refusal'],
+          ),
         ),
         headers: { 'Cache-Control': NO_STORE },
       },

@@ -297,6 +297,24 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     ]);
   });
 
+  it('when a suspended licence signs up, then the app says why before offering any path', async () => {
+    const licence = { ...(await registryLicence(9103)) };
+    await service.deps.db.kysely
+      .updateTable('licences')
+      .set({ record: JSON.stringify({ ...licence, status: 'D' }), status: 'D' })
+      .where('licence_number', '=', licence.licenceNumber)
+      .execute();
+    const { context, page } = await newPhonePage(browser, { origin });
+    await signUpAndIn(page, licence);
+    await page.locator('#licence-not-usable').waitFor();
+    expect(await page.textContent('#licence-not-usable')).toBe(
+      '驾驶证当前状态不能申领电子驾驶证（已暂扣）',
+    );
+    expect(await page.locator('.paths button').count()).toBe(0);
+    await screenshot(page, 'app-09b-apply-suspended');
+    await context.close();
+  });
+
   it('when a driver sends an album photo, then a rejection reaches the app with its reason, and an approval issues the licence with a notice', async () => {
     const licence = await registryLicence(9102);
     const { context, page } = await newPhonePage(browser, { origin });

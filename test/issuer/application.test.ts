@@ -305,8 +305,17 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     }
   });
 
-  it('when the licence is suspended, then 409 ERR_LICENCE_NOT_USABLE with the reason', async () => {
+  it('when the licence is suspended, then no path is offered, with the reason, and a start is 409 ERR_LICENCE_NOT_USABLE', async () => {
     const d = await driver({ ...syntheticLicence(serial++), status: 'D' }, PORTRAIT_HASH);
+    expect((await d.http.get('/api/me/application/paths')).body).toEqual({
+      paths: [],
+      photoChange: false,
+      notBefore: null,
+      refusal: {
+        reason: 'suspended',
+        message: 'licence status: expected A (normal), found D (temporarily seized)',
+      },
+    });
     const reply = await d.http.post<Problem>('/api/me/application', { path: 'album' });
     expect(reply.status).toBe(409);
     expect(reply.body).toMatchObject({ code: 'ERR_LICENCE_NOT_USABLE', reason: 'suspended' });

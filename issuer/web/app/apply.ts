@@ -10,7 +10,7 @@ import { encodeBase64url } from '../../../shared/internal/base64url.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
 import { load } from './store.js';
-import { errorBox, go, onLeave, t, type Screen } from './ui.js';
+import { errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
 
 type Path = 'stored' | 'camera' | 'album';
 
@@ -27,6 +27,8 @@ interface Offer {
   readonly paths: Path[];
   readonly photoChange: boolean;
   readonly notBefore: number | null;
+  /** Why no path is offered: the licence may not have an e-licence now. */
+  readonly refusal?: { readonly reason: string };
 }
 
 /** Where the flow goes once the e-licence is issued (set by main). */
@@ -75,7 +77,7 @@ export const applyScreen: Screen = async (main) => {
   }
   if (app === undefined || app.state === 'abandoned') {
     const offer = await api<Offer>('GET', '/api/me/application/paths');
-    main.append(pathChoice(offer.paths));
+    main.append(pathChoice(offer));
     return;
   }
   main.append(
@@ -143,10 +145,22 @@ function nextSteps(app: Application): HTMLElement[] {
   }
 }
 
-function pathChoice(paths: readonly Path[]): HTMLElement {
+function pathChoice(offer: Offer): HTMLElement {
+  if (offer.refusal !== undefined) {
+    // Said before any path is picked: none would be accepted.
+    return h(
+      'section',
+      { class: 'card' },
+      h(
+        'p',
+        { class: 'error', role: 'alert', id: 'licence-not-usable' },
+        t('err_ERR_LICENCE_NOT_USABLE', { reason: reasonText(offer.refusal.reason) }),
+      ),
+    );
+  }
   const status = h('div', { 'aria-live': 'polite' });
   const list = h('div', { class: 'paths' });
-  for (const path of paths) {
+  for (const path of offer.paths) {
     const b = h('button', { type: 'button', class: 'path', id: `path-${path}` }, t(`path_${path}`));
     b.addEventListener('click', () => {
       api('POST', '/api/me/application', { json: { path } }).then(
@@ -204,7 +218,7 @@ export const photoChangeScreen: Screen = async (main) => {
     );
     return;
   }
-  main.append(pathChoice(offer.paths));
+  main.append(pathChoice(offer));
 };
 
 function guidance(): HTMLElement {
