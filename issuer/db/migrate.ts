@@ -4,7 +4,7 @@ import * as initial from './migrations/001-initial.js';
 import * as push from './migrations/002-push.js';
 import * as applications from './migrations/003-applications.js';
 import * as portraits from './migrations/004-portraits.js';
-import * as credentialsByLicence from './migrations/005-credentials-by-licence.js';
+import * as lookupIndexes from './migrations/005-lookup-indexes.js';
 
 type Step = { up(db: Kysely<unknown>, engine: Db['engine']): Promise<void> };
 
@@ -14,7 +14,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['002-push', push],
   ['003-applications', applications],
   ['004-portraits', portraits],
-  ['005-credentials-by-licence', credentialsByLicence],
+  ['005-lookup-indexes', lookupIndexes],
 ];
 
 /**
