@@ -14,7 +14,13 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../issuer/accounts/password.js';
-import { insertLicence, newStaff, syntheticLicence, type StaffClient } from '../issuer/fixtures.js';
+import {
+  insertIssuedApplication,
+  insertLicence,
+  newStaff,
+  syntheticLicence,
+  type StaffClient,
+} from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { portraitJpeg } from '../issuer/photos.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
@@ -313,6 +319,58 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await page.locator('.paths button').count()).toBe(0);
     await screenshot(page, 'app-09b-apply-suspended');
     await context.close();
+  });
+
+  it('when the e-licence is taken up on a second phone, then the first says so without a code, and takes it back only when asked', async () => {
+    const licence = await registryLicence(9104);
+    const first = await newPhonePage(browser, { origin });
+    await signUpAndIn(first.page, licence);
+    await first.page.locator('#path-album').waitFor();
+    // The application as the flow leaves it once issued.
+    const { id: driverId } = await service.deps.db.kysely
+      .selectFrom('drivers')
+      .select('id')
+      .where('licence_number', '=', licence.licenceNumber)
+      .executeTakeFirstOrThrow();
+    await insertIssuedApplication(service.deps.db, driverId, licence.licenceNumber, service.now());
+    await first.page.reload();
+    await first.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+
+    const second = await newPhonePage(browser, { origin });
+    await second.page.goto('/app/');
+    await second.page.fill('#sign-in #licenceNumber', licence.licenceNumber);
+    await second.page.fill('#sign-in #password', PASSWORD);
+    await second.page.click('#sign-in button[type=submit]');
+    await second.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    const liveDevice = () =>
+      service.deps.db.kysely
+        .selectFrom('credentials')
+        .select('device_id')
+        .where('licence_number', '=', licence.licenceNumber)
+        .where('state', '=', 'live')
+        .executeTakeFirstOrThrow();
+    const onSecond = (await liveDevice()).device_id;
+
+    // The first phone, online again: told, no code, and it does not take the e-licence back.
+    await first.page.reload();
+    await first.page.locator('#moved-away').waitFor();
+    expect(await first.page.textContent('#moved-away')).toBe(
+      '您的电子驾驶证已在另一台手机上启用，本机的二维码已停用。',
+    );
+    expect(await first.page.locator('#qr').count()).toBe(0);
+    await screenshot(first.page, 'app-16-moved-away');
+    await first.page.reload();
+    await first.page.locator('#moved-away').waitFor();
+    expect((await liveDevice()).device_id).toBe(onSecond);
+
+    // Asked, it moves back here; the second phone is then the one told.
+    await first.page.click('#use-here');
+    await first.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    expect((await liveDevice()).device_id).not.toBe(onSecond);
+    await second.page.reload();
+    await second.page.locator('#moved-away').waitFor();
+    await first.context.close();
+    await second.context.close();
   });
 
   it('when a driver sends an album photo, then a rejection reaches the app with its reason, and an approval issues the licence with a notice', async () => {

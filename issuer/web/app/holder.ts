@@ -6,7 +6,7 @@
 import { api, ApiError } from '../common/api.js';
 import { readCredential } from './read-credential.js';
 import { deviceKeyPair, publicKeyX } from './device-key.js';
-import { keep, load, type Kept } from './store.js';
+import { forget, keep, load, type Kept } from './store.js';
 
 interface Issued {
   readonly credential: string;
@@ -39,10 +39,14 @@ export async function ensureDevice(account: string): Promise<number> {
   return deviceId;
 }
 
-/** Asks for a (new) credential for the device and keeps it. */
+/**
+ * Asks for the credential of this device and keeps it: the e-licence moves here if another
+ * phone of the account held it (that one's is superseded).
+ */
 export async function fetchCredential(deviceId: number): Promise<void> {
   const issued = await api<Issued>('POST', '/api/me/credential', { json: { deviceId } });
   await keep('credential', { text: issued.credential, jti: issued.jti, refreshedAt: Date.now() });
+  await forget('movedAway');
 }
 
 /** Reads the licence status now and keeps it. */
@@ -65,10 +69,12 @@ export async function fetchPortrait(wanted: string | undefined): Promise<void> {
 /**
  * Brings what the phone keeps up to date, online: the status; the credential (the service
  * answers with the one the phone has while it is current, and signs a new one after any change
- * of the licence — status, points, dates, photo —, a new issuer key, or a day; a phone whose
- * device lost the e-licence to another takes it back); the portrait. A licence that may not be
- * used keeps its old credential: the verifier sees the status list, and the QR turns red here.
- * @returns whether the credential changed.
+ * of the licence — status, points, dates, photo —, a new issuer key, or a day); the portrait.
+ * When the e-licence is live on another phone of the account, this one does not take it back
+ * (two phones would take it from each other at every refresh): it notes `movedAway`, and the
+ * driver decides. A licence that may not be used keeps its old credential: the verifier sees
+ * the status list, and the QR turns red here.
+ * @returns whether the credential, or where it lives, changed.
  */
 export async function refreshAll(): Promise<boolean> {
   // The session first: a 401 here means signing in again; a 200 brings the CSRF token.
@@ -78,12 +84,24 @@ export async function refreshAll(): Promise<boolean> {
   const device = await load('device');
   if (device === undefined) return false;
   let changed = false;
+  const live = await api<Issued & { deviceId: number }>('GET', '/api/me/credential').catch(
+    (error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    },
+  );
+  if (live !== undefined && live.deviceId !== device.deviceId) {
+    const noted = (await load('movedAway')) !== undefined;
+    if (!noted) await keep('movedAway', { at: Date.now() });
+    return !noted;
+  }
   try {
     const issued = await api<Issued>('POST', '/api/me/credential', {
       json: { deviceId: device.deviceId },
     });
-    changed = issued.jti !== kept?.jti;
+    changed = issued.jti !== kept?.jti || (await load('movedAway')) !== undefined;
     await keep('credential', { text: issued.credential, jti: issued.jti, refreshedAt: Date.now() });
+    await forget('movedAway');
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'ERR_LICENCE_NOT_USABLE')) throw error;
   }

@@ -144,7 +144,16 @@ export const licenceScreen: Screen = async (main) => {
     : t('offlineSince', { time: chinaDateTime(Math.floor(lastUpdate / 1000)) });
   if (!navigator.onLine) net.classList.add('offline');
 
-  if (expired) {
+  const movedAway = await load('movedAway');
+  if (movedAway !== undefined) {
+    // Superseded: the code would verify as 已失效. Moving it back is the driver's choice.
+    const useHere = h('button', { type: 'button', class: 'primary', id: 'use-here' }, t('useHere'));
+    useHere.addEventListener('click', () => {
+      go(obtainScreen);
+    });
+    qrBox.classList.add('alert');
+    qrBox.append(h('p', { class: 'moved', id: 'moved-away' }, t('movedAway')), useHere);
+  } else if (expired) {
     qrBox.append(
       h(
         'p',

@@ -116,6 +116,8 @@ const zh = {
   onlineUpdated: '已更新 {time}',
   credentialExpired: '电子驾驶证已过期（{time}），请连接网络后刷新。',
   credentialExpiredOffline: '已过期的电子驾驶证不能出示。',
+  movedAway: '您的电子驾驶证已在另一台手机上启用，本机的二维码已停用。',
+  useHere: '在本机启用',
   changePhoto: '更换照片',
   photoChangeTitle: '更换证件照片',
   photoChangeNotBefore: '距上次签发时间过短，{date}（北京时间）后可更换照片。',
@@ -249,6 +251,8 @@ const en: Readonly<Record<Key, string>> = {
   onlineUpdated: 'Updated {time}',
   credentialExpired: 'The e-licence expired ({time}); connect to refresh it.',
   credentialExpiredOffline: 'An expired e-licence cannot be shown.',
+  movedAway: 'Your e-licence is now on another phone; the code on this one no longer works.',
+  useHere: 'Use it on this phone',
   changePhoto: 'Change photo',
   photoChangeTitle: 'Change the licence photo',
   photoChangeNotBefore:

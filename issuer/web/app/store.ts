@@ -25,6 +25,11 @@ export interface Kept {
   };
   /** The portrait (JPEG), with its SHA-256 as the service's ETag said. */
   portrait: { readonly blob: Blob; readonly hash: string };
+  /**
+   * Set when the service said the e-licence is live on another phone of this account (ms): this
+   * phone's credential was superseded there, and only the driver moves it back.
+   */
+  movedAway: { readonly at: number };
 }
 
 let opening: Promise<IDBDatabase> | undefined;
@@ -68,6 +73,11 @@ export function load<K extends keyof Kept>(key: K): Promise<Kept[K] | undefined>
 /** Keeps `value` under `key`. */
 export async function keep<K extends keyof Kept>(key: K, value: Kept[K]): Promise<void> {
   await run('readwrite', (s) => s.put(value, key));
+}
+
+/** Forgets the value under `key`. */
+export async function forget(key: keyof Kept): Promise<void> {
+  await run('readwrite', (s) => s.delete(key));
 }
 
 /** Forgets everything (sign-out, or another account on this phone). */
