@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../deps.js';
-import type { IssuedCredential } from './issue-credential.js';
+import { issuedOf, type IssuedCredential } from './issue-credential.js';
 import { LIVE } from './internal/live.js';
 
 /** The live credential of a driver's licence, and the device it is bound to. */
@@ -18,12 +18,5 @@ export async function currentCredential(
     .where('c.state', '=', LIVE)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  return {
-    credential: row.credential,
-    jti: row.jti,
-    expiresAt: row.expires_at,
-    listId: row.list_id,
-    index: row.status_index,
-    deviceId: row.device_id,
-  };
+  return { ...issuedOf(row), deviceId: row.device_id };
 }

@@ -42,6 +42,23 @@ export interface IssueCredentialInput {
  */
 export type IssueOutcome = IssuedCredential & { readonly existing: boolean };
 
+/** An issued credential as its row in `credentials` holds it. */
+export function issuedOf(row: {
+  readonly credential: string;
+  readonly jti: string;
+  readonly expires_at: number;
+  readonly list_id: number;
+  readonly status_index: number;
+}): IssuedCredential {
+  return {
+    credential: row.credential,
+    jti: row.jti,
+    expiresAt: row.expires_at,
+    listId: row.list_id,
+    index: row.status_index,
+  };
+}
+
 /** The form of an idempotency key. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -214,16 +231,7 @@ async function issueIn(
       .where('device_id', '=', input.deviceId)
       .where('idempotency_key', '=', input.idempotencyKey)
       .executeTakeFirst();
-    if (earlier !== undefined) {
-      return {
-        credential: earlier.credential,
-        jti: earlier.jti,
-        expiresAt: earlier.expires_at,
-        listId: earlier.list_id,
-        index: earlier.status_index,
-        existing: true,
-      };
-    }
+    if (earlier !== undefined) return { ...issuedOf(earlier), existing: true };
   }
 
   const row = await trx
@@ -361,13 +369,7 @@ async function stillCurrent(
   ) {
     return undefined;
   }
-  return {
-    credential: row.credential,
-    jti: row.jti,
-    expiresAt: row.expires_at,
-    listId: row.list_id,
-    index: row.status_index,
-  };
+  return issuedOf(row);
 }
 
 async function setState(

@@ -7,6 +7,7 @@ import { chinaDate } from '../../shared/china-time.js';
 import { STATUS } from '../../shared/status-list.js';
 import { issueCredential } from '../../issuer/credentials/issue-credential.js';
 import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import type { LicenceChange } from '../../issuer/lifecycle/transitions.js';
 import { LIST_CAPACITY } from '../../issuer/status/status-store.js';
 import { storePortrait } from '../../issuer/portraits/store-portrait.js';
 import { sql } from 'kysely';
@@ -66,11 +67,11 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       .orderBy(sql`state = 'live'`)
       .execute();
 
-  const change = (driver: TestDriver, action: 'suspend' | 'restore') =>
+  const change = (driver: TestDriver, what: LicenceChange) =>
     service.deps.db.kysely
       .transaction()
       .execute((trx) =>
-        applyChange(service.deps, trx, driver.licence.licenceNumber, { action }, 'staff:1'),
+        applyChange(service.deps, trx, driver.licence.licenceNumber, what, 'staff:1'),
       );
 
   it('when a credential is issued after its status list was signed, then the published list already holds its entry', async () => {
@@ -269,17 +270,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       service.advance(1);
       const first = await issue(driver, device);
       service.advance(1);
-      await service.deps.db.kysely
-        .transaction()
-        .execute((trx) =>
-          applyChange(
-            service.deps,
-            trx,
-            driver.licence.licenceNumber,
-            { action: 'points', points: 3 },
-            'staff:1',
-          ),
-        );
+      await change(driver, { action: 'points', points: 3 });
       // The same second as the change: signed again, not taken for current.
       const second = await issue(driver, device);
       expect(second.jti).not.toBe(first.jti);
@@ -426,7 +417,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       const driver = await newDriver(service, nextLicence());
       const device = await addDevice(driver);
       const issued = await issue(driver, device);
-      await change(driver, 'suspend');
+      await change(driver, { action: 'suspend' });
 
       const suspended = await presentAndVerify(service.url, service.now(), issued, device);
       expect(suspended.code).toBe('ERR_SUSPENDED');
@@ -437,7 +428,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ code: 'ERR_LICENCE_NOT_USABLE', reason: 'suspended' });
 
-      await change(driver, 'restore');
+      await change(driver, { action: 'restore' });
       const restored = await presentAndVerify(service.url, service.now(), issued, device);
       expect(restored.valid, restored.message.en).toBe(true);
       const again = await issue(driver, device);
