@@ -473,6 +473,49 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       expect((await driver.http.get('/api/me/credential')).status).toBe(404);
     });
 
+    it('when the device was revoked after its credential was issued, then a refresh is 404, not that credential', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const device = await addDevice(driver);
+      service.advance(1);
+      await issue(driver, device);
+      await service.deps.db.kysely
+        .updateTable('devices')
+        .set({ revoked_at: service.now() })
+        .where('id', '=', device.deviceId)
+        .execute();
+      const reply = await driver.http.post<{ code: string }>('/api/me/credential', {
+        deviceId: device.deviceId,
+      });
+      expect([reply.status, reply.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
+    });
+
+    it('when the licence has ended since its credential was signed, then a refresh is 409 expired, not that credential', async () => {
+      const today = chinaDate(new Date(service.now() * 1000));
+      const driver = await newDriver(
+        service,
+        { ...nextLicence(), validTo: today },
+        { sessionLifetime: 3 * 86_400 },
+      );
+      const device = await addDevice(driver);
+      service.advance(1);
+      await issue(driver, device);
+      const shift = 86_400;
+      service.advance(shift);
+      try {
+        const reply = await driver.http.post<{ code: string; reason: string }>(
+          '/api/me/credential',
+          { deviceId: device.deviceId },
+        );
+        expect([reply.status, reply.body.code, reply.body.reason]).toEqual([
+          409,
+          'ERR_LICENCE_NOT_USABLE',
+          'expired',
+        ]);
+      } finally {
+        service.advance(-shift);
+      }
+    });
+
     it.each([
       ['no deviceId', {}],
       ['a string deviceId', { deviceId: '1' }],
