@@ -90,18 +90,14 @@ export async function refreshAll(): Promise<boolean> {
       throw error;
     },
   );
+  const away = (await load('movedAway')) !== undefined;
   if (live !== undefined && live.deviceId !== device.deviceId) {
-    const noted = (await load('movedAway')) !== undefined;
-    if (!noted) await keep('movedAway', { at: Date.now() });
-    return !noted;
+    if (!away) await keep('movedAway', { at: Date.now() });
+    return !away;
   }
   try {
-    const issued = await api<Issued>('POST', '/api/me/credential', {
-      json: { deviceId: device.deviceId },
-    });
-    changed = issued.jti !== kept?.jti || (await load('movedAway')) !== undefined;
-    await keep('credential', { text: issued.credential, jti: issued.jti, refreshedAt: Date.now() });
-    await forget('movedAway');
+    await fetchCredential(device.deviceId);
+    changed = away || (await load('credential'))?.jti !== kept?.jti;
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'ERR_LICENCE_NOT_USABLE')) throw error;
   }
