@@ -11,8 +11,11 @@
  *   less than a day ago) and is answered as it is;
  * - `service-resign`: CREDENTIAL_REFRESH_AFTER=0, every request signs a new credential and
  *   commits it in the same status slot (what a refresh costs after a change of the licence).
- * Also measured: the re-signing refresh without HTTP, issueCredential() in a loop in this
- * process.
+ * Also measured: the API's path alone, GET /api/push/key with the session cookie (security
+ * headers, request log, routing, session lookup, a constant answer), which bounds what any
+ * signed-in route can reach; the re-signing refresh without HTTP, issueCredential() in a loop in
+ * this process; and for each server its CPU time per answered request (user + system, from the
+ * child itself), which does not depend on how much of the machine the load generator takes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
@@ -138,6 +141,10 @@ async function serve(kind: string): Promise<void> {
   const tell = (ready: Ready) => {
     process.send?.(ready);
   };
+  // Asked 'cpu', the child says how much CPU it has used: the bench divides by requests.
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
   if (kind === 'hello') {
     const app = express();
     app.use((_req, res) => {
@@ -217,8 +224,19 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** One autocannon run of the credential request against `ready.url`. */
-async function load(ready: Ready, seconds: number): Promise<autocannon.Result> {
+/** What is measured: the credential request, or the API's path alone (see httpBench). */
+type Request = 'refresh' | 'pipeline';
+
+/** One autocannon run of `request` against `ready.url`. */
+async function load(ready: Ready, seconds: number, request: Request): Promise<autocannon.Result> {
+  const cookie = ready.cookie === undefined ? {} : { cookie: ready.cookie };
+  if (request === 'pipeline')
+    return autocannon({
+      url: `${ready.url}/api/push/key`,
+      connections: CONNECTIONS,
+      duration: seconds,
+      headers: cookie,
+    });
   return autocannon({
     url: `${ready.url}/api/me/credential`,
     connections: CONNECTIONS,
@@ -226,10 +244,24 @@ async function load(ready: Ready, seconds: number): Promise<autocannon.Result> {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      ...(ready.cookie === undefined ? {} : { cookie: ready.cookie }),
+      ...cookie,
       ...(ready.csrfToken === undefined ? {} : { 'x-csrf-token': ready.csrfToken }),
     },
     body: JSON.stringify({ deviceId: ready.deviceId ?? 1 }),
+  });
+}
+
+/** The CPU time the child has used so far, in microseconds. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const answer = (message: unknown) => {
+      const cpu = (message as { cpu?: NodeJS.CpuUsage }).cpu;
+      if (cpu === undefined) return;
+      child.off('message', answer);
+      resolve(cpu.user + cpu.system);
+    };
+    child.on('message', answer);
+    child.send('cpu');
   });
 }
 
@@ -239,11 +271,18 @@ interface Measured {
   readonly p99: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** The server's CPU time (user + system) per answered request, µs: load-independent. */
+  readonly cpuUs: number;
 }
 
-async function measure(ready: Ready): Promise<Measured> {
-  await load(ready, WARM_UP_SECONDS);
-  const r = await load(ready, SECONDS);
+async function measure(
+  server: { readonly child: ChildProcess; readonly ready: Ready },
+  request: Request = 'refresh',
+): Promise<Measured> {
+  await load(server.ready, WARM_UP_SECONDS, request);
+  const before = await cpuOf(server.child);
+  const r = await load(server.ready, SECONDS, request);
+  const cpu = (await cpuOf(server.child)) - before;
   return {
     // Answered requests a second; the ones that failed are counted apart.
     rps: r['2xx'] / r.duration,
@@ -251,6 +290,7 @@ async function measure(ready: Ready): Promise<Measured> {
     p99: r.latency.p99,
     non2xx: r.non2xx,
     errors: r.errors,
+    cpuUs: cpu / Math.max(1, r['2xx']),
   };
 }
 
@@ -265,26 +305,28 @@ export async function httpBench(): Promise<Record<string, unknown>> {
     children.push(hello.child);
     const service = await start('service');
     children.push(service.child);
-    const base = await measure(hello.ready);
+    const base = await measure(hello);
     await stop(hello.child);
-    const ours = await measure(service.ready);
+    const ours = await measure(service);
+    const pipeline = await measure(service, 'pipeline');
     await stop(service.child);
     const resigning = await start('service-resign');
     children.push(resigning.child);
-    const resign = await measure(resigning.ready);
+    const resign = await measure(resigning);
     await stop(resigning.child);
     const ratio = ours.rps / base.rps;
     const bare = await refreshWithoutHttp(SECONDS / 2);
     const line = (name: string, m: Measured) => {
       console.log(
-        `  ${name.padEnd(40)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(3)} ms${m.non2xx + m.errors > 0 ? `  (${m.non2xx} not 2xx, ${m.errors} errors)` : ''}`,
+        `  ${name.padEnd(46)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(3)} ms  server CPU ${m.cpuUs.toFixed(0).padStart(4)} µs/req${m.non2xx + m.errors > 0 ? `  (${m.non2xx} not 2xx, ${m.errors} errors)` : ''}`,
       );
     };
     line('express hello-world', base);
     line('credential refresh (current credential)', ours);
     line('credential refresh, signing every time', resign);
+    line('API path alone (GET /api/push/key, signed in)', pipeline);
     console.log(
-      `  signing every time: ${(resign.rps / base.rps).toFixed(2)}× the hello-world; without HTTP (issueCredential in-process) ${bare.toFixed(0)}/s: ${(bare / base.rps).toFixed(2)}×`,
+      `  the API path alone: ${(pipeline.rps / base.rps).toFixed(2)}× the hello-world; signing every time: ${(resign.rps / base.rps).toFixed(2)}×; that without HTTP (issueCredential in-process) ${bare.toFixed(0)}/s: ${(bare / base.rps).toFixed(2)}×`,
     );
     const met = ratio >= TARGET_RATIO && ours.p99 < TARGET_P99_MS && ours.non2xx === 0;
     console.log(
@@ -296,12 +338,14 @@ export async function httpBench(): Promise<Record<string, unknown>> {
       p99_ms: m.p99,
       non_2xx: m.non2xx,
       errors: m.errors,
+      server_cpu_us_per_request: Math.round(m.cpuUs),
     });
     return {
       hello_world: figures(base),
       credential_refresh: figures(ours),
       ratio: Number(ratio.toFixed(3)),
       credential_refresh_signing: figures(resign),
+      api_path_alone: figures(pipeline),
       ratio_signing: Number((resign.rps / base.rps).toFixed(3)),
       refresh_without_http_per_s: Math.round(bare),
       target_ratio: TARGET_RATIO,
