@@ -317,7 +317,14 @@ async function issueIn(
     action: 'credential.issue',
     subject: licenceNumber,
     ...(live === undefined ? {} : { before: { jti: live.jti } }),
-    after: { jti, listId: slot.listId, index: slot.index, kid: signer.kid, mode },
+    after: {
+      jti,
+      deviceId: input.deviceId,
+      listId: slot.listId,
+      index: slot.index,
+      kid: signer.kid,
+      mode,
+    },
     at: now,
   });
   return { credential, jti, expiresAt, listId: slot.listId, index: slot.index, existing: false };

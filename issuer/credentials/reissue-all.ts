@@ -233,7 +233,13 @@ export async function reissueAll(
         action: 'credential.reissue',
         subject: m.licenceNumber,
         before: JSON.stringify({ jti: m.old }),
-        after: JSON.stringify({ jti, listId: m.listId, index: m.index, kid: signer.kid }),
+        after: JSON.stringify({
+          jti,
+          deviceId: m.deviceId,
+          listId: m.listId,
+          index: m.index,
+          kid: signer.kid,
+        }),
       });
     });
     return { old, rows, audits, maxExpiry, skipped: batch.skipped };

@@ -205,6 +205,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       expect(audit.actor).toBe(`driver:${driver.driverId}`);
       expect(JSON.parse(audit.after ?? '{}')).toMatchObject({
         jti: issued.jti,
+        deviceId: device.deviceId,
         listId: issued.listId,
         index: issued.index,
         mode: 'new',
