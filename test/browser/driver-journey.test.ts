@@ -484,8 +484,24 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await page.locator('#licence-card').waitFor({ timeout: 20_000 });
     expect(await page.textContent('#f-no')).toBe(licence.licenceNumber);
     expect(await page.textContent('#qr-status')).toBe('驾驶证状态：正常');
+    // The inbox opened while the licence page still refreshes in the background: the refresh,
+    // once done, must not redraw the inbox (which by then has marked its entries read).
+    let refreshed!: () => void;
+    const refreshDone = new Promise<void>((resolve) => {
+      refreshed = resolve;
+    });
+    await page.route('**/api/me/credential', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue();
+      if (route.request().method() === 'POST') refreshed();
+    });
+    await page.reload();
+    await page.locator('#licence-card').waitFor({ timeout: 20_000 });
     await page.click('#open-inbox');
     await page.locator('#inbox').waitFor();
+    await refreshDone;
+    await page.waitForTimeout(1000);
+    await page.unroute('**/api/me/credential');
     expect(await page.locator('#inbox .inbox-title').allTextContents()).toEqual([
       '电子驾驶证已签发未读',
       '电子驾驶证申领未通过审核未读',

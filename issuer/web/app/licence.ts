@@ -197,7 +197,7 @@ async function refreshInBackground(before: CredentialClaims, pending: HTMLElemen
       alertOf(before, oldStatus) !== alertOf(after, status) ||
       oldStatus?.status !== status?.status
     )
-      redraw();
+      redraw(licenceScreen);
   } catch (error) {
     if (error instanceof OfflineError) return;
     if (error instanceof ApiError && error.status === 401) {

@@ -41,9 +41,12 @@ export function go(screen: Screen): void {
   });
 }
 
-/** Shows the current screen again. */
-export function redraw(): void {
-  if (current !== undefined) go(current);
+/**
+ * Shows the current screen again; with `only`, only while that is the current screen (work that
+ * finishes in the background must not redraw a screen the driver has moved to).
+ */
+export function redraw(only?: Screen): void {
+  if (current !== undefined && (only === undefined || only === current)) go(current);
 }
 
 /** What went wrong, in the user's words. */
