@@ -1,19 +1,19 @@
 /**
  * The statements of a driver's whole journey, as each engine plans them: registration and
  * sign-in, an album application reviewed and approved, the inbox, a device and its credential,
- * refreshes (answered as they are, then signed again), the portrait, a suspension and a
- * restoration, the status list. Every table that grows with the country is reached through an
- * index, never scanned: on SQLite as planned; on PostgreSQL with sequential scans priced out
- * (enable_seqscan off), since with the few rows of a test it would scan anyway, so a scan left
- * means no index serves the statement (it may walk an unrelated index whole instead, which
- * only SQLite's plans show). And no hot statement binds the literal of a partial
- * index (SQLite re-plans such a statement on every run).
+ * refreshes (answered as they are, then signed again), the portrait, the status list, a
+ * suspension and a restoration by an admin, the licence and its audit trail as staff read
+ * them. Every table that grows with the country is reached through an index, never scanned: on
+ * SQLite as planned; on PostgreSQL with sequential scans priced out (enable_seqscan off), since
+ * with the few rows of a test it would scan anyway, so a scan left means no index serves the
+ * statement (it may walk an unrelated index whole instead, which only SQLite's plans show). And
+ * no hot statement binds the literal of a partial index (SQLite re-plans such a statement on
+ * every run).
  */
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyChange } from '../../issuer/lifecycle/apply-change.js';
 import {
   addDevice,
   insertLicence,
@@ -130,6 +130,7 @@ describe.each(ENGINES)('query plans of a driver journey on %s', (engine) => {
     service = await startService(engine);
     const photo = await portraitJpeg(255);
     const reviewer = await newStaff(service, 'reviewer');
+    const admin = await newStaff(service, 'admin');
     const signingUp = syntheticLicence(2);
     await insertLicence(service.deps.db, signingUp, service.now());
     runs = await statementsOf(engine, async () => {
@@ -181,15 +182,19 @@ describe.each(ENGINES)('query plans of a driver journey on %s', (engine) => {
       ok((await service.client().get(`/status/${issued.listId}`)).status, 'status list');
       ok((await service.client().get('/.well-known/jwks.json')).status, 'jwks');
 
-      // A suspension and a restoration, then a refresh that signs again.
+      // A suspension and a restoration by an admin, then a refresh that signs again; the
+      // licence and its audit trail as staff read them.
       service.advance(1);
+      const number = driver.licence.licenceNumber;
       for (const action of ['suspend', 'restore'] as const)
-        await service.deps.db.kysely
-          .transaction()
-          .execute((trx) =>
-            applyChange(service.deps, trx, driver.licence.licenceNumber, { action }, 'staff:1'),
-          );
+        ok(
+          (await admin.post(`/api/registry/licences/${number}/${action}`, { reason: 'test' }))
+            .status,
+          action,
+        );
       await issue(driver, device);
+      ok((await admin.get(`/api/registry/licences/${number}`)).status, 'licence');
+      ok((await admin.get(`/api/audit?subject=${number}`)).status, 'audit');
     });
   });
   afterAll(async () => {
