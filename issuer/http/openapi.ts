@@ -350,6 +350,20 @@ const json = (schema: JsonObject) => ({ 'application/json': { schema } });
 
 const NO_STORE = { description: 'Never cached.', schema: { const: 'no-store' } };
 
+/** A reply no cache may keep: personal data, or an answer for this client only. */
+const noStore = (description: string, content: JsonObject): Reply => ({
+  description,
+  content,
+  headers: { 'Cache-Control': NO_STORE },
+});
+
+/** A JSON body for the app-wide parser, checked by `schema`, each field described by `expected`. */
+const jsonBody = (schema: z.ZodType, expected: Readonly<Record<string, string>>) => ({
+  parser: 'json' as const,
+  required: true,
+  content: json(fromZod(schema, 'input', expected)),
+});
+
 const LICENCE_NUMBER: JsonObject = {
   name: 'number',
   in: 'path',
@@ -540,11 +554,7 @@ const ROUTES: readonly RouteSpec[] = [
     description:
       'Licence number and name must match one licence; an unknown number and a wrong name get the same answer.',
     access: 'public',
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(driverRegistrationSchema, 'input', DRIVER_REGISTRATION_EXPECTED)),
-    },
+    body: jsonBody(driverRegistrationSchema, DRIVER_REGISTRATION_EXPECTED),
     replies: {
       201: { description: 'Registered.', content: json(object({ driverId: integer() })) },
     },
@@ -561,11 +571,7 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'Sign in as a driver or a member of staff',
     description: `Sets the session cookie ${SESSION_COOKIE} (HttpOnly, Secure, SameSite=Strict, ${SESSION_LIFETIME} seconds) and returns the CSRF token to send in ${CSRF_HEADER} on unsafe requests.`,
     access: 'public',
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(signInSchema, 'input', SIGN_IN_EXPECTED)),
-    },
+    body: jsonBody(signInSchema, SIGN_IN_EXPECTED),
     replies: {
       200: {
         description: 'Signed in.',
@@ -604,9 +610,9 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'The signed-in account, and the CSRF token of its session',
     access: ROLES,
     replies: {
-      200: {
-        description: 'The account; a driver sees a masked licence number only.',
-        content: json({
+      200: noStore(
+        'The account; a driver sees a masked licence number only.',
+        json({
           oneOf: [
             object({
               role: { const: 'driver' },
@@ -624,8 +630,7 @@ const ROUTES: readonly RouteSpec[] = [
             }),
           ],
         }),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
   },
   {
@@ -636,15 +641,11 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'Create a staff account with a generated password',
     description: 'The password is shown in this answer only; the service keeps its hash.',
     access: ['admin'],
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(staffCreationSchema, 'input', STAFF_CREATION_EXPECTED)),
-    },
+    body: jsonBody(staffCreationSchema, STAFF_CREATION_EXPECTED),
     replies: {
-      201: {
-        description: 'Created.',
-        content: json(
+      201: noStore(
+        'Created.',
+        json(
           object({
             id: integer(),
             username: string(),
@@ -652,8 +653,7 @@ const ROUTES: readonly RouteSpec[] = [
             password: string(),
           }),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
     errors: { 409: ['ERR_USERNAME_TAKEN'], 422: ['ERR_VALIDATION'] },
   },
@@ -804,11 +804,10 @@ const ROUTES: readonly RouteSpec[] = [
       },
     },
     replies: {
-      200: {
-        description: 'Stored.',
-        content: json(object({ portraitHash: string('SHA-256 (base64url) of the stored JPEG.') })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore(
+        'Stored.',
+        json(object({ portraitHash: string('SHA-256 (base64url) of the stored JPEG.') })),
+      ),
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
@@ -826,23 +825,18 @@ const ROUTES: readonly RouteSpec[] = [
     description:
       'The token (256 random bits, base64url) is in this answer only; the service keeps its SHA-256. Audited without the token.',
     access: ['admin'],
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(verifierDeviceSchema, 'input', VERIFIER_DEVICE_EXPECTED)),
-    },
+    body: jsonBody(verifierDeviceSchema, VERIFIER_DEVICE_EXPECTED),
     replies: {
-      201: {
-        description: 'Registered.',
-        content: json(
+      201: noStore(
+        'Registered.',
+        json(
           object({
             id: integer(),
             name: string(),
             token: string('The bearer token to install on the device; never shown again.'),
           }),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
     errors: { 422: ['ERR_VALIDATION'] },
   },
@@ -854,9 +848,9 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'Every registered verifier device, revoked ones included, without tokens',
     access: ['admin'],
     replies: {
-      200: {
-        description: 'By id. The listing is audited.',
-        content: json(
+      200: noStore(
+        'By id. The listing is audited.',
+        json(
           object({
             devices: {
               type: 'array',
@@ -870,8 +864,7 @@ const ROUTES: readonly RouteSpec[] = [
             },
           }),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
   },
   {
@@ -885,11 +878,7 @@ const ROUTES: readonly RouteSpec[] = [
     access: ['admin'],
     parameters: [ID_PARAMETER],
     replies: {
-      200: {
-        description: 'Revoked.',
-        content: json(object({ id: integer(), revokedAt: SECONDS })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore('Revoked.', json(object({ id: integer(), revokedAt: SECONDS }))),
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
@@ -902,17 +891,11 @@ const ROUTES: readonly RouteSpec[] = [
     description:
       "Authenticated by the device's bearer token alone: a session cookie is not read, and no CSRF token is asked for. The presentation is verified as a verifier would (issuer keys and status list of this service, holder proof at most 60 s old with 10 s tolerance, licence status and dates, at the service's clock); the freshly made QR is the driver's consent. The answer is the current portrait of the licence when its SHA-256 is the credential's `ph`. Every request of a registered device is audited (device, licence, outcome; never the photo).",
     access: 'verifier-device',
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(portraitSchema, 'input', PORTRAIT_EXPECTED)),
-    },
+    body: jsonBody(portraitSchema, PORTRAIT_EXPECTED),
     replies: {
-      200: {
-        description: 'The portrait, the JPEG whose SHA-256 (base64url) is `ph`.',
-        content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } },
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore('The portrait, the JPEG whose SHA-256 (base64url) is `ph`.', {
+        'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } },
+      }),
     },
     errors: {
       403: ['ERR_PRESENTATION_NOT_VALID'],
@@ -985,17 +968,9 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'credentials',
     summary: 'Register a holder device key',
     access: ['driver'],
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(deviceSchema, 'input', DEVICE_EXPECTED)),
-    },
+    body: jsonBody(deviceSchema, DEVICE_EXPECTED),
     replies: {
-      201: {
-        description: 'Registered.',
-        content: json(object({ deviceId: integer() })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      201: noStore('Registered.', json(object({ deviceId: integer() }))),
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
@@ -1011,9 +986,9 @@ const ROUTES: readonly RouteSpec[] = [
     summary: "The driver's devices, oldest first, revoked ones included",
     access: ['driver'],
     replies: {
-      200: {
-        description: 'The devices.',
-        content: json(
+      200: noStore(
+        'The devices.',
+        json(
           object({
             devices: {
               type: 'array',
@@ -1026,8 +1001,7 @@ const ROUTES: readonly RouteSpec[] = [
             },
           }),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
   },
   {
@@ -1039,23 +1013,13 @@ const ROUTES: readonly RouteSpec[] = [
     description:
       "What the app calls on every refresh while online. The device's live credential is returned as it is while it is current: signed by today's key, after the licence's last change (status, points, dates, portrait), less than CREDENTIAL_REFRESH_AFTER seconds (default a day) ago. Otherwise a new one is signed in the same status slot; a live credential of another device is superseded. The same `idempotencyKey` from the same device returns the first answer again.",
     access: ['driver'],
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(credentialSchema, 'input', CREDENTIAL_EXPECTED)),
-    },
+    body: jsonBody(credentialSchema, CREDENTIAL_EXPECTED),
     replies: {
-      201: {
-        description: 'Issued.',
-        content: json(ref('IssuedCredential')),
-        headers: { 'Cache-Control': NO_STORE },
-      },
-      200: {
-        description:
-          "The device's live credential, still current; or, for an idempotent replay, the credential the first request made.",
-        content: json(ref('IssuedCredential')),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      201: noStore('Issued.', json(ref('IssuedCredential'))),
+      200: noStore(
+        "The device's live credential, still current; or, for an idempotent replay, the credential the first request made.",
+        json(ref('IssuedCredential')),
+      ),
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
@@ -1071,13 +1035,12 @@ const ROUTES: readonly RouteSpec[] = [
     summary: "The driver's live credential and the device it is bound to",
     access: ['driver'],
     replies: {
-      200: {
-        description: 'The live credential.',
-        content: json({
+      200: noStore(
+        'The live credential.',
+        json({
           allOf: [ref('IssuedCredential'), object({ deviceId: integer() })],
         }),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
@@ -1093,9 +1056,9 @@ const ROUTES: readonly RouteSpec[] = [
       'After an issue, a new application changes the photo: camera or album only, not before `notBefore` (PHOTO_CHANGE_INTERVAL_DAYS after the last issue). While the licence may not have an e-licence (suspended, revoked, expired, 12 points…), no path and `refusal` with the reason a start would be refused with.',
     access: ['driver'],
     replies: {
-      200: {
-        description: 'The paths.',
-        content: json(
+      200: noStore(
+        'The paths.',
+        json(
           object(
             {
               paths: { type: 'array', items: { enum: ['stored', 'camera', 'album'] } },
@@ -1106,8 +1069,7 @@ const ROUTES: readonly RouteSpec[] = [
             ['refusal'],
           ),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
@@ -1118,17 +1080,12 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: 'Start an application on one path: a draft',
     access: ['driver'],
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(startSchema, 'input', START_EXPECTED)),
-    },
+    body: jsonBody(startSchema, START_EXPECTED),
     replies: {
-      201: {
-        description: 'The draft.',
-        content: json(object({ id: integer(), state: { const: 'draft' }, path: string() })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      201: noStore(
+        'The draft.',
+        json(object({ id: integer(), state: { const: 'draft' }, path: string() })),
+      ),
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
@@ -1146,11 +1103,7 @@ const ROUTES: readonly RouteSpec[] = [
       'From draft, identity_failed, submitted (withdrawn from the review queue) or rejected; not while the real-person check runs.',
     access: ['driver'],
     replies: {
-      200: {
-        description: 'Abandoned.',
-        content: json(object({ state: { const: 'abandoned' } })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore('Abandoned.', json(object({ state: { const: 'abandoned' } }))),
     },
     errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_ILLEGAL_TRANSITION'] },
   },
@@ -1171,11 +1124,10 @@ const ROUTES: readonly RouteSpec[] = [
       },
     },
     replies: {
-      200: {
-        description: 'Submitted for review.',
-        content: json(object({ state: { const: 'submitted' }, deadline: SECONDS })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore(
+        'Submitted for review.',
+        json(object({ state: { const: 'submitted' }, deadline: SECONDS })),
+      ),
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
@@ -1193,17 +1145,9 @@ const ROUTES: readonly RouteSpec[] = [
     summary:
       'Confirm the stored photo with a real-person check; on a match the e-licence is issued',
     access: ['driver'],
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(confirmSchema, 'input', CONFIRM_EXPECTED)),
-    },
+    body: jsonBody(confirmSchema, CONFIRM_EXPECTED),
     replies: {
-      200: {
-        description: 'Issued.',
-        content: json(object({ state: { const: 'issued' } })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore('Issued.', json(object({ state: { const: 'issued' } }))),
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
@@ -1220,11 +1164,7 @@ const ROUTES: readonly RouteSpec[] = [
     summary: "The driver's latest application: state, review deadline, rejection reason",
     access: ['driver'],
     replies: {
-      200: {
-        description: 'The application.',
-        content: json(ref('Application')),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore('The application.', json(ref('Application'))),
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
@@ -1236,9 +1176,9 @@ const ROUTES: readonly RouteSpec[] = [
     summary: "The driver's notices, newest first",
     access: ['driver'],
     replies: {
-      200: {
-        description: 'The notices.',
-        content: json(
+      200: noStore(
+        'The notices.',
+        json(
           object({
             entries: {
               type: 'array',
@@ -1253,8 +1193,7 @@ const ROUTES: readonly RouteSpec[] = [
             },
           }),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
   },
   {
@@ -1306,11 +1245,7 @@ const ROUTES: readonly RouteSpec[] = [
       ),
     },
     replies: {
-      201: {
-        description: 'Subscribed.',
-        content: json(object({ id: integer() })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      201: noStore('Subscribed.', json(object({ id: integer() }))),
     },
     errors: { 422: ['ERR_PUSH_SUBSCRIPTION_INVALID'] },
   },
@@ -1321,11 +1256,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: 'Stop notices to one browser',
     access: ['driver'],
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(unsubscribeSchema, 'input', UNSUBSCRIBE_EXPECTED)),
-    },
+    body: jsonBody(unsubscribeSchema, UNSUBSCRIBE_EXPECTED),
     replies: { 204: { description: 'Removed.' } },
     errors: { 404: ['ERR_NOT_FOUND'], 422: ['ERR_VALIDATION'] },
   },
@@ -1337,9 +1268,9 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'Submitted applications, the earliest deadline first',
     access: ['reviewer', 'admin'],
     replies: {
-      200: {
-        description: 'The queue.',
-        content: json(
+      200: noStore(
+        'The queue.',
+        json(
           object({
             applications: {
               type: 'array',
@@ -1354,8 +1285,7 @@ const ROUTES: readonly RouteSpec[] = [
             },
           }),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
   },
   {
@@ -1367,11 +1297,9 @@ const ROUTES: readonly RouteSpec[] = [
     access: ['reviewer', 'admin'],
     parameters: [ID_PARAMETER],
     replies: {
-      200: {
-        description: 'The photo.',
-        content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } },
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore('The photo.', {
+        'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } },
+      }),
     },
     errors: { 404: ['ERR_NOT_FOUND'], 422: ['ERR_VALIDATION'] },
   },
@@ -1384,11 +1312,7 @@ const ROUTES: readonly RouteSpec[] = [
     access: ['reviewer', 'admin'],
     parameters: [ID_PARAMETER],
     replies: {
-      200: {
-        description: 'Issued.',
-        content: json(object({ state: { const: 'issued' } })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore('Issued.', json(object({ state: { const: 'issued' } }))),
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
@@ -1404,17 +1328,9 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'Reject a submitted photo with the reason the driver is shown',
     access: ['reviewer', 'admin'],
     parameters: [ID_PARAMETER],
-    body: {
-      parser: 'json',
-      required: true,
-      content: json(fromZod(rejectSchema, 'input', REJECT_EXPECTED)),
-    },
+    body: jsonBody(rejectSchema, REJECT_EXPECTED),
     replies: {
-      200: {
-        description: 'Rejected.',
-        content: json(object({ state: { const: 'rejected' } })),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      200: noStore('Rejected.', json(object({ state: { const: 'rejected' } }))),
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
@@ -1435,9 +1351,9 @@ const ROUTES: readonly RouteSpec[] = [
       'The app shows the QR in black when `usable`, in red otherwise; `reason` as in ERR_LICENCE_NOT_USABLE.',
     access: ['driver'],
     replies: {
-      200: {
-        description: 'The status.',
-        content: json(
+      200: noStore(
+        'The status.',
+        json(
           object({
             status: { enum: Object.keys(LICENCE_STATUS) },
             label: object({ zh: string(), en: string() }),
@@ -1458,8 +1374,7 @@ const ROUTES: readonly RouteSpec[] = [
             checkedAt: SECONDS,
           }),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
@@ -1491,9 +1406,9 @@ const ROUTES: readonly RouteSpec[] = [
     access: ['reviewer', 'admin'],
     parameters: [ID_PARAMETER],
     replies: {
-      200: {
-        description: 'The application.',
-        content: json(
+      200: noStore(
+        'The application.',
+        json(
           object({
             id: integer(),
             path: { enum: ['stored', 'camera', 'album'] },
@@ -1522,8 +1437,7 @@ const ROUTES: readonly RouteSpec[] = [
             },
           }),
         ),
-        headers: { 'Cache-Control': NO_STORE },
-      },
+      ),
     },
     errors: { 404: ['ERR_NOT_FOUND'], 422: ['ERR_VALIDATION'] },
   },
