@@ -1,6 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
+import type { Database } from '../db/schema.js';
 import { ServiceError } from './problem.js';
 
 /** Who is making a request, once the session cookie has been checked. */
@@ -96,6 +99,17 @@ export async function endSessionsOf(
     .execute();
 }
 
+/** The session of a token (by its hash), unless it has expired. */
+const liveSession = prepared(
+  ['tokenHash', 'now'],
+  (db: Kysely<Database>, args: { tokenHash: string; now: number }) =>
+    db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('token_hash', '=', args.tokenHash)
+      .where('expires_at', '>', args.now),
+);
+
 function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (header === undefined) return undefined;
@@ -120,13 +134,8 @@ export function sessions(db: Db, now: () => number): RequestHandler {
       return;
     }
     const tokenHash = sha256(token);
-    db.kysely
-      .selectFrom('sessions')
-      .selectAll()
-      .where('token_hash', '=', tokenHash)
-      .where('expires_at', '>', now())
-      .executeTakeFirst()
-      .then((row) => {
+    liveSession(db.kysely, { tokenHash, now: now() })
+      .then(([row]) => {
         if (row !== undefined) {
           req.auth = {
             subject: row.subject,
