@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { isLicenceError } from '../../shared/errors.js';
 import { parseLicenceRecord } from '../../shared/licence.js';
 import { STATUS } from '../../shared/status-list.js';
@@ -13,6 +13,7 @@ import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { unusable } from '../licence-usability.js';
 import { LIVE } from './internal/live.js';
+import { prepared } from '../db/prepared.js';
 
 /** An issued credential and where its status lives. */
 export interface IssuedCredential {
@@ -330,49 +331,57 @@ async function issueIn(
   return { credential, jti, expiresAt, listId: slot.listId, index: slot.index, existing: false };
 }
 
+/** The device's live credential with its licence, if the device is the driver's and not revoked. */
+const currentOfDevice = prepared(
+  ['driverId', 'deviceId'],
+  (db: Kysely<Database>, input: { driverId: number; deviceId: number }) =>
+    db
+      .selectFrom('drivers as dr')
+      .innerJoin('credentials as c', 'c.licence_number', 'dr.licence_number')
+      .innerJoin('devices as d', 'd.id', 'c.device_id')
+      .innerJoin('licences as l', 'l.licence_number', 'c.licence_number')
+      .select([
+        'c.credential',
+        'c.jti',
+        'c.expires_at',
+        'c.list_id',
+        'c.status_index',
+        'c.kid',
+        'c.issued_at',
+        'l.updated_at',
+      ])
+      .where('dr.id', '=', input.driverId)
+      .where('c.state', '=', LIVE)
+      .where('c.device_id', '=', input.deviceId)
+      .where('d.driver_id', '=', input.driverId)
+      .where('d.revoked_at', 'is', null),
+);
+
 /**
  * The device's live credential, if it is current: signed by the signing key of now, after the
  * licence's last change (its record — status, points, dates — or its portrait: `updated_at`,
  * compared strictly, so a change in the same second counts), less than
- * `credentialRefreshAfter` seconds ago, and the licence still usable today. Anything else goes
- * to the transaction, which signs again or refuses with the reason. Read outside a transaction:
- * a change that commits meanwhile is in the status list verifiers read, and its `updated_at`
- * makes the next refresh sign again.
+ * `credentialRefreshAfter` seconds ago, and not expired. Anything else goes to the transaction,
+ * which signs again or refuses with the reason. Read outside a transaction: a change that
+ * commits meanwhile is in the status list verifiers read, and its `updated_at` makes the next
+ * refresh sign again.
+ *
+ * The licence is still usable: nothing signs for an unusable one (signCredential refuses, and
+ * issuance and re-issue check first), the record is the one it was signed from, a valid-from
+ * date once reached stays reached, and `exp` ends at the licence's last valid day.
  */
 async function stillCurrent(
   deps: ServiceDeps,
   input: IssueCredentialInput,
 ): Promise<IssuedCredential | undefined> {
-  const row = await deps.db.kysely
-    .selectFrom('drivers as dr')
-    .innerJoin('credentials as c', 'c.licence_number', 'dr.licence_number')
-    .innerJoin('devices as d', 'd.id', 'c.device_id')
-    .innerJoin('licences as l', 'l.licence_number', 'c.licence_number')
-    .select([
-      'c.credential',
-      'c.jti',
-      'c.expires_at',
-      'c.list_id',
-      'c.status_index',
-      'c.kid',
-      'c.issued_at',
-      'l.record',
-      'l.updated_at',
-    ])
-    .where('dr.id', '=', input.driverId)
-    .where('c.state', '=', LIVE)
-    .where('c.device_id', '=', input.deviceId)
-    .where('d.driver_id', '=', input.driverId)
-    .where('d.revoked_at', 'is', null)
-    .executeTakeFirst();
+  const [row] = await currentOfDevice(deps.db.kysely, input);
   if (row === undefined) return undefined;
   const now = deps.now();
   if (
     row.kid !== deps.keys.current().kid ||
     row.issued_at <= row.updated_at ||
     now - row.issued_at >= deps.config.credentialRefreshAfter ||
-    now >= row.expires_at ||
-    unusable(parseLicenceRecord(JSON.parse(row.record)), new Date(now * 1000)) !== undefined
+    now >= row.expires_at
   ) {
     return undefined;
   }
