@@ -95,23 +95,20 @@ export function createApp(deps: ServiceDeps): Express {
   // Police verifier devices: a bearer token, never a session; mounted before the session
   // middleware, so a cookie is not even read there and no CSRF token is asked for.
   app.use('/api', verifierRoutes(deps));
-  // The API: sessions and CSRF, then JSON bodies.
+  // The API: sessions and CSRF. Each route reads its own body, after its role check (JSON up to
+  // 64 kB, a photo, a registry file), so the order below is only the order in which the routers
+  // are tried: the driver's app's routes first, as they take most of the requests.
   app.use('/api', sessions(deps.db, deps.now));
-  // The registry import reads its own body (up to 20 MB), after the admin check, and so does the
-  // application (a photo, a selfie); every other route takes JSON of at most 64 kB.
-  app.use('/api', registryRoutes(deps));
-  // The application reads its own bodies too: a photo (up to 6 MB), a selfie, small JSON.
+  app.use('/api', credentialRoutes(deps));
+  app.use('/api', driverRoutes(deps));
+  app.use('/api', notifyRoutes(deps));
   app.use('/api', applicationRoutes(deps));
-  // The registry photo (up to 6 MB) and the verifier devices read their own bodies as well.
+  app.use('/api', accountRoutes(deps));
+  app.use('/api', reviewRoutes(deps));
+  app.use('/api', lifecycleRoutes(deps));
+  app.use('/api', registryRoutes(deps));
   app.use('/api', registryPhotoRoutes(deps));
   app.use('/api', verifierDeviceRoutes(deps));
-  app.use('/api', express.json({ limit: '64kb' }));
-  app.use('/api', accountRoutes(deps));
-  app.use('/api', lifecycleRoutes(deps));
-  app.use('/api', credentialRoutes(deps));
-  app.use('/api', notifyRoutes(deps));
-  app.use('/api', driverRoutes(deps));
-  app.use('/api', reviewRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(problemHandler(deps.logger));

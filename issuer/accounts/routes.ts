@@ -4,7 +4,7 @@ import { ServiceError, notFound } from '../http/problem.js';
 import { authOf, endSession, requireRole, startSession } from '../http/session.js';
 import { currentAccount } from './current-account.js';
 import { fixedWindowLimiter } from '../http/rate-limiter.js';
-import { LICENCE_NUMBER_PATTERN, parseInput } from '../http/validation.js';
+import { readJsonBody, LICENCE_NUMBER_PATTERN, parseInput } from '../http/validation.js';
 import {
   DRIVER_REGISTRATION_EXPECTED,
   driverRegistrationSchema,
@@ -50,7 +50,7 @@ export function accountRoutes(deps: ServiceDeps): Router {
     );
   };
 
-  router.post('/drivers', async (req, res) => {
+  router.post('/drivers', readJsonBody, async (req, res) => {
     const registration = parseInput(
       driverRegistrationSchema,
       req.body,
@@ -60,7 +60,7 @@ export function accountRoutes(deps: ServiceDeps): Router {
     res.status(201).json(result);
   });
 
-  router.post('/session', limitSignIns, async (req, res) => {
+  router.post('/session', limitSignIns, readJsonBody, async (req, res) => {
     const request = parseInput(signInSchema, req.body, SIGN_IN_EXPECTED);
     const who = await signIn(deps.db, request, deps.now());
     const { csrfToken } = await startSession(deps.db, res, who, deps.now());
@@ -79,7 +79,7 @@ export function accountRoutes(deps: ServiceDeps): Router {
     noStore(res).json({ ...account, csrfToken: auth.csrfToken });
   });
 
-  router.post('/staff', requireRole('admin'), async (req, res) => {
+  router.post('/staff', requireRole('admin'), readJsonBody, async (req, res) => {
     const account = parseInput(staffCreationSchema, req.body, STAFF_CREATION_EXPECTED);
     const created = await createStaff(
       deps.db,

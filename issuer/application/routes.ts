@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
-import { parseInput, validationError } from '../http/validation.js';
+import { readJsonBody, parseInput, validationError } from '../http/validation.js';
 import { abandonApplication } from './abandon-application.js';
 import { confirmStored } from './confirm-stored.js';
 import { currentApplication } from './current-application.js';
@@ -60,7 +60,6 @@ export function applicationRoutes(deps: ServiceDeps): Router {
   const router = Router();
   const driver = requireRole('driver');
   const reviewer = requireRole('reviewer', 'admin');
-  const json = express.json({ limit: '64kb' });
   const selfieJson = express.json({ limit: Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024 });
   const image = express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES });
 
@@ -68,7 +67,7 @@ export function applicationRoutes(deps: ServiceDeps): Router {
     noStore(res).json(await offeredPaths(deps, authOf(req).subjectId));
   });
 
-  router.post('/me/application', driver, json, async (req, res) => {
+  router.post('/me/application', driver, readJsonBody, async (req, res) => {
     const { path } = parseInput(startSchema, req.body, START_EXPECTED);
     const started = await startApplication(deps, authOf(req).subjectId, path);
     noStore(res).status(201).json(started);
@@ -106,7 +105,7 @@ export function applicationRoutes(deps: ServiceDeps): Router {
     noStore(res).json(result);
   });
 
-  router.post('/me/application/abandon', driver, json, async (req, res) => {
+  router.post('/me/application/abandon', driver, readJsonBody, async (req, res) => {
     noStore(res).json(await abandonApplication(deps, authOf(req).subjectId));
   });
 
@@ -127,13 +126,13 @@ export function applicationRoutes(deps: ServiceDeps): Router {
     noStore(res).type('image/jpeg').send(Buffer.from(photo));
   });
 
-  router.post('/review/applications/:id/approve', reviewer, json, async (req, res) => {
+  router.post('/review/applications/:id/approve', reviewer, readJsonBody, async (req, res) => {
     const id = idOf(req);
     const result = await decideApplication(deps, authOf(req).subjectId, id, { kind: 'approve' });
     noStore(res).json(result);
   });
 
-  router.post('/review/applications/:id/reject', reviewer, json, async (req, res) => {
+  router.post('/review/applications/:id/reject', reviewer, readJsonBody, async (req, res) => {
     const id = idOf(req);
     const { reason } = parseInput(rejectSchema, req.body, REJECT_EXPECTED);
     const result = await decideApplication(deps, authOf(req).subjectId, id, {

@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
 import { currentCredential } from './current-credential.js';
-import { parseInput } from '../http/validation.js';
+import { readJsonBody, parseInput } from '../http/validation.js';
 import { IDEMPOTENCY_KEY, issueCredential } from './issue-credential.js';
 import { listDevices } from './list-devices.js';
 import { registerDevice } from './register-device.js';
@@ -44,7 +44,7 @@ export function credentialRoutes(deps: ServiceDeps): Router {
   const router = Router();
   const driver = requireRole('driver');
 
-  router.post('/me/devices', driver, async (req, res) => {
+  router.post('/me/devices', driver, readJsonBody, async (req, res) => {
     const { publicKey } = parseInput(deviceSchema, req.body, DEVICE_EXPECTED);
     const created = await registerDevice(deps, { driverId: authOf(req).subjectId, publicKey });
     noStore(res).status(201).json(created);
@@ -55,7 +55,7 @@ export function credentialRoutes(deps: ServiceDeps): Router {
     noStore(res).json({ devices });
   });
 
-  router.post('/me/credential', driver, async (req, res) => {
+  router.post('/me/credential', driver, readJsonBody, async (req, res) => {
     const body = parseInput(credentialSchema, req.body, CREDENTIAL_EXPECTED);
     const { existing, ...issued } = await issueCredential(deps, {
       driverId: authOf(req).subjectId,

@@ -357,7 +357,7 @@ const noStore = (description: string, content: JsonObject): Reply => ({
   headers: { 'Cache-Control': NO_STORE },
 });
 
-/** A JSON body for the app-wide parser, checked by `schema`, each field described by `expected`. */
+/** A JSON body (the routes' parser, 64 kB), checked by `schema`, each field described by `expected`. */
 const jsonBody = (schema: z.ZodType, expected: Readonly<Record<string, string>>) => ({
   parser: 'json' as const,
   required: true,
@@ -405,7 +405,7 @@ interface RouteSpec {
   /** `verifier-device`: a bearer token of a registered police verifier device, no session. */
   readonly access: 'public' | 'verifier-device' | readonly Role[];
   readonly parameters?: readonly JsonObject[];
-  /** `json`: the app-wide parser (64 kB); `raw`: the registry import's own (20 MB). */
+  /** `json`: the routes' JSON parser (64 kB); `raw`: the registry import's own (20 MB). */
   readonly body?: {
     readonly parser: 'json' | 'raw';
     readonly required: boolean;

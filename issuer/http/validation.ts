@@ -1,5 +1,12 @@
+import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { ServiceError } from './problem.js';
+
+/**
+ * The JSON body of an API request, at most 64 kB. Each route that takes one names it, after its
+ * role check: a body is read only for a request that may use it. Uploads read their own.
+ */
+export const readJsonBody: RequestHandler = express.json({ limit: '64kb' });
 
 /** One problem with one field of a request: what was expected and what was found. */
 export interface FieldIssue {

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
-import { parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
+import { readJsonBody, parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
 import { authOf, requireRole } from '../http/session.js';
 import { changeLicence } from './change-licence.js';
 import { AUDIT_PAGE_MAX, listAudit } from './list-audit.js';
@@ -82,12 +82,14 @@ export function lifecycleRoutes(deps: ServiceDeps): Router {
     router.post(
       `/registry/licences/:number/${action}`,
       admin,
+      readJsonBody,
       change((req) => withReason({ action }, read(plainBody, req.body).reason)),
     );
   }
   router.post(
     '/registry/licences/:number/points',
     admin,
+    readJsonBody,
     change((req) => {
       const body = read(pointsBody, req.body);
       return withReason({ action: 'points', points: body.points }, body.reason);
@@ -96,6 +98,7 @@ export function lifecycleRoutes(deps: ServiceDeps): Router {
   router.post(
     '/registry/licences/:number/renew',
     admin,
+    readJsonBody,
     change((req) => {
       const body = read(renewBody, req.body);
       return withReason(

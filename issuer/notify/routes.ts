@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
-import { parseInput } from '../http/validation.js';
+import { readJsonBody, parseInput } from '../http/validation.js';
 
 /** The body of POST /api/me/push-subscriptions/remove. */
 export const unsubscribeSchema = z.strictObject({ endpoint: z.string().min(1).max(2048) });
@@ -29,12 +29,12 @@ export function notifyRoutes(deps: ServiceDeps): Router {
     res.set('Cache-Control', 'public, max-age=3600').json({ publicKey: deps.notifier.publicKey });
   });
 
-  router.post('/me/push-subscriptions', driver, async (req, res) => {
+  router.post('/me/push-subscriptions', driver, readJsonBody, async (req, res) => {
     const id = await deps.notifier.subscribe(authOf(req).subjectId, req.body);
     noStore(res).status(201).json({ id });
   });
 
-  router.post('/me/push-subscriptions/remove', driver, async (req, res) => {
+  router.post('/me/push-subscriptions/remove', driver, readJsonBody, async (req, res) => {
     const { endpoint } = parseInput(unsubscribeSchema, req.body, UNSUBSCRIBE_EXPECTED);
     if (!(await deps.notifier.unsubscribe(authOf(req).subjectId, endpoint)))
       throw notFound('push subscription');

@@ -35,12 +35,10 @@ function formatOf(req: Request): ImportFormat {
   return format;
 }
 
-/** The body as the use case takes it: bytes, or JSON already parsed by the app-wide parser. */
-function bodyOf(req: Request): string | Uint8Array {
+/** The bytes importBodyParser read: none when the body was not of an import type. */
+function bodyOf(req: Request): Uint8Array {
   const body: unknown = req.body;
-  if (body instanceof Uint8Array) return body;
-  if (typeof body === 'object' && body !== null) return JSON.stringify(body);
-  return new Uint8Array(0);
+  return body instanceof Uint8Array ? body : new Uint8Array(0);
 }
 
 /**
@@ -52,9 +50,7 @@ function bodyOf(req: Request): string | Uint8Array {
  * - GET /registry/licences/:number (admin, reviewer) → `{licence, version, updatedAt,
  *   credentials: [{jti, state, listId, index, expiresAt}]}`; 404 `ERR_NOT_FOUND`.
  *
- * The import reads its own body (20 MB), after the role check. For JSON files over 64 kB this
- * router must be mounted before the app-wide `express.json({limit: '64kb'})`, which otherwise
- * reads (and refuses) the body first.
+ * The import reads its own body (20 MB), after the role check.
  */
 export function registryRoutes(deps: ServiceDeps): Router {
   const router = Router();

@@ -1,8 +1,8 @@
-import express, { Router, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
-import { parseInput } from '../http/validation.js';
+import { readJsonBody, parseInput } from '../http/validation.js';
 import { listVerifierDevices } from './list-verifier-devices.js';
 import {
   registerVerifierDevice,
@@ -23,9 +23,8 @@ const ID = /^[1-9]\d{0,14}$/;
 export function verifierDeviceRoutes(deps: ServiceDeps): Router {
   const router = Router();
   const admin = requireRole('admin');
-  const json = express.json({ limit: '64kb' });
 
-  router.post('/admin/verifier-devices', admin, json, async (req, res) => {
+  router.post('/admin/verifier-devices', admin, readJsonBody, async (req, res) => {
     const { name } = parseInput(verifierDeviceSchema, req.body, VERIFIER_DEVICE_EXPECTED);
     const created = await registerVerifierDevice(deps, { name, staffId: authOf(req).subjectId });
     noStore(res).status(201).json(created);
@@ -36,7 +35,7 @@ export function verifierDeviceRoutes(deps: ServiceDeps): Router {
     noStore(res).json({ devices });
   });
 
-  router.post('/admin/verifier-devices/:id/revoke', admin, json, async (req, res) => {
+  router.post('/admin/verifier-devices/:id/revoke', admin, readJsonBody, async (req, res) => {
     const id = req.params.id;
     if (typeof id !== 'string' || !ID.test(id)) throw notFound('verifier device');
     const revoked = await revokeVerifierDevice(deps, Number(id), authOf(req).subjectId);
