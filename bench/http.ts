@@ -1,7 +1,8 @@
 /*
  * HTTP: credential refreshes per second against an express hello-world, both measured in the
- * same run with autocannon (10 connections, 10 s each, after a 2 s warm-up), target ≥ 0.5× the
- * hello-world's rate with p99 < 50 ms. Each server runs in a child process of its own (this file,
+ * same run with autocannon (10 connections, 6 s each after a 2 s warm-up; the two alternated
+ * over 3 rounds, the median round's ratio judged), target ≥ 0.5× the hello-world's rate with
+ * p99 < 50 ms. Each server runs in a child process of its own (this file,
  * started again with `hello`, `service` or `service-resign`): the hello-world answers
  * {"ok":true}; the service is the real one (openService + listen, production settings, SQLite in
  * a temporary DATA_DIR, logs at info to /dev/null) with one driver, one device and one session
@@ -30,7 +31,13 @@ import { generateKeyPair } from '../shared/node/keys.js';
 import { benchStore, syntheticLicence } from './issuance.js';
 
 const CONNECTIONS = 10;
-const SECONDS = 10;
+const SECONDS = 6;
+/**
+ * The hello-world and the refresh are measured this many times, each refresh run right after a
+ * hello-world run: the ratio is the median of the rounds' ratios, so a stretch in which the
+ * shared machine is slower weighs on both sides of one round, not on one side of the ratio.
+ */
+const ROUNDS = 3;
 const WARM_UP_SECONDS = 2;
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 50;
@@ -59,7 +66,9 @@ async function signedInDriver(
       issuing_authority: licence.issuingAuthority,
       portrait_hash: null,
       version: 1,
-      updated_at: now,
+      // Last changed a day ago: the first refresh signs, the next ones find it current (with
+      // \`now\`, every refresh in the first second would sign, as the change might follow it).
+      updated_at: now - 86_400,
     })
     .execute();
   const { id: driverId } = await db.kysely
@@ -297,7 +306,7 @@ async function measure(
 /** Runs the section, printing as it goes; returns the figures. */
 export async function httpBench(): Promise<Record<string, unknown>> {
   console.log(
-    `HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, POST /api/me/credential)`,
+    `HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, POST /api/me/credential; hello-world and refresh alternated, ${ROUNDS} rounds)`,
   );
   const children: ChildProcess[] = [];
   try {
@@ -305,16 +314,26 @@ export async function httpBench(): Promise<Record<string, unknown>> {
     children.push(hello.child);
     const service = await start('service');
     children.push(service.child);
-    const base = await measure(hello);
+    const rounds: { base: Measured; ours: Measured; ratio: number }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const base = await measure(hello);
+      const ours = await measure(service);
+      rounds.push({ base, ours, ratio: ours.rps / base.rps });
+    }
     await stop(hello.child);
-    const ours = await measure(service);
+    // The median round: its figures are the ones shown, its ratio the one judged.
+    const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
+    const median = byRatio[Math.floor(ROUNDS / 2)];
+    if (median === undefined) throw new Error('bench/http: no round measured');
+    const { base, ours, ratio } = median;
+    const worstP99 = Math.max(...rounds.map((r) => r.ours.p99));
+    const failed = rounds.reduce((n, r) => n + r.ours.non2xx + r.ours.errors, 0);
     const pipeline = await measure(service, 'pipeline');
     await stop(service.child);
     const resigning = await start('service-resign');
     children.push(resigning.child);
     const resign = await measure(resigning);
     await stop(resigning.child);
-    const ratio = ours.rps / base.rps;
     const bare = await refreshWithoutHttp(SECONDS / 2);
     const line = (name: string, m: Measured) => {
       console.log(
@@ -328,9 +347,9 @@ export async function httpBench(): Promise<Record<string, unknown>> {
     console.log(
       `  the API path alone: ${(pipeline.rps / base.rps).toFixed(2)}× the hello-world; signing every time: ${(resign.rps / base.rps).toFixed(2)}×; that without HTTP (issueCredential in-process) ${bare.toFixed(0)}/s: ${(bare / base.rps).toFixed(2)}×`,
     );
-    const met = ratio >= TARGET_RATIO && ours.p99 < TARGET_P99_MS && ours.non2xx === 0;
+    const met = ratio >= TARGET_RATIO && worstP99 < TARGET_P99_MS && failed === 0;
     console.log(
-      `  ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}), p99 ${ours.p99} ms (target < ${TARGET_P99_MS}): ${met ? 'met' : 'NOT MET'}`,
+      `  ratio per round ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')}; median ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}), worst p99 ${worstP99} ms (target < ${TARGET_P99_MS}): ${met ? 'met' : 'NOT MET'}`,
     );
     const figures = (m: Measured) => ({
       rps: Math.round(m.rps),
@@ -344,6 +363,8 @@ export async function httpBench(): Promise<Record<string, unknown>> {
       hello_world: figures(base),
       credential_refresh: figures(ours),
       ratio: Number(ratio.toFixed(3)),
+      ratio_per_round: rounds.map((r) => Number(r.ratio.toFixed(3))),
+      worst_p99_ms: worstP99,
       credential_refresh_signing: figures(resign),
       api_path_alone: figures(pipeline),
       ratio_signing: Number((resign.rps / base.rps).toFixed(3)),
