@@ -176,6 +176,16 @@ function thrownCode(action: () => unknown): string {
   return 'no error';
 }
 
+/** The code and message of what `action` throws. */
+function thrownMessage(action: () => unknown): { code: string; message: string } {
+  try {
+    action();
+  } catch (error) {
+    return { code: errorCode(error), message: error instanceof Error ? error.message : '' };
+  }
+  return { code: 'no error', message: '' };
+}
+
 // --- Tests ---
 
 describe('the vector files', () => {
@@ -314,6 +324,40 @@ for (const backend of BACKENDS) {
         it('when 1 MB of zeros is inflated with a limit of 1000 bytes, then ERR_TOO_LARGE is thrown', () => {
           const bomb = deflate(Buffer.alloc(1_000_000));
           expect(thrownCode(() => backend.inflate(bomb, format, 1000))).toBe('ERR_TOO_LARGE');
+        });
+
+        for (const after of [1, 4]) {
+          it(`when ${after} byte(s) follow the end of the stream, then ERR_MALFORMED is thrown`, () => {
+            const data = Buffer.concat([deflate(TEXT), Buffer.alloc(after, 7)]);
+            expect(thrownMessage(() => backend.inflate(data, format, 1_000_000))).toEqual({
+              code: 'ERR_MALFORMED',
+              message: expect.stringContaining('found bytes after its end') as unknown,
+            });
+          });
+        }
+
+        it('when every stream of 0-600 bytes of text or noise, at levels 0, 1 and 9, with and without a dictionary, is inflated, then each comes back whole', () => {
+          const dictionary = new TextEncoder().encode('licence 驾驶证 dictionary');
+          let seed = 1;
+          const noise = (n: number) =>
+            Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+          const failures: string[] = [];
+          for (let n = 0; n <= 600; n += 7) {
+            for (const [kind, input] of [
+              ['text', TEXT.subarray(0, n)],
+              ['noise', noise(n)],
+            ] as const) {
+              for (const level of [0, 1, 9]) {
+                for (const dict of [undefined, dictionary]) {
+                  const options = dict === undefined ? { level } : { level, dictionary: dict };
+                  const back = backend.inflate(deflate(input, options), format, 1000, dict);
+                  if (!Buffer.from(back).equals(Buffer.from(input)))
+                    failures.push(`${kind} ${n} level ${level}${dict ? ' dict' : ''}`);
+                }
+              }
+            }
+          }
+          expect(failures).toEqual([]);
         });
 
         const malformed = [

@@ -7,6 +7,7 @@ import {
   type PublicKeyHandle,
 } from '../../shared/crypto-backend.js';
 import { LicenceError } from '../../shared/errors.js';
+import { bytesAfterTheEnd, DEFLATE_FORMAT } from '../internal/inflate-policy.js';
 import { encodeBase64url } from '../../shared/internal/base64url.js';
 import { assertAcceptableKey, isAcceptableR, notAcceptable } from '../internal/ed25519-policy.js';
 
@@ -74,7 +75,7 @@ export const nobleBackend: CryptoBackend = {
     // fflate writes into a buffer of exactly this size and stops there, so a bomb cannot grow it;
     // one byte more than allowed tells "exactly at the limit" from "over it".
     const out = new Uint8Array(maxOutputLength + 1);
-    const what = format === 'raw' ? 'raw DEFLATE (RFC 1951)' : 'zlib (RFC 1950)';
+    const what = DEFLATE_FORMAT[format];
     let result: Uint8Array;
     try {
       if (data.length === 0) throw new Error('empty input');
@@ -102,16 +103,43 @@ export const nobleBackend: CryptoBackend = {
         `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`,
       );
     }
+    const inflated = result.slice();
+    // fflate stops where the stream ends and ignores what follows (up to the zlib trailer).
+    if (endsEarly(format === 'raw' ? data : deflateOfZlib(data), out, dictionary))
+      throw bytesAfterTheEnd(format);
     // fflate does not check the zlib trailer; zlib (the Node backend) does (RFC 1950 §2.2).
-    if (format === 'zlib' && !adler32Matches(result, data)) {
+    if (format === 'zlib' && !adler32Matches(inflated, data)) {
       throw new LicenceError(
         'ERR_MALFORMED',
         `compressed data: expected ${what}, found a wrong Adler-32 checksum`,
       );
     }
-    return result.slice();
+    return inflated;
   },
 };
+
+/**
+ * Whether a DEFLATE stream that inflated ends before the last byte of `stream`. fflate does not
+ * say where a stream ends, but it ends at the last byte exactly when the same stream without
+ * that byte no longer inflates (fflate refuses a stream cut short, even by one bit). `out` is
+ * scratch space of the size the stream inflated into.
+ */
+function endsEarly(stream: Uint8Array, out: Uint8Array, dictionary?: Uint8Array): boolean {
+  // The shortest stream is two bytes (a final fixed-Huffman block with only its end code).
+  if (stream.length < 3) return false;
+  try {
+    inflateSync(stream.subarray(0, -1), dictionary === undefined ? { out } : { out, dictionary });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The DEFLATE stream inside zlib data: after the header (and a preset dictionary's id), before the Adler-32. */
+function deflateOfZlib(data: Uint8Array): Uint8Array {
+  const header = ((data[1] ?? 0) & 0x20) === 0 ? 2 : 6;
+  return data.subarray(header, -4);
+}
 
 /** Whether the last 4 bytes of `stream` are the Adler-32 of `data` (RFC 1950 §8.2). */
 function adler32Matches(data: Uint8Array, stream: Uint8Array): boolean {

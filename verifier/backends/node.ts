@@ -6,6 +6,7 @@ import {
   type PublicKeyHandle,
 } from '../../shared/crypto-backend.js';
 import { LicenceError } from '../../shared/errors.js';
+import { bytesAfterTheEnd, DEFLATE_FORMAT } from '../internal/inflate-policy.js';
 import { assertAcceptableKey, isAcceptableR, notAcceptable } from '../internal/ed25519-policy.js';
 
 /** Largest inflated output read in small chunks, and the size of those (see inflate). */
@@ -75,15 +76,19 @@ export const nodeBackend: CryptoBackend = {
   },
 
   inflate(data, format, maxOutputLength, dictionary) {
+    let inflated: Inflated;
     try {
       // A small output (a credential payload) in chunks of 1 KiB rather than zlib's default
-      // 16 KiB: a buffer that small comes from Node's pool, not from a fresh allocation.
+      // 16 KiB: a buffer that small comes from Node's pool, not from a fresh allocation. With
+      // `info`, zlib also says how much of the input the stream took.
       const chunkSize = maxOutputLength <= SMALL_OUTPUT ? SMALL_CHUNK : constants.Z_DEFAULT_CHUNK;
       const options =
         dictionary === undefined
-          ? { maxOutputLength, chunkSize }
-          : { maxOutputLength, chunkSize, dictionary };
-      return format === 'raw' ? inflateRawSync(data, options) : inflateSync(data, options);
+          ? { maxOutputLength, chunkSize, info: true }
+          : { maxOutputLength, chunkSize, dictionary, info: true };
+      inflated = (format === 'raw'
+        ? inflateRawSync(data, options)
+        : inflateSync(data, options)) as unknown as Inflated;
     } catch (cause) {
       if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new LicenceError(
@@ -94,9 +99,18 @@ export const nodeBackend: CryptoBackend = {
       }
       throw new LicenceError(
         'ERR_MALFORMED',
-        `compressed data: expected ${format === 'raw' ? 'raw DEFLATE (RFC 1951)' : 'zlib (RFC 1950)'}, found data that does not inflate`,
+        `compressed data: expected ${DEFLATE_FORMAT[format]}, found data that does not inflate`,
         { cause },
       );
     }
+    // zlib stops at the end of the stream and ignores what follows; a strict decoder does not.
+    if (inflated.engine.bytesWritten !== data.length) throw bytesAfterTheEnd(format);
+    return inflated.buffer;
   },
 };
+
+/** What inflateSync and inflateRawSync return with `info: true`. */
+interface Inflated {
+  readonly buffer: Buffer;
+  readonly engine: { readonly bytesWritten: number };
+}

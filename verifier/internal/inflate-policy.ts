@@ -1,0 +1,15 @@
+import { LicenceError } from '../../shared/errors.js';
+
+/** The two forms of DEFLATE data a verifier reads, by name. */
+export const DEFLATE_FORMAT = { raw: 'raw DEFLATE (RFC 1951)', zlib: 'zlib (RFC 1950)' } as const;
+
+/**
+ * The refusal of input that goes on after its compressed stream has ended (and, for zlib, after
+ * its Adler-32): both backends refuse it alike, as neither decoder would read those bytes.
+ */
+export function bytesAfterTheEnd(format: keyof typeof DEFLATE_FORMAT): LicenceError {
+  return new LicenceError(
+    'ERR_MALFORMED',
+    `compressed data: expected ${DEFLATE_FORMAT[format]} ending where the input ends, found bytes after its end`,
+  );
+}
