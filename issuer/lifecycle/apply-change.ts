@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { chinaDate } from '../../shared/china-time.js';
 import { parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
 import { STATUS, type StatusValue } from '../../shared/status-list.js';
-import { audit } from '../audit/audit-log.js';
+import { audit, type AuditEntry } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
@@ -41,6 +41,10 @@ export function listValueOf(status: LicenceRecord['status']): StatusValue {
  * next issuance allocates a new index. A change that keeps the status (points below 12) leaves
  * the entries alone.
  *
+ * @param batch for many changes in one transaction (a registry import): `current`, the licence as
+ *   this transaction already read it (on PostgreSQL, `for update`) or last changed it, else it is
+ *   read and locked here; `audits`, where the audit entry goes for the caller to write in this
+ *   transaction, else it is written here.
  * @throws {ServiceError} 404 `ERR_NOT_FOUND` for an unknown licence; 409
  *   `ERR_ILLEGAL_TRANSITION` when the table does not allow the change.
  * @throws {LicenceValidationError} `ERR_LICENCE_INVALID` when the changed record is not valid.
@@ -51,17 +55,11 @@ export async function applyChange(
   licenceNumber: string,
   change: LicenceChange,
   actor: string,
+  batch: { readonly current?: ChangedLicence; readonly audits?: AuditEntry[] } = {},
 ): Promise<ChangedLicence> {
-  let query = trx
-    .selectFrom('licences')
-    .select(['record', 'version'])
-    .where('licence_number', '=', licenceNumber);
-  // PostgreSQL: two changes to one licence wait for each other (SQLite has one writer anyway).
-  if (deps.db.engine === 'postgres') query = query.forUpdate();
-  const row = await query.executeTakeFirst();
-  if (row === undefined) throw notFound('licence');
+  const row = batch.current ?? (await currentRow(deps, trx, licenceNumber));
   const now = deps.now();
-  const before = parseLicenceRecord(JSON.parse(row.record));
+  const before = row.licence;
   const after = parseLicenceRecord(nextRecord(before, change, chinaDate(new Date(now * 1000))));
   const version = row.version + 1;
 
@@ -110,7 +108,7 @@ export async function applyChange(
     }
   }
 
-  await audit(trx, {
+  const entry: AuditEntry = {
     actor,
     action: `licence.${change.action}`,
     subject: licenceNumber,
@@ -121,6 +119,24 @@ export async function applyChange(
       ...(change.reason === undefined ? {} : { reason: change.reason }),
     },
     at: now,
-  });
+  };
+  if (batch.audits === undefined) await audit(trx, entry);
+  else batch.audits.push(entry);
   return { licence: after, version };
+}
+
+async function currentRow(
+  deps: Pick<ServiceDeps, 'db'>,
+  trx: Transaction<Database>,
+  licenceNumber: string,
+): Promise<ChangedLicence> {
+  let query = trx
+    .selectFrom('licences')
+    .select(['record', 'version'])
+    .where('licence_number', '=', licenceNumber);
+  // PostgreSQL: two changes to one licence wait for each other (SQLite has one writer anyway).
+  if (deps.db.engine === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (row === undefined) throw notFound('licence');
+  return { licence: parseLicenceRecord(JSON.parse(row.record)), version: row.version };
 }

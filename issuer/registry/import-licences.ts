@@ -4,7 +4,7 @@ import {
   parseLicenceRecord,
   type LicenceRecord,
 } from '../../shared/licence.js';
-import { audit } from '../audit/audit-log.js';
+import { auditMany, type AuditEntry } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { applyChange } from '../lifecycle/apply-change.js';
 import { planChanges, sameRecord } from '../lifecycle/plan-changes.js';
@@ -163,34 +163,42 @@ export async function importLicences(
         )
         .execute();
     }
-    for (const r of inserts)
-      await audit(trx, {
+    await auditMany(
+      trx,
+      inserts.map((r) => ({
         actor,
         action: 'registry.import.insert',
         subject: r.licenceNumber,
         after: { version: 1, record: r },
         at: now,
-      });
+      })),
+    );
 
+    // Each change through the lifecycle, as staff would make it, from the row read (and locked)
+    // above; the audit rows of the changes, then the import's own, in a few statements.
+    const changes: AuditEntry[] = [];
+    const imported: AuditEntry[] = [];
     for (const u of updates) {
-      let version = u.before.version;
+      let current = { licence: u.before.record, version: u.before.version };
       for (const change of u.changes)
-        ({ version } = await applyChange(
+        current = await applyChange(
           deps,
           trx,
           u.record.licenceNumber,
           { ...change, reason: IMPORT_REASON },
           actor,
-        ));
-      await audit(trx, {
+          { current, audits: changes },
+        );
+      imported.push({
         actor,
         action: 'registry.import.update',
         subject: u.record.licenceNumber,
         before: u.before,
-        after: { version, record: u.record },
+        after: { version: current.version, record: u.record },
         at: now,
       });
     }
+    await auditMany(trx, [...changes, ...imported]);
     return { inserted: inserts.length, updated: updates.length, unchanged };
   });
 }
