@@ -6,6 +6,7 @@
 import { credentialCore } from './credential-core.js';
 import { httpBench } from './http.js';
 import { issuance } from './issuance.js';
+import { registryImport } from './registry-import.js';
 import { statusListSize } from './status-list-size.js';
 
 const figures: Record<string, unknown> = {};
@@ -19,6 +20,7 @@ console.log(
 figures.status_list = size;
 
 figures.issuance = await issuance();
+figures.registry_import = await registryImport();
 figures.http = await httpBench();
 
 console.log(JSON.stringify(figures));
