@@ -331,7 +331,10 @@ async function issueIn(
   return { credential, jti, expiresAt, listId: slot.listId, index: slot.index, existing: false };
 }
 
-/** The device's live credential with its licence, if the device is the driver's and not revoked. */
+/**
+ * The device's live credential and when its licence last changed, if the device is the driver's
+ * and not revoked.
+ */
 const currentOfDevice = prepared(
   ['driverId', 'deviceId'],
   (db: Kysely<Database>, input: { driverId: number; deviceId: number }) =>
