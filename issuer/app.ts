@@ -9,6 +9,7 @@ import { ping } from './db/database.js';
 import type { ServiceDeps } from './deps.js';
 import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
+import { memoryRateLimits, type RateLimits } from './http/rate-limiter.js';
 import { sessions } from './http/session.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { notifyRoutes } from './notify/routes.js';
@@ -34,8 +35,10 @@ export const VERIFIER_APP_DIR = [
 /**
  * Builds the authority's HTTP service. It never listens: main.ts does, and tests start it on
  * port 0. Routes parse input, call one use case and map the result; problemHandler maps errors.
+ * `rateLimits`: where the sign-in and portrait limits count (listen() shares them through Redis
+ * when REDIS_URL is set).
  */
-export function createApp(deps: ServiceDeps): Express {
+export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRateLimits()): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -94,7 +97,7 @@ export function createApp(deps: ServiceDeps): Express {
 
   // Police verifier devices: a bearer token, never a session; mounted before the session
   // middleware, so a cookie is not even read there and no CSRF token is asked for.
-  app.use('/api', verifierRoutes(deps));
+  app.use('/api', verifierRoutes(deps, rateLimits));
   // The API: sessions and CSRF. Each route reads its own body, after its role check (JSON up to
   // 64 kB, a photo, a registry file), so the order below is only the order in which the routers
   // are tried: the driver's app's routes first, as they take most of the requests.
@@ -103,7 +106,7 @@ export function createApp(deps: ServiceDeps): Express {
   app.use('/api', driverRoutes(deps));
   app.use('/api', notifyRoutes(deps));
   app.use('/api', applicationRoutes(deps));
-  app.use('/api', accountRoutes(deps));
+  app.use('/api', accountRoutes(deps, rateLimits));
   app.use('/api', reviewRoutes(deps));
   app.use('/api', lifecycleRoutes(deps));
   app.use('/api', registryRoutes(deps));

@@ -10,6 +10,13 @@ export interface Config {
   readonly dataDir: string;
   /** postgres://… to run on PostgreSQL; absent: SQLite in dataDir. */
   readonly databaseUrl?: string;
+  /**
+   * redis://… (or rediss://…) shared by every node for the rate limits; absent: each node
+   * counts on its own.
+   */
+  readonly redisUrl?: string;
+  /** What the rate limits' Redis keys start with: nodes of one service share it. */
+  readonly redisKeyPrefix: string;
   /** The issuer identifier (`iss`) and the base of status list URIs. */
   readonly publicUrl: string;
   /** A private JWK file to sign with, instead of keys kept in dataDir. */
@@ -47,6 +54,14 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, '1-64 characters of A-Z a-z 0-9 : _ . -')
+    .default('liangzheng:'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ISSUER_KEY_FILE: z.string().min(1).optional(),
   CREDENTIAL_VALID_DAYS: z.coerce.number().int().min(1).max(366).default(30),
@@ -100,7 +115,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       const found =
         value === undefined
           ? 'nothing'
-          : name === 'DATABASE_URL'
+          : name === 'DATABASE_URL' || name === 'REDIS_URL'
             ? 'another value'
             : JSON.stringify(value);
       return `${name}: expected ${i.message.replace(/^Invalid (input|string): /i, '')}, found ${found}`;
@@ -131,6 +146,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     port: e.PORT,
     dataDir,
     ...(e.DATABASE_URL === undefined ? {} : { databaseUrl: e.DATABASE_URL }),
+    ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     ...(e.ISSUER_KEY_FILE === undefined ? {} : { issuerKeyFile: e.ISSUER_KEY_FILE }),
     credentialValidDays: e.CREDENTIAL_VALID_DAYS,

@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { ServiceDeps } from './deps.js';
+import { memoryRateLimits } from './http/rate-limiter.js';
+import { redisRateLimits } from './http/redis-rate-limits.js';
 import { openKeyStore } from './keys/key-store.js';
 import type { Logger } from './logger.js';
 import { createNotifier, type PushTestSettings } from './notify/notifier.js';
@@ -66,12 +68,20 @@ export async function openService(
 
 /** Starts listening with the given dependencies. */
 export async function listen(deps: ServiceDeps): Promise<Running> {
-  const app = createApp(deps);
+  const { redisUrl, redisKeyPrefix } = deps.config;
+  const rateLimits =
+    redisUrl === undefined
+      ? memoryRateLimits()
+      : await redisRateLimits(redisUrl, redisKeyPrefix, deps.logger);
+  const app = createApp(deps, rateLimits);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(deps.config.port, deps.config.host, () => {
       resolve(s);
     });
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await rateLimits.close();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : deps.config.port;
@@ -89,6 +99,7 @@ export async function listen(deps: ServiceDeps): Promise<Running> {
         server.closeIdleConnections();
       })
         .then(() => deps.notifier.idle())
+        .then(() => rateLimits.close())
         .then(() => deps.db.close());
       return stopping;
     },

@@ -3,7 +3,7 @@ import type { ServiceDeps } from '../deps.js';
 import { ServiceError, notFound } from '../http/problem.js';
 import { authOf, endSession, requireRole, startSession } from '../http/session.js';
 import { currentAccount } from './current-account.js';
-import { fixedWindowLimiter } from '../http/rate-limiter.js';
+import type { RateLimits } from '../http/rate-limiter.js';
 import { readJsonBody, LICENCE_NUMBER_PATTERN, parseInput } from '../http/validation.js';
 import {
   DRIVER_REGISTRATION_EXPECTED,
@@ -24,18 +24,18 @@ const SIGN_IN_LIMITER_KEYS = 10_000;
  * account, and staff management (admin only). Each route parses, calls one use case, and maps
  * the result; errors go to the problem handler.
  */
-export function accountRoutes(deps: ServiceDeps): Router {
+export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
   const router = Router();
   // Per app, not per module: two services in one process (tests) do not share counts.
-  const signInLimiter = fixedWindowLimiter({
+  const signInLimiter = rateLimits.limiter('sign-in', {
     limit: SIGN_IN_ATTEMPTS_PER_MINUTE,
     windowSeconds: 60,
     maxKeys: SIGN_IN_LIMITER_KEYS,
   });
 
-  const limitSignIns: RequestHandler = (req, _res, next) => {
+  const limitSignIns: RequestHandler = async (req, _res, next) => {
     // `trust proxy` is off: the socket's peer is the client (or the reverse proxy in front).
-    const verdict = signInLimiter.take(req.socket.remoteAddress ?? 'unknown', deps.now());
+    const verdict = await signInLimiter.take(req.socket.remoteAddress ?? 'unknown', deps.now());
     if (verdict.allowed) {
       next();
       return;

@@ -6,7 +6,7 @@ export type RateVerdict =
 /** Counts attempts per key (a client address). */
 export interface RateLimiter {
   /** Records an attempt by `key` at `now` (seconds) and says whether it may go ahead. */
-  take(key: string, now: number): RateVerdict;
+  take(key: string, now: number): Promise<RateVerdict>;
 }
 
 /** How many attempts per window, and how many keys are remembered at most. */
@@ -23,6 +23,11 @@ export interface RateLimitOptions {
  * @throws {RangeError} when an option is not a positive integer.
  */
 export function fixedWindowLimiter(options: RateLimitOptions): RateLimiter {
+  const take = memoryWindows(options);
+  return { take: (key, now) => Promise.resolve(take(key, now)) };
+}
+
+function memoryWindows(options: RateLimitOptions): (key: string, now: number) => RateVerdict {
   for (const [name, value] of Object.entries(options)) {
     if (!Number.isSafeInteger(value) || (value as number) < 1)
       throw new RangeError(`${name}: expected a positive integer, found ${String(value)}`);
@@ -39,18 +44,34 @@ export function fixedWindowLimiter(options: RateLimitOptions): RateLimiter {
     }
   }
 
+  return (key, now) => {
+    const window = windows.get(key);
+    if (window === undefined || now >= window.start + windowSeconds) {
+      windows.delete(key);
+      windows.set(key, { start: now, count: 1 });
+      if (windows.size > maxKeys) evict();
+      return { allowed: true };
+    }
+    window.count += 1;
+    if (window.count <= limit) return { allowed: true };
+    return { allowed: false, retryAfter: Math.max(1, window.start + windowSeconds - now) };
+  };
+}
+
+/**
+ * Where an app's limiters keep their counts: in this node's memory, or shared by every node
+ * (Redis). One per running service; closed when it stops.
+ */
+export interface RateLimits {
+  /** A limiter named `name` (its counts apart from every other name's). */
+  limiter(name: string, options: RateLimitOptions): RateLimiter;
+  close(): Promise<void>;
+}
+
+/** Counts in this node's memory: N nodes allow N times each limit. */
+export function memoryRateLimits(): RateLimits {
   return {
-    take(key, now) {
-      const window = windows.get(key);
-      if (window === undefined || now >= window.start + windowSeconds) {
-        windows.delete(key);
-        windows.set(key, { start: now, count: 1 });
-        if (windows.size > maxKeys) evict();
-        return { allowed: true };
-      }
-      window.count += 1;
-      if (window.count <= limit) return { allowed: true };
-      return { allowed: false, retryAfter: Math.max(1, window.start + windowSeconds - now) };
-    },
+    limiter: (_name, options) => fixedWindowLimiter(options),
+    close: () => Promise.resolve(),
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound, ServiceError } from '../http/problem.js';
-import { fixedWindowLimiter } from '../http/rate-limiter.js';
+import type { RateLimits } from '../http/rate-limiter.js';
 import { authOf, requireRole } from '../http/session.js';
 import { parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
 import { authenticateVerifierDevice } from '../verifier-devices/authenticate-verifier-device.js';
@@ -66,10 +66,10 @@ export function registryPhotoRoutes(deps: ServiceDeps): Router {
  * ERR_PRESENTATION_NOT_VALID with `verdict`; 404 ERR_PORTRAIT_NOT_FOUND; 422 ERR_VALIDATION; 429
  * ERR_RATE_LIMITED with `retryAfter`.
  */
-export function verifierRoutes(deps: ServiceDeps): Router {
+export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
   const router = Router();
-  // Per app, not per module; per node too: N nodes allow N times the rate, still bounded.
-  const limiter = fixedWindowLimiter({
+  // Per app, not per module; per node unless the limits are shared (REDIS_URL).
+  const limiter = rateLimits.limiter('portrait', {
     limit: PORTRAIT_REQUESTS_PER_MINUTE,
     windowSeconds: 60,
     maxKeys: PORTRAIT_LIMITER_KEYS,
@@ -86,7 +86,7 @@ export function verifierRoutes(deps: ServiceDeps): Router {
         throw error;
       },
     );
-    const verdict = limiter.take(String(id), deps.now());
+    const verdict = await limiter.take(String(id), deps.now());
     if (!verdict.allowed) {
       res.set('Retry-After', String(verdict.retryAfter));
       throw new ServiceError(

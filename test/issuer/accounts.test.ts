@@ -673,15 +673,15 @@ describe('liangzheng admin create (SQLite)', () => {
 });
 
 describe('the sign-in rate limiter', () => {
-  it('when more addresses come than it keeps, then the oldest windows are forgotten first', () => {
+  it('when more addresses come than it keeps, then the oldest windows are forgotten first', async () => {
     const limiter = fixedWindowLimiter({ limit: 1, windowSeconds: 60, maxKeys: 2 });
-    expect(limiter.take('a', 0)).toEqual({ allowed: true });
-    expect(limiter.take('a', 1)).toEqual({ allowed: false, retryAfter: 59 });
-    limiter.take('b', 2);
-    limiter.take('c', 3);
+    expect(await limiter.take('a', 0)).toEqual({ allowed: true });
+    expect(await limiter.take('a', 1)).toEqual({ allowed: false, retryAfter: 59 });
+    await limiter.take('b', 2);
+    await limiter.take('c', 3);
     // 'a' was dropped to keep two keys: it starts a new window.
-    expect(limiter.take('a', 4)).toEqual({ allowed: true });
-    expect(limiter.take('c', 5)).toEqual({ allowed: false, retryAfter: 58 });
+    expect(await limiter.take('a', 4)).toEqual({ allowed: true });
+    expect(await limiter.take('c', 5)).toEqual({ allowed: false, retryAfter: 58 });
   });
 
   it('when an option is not a positive integer, then RangeError', () => {

@@ -34,6 +34,14 @@ describe('loadConfig', () => {
       { DATABASE_URL: 'mysql://x' },
       'DATABASE_URL: expected a postgres:// URL, found another value',
     ],
+    [
+      { REDIS_URL: 'http://cache:6379' },
+      'REDIS_URL: expected a redis:// or rediss:// URL, found another value',
+    ],
+    [
+      { REDIS_KEY_PREFIX: 'has space' },
+      'REDIS_KEY_PREFIX: expected 1-64 characters of A-Z a-z 0-9 : _ . -, found "has space"',
+    ],
     [{ CREDENTIAL_VALID_DAYS: '0' }, 'CREDENTIAL_VALID_DAYS: expected'],
     [{ CREDENTIAL_REFRESH_AFTER: '-1' }, 'CREDENTIAL_REFRESH_AFTER: expected'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV: expected'],
@@ -51,8 +59,9 @@ describe('loadConfig', () => {
     expect(refusal(env)).toContain(words);
   });
 
-  it('when the database URL is wrong, then the message does not repeat it (it may hold a password)', () => {
+  it('when the database or Redis URL is wrong, then the message does not repeat it (it may hold a password)', () => {
     expect(refusal({ DATABASE_URL: 'mysql://user:secret@host/db' })).not.toContain('secret');
+    expect(refusal({ REDIS_URL: 'memcached://user:secret@host' })).not.toContain('secret');
   });
 
   it('when production is configured properly, then demo data is off', () => {
