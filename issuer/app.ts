@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
 import { accountRoutes } from './accounts/routes.js';
 import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
@@ -32,6 +32,14 @@ export const VERIFIER_APP_DIR = [
   .map((url) => fileURLToPath(url))
   .find((dir) => existsSync(join(dir, 'index.html')));
 
+/** res.locals key: the mount path of the router that took the request. */
+const MOUNT = 'mountedAt';
+
+function mountOf(res: Response): string {
+  const mount: unknown = res.locals[MOUNT];
+  return typeof mount === 'string' ? mount : '';
+}
+
 /**
  * Builds the authority's HTTP service. It never listens: main.ts does, and tests start it on
  * port 0. Routes parse input, call one use case and map the result; problemHandler maps errors.
@@ -58,11 +66,11 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       // Route pattern, never the path itself: paths may hold licence numbers.
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const route = (req.route as { path?: string } | undefined)?.path;
       requestLog.info(
         {
           method: req.method,
-          route: `${req.baseUrl}${route}`,
+          route: route === undefined ? 'unmatched' : `${mountOf(res)}${route}`,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
@@ -95,6 +103,12 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
     if (dir !== undefined) app.use(`/${name}`, express.static(dir));
   }
 
+  // Where the API's routers are mounted, for the request log: a request that ends in an error
+  // has left its router (and req.baseUrl is reset) by the time it is logged.
+  app.use('/api', (req, res, next) => {
+    res.locals[MOUNT] = req.baseUrl;
+    next();
+  });
   // Police verifier devices: a bearer token, never a session; mounted before the session
   // middleware, so a cookie is not even read there and no CSRF token is asked for.
   app.use('/api', verifierRoutes(deps, rateLimits));

@@ -1,0 +1,77 @@
+/**
+ * The request log: one JSON line per request with method, route pattern (the whole of it, for
+ * answers and for errors alike), status and time, and nothing a request carried: no licence
+ * number, name, password, cookie or token.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../issuer/config.js';
+import { createLogger } from '../../issuer/logger.js';
+import { listen, openService, type Running } from '../../issuer/service.js';
+import { Client } from './harness.js';
+
+const LICENCE_NUMBER = '440106199003072429';
+const PASSWORD = 'a secret password';
+
+describe('the request log', () => {
+  const lines: Record<string, unknown>[] = [];
+  let running: Running;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lz-log-'));
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n'))
+          if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      DEMO: 'false',
+      LOG_LEVEL: 'info',
+    });
+    running = await listen(await openService(config, createLogger('info', sink)));
+  });
+  afterAll(async () => {
+    await running.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('when requests succeed, fail or match nothing, then each is logged by its whole route pattern, without what it carried', async () => {
+    const client = new Client(running.url);
+    expect((await client.get('/healthz')).status).toBe(200);
+    expect(
+      (
+        await client.post('/api/session', {
+          kind: 'driver',
+          licenceNumber: LICENCE_NUMBER,
+          password: PASSWORD,
+        })
+      ).status,
+    ).toBe(401);
+    expect((await client.get('/api/push/key')).status).toBe(200);
+    expect((await client.get(`/api/registry/licences/${LICENCE_NUMBER}`)).status).toBe(401);
+    expect((await client.get(`/api/no/${LICENCE_NUMBER}`)).status).toBe(404);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const requests = lines.filter((l) => l.msg === 'request');
+    expect(requests.map((l) => [l.method, l.route, l.status])).toEqual([
+      ['GET', '/healthz', 200],
+      ['POST', '/api/session', 401],
+      ['GET', '/api/push/key', 200],
+      ['GET', '/api/registry/licences/:number', 401],
+      ['GET', 'unmatched', 404],
+    ]);
+    for (const l of requests) expect(typeof l.ms).toBe('number');
+    const everything = JSON.stringify(lines);
+    expect(everything).not.toContain(LICENCE_NUMBER);
+    expect(everything).not.toContain(PASSWORD);
+  });
+});
