@@ -6,7 +6,7 @@
  * started again with `hello`, `service` or `service-resign`): the hello-world answers
  * {"ok":true}; the service is the real one (openService + listen, production settings, SQLite in
  * a temporary DATA_DIR, logs at info to /dev/null) with one driver, one device and one session
- * put straight into the database. Each request is POST /api/me/credential {deviceId} with the
+ * put straight into the database. Each request is POST /api/me/devices/:id/credential with the
  * session cookie and CSRF token, the request the driver's app makes on every refresh:
  * - `service`: as configured by default, the live credential is current (nothing changed, signed
  *   less than a day ago) and is answered as it is;
@@ -247,16 +247,14 @@ async function load(ready: Ready, seconds: number, request: Request): Promise<au
       headers: cookie,
     });
   return autocannon({
-    url: `${ready.url}/api/me/credential`,
+    url: `${ready.url}/api/me/devices/${ready.deviceId ?? 1}/credential`,
     connections: CONNECTIONS,
     duration: seconds,
     method: 'POST',
     headers: {
-      'content-type': 'application/json',
       ...cookie,
       ...(ready.csrfToken === undefined ? {} : { 'x-csrf-token': ready.csrfToken }),
     },
-    body: JSON.stringify({ deviceId: ready.deviceId ?? 1 }),
   });
 }
 
@@ -306,7 +304,7 @@ async function measure(
 /** Runs the section, printing as it goes; returns the figures. */
 export async function httpBench(): Promise<Record<string, unknown>> {
   console.log(
-    `HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, POST /api/me/credential; hello-world and refresh alternated, ${ROUNDS} rounds)`,
+    `HTTP (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each, POST /api/me/devices/:id/credential; hello-world and refresh alternated, ${ROUNDS} rounds)`,
   );
   const children: ChildProcess[] = [];
   try {

@@ -4,7 +4,7 @@ import { ServiceError, notFound } from '../http/problem.js';
 import { authOf, endSession, requireRole, startSession } from '../http/session.js';
 import { currentAccount } from './current-account.js';
 import type { RateLimits } from '../http/rate-limiter.js';
-import { readJsonBody, LICENCE_NUMBER_PATTERN, parseInput } from '../http/validation.js';
+import { LICENCE_NUMBER_PATTERN, parseInput, pathId, readJsonBody } from '../http/validation.js';
 import {
   DRIVER_REGISTRATION_EXPECTED,
   driverRegistrationSchema,
@@ -95,7 +95,7 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
   });
 
   router.post('/staff/:id/unlock', requireRole('admin'), async (req, res) => {
-    const id = idParam(req.params.id, 'staff account');
+    const id = pathId(req.params.id, 'staff account');
     await unlockAccount(
       deps.db,
       { kind: 'staff', id },
@@ -136,10 +136,4 @@ const retryAfterHeader: ErrorRequestHandler = (error: unknown, _req, res, next) 
 /** Answers that hold a password or a CSRF token are never cached. */
 function noStore(res: Response): Response {
   return res.set('Cache-Control', 'no-store');
-}
-
-/** @throws {ServiceError} 404 when the path's id is not a positive integer. */
-function idParam(value: string | string[] | undefined, what: string): number {
-  if (typeof value !== 'string' || !/^[1-9]\d{0,14}$/.test(value)) throw notFound(what);
-  return Number(value);
 }

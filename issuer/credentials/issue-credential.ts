@@ -129,9 +129,9 @@ export async function issueCredential(
  * driver's phone at once. After a photo change, the live credential (with the old portrait hash)
  * is superseded in the status list and its device gets one with the new hash; with no live
  * credential, the driver's newest registered device gets its first. With no device registered
- * yet, nothing happens: the app asks once it has one (POST /api/me/credential). The app fetches
- * the credential with GET /api/me/credential. A licence no longer usable gets no credential here
- * (the application stands issued; the credential request then says why).
+ * yet, nothing happens: the app asks once it has one (POST /api/me/devices/:id/credential). The
+ * app fetches the credential with GET /api/me/credential. A licence no longer usable gets no
+ * credential here (the application stands issued; the credential request then says why).
  */
 export async function issueOnApplication(
   deps: ServiceDeps,

@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
 import { currentCredential } from './current-credential.js';
-import { readJsonBody, parseInput } from '../http/validation.js';
+import { parseInput, pathId, readJsonBody, validationError } from '../http/validation.js';
 import { IDEMPOTENCY_KEY, issueCredential } from './issue-credential.js';
 import { listDevices } from './list-devices.js';
 import { registerDevice } from './register-device.js';
@@ -16,16 +16,14 @@ export const DEVICE_EXPECTED = {
   publicKey: 'the Ed25519 public key as base64url of 32 bytes (the JWK "x")',
 };
 
-/** The body of POST /api/me/credential. */
-export const credentialSchema = z.strictObject({
-  deviceId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY).optional(),
-});
-/** What each field of credentialSchema must be. */
-export const CREDENTIAL_EXPECTED = {
-  deviceId: 'the id of one of your registered devices',
-  idempotencyKey: '1-64 characters of A-Z a-z 0-9 - _ . : (optional)',
-};
+/**
+ * The header that makes a credential request safe to retry, as the IETF draft
+ * (draft-ietf-httpapi-idempotency-key-header) has it: a Structured Field string, quoted.
+ */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+/** What its value must be. */
+export const IDEMPOTENCY_HEADER_EXPECTED =
+  'a quoted string of 1-64 characters of A-Z a-z 0-9 - _ . : (e.g. "retry-1")';
 
 /**
  * The holder's API, mounted under /api, for a signed-in driver:
@@ -33,11 +31,13 @@ export const CREDENTIAL_EXPECTED = {
  * - `POST /me/devices {publicKey}` → 201 `{deviceId}`; 422 `ERR_KEY_INVALID` for a key that is
  *   not a canonical Ed25519 point or is of small order; 409 `ERR_DEVICE_EXISTS`.
  * - `GET /me/devices` → `{devices: [{deviceId, publicKey, createdAt, revokedAt}]}`.
- * - `POST /me/credential {deviceId, idempotencyKey?}` → 201 `{credential, jti, expiresAt, listId,
- *   index}` for a newly signed credential; 200 with the same body for the device's live credential
- *   while it is current (nothing in it changed, signed less than CREDENTIAL_REFRESH_AFTER ago) and
- *   for an idempotent replay; 404 for a device that is not the
- *   driver's; 409 `ERR_LICENCE_NOT_USABLE` with `reason`.
+ * - `POST /me/devices/:id/credential`, no body, optionally `Idempotency-Key: "<key>"` → 201
+ *   `{credential, jti, expiresAt, listId, index}` for a newly signed credential; 200 with the same
+ *   body for the device's live credential while it is current (nothing in it changed, signed
+ *   less than CREDENTIAL_REFRESH_AFTER ago) and for an idempotent replay; 404 for a device that
+ *   is not the driver's; 409 `ERR_LICENCE_NOT_USABLE` with `reason`; 422 `ERR_VALIDATION` for
+ *   an Idempotency-Key of another form. No JSON body to read on the request every app start
+ *   makes.
  * - `GET /me/credential` → the live credential (and its `deviceId`), or 404.
  */
 export function credentialRoutes(deps: ServiceDeps): Router {
@@ -55,12 +55,13 @@ export function credentialRoutes(deps: ServiceDeps): Router {
     noStore(res).json({ devices });
   });
 
-  router.post('/me/credential', driver, readJsonBody, async (req, res) => {
-    const body = parseInput(credentialSchema, req.body, CREDENTIAL_EXPECTED);
+  router.post('/me/devices/:id/credential', driver, async (req, res) => {
+    const deviceId = pathId(req.params.id, 'device');
+    const idempotencyKey = idempotencyKeyOf(req.get(IDEMPOTENCY_HEADER));
     const { existing, ...issued } = await issueCredential(deps, {
       driverId: authOf(req).subjectId,
-      deviceId: body.deviceId,
-      ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: body.idempotencyKey }),
+      deviceId,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
     noStore(res)
       .status(existing ? 200 : 201)
@@ -74,6 +75,23 @@ export function credentialRoutes(deps: ServiceDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * The key of an Idempotency-Key header, without its quotes; undefined without the header.
+ * @throws {ServiceError} 422 ERR_VALIDATION for a value of another form.
+ */
+function idempotencyKeyOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const key = value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : undefined;
+  if (key !== undefined && IDEMPOTENCY_KEY.test(key)) return key;
+  throw validationError([
+    {
+      field: IDEMPOTENCY_HEADER,
+      expected: IDEMPOTENCY_HEADER_EXPECTED,
+      found: key === undefined ? 'a value without quotes' : 'a quoted value of another form',
+    },
+  ]);
 }
 
 /** A credential is personal data: no cache keeps it. */

@@ -32,10 +32,10 @@ import {
 } from '../application/routes.js';
 import { MAX_DEVICES } from '../credentials/register-device.js';
 import {
-  CREDENTIAL_EXPECTED,
-  credentialSchema,
   DEVICE_EXPECTED,
   deviceSchema,
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_HEADER_EXPECTED,
 } from '../credentials/routes.js';
 import type { CredentialTable } from '../db/schema.js';
 import { AUDIT_PAGE_MAX } from '../lifecycle/list-audit.js';
@@ -1006,14 +1006,23 @@ const ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'post',
-    path: '/api/me/credential',
+    path: '/api/me/devices/{id}/credential',
     operationId: 'issueCredential',
     tag: 'credentials',
     summary: "Issue the e-licence of the driver's licence to one of the driver's devices",
     description:
-      "What the app calls on every refresh while online. The device's live credential is returned as it is while it is current: signed by today's key, after the licence's last change (status, points, dates, portrait), less than CREDENTIAL_REFRESH_AFTER seconds (default a day) ago. Otherwise a new one is signed in the same status slot; a live credential of another device is superseded. The same `idempotencyKey` from the same device returns the first answer again.",
+      "What the app calls on every refresh while online; no body. The device's live credential is returned as it is while it is current: signed by today's key, after the licence's last change (status, points, dates, portrait), less than CREDENTIAL_REFRESH_AFTER seconds (default a day) ago. Otherwise a new one is signed in the same status slot; a live credential of another device is superseded. The same Idempotency-Key from the same device returns the first answer again.",
     access: ['driver'],
-    body: jsonBody(credentialSchema, CREDENTIAL_EXPECTED),
+    parameters: [
+      { ...ID_PARAMETER, description: 'The device, from `POST /api/me/devices`.' },
+      {
+        name: IDEMPOTENCY_HEADER,
+        in: 'header',
+        required: false,
+        description: `Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): ${IDEMPOTENCY_HEADER_EXPECTED}.`,
+        schema: { type: 'string', pattern: '^"[A-Za-z0-9_.:-]{1,64}"$' },
+      },
+    ],
     replies: {
       201: noStore('Issued.', json(ref('IssuedCredential'))),
       200: noStore(

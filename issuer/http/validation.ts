@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
-import { ServiceError } from './problem.js';
+import { notFound, ServiceError } from './problem.js';
 
 /**
  * The JSON body of an API request, at most 64 kB. Each route that takes one names it, after its
@@ -84,6 +84,15 @@ function describe(value: unknown): string {
   }
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
+}
+
+/**
+ * The numeric id in a path (`/staff/7/unlock`): a positive integer below 10^15.
+ * @throws {ServiceError} 404 ERR_NOT_FOUND naming `what`: no such thing has another id.
+ */
+export function pathId(value: string | string[] | undefined, what: string): number {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,14}$/.test(value)) throw notFound(what);
+  return Number(value);
 }
 
 /** The form of a licence number in a path (the ID number: 17 digits and a check character). */

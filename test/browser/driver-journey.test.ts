@@ -490,7 +490,11 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     const refreshDone = new Promise<void>((resolve) => {
       refreshed = resolve;
     });
-    await page.route('**/api/me/credential', async (route) => {
+    // The credential read (GET /api/me/credential) and the refresh (POST
+    // /api/me/devices/:id/credential), both held back.
+    const credentialRequests = (url: URL) =>
+      /^\/api\/me\/(devices\/\d+\/)?credential$/.test(url.pathname);
+    await page.route(credentialRequests, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await route.continue();
       if (route.request().method() === 'POST') refreshed();
@@ -501,7 +505,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await page.locator('#inbox').waitFor();
     await refreshDone;
     await page.waitForTimeout(1000);
-    await page.unroute('**/api/me/credential');
+    await page.unroute(credentialRequests);
     expect(await page.locator('#inbox .inbox-title').allTextContents()).toEqual([
       '电子驾驶证已签发未读',
       '电子驾驶证申领未通过审核未读',

@@ -13,6 +13,7 @@ import { applyChange } from '../../issuer/lifecycle/apply-change.js';
 import { listen } from '../../issuer/service.js';
 import {
   addDevice,
+  credentialPath,
   driverAt,
   issue,
   newDriver,
@@ -208,7 +209,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
   it('when no application was issued, then no credential: 409 ERR_APPLICATION_NOT_ISSUED; the stored path then issues to the device at once', async () => {
     const d = await driver(REGISTRY_PHOTO);
     const device = await addDevice(d);
-    const refused = await d.http.post<Problem>('/api/me/credential', { deviceId: device.deviceId });
+    const refused = await d.http.post<Problem>(credentialPath(device.deviceId));
     expect({ status: refused.status, code: refused.body.code }).toEqual({
       status: 409,
       code: 'ERR_APPLICATION_NOT_ISSUED',
@@ -224,7 +225,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     expect((await presentAndVerify(service.url, service.now(), live.body, device)).valid).toBe(
       true,
     );
-    const refreshed = await d.http.post('/api/me/credential', { deviceId: device.deviceId });
+    const refreshed = await d.http.post(credentialPath(device.deviceId));
     expect(refreshed.status, refreshed.text).toBe(201);
   });
 
@@ -270,9 +271,9 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
       });
     }
     expect((await d.http.get('/api/me/credential')).status).toBe(404);
-    const refused = await d.http.post<Problem & { reason?: string }>('/api/me/credential', {
-      deviceId: device.deviceId,
-    });
+    const refused = await d.http.post<Problem & { reason?: string }>(
+      credentialPath(device.deviceId),
+    );
     expect({
       status: refused.status,
       code: refused.body.code,

@@ -46,7 +46,7 @@ const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Ro
   'GET /api/audit': ['admin'],
   'POST /api/me/devices': ['driver'],
   'GET /api/me/devices': ['driver'],
-  'POST /api/me/credential': ['driver'],
+  'POST /api/me/devices/:id/credential': ['driver'],
   'GET /api/me/credential': ['driver'],
   'GET /api/me/application/paths': ['driver'],
   'POST /api/me/application': ['driver'],

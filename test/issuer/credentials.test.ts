@@ -14,7 +14,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addDevice,
+  credentialPath,
   fetchVerifierView,
+  idempotency,
   ISSUER,
   issue,
   newDriver,
@@ -163,9 +165,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
         portraitHash: 'x'.repeat(43),
       });
       const device = await addDevice(driver);
-      const reply = await driver.http.post<IssuedBody>('/api/me/credential', {
-        deviceId: device.deviceId,
-      });
+      const reply = await driver.http.post<IssuedBody>(credentialPath(device.deviceId));
       expect(reply.status).toBe(201);
       expect(reply.headers.get('cache-control')).toBe('no-store');
       const issued = reply.body;
@@ -231,14 +231,16 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     it('when the same idempotency key is sent twice, then the same credential (200), one row', async () => {
       const driver = await newDriver(service, nextLicence());
       const device = await addDevice(driver);
-      const first = await driver.http.post<IssuedBody>('/api/me/credential', {
-        deviceId: device.deviceId,
-        idempotencyKey: 'retry-1',
-      });
-      const again = await driver.http.post<IssuedBody>('/api/me/credential', {
-        deviceId: device.deviceId,
-        idempotencyKey: 'retry-1',
-      });
+      const first = await driver.http.post<IssuedBody>(
+        credentialPath(device.deviceId),
+        undefined,
+        idempotency('retry-1'),
+      );
+      const again = await driver.http.post<IssuedBody>(
+        credentialPath(device.deviceId),
+        undefined,
+        idempotency('retry-1'),
+      );
       expect([first.status, again.status]).toEqual([201, 200]);
       expect(again.body).toEqual(first.body);
       expect(await rows(driver.licence.licenceNumber)).toHaveLength(1);
@@ -248,8 +250,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       const driver = await newDriver(service, nextLicence());
       const device = await addDevice(driver);
       service.advance(1); // signed after the licence entry was written
-      const ask = () =>
-        driver.http.post<IssuedBody>('/api/me/credential', { deviceId: device.deviceId });
+      const ask = () => driver.http.post<IssuedBody>(credentialPath(device.deviceId));
       const first = await ask();
       service.advance(3599); // CREDENTIAL_REFRESH_AFTER less one second
       const again = await ask();
@@ -321,10 +322,11 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       const b = await addDevice(driver);
       const replies = await Promise.all(
         [a, b, a, b, a, a].map((device, i) =>
-          driver.http.post<IssuedBody>('/api/me/credential', {
-            deviceId: device.deviceId,
-            idempotencyKey: `race-${i}`,
-          }),
+          driver.http.post<IssuedBody>(
+            credentialPath(device.deviceId),
+            undefined,
+            idempotency(`race-${i}`),
+          ),
         ),
       );
       expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
@@ -423,8 +425,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       const suspended = await presentAndVerify(service.url, service.now(), issued, device);
       expect(suspended.code).toBe('ERR_SUSPENDED');
       const refused = await driver.http.post<{ code: string; reason: string }>(
-        '/api/me/credential',
-        { deviceId: device.deviceId },
+        credentialPath(device.deviceId),
       );
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ code: 'ERR_LICENCE_NOT_USABLE', reason: 'suspended' });
@@ -447,8 +448,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
         const driver = await newDriver(service, licence);
         const device = await addDevice(driver);
         const reply = await driver.http.post<{ code: string; reason: string; detail: string }>(
-          '/api/me/credential',
-          { deviceId: device.deviceId },
+          credentialPath(device.deviceId),
         );
         expect(reply.status).toBe(409);
         expect(reply.body).toMatchObject({ code: 'ERR_LICENCE_NOT_USABLE', reason });
@@ -468,7 +468,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
         .where('id', '=', mine.deviceId)
         .execute();
       for (const deviceId of [theirs.deviceId, mine.deviceId, 999_999]) {
-        const reply = await driver.http.post<{ code: string }>('/api/me/credential', { deviceId });
+        const reply = await driver.http.post<{ code: string }>(credentialPath(deviceId));
         expect(reply.status).toBe(404);
       }
       expect((await driver.http.get('/api/me/credential')).status).toBe(404);
@@ -484,9 +484,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
         .set({ revoked_at: service.now() })
         .where('id', '=', device.deviceId)
         .execute();
-      const reply = await driver.http.post<{ code: string }>('/api/me/credential', {
-        deviceId: device.deviceId,
-      });
+      const reply = await driver.http.post<{ code: string }>(credentialPath(device.deviceId));
       expect([reply.status, reply.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
     });
 
@@ -504,8 +502,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       service.advance(shift);
       try {
         const reply = await driver.http.post<{ code: string; reason: string }>(
-          '/api/me/credential',
-          { deviceId: device.deviceId },
+          credentialPath(device.deviceId),
         );
         expect([reply.status, reply.body.code, reply.body.reason]).toEqual([
           409,
@@ -518,15 +515,41 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     });
 
     it.each([
-      ['no deviceId', {}],
-      ['a string deviceId', { deviceId: '1' }],
-      ['an idempotency key with a space', { deviceId: 1, idempotencyKey: 'a b' }],
-      ['an unknown field', { deviceId: 1, extra: true }],
-    ])('when the body has %s, then 422 ERR_VALIDATION', async (_why, body) => {
+      ['with a space', '"a b"', 'a quoted value of another form'],
+      ['of 65 characters', `"${'k'.repeat(65)}"`, 'a quoted value of another form'],
+      ['empty', '""', 'a quoted value of another form'],
+      ['without its quotes', 'retry-1', 'a value without quotes'],
+    ])(
+      'when the Idempotency-Key is %s, then 422 ERR_VALIDATION naming the header, and nothing is issued',
+      async (_why, value, found) => {
+        const driver = await newDriver(service, nextLicence());
+        const device = await addDevice(driver);
+        const reply = await driver.http.post<{ code: string; issues: unknown }>(
+          credentialPath(device.deviceId),
+          undefined,
+          { 'idempotency-key': value },
+        );
+        expect([reply.status, reply.body.code]).toEqual([422, 'ERR_VALIDATION']);
+        expect(reply.body.issues).toEqual([
+          {
+            field: 'Idempotency-Key',
+            expected: 'a quoted string of 1-64 characters of A-Z a-z 0-9 - _ . : (e.g. "retry-1")',
+            found,
+          },
+        ]);
+        expect(await rows(driver.licence.licenceNumber)).toHaveLength(0);
+      },
+    );
+
+    it.each([
+      ['a word', 'first'],
+      ['zero', '0'],
+      ['a negative number', '-1'],
+      ['16 digits', '1234567890123456'],
+    ])('when the device in the path is %s, then 404 ERR_NOT_FOUND', async (_why, id) => {
       const driver = await newDriver(service, nextLicence());
-      const reply = await driver.http.post<{ code: string }>('/api/me/credential', body);
-      expect(reply.status).toBe(422);
-      expect(reply.body.code).toBe('ERR_VALIDATION');
+      const reply = await driver.http.post<{ code: string }>(`/api/me/devices/${id}/credential`);
+      expect([reply.status, reply.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
     });
   });
 

@@ -155,8 +155,12 @@ export class SessionClient {
     return this.client.get<T>(path, { cookie: this.cookie });
   }
 
-  post<T = unknown>(path: string, body?: unknown): Promise<Reply<T>> {
-    return this.client.post<T>(path, body, { cookie: this.cookie });
+  post<T = unknown>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
+    return this.client.post<T>(path, body, { ...headers, cookie: this.cookie });
   }
 }
 
@@ -239,7 +243,16 @@ export async function addDevice(driver: TestDriver): Promise<TestDevice> {
   return { deviceId: reply.body.deviceId, signer };
 }
 
-/** The body of POST /api/me/credential. */
+/** The path of a device's credential request (POST, no body). */
+export const credentialPath = (deviceId: number): string =>
+  `/api/me/devices/${deviceId}/credential`;
+
+/** The header that makes a credential request safe to retry. */
+export const idempotency = (key: string): Record<string, string> => ({
+  'idempotency-key': `"${key}"`,
+});
+
+/** The answer to a credential request. */
 export interface IssuedBody {
   readonly credential: string;
   readonly jti: string;
@@ -254,10 +267,11 @@ export async function issue(
   device: TestDevice,
   idempotencyKey?: string,
 ): Promise<IssuedBody> {
-  const reply = await driver.http.post<IssuedBody>('/api/me/credential', {
-    deviceId: device.deviceId,
-    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-  });
+  const reply = await driver.http.post<IssuedBody>(
+    credentialPath(device.deviceId),
+    undefined,
+    idempotencyKey === undefined ? {} : idempotency(idempotencyKey),
+  );
   if (reply.status !== 201 && reply.status !== 200)
     throw new Error(`issuance: ${reply.status} ${reply.text}`);
   return reply.body;

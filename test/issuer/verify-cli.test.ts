@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../shared/node/keys.js';
-import { newDriver, newStaff, REFERENCE, type StaffClient, type TestDriver } from './fixtures.js';
+import {
+  credentialPath,
+  newDriver,
+  newStaff,
+  REFERENCE,
+  type StaffClient,
+  type TestDriver,
+} from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../../dist/bin/liangzheng.js', import.meta.url));
@@ -55,10 +62,7 @@ describe.each(ENGINES)('liangzheng verify against the service on %s', (engine) =
     });
     expect(device.status).toBe(201);
     const issued = await driver.http.post<{ credential: string; listId: number }>(
-      '/api/me/credential',
-      {
-        deviceId: device.body.deviceId,
-      },
+      credentialPath(device.body.deviceId),
     );
     expect(issued.status).toBe(201);
     await writeFile(join(dir, 'credential.txt'), issued.body.credential);

@@ -44,7 +44,7 @@ export async function ensureDevice(account: string): Promise<number> {
  * phone of the account held it (that one's is superseded).
  */
 export async function fetchCredential(deviceId: number): Promise<void> {
-  const issued = await api<Issued>('POST', '/api/me/credential', { json: { deviceId } });
+  const issued = await api<Issued>('POST', `/api/me/devices/${deviceId}/credential`);
   await keep('credential', { text: issued.credential, jti: issued.jti, refreshedAt: Date.now() });
   await forget('movedAway');
 }
