@@ -94,7 +94,22 @@ export async function startService(
     () => clock,
     options.pushTest === undefined ? {} : { pushTest: options.pushTest },
   );
-  const running = await listen(deps);
+  /** Its data folder and, on PostgreSQL, its schema, once the service has stopped. */
+  const removeStore = async () => {
+    if (engine === 'postgres') {
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const running = await listen(deps).catch(async (error: unknown) => {
+    // A service that does not start (e.g. no Redis at REDIS_URL) leaves nothing behind.
+    await deps.db.close();
+    await removeStore();
+    throw error;
+  });
   return {
     engine,
     url: running.url,
@@ -107,13 +122,7 @@ export async function startService(
     client: () => new Client(running.url),
     async close() {
       await running.stop();
-      if (engine === 'postgres') {
-        const admin = new pg.Client({ connectionString: POSTGRES_URL });
-        await admin.connect();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
-      }
-      await rm(dataDir, { recursive: true, force: true });
+      await removeStore();
     },
   };
 }
