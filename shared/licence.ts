@@ -120,14 +120,6 @@ export function idNumberCheckCharacter(first17: string): string {
 }
 
 /**
- * Whether `id` is a well-formed 18-character citizen ID number (GB 11643): 17 digits and an
- * upper-case check character 0–9 or X that is correct, with a real calendar date of birth in
- * digits 7–14. The region code (digits 1–6) is not checked against the administrative division
- * list.
- *
- * @throws {TypeError} when `id` is not a string.
- */
-/**
  * A licence number as lists and logs of people other than its holder show it: the first 6 and
  * the last 4 characters, every other one `*` (`440106199003072429` → `440106********2429`): the
  * date of birth and the sequence are hidden, and two entries can still be told apart. A number
@@ -139,6 +131,14 @@ export function maskLicenceNumber(licenceNumber: string): string {
   return `${licenceNumber.slice(0, 6)}${'*'.repeat(n - 10)}${licenceNumber.slice(n - 4)}`;
 }
 
+/**
+ * Whether `id` is a well-formed 18-character citizen ID number (GB 11643): 17 digits and an
+ * upper-case check character 0–9 or X that is correct, with a real calendar date of birth in
+ * digits 7–14. The region code (digits 1–6) is not checked against the administrative division
+ * list.
+ *
+ * @throws {TypeError} when `id` is not a string.
+ */
 export function isValidIdNumber(id: string): boolean {
   if (typeof id !== 'string') {
     throw new TypeError(`expected a string, found ${typeof id}`);
