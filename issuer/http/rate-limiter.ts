@@ -19,15 +19,11 @@ export interface RateLimitOptions {
 /**
  * A fixed-window limiter kept in memory: each key's window starts at its first attempt and
  * allows `limit` attempts. Memory is bounded: beyond `maxKeys`, the oldest windows are dropped
- * (expired ones first, as they are the oldest). Its state belongs to the one app that made it, never to the module.
+ * (expired ones first, as they are the oldest). Its state belongs to the one app that made it,
+ * never to the module.
  * @throws {RangeError} when an option is not a positive integer.
  */
 export function fixedWindowLimiter(options: RateLimitOptions): RateLimiter {
-  const take = memoryWindows(options);
-  return { take: (key, now) => Promise.resolve(take(key, now)) };
-}
-
-function memoryWindows(options: RateLimitOptions): (key: string, now: number) => RateVerdict {
   for (const [name, value] of Object.entries(options)) {
     if (!Number.isSafeInteger(value) || (value as number) < 1)
       throw new RangeError(`${name}: expected a positive integer, found ${String(value)}`);
@@ -44,7 +40,7 @@ function memoryWindows(options: RateLimitOptions): (key: string, now: number) =>
     }
   }
 
-  return (key, now) => {
+  function verdict(key: string, now: number): RateVerdict {
     const window = windows.get(key);
     if (window === undefined || now >= window.start + windowSeconds) {
       windows.delete(key);
@@ -55,7 +51,9 @@ function memoryWindows(options: RateLimitOptions): (key: string, now: number) =>
     window.count += 1;
     if (window.count <= limit) return { allowed: true };
     return { allowed: false, retryAfter: Math.max(1, window.start + windowSeconds - now) };
-  };
+  }
+
+  return { take: (key, now) => Promise.resolve(verdict(key, now)) };
 }
 
 /**
