@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_MISMATCH_SUFFIX } from '../../issuer/application/identity-check-dev.js';
 import { CHECK_INTERRUPTED_AFTER } from '../../issuer/application/recover-interrupted.js';
-import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import { listen } from '../../issuer/service.js';
 import {
   addDevice,
@@ -240,17 +240,12 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
       identityCheck: {
         name: 'suspending',
         async verify() {
-          await service.deps.db.kysely
-            .transaction()
-            .execute((trx) =>
-              applyChange(
-                service.deps,
-                trx,
-                d.licence.licenceNumber,
-                { action: 'suspend' },
-                'staff:1',
-              ),
-            );
+          await changeLicence(
+            service.deps,
+            d.licence.licenceNumber,
+            { action: 'suspend' },
+            'staff:1',
+          );
           return { outcome: 'match', score: 99, providerRef: 'test' };
         },
       },

@@ -6,7 +6,7 @@
 import { chinaDate } from '../../shared/china-time.js';
 import { STATUS } from '../../shared/status-list.js';
 import { issueCredential } from '../../issuer/credentials/issue-credential.js';
-import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import type { LicenceChange } from '../../issuer/lifecycle/transitions.js';
 import { LIST_CAPACITY } from '../../issuer/status/status-store.js';
 import { storePortrait } from '../../issuer/portraits/store-portrait.js';
@@ -70,11 +70,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       .execute();
 
   const change = (driver: TestDriver, what: LicenceChange) =>
-    service.deps.db.kysely
-      .transaction()
-      .execute((trx) =>
-        applyChange(service.deps, trx, driver.licence.licenceNumber, what, 'staff:1'),
-      );
+    changeLicence(service.deps, driver.licence.licenceNumber, what, 'staff:1');
 
   it('when a credential is issued after its status list was signed, then the published list already holds its entry', async () => {
     const first = await newDriver(service, nextLicence());

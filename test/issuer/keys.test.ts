@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reissueAll } from '../../issuer/credentials/reissue-all.js';
 import { rotateKey } from '../../issuer/keys/key-store.js';
 import { listKeys } from '../../issuer/keys/list-keys.js';
-import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import {
   addDevice,
   driverAt,
@@ -80,17 +80,12 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
     const old1 = await issue(first, phone1);
     const old2 = await issue(second, phone2);
     await issue(suspended, phone3);
-    await service.deps.db.kysely
-      .transaction()
-      .execute((trx) =>
-        applyChange(
-          service.deps,
-          trx,
-          suspended.licence.licenceNumber,
-          { action: 'suspend' },
-          'staff:1',
-        ),
-      );
+    await changeLicence(
+      service.deps,
+      suspended.licence.licenceNumber,
+      { action: 'suspend' },
+      'staff:1',
+    );
 
     const kidOf = async (url: string) => {
       const token = await (await fetch(`${url}/status/${old1.listId}`)).text();

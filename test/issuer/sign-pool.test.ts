@@ -20,7 +20,7 @@ import {
 } from '../../issuer/credentials/internal/sign-pool.js';
 import type { ServiceDeps } from '../../issuer/deps.js';
 import { rotateKey, type KeyStore } from '../../issuer/keys/key-store.js';
-import { applyChange } from '../../issuer/lifecycle/apply-change.js';
+import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import { createJwkSigner, generateKeyPair, writeKeyPair } from '../../shared/node/keys.js';
 import {
@@ -77,17 +77,12 @@ async function rotated(engine: (typeof ENGINES)[number]): Promise<Rotated> {
     .select(['licence_number'])
     .where('jti', '=', suspended.credential.jti)
     .executeTakeFirstOrThrow();
-  await service.deps.db.kysely
-    .transaction()
-    .execute((trx) =>
-      applyChange(
-        service.deps,
-        trx,
-        suspendedLicence.licence_number,
-        { action: 'suspend' },
-        'staff:1',
-      ),
-    );
+  await changeLicence(
+    service.deps,
+    suspendedLicence.licence_number,
+    { action: 'suspend' },
+    'staff:1',
+  );
   const key2 = await rotateKey(service.deps.config.dataDir);
   service.advance(60);
   const next = await restartService(service);
