@@ -2,11 +2,11 @@
  * HTTP: credential refreshes per second against an express hello-world, both measured in the
  * same run with autocannon (10 connections, 6 s each after a 2 s warm-up; the two alternated
  * over 3 rounds, the median round's ratio judged), target ≥ 0.5× the hello-world's rate with
- * p99 < 50 ms. Each server runs in a child process of its own (this file,
- * started again with `hello`, `service` or `service-resign`): the hello-world answers
- * {"ok":true}; the service is the real one (openService + listen, production settings, SQLite in
- * a temporary DATA_DIR, logs at info to /dev/null) with one driver, one device and one session
- * put straight into the database. Each request is POST /api/me/devices/:id/credential with the
+ * p99 < 50 ms. Each server runs in a child process of its own (this file, started again with
+ * `hello`, `service` or `service-resign`): the hello-world answers {"ok":true}; the service is
+ * the real one (openService + listen, production settings, SQLite in a temporary DATA_DIR, logs
+ * at info to /dev/null) with one driver, one device and one session put straight into the
+ * database. Each request is POST /api/me/devices/:id/credential with the
  * session cookie and CSRF token, the request the driver's app makes on every refresh:
  * - `service`: as configured by default, the live credential is current (nothing changed, signed
  *   less than a day ago) and is answered as it is;
