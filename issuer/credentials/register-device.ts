@@ -4,8 +4,12 @@ import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict, notFound } from '../http/problem.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { LIVE } from './internal/live.js';
 
-/** Devices a driver may have registered and not revoked at one time. */
+/**
+ * Devices a driver has registered and not retired at one time: the sixth retires the oldest that
+ * does not hold the e-licence (a phone replaced, an app reinstalled, its data cleared).
+ */
 export const MAX_DEVICES = 5;
 
 /** A holder device key to register. */
@@ -18,11 +22,15 @@ export interface RegisterDeviceInput {
 /**
  * Registers a holder device key for a driver. The key is read as strictly as a verifier reads
  * one: canonical base64url of 32 bytes, a canonical point encoding, not of small order (a
- * small-order key would let anyone make a holder proof that verifies).
+ * small-order key would let anyone make a holder proof that verifies). Past {@link MAX_DEVICES},
+ * the oldest device that does not hold the live credential is retired (`revoked_at`, audited
+ * `device.retire`): a driver who reinstalled the app or changed phones is never locked out, and
+ * the phone showing the e-licence keeps it. A retired device of the same driver registering its
+ * key again comes back under its id (and may retire another).
  * @returns the new device's id.
  * @throws {LicenceError} `ERR_KEY_INVALID` (422) for a key that is not acceptable.
- * @throws {ServiceError} 409 `ERR_DEVICE_EXISTS` when the key is already registered, 409
- *   `ERR_TOO_MANY_DEVICES` past {@link MAX_DEVICES}, 404 for an unknown driver.
+ * @throws {ServiceError} 409 `ERR_DEVICE_EXISTS` when the key is registered and active, or is
+ *   another driver's; 404 for an unknown driver.
  */
 export async function registerDevice(
   deps: Pick<ServiceDeps, 'db' | 'now'>,
@@ -41,33 +49,71 @@ export async function registerDevice(
       if (driver === undefined) throw notFound('driver');
       const existing = await trx
         .selectFrom('devices')
-        .select(['id'])
+        .select(['id', 'driver_id', 'revoked_at'])
         .where('public_key', '=', jwk.x)
         .executeTakeFirst();
-      if (existing !== undefined) throw deviceExists();
-      const { count } = await trx
+      // A phone of this driver retired since (more phones came after it) may come back.
+      const returning =
+        existing !== undefined &&
+        existing.driver_id === input.driverId &&
+        existing.revoked_at !== null;
+      if (existing !== undefined && !returning) throw deviceExists();
+      const active = await trx
         .selectFrom('devices')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .select('id')
         .where('driver_id', '=', input.driverId)
         .where('revoked_at', 'is', null)
-        .executeTakeFirstOrThrow();
-      if (count >= MAX_DEVICES) {
-        throw conflict(
-          'ERR_TOO_MANY_DEVICES',
-          `devices: expected at most ${MAX_DEVICES} registered, found ${count} already`,
-        );
+        .orderBy('id')
+        .execute();
+      if (active.length >= MAX_DEVICES) {
+        const live = await trx
+          .selectFrom('credentials')
+          .select('device_id')
+          .where('licence_number', '=', driver.licence_number)
+          .where('state', '=', LIVE)
+          .executeTakeFirst();
+        const retired = active
+          .filter((d) => d.id !== live?.device_id)
+          .slice(0, active.length - MAX_DEVICES + 1)
+          .map((d) => d.id);
+        await trx
+          .updateTable('devices')
+          .set({ revoked_at: now })
+          .where('id', 'in', retired)
+          .execute();
+        await audit(trx, {
+          actor: `driver:${input.driverId}`,
+          action: 'device.retire',
+          subject: driver.licence_number,
+          after: { deviceIds: retired, reason: 'replaced by a newly registered device' },
+          at: now,
+        });
       }
-      const { id } = await trx
-        .insertInto('devices')
-        .values({ driver_id: input.driverId, public_key: jwk.x, created_at: now, revoked_at: null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const deviceId = id;
+      let deviceId: number;
+      if (returning) {
+        deviceId = existing.id;
+        await trx
+          .updateTable('devices')
+          .set({ revoked_at: null })
+          .where('id', '=', deviceId)
+          .execute();
+      } else {
+        ({ id: deviceId } = await trx
+          .insertInto('devices')
+          .values({
+            driver_id: input.driverId,
+            public_key: jwk.x,
+            created_at: now,
+            revoked_at: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow());
+      }
       await audit(trx, {
         actor: `driver:${input.driverId}`,
         action: 'device.register',
         subject: driver.licence_number,
-        after: { deviceId },
+        after: { deviceId, ...(returning ? { returned: true } : {}) },
         at: now,
       });
       return { deviceId };

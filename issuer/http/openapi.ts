@@ -127,7 +127,6 @@ const CODES = {
   ERR_LICENCE_INVALID: 'The changed record would not be valid; `issues` names each field.',
   ERR_KEY_INVALID: 'Not a canonical Ed25519 public key, or one of small order.',
   ERR_DEVICE_EXISTS: 'The key is already registered.',
-  ERR_TOO_MANY_DEVICES: `The driver already has ${MAX_DEVICES} devices registered.`,
   ERR_LICENCE_NOT_USABLE: 'The licence cannot have an e-licence now; `reason` says why.',
   ERR_CONCURRENT_ISSUANCE: 'Another issuance for the licence ran at the same time; try again.',
   ERR_PHOTO_REJECTED:
@@ -967,6 +966,7 @@ const ROUTES: readonly RouteSpec[] = [
     operationId: 'registerDevice',
     tag: 'credentials',
     summary: 'Register a holder device key',
+    description: `Past ${MAX_DEVICES} devices, the oldest that does not hold the e-licence is retired (its credential requests are then 404); a retired device of the driver registering its key again comes back under its id.`,
     access: ['driver'],
     body: jsonBody(deviceSchema, DEVICE_EXPECTED),
     replies: {
@@ -974,7 +974,7 @@ const ROUTES: readonly RouteSpec[] = [
     },
     errors: {
       404: ['ERR_NOT_FOUND'],
-      409: ['ERR_DEVICE_EXISTS', 'ERR_TOO_MANY_DEVICES'],
+      409: ['ERR_DEVICE_EXISTS'],
       422: ['ERR_VALIDATION', 'ERR_KEY_INVALID'],
     },
   },

@@ -24,6 +24,7 @@ import {
   REFERENCE,
   syntheticLicence,
   type IssuedBody,
+  type TestDevice,
   type TestDriver,
 } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
@@ -132,10 +133,57 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       }
     });
 
-    it('when the driver already has 5 devices, then the 6th is 409 ERR_TOO_MANY_DEVICES', async () => {
+    it('when the driver registers a 6th device, then the oldest that does not hold the e-licence is retired (audited), its credential request is 404, and the e-licence stays', async () => {
       const driver = await newDriver(service, nextLicence());
-      for (let i = 0; i < 5; i++) await addDevice(driver);
-      await expect(addDevice(driver)).rejects.toThrow(/409.*ERR_TOO_MANY_DEVICES/);
+      const devices = [];
+      for (let i = 0; i < 5; i++) devices.push(await addDevice(driver));
+      const [first, second] = devices as [TestDevice, TestDevice];
+      service.advance(1);
+      const held = await issue(driver, first);
+      const sixth = await addDevice(driver);
+
+      const listed = await driver.http.get<{
+        devices: { deviceId: number; revokedAt: number | null }[];
+      }>('/api/me/devices');
+      expect(listed.body.devices.map((d) => [d.deviceId, d.revokedAt !== null])).toEqual(
+        [...devices, sixth].map((d) => [d.deviceId, d.deviceId === second.deviceId]),
+      );
+      const retired = await driver.http.post<{ code: string }>(credentialPath(second.deviceId));
+      expect([retired.status, retired.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
+      const kept = await driver.http.post<IssuedBody>(credentialPath(first.deviceId));
+      expect([kept.status, kept.body.jti]).toEqual([200, held.jti]);
+      const audited = await service.deps.db.kysely
+        .selectFrom('audit_log')
+        .select('after')
+        .where('subject', '=', driver.licence.licenceNumber)
+        .where('action', '=', 'device.retire')
+        .execute();
+      expect(audited.map((a) => JSON.parse(a.after ?? '{}') as unknown)).toEqual([
+        { deviceIds: [second.deviceId], reason: 'replaced by a newly registered device' },
+      ]);
+    });
+
+    it('when a retired device registers its key again, then it comes back under its id and the next oldest is retired; another driver cannot take the key', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const devices = [];
+      for (let i = 0; i < 6; i++) devices.push(await addDevice(driver));
+      const [first, second] = devices as [TestDevice, TestDevice];
+      // The sixth retired the first (no device holds the e-licence).
+      const again = await driver.http.post<{ deviceId: number }>('/api/me/devices', {
+        publicKey: first.signer.publicJwk.x,
+      });
+      expect([again.status, again.body.deviceId]).toEqual([201, first.deviceId]);
+      const listed = await driver.http.get<{
+        devices: { deviceId: number; revokedAt: number | null }[];
+      }>('/api/me/devices');
+      expect(
+        listed.body.devices.filter((d) => d.revokedAt !== null).map((d) => d.deviceId),
+      ).toEqual([second.deviceId]);
+      const other = await newDriver(service, nextLicence());
+      const taken = await other.http.post<{ code: string }>('/api/me/devices', {
+        publicKey: second.signer.publicJwk.x,
+      });
+      expect([taken.status, taken.body.code]).toEqual([409, 'ERR_DEVICE_EXISTS']);
     });
 
     it('when nobody is signed in, then 401; without the CSRF token, then 403', async () => {

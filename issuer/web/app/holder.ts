@@ -44,7 +44,18 @@ export async function ensureDevice(account: string): Promise<number> {
  * phone of the account held it (that one's is superseded).
  */
 export async function fetchCredential(deviceId: number): Promise<void> {
-  const issued = await api<Issued>('POST', `/api/me/devices/${deviceId}/credential`);
+  const ask = (id: number) => api<Issued>('POST', `/api/me/devices/${id}/credential`);
+  let issued: Issued;
+  try {
+    issued = await ask(deviceId);
+  } catch (error) {
+    // 404: this phone's device was retired (later phones of the account took its place). It
+    // registers its key again, which brings it back, and asks once more.
+    const kept = await load('device');
+    if (!(error instanceof ApiError && error.status === 404) || kept === undefined) throw error;
+    await forget('device');
+    issued = await ask(await ensureDevice(kept.account));
+  }
   await keep('credential', { text: issued.credential, jti: issued.jti, refreshedAt: Date.now() });
   await forget('movedAway');
 }
