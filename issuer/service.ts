@@ -21,9 +21,19 @@ export interface Running {
   readonly server: Server;
   readonly deps: ServiceDeps;
   readonly url: string;
-  /** Stops taking connections, lets requests in flight finish, closes the database. */
+  /**
+   * Stops taking connections, lets requests in flight finish (for at most {@link DRAIN_MS}; a
+   * connection still open then is closed), closes the database.
+   */
   stop(): Promise<void>;
 }
+
+/**
+ * How long a stop waits for requests in flight. A client that keeps a connection busy (a
+ * request sent half, a browser that does not let go) would otherwise hold the stop, and the
+ * database, open until the server's header timeout, or for ever.
+ */
+export const DRAIN_MS = 10_000;
 
 /** Opens everything the service needs, in order, and returns its dependencies. */
 export async function openService(
@@ -93,7 +103,11 @@ export async function listen(deps: ServiceDeps): Promise<Running> {
     url: `http://${host}:${port}`,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
+        const deadline = setTimeout(() => {
+          server.closeAllConnections();
+        }, DRAIN_MS);
         server.close(() => {
+          clearTimeout(deadline);
           resolve();
         });
         server.closeIdleConnections();

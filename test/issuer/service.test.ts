@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRAIN_MS } from '../../issuer/service.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 
 describe.each(ENGINES)('the service on %s', (engine) => {
@@ -55,4 +57,27 @@ describe.each(ENGINES)('/healthz on %s', (engine) => {
       await service.close();
     }
   });
+});
+
+describe('stopping', () => {
+  it('when a client holds a connection with half a request, then the stop closes it after the drain time instead of waiting for it', async () => {
+    const service = await startService('sqlite');
+    const { port } = new URL(service.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    // Headers begun, never finished: an active connection, not an idle one.
+    socket.write('GET /healthz HTTP/1.1\r\nHost: test\r\n');
+    const ended = new Promise<void>((resolve) => {
+      socket.once('close', () => {
+        resolve();
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await service.close();
+    await ended;
+    const seconds = (performance.now() - started) / 1000;
+    // Without the deadline the stop waits for the header timeout (60 s): the test would time out.
+    expect(seconds).toBeGreaterThanOrEqual((DRAIN_MS - 500) / 1000);
+  }, 30_000);
 });
