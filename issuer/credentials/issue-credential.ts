@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { isLicenceError } from '../../shared/errors.js';
 import { parseLicenceRecord } from '../../shared/licence.js';
-import { STATUS } from '../../shared/status-list.js';
 import { lastIssuedAt } from '../application/last-issued.js';
 import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
@@ -13,6 +12,7 @@ import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { unusable } from '../licence-usability.js';
 import { LIVE } from './internal/live.js';
+import { endSlot, heldSlot, refreshLive } from './credential-states.js';
 import { prepared } from '../db/prepared.js';
 
 /** An issued credential and where its status lives. */
@@ -73,8 +73,9 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
  * 2. the driver's e-licence application must have been issued (DOMAIN.md §1: a photo path and,
  *    for the stored photo, the real-person check come first), and the licence must be usable now (status A, under 12 points, valid today in China time);
  * 3. a live credential of the same device is refreshed: the new one takes its status slot;
- *    a live credential of another device is superseded (its entry set to 3, SUPERSEDED) and
- *    the new one gets a new slot; with none, a new slot.
+ *    the slot of a live credential of another device ends as superseded (its entry set to 3,
+ *    SUPERSEDED, every credential in it `superseded`: credential-states.ts) and the new one gets
+ *    a new slot; with none, a new slot.
  *
  * The partial unique index `one_live_credential` keeps one live credential per licence even
  * when two requests race; the loser's transaction is retried once from the start.
@@ -138,14 +139,9 @@ export async function issueOnApplication(
   trx: Transaction<Database>,
   issue: { readonly driverId: number; readonly licenceNumber: string; readonly actor: string },
 ): Promise<IssuedCredential | undefined> {
-  const live = await trx
-    .selectFrom('credentials')
-    .select(['device_id'])
-    .where('licence_number', '=', issue.licenceNumber)
-    .where('state', '=', LIVE)
-    .executeTakeFirst();
+  const live = await heldSlot(trx, issue.licenceNumber);
   const deviceId =
-    live?.device_id ??
+    live?.deviceId ??
     (
       await trx
         .selectFrom('devices')
@@ -247,26 +243,18 @@ async function issueIn(
   const refusal = unusable(licence, signedAt);
   if (refusal !== undefined) throw notUsable(refusal.reason, refusal.message);
 
-  const live = await trx
-    .selectFrom('credentials')
-    .select(['jti', 'device_id', 'list_id', 'status_index'])
-    .where('licence_number', '=', licenceNumber)
-    .where('state', '=', LIVE)
-    .executeTakeFirst();
+  const live = await heldSlot(trx, licenceNumber);
   let slot: StatusSlot;
   let mode: 'new' | 'refresh' | 'supersede';
-  if (live !== undefined && live.device_id === input.deviceId && options.supersedeLive !== true) {
-    // Same device: the new credential takes over the old one's entry.
+  if (live !== undefined && live.deviceId === input.deviceId && options.supersedeLive !== true) {
+    // Same device: the new credential takes over the old one's slot.
     mode = 'refresh';
-    slot = { listId: live.list_id, index: live.status_index };
-    await setState(trx, live.jti, 'refreshed');
+    slot = live;
+    await refreshLive(trx, [live.jti]);
   } else if (live !== undefined) {
-    // Another device: the old e-licence (and every credential sharing its slot) is superseded.
+    // Another device, or a new portrait: the old slot ends, every credential in it superseded.
     mode = 'supersede';
-    await setState(trx, live.jti, 'superseded');
-    await deps.statusLists.set(trx, [
-      { listId: live.list_id, index: live.status_index, value: STATUS.SUPERSEDED },
-    ]);
+    await endSlot(deps, trx, live, 'supersede');
     slot = await deps.statusLists.allocate(trx);
   } else {
     mode = 'new';
@@ -389,14 +377,6 @@ async function stillCurrent(
     return undefined;
   }
   return issuedOf(row);
-}
-
-async function setState(
-  trx: Transaction<Database>,
-  jti: string,
-  state: 'refreshed' | 'superseded',
-): Promise<void> {
-  await trx.updateTable('credentials').set({ state }).where('jti', '=', jti).execute();
 }
 
 const notUsable = (reason: string, message: string) =>

@@ -14,6 +14,7 @@ import {
 } from './internal/sign-pool.js';
 import { unusable } from '../licence-usability.js';
 import { LIVE } from './internal/live.js';
+import { refreshLive } from './credential-states.js';
 
 /** Options of {@link reissueAll}. */
 export interface ReissueOptions {
@@ -250,16 +251,10 @@ export async function reissueAll(
     return deps.db.kysely.transaction().execute(async (trx) => {
       // The write comes first (SQLite: it takes the write lock at once). Only credentials
       // still live are replaced; the others changed since they were read.
-      const still = await trx
-        .updateTable('credentials')
-        .set({ state: 'refreshed' })
-        .where('jti', 'in', batch.old)
-        .where('state', '=', LIVE)
-        .returning('jti')
-        .execute();
+      const still = await refreshLive(trx, batch.old);
       let { rows, audits } = batch;
       if (still.length < batch.old.length) {
-        const live = new Set(still.map((r) => r.jti));
+        const live = new Set(still);
         const keep = batch.old.map((jti) => live.has(jti));
         rows = rows.filter((_, i) => keep[i]);
         audits = audits.filter((_, i) => keep[i]);

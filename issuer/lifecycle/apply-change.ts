@@ -1,10 +1,11 @@
 import type { Transaction } from 'kysely';
 import { chinaDate } from '../../shared/china-time.js';
 import { parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
-import { STATUS, type StatusValue } from '../../shared/status-list.js';
+import { STATUS } from '../../shared/status-list.js';
 import { audit, type AuditEntry } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import { endSlotsOfLicence, setHeldEntry } from '../credentials/credential-states.js';
 import { notFound } from '../http/problem.js';
 import { nextRecord, supersedes, type LicenceChange } from './transitions.js';
 
@@ -23,7 +24,9 @@ const INVALID_STATUSES: ReadonlySet<string> = new Set(['F', 'E', 'G', 'R']);
  * or cancelled (F, E, G, R) invalid; every other status (D, B, M, U, …) suspended, since only A
  * is valid for driving (DOMAIN.md §2) and a suspension can be lifted.
  */
-export function listValueOf(status: LicenceRecord['status']): StatusValue {
+export function listValueOf(
+  status: LicenceRecord['status'],
+): typeof STATUS.VALID | typeof STATUS.INVALID | typeof STATUS.SUSPENDED {
   if (status === 'A') return STATUS.VALID;
   return INVALID_STATUSES.has(status) ? STATUS.INVALID : STATUS.SUSPENDED;
 }
@@ -31,15 +34,15 @@ export function listValueOf(status: LicenceRecord['status']): StatusValue {
 /**
  * Applies one lifecycle change to a licence inside the caller's transaction: checks it against
  * the transition table, validates the new record, writes it (version + 1, `updated_at`), moves
- * the status list entries of the licence's e-licences (credentials `live` or `refreshed`), and
+ * the status list entries of the licence's e-licences (credentials/credential-states.ts), and
  * audits `licence.<action>` with `{version, record}` before and `{version, record, reason?}`
  * after.
  *
- * Status list effects: a new status of A sets the entries to VALID, a suspended status (D, B, M,
- * U, …) to SUSPENDED, a revoked or cancelled one (F, E, G, R) to INVALID and the credentials to
- * `revoked`; renew, replace and amend set SUPERSEDED and the credentials to `superseded`, so the
- * next issuance allocates a new index. A change that keeps the status (points below 12) leaves
- * the entries alone.
+ * Status list effects: a new status of A sets the held entry (the live credential's) to VALID,
+ * a suspended status (D, B, M, U, …) to SUSPENDED; a revoked or cancelled one (F, E, G, R) ends
+ * every slot of the licence as revoked (INVALID); renew, replace and amend end them as
+ * superseded, so the next issuance allocates a new index. An ended slot is never written again.
+ * A change that keeps the status (points below 12) leaves the entries alone.
  *
  * @param batch for many changes in one transaction (a registry import): `current`, the licence as
  *   this transaction already read it (on PostgreSQL, `for update`) or last changed it, else it is
@@ -75,37 +78,12 @@ export async function applyChange(
     .where('licence_number', '=', licenceNumber)
     .execute();
 
-  let value: StatusValue | undefined;
-  let state: 'revoked' | 'superseded' | undefined;
   if (supersedes(change)) {
-    value = STATUS.SUPERSEDED;
-    state = 'superseded';
+    await endSlotsOfLicence(deps, trx, licenceNumber, 'supersede');
   } else if (after.status !== before.status) {
-    value = listValueOf(after.status);
-    if (value === STATUS.INVALID) state = 'revoked';
-  }
-  if (value !== undefined) {
-    const slots = await trx
-      .selectFrom('credentials')
-      .select(['list_id', 'status_index'])
-      .distinct()
-      .where('licence_number', '=', licenceNumber)
-      .where('state', 'in', ['live', 'refreshed'])
-      .execute();
-    if (slots.length > 0) {
-      const entryValue = value;
-      await deps.statusLists.set(
-        trx,
-        slots.map((s) => ({ listId: s.list_id, index: s.status_index, value: entryValue })),
-      );
-      if (state !== undefined)
-        await trx
-          .updateTable('credentials')
-          .set({ state })
-          .where('licence_number', '=', licenceNumber)
-          .where('state', 'in', ['live', 'refreshed'])
-          .execute();
-    }
+    const value = listValueOf(after.status);
+    if (value === STATUS.INVALID) await endSlotsOfLicence(deps, trx, licenceNumber, 'revoke');
+    else await setHeldEntry(deps, trx, licenceNumber, value);
   }
 
   const entry: AuditEntry = {

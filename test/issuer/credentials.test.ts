@@ -460,6 +460,26 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       expect(states).toEqual(['superseded', 'live']);
     });
 
+    it('when a refreshed phone is taken over and the licence is then suspended and restored, then the old phone still verifies as ERR_SUPERSEDED', async () => {
+      const driver = await newDriver(service, nextLicence());
+      const phoneA = await addDevice(driver);
+      const phoneB = await addDevice(driver);
+      await issue(driver, phoneA);
+      // A day later, the refresh signs again in the same slot: the first becomes `refreshed`.
+      service.advance(3600);
+      const refreshed = await issue(driver, phoneA);
+      const taken = await issue(driver, phoneB);
+      await change(driver, { action: 'suspend' });
+      await change(driver, { action: 'restore' });
+
+      const old = await presentAndVerify(service.url, service.now(), refreshed, phoneA);
+      expect(old.code).toBe('ERR_SUPERSEDED');
+      const current = await presentAndVerify(service.url, service.now(), taken, phoneB);
+      expect(current.valid, current.message.en).toBe(true);
+      const states = (await rows(driver.licence.licenceNumber)).map((r) => r.state);
+      expect(states).toEqual(['superseded', 'superseded', 'live']);
+    });
+
     it('when the licence is suspended, then the credential verifies as ERR_SUSPENDED and issuance is 409; restored, valid again', async () => {
       const driver = await newDriver(service, nextLicence());
       const device = await addDevice(driver);
