@@ -1,9 +1,11 @@
 /*
- * Every route × every role. The table below is the access policy; the first test proves it
- * names exactly the routes the service has, so a new route without a policy fails here.
+ * Every route × every role. The table below is the access policy; the first tests prove it
+ * names exactly the routes the service has and is what the OpenAPI document's x-roles say, so
+ * a new route without a policy, or a document that says otherwise, fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../issuer/app.js';
+import { openApiDocument } from '../../issuer/http/openapi.js';
 import type { Role } from '../../issuer/http/session.js';
 import { seedEveryRole, type EveryRole } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
@@ -84,6 +86,26 @@ describe.each(ENGINES)('authorisation on %s', (engine) => {
 
   it('when the routers are read, then the policy names exactly their routes', () => {
     expect(routesOf(createApp(service.deps).router).sort()).toEqual(Object.keys(POLICY).sort());
+  });
+
+  it('when the OpenAPI document is read, then its x-roles of every operation are the policy', () => {
+    const documented = Object.entries(openApiDocument(service.deps.config.publicUrl).paths).flatMap(
+      ([path, item]) =>
+        Object.entries(item).map(([method, op]) => {
+          const roles = (op as { 'x-roles': readonly string[] })['x-roles'];
+          const route = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+          const policy =
+            roles.includes('public') || roles.includes('verifier-device')
+              ? roles[0]
+              : [...roles].sort();
+          return [route, policy] as const;
+        }),
+    );
+    const expected = Object.entries(POLICY).map(
+      ([route, allowed]) =>
+        [route, typeof allowed === 'string' ? allowed : [...allowed].sort()] as const,
+    );
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(expected));
   });
 
   const cases = Object.entries(POLICY).flatMap(([route, allowed]) =>
