@@ -1,6 +1,34 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { dirname, relative, resolve, sep } from 'node:path';
+
+/**
+ * `internal/` folders are private to their parent: a module in `a/b/internal/` may be imported
+ * from `a/b/` and below only. A hand-written rule, as no-restricted-imports matches the import's
+ * text and cannot say where the importing file is.
+ * @type {import('eslint').Rule.RuleModule}
+ */
+const privateInternal = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const check = (/** @type {any} */ node) => {
+      const source = node.source?.value;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = resolve(dirname(context.filename), source);
+      const parts = target.split(sep);
+      const at = parts.lastIndexOf('internal');
+      if (at < 0) return;
+      const owner = parts.slice(0, at).join(sep);
+      if (!relative(owner, context.filename).startsWith('..')) return;
+      context.report({
+        node: node.source,
+        message: `${source} is private to ${relative(context.cwd, owner) || '.'}/: import what it exports from there.`,
+      });
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'artifacts/'] },
@@ -18,7 +46,14 @@ export default tseslint.config(
       ],
       'no-console': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'liangzheng/private-internal': 'error',
     },
+    plugins: { liangzheng: { rules: { 'private-internal': privateInternal } } },
+  },
+  {
+    // Tests may reach into what they test.
+    files: ['test/**/*.ts'],
+    rules: { 'liangzheng/private-internal': 'off' },
   },
   {
     // The verifier is shipped to third parties and to the police app: it must never depend on

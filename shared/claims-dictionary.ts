@@ -1,4 +1,4 @@
-import { utf8 } from './internal/utf8.js';
+import { utf8 } from './utf8.js';
 
 /*
  * The preset DEFLATE dictionary of lzdl+jwt version 1 (FORMAT.md §3.3). A credential payload is

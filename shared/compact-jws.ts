@@ -1,6 +1,6 @@
 import { LicenceError } from './errors.js';
-import { decodeBase64url } from './internal/base64url.js';
-import { decodeUtf8, parseJsonObject } from './internal/utf8.js';
+import { decodeBase64url } from './base64url.js';
+import { decodeUtf8, parseJsonObject } from './utf8.js';
 import { ED25519_SIGNATURE_LENGTH } from './crypto-backend.js';
 
 /** Largest compact JWS read at all, before any decoding (a status list for 10 M entries fits). */

@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { parseCompactJws } from './compact-jws.js';
 import type { Signer } from './crypto-backend.js';
-import { utf8 } from './internal/utf8.js';
+import { utf8 } from './utf8.js';
 import { encodePresentation, proofSigningInput } from './presentation.js';
 
 /** Options for {@link createPresentation}. */

@@ -2,8 +2,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
 import { ED25519_PUBLIC_KEY_LENGTH, type Ed25519PublicJwk } from './crypto-backend.js';
 import { LicenceError } from './errors.js';
-import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
-import { utf8 } from './internal/utf8.js';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
+import { utf8 } from './utf8.js';
 
 /**
  * RFC 7638 JWK thumbprint of an Ed25519 key: base64url SHA-256 of the required members in

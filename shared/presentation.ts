@@ -1,9 +1,9 @@
 import { ED25519_SIGNATURE_LENGTH } from './crypto-backend.js';
 import { LicenceError } from './errors.js';
-import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
 import { ByteReader, ByteWriter } from './internal/byte-reader.js';
 import { decodeDigits, encodeDigits } from './internal/digits.js';
-import { utf8 } from './internal/utf8.js';
+import { utf8 } from './utf8.js';
 import { canonicalCredentialHeader, PROOF_TYP } from './credential.js';
 
 /** What a presentation's QR text starts with; the version is in it (FORMAT.md §4). */

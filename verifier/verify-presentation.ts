@@ -9,8 +9,8 @@ import {
   type CredentialClaims,
 } from '../shared/credential.js';
 import { LicenceError } from '../shared/errors.js';
-import { base64urlLength, decodeBase64url } from '../shared/internal/base64url.js';
-import { decodeUtf8, parseJsonObject, utf8 } from '../shared/internal/utf8.js';
+import { base64urlLength, decodeBase64url } from '../shared/base64url.js';
+import { decodeUtf8, parseJsonObject, utf8 } from '../shared/utf8.js';
 import { licenceValidityOn, LICENCE_STATUS } from '../shared/licence.js';
 import {
   credentialCompact,

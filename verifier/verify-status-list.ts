@@ -1,8 +1,8 @@
 import { checkJoseHeader, parseCompactJws } from '../shared/compact-jws.js';
 import { STATUS_LIST_TYP } from '../shared/credential.js';
 import { LicenceError } from '../shared/errors.js';
-import { decodeBase64url } from '../shared/internal/base64url.js';
-import { decodeUtf8, parseJsonObject } from '../shared/internal/utf8.js';
+import { decodeBase64url } from '../shared/base64url.js';
+import { decodeUtf8, parseJsonObject } from '../shared/utf8.js';
 import type { StatusBits } from '../shared/status-list.js';
 import type { TrustStore } from './trust-store.js';
 

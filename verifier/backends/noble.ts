@@ -8,7 +8,7 @@ import {
 } from '../../shared/crypto-backend.js';
 import { LicenceError } from '../../shared/errors.js';
 import { bytesAfterTheEnd, DEFLATE_FORMAT } from '../internal/inflate-policy.js';
-import { encodeBase64url } from '../../shared/internal/base64url.js';
+import { encodeBase64url } from '../../shared/base64url.js';
 import { assertAcceptableKey, isAcceptableR, notAcceptable } from '../internal/ed25519-policy.js';
 
 /** The order of the base point (RFC 8032 §5.1). */

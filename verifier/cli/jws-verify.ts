@@ -7,7 +7,7 @@ import {
   write,
   type Command,
 } from '../../shared/cli/command.js';
-import { encodeBase64url } from '../../shared/internal/base64url.js';
+import { encodeBase64url } from '../../shared/base64url.js';
 import { verifyJws, type JwsResult } from '../verify-jws.js';
 import { loadTrust } from './verify.js';
 

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { encodeBase64url } from '../../shared/internal/base64url.js';
+import { encodeBase64url } from '../../shared/base64url.js';
 
 /** Largest portrait accepted: a licence photo is tens of kB. */
 const MAX_PORTRAIT_BYTES = 2 * 1024 * 1024;

@@ -6,7 +6,7 @@
 import { api, ApiError } from '../common/api.js';
 import { chinaDateTime } from '../common/china-time.js';
 import { h } from '../common/dom.js';
-import { encodeBase64url } from '../../../shared/internal/base64url.js';
+import { encodeBase64url } from '../../../shared/base64url.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
 import { load } from './store.js';

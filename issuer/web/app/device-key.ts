@@ -4,7 +4,7 @@
  * bound to its public key (`cnf.jwk`), and each QR carries a proof signed with it.
  */
 import type { Ed25519PublicJwk, Signer } from '../../../shared/crypto-backend.js';
-import { encodeBase64url } from '../../../shared/internal/base64url.js';
+import { encodeBase64url } from '../../../shared/base64url.js';
 import { keep, load } from './store.js';
 
 const ED25519 = { name: 'Ed25519' } as const;

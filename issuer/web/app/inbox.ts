@@ -2,7 +2,7 @@
 import { api } from '../common/api.js';
 import { chinaDateTime } from '../common/china-time.js';
 import { h } from '../common/dom.js';
-import { decodeBase64url } from '../../../shared/internal/base64url.js';
+import { decodeBase64url } from '../../../shared/base64url.js';
 import { go, t, type Screen } from './ui.js';
 
 interface Entry {

@@ -11,7 +11,7 @@ import {
   MAX_CREDENTIAL_PAYLOAD,
   type CredentialClaims,
 } from '../../../shared/credential.js';
-import { decodeUtf8, parseJsonObject } from '../../../shared/internal/utf8.js';
+import { decodeUtf8, parseJsonObject } from '../../../shared/utf8.js';
 
 /**
  * The claims of a credential: its payload inflated (raw DEFLATE with the claims dictionary, at

@@ -1,4 +1,4 @@
-import { LicenceError } from '../errors.js';
+import { LicenceError } from './errors.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();

@@ -1,4 +1,4 @@
-import { LicenceError } from '../errors.js';
+import { LicenceError } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const DECODE = new Int16Array(128).fill(-1);
