@@ -31,7 +31,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Parses a command's arguments strictly (unknown options are errors).
  * @throws {UsageError} naming what was wrong.
  */
-export function parse<T extends Options>(args: readonly string[], options: T) {
+export function parse<T extends Options>(
+  args: readonly string[],
+  options: T,
+): ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (cause) {
