@@ -9,7 +9,8 @@ import {
 } from '../shared/credential.js';
 import type { Signer } from '../shared/crypto-backend.js';
 import { LicenceError } from '../shared/errors.js';
-import { isValidForDriving, licenceValidityOn, type LicenceRecord } from '../shared/licence.js';
+import { type LicenceRecord } from '../shared/licence.js';
+import { unusableOn } from '../shared/usability.js';
 
 const DAY = 86_400;
 /** China Standard Time, UTC+8, no daylight saving. */
@@ -34,9 +35,9 @@ export interface IssueRequest {
 /**
  * Signs a licence as a credential: compact JWS, EdDSA, `typ` lzdl+jwt, `kid` the signer's
  * RFC 7638 thumbprint, payload raw DEFLATE with the claims dictionary (FORMAT.md §3).
- * @throws {LicenceError} `ERR_LICENCE_INVALID` when the licence is not valid on `now` (expired,
- *   not yet valid), its status is not normal or it has 12 points: no credential for a licence
- *   that cannot be used.
+ * @throws {LicenceError} `ERR_LICENCE_INVALID` when the licence may not be used on `now`
+ *   (shared/usability.ts: its dates, its status, its points): no credential for a licence that
+ *   cannot be used.
  * @throws {RangeError} on a bad lifetime or clock.
  */
 export async function signCredential(request: IssueRequest, signer: Signer): Promise<string> {
@@ -47,27 +48,8 @@ export async function signCredential(request: IssueRequest, signer: Signer): Pro
   const iat = Math.floor(now.getTime() / 1000);
   if (!Number.isSafeInteger(iat) || iat < 0)
     throw new RangeError('now: expected a valid date after 1970');
-  const today = chinaDate(now);
-  const validity = licenceValidityOn(licence, today);
-  if (validity !== 'valid') {
-    throw new LicenceError(
-      'ERR_LICENCE_INVALID',
-      `licence: expected valid on ${today}, found ${validity === 'expired' ? `expired (valid to ${licence.validTo})` : `not yet valid (valid from ${licence.validFrom})`}`,
-    );
-  }
-  if (!isValidForDriving(licence.status)) {
-    throw new LicenceError(
-      'ERR_LICENCE_INVALID',
-      `licence status: expected A (normal), found ${licence.status}`,
-    );
-  }
-  if (licence.points >= 12) {
-    // 12 points: not valid for driving until the driver re-qualifies (DOMAIN.md §2).
-    throw new LicenceError(
-      'ERR_LICENCE_INVALID',
-      `licence points: expected below 12, found ${licence.points}`,
-    );
-  }
+  const refusal = unusableOn(licence, chinaDate(now));
+  if (refusal !== undefined) throw new LicenceError('ERR_LICENCE_INVALID', refusal.message);
   const exp = credentialExpiry(licence, iat, request.validDays);
   const claims: CredentialClaimsInput = {
     iss: request.issuer,

@@ -75,8 +75,11 @@ export function isValidForDriving(status: LicenceStatusCode): boolean {
   return status === 'A';
 }
 
-/** Maximum points per 12-month scoring cycle; at 12 the licence is not valid for driving. */
-const MAX_POINTS = 12;
+/**
+ * Points per 12-month scoring cycle at which a licence stops being valid for driving (记满 12
+ * 分), and the most a record can hold. The one place this number is written.
+ */
+export const POINTS_LIMIT = 12;
 /** Maximum lengths, in Unicode code points, of the free-text fields. */
 const NAME_MAX = 64;
 const ADDRESS_MAX = 128;
@@ -361,7 +364,7 @@ const FIELD_SCHEMAS = {
   issuingAuthority: text(AUTHORITY_MAX),
   fileNumber: fileNumberSchema,
   status: z.enum(LICENCE_STATUS_CODES),
-  points: z.number().int().min(0).max(MAX_POINTS),
+  points: z.number().int().min(0).max(POINTS_LIMIT),
 };
 
 type FieldName = keyof typeof FIELD_SCHEMAS;
@@ -391,7 +394,7 @@ const FIELD_EXPECTED: Readonly<Record<FieldName | 'classes[]' | '', string>> = {
   issuingAuthority: `a string of 1–${AUTHORITY_MAX} characters`,
   fileNumber: '1–20 digits (usually 12)',
   status: `a GA/T 16.25 status code, one of ${LICENCE_STATUS_CODES.join(' ')}`,
-  points: `an integer 0–${MAX_POINTS}`,
+  points: `an integer 0–${POINTS_LIMIT}`,
 };
 
 /**

@@ -11,7 +11,7 @@ import {
 import { LicenceError } from '../shared/errors.js';
 import { base64urlLength, decodeBase64url } from '../shared/base64url.js';
 import { decodeUtf8, parseJsonObject, utf8 } from '../shared/utf8.js';
-import { licenceValidityOn, LICENCE_STATUS } from '../shared/licence.js';
+import { licenceValidityOn } from '../shared/licence.js';
 import {
   credentialCompact,
   decodePresentation,
@@ -19,6 +19,7 @@ import {
   type PresentationParts,
 } from '../shared/presentation.js';
 import { readStatus, STATUS } from '../shared/status-list.js';
+import { statusRefusal, type UnusableReason } from '../shared/usability.js';
 import { PASSED, REASONS, SKIPPED, VALID, VALID_WITH_WARNINGS } from './internal/messages.js';
 import type { CheckId, CheckResult, VerdictCode, VerificationReport } from './report.js';
 import { CHECK_IDS } from './report.js';
@@ -249,27 +250,13 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   // status_list
   checks.push(checkStatusList(claims, options.statusLists, now, tolerance, statusMaxAge));
 
-  // licence_status: the status code the credential was signed with.
-  const letter = claims.licence.status;
-  if (letter !== 'A') {
-    checks.push(
-      failed(
-        'licence_status',
-        statusLetterCode(letter),
-        `licence status ${letter} (${LICENCE_STATUS[letter].en})`,
-      ),
-    );
-  } else if (claims.licence.points >= 12) {
-    checks.push(
-      failed(
-        'licence_status',
-        'ERR_POINTS_EXCEEDED',
-        `licence has ${claims.licence.points} points`,
-      ),
-    );
-  } else {
-    checks.push(pass('licence_status'));
-  }
+  // licence_status: the status code and points the credential was signed with.
+  const refusal = statusRefusal(claims.licence);
+  checks.push(
+    refusal === undefined
+      ? pass('licence_status')
+      : failed('licence_status', VERDICT_OF_REASON[refusal.reason], refusal.message),
+  );
 
   // licence_validity: the licence's own dates, on the calendar day in China.
   const validity = licenceValidityOn(claims.licence, chinaDate(new Date(nowMs - tolerance * 1000)));
@@ -355,25 +342,17 @@ function checkStatusList(
   return pass('status_list');
 }
 
-function statusLetterCode(letter: string): VerdictCode {
-  switch (letter) {
-    case 'D':
-    case 'U':
-      return 'ERR_SUSPENDED';
-    case 'F':
-    case 'E':
-      return 'ERR_REVOKED';
-    case 'G':
-    case 'R':
-      return 'ERR_CANCELLED';
-    case 'B':
-      return 'ERR_POINTS_EXCEEDED';
-    case 'M':
-      return 'ERR_RENEWAL_OVERDUE';
-    default:
-      return 'ERR_LICENCE_NOT_VALID';
-  }
-}
+/** The verdict for each reason the usability rule gives (shared/usability.ts). */
+const VERDICT_OF_REASON = {
+  expired: 'ERR_LICENCE_EXPIRED',
+  'not-yet-valid': 'ERR_LICENCE_NOT_YET_VALID',
+  suspended: 'ERR_SUSPENDED',
+  revoked: 'ERR_REVOKED',
+  cancelled: 'ERR_CANCELLED',
+  'points-exceeded': 'ERR_POINTS_EXCEEDED',
+  'renewal-overdue': 'ERR_RENEWAL_OVERDUE',
+  'not-normal': 'ERR_LICENCE_NOT_VALID',
+} as const satisfies Record<UnusableReason, VerdictCode>;
 
 function finish(
   checks: CheckResult[],

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import { chinaDate } from '../../shared/china-time.js';
 import { parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
 import { STATUS } from '../../shared/status-list.js';
+import { REASON_OF_STATUS } from '../../shared/usability.js';
 import { audit, type AuditEntry } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
@@ -16,19 +17,17 @@ export interface ChangedLicence {
   readonly version: number;
 }
 
-/** Statuses that end a licence for good, or until it is reinstated by a new decision. */
-const INVALID_STATUSES: ReadonlySet<string> = new Set(['F', 'E', 'G', 'R']);
-
 /**
- * The status list value of an e-licence whose licence has `status`: A valid; revoked, withdrawn
- * or cancelled (F, E, G, R) invalid; every other status (D, B, M, U, …) suspended, since only A
- * is valid for driving (DOMAIN.md §2) and a suspension can be lifted.
+ * The status list value of an e-licence whose licence has `status`: A valid; a status whose
+ * reason is revoked or cancelled (F, E, G, R: shared/usability.ts) invalid; every other status
+ * (D, B, M, U, …) suspended, since only A is valid for driving and a suspension can be lifted.
  */
 export function listValueOf(
   status: LicenceRecord['status'],
 ): typeof STATUS.VALID | typeof STATUS.INVALID | typeof STATUS.SUSPENDED {
   if (status === 'A') return STATUS.VALID;
-  return INVALID_STATUSES.has(status) ? STATUS.INVALID : STATUS.SUSPENDED;
+  const reason = REASON_OF_STATUS[status];
+  return reason === 'revoked' || reason === 'cancelled' ? STATUS.INVALID : STATUS.SUSPENDED;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   type LicenceFieldIssue,
   type LicenceRecord,
   type LicenceStatusCode,
+  POINTS_LIMIT,
 } from '../../shared/licence.js';
 import { ServiceError } from '../http/problem.js';
 import {
@@ -65,7 +66,7 @@ export function planChanges(
   };
   const statusIssue = (found: string): LicenceFieldIssue => ({
     field: 'status',
-    expected: `a status the lifecycle reaches from ${current.status} (suspend → D, revoke → F, cancel → G, restore → A, points 12 → B)`,
+    expected: `a status the lifecycle reaches from ${current.status} (suspend → D, revoke → F, cancel → G, restore → A, points ${POINTS_LIMIT} → B)`,
     found,
   });
   try {

@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { POINTS_LIMIT } from '../../shared/licence.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { readJsonBody, parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
@@ -26,7 +27,7 @@ const auditQuery = z.strictObject({
 /** What each field must be, for the 422 answer of a request of the wrong shape. */
 export const LIFECYCLE_EXPECTED: Readonly<Record<string, string>> = {
   reason: 'a string of 1–200 characters',
-  points: 'an integer 0–12',
+  points: `an integer 0–${POINTS_LIMIT}`,
   validFrom: 'a date YYYY-MM-DD',
   validTo: 'a date YYYY-MM-DD or "long-term"',
   subject: 'a licence number or subject of 1–64 characters',

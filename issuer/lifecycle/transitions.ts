@@ -8,13 +8,11 @@ import {
   LicenceValidationError,
   type LicenceRecord,
   type LicenceStatusCode,
+  POINTS_LIMIT,
 } from '../../shared/licence.js';
 import { conflict, type ServiceError } from '../http/problem.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Points at which a licence is no longer valid for driving (one 12-month scoring cycle). */
-export const POINTS_LIMIT = 12;
 
 /** Every status code, in the order of GA/T 16.25. */
 export const STATUS_CODES = Object.keys(LICENCE_STATUS) as readonly LicenceStatusCode[];

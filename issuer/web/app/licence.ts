@@ -6,7 +6,8 @@
 import { createPresentation } from '../../../shared/create-presentation.js';
 import { chinaDate } from '../../../shared/china-time.js';
 import type { CredentialClaims } from '../../../shared/credential.js';
-import { LICENCE_STATUS, licenceValidityOn } from '../../../shared/licence.js';
+import { LICENCE_STATUS } from '../../../shared/licence.js';
+import { unusableOn } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
 import { chinaClock, chinaDateTime } from '../common/china-time.js';
 import { h } from '../common/dom.js';
@@ -55,11 +56,13 @@ function alertOf(claims: CredentialClaims, status: Kept['status'] | undefined): 
       ? status.label[i18n.lang()]
       : reasonText(status.reason);
   }
-  const validity = licenceValidityOn(claims.licence, chinaDate(new Date()));
-  if (validity === 'expired') return t('reason_expired');
-  if (claims.licence.status !== 'A') return LICENCE_STATUS[claims.licence.status][i18n.lang()];
-  if (claims.licence.points >= 12) return t('reason_points-exceeded');
-  return undefined;
+  const refusal = unusableOn(claims.licence, chinaDate(new Date()));
+  if (refusal === undefined) return undefined;
+  // The dates and the points in words; a status other than A with its own label (暂扣, 锁定, …).
+  const dated = refusal.reason === 'expired' || refusal.reason === 'not-yet-valid';
+  return dated || claims.licence.status === 'A'
+    ? reasonText(refusal.reason)
+    : LICENCE_STATUS[claims.licence.status][i18n.lang()];
 }
 
 function card(claims: CredentialClaims, portrait: Kept['portrait'] | undefined): HTMLElement {
