@@ -198,7 +198,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   // and without TRUST_PROXY every client would share that proxy's address and its limits.
   if (production && e.PUBLIC_URL?.startsWith('https:') === true && e.TRUST_PROXY === undefined) {
     throw new ConfigError(
-      `invalid configuration:\n  TRUST_PROXY: expected the hop count or the addresses of the proxies that end TLS in front (PUBLIC_URL is https://), found nothing; e.g. TRUST_PROXY=1 behind one load balancer, or its addresses`,
+      'invalid configuration:\n  TRUST_PROXY: expected the addresses (or hop count) of the proxies that end TLS in front, as PUBLIC_URL is https://, found nothing; e.g. TRUST_PROXY=10.0.1.0/24, or TRUST_PROXY=1 when the nodes are reachable only through one balancer',
     );
   }
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(e.DATA_DIR);

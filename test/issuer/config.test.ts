@@ -1,5 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../issuer/config.js';
+
+/** The built service (`npm test` builds first). */
+const MAIN = fileURLToPath(new URL('../../dist/issuer/main.js', import.meta.url));
 
 function refusal(env: Record<string, string>): string {
   try {
@@ -113,7 +118,7 @@ describe('loadConfig', () => {
       VAPID_SUBJECT: 'mailto:ops@dl.example.cn',
     };
     expect(refusal(production)).toBe(
-      'invalid configuration:\n  TRUST_PROXY: expected the hop count or the addresses of the proxies that end TLS in front (PUBLIC_URL is https://), found nothing; e.g. TRUST_PROXY=1 behind one load balancer, or its addresses',
+      'invalid configuration:\n  TRUST_PROXY: expected the addresses (or hop count) of the proxies that end TLS in front, as PUBLIC_URL is https://, found nothing; e.g. TRUST_PROXY=10.0.1.0/24, or TRUST_PROXY=1 when the nodes are reachable only through one balancer',
     );
     expect(loadConfig({ ...production, TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toEqual([
       '10.0.0.0/8',
@@ -122,6 +127,19 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ ...production, PUBLIC_URL: 'http://dl.internal' }).trustProxy,
     ).toBeUndefined();
+  });
+
+  it('when the service is started with TRUST_PROXY=*, then it exits with status 2 and one message naming it, before opening anything', () => {
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', TRUST_PROXY: '*', DATA_DIR: '/nonexistent/lz' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'invalid configuration:\n  TRUST_PROXY: expected a hop count 1-10, or a comma-separated list of the proxies\' addresses or CIDR ranges (IPv4 or IPv6, e.g. 10.0.0.0/8, fd00::/8); never every address, which lets any client name its own address for the rate limits, found "*"\n',
+    );
+    expect(run.stdout).toBe('');
   });
 
   it('when the database or Redis URL is wrong, then the message does not repeat it (it may hold a password)', () => {
