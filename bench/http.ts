@@ -186,6 +186,9 @@ async function serve(kind: string): Promise<void> {
   const store = await benchStore('sqlite', {
     NODE_ENV: 'production',
     VAPID_SUBJECT: 'mailto:operations@issuer.test',
+    // Production with an https:// PUBLIC_URL names the TLS-ending proxy; here it would be on
+    // this host. autocannon sends no X-Forwarded-For, so the clients are still its sockets.
+    TRUST_PROXY: '127.0.0.1',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     ...(kind === 'service-resign' ? { CREDENTIAL_REFRESH_AFTER: '0' } : {}),

@@ -49,7 +49,12 @@ function mountOf(res: Response): string {
 export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRateLimits()): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Who the client is (req.ip): the socket's peer, or with TRUST_PROXY the address the trusted
+  // proxies put in X-Forwarded-For (proxy-addr walks it from the right and stops at the first
+  // address it does not trust, so a client cannot name its own). req.protocol and req.hostname
+  // then follow X-Forwarded-Proto/-Host too; nothing here reads them (cookies are always Secure).
+  const { trustProxy } = deps.config;
+  app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : (trustProxy ?? false));
   // API answers are no-store; a hash of every body for an ETag nobody can use is wasted work.
   // The status lists set their own ETag; static files get theirs from express.static.
   app.set('etag', false);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -19,6 +20,12 @@ export interface Config {
   readonly redisKeyPrefix: string;
   /** The issuer identifier (`iss`) and the base of status list URIs. */
   readonly publicUrl: string;
+  /**
+   * Which reverse proxies in front may say who the client is (X-Forwarded-For), as express's
+   * `trust proxy` takes it: how many hops, or the proxies' addresses and CIDR ranges. Absent: no
+   * proxy is trusted, and the client is the socket's peer.
+   */
+  readonly trustProxy?: number | readonly string[];
   /** A private JWK file to sign with, instead of keys kept in dataDir. */
   readonly issuerKeyFile?: string;
   readonly credentialValidDays: number;
@@ -43,6 +50,53 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+/** The most proxy hops TRUST_PROXY may name: more layers than this is a typo, not a network. */
+export const TRUST_PROXY_MAX_HOPS = 10;
+
+const TRUST_PROXY_EXPECTED = `a hop count 1-${TRUST_PROXY_MAX_HOPS}, or a comma-separated list of the proxies' addresses or CIDR ranges (IPv4 or IPv6, e.g. 10.0.0.0/8, fd00::/8)`;
+
+/** Values that would trust every address: any client could then name its own address. */
+const TRUST_EVERY_ADDRESS = /^(any|all|true|yes|on|\*)$/i;
+const NEVER_EVERY_ADDRESS = `${TRUST_PROXY_EXPECTED}; never every address, which lets any client name its own address for the rate limits`;
+
+/**
+ * Parses TRUST_PROXY into what express's `trust proxy` takes (proxy-addr does the matching).
+ * Strict: addresses as node:net reads them (dotted quads, RFC 4291 text, no zone), prefixes in
+ * decimal without leading zeros; a value that would trust every address (a word for it, or a
+ * /0) is refused.
+ * @returns the setting, or what is wrong with it.
+ */
+function parseTrustProxy(value: string): number | readonly string[] | { problem: string } {
+  if (TRUST_EVERY_ADDRESS.test(value.trim())) return { problem: NEVER_EVERY_ADDRESS };
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (/^[1-9]\d*$/.test(value) && hops <= TRUST_PROXY_MAX_HOPS) return hops;
+    return { problem: TRUST_PROXY_EXPECTED };
+  }
+  const items = value.split(',').map((item) => item.trim());
+  for (const item of items) {
+    const slash = item.indexOf('/');
+    const address = slash < 0 ? item : item.slice(0, slash);
+    const family = address.includes('%') ? 0 : isIP(address);
+    if (family === 0) return { problem: TRUST_PROXY_EXPECTED };
+    if (slash < 0) continue;
+    const prefix = item.slice(slash + 1);
+    if (prefix === '0') return { problem: NEVER_EVERY_ADDRESS };
+    if (!/^[1-9]\d{0,2}$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128))
+      return { problem: TRUST_PROXY_EXPECTED };
+  }
+  return items;
+}
+
+const trustProxy = z.string().transform((value, ctx) => {
+  const parsed = parseTrustProxy(value);
+  if (typeof parsed === 'object' && 'problem' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem, input: value });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const schema = z.object({
@@ -63,6 +117,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9:_.-]{1,64}$/, '1-64 characters of A-Z a-z 0-9 : _ . -')
     .default('liangzheng:'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: trustProxy.optional(),
   ISSUER_KEY_FILE: z.string().min(1).optional(),
   CREDENTIAL_VALID_DAYS: z.coerce.number().int().min(1).max(366).default(30),
   CREDENTIAL_REFRESH_AFTER: z.coerce
@@ -139,6 +194,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       'invalid configuration:\n  VAPID_SUBJECT: expected the mailto: or https: contact push services see, found nothing',
     );
   }
+  // The service speaks plain HTTP: an https:// PUBLIC_URL means TLS ends in a proxy in front,
+  // and without TRUST_PROXY every client would share that proxy's address and its limits.
+  if (production && e.PUBLIC_URL?.startsWith('https:') === true && e.TRUST_PROXY === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  TRUST_PROXY: expected the addresses (or hop count) of the proxies that end TLS in front, as PUBLIC_URL is https://, found nothing; e.g. TRUST_PROXY=10.0.1.0/24, or TRUST_PROXY=1 when the nodes are reachable only through one balancer',
+    );
+  }
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -149,6 +211,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    ...(e.TRUST_PROXY === undefined ? {} : { trustProxy: e.TRUST_PROXY }),
     ...(e.ISSUER_KEY_FILE === undefined ? {} : { issuerKeyFile: e.ISSUER_KEY_FILE }),
     credentialValidDays: e.CREDENTIAL_VALID_DAYS,
     credentialRefreshAfter: e.CREDENTIAL_REFRESH_AFTER,

@@ -34,8 +34,8 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
   });
 
   const limitSignIns: RequestHandler = async (req, _res, next) => {
-    // `trust proxy` is off: the socket's peer is the client (or the reverse proxy in front).
-    const verdict = await signInLimiter.take(req.socket.remoteAddress ?? 'unknown', deps.now());
+    // req.ip: the socket's peer, or behind trusted proxies (TRUST_PROXY) the client they name.
+    const verdict = await signInLimiter.take(req.ip ?? 'unknown', deps.now());
     if (verdict.allowed) {
       next();
       return;

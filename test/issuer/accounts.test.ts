@@ -463,6 +463,68 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     });
   });
 
+  /** An app on the service's database trusting `trustProxy` (absent: none), with fresh limits. */
+  function appTrusting(trustProxy?: number | readonly string[]) {
+    const { config } = service.deps;
+    expect(config.trustProxy).toBeUndefined();
+    return listenOnLoopback(
+      createApp({
+        ...service.deps,
+        config: trustProxy === undefined ? config : { ...config, trustProxy },
+      }),
+    );
+  }
+
+  describe('behind a reverse proxy (TRUST_PROXY)', () => {
+    // The test client connects from 127.0.0.1: it stands for the proxy, and writes the
+    // X-Forwarded-For the proxy would, the client's own entries first and the proxy's last.
+    it.each([[1], [['127.0.0.1']], [['127.0.0.0/8', 'fd00::/8']]])(
+      'when TRUST_PROXY is %j, then the limit counts the client the proxy names, not the proxy, and not what the client wrote itself',
+      async (trustProxy) => {
+        const fresh = await appTrusting(trustProxy);
+        try {
+          const client = new Client(fresh.url);
+          const from = (forwardedFor: string) =>
+            client.post(
+              '/api/session',
+              { kind: 'staff', username: 'nobody', password: WRONG_PASSWORD },
+              { 'x-forwarded-for': forwardedFor },
+            );
+          for (let i = 1; i <= 10; i++)
+            expectProblem(await from('203.0.113.7'), 401, 'ERR_SIGN_IN_FAILED');
+          expectProblem(await from('203.0.113.7'), 429, 'ERR_RATE_LIMITED');
+          // The client wrote an address of its own; the proxy appended the real one.
+          expectProblem(await from('198.51.100.9, 203.0.113.7'), 429, 'ERR_RATE_LIMITED');
+          // Another client behind the same proxy has its own count.
+          expectProblem(await from('203.0.113.8'), 401, 'ERR_SIGN_IN_FAILED');
+        } finally {
+          await fresh.close();
+        }
+      },
+    );
+
+    it.each([[undefined], [['10.0.0.1']]])(
+      'when TRUST_PROXY is %j and the peer is no trusted proxy, then X-Forwarded-For is ignored: the peer is the client',
+      async (trustProxy) => {
+        const fresh = await appTrusting(trustProxy);
+        try {
+          const client = new Client(fresh.url);
+          for (let i = 1; i <= 11; i++) {
+            const reply = await client.post(
+              '/api/session',
+              { kind: 'staff', username: 'nobody', password: WRONG_PASSWORD },
+              { 'x-forwarded-for': `203.0.113.${i}` },
+            );
+            if (i <= 10) expectProblem(reply, 401, 'ERR_SIGN_IN_FAILED');
+            else expectProblem(reply, 429, 'ERR_RATE_LIMITED');
+          }
+        } finally {
+          await fresh.close();
+        }
+      },
+    );
+  });
+
   describe('session and CSRF', () => {
     it('when a signed-in client sends an unsafe request without the CSRF token or with a wrong one, then 403 ERR_CSRF; with it, sign-out is 204', async () => {
       const client = await signedIn('driver');

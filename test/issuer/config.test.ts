@@ -1,5 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../issuer/config.js';
+
+/** The built service (`npm test` builds first). */
+const MAIN = fileURLToPath(new URL('../../dist/issuer/main.js', import.meta.url));
 
 function refusal(env: Record<string, string>): string {
   try {
@@ -55,8 +60,86 @@ describe('loadConfig', () => {
       'VAPID_SUBJECT: expected the mailto: or https: contact',
     ],
     [{ VAPID_SUBJECT: 'ops@example.cn' }, 'VAPID_SUBJECT: expected a mailto: or https: URL'],
+    [{ TRUST_PROXY: '0' }, 'TRUST_PROXY: expected a hop count 1-10, or a comma-separated list'],
+    [{ TRUST_PROXY: '11' }, 'found "11"'],
+    [{ TRUST_PROXY: '01' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: '' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: 'loopback' }, 'found "loopback"'],
+    [{ TRUST_PROXY: 'false' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: '10.0.0.1,' }, 'found "10.0.0.1,"'],
+    [{ TRUST_PROXY: '10.0.0.256' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: '010.0.0.1' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: '127.1' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'found "10.0.0.0/33"'],
+    [{ TRUST_PROXY: '10.0.0.0/08' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: '10.0.0.0/' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: 'fd00::/129' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: 'fe80::1%eth0' }, 'TRUST_PROXY: expected a hop count'],
+    [{ TRUST_PROXY: 'balancer.internal' }, 'TRUST_PROXY: expected a hop count'],
   ])('when %o, then it refuses to start naming the variable', (env, words) => {
     expect(refusal(env)).toContain(words);
+  });
+
+  it.each(['any', 'ANY', 'true', '*', ' * ', 'all', '0.0.0.0/0', '10.0.0.1, ::/0'])(
+    'when TRUST_PROXY is %j, then it refuses to trust every address, and says why',
+    (value) => {
+      expect(refusal({ TRUST_PROXY: value })).toContain(
+        "TRUST_PROXY: expected a hop count 1-10, or a comma-separated list of the proxies' addresses or CIDR ranges",
+      );
+      expect(refusal({ TRUST_PROXY: value })).toContain(
+        'never every address, which lets any client name its own address for the rate limits',
+      );
+    },
+  );
+
+  it.each([
+    ['1', 1],
+    ['2', 2],
+    ['10', 10],
+    ['10.0.0.7', ['10.0.0.7']],
+    [
+      ' 10.0.0.0/8 , 192.168.1.1/32,fd00::/8, ::1 ',
+      ['10.0.0.0/8', '192.168.1.1/32', 'fd00::/8', '::1'],
+    ],
+    ['::ffff:10.0.0.7', ['::ffff:10.0.0.7']],
+  ])('when TRUST_PROXY is %j, then express is given %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('when TRUST_PROXY is not set, then no proxy is trusted', () => {
+    expect(loadConfig({})).not.toHaveProperty('trustProxy');
+  });
+
+  it('when production has an https:// PUBLIC_URL and no TRUST_PROXY, then it refuses to start, naming both', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DEMO: 'false',
+      PUBLIC_URL: 'https://dl.example.cn',
+      VAPID_SUBJECT: 'mailto:ops@dl.example.cn',
+    };
+    expect(refusal(production)).toBe(
+      'invalid configuration:\n  TRUST_PROXY: expected the addresses (or hop count) of the proxies that end TLS in front, as PUBLIC_URL is https://, found nothing; e.g. TRUST_PROXY=10.0.1.0/24, or TRUST_PROXY=1 when the nodes are reachable only through one balancer',
+    );
+    expect(loadConfig({ ...production, TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+    ]);
+    // Plain http:// (a closed network without TLS): no proxy is implied.
+    expect(
+      loadConfig({ ...production, PUBLIC_URL: 'http://dl.internal' }).trustProxy,
+    ).toBeUndefined();
+  });
+
+  it('when the service is started with TRUST_PROXY=*, then it exits with status 2 and one message naming it, before opening anything', () => {
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', TRUST_PROXY: '*', DATA_DIR: '/nonexistent/lz' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'invalid configuration:\n  TRUST_PROXY: expected a hop count 1-10, or a comma-separated list of the proxies\' addresses or CIDR ranges (IPv4 or IPv6, e.g. 10.0.0.0/8, fd00::/8); never every address, which lets any client name its own address for the rate limits, found "*"\n',
+    );
+    expect(run.stdout).toBe('');
   });
 
   it('when the database or Redis URL is wrong, then the message does not repeat it (it may hold a password)', () => {
@@ -71,6 +154,7 @@ describe('loadConfig', () => {
         DEMO: 'false',
         PUBLIC_URL: 'https://dl.example.cn/',
         VAPID_SUBJECT: 'mailto:ops@dl.example.cn',
+        TRUST_PROXY: '1',
       }),
     ).toMatchObject({
       demo: false,
