@@ -74,6 +74,24 @@ export default tseslint.config(
     },
   },
   {
+    // An application issues credentials; credentials never reach back into applications.
+    files: ['issuer/credentials/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/application', '**/application/**'],
+              message:
+                'credentials/ must not import application/ (application/ imports credentials/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // shared/ is the common ground; it depends on neither side.
     files: ['shared/**/*.ts'],
     rules: {

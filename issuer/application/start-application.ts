@@ -5,7 +5,7 @@ import { conflict } from '../http/problem.js';
 import { unusable, type UnusableReason } from '../licence-usability.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
-import { lastIssuedAt } from './last-issued.js';
+import { lastIssuedAt } from '../credentials/last-issued.js';
 
 /** What a driver may start now. */
 export interface Offer {

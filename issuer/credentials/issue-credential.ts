@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { isLicenceError } from '../../shared/errors.js';
 import { parseLicenceRecord } from '../../shared/licence.js';
-import { lastIssuedAt } from '../application/last-issued.js';
+import { lastIssuedAt } from './last-issued.js';
 import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
@@ -13,6 +13,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { unusable } from '../licence-usability.js';
 import { LIVE } from './internal/live.js';
 import { endSlot, heldSlot, refreshLive } from './credential-states.js';
+import { credentialAudit, credentialRow, type NewCredential } from './internal/new-credential.js';
 import { prepared } from '../db/prepared.js';
 
 /** An issued credential and where its status lives. */
@@ -249,7 +250,7 @@ async function issueIn(
   if (live !== undefined && live.deviceId === input.deviceId && options.supersedeLive !== true) {
     // Same device: the new credential takes over the old one's slot.
     mode = 'refresh';
-    slot = live;
+    slot = { listId: live.listId, index: live.index };
     await refreshLive(trx, [live.jti]);
   } else if (live !== undefined) {
     // Another device, or a new portrait: the old slot ends, every credential in it superseded.
@@ -284,38 +285,28 @@ async function issueIn(
     throw error;
   }
   const expiresAt = credentialExpiry(licence, now, deps.config.credentialValidDays);
-  await trx
-    .insertInto('credentials')
-    .values({
-      jti,
-      licence_number: licenceNumber,
-      device_id: input.deviceId,
-      list_id: slot.listId,
-      status_index: slot.index,
-      kid: signer.kid,
-      issued_at: now,
-      expires_at: expiresAt,
-      state: 'live',
-      idempotency_key: input.idempotencyKey ?? null,
-      credential,
-    })
-    .execute();
+  const created: NewCredential = {
+    jti,
+    licenceNumber,
+    deviceId: input.deviceId,
+    slot,
+    kid: signer.kid,
+    issuedAt: now,
+    expiresAt,
+    credential,
+    ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+  };
+  await trx.insertInto('credentials').values(credentialRow(created)).execute();
   await deps.keys.noteExpiry(signer.kid, expiresAt, trx);
-  await audit(trx, {
-    actor: options.actor ?? `driver:${input.driverId}`,
-    action: 'credential.issue',
-    subject: licenceNumber,
-    ...(live === undefined ? {} : { before: { jti: live.jti } }),
-    after: {
-      jti,
-      deviceId: input.deviceId,
-      listId: slot.listId,
-      index: slot.index,
-      kid: signer.kid,
+  await audit(
+    trx,
+    credentialAudit(created, {
+      action: 'credential.issue',
+      actor: options.actor ?? `driver:${input.driverId}`,
+      ...(live === undefined ? {} : { replaces: live.jti }),
       mode,
-    },
-    at: now,
-  });
+    }),
+  );
   return { credential, jti, expiresAt, listId: slot.listId, index: slot.index, existing: false };
 }
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
 import { parseLicenceRecord } from '../../shared/licence.js';
-import type { AuditTable, CredentialTable } from '../db/schema.js';
+import { auditMany, type AuditEntry } from '../audit/audit-log.js';
+import type { CredentialTable } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { credentialExpiry, signCredential } from '../sign-credential.js';
 import {
@@ -15,6 +16,7 @@ import {
 import { unusable } from '../licence-usability.js';
 import { LIVE } from './internal/live.js';
 import { refreshLive } from './credential-states.js';
+import { credentialAudit, credentialRow, type NewCredential } from './internal/new-credential.js';
 
 /** Options of {@link reissueAll}. */
 export interface ReissueOptions {
@@ -72,7 +74,7 @@ interface Prepared {
   /** The live credentials to replace, by jti. */
   readonly old: readonly string[];
   readonly rows: Insertable<CredentialTable>[];
-  readonly audits: Insertable<AuditTable>[];
+  readonly audits: AuditEntry[];
   readonly maxExpiry: number;
   readonly skipped: number;
 }
@@ -206,7 +208,7 @@ export async function reissueAll(
     const credentials = batch.jobs.length === 0 ? [] : await sign(batch.jobs);
     const old: string[] = [];
     const rows: Insertable<CredentialTable>[] = [];
-    const audits: Insertable<AuditTable>[] = [];
+    const audits: AuditEntry[] = [];
     let maxExpiry = 0;
     batch.meta.forEach((m, i) => {
       const credential = credentials[i];
@@ -215,33 +217,20 @@ export async function reissueAll(
         throw new Error(`reissueAll: expected ${batch.jobs.length} credentials, found ${i}`);
       if (m.expiresAt > maxExpiry) maxExpiry = m.expiresAt;
       old.push(m.old);
-      rows.push({
+      const created: NewCredential = {
         jti,
-        licence_number: m.licenceNumber,
-        device_id: m.deviceId,
-        list_id: m.listId,
-        status_index: m.index,
+        licenceNumber: m.licenceNumber,
+        deviceId: m.deviceId,
+        slot: { listId: m.listId, index: m.index },
         kid: signer.kid,
-        issued_at: batch.now,
-        expires_at: m.expiresAt,
-        state: 'live',
-        idempotency_key: null,
+        issuedAt: batch.now,
+        expiresAt: m.expiresAt,
         credential,
-      });
-      audits.push({
-        at: batch.now,
-        actor,
-        action: 'credential.reissue',
-        subject: m.licenceNumber,
-        before: JSON.stringify({ jti: m.old }),
-        after: JSON.stringify({
-          jti,
-          deviceId: m.deviceId,
-          listId: m.listId,
-          index: m.index,
-          kid: signer.kid,
-        }),
-      });
+      };
+      rows.push(credentialRow(created));
+      audits.push(
+        credentialAudit(created, { action: 'credential.reissue', actor, replaces: m.old }),
+      );
     });
     return { old, rows, audits, maxExpiry, skipped: batch.skipped };
   }
@@ -261,7 +250,7 @@ export async function reissueAll(
       }
       if (rows.length > 0) {
         await trx.insertInto('credentials').values(rows).execute();
-        await trx.insertInto('audit_log').values(audits).execute();
+        await auditMany(trx, audits);
         await deps.keys.noteExpiry(signer.kid, batch.maxExpiry, trx);
       }
       return { reissued: rows.length, skipped: batch.skipped + batch.old.length - rows.length };

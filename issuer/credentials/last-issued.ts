@@ -3,7 +3,8 @@ import type { Database } from '../db/schema.js';
 
 /**
  * When the driver's e-licence application was last issued (seconds since the epoch); undefined
- * when none ever was. Reads the driver's applications through their (driver_id, id) index and
+ * when none ever was. An issued application is what every credential needs first, so this lives
+ * with the credentials: application/ depends on credentials/, never the other way round. Reads the driver's applications through their (driver_id, id) index and
  * picks in code: a driver has a handful, while `state = 'issued'` alone would lead the planner
  * to the state index, which holds every issued application of the country.
  */
