@@ -308,7 +308,7 @@ function checkYear(
       expected: `a text of 1 to ${MAX_SOURCE} characters (the notice it was taken from)`,
       found: shown(source),
     });
-  const seen = new Map<string, { list: 'holidays' | 'workdays'; offset: number }>();
+  const seen = new Map<string, 'holidays' | 'workdays'>();
   const holidays = checkDays(
     year,
     fields.get('holidays')?.value,
@@ -357,7 +357,7 @@ function checkDays(
   node: Node | undefined,
   field: string,
   list: 'holidays' | 'workdays',
-  seen: Map<string, { list: 'holidays' | 'workdays'; offset: number }>,
+  seen: Map<string, 'holidays' | 'workdays'>,
   issues: Issue[],
 ): ArrangedDay[] | undefined {
   if (node === undefined) return undefined;
@@ -399,14 +399,14 @@ function checkDays(
         offset: dateNode.offset,
         field: `${at}.date`,
         expected:
-          earlier.list === list
+          earlier === list
             ? 'each date once'
             : 'a date that is not both a day off and a working day',
-        found: `${date} ${earlier.list === list ? 'again' : `in ${earlier.list} too`}`,
+        found: `${date} ${earlier === list ? 'again' : `in ${earlier} too`}`,
       });
       continue;
     }
-    seen.set(date, { list, offset: dateNode.offset });
+    seen.set(date, list);
     days.push(name === undefined ? { date } : { date, name: String(name.value) });
   }
   return days;
