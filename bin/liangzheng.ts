@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError, type Command, type Io } from '../shared/cli/command.js';
 import { adminCommand } from '../issuer/cli/admin.js';
+import { calendarCommand } from '../issuer/cli/calendar.js';
 import { issueCommand } from '../issuer/cli/issue.js';
 import { keygenCommand } from '../issuer/cli/keygen.js';
 import { registryCommand } from '../issuer/cli/registry.js';
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   registryCommand,
   keysCommand,
   adminCommand,
+  calendarCommand,
 ];
 
 /** The help text: every command's usage. */

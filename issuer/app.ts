@@ -5,6 +5,7 @@ import express, { type Express, type Response } from 'express';
 import { accountRoutes } from './accounts/routes.js';
 import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
+import { calendarCoverage } from './calendar/calendar-coverage.js';
 import { ping } from './db/database.js';
 import type { ServiceDeps } from './deps.js';
 import { openApiDocument } from './http/openapi.js';
@@ -85,10 +86,16 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
     next();
   });
 
-  // Public: what any verifier needs, without signing in.
+  // Public: what any verifier needs, without signing in. The calendar's reach is a detail for
+  // the operator: a calendar about to run out never makes the service unhealthy.
   app.get('/healthz', (_req, res, next) => {
     ping(deps.db)
-      .then((up) => res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'database unavailable' }))
+      .then((up) =>
+        res.status(up ? 200 : 503).json({
+          status: up ? 'ok' : 'database unavailable',
+          calendar: calendarCoverage(deps.calendar, deps.now()),
+        }),
+      )
       .catch(next);
   });
   app.get('/.well-known/jwks.json', (_req, res, next) => {

@@ -1,4 +1,6 @@
 import type { IdentityCheck } from './application/identity-check.js';
+import type { CalendarWatch } from './calendar/calendar-coverage.js';
+import type { WorkingCalendar } from './calendar/working-calendar.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { KeyStore } from './keys/key-store.js';
@@ -17,6 +19,10 @@ export interface ServiceDeps {
   readonly identityCheck: IdentityCheck;
   /** Notices to drivers: the inbox, and Web Push to their browsers. */
   readonly notifier: Notifier;
+  /** China's working days: chinese-days and the working calendar file in dataDir. */
+  readonly calendar: WorkingCalendar;
+  /** Warns in the log while the working calendar is about to run out. */
+  readonly calendarWatch: CalendarWatch;
   /** Seconds since the epoch. Injected, so tests can move time. */
   readonly now: () => number;
 }

@@ -1,8 +1,9 @@
 /*
- * The service's entry point: `npm start`. Loads the configuration (failing fast), opens the
- * database and keys, loads the demo data when asked, listens, and drains on SIGTERM.
+ * The service's entry point: `npm start`. Loads the configuration and the working calendar file
+ * (failing fast, exit 2), opens the database and keys, loads the demo data when asked, listens, and drains on SIGTERM.
  */
 import { VERIFIER_APP_DIR } from './app.js';
+import { CalendarFileError } from './calendar/read-calendar-file.js';
 import { loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { createLogger } from './logger.js';
@@ -18,7 +19,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const deps = await openService(config, logger);
+  const deps = await openService(config, logger).catch((error: unknown) => {
+    // A bad working calendar file is a configuration error: said in full, exit 2, as above.
+    if (!(error instanceof CalendarFileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  });
   const demo = config.demo ? await seedDemo(deps) : undefined;
   const running = await listen(deps);
   const out = [

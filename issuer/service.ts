@@ -3,7 +3,11 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { identityCheckFromEnv } from './application/identity-check.js';
 import { createDevIdentityCheck } from './application/identity-check-dev.js';
+import { recomputeDeadlines } from './application/recompute-deadlines.js';
 import { recoverInterruptedChecks } from './application/recover-interrupted.js';
+import { calendarWatch } from './calendar/calendar-coverage.js';
+import { calendarFilePath, readCalendarFile } from './calendar/read-calendar-file.js';
+import { workingCalendar } from './calendar/working-calendar.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -35,13 +39,29 @@ export interface Running {
  */
 export const DRAIN_MS = 10_000;
 
-/** Opens everything the service needs, in order, and returns its dependencies. */
+/**
+ * How often a running service looks whether its working calendar is about to run out (it
+ * warns at most once a day).
+ */
+export const CALENDAR_CHECK_MS = 60 * 60 * 1000;
+
+/**
+ * Opens everything the service needs, in order, and returns its dependencies.
+ * @throws {CalendarFileError} before anything is opened, when the working calendar file in
+ *   dataDir is not valid (main.ts exits 2).
+ */
 export async function openService(
   config: Config,
   logger: Logger,
   now: () => number = () => Math.floor(Date.now() / 1000),
   options: { readonly pushTest?: PushTestSettings } = {},
 ): Promise<ServiceDeps> {
+  const calendarFile = calendarFilePath(config.dataDir);
+  const calendar = workingCalendar(await readCalendarFile(calendarFile));
+  logger.info(
+    { coversUntil: calendar.coversUntil, fileYears: calendar.fileYears, file: calendarFile },
+    'working calendar',
+  );
   const db: Db = openDatabase(config);
   await migrate(db);
   const keys = await openKeyStore(db, {
@@ -70,9 +90,24 @@ export async function openService(
     publicUrl: config.publicUrl,
     ...(options.pushTest === undefined ? {} : { test: options.pushTest }),
   });
-  const deps = { config, db, keys, statusLists, logger, identityCheck, notifier, now };
+  const deps = {
+    config,
+    db,
+    keys,
+    statusLists,
+    logger,
+    identityCheck,
+    notifier,
+    calendar,
+    calendarWatch: calendarWatch(calendar, logger),
+    now,
+  };
   const recovered = await recoverInterruptedChecks(deps);
   if (recovered > 0) logger.warn({ recovered }, 'interrupted real-person checks back to draft');
+  const recomputed = await recomputeDeadlines(deps);
+  if (recomputed > 0)
+    logger.info({ recomputed }, 'review deadlines counted again with the working calendar');
+  deps.calendarWatch.check(now());
   return deps;
 }
 
@@ -96,12 +131,17 @@ export async function listen(deps: ServiceDeps): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : deps.config.port;
   const host = deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host;
+  const calendarCheck = setInterval(() => {
+    deps.calendarWatch.check(deps.now());
+  }, CALENDAR_CHECK_MS);
+  calendarCheck.unref();
   let stopping: Promise<void> | undefined;
   return {
     server,
     deps,
     url: `http://${host}:${port}`,
     stop() {
+      clearInterval(calendarCheck);
       stopping ??= new Promise<void>((resolve) => {
         const deadline = setTimeout(() => {
           server.closeAllConnections();

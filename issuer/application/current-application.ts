@@ -2,6 +2,7 @@ import type { ApplicationPath, ApplicationState } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { latestApplication } from './internal/latest-application.js';
+import { isProvisionalDeadline } from './review-deadline.js';
 
 /** What a driver sees of the application. */
 export interface ApplicationView {
@@ -11,6 +12,8 @@ export interface ApplicationView {
   readonly submittedAt: number | null;
   /** When the review is due (camera and album paths, once submitted). */
   readonly deadline: number | null;
+  /** The deadline lies beyond the working calendar (counted Monday to Friday). */
+  readonly deadlineProvisional: boolean;
   readonly decidedAt: number | null;
   /** Why the photo was rejected. */
   readonly reason: string | null;
@@ -21,7 +24,7 @@ export interface ApplicationView {
  * @throws {ServiceError} 404 when there is none.
  */
 export async function currentApplication(
-  deps: Pick<ServiceDeps, 'db'>,
+  deps: Pick<ServiceDeps, 'db' | 'calendar'>,
   driverId: number,
 ): Promise<ApplicationView> {
   const row = await latestApplication(deps.db.kysely, driverId);
@@ -32,6 +35,8 @@ export async function currentApplication(
     state: row.state,
     submittedAt: row.submitted_at,
     deadline: row.deadline,
+    deadlineProvisional:
+      row.deadline !== null && isProvisionalDeadline(row.deadline, deps.calendar),
     decidedAt: row.decided_at,
     reason: row.reason,
   };

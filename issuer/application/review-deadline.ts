@@ -1,5 +1,11 @@
-import chineseDays from 'chinese-days';
 import { chinaDate } from '../../shared/china-time.js';
+import {
+  isWeekend,
+  nextDay,
+  parseIsoDate,
+  type CalendarDate,
+} from '../calendar/internal/calendar-date.js';
+import { workingCalendar, type WorkingCalendar } from '../calendar/working-calendar.js';
 
 /** China Standard Time is UTC+8 all year (no daylight saving since 1991); see shared/china-time.ts. */
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -9,95 +15,57 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const MIN_REVIEW_WORKING_DAYS = 1;
 export const MAX_REVIEW_WORKING_DAYS = 10;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+let packageCalendar: WorkingCalendar | undefined;
 
-/** Names chinese-days gives a day that is in none of its tables (an ordinary weekday or weekend). */
-const WEEKDAY_NAMES: readonly string[] = [
-  'Sunday',
-  'Monday',
-  'Tuesday',
-  'Wednesday',
-  'Thursday',
-  'Friday',
-  'Saturday',
-];
-
-interface CalendarDate {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-}
-
-function parseIsoDate(date: string): CalendarDate {
-  const match = ISO_DATE.exec(date);
-  if (match === null) {
-    throw new RangeError(`expected a date as YYYY-MM-DD, found ${JSON.stringify(date)}`);
-  }
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  // Round-trip rejects dates that do not exist (2025-02-30) instead of letting Date roll them over.
-  if (
-    probe.getUTCFullYear() !== year ||
-    probe.getUTCMonth() !== month - 1 ||
-    probe.getUTCDate() !== day
-  ) {
-    throw new RangeError(`expected an existing calendar date, found ${date}`);
-  }
-  return { year, month, day };
-}
-
-function formatIsoDate({ year, month, day }: CalendarDate): string {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-function nextDay({ year, month, day }: CalendarDate): CalendarDate {
-  const next = new Date(Date.UTC(year, month - 1, day + 1));
-  return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
-}
-
-/**
- * The date as chinese-days must receive it. chinese-days 1.5.7 parses a `YYYY-MM-DD` string as UTC
- * midnight but reads it back with local-time getters, so west of UTC it looks up the previous day.
- * A `Date` at local noon reads back as the intended date in every host time zone.
- */
-function forChineseDays({ year, month, day }: CalendarDate): Date {
-  return new Date(year, month - 1, day, 12);
-}
-
-/**
- * Whether chinese-days holds the State Council's holiday arrangement for `year`. The arrangement is
- * published a whole year at a time, and 1 January (元旦) is a statutory holiday in every year, so
- * the year is known exactly when 1 January is in the package's holiday table; for an unknown year
- * the package silently falls back to Monday–Friday, which is a guess we refuse to build on.
- * chinese-days 1.5.7 covers 2004–2026 (verified in the tests).
- */
-function hasHolidayData(year: number): boolean {
-  const detail = chineseDays.getDayDetail(forChineseDays({ year, month: 1, day: 1 }));
-  return !detail.work && !WEEKDAY_NAMES.includes(detail.name);
-}
-
-function isWorkingCalendarDay(date: CalendarDate): boolean {
-  if (!hasHolidayData(date.year)) {
-    throw new RangeError(
-      `expected a year with published holiday data in chinese-days, found ${date.year} (for ${formatIsoDate(date)})`,
-    );
-  }
-  return chineseDays.isWorkday(forChineseDays(date));
+/** chinese-days alone, without a working calendar file: the default of the functions below. */
+function defaultCalendar(): WorkingCalendar {
+  packageCalendar ??= workingCalendar();
+  return packageCalendar;
 }
 
 /**
  * Whether `date` (a calendar date in China, `YYYY-MM-DD`) is a working day: Monday to Friday unless
  * a statutory holiday, plus the make-up working Saturdays and Sundays (调休) of the State Council's
- * yearly arrangement, as recorded in chinese-days.
+ * yearly arrangement, as recorded in chinese-days or the working calendar file.
  *
  * @example isWorkingDay('2025-09-28') // true: a Sunday worked in exchange for the National Day break
- * @throws {RangeError} when `date` is not an existing `YYYY-MM-DD` date, or chinese-days has no
- *   holiday data for its year (1.5.7 covers 2004–2026).
+ * @param calendar the working calendar; default chinese-days alone.
+ * @throws {RangeError} when `date` is not an existing `YYYY-MM-DD` date, or the calendar has no
+ *   arrangement for its year (chinese-days 1.5.7 covers 2004–2026).
  */
-export function isWorkingDay(date: string): boolean {
-  return isWorkingCalendarDay(parseIsoDate(date));
+export function isWorkingDay(date: string, calendar = defaultCalendar()): boolean {
+  const day = parseIsoDate(date);
+  const working = calendar.isWorkingDay(day);
+  if (working === undefined) {
+    throw new RangeError(
+      `expected a year with a published holiday arrangement (${calendar.firstYear}–${calendar.lastYear}), found ${day.year} (for ${date})`,
+    );
+  }
+  return working;
+}
+
+/** A review deadline, and whether it rests on a guess. */
+export interface ReviewDeadline {
+  /** The last instant of the deadline's day, China time. */
+  readonly at: Date;
+  /**
+   * The count passed a day whose year has no published arrangement, where Monday to Friday
+   * were taken as the working days: the real deadline may differ once the State Council
+   * publishes that year's holidays. Exactly when the deadline's day is after
+   * {@link WorkingCalendar.coversUntil} (the known years are one unbroken run).
+   */
+  readonly provisional: boolean;
+}
+
+/** Whether `date` counts as a working day, and whether that is known or only Monday–Friday. */
+function countDay(
+  date: CalendarDate,
+  calendar: WorkingCalendar,
+): { working: boolean; known: boolean } {
+  const working = calendar.isWorkingDay(date);
+  return working === undefined
+    ? { working: !isWeekend(date), known: false }
+    : { working, known: true };
 }
 
 /**
@@ -109,18 +77,24 @@ export function isWorkingDay(date: string): boolean {
  * whatever time it arrived. A submission on a non-working day therefore counts from the next working
  * day the same way: a Saturday submission (outside 调休) is due at the end of the first working day
  * after it, normally the Monday. "End" is 23:59:59.999 China time, returned as the instant 1 ms
- * before 00:00 UTC+8 of the following calendar day. Working days come only from chinese-days (see
- * {@link isWorkingDay}).
+ * before 00:00 UTC+8 of the following calendar day. Working days come from `calendar` (see
+ * {@link isWorkingDay}); beyond it, Monday to Friday are counted and the deadline is
+ * `provisional`: never an error, because a submission must not be refused or left without a
+ * deadline while the next year's arrangement is unpublished.
  *
- * @example reviewDeadline(new Date('2025-09-30T15:00:00+08:00')) // 2025-10-09T23:59:59.999+08:00
+ * @example reviewDeadline(new Date('2025-09-30T15:00:00+08:00')).at // 2025-10-09T23:59:59.999+08:00
  * @param submittedAt the instant the photo was submitted.
  * @param workingDays how many working days staff have; an integer from 1 to 10.
+ * @param calendar the working calendar; default chinese-days alone.
  * @throws {TypeError} when `submittedAt` is not a `Date`.
- * @throws {RangeError} when `submittedAt` is an invalid date, `workingDays` is not an integer from 1
- *   to 10, or chinese-days has no holiday data for a year the count passes through (1.5.7 covers
- *   2004–2026): a deadline is never computed on a guessed calendar.
+ * @throws {RangeError} when `submittedAt` is an invalid date or `workingDays` is not an integer
+ *   from 1 to 10.
  */
-export function reviewDeadline(submittedAt: Date, workingDays = MIN_REVIEW_WORKING_DAYS): Date {
+export function reviewDeadline(
+  submittedAt: Date,
+  workingDays = MIN_REVIEW_WORKING_DAYS,
+  calendar = defaultCalendar(),
+): ReviewDeadline {
   if (
     !Number.isInteger(workingDays) ||
     workingDays < MIN_REVIEW_WORKING_DAYS ||
@@ -131,20 +105,24 @@ export function reviewDeadline(submittedAt: Date, workingDays = MIN_REVIEW_WORKI
     );
   }
   let day = parseIsoDate(chinaDate(submittedAt));
-  // The submission day's own year must be known too: whether it was a working day does not change
-  // the rule, but an unknown year means the days after it are unknown as well.
-  if (!hasHolidayData(day.year)) {
-    throw new RangeError(
-      `expected a submission in a year with published holiday data in chinese-days, found ${day.year}`,
-    );
-  }
   let remaining = workingDays;
+  let provisional = false;
   while (remaining > 0) {
     day = nextDay(day);
-    if (isWorkingCalendarDay(day)) {
-      remaining -= 1;
-    }
+    const counted = countDay(day, calendar);
+    if (!counted.known) provisional = true;
+    if (counted.working) remaining -= 1;
   }
   const endOfDayUtc = Date.UTC(day.year, day.month - 1, day.day) + DAY_MS - CHINA_OFFSET_MS - 1;
-  return new Date(endOfDayUtc);
+  return { at: new Date(endOfDayUtc), provisional };
+}
+
+/**
+ * Whether a stored deadline (seconds since the epoch) is provisional under `calendar`: its day,
+ * China time, is after the last day the calendar covers. The service recomputes the deadlines
+ * of submitted applications at start (recompute-deadlines.ts), so a stored deadline within
+ * the calendar was counted with the arrangement, and one beyond it with Monday–Friday.
+ */
+export function isProvisionalDeadline(deadline: number, calendar: WorkingCalendar): boolean {
+  return chinaDate(new Date(deadline * 1000)) > calendar.coversUntil;
 }

@@ -1,6 +1,7 @@
 import { maskLicenceNumber } from '../../shared/licence.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
+import { isProvisionalDeadline } from './review-deadline.js';
 
 /** One application waiting for review, as a reviewer's list shows it. */
 export interface QueueEntry {
@@ -10,12 +11,19 @@ export interface QueueEntry {
   readonly licenceNumber: string;
   readonly submittedAt: number | null;
   readonly deadline: number | null;
+  /**
+   * The deadline lies beyond the working calendar: counted Monday to Friday, as the holiday
+   * arrangement of its year is not published yet.
+   */
+  readonly deadlineProvisional: boolean;
   /** The deadline has passed. */
   readonly overdue: boolean;
 }
 
 /** Submitted applications, the most urgent first (at most 200). */
-export async function reviewQueue(deps: Pick<ServiceDeps, 'db' | 'now'>): Promise<QueueEntry[]> {
+export async function reviewQueue(
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'calendar'>,
+): Promise<QueueEntry[]> {
   const now = deps.now();
   const rows = await deps.db.kysely
     .selectFrom('applications')
@@ -31,6 +39,7 @@ export async function reviewQueue(deps: Pick<ServiceDeps, 'db' | 'now'>): Promis
     licenceNumber: maskLicenceNumber(r.licence_number),
     submittedAt: r.submitted_at,
     deadline: r.deadline,
+    deadlineProvisional: r.deadline !== null && isProvisionalDeadline(r.deadline, deps.calendar),
     overdue: r.deadline !== null && r.deadline < now,
   }));
 }

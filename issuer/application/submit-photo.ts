@@ -3,22 +3,23 @@ import { notFound, ServiceError } from '../http/problem.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
 import { precheckPhoto, type PrecheckFailure } from './photo-precheck.js';
-import { reviewDeadline } from './review-deadline.js';
+import { MIN_REVIEW_WORKING_DAYS, reviewDeadline } from './review-deadline.js';
 import { nextState, transition } from './transitions.js';
 
 /**
  * Submits the photo of a camera or album application (DOMAIN.md §1 flows 2 and 3) for review:
  * the automatic pre-check first; a photo that passes is stored (re-encoded, without metadata)
- * and the review is due one working day later. A rejected application is resubmitted this way.
+ * and the review is due one working day later (`deadlineProvisional` when counted beyond the
+ * working calendar). A rejected application is resubmitted this way.
  * @throws {ServiceError} 404 without an application; 409 ERR_ILLEGAL_TRANSITION from any state
  *   but draft or rejected, or on the stored path; 409 ERR_LICENCE_NOT_USABLE; 422
  *   ERR_PHOTO_REJECTED with `failures` (nothing is stored).
  */
 export async function submitPhoto(
-  deps: Pick<ServiceDeps, 'db' | 'now' | 'logger' | 'config'>,
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'config' | 'calendar' | 'calendarWatch'>,
   driverId: number,
   bytes: Uint8Array,
-): Promise<{ state: 'submitted'; deadline: number }> {
+): Promise<{ state: 'submitted'; deadline: number; deadlineProvisional: boolean }> {
   const first = await latestApplication(deps.db.kysely, driverId);
   if (first === undefined) throw notFound('application');
   nextState(first, first.state === 'rejected' ? 'resubmit' : 'submit_photo');
@@ -36,7 +37,7 @@ export async function submitPhoto(
       `photo: rejected by the pre-check (${failures.map((f) => f.rule).join(', ')})`,
       { failures },
     );
-  const deadline = deadlineFor(now, deps.logger);
+  const { deadline, provisional } = deadlineFor(deps, now);
   const actor = `driver:${driverId}`;
   await deps.db.kysely.transaction().execute(async (trx) => {
     let app = await latestApplication(trx, driverId);
@@ -65,7 +66,7 @@ export async function submitPhoto(
       details: { photoHash: checked.sha256, deadline },
     });
   });
-  return { state: 'submitted', deadline };
+  return { state: 'submitted', deadline, deadlineProvisional: provisional };
 }
 
 /**
@@ -84,26 +85,16 @@ function ageFailures(takenAt: number | null, now: number, maxAgeDays: number): P
   ];
 }
 
-/** China Standard Time, UTC+8. */
-const CHINA_OFFSET = 8 * 3600;
-
 /**
- * The review deadline of a submission at `now`. When the holiday calendar has no data yet for
- * the days it needs (the package is updated once the State Council publishes next year's
- * holidays), the deadline falls back to the end of the next calendar day in China time: never
- * later than the real one, so a review is never late because of it, and the submission is not
- * refused. The fallback is logged, so that the package gets updated.
+ * The review deadline of a submission at `now` (seconds), counted with the service's working
+ * calendar; beyond it Monday to Friday, and the deadline is provisional (review-deadline.ts).
+ * Each computation also lets the calendar watch warn (once a day) while the calendar runs out.
  */
-function deadlineFor(now: number, logger: Pick<ServiceDeps['logger'], 'warn'>): number {
-  try {
-    return Math.floor(reviewDeadline(new Date(now * 1000)).getTime() / 1000);
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    logger.warn(
-      { err: error.message },
-      'holiday calendar has no data: review deadline set to the next calendar day',
-    );
-    const chinaMidnight = Math.floor((now + CHINA_OFFSET) / 86_400) * 86_400 - CHINA_OFFSET;
-    return chinaMidnight + 2 * 86_400 - 1;
-  }
+function deadlineFor(
+  deps: Pick<ServiceDeps, 'calendar' | 'calendarWatch'>,
+  now: number,
+): { deadline: number; provisional: boolean } {
+  deps.calendarWatch.check(now);
+  const due = reviewDeadline(new Date(now * 1000), MIN_REVIEW_WORKING_DAYS, deps.calendar);
+  return { deadline: Math.floor(due.at.getTime() / 1000), provisional: due.provisional };
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
+import { CalendarFileError } from '../calendar/read-calendar-file.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ServiceError } from '../http/problem.js';
 import { createLogger } from '../logger.js';
@@ -44,7 +45,13 @@ export const registryCommand: Command = {
       if (error instanceof ConfigError) throw new UsageError(error.message);
       throw error;
     }
-    const deps = await openService(config, createLogger(config.logLevel, io.stderr));
+    const deps = await openService(config, createLogger(config.logLevel, io.stderr)).catch(
+      (error: unknown) => {
+        // The service's own working calendar file is bad: said as the service would say it.
+        if (error instanceof CalendarFileError) throw new UsageError(error.message);
+        throw error;
+      },
+    );
     try {
       const summary = await importLicences(deps, { format, text: bytes, actor: 'cli' });
       await write(

@@ -169,6 +169,27 @@ const integer = (description?: string): JsonObject => ({
 });
 const SECONDS = integer('Seconds since the epoch.');
 const nullable = (schema: JsonObject): JsonObject => ({ oneOf: [schema, { type: 'null' }] });
+const DEADLINE_PROVISIONAL: JsonObject = {
+  type: 'boolean',
+  description:
+    "The deadline lies beyond the service's working calendar: counted Monday to Friday because the State Council has not published (or the operator has not loaded) that year's holiday arrangement; the console shows it as 暂定（节假日安排未公布）. Counted again at the service's next start once the arrangement is loaded.",
+};
+/** The working calendar's reach, in /healthz. */
+const CALENDAR_COVERAGE = object({
+  coversUntil: {
+    type: 'string',
+    format: 'date',
+    description: 'The last day (China time) whose working days the service knows.',
+  },
+  daysLeft: integer(
+    'Days from today (China time) to coversUntil: 0 on that day, negative after it.',
+  ),
+  warning: {
+    type: 'boolean',
+    description:
+      "At most 60 days left: the next year's holiday arrangement should be loaded into the working calendar file (OPERATIONS.md). Never makes the service unhealthy.",
+  },
+});
 
 /** An object with these properties, all required but `optional`. */
 function object(properties: Readonly<Record<string, JsonObject>>, optional: string[] = []) {
@@ -333,6 +354,7 @@ const SCHEMAS: Readonly<Record<string, JsonObject>> = {
     },
     submittedAt: nullable(SECONDS),
     deadline: nullable(integer('When the review is due: one working day after submission.')),
+    deadlineProvisional: DEADLINE_PROVISIONAL,
     decidedAt: nullable(SECONDS),
     reason: nullable(string('Why the photo was rejected.')),
   }),
@@ -453,10 +475,15 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'Whether the service and its database answer',
     access: 'public',
     replies: {
-      200: { description: 'Up.', content: json(object({ status: { const: 'ok' } })) },
+      200: {
+        description: 'Up.',
+        content: json(object({ status: { const: 'ok' }, calendar: CALENDAR_COVERAGE })),
+      },
       503: {
         description: 'The database does not answer.',
-        content: json(object({ status: { const: 'database unavailable' } })),
+        content: json(
+          object({ status: { const: 'database unavailable' }, calendar: CALENDAR_COVERAGE }),
+        ),
       },
     },
   },
@@ -1135,7 +1162,13 @@ const ROUTES: readonly RouteSpec[] = [
     replies: {
       200: noStore(
         'Submitted for review.',
-        json(object({ state: { const: 'submitted' }, deadline: SECONDS })),
+        json(
+          object({
+            state: { const: 'submitted' },
+            deadline: SECONDS,
+            deadlineProvisional: DEADLINE_PROVISIONAL,
+          }),
+        ),
       ),
     },
     errors: {
@@ -1289,6 +1322,7 @@ const ROUTES: readonly RouteSpec[] = [
                 licenceNumber: string('Masked: the first 6 and last 4 characters only.'),
                 submittedAt: nullable(SECONDS),
                 deadline: nullable(SECONDS),
+                deadlineProvisional: DEADLINE_PROVISIONAL,
                 overdue: { type: 'boolean' },
               }),
             },
@@ -1425,6 +1459,7 @@ const ROUTES: readonly RouteSpec[] = [
             licenceNumber: string('Masked: the first 6 and last 4 characters only.'),
             submittedAt: nullable(SECONDS),
             deadline: nullable(SECONDS),
+            deadlineProvisional: DEADLINE_PROVISIONAL,
             overdue: { type: 'boolean' },
             decidedAt: nullable(SECONDS),
             reviewerId: nullable(integer()),

@@ -1,6 +1,7 @@
 import type { ApplicationPath, ApplicationState } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
+import { isProvisionalDeadline } from '../application/review-deadline.js';
 import { maskLicenceNumber } from '../../shared/licence.js';
 
 /** The automatic pre-check's report on a submitted photo. */
@@ -30,6 +31,8 @@ export interface ApplicationDetail {
   readonly licenceNumber: string;
   readonly submittedAt: number | null;
   readonly deadline: number | null;
+  /** The deadline lies beyond the working calendar (counted Monday to Friday). */
+  readonly deadlineProvisional: boolean;
   /** Submitted and the deadline has passed. */
   readonly overdue: boolean;
   readonly decidedAt: number | null;
@@ -50,7 +53,7 @@ const AUDIT_LIMIT = 500;
  * @throws {ServiceError} 404 when there is no such application.
  */
 export async function applicationDetail(
-  deps: Pick<ServiceDeps, 'db' | 'now'>,
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'calendar'>,
   id: number,
 ): Promise<ApplicationDetail> {
   const db = deps.db.kysely;
@@ -86,6 +89,8 @@ export async function applicationDetail(
     licenceNumber: maskLicenceNumber(row.licence_number),
     submittedAt: row.submitted_at,
     deadline: row.deadline,
+    deadlineProvisional:
+      row.deadline !== null && isProvisionalDeadline(row.deadline, deps.calendar),
     overdue: row.state === 'submitted' && row.deadline !== null && row.deadline < deps.now(),
     decidedAt: row.decided_at,
     reviewerId: row.reviewer_id,

@@ -504,8 +504,12 @@ describe.each(ENGINES)('review deadlines over HTTP on %s', (engine) => {
       const d = await newDriver(service, syntheticLicence(serial++), { applied: false });
       await d.http.post('/api/me/application', { path: 'album' });
       const reply = await uploadPhoto(service.url, d, white);
-      const body = (await reply.json()) as { state: string; deadline: number };
-      expect(body).toEqual({ state: 'submitted', deadline: china(due, '23:59:59') });
+      const body = (await reply.json()) as Record<string, unknown>;
+      expect(body).toEqual({
+        state: 'submitted',
+        deadline: china(due, '23:59:59'),
+        deadlineProvisional: false,
+      });
     },
   );
 });

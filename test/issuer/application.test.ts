@@ -288,18 +288,24 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     }
   });
 
-  it('when the holiday calendar has no data for the next days, then the deadline is the end of the next calendar day', async () => {
-    // chinese-days 1.5.7 stops at 2026: a submission on 31 December needs 2027.
-    const at = Date.parse('2026-12-31T10:00:00+08:00') / 1000;
+  it('when the holiday calendar has no data for the next days, then the deadline counts Monday to Friday and is provisional', async () => {
+    // chinese-days 1.5.7 stops at 2026. A Friday in 2027: the next working day is Monday, not
+    // the Saturday a next-calendar-day fallback would give.
+    const at = Date.parse('2027-01-08T10:00:00+08:00') / 1000;
     const shift = at - service.now();
     service.advance(shift);
     try {
       const d = await driver();
       await d.http.post('/api/me/application', { path: 'album' });
       const uploaded = await upload(d, white);
-      const body = (await uploaded.json()) as { state: string; deadline: number };
-      expect([uploaded.status, body.state]).toEqual([200, 'submitted']);
-      expect(body.deadline).toBe(Date.parse('2027-01-01T23:59:59+08:00') / 1000);
+      expect([uploaded.status, await uploaded.json()]).toEqual([
+        200,
+        {
+          state: 'submitted',
+          deadline: Date.parse('2027-01-11T23:59:59+08:00') / 1000,
+          deadlineProvisional: true,
+        },
+      ]);
     } finally {
       service.advance(-shift);
     }

@@ -4,10 +4,12 @@
  * a client that keeps its cookie and sends its CSRF token, as a browser app would.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import pg from 'pg';
+import { calendarFilePath } from '../../issuer/calendar/read-calendar-file.js';
 import { loadConfig } from '../../issuer/config.js';
 import type { ServiceDeps } from '../../issuer/deps.js';
 import { createLogger } from '../../issuer/logger.js';
@@ -61,12 +63,26 @@ export interface TestService {
   close(): Promise<void>;
 }
 
+/** How a test service is started. */
+export interface StartOptions {
+  /** Its clock, seconds since the epoch (default: the real time at start). */
+  readonly now?: number;
+  readonly env?: Record<string, string>;
+  readonly pushTest?: PushTestSettings;
+  /** The working calendar file's contents, written into DATA_DIR before the start. */
+  readonly calendarFile?: string | Uint8Array;
+  /** Where its log goes, at level warn (default: nowhere). */
+  readonly log?: Writable;
+}
+
 /** Starts a service; `now` fixes its clock (default: the real time at start). */
 export async function startService(
   engine: Engine,
-  options: { now?: number; env?: Record<string, string>; pushTest?: PushTestSettings } = {},
+  options: StartOptions = {},
 ): Promise<TestService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lz-issuer-'));
+  if (options.calendarFile !== undefined)
+    await writeFile(calendarFilePath(dataDir), options.calendarFile);
   const schema = `lz_${randomBytes(6).toString('hex')}`;
   if (engine === 'postgres') {
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
@@ -88,12 +104,6 @@ export async function startService(
     ...options.env,
   });
   let clock = options.now ?? Math.floor(Date.now() / 1000);
-  const deps = await openService(
-    config,
-    createLogger('silent'),
-    () => clock,
-    options.pushTest === undefined ? {} : { pushTest: options.pushTest },
-  );
   /** Its data folder and, on PostgreSQL, its schema, once the service has stopped. */
   const removeStore = async () => {
     if (engine === 'postgres') {
@@ -104,6 +114,16 @@ export async function startService(
     }
     await rm(dataDir, { recursive: true, force: true });
   };
+  const deps = await openService(
+    config,
+    options.log === undefined ? createLogger('silent') : createLogger('warn', options.log),
+    () => clock,
+    options.pushTest === undefined ? {} : { pushTest: options.pushTest },
+  ).catch(async (error: unknown) => {
+    // A service that refuses to start (e.g. a bad working calendar file) leaves nothing behind.
+    await removeStore();
+    throw error;
+  });
   const running = await listen(deps).catch(async (error: unknown) => {
     // A service that does not start (e.g. no Redis at REDIS_URL) leaves nothing behind.
     await deps.db.close();

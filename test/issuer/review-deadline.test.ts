@@ -1,6 +1,14 @@
 import chineseDays from 'chinese-days';
 import { describe, expect, it } from 'vitest';
-import { isWorkingDay, reviewDeadline } from '../../issuer/application/review-deadline.js';
+import { readFileSync } from 'node:fs';
+import {
+  isProvisionalDeadline,
+  isWorkingDay,
+  reviewDeadline,
+  type ReviewDeadline,
+} from '../../issuer/application/review-deadline.js';
+import { parseCalendarFile } from '../../issuer/calendar/read-calendar-file.js';
+import { workingCalendar } from '../../issuer/calendar/working-calendar.js';
 
 /**
  * Asks chinese-days directly (not through the code under test) so a wrong assumption about the
@@ -13,6 +21,11 @@ function packageSays(date: string): { work: boolean; name: string } {
   const detail = chineseDays.getDayDetail(new Date(year, month - 1, day, 12));
   expect(detail.date).toBe(date);
   return detail;
+}
+
+/** A deadline counted on a published arrangement only. */
+function known(at: string): ReviewDeadline {
+  return { at: new Date(at), provisional: false };
 }
 
 function expectWorkdays(days: Record<string, boolean>): void {
@@ -31,13 +44,13 @@ describe('reviewDeadline', () => {
       '2025-10-09': true,
     });
     expect(reviewDeadline(new Date('2025-09-30T15:00:00+08:00'))).toEqual(
-      new Date('2025-10-09T23:59:59.999+08:00'),
+      known('2025-10-09T23:59:59.999+08:00'),
     );
   });
 
   it('when submitted during the National Day holiday (2025-10-03), then due at the end of the first working day after it, 2025-10-09', () => {
     expect(reviewDeadline(new Date('2025-10-03T10:00:00+08:00'))).toEqual(
-      new Date('2025-10-09T23:59:59.999+08:00'),
+      known('2025-10-09T23:59:59.999+08:00'),
     );
   });
 
@@ -50,7 +63,7 @@ describe('reviewDeadline', () => {
     });
     expectWorkdays({ '2025-09-29': true });
     expect(reviewDeadline(new Date('2025-09-28T09:30:00+08:00'))).toEqual(
-      new Date('2025-09-29T23:59:59.999+08:00'),
+      known('2025-09-29T23:59:59.999+08:00'),
     );
   });
 
@@ -58,7 +71,7 @@ describe('reviewDeadline', () => {
     expect(new Date('2025-10-11T12:00:00+08:00').getUTCDay()).toBe(6);
     expectWorkdays({ '2025-10-11': true, '2025-10-12': false, '2025-10-13': true });
     expect(reviewDeadline(new Date('2025-10-11T17:00:00+08:00'))).toEqual(
-      new Date('2025-10-13T23:59:59.999+08:00'),
+      known('2025-10-13T23:59:59.999+08:00'),
     );
   });
 
@@ -70,13 +83,13 @@ describe('reviewDeadline', () => {
       '2025-11-17': true,
     });
     expect(reviewDeadline(new Date('2025-11-14T16:45:00+08:00'))).toEqual(
-      new Date('2025-11-17T23:59:59.999+08:00'),
+      known('2025-11-17T23:59:59.999+08:00'),
     );
   });
 
   it('when submitted on an ordinary Saturday (2025-11-15), then due at the end of the first working day after it, Monday 2025-11-17', () => {
     expect(reviewDeadline(new Date('2025-11-15T08:00:00+08:00'))).toEqual(
-      new Date('2025-11-17T23:59:59.999+08:00'),
+      known('2025-11-17T23:59:59.999+08:00'),
     );
   });
 
@@ -90,13 +103,13 @@ describe('reviewDeadline', () => {
     });
     expect(packageSays('2026-02-17').name).toContain('春节');
     expect(reviewDeadline(new Date('2026-02-14T11:00:00+08:00'))).toEqual(
-      new Date('2026-02-24T23:59:59.999+08:00'),
+      known('2026-02-24T23:59:59.999+08:00'),
     );
   });
 
   it('when submitted on Friday 2026-02-13, then due at the end of make-up Saturday 2026-02-14', () => {
     expect(reviewDeadline(new Date('2026-02-13T11:00:00+08:00'))).toEqual(
-      new Date('2026-02-14T23:59:59.999+08:00'),
+      known('2026-02-14T23:59:59.999+08:00'),
     );
   });
 
@@ -125,12 +138,12 @@ describe('reviewDeadline', () => {
   ])(
     'when submitted at %s, then due at %s (%s)',
     (submittedAt: string, expected: string, _why: string) => {
-      expect(reviewDeadline(new Date(submittedAt))).toEqual(new Date(expected));
+      expect(reviewDeadline(new Date(submittedAt))).toEqual(known(expected));
     },
   );
 
   it('when the deadline is computed, then it is the instant 1 ms before 00:00 China time of the next day', () => {
-    const deadline = reviewDeadline(new Date('2025-11-14T16:45:00+08:00'));
+    const deadline = reviewDeadline(new Date('2025-11-14T16:45:00+08:00')).at;
     expect(deadline.getTime() + 1).toBe(Date.parse('2025-11-18T00:00:00+08:00'));
     expect(deadline.toISOString()).toBe('2025-11-17T15:59:59.999Z');
   });
@@ -138,17 +151,17 @@ describe('reviewDeadline', () => {
   it('when workingDays is 2, then due at the end of the second working day after submission', () => {
     expectWorkdays({ '2025-10-10': true });
     expect(reviewDeadline(new Date('2025-09-30T15:00:00+08:00'), 2)).toEqual(
-      new Date('2025-10-10T23:59:59.999+08:00'),
+      known('2025-10-10T23:59:59.999+08:00'),
     );
     expect(reviewDeadline(new Date('2025-11-14T16:45:00+08:00'), 2)).toEqual(
-      new Date('2025-11-18T23:59:59.999+08:00'),
+      known('2025-11-18T23:59:59.999+08:00'),
     );
   });
 
   it('when workingDays is 10, then the count runs across a holiday and its make-up Saturday', () => {
     // Working days after 09-30: 10-09, 10-10, 10-11 (make-up Sat), 10-13..10-17, 10-20, 10-21.
     expect(reviewDeadline(new Date('2025-09-30T15:00:00+08:00'), 10)).toEqual(
-      new Date('2025-10-21T23:59:59.999+08:00'),
+      known('2025-10-21T23:59:59.999+08:00'),
     );
   });
 
@@ -174,25 +187,51 @@ describe('reviewDeadline', () => {
   });
 
   it.each([
-    // (submittedAt, workingDays): why
-    ['2027-01-05T10:00:00+08:00', 1, 'chinese-days 1.5.7 has no 2027 arrangement'],
-    ['2003-06-02T10:00:00+08:00', 1, 'chinese-days starts at 2004'],
-    ['2026-12-31T10:00:00+08:00', 1, 'the count runs into 2027 (01-01 would be guessed)'],
-    ['2026-12-30T10:00:00+08:00', 2, 'the second working day falls in 2027'],
+    // (submittedAt, workingDays, expected): why
+    [
+      '2026-12-31T10:00:00+08:00',
+      1,
+      '2027-01-01T23:59:59.999+08:00',
+      'regression: threw; 2027 is unknown, Friday 01-01 counts as a working day',
+    ],
+    [
+      '2026-12-30T10:00:00+08:00',
+      2,
+      '2027-01-01T23:59:59.999+08:00',
+      '12-31 is known, the second working day falls in 2027',
+    ],
+    [
+      '2027-01-05T10:00:00+08:00',
+      1,
+      '2027-01-06T23:59:59.999+08:00',
+      'a submission in an unknown year: Tuesday to Wednesday',
+    ],
+    [
+      '2027-01-08T10:00:00+08:00',
+      1,
+      '2027-01-11T23:59:59.999+08:00',
+      'Friday in an unknown year: the weekend is skipped, Monday',
+    ],
+    [
+      '2027-01-08T10:00:00+08:00',
+      3,
+      '2027-01-13T23:59:59.999+08:00',
+      'three weekdays after a Friday',
+    ],
   ])(
-    'when submitted at %s with workingDays %s (%s), then a RangeError and no guessed deadline',
-    (submittedAt: string, workingDays: number, _why: string) => {
-      expect(() => reviewDeadline(new Date(submittedAt), workingDays)).toThrow(
-        /holiday data in chinese-days/,
-      );
-      expect(() => reviewDeadline(new Date(submittedAt), workingDays)).toThrow(RangeError);
+    'when submitted at %s with workingDays %s beyond chinese-days, then due at %s, Monday to Friday and provisional (%s)',
+    (submittedAt: string, workingDays: number, expected: string, _why: string) => {
+      expect(reviewDeadline(new Date(submittedAt), workingDays)).toEqual({
+        at: new Date(expected),
+        provisional: true,
+      });
     },
   );
 
   it('when submitted late in the last covered year but due within it, then a deadline', () => {
     expectWorkdays({ '2026-12-30': true, '2026-12-31': true });
     expect(reviewDeadline(new Date('2026-12-30T10:00:00+08:00'))).toEqual(
-      new Date('2026-12-31T23:59:59.999+08:00'),
+      known('2026-12-31T23:59:59.999+08:00'),
     );
   });
 });
@@ -213,7 +252,7 @@ describe('isWorkingDay', () => {
       expect(isWorkingDay('2025-09-27')).toBe(false);
       expect(isWorkingDay('2025-10-09')).toBe(true);
       expect(reviewDeadline(new Date('2025-09-30T15:00:00+08:00'))).toEqual(
-        new Date('2025-10-09T23:59:59.999+08:00'),
+        known('2025-10-09T23:59:59.999+08:00'),
       );
     } finally {
       if (saved === undefined) delete process.env.TZ;
@@ -238,5 +277,104 @@ describe('isWorkingDay', () => {
     ['', 'empty'],
   ])('when given %j (%s), then a RangeError', (input: string, _why: string) => {
     expect(() => isWorkingDay(input)).toThrow(RangeError);
+  });
+});
+
+/** The made-up 2027 of test/fixtures (not the State Council's): see its README. */
+const FIXTURE = new URL('../fixtures/working-calendar-test-2027.json', import.meta.url);
+const with2027 = workingCalendar(parseCalendarFile(readFileSync(FIXTURE), FIXTURE.pathname));
+
+describe('reviewDeadline with a working calendar file', () => {
+  it.each([
+    // (submittedAt, expected): why
+    [
+      '2026-12-31T10:00:00+08:00',
+      '2027-01-04T23:59:59.999+08:00',
+      'Thursday; 元旦 01-01 to 01-03 off: Monday 01-04',
+    ],
+    [
+      '2027-02-05T10:00:00+08:00',
+      '2027-02-15T23:59:59.999+08:00',
+      'Friday before the fixture Spring Festival 02-06 to 02-12: Monday 02-15',
+    ],
+    [
+      '2027-02-19T10:00:00+08:00',
+      '2027-02-20T23:59:59.999+08:00',
+      'Friday before the make-up working Saturday 02-20',
+    ],
+    [
+      '2027-02-20T10:00:00+08:00',
+      '2027-02-22T23:59:59.999+08:00',
+      'on the make-up Saturday itself: the Sunday is off, Monday',
+    ],
+  ])(
+    'when submitted at %s, then due at %s and not provisional (%s)',
+    (submittedAt: string, expected: string, _why: string) => {
+      expect(reviewDeadline(new Date(submittedAt), 1, with2027)).toEqual(known(expected));
+    },
+  );
+
+  it("when the count runs past the file's last year, then Monday to Friday again and provisional", () => {
+    // Friday 2027-12-31; 2028 is in neither the package nor the file: Saturday and Sunday skipped.
+    expect(reviewDeadline(new Date('2027-12-31T10:00:00+08:00'), 1, with2027)).toEqual({
+      at: new Date('2028-01-03T23:59:59.999+08:00'),
+      provisional: true,
+    });
+  });
+
+  it("when the file holds a year chinese-days holds too, then the file's arrangement is the one used", () => {
+    const overridden = workingCalendar([
+      {
+        year: 2026,
+        holidays: [{ date: '2026-01-01' }, { date: '2026-12-31', name: 'test: a made-up day off' }],
+        workdays: [],
+      },
+    ]);
+    expect(reviewDeadline(new Date('2026-12-30T10:00:00+08:00'))).toEqual(
+      known('2026-12-31T23:59:59.999+08:00'),
+    );
+    expect(reviewDeadline(new Date('2026-12-30T10:00:00+08:00'), 1, overridden)).toEqual({
+      at: new Date('2027-01-01T23:59:59.999+08:00'),
+      provisional: true,
+    });
+    // Spring Festival 2026 (chinese-days: 02-15 to 02-23 off) is gone from the file's 2026.
+    expect(isWorkingDay('2026-02-16', overridden)).toBe(true);
+    expect(isWorkingDay('2026-02-14', overridden)).toBe(false);
+  });
+
+  it('when a stored deadline is after the last covered day, then it is provisional; on or before, not', () => {
+    const deadline = (iso: string) => Date.parse(iso) / 1000;
+    const packageOnly = workingCalendar();
+    expect(packageOnly.coversUntil).toBe('2026-12-31');
+    expect(with2027.coversUntil).toBe('2027-12-31');
+    expect(isProvisionalDeadline(deadline('2026-12-31T23:59:59+08:00'), packageOnly)).toBe(false);
+    expect(isProvisionalDeadline(deadline('2027-01-01T23:59:59+08:00'), packageOnly)).toBe(true);
+    expect(isProvisionalDeadline(deadline('2027-01-04T23:59:59+08:00'), with2027)).toBe(false);
+    expect(isProvisionalDeadline(deadline('2028-01-03T23:59:59+08:00'), with2027)).toBe(true);
+  });
+});
+
+describe('workingCalendar', () => {
+  it('when built from chinese-days alone, then it covers 2004 to 2026 and no file years', () => {
+    const calendar = workingCalendar();
+    expect({
+      firstYear: calendar.firstYear,
+      lastYear: calendar.lastYear,
+      coversUntil: calendar.coversUntil,
+      fileYears: calendar.fileYears,
+    }).toEqual({ firstYear: 2004, lastYear: 2026, coversUntil: '2026-12-31', fileYears: [] });
+  });
+
+  it('when the file years leave a gap after chinese-days, then a RangeError', () => {
+    expect(() =>
+      workingCalendar([{ year: 2028, holidays: [{ date: '2028-01-01' }], workdays: [] }]),
+    ).toThrow(RangeError);
+  });
+
+  it('when asked about a day of a year it does not know, then undefined, never a guess', () => {
+    expect(with2027.isWorkingDay({ year: 2028, month: 1, day: 4 })).toBeUndefined();
+    expect(with2027.isWorkingDay({ year: 2003, month: 6, day: 2 })).toBeUndefined();
+    expect(with2027.isWorkingDay({ year: 2027, month: 2, day: 20 })).toBe(true);
+    expect(with2027.isWorkingDay({ year: 2027, month: 2, day: 8 })).toBe(false);
   });
 });

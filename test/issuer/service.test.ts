@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarCoverage } from '../../issuer/calendar/calendar-coverage.js';
 import { DRAIN_MS } from '../../issuer/service.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 
@@ -12,10 +13,13 @@ describe.each(ENGINES)('the service on %s', (engine) => {
     await service.close();
   });
 
-  it('when the database answers, then /healthz is 200', async () => {
+  it("when the database answers, then /healthz is 200, with the working calendar's reach", async () => {
     const reply = await service.client().get('/healthz');
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ status: 'ok' });
+    expect(reply.body).toEqual({
+      status: 'ok',
+      calendar: calendarCoverage(service.deps.calendar, service.now()),
+    });
   });
 
   it('when asked for the keys, then /.well-known/jwks.json lists the one signing key, public only', async () => {
@@ -52,7 +56,13 @@ describe.each(ENGINES)('/healthz on %s', (engine) => {
       expect((await http.get('/healthz')).status).toBe(200);
       await service.deps.db.kysely.destroy();
       const reply = await http.get('/healthz');
-      expect([reply.status, reply.body]).toEqual([503, { status: 'database unavailable' }]);
+      expect([reply.status, reply.body]).toEqual([
+        503,
+        {
+          status: 'database unavailable',
+          calendar: calendarCoverage(service.deps.calendar, service.now()),
+        },
+      ]);
     } finally {
       await service.close();
     }

@@ -20,6 +20,8 @@ export interface Application {
   readonly path: Path;
   readonly state: string;
   readonly deadline: number | null;
+  /** The deadline was counted past the service's working calendar (Monday to Friday). */
+  readonly deadlineProvisional: boolean;
   readonly reason: string | null;
 }
 
@@ -60,6 +62,9 @@ export function stateBlock(app: Application): HTMLElement {
     h('p', { class: 'state-title' }, t(`state_${app.state}` as MessageKey)),
     app.state === 'submitted' && app.deadline !== null
       ? h('p', {}, t('deadline', { time: chinaDateTime(app.deadline) }))
+      : null,
+    app.state === 'submitted' && app.deadline !== null && app.deadlineProvisional
+      ? h('p', { class: 'provisional' }, t('deadlineProvisional'))
       : null,
     app.state === 'rejected' && app.reason !== null
       ? h('p', { class: 'reason' }, t('rejectReason', { reason: app.reason }))

@@ -6,6 +6,7 @@
 import { api, ApiError, setCsrfToken } from '../common/api.js';
 import { chinaDateTime } from '../common/china-time.js';
 import { byId, h } from '../common/dom.js';
+import { deadlineWords } from './deadline.js';
 import { translator } from '../common/i18n.js';
 import { ACTIONS, MESSAGES, REJECT_REASONS, type MessageKey } from './messages.js';
 
@@ -18,6 +19,8 @@ interface QueueEntry {
   readonly licenceNumber: string;
   readonly submittedAt: number | null;
   readonly deadline: number | null;
+  /** The deadline was counted past the service's working calendar (Monday to Friday). */
+  readonly deadlineProvisional: boolean;
   readonly overdue: boolean;
 }
 
@@ -161,6 +164,9 @@ async function queueView(): Promise<void> {
         'span',
         { class: 'entry-deadline' },
         a.deadline === null ? '' : t('deadline', { time: chinaDateTime(a.deadline) }),
+        a.deadline !== null && a.deadlineProvisional
+          ? h('span', { class: 'entry-provisional' }, ` · ${t('provisional')}`)
+          : null,
       ),
       a.overdue ? h('span', { class: 'badge' }, t('overdue')) : null,
     );
@@ -194,8 +200,8 @@ async function detailView(id: number): Promise<void> {
       ? null
       : h(
           'dd',
-          { class: d.overdue ? 'overdue-text' : '' },
-          `${chinaDateTime(d.deadline)}${d.overdue ? ` · ${t('overdue')}` : ''}`,
+          { class: d.overdue ? 'overdue-text' : '', id: 'detail-deadline' },
+          deadlineWords({ ...d, deadline: d.deadline }, t),
         ),
   );
   const layout = h('div', { class: 'detail' });

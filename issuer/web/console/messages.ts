@@ -16,6 +16,7 @@ const zh = {
   refresh: '刷新',
   overdue: '已超期',
   deadline: '截止 {time}',
+  provisional: '暂定（节假日安排未公布）',
   submitted: '提交 {time}',
   path_camera: '现场拍摄',
   path_album: '相册上传',
@@ -77,6 +78,7 @@ const en: Readonly<Record<Key, string>> = {
   refresh: 'Refresh',
   overdue: 'Overdue',
   deadline: 'Due {time}',
+  provisional: 'provisional (holiday schedule not yet published)',
   submitted: 'Submitted {time}',
   path_camera: 'Camera',
   path_album: 'Album',
@@ -158,4 +160,8 @@ export const ACTIONS: Readonly<Record<string, { readonly zh: string; readonly en
   'application.resubmit': { zh: '重新提交', en: 'Resubmitted' },
   'application.issue': { zh: '签发电子驾驶证', en: 'E-licence issued' },
   'application.abandon': { zh: '撤销申请', en: 'Withdrawn' },
+  'application.deadline_recomputed': {
+    zh: '按节假日安排重算截止时间',
+    en: 'Deadline counted again with the holiday schedule',
+  },
 };
