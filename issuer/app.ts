@@ -32,6 +32,9 @@ export const VERIFIER_APP_DIR = [
   .map((url) => fileURLToPath(url))
   .find((dir) => existsSync(join(dir, 'index.html')));
 
+/** The media type of a JWK Set (RFC 7517 §8.5.1). */
+export const JWK_SET_TYPE = 'application/jwk-set+json';
+
 /** res.locals key: the mount path of the router that took the request. */
 const MOUNT = 'mountedAt';
 
@@ -89,7 +92,8 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   app.get('/.well-known/jwks.json', (_req, res, next) => {
     deps.keys
       .jwks(deps.now())
-      .then((jwks) => res.set('Cache-Control', 'public, max-age=300').json(jwks))
+      // RFC 7517 §8.5.1: a JWK Set is application/jwk-set+json.
+      .then((jwks) => res.set('Cache-Control', 'public, max-age=300').type(JWK_SET_TYPE).json(jwks))
       .catch(next);
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument(deps.config.publicUrl)));

@@ -471,8 +471,12 @@ const ROUTES: readonly RouteSpec[] = [
     access: 'public',
     replies: {
       200: {
-        description: 'A JWK set.',
-        content: json(object({ keys: { type: 'array', items: ref('Jwk') } })),
+        description: 'A JWK set, as application/jwk-set+json (RFC 7517 §8.5.1).',
+        content: {
+          'application/jwk-set+json': {
+            schema: object({ keys: { type: 'array', items: ref('Jwk') } }),
+          },
+        },
         headers: {
           'Cache-Control': { schema: { const: 'public, max-age=300' } },
         },
