@@ -7,6 +7,7 @@ import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { ping } from './db/database.js';
 import type { ServiceDeps } from './deps.js';
+import { methodNotAllowed } from './http/method-not-allowed.js';
 import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limiter.js';
@@ -131,6 +132,8 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   app.use('/api', registryPhotoRoutes(deps));
   app.use('/api', verifierDeviceRoutes(deps));
 
+  // A path that exists, asked with a method it does not have: 405 with Allow, not 404.
+  app.use(methodNotAllowed(app.router));
   app.use(notFoundHandler);
   app.use(problemHandler(deps.logger));
   return app;
