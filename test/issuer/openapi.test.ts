@@ -289,6 +289,13 @@ describe('the OpenAPI document', () => {
       body: '{}',
       code: 'ERR_UNSUPPORTED_ENCODING',
     },
+    {
+      op: 'POST /api/registry/import',
+      who: 'admin',
+      type: 'text/csv',
+      body: '',
+      code: 'ERR_IMPORT_EMPTY',
+    },
     { op: 'POST /api/drivers', who: 'anonymous', body: '{}', code: 'ERR_VALIDATION' },
     { op: 'POST /api/staff', who: 'admin', body: '{}', csrf: false, code: 'ERR_CSRF' },
     {
