@@ -1571,7 +1571,7 @@ function build(publicUrl: string): OpenApiDocument {
     info: {
       title: 'liangzheng issuer',
       version: '0.1.0',
-      description: `The authority's service for electronic driving licences. Errors are \`application/problem+json\` with a stable \`code\`. Each operation's \`x-roles\` says who may call it: \`public\`, the session roles ${ROLES.join(', ')}, or \`verifier-device\` (a bearer token, never a session). Licence statuses are those of GA/T 16.25: ${Object.keys(LICENCE_STATUS).join(' ')}.`,
+      description: `The authority's service for electronic driving licences. Errors are \`application/problem+json\` with a stable \`code\`; a method a path does not have is answered 405 \`ERR_METHOD_NOT_ALLOWED\` with \`Allow\` (not listed per operation). Each operation's \`x-roles\` says who may call it: \`public\`, the session roles ${ROLES.join(', ')}, or \`verifier-device\` (a bearer token, never a session). Licence statuses are those of GA/T 16.25: ${Object.keys(LICENCE_STATUS).join(' ')}.`,
     },
     servers: [{ url: publicUrl }],
     tags: [
