@@ -23,12 +23,9 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import express from 'express';
-import type { Db } from '../issuer/db/database.js';
 import { issueCredential } from '../issuer/credentials/issue-credential.js';
-import { createSession } from '../issuer/http/session.js';
 import { listen } from '../issuer/service.js';
-import { generateKeyPair } from '../shared/node/keys.js';
-import { benchStore, syntheticLicence } from './issuance.js';
+import { benchStore, signedInDriver } from './issuance.js';
 
 const CONNECTIONS = 10;
 const SECONDS = 6;
@@ -49,77 +46,6 @@ interface Ready {
   readonly cookie?: string;
   readonly csrfToken?: string;
   readonly deviceId?: number;
-}
-
-/** A driver with a device and a signed-in session, as sign-in and registration would leave them. */
-async function signedInDriver(
-  db: Db,
-  now: number,
-): Promise<{ cookie: string; csrfToken: string; deviceId: number; driverId: number }> {
-  const licence = syntheticLicence(0);
-  await db.kysely
-    .insertInto('licences')
-    .values({
-      licence_number: licence.licenceNumber,
-      record: JSON.stringify(licence),
-      status: licence.status,
-      issuing_authority: licence.issuingAuthority,
-      portrait_hash: null,
-      version: 1,
-      // Last changed a day ago: the first refresh signs, the next ones find it current (with
-      // \`now\`, every refresh in the first second would sign, as the change might follow it).
-      updated_at: now - 86_400,
-    })
-    .execute();
-  const { id: driverId } = await db.kysely
-    .insertInto('drivers')
-    .values({
-      licence_number: licence.licenceNumber,
-      phone: '13800000000',
-      // Never checked: the session is put in the table.
-      password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
-      failed_sign_ins: 0,
-      locked_until: 0,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  // Issuance requires an issued e-licence application, as the application flow leaves it.
-  await db.kysely
-    .insertInto('applications')
-    .values({
-      driver_id: driverId,
-      licence_number: licence.licenceNumber,
-      path: 'stored',
-      state: 'issued',
-      photo_hash: null,
-      photo: null,
-      precheck: null,
-      submitted_at: null,
-      deadline: null,
-      decided_at: now,
-      reviewer_id: null,
-      reason: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const { id: deviceId } = await db.kysely
-    .insertInto('devices')
-    .values({
-      driver_id: driverId,
-      public_key: generateKeyPair().publicJwk.x,
-      created_at: now,
-      revoked_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const { cookie, csrfToken } = await createSession(
-    db,
-    { subject: 'driver', subjectId: driverId, role: 'driver' },
-    now,
-  );
-  return { cookie, csrfToken, deviceId, driverId };
 }
 
 /**

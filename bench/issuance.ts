@@ -4,6 +4,12 @@
  * with a driver, a device and one live credential, are put straight into the database (not
  * timed); then the key is rotated and reissueAll is timed. Twice, each on its own seeded store:
  * signing on the main thread (the baseline), then with the worker pool.
+ *
+ * Then what durability costs on SQLite, which syncs every commit (synchronous FULL): the pooled
+ * run again with synchronous NORMAL (syncs only at checkpoints: a power cut can lose answered
+ * commits), and one credential per transaction (issueCredential re-signing, as a refresh after a
+ * change does: one commit per request) in rounds alternating FULL and NORMAL on one store. Each
+ * printed as FULL's rate over NORMAL's.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,8 +19,9 @@ import { join } from 'node:path';
 import { sql, type Insertable } from 'kysely';
 import pg from 'pg';
 import { loadConfig, type Config } from '../issuer/config.js';
+import { issueCredential } from '../issuer/credentials/issue-credential.js';
 import { reissueAll } from '../issuer/credentials/reissue-all.js';
-import type { Db } from '../issuer/db/database.js';
+import { SQLITE_SYNCHRONOUS, type Db } from '../issuer/db/database.js';
 import type {
   CredentialTable,
   DeviceTable,
@@ -22,9 +29,11 @@ import type {
   LicenceTable,
 } from '../issuer/db/schema.js';
 import type { ServiceDeps } from '../issuer/deps.js';
+import { createSession } from '../issuer/http/session.js';
 import { rotateKey } from '../issuer/keys/key-store.js';
 import { createLogger } from '../issuer/logger.js';
 import { openService } from '../issuer/service.js';
+import { generateKeyPair } from '../shared/node/keys.js';
 import { LIST_CAPACITY } from '../issuer/status/status-store.js';
 import {
   idNumberCheckCharacter,
@@ -123,6 +132,77 @@ export async function postgresAnswers(): Promise<boolean> {
   }
 }
 
+/** A driver with a device and a signed-in session, as sign-in and registration would leave them. */
+export async function signedInDriver(
+  db: Db,
+  now: number,
+): Promise<{ cookie: string; csrfToken: string; deviceId: number; driverId: number }> {
+  const licence = syntheticLicence(0);
+  await db.kysely
+    .insertInto('licences')
+    .values({
+      licence_number: licence.licenceNumber,
+      record: JSON.stringify(licence),
+      status: licence.status,
+      issuing_authority: licence.issuingAuthority,
+      portrait_hash: null,
+      version: 1,
+      // Last changed a day ago: the first refresh signs, the next ones find it current (with
+      // \`now\`, every refresh in the first second would sign, as the change might follow it).
+      updated_at: now - 86_400,
+    })
+    .execute();
+  const { id: driverId } = await db.kysely
+    .insertInto('drivers')
+    .values({
+      licence_number: licence.licenceNumber,
+      phone: '13800000000',
+      // Never checked: the session is put in the table.
+      password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
+      failed_sign_ins: 0,
+      locked_until: 0,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // Issuance requires an issued e-licence application, as the application flow leaves it.
+  await db.kysely
+    .insertInto('applications')
+    .values({
+      driver_id: driverId,
+      licence_number: licence.licenceNumber,
+      path: 'stored',
+      state: 'issued',
+      photo_hash: null,
+      photo: null,
+      precheck: null,
+      submitted_at: null,
+      deadline: null,
+      decided_at: now,
+      reviewer_id: null,
+      reason: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const { id: deviceId } = await db.kysely
+    .insertInto('devices')
+    .values({
+      driver_id: driverId,
+      public_key: generateKeyPair().publicJwk.x,
+      created_at: now,
+      revoked_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { cookie, csrfToken } = await createSession(
+    db,
+    { subject: 'driver', subjectId: driverId, role: 'driver' },
+    now,
+  );
+  return { cookie, csrfToken, deviceId, driverId };
+}
+
 /** Rows per INSERT: under PostgreSQL's 65 535 parameters for the widest table (11 columns). */
 const INSERT_ROWS = 2000;
 
@@ -207,14 +287,23 @@ export async function seed(db: Db, n: number, kid: string, now: number): Promise
   });
 }
 
+/** SQLite's `synchronous` settings compared: the service's (FULL) and the one it does not use. */
+type Synchronous = 'FULL' | 'NORMAL';
+
+/** Sets `synchronous` on the (one) connection of a SQLite store. */
+async function setSynchronous(db: Db, mode: Synchronous): Promise<void> {
+  await sql.raw(`pragma synchronous = ${mode}`).execute(db.kysely);
+}
+
 /**
  * reissueAll's rate on a freshly seeded store: `signThreads` 0 signs on the main thread,
- * undefined with the pool.
+ * undefined with the pool; `synchronous` (SQLite) in place of the service's FULL.
  */
 async function timedRun(
   engine: Engine,
   n: number,
   signThreads: number | undefined,
+  synchronous?: Synchronous,
 ): Promise<number> {
   // The re-issue after a rotation runs once the new key signs: no pre-publication wait here.
   const store = await benchStore(engine, { KEY_PUBLISH_AHEAD: '0' });
@@ -228,6 +317,7 @@ async function timedRun(
     await rotateKey(store.config.dataDir);
     deps = await store.open();
     try {
+      if (synchronous !== undefined) await setSynchronous(deps.db, synchronous);
       const t0 = performance.now();
       const counts = await reissueAll(deps, signThreads === undefined ? {} : { signThreads });
       const seconds = (performance.now() - t0) / 1000;
@@ -238,6 +328,45 @@ async function timedRun(
       await deps.db.close();
     }
   } finally {
+    await store.remove();
+  }
+}
+
+/** Rounds of the one-credential-per-transaction comparison, FULL and NORMAL alternated. */
+const SYNC_ROUNDS = 5;
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+/**
+ * Credentials issued per second one transaction each (issueCredential signing every time, as a
+ * refresh after a change of the licence does), on one SQLite store, in rounds that alternate
+ * synchronous FULL and NORMAL on the same connection: the median rate of each.
+ */
+async function perTransaction(seconds = 1.5): Promise<Record<Synchronous, number>> {
+  const store = await benchStore('sqlite', { CREDENTIAL_REFRESH_AFTER: '0' });
+  const deps = await store.open();
+  try {
+    const { driverId, deviceId } = await signedInDriver(deps.db, deps.now());
+    for (let i = 0; i < 300; i++) await issueCredential(deps, { driverId, deviceId });
+    const rates: Record<Synchronous, number[]> = { FULL: [], NORMAL: [] };
+    for (let round = 0; round < SYNC_ROUNDS; round++) {
+      for (const mode of ['FULL', 'NORMAL'] as const) {
+        await setSynchronous(deps.db, mode);
+        const t0 = performance.now();
+        let n = 0;
+        while (performance.now() - t0 < seconds * 1000) {
+          await issueCredential(deps, { driverId, deviceId });
+          n++;
+        }
+        rates[mode].push(n / ((performance.now() - t0) / 1000));
+      }
+    }
+    return { FULL: median(rates.FULL), NORMAL: median(rates.NORMAL) };
+  } finally {
+    await deps.db.close();
     await store.remove();
   }
 }
@@ -267,5 +396,32 @@ export async function issuance(n = 50_000): Promise<Record<string, unknown>> {
       speedup: Number((r.pooled / r.inProcess).toFixed(2)),
     };
   }
+  figures.sqlite_synchronous = await synchronousCost(n);
   return figures;
+}
+
+/** What syncing every commit costs on SQLite, printed as FULL's rate over NORMAL's. */
+async function synchronousCost(n: number): Promise<Record<string, unknown>> {
+  console.log(
+    `  sqlite durability: synchronous ${SQLITE_SYNCHRONOUS} (the service's: every answered commit on disk) against NORMAL (synced at checkpoints only)`,
+  );
+  const bulkNormal = await timedRun('sqlite', n, undefined, 'NORMAL');
+  const bulkFull = await timedRun('sqlite', n, undefined, 'FULL');
+  const single = await perTransaction();
+  const bulkRatio = bulkFull / bulkNormal;
+  const singleRatio = single.FULL / single.NORMAL;
+  console.log(
+    `    reissueAll (pool, batches of 500) FULL ${bulkFull.toFixed(0).padStart(6)}/s, NORMAL ${bulkNormal.toFixed(0).padStart(6)}/s: FULL ×${bulkRatio.toFixed(2)}`,
+  );
+  console.log(
+    `    one credential a transaction      FULL ${single.FULL.toFixed(0).padStart(6)}/s, NORMAL ${single.NORMAL.toFixed(0).padStart(6)}/s: FULL ×${singleRatio.toFixed(2)}  (median of ${SYNC_ROUNDS} alternated rounds)`,
+  );
+  return {
+    reissue_full_per_s: Math.round(bulkFull),
+    reissue_normal_per_s: Math.round(bulkNormal),
+    reissue_full_over_normal: Number(bulkRatio.toFixed(2)),
+    single_full_per_s: Math.round(single.FULL),
+    single_normal_per_s: Math.round(single.NORMAL),
+    single_full_over_normal: Number(singleRatio.toFixed(2)),
+  };
 }

@@ -8,6 +8,7 @@ import { credentialRoutes } from './credentials/routes.js';
 import { calendarCoverage } from './calendar/calendar-coverage.js';
 import { ping } from './db/database.js';
 import type { ServiceDeps } from './deps.js';
+import { methodNotAllowed } from './http/method-not-allowed.js';
 import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limiter.js';
@@ -32,6 +33,9 @@ export const VERIFIER_APP_DIR = [
 ]
   .map((url) => fileURLToPath(url))
   .find((dir) => existsSync(join(dir, 'index.html')));
+
+/** The media type of a JWK Set (RFC 7517 §8.5.1). */
+export const JWK_SET_TYPE = 'application/jwk-set+json';
 
 /** res.locals key: the mount path of the router that took the request. */
 const MOUNT = 'mountedAt';
@@ -101,7 +105,8 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   app.get('/.well-known/jwks.json', (_req, res, next) => {
     deps.keys
       .jwks(deps.now())
-      .then((jwks) => res.set('Cache-Control', 'public, max-age=300').json(jwks))
+      // RFC 7517 §8.5.1: a JWK Set is application/jwk-set+json.
+      .then((jwks) => res.set('Cache-Control', 'public, max-age=300').type(JWK_SET_TYPE).json(jwks))
       .catch(next);
   });
   app.get('/openapi.json', (_req, res) => res.json(openApiDocument(deps.config.publicUrl)));
@@ -139,6 +144,8 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   app.use('/api', registryPhotoRoutes(deps));
   app.use('/api', verifierDeviceRoutes(deps));
 
+  // A path that exists, asked with a method it does not have: 405 with Allow, not 404.
+  app.use(methodNotAllowed(app.router));
   app.use(notFoundHandler);
   app.use(problemHandler(deps.logger));
   return app;

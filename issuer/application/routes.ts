@@ -1,9 +1,14 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
-import { readJsonBody, parseInput, validationError } from '../http/validation.js';
+import {
+  jsonBody,
+  readJsonBody,
+  parseInput,
+  unsupportedMediaType,
+  validationError,
+} from '../http/validation.js';
 import { abandonApplication } from './abandon-application.js';
 import { confirmStored } from './confirm-stored.js';
 import { currentApplication } from './current-application.js';
@@ -60,7 +65,7 @@ export function applicationRoutes(deps: ServiceDeps): Router {
   const router = Router();
   const driver = requireRole('driver');
   const reviewer = requireRole('reviewer', 'admin');
-  const selfieJson = express.json({ limit: Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024 });
+  const selfieJson = jsonBody(Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024);
   const image = express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES });
 
   router.get('/me/application/paths', driver, async (req, res) => {
@@ -75,11 +80,7 @@ export function applicationRoutes(deps: ServiceDeps): Router {
 
   router.post('/me/application/photo', driver, image, async (req, res) => {
     if (!req.is([...PHOTO_TYPES]) || !Buffer.isBuffer(req.body))
-      throw new ServiceError(
-        415,
-        'ERR_UNSUPPORTED_MEDIA_TYPE',
-        `Content-Type: expected ${PHOTO_TYPES.join(' or ')}, found ${req.get('content-type') === undefined ? 'none' : 'another type'}`,
-      );
+      throw unsupportedMediaType(req, PHOTO_TYPES.join(' or '));
     const submitted = await submitPhoto(deps, authOf(req).subjectId, req.body);
     noStore(res).json(submitted);
   });

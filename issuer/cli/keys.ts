@@ -1,18 +1,36 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { env } from 'node:process';
-import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
+import {
+  EXIT,
+  integerFrom,
+  parse,
+  UsageError,
+  write,
+  type Command,
+  type Io,
+} from '../../shared/cli/command.js';
+import { reissueAll, type ReissueCounts } from '../credentials/reissue-all.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { rotateKey } from '../keys/key-store.js';
 import { listKeys, type KeyInfo } from '../keys/list-keys.js';
+import { createLogger } from '../logger.js';
+import { openService } from '../service.js';
 
 /** The SQLite file openDatabase keeps in DATA_DIR. */
 const SQLITE_FILE = 'liangzheng.sqlite';
 
 const USAGE =
-  'liangzheng keys rotate | liangzheng keys list   (configured by DATA_DIR, DATABASE_URL)';
+  'liangzheng keys rotate | liangzheng keys list | liangzheng keys reissue [--rate N (500)] [--quiet]   (configured by DATA_DIR, DATABASE_URL)';
+const OPTIONS = { rate: { type: 'string' }, quiet: { type: 'boolean' } } as const;
+const ACTIONS = ['rotate', 'list', 'reissue'] as const;
+
+/** Credentials re-signed per second by `keys reissue` unless --rate says otherwise. */
+export const DEFAULT_REISSUE_RATE = 500;
+/** Most credentials in one transaction of `keys reissue` (reissueAll's default batch). */
+const REISSUE_BATCH = 500;
 
 /**
  * `liangzheng keys`: the issuer service's signing keys, in the service's own configuration
@@ -22,18 +40,30 @@ const USAGE =
  *   its next start; the older keys stop signing then and stay in /.well-known/jwks.json until
  *   the last credential they signed has expired.
  * - `list` prints every key: kid, created, retired, last expiry, state.
+ * - `reissue` re-signs every live credential with the key that signs now (after a rotation, once
+ *   the new key signs), in batches, at most `--rate` a second (default 500; 0: no limit),
+ *   progress on stderr after each batch (`--quiet`: none), the counts on stdout. Exit 0 done;
+ *   1 stopped by a failure (run it again to continue); 2 a usage or configuration error, or a
+ *   newer key that does not sign yet (nothing re-signed).
  */
 export const keysCommand: Command = {
   name: 'keys',
   usage: USAGE,
-  summary: "rotate the issuer service's signing key, or list its keys",
+  summary:
+    "rotate the issuer service's signing key, list its keys, or re-sign every live credential with the key that signs now",
   async run(args, io) {
-    const { positionals } = parse(args, {});
+    const { positionals, values } = parse(args, OPTIONS);
     const [action, ...rest] = positionals;
-    if ((action !== 'rotate' && action !== 'list') || rest.length > 0)
+    if (!isAction(action) || rest.length > 0)
       throw new UsageError(
-        `expected "rotate" or "list", found ${action === undefined ? 'nothing' : JSON.stringify(positionals.join(' '))}`,
+        `expected "rotate", "list" or "reissue", found ${action === undefined ? 'nothing' : JSON.stringify(positionals.join(' '))}`,
       );
+    if (action !== 'reissue' && (values.rate !== undefined || values.quiet !== undefined))
+      throw new UsageError(`--rate and --quiet: expected with reissue only, found with ${action}`);
+    if (action === 'reissue') {
+      const rate = integerFrom(values.rate, '--rate', DEFAULT_REISSUE_RATE, 1_000_000);
+      return reissue(configFromEnv(), io, { rate, quiet: values.quiet === true });
+    }
     const config = configFromEnv();
     if (action === 'rotate') {
       if (config.issuerKeyFile !== undefined) {
@@ -78,6 +108,76 @@ export const keysCommand: Command = {
     return EXIT.VALID;
   },
 };
+
+function isAction(action: string | undefined): action is (typeof ACTIONS)[number] {
+  return (ACTIONS as readonly (string | undefined)[]).includes(action);
+}
+
+/**
+ * `keys reissue`: reissueAll in the service's configuration, throttled to `rate` credentials a
+ * second (0: no limit), one batch a second at most (a batch of `rate`, at most 500), progress on
+ * stderr after each batch. A run that stops (killed, a failure) is continued by running it
+ * again: every batch is one transaction, and a credential already signed by the current key is
+ * not picked up again.
+ * @returns 0 when done; 1 when a batch failed (those before it stay committed).
+ * @throws {UsageError} when a newer key is published but does not sign yet: re-signing now
+ *   would use the key about to be replaced.
+ */
+async function reissue(
+  config: Config,
+  io: Io,
+  options: { readonly rate: number; readonly quiet: boolean },
+): Promise<number> {
+  const progress = (text: string) => (options.quiet ? undefined : write(io.stderr, text));
+  const deps = await openService(config, createLogger(config.logLevel, io.stderr));
+  try {
+    const now = Math.floor(io.now().getTime() / 1000);
+    const keys = await listKeys(deps.db, config.dataDir, now, config.keyPublishAhead);
+    const pending = keys.find((k) => k.state === 'pending');
+    if (pending !== undefined)
+      throw new UsageError(
+        `key ${pending.kid ?? '(unreadable)'} is published but signs only from ${time(pending.signsFrom ?? null)} (KEY_PUBLISH_AHEAD): nothing was re-signed; run keys reissue once it signs`,
+      );
+    const kid = deps.keys.current().kid;
+    await progress(
+      `re-signing every live credential not signed by ${kid}, ${options.rate === 0 ? 'without a rate limit' : `at most ${options.rate} a second`}\n`,
+    );
+    let counts: ReissueCounts = { reissued: 0, skipped: 0, batches: 0 };
+    try {
+      counts = await reissueAll(deps, {
+        actor: 'cli',
+        batchSize: options.rate === 0 ? REISSUE_BATCH : Math.min(options.rate, REISSUE_BATCH),
+        ...(options.rate === 0 ? {} : { ratePerSecond: options.rate }),
+        onBatch: async (done) => {
+          counts = done;
+          await progress(
+            `${done.reissued} re-signed, ${done.skipped} skipped so far (${done.batches} ${done.batches === 1 ? 'batch' : 'batches'})\n`,
+          );
+        },
+      });
+    } catch (error) {
+      // The signing pool's own messages (ERR_SIGN_…, reissueAll's @throws) name a file at
+      // most; a database error's text may quote a row, so only its name and code are shown.
+      const code = (error as { code?: unknown }).code;
+      const why =
+        typeof code === 'string' && code.startsWith('ERR_SIGN_') && error instanceof Error
+          ? `${code}: ${error.message}`
+          : `${error instanceof Error ? error.name : 'error'}${typeof code === 'string' ? ` ${code}` : ''}`;
+      await write(
+        io.stderr,
+        `liangzheng keys: reissue stopped after ${counts.reissued} re-signed (${why}); what was re-signed stays; run keys reissue again to continue\n`,
+      );
+      return EXIT.INVALID;
+    }
+    await write(
+      io.stdout,
+      `${counts.reissued} re-signed, ${counts.skipped} skipped (licence not usable now, device revoked, or changed meanwhile), signed by ${kid}\n`,
+    );
+    return EXIT.VALID;
+  } finally {
+    await deps.db.close();
+  }
+}
 
 function configFromEnv(): Config {
   try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
 import { parseLicenceRecord } from '../../shared/licence.js';
 import { auditMany, type AuditEntry } from '../audit/audit-log.js';
@@ -30,6 +30,13 @@ export interface ReissueOptions {
    * that is not backed by a key file.
    */
   readonly signThreads?: number;
+  /**
+   * At most this many credentials re-signed per second, on average since the start: after each
+   * batch the run waits as long as it is ahead. Default: no limit.
+   */
+  readonly ratePerSecond?: number;
+  /** Called (and awaited) after each batch commits, with the counts so far. */
+  readonly onBatch?: (progress: ReissueCounts) => void | Promise<void>;
 }
 
 /** What {@link reissueAll} did. */
@@ -93,7 +100,8 @@ interface Prepared {
  * and committing is left to whoever changed it. Safe to run again after a crash or a failure:
  * what committed is signed by the current key and is not picked up twice; a batch is written
  * whole once all of it is signed, or not at all.
- * @throws {RangeError} on a batch size outside 1-1000 or a thread count outside 0-256.
+ * @throws {RangeError} on a batch size outside 1-1000, a thread count outside 0-256 or a rate
+ *   that is not a positive number.
  * @throws {SignPoolError} `ERR_SIGN_WORKER` when a worker cannot open the key file or fails on a
  *   batch; `ERR_SIGN_KEY_MISMATCH` when the key file no longer holds the current key. The
  *   batches committed before stay committed; the workers are stopped.
@@ -108,6 +116,9 @@ export async function reissueAll(
   const threads = options.signThreads ?? defaultPoolSize();
   if (!Number.isSafeInteger(threads) || threads < 0 || threads > 256)
     throw new RangeError(`signThreads: expected an integer 0-256, found ${threads}`);
+  const rate = options.ratePerSecond;
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
+    throw new RangeError(`ratePerSecond: expected a positive number, found ${rate}`);
   const actor = options.actor ?? 'system';
   const signer = deps.keys.current();
   const keyFile = deps.keys.currentKeyFile?.();
@@ -260,6 +271,7 @@ export async function reissueAll(
   let reissued = 0;
   let skipped = 0;
   let batches = 0;
+  const started = performance.now();
   // The pipeline: batch N+1 is read and batch N-1 written while batch N is signed. A promise
   // left behind when a stage fails is awaited (and its error dropped) before returning, so that
   // nothing runs on once reissueAll has failed.
@@ -283,6 +295,12 @@ export async function reissueAll(
         reissued += done.reissued;
         skipped += done.skipped;
         batches++;
+        await options.onBatch?.({ reissued, skipped, batches });
+        // Throttled: wait until the average since the start is back to the rate.
+        if (rate !== undefined) {
+          const ahead = started + (reissued / rate) * 1000 - performance.now();
+          if (ahead > 0) await sleep(ahead);
+        }
       }
       if (batch === undefined) break;
     }

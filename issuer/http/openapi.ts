@@ -103,9 +103,12 @@ const ROLES = ['driver', 'reviewer', 'admin'] as const satisfies readonly Role[]
 
 /** Every error code the service answers, with what it means to the client. */
 const CODES = {
-  ERR_BAD_REQUEST: "The body's charset or Content-Encoding is not supported.",
+  ERR_BAD_REQUEST: 'The body is cut short, or of another length than Content-Length says.',
   ERR_MALFORMED_JSON: 'The body is not JSON.',
-  ERR_TOO_LARGE: 'The body is over its size limit.',
+  ERR_TOO_LARGE:
+    'The body is over its size limit (once decompressed); `expected` names the limit, `found` the size or that it went past it.',
+  ERR_UNSUPPORTED_ENCODING:
+    'The Content-Encoding is not identity, gzip, deflate or br; `found` names it.',
   ERR_VALIDATION: 'A field of the body or query is not valid; `issues` names each.',
   ERR_UNAUTHENTICATED: 'No valid session: sign in first.',
   ERR_FORBIDDEN: "The session's role may not do this.",
@@ -120,8 +123,10 @@ const CODES = {
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',
+  ERR_IMPORT_EMPTY:
+    'The file holds no licence row (empty, a CSV header alone, an empty JSON list). Nothing was applied.',
   ERR_UNSUPPORTED_MEDIA_TYPE:
-    'Content-Type is not one the operation reads (the import: text/csv or application/json in UTF-8; a photo: image/jpeg or image/png).',
+    'Content-Type, or its charset, is not one the operation reads (JSON bodies: application/json in UTF-8; the import: text/csv or application/json in UTF-8; a photo: image/jpeg or image/png); `expected` and `found` say which.',
   ERR_ILLEGAL_TRANSITION:
     "The lifecycle does not allow the action from the licence's status; `from` and `action` say which.",
   ERR_LICENCE_INVALID: 'The changed record would not be valid; `issues` names each field.',
@@ -263,6 +268,12 @@ const PROBLEM: JsonObject = {
         found: string('The type and size of what was found, never the value.'),
       }),
     },
+    expected: string(
+      'ERR_UNSUPPORTED_MEDIA_TYPE, ERR_UNSUPPORTED_ENCODING, ERR_TOO_LARGE, ERR_MALFORMED_JSON, ERR_IMPORT_EMPTY: what the request should have been (a media type, a content coding, a size limit).',
+    ),
+    found: string(
+      'With `expected`: what the request was (its media type, its content coding, its size or that it went past the limit).',
+    ),
     format: { enum: ['json', 'csv'], description: 'ERR_IMPORT_INVALID: the file format.' },
     errors: {
       type: 'array',
@@ -498,8 +509,12 @@ const ROUTES: readonly RouteSpec[] = [
     access: 'public',
     replies: {
       200: {
-        description: 'A JWK set.',
-        content: json(object({ keys: { type: 'array', items: ref('Jwk') } })),
+        description: 'A JWK set, as application/jwk-set+json (RFC 7517 §8.5.1).',
+        content: {
+          'application/jwk-set+json': {
+            schema: object({ keys: { type: 'array', items: ref('Jwk') } }),
+          },
+        },
         headers: {
           'Cache-Control': { schema: { const: 'public, max-age=300' } },
         },
@@ -740,7 +755,7 @@ const ROUTES: readonly RouteSpec[] = [
     operationId: 'importRegistry',
     tag: 'registry',
     summary: 'Import licence records, all or nothing',
-    description: `JSON (an array of records, or an object with a \`licences\` array) or CSV (RFC 4180, a header row of field names), UTF-8, at most ${MAX_IMPORT_BYTES} bytes and ${MAX_IMPORT_ROWS} rows. New licences are inserted; changed ones are brought to the file's record through the lifecycle.`,
+    description: `JSON (an array of records, or an object with a \`licences\` array) or CSV (RFC 4180, a header row of field names), UTF-8, at most ${MAX_IMPORT_BYTES} bytes and ${MAX_IMPORT_ROWS} rows, at least one. A CSV body is refused as soon as it passes either limit, before the rest is read. New licences are inserted; changed ones are brought to the file's record through the lifecycle.`,
     access: ['admin'],
     body: {
       parser: 'raw',
@@ -767,7 +782,7 @@ const ROUTES: readonly RouteSpec[] = [
       400: ['ERR_IMPORT_MALFORMED'],
       413: ['ERR_TOO_LARGE'],
       415: ['ERR_UNSUPPORTED_MEDIA_TYPE'],
-      422: ['ERR_IMPORT_INVALID'],
+      422: ['ERR_IMPORT_INVALID', 'ERR_IMPORT_EMPTY'],
     },
   },
   {
@@ -1505,8 +1520,8 @@ function operation(spec: RouteSpec): OpenApiOperation {
     add(400, ['ERR_MALFORMED_JSON']);
     add(413, ['ERR_TOO_LARGE']);
   }
-  // Body parsers answer 415 to a charset or Content-Encoding they do not read.
-  if (spec.body !== undefined) add(415, ['ERR_BAD_REQUEST']);
+  // A body of another type or charset, or in a Content-Encoding the parsers do not undo.
+  if (spec.body !== undefined) add(415, ['ERR_UNSUPPORTED_MEDIA_TYPE', 'ERR_UNSUPPORTED_ENCODING']);
   const bearer = access === 'verifier-device';
   if (bearer) add(401, ['ERR_VERIFIER_DEVICE_UNKNOWN']);
   else if (access !== 'public') {
@@ -1591,7 +1606,7 @@ function build(publicUrl: string): OpenApiDocument {
     info: {
       title: 'liangzheng issuer',
       version: '0.1.0',
-      description: `The authority's service for electronic driving licences. Errors are \`application/problem+json\` with a stable \`code\`. Each operation's \`x-roles\` says who may call it: \`public\`, the session roles ${ROLES.join(', ')}, or \`verifier-device\` (a bearer token, never a session). Licence statuses are those of GA/T 16.25: ${Object.keys(LICENCE_STATUS).join(' ')}.`,
+      description: `The authority's service for electronic driving licences. Errors are \`application/problem+json\` with a stable \`code\`; a method a path does not have is answered 405 \`ERR_METHOD_NOT_ALLOWED\` with \`Allow\` (not listed per operation). Each operation's \`x-roles\` says who may call it: \`public\`, the session roles ${ROLES.join(', ')}, or \`verifier-device\` (a bearer token, never a session). Licence statuses are those of GA/T 16.25: ${Object.keys(LICENCE_STATUS).join(' ')}.`,
     },
     servers: [{ url: publicUrl }],
     tags: [

@@ -33,6 +33,7 @@ const TITLES: Readonly<Record<number, string>> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
@@ -82,26 +83,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, 422, error.code, error.message);
       return;
     }
-    // express.json() and body parsers set status and type on their errors.
+    // express.json() and the other body parsers set status and type on their errors.
     const status = (error as { status?: unknown }).status;
-    const type = (error as { type?: unknown }).type;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const code =
-        type === 'entity.too.large'
-          ? 'ERR_TOO_LARGE'
-          : type === 'entity.parse.failed'
-            ? 'ERR_MALFORMED_JSON'
-            : 'ERR_BAD_REQUEST';
-      sendProblem(
-        res,
-        status,
-        code,
-        type === 'entity.parse.failed'
-          ? 'request body: expected JSON, found text that does not parse'
-          : type === 'entity.too.large'
-            ? `request body: expected at most ${String((error as { limit?: unknown }).limit)} bytes, found ${String((error as { length?: unknown }).length)}`
-            : 'request not accepted',
-      );
+      const { code, detail, extra } = bodyParserProblem(error as BodyParserError, req);
+      sendProblem(res, status, code, detail, extra);
       return;
     }
     logger.error(
@@ -110,6 +96,96 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     );
     sendProblem(res, 500, 'ERR_INTERNAL', 'internal error');
   };
+}
+
+/** 415 `ERR_UNSUPPORTED_ENCODING`: a Content-Encoding the service does not undo. */
+export function unsupportedEncoding(found: unknown): ServiceError {
+  return new ServiceError(
+    415,
+    'ERR_UNSUPPORTED_ENCODING',
+    `Content-Encoding: expected ${CONTENT_CODINGS}, found ${named(found)}`,
+    { expected: CONTENT_CODINGS, found: named(found) },
+  );
+}
+
+/** 415 `ERR_UNSUPPORTED_MEDIA_TYPE`: a body in a charset other than UTF-8. */
+export function unsupportedCharset(found: unknown): ServiceError {
+  return new ServiceError(
+    415,
+    'ERR_UNSUPPORTED_MEDIA_TYPE',
+    `Content-Type charset: expected utf-8, found ${named(found)}`,
+    { expected: 'utf-8', found: named(found) },
+  );
+}
+
+/** The members of a body parser's error read here (body-parser 2, raw-body 3). */
+interface BodyParserError {
+  readonly type?: unknown;
+  readonly limit?: unknown;
+  readonly length?: unknown;
+  readonly encoding?: unknown;
+  readonly charset?: unknown;
+}
+
+/** The Content-Encodings the body parsers undo (body-parser 2; the registry import's own). */
+export const CONTENT_CODINGS = 'identity, gzip, deflate or br';
+/** A content coding or charset name as sent (RFC 9110 §8.4.1: a token); others are described. */
+const TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/i;
+
+const named = (value: unknown): string =>
+  typeof value === 'string' && TOKEN.test(value)
+    ? JSON.stringify(value)
+    : 'a value that is not a name';
+
+const asProblem = (error: ServiceError) => ({
+  code: error.code,
+  detail: error.message,
+  extra: { ...error.extra },
+});
+
+/**
+ * A body parser's refusal as a problem that says what was expected and what was found: the
+ * size limit and how far past it the body went, the charset or the Content-Encoding sent.
+ */
+function bodyParserProblem(
+  error: BodyParserError,
+  req: Parameters<RequestHandler>[0],
+): { code: string; detail: string; extra: Record<string, unknown> } {
+  const problem = (code: string, subject: string, expected: string, found: string) => ({
+    code,
+    detail: `${subject}: expected ${expected}, found ${found}`,
+    extra: { expected, found },
+  });
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return problem('ERR_MALFORMED_JSON', 'request body', 'JSON', 'text that does not parse');
+    case 'entity.too.large': {
+      const limit = Number(error.limit);
+      const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+      const compressed = encoding !== 'identity';
+      // A declared length is known before reading; a compressed or chunked body is read (and
+      // inflated) only up to the limit, so all that is known is that it went past it.
+      const found =
+        !compressed && typeof error.length === 'number'
+          ? `${error.length} bytes`
+          : `more than ${limit} bytes${compressed ? ` once decompressed (Content-Encoding ${named(encoding)}); reading stopped at the limit` : '; reading stopped at the limit'}`;
+      return problem('ERR_TOO_LARGE', 'request body', `at most ${limit} bytes`, found);
+    }
+    case 'encoding.unsupported':
+      return asProblem(unsupportedEncoding(error.encoding));
+    case 'charset.unsupported':
+      return asProblem(unsupportedCharset(error.charset));
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return problem(
+        'ERR_BAD_REQUEST',
+        'request body',
+        'as many bytes as Content-Length says',
+        'a body cut short or of another length',
+      );
+    default:
+      return { code: 'ERR_BAD_REQUEST', detail: 'request not accepted', extra: {} };
+  }
 }
 
 /** 404 for anything no route took. */

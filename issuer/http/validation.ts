@@ -1,12 +1,60 @@
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { notFound, ServiceError } from './problem.js';
+
+/** The media type the JSON routes read. */
+export const JSON_TYPE = 'application/json';
+
+/**
+ * A route's JSON body parser: `application/json` in UTF-8, at most `limit` bytes (once
+ * decompressed). A body of any other type is refused with 415 `ERR_UNSUPPORTED_MEDIA_TYPE`
+ * (expected application/json, found its type), not read as no body; a request without a body
+ * goes through, and the route's schema says whether it needed one.
+ */
+export function jsonBody(limit: string | number): RequestHandler {
+  const parse: RequestHandler = express.json({ limit });
+  return (req, res, next) => {
+    // type-is: null for a request without a body, false for a body of another type; it counts
+    // `Content-Length: 0` as a body, which it is not.
+    const empty = req.get('content-length') === '0' && req.get('transfer-encoding') === undefined;
+    if (!empty && req.is(JSON_TYPE) === false) {
+      next(unsupportedMediaType(req, JSON_TYPE));
+      return;
+    }
+    parse(req, res, next);
+  };
+}
 
 /**
  * The JSON body of an API request, at most 64 kB. Each route that takes one names it, after its
  * role check: a body is read only for a request that may use it. Uploads read their own.
  */
-export const readJsonBody: RequestHandler = express.json({ limit: '64kb' });
+export const readJsonBody: RequestHandler = jsonBody('64kb');
+
+/** A media type as RFC 6838 §4.2 names them (type/subtype, restricted names). */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/**
+ * The media type of a request's body as sent, without its parameters: `none` when there is no
+ * Content-Type; something that is not a media type is described, not echoed.
+ */
+export function mediaTypeOf(req: Request): string {
+  const header = req.get('content-type');
+  if (header === undefined) return 'none';
+  const type = (header.split(';')[0] ?? '').trim().toLowerCase();
+  return MEDIA_TYPE.test(type) ? type : 'a value that is not a media type';
+}
+
+/** 415 `ERR_UNSUPPORTED_MEDIA_TYPE`: the body is not of the type the route reads. */
+export function unsupportedMediaType(req: Request, expected: string): ServiceError {
+  const found = mediaTypeOf(req);
+  return new ServiceError(
+    415,
+    'ERR_UNSUPPORTED_MEDIA_TYPE',
+    `Content-Type: expected ${expected}, found ${found}`,
+    { expected, found },
+  );
+}
 
 /** One problem with one field of a request: what was expected and what was found. */
 export interface FieldIssue {

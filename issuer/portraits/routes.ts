@@ -5,7 +5,12 @@ import type { ServiceDeps } from '../deps.js';
 import { notFound, ServiceError } from '../http/problem.js';
 import type { RateLimits } from '../http/rate-limiter.js';
 import { authOf, requireRole } from '../http/session.js';
-import { parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
+import {
+  jsonBody,
+  parseInput,
+  LICENCE_NUMBER_PATTERN,
+  unsupportedMediaType,
+} from '../http/validation.js';
 import { authenticateVerifierDevice } from '../verifier-devices/authenticate-verifier-device.js';
 import { MAX_PRESENTATION_LENGTH, releasePortrait } from './release-portrait.js';
 import { setRegistryPhoto } from './set-registry-photo.js';
@@ -40,11 +45,7 @@ export function registryPhotoRoutes(deps: ServiceDeps): Router {
     if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number))
       throw notFound('licence');
     if (!req.is([...PHOTO_TYPES]) || !Buffer.isBuffer(req.body))
-      throw new ServiceError(
-        415,
-        'ERR_UNSUPPORTED_MEDIA_TYPE',
-        `Content-Type: expected ${PHOTO_TYPES.join(' or ')}, found ${req.get('content-type') === undefined ? 'none' : 'another type'}`,
-      );
+      throw unsupportedMediaType(req, PHOTO_TYPES.join(' or '));
     const result = await setRegistryPhoto(deps, {
       licenceNumber: number,
       bytes: req.body,
@@ -74,7 +75,7 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
     windowSeconds: 60,
     maxKeys: PORTRAIT_LIMITER_KEYS,
   });
-  const json = express.json({ limit: '8kb' });
+  const json = jsonBody('8kb');
 
   /** Who is asking: a registered device, within its rate, before any body is read. */
   const device: RequestHandler = async (req, res, next) => {

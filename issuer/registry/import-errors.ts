@@ -44,7 +44,31 @@ export function importMalformed(message: string, extra?: Record<string, unknown>
   return new ServiceError(400, 'ERR_IMPORT_MALFORMED', `registry import: ${message}`, extra);
 }
 
-/** The file is over a limit: 413 `ERR_TOO_LARGE`. */
-export function importTooLarge(message: string): ServiceError {
-  return new ServiceError(413, 'ERR_TOO_LARGE', `registry import: ${message}`);
+/** The file is over a limit: 413 `ERR_TOO_LARGE`, with what the limit is and what was found. */
+export function importTooLarge(expected: string, found: string): ServiceError {
+  return new ServiceError(
+    413,
+    'ERR_TOO_LARGE',
+    `registry import: expected ${expected}, found ${found}`,
+    {
+      expected,
+      found,
+    },
+  );
+}
+
+/**
+ * The file holds no licence row: 422 `ERR_IMPORT_EMPTY`. An empty export is a mistake upstream
+ * (a failed query, a truncated transfer), not a registry with nothing to say.
+ * @param what what the file held instead (`an empty file`, `only the header row`, `an empty list`).
+ */
+export function importEmpty(what: string): ServiceError {
+  const expected = 'at least one licence row';
+  const found = `none (${what})`;
+  return new ServiceError(
+    422,
+    'ERR_IMPORT_EMPTY',
+    `registry import: expected ${expected}, found ${found}; nothing was applied`,
+    { expected, found },
+  );
 }

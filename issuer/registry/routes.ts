@@ -1,41 +1,148 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import type { Readable, Transform } from 'node:stream';
+import zlib from 'node:zlib';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { ServiceDeps } from '../deps.js';
-import { LICENCE_NUMBER_PATTERN } from '../http/validation.js';
-import { notFound, ServiceError } from '../http/problem.js';
+import { LICENCE_NUMBER_PATTERN, mediaTypeOf, unsupportedMediaType } from '../http/validation.js';
+import {
+  notFound,
+  ServiceError,
+  unsupportedCharset,
+  unsupportedEncoding,
+} from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
 import { getLicence } from './get-licence.js';
-import type { ImportFormat } from './import-errors.js';
-import { importLicences, MAX_IMPORT_BYTES } from './import-licences.js';
+import { importMalformed, importTooLarge, type ImportFormat } from './import-errors.js';
+import { importLicences, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './import-licences.js';
+import { CsvRecordCounter } from './internal/csv-record-counter.js';
+import { tooManyRows } from './internal/read-rows.js';
 
 /** The path of the import, under /api. */
 export const IMPORT_PATH = '/registry/import';
-const IMPORT_TYPES = ['text/csv', 'application/json'];
-
-/**
- * The body parser of the import: the raw bytes (up to {@link MAX_IMPORT_BYTES}) of a `text/csv`
- * or `application/json` body, decoded strictly as UTF-8 by the use case. It does nothing when
- * an earlier parser has already read the body.
- */
-export function importBodyParser(): RequestHandler {
-  return express.raw({ type: IMPORT_TYPES, limit: MAX_IMPORT_BYTES });
-}
 
 /** The import's format from the Content-Type, or a 415. */
 function formatOf(req: Request): ImportFormat {
-  const type = req.get('content-type') ?? '';
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
-  const format =
-    req.is('text/csv') === 'text/csv' ? 'csv' : req.is('application/json') ? 'json' : undefined;
-  if (format === undefined || (charset !== undefined && !/^utf-?8$/i.test(charset)))
-    throw new ServiceError(
-      415,
-      'ERR_UNSUPPORTED_MEDIA_TYPE',
-      'Content-Type: expected text/csv or application/json, in UTF-8',
-    );
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1];
+  // By the header alone: an empty body has a type too (and is refused as empty, not as untyped).
+  const type = mediaTypeOf(req);
+  const format = type === 'text/csv' ? 'csv' : type === 'application/json' ? 'json' : undefined;
+  if (format === undefined) throw unsupportedMediaType(req, 'text/csv or application/json');
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) throw unsupportedCharset(charset);
   return format;
 }
 
-/** The bytes importBodyParser read: none when the body was not of an import type. */
+/**
+ * The stream that undoes the body's Content-Encoding, piped from `req`; undefined for identity.
+ * @throws {ServiceError} 415 `ERR_UNSUPPORTED_ENCODING` for any other encoding.
+ */
+function inflaterOf(req: Request): Transform | undefined {
+  const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity') return undefined;
+  const inflate = INFLATE[encoding];
+  if (inflate === undefined) throw unsupportedEncoding(encoding);
+  return req.pipe(inflate());
+}
+
+const INFLATE: Readonly<Record<string, () => Transform>> = {
+  gzip: () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress(),
+};
+
+/** The rest of a request refused part-way: read off the socket and dropped, never looked at. */
+function discard(req: Request, inflater: Transform | undefined): void {
+  if (inflater !== undefined) {
+    req.unpipe(inflater);
+    inflater.destroy();
+  }
+  req.resume();
+}
+
+/**
+ * The import's body parser, after the role check: `text/csv` or `application/json` in UTF-8
+ * (415 otherwise), in a Content-Encoding the service undoes (identity, gzip, deflate, br), at
+ * most {@link MAX_IMPORT_BYTES} once decompressed. A CSV body's records are counted as its bytes
+ * arrive: once it is past {@link MAX_IMPORT_ROWS} rows, or past the byte limit, it is refused
+ * (413) at once, and the rest of the request is dropped unread, never parsed or validated.
+ * Sets `req.body` to the bytes; the use case decodes them strictly.
+ */
+export function importBodyParser(): RequestHandler {
+  return (req, _res, next) => {
+    let format: ImportFormat;
+    let inflater: Transform | undefined;
+    try {
+      format = formatOf(req);
+      inflater = inflaterOf(req);
+    } catch (error) {
+      req.resume();
+      next(error);
+      return;
+    }
+    const source: Readable = inflater ?? req;
+    const declared = Number(req.get('content-length'));
+    if (inflater === undefined && declared > MAX_IMPORT_BYTES) {
+      discard(req, inflater);
+      next(importTooLarge(`at most ${MAX_IMPORT_BYTES} bytes`, `${declared} bytes`));
+      return;
+    }
+    const counter = format === 'csv' ? new CsvRecordCounter() : undefined;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      source.off('data', onData);
+      if (error !== undefined) {
+        discard(req, inflater);
+        next(error);
+        return;
+      }
+      req.body = Buffer.concat(chunks, size);
+      next();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_IMPORT_BYTES) {
+        settle(
+          importTooLarge(
+            `at most ${MAX_IMPORT_BYTES} bytes${inflater === undefined ? '' : ' once decompressed'}`,
+            'more (the body was not read further)',
+          ),
+        );
+        return;
+      }
+      // The header, then at most MAX_IMPORT_ROWS rows: one record more and the file is refused.
+      if (counter !== undefined && counter.push(chunk) > MAX_IMPORT_ROWS + 1) {
+        settle(tooManyRows(MAX_IMPORT_ROWS));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    source.on('data', onData);
+    source.once('end', () => {
+      settle();
+    });
+    source.once('error', () => {
+      settle(
+        importMalformed(
+          'expected a body compressed as its Content-Encoding says, found bytes that do not decompress',
+        ),
+      );
+    });
+    req.once('close', () => {
+      if (!req.complete)
+        settle(
+          new ServiceError(
+            400,
+            'ERR_BAD_REQUEST',
+            'request body: expected as many bytes as Content-Length says, found a body cut short',
+          ),
+        );
+    });
+  };
+}
+
+/** The bytes importBodyParser read. */
 function bodyOf(req: Request): Uint8Array {
   const body: unknown = req.body;
   return body instanceof Uint8Array ? body : new Uint8Array(0);
@@ -45,8 +152,9 @@ function bodyOf(req: Request): Uint8Array {
  * Registry routes, mounted under /api:
  * - POST /registry/import (admin), body `application/json` or `text/csv` up to 20 MB →
  *   200 `{inserted, updated, unchanged}`; 422 `ERR_IMPORT_INVALID` `{format, errors: [{line,
- *   field, expected, found}]}` with nothing applied; 400 `ERR_IMPORT_MALFORMED`; 413
- *   `ERR_TOO_LARGE`; 415 `ERR_UNSUPPORTED_MEDIA_TYPE`.
+ *   field, expected, found}]}` with nothing applied; 422 `ERR_IMPORT_EMPTY` for a file of no
+ *   row; 400 `ERR_IMPORT_MALFORMED`; 413 `ERR_TOO_LARGE` (a CSV body as soon as it passes the
+ *   row limit); 415 `ERR_UNSUPPORTED_MEDIA_TYPE`, `ERR_UNSUPPORTED_ENCODING`.
  * - GET /registry/licences/:number (admin, reviewer) → `{licence, version, updatedAt,
  *   credentials: [{jti, state, listId, index, expiresAt}]}`; 404 `ERR_NOT_FOUND`.
  *

@@ -2,9 +2,10 @@
  * Key rotation, on both engines: credentials signed by key 1 keep verifying after `rotateKey`
  * and a restart, new ones are signed by key 2, `reissueAll` moves every live credential to key 2
  * in its slot, and key 1 leaves the JWKS once what it signed has expired. Then the command line
- * (`liangzheng keys rotate|list`, the built binary) on the same data.
+ * (`liangzheng keys rotate|list|reissue`, the built binary) on the same data; `keys reissue` is
+ * killed part-way and run again, and finishes the work without doing any of it twice.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,8 @@ function run(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', ...env },
-      timeout: 20_000,
+      // A run opens the whole service first: seconds on a busy machine.
+      timeout: 60_000,
     });
     let stdout = '';
     let stderr = '';
@@ -207,6 +209,160 @@ describe.each(ENGINES)('key rotation on %s', (engine) => {
   });
 });
 
+/** Live credentials of a usable licence, and one each of a revoked device and a suspended licence. */
+const USABLE = 13;
+
+describe.each(ENGINES)('liangzheng keys reissue on %s', (engine) => {
+  let service: TestService;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    service = await startService(engine);
+    env = {
+      DATA_DIR: service.deps.config.dataDir,
+      PUBLIC_URL: service.deps.config.publicUrl,
+      LOG_LEVEL: 'silent',
+      // The new key signs from the first start that sees it: the command's own.
+      KEY_PUBLISH_AHEAD: '0',
+      ...(service.deps.config.databaseUrl === undefined
+        ? {}
+        : { DATABASE_URL: service.deps.config.databaseUrl }),
+    };
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  /** Live credentials: licence number, jti and kid, by licence number. */
+  async function live(): Promise<{ licence_number: string; jti: string; kid: string }[]> {
+    return service.deps.db.kysely
+      .selectFrom('credentials')
+      .select(['licence_number', 'jti', 'kid'])
+      .where('state', '=', 'live')
+      .orderBy('licence_number')
+      .execute();
+  }
+
+  it('when reissue is killed part-way and run again, then every live credential ends signed by the new key, once each, one per licence, none lost', async () => {
+    const key1 = service.deps.keys.current().kid;
+    const phones: { driver: Awaited<ReturnType<typeof newDriver>>; deviceId: number }[] = [];
+    for (let i = 0; i < USABLE + 2; i++) {
+      const driver = await newDriver(service, syntheticLicence(100 + i));
+      const device = await addDevice(driver);
+      await issue(driver, device);
+      phones.push({ driver, deviceId: device.deviceId });
+    }
+    const [revoked, suspended] = phones.slice(USABLE) as [(typeof phones)[0], (typeof phones)[0]];
+    await service.deps.db.kysely
+      .updateTable('devices')
+      .set({ revoked_at: service.now() })
+      .where('id', '=', revoked.deviceId)
+      .execute();
+    await changeLicence(
+      service.deps,
+      suspended.driver.licence.licenceNumber,
+      { action: 'suspend' },
+      'staff:1',
+    );
+    const before = await live();
+    expect(before).toHaveLength(USABLE + 2);
+    expect(new Set(before.map((c) => c.kid))).toEqual(new Set([key1]));
+    const key2 = await rotateKey(service.deps.config.dataDir);
+
+    // Two credentials a second, two a batch: killed after the second batch's progress line.
+    const first = spawn(process.execPath, [BIN, 'keys', 'reissue', '--rate', '2'], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', ...env },
+    });
+    const lines = await progressLines(first, 3);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('close', resolve));
+    expect(lines[0]).toBe(
+      `re-signing every live credential not signed by ${key2}, at most 2 a second`,
+    );
+    expect(lines.slice(1)).toEqual([
+      '2 re-signed, 0 skipped so far (1 batch)',
+      '4 re-signed, 0 skipped so far (2 batches)',
+    ]);
+
+    const halfway = await live();
+    const done = halfway.filter((c) => c.kid === key2);
+    // At least what the progress said; far from all (the rest needed seconds more).
+    expect(done.length).toBeGreaterThanOrEqual(4);
+    expect(done.length).toBeLessThan(USABLE);
+    expect(halfway).toHaveLength(USABLE + 2);
+
+    const second = await run(['keys', 'reissue', '--rate', '0'], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(
+      `${USABLE - done.length} re-signed, 2 skipped (licence not usable now, device revoked, or changed meanwhile), signed by ${key2}\n`,
+    );
+    const progress = second.stderr.trimEnd().split('\n');
+    expect(progress[0]).toBe(
+      `re-signing every live credential not signed by ${key2}, without a rate limit`,
+    );
+    expect(progress.at(-1)).toBe(`${USABLE - done.length} re-signed, 2 skipped so far (1 batch)`);
+
+    const after = await live();
+    // None lost, one live credential per licence.
+    expect(after.map((c) => c.licence_number)).toEqual(before.map((c) => c.licence_number));
+    const excluded = new Set([
+      revoked.driver.licence.licenceNumber,
+      suspended.driver.licence.licenceNumber,
+    ]);
+    for (const c of after)
+      expect(c.kid, c.licence_number).toBe(excluded.has(c.licence_number) ? key1 : key2);
+    // What the killed run re-signed was not signed again.
+    const afterJti = new Set(after.map((c) => c.jti));
+    for (const c of done) expect(afterJti.has(c.jti), c.licence_number).toBe(true);
+    const reissues = await service.deps.db.kysely
+      .selectFrom('audit_log')
+      .select(['subject', 'actor'])
+      .where('action', '=', 'credential.reissue')
+      .execute();
+    expect(reissues).toHaveLength(USABLE);
+    expect(new Set(reissues.map((r) => r.subject)).size).toBe(USABLE);
+    expect(new Set(reissues.map((r) => r.actor))).toEqual(new Set(['cli']));
+
+    // Once more: nothing left to do.
+    const third = await run(['keys', 'reissue', '--quiet'], env);
+    expect([third.code, third.stderr]).toEqual([0, '']);
+    expect(third.stdout).toMatch(/^0 re-signed, 2 skipped /);
+  }, 180_000);
+
+  it('when a newer key is published but does not sign yet, then reissue refuses with exit 2 and re-signs nothing', async () => {
+    const before = await live();
+    const key3 = await rotateKey(service.deps.config.dataDir);
+    const refused = await run(['keys', 'reissue'], { ...env, KEY_PUBLISH_AHEAD: '3600' });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^liangzheng keys: key ${key3} is published but signs only from \\S+ \\(KEY_PUBLISH_AHEAD\\): nothing was re-signed; run keys reissue once it signs`,
+      ),
+    );
+    expect(await live()).toEqual(before);
+  }, 60_000);
+});
+
+/** Reads `child`'s stderr until `count` lines have come; fails if it exits first. */
+function progressLines(child: ChildProcessWithoutNullStreams, count: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const lines = text.split('\n');
+      if (lines.length > count) {
+        child.stderr.off('data', onData);
+        resolve(lines.slice(0, count));
+      }
+    };
+    child.stderr.on('data', onData);
+    child.once('close', (code) => {
+      reject(new Error(`reissue exited (${String(code)}) after: ${text}`));
+    });
+  });
+}
+
 describe('liangzheng keys', () => {
   let dir: string;
   beforeAll(async () => {
@@ -240,8 +396,20 @@ describe('liangzheng keys', () => {
       { ISSUER_KEY_FILE: '/etc/issuer.jwk' },
       /ISSUER_KEY_FILE is set/,
     ],
-    ['no action', ['keys'], {}, /expected "rotate" or "list", found nothing/],
-    ['an unknown action', ['keys', 'spin'], {}, /expected "rotate" or "list"/],
+    ['no action', ['keys'], {}, /expected "rotate", "list" or "reissue", found nothing/],
+    ['an unknown action', ['keys', 'spin'], {}, /expected "rotate", "list" or "reissue"/],
+    [
+      'a rate that is not a number',
+      ['keys', 'reissue', '--rate', 'fast'],
+      {},
+      /--rate: expected an integer 0-1000000, found "fast"/,
+    ],
+    [
+      '--rate with list',
+      ['keys', 'list', '--rate', '5'],
+      {},
+      /expected with reissue only, found with list/,
+    ],
     [
       'a bad configuration',
       ['keys', 'list'],

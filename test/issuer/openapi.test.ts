@@ -262,6 +262,7 @@ describe('the OpenAPI document', () => {
     readonly who: Who;
     readonly path?: string;
     readonly type?: string;
+    readonly encoding?: string;
     readonly body?: string;
     readonly csrf?: false;
     readonly code: string;
@@ -272,7 +273,28 @@ describe('the OpenAPI document', () => {
       who: 'anonymous',
       type: 'application/json; charset=latin1',
       body: '{}',
-      code: 'ERR_BAD_REQUEST',
+      code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+    },
+    {
+      op: 'POST /api/drivers',
+      who: 'anonymous',
+      type: 'text/plain',
+      body: '{}',
+      code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+    },
+    {
+      op: 'POST /api/drivers',
+      who: 'anonymous',
+      encoding: 'x-bogus',
+      body: '{}',
+      code: 'ERR_UNSUPPORTED_ENCODING',
+    },
+    {
+      op: 'POST /api/registry/import',
+      who: 'admin',
+      type: 'text/csv',
+      body: '',
+      code: 'ERR_IMPORT_EMPTY',
     },
     { op: 'POST /api/drivers', who: 'anonymous', body: '{}', code: 'ERR_VALIDATION' },
     { op: 'POST /api/staff', who: 'admin', body: '{}', csrf: false, code: 'ERR_CSRF' },
@@ -314,6 +336,7 @@ describe('the OpenAPI document', () => {
             ...(mistake.body === undefined
               ? {}
               : { 'content-type': mistake.type ?? 'application/json' }),
+            ...(mistake.encoding === undefined ? {} : { 'content-encoding': mistake.encoding }),
           },
           ...(mistake.body === undefined ? {} : { body: mistake.body }),
         },

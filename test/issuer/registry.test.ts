@@ -4,6 +4,8 @@
  * Run `npm run build` first (the CLI tests spawn dist/bin/liangzheng.js).
  */
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,8 @@ import {
   parseLicenceRecord,
   type LicenceRecord,
 } from '../../shared/licence.js';
+import { createSession } from '../../issuer/http/session.js';
+import { MAX_IMPORT_ROWS } from '../../issuer/registry/import-licences.js';
 import { newStaff, type StaffClient } from './fixtures.js';
 import { ENGINES, startService, type Reply, type TestService } from './harness.js';
 
@@ -82,6 +86,8 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 interface Problem {
   code: string;
   detail: string;
+  expected?: string;
+  found?: string;
   format?: string;
   errors: { line: number; field: string; expected: string; found: string }[];
 }
@@ -353,6 +359,124 @@ describe.each(ENGINES)('the registry on %s', (engine) => {
       'content-type': 'text/csv; charset=gbk',
     });
     expect([gbk.status, gbk.body.code]).toEqual([415, 'ERR_UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  it.each([
+    ['an empty CSV file', '', CSV, 'none (an empty file)'],
+    ['a CSV file of blank lines', '\n\r\n\n', CSV, 'none (an empty file)'],
+    ['a CSV header alone', `${COLUMNS.join(',')}\n`, CSV, 'none (only the header row)'],
+    [
+      'a CSV header alone, with a BOM and CRLF',
+      `\uFEFF${COLUMNS.join(',')}\r\n`,
+      CSV,
+      'none (only the header row)',
+    ],
+    ['an empty JSON list', '[]', JSON_TYPE, 'none (an empty list)'],
+    ['an empty "licences" list', '{"licences": []}', JSON_TYPE, 'none (an empty list)'],
+  ])(
+    'when %s is imported, then 422 ERR_IMPORT_EMPTY and nothing is applied',
+    async (_why, body, type, found) => {
+      const before = await licenceCount(service);
+      const reply = await admin.post<Problem>('/api/registry/import', body, type);
+      expect(reply.status).toBe(422);
+      expect(reply.body).toMatchObject({
+        code: 'ERR_IMPORT_EMPTY',
+        detail: `registry import: expected at least one licence row, found ${found}; nothing was applied`,
+        expected: 'at least one licence row',
+        found,
+      });
+      expect(await licenceCount(service)).toBe(before);
+    },
+  );
+
+  it('when a CSV file holds one row more than the limit and a malformed tail, then 413 ERR_TOO_LARGE on the count, the tail never parsed', async () => {
+    // Were the file parsed before its rows are counted, the unclosed quote at the end would
+    // answer 400 ERR_IMPORT_MALFORMED.
+    const text = `${COLUMNS.join(',')}\n${'a\n'.repeat(MAX_IMPORT_ROWS + 1)}"unclosed\n`;
+    const reply = await admin.post<Problem>('/api/registry/import', text, CSV);
+    expect(reply.status).toBe(413);
+    expect(reply.body).toMatchObject({
+      code: 'ERR_TOO_LARGE',
+      expected: `at most ${MAX_IMPORT_ROWS} rows`,
+    });
+    // Gzipped, the same: counted as it inflates.
+    const gzipped = await admin.post<Problem>('/api/registry/import', gzipSync(text), {
+      ...CSV,
+      'content-encoding': 'gzip',
+    });
+    expect([gzipped.status, gzipped.body.code]).toEqual([413, 'ERR_TOO_LARGE']);
+    const file = join(dir, 'too-many.csv');
+    await writeFile(file, text);
+    const run = await cli(service, ['registry', 'import', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `liangzheng registry: ${file}: registry import: expected at most ${MAX_IMPORT_ROWS} rows, found ${MAX_IMPORT_ROWS + 2} rows (usage: liangzheng registry --help)\n`,
+    );
+  });
+
+  it('when a CSV upload passes the row limit and the client is still sending, then 413 comes before the body ends', async () => {
+    const { cookie, csrfToken } = await createSession(
+      service.deps.db,
+      { subject: 'staff', subjectId: admin.id, role: 'admin' },
+      service.now(),
+      3600,
+    );
+    const url = new URL('/api/registry/import', service.url);
+    const reply = await new Promise<{ status: number; body: Problem }>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', cookie, 'x-csrf-token': csrfToken },
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          // The upload was never finished: the answer came without it.
+          req.destroy();
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Problem,
+          });
+        });
+      });
+      req.write(`${COLUMNS.join(',')}\n`);
+      req.write('a\n'.repeat(MAX_IMPORT_ROWS + 1));
+      // No end(): a service that waited for the whole body would never answer.
+    });
+    expect(reply.status).toBe(413);
+    expect(reply.body).toMatchObject({
+      code: 'ERR_TOO_LARGE',
+      expected: `at most ${MAX_IMPORT_ROWS} rows`,
+      found: 'more (the file was not read further)',
+    });
+  });
+
+  it('when a good CSV file comes gzipped, then it is imported', async () => {
+    const rows = [makeRecord(60), makeRecord(61)];
+    const reply = await admin.post('/api/registry/import', gzipSync(toCsv(rows)), {
+      ...CSV,
+      'content-encoding': 'gzip',
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+    const bogus = await admin.post<Problem>('/api/registry/import', toCsv(rows), {
+      ...CSV,
+      'content-encoding': 'x-bogus',
+    });
+    expect(bogus.status).toBe(415);
+    expect(bogus.body).toMatchObject({ code: 'ERR_UNSUPPORTED_ENCODING', found: '"x-bogus"' });
+  });
+
+  it('when the CLI imports a header-only CSV file, then exit 2 saying it holds no row', async () => {
+    const file = join(dir, 'header-only.csv');
+    await writeFile(file, `${COLUMNS.join(',')}\n`);
+    const run = await cli(service, ['registry', 'import', file]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `liangzheng registry: ${file}: registry import: expected at least one licence row, found none (only the header row); nothing was applied (usage: liangzheng registry --help)\n`,
+    );
   });
 
   it('when the CLI imports a good file, then exit 0 with a summary; a bad file exits 2 with every bad line and applies nothing', async () => {

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarCoverage } from '../../issuer/calendar/calendar-coverage.js';
 import { DRAIN_MS } from '../../issuer/service.js';
@@ -27,6 +28,8 @@ describe.each(ENGINES)('the service on %s', (engine) => {
       .client()
       .get<{ keys: Record<string, unknown>[] }>('/.well-known/jwks.json');
     expect(reply.status).toBe(200);
+    // RFC 7517 §8.5.1.
+    expect(reply.headers.get('content-type')).toBe('application/jwk-set+json; charset=utf-8');
     expect(reply.body.keys).toHaveLength(1);
     expect(reply.body.keys[0]).toMatchObject({
       kty: 'OKP',
@@ -45,6 +48,24 @@ describe.each(ENGINES)('the service on %s', (engine) => {
 
   it('when the list does not exist yet, then /status/1 is 404', async () => {
     expect((await service.client().get('/status/1')).status).toBe(404);
+  });
+});
+
+describe('durability on sqlite', () => {
+  it('when the service has opened its SQLite database, then the connection syncs every commit (PRAGMA synchronous is 2, FULL)', async () => {
+    const service = await startService('sqlite');
+    try {
+      const { rows } = await sql<{
+        synchronous: number;
+      }>`pragma synchronous`.execute(service.deps.db.kysely);
+      expect(rows).toEqual([{ synchronous: 2 }]);
+      const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(
+        service.deps.db.kysely,
+      );
+      expect(journal.rows).toEqual([{ journal_mode: 'wal' }]);
+    } finally {
+      await service.close();
+    }
   });
 });
 

@@ -3,8 +3,14 @@
  * Private to issuer/registry.
  */
 import { CsvError, parse, type InfoRecord } from 'csv-parse/sync';
+import type { ServiceError } from '../../http/problem.js';
 import { licenceRecordSchema } from '../../../shared/licence.js';
-import { importMalformed, type ImportIssue } from '../import-errors.js';
+import {
+  importEmpty,
+  importMalformed,
+  importTooLarge,
+  type ImportIssue,
+} from '../import-errors.js';
 
 /** One row of a file, not yet validated. */
 export interface ImportRow {
@@ -34,12 +40,21 @@ interface CsvRecord {
 /** A leading U+FEFF (spreadsheets write one) is not part of the content. */
 const withoutBom = (text: string) => (text.startsWith('\uFEFF') ? text.slice(1) : text);
 
+/** 413 for a file of more rows than `maxRows`; `found` is their number or, uncounted, more. */
+export function tooManyRows(maxRows: number, found?: number): ServiceError {
+  return importTooLarge(
+    `at most ${maxRows} rows`,
+    found === undefined ? `more (the file was not read further)` : `${found} rows`,
+  );
+}
+
 /**
  * A JSON file: an array of records, or an object whose `licences` is one (other keys, such as
  * `about` in reference-licences.json, are ignored). Row N is the Nth record.
- * @throws {ServiceError} 400 `ERR_IMPORT_MALFORMED` when it is not JSON of that shape.
+ * @throws {ServiceError} 400 `ERR_IMPORT_MALFORMED` when it is not JSON of that shape; 413
+ *   `ERR_TOO_LARGE` over `maxRows` records; 422 `ERR_IMPORT_EMPTY` with none.
  */
-export function readJsonRows(text: string): ReadRows {
+export function readJsonRows(text: string, maxRows: number): ReadRows {
   let value: unknown;
   try {
     value = JSON.parse(withoutBom(text));
@@ -54,6 +69,8 @@ export function readJsonRows(text: string): ReadRows {
     throw importMalformed(
       'expected a list of licence records, or an object with a "licences" list, found neither',
     );
+  if (list.length > maxRows) throw tooManyRows(maxRows, list.length);
+  if (list.length === 0) throw importEmpty('an empty list');
   return { rows: list.map((v: unknown, i) => ({ line: i + 1, value: v })), issues: [] };
 }
 
@@ -63,9 +80,11 @@ export function readJsonRows(text: string): ReadRows {
  * spaces (`A2 D`); `points` digits only. Any other cell is taken as text, unchanged (no trimming).
  * Line endings may be LF or CRLF; empty lines are skipped. Each row's line is the physical line
  * where it starts.
- * @throws {ServiceError} 400 `ERR_IMPORT_MALFORMED` when the text is not well-formed CSV.
+ * @throws {ServiceError} 400 `ERR_IMPORT_MALFORMED` when the text is not well-formed CSV; 413
+ *   `ERR_TOO_LARGE` over `maxRows` rows; 422 `ERR_IMPORT_EMPTY` with a header and no row, or
+ *   nothing at all.
  */
-export function readCsvRows(text: string): ReadRows {
+export function readCsvRows(text: string, maxRows: number): ReadRows {
   // One line ending throughout; a line break inside a cell makes the row invalid anyway.
   const normalised = withoutBom(text).replace(/\r\n?/g, '\n');
   let records: CsvRecord[];
@@ -94,7 +113,7 @@ export function readCsvRows(text: string): ReadRows {
     r.info.lines - r.record.reduce((n, cell) => n + (cell.split('\n').length - 1), 0);
 
   const [head, ...body] = records;
-  if (head === undefined) return { rows: [], issues: [] };
+  if (head === undefined) throw importEmpty('an empty file');
   const headLine = startLine(head);
   const issues: ImportIssue[] = [];
   const header = head.record;
@@ -119,6 +138,9 @@ export function readCsvRows(text: string): ReadRows {
         found: 'none',
       });
   if (issues.length > 0) return { rows: [], issues };
+  if (body.length === 0) throw importEmpty('only the header row');
+  // Counted again as parsed: the count that decides (CsvRecordCounter is a quick first look).
+  if (body.length > maxRows) throw tooManyRows(maxRows, body.length);
 
   const rows: ImportRow[] = [];
   for (const r of body) {
