@@ -4,7 +4,7 @@ import {
   nextDay,
   parseIsoDate,
   type CalendarDate,
-} from '../calendar/internal/calendar-date.js';
+} from '../calendar/calendar-date.js';
 import { workingCalendar, type WorkingCalendar } from '../calendar/working-calendar.js';
 
 /** China Standard Time is UTC+8 all year (no daylight saving since 1991); see shared/china-time.ts. */

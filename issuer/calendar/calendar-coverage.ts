@@ -1,6 +1,6 @@
 import { chinaDate } from '../../shared/china-time.js';
 import type { Logger } from '../logger.js';
-import { daysBetween, parseIsoDate } from './internal/calendar-date.js';
+import { daysBetween, parseIsoDate } from './calendar-date.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
 /**

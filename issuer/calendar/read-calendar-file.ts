@@ -7,7 +7,7 @@ import {
   parseIsoDate,
   WEEKDAY_NAMES,
   weekday,
-} from './internal/calendar-date.js';
+} from './calendar-date.js';
 import { packageYears, type ArrangedDay, type YearArrangement } from './working-calendar.js';
 
 /** The working calendar file's name in DATA_DIR (OPERATIONS.md, "The working calendar"). */

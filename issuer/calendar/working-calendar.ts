@@ -4,7 +4,7 @@ import {
   isWeekend,
   WEEKDAY_NAMES,
   type CalendarDate,
-} from './internal/calendar-date.js';
+} from './calendar-date.js';
 
 /** One day of a year's arrangement: its date (`YYYY-MM-DD`) and, if given, its name. */
 export interface ArrangedDay {
