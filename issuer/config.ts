@@ -145,7 +145,7 @@ const schema = z.object({
     .string()
     .regex(/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/, 'a mailto: or https: URL')
     .optional(),
-  // DOMAIN.md §1: once per 6 months, a photo less than 6 months old (unconfirmed limits).
+  // docs/DOMAIN.md §1.8: once per 6 months, a photo less than 6 months old (unconfirmed limits).
   PHOTO_CHANGE_INTERVAL_DAYS: z.coerce.number().int().min(0).max(3650).default(183),
   PHOTO_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(183),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -15,7 +15,7 @@ export interface ServiceDeps {
   readonly keys: KeyStore;
   readonly statusLists: StatusLists;
   readonly logger: Logger;
-  /** The real-person check of the stored-photo path (DOMAIN.md §1 flow 1). */
+  /** The real-person check of the stored-photo path (docs/DOMAIN.md §1.4, flow 1). */
   readonly identityCheck: IdentityCheck;
   /** Notices to drivers: the inbox, and Web Push to their browsers. */
   readonly notifier: Notifier;

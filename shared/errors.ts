@@ -6,7 +6,7 @@ export type LicenceErrorCode =
   // Input that is not what the format says.
   | 'ERR_MALFORMED'
   | 'ERR_TOO_LARGE'
-  // JOSE header rules (DOMAIN.md §4).
+  // JOSE header rules (docs/DOMAIN.md §4).
   | 'ERR_ALG_NOT_ALLOWED'
   | 'ERR_WRONG_TYPE'
   | 'ERR_CRIT_UNSUPPORTED'

@@ -1,5 +1,5 @@
 /**
- * The driving licence record (中华人民共和国机动车驾驶证, DOMAIN.md §2): its classes and status
+ * The driving licence record (中华人民共和国机动车驾驶证, docs/DOMAIN.md §2): its classes and status
  * codes, a strict zod schema, validation with messages that never print personal data, and a
  * mapping to ISO/IEC 18013-5 mDL data elements.
  */
@@ -33,8 +33,8 @@ export type LicenceClass = (typeof LICENCE_CLASSES)[number];
 /**
  * Driving licence status codes (驾驶证状态), GA/T 16.25, with Chinese and English labels.
  *
- * The list is to be confirmed against the text of GA/T 16.25 (DOMAIN.md §2 marks it unconfirmed);
- * it lives only here, so a correction is a one-place change.
+ * The list is to be confirmed against the text of GA/T 16.25 (docs/DOMAIN.md §2.3 marks it
+ * unconfirmed); it lives only here, so a correction is a one-place change.
  */
 export const LICENCE_STATUS = {
   A: { zh: '正常', en: 'normal' },
@@ -69,7 +69,7 @@ const LICENCE_STATUS_CODES = Object.keys(LICENCE_STATUS) as [
 
 /**
  * Whether a licence with this status may be used for driving. Only `A` (正常 normal) is; every
- * other status (points exceeded, seized, overdue, …) is not (DOMAIN.md §2).
+ * other status (points exceeded, seized, overdue, …) is not (docs/DOMAIN.md §2.3, §2.5).
  */
 export function isValidForDriving(status: LicenceStatusCode): boolean {
   return status === 'A';
@@ -309,7 +309,7 @@ const licenceNumberSchema = z.string().superRefine((s, ctx) => {
   }
   const birth = encodedBirthDate(s);
   if (!isCalendarDate(birth)) {
-    // A date on its own is not the ID number; DOMAIN/STYLE allow dates in messages.
+    // Not a real date, so not the holder's birth date, and on its own not the ID number.
     addIssue(ctx, 'a real date of birth in characters 7–14 (GB 11643)', birth);
     return;
   }
@@ -471,8 +471,8 @@ function crossFieldRules(value: Record<string, unknown>, ctx: z.RefinementCtx): 
 }
 
 /**
- * The licence record (DOMAIN.md §2), as in `reference-licences.json`. Unknown keys are rejected;
- * dates are calendar dates in China's time zone; `validTo` is a date or `"long-term"`.
+ * The licence record (docs/DOMAIN.md §2.1), as in `reference-licences.json`. Unknown keys are
+ * rejected; dates are calendar dates in China's time zone; `validTo` is a date or `"long-term"`.
  * Cross-field rules: the licence number is a valid GB 11643 ID number whose encoded date of birth
  * and sex agree with `birthDate` and `sex`; birthDate < firstIssueDate ≤ validFrom < validTo.
  *

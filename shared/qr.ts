@@ -3,7 +3,7 @@ import { PRESENTATION_PREFIX } from './presentation.js';
 
 /** Error correction for the licence QR: M restores 15 % of the symbol (ISO/IEC 18004 §7.5.1). */
 export const QR_ERROR_CORRECTION = 'M';
-/** Largest QR version the format is designed to fit (DOMAIN.md: SMART Health Cards stop at 22). */
+/** Largest QR version the format is designed to fit, as SMART Health Cards (docs/DOMAIN.md §5). */
 export const MAX_QR_VERSION = 22;
 
 /**

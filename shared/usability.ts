@@ -3,7 +3,7 @@
  * driver), the verifier (the licence_status check) and the driver's app (the alert on the card).
  * Each maps the reason to its own answer: a problem and a status list value, a verdict code,
  * words. Only status A (正常) below the points limit, on a day within the licence's dates, is
- * usable (docs/DOMAIN.md §2).
+ * usable (docs/DOMAIN.md §2.5).
  */
 import {
   LICENCE_STATUS,

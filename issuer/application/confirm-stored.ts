@@ -10,7 +10,7 @@ import { recoverIfInterrupted } from './recover-interrupted.js';
 import { nextState, transition } from './transitions.js';
 
 /**
- * Confirms the stored registry photo (DOMAIN.md §1 flow 1): the real-person check (实人认证)
+ * Confirms the stored registry photo (docs/DOMAIN.md §1.4, flow 1): the real-person check (实人认证)
  * of the selfie, and on a match the e-licence is issued at once (the credential to the driver's
  * newest device, when one is registered), with an inbox notice and a push.
  * After a failed check the driver may try again, and so after a check interrupted by a crash.

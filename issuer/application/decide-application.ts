@@ -20,10 +20,10 @@ export function rejectedNotice(reason: string): Notice {
 }
 
 /**
- * Decides a submitted application (DOMAIN.md §1 flows 2 and 3). Approval issues the e-licence at
- * once: the photo becomes the registry portrait, the credential goes to the driver's device (on
- * a photo change the live one is superseded), the driver gets an inbox notice and a push.
- * Rejection keeps the reason for the driver (inbox and push), who may resubmit.
+ * Decides a submitted application (docs/DOMAIN.md §1.6, flows 2 and 3). Approval issues the
+ * e-licence at once: the photo becomes the registry portrait, the credential goes to the driver's
+ * device (on a photo change the live one is superseded), the driver gets an inbox notice and a
+ * push. Rejection keeps the reason for the driver (inbox and push), who may resubmit.
  * @throws {ServiceError} 404 for no such application; 409 ERR_ILLEGAL_TRANSITION when it is not
  *   submitted; 409 ERR_LICENCE_NOT_USABLE (approval only).
  */

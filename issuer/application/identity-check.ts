@@ -4,7 +4,7 @@ import { createDevIdentityCheck } from './identity-check-dev.js';
 import { createHttpIdentityCheck } from './identity-check-http.js';
 
 /**
- * The real-person check (实人认证, DOMAIN.md §1 flow 1): liveness plus a match of a selfie
+ * The real-person check (实人认证, docs/DOMAIN.md §1.4, flow 1): liveness plus a match of a selfie
  * against the registry photo, done by an external government service. This file is the port;
  * `identity-check-http.ts` and `identity-check-dev.ts` are the adapters. docs/IDENTITY-CHECK.md
  * describes both and what each outcome means for the driver.

@@ -4,9 +4,9 @@ import sharp from 'sharp';
 
 /**
  * Automatic pre-check of a photo uploaded by a driver who has no compliant stored photo
- * (DOMAIN.md §1, flows 2 and 3). It rejects obvious failures at once, with the reason; whatever
- * passes still goes to staff review. The numbers are *unconfirmed* limits, so every one of them
- * is configurable through {@link PrecheckLimits}.
+ * (docs/DOMAIN.md §1.5, flows 2 and 3). It rejects obvious failures at once, with the reason;
+ * whatever passes still goes to staff review. The numbers are *unconfirmed* limits, so every one of
+ * them is configurable through {@link PrecheckLimits}.
  */
 
 /** Stable ids of the pre-check rules, in the order they are reported. */

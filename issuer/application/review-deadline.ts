@@ -11,7 +11,10 @@ import { workingCalendar, type WorkingCalendar } from '../calendar/working-calen
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Bounds on `workingDays`: the domain promise is 1 working day (DOMAIN.md §1); 10 is a sanity cap. */
+/**
+ * Bounds on `workingDays`: the domain promise is 1 working day (docs/DOMAIN.md §1.6); 10 is a
+ * sanity cap.
+ */
 export const MIN_REVIEW_WORKING_DAYS = 1;
 export const MAX_REVIEW_WORKING_DAYS = 10;
 
@@ -70,7 +73,7 @@ function countDay(
 
 /**
  * When staff must have reviewed a photo submission: traffic police review a photo "within 1 working
- * day" (DOMAIN.md §1).
+ * day" (docs/DOMAIN.md §1.6).
  *
  * Rule: the deadline is the end of the `workingDays`-th working day strictly after the calendar day
  * (China time, UTC+8) on which the photo was submitted. The submission day itself never counts,

@@ -22,10 +22,10 @@ export interface Offer {
 }
 
 /**
- * The paths offered to a driver (DOMAIN.md §1): the stored photo only when the registry holds a
- * compliant one (its hash is set); the camera and the album always. A photo change after issue
- * needs a new photo, so it is offered the camera and the album only, once the minimum interval
- * since the last issue has passed. None while the licence may not have an e-licence.
+ * The paths offered to a driver (docs/DOMAIN.md §1.3): the stored photo only when the registry
+ * holds a compliant one (its hash is set); the camera and the album always. A photo change after
+ * issue needs a new photo, so it is offered the camera and the album only, once the minimum
+ * interval since the last issue has passed. None while the licence may not have an e-licence.
  */
 export async function offeredPaths(
   deps: Pick<ServiceDeps, 'db' | 'config' | 'now'>,

@@ -7,10 +7,10 @@ import { MIN_REVIEW_WORKING_DAYS, reviewDeadline } from './review-deadline.js';
 import { nextState, transition } from './transitions.js';
 
 /**
- * Submits the photo of a camera or album application (DOMAIN.md §1 flows 2 and 3) for review:
- * the automatic pre-check first; a photo that passes is stored (re-encoded, without metadata)
- * and the review is due one working day later (`deadlineProvisional` when counted beyond the
- * working calendar). A rejected application is resubmitted this way.
+ * Submits the photo of a camera or album application (docs/DOMAIN.md §1.5, flows 2 and 3) for
+ * review: the automatic pre-check first; a photo that passes is stored (re-encoded, without
+ * metadata) and the review is due one working day later (`deadlineProvisional` when counted
+ * beyond the working calendar). A rejected application is resubmitted this way.
  * @throws {ServiceError} 404 without an application; 409 ERR_ILLEGAL_TRANSITION from any state
  *   but draft or rejected, or on the stored path; 409 ERR_LICENCE_NOT_USABLE; 422
  *   ERR_PHOTO_REJECTED with `failures` (nothing is stored).
@@ -70,8 +70,8 @@ export async function submitPhoto(
 }
 
 /**
- * DOMAIN.md §1: the photo must be less than `maxAgeDays` old. The file says when it was taken
- * only when its EXIF survived; otherwise the reviewer judges (the queue shows the date as
+ * docs/DOMAIN.md §1.5: the photo must be less than `maxAgeDays` old. The file says when it was
+ * taken only when its EXIF survived; otherwise the reviewer judges (the queue shows the date as
  * unknown).
  */
 function ageFailures(takenAt: number | null, now: number, maxAgeDays: number): PrecheckFailure[] {

@@ -9,7 +9,7 @@ import type {
 import { conflict } from '../http/problem.js';
 
 /**
- * The application state machine (DOMAIN.md §1). The stored path: draft → identity_pending →
+ * The application state machine (docs/DOMAIN.md §1.3). The stored path: draft → identity_pending →
  * issued, or identity_failed, from which a retry goes back to draft. The camera and album paths:
  * draft → submitted (the photo passed the pre-check) → approved → issued, or rejected, from
  * which a resubmission goes back to draft. Any open application but one awaiting the real-person

@@ -71,8 +71,9 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
  * 1. an idempotency key already used by this device returns that credential unchanged;
  *    without a key, the device's live credential is returned unchanged while it is current
  *    (see {@link stillCurrent}): signing it again would change nothing a verifier reads;
- * 2. the driver's e-licence application must have been issued (DOMAIN.md §1: a photo path and,
- *    for the stored photo, the real-person check come first), and the licence must be usable now (status A, under 12 points, valid today in China time);
+ * 2. the driver's e-licence application must have been issued (docs/DOMAIN.md §1.3: a photo path
+ *    and, for the stored photo, the real-person check come first), and the licence must be usable
+ *    now (status A, under 12 points, valid today in China time);
  * 3. a live credential of the same device is refreshed: the new one takes its status slot;
  *    the slot of a live credential of another device ends as superseded (its entry set to 3,
  *    SUPERSEDED, every credential in it `superseded`: credential-states.ts) and the new one gets

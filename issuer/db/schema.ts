@@ -136,7 +136,7 @@ export interface PushSubscriptionTable {
   last_failure_at: number | null;
 }
 
-/** The application's path to a photo (DOMAIN.md §1): registry photo, phone camera, album file. */
+/** The application's path to a photo (docs/DOMAIN.md §1.3): registry, phone camera, album. */
 export type ApplicationPath = 'stored' | 'camera' | 'album';
 
 /** The states of an application; issuer/application/transitions.ts says which moves are legal. */

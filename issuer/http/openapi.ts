@@ -332,7 +332,7 @@ const SCHEMAS: Readonly<Record<string, JsonObject>> = {
   LicenceRecord: {
     ...fromZod(licenceRecordSchema, 'output'),
     description:
-      'A licence record (DOMAIN.md §2). Dates are YYYY-MM-DD in China time; `validTo` may be "long-term".',
+      'A licence record (docs/DOMAIN.md §2.1). Dates are YYYY-MM-DD in China time; `validTo` may be "long-term".',
   },
   Jwk: {
     ...object(
@@ -1096,7 +1096,7 @@ const ROUTES: readonly RouteSpec[] = [
     errors: { 404: ['ERR_NOT_FOUND'] },
   },
 
-  // The e-licence application (DOMAIN.md §1). Each route reads its own body.
+  // The e-licence application (docs/DOMAIN.md §1). Each route reads its own body.
   {
     method: 'get',
     path: '/api/me/application/paths',

@@ -1,7 +1,7 @@
 /**
  * The licence lifecycle as data: which action may change a licence in which GA/T 16.25 status
- * (shared/licence.ts, DOMAIN.md §2), and what the record becomes. Pure: no database, no clock
- * (the caller passes today's date), so the table can be read, tested and reviewed on its own.
+ * (shared/licence.ts, docs/DOMAIN.md §2.3), and what the record becomes. Pure: no database, no
+ * clock (the caller passes today's date), so the table can be read, tested and reviewed on its own.
  */
 import {
   LICENCE_STATUS,

@@ -14,7 +14,7 @@ export interface RegistryPhotoInput {
 }
 
 /**
- * Sets the registry photo of a licence (DOMAIN.md §1 flow 1: a compliant stored photo). The
+ * Sets the registry photo of a licence (docs/DOMAIN.md §1.4, flow 1: a compliant stored photo). The
  * photo goes through the same automatic pre-check as a driver's upload and is stored re-encoded,
  * without metadata; the licence's portrait hash follows, so the stored path is offered. Audited
  * with the hash before and after, never the bytes.

@@ -59,7 +59,8 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
   beforeAll(async () => {
     service = await startService(engine, {
       now: NOW,
-      // Configurable (DOMAIN.md: 6 months, unconfirmed): a week here, inside a credential's life.
+      // Configurable (docs/DOMAIN.md §1.8: 6 months, unconfirmed): a week here, inside a
+      // credential's life.
       env: { PHOTO_CHANGE_INTERVAL_DAYS: '7' },
       pushTest: { agent: push.agent, allowLoopback: true, retryDelaysMs: [1, 1] },
     });

@@ -79,7 +79,7 @@ export interface RejectedPhoto {
   readonly rules: readonly PrecheckRule[];
 }
 
-/** The files the pre-check rejects; the first five are the ones DOMAIN.md's flow names. */
+/** The files the pre-check rejects; the first five are the failures docs/DOMAIN.md §1.5 names. */
 export const REJECTED_PHOTOS: readonly RejectedPhoto[] = [
   {
     name: 'the background is mid-grey (#888)',

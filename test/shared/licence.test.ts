@@ -17,7 +17,7 @@ import {
   type LicenceStatusCode,
 } from '../../shared/licence.js';
 
-// A copy of ../shared/reference-licences.json (see test/fixtures/README.md).
+// The project's reference licence records (see test/fixtures/README.md).
 const fixtureSchema = z.object({
   licences: z.array(z.record(z.string(), z.unknown())).min(1),
   invalid: z.array(z.object({ why: z.string(), record: z.record(z.string(), z.unknown()) })).min(1),

@@ -8,7 +8,7 @@ import { isLicenceError } from '../../shared/errors.js';
 import { nobleBackend } from '../../verifier/backends/noble.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 
-// Both verification paths must give the same answer on every vector (DOMAIN.md §4-5).
+// Both verification paths must give the same answer on every vector (docs/DOMAIN.md §4).
 const BACKENDS: readonly CryptoBackend[] = [nodeBackend, nobleBackend];
 
 // --- The vector files (test/vectors/, see README.md there) ---

@@ -37,7 +37,7 @@ import {
   signClaimsByHand,
 } from '../helpers/presentation-kit.js';
 
-// Both verification paths must give the same report on every presentation (DOMAIN.md §4).
+// Both verification paths must give the same report on every presentation (docs/DOMAIN.md §4).
 const BACKENDS: readonly CryptoBackend[] = [nodeBackend, nobleBackend];
 
 // --- The fixture file (test/vectors/presentations.json, see README.md there) ---

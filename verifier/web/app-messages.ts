@@ -98,7 +98,7 @@ export const UI = {
   to: { zh: '至', en: 'to' },
 } as const satisfies Readonly<Record<string, Words>>;
 
-/** The licence fields in the order of the paper card (DOMAIN.md §2). */
+/** The licence fields in the order of the paper card (docs/DOMAIN.md §2.1). */
 export const FIELD_LABELS = {
   licenceNumber: { zh: '证号', en: 'No.' },
   name: { zh: '姓名', en: 'Name' },

@@ -1,8 +1,8 @@
 /**
- * The verifier's clock when the device clock cannot be trusted (DOMAIN.md §3: a changed phone
- * clock made expired passes valid). The issuer's time, seen online, is kept with the device time
- * at which it was seen; the effective clock never goes below the highest trusted time seen, and
- * it follows the issuer's time (not the device's) when the two disagree. Pure functions: the
+ * The verifier's clock when the device clock cannot be trusted (docs/DOMAIN.md §3.3: a changed
+ * phone clock made expired passes valid). The issuer's time, seen online, is kept with the device
+ * time at which it was seen; the effective clock never goes below the highest trusted time seen,
+ * and it follows the issuer's time (not the device's) when the two disagree. Pure functions: the
  * caller passes every clock reading in.
  */
 

@@ -27,7 +27,7 @@ export async function licenceOfDriver(
 }
 
 /**
- * Refuses a licence that may not have an e-licence now (DOMAIN.md §1: not while suspended,
+ * Refuses a licence that may not have an e-licence now (docs/DOMAIN.md §1.2: not while suspended,
  * revoked or expired; status A and points below 12).
  * @throws {ServiceError} 409 ERR_LICENCE_NOT_USABLE with `reason`.
  */

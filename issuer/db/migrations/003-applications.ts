@@ -1,6 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 
-/** E-licence applications (DOMAIN.md §1: stored, camera and album paths) and the driver's inbox. */
+/** E-licence applications (docs/DOMAIN.md §1.3: the three photo paths) and the driver's inbox. */
 // Migrations are frozen in time: they must not follow the current schema types.
 export async function up(db: Kysely<unknown>, engine: 'sqlite' | 'postgres'): Promise<void> {
   const serial = engine === 'postgres' ? 'bigserial' : 'integer';

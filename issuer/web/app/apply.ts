@@ -1,7 +1,7 @@
 /*
- * The application for the e-licence (DOMAIN.md §1): the path the service offers, the photo
- * guidance before any camera opens, capture or album upload with the pre-check's answer at once,
- * the real-person check for the stored photo, and the application's state with its deadline.
+ * The application for the e-licence (docs/DOMAIN.md §1.3–1.5): the path the service offers, the
+ * photo guidance before any camera opens, capture or album upload with the pre-check's answer at
+ * once, the real-person check for the stored photo, and the application's state with its deadline.
  */
 import { api, ApiError } from '../common/api.js';
 import { chinaDateTime } from '../common/china-time.js';

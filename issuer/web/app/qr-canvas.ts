@@ -1,7 +1,7 @@
 /*
  * Draws the presentation's QR on a canvas: shared/qr.ts's segments (the prefix alphanumeric, the
  * digits numeric) at ECC M, a 4-module quiet zone, whole pixels per module so a camera sees
- * sharp edges, in black — or in red when the licence is not normal (DOMAIN.md §1).
+ * sharp edges, in black — or in red when the licence is not normal (docs/DOMAIN.md §1.9).
  */
 import QRCode from 'qrcode';
 import { presentationSegments, QR_ERROR_CORRECTION } from '../../../shared/qr.js';
