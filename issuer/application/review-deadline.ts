@@ -1,10 +1,5 @@
 import { chinaDate } from '../../shared/china-time.js';
-import {
-  isWeekend,
-  nextDay,
-  parseIsoDate,
-  type CalendarDate,
-} from '../calendar/calendar-date.js';
+import { isWeekend, nextDay, parseIsoDate, type CalendarDate } from '../calendar/calendar-date.js';
 import { workingCalendar, type WorkingCalendar } from '../calendar/working-calendar.js';
 
 /** China Standard Time is UTC+8 all year (no daylight saving since 1991); see shared/china-time.ts. */

@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import {
-  formatIsoDate,
-  isWeekend,
-  parseIsoDate,
-  WEEKDAY_NAMES,
-  weekday,
-} from './calendar-date.js';
+import { formatIsoDate, isWeekend, parseIsoDate, WEEKDAY_NAMES, weekday } from './calendar-date.js';
 import { packageYears, type ArrangedDay, type YearArrangement } from './working-calendar.js';
 
 /** The working calendar file's name in DATA_DIR (OPERATIONS.md, "The working calendar"). */

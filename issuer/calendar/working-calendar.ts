@@ -1,10 +1,5 @@
 import chineseDays from 'chinese-days';
-import {
-  formatIsoDate,
-  isWeekend,
-  WEEKDAY_NAMES,
-  type CalendarDate,
-} from './calendar-date.js';
+import { formatIsoDate, isWeekend, WEEKDAY_NAMES, type CalendarDate } from './calendar-date.js';
 
 /** One day of a year's arrangement: its date (`YYYY-MM-DD`) and, if given, its name. */
 export interface ArrangedDay {
