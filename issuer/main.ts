@@ -3,7 +3,7 @@
  * database and keys, loads the demo data when asked, listens, and drains on SIGTERM.
  */
 import { VERIFIER_APP_DIR } from './app.js';
-import { loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { createLogger } from './logger.js';
 import { listen, openService } from './service.js';
@@ -60,5 +60,6 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `liangzheng issuer: ${error instanceof Error ? error.message : String(error)}\n`,
   );
-  process.exit(1);
+  // A configuration found wrong while opening (DATA_DIR's mode, a key file): 2, as at loading.
+  process.exit(error instanceof ConfigError ? 2 : 1);
 });

@@ -5,6 +5,7 @@ import { identityCheckFromEnv } from './application/identity-check.js';
 import { createDevIdentityCheck } from './application/identity-check-dev.js';
 import { recoverInterruptedChecks } from './application/recover-interrupted.js';
 import type { Config } from './config.js';
+import { prepareDataDir } from './data-dir.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { ServiceDeps } from './deps.js';
@@ -42,6 +43,7 @@ export async function openService(
   now: () => number = () => Math.floor(Date.now() / 1000),
   options: { readonly pushTest?: PushTestSettings } = {},
 ): Promise<ServiceDeps> {
+  await prepareDataDir(config, logger);
   const db: Db = openDatabase(config);
   await migrate(db);
   const keys = await openKeyStore(db, {

@@ -3,13 +3,10 @@ import { join } from 'node:path';
 import { env } from 'node:process';
 import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, SQLITE_FILE } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { rotateKey } from '../keys/key-store.js';
 import { listKeys, type KeyInfo } from '../keys/list-keys.js';
-
-/** The SQLite file openDatabase keeps in DATA_DIR. */
-const SQLITE_FILE = 'liangzheng.sqlite';
 
 const USAGE =
   'liangzheng keys rotate | liangzheng keys list   (configured by DATA_DIR, DATABASE_URL)';
