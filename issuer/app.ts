@@ -7,6 +7,7 @@ import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { ping } from './db/database.js';
 import type { ServiceDeps } from './deps.js';
+import { publicCors } from './http/cors.js';
 import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limiter.js';
@@ -101,7 +102,9 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
     next();
   });
 
-  // Public: what any verifier needs, without signing in.
+  // Public: what any verifier needs, without signing in; a police app hosted elsewhere reads
+  // the keys, the status lists and the API document from its own origin.
+  app.use(['/.well-known/jwks.json', '/status', '/openapi.json'], publicCors);
   app.get('/healthz', (_req, res, next) => {
     ping(deps.db)
       .then((up) => res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'database unavailable' }))

@@ -55,6 +55,20 @@ describe('loadConfig', () => {
       'VAPID_SUBJECT: expected the mailto: or https: contact',
     ],
     [{ VAPID_SUBJECT: 'ops@example.cn' }, 'VAPID_SUBJECT: expected a mailto: or https: URL'],
+    ...[
+      'http://police.example.cn',
+      'https://police.example.cn/',
+      'https://police.example.cn/app',
+      'https://Police.example.cn',
+      'https://police.example.cn:443',
+      'https://*.example.cn',
+      '*',
+      'https://police.example.cn,',
+      'null',
+    ].map((value): [Record<string, string>, string] => [
+      { VERIFIER_ORIGINS: value },
+      `VERIFIER_ORIGINS: expected comma-separated https origins (https://host[:port], nothing after), found ${JSON.stringify(value)}`,
+    ]),
   ])('when %o, then it refuses to start naming the variable', (env, words) => {
     expect(refusal(env)).toContain(words);
   });
@@ -76,5 +90,14 @@ describe('loadConfig', () => {
       demo: false,
       publicUrl: 'https://dl.example.cn',
     });
+  });
+
+  it('when VERIFIER_ORIGINS lists https origins, then they are kept in order, spaces trimmed; none by default', () => {
+    expect(
+      loadConfig({
+        VERIFIER_ORIGINS: 'https://police.example.cn, https://checkpoint.example.cn:8443',
+      }).verifierOrigins,
+    ).toEqual(['https://police.example.cn', 'https://checkpoint.example.cn:8443']);
+    expect(loadConfig({}).verifierOrigins).toEqual([]);
   });
 });
