@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
-import { readJsonBody, parseInput, validationError } from '../http/validation.js';
+import { jsonBody, readJsonBody, parseInput, validationError } from '../http/validation.js';
 import { abandonApplication } from './abandon-application.js';
 import { confirmStored } from './confirm-stored.js';
 import { currentApplication } from './current-application.js';
@@ -60,7 +60,7 @@ export function applicationRoutes(deps: ServiceDeps): Router {
   const router = Router();
   const driver = requireRole('driver');
   const reviewer = requireRole('reviewer', 'admin');
-  const selfieJson = express.json({ limit: Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024 });
+  const selfieJson = jsonBody(Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024);
   const image = express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES });
 
   router.get('/me/application/paths', driver, async (req, res) => {

@@ -106,7 +106,8 @@ const CODES = {
   ERR_BAD_REQUEST: "The body's charset or Content-Encoding is not supported.",
   ERR_MALFORMED_JSON: 'The body is not JSON.',
   ERR_TOO_LARGE: 'The body is over its size limit.',
-  ERR_VALIDATION: 'A field of the body or query is not valid; `issues` names each.',
+  ERR_VALIDATION:
+    'A field of the body or query is not valid, or a string in it holds a control character, a bidirectional control or an unpaired surrogate; `issues` names each.',
   ERR_UNAUTHENTICATED: 'No valid session: sign in first.',
   ERR_FORBIDDEN: "The session's role may not do this.",
   ERR_CSRF: `A signed-in client sent an unsafe request without the session's ${CSRF_HEADER}.`,
@@ -362,6 +363,13 @@ const jsonBody = (schema: z.ZodType, expected: Readonly<Record<string, string>>)
   required: true,
   content: json(fromZod(schema, 'input', expected)),
 });
+
+/** The body of an action that takes none: optional, read as JSON all the same and checked. */
+const NO_BODY = {
+  parser: 'json' as const,
+  required: false,
+  content: json({ type: 'object', description: 'Not used; `{}` or no body.' }),
+};
 
 const LICENCE_NUMBER: JsonObject = {
   name: 'number',
@@ -876,6 +884,7 @@ const ROUTES: readonly RouteSpec[] = [
       'Revoking a revoked device changes nothing and answers the first revocation time. Audited.',
     access: ['admin'],
     parameters: [ID_PARAMETER],
+    body: NO_BODY,
     replies: {
       200: noStore('Revoked.', json(object({ id: integer(), revokedAt: SECONDS }))),
     },
@@ -1111,6 +1120,7 @@ const ROUTES: readonly RouteSpec[] = [
     description:
       'From draft, identity_failed, submitted (withdrawn from the review queue) or rejected; not while the real-person check runs.',
     access: ['driver'],
+    body: NO_BODY,
     replies: {
       200: noStore('Abandoned.', json(object({ state: { const: 'abandoned' } }))),
     },
@@ -1320,6 +1330,7 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'Approve a submitted photo: the e-licence is issued and the driver notified',
     access: ['reviewer', 'admin'],
     parameters: [ID_PARAMETER],
+    body: NO_BODY,
     replies: {
       200: noStore('Issued.', json(object({ state: { const: 'issued' } }))),
     },
@@ -1469,6 +1480,8 @@ function operation(spec: RouteSpec): OpenApiOperation {
   if (spec.body?.parser === 'json') {
     add(400, ['ERR_MALFORMED_JSON']);
     add(413, ['ERR_TOO_LARGE']);
+    // Every string of a JSON body is checked for control characters as it is read.
+    add(422, ['ERR_VALIDATION']);
   }
   // Body parsers answer 415 to a charset or Content-Encoding they do not read.
   if (spec.body !== undefined) add(415, ['ERR_BAD_REQUEST']);

@@ -6,7 +6,7 @@ import { notFound, ServiceError } from '../http/problem.js';
 import { verifierCors } from '../http/cors.js';
 import type { RateLimits } from '../http/rate-limiter.js';
 import { authOf, requireRole } from '../http/session.js';
-import { parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
+import { jsonBody, parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
 import { authenticateVerifierDevice } from '../verifier-devices/authenticate-verifier-device.js';
 import { MAX_PRESENTATION_LENGTH, releasePortrait } from './release-portrait.js';
 import { setRegistryPhoto } from './set-registry-photo.js';
@@ -75,7 +75,7 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
     windowSeconds: 60,
     maxKeys: PORTRAIT_LIMITER_KEYS,
   });
-  const json = express.json({ limit: '8kb' });
+  const json = jsonBody('8kb');
 
   /** Who is asking: a registered device, within its rate, before any body is read. */
   const device: RequestHandler = async (req, res, next) => {
