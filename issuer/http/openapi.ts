@@ -13,7 +13,10 @@ import {
   DRIVER_REGISTRATION_EXPECTED,
   driverRegistrationSchema,
 } from '../accounts/register-driver.js';
-import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../accounts/routes.js';
+import {
+  REGISTRATION_ATTEMPTS_PER_MINUTE,
+  SIGN_IN_ATTEMPTS_PER_MINUTE,
+} from '../accounts/routes.js';
 import {
   LOCKOUT_SECONDS,
   MAX_FAILED_SIGN_INS,
@@ -113,11 +116,11 @@ const CODES = {
   ERR_CSRF: `A signed-in client sent an unsafe request without the session's ${CSRF_HEADER}.`,
   ERR_NOT_FOUND: 'No such resource.',
   ERR_INTERNAL: 'An unexpected failure; it is logged.',
-  ERR_REGISTRATION_REFUSED: 'Licence number and name match no licence.',
-  ERR_ALREADY_REGISTERED: 'The licence already has an account.',
+  ERR_REGISTRATION_REFUSED:
+    'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
   ERR_SIGN_IN_FAILED: 'The account or the password is wrong.',
   ERR_ACCOUNT_LOCKED: `Locked after ${MAX_FAILED_SIGN_INS} failed sign-ins, for ${LOCKOUT_SECONDS} seconds; \`retryAfter\` says how long is left.`,
-  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
+  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',
@@ -558,16 +561,15 @@ const ROUTES: readonly RouteSpec[] = [
     operationId: 'registerDriver',
     tag: 'accounts',
     summary: 'Register a driver account, bound to a licence in the registry',
-    description:
-      'Licence number and name must match one licence; an unknown number and a wrong name get the same answer.',
+    description: `Licence number and name must match one licence that has no account yet; an unknown number, a wrong name and a licence with an account get the same answer. At most ${REGISTRATION_ATTEMPTS_PER_MINUTE} attempts a minute from one address.`,
     access: 'public',
     body: jsonBody(driverRegistrationSchema, DRIVER_REGISTRATION_EXPECTED),
     replies: {
       201: { description: 'Registered.', content: json(object({ driverId: integer() })) },
     },
     errors: {
-      409: ['ERR_ALREADY_REGISTERED'],
       422: ['ERR_VALIDATION', 'ERR_REGISTRATION_REFUSED'],
+      429: ['ERR_RATE_LIMITED'],
     },
   },
   {

@@ -23,8 +23,7 @@ const zh = {
   err_ERR_SIGN_IN_FAILED: '驾驶证号或密码错误',
   err_ERR_ACCOUNT_LOCKED: '登录失败次数过多，账号已暂时锁定',
   err_ERR_RATE_LIMITED: '尝试次数过多，请稍后再试',
-  err_ERR_REGISTRATION_REFUSED: '驾驶证号与姓名不符，或该驾驶证不在档案中',
-  err_ERR_ALREADY_REGISTERED: '该驾驶证已注册，请直接登录',
+  err_ERR_REGISTRATION_REFUSED: '驾驶证号与姓名不符，或该驾驶证不能注册；如已注册过，请直接登录',
   err_ERR_VALIDATION: '填写有误：{fields}',
   err_ERR_LICENCE_NOT_USABLE: '驾驶证当前状态不能申领电子驾驶证（{reason}）',
   err_ERR_PHOTO_CHANGE_TOO_SOON: '距上次更换时间过短，{date} 后可再次更换照片',
@@ -156,8 +155,8 @@ const en: Readonly<Record<Key, string>> = {
   err_ERR_SIGN_IN_FAILED: 'Wrong licence number or password',
   err_ERR_ACCOUNT_LOCKED: 'Too many failed sign-ins: the account is locked for a while',
   err_ERR_RATE_LIMITED: 'Too many attempts; please try again later',
-  err_ERR_REGISTRATION_REFUSED: 'Licence number and name do not match a licence on record',
-  err_ERR_ALREADY_REGISTERED: 'This licence already has an account: sign in',
+  err_ERR_REGISTRATION_REFUSED:
+    'Licence number and name do not match a licence that can be registered; if you registered before, sign in',
   err_ERR_VALIDATION: 'Please check: {fields}',
   err_ERR_LICENCE_NOT_USABLE: 'No e-licence can be issued for this licence now ({reason})',
   err_ERR_PHOTO_CHANGE_TOO_SOON:
