@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PUSH_HOSTS, PUSH_HOST_PATTERN } from './notify/push-destinations.js';
 
 /** The service's configuration, read from the environment and checked at start. */
 export interface Config {
@@ -45,6 +46,11 @@ export interface Config {
    * route from a browser (CORS); none by default.
    */
   readonly verifierOrigins: readonly string[];
+  /**
+   * The hosts of the browser push services a subscription's endpoint may name (`*.` covers the
+   * names under the rest); pushes go nowhere else.
+   */
+  readonly pushHosts: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -103,6 +109,13 @@ const schema = z.object({
     .refine(
       (s) => s.split(',').every((o) => isHttpsOrigin(o.trim())),
       'comma-separated https origins (https://host[:port], nothing after)',
+    )
+    .optional(),
+  PUSH_HOSTS: z
+    .string()
+    .refine(
+      (s) => s.split(',').every((h) => PUSH_HOST_PATTERN.test(h.trim())),
+      'comma-separated host names of push services, each a lower-case DNS name or *. and one',
     )
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -183,6 +196,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     photoMaxAgeDays: e.PHOTO_MAX_AGE_DAYS,
     verifierOrigins:
       e.VERIFIER_ORIGINS === undefined ? [] : e.VERIFIER_ORIGINS.split(',').map((o) => o.trim()),
+    pushHosts:
+      e.PUSH_HOSTS === undefined
+        ? DEFAULT_PUSH_HOSTS
+        : e.PUSH_HOSTS.split(',').map((h) => h.trim()),
     logLevel: e.LOG_LEVEL,
   };
 }

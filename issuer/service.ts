@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import { identityCheckFromEnv } from './application/identity-check.js';
 import { createDevIdentityCheck } from './application/identity-check-dev.js';
 import { recoverInterruptedChecks } from './application/recover-interrupted.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { prepareDataDir } from './data-dir.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -43,6 +43,9 @@ export async function openService(
   now: () => number = () => Math.floor(Date.now() / 1000),
   options: { readonly pushTest?: PushTestSettings } = {},
 ): Promise<ServiceDeps> {
+  // Loopback push endpoints and an untrusted certificate are for the tests' push service only.
+  if (config.env === 'production' && options.pushTest !== undefined)
+    throw new ConfigError('push test settings: expected none in production, found some');
   await prepareDataDir(config, logger);
   const db: Db = openDatabase(config);
   await migrate(db);
@@ -70,6 +73,7 @@ export async function openService(
     keys: pushKeys,
     now,
     publicUrl: config.publicUrl,
+    pushHosts: config.pushHosts,
     ...(options.pushTest === undefined ? {} : { test: options.pushTest }),
   });
   const deps = { config, db, keys, statusLists, logger, identityCheck, notifier, now };

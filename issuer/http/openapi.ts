@@ -1249,7 +1249,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: "Subscribe this browser to notices (the PushSubscription's toJSON())",
     description:
-      'The endpoint must be an https: URL of a push service. The same endpoint subscribed again replaces the old subscription. A subscription the push service says is gone, or that fails three notices in a row, is removed.',
+      'The endpoint must be an https: URL of a browser push service (PUSH_HOSTS: FCM, Mozilla, Apple, Windows by default). The same endpoint subscribed again replaces the old subscription. A subscription the push service says is gone, or that fails three notices in a row, is removed.',
     access: ['driver'],
     body: {
       parser: 'json',

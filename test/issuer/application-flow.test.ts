@@ -61,7 +61,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
       now: NOW,
       // Configurable (DOMAIN.md: 6 months, unconfirmed): a week here, inside a credential's life.
       env: { PHOTO_CHANGE_INTERVAL_DAYS: '7' },
-      pushTest: { agent: push.agent, allowLoopback: true, retryDelaysMs: [1, 1] },
+      pushTest: { tls: push.tls, allowLoopback: true, retryDelaysMs: [1, 1] },
     });
     reviewer = await newStaff(service, 'reviewer');
     white = await portraitJpeg(255);

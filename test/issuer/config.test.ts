@@ -69,6 +69,20 @@ describe('loadConfig', () => {
       { VERIFIER_ORIGINS: value },
       `VERIFIER_ORIGINS: expected comma-separated https origins (https://host[:port], nothing after), found ${JSON.stringify(value)}`,
     ]),
+    ...[
+      '127.0.0.1',
+      'localhost',
+      '*',
+      '*.com',
+      'FCM.googleapis.com',
+      'https://fcm.googleapis.com',
+      'fcm.googleapis.com:443',
+      'fcm.googleapis.com,',
+      '*.*.apple.com',
+    ].map((value): [Record<string, string>, string] => [
+      { PUSH_HOSTS: value },
+      `PUSH_HOSTS: expected comma-separated host names of push services, each a lower-case DNS name or *. and one, found ${JSON.stringify(value)}`,
+    ]),
   ])('when %o, then it refuses to start naming the variable', (env, words) => {
     expect(refusal(env)).toContain(words);
   });
@@ -99,5 +113,19 @@ describe('loadConfig', () => {
       }).verifierOrigins,
     ).toEqual(['https://police.example.cn', 'https://checkpoint.example.cn:8443']);
     expect(loadConfig({}).verifierOrigins).toEqual([]);
+  });
+
+  it('when PUSH_HOSTS is not set, then the browser push services; when set, exactly its hosts', () => {
+    expect(loadConfig({}).pushHosts).toEqual([
+      'fcm.googleapis.com',
+      'updates.push.services.mozilla.com',
+      '*.push.services.mozilla.com',
+      '*.push.apple.com',
+      '*.notify.windows.com',
+    ]);
+    expect(loadConfig({ PUSH_HOSTS: 'push.example.cn, *.push.example.cn' }).pushHosts).toEqual([
+      'push.example.cn',
+      '*.push.example.cn',
+    ]);
   });
 });
