@@ -118,8 +118,7 @@ const CODES = {
   ERR_INTERNAL: 'An unexpected failure; it is logged.',
   ERR_REGISTRATION_REFUSED:
     'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
-  ERR_SIGN_IN_FAILED: 'The account or the password is wrong.',
-  ERR_ACCOUNT_LOCKED: `Locked after ${MAX_FAILED_SIGN_INS} failed sign-ins, for ${LOCKOUT_SECONDS} seconds; \`retryAfter\` says how long is left.`,
+  ERR_SIGN_IN_FAILED: `The account or the password is wrong, or the account is locked (${LOCKOUT_SECONDS} seconds after ${MAX_FAILED_SIGN_INS} failed sign-ins in a row); the three are not told apart.`,
   ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
@@ -252,7 +251,7 @@ const PROBLEM: JsonObject = {
       description: 'ERR_IMPORT_INVALID: every problem of every row.',
       items: ref('ImportIssue'),
     },
-    retryAfter: integer('ERR_RATE_LIMITED, ERR_ACCOUNT_LOCKED: seconds to wait.'),
+    retryAfter: integer('ERR_RATE_LIMITED: seconds to wait.'),
     verdict: string(
       'ERR_PRESENTATION_NOT_VALID: the verdict code of the verification, e.g. ERR_PROOF_EXPIRED, ERR_SUSPENDED.',
     ),
@@ -594,7 +593,7 @@ const ROUTES: readonly RouteSpec[] = [
     errors: {
       401: ['ERR_SIGN_IN_FAILED'],
       422: ['ERR_VALIDATION'],
-      429: ['ERR_RATE_LIMITED', 'ERR_ACCOUNT_LOCKED'],
+      429: ['ERR_RATE_LIMITED'],
     },
   },
   {

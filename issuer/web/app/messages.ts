@@ -20,8 +20,7 @@ const zh = {
   loading: '加载中…',
   offline: '网络不可用',
   errorGeneric: '操作失败（{code}），请稍后再试',
-  err_ERR_SIGN_IN_FAILED: '驾驶证号或密码错误',
-  err_ERR_ACCOUNT_LOCKED: '登录失败次数过多，账号已暂时锁定',
+  err_ERR_SIGN_IN_FAILED: '驾驶证号或密码错误；连续失败 5 次后账号将锁定 15 分钟',
   err_ERR_RATE_LIMITED: '尝试次数过多，请稍后再试',
   err_ERR_REGISTRATION_REFUSED: '驾驶证号与姓名不符，或该驾驶证不能注册；如已注册过，请直接登录',
   err_ERR_VALIDATION: '填写有误：{fields}',
@@ -152,8 +151,8 @@ const en: Readonly<Record<Key, string>> = {
   loading: 'Loading…',
   offline: 'No network',
   errorGeneric: 'That did not work ({code}); please try again later',
-  err_ERR_SIGN_IN_FAILED: 'Wrong licence number or password',
-  err_ERR_ACCOUNT_LOCKED: 'Too many failed sign-ins: the account is locked for a while',
+  err_ERR_SIGN_IN_FAILED:
+    'Wrong licence number or password; after 5 failed sign-ins in a row the account is locked for 15 minutes',
   err_ERR_RATE_LIMITED: 'Too many attempts; please try again later',
   err_ERR_REGISTRATION_REFUSED:
     'Licence number and name do not match a licence that can be registered; if you registered before, sign in',
