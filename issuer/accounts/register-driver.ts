@@ -40,6 +40,24 @@ export type DriverRegistration = z.output<typeof driverRegistrationSchema>;
 
 const storedRecord = z.looseObject({ name: z.string() });
 
+/** A record of a licence's usual shape and size, whose name no one has (it is empty). */
+const STAND_IN_RECORD = JSON.stringify({
+  licenceNumber: '000000000000000000',
+  name: '',
+  sex: '男',
+  nationality: 'CHN',
+  address: '北京市东城区东长安街一号院一号楼一单元一零一室',
+  birthDate: '1970-01-01',
+  firstIssueDate: '1990-01-01',
+  classes: ['C1'],
+  validFrom: '2020-01-01',
+  validTo: '2030-01-01',
+  issuingAuthority: '北京市公安局公安交通管理局',
+  fileNumber: '000000000000',
+  status: 'A',
+  points: 0,
+});
+
 /** The one answer to a registration that is refused, whatever the reason. */
 export const REGISTRATION_REFUSED =
   'licence number and name do not match a licence that can be registered; if the licence already has an account, sign in';
@@ -67,8 +85,9 @@ export async function registerDriver(
     .select(['licences.record', 'drivers.id as driverId'])
     .where('licences.licence_number', '=', registration.licenceNumber)
     .executeTakeFirst();
-  const matches = licence !== undefined && sameName(licence.record, registration.name);
-  if (!matches || licence.driverId !== null) throw refused();
+  // An unknown number is compared with a stand-in record, so that it costs what a wrong name does.
+  const matches = sameName(licence?.record ?? STAND_IN_RECORD, registration.name);
+  if (licence === undefined || !matches || licence.driverId !== null) throw refused();
 
   const passwordHash = await hashPassword(registration.password);
   try {
