@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type Response } from 'express';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import { accountRoutes } from './accounts/routes.js';
 import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
@@ -9,6 +9,7 @@ import { calendarCoverage } from './calendar/calendar-coverage.js';
 import { ping } from './db/database.js';
 import type { ServiceDeps } from './deps.js';
 import { methodNotAllowed } from './http/method-not-allowed.js';
+import { publicCors } from './http/cors.js';
 import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limiter.js';
@@ -21,7 +22,7 @@ import { statusRoutes } from './status/routes.js';
 import { verifierDeviceRoutes } from './verifier-devices/routes.js';
 import { driverRoutes } from './driver/routes.js';
 import { reviewRoutes } from './review/routes.js';
-import { webAppDir } from './web-apps.js';
+import { webAppDir, webAppPolicy } from './web-apps.js';
 
 /**
  * Where the built verifier app is: beside the compiled service (dist/issuer → dist/web/verifier),
@@ -46,6 +47,21 @@ function mountOf(res: Response): string {
 }
 
 /**
+ * A built web app's static files, each answer with the app's Content-Security-Policy as a
+ * header (the policy of its index.html, with frame-ancestors), not only as the page's meta tag.
+ */
+function webApp(dir: string): RequestHandler[] {
+  const policy = webAppPolicy(dir);
+  return [
+    (_req, res, next) => {
+      res.set('Content-Security-Policy', policy);
+      next();
+    },
+    express.static(dir),
+  ];
+}
+
+/**
  * Builds the authority's HTTP service. It never listens: main.ts does, and tests start it on
  * port 0. Routes parse input, call one use case and map the result; problemHandler maps errors.
  * `rateLimits`: where the sign-in and portrait limits count (listen() shares them through Redis
@@ -66,12 +82,18 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   // The request line is method, route pattern, status and time, never personal data: it skips
   // the redaction pass the logger makes over every other entry.
   const requestLog = deps.logger.child({}, { redact: [] });
+  // Served over https (PUBLIC_URL, behind the TLS proxy): browsers keep to https for a year
+  // (RFC 6797), so a first request by plain http cannot be taken over on the way.
+  const hsts = deps.config.publicUrl.startsWith('https://')
+    ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' }
+    : {};
   app.use((req, res, next) => {
     res.set({
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',
       'Cross-Origin-Opener-Policy': 'same-origin',
+      ...hsts,
     });
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -90,8 +112,11 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
     next();
   });
 
-  // Public: what any verifier needs, without signing in. The calendar's reach is a detail for
-  // the operator: a calendar about to run out never makes the service unhealthy.
+  // Public: what any verifier needs, without signing in; a police app hosted elsewhere reads
+  // the keys, the status lists and the API document from its own origin.
+  app.use(['/.well-known/jwks.json', '/status', '/openapi.json'], publicCors);
+  // The calendar's reach is a detail for the operator: a calendar about to run out never makes
+  // the service unhealthy.
   app.get('/healthz', (_req, res, next) => {
     ping(deps.db)
       .then((up) =>
@@ -113,11 +138,11 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   app.use(statusRoutes(deps));
   // The police verifier app: static files built by `npm run build` (verifier/web/), served as
   // they are; it verifies in the officer's browser and only fetches the public routes above.
-  if (VERIFIER_APP_DIR !== undefined) app.use('/verifier', express.static(VERIFIER_APP_DIR));
+  if (VERIFIER_APP_DIR !== undefined) app.use('/verifier', webApp(VERIFIER_APP_DIR));
   // The driver's app and the reviewers' console (issuer/web/), static as well; they call /api.
   for (const name of ['app', 'console'] as const) {
     const dir = webAppDir(name);
-    if (dir !== undefined) app.use(`/${name}`, express.static(dir));
+    if (dir !== undefined) app.use(`/${name}`, webApp(dir));
   }
 
   // Where the API's routers are mounted, for the request log: a request that ends in an error

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PUSH_HOSTS, PUSH_HOST_PATTERN } from './notify/push-destinations.js';
 
 /** The service's configuration, read from the environment and checked at start. */
 export interface Config {
@@ -47,6 +48,16 @@ export interface Config {
   readonly photoChangeIntervalDays: number;
   /** Oldest photo accepted, in days since it was taken, when the file says when. */
   readonly photoMaxAgeDays: number;
+  /**
+   * The https origins of police verifier apps hosted elsewhere, allowed to call the portrait
+   * route from a browser (CORS); none by default.
+   */
+  readonly verifierOrigins: readonly string[];
+  /**
+   * The hosts of the browser push services a subscription's endpoint may name (`*.` covers the
+   * names under the rest); pushes go nowhere else.
+   */
+  readonly pushHosts: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -148,8 +159,32 @@ const schema = z.object({
   // docs/DOMAIN.md §1.8: once per 6 months, a photo less than 6 months old (unconfirmed limits).
   PHOTO_CHANGE_INTERVAL_DAYS: z.coerce.number().int().min(0).max(3650).default(183),
   PHOTO_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(183),
+  VERIFIER_ORIGINS: z
+    .string()
+    .refine(
+      (s) => s.split(',').every((o) => isHttpsOrigin(o.trim())),
+      'comma-separated https origins (https://host[:port], nothing after)',
+    )
+    .optional(),
+  PUSH_HOSTS: z
+    .string()
+    .refine(
+      (s) => s.split(',').every((h) => PUSH_HOST_PATTERN.test(h.trim())),
+      'comma-separated host names of push services, each a lower-case DNS name or *. and one',
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/**
+ * True for an https origin written as a browser sends it in `Origin` (RFC 6454 §6.1): scheme,
+ * lower-case host and a port other than 443, nothing else (no path, slash, user or wildcard).
+ */
+function isHttpsOrigin(s: string): boolean {
+  if (!URL.canParse(s)) return false;
+  const url = new URL(s);
+  return url.protocol === 'https:' && url.origin === s && !url.hostname.includes('*');
+}
 
 /** A configuration that cannot be used; the message names every variable that is wrong. */
 export class ConfigError extends Error {
@@ -222,6 +257,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     vapidSubject: e.VAPID_SUBJECT ?? 'mailto:operations@localhost.invalid',
     photoChangeIntervalDays: e.PHOTO_CHANGE_INTERVAL_DAYS,
     photoMaxAgeDays: e.PHOTO_MAX_AGE_DAYS,
+    verifierOrigins:
+      e.VERIFIER_ORIGINS === undefined ? [] : e.VERIFIER_ORIGINS.split(',').map((o) => o.trim()),
+    pushHosts:
+      e.PUSH_HOSTS === undefined
+        ? DEFAULT_PUSH_HOSTS
+        : e.PUSH_HOSTS.split(',').map((h) => h.trim()),
     logLevel: e.LOG_LEVEL,
   };
 }

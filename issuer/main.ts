@@ -4,7 +4,7 @@
  */
 import { VERIFIER_APP_DIR } from './app.js';
 import { CalendarFileError } from './calendar/read-calendar-file.js';
-import { loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { createLogger } from './logger.js';
 import { listen, openService } from './service.js';
@@ -66,5 +66,6 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `liangzheng issuer: ${error instanceof Error ? error.message : String(error)}\n`,
   );
-  process.exit(1);
+  // A configuration found wrong while opening (DATA_DIR's mode, a key file): 2, as at loading.
+  process.exit(error instanceof ConfigError ? 2 : 1);
 });

@@ -8,7 +8,8 @@ import { recoverInterruptedChecks } from './application/recover-interrupted.js';
 import { calendarWatch } from './calendar/calendar-coverage.js';
 import { calendarFilePath, readCalendarFile } from './calendar/read-calendar-file.js';
 import { workingCalendar } from './calendar/working-calendar.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
+import { prepareDataDir } from './data-dir.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { ServiceDeps } from './deps.js';
@@ -56,6 +57,10 @@ export async function openService(
   now: () => number = () => Math.floor(Date.now() / 1000),
   options: { readonly pushTest?: PushTestSettings } = {},
 ): Promise<ServiceDeps> {
+  // Loopback push endpoints and an untrusted certificate are for the tests' push service only.
+  if (config.env === 'production' && options.pushTest !== undefined)
+    throw new ConfigError('push test settings: expected none in production, found some');
+  await prepareDataDir(config, logger);
   const calendarFile = calendarFilePath(config.dataDir);
   const calendar = workingCalendar(await readCalendarFile(calendarFile));
   logger.info(
@@ -88,6 +93,7 @@ export async function openService(
     keys: pushKeys,
     now,
     publicUrl: config.publicUrl,
+    pushHosts: config.pushHosts,
     ...(options.pushTest === undefined ? {} : { test: options.pushTest }),
   });
   const deps = {

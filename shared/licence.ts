@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LicenceError } from './errors.js';
+import { CONTROL_CHARACTER, LONE_SURROGATE } from './text.js';
 
 /** Permitted vehicle classes (准驾车型), in the order printed on the licence. */
 export const LICENCE_CLASSES = [
@@ -212,11 +213,6 @@ function addIssue(ctx: Ctx, expected: string, found: string): void {
     params: { expected, found },
   });
 }
-
-/** C0/C1 control characters and bidirectional formatting controls (which can reorder text). */
-const CONTROL_CHARACTER = /[\p{Cc}\p{Bidi_Control}]/u;
-/** An unpaired UTF-16 surrogate (not well-formed Unicode). */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Free text: 1…`max` code points, no surrounding whitespace, no control characters. */
 function text(max: number) {

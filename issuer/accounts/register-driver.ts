@@ -40,38 +40,54 @@ export type DriverRegistration = z.output<typeof driverRegistrationSchema>;
 
 const storedRecord = z.looseObject({ name: z.string() });
 
+/** A record of a licence's usual shape and size, whose name no one has (it is empty). */
+const STAND_IN_RECORD = JSON.stringify({
+  licenceNumber: '000000000000000000',
+  name: '',
+  sex: '男',
+  nationality: 'CHN',
+  address: '北京市东城区东长安街一号院一号楼一单元一零一室',
+  birthDate: '1970-01-01',
+  firstIssueDate: '1990-01-01',
+  classes: ['C1'],
+  validFrom: '2020-01-01',
+  validTo: '2030-01-01',
+  issuingAuthority: '北京市公安局公安交通管理局',
+  fileNumber: '000000000000',
+  status: 'A',
+  points: 0,
+});
+
+/** The one answer to a registration that is refused, whatever the reason. */
+export const REGISTRATION_REFUSED =
+  'licence number and name do not match a licence that can be registered; if the licence already has an account, sign in';
+
 /**
  * Registers a driver's account, bound to a licence in the registry: the licence number and the
- * name (compared exactly, after NFC normalisation) must match one licence. An unknown number and
- * a wrong name get the same answer, so that the service cannot be asked which numbers exist.
- * The registration is audited (without phone or password).
+ * name (compared exactly, after NFC normalisation) must match one licence that has no account
+ * yet. An unknown number, a wrong name and a licence that already has an account get the same
+ * answer, after the same one query: otherwise anyone could ask the service which numbers exist,
+ * which name goes with one, or who has an e-licence account. The registration is audited
+ * (without phone or password).
  *
- * @throws {ServiceError} 422 ERR_REGISTRATION_REFUSED when number and name match no licence;
- *   409 ERR_ALREADY_REGISTERED when the licence already has an account.
+ * @throws {ServiceError} 422 ERR_REGISTRATION_REFUSED ({@link REGISTRATION_REFUSED}) when number
+ *   and name match no licence, or the licence already has an account.
  */
 export async function registerDriver(
   db: Db,
   registration: DriverRegistration,
   now: number,
 ): Promise<{ driverId: number }> {
+  // The licence and its account, if any, in one query: each refusal costs the same.
   const licence = await db.kysely
     .selectFrom('licences')
-    .select('record')
-    .where('licence_number', '=', registration.licenceNumber)
+    .leftJoin('drivers', 'drivers.licence_number', 'licences.licence_number')
+    .select(['licences.record', 'drivers.id as driverId'])
+    .where('licences.licence_number', '=', registration.licenceNumber)
     .executeTakeFirst();
-  if (licence === undefined || !sameName(licence.record, registration.name)) {
-    throw new ServiceError(
-      422,
-      'ERR_REGISTRATION_REFUSED',
-      'licence number and name do not match a licence',
-    );
-  }
-  const existing = await db.kysely
-    .selectFrom('drivers')
-    .select('id')
-    .where('licence_number', '=', registration.licenceNumber)
-    .executeTakeFirst();
-  if (existing !== undefined) throw alreadyRegistered();
+  // An unknown number is compared with a stand-in record, so that it costs what a wrong name does.
+  const matches = sameName(licence?.record ?? STAND_IN_RECORD, registration.name);
+  if (licence === undefined || !matches || licence.driverId !== null) throw refused();
 
   const passwordHash = await hashPassword(registration.password);
   try {
@@ -99,13 +115,13 @@ export async function registerDriver(
     });
   } catch (error) {
     // Two registrations of one licence at once: the unique licence_number lets one through.
-    if (isUniqueViolation(error)) throw alreadyRegistered();
+    if (isUniqueViolation(error)) throw refused();
     throw error;
   }
 }
 
-function alreadyRegistered(): ServiceError {
-  return new ServiceError(409, 'ERR_ALREADY_REGISTERED', 'this licence already has an account');
+function refused(): ServiceError {
+  return new ServiceError(422, 'ERR_REGISTRATION_REFUSED', REGISTRATION_REFUSED);
 }
 
 function sameName(recordJson: string, name: string): boolean {

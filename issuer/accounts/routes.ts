@@ -16,8 +16,13 @@ import { STAFF_CREATION_EXPECTED, createStaff, listStaff, staffCreationSchema } 
 
 /** Sign-in attempts one client address may make per window. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
-/** Client addresses the sign-in limiter remembers at most. */
-const SIGN_IN_LIMITER_KEYS = 10_000;
+/**
+ * Registrations one client address may try per window: a registration tells whether a licence
+ * number and a name go together, so guessing them is throttled as passwords are.
+ */
+export const REGISTRATION_ATTEMPTS_PER_MINUTE = 10;
+/** Client addresses each limiter remembers at most. */
+const LIMITER_KEYS = 10_000;
 
 /**
  * The accounts API, mounted under /api: driver registration, sign-in and out, the signed-in
@@ -26,31 +31,40 @@ const SIGN_IN_LIMITER_KEYS = 10_000;
  */
 export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
   const router = Router();
-  // Per app, not per module: two services in one process (tests) do not share counts.
-  const signInLimiter = rateLimits.limiter('sign-in', {
-    limit: SIGN_IN_ATTEMPTS_PER_MINUTE,
-    windowSeconds: 60,
-    maxKeys: SIGN_IN_LIMITER_KEYS,
-  });
 
-  const limitSignIns: RequestHandler = async (req, _res, next) => {
-    // req.ip: the socket's peer, or behind trusted proxies (TRUST_PROXY) the client they name.
-    const verdict = await signInLimiter.take(req.ip ?? 'unknown', deps.now());
-    if (verdict.allowed) {
-      next();
-      return;
-    }
-    next(
-      new ServiceError(
-        429,
-        'ERR_RATE_LIMITED',
-        `too many sign-in attempts from this address; try again in ${verdict.retryAfter} seconds`,
-        { retryAfter: verdict.retryAfter },
-      ),
-    );
+  /**
+   * Counts each request of a client address in the limiter `name` (per app, not per module: two
+   * services in one process, as in tests, do not share counts; per node unless REDIS_URL shares
+   * them) and refuses one over `limit` a minute with 429 ERR_RATE_LIMITED, before its body is
+   * read.
+   */
+  const limitByAddress = (name: string, limit: number, what: string): RequestHandler => {
+    const limiter = rateLimits.limiter(name, { limit, windowSeconds: 60, maxKeys: LIMITER_KEYS });
+    return async (req, _res, next) => {
+      // req.ip: the socket's peer, or behind trusted proxies (TRUST_PROXY) the client they name.
+      const verdict = await limiter.take(req.ip ?? 'unknown', deps.now());
+      if (verdict.allowed) {
+        next();
+        return;
+      }
+      next(
+        new ServiceError(
+          429,
+          'ERR_RATE_LIMITED',
+          `too many ${what} from this address; try again in ${verdict.retryAfter} seconds`,
+          { retryAfter: verdict.retryAfter },
+        ),
+      );
+    };
   };
+  const limitSignIns = limitByAddress('sign-in', SIGN_IN_ATTEMPTS_PER_MINUTE, 'sign-in attempts');
+  const limitRegistrations = limitByAddress(
+    'registration',
+    REGISTRATION_ATTEMPTS_PER_MINUTE,
+    'registration attempts',
+  );
 
-  router.post('/drivers', readJsonBody, async (req, res) => {
+  router.post('/drivers', limitRegistrations, readJsonBody, async (req, res) => {
     const registration = parseInput(
       driverRegistrationSchema,
       req.body,

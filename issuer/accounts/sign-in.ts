@@ -53,32 +53,29 @@ interface Account {
   readonly locked_until: number;
 }
 
+/** The one answer to a sign-in that fails, whatever the reason. */
+export const SIGN_IN_FAILED = `the account or the password is wrong; after ${MAX_FAILED_SIGN_INS} failed sign-ins in a row an account is locked for ${LOCKOUT_SECONDS / 60} minutes`;
+
 /**
- * Checks a driver's or a member of staff's password. An unknown account costs the same scrypt
- * as a known one (compared against DUMMY_HASH) and gets the same answer as a wrong password.
- * After {@link MAX_FAILED_SIGN_INS} consecutive failures the account is locked for
- * {@link LOCKOUT_SECONDS} (audited as `account.locked`); a success resets the count.
+ * Checks a driver's or a member of staff's password. An unknown account, a wrong password and
+ * a locked account (whatever the password) get the same answer after the same scrypt (an
+ * unknown account's against DUMMY_HASH): a lock-out answered apart would tell anyone, after
+ * {@link MAX_FAILED_SIGN_INS} tries, that a licence has an account. After that many
+ * consecutive failures the account is locked for {@link LOCKOUT_SECONDS} (audited as
+ * `account.locked`); a success resets the count.
  *
- * @throws {ServiceError} 401 ERR_SIGN_IN_FAILED on a wrong password or an unknown account;
- *   429 ERR_ACCOUNT_LOCKED, with `retryAfter` seconds, while the account is locked, whatever
- *   the password.
+ * @throws {ServiceError} 401 ERR_SIGN_IN_FAILED ({@link SIGN_IN_FAILED}) on a wrong password,
+ *   an unknown account, or while the account is locked.
  */
 export async function signIn(db: Db, request: SignInRequest, now: number): Promise<SignedIn> {
   const table = request.kind === 'driver' ? 'drivers' : 'staff';
   const account = await findAccount(db, request);
-  if (account !== undefined && account.locked_until > now) {
-    const retryAfter = account.locked_until - now;
-    throw new ServiceError(
-      429,
-      'ERR_ACCOUNT_LOCKED',
-      `this account is locked after ${MAX_FAILED_SIGN_INS} failed sign-ins; try again in ${retryAfter} seconds`,
-      { retryAfter },
-    );
-  }
   const matches = await verifyPassword(request.password, account?.password_hash ?? DUMMY_HASH);
+  // Locked: refused as a wrong password is, and not counted (the lock already holds).
+  if (account !== undefined && account.locked_until > now) throw failed();
   if (account === undefined || !matches) {
     if (account !== undefined) await recordFailure(db, table, request.kind, account.id, now);
-    throw new ServiceError(401, 'ERR_SIGN_IN_FAILED', 'the account or the password is wrong');
+    throw failed();
   }
   if (account.failed_sign_ins !== 0 || account.locked_until !== 0) {
     await db.kysely
@@ -138,4 +135,8 @@ async function recordFailure(
       at: now,
     });
   });
+}
+
+function failed(): ServiceError {
+  return new ServiceError(401, 'ERR_SIGN_IN_FAILED', SIGN_IN_FAILED);
 }

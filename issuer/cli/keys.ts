@@ -12,15 +12,12 @@ import {
 } from '../../shared/cli/command.js';
 import { reissueAll, type ReissueCounts } from '../credentials/reissue-all.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, SQLITE_FILE } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { rotateKey } from '../keys/key-store.js';
 import { listKeys, type KeyInfo } from '../keys/list-keys.js';
 import { createLogger } from '../logger.js';
 import { openService } from '../service.js';
-
-/** The SQLite file openDatabase keeps in DATA_DIR. */
-const SQLITE_FILE = 'liangzheng.sqlite';
 
 const USAGE =
   'liangzheng keys rotate | liangzheng keys list | liangzheng keys reissue [--rate N (500)] [--quiet]   (configured by DATA_DIR, DATABASE_URL)';

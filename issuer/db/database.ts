@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -29,6 +29,21 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  */
 export const SQLITE_SYNCHRONOUS = 'FULL';
 
+/** The SQLite database's file in DATA_DIR. */
+export const SQLITE_FILE = 'liangzheng.sqlite';
+
+/**
+ * Makes the database file readable by its owner only: created empty with mode 0600 (SQLite
+ * takes an empty file as a new database; left to itself it would make it 0644), and set to 0600
+ * when it exists, with its WAL and shared-memory files. SQLite gives the WAL and -shm files it
+ * creates later the mode of the database file.
+ */
+function ownerOnly(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`])
+    if (existsSync(file)) chmodSync(file, 0o600);
+}
+
 /** Opens the database (it must already exist for PostgreSQL; SQLite creates its file). */
 export function openDatabase(target: DbTarget): Db {
   if (target.databaseUrl !== undefined) {
@@ -41,7 +56,9 @@ export function openDatabase(target: DbTarget): Db {
     return { kysely, engine: 'postgres', close: () => kysely.destroy() };
   }
   mkdirSync(target.dataDir, { recursive: true, mode: 0o700 });
-  const file = new SQLite(join(target.dataDir, 'liangzheng.sqlite'));
+  const path = join(target.dataDir, SQLITE_FILE);
+  ownerOnly(path);
+  const file = new SQLite(path);
   // WAL: readers do not wait for the writer. synchronous FULL syncs the WAL at every commit, so
   // an answered request (a credential issued, a licence suspended, their audit entries) survives
   // a power cut; NORMAL would sync only at checkpoints and could lose the last commits

@@ -13,7 +13,10 @@ import {
   DRIVER_REGISTRATION_EXPECTED,
   driverRegistrationSchema,
 } from '../accounts/register-driver.js';
-import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../accounts/routes.js';
+import {
+  REGISTRATION_ATTEMPTS_PER_MINUTE,
+  SIGN_IN_ATTEMPTS_PER_MINUTE,
+} from '../accounts/routes.js';
 import {
   LOCKOUT_SECONDS,
   MAX_FAILED_SIGN_INS,
@@ -109,17 +112,17 @@ const CODES = {
     'The body is over its size limit (once decompressed); `expected` names the limit, `found` the size or that it went past it.',
   ERR_UNSUPPORTED_ENCODING:
     'The Content-Encoding is not identity, gzip, deflate or br; `found` names it.',
-  ERR_VALIDATION: 'A field of the body or query is not valid; `issues` names each.',
+  ERR_VALIDATION:
+    'A field of the body or query is not valid, or a string in it holds a control character, a bidirectional control or an unpaired surrogate; `issues` names each.',
   ERR_UNAUTHENTICATED: 'No valid session: sign in first.',
   ERR_FORBIDDEN: "The session's role may not do this.",
   ERR_CSRF: `A signed-in client sent an unsafe request without the session's ${CSRF_HEADER}.`,
   ERR_NOT_FOUND: 'No such resource.',
   ERR_INTERNAL: 'An unexpected failure; it is logged.',
-  ERR_REGISTRATION_REFUSED: 'Licence number and name match no licence.',
-  ERR_ALREADY_REGISTERED: 'The licence already has an account.',
-  ERR_SIGN_IN_FAILED: 'The account or the password is wrong.',
-  ERR_ACCOUNT_LOCKED: `Locked after ${MAX_FAILED_SIGN_INS} failed sign-ins, for ${LOCKOUT_SECONDS} seconds; \`retryAfter\` says how long is left.`,
-  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
+  ERR_REGISTRATION_REFUSED:
+    'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
+  ERR_SIGN_IN_FAILED: `The account or the password is wrong, or the account is locked (${LOCKOUT_SECONDS} seconds after ${MAX_FAILED_SIGN_INS} failed sign-ins in a row); the three are not told apart.`,
+  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',
@@ -280,7 +283,7 @@ const PROBLEM: JsonObject = {
       description: 'ERR_IMPORT_INVALID: every problem of every row.',
       items: ref('ImportIssue'),
     },
-    retryAfter: integer('ERR_RATE_LIMITED, ERR_ACCOUNT_LOCKED: seconds to wait.'),
+    retryAfter: integer('ERR_RATE_LIMITED: seconds to wait.'),
     verdict: string(
       'ERR_PRESENTATION_NOT_VALID: the verdict code of the verification, e.g. ERR_PROOF_EXPIRED, ERR_SUSPENDED.',
     ),
@@ -395,6 +398,13 @@ const jsonBody = (schema: z.ZodType, expected: Readonly<Record<string, string>>)
   required: true,
   content: json(fromZod(schema, 'input', expected)),
 });
+
+/** The body of an action that takes none: optional, read as JSON all the same and checked. */
+const NO_BODY = {
+  parser: 'json' as const,
+  required: false,
+  content: json({ type: 'object', description: 'Not used; `{}` or no body.' }),
+};
 
 const LICENCE_NUMBER: JsonObject = {
   name: 'number',
@@ -592,16 +602,15 @@ const ROUTES: readonly RouteSpec[] = [
     operationId: 'registerDriver',
     tag: 'accounts',
     summary: 'Register a driver account, bound to a licence in the registry',
-    description:
-      'Licence number and name must match one licence; an unknown number and a wrong name get the same answer.',
+    description: `Licence number and name must match one licence that has no account yet; an unknown number, a wrong name and a licence with an account get the same answer. At most ${REGISTRATION_ATTEMPTS_PER_MINUTE} attempts a minute from one address.`,
     access: 'public',
     body: jsonBody(driverRegistrationSchema, DRIVER_REGISTRATION_EXPECTED),
     replies: {
       201: { description: 'Registered.', content: json(object({ driverId: integer() })) },
     },
     errors: {
-      409: ['ERR_ALREADY_REGISTERED'],
       422: ['ERR_VALIDATION', 'ERR_REGISTRATION_REFUSED'],
+      429: ['ERR_RATE_LIMITED'],
     },
   },
   {
@@ -626,7 +635,7 @@ const ROUTES: readonly RouteSpec[] = [
     errors: {
       401: ['ERR_SIGN_IN_FAILED'],
       422: ['ERR_VALIDATION'],
-      429: ['ERR_RATE_LIMITED', 'ERR_ACCOUNT_LOCKED'],
+      429: ['ERR_RATE_LIMITED'],
     },
   },
   {
@@ -918,6 +927,7 @@ const ROUTES: readonly RouteSpec[] = [
       'Revoking a revoked device changes nothing and answers the first revocation time. Audited.',
     access: ['admin'],
     parameters: [ID_PARAMETER],
+    body: NO_BODY,
     replies: {
       200: noStore('Revoked.', json(object({ id: integer(), revokedAt: SECONDS }))),
     },
@@ -1153,6 +1163,7 @@ const ROUTES: readonly RouteSpec[] = [
     description:
       'From draft, identity_failed, submitted (withdrawn from the review queue) or rejected; not while the real-person check runs.',
     access: ['driver'],
+    body: NO_BODY,
     replies: {
       200: noStore('Abandoned.', json(object({ state: { const: 'abandoned' } }))),
     },
@@ -1285,7 +1296,7 @@ const ROUTES: readonly RouteSpec[] = [
     tag: 'application',
     summary: "Subscribe this browser to notices (the PushSubscription's toJSON())",
     description:
-      'The endpoint must be an https: URL of a push service. The same endpoint subscribed again replaces the old subscription. A subscription the push service says is gone, or that fails three notices in a row, is removed.',
+      'The endpoint must be an https: URL of a browser push service (PUSH_HOSTS: FCM, Mozilla, Apple, Windows by default). The same endpoint subscribed again replaces the old subscription. A subscription the push service says is gone, or that fails three notices in a row, is removed.',
     access: ['driver'],
     body: {
       parser: 'json',
@@ -1369,6 +1380,7 @@ const ROUTES: readonly RouteSpec[] = [
     summary: 'Approve a submitted photo: the e-licence is issued and the driver notified',
     access: ['reviewer', 'admin'],
     parameters: [ID_PARAMETER],
+    body: NO_BODY,
     replies: {
       200: noStore('Issued.', json(object({ state: { const: 'issued' } }))),
     },
@@ -1519,6 +1531,8 @@ function operation(spec: RouteSpec): OpenApiOperation {
   if (spec.body?.parser === 'json') {
     add(400, ['ERR_MALFORMED_JSON']);
     add(413, ['ERR_TOO_LARGE']);
+    // Every string of a JSON body is checked for control characters as it is read.
+    add(422, ['ERR_VALIDATION']);
   }
   // A body of another type or charset, or in a Content-Encoding the parsers do not undo.
   if (spec.body !== undefined) add(415, ['ERR_UNSUPPORTED_MEDIA_TYPE', 'ERR_UNSUPPORTED_ENCODING']);

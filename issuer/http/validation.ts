@@ -1,19 +1,28 @@
 import express, { type Request, type RequestHandler } from 'express';
 import type { z } from 'zod';
+import { TEXT_EXPECTED, textFault } from '../../shared/text.js';
 import { notFound, ServiceError } from './problem.js';
 
 /** The media type the JSON routes read. */
 export const JSON_TYPE = 'application/json';
 
 /**
- * A route's JSON body parser: `application/json` in UTF-8, at most `limit` bytes (once
+ * A route's JSON body reader: `application/json` in UTF-8, at most `limit` bytes (once
  * decompressed). A body of any other type is refused with 415 `ERR_UNSUPPORTED_MEDIA_TYPE`
  * (expected application/json, found its type), not read as no body; a request without a body
  * goes through, and the route's schema says whether it needed one.
+ *
+ * Then every string in the body, at any depth, and every field name is checked to be text
+ * (shared/text.ts: no control characters, bidirectional controls or unpaired surrogates). A body
+ * that holds one is refused whole with 422 ERR_VALIDATION naming each such field, before any
+ * route sees it: so that no string field of any route can carry a NUL to PostgreSQL (which
+ * refuses it: a 500), a line break into a notice, or a reordering control into what a reviewer
+ * reads. No field of the API is multi-line text, so line breaks and tabs are refused too.
  */
 export function jsonBody(limit: string | number): RequestHandler {
   const parse: RequestHandler = express.json({ limit });
-  return (req, res, next) => {
+  // The name marks it for the test that checks every JSON route is covered.
+  const readJsonBody: RequestHandler = (req, res, next) => {
     // type-is: null for a request without a body, false for a body of another type; it counts
     // `Content-Length: 0` as a body, which it is not.
     const empty = req.get('content-length') === '0' && req.get('transfer-encoding') === undefined;
@@ -21,13 +30,22 @@ export function jsonBody(limit: string | number): RequestHandler {
       next(unsupportedMediaType(req, JSON_TYPE));
       return;
     }
-    parse(req, res, next);
+    parse(req, res, (error?: unknown) => {
+      if (error !== undefined) {
+        next(error);
+        return;
+      }
+      const issues = textIssues(req.body);
+      next(issues.length === 0 ? undefined : validationError(issues));
+    });
   };
+  return readJsonBody;
 }
 
 /**
- * The JSON body of an API request, at most 64 kB. Each route that takes one names it, after its
- * role check: a body is read only for a request that may use it. Uploads read their own.
+ * The JSON body of an API request, at most 64 kB ({@link jsonBody}). Each route that takes one
+ * names it, after its role check: a body is read only for a request that may use it. Uploads
+ * read their own.
  */
 export const readJsonBody: RequestHandler = jsonBody('64kb');
 
@@ -54,6 +72,65 @@ export function unsupportedMediaType(req: Request, expected: string): ServiceErr
     `Content-Type: expected ${expected}, found ${found}`,
     { expected, found },
   );
+}
+
+/** At most this many fields are named in one refusal. */
+const MAX_TEXT_ISSUES = 20;
+
+/** A place in a request value: its name and the place that holds it. */
+interface Place {
+  readonly name: string;
+  readonly parent: Place | undefined;
+}
+
+/** `keys.p256dh`, `(body)` for the value itself; built only for a field that is named. */
+function fieldAt(place: Place | undefined, last?: string): string {
+  const names = last === undefined ? [] : [last];
+  for (let p = place; p !== undefined; p = p.parent) names.unshift(p.name);
+  return names.length === 0 ? '(body)' : names.join('.');
+}
+
+/**
+ * The fields of a parsed JSON value (or a query) whose string, or whose name, is not text, in
+ * the order they came; none for a value without strings. Walks without recursion (a 64 kB body
+ * can nest 30 000 deep) and names a field of an unexpected shape `(unknown field)`, never
+ * repeating it.
+ */
+export function textIssues(value: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const pending: { value: unknown; place: Place | undefined }[] = [{ value, place: undefined }];
+  while (pending.length > 0 && issues.length < MAX_TEXT_ISSUES) {
+    const next = pending.pop();
+    if (next === undefined) break;
+    const { value: v, place } = next;
+    if (typeof v === 'string') {
+      const fault = textFault(v);
+      if (fault !== undefined)
+        issues.push({ field: fieldAt(place), expected: TEXT_EXPECTED, found: fault });
+    } else if (typeof v === 'object' && v !== null) {
+      const entries = Array.isArray(v)
+        ? v.map((item, i) => [String(i), item] as const)
+        : Object.entries(v);
+      const children: { value: unknown; place: Place | undefined }[] = [];
+      for (const [key, item] of entries) {
+        const keyFault = textFault(key);
+        if (keyFault !== undefined) {
+          issues.push({
+            field: fieldAt(place, '(a field name)'),
+            expected: `a field name of ${TEXT_EXPECTED}`,
+            found: keyFault,
+          });
+          continue;
+        }
+        const name = Array.isArray(v) || SAFE_KEY.test(key) ? key : '(unknown field)';
+        children.push({ value: item, place: { name, parent: place } });
+      }
+      // Onto the stack last first, so that the first field is looked at first.
+      for (let i = children.length - 1; i >= 0; i--)
+        pending.push(children[i] as (typeof children)[number]);
+    }
+  }
+  return issues.slice(0, MAX_TEXT_ISSUES);
 }
 
 /** One problem with one field of a request: what was expected and what was found. */
@@ -83,6 +160,10 @@ export function parseInput<S extends z.ZodType>(
   input: unknown,
   expected: Readonly<Record<string, string>>,
 ): z.output<S> {
+  // Bodies were checked as they were read; queries, path parameters and the command line's
+  // input are checked here.
+  const faults = textIssues(input);
+  if (faults.length > 0) throw validationError(faults);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw validationError(result.error.issues.flatMap((issue) => toIssues(issue, input, expected)));

@@ -3,11 +3,11 @@
  * then a Web Push to each subscribed browser once that transaction has committed. The inbox is
  * the record; the push is a courtesy that never blocks or undoes the change.
  */
-import type { Agent } from 'node:https';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import { pushDestinations, type LoopbackForTests } from './push-destinations.js';
 import { notifyDriver, subscribe, type PushKeys, type PushNotice } from './web-push.js';
 
 /** One notice: what the inbox keeps and the push shows. */
@@ -18,12 +18,14 @@ export interface Notice {
   readonly body: string;
 }
 
-/** Test-only settings of the push sender; production never sets them. */
+/** Test-only settings of the push sender; openService refuses them in production. */
 export interface PushTestSettings {
-  /** Trusts the test push service's self-signed certificate. */
-  readonly agent?: Agent;
-  /** Accepts subscriptions whose endpoint is on loopback, where the test push service runs. */
+  /**
+   * Accepts endpoints on loopback, host and address, where the test push service runs, and
+   * connects to it with `tls` (its self-signed certificate).
+   */
   readonly allowLoopback?: boolean;
+  readonly tls?: LoopbackForTests['tls'];
   /** Waits before the retries of one send (default 0.5 s, 2 s). */
   readonly retryDelaysMs?: readonly number[];
 }
@@ -77,17 +79,20 @@ export function createNotifier(options: {
   readonly keys: PushKeys;
   readonly now: () => number;
   readonly publicUrl: string;
+  /** The push services' hosts (PUSH_HOSTS). */
+  readonly pushHosts: readonly string[];
   readonly test?: PushTestSettings;
 }): Notifier {
   const { db, logger, keys, now, publicUrl, test } = options;
+  const destinations = pushDestinations(
+    options.pushHosts,
+    test?.allowLoopback === true ? { tls: test.tls ?? {} } : undefined,
+  );
   const inFlight = new Set<Promise<unknown>>();
   return {
     publicKey: keys.publicKey,
     subscribe: (driverId, subscription) =>
-      subscribe(db, driverId, subscription, {
-        now: now(),
-        ...(test?.allowLoopback === true ? { allowLoopbackForTests: true } : {}),
-      }),
+      subscribe(db, driverId, subscription, { now: now(), destinations }),
     async unsubscribe(driverId, endpoint) {
       const result = await db.kysely
         .deleteFrom('push_subscriptions')
@@ -111,7 +116,7 @@ export function createNotifier(options: {
           logger,
           keys,
           now,
-          ...(test?.agent === undefined ? {} : { testAgent: test.agent }),
+          destinations,
           ...(test?.retryDelaysMs === undefined ? {} : { retryDelaysMs: test.retryDelaysMs }),
         },
         driverId,

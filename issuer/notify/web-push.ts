@@ -5,8 +5,6 @@
  */
 import { createECDH } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import type { Agent } from 'node:https';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import webpush from 'web-push';
@@ -15,6 +13,7 @@ import { ConfigError } from '../config.js';
 import type { Db } from '../db/database.js';
 import { ServiceError } from '../http/problem.js';
 import type { Logger } from '../logger.js';
+import type { PushDestinations } from './push-destinations.js';
 
 /** The VAPID key pair (RFC 8292 §3.2) and the contact the push services see. */
 export interface PushKeys {
@@ -163,38 +162,23 @@ async function createKeyFile(file: string): Promise<z.infer<typeof keyPairSchema
 export interface SubscribeOptions {
   /** Seconds since the epoch. */
   readonly now: number;
-  /**
-   * Tests only: accept endpoints on 127.0.0.1 / ::1 / localhost, where a test push service
-   * runs. Otherwise loopback, private and IP-literal hosts are refused: the issuer would POST
-   * to whatever a driver names (SSRF).
-   */
-  readonly allowLoopbackForTests?: boolean;
+  /** The push services an endpoint may name (PUSH_HOSTS); anything else is refused. */
+  readonly destinations: PushDestinations;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
-function endpointSchema(allowLoopback: boolean) {
+function endpointSchema(destinations: PushDestinations) {
   return z
     .string()
     .max(MAX_ENDPOINT_LENGTH, { message: `expected at most ${MAX_ENDPOINT_LENGTH} characters` })
-    .refine(
-      (s) => {
-        if (!URL.canParse(s)) return false;
-        const u = new URL(s);
-        if (u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.hash !== '')
-          return false;
-        if (LOOPBACK.has(u.hostname)) return allowLoopback;
-        // A push service has a DNS name; an IP literal is an internal address or a trick.
-        return isIP(u.hostname.replace(/^\[(.*)\]$/, '$1')) === 0 && u.hostname.includes('.');
-      },
-      { message: 'expected an https: URL of a push service' },
-    );
+    .refine((s) => destinations.allows(s), {
+      message: 'expected an https: URL of a browser push service (PUSH_HOSTS)',
+    });
 }
 
 /** The browser's `PushSubscription.toJSON()` (Push API §5.3). */
-function subscriptionSchema(allowLoopback: boolean) {
+function subscriptionSchema(destinations: PushDestinations) {
   return z.strictObject({
-    endpoint: endpointSchema(allowLoopback),
+    endpoint: endpointSchema(destinations),
     expirationTime: z.number().nullable().optional(),
     keys: z.strictObject({
       p256dh: canonicalBase64url(P256_POINT_BYTES, isP256Point),
@@ -216,7 +200,7 @@ export async function subscribe(
   subscription: unknown,
   options: SubscribeOptions,
 ): Promise<number> {
-  const parsed = subscriptionSchema(options.allowLoopbackForTests === true).safeParse(subscription);
+  const parsed = subscriptionSchema(options.destinations).safeParse(subscription);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({
       field: i.path.join('.') || 'subscription',
@@ -256,8 +240,8 @@ export interface NotifyDeps {
   readonly now: () => number;
   /** Waits before the retries (default 0.5 s, 2 s). */
   readonly retryDelaysMs?: readonly number[];
-  /** Tests only: an agent that trusts the test push service's self-signed certificate. */
-  readonly testAgent?: Agent;
+  /** Where a push may go; its agent connects only to the public addresses it checked. */
+  readonly destinations: PushDestinations;
 }
 
 /** A notice shown by the service worker (the payload, as JSON). */
@@ -333,6 +317,11 @@ async function sendWithRetries(
 ): Promise<Outcome> {
   const delays = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
   const origin = new URL(s.endpoint).origin;
+  // Saved before PUSH_HOSTS changed, or before there was one: no longer a push service.
+  if (!deps.destinations.allows(s.endpoint)) {
+    deps.logger.warn({ origin }, 'push endpoint not on PUSH_HOSTS: subscription removed');
+    return 'gone';
+  }
   for (let attempt = 1; ; attempt += 1) {
     let status: number | undefined;
     try {
@@ -345,11 +334,16 @@ async function sendWithRetries(
           urgency: 'normal',
           contentEncoding: 'aes128gcm',
           timeout: SOCKET_TIMEOUT_MS,
-          ...(deps.testAgent === undefined ? {} : { agent: deps.testAgent }),
+          agent: deps.destinations.agent,
         },
       );
       return 'sent';
     } catch (error) {
+      // The host resolved to an address that is not public: not sent, and not tried again.
+      if ((error as { code?: unknown }).code === 'ERR_PUSH_ADDRESS_REFUSED') {
+        deps.logger.warn({ origin, attempt, err: describe(error) }, 'push send refused');
+        return 'failed';
+      }
       status = error instanceof webpush.WebPushError ? error.statusCode : undefined;
       // Never the error object: it carries the endpoint, a capability URL.
       deps.logger.warn(

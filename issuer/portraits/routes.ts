@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound, ServiceError } from '../http/problem.js';
+import { verifierCors } from '../http/cors.js';
 import type { RateLimits } from '../http/rate-limiter.js';
 import { authOf, requireRole } from '../http/session.js';
 import {
@@ -65,7 +66,7 @@ export function registryPhotoRoutes(deps: ServiceDeps): Router {
  * `POST /verifier/portrait` with `Authorization: Bearer <token>` and `{presentation}` → 200
  * image/jpeg, `Cache-Control: no-store`; 401 ERR_VERIFIER_DEVICE_UNKNOWN; 403
  * ERR_PRESENTATION_NOT_VALID with `verdict`; 404 ERR_PORTRAIT_NOT_FOUND; 422 ERR_VALIDATION; 429
- * ERR_RATE_LIMITED with `retryAfter`.
+ * ERR_RATE_LIMITED with `retryAfter`. Pages of the VERIFIER_ORIGINS may call it (CORS).
  */
 export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
   const router = Router();
@@ -101,6 +102,9 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
     next();
   };
 
+  // Before the device check: a preflight carries no token, and a refusal (401, 429) must reach
+  // the page of an allowed origin with its CORS headers, or it reads as a network error.
+  router.use(PORTRAIT_PATH, verifierCors(deps.config.verifierOrigins));
   router.post(PORTRAIT_PATH, device, json, async (req, res) => {
     const deviceId = res.locals.verifierDeviceId as number;
     const { presentation } = parseInput(portraitSchema, req.body, PORTRAIT_EXPECTED);

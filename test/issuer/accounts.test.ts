@@ -105,11 +105,16 @@ function expectProblem(reply: Reply, status: number, code: string): void {
 }
 
 /** A POST from another loopback address, to tell the rate limit's addresses apart. */
-function postFrom(localAddress: string, url: string, body: unknown): Promise<number> {
+function postFrom(
+  localAddress: string,
+  url: string,
+  body: unknown,
+  path = '/api/session',
+): Promise<number> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      new URL('/api/session', url),
+      new URL(path, url),
       {
         method: 'POST',
         localAddress,
@@ -243,19 +248,79 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       );
     });
 
-    it('when the name is wrong or the number unknown, then the same 422 ERR_REGISTRATION_REFUSED, naming neither', async () => {
-      const wrongName = await register(service.client(), 3, { name: '李四' });
-      const unknown = await register(service.client(), 3, { licenceNumber: UNKNOWN_NUMBER });
-      expectProblem(wrongName, 422, 'ERR_REGISTRATION_REFUSED');
-      expectProblem(unknown, 422, 'ERR_REGISTRATION_REFUSED');
-      expect(unknown.body).toEqual(wrongName.body);
-      expect(wrongName.body.detail).toBe('licence number and name do not match a licence');
-      expect(wrongName.text).not.toContain(licence(3).licenceNumber);
-      expect(wrongName.text).not.toContain('李四');
+    it('when the name is wrong, the number unknown, or the licence already has an account, then the same answer, byte for byte, naming none', async () => {
+      // Licence 0 has an account (beforeAll), with its right name.
+      const replies = {
+        wrongName: await register(service.client(), 3, { name: '李四' }),
+        unknownNumber: await register(service.client(), 3, { licenceNumber: UNKNOWN_NUMBER }),
+        hasAccount: await register(service.client(), 0),
+      };
+      const seen = (reply: Reply) => ({
+        status: reply.status,
+        type: reply.headers.get('content-type'),
+        length: reply.headers.get('content-length'),
+        text: reply.text,
+      });
+      expect(seen(replies.unknownNumber)).toEqual(seen(replies.wrongName));
+      expect(seen(replies.hasAccount)).toEqual(seen(replies.wrongName));
+      expect(replies.wrongName.body).toEqual({
+        type: 'urn:liangzheng:problem:ERR_REGISTRATION_REFUSED',
+        title: 'Unprocessable Content',
+        status: 422,
+        code: 'ERR_REGISTRATION_REFUSED',
+        detail:
+          'licence number and name do not match a licence that can be registered; if the licence already has an account, sign in',
+      });
+      expect(replies.wrongName.text).not.toContain(licence(3).licenceNumber);
+      expect(replies.wrongName.text).not.toContain('李四');
+      // Nothing was made for licence 3, and licence 0 keeps its one account.
+      const accounts = await service.deps.db.kysely
+        .selectFrom('drivers')
+        .select('licence_number')
+        .where('licence_number', 'in', [licence(0).licenceNumber, licence(3).licenceNumber])
+        .execute();
+      expect(accounts).toEqual([{ licence_number: licence(0).licenceNumber }]);
     });
 
-    it('when the licence already has an account, then 409 ERR_ALREADY_REGISTERED', async () => {
-      expectProblem(await register(service.client(), 0), 409, 'ERR_ALREADY_REGISTERED');
+    it('when one address tries an 11th registration within a minute, then 429 ERR_RATE_LIMITED with Retry-After, whatever it sends; another address and the next minute go through', async () => {
+      // A second app on the same database: its limiter starts empty (the state is per app).
+      const fresh = await listenOnLoopback(createApp(service.deps));
+      try {
+        const client = new Client(fresh.url);
+        for (let i = 1; i <= 10; i++)
+          expectProblem(
+            await register(client, 3, { name: `李${i}` }),
+            422,
+            'ERR_REGISTRATION_REFUSED',
+          );
+        service.advance(15);
+        const limited = await register(client, 3);
+        expectProblem(limited, 429, 'ERR_RATE_LIMITED');
+        expect(limited.body.retryAfter).toBe(45);
+        expect(limited.headers.get('retry-after')).toBe('45');
+        expect(limited.body.detail).toBe(
+          'too many registration attempts from this address; try again in 45 seconds',
+        );
+        // Refused before the body is read, and nothing registered.
+        expectProblem(await client.post('/api/drivers', {}), 429, 'ERR_RATE_LIMITED');
+        const made = await service.deps.db.kysely
+          .selectFrom('drivers')
+          .select('id')
+          .where('licence_number', '=', licence(3).licenceNumber)
+          .execute();
+        expect(made).toEqual([]);
+        // Sign-in counts apart: registering does not use it up.
+        expectProblem(await signInDriver(client, UNKNOWN_NUMBER), 401, 'ERR_SIGN_IN_FAILED');
+        if (process.platform === 'linux') {
+          // All of 127/8 is loopback on Linux: a second client address has its own count.
+          const other = await postFrom('127.0.0.2', fresh.url, {}, '/api/drivers');
+          expect(other).toBe(422);
+        }
+        service.advance(45);
+        expectProblem(await register(client, 3, { name: '李四' }), 422, 'ERR_REGISTRATION_REFUSED');
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('when the password is short and the phone not a mainland mobile, then 422 ERR_VALIDATION naming both fields, quoting neither', async () => {
@@ -310,7 +375,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       await signedIn('admin');
     });
 
-    it('when a driver fails 5 times, then the account is locked for 15 minutes even with the right password, then opens again', async () => {
+    it('when a driver fails 5 times, then the account is locked for 15 minutes even with the right password, answered as an unknown licence is, then opens again', async () => {
       const { licenceNumber } = licence(1);
       const client = service.client();
       const { body } = await register(client, 1);
@@ -320,10 +385,18 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
           401,
           'ERR_SIGN_IN_FAILED',
         );
+      // Locked: the right password is refused with the very answer an unknown licence gets, so
+      // the lock-out does not tell that this licence has an account.
       const locked = await signInDriver(client, licenceNumber);
-      expectProblem(locked, 429, 'ERR_ACCOUNT_LOCKED');
-      expect(locked.body.retryAfter).toBe(900);
-      expect(locked.headers.get('retry-after')).toBe('900');
+      const unknown = await signInDriver(client, UNKNOWN_NUMBER);
+      expectProblem(locked, 401, 'ERR_SIGN_IN_FAILED');
+      expect({ text: locked.text, headers: locked.headers.get('retry-after') }).toEqual({
+        text: unknown.text,
+        headers: null,
+      });
+      expect(locked.body.detail).toBe(
+        'the account or the password is wrong; after 5 failed sign-ins in a row an account is locked for 15 minutes',
+      );
       expect(locked.headers.getSetCookie()).toEqual([]);
       expect(await auditRows('account.locked')).toContainEqual(
         expect.objectContaining({ actor: 'system', subject: `driver:${body.driverId}` }),
@@ -331,8 +404,8 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
 
       service.advance(899);
       const lastSecond = await signInDriver(client, licenceNumber);
-      expectProblem(lastSecond, 429, 'ERR_ACCOUNT_LOCKED');
-      expect(lastSecond.headers.get('retry-after')).toBe('1');
+      expectProblem(lastSecond, 401, 'ERR_SIGN_IN_FAILED');
+      expect(lastSecond.text).toBe(unknown.text);
 
       service.advance(1);
       const failedCount = () =>
@@ -361,7 +434,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
           401,
           'ERR_SIGN_IN_FAILED',
         );
-      expectProblem(await signInDriver(client, licenceNumber), 429, 'ERR_ACCOUNT_LOCKED');
+      expectProblem(await signInDriver(client, licenceNumber), 401, 'ERR_SIGN_IN_FAILED');
       const adminClient = await signedIn('admin');
       const unlocked = await adminClient.post(
         `/api/registry/licences/${licenceNumber}/account/unlock`,
@@ -400,8 +473,8 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         );
       expectProblem(
         await signInStaff(client, 'locked.reviewer', created.body.password),
-        429,
-        'ERR_ACCOUNT_LOCKED',
+        401,
+        'ERR_SIGN_IN_FAILED',
       );
       const listed = await adminClient.get<{ staff: { id: number; lockedUntil: number | null }[] }>(
         '/api/staff',

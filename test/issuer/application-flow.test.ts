@@ -62,7 +62,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
       // Configurable (docs/DOMAIN.md §1.8: 6 months, unconfirmed): a week here, inside a
       // credential's life.
       env: { PHOTO_CHANGE_INTERVAL_DAYS: '7' },
-      pushTest: { agent: push.agent, allowLoopback: true, retryDelaysMs: [1, 1] },
+      pushTest: { tls: push.tls, allowLoopback: true, retryDelaysMs: [1, 1] },
     });
     reviewer = await newStaff(service, 'reviewer');
     white = await portraitJpeg(255);

@@ -76,6 +76,34 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'fd00::/129' }, 'TRUST_PROXY: expected a hop count'],
     [{ TRUST_PROXY: 'fe80::1%eth0' }, 'TRUST_PROXY: expected a hop count'],
     [{ TRUST_PROXY: 'balancer.internal' }, 'TRUST_PROXY: expected a hop count'],
+    ...[
+      'http://police.example.cn',
+      'https://police.example.cn/',
+      'https://police.example.cn/app',
+      'https://Police.example.cn',
+      'https://police.example.cn:443',
+      'https://*.example.cn',
+      '*',
+      'https://police.example.cn,',
+      'null',
+    ].map((value): [Record<string, string>, string] => [
+      { VERIFIER_ORIGINS: value },
+      `VERIFIER_ORIGINS: expected comma-separated https origins (https://host[:port], nothing after), found ${JSON.stringify(value)}`,
+    ]),
+    ...[
+      '127.0.0.1',
+      'localhost',
+      '*',
+      '*.com',
+      'FCM.googleapis.com',
+      'https://fcm.googleapis.com',
+      'fcm.googleapis.com:443',
+      'fcm.googleapis.com,',
+      '*.*.apple.com',
+    ].map((value): [Record<string, string>, string] => [
+      { PUSH_HOSTS: value },
+      `PUSH_HOSTS: expected comma-separated host names of push services, each a lower-case DNS name or *. and one, found ${JSON.stringify(value)}`,
+    ]),
   ])('when %o, then it refuses to start naming the variable', (env, words) => {
     expect(refusal(env)).toContain(words);
   });
@@ -160,5 +188,28 @@ describe('loadConfig', () => {
       demo: false,
       publicUrl: 'https://dl.example.cn',
     });
+  });
+
+  it('when VERIFIER_ORIGINS lists https origins, then they are kept in order, spaces trimmed; none by default', () => {
+    expect(
+      loadConfig({
+        VERIFIER_ORIGINS: 'https://police.example.cn, https://checkpoint.example.cn:8443',
+      }).verifierOrigins,
+    ).toEqual(['https://police.example.cn', 'https://checkpoint.example.cn:8443']);
+    expect(loadConfig({}).verifierOrigins).toEqual([]);
+  });
+
+  it('when PUSH_HOSTS is not set, then the browser push services; when set, exactly its hosts', () => {
+    expect(loadConfig({}).pushHosts).toEqual([
+      'fcm.googleapis.com',
+      'updates.push.services.mozilla.com',
+      '*.push.services.mozilla.com',
+      '*.push.apple.com',
+      '*.notify.windows.com',
+    ]);
+    expect(loadConfig({ PUSH_HOSTS: 'push.example.cn, *.push.example.cn' }).pushHosts).toEqual([
+      'push.example.cn',
+      '*.push.example.cn',
+    ]);
   });
 });

@@ -319,6 +319,19 @@ describe('the OpenAPI document', () => {
       body: '{"publicKey":"AAAA"}',
       code: 'ERR_KEY_INVALID',
     },
+    // A control character in any string of a JSON body, whatever the route's own codes.
+    {
+      op: 'POST /api/me/push-subscriptions',
+      who: 'driver',
+      body: '{"endpoint":"https://push.example/\\u0000"}',
+      code: 'ERR_VALIDATION',
+    },
+    {
+      op: 'POST /api/me/application/abandon',
+      who: 'driver',
+      body: '{"note":"\\u0000"}',
+      code: 'ERR_VALIDATION',
+    },
   ];
 
   it.each(MISTAKES)(

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { createECDH, randomBytes, type ECDH } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { Agent, createServer, type Server } from 'node:https';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -42,8 +42,8 @@ export interface TestBrowser {
 /** The running push service. */
 export interface PushService {
   readonly origin: string;
-  /** Trusts the self-signed certificate. */
-  readonly agent: Agent;
+  /** TLS options that accept its self-signed certificate. */
+  readonly tls: { readonly rejectUnauthorized: false };
   /** What each path received, in order. */
   readonly received: Map<string, Received[]>;
   /**
@@ -111,7 +111,6 @@ export async function startPushService(): Promise<PushService> {
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const agent = new Agent({ rejectUnauthorized: false });
   const release = () => {
     for (const b of behaviours.values()) b.hold = false;
     const answers = held;
@@ -121,7 +120,7 @@ export async function startPushService(): Promise<PushService> {
 
   return {
     origin,
-    agent,
+    tls: { rejectUnauthorized: false },
     received,
     browser(label, answers = [201], options = {}) {
       const path = `/push/${label}/${randomBytes(8).toString('hex')}`;
@@ -157,7 +156,6 @@ export async function startPushService(): Promise<PushService> {
     },
     async close() {
       release();
-      agent.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) =>
         server.close(() => {

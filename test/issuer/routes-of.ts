@@ -2,7 +2,11 @@
 
 /** The part of an express 5 router layer read here (router 2.x). */
 interface Layer {
-  readonly route?: { readonly path: string; readonly methods: Record<string, boolean> };
+  readonly route?: {
+    readonly path: string;
+    readonly methods: Record<string, boolean>;
+    readonly stack: readonly { readonly handle: unknown }[];
+  };
   readonly rawPath?: unknown;
   readonly handle: unknown;
 }
@@ -10,15 +14,22 @@ interface Layer {
 /**
  * The routes of a router as `METHOD /path` (express form, `:id`): its own routes, and those of
  * every router mounted in it, under the mount path. Read from the app itself, so that a new
- * route or a new router is found without being named anywhere.
+ * route or a new router is found without being named anywhere. `where` keeps only the routes
+ * whose handlers it accepts.
  */
-export function routesOf(router: { readonly stack: unknown }, prefix = ''): string[] {
+export function routesOf(
+  router: { readonly stack: unknown },
+  prefix = '',
+  where: (handlers: readonly unknown[]) => boolean = () => true,
+): string[] {
   return (router.stack as readonly Layer[]).flatMap((layer) => {
     const route = layer.route;
     if (route !== undefined)
-      return Object.keys(route.methods).map(
-        (method) => `${method.toUpperCase()} ${prefix}${route.path}`,
-      );
+      return !where(route.stack.map((l) => l.handle))
+        ? []
+        : Object.keys(route.methods).map(
+            (method) => `${method.toUpperCase()} ${prefix}${route.path}`,
+          );
     const mounted: unknown = layer.handle;
     if (typeof mounted !== 'function' || !('stack' in mounted) || !Array.isArray(mounted.stack))
       return [];
@@ -27,6 +38,7 @@ export function routesOf(router: { readonly stack: unknown }, prefix = ''): stri
     return routesOf(
       { stack: mounted.stack },
       `${prefix}${layer.rawPath === '/' ? '' : layer.rawPath}`,
+      where,
     );
   });
 }

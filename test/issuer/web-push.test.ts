@@ -23,6 +23,7 @@ import {
   type PushKeys,
   type PushNotice,
 } from '../../issuer/notify/web-push.js';
+import { pushDestinations, type PushDestinations } from '../../issuer/notify/push-destinations.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 import { insertDriver, insertLicence, syntheticLicence } from './fixtures.js';
 import { startPushService, type PushService } from './push-service.js';
@@ -36,9 +37,16 @@ const NOTICE: PushNotice = {
 };
 
 let push: PushService;
+let destinations: PushDestinations | undefined;
 beforeAll(async () => {
   push = await startPushService();
 });
+
+/** The test override: the loopback push service allowed, its certificate trusted. */
+function loopback(): PushDestinations {
+  destinations ??= pushDestinations([], { tls: push.tls });
+  return destinations;
+}
 afterAll(async () => {
   await push.close();
 });
@@ -111,7 +119,7 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
     keys,
     now: () => service.now(),
     retryDelaysMs: [5, 10],
-    testAgent: push.agent,
+    destinations: loopback(),
   });
 
   async function newDriverId(): Promise<number> {
@@ -121,7 +129,7 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
   }
 
   const add = (driverId: number, json: unknown) =>
-    subscribe(service.deps.db, driverId, json, { now: service.now(), allowLoopbackForTests: true });
+    subscribe(service.deps.db, driverId, json, { now: service.now(), destinations: loopback() });
 
   const rows = (driverId: number) =>
     service.deps.db.kysely

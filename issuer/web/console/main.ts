@@ -57,11 +57,7 @@ function problem(error: unknown): HTMLElement {
   let text = error instanceof Error ? error.message : String(error);
   if (error instanceof ApiError) {
     text =
-      error.code === 'ERR_SIGN_IN_FAILED'
-        ? t('signInFailed')
-        : error.code === 'ERR_ACCOUNT_LOCKED'
-          ? t('locked')
-          : t('error', { code: error.code });
+      error.code === 'ERR_SIGN_IN_FAILED' ? t('signInFailed') : t('error', { code: error.code });
   }
   return h('p', { class: 'error', role: 'alert' }, text);
 }

@@ -1,0 +1,30 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { ConfigError, type Config } from './config.js';
+import type { Logger } from './logger.js';
+
+/** Permission bits of group and others: none may be set on DATA_DIR in production. */
+const GROUP_OR_OTHERS = 0o077;
+
+/**
+ * Makes DATA_DIR (mode 0700) when it is missing, and checks the mode of one that exists. It
+ * holds the SQLite database, the issuer's private keys and the VAPID key pair: in production a
+ * folder that its group or others may read, write or enter refuses the start; elsewhere it is
+ * only logged, as a developer's checkout often has a 0755 folder.
+ * @throws {ConfigError} in production when the folder gives group or others any access, or is
+ *   not a folder.
+ */
+export async function prepareDataDir(config: Config, logger: Logger): Promise<void> {
+  const dir = config.dataDir;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const info = await stat(dir);
+  if (!info.isDirectory())
+    throw new ConfigError(`DATA_DIR ${dir}: expected a folder, found another kind of file`);
+  const mode = info.mode & 0o777;
+  if ((mode & GROUP_OR_OTHERS) === 0) return;
+  const found = `mode ${mode.toString(8).padStart(4, '0')}`;
+  if (config.env === 'production')
+    throw new ConfigError(
+      `DATA_DIR ${dir}: expected mode 0700 (keys and the database inside; no access for group or others), found ${found}; run chmod 700 on it`,
+    );
+  logger.warn({ dataDir: dir, mode: found }, 'DATA_DIR gives group or others access');
+}
