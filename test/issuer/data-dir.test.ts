@@ -97,6 +97,7 @@ describe('a production start', () => {
         PORT: '0',
         DEMO: 'false',
         PUBLIC_URL: 'https://issuer.test',
+        TRUST_PROXY: '10.0.0.1',
         VAPID_SUBJECT: 'mailto:operations@issuer.test',
         LOG_LEVEL: 'silent',
       });

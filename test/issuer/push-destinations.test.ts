@@ -291,6 +291,7 @@ describe('the test override in production', () => {
         DATA_DIR: dir,
         DEMO: 'false',
         PUBLIC_URL: 'https://issuer.test',
+        TRUST_PROXY: '10.0.0.1',
         VAPID_SUBJECT: 'mailto:ops@issuer.test',
       });
       const error: unknown = await openService(config, createLogger('silent'), undefined, {
