@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -92,8 +93,11 @@ interface Run {
 
 let dir = '';
 
-/** Runs the built binary in the test directory, with `input` on stdin (closed either way). */
-function liangzheng(args: readonly string[], input = ''): Promise<Run> {
+/**
+ * Runs the built binary in the test directory, with `input` on stdin (closed either way): a
+ * string, or a stream piped in as the child reads it.
+ */
+function liangzheng(args: readonly string[], input: string | Readable = ''): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: dir,
@@ -107,7 +111,8 @@ function liangzheng(args: readonly string[], input = ''): Promise<Run> {
     child.on('error', reject);
     // A command that fails on its arguments exits before it reads stdin: EPIPE is expected then.
     child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
+    if (typeof input === 'string') child.stdin.end(input);
+    else input.pipe(child.stdin);
     child.on('close', (code, signal) => {
       resolve({
         code,
@@ -855,6 +860,97 @@ describe.concurrent('verify --batch', () => {
       expect(r.valid).toBe(i % 100 === 0);
       if (i % 100 !== 0) expect(r.code).toBe('ERR_MALFORMED');
     });
+  });
+});
+
+/**
+ * `size` bytes of `fill` with no newline, as a stream of 64 KiB chunks made as the child reads
+ * them (so the test holds no more of it than the child does).
+ */
+function longLine(size: number, fill = '0'): Readable {
+  const chunk = Buffer.alloc(64 * 1024, fill);
+  return Readable.from(
+    (function* () {
+      for (let left = size; left > 0; left -= chunk.length)
+        yield left >= chunk.length ? chunk : chunk.subarray(0, left);
+    })(),
+  );
+}
+
+/** A stream of `parts` in order: strings as they are, streams as they flow. */
+function concatStreams(parts: readonly (string | Readable)[]): Readable {
+  return Readable.from(
+    (async function* () {
+      for (const part of parts) {
+        if (typeof part === 'string') yield Buffer.from(part);
+        else for await (const chunk of part) yield chunk as Buffer;
+      }
+    })(),
+  );
+}
+
+const MIB = 1024 * 1024;
+
+describe.concurrent('batch lines past the limit', () => {
+  it('when verify --batch gets one 64 MiB line without a newline, then it answers ERR_TOO_LARGE for it, with its length, and exits 1', async () => {
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      longLine(64 * MIB),
+    );
+    expectExit(run, 1);
+    const reports = batchReports(run.stdout);
+    expect(reports.map((r) => [r.valid, r.code])).toEqual([[false, 'ERR_TOO_LARGE']]);
+    expect(run.stdout).toContain(
+      '"detail":"presentation: expected at most 4096 characters, found a line of 67108864 bytes"',
+    );
+  });
+
+  it('when verify --batch gets a 5 MiB line between two valid ones, then three reports in order: valid, ERR_TOO_LARGE, valid', async () => {
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      concatStreams([`${qrText}\n`, longLine(5 * MIB, '7'), `\r\n${qrText}\n`]),
+    );
+    expectExit(run, 1);
+    expect(batchReports(run.stdout).map((r) => [r.valid, r.code])).toEqual([
+      [true, undefined],
+      [false, 'ERR_TOO_LARGE'],
+      [true, undefined],
+    ]);
+  });
+
+  it('when verify --batch gets a line of 4097 characters, then ERR_TOO_LARGE as verify gives it, and 4096 digits are read (ERR_MALFORMED)', async () => {
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      `LZ1:${'0'.repeat(4093)}\nLZ1:${'0'.repeat(4092)}\n`,
+    );
+    expectExit(run, 1);
+    expect(batchReports(run.stdout).map((r) => r.code)).toEqual(['ERR_TOO_LARGE', 'ERR_MALFORMED']);
+  });
+
+  it('when jws verify --batch gets one 64 MiB line without a newline, then ERR_TOO_LARGE for it; between two good tokens, then valid, ERR_TOO_LARGE, valid', async () => {
+    const [alone, between] = await Promise.all([
+      liangzheng(['jws', 'verify', '--batch', '--jwks', TRUST], longLine(64 * MIB)),
+      liangzheng(
+        ['jws', 'verify', '--batch', '--jwks', TRUST],
+        concatStreams([`${credential}\n`, longLine(5 * MIB, 'A'), `\n${credential}\n`]),
+      ),
+    ]);
+    const results = (run: Run) =>
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => jwsResult.parse(JSON.parse(l)));
+    expectExit(alone, 1);
+    expect(results(alone).map((r) => [r.valid, r.code])).toEqual([[false, 'ERR_TOO_LARGE']]);
+    expect(alone.stdout).toContain(
+      '"reason":"JWS: expected at most 1048576 characters, found a line of 67108864 bytes"',
+    );
+    expectExit(between, 1);
+    expect(results(between).map((r) => [r.valid, r.code])).toEqual([
+      [true, undefined],
+      [false, 'ERR_TOO_LARGE'],
+      [true, undefined],
+    ]);
   });
 });
 

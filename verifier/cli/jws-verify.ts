@@ -7,6 +7,7 @@ import {
   write,
   type Command,
 } from '../../shared/cli/command.js';
+import { MAX_COMPACT_JWS_LENGTH } from '../../shared/compact-jws.js';
 import { encodeBase64url } from '../../shared/internal/base64url.js';
 import { verifyJws, type JwsResult } from '../verify-jws.js';
 import { loadTrust } from './verify.js';
@@ -32,8 +33,8 @@ export const jwsVerifyCommand: Command = {
       if (positionals.length > 0)
         throw new UsageError(`--batch reads lines from stdin, found an argument too`);
       let allValid = true;
-      for await (const line of lines(io.stdin)) {
-        const result = verifyJws(line, keys);
+      for await (const line of lines(io.stdin, MAX_LINE_BYTES)) {
+        const result = 'text' in line ? verifyJws(line.text, keys) : tooLarge(line.tooLongBytes);
         allValid &&= result.valid;
         await write(io.stdout, `${JSON.stringify(toJson(result))}\n`);
       }
@@ -55,6 +56,21 @@ export const jwsVerifyCommand: Command = {
     return result.valid ? EXIT.VALID : EXIT.INVALID;
   },
 };
+
+/**
+ * Bytes of a batch line read at most: past 3 bytes of UTF-8 per UTF-16 unit, a line is longer
+ * than MAX_COMPACT_JWS_LENGTH whatever it holds, and is refused as it streams past.
+ */
+const MAX_LINE_BYTES = 3 * MAX_COMPACT_JWS_LENGTH;
+
+/** What verifyJws answers on a token too long to read, for a line dropped at the limit. */
+function tooLarge(bytes: number): JwsResult {
+  return {
+    valid: false,
+    code: 'ERR_TOO_LARGE',
+    reason: `JWS: expected at most ${MAX_COMPACT_JWS_LENGTH} characters, found a line of ${bytes} bytes`,
+  };
+}
 
 function toJson(result: JwsResult): Record<string, unknown> {
   const { payload, ...rest } = result;
