@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -142,6 +143,38 @@ export async function* lines(
     take(bytes.subarray(start));
   }
   if (lineBytes > 0) yield line();
+}
+
+/**
+ * An argument that is the input itself (a token, a QR text), as given. One that does not have
+ * the input's shape but names an existing file is the caller's mistake (the file's content was
+ * meant): a usage error saying how to pass the file instead, rather than a verdict on its name.
+ * @param shape what the input looks like (anchored).
+ * @param what the input's name in the message ("a compact JWS").
+ * @param instead how to pass a file, given its path.
+ * @throws {UsageError} when `value` names a file.
+ */
+export function inputArgument(
+  value: string,
+  shape: RegExp,
+  what: string,
+  instead: (path: string) => string,
+): string {
+  if (!shape.test(value) && isFile(value)) {
+    throw new UsageError(
+      `expected ${what}, found a file path ${JSON.stringify(value)}; use ${instead(value)}`,
+    );
+  }
+  return value;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    // A name too long, or with a NUL byte, names no file.
+    return false;
+  }
 }
 
 /**

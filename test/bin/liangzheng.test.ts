@@ -746,6 +746,16 @@ describe.concurrent('not valid', () => {
     expect(text.stderr).toMatch(/^invalid: ERR_MALFORMED /);
   });
 
+  it('when TEXT names a file holding the QR text, then exit 2 saying a presentation was expected and how to pass the file', async () => {
+    await writeFile(join(dir, 'qr-text.txt'), `${qrText}\n`);
+    const run = await liangzheng(['verify', '--trust', TRUST, '--now', china(5), 'qr-text.txt']);
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'liangzheng verify: expected a presentation (LZ1:…), found a file path "qr-text.txt"; use - < qr-text.txt, or --image qr-text.txt for a picture of the QR (usage: liangzheng verify --help)\n',
+    );
+  });
+
   it('when the JWKS file holds a private key (with "d"), then verify and jws verify exit 2', async () => {
     const privateJwk: unknown = JSON.parse(await readFile(join(dir, ISSUER_KEY), 'utf8'));
     await writeJson('private-jwks.json', { keys: [privateJwk] });
@@ -1023,6 +1033,25 @@ describe.concurrent('jws verify', () => {
     });
   });
 
+  it('when TOKEN names a file (credential.txt), then exit 2 saying a compact JWS was expected and how to pass the file; a name of no file is a token, and not valid', async () => {
+    const [file, noFile, byStdin] = await Promise.all([
+      liangzheng(['jws', 'verify', '--jwks', TRUST, 'credential.txt']),
+      liangzheng(['jws', 'verify', '--jwks', TRUST, '--json', 'no-such-file.txt']),
+      liangzheng(
+        ['jws', 'verify', '--jwks', TRUST, '-'],
+        readFileSync(join(dir, 'credential.txt'), 'utf8'),
+      ),
+    ]);
+    expectExit(file, 2);
+    expect(file.stdout).toBe('');
+    expect(file.stderr).toBe(
+      'liangzheng jws verify: expected a compact JWS, found a file path "credential.txt"; use - < credential.txt (usage: liangzheng jws verify --help)\n',
+    );
+    expectExit(noFile, 1);
+    expect(jwsResult.parse(JSON.parse(noFile.stdout)).code).toBe('ERR_MALFORMED');
+    expectExit(byStdin, 0);
+  });
+
   it('when --batch reads 3 lines (valid, tampered, garbage), then 3 JSON lines in order and exit 1', async () => {
     const [header = '', payload = '', signature = ''] = credential.split('.');
     const middle = Math.floor(payload.length / 2);
@@ -1064,6 +1093,17 @@ describe.concurrent('help', () => {
     expectExit(run, 2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('liangzheng: unknown command "frobnicate"; see liangzheng --help\n');
+  });
+
+  it('when --version or -v, then exit 0 and the version of package.json on stdout', async () => {
+    const { version } = z
+      .object({ version: z.string().min(1) })
+      .parse(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')));
+    for (const run of await Promise.all([liangzheng(['--version']), liangzheng(['-v'])])) {
+      expectExit(run, 0);
+      expect(run.stdout).toBe(`${version}\n`);
+      expect(run.stderr).toBe('');
+    }
   });
 
   it('when verify --help, then exit 0 with its usage on stdout', async () => {

@@ -1,5 +1,6 @@
 import {
   EXIT,
+  inputArgument,
   lines,
   parse,
   readText,
@@ -19,6 +20,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   batch: { type: 'boolean' },
 } as const;
+
+/** Three base64url segments: what a TOKEN argument looks like, whatever it holds. */
+const COMPACT_JWS_SHAPE = /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
 /** `liangzheng jws verify`: any compact JWS against a JWKS, EdDSA only, no licence semantics. */
 export const jwsVerifyCommand: Command = {
@@ -43,7 +47,11 @@ export const jwsVerifyCommand: Command = {
     if (positionals.length !== 1)
       throw new UsageError(`expected one TOKEN (or - for stdin), found ${positionals.length}`);
     const [source] = positionals as [string];
-    const result = verifyJws(source === '-' ? await readText('-', io) : source, keys);
+    const token =
+      source === '-'
+        ? await readText('-', io)
+        : inputArgument(source, COMPACT_JWS_SHAPE, 'a compact JWS', (path) => `- < ${path}`);
+    const result = verifyJws(token, keys);
     if (values.json === true)
       await write(io.stdout, `${JSON.stringify(toJson(result), null, 2)}\n`);
     else if (result.valid)

@@ -2,6 +2,7 @@ import { nodeBackend } from '../backends/node.js';
 import {
   clockFrom,
   EXIT,
+  inputArgument,
   integerFrom,
   lines,
   parse,
@@ -16,7 +17,7 @@ import {
 import { LicenceError } from '../../shared/errors.js';
 import type { VerificationReport } from '../report.js';
 import { createTrustStore, type TrustStore } from '../trust-store.js';
-import { MAX_PRESENTATION_LENGTH } from '../../shared/presentation.js';
+import { MAX_PRESENTATION_LENGTH, PRESENTATION_PREFIX } from '../../shared/presentation.js';
 import {
   presentationTooLarge,
   verifyPresentation,
@@ -43,6 +44,9 @@ const OPTIONS = {
   batch: { type: 'boolean' },
   image: { type: 'string' },
 } as const;
+
+/** What a TEXT argument looks like, whatever it holds: the prefix and digits. */
+const PRESENTATION_SHAPE = new RegExp(`^${PRESENTATION_PREFIX}[0-9]*$`);
 
 /** `liangzheng verify`: a presentation (the QR text) against trusted keys and status lists. */
 export const verifyCommand: Command = {
@@ -79,7 +83,15 @@ export const verifyCommand: Command = {
       text = await readQrImage(values.image);
     } else if (positionals.length === 1) {
       const [source] = positionals as [string];
-      text = source === '-' ? await readText('-', io) : source;
+      text =
+        source === '-'
+          ? await readText('-', io)
+          : inputArgument(
+              source,
+              PRESENTATION_SHAPE,
+              `a presentation (${PRESENTATION_PREFIX}…)`,
+              (path) => `- < ${path}, or --image ${path} for a picture of the QR`,
+            );
     } else {
       throw new UsageError(
         `expected one presentation (TEXT, - for stdin, or --image FILE), found ${positionals.length}`,
