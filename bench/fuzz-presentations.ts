@@ -107,8 +107,8 @@ export interface FuzzRequest {
   readonly backends?: readonly CryptoBackend[];
   /** Findings kept whole in the summary. Default 20. */
   readonly keepFindings?: number;
-  /** Called every `progressEvery` inputs. */
-  readonly onProgress?: (done: number) => void;
+  /** Called every `progressEvery` inputs, with the findings counted so far. */
+  readonly onProgress?: (done: number, counts: FuzzSummary['counts']) => void;
   readonly progressEvery?: number;
 }
 
@@ -142,7 +142,7 @@ export async function runFuzz(request: FuzzRequest): Promise<FuzzSummary> {
     verdicts[result.verdict] = (verdicts[result.verdict] ?? 0) + 1;
     if (result.deep) deep++;
     if (request.onProgress !== undefined && (i + 1) % (request.progressEvery ?? 100_000) === 0)
-      request.onProgress(i + 1);
+      request.onProgress(i + 1, counts);
   }
   return {
     seed: request.seed,

@@ -53,8 +53,11 @@ const summary = await runFuzz({
   seed,
   count,
   licences,
-  onProgress: (done) => {
-    console.log(`fuzz: ${done} inputs, ${Math.round(performance.now() / 1000)} s`);
+  onProgress: (done, counts) => {
+    const so = Object.entries(counts).map(([kind, n]) => `${kind} ${n}`);
+    console.log(
+      `fuzz: ${done} inputs, ${Math.round(performance.now() / 1000)} s: ${so.join(', ')}`,
+    );
   },
 });
 const found = Object.values(summary.counts).reduce((a, b) => a + b, 0);
