@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz`: the verifier fuzz (bench/fuzz-presentations.ts), 1 000 000 inputs by default.
+ * `npm run fuzz`: the verifier fuzz (test/fuzz/fuzz-presentations.ts), 1 000 000 inputs by default.
  *
  *   npm run fuzz -- [--count N] [--seed S]     a run; a random seed unless given, printed first
  *   npm run fuzz -- --seed S --index I         replays input I of seed S: its text and reports
@@ -13,7 +13,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseLicenceRecord } from '../shared/licence.js';
-import { createFuzzer, runFuzz, type FuzzFinding } from './fuzz-presentations.js';
+import { createFuzzer, runFuzz, type FuzzFinding } from '../test/fuzz/fuzz-presentations.js';
 
 const DEFAULT_COUNT = 1_000_000;
 

@@ -16,19 +16,25 @@
  *
  * Deterministic from its seed: keys, credentials, mutations and verifier options all come from
  * one PRNG, so the seed and an input's index replay it (`npm run fuzz -- --seed S --index I`).
- * Used by test/bench/fuzz-presentations.test.ts (a short run in CI) and bench/fuzz.ts.
+ * Used by test/fuzz/fuzz-presentations.test.ts (a short run in CI) and by bench/fuzz.ts
+ * (`npm run fuzz`, built into dist with it). It lives under test/ because it builds its inputs
+ * with the format's own internals (digits, envelope writer) and checks codes against REASONS.
  */
 import { createHash, createPrivateKey } from 'node:crypto';
 import { deflateRawSync, deflateSync, inflateRawSync } from 'node:zlib';
-import { signCredential } from '../issuer/sign-credential.js';
-import { signStatusList } from '../issuer/sign-status-list.js';
-import { CLAIMS_DICTIONARY } from '../shared/claims-dictionary.js';
-import { canonicalCredentialHeader, fromWireClaims, toWireClaims } from '../shared/credential.js';
-import type { CryptoBackend, Signer } from '../shared/crypto-backend.js';
-import { ByteWriter } from '../shared/internal/byte-reader.js';
-import { decodeDigits, encodeDigits } from '../shared/internal/digits.js';
-import type { LicenceRecord } from '../shared/licence.js';
-import { createJwkSigner } from '../shared/node/keys.js';
+import { signCredential } from '../../issuer/sign-credential.js';
+import { signStatusList } from '../../issuer/sign-status-list.js';
+import { CLAIMS_DICTIONARY } from '../../shared/claims-dictionary.js';
+import {
+  canonicalCredentialHeader,
+  fromWireClaims,
+  toWireClaims,
+} from '../../shared/credential.js';
+import type { CryptoBackend, Signer } from '../../shared/crypto-backend.js';
+import { ByteWriter } from '../../shared/internal/byte-reader.js';
+import { decodeDigits, encodeDigits } from '../../shared/internal/digits.js';
+import type { LicenceRecord } from '../../shared/licence.js';
+import { createJwkSigner } from '../../shared/node/keys.js';
 import {
   credentialCompact,
   decodePresentation,
@@ -36,14 +42,14 @@ import {
   PRESENTATION_PREFIX,
   proofSigningInput,
   type PresentationParts,
-} from '../shared/presentation.js';
-import { nobleBackend } from '../verifier/backends/noble.js';
-import { nodeBackend } from '../verifier/backends/node.js';
-import { REASONS } from '../verifier/internal/messages.js';
-import { CHECK_IDS, type VerificationReport } from '../verifier/report.js';
-import { createTrustStore, type TrustStore } from '../verifier/trust-store.js';
-import { verifyPresentation, type VerifyOptions } from '../verifier/verify-presentation.js';
-import { verifyStatusList, type VerifiedStatusList } from '../verifier/verify-status-list.js';
+} from '../../shared/presentation.js';
+import { nobleBackend } from '../../verifier/backends/noble.js';
+import { nodeBackend } from '../../verifier/backends/node.js';
+import { REASONS } from '../../verifier/internal/messages.js';
+import { CHECK_IDS, type VerificationReport } from '../../verifier/report.js';
+import { createTrustStore, type TrustStore } from '../../verifier/trust-store.js';
+import { verifyPresentation, type VerifyOptions } from '../../verifier/verify-presentation.js';
+import { verifyStatusList, type VerifiedStatusList } from '../../verifier/verify-status-list.js';
 
 /** The verifier's clock of every input (before its own offset): 10:00 China time. */
 const NOW = Date.parse('2026-03-15T02:00:00Z') / 1000;

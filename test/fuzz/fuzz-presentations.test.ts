@@ -1,5 +1,5 @@
 /*
- * The verifier fuzz in CI (bench/fuzz-presentations.ts; `npm run fuzz` runs 1 000 000): a fixed
+ * The verifier fuzz in CI (test/fuzz/fuzz-presentations.ts; `npm run fuzz` runs 1 000 000): a fixed
  * seed and 20 000 inputs through both backends. Then the fuzz itself: a backend that throws or
  * answers otherwise is caught.
  */
@@ -10,7 +10,7 @@ import type { CryptoBackend } from '../../shared/crypto-backend.js';
 import { parseLicenceRecord } from '../../shared/licence.js';
 import { nobleBackend } from '../../verifier/backends/noble.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
-import { runFuzz } from '../../bench/fuzz-presentations.js';
+import { runFuzz } from './fuzz-presentations.js';
 
 const licences = z
   .object({ licences: z.array(z.unknown()).min(1) })
