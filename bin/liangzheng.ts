@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { argv, exit, stderr, stdin, stdout } from 'node:process';
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError, type Command, type Io } from '../shared/cli/command.js';
 import { adminCommand } from '../issuer/cli/admin.js';
@@ -37,8 +37,28 @@ export function help(): string {
   ];
   for (const c of COMMANDS)
     lines.push(`  ${c.usage.replace(/\n/g, '\n  ')}`, `      ${c.summary}`, '');
-  lines.push('Exit status: 0 valid, 1 not valid, 2 usage or input error (one line on stderr).');
+  lines.push(
+    'liangzheng --version prints the version.',
+    'Exit status: 0 valid, 1 not valid, 2 usage or input error (one line on stderr).',
+  );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The version in the project's package.json: the nearest one above this file, which is
+ * `bin/` when run from the sources and `dist/bin/` when built.
+ * @throws {Error} when there is none, or it has no version.
+ */
+export function version(): string {
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    const file = new URL('package.json', dir);
+    if (existsSync(file)) {
+      const { version: found } = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
+      if (typeof found !== 'string') throw new Error(`${file.pathname}: no version`);
+      return found;
+    }
+    if (new URL('../', dir).href === dir.href) throw new Error('no package.json above the program');
+  }
 }
 
 /** Runs one command line; returns the exit code. Never throws for bad input. */
@@ -47,6 +67,10 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     io.stdout.write(help());
     return first === undefined ? EXIT.USAGE : EXIT.VALID;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.VALID;
   }
   const name = first === 'jws' ? `jws ${second ?? ''}` : first;
   const command = COMMANDS.find((c) => c.name === name);

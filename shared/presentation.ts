@@ -71,7 +71,8 @@ export function encodePresentation(parts: PresentationParts): string {
 
 /**
  * Takes a presentation's QR text apart, strictly: the exact prefix, digits only, every length
- * inside the envelope consistent, no trailing byte. Verifies nothing.
+ * inside the envelope consistent, the canonical header only as its key id, no trailing byte.
+ * Verifies nothing.
  * @throws {LicenceError} `ERR_MALFORMED`, `ERR_TOO_LARGE`.
  */
 export function decodePresentation(text: string): PresentationParts {
@@ -96,7 +97,7 @@ export function decodePresentation(text: string): PresentationParts {
       : undefined;
   const credentialHeader =
     kid === undefined
-      ? reader.bytesOf(headerLength, 'credential header')
+      ? explicitHeader(reader.bytesOf(headerLength, 'credential header'))
       : utf8(canonicalCredentialHeader(kid));
   const credentialPayload = reader.bytesOf(
     reader.varint('credential payload length'),
@@ -180,6 +181,22 @@ function canonicalKid(header: Uint8Array): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A header that travelled written out. The canonical header travels as its key id only, so its
+ * bytes written out are a second text for the same presentation: refused, as every other
+ * non-canonical encoding is (FORMAT.md §4.2).
+ * @throws {LicenceError} `ERR_MALFORMED` when `header` is the canonical one.
+ */
+function explicitHeader(header: Uint8Array): Uint8Array {
+  if (canonicalKid(header) !== undefined) {
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      'credential header: expected the canonical header as its key id only (length 0), found it written out',
+    );
+  }
+  return header;
 }
 
 function checkNonce(nonce: string | undefined): void {

@@ -15,6 +15,7 @@ import { licenceValidityOn } from '../shared/licence.js';
 import {
   credentialCompact,
   decodePresentation,
+  MAX_PRESENTATION_LENGTH,
   proofSigningInput,
   type PresentationParts,
 } from '../shared/presentation.js';
@@ -284,6 +285,30 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   }
 
   return finish(checks, undefined, verifiedAt, options.strict, facts);
+}
+
+/**
+ * The report on a text too long to be read at all, for a caller that stopped reading it at the
+ * limit (the command line's `--batch`): the same verdict verifyPresentation gives on it,
+ * `ERR_TOO_LARGE` at `parse`, with `found` saying how long it was.
+ * @throws {RangeError} only for bad options.
+ */
+export function presentationTooLarge(
+  found: string,
+  options: Pick<VerifyOptions, 'now' | 'strict'>,
+): VerificationReport {
+  const nowMs = options.now.getTime();
+  if (!Number.isFinite(nowMs)) throw new RangeError('now: expected a valid Date');
+  return finish(
+    [],
+    failed(
+      'parse',
+      'ERR_TOO_LARGE',
+      `presentation: expected at most ${MAX_PRESENTATION_LENGTH} characters, found ${found}`,
+    ),
+    new Date(nowMs).toISOString(),
+    options.strict,
+  );
 }
 
 function checkStatusList(

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -85,20 +86,100 @@ export async function readStream(stream: NodeJS.ReadableStream): Promise<string>
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** One line of a batch: its text, or, when it ran past the limit, only how long it was. */
+export type Line =
+  | { readonly text: string }
+  | {
+      /** Bytes of the line (its newline not counted), all of them read and dropped. */
+      readonly tooLongBytes: number;
+    };
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
 /**
- * Yields stdin line by line, without the line ending, as it arrives.
+ * Yields a stream line by line, without the line ending (`\n` or `\r\n`), as it arrives. A
+ * line is kept only up to `maxBytes`: past that its bytes are counted and dropped until the next
+ * newline, and it comes out as `tooLongBytes`, so a line without end costs no memory. Lines are
+ * cut as bytes and decoded as UTF-8 whole, so a character split between two chunks stays whole.
+ * @throws {RangeError} when `maxBytes` is not a non-negative integer.
  */
-export async function* lines(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
-  let rest = '';
-  for await (const chunk of stream) {
-    rest += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    let at: number;
-    while ((at = rest.indexOf('\n')) >= 0) {
-      yield rest.slice(0, at).replace(/\r$/, '');
-      rest = rest.slice(at + 1);
+export async function* lines(
+  stream: NodeJS.ReadableStream,
+  maxBytes: number,
+): AsyncGenerator<Line> {
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0)
+    throw new RangeError(`maxBytes: expected a non-negative integer, found ${maxBytes}`);
+  let kept: Buffer[] = [];
+  let keptBytes = 0;
+  let lineBytes = 0;
+  const take = (part: Buffer): void => {
+    lineBytes += part.length;
+    if (lineBytes > maxBytes + 1) {
+      // Past the limit (one byte more for a "\r" before the newline): drop what was kept.
+      kept = [];
+      keptBytes = 0;
+    } else if (part.length > 0) {
+      kept.push(part);
+      keptBytes += part.length;
     }
+  };
+  const line = (): Line => {
+    const bytes = Buffer.concat(kept, keptBytes);
+    const end = bytes.at(-1) === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
+    const result: Line =
+      lineBytes > maxBytes + 1 || end > maxBytes
+        ? { tooLongBytes: lineBytes > maxBytes + 1 ? lineBytes : end }
+        : { text: bytes.toString('utf8', 0, end) };
+    kept = [];
+    keptBytes = 0;
+    lineBytes = 0;
+    return result;
+  };
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let start = 0;
+    let at: number;
+    while ((at = bytes.indexOf(NEWLINE, start)) >= 0) {
+      take(bytes.subarray(start, at));
+      yield line();
+      start = at + 1;
+    }
+    take(bytes.subarray(start));
   }
-  if (rest !== '') yield rest.replace(/\r$/, '');
+  if (lineBytes > 0) yield line();
+}
+
+/**
+ * An argument that is the input itself (a token, a QR text), as given. One that does not have
+ * the input's shape but names an existing file is the caller's mistake (the file's content was
+ * meant): a usage error saying how to pass the file instead, rather than a verdict on its name.
+ * @param shape what the input looks like (anchored).
+ * @param what the input's name in the message ("a compact JWS").
+ * @param instead how to pass a file, given its path.
+ * @throws {UsageError} when `value` names a file.
+ */
+export function inputArgument(
+  value: string,
+  shape: RegExp,
+  what: string,
+  instead: (path: string) => string,
+): string {
+  if (!shape.test(value) && isFile(value)) {
+    throw new UsageError(
+      `expected ${what}, found a file path ${JSON.stringify(value)}; use ${instead(value)}`,
+    );
+  }
+  return value;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    // A name too long, or with a NUL byte, names no file.
+    return false;
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -92,8 +93,11 @@ interface Run {
 
 let dir = '';
 
-/** Runs the built binary in the test directory, with `input` on stdin (closed either way). */
-function liangzheng(args: readonly string[], input = ''): Promise<Run> {
+/**
+ * Runs the built binary in the test directory, with `input` on stdin (closed either way): a
+ * string, or a stream piped in as the child reads it.
+ */
+function liangzheng(args: readonly string[], input: string | Readable = ''): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: dir,
@@ -107,7 +111,8 @@ function liangzheng(args: readonly string[], input = ''): Promise<Run> {
     child.on('error', reject);
     // A command that fails on its arguments exits before it reads stdin: EPIPE is expected then.
     child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
+    if (typeof input === 'string') child.stdin.end(input);
+    else input.pipe(child.stdin);
     child.on('close', (code, signal) => {
       resolve({
         code,
@@ -741,6 +746,16 @@ describe.concurrent('not valid', () => {
     expect(text.stderr).toMatch(/^invalid: ERR_MALFORMED /);
   });
 
+  it('when TEXT names a file holding the QR text, then exit 2 saying a presentation was expected and how to pass the file', async () => {
+    await writeFile(join(dir, 'qr-text.txt'), `${qrText}\n`);
+    const run = await liangzheng(['verify', '--trust', TRUST, '--now', china(5), 'qr-text.txt']);
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'liangzheng verify: expected a presentation (LZ1:…), found a file path "qr-text.txt"; use - < qr-text.txt, or --image qr-text.txt for a picture of the QR (usage: liangzheng verify --help)\n',
+    );
+  });
+
   it('when the JWKS file holds a private key (with "d"), then verify and jws verify exit 2', async () => {
     const privateJwk: unknown = JSON.parse(await readFile(join(dir, ISSUER_KEY), 'utf8'));
     await writeJson('private-jwks.json', { keys: [privateJwk] });
@@ -858,6 +873,97 @@ describe.concurrent('verify --batch', () => {
   });
 });
 
+/**
+ * `size` bytes of `fill` with no newline, as a stream of 64 KiB chunks made as the child reads
+ * them (so the test holds no more of it than the child does).
+ */
+function longLine(size: number, fill = '0'): Readable {
+  const chunk = Buffer.alloc(64 * 1024, fill);
+  return Readable.from(
+    (function* () {
+      for (let left = size; left > 0; left -= chunk.length)
+        yield left >= chunk.length ? chunk : chunk.subarray(0, left);
+    })(),
+  );
+}
+
+/** A stream of `parts` in order: strings as they are, streams as they flow. */
+function concatStreams(parts: readonly (string | Readable)[]): Readable {
+  return Readable.from(
+    (async function* () {
+      for (const part of parts) {
+        if (typeof part === 'string') yield Buffer.from(part);
+        else for await (const chunk of part) yield chunk as Buffer;
+      }
+    })(),
+  );
+}
+
+const MIB = 1024 * 1024;
+
+describe.concurrent('batch lines past the limit', () => {
+  it('when verify --batch gets one 64 MiB line without a newline, then it answers ERR_TOO_LARGE for it, with its length, and exits 1', async () => {
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      longLine(64 * MIB),
+    );
+    expectExit(run, 1);
+    const reports = batchReports(run.stdout);
+    expect(reports.map((r) => [r.valid, r.code])).toEqual([[false, 'ERR_TOO_LARGE']]);
+    expect(run.stdout).toContain(
+      '"detail":"presentation: expected at most 4096 characters, found a line of 67108864 bytes"',
+    );
+  });
+
+  it('when verify --batch gets a 5 MiB line between two valid ones, then three reports in order: valid, ERR_TOO_LARGE, valid', async () => {
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      concatStreams([`${qrText}\n`, longLine(5 * MIB, '7'), `\r\n${qrText}\n`]),
+    );
+    expectExit(run, 1);
+    expect(batchReports(run.stdout).map((r) => [r.valid, r.code])).toEqual([
+      [true, undefined],
+      [false, 'ERR_TOO_LARGE'],
+      [true, undefined],
+    ]);
+  });
+
+  it('when verify --batch gets a line of 4097 characters, then ERR_TOO_LARGE as verify gives it, and 4096 digits are read (ERR_MALFORMED)', async () => {
+    const run = await liangzheng(
+      ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+      `LZ1:${'0'.repeat(4093)}\nLZ1:${'0'.repeat(4092)}\n`,
+    );
+    expectExit(run, 1);
+    expect(batchReports(run.stdout).map((r) => r.code)).toEqual(['ERR_TOO_LARGE', 'ERR_MALFORMED']);
+  });
+
+  it('when jws verify --batch gets one 64 MiB line without a newline, then ERR_TOO_LARGE for it; between two good tokens, then valid, ERR_TOO_LARGE, valid', async () => {
+    const [alone, between] = await Promise.all([
+      liangzheng(['jws', 'verify', '--batch', '--jwks', TRUST], longLine(64 * MIB)),
+      liangzheng(
+        ['jws', 'verify', '--batch', '--jwks', TRUST],
+        concatStreams([`${credential}\n`, longLine(5 * MIB, 'A'), `\n${credential}\n`]),
+      ),
+    ]);
+    const results = (run: Run) =>
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => jwsResult.parse(JSON.parse(l)));
+    expectExit(alone, 1);
+    expect(results(alone).map((r) => [r.valid, r.code])).toEqual([[false, 'ERR_TOO_LARGE']]);
+    expect(alone.stdout).toContain(
+      '"reason":"JWS: expected at most 1048576 characters, found a line of 67108864 bytes"',
+    );
+    expectExit(between, 1);
+    expect(results(between).map((r) => [r.valid, r.code])).toEqual([
+      [true, undefined],
+      [false, 'ERR_TOO_LARGE'],
+      [true, undefined],
+    ]);
+  });
+});
+
 // --- jws verify -----------------------------------------------------------------------------
 
 /** A compact JWS made by hand; `signature` bytes as given (none is computed). */
@@ -927,6 +1033,25 @@ describe.concurrent('jws verify', () => {
     });
   });
 
+  it('when TOKEN names a file (credential.txt), then exit 2 saying a compact JWS was expected and how to pass the file; a name of no file is a token, and not valid', async () => {
+    const [file, noFile, byStdin] = await Promise.all([
+      liangzheng(['jws', 'verify', '--jwks', TRUST, 'credential.txt']),
+      liangzheng(['jws', 'verify', '--jwks', TRUST, '--json', 'no-such-file.txt']),
+      liangzheng(
+        ['jws', 'verify', '--jwks', TRUST, '-'],
+        readFileSync(join(dir, 'credential.txt'), 'utf8'),
+      ),
+    ]);
+    expectExit(file, 2);
+    expect(file.stdout).toBe('');
+    expect(file.stderr).toBe(
+      'liangzheng jws verify: expected a compact JWS, found a file path "credential.txt"; use - < credential.txt (usage: liangzheng jws verify --help)\n',
+    );
+    expectExit(noFile, 1);
+    expect(jwsResult.parse(JSON.parse(noFile.stdout)).code).toBe('ERR_MALFORMED');
+    expectExit(byStdin, 0);
+  });
+
   it('when --batch reads 3 lines (valid, tampered, garbage), then 3 JSON lines in order and exit 1', async () => {
     const [header = '', payload = '', signature = ''] = credential.split('.');
     const middle = Math.floor(payload.length / 2);
@@ -968,6 +1093,17 @@ describe.concurrent('help', () => {
     expectExit(run, 2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('liangzheng: unknown command "frobnicate"; see liangzheng --help\n');
+  });
+
+  it('when --version or -v, then exit 0 and the version of package.json on stdout', async () => {
+    const { version } = z
+      .object({ version: z.string().min(1) })
+      .parse(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')));
+    for (const run of await Promise.all([liangzheng(['--version']), liangzheng(['-v'])])) {
+      expectExit(run, 0);
+      expect(run.stdout).toBe(`${version}\n`);
+      expect(run.stderr).toBe('');
+    }
   });
 
   it('when verify --help, then exit 0 with its usage on stdout', async () => {

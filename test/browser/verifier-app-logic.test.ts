@@ -16,7 +16,13 @@ import { chinaDateTime, formatAge } from '../../verifier/web/format.js';
 import { maskLicenceNumber } from '../../shared/licence.js';
 import { checkSettings } from '../../verifier/web/settings.js';
 import { statusListUrl } from '../../verifier/web/status-list-url.js';
-import { effectiveTime, observeTrustedTime } from '../../verifier/web/trusted-clock.js';
+import { ClockKeeper } from '../../verifier/web/clock-keeper.js';
+import type { LocalStore, StoreKey } from '../../verifier/web/local-store.js';
+import {
+  effectiveTime,
+  noteTimeUsed,
+  observeTrustedTime,
+} from '../../verifier/web/trusted-clock.js';
 
 const T = Date.UTC(2026, 2, 10, 2, 0, 0);
 const TOL = 10_000;
@@ -63,6 +69,117 @@ describe('trusted clock', () => {
     expect(record).toEqual({ floorMs: T });
     const later = observeTrustedTime(record, T - 5000, T, false);
     expect(later).toEqual({ floorMs: T });
+  });
+});
+
+/** The app's store in memory: what one session writes, the next one reads. */
+function memoryStore(): LocalStore {
+  const values = new Map<StoreKey, unknown>();
+  return {
+    get: <T>(key: StoreKey) => Promise.resolve(values.get(key) as T | undefined),
+    set: (key, value) => {
+      values.set(key, structuredClone(value));
+      return Promise.resolve();
+    },
+    delete: (key) => {
+      values.delete(key);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A session of the app: a clock keeper over `store`, reading the device clock at `deviceMs()`. */
+async function session(store: LocalStore, deviceMs: () => number): Promise<ClockKeeper> {
+  // The monotonic clock stands still: each test moves the device clock only.
+  const keeper = new ClockKeeper(store, TOL, () => ({ deviceMs: deviceMs(), monoMs: 0 }));
+  await keeper.load();
+  return keeper;
+}
+
+describe('trusted clock across sessions (the highest time reached)', () => {
+  const HOUR = 3600_000;
+
+  it('when the clock is set back offline but stays above the last sync, after a later time was reached, then ages are taken from the highest time reached and the verdict is amber, the clock flagged', async () => {
+    const store = memoryStore();
+    // Online at T: the issuer's time, and the status list fetched then.
+    let device = T;
+    const online = await session(store, () => device);
+    await online.observe(T, true);
+    const listFetchedAt = online.now().nowMs;
+    // Offline, 72 hours later, the app is used with the device clock right.
+    device = T + 72 * HOUR;
+    const later = await session(store, () => device);
+    expect(later.now()).toMatchObject({ nowMs: T + 72 * HOUR, state: 'ok' });
+    // Then the device clock is put back to 1 hour after the sync, and the app opened again.
+    device = T + HOUR;
+    const setBack = await session(store, () => device);
+    const time = setBack.now();
+    expect(time).toEqual({ nowMs: T + 72 * HOUR, state: 'behind', differenceMs: -71 * HOUR });
+    const v = decideVerdict(report(), {
+      maxAgeS: 24 * 3600,
+      keysAgeS: (time.nowMs - listFetchedAt) / 1000,
+      listAgeS: (time.nowMs - listFetchedAt) / 1000,
+      clock: time.state,
+    });
+    expect([v.tone, v.code, v.notices.map((n) => n.code)]).toEqual([
+      'warning',
+      'WARN_STATUS_STALE',
+      ['WARN_STATUS_STALE', 'WARN_KEYS_STALE', 'WARN_DEVICE_CLOCK_BEHIND'],
+    ]);
+    expect(v.notices.at(-1)?.message).toEqual(APP_NOTICES.WARN_DEVICE_CLOCK_BEHIND);
+  });
+
+  it('when the clock moves on normally between sessions, then it is used and ok; back within the tolerance, then still ok', async () => {
+    const store = memoryStore();
+    let device = T;
+    await (await session(store, () => device)).observe(T, true);
+    device = T + HOUR;
+    expect((await session(store, () => device)).now()).toEqual({
+      nowMs: T + HOUR,
+      state: 'ok',
+      differenceMs: 0,
+    });
+    device = T + HOUR - 5000;
+    expect((await session(store, () => device)).now()).toEqual({
+      nowMs: T + HOUR,
+      state: 'ok',
+      differenceMs: -5000,
+    });
+  });
+
+  it('when the clock ran ahead offline and was set right, then behind until the issuer’s time is seen again, which replaces the highest time reached', async () => {
+    const store = memoryStore();
+    let device = T;
+    await (await session(store, () => device)).observe(T, true);
+    // Offline, the device clock is put 9 hours ahead by mistake and the app used.
+    device = T + 9 * HOUR;
+    expect((await session(store, () => device)).now().nowMs).toBe(T + 9 * HOUR);
+    // An hour after the sync the clock is set right: doubtful, until the issuer is reached.
+    device = T + HOUR;
+    const online = await session(store, () => device);
+    expect(online.now()).toMatchObject({ nowMs: T + 9 * HOUR, state: 'behind' });
+    await online.observe(T + HOUR, true);
+    expect(online.now()).toEqual({ nowMs: T + HOUR, state: 'ok', differenceMs: 0 });
+    expect((await session(store, () => device)).now()).toEqual({
+      nowMs: T + HOUR,
+      state: 'ok',
+      differenceMs: 0,
+    });
+  });
+
+  it('when a time is used, then noteTimeUsed keeps it only when it is higher; an exact observation drops it, a lower bound keeps it', () => {
+    const record = observeTrustedTime(undefined, T, T, true);
+    const used = noteTimeUsed(record, T + 5000);
+    expect(used).toEqual({ floorMs: T, skewMs: 0, highestMs: T + 5000 });
+    expect(noteTimeUsed(used, T + 1000)).toBe(used);
+    expect(observeTrustedTime(used, T + 2000, T + 2000, false)).toEqual({
+      ...used,
+      floorMs: T + 2000,
+    });
+    expect(observeTrustedTime(used, T + 2000, T + 2000, true)).toEqual({
+      floorMs: T + 2000,
+      skewMs: 0,
+    });
   });
 });
 

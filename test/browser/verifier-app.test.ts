@@ -402,7 +402,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     await expect.poll(() => page.textContent('#scan-status')).toBe(UI.noCodeInImage.zh);
   });
 
-  it('when the issuer is unreachable and the kept lists are older than the setting, then the app still opens offline and the verdict is amber, never green', async () => {
+  it('when the issuer is unreachable and the kept lists are older than the setting, then the app still opens offline and the verdict is amber, never green, even with the clock then put back', async () => {
     // A service of its own, to be stopped.
     const own = await startService('sqlite');
     try {
@@ -467,6 +467,31 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
         '无法连接 · 密钥 2 小时前 · 列表 2 小时前',
       );
       await screenshot(page, 'verifier-offline-stale');
+
+      // The device clock put back to half an hour after the last update (above it, so the issuer's
+      // time alone would not tell): the app remembers the time it has reached, so the data is
+      // still 2 hours old and the clock is flagged, never green on a 30-minute age.
+      await page.clock.setSystemTime(later - 90 * 60_000);
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      const third = join(work, 'offline-third.png');
+      await writeFile(
+        third,
+        await renderQrPng(
+          await createPresentation(issued.credential, device.signer, { now: new Date(later) }),
+          4,
+        ),
+      );
+      await page.setInputFiles('#pick-image', third);
+      expect(await verdict(page, 1)).toEqual({
+        tone: 'warning',
+        code: 'WARN_STATUS_STALE',
+        text: VALID_WITH_WARNINGS.zh,
+        notices: ['WARN_STATUS_STALE', 'WARN_KEYS_STALE', 'WARN_DEVICE_CLOCK_BEHIND'],
+      });
+      expect(await page.locator('#data-status').textContent()).toBe(
+        '无法连接 · 密钥 2 小时前 · 列表 2 小时前',
+      );
     } finally {
       await own.close();
     }

@@ -197,12 +197,17 @@ function fromEnvelope(bytes: Uint8Array): string {
   return PRESENTATION_PREFIX + encodeDigits(bytes);
 }
 
-/** The envelope written field by field, with a nonce that encodePresentation would refuse. */
+/**
+ * The envelope written field by field, with a nonce that encodePresentation would refuse. The
+ * header travels as encodePresentation sends it: as its key id only when it is the canonical one.
+ */
 function envelopeWithRawNonce(parts: PresentationParts, nonce: Uint8Array): string {
+  const writer = new ByteWriter();
+  if (parts.canonicalKid === undefined)
+    writer.varint(parts.credentialHeader.length).bytes(parts.credentialHeader);
+  else writer.varint(0).bytes(Buffer.from(parts.canonicalKid, 'base64url'));
   return fromEnvelope(
-    new ByteWriter()
-      .varint(parts.credentialHeader.length)
-      .bytes(parts.credentialHeader)
+    writer
       .varint(parts.credentialPayload.length)
       .bytes(parts.credentialPayload)
       .bytes(parts.credentialSignature)
@@ -527,6 +532,20 @@ add(
     keys.holder,
     NOW - 5,
   ),
+);
+// The reference envelope starts with header length 0 and the 32 bytes of the kid.
+if (firstByte !== 0 || baseParts.canonicalKid === undefined)
+  throw new Error('expected the canonical header to travel as its key id');
+const writtenOut = new ByteWriter()
+  .varint(baseParts.credentialHeader.length)
+  .bytes(baseParts.credentialHeader)
+  .finish();
+add(
+  'malformed-canonical-header-written-out',
+  'ERR_MALFORMED',
+  'parse',
+  `the canonical credential header sent as its ${baseParts.credentialHeader.length} bytes instead of its key id only: a second text for the same presentation`,
+  fromEnvelope(Uint8Array.from([...writtenOut, ...envelope.subarray(1 + 32)])),
 );
 add(
   'too-large',

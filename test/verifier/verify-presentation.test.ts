@@ -7,7 +7,7 @@ import { chinaDate } from '../../shared/china-time.js';
 import { createPresentation } from '../../shared/create-presentation.js';
 import type { CredentialClaimsInput } from '../../shared/credential.js';
 import type { CryptoBackend } from '../../shared/crypto-backend.js';
-import { decodeDigits } from '../../shared/internal/digits.js';
+import { decodeDigits, encodeDigits } from '../../shared/internal/digits.js';
 import type { LicenceRecord } from '../../shared/licence.js';
 import {
   decodePresentation,
@@ -634,6 +634,24 @@ describe('encodePresentation', () => {
     const text = await presentAt(await issueAt(T - DAY), T);
     const envelope = decodeDigits(text.slice(PRESENTATION_PREFIX.length));
     expect(envelope[0]).toBe(0);
+  });
+});
+
+describe('decodePresentation', () => {
+  it('when the canonical header is written out instead of its key id, then ERR_MALFORMED saying so', async () => {
+    const parts = decodePresentation(await presentAt(await issueAt(T - DAY), T));
+    const envelope = decodeDigits(encodePresentation(parts).slice(PRESENTATION_PREFIX.length));
+    const header = parts.credentialHeader;
+    expect(header.length).toBeLessThan(0x80);
+    const writtenOut = Uint8Array.from([header.length, ...header, ...envelope.subarray(1 + 32)]);
+    const text = PRESENTATION_PREFIX + encodeDigits(writtenOut);
+    expect(() => decodePresentation(text)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_MALFORMED',
+        message:
+          'credential header: expected the canonical header as its key id only (length 0), found it written out',
+      }),
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import { nodeBackend } from '../backends/node.js';
 import {
   clockFrom,
   EXIT,
+  inputArgument,
   integerFrom,
   lines,
   parse,
@@ -16,7 +17,12 @@ import {
 import { LicenceError } from '../../shared/errors.js';
 import type { VerificationReport } from '../report.js';
 import { createTrustStore, type TrustStore } from '../trust-store.js';
-import { verifyPresentation, type VerifyOptions } from '../verify-presentation.js';
+import { MAX_PRESENTATION_LENGTH, PRESENTATION_PREFIX } from '../../shared/presentation.js';
+import {
+  presentationTooLarge,
+  verifyPresentation,
+  type VerifyOptions,
+} from '../verify-presentation.js';
 import { verifyStatusList, type VerifiedStatusList } from '../verify-status-list.js';
 import { readQrImage } from './read-qr-image.js';
 import { formatReport } from './format-report.js';
@@ -38,6 +44,9 @@ const OPTIONS = {
   batch: { type: 'boolean' },
   image: { type: 'string' },
 } as const;
+
+/** What a TEXT argument looks like, whatever it holds: the prefix and digits. */
+const PRESENTATION_SHAPE = new RegExp(`^${PRESENTATION_PREFIX}[0-9]*$`);
 
 /** `liangzheng verify`: a presentation (the QR text) against trusted keys and status lists. */
 export const verifyCommand: Command = {
@@ -74,7 +83,15 @@ export const verifyCommand: Command = {
       text = await readQrImage(values.image);
     } else if (positionals.length === 1) {
       const [source] = positionals as [string];
-      text = source === '-' ? await readText('-', io) : source;
+      text =
+        source === '-'
+          ? await readText('-', io)
+          : inputArgument(
+              source,
+              PRESENTATION_SHAPE,
+              `a presentation (${PRESENTATION_PREFIX}…)`,
+              (path) => `- < ${path}, or --image ${path} for a picture of the QR`,
+            );
     } else {
       throw new UsageError(
         `expected one presentation (TEXT, - for stdin, or --image FILE), found ${positionals.length}`,
@@ -90,11 +107,22 @@ export const verifyCommand: Command = {
   },
 };
 
+/**
+ * Bytes of a batch line read at most. A text is at most 3 bytes of UTF-8 per UTF-16 unit, so a
+ * line longer than this is longer than MAX_PRESENTATION_LENGTH whatever it holds: it is refused
+ * as it streams past, never held.
+ */
+const MAX_LINE_BYTES = 3 * MAX_PRESENTATION_LENGTH;
+
 async function runBatch(io: Io, options: VerifyOptions, liveClock: boolean): Promise<number> {
   let allValid = true;
-  for await (const line of lines(io.stdin)) {
+  for await (const line of lines(io.stdin, MAX_LINE_BYTES)) {
     // Without --now each line is judged at the moment it is read.
-    const report = verifyPresentation(line, liveClock ? { ...options, now: io.now() } : options);
+    const at = liveClock ? { ...options, now: io.now() } : options;
+    const report =
+      'text' in line
+        ? verifyPresentation(line.text, at)
+        : presentationTooLarge(`a line of ${line.tooLongBytes} bytes`, at);
     allValid &&= report.valid;
     await write(io.stdout, `${JSON.stringify(report)}\n`);
   }
