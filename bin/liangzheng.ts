@@ -3,39 +3,33 @@ import { argv, exit, stderr, stdin, stdout } from 'node:process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError, type Command, type Io } from '../shared/cli/command.js';
-import { adminCommand } from '../issuer/cli/admin.js';
-import { calendarCommand } from '../issuer/cli/calendar.js';
-import { issueCommand } from '../issuer/cli/issue.js';
-import { keygenCommand } from '../issuer/cli/keygen.js';
-import { registryCommand } from '../issuer/cli/registry.js';
-import { keysCommand } from '../issuer/cli/keys.js';
-import { statusListCommand } from '../issuer/cli/status-list.js';
-import { holderKeygenCommand } from '../verifier/cli/holder-keygen.js';
-import { jwsVerifyCommand } from '../verifier/cli/jws-verify.js';
-import { presentCommand } from '../verifier/cli/present.js';
-import { verifyCommand } from '../verifier/cli/verify.js';
 
-const COMMANDS: readonly Command[] = [
-  keygenCommand,
-  holderKeygenCommand,
-  issueCommand,
-  presentCommand,
-  verifyCommand,
-  jwsVerifyCommand,
-  statusListCommand,
-  registryCommand,
-  keysCommand,
-  adminCommand,
-  calendarCommand,
-];
+/**
+ * The commands by name, each loaded when it runs: the issuer's commands open the whole service
+ * (express, the database drivers, image processing), which a `verify` should not wait for.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  keygen: async () => (await import('../issuer/cli/keygen.js')).keygenCommand,
+  'holder-keygen': async () =>
+    (await import('../verifier/cli/holder-keygen.js')).holderKeygenCommand,
+  issue: async () => (await import('../issuer/cli/issue.js')).issueCommand,
+  present: async () => (await import('../verifier/cli/present.js')).presentCommand,
+  verify: async () => (await import('../verifier/cli/verify.js')).verifyCommand,
+  'jws verify': async () => (await import('../verifier/cli/jws-verify.js')).jwsVerifyCommand,
+  'status-list': async () => (await import('../issuer/cli/status-list.js')).statusListCommand,
+  registry: async () => (await import('../issuer/cli/registry.js')).registryCommand,
+  keys: async () => (await import('../issuer/cli/keys.js')).keysCommand,
+  admin: async () => (await import('../issuer/cli/admin.js')).adminCommand,
+  calendar: async () => (await import('../issuer/cli/calendar.js')).calendarCommand,
+};
 
 /** The help text: every command's usage. */
-export function help(): string {
+export async function help(): Promise<string> {
   const lines = [
     'liangzheng — electronic driving licence (电子驾驶证): issue, present and verify',
     '',
   ];
-  for (const c of COMMANDS)
+  for (const c of await Promise.all(Object.values(COMMANDS).map((load) => load())))
     lines.push(`  ${c.usage.replace(/\n/g, '\n  ')}`, `      ${c.summary}`, '');
   lines.push(
     'liangzheng --version prints the version.',
@@ -65,7 +59,7 @@ export function version(): string {
 export async function main(args: readonly string[], io: Io): Promise<number> {
   const [first, second, ...rest] = args;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout.write(help());
+    io.stdout.write(await help());
     return first === undefined ? EXIT.USAGE : EXIT.VALID;
   }
   if (first === '--version' || first === '-v') {
@@ -73,13 +67,14 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     return EXIT.VALID;
   }
   const name = first === 'jws' ? `jws ${second ?? ''}` : first;
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
     io.stderr.write(
       `liangzheng: unknown command ${JSON.stringify(name.trim())}; see liangzheng --help\n`,
     );
     return EXIT.USAGE;
   }
+  const command = await load();
   const commandArgs = first === 'jws' ? rest : args.slice(1);
   if (commandArgs.includes('--help')) {
     io.stdout.write(`usage: ${command.usage}\n`);
