@@ -53,10 +53,14 @@ else if (!REDIS) console.warn(`Redis does not answer at ${REDIS_URL}: the proxy 
 
 /** The proxy's own address towards the nodes: what TRUST_PROXY names. */
 const PROXY_ADDRESS = '127.0.0.1';
-/** Two clients failing and signing in, and one writing. */
+/** Two clients failing and signing in. */
 const CLIENT_A = '127.0.0.2';
 const CLIENT_B = '127.0.0.3';
-const WRITER = '127.0.0.4';
+/**
+ * The writers: drivers registering, each from an address of their own (127.0.1.x), as the
+ * public would; registration is limited per address like sign-in.
+ */
+const writerAddress = (serial: number) => `127.0.1.${(serial % 250) + 1}`;
 
 const PASSWORD = 'correct horse battery';
 /** A sign-in that fails (no such staff account), counted by the limiter before anything else. */
@@ -201,7 +205,8 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
 
         const writer = async () => {
           while (sentAfterExit < AFTER_EXIT && next < SEEDED) {
-            const licence = licences[next++];
+            const serial = next++;
+            const licence = licences[serial];
             if (licence === undefined) break;
             const afterExit = exited;
             if (afterExit) sentAfterExit++;
@@ -215,7 +220,7 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
                 phone: '13800138000',
                 password: PASSWORD,
               },
-              { from: WRITER },
+              { from: writerAddress(serial) },
             );
             writes.push({
               licenceNumber: licence.licenceNumber,
