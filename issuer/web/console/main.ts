@@ -57,7 +57,11 @@ function problem(error: unknown): HTMLElement {
   let text = error instanceof Error ? error.message : String(error);
   if (error instanceof ApiError) {
     text =
-      error.code === 'ERR_SIGN_IN_FAILED' ? t('signInFailed') : t('error', { code: error.code });
+      error.code === 'ERR_SIGN_IN_FAILED'
+        ? t('signInFailed')
+        : error.code === 'ERR_RATE_LIMITED'
+          ? t('rateLimited')
+          : t('error', { code: error.code });
   }
   return h('p', { class: 'error', role: 'alert' }, text);
 }
