@@ -36,7 +36,7 @@ export const VERIFIER_APP_DIR = [
   .find((dir) => existsSync(join(dir, 'index.html')));
 
 /** The media type of a JWK Set (RFC 7517 §8.5.1). */
-export const JWK_SET_TYPE = 'application/jwk-set+json';
+const JWK_SET_TYPE = 'application/jwk-set+json';
 
 /** res.locals key: the mount path of the router that took the request. */
 const MOUNT = 'mountedAt';

@@ -44,7 +44,7 @@ export const DRAIN_MS = 10_000;
  * How often a running service looks whether its working calendar is about to run out (it
  * warns at most once a day).
  */
-export const CALENDAR_CHECK_MS = 60 * 60 * 1000;
+const CALENDAR_CHECK_MS = 60 * 60 * 1000;
 
 /**
  * Opens everything the service needs, in order, and returns its dependencies.

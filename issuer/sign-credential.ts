@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
-import { chinaDate } from '../shared/china-time.js';
 import { CLAIMS_DICTIONARY } from '../shared/claims-dictionary.js';
 import {
   canonicalCredentialHeader,
@@ -10,7 +9,7 @@ import {
 import type { Signer } from '../shared/crypto-backend.js';
 import { LicenceError } from '../shared/errors.js';
 import { type LicenceRecord } from '../shared/licence.js';
-import { unusableOn } from '../shared/usability.js';
+import { unusableAt } from '../shared/usability.js';
 
 const DAY = 86_400;
 /** China Standard Time, UTC+8, no daylight saving. */
@@ -48,7 +47,7 @@ export async function signCredential(request: IssueRequest, signer: Signer): Pro
   const iat = Math.floor(now.getTime() / 1000);
   if (!Number.isSafeInteger(iat) || iat < 0)
     throw new RangeError('now: expected a valid date after 1970');
-  const refusal = unusableOn(licence, chinaDate(now));
+  const refusal = unusableAt(licence, now);
   if (refusal !== undefined) throw new LicenceError('ERR_LICENCE_INVALID', refusal.message);
   const exp = credentialExpiry(licence, iat, request.validDays);
   const claims: CredentialClaimsInput = {

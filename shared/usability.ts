@@ -5,7 +5,9 @@
  * words. Only status A (正常) below the points limit, on a day within the licence's dates, is
  * usable (docs/DOMAIN.md §2.5).
  */
+import { chinaDate } from './china-time.js';
 import {
+  isValidForDriving,
   LICENCE_STATUS,
   licenceValidityOn,
   POINTS_LIMIT,
@@ -46,7 +48,7 @@ export interface Unusable {
 export function statusRefusal(
   licence: Pick<LicenceRecord, 'status' | 'points'>,
 ): Unusable | undefined {
-  if (licence.status !== 'A')
+  if (!isValidForDriving(licence.status))
     return {
       reason: REASON_OF_STATUS[licence.status] ?? 'not-normal',
       message: `licence status: expected A (normal), found ${licence.status} (${LICENCE_STATUS[licence.status].en})`,
@@ -81,4 +83,12 @@ export function unusableOn(
   today: string,
 ): Unusable | undefined {
   return validityRefusal(licence, today) ?? statusRefusal(licence);
+}
+
+/** The whole rule at an instant: on its calendar day in China. */
+export function unusableAt(
+  licence: Pick<LicenceRecord, 'status' | 'points' | 'validFrom' | 'validTo'>,
+  now: Date,
+): Unusable | undefined {
+  return unusableOn(licence, chinaDate(now));
 }

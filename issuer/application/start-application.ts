@@ -2,7 +2,7 @@ import { audit } from '../audit/audit-log.js';
 import type { ApplicationPath } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict } from '../http/problem.js';
-import { unusable, type UnusableReason } from '../licence-usability.js';
+import { unusableAt, type UnusableReason } from '../../shared/usability.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
 import { lastIssuedAt } from '../credentials/last-issued.js';
@@ -33,7 +33,7 @@ export async function offeredPaths(
 ): Promise<Offer> {
   const { record, portraitHash } = await licenceOfDriver(deps.db.kysely, driverId);
   const issuedAt = await lastIssuedAt(deps.db.kysely, driverId);
-  const refusal = unusable(record, new Date(deps.now() * 1000));
+  const refusal = unusableAt(record, new Date(deps.now() * 1000));
   if (refusal !== undefined)
     return { paths: [], photoChange: issuedAt !== undefined, notBefore: null, refusal };
   if (issuedAt !== undefined)

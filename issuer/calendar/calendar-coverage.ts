@@ -7,7 +7,7 @@ import type { WorkingCalendar } from './working-calendar.js';
  * Days before the calendar runs out from which the service warns. The State Council publishes
  * the next year's arrangement usually in November; 60 days before 31 December is 1 November.
  */
-export const CALENDAR_WARN_DAYS = 60;
+const CALENDAR_WARN_DAYS = 60;
 
 /** How far the working calendar reaches, as /healthz shows it. */
 export interface CalendarCoverage {

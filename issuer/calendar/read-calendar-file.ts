@@ -5,7 +5,7 @@ import { formatIsoDate, isWeekend, parseIsoDate, WEEKDAY_NAMES, weekday } from '
 import { packageYears, type ArrangedDay, type YearArrangement } from './working-calendar.js';
 
 /** The working calendar file's name in DATA_DIR (OPERATIONS.md, "The working calendar"). */
-export const CALENDAR_FILE = 'working-calendar.json';
+const CALENDAR_FILE = 'working-calendar.json';
 
 /** Largest file read: a year's arrangement is a few kilobytes. */
 export const MAX_CALENDAR_FILE_BYTES = 256 * 1024;

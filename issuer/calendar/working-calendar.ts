@@ -66,12 +66,16 @@ function packageKnows(year: number): boolean {
 const PROBE_FROM = 1990;
 const PROBE_TO = 2100;
 
+/** The years of the installed chinese-days, once worked out (the package does not change). */
+let probedYears: { readonly first: number; readonly last: number } | undefined;
+
 /**
- * The years chinese-days holds, as one run (first and last). A package with a gap in its years
- * is one this code was not written for: refused, not guessed around.
+ * The years chinese-days holds, as one run (first and last), probed once. A package with a gap
+ * in its years is one this code was not written for: refused, not guessed around.
  * @throws {Error} when the package holds no year or its years have a gap.
  */
 export function packageYears(): { readonly first: number; readonly last: number } {
+  if (probedYears !== undefined) return probedYears;
   const years: number[] = [];
   for (let year = PROBE_FROM; year <= PROBE_TO; year += 1) if (packageKnows(year)) years.push(year);
   const first = years[0];
@@ -80,15 +84,8 @@ export function packageYears(): { readonly first: number; readonly last: number 
     throw new Error(
       `chinese-days: expected its holiday data as one unbroken run of years, found ${years.length === 0 ? 'none' : years.join(', ')}`,
     );
-  return { first, last };
-}
-
-let cachedPackageYears: ReturnType<typeof packageYears> | undefined;
-
-/** {@link packageYears}, worked out once (the package does not change while running). */
-function knownPackageYears(): ReturnType<typeof packageYears> {
-  cachedPackageYears ??= packageYears();
-  return cachedPackageYears;
+  probedYears = { first, last };
+  return probedYears;
 }
 
 /** The working days of one year from the operator's file. */
@@ -109,7 +106,7 @@ function fileYearRule(arrangement: YearArrangement): (date: CalendarDate) => boo
  *   file reader refuses such a file first, with its line).
  */
 export function workingCalendar(arrangements: readonly YearArrangement[] = []): WorkingCalendar {
-  const pkg = knownPackageYears();
+  const pkg = packageYears();
   const fromFile = new Map(arrangements.map((a) => [a.year, fileYearRule(a)]));
   const years = new Set<number>(fromFile.keys());
   for (let y = pkg.first; y <= pkg.last; y += 1) years.add(y);

@@ -25,7 +25,7 @@ const OPTIONS = { rate: { type: 'string' }, quiet: { type: 'boolean' } } as cons
 const ACTIONS = ['rotate', 'list', 'reissue'] as const;
 
 /** Credentials re-signed per second by `keys reissue` unless --rate says otherwise. */
-export const DEFAULT_REISSUE_RATE = 500;
+const DEFAULT_REISSUE_RATE = 500;
 /** Most credentials in one transaction of `keys reissue` (reissueAll's default batch). */
 const REISSUE_BATCH = 500;
 

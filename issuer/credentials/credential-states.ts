@@ -82,15 +82,7 @@ export async function endSlot(
   slot: StatusSlot,
   end: SlotEnd,
 ): Promise<void> {
-  const move = CREDENTIAL_TRANSITIONS[end];
-  await trx
-    .updateTable('credentials')
-    .set({ state: move.to })
-    .where('list_id', '=', slot.listId)
-    .where('status_index', '=', slot.index)
-    .where('state', 'in', move.from)
-    .execute();
-  await deps.statusLists.set(trx, [{ listId: slot.listId, index: slot.index, value: move.entry }]);
+  await endSlots(deps, trx, [slot], end);
 }
 
 /**
@@ -103,24 +95,43 @@ export async function endSlotsOfLicence(
   licenceNumber: string,
   end: SlotEnd,
 ): Promise<void> {
-  const move = CREDENTIAL_TRANSITIONS[end];
   const slots = await trx
     .selectFrom('credentials')
     .select(['list_id', 'status_index'])
     .distinct()
     .where('licence_number', '=', licenceNumber)
-    .where('state', 'in', move.from)
+    .where('state', 'in', CREDENTIAL_TRANSITIONS[end].from)
     .execute();
+  await endSlots(
+    deps,
+    trx,
+    slots.map((s) => ({ listId: s.list_id, index: s.status_index })),
+    end,
+  );
+}
+
+/** Ends `slots`: their credentials not ended yet move at once, their entries are set in one go. */
+async function endSlots(
+  deps: { readonly statusLists: StatusLists },
+  trx: Transaction<Database>,
+  slots: readonly StatusSlot[],
+  end: SlotEnd,
+): Promise<void> {
   if (slots.length === 0) return;
+  const move = CREDENTIAL_TRANSITIONS[end];
   await trx
     .updateTable('credentials')
     .set({ state: move.to })
-    .where('licence_number', '=', licenceNumber)
+    .where((eb) =>
+      eb.or(
+        slots.map((s) => eb.and([eb('list_id', '=', s.listId), eb('status_index', '=', s.index)])),
+      ),
+    )
     .where('state', 'in', move.from)
     .execute();
   await deps.statusLists.set(
     trx,
-    slots.map((s) => ({ listId: s.list_id, index: s.status_index, value: move.entry })),
+    slots.map((s) => ({ listId: s.listId, index: s.index, value: move.entry })),
   );
 }
 

@@ -10,7 +10,7 @@ import { conflict, notFound, ServiceError } from '../http/problem.js';
 import { credentialExpiry, signCredential } from '../sign-credential.js';
 import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { unusable } from '../licence-usability.js';
+import { unusableAt } from '../../shared/usability.js';
 import { LIVE } from './internal/live.js';
 import { endSlot, heldSlot, refreshLive } from './credential-states.js';
 import { credentialAudit, credentialRow, type NewCredential } from './internal/new-credential.js';
@@ -242,7 +242,7 @@ async function issueIn(
   const licence = parseLicenceRecord(JSON.parse(row.record));
   const now = deps.now();
   const signedAt = new Date(now * 1000);
-  const refusal = unusable(licence, signedAt);
+  const refusal = unusableAt(licence, signedAt);
   if (refusal !== undefined) throw notUsable(refusal.reason, refusal.message);
 
   const live = await heldSlot(trx, licenceNumber);

@@ -13,7 +13,7 @@ import {
   type SignJob,
   type SignPool,
 } from './internal/sign-pool.js';
-import { unusable } from '../licence-usability.js';
+import { unusableAt } from '../../shared/usability.js';
 import { LIVE } from './internal/live.js';
 import { refreshLive } from './credential-states.js';
 import { credentialAudit, credentialRow, type NewCredential } from './internal/new-credential.js';
@@ -164,7 +164,7 @@ export async function reissueAll(
     let skipped = 0;
     found.forEach((r, i) => {
       const licence = parseLicenceRecord(JSON.parse(r.record));
-      if (r.revoked_at !== null || unusable(licence, signedAt) !== undefined) {
+      if (r.revoked_at !== null || unusableAt(licence, signedAt) !== undefined) {
         skipped++;
         return;
       }

@@ -5,7 +5,7 @@ import {
 } from '../../shared/licence.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
-import { unusable, type UnusableReason } from '../licence-usability.js';
+import { unusableAt, type UnusableReason } from '../../shared/usability.js';
 
 /** What the driver's app shows about its own licence now: the colour of the QR follows it. */
 export interface LicenceStatusView {
@@ -41,7 +41,7 @@ export async function licenceStatus(
   if (row === undefined) throw notFound('licence of the driver');
   const record = parseLicenceRecord(JSON.parse(row.record));
   const now = deps.now();
-  const why = unusable(record, new Date(now * 1000));
+  const why = unusableAt(record, new Date(now * 1000));
   return {
     status: record.status,
     label: { zh: LICENCE_STATUS[record.status].zh, en: LICENCE_STATUS[record.status].en },

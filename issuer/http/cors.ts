@@ -8,7 +8,7 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 
 /** How long a browser may keep a preflight's answer, in seconds. */
-export const PREFLIGHT_MAX_AGE = 600;
+const PREFLIGHT_MAX_AGE = 600;
 
 /**
  * The public, verifier-facing documents (JWKS, status lists, the API document): readable from

@@ -31,7 +31,7 @@ const layersOf = (router: Stack): Layer[] =>
  * read from the routers themselves, so that a new route is covered without being named here.
  * GET brings HEAD, as express answers HEAD with the GET route.
  */
-export function methodsAt(router: Stack, path: string): Set<string> {
+function methodsAt(router: Stack, path: string): Set<string> {
   const methods = new Set<string>();
   for (const layer of layersOf(router)) {
     let matched: ReturnType<Layer['match']>;

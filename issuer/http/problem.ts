@@ -128,7 +128,7 @@ interface BodyParserError {
 }
 
 /** The Content-Encodings the body parsers undo (body-parser 2; the registry import's own). */
-export const CONTENT_CODINGS = 'identity, gzip, deflate or br';
+const CONTENT_CODINGS = 'identity, gzip, deflate or br';
 /** A content coding or charset name as sent (RFC 9110 §8.4.1: a token); others are described. */
 const TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/i;
 

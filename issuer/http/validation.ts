@@ -96,7 +96,7 @@ function fieldAt(place: Place | undefined, last?: string): string {
  * can nest 30 000 deep) and names a field of an unexpected shape `(unknown field)`, never
  * repeating it.
  */
-export function textIssues(value: unknown): FieldIssue[] {
+function textIssues(value: unknown): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const pending: { value: unknown; place: Place | undefined }[] = [{ value, place: undefined }];
   while (pending.length > 0 && issues.length < MAX_TEXT_ISSUES) {

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { chinaDate } from '../../shared/china-time.js';
-import { parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
+import { isValidForDriving, parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
 import { STATUS } from '../../shared/status-list.js';
 import { REASON_OF_STATUS } from '../../shared/usability.js';
 import { audit, type AuditEntry } from '../audit/audit-log.js';
@@ -25,7 +25,7 @@ export interface ChangedLicence {
 export function listValueOf(
   status: LicenceRecord['status'],
 ): typeof STATUS.VALID | typeof STATUS.INVALID | typeof STATUS.SUSPENDED {
-  if (status === 'A') return STATUS.VALID;
+  if (isValidForDriving(status)) return STATUS.VALID;
   const reason = REASON_OF_STATUS[status];
   return reason === 'revoked' || reason === 'cancelled' ? STATUS.INVALID : STATUS.SUSPENDED;
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { parseLicenceRecord, type LicenceRecord } from '../../../shared/licence.js';
-import { unusable } from '../../licence-usability.js';
+import { unusableAt } from '../../../shared/usability.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound } from '../../http/problem.js';
 
@@ -32,7 +32,7 @@ export async function licenceOfDriver(
  * @throws {ServiceError} 409 ERR_LICENCE_NOT_USABLE with `reason`.
  */
 export function assertUsable(licence: LicenceRecord, now: number): void {
-  const why = unusable(licence, new Date(now * 1000));
+  const why = unusableAt(licence, new Date(now * 1000));
   if (why !== undefined)
     throw conflict('ERR_LICENCE_NOT_USABLE', `no e-licence now: ${why.message}`, {
       reason: why.reason,

@@ -4,10 +4,9 @@
  * when the licence is normal and red when it is not, with its generation time and a countdown.
  */
 import { createPresentation } from '../../../shared/create-presentation.js';
-import { chinaDate } from '../../../shared/china-time.js';
 import type { CredentialClaims } from '../../../shared/credential.js';
 import { LICENCE_STATUS } from '../../../shared/licence.js';
-import { unusableOn } from '../../../shared/usability.js';
+import { unusableAt } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
 import { chinaClock, chinaDateTime } from '../common/china-time.js';
 import { h } from '../common/dom.js';
@@ -56,7 +55,7 @@ function alertOf(claims: CredentialClaims, status: Kept['status'] | undefined): 
       ? status.label[i18n.lang()]
       : reasonText(status.reason);
   }
-  const refusal = unusableOn(claims.licence, chinaDate(new Date()));
+  const refusal = unusableAt(claims.licence, new Date());
   if (refusal === undefined) return undefined;
   // The dates and the points in words; a status other than A with its own label (暂扣, 锁定, …).
   const dated = refusal.reason === 'expired' || refusal.reason === 'not-yet-valid';
