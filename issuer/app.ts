@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler, type Response } from 'express';
+import { bindingRoutes } from './accounts/binding-routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
@@ -163,6 +164,7 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   app.use('/api', notifyRoutes(deps));
   app.use('/api', applicationRoutes(deps));
   app.use('/api', accountRoutes(deps, rateLimits));
+  app.use('/api', bindingRoutes(deps, rateLimits));
   app.use('/api', reviewRoutes(deps));
   app.use('/api', lifecycleRoutes(deps));
   app.use('/api', registryRoutes(deps));

@@ -6,6 +6,7 @@ import type { Db } from './db/database.js';
 import type { KeyStore } from './keys/key-store.js';
 import type { Logger } from './logger.js';
 import type { Notifier } from './notify/notifier.js';
+import type { Sms } from './sms/sms.js';
 import type { StatusLists } from './status/status-lists.js';
 
 /** What the HTTP layer and the use cases are given; nothing here is a global. */
@@ -15,8 +16,13 @@ export interface ServiceDeps {
   readonly keys: KeyStore;
   readonly statusLists: StatusLists;
   readonly logger: Logger;
-  /** The real-person check of the stored-photo path (docs/DOMAIN.md §1.4, flow 1). */
+  /**
+   * The real-person check: at binding and recovery, on the stored-photo path, and the reference
+   * photo reviewers compare faces with (docs/DOMAIN.md §1.2, §1.4).
+   */
   readonly identityCheck: IdentityCheck;
+  /** One-time codes to drivers' phones. */
+  readonly sms: Sms;
   /** Notices to drivers: the inbox, and Web Push to their browsers. */
   readonly notifier: Notifier;
   /** China's working days: chinese-days and the working calendar file in dataDir. */

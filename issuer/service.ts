@@ -18,6 +18,7 @@ import { openKeyStore } from './keys/key-store.js';
 import type { Logger } from './logger.js';
 import { createNotifier, type PushTestSettings } from './notify/notifier.js';
 import { openPushKeys } from './notify/web-push.js';
+import { createSms } from './sms/sms.js';
 import { openStatusLists } from './status/status-store.js';
 
 /** A running service. */
@@ -99,6 +100,7 @@ export async function openService(
     statusLists,
     logger,
     identityCheck,
+    sms: createSms(config.sms, logger),
     notifier,
     calendar,
     calendarWatch: calendarWatch(calendar, logger),

@@ -9,8 +9,11 @@ export type CurrentAccount =
       readonly role: 'driver';
       readonly subject: 'driver';
       readonly driverId: number;
-      /** Masked: the region code and the last four characters only, e.g. 440106********2429. */
-      readonly licenceNumber: string;
+      /**
+       * The licence the account holds, masked: the region code and the last four characters
+       * only, e.g. 440106********2429; null while it holds none (bind one first).
+       */
+      readonly licenceNumber: string | null;
     }
   | {
       readonly role: 'reviewer' | 'admin';
@@ -35,7 +38,8 @@ export async function currentAccount(db: Db, auth: Auth): Promise<CurrentAccount
       role: 'driver',
       subject: 'driver',
       driverId: driver.id,
-      licenceNumber: maskLicenceNumber(driver.licence_number),
+      licenceNumber:
+        driver.licence_number === null ? null : maskLicenceNumber(driver.licence_number),
     };
   }
   const staff = await db.kysely

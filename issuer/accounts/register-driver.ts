@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isValidIdNumber } from '../../shared/licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
+import type { ServiceDeps } from '../deps.js';
+import { sendCode } from './phone-codes.js';
 import { ServiceError } from '../http/problem.js';
 import { isUniqueViolation } from '../db/errors.js';
 import {
@@ -14,7 +16,7 @@ import {
 /** A mainland China mobile number: 11 digits, 1 then 3–9 (no country code, no spaces). */
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
 /** The longest name a licence record holds, in code points (shared/licence.ts). */
-const NAME_MAX = 64;
+export const NAME_MAX = 64;
 
 /** The body of `POST /api/drivers`. */
 export const driverRegistrationSchema = z.strictObject({
@@ -60,42 +62,62 @@ const STAND_IN_RECORD = JSON.stringify({
 
 /** The one answer to a registration that is refused, whatever the reason. */
 export const REGISTRATION_REFUSED =
-  'licence number and name do not match a licence that can be registered; if the licence already has an account, sign in';
+  'licence number and name do not match a licence of the registry, or the phone number already has an account (then sign in, or use 忘记密码)';
 
 /**
- * Registers a driver's account, bound to a licence in the registry: the licence number and the
- * name (compared exactly, after NFC normalisation) must match one licence that has no account
- * yet. An unknown number, a wrong name and a licence that already has an account get the same
- * answer, after the same one query: otherwise anyone could ask the service which numbers exist,
- * which name goes with one, or who has an e-licence account. The registration is audited
- * (without phone or password).
- *
- * @throws {ServiceError} 422 ERR_REGISTRATION_REFUSED ({@link REGISTRATION_REFUSED}) when number
- *   and name match no licence, or the licence already has an account.
+ * True when `name` is the name of licence `licenceNumber` in the registry (exactly, after NFC
+ * normalisation). An unknown number costs what a wrong name does: one query and one comparison
+ * with a stand-in record.
  */
-export async function registerDriver(
+export async function matchesRegistry(
   db: Db,
-  registration: DriverRegistration,
-  now: number,
-): Promise<{ driverId: number }> {
-  // The licence and its account, if any, in one query: each refusal costs the same.
+  licenceNumber: string,
+  name: string,
+): Promise<boolean> {
   const licence = await db.kysely
     .selectFrom('licences')
-    .leftJoin('drivers', 'drivers.licence_number', 'licences.licence_number')
-    .select(['licences.record', 'drivers.id as driverId'])
-    .where('licences.licence_number', '=', registration.licenceNumber)
+    .select('record')
+    .where('licence_number', '=', licenceNumber)
     .executeTakeFirst();
-  // An unknown number is compared with a stand-in record, so that it costs what a wrong name does.
-  const matches = sameName(licence?.record ?? STAND_IN_RECORD, registration.name);
-  if (licence === undefined || !matches || licence.driverId !== null) throw refused();
+  const matches = sameName(licence?.record ?? STAND_IN_RECORD, name);
+  return licence !== undefined && matches;
+}
+
+/**
+ * Registers a driver's account: a phone number and a password, with the licence it asks to bind
+ * (docs/DOMAIN.md §1.2). The account holds no licence yet: a code goes to the phone, and the
+ * licence is bound only after that code and a real-person check (bind-licence.ts). Number and
+ * name must match a licence of the registry, and the phone must have no account: an unknown
+ * number, a wrong name and a phone already used get the same answer after the same queries, so
+ * that nobody can ask the service which numbers exist, which name goes with one, or which phone
+ * has an account. A licence that another account holds is no refusal: only the real-person check
+ * decides who holds it. The registration is audited (without phone or password).
+ *
+ * @throws {ServiceError} 422 ERR_REGISTRATION_REFUSED ({@link REGISTRATION_REFUSED}); 429
+ *   ERR_CODE_TOO_SOON; 503 ERR_SMS_UNAVAILABLE (nothing is kept then).
+ */
+export async function registerDriver(
+  deps: Pick<ServiceDeps, 'db' | 'sms' | 'now'>,
+  registration: DriverRegistration,
+): Promise<{ driverId: number; expiresAt: number }> {
+  const { db } = deps;
+  const now = deps.now();
+  const matches = await matchesRegistry(db, registration.licenceNumber, registration.name);
+  const phoneTaken = await db.kysely
+    .selectFrom('drivers')
+    .select('id')
+    .where('phone', '=', registration.phone)
+    .executeTakeFirst();
+  if (!matches || phoneTaken !== undefined) throw refused();
 
   const passwordHash = await hashPassword(registration.password);
+  const { expiresAt } = await sendCode(deps, registration.phone, 'binding');
   try {
-    return await db.kysely.transaction().execute(async (trx) => {
+    const driverId = await db.kysely.transaction().execute(async (trx) => {
       const { id } = await trx
         .insertInto('drivers')
         .values({
-          licence_number: registration.licenceNumber,
+          licence_number: null,
           phone: registration.phone,
           password_hash: passwordHash,
           failed_sign_ins: 0,
@@ -104,6 +126,15 @@ export async function registerDriver(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('binding_claims')
+        .values({
+          driver_id: id,
+          licence_number: registration.licenceNumber,
+          code_passed_at: null,
+          created_at: now,
+        })
+        .execute();
       await audit(trx, {
         actor: `driver:${id}`,
         action: 'driver.register',
@@ -111,15 +142,15 @@ export async function registerDriver(
         after: { driverId: id },
         at: now,
       });
-      return { driverId: id };
+      return id;
     });
+    return { driverId, expiresAt };
   } catch (error) {
-    // Two registrations of one licence at once: the unique licence_number lets one through.
+    // Two registrations with one phone at once: the unique phone lets one through.
     if (isUniqueViolation(error)) throw refused();
     throw error;
   }
 }
-
 function refused(): ServiceError {
   return new ServiceError(422, 'ERR_REGISTRATION_REFUSED', REGISTRATION_REFUSED);
 }

@@ -70,7 +70,7 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       req.body,
       DRIVER_REGISTRATION_EXPECTED,
     );
-    const result = await registerDriver(deps.db, registration, deps.now());
+    const result = await registerDriver(deps, registration);
     res.status(201).json(result);
   });
 

@@ -20,6 +20,12 @@ export const signInSchema = z.discriminatedUnion('kind', [
     licenceNumber: z.string().regex(/^\d{17}[\dX]$/),
     password: z.string().min(1).max(PASSWORD_BOUND),
   }),
+  // An account that holds no licence (yet, or any more) signs in with its phone number.
+  z.strictObject({
+    kind: z.literal('phone'),
+    phone: z.string().regex(/^1[3-9]\d{9}$/),
+    password: z.string().min(1).max(PASSWORD_BOUND),
+  }),
   z.strictObject({
     kind: z.literal('staff'),
     username: z.string().min(1).max(64),
@@ -29,8 +35,9 @@ export const signInSchema = z.discriminatedUnion('kind', [
 
 /** What each field of {@link signInSchema} must be, for ERR_VALIDATION issues. */
 export const SIGN_IN_EXPECTED: Readonly<Record<string, string>> = {
-  kind: '"driver" or "staff"',
+  kind: '"driver" (by licence number), "phone" (a driver by phone number) or "staff"',
   licenceNumber: '18 characters: 17 digits and a digit or X',
+  phone: 'a mainland mobile number: 11 digits, 1 then 3-9',
   username: 'a username of 1 to 64 characters',
   password: `a password of 1 to ${PASSWORD_BOUND} characters`,
 };
@@ -68,13 +75,14 @@ export const SIGN_IN_FAILED = `the account or the password is wrong; after ${MAX
  *   an unknown account, or while the account is locked.
  */
 export async function signIn(db: Db, request: SignInRequest, now: number): Promise<SignedIn> {
-  const table = request.kind === 'driver' ? 'drivers' : 'staff';
+  const subject = request.kind === 'staff' ? 'staff' : 'driver';
+  const table = subject === 'driver' ? 'drivers' : 'staff';
   const account = await findAccount(db, request);
   const matches = await verifyPassword(request.password, account?.password_hash ?? DUMMY_HASH);
   // Locked: refused as a wrong password is, and not counted (the lock already holds).
   if (account !== undefined && account.locked_until > now) throw failed();
   if (account === undefined || !matches) {
-    if (account !== undefined) await recordFailure(db, table, request.kind, account.id, now);
+    if (account !== undefined) await recordFailure(db, table, subject, account.id, now);
     throw failed();
   }
   if (account.failed_sign_ins !== 0 || account.locked_until !== 0) {
@@ -84,16 +92,20 @@ export async function signIn(db: Db, request: SignInRequest, now: number): Promi
       .where('id', '=', account.id)
       .execute();
   }
-  return { subject: request.kind, subjectId: account.id, role: account.role };
+  return { subject, subjectId: account.id, role: account.role };
 }
 
 async function findAccount(db: Db, request: SignInRequest): Promise<Account | undefined> {
   const columns = ['id', 'password_hash', 'failed_sign_ins', 'locked_until'] as const;
-  if (request.kind === 'driver') {
+  if (request.kind !== 'staff') {
     const row = await db.kysely
       .selectFrom('drivers')
       .select(columns)
-      .where('licence_number', '=', request.licenceNumber)
+      .where((eb) =>
+        request.kind === 'driver'
+          ? eb('licence_number', '=', request.licenceNumber)
+          : eb('phone', '=', request.phone),
+      )
       .executeTakeFirst();
     return row === undefined ? undefined : { ...row, role: 'driver' };
   }

@@ -45,6 +45,7 @@ export async function confirmStored(
       name: licence.record.name,
       selfie,
       requestId: randomUUID(),
+      purpose: 'stored_photo',
     });
   } catch (error) {
     await deps.db.kysely

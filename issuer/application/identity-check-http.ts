@@ -1,6 +1,7 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { signGatewayRequest } from '../gateway-signature.js';
 import type {
   IdentityCheck,
   IdentityCheckRequest,
@@ -51,24 +52,6 @@ const answerSchema = z.object({
     .regex(/^[\x21-\x7e]{1,128}$/)
     .optional(),
 });
-
-const base64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
-
-/**
- * The signature of one request: base64url HMAC-SHA256, keyed with the secret, over
- * `${timestamp}\n${nonce}\n${base64url(SHA-256(body))}`.
- */
-export function signIdentityCheckRequest(
-  secret: string,
-  timestamp: string,
-  nonce: string,
-  body: string,
-): string {
-  const bodyHash = base64url(createHash('sha256').update(body, 'utf8').digest());
-  return base64url(
-    createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${bodyHash}`, 'utf8').digest(),
-  );
-}
 
 function unavailable(reason: IdentityCheckUnavailable['reason']): IdentityCheckUnavailable {
   return { outcome: 'unavailable', reason, retryable: true };
@@ -126,6 +109,8 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
     throw new RangeError(`backoffMs: expected an integer 0–5000, found ${backoffMs}`);
   const fetchImpl = options.fetchImpl ?? fetch;
   const { appId, secret, logger } = options;
+  // The reference photo is asked of the endpoint's sibling path: …/verify → …/reference-photo.
+  const photoUrl = new URL('reference-photo', url);
 
   async function attempt(body: string, requestId: string): Promise<Attempt> {
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -145,7 +130,7 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
             'X-App-Id': appId,
             'X-Timestamp': timestamp,
             'X-Nonce': nonce,
-            'X-Signature': signIdentityCheckRequest(secret, timestamp, nonce, body),
+            'X-Signature': signGatewayRequest(secret, timestamp, nonce, body),
           },
           body,
           // A redirect would send the selfie somewhere unsigned-for: never follow one.
@@ -188,6 +173,7 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
         requestId: request.requestId,
         licenceNumber: request.licenceNumber,
         name: request.name,
+        purpose: request.purpose ?? 'stored_photo',
         selfie: Buffer.from(request.selfie).toString('base64'),
       });
       let last: IdentityCheckUnavailable = unavailable('provider_error');
@@ -209,8 +195,65 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
       }
       return last;
     },
+    async referencePhoto(request) {
+      // One attempt: a reviewer waiting at the screen can ask again.
+      const body = JSON.stringify({
+        requestId: request.requestId,
+        licenceNumber: request.licenceNumber,
+        name: request.name,
+      });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(16).toString('base64url');
+      let response: Response;
+      try {
+        response = await fetchImpl(photoUrl, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'X-App-Id': appId,
+            'X-Timestamp': timestamp,
+            'X-Nonce': nonce,
+            'X-Signature': signGatewayRequest(secret, timestamp, nonce, body),
+          },
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        return unavailable(
+          error instanceof DOMException && error.name === 'TimeoutError'
+            ? 'timeout'
+            : 'provider_down',
+        );
+      }
+      const text = response.status === 200 ? await response.text().catch(() => '') : '';
+      if (response.status !== 200) await response.body?.cancel().catch(() => undefined);
+      let json: unknown;
+      try {
+        json = text.length <= MAX_PHOTO_ANSWER_CHARS ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const answer = photoAnswerSchema.safeParse(json);
+      if (!answer.success || answer.data.requestId !== request.requestId)
+        return unavailable('provider_error');
+      if (answer.data.result === 'NOT_FOUND') return { outcome: 'not_found' };
+      const photo = Buffer.from(answer.data.photo ?? '', 'base64');
+      if (photo[0] !== 0xff || photo[1] !== 0xd8) return unavailable('provider_error');
+      return { outcome: 'found', photo: new Uint8Array(photo) };
+    },
   };
 }
+
+/** A reference photo is at most a few hundred kilobytes, base64. */
+const MAX_PHOTO_ANSWER_CHARS = 2 * 1024 * 1024;
+
+const photoAnswerSchema = z.object({
+  requestId: z.string(),
+  result: z.enum(['FOUND', 'NOT_FOUND']),
+  photo: z.base64().optional(),
+});
 
 /** Reads a 200 answer, failing closed: anything not exactly as expected is `provider_error`. */
 function readAnswer(

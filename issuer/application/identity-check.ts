@@ -9,6 +9,12 @@ import { createHttpIdentityCheck } from './identity-check-http.js';
  * describes both and what each outcome means for the driver.
  */
 
+/**
+ * Why a check is made: binding a licence to an account (and taking it over), recovering an
+ * account, or issuing on the stored-photo path. The same outcomes mean the same in each.
+ */
+export type IdentityCheckPurpose = 'binding' | 'recovery' | 'stored_photo';
+
 /** One check. Every field is personal data except `requestId`: none of them is ever logged. */
 export interface IdentityCheckRequest {
   /** The 18-character licence number (= citizen ID number). */
@@ -19,7 +25,15 @@ export interface IdentityCheckRequest {
   readonly selfie: Uint8Array;
   /** Our id of this check, echoed by the provider; safe to log. `[A-Za-z0-9._:-]{1,128}`. */
   readonly requestId: string;
+  /** Sent to the provider, which may apply its own rules per purpose. Default `stored_photo`. */
+  readonly purpose?: IdentityCheckPurpose;
 }
+
+/** The identity photo of the public-security source, for one reviewer's look. Never stored. */
+export type ReferencePhotoResult =
+  | { readonly outcome: 'found'; /** JPEG. */ readonly photo: Uint8Array }
+  | { readonly outcome: 'not_found' }
+  | IdentityCheckUnavailable;
 
 /** The selfie is the registered person and alive. */
 export interface IdentityCheckMatch {
@@ -57,6 +71,15 @@ export interface IdentityCheck {
    * @throws {TypeError} when the request itself is malformed (a caller mistake).
    */
   verify(request: IdentityCheckRequest): Promise<IdentityCheckResult>;
+  /**
+   * The identity photo the source holds for this person, for a reviewer comparing faces. The
+   * caller shows it once and keeps nothing of it (no file, no log, no cache).
+   */
+  referencePhoto(request: {
+    readonly licenceNumber: string;
+    readonly name: string;
+    readonly requestId: string;
+  }): Promise<ReferencePhotoResult>;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { isLicenceError } from '../../shared/errors.js';
 import { parseLicenceRecord } from '../../shared/licence.js';
 import { lastIssuedAt } from './last-issued.js';
+import { boundLicence } from '../accounts/bound-licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
@@ -107,8 +108,9 @@ export async function issueCredential(
     .where('id', '=', input.driverId)
     .executeTakeFirst();
   if (driver === undefined) throw notFound('driver');
+  const licenceNumber = boundLicence(driver);
   const attempt = () =>
-    deps.db.kysely.transaction().execute((trx) => issueIn(deps, trx, input, driver.licence_number));
+    deps.db.kysely.transaction().execute((trx) => issueIn(deps, trx, input, licenceNumber));
   try {
     return await attempt();
   } catch (error) {

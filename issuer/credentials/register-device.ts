@@ -1,5 +1,6 @@
 import { parsePublicJwk } from '../../shared/jwk.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
+import { boundLicence } from '../accounts/bound-licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict, notFound } from '../http/problem.js';
@@ -47,6 +48,7 @@ export async function registerDevice(
         .where('id', '=', input.driverId)
         .executeTakeFirst();
       if (driver === undefined) throw notFound('driver');
+      const licenceNumber = boundLicence(driver);
       const existing = await trx
         .selectFrom('devices')
         .select(['id', 'driver_id', 'revoked_at'])
@@ -69,7 +71,7 @@ export async function registerDevice(
         const live = await trx
           .selectFrom('credentials')
           .select('device_id')
-          .where('licence_number', '=', driver.licence_number)
+          .where('licence_number', '=', licenceNumber)
           .where('state', '=', LIVE)
           .executeTakeFirst();
         const retired = active
@@ -84,7 +86,7 @@ export async function registerDevice(
         await audit(trx, {
           actor: `driver:${input.driverId}`,
           action: 'device.retire',
-          subject: driver.licence_number,
+          subject: licenceNumber,
           after: { deviceIds: retired, reason: 'replaced by a newly registered device' },
           at: now,
         });
@@ -112,7 +114,7 @@ export async function registerDevice(
       await audit(trx, {
         actor: `driver:${input.driverId}`,
         action: 'device.register',
-        subject: driver.licence_number,
+        subject: licenceNumber,
         after: { deviceId, ...(returning ? { returned: true } : {}) },
         at: now,
       });

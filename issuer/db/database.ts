@@ -9,6 +9,11 @@ import type { Database } from './schema.js';
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly engine: 'sqlite' | 'postgres';
+  /**
+   * SQLite only, for migrations: lets the next statements edit the schema's own text (defensive
+   * mode off), which dropping a NOT NULL needs there. Never used outside a migration.
+   */
+  readonly allowSchemaEdit?: (on: boolean) => void;
   close(): Promise<void>;
 }
 
@@ -70,7 +75,14 @@ export function openDatabase(target: DbTarget): Db {
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(file) }),
   });
-  return { kysely, engine: 'sqlite', close: () => kysely.destroy() };
+  return {
+    kysely,
+    engine: 'sqlite',
+    allowSchemaEdit: (on) => {
+      file.unsafeMode(on);
+    },
+    close: () => kysely.destroy(),
+  };
 }
 
 /** Statements kept prepared, by SQL text. */

@@ -6,8 +6,15 @@ import * as applications from './migrations/003-applications.js';
 import * as portraits from './migrations/004-portraits.js';
 import * as lookupIndexes from './migrations/005-lookup-indexes.js';
 import * as endedSlots from './migrations/006-ended-slots.js';
+import * as enrolment from './migrations/007-enrolment.js';
 
-type Step = { up(db: Kysely<unknown>, engine: Db['engine']): Promise<void> };
+type Step = {
+  up(
+    db: Kysely<unknown>,
+    engine: Db['engine'],
+    allowSchemaEdit?: (on: boolean) => void,
+  ): Promise<void>;
+};
 
 /**
  * Every migration, in order. A migration, once released, never changes. From 005 on, each may run
@@ -21,6 +28,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['004-portraits', portraits],
   ['005-lookup-indexes', lookupIndexes],
   ['006-ended-slots', endedSlots],
+  ['007-enrolment', enrolment],
 ];
 
 /**
@@ -34,7 +42,7 @@ export async function migrate(db: Db): Promise<void> {
         Object.fromEntries(
           STEPS.map(([name, step]): [string, Migration] => [
             name,
-            { up: (k: Kysely<unknown>) => step.up(k, db.engine) },
+            { up: (k: Kysely<unknown>) => step.up(k, db.engine, db.allowSchemaEdit) },
           ]),
         ),
       ),

@@ -20,14 +20,65 @@ export interface LicenceTable {
   updated_at: number;
 }
 
-/** A driver's account, bound to one licence. */
+/**
+ * A driver's account: a phone number and a password, holding at most one licence, and that only
+ * after a one-time code to the phone and a real-person check (accounts/bind-licence.ts).
+ */
 export interface DriverTable {
   id: Generated<number>;
-  licence_number: string;
+  /** The licence the account holds; null before binding, or after another account took it over. */
+  licence_number: string | null;
+  /** Unique: names the account at sign-in and recovery. */
   phone: string;
   password_hash: string;
   failed_sign_ins: number;
   locked_until: number;
+  created_at: number;
+  /** When the licence was bound; null while none is. */
+  bound_at: Generated<number | null>;
+  /** The real-person check that bound it ({@link BindingCheck} as JSON); null before 007. */
+  binding_check: Generated<string | null>;
+}
+
+/** What is kept of the real-person check that bound a licence, for reviewers. */
+export interface BindingCheck {
+  readonly outcome: 'match';
+  readonly score: number;
+  readonly providerRef: string;
+  readonly at: number;
+}
+
+/** Why a one-time code was sent. */
+export type PhoneCodePurpose = 'binding' | 'recovery';
+
+/** A one-time code sent by SMS; only its hash is kept. */
+export interface PhoneCodeTable {
+  id: Generated<number>;
+  phone: string;
+  purpose: PhoneCodePurpose;
+  /** SHA-256 (base64url) of the phone, purpose and code. */
+  code_hash: string;
+  sent_at: number;
+  expires_at: number;
+  /** Wrong codes tried against it; at the limit it is spent. */
+  attempts: number;
+  passed_at: number | null;
+}
+
+/** The licence an account asked to bind, until the real-person check passes. */
+export interface BindingClaimTable {
+  driver_id: number;
+  licence_number: string;
+  /** When the code sent to the account's phone was entered right. */
+  code_passed_at: number | null;
+  created_at: number;
+}
+
+/** A password reset under way: its code was entered; the token (hash kept) finishes it. */
+export interface AccountResetTable {
+  token_hash: string;
+  driver_id: number;
+  expires_at: number;
   created_at: number;
 }
 
@@ -214,6 +265,9 @@ export interface VerifierDeviceTable {
 export interface Database {
   licences: LicenceTable;
   drivers: DriverTable;
+  phone_codes: PhoneCodeTable;
+  binding_claims: BindingClaimTable;
+  account_resets: AccountResetTable;
   staff: StaffTable;
   sessions: SessionTable;
   devices: DeviceTable;

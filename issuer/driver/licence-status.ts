@@ -4,7 +4,7 @@ import {
   type LicenceStatusCode,
 } from '../../shared/licence.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { licenceNotBound } from '../accounts/bound-licence.js';
 import { unusableAt, type UnusableReason } from '../../shared/usability.js';
 
 /** What the driver's app shows about its own licence now: the colour of the QR follows it. */
@@ -26,7 +26,7 @@ export interface LicenceStatusView {
 /**
  * The current status of the signed-in driver's licence, from the registry (not from any
  * credential, which may be older).
- * @throws {ServiceError} 404 when the account has no licence in the registry.
+ * @throws {ServiceError} 403 ERR_LICENCE_NOT_BOUND when the account holds no licence.
  */
 export async function licenceStatus(
   deps: Pick<ServiceDeps, 'db' | 'now'>,
@@ -38,7 +38,7 @@ export async function licenceStatus(
     .select('licences.record')
     .where('drivers.id', '=', driverId)
     .executeTakeFirst();
-  if (row === undefined) throw notFound('licence of the driver');
+  if (row === undefined) throw licenceNotBound();
   const record = parseLicenceRecord(JSON.parse(row.record));
   const now = deps.now();
   const why = unusableAt(record, new Date(now * 1000));

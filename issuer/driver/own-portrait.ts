@@ -1,4 +1,5 @@
 import type { ServiceDeps } from '../deps.js';
+import { boundLicence } from '../accounts/bound-licence.js';
 import { notFound } from '../http/problem.js';
 
 /**
@@ -12,10 +13,12 @@ export async function ownPortrait(
 ): Promise<{ photo: Uint8Array; hash: string }> {
   const row = await deps.db.kysely
     .selectFrom('drivers')
-    .innerJoin('portraits', 'portraits.licence_number', 'drivers.licence_number')
-    .select(['portraits.photo', 'portraits.hash'])
+    .leftJoin('portraits', 'portraits.licence_number', 'drivers.licence_number')
+    .select(['drivers.licence_number', 'portraits.photo', 'portraits.hash'])
     .where('drivers.id', '=', driverId)
     .executeTakeFirst();
   if (row === undefined) throw notFound('portrait');
+  boundLicence(row);
+  if (row.photo === null || row.hash === null) throw notFound('portrait');
   return { photo: row.photo, hash: row.hash };
 }

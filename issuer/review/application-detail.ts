@@ -1,8 +1,9 @@
-import type { ApplicationPath, ApplicationState } from '../db/schema.js';
+import type { ApplicationPath, ApplicationState, BindingCheck } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { isProvisionalDeadline } from '../application/review-deadline.js';
-import { maskLicenceNumber } from '../../shared/licence.js';
+import { chinaDate } from '../../shared/china-time.js';
+import { maskLicenceNumber, parseLicenceRecord } from '../../shared/licence.js';
 
 /** The automatic pre-check's report on a submitted photo. */
 export interface PrecheckReport {
@@ -43,6 +44,23 @@ export interface ApplicationDetail {
   readonly precheck: PrecheckReport | null;
   /** Every audit entry whose subject is `application:<id>`, oldest first. */
   readonly audit: readonly AuditEntryView[];
+  /** Who applies, from the registry, for comparing faces: never the full ID number. */
+  readonly applicant: {
+    readonly name: string;
+    readonly sex: string;
+    /** Whole years at the time of the answer, China time. */
+    readonly age: number;
+    /** When the licence was bound to the account (null: the account no longer holds it). */
+    readonly boundAt: number | null;
+    /** The real-person check that bound it; null for accounts bound before checks existed. */
+    readonly bindingCheck: { readonly score: number; readonly at: number } | null;
+  };
+  /** Earlier rejected applications of this licence, newest first. */
+  readonly earlierRejections: readonly {
+    readonly id: number;
+    readonly decidedAt: number | null;
+    readonly reason: string | null;
+  }[];
 }
 
 /** Audit entries shown at most. */
@@ -75,6 +93,22 @@ export async function applicationDetail(
     .where('id', '=', id)
     .executeTakeFirst();
   if (row === undefined) throw notFound('application');
+  const person = await db
+    .selectFrom('licences')
+    .leftJoin('drivers', 'drivers.licence_number', 'licences.licence_number')
+    .select(['licences.record', 'drivers.bound_at', 'drivers.binding_check'])
+    .where('licences.licence_number', '=', row.licence_number)
+    .executeTakeFirstOrThrow();
+  const record = parseLicenceRecord(JSON.parse(person.record));
+  const rejections = await db
+    .selectFrom('applications')
+    .select(['id', 'decided_at', 'reason'])
+    .where('licence_number', '=', row.licence_number)
+    .where('state', '=', 'rejected')
+    .where('id', '!=', id)
+    .orderBy('id', 'desc')
+    .limit(20)
+    .execute();
   const entries = await db
     .selectFrom('audit_log')
     .select(['at', 'actor', 'action', 'before', 'after'])
@@ -105,7 +139,33 @@ export async function applicationDetail(
       before: e.before === null ? null : (JSON.parse(e.before) as unknown),
       after: e.after === null ? null : (JSON.parse(e.after) as unknown),
     })),
+    applicant: {
+      name: record.name,
+      sex: record.sex,
+      age: ageOn(record.birthDate, chinaDate(new Date(deps.now() * 1000))),
+      boundAt: person.bound_at,
+      bindingCheck: bindingCheckOf(person.binding_check),
+    },
+    earlierRejections: rejections.map((r) => ({
+      id: r.id,
+      decidedAt: r.decided_at,
+      reason: r.reason,
+    })),
   };
+}
+
+/** Whole years from `birthDate` to `today`, both YYYY-MM-DD. */
+function ageOn(birthDate: string, today: string): number {
+  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}
+
+function bindingCheckOf(text: string | null): { score: number; at: number } | null {
+  if (text === null) return null;
+  const value = JSON.parse(text) as Partial<BindingCheck>;
+  return typeof value.score === 'number' && typeof value.at === 'number'
+    ? { score: value.score, at: value.at }
+    : null;
 }
 
 function precheckOf(text: string): PrecheckReport {

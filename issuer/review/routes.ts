@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { requireRole } from '../http/session.js';
+import { authOf, requireRole } from '../http/session.js';
 import { parseInput } from '../http/validation.js';
 import { applicationDetail } from './application-detail.js';
+import { referencePhoto } from './reference-photo.js';
 
 /** The path parameters of GET /api/review/applications/:id. */
 export const applicationIdSchema = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,15}$/) });
@@ -22,5 +23,14 @@ export function reviewRoutes(deps: ServiceDeps): Router {
     const detail = await applicationDetail(deps, Number(id));
     res.set('Cache-Control', 'no-store').json(detail);
   });
+  router.get(
+    '/review/applications/:id/reference-photo',
+    requireRole('reviewer', 'admin'),
+    async (req, res) => {
+      const { id } = parseInput(applicationIdSchema, { ...req.params }, APPLICATION_ID_EXPECTED);
+      const photo = await referencePhoto(deps, Number(id), authOf(req).subjectId);
+      res.set('Cache-Control', 'no-store').type('image/jpeg').send(Buffer.from(photo));
+    },
+  );
   return router;
 }

@@ -23,6 +23,7 @@ import { fixedWindowLimiter } from '../../issuer/http/rate-limiter.js';
 import { createStaff } from '../../issuer/accounts/staff.js';
 import { parseLicenceRecord } from '../../shared/licence.js';
 import { createApp } from '../../issuer/app.js';
+import { devSms, enrol, lastCode } from './enrol.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,7 +45,8 @@ function licence(index: number): { licenceNumber: string; name: string } {
 
 /** A valid ID number (check character X) that is in no fixture. */
 const UNKNOWN_NUMBER = '11010519491231002X';
-const PHONE = '13800138000';
+/** A phone number of its own for each reference licence's account. */
+const phoneOf = (index: number) => `138001380${String(index).padStart(2, '0')}`;
 const PASSWORD = 'correct horse battery';
 const WRONG_PASSWORD = 'wrong horse battery';
 
@@ -75,9 +77,9 @@ async function seedLicences(service: TestService): Promise<void> {
 }
 
 function register(client: Client, index: number, changes: Record<string, unknown> = {}) {
-  return client.post<{ driverId: number } & Problem>('/api/drivers', {
+  return client.post<{ driverId: number; expiresAt: number } & Problem>('/api/drivers', {
     ...licence(index),
-    phone: PHONE,
+    phone: phoneOf(index),
     password: PASSWORD,
     ...changes,
   });
@@ -175,7 +177,11 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       { username: 'reviewer1', role: 'reviewer' },
       service.now(),
     );
-    expect((await register(service.client(), 0)).status).toBe(201);
+    await enrol(service, service.client(), {
+      ...licence(0),
+      phone: phoneOf(0),
+      password: PASSWORD,
+    });
   });
   afterAll(async () => {
     await service.close();
@@ -228,32 +234,42 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
   }
 
   describe('registration', () => {
-    it('when the licence number and name match a licence, then 201 with the driverId, audited without phone or password', async () => {
+    it('when the licence number and name match a licence, then 201 with the driverId and a code sent; the account holds no licence until the check, audited without phone or password', async () => {
       // Licence 2 is seized (status D): a driver still registers, and sees the status later.
       const { licenceNumber } = licence(2);
       const reply = await register(service.client(), 2);
       expect(reply.status).toBe(201);
-      expect(reply.body).toEqual({ driverId: expect.any(Number) as number });
+      expect(reply.body).toEqual({
+        driverId: expect.any(Number) as number,
+        expiresAt: service.now() + 300,
+      });
       const row = await service.deps.db.kysely
         .selectFrom('drivers')
         .selectAll()
         .where('id', '=', reply.body.driverId)
         .executeTakeFirstOrThrow();
-      expect(row.licence_number).toBe(licenceNumber);
+      expect(row.licence_number).toBeNull();
       expect(row.password_hash).toMatch(/^scrypt\$/);
+      const claim = await service.deps.db.kysely
+        .selectFrom('binding_claims')
+        .select('licence_number')
+        .where('driver_id', '=', reply.body.driverId)
+        .executeTakeFirstOrThrow();
+      expect(claim.licence_number).toBe(licenceNumber);
+      expect(lastCode(service, phoneOf(2))).toMatch(/^\d{6}$/);
       const entry = (await auditRows('driver.register')).find((r) => r.subject === licenceNumber);
       expect(entry).toMatchObject({ actor: `driver:${reply.body.driverId}` });
       expect(`${entry?.before ?? ''}${entry?.after ?? ''}`).not.toMatch(
-        new RegExp(`${PHONE}|${PASSWORD}`),
+        new RegExp(`${phoneOf(2)}|${PASSWORD}`),
       );
     });
 
-    it('when the name is wrong, the number unknown, or the licence already has an account, then the same answer, byte for byte, naming none', async () => {
-      // Licence 0 has an account (beforeAll), with its right name.
+    it('when the name is wrong, the number unknown, or the phone already has an account, then the same answer, byte for byte, naming none', async () => {
+      // Licence 0's account (beforeAll) has phoneOf(0).
       const replies = {
         wrongName: await register(service.client(), 3, { name: '李四' }),
         unknownNumber: await register(service.client(), 3, { licenceNumber: UNKNOWN_NUMBER }),
-        hasAccount: await register(service.client(), 0),
+        hasAccount: await register(service.client(), 3, { phone: phoneOf(0) }),
       };
       const seen = (reply: Reply) => ({
         status: reply.status,
@@ -269,11 +285,18 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         status: 422,
         code: 'ERR_REGISTRATION_REFUSED',
         detail:
-          'licence number and name do not match a licence that can be registered; if the licence already has an account, sign in',
+          'licence number and name do not match a licence of the registry, or the phone number already has an account (then sign in, or use 忘记密码)',
       });
       expect(replies.wrongName.text).not.toContain(licence(3).licenceNumber);
       expect(replies.wrongName.text).not.toContain('李四');
-      // Nothing was made for licence 3, and licence 0 keeps its one account.
+      // Nothing was made for licence 3, no code went out, and licence 0 keeps its one account.
+      const claims = await service.deps.db.kysely
+        .selectFrom('binding_claims')
+        .select('driver_id')
+        .where('licence_number', '=', licence(3).licenceNumber)
+        .execute();
+      expect(claims).toEqual([]);
+      expect(devSms(service).lastCode(phoneOf(3))).toBeUndefined();
       const accounts = await service.deps.db.kysely
         .selectFrom('drivers')
         .select('licence_number')
@@ -378,7 +401,11 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     it('when a driver fails 5 times, then the account is locked for 15 minutes even with the right password, answered as an unknown licence is, then opens again', async () => {
       const { licenceNumber } = licence(1);
       const client = service.client();
-      const { body } = await register(client, 1);
+      const body = await enrol(service, service.client(), {
+        ...licence(1),
+        phone: phoneOf(1),
+        password: PASSWORD,
+      });
       for (let i = 1; i <= 5; i++)
         expectProblem(
           await signInDriver(client, licenceNumber, WRONG_PASSWORD),
@@ -427,7 +454,11 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     it('when a driver is locked out, then an admin unlocks the account by its licence (204, audited) and the right password works again', async () => {
       const { licenceNumber } = licence(4);
       const client = service.client();
-      expect((await register(client, 4)).status).toBe(201);
+      await enrol(service, service.client(), {
+        ...licence(4),
+        phone: phoneOf(4),
+        password: PASSWORD,
+      });
       for (let i = 1; i <= 5; i++)
         expectProblem(
           await signInDriver(client, licenceNumber, WRONG_PASSWORD),

@@ -240,6 +240,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
       ...service.deps,
       identityCheck: {
         name: 'suspending',
+        referencePhoto: () => Promise.resolve({ outcome: 'not_found' }),
         async verify() {
           await changeLicence(
             service.deps,

@@ -2,7 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { parseLicenceRecord, type LicenceRecord } from '../../../shared/licence.js';
 import { unusableAt } from '../../../shared/usability.js';
 import type { Database } from '../../db/schema.js';
-import { conflict, notFound } from '../../http/problem.js';
+import { licenceNotBound } from '../../accounts/bound-licence.js';
+import { conflict } from '../../http/problem.js';
 
 /** A licence of the registry as an application needs it. */
 export interface RegistryLicence {
@@ -11,7 +12,7 @@ export interface RegistryLicence {
   readonly portraitHash: string | null;
 }
 
-/** The licence of a driver's account. @throws {ServiceError} 404 when there is none. */
+/** The licence of a driver's account. @throws {ServiceError} 403 ERR_LICENCE_NOT_BOUND. */
 export async function licenceOfDriver(
   db: Kysely<Database> | Transaction<Database>,
   driverId: number,
@@ -22,7 +23,7 @@ export async function licenceOfDriver(
     .select(['licences.record', 'licences.portrait_hash'])
     .where('drivers.id', '=', driverId)
     .executeTakeFirst();
-  if (row === undefined) throw notFound('licence of the driver');
+  if (row === undefined) throw licenceNotBound();
   return { record: parseLicenceRecord(JSON.parse(row.record)), portraitHash: row.portrait_hash };
 }
 
