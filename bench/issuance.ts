@@ -156,7 +156,7 @@ export async function signedInDriver(
     .insertInto('drivers')
     .values({
       licence_number: licence.licenceNumber,
-      phone: '13800000000',
+      phone: '13900000000',
       // Never checked: the session is put in the table.
       password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
       failed_sign_ins: 0,
@@ -251,7 +251,8 @@ export async function seed(db: Db, n: number, kid: string, now: number): Promise
         drivers.push({
           id,
           licence_number: licence.licenceNumber,
-          phone: '13800000000',
+          // Unique, as every account's is.
+          phone: `138${String(id).padStart(8, '0')}`,
           // Never checked: nobody signs in.
           password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
           failed_sign_ins: 0,

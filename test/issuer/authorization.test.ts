@@ -68,6 +68,15 @@ const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Ro
   'GET /api/me/licence': ['driver'],
   'GET /api/me/portrait': ['driver'],
   'GET /api/review/applications/:id': ['reviewer', 'admin'],
+  'GET /api/review/applications/:id/reference-photo': ['reviewer', 'admin'],
+  'GET /api/me/binding': ['driver'],
+  'POST /api/me/binding': ['driver'],
+  'POST /api/me/binding/code': ['driver'],
+  'POST /api/me/binding/code/resend': ['driver'],
+  'POST /api/me/binding/check': ['driver'],
+  'POST /api/password-reset': 'public',
+  'POST /api/password-reset/code': 'public',
+  'POST /api/password-reset/complete': 'public',
 };
 
 describe.each(ENGINES)('authorisation on %s', (engine) => {

@@ -66,13 +66,21 @@ export async function insertLicence(
     .execute();
 }
 
-/** A driver account for a licence already in the registry; returns its id. */
+let phoneSerial = 0;
+
+/** A phone number no other account of this test file has (phones are unique). */
+export function uniquePhone(): string {
+  phoneSerial += 1;
+  return `139${String(phoneSerial).padStart(8, '0')}`;
+}
+
+/** A driver account holding a licence already in the registry; returns its id. */
 export async function insertDriver(db: Db, licenceNumber: string, now: number): Promise<number> {
   const { id } = await db.kysely
     .insertInto('drivers')
     .values({
       licence_number: licenceNumber,
-      phone: '13800000000',
+      phone: uniquePhone(),
       // Never checked: these tests sign in by putting a session in the table.
       password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
       failed_sign_ins: 0,

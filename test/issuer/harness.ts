@@ -161,6 +161,13 @@ export class Client {
   /** Set from the sign-in response (`csrfToken`), sent on unsafe requests. */
   csrfToken: string | undefined;
 
+  /** The session this client holds (cookie header value and CSRF token), for other clients. */
+  session(): { cookie: string; csrfToken: string } {
+    if (this.cookie === undefined || this.csrfToken === undefined)
+      throw new Error('client: not signed in');
+    return { cookie: this.cookie, csrfToken: this.csrfToken };
+  }
+
   constructor(readonly baseUrl: string) {}
 
   get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<Reply<T>> {

@@ -23,7 +23,7 @@ import { readStatus, STATUS } from '../../shared/status-list.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { createTrustStore } from '../../verifier/trust-store.js';
 import { verifyStatusList } from '../../verifier/verify-status-list.js';
-import { newStaff, type StaffClient } from './fixtures.js';
+import { newStaff, uniquePhone, type StaffClient } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 
 // --- Helpers --------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ async function giveCredentials(
       .insertInto('drivers')
       .values({
         licence_number: licenceNumber,
-        phone: '13800000000',
+        phone: uniquePhone(),
         password_hash: 'x',
         failed_sign_ins: 0,
         locked_until: 0,
