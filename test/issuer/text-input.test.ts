@@ -131,6 +131,38 @@ const CASES: readonly Case[] = [
     body: { reason: '照片模糊' },
     fields: ['reason'],
   },
+  {
+    route: 'POST /api/me/binding',
+    who: 'driver',
+    body: { licenceNumber: '110101199003071234', name: '张三' },
+    fields: ['licenceNumber', 'name'],
+  },
+  { route: 'POST /api/me/binding/code', who: 'driver', body: { code: '123456' }, fields: ['code'] },
+  { route: 'POST /api/me/binding/code/resend', who: 'driver', body: IGNORED, fields: ['note'] },
+  {
+    route: 'POST /api/me/binding/check',
+    who: 'driver',
+    body: { selfie: '/9j/4AAQ' },
+    fields: ['selfie'],
+  },
+  {
+    route: 'POST /api/password-reset',
+    who: 'anonymous',
+    body: { phone: '13800138000' },
+    fields: ['phone'],
+  },
+  {
+    route: 'POST /api/password-reset/code',
+    who: 'anonymous',
+    body: { phone: '13800138000', code: '123456' },
+    fields: ['phone', 'code'],
+  },
+  {
+    route: 'POST /api/password-reset/complete',
+    who: 'anonymous',
+    body: { token: 'A'.repeat(43), password: 'a long password', selfie: '/9j/4AAQ' },
+    fields: ['token', 'password', 'selfie'],
+  },
 ];
 
 /** A copy of `body` with `insert` put after the first two characters of the field at `path`. */
