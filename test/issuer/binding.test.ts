@@ -7,6 +7,7 @@
  * nothing; 忘记密码; the reviewer's reference photo.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BINDING_CHECKS_PER_LICENCE_HOUR } from '../../issuer/accounts/binding-routes.js';
 import { CODE_MAX_ATTEMPTS } from '../../issuer/accounts/phone-codes.js';
 import type { LicenceRecord } from '../../shared/licence.js';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
@@ -165,6 +166,39 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
       expect(entries.map((e) => e.after).join('')).not.toContain(SELFIE.slice(0, 16));
     },
   );
+
+  it('when one licence has had 5 real-person checks within the hour, then the 6th is 429 ERR_RATE_LIMITED, from any account, and checks nothing', async () => {
+    const licence = await newLicence();
+    const first = await registered(licence);
+    await first.client.post('/api/me/binding/code', { code: lastCode(service, first.phone) });
+    const check = devIdentityCheck(service);
+    check.answerNext('mismatch', 'mismatch', 'mismatch', 'mismatch', 'mismatch');
+    for (let i = 0; i < BINDING_CHECKS_PER_LICENCE_HOUR; i++)
+      expectProblem(
+        await first.client.post('/api/me/binding/check', { selfie: SELFIE }),
+        422,
+        'ERR_IDENTITY_MISMATCH',
+      );
+    const other = await registered(licence);
+    await other.client.post('/api/me/binding/code', { code: lastCode(service, other.phone) });
+    const checksBefore = check.checks;
+    expectProblem(
+      await other.client.post('/api/me/binding/check', { selfie: SELFIE }),
+      429,
+      'ERR_RATE_LIMITED',
+    );
+    expect(check.checks).toBe(checksBefore);
+    // An hour on, the entered code has lapsed too (30 minutes): a new one, then the check.
+    service.advance(3600);
+    expectProblem(
+      await other.client.post('/api/me/binding/check', { selfie: SELFIE }),
+      409,
+      'ERR_CODE_REQUIRED',
+    );
+    expect((await other.client.post('/api/me/binding/code/resend')).status).toBe(202);
+    await other.client.post('/api/me/binding/code', { code: lastCode(service, other.phone) });
+    expect((await other.client.post('/api/me/binding/check', { selfie: SELFIE })).status).toBe(200);
+  });
 
   /** A driver enrolled over HTTP, with a device and a live credential. */
   async function holderWithCredential(licence: LicenceRecord) {
