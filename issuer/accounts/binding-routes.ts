@@ -16,6 +16,13 @@ import {
   resendBindingCode,
 } from './bind-licence.js';
 import {
+  PHONE_CHANGE_EXPECTED,
+  confirmPhoneChange,
+  confirmPhoneSchema,
+  newPhoneSchema,
+  requestPhoneChange,
+} from './change-phone.js';
+import {
   RESET_EXPECTED,
   completeReset,
   enterResetCode,
@@ -125,6 +132,22 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       take(perLicence, licenceNumber, now, 'for this licence'),
     );
     res.json({ bound: true, takenOver: result.takenOver });
+  });
+
+  router.post('/me/phone', driver, readJsonBody, async (req, res) => {
+    const { phone } = parseInput(newPhoneSchema, req.body, PHONE_CHANGE_EXPECTED);
+    res.status(202).json(await requestPhoneChange(deps, id(req), phone));
+  });
+  router.post('/me/phone/confirm', driver, selfieJson, async (req, res) => {
+    const body = parseInput(confirmPhoneSchema, req.body, PHONE_CHANGE_EXPECTED);
+    const now = deps.now();
+    await take(perAddress, req.ip ?? 'unknown', now, 'from this address');
+    await confirmPhoneChange(deps, id(req), {
+      phone: body.phone,
+      code: body.code,
+      ...(body.selfie === undefined ? {} : { selfie: readSelfie({ selfie: body.selfie }) }),
+    });
+    res.status(204).end();
   });
 
   // 忘记密码: public, each step limited per client address.

@@ -17,7 +17,11 @@ export const CODES_PER_HOUR = 5;
 /** How long a code entered right may be used for the step that needs it. */
 export const CODE_PASSED_VALID_SECONDS = 30 * 60;
 
-const TEMPLATE = { binding: 'binding_code', recovery: 'recovery_code' } as const;
+const TEMPLATE = {
+  binding: 'binding_code',
+  recovery: 'recovery_code',
+  phone_change: 'phone_change_code',
+} as const;
 
 function hashCode(phone: string, purpose: PhoneCodePurpose, code: string): string {
   return createHash('sha256').update(`${purpose}\n${phone}\n${code}`, 'utf8').digest('base64url');

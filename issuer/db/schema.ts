@@ -49,7 +49,7 @@ export interface BindingCheck {
 }
 
 /** Why a one-time code was sent. */
-export type PhoneCodePurpose = 'binding' | 'recovery';
+export type PhoneCodePurpose = 'binding' | 'recovery' | 'phone_change';
 
 /** A one-time code sent by SMS; only its hash is kept. */
 export interface PhoneCodeTable {

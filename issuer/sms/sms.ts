@@ -13,8 +13,8 @@ import { createHttpSms } from './sms-http.js';
 export interface SmsMessage {
   /** Mainland mobile number, 11 digits. Never logged whole. */
   readonly phone: string;
-  /** The gateway's template: the code for binding a licence, or for recovering an account. */
-  readonly template: 'binding_code' | 'recovery_code';
+  /** The gateway's template: the code for binding a licence, recovering an account, or a new number. */
+  readonly template: 'binding_code' | 'recovery_code' | 'phone_change_code';
   /** The six-digit code. */
   readonly code: string;
   /** Our id of this message, echoed by the gateway; safe to log. */

@@ -74,6 +74,8 @@ const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Ro
   'POST /api/me/binding/code': ['driver'],
   'POST /api/me/binding/code/resend': ['driver'],
   'POST /api/me/binding/check': ['driver'],
+  'POST /api/me/phone': ['driver'],
+  'POST /api/me/phone/confirm': ['driver'],
   'POST /api/password-reset': 'public',
   'POST /api/password-reset/code': 'public',
   'POST /api/password-reset/complete': 'public',

@@ -381,6 +381,52 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
     );
   });
 
+  it('when a driver changes phone number, then a code to the new number and a real-person check are asked; a failed check or a taken number changes nothing', async () => {
+    const licence = await newLicence();
+    const oldPhone = phone();
+    const client = service.client();
+    await enrol(service, client, {
+      licenceNumber: licence.licenceNumber,
+      name: licence.name,
+      phone: oldPhone,
+      password: PASSWORD,
+    });
+    const taken = (await registered(await newLicence())).phone;
+    expectProblem(await client.post('/api/me/phone', { phone: taken }), 409, 'ERR_PHONE_TAKEN');
+    const newPhone = phone();
+    expect((await client.post('/api/me/phone', { phone: newPhone })).status).toBe(202);
+    const code = lastCode(service, newPhone);
+    expectProblem(
+      await client.post('/api/me/phone/confirm', { phone: newPhone, code }),
+      422,
+      'ERR_VALIDATION',
+    );
+    devIdentityCheck(service).answerNext('mismatch');
+    expectProblem(
+      await client.post('/api/me/phone/confirm', { phone: newPhone, code, selfie: SELFIE }),
+      422,
+      'ERR_IDENTITY_MISMATCH',
+    );
+    const stored = () =>
+      service.deps.db.kysely
+        .selectFrom('drivers')
+        .select('phone')
+        .where('licence_number', '=', licence.licenceNumber)
+        .executeTakeFirstOrThrow();
+    expect((await stored()).phone).toBe(oldPhone);
+    // The code was used by the failed attempt: a new one, then the check passes.
+    service.advance(61);
+    expect((await client.post('/api/me/phone', { phone: newPhone })).status).toBe(202);
+    const changed = await client.post('/api/me/phone/confirm', {
+      phone: newPhone,
+      code: lastCode(service, newPhone),
+      selfie: SELFIE,
+    });
+    expect(changed.status).toBe(204);
+    expect((await stored()).phone).toBe(newPhone);
+    await signInByPhone(service.client(), newPhone, PASSWORD);
+  });
+
   it('when a reviewer opens the reference photo of an application, then a JPEG, not cached, the access audited; a driver is refused', async () => {
     const licence = await newLicence();
     const { client } = await holderWithCredential(licence);

@@ -145,6 +145,13 @@ const CASES: readonly Case[] = [
     body: { selfie: '/9j/4AAQ' },
     fields: ['selfie'],
   },
+  { route: 'POST /api/me/phone', who: 'driver', body: { phone: '13800138000' }, fields: ['phone'] },
+  {
+    route: 'POST /api/me/phone/confirm',
+    who: 'driver',
+    body: { phone: '13800138000', code: '123456', selfie: '/9j/4AAQ' },
+    fields: ['phone', 'code', 'selfie'],
+  },
   {
     route: 'POST /api/password-reset',
     who: 'anonymous',
