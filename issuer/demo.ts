@@ -43,6 +43,8 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
         "sign up in the driver's app with a licence number and name of the demo registry:",
         `  ${first.licenceNumber} ${first.name}   (registry photo: the stored-photo path)`,
         `  ${last.licenceNumber} ${last.name}   (no photo: the camera and album paths)`,
+        '  the SMS code is written to this log (development SMS); any selfie passes the',
+        '  development real-person check, unless the name ends with 测试不符 / 测试活体 / 测试不可用',
       );
   }
   const staff = await deps.db.kysely.selectFrom('staff').select('id').limit(1).execute();
