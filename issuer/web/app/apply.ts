@@ -4,8 +4,8 @@
  * once, the real-person check for the stored photo, and the application's state with its deadline.
  */
 import { api, ApiError } from '../common/api.js';
-import { chinaDateTime } from '../common/china-time.js';
-import { h } from '../common/dom.js';
+import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { h } from '../../../shared/web/dom.js';
 import { encodeBase64url } from '../../../shared/base64url.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
@@ -61,7 +61,7 @@ export function stateBlock(app: Application): HTMLElement {
     { class: `state state-${app.state}`, id: 'application-state' },
     h('p', { class: 'state-title' }, t(`state_${app.state}` as MessageKey)),
     app.state === 'submitted' && app.deadline !== null
-      ? h('p', {}, t('deadline', { time: chinaDateTime(app.deadline) }))
+      ? h('p', {}, t('deadline', { time: chinaDateTime(app.deadline * 1000, 'minute') }))
       : null,
     app.state === 'submitted' && app.deadline !== null && app.deadlineProvisional
       ? h('p', { class: 'provisional' }, t('deadlineProvisional'))
@@ -187,7 +187,9 @@ function tooSoon(error: unknown): unknown {
   if (error instanceof ApiError && error.code === 'ERR_PHOTO_CHANGE_TOO_SOON') {
     const at = error.body.notBefore;
     return new Error(
-      t('err_ERR_PHOTO_CHANGE_TOO_SOON', { date: typeof at === 'number' ? chinaDateTime(at) : '' }),
+      t('err_ERR_PHOTO_CHANGE_TOO_SOON', {
+        date: typeof at === 'number' ? chinaDateTime(at * 1000, 'minute') : '',
+      }),
     );
   }
   return error;
@@ -218,7 +220,7 @@ export const photoChangeScreen: Screen = async (main) => {
       h(
         'p',
         { class: 'notice', id: 'photo-change-not-before' },
-        t('photoChangeNotBefore', { date: chinaDateTime(offer.notBefore) }),
+        t('photoChangeNotBefore', { date: chinaDateTime(offer.notBefore * 1000, 'minute') }),
       ),
     );
     return;

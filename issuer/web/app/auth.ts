@@ -1,6 +1,6 @@
 /** Sign-up (licence number, name, phone, password) and sign-in of a driver. */
 import { api } from '../common/api.js';
-import { h } from '../common/dom.js';
+import { h } from '../../../shared/web/dom.js';
 import { forgetAll, load } from './store.js';
 import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
 

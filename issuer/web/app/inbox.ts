@@ -1,7 +1,7 @@
 /** The inbox, and the Web Push subscription (notices arrive even when the app is closed). */
 import { api } from '../common/api.js';
-import { chinaDateTime } from '../common/china-time.js';
-import { h } from '../common/dom.js';
+import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { h } from '../../../shared/web/dom.js';
 import { decodeBase64url } from '../../../shared/base64url.js';
 import { go, t, type Screen } from './ui.js';
 
@@ -69,7 +69,7 @@ export const inboxScreen: Screen = async (main) => {
             e.readAt === null ? h('span', { class: 'badge' }, t('unread')) : null,
           ),
           h('p', { class: 'inbox-body' }, e.body),
-          h('p', { class: 'inbox-time' }, chinaDateTime(e.at)),
+          h('p', { class: 'inbox-time' }, chinaDateTime(e.at * 1000, 'minute')),
         ),
       ),
     ),
