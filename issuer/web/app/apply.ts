@@ -5,7 +5,7 @@
  */
 import { api, ApiError } from '../common/api.js';
 import { chinaDateTime } from '../../../shared/web/china-time.js';
-import { h } from '../../../shared/web/dom.js';
+import { button, h } from '../../../shared/web/dom.js';
 import { encodeBase64url } from '../../../shared/base64url.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
@@ -197,8 +197,7 @@ function tooSoon(error: unknown): unknown {
 
 /** The photo change from the licence page: camera or album, not before `notBefore`. */
 export const photoChangeScreen: Screen = async (main) => {
-  const back = h('button', { type: 'button', class: 'link' }, t('back'));
-  back.addEventListener('click', () => {
+  const back = button({ class: 'link' }, t('back'), () => {
     go(home);
   });
   main.append(back, h('h2', {}, t('photoChangeTitle')));
@@ -251,12 +250,7 @@ function guidanceScreen(path: 'camera' | 'album', failure?: HTMLElement): Screen
     if (failure !== undefined) main.append(failure);
     const status = h('div', { 'aria-live': 'polite', id: 'upload-status' });
     if (path === 'camera') {
-      const open = h(
-        'button',
-        { type: 'button', class: 'primary', id: 'open-camera' },
-        t('guidanceOk'),
-      );
-      open.addEventListener('click', () => {
+      const open = button({ class: 'primary', id: 'open-camera' }, t('guidanceOk'), () => {
         takePicture(main, 'environment', {
           take: t('cameraTake'),
           cancel: t('cameraCancel'),
@@ -347,12 +341,7 @@ const storedScreen: Screen = async (main) => {
   } catch {
     // The registry photo is shown when the service has it; the check goes on without it.
   }
-  const confirm = h(
-    'button',
-    { type: 'button', class: 'primary', id: 'confirm-stored' },
-    t('storedConfirm'),
-  );
-  confirm.addEventListener('click', () => {
+  const confirm = button({ class: 'primary', id: 'confirm-stored' }, t('storedConfirm'), () => {
     go(selfieScreen);
   });
   card.append(h('p', {}, t('storedIntro')), confirm);
@@ -385,8 +374,7 @@ const selfieScreen: Screen = (main) => {
     .catch((error: unknown) => {
       go((m) => {
         m.append(errorBox(error));
-        const retry = h('button', { type: 'button', class: 'primary' }, t('retrySelfie'));
-        retry.addEventListener('click', () => {
+        const retry = button({ class: 'primary' }, t('retrySelfie'), () => {
           go(applyScreen);
         });
         m.append(retry);

@@ -1,6 +1,6 @@
 /** Sign-up (licence number, name, phone, password) and sign-in of a driver. */
 import { api } from '../common/api.js';
-import { h } from '../../../shared/web/dom.js';
+import { button, h } from '../../../shared/web/dom.js';
 import { forgetAll, load } from './store.js';
 import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
 
@@ -43,8 +43,7 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
       h('button', { type: 'submit', class: 'primary' }, t('signIn')),
     );
     const status = h('div', { 'aria-live': 'polite' });
-    const other = h('button', { type: 'button', class: 'link' }, t('noAccount'));
-    other.addEventListener('click', () => {
+    const other = button({ class: 'link' }, t('noAccount'), () => {
       go(signUpScreen);
     });
     form.addEventListener('submit', (event) => {
@@ -91,8 +90,7 @@ export const signUpScreen: Screen = (main) => {
     h('button', { type: 'submit', class: 'primary' }, t('signUp')),
   );
   const status = h('div', { 'aria-live': 'polite' });
-  const other = h('button', { type: 'button', class: 'link' }, t('haveAccount'));
-  other.addEventListener('click', () => {
+  const other = button({ class: 'link' }, t('haveAccount'), () => {
     go(signInScreen());
   });
   form.addEventListener('submit', (event) => {

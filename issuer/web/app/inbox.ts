@@ -1,7 +1,7 @@
 /** The inbox, and the Web Push subscription (notices arrive even when the app is closed). */
 import { api } from '../common/api.js';
 import { chinaDateTime } from '../../../shared/web/china-time.js';
-import { h } from '../../../shared/web/dom.js';
+import { button, h } from '../../../shared/web/dom.js';
 import { decodeBase64url } from '../../../shared/base64url.js';
 import { go, t, type Screen } from './ui.js';
 
@@ -23,8 +23,7 @@ export function setInboxBack(screen: Screen): void {
 
 /** The inbox screen: newest first; unread ones marked read once shown. */
 export const inboxScreen: Screen = async (main) => {
-  const backButton = h('button', { type: 'button', class: 'link' }, t('back'));
-  backButton.addEventListener('click', () => {
+  const backButton = button({ class: 'link' }, t('back'), () => {
     go(back);
   });
   const push = h(

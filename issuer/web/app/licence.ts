@@ -9,7 +9,7 @@ import { LICENCE_STATUS } from '../../../shared/licence.js';
 import { unusableAt } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
 import { chinaClock, chinaDateTime } from '../../../shared/web/china-time.js';
-import { h } from '../../../shared/web/dom.js';
+import { button, h } from '../../../shared/web/dom.js';
 import { latestApplication, photoChangeScreen, stateBlock } from './apply.js';
 import { signInScreen } from './auth.js';
 import { deviceKeyPair, webCryptoSigner } from './device-key.js';
@@ -129,12 +129,7 @@ export const licenceScreen: Screen = async (main) => {
   });
   const net = h('p', { class: 'net', id: 'net-state' });
   const pending = h('div', { id: 'pending' });
-  const change = h(
-    'button',
-    { type: 'button', class: 'secondary', id: 'change-photo' },
-    t('changePhoto'),
-  );
-  change.addEventListener('click', () => {
+  const change = button({ class: 'secondary', id: 'change-photo' }, t('changePhoto'), () => {
     go(photoChangeScreen);
   });
   main.append(qrBox, net, pending, card(claims, portrait), h('div', { class: 'actions' }, change));
@@ -148,8 +143,7 @@ export const licenceScreen: Screen = async (main) => {
   const movedAway = await load('movedAway');
   if (movedAway !== undefined) {
     // Superseded: the code would verify as 已失效. Moving it back is the driver's choice.
-    const useHere = h('button', { type: 'button', class: 'primary', id: 'use-here' }, t('useHere'));
-    useHere.addEventListener('click', () => {
+    const useHere = button({ class: 'primary', id: 'use-here' }, t('useHere'), () => {
       go(obtainScreen);
     });
     qrBox.classList.add('alert');
@@ -202,8 +196,7 @@ async function refreshInBackground(before: CredentialClaims, pending: HTMLElemen
   } catch (error) {
     if (error instanceof OfflineError) return;
     if (error instanceof ApiError && error.status === 401) {
-      const again = h('button', { type: 'button', class: 'link' }, t('err_ERR_UNAUTHENTICATED'));
-      again.addEventListener('click', () => {
+      const again = button({ class: 'link' }, t('err_ERR_UNAUTHENTICATED'), () => {
         go(signInScreen());
       });
       pending.replaceChildren(again);

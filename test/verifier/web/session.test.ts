@@ -5,33 +5,18 @@
  * settings, the portrait without a token, and the age of keys and lists by the trusted clock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { memoryStore } from '../../helpers/memory-store.js';
 import { demoPortrait } from '../../../issuer/demo/demo-portrait.js';
 import { setRegistryPhoto } from '../../../issuer/portraits/set-registry-photo.js';
 import { createPresentation } from '../../../shared/create-presentation.js';
 import { maskLicenceNumber } from '../../../shared/licence.js';
 import { REASONS } from '../../../verifier/internal/messages.js';
 import { APP_NOTICES } from '../../../verifier/web/app-messages.js';
-import type { LocalStore, StoreKey } from '../../../verifier/web/local-store.js';
+import type { LocalStore } from '../../../verifier/web/local-store.js';
 import { DEFAULT_MAX_AGE_S } from '../../../verifier/web/settings.js';
 import { VerificationSession, type SessionEnv } from '../../../verifier/web/session.js';
 import { addDevice, issue, newDriver, syntheticLicence } from '../../issuer/fixtures.js';
 import { startService, type TestService } from '../../issuer/harness.js';
-
-/** The device's store in memory: what one session writes, the next one reads. */
-function memoryStore(): LocalStore {
-  const values = new Map<StoreKey, unknown>();
-  return {
-    get: <T>(key: StoreKey) => Promise.resolve(values.get(key) as T | undefined),
-    set: (key, value) => {
-      values.set(key, structuredClone(value));
-      return Promise.resolve();
-    },
-    delete: (key) => {
-      values.delete(key);
-      return Promise.resolve();
-    },
-  };
-}
 
 /** A device: its store, its link and its clocks, all set by the test. */
 interface Device {
@@ -78,6 +63,15 @@ async function presentation(
   const issued = await issue(driver, phone);
   const text = await createPresentation(issued.credential, phone.signer, { now: new Date() });
   return { text, licenceNumber: licence.licenceNumber };
+}
+
+/** A session that has updated from the issuer and judged one fresh code green. */
+async function afterOneGreenScan(): Promise<{ session: VerificationSession; text: string }> {
+  const session = await VerificationSession.open(env(device));
+  await session.refresh();
+  const { text } = await presentation();
+  expect((await session.scan(text))?.verdict.tone).toBe('valid');
+  return { session, text };
 }
 
 beforeAll(async () => {
@@ -155,11 +149,7 @@ describe('verification session', { timeout: 30_000 }, () => {
   });
 
   it('when a day and more passes offline after the last update, then the keys and the list are too old: the strip is stale and a verdict is never green', async () => {
-    const session = await VerificationSession.open(env(device));
-    await session.refresh();
-    const { text } = await presentation();
-    expect((await session.scan(text))?.verdict.tone).toBe('valid');
-
+    const { session, text } = await afterOneGreenScan();
     device.online = false;
     session.wentOffline();
     device.movedMs = (DEFAULT_MAX_AGE_S + 60) * 1000;
@@ -180,11 +170,7 @@ describe('verification session', { timeout: 30_000 }, () => {
   });
 
   it('when the keys and lists are reopened from the store offline, then the next session verifies with them', async () => {
-    const first = await VerificationSession.open(env(device));
-    await first.refresh();
-    const { text } = await presentation();
-    expect((await first.scan(text))?.verdict.tone).toBe('valid');
-
+    const { text } = await afterOneGreenScan();
     device.online = false;
     const second = await VerificationSession.open(env(device));
     expect(second.dataStatus()).toMatchObject({ link: 'offline', hasLists: true, stale: false });
