@@ -11,27 +11,7 @@ import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
 import { load } from './store.js';
 import { errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
-
-type Path = 'stored' | 'camera' | 'album';
-
-/** The driver's latest application, as GET /api/me/application answers. */
-export interface Application {
-  readonly id: number;
-  readonly path: Path;
-  readonly state: string;
-  readonly deadline: number | null;
-  /** The deadline was counted past the service's working calendar (Monday to Friday). */
-  readonly deadlineProvisional: boolean;
-  readonly reason: string | null;
-}
-
-interface Offer {
-  readonly paths: Path[];
-  readonly photoChange: boolean;
-  readonly notBefore: number | null;
-  /** Why no path is offered: the licence may not have an e-licence now. */
-  readonly refusal?: { readonly reason: string };
-}
+import type { Application, Offer } from './replies.js';
 
 /** Where the flow goes once the e-licence is issued (set by main). */
 let whenIssued: Screen = () => undefined;

@@ -3,6 +3,7 @@ import { api } from '../common/api.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { forgetAll, load } from './store.js';
 import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
+import type { Me, Session } from './replies.js';
 
 /** What happens once signed in. */
 let afterSignIn: Screen = () => undefined;
@@ -50,12 +51,12 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
       event.preventDefault();
       status.replaceChildren();
       const number = value(form, 'licenceNumber').toUpperCase();
-      api<{ role: string }>('POST', '/api/session', {
+      api<Session>('POST', '/api/session', {
         json: { kind: 'driver', licenceNumber: number, password: value(form, 'password') },
       })
         .then(async () => {
           // Another account's device and credential never stay on the phone.
-          const me = await api<{ driverId: number }>('GET', '/api/me');
+          const me = await api<Me>('GET', '/api/me');
           const device = await load('device');
           if (device !== undefined && device.account !== `driver:${me.driverId}`) await forgetAll();
           setSignedIn(true);

@@ -4,14 +4,7 @@ import { chinaDateTime } from '../../../shared/web/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { decodeBase64url } from '../../../shared/base64url.js';
 import { go, t, type Screen } from './ui.js';
-
-interface Entry {
-  readonly id: number;
-  readonly at: number;
-  readonly title: string;
-  readonly body: string;
-  readonly readAt: number | null;
-}
+import type { InboxEntry, PushKey } from './replies.js';
 
 /** Where "back" leads (set by main). */
 let back: Screen = () => undefined;
@@ -48,7 +41,7 @@ export const inboxScreen: Screen = async (main) => {
     h('div', { class: 'actions' }, push),
     pushState,
   );
-  const { entries } = await api<{ entries: Entry[] }>('GET', '/api/me/inbox');
+  const { entries } = await api<{ entries: InboxEntry[] }>('GET', '/api/me/inbox');
   if (entries.length === 0) {
     main.append(h('p', { class: 'notice' }, t('inboxEmpty')));
     return;
@@ -84,7 +77,7 @@ async function subscribe(): Promise<'pushOn' | 'pushDenied' | 'pushUnavailable'>
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return 'pushDenied';
   const registration = await navigator.serviceWorker.ready;
-  const { publicKey } = await api<{ publicKey: string }>('GET', '/api/push/key');
+  const { publicKey } = await api<PushKey>('GET', '/api/push/key');
   const subscription = await registration.pushManager.subscribe({
     userVisibleOnly: true,
     applicationServerKey: decodeBase64url(publicKey, 'VAPID key') as BufferSource,

@@ -18,6 +18,7 @@ import { QR_COLOURS, drawQr } from './qr-canvas.js';
 import { readCredential } from './read-credential.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
+import type { Me } from './replies.js';
 
 /** A new QR every this many seconds; the verifier accepts a proof for 60 s. */
 export const DEFAULT_QR_SECONDS = 30;
@@ -33,7 +34,7 @@ function qrSeconds(): number {
 /** Gets the credential for this phone (after issue), then shows the licence. */
 export const obtainScreen: Screen = async (main) => {
   main.append(h('p', { class: 'notice' }, t('fetchingLicence')));
-  const me = await api<{ driverId: number }>('GET', '/api/me');
+  const me = await api<Me>('GET', '/api/me');
   const deviceId = await ensureDevice(`driver:${me.driverId}`);
   await fetchCredential(deviceId);
   await fetchStatus();
