@@ -6,9 +6,9 @@
 import { api, ApiError } from '../common/api.js';
 import { chinaDateTime } from '../../../shared/web/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
-import { encodeBase64url } from '../../../shared/base64url.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
+import { takeSelfie } from './selfie.js';
 import { load } from './store.js';
 import { errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
 import type { Application, Offer } from './replies.js';
@@ -330,20 +330,14 @@ const storedScreen: Screen = async (main) => {
 
 /** The real-person check: a selfie, taken like the photo, sent with the confirmation. */
 const selfieScreen: Screen = (main) => {
-  takePicture(main, 'user', {
-    take: t('cameraTake'),
-    cancel: t('cameraCancel'),
-    hint: t('selfieHint'),
-    noCamera: t('noCamera'),
-  })
+  takeSelfie(main)
     .then(
-      async (blob) => {
-        if (blob === undefined) {
+      async (selfie) => {
+        if (selfie === undefined) {
           go(applyScreen);
           return;
         }
         main.replaceChildren(h('p', { class: 'notice' }, t('loading')));
-        const selfie = toBase64(new Uint8Array(await blob.arrayBuffer()));
         await api('POST', '/api/me/application/confirm-stored', { json: { selfie } });
         go(whenIssued);
       },
@@ -361,9 +355,3 @@ const selfieScreen: Screen = (main) => {
       });
     });
 };
-
-/** Standard base64 with padding (the confirm-stored body), from base64url. */
-function toBase64(bytes: Uint8Array): string {
-  const url = encodeBase64url(bytes).replaceAll('-', '+').replaceAll('_', '/');
-  return url + '='.repeat((4 - (url.length % 4)) % 4);
-}

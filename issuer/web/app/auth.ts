@@ -1,6 +1,10 @@
-/** Sign-up (licence number, name, phone, password) and sign-in of a driver. */
+/**
+ * Sign-up (licence number, name, phone, password: the account, then binding) and sign-in of a
+ * driver, by licence number or phone number.
+ */
 import { api } from '../common/api.js';
 import { button, h } from '../../../shared/web/dom.js';
+import { bindingScreen, resetScreen } from './enrol.js';
 import { forgetAll, load } from './store.js';
 import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
 import type { Me, Session } from './replies.js';
@@ -34,7 +38,7 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
       { class: 'card form', id: 'sign-in' },
       h('h2', {}, t('signIn')),
       notice === undefined ? null : h('p', { class: 'notice' }, notice),
-      field('licenceNumber', t('licenceNumber'), 'text', {
+      field('licenceNumber', t('accountId'), 'text', {
         autocomplete: 'username',
         inputmode: 'text',
         maxlength: '18',
@@ -47,27 +51,39 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
     const other = button({ class: 'link' }, t('noAccount'), () => {
       go(signUpScreen);
     });
+    const forgot = button({ class: 'link', id: 'forgot-password' }, t('forgotPassword'), () => {
+      go(resetScreen);
+    });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       status.replaceChildren();
-      const number = value(form, 'licenceNumber').toUpperCase();
+      const id = value(form, 'licenceNumber').toUpperCase();
+      const password = value(form, 'password');
       api<Session>('POST', '/api/session', {
-        json: { kind: 'driver', licenceNumber: number, password: value(form, 'password') },
+        json: PHONE.test(id)
+          ? { kind: 'phone', phone: id, password }
+          : { kind: 'driver', licenceNumber: id, password },
       })
-        .then(async () => {
-          // Another account's device and credential never stay on the phone.
-          const me = await api<Me>('GET', '/api/me');
-          const device = await load('device');
-          if (device !== undefined && device.account !== `driver:${me.driverId}`) await forgetAll();
-          setSignedIn(true);
-          go(afterSignIn);
-        })
+        .then(signedIn)
         .catch((error: unknown) => {
           status.replaceChildren(errorBox(error));
         });
     });
-    main.append(form, status, other);
+    main.append(form, status, other, forgot);
   };
+}
+
+/** A mainland mobile number: the account's phone, not a licence number. */
+const PHONE = /^1[3-9]\d{9}$/;
+
+/** After a sign-in: the phone forgets another account's e-licence; binding first when needed. */
+async function signedIn(): Promise<void> {
+  // Another account's device and credential never stay on the phone.
+  const me = await api<Me>('GET', '/api/me');
+  const device = await load('device');
+  if (device !== undefined && device.account !== `driver:${me.driverId}`) await forgetAll();
+  setSignedIn(true);
+  go(me.licenceNumber === null ? bindingScreen : afterSignIn);
 }
 
 /** The sign-up screen. */
@@ -97,18 +113,21 @@ export const signUpScreen: Screen = (main) => {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     status.replaceChildren();
-    const licenceNumber = value(form, 'licenceNumber').toUpperCase();
+    const phone = value(form, 'phone');
+    const password = (form.elements.namedItem('password') as HTMLInputElement).value;
     api('POST', '/api/drivers', {
       json: {
-        licenceNumber,
+        licenceNumber: value(form, 'licenceNumber').toUpperCase(),
         name: value(form, 'name'),
-        phone: value(form, 'phone'),
-        password: (form.elements.namedItem('password') as HTMLInputElement).value,
+        phone,
+        password,
       },
     })
-      .then(() => {
-        go(signInScreen(t('signedUp'), licenceNumber));
-      })
+      // The account exists: signed in by its phone, it goes on to the code and the check.
+      .then(() =>
+        api<Session>('POST', '/api/session', { json: { kind: 'phone', phone, password } }),
+      )
+      .then(signedIn)
       .catch((error: unknown) => {
         status.replaceChildren(errorBox(error));
       });

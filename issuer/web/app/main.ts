@@ -8,9 +8,11 @@ import { button, byId, h } from '../../../shared/web/dom.js';
 import { languageButton } from '../../../shared/web/i18n.js';
 import { applyScreen, setApplyTargets } from './apply.js';
 import { setAfterSignIn, signInScreen } from './auth.js';
+import { bindingScreen, setEnrolTargets } from './enrol.js';
 import { inboxScreen, setInboxBack } from './inbox.js';
 import { licenceScreen, obtainScreen } from './licence.js';
 import { forgetAll, load } from './store.js';
+import type { Me } from './replies.js';
 import { errorBox, go, i18n, redraw, setSignedIn, t, type Screen } from './ui.js';
 
 /** Where a signed-in driver starts: the licence when the phone has one, else the application. */
@@ -23,6 +25,7 @@ const homeScreen: Screen = async (main) => {
 };
 
 setAfterSignIn(homeScreen);
+setEnrolTargets({ bound: homeScreen, signIn: (notice) => signInScreen(notice) });
 setApplyTargets({ issued: obtainScreen, home: homeScreen });
 setInboxBack(homeScreen);
 
@@ -57,9 +60,9 @@ async function start(): Promise<void> {
     return;
   }
   try {
-    await api('GET', '/api/me');
+    const me = await api<Me>('GET', '/api/me');
     setSignedIn(true);
-    go(homeScreen);
+    go(me.licenceNumber === null ? bindingScreen : homeScreen);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) go(signInScreen());
     else if (error instanceof OfflineError) byId('main').replaceChildren(errorBox(error));

@@ -15,6 +15,19 @@ export interface Session {
 /** The driver signed in (GET /api/me). */
 export interface Me {
   readonly driverId: number;
+  /** Masked; null while the account holds no licence. */
+  readonly licenceNumber: string | null;
+}
+
+/** Where binding the licence stands (GET /api/me/binding). */
+export interface Binding {
+  readonly state: 'none' | 'code_sent' | 'code_passed' | 'bound';
+}
+
+/** A recovery code entered (POST /api/password-reset/code). */
+export interface ResetCode {
+  readonly token: string;
+  readonly checkNeeded: boolean;
 }
 
 /** The driver's latest application (GET /api/me/application); times in seconds. */
