@@ -55,7 +55,7 @@ export interface ApplicationDetail {
     /** The real-person check that bound it; null for accounts bound before checks existed. */
     readonly bindingCheck: { readonly score: number; readonly at: number } | null;
   };
-  /** Earlier rejected applications of this licence, newest first. */
+  /** Every rejection of this licence's applications (this one's too), newest first. */
   readonly earlierRejections: readonly {
     readonly id: number;
     readonly decidedAt: number | null;
@@ -100,12 +100,21 @@ export async function applicationDetail(
     .where('licences.licence_number', '=', row.licence_number)
     .executeTakeFirstOrThrow();
   const record = parseLicenceRecord(JSON.parse(person.record));
-  const rejections = await db
+  // Every rejection of this licence's applications, this one's before it was sent again too.
+  const ids = await db
     .selectFrom('applications')
-    .select(['id', 'decided_at', 'reason'])
+    .select('id')
     .where('licence_number', '=', row.licence_number)
-    .where('state', '=', 'rejected')
-    .where('id', '!=', id)
+    .execute();
+  const rejections = await db
+    .selectFrom('audit_log')
+    .select(['subject', 'at', 'after'])
+    .where('action', '=', 'application.reject')
+    .where(
+      'subject',
+      'in',
+      ids.map((a) => `application:${a.id}`),
+    )
     .orderBy('id', 'desc')
     .limit(20)
     .execute();
@@ -147,9 +156,9 @@ export async function applicationDetail(
       bindingCheck: bindingCheckOf(person.binding_check),
     },
     earlierRejections: rejections.map((r) => ({
-      id: r.id,
-      decidedAt: r.decided_at,
-      reason: r.reason,
+      id: Number(r.subject.slice('application:'.length)),
+      decidedAt: r.at,
+      reason: reasonOf(r.after),
     })),
   };
 }
@@ -158,6 +167,13 @@ export async function applicationDetail(
 function ageOn(birthDate: string, today: string): number {
   const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
   return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}
+
+/** The reason recorded with a rejection, if any. */
+function reasonOf(after: string | null): string | null {
+  if (after === null) return null;
+  const value = JSON.parse(after) as { reason?: unknown };
+  return typeof value.reason === 'string' ? value.reason : null;
 }
 
 function bindingCheckOf(text: string | null): { score: number; at: number } | null {

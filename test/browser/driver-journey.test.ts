@@ -534,10 +534,28 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
         .locator('#audit tbody tr td:nth-child(3)')
         .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-action'))),
     ).toEqual(['application.start', 'application.submit_photo']);
+    // The identity photo beside the submitted one, and who applies.
+    await desk.waitForFunction(
+      () => (document.querySelector<HTMLImageElement>('#reference-photo')?.naturalWidth ?? 0) > 0,
+    );
+    expect(await desk.textContent('#applicant-name')).toBe(licence.name);
+    expect(await desk.textContent('#binding-check')).toMatch(
+      /^通过（相似度 100，\d{4}-\d\d-\d\d \d\d:\d\d）$/,
+    );
+    expect(await desk.textContent('#earlier-rejections')).toBe('无');
     await screenshot(desk, 'console-03-application');
+    await desk.setViewportSize({ width: 1280, height: 900 });
+    await screenshot(desk, 'console-03-application-desktop');
+    await desk.setViewportSize({ width: 390, height: 844 });
     await desk.selectOption('#reject-reason', '背景不是白色或不均匀');
     await desk.fill('#reject-note', '左侧有阴影');
     await desk.click('#reject');
+    // Asked once more: cancel leaves it as it is; confirm sends it.
+    await desk.click('#cancel-decision');
+    expect(await desk.textContent('#detail-state')).toBe('待审核');
+    await desk.click('#reject');
+    await screenshot(desk, 'console-03-confirm-reject');
+    await desk.click('#confirm-decision');
     await expect.poll(() => desk.textContent('#detail-state')).toBe('已退回');
     expect(await desk.textContent('#detail-reason')).toBe('背景不是白色或不均匀：左侧有阴影');
     await screenshot(desk, 'console-04-rejected');
@@ -560,8 +578,16 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await desk.click('#back');
     await desk.click('#queue .entry');
     await desk.locator('#approve').waitFor();
+    expect(await desk.textContent('#earlier-rejections')).toMatch(
+      /^申请 #\d+，\d{4}-\d\d-\d\d \d\d:\d\d：背景不是白色或不均匀：左侧有阴影$/,
+    );
     await desk.click('#approve');
+    await desk.click('#confirm-decision');
     await expect.poll(() => desk.textContent('#detail-state')).toBe('已签发');
+    // The trail in words: who, what, and what changed, never JSON.
+    const details = await desk.locator('#audit tbody tr td.details').allTextContents();
+    expect(details.join('\n')).not.toMatch(/[{}"]/);
+    await screenshot(desk, 'console-05-issued');
     await consoleContext.close();
 
     await page.reload();

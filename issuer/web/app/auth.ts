@@ -69,7 +69,7 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
           status.replaceChildren(errorBox(error));
         });
     });
-    main.append(form, status, other, forgot);
+    main.append(form, status, h('p', { class: 'links' }, other, forgot));
   };
 }
 

@@ -1,18 +1,22 @@
 /**
- * One application: its photo at full size, the facts, the pre-check's report and the audit
- * trail; approve, or reject with a reason from the list and an optional note.
+ * One application: its photo beside the identity photo of the source (fetched for this look,
+ * never kept), the applicant from the registry, the real-person check made at binding, earlier
+ * rejections, the pre-check's report and the audit trail in words; approve, or reject with a
+ * reason from the list and an optional note, each confirmed first.
  */
 import { chinaDateTime } from '../../../shared/web/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { deadlineWords } from './deadline.js';
-import { actionWords, go, onLeave, problem, t } from './frame.js';
+import { ApiError } from '../common/api.js';
+import { actionWords, go, i18n, onLeave, problem, t } from './frame.js';
 import { MESSAGES, REJECT_REASONS, type MessageKey } from './messages.js';
 import { queueScreen } from './queue.js';
 import {
   application,
   applicationPhoto,
   approve,
+  referencePhoto,
   reject,
   type AuditEntry,
   type Detail,
@@ -28,26 +32,105 @@ export const applicationScreen =
     const d = await application(id);
     main.append(back, h('h2', {}, t('application', { id: d.id })));
     const layout = h('div', { class: 'detail' });
-    if (d.hasPhoto) {
-      const photoUrl = URL.createObjectURL(await applicationPhoto(id));
-      onLeave(() => {
-        URL.revokeObjectURL(photoUrl);
-      });
-      layout.append(
-        h(
-          'figure',
-          { class: 'photo' },
-          h('img', { src: photoUrl, id: 'photo', alt: t('application', { id: d.id }) }),
-        ),
-      );
-    }
-    const side = h('div', { class: 'side' }, facts(d));
+    if (d.hasPhoto) layout.append(await faces(d.id));
+    const side = h('div', { class: 'side' }, facts(d), applicant(d));
     if (d.precheck !== null) side.append(precheck(d.precheck));
     if (d.state === 'submitted') side.append(decision(d.id));
     layout.append(side);
     main.append(layout, auditTable(d.audit));
     if (decided !== undefined) main.prepend(h('p', { class: 'notice', id: 'decided' }, t(decided)));
   };
+
+/** An object URL for `blob`, revoked when the screen is left. */
+function urlOf(blob: Blob): string {
+  const url = URL.createObjectURL(blob);
+  onLeave(() => {
+    URL.revokeObjectURL(url);
+  });
+  return url;
+}
+
+/** The submitted photo beside the identity photo, side by side at any width. */
+async function faces(id: number): Promise<HTMLElement> {
+  const submitted = h(
+    'figure',
+    { class: 'photo' },
+    h('img', { src: urlOf(await applicationPhoto(id)), id: 'photo', alt: t('submittedPhoto') }),
+    h('figcaption', {}, t('submittedPhoto')),
+  );
+  let reference: HTMLElement;
+  try {
+    reference = h('img', {
+      src: urlOf(await referencePhoto(id)),
+      id: 'reference-photo',
+      alt: t('referencePhoto'),
+    });
+  } catch (error) {
+    const key =
+      error instanceof ApiError && error.status === 404
+        ? 'referenceNotFound'
+        : 'referenceUnavailable';
+    reference = h('p', { class: 'warn', id: 'reference-missing' }, t(key));
+  }
+  return h(
+    'div',
+    { class: 'faces' },
+    submitted,
+    h('figure', { class: 'photo' }, reference, h('figcaption', {}, t('referencePhoto'))),
+  );
+}
+
+/** Who applies, the check that bound the licence, and earlier rejections. */
+function applicant(d: Detail): HTMLElement {
+  const a = d.applicant;
+  const check =
+    a.boundAt === null
+      ? t('bindingLost')
+      : a.bindingCheck === null
+        ? t('bindingNone')
+        : t('bindingPassed', {
+            score: a.bindingCheck.score,
+            time: chinaDateTime(a.bindingCheck.at * 1000, 'minute'),
+          });
+  return h(
+    'section',
+    { class: 'card', id: 'applicant' },
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, t('applicantName')),
+      h('dd', { id: 'applicant-name' }, a.name),
+      h('dt', {}, t('applicantSex')),
+      h('dd', {}, i18n.has(`sex_${a.sex}`) ? t(`sex_${a.sex}` as MessageKey) : a.sex),
+      h('dt', {}, t('applicantAge')),
+      h('dd', {}, t('ageYears', { age: a.age })),
+      h('dt', {}, t('bindingCheck')),
+      h('dd', { id: 'binding-check' }, check),
+      h('dt', {}, t('earlierRejections')),
+      h(
+        'dd',
+        { id: 'earlier-rejections' },
+        d.earlierRejections.length === 0
+          ? t('noEarlierRejections')
+          : h(
+              'ul',
+              {},
+              ...d.earlierRejections.map((r) =>
+                h(
+                  'li',
+                  {},
+                  t('rejectionLine', {
+                    id: r.id,
+                    time: r.decidedAt === null ? '' : chinaDateTime(r.decidedAt * 1000, 'minute'),
+                    reason: r.reason ?? '',
+                  }),
+                ),
+              ),
+            ),
+      ),
+    ),
+  );
+}
 
 function facts(d: Detail): HTMLElement {
   return h(
@@ -106,8 +189,21 @@ function decision(id: number): HTMLElement {
     ...REJECT_REASONS.map((key) => h('option', { value: MESSAGES[key].zh }, t(key))),
   );
   const note = h('input', { id: 'reject-note', maxlength: '200' });
+  /** Asks once more before `act`; the decision is sent only on 确认. */
+  const confirmFirst = (question: string, act: () => void) => {
+    const yes = button({ class: 'primary', id: 'confirm-decision' }, t('confirmYes'), act);
+    const no = button({ id: 'cancel-decision' }, t('confirmNo'), () => {
+      status.replaceChildren();
+    });
+    status.replaceChildren(
+      h('div', { class: 'confirm', role: 'alertdialog' }, h('p', {}, question), yes, no),
+    );
+    yes.focus();
+  };
   const approveButton = button({ class: 'primary', id: 'approve' }, t('approve'), () => {
-    decide(approve(id), 'approved');
+    confirmFirst(t('confirmApprove'), () => {
+      decide(approve(id), 'approved');
+    });
   });
   const rejectButton = button({ class: 'danger', id: 'reject' }, t('reject'), () => {
     if (select.value === '') {
@@ -115,7 +211,10 @@ function decision(id: number): HTMLElement {
       return;
     }
     const extra = note.value.trim();
-    decide(reject(id, extra === '' ? select.value : `${select.value}：${extra}`), 'rejected');
+    const reason = extra === '' ? select.value : `${select.value}：${extra}`;
+    confirmFirst(t('confirmReject'), () => {
+      decide(reject(id, reason), 'rejected');
+    });
   });
   return h(
     'section',
@@ -128,9 +227,50 @@ function decision(id: number): HTMLElement {
   );
 }
 
+/** Who did it, in words. */
+function actorWords(actor: string): string {
+  if (actor === 'system') return t('actorSystem');
+  if (actor.startsWith('driver:')) return t('actorDriver');
+  if (actor.startsWith('staff:')) return t('actorStaff', { id: actor.slice('staff:'.length) });
+  return actor;
+}
+
+/** One recorded value in words: states, paths and outcomes by name, times in China time. */
+function valueWords(field: string, value: unknown): string {
+  if (typeof value === 'number' && (field === 'deadline' || field.endsWith('At')))
+    return chinaDateTime(value * 1000, 'minute');
+  const named = { state: 'state_', path: 'path_', outcome: 'outcome_' }[field];
+  if (named !== undefined && i18n.has(`${named}${String(value)}`))
+    return t(`${named}${String(value)}` as MessageKey);
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (value === null) return '—';
+  return Array.isArray(value) ? value.map((v) => valueWords(field, v)).join('、') : '…';
+}
+
+/** What an entry changed, in words: 状态：待审核 → 已通过；原因：…. */
+function detailWords(before: unknown, after: unknown): string {
+  const asRecord = (v: unknown): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const was = asRecord(before);
+  const now = asRecord(after);
+  return [...new Set([...Object.keys(was), ...Object.keys(now)])]
+    .filter((field) => field !== 'requestId')
+    .map((field) => {
+      const label = i18n.has(`auditField_${field}`)
+        ? t(`auditField_${field}` as MessageKey)
+        : field;
+      const from = field in was ? valueWords(field, was[field]) : undefined;
+      const to = field in now ? valueWords(field, now[field]) : undefined;
+      const words =
+        from !== undefined && to !== undefined && from !== to
+          ? `${from} → ${to}`
+          : (to ?? from ?? '');
+      return `${label}：${words}`;
+    })
+    .join('；');
+}
+
 function auditTable(entries: readonly AuditEntry[]): HTMLElement {
-  const text = (value: unknown) =>
-    value === null || value === undefined ? '' : JSON.stringify(value);
   const head = [t('at'), t('actor'), t('action'), t('details')].map((label) => h('th', {}, label));
   return h(
     'section',
@@ -148,13 +288,9 @@ function auditTable(entries: readonly AuditEntry[]): HTMLElement {
             'tr',
             {},
             h('td', {}, chinaDateTime(e.at * 1000, 'minute')),
-            h('td', {}, e.actor),
+            h('td', {}, actorWords(e.actor)),
             h('td', { 'data-action': e.action }, actionWords(e.action)),
-            h(
-              'td',
-              { class: 'json' },
-              [text(e.before), text(e.after)].filter((s) => s !== '').join(' → '),
-            ),
+            h('td', { class: 'details' }, detailWords(e.before, e.after)),
           ),
         ),
       ),

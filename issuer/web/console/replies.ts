@@ -29,6 +29,19 @@ export interface Detail extends Omit<QueueEntry, 'path'> {
   readonly hasPhoto: boolean;
   readonly precheck: { width: number; height: number; takenAt: number | null } | null;
   readonly audit: readonly AuditEntry[];
+  /** Who applies, from the registry, for comparing faces. */
+  readonly applicant: {
+    readonly name: string;
+    readonly sex: string;
+    readonly age: number;
+    readonly boundAt: number | null;
+    readonly bindingCheck: { readonly score: number; readonly at: number } | null;
+  };
+  readonly earlierRejections: readonly {
+    readonly id: number;
+    readonly decidedAt: number | null;
+    readonly reason: string | null;
+  }[];
 }
 
 /** A line of an application's audit trail. */
@@ -58,6 +71,10 @@ export const application = (id: number): Promise<Detail> =>
 
 export const applicationPhoto = (id: number): Promise<Blob> =>
   api('GET', `/api/review/applications/${id}/photo`);
+
+/** The identity photo of the source, fetched for this look only (audited by the service). */
+export const referencePhoto = (id: number): Promise<Blob> =>
+  api('GET', `/api/review/applications/${id}/reference-photo`);
 
 export const approve = (id: number): Promise<unknown> =>
   api('POST', `/api/review/applications/${id}/approve`, { json: {} });
