@@ -12,7 +12,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseLicenceRecord } from '../shared/licence.js';
+import { parseLicenceRecord } from '../shared/licence/validate.js';
 import { createFuzzer, runFuzz, type FuzzFinding } from '../test/fuzz/fuzz-presentations.js';
 
 const DEFAULT_COUNT = 1_000_000;

@@ -35,11 +35,9 @@ import { createLogger } from '../issuer/logger.js';
 import { openService } from '../issuer/service.js';
 import { generateKeyPair } from '../shared/node/keys.js';
 import { LIST_CAPACITY } from '../issuer/status/status-store.js';
-import {
-  idNumberCheckCharacter,
-  parseLicenceRecord,
-  type LicenceRecord,
-} from '../shared/licence.js';
+import { idNumberCheckCharacter } from '../shared/licence/id-number.js';
+import { type LicenceRecord } from '../shared/licence/record.js';
+import { parseLicenceRecord } from '../shared/licence/validate.js';
 
 /** The local PostgreSQL of this machine and of CI (the tests' default). */
 export const POSTGRES_URL =

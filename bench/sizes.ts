@@ -8,7 +8,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import { signCredential } from '../issuer/sign-credential.js';
 import { createPresentation } from '../shared/create-presentation.js';
-import { parseLicenceRecord } from '../shared/licence.js';
+import { parseLicenceRecord } from '../shared/licence/validate.js';
 import { createJwkSigner, generateKeyPair } from '../shared/node/keys.js';
 import { qrVersion } from '../shared/qr.js';
 import { toWireClaims } from '../shared/credential.js';

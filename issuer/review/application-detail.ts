@@ -2,7 +2,7 @@ import type { ApplicationPath, ApplicationState } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { isProvisionalDeadline } from '../application/review-deadline.js';
-import { maskLicenceNumber } from '../../shared/licence.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 
 /** The automatic pre-check's report on a submitted photo. */
 export interface PrecheckReport {

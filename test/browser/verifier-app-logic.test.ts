@@ -13,7 +13,7 @@ import { APP_NOTICES } from '../../verifier/web/app-messages.js';
 import { decideVerdict } from '../../verifier/web/decide-verdict.js';
 import { fetchPortrait } from '../../verifier/web/fetch-portrait.js';
 import { chinaDateTime, formatAge } from '../../verifier/web/format.js';
-import { maskLicenceNumber } from '../../shared/licence.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import { checkSettings } from '../../verifier/web/settings.js';
 import { statusListUrl } from '../../verifier/web/status-list-url.js';
 import { ClockKeeper } from '../../verifier/web/clock-keeper.js';

@@ -33,7 +33,7 @@ import {
 import type { CryptoBackend, Signer } from '../../shared/crypto-backend.js';
 import { ByteWriter } from '../../shared/internal/byte-reader.js';
 import { decodeDigits, encodeDigits } from '../../shared/internal/digits.js';
-import type { LicenceRecord } from '../../shared/licence.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import { createJwkSigner } from '../../shared/node/keys.js';
 import {
   credentialCompact,

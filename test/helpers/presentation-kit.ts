@@ -16,7 +16,8 @@ import {
   type CredentialClaimsInput,
 } from '../../shared/credential.js';
 import type { Signer } from '../../shared/crypto-backend.js';
-import { parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createJwkSigner } from '../../shared/node/keys.js';
 import {
   credentialCompact,

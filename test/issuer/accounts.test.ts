@@ -21,7 +21,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fixedWindowLimiter } from '../../issuer/http/rate-limiter.js';
 import { createStaff } from '../../issuer/accounts/staff.js';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createApp } from '../../issuer/app.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
 

@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { createPresentation } from '../../shared/create-presentation.js';
 import type { Signer } from '../../shared/crypto-backend.js';
-import { idNumberCheckCharacter, type LicenceRecord } from '../../shared/licence.js';
+import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
 import type { Db } from '../../issuer/db/database.js';
 import type { ServiceDeps } from '../../issuer/deps.js';

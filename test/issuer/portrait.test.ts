@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../issuer/http/session.js';
 import { demoPortrait } from '../../issuer/demo/demo-portrait.js';
 import { PORTRAIT_REQUESTS_PER_MINUTE } from '../../issuer/portraits/routes.js';
-import type { LicenceRecord } from '../../shared/licence.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import { createPresentation } from '../../shared/create-presentation.js';
 import {
   addDevice,

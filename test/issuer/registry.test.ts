@@ -12,11 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  idNumberCheckCharacter,
-  parseLicenceRecord,
-  type LicenceRecord,
-} from '../../shared/licence.js';
+import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createSession } from '../../issuer/http/session.js';
 import { MAX_IMPORT_ROWS } from '../../issuer/registry/import-licences.js';
 import { newStaff, type StaffClient } from './fixtures.js';

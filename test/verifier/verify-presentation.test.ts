@@ -8,7 +8,7 @@ import { createPresentation } from '../../shared/create-presentation.js';
 import type { CredentialClaimsInput } from '../../shared/credential.js';
 import type { CryptoBackend } from '../../shared/crypto-backend.js';
 import { decodeDigits, encodeDigits } from '../../shared/internal/digits.js';
-import type { LicenceRecord } from '../../shared/licence.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import {
   decodePresentation,
   encodePresentation,

@@ -17,7 +17,7 @@ import { byId, byIdOf, h } from './dom.js';
 import { fetchPortrait, type PortraitOutcome } from './fetch-portrait.js';
 import { chinaDateTime, formatAge, say, type Lang } from './format.js';
 import { openLocalStore } from './local-store.js';
-import { maskLicenceNumber } from '../../shared/licence.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import { createQrDecoder, decodeImageFile, type QrDecoder } from './qr-decoder.js';
 import { renderVerdict } from './render-verdict.js';
 import { ScanHistory } from './scan-history.js';

@@ -1,4 +1,5 @@
-import { LICENCE_STATUS, type LicenceRecord } from '../../shared/licence.js';
+import { LICENCE_STATUS } from '../../shared/licence/codes.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
 import type { CheckResult, CheckStatus, Words } from '../report.js';
 import { FIELD_LABELS, NATIONALITY, SEX, UI } from './app-messages.js';
 import type { Verdict } from './decide-verdict.js';
