@@ -39,6 +39,21 @@ function liangzheng(args: readonly string[], env: Record<string, string> = {}): 
   });
 }
 
+/** A working calendar file with three problems on two lines. */
+const BAD_CALENDAR =
+  '{\n  "years": {\n    "2027": {\n      "holidays": [{ "date": "2027-02-30" }],\n      "workdays": [{ "date": "2027-02-17" }]\n    }\n  }\n}\n';
+
+/** What the service says of BAD_CALENDAR at `path` when it refuses to start with it. */
+function badCalendarProblems(path: string): string {
+  return [
+    `invalid working calendar file ${path}:`,
+    "  line 4, years.2027.holidays: expected 2027-01-01 (元旦) among the days off, as in every year's arrangement, found a list without it",
+    '  line 4, years.2027.holidays[0].date: expected an existing date as YYYY-MM-DD, found "2027-02-30"',
+    '  line 5, years.2027.workdays[0].date: expected a Saturday or Sunday (a make-up working day), found 2027-02-17, a Wednesday',
+    '',
+  ].join('\n');
+}
+
 /** The last line the command prints: the reach, with the days left from today. */
 function reachLine(years: Parameters<typeof workingCalendar>[0]): string {
   const calendar = workingCalendar(years);
@@ -70,23 +85,21 @@ describe('liangzheng calendar check', () => {
 
   it('when given a bad file, then exit 2 with every problem, one a line, as the service would refuse it', async () => {
     const bad = join(dir, 'bad.json');
-    await writeFile(
-      bad,
-      '{\n  "years": {\n    "2027": {\n      "holidays": [{ "date": "2027-02-30" }],\n      "workdays": [{ "date": "2027-02-17" }]\n    }\n  }\n}\n',
-    );
+    await writeFile(bad, BAD_CALENDAR);
     const run = await liangzheng(['calendar', 'check', bad]);
-    expect(run).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: [
-        `invalid working calendar file ${bad}:`,
-        "  line 4, years.2027.holidays: expected 2027-01-01 (元旦) among the days off, as in every year's arrangement, found a list without it",
-        '  line 4, years.2027.holidays[0].date: expected an existing date as YYYY-MM-DD, found "2027-02-30"',
-        '  line 5, years.2027.workdays[0].date: expected a Saturday or Sunday (a make-up working day), found 2027-02-17, a Wednesday',
-        '',
-      ].join('\n'),
-    });
+    expect(run).toEqual({ code: 2, stdout: '', stderr: badCalendarProblems(bad) });
   });
+
+  it.each([[['keys', 'reissue']], [['registry', 'import', FIXTURE.pathname]]])(
+    'when DATA_DIR holds a bad working calendar file, then %j exits 2 with every problem, as the service start does',
+    async (args) => {
+      const dataDir = await mkdtemp(join(dir, 'data-'));
+      const bad = join(dataDir, 'working-calendar.json');
+      await writeFile(bad, BAD_CALENDAR);
+      const run = await liangzheng(args, { DATA_DIR: dataDir });
+      expect(run).toEqual({ code: 2, stdout: '', stderr: badCalendarProblems(bad) });
+    },
+  );
 
   it('when given no file, then the one in DATA_DIR; when there is none, exit 0: chinese-days alone', async () => {
     const none = await liangzheng(['calendar', 'check'], { DATA_DIR: dir });
