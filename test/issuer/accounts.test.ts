@@ -9,14 +9,12 @@
  * the same database, whose limiter starts empty.
  * scrypt costs about 60 ms a hash, so sign-ins are few.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fixedWindowLimiter } from '../../issuer/http/rate-limiter.js';
@@ -24,9 +22,7 @@ import { createStaff } from '../../issuer/accounts/staff.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createApp } from '../../issuer/app.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist', 'bin', 'liangzheng.js');
+import { runCli } from '../helpers/child-process.js';
 
 const fixtures = z
   .object({ licences: z.array(z.looseObject({ licenceNumber: z.string(), name: z.string() })) })
@@ -732,28 +728,6 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     });
   });
 });
-
-/** Runs the built CLI with only the given environment (and PATH). */
-function runCli(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 20_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('liangzheng admin create (SQLite)', () => {
   let dataDir: string;

@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reissueAll } from '../../issuer/credentials/reissue-all.js';
 import { rotateKey } from '../../issuer/keys/key-store.js';
@@ -30,30 +29,10 @@ import {
   type Restarted,
 } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
+import { CLI, runCli } from '../helpers/child-process.js';
 
-const BIN = fileURLToPath(new URL('../../dist/bin/liangzheng.js', import.meta.url));
-
-/** Runs the built command line with only the given environment (and PATH). */
-function run(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', ...env },
-      // A run opens the whole service first: seconds on a busy machine.
-      timeout: 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs the built command line; a run opens the whole service first: seconds on a busy machine. */
+const run = (args: readonly string[], env: Record<string, string>) => runCli(args, env, 60_000);
 
 describe.each(ENGINES)('key rotation on %s', (engine) => {
   let service: TestService;
@@ -270,7 +249,7 @@ describe.each(ENGINES)('liangzheng keys reissue on %s', (engine) => {
     const key2 = await rotateKey(service.deps.config.dataDir);
 
     // Two credentials a second, two a batch: killed after the second batch's progress line.
-    const first = spawn(process.execPath, [BIN, 'keys', 'reissue', '--rate', '2'], {
+    const first = spawn(process.execPath, [CLI, 'keys', 'reissue', '--rate', '2'], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', ...env },
     });
     const lines = await progressLines(first, 3);
