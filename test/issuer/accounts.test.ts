@@ -10,11 +10,8 @@
  * scrypt costs about 60 ms a hash, so sign-ins are few.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fixedWindowLimiter } from '../../issuer/http/rate-limiter.js';
@@ -23,6 +20,7 @@ import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createApp } from '../../issuer/app.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
 import { runCli } from '../helpers/child-process.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const fixtures = z
   .object({ licences: z.array(z.looseObject({ licenceNumber: z.string(), name: z.string() })) })
@@ -730,16 +728,10 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
 });
 
 describe('liangzheng admin create (SQLite)', () => {
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'lz-admin-cli-'));
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const dataDir = useTempDir('lz-admin-cli-');
 
   it('when run on an empty data folder, then exit 0 printing the password once; it signs in over HTTP; the same username again exits 2 in one line', async () => {
-    const env = { DATA_DIR: dataDir, NODE_ENV: 'test', DEMO: 'false' };
+    const env = { DATA_DIR: dataDir(), NODE_ENV: 'test', DEMO: 'false' };
     const first = await runCli(['admin', 'create', '--username', 'root1'], env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -763,7 +755,7 @@ describe('liangzheng admin create (SQLite)', () => {
       /^liangzheng admin: --role: expected reviewer or admin[^\n]*\n$/,
     );
 
-    const service = await startService('sqlite', { env: { DATA_DIR: dataDir } });
+    const service = await startService('sqlite', { env: { DATA_DIR: dataDir() } });
     try {
       const signIn = await signInStaff(service.client(), 'root1', password);
       expect(signIn.status).toBe(200);

@@ -16,6 +16,7 @@ import {
   insertDriver,
   insertLicence,
   insertSession,
+  insertStaff,
   issue,
   presentAndVerify,
   SessionClient,
@@ -57,18 +58,10 @@ interface Admin {
 }
 
 async function newAdmin(service: TestService): Promise<Admin> {
-  const { id } = await service.deps.db.kysely
-    .insertInto('staff')
-    .values({
-      username: `admin-${randomBytes(4).toString('hex')}`,
-      role: 'admin',
-      password_hash: 'x',
-      failed_sign_ins: 0,
-      locked_until: 0,
-      created_at: service.now(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const id = await insertStaff(service.deps.db, service.now(), {
+    username: `admin-${randomBytes(4).toString('hex')}`,
+    role: 'admin',
+  });
   const { cookie, csrfToken } = await createSession(
     service.deps.db,
     { subject: 'staff', subjectId: id, role: 'admin' },
