@@ -1,44 +1,14 @@
 /*
  * The police verifier app (verifier/web/): a static PWA built to dist/web/verifier, which the
  * issuer service mounts at /verifier/ and which can be deployed on any static host. Relative
- * paths (base './') so that it works under any path. The service worker is a second entry,
- * emitted as sw.js with the list of files to keep offline set at its top, so that every build
- * with other files is a new service worker.
+ * paths (base './') so that it works under any path. The page's head and the list of files the
+ * service worker (a second entry, emitted as sw.js) keeps offline come from vite.web.ts.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
+import { pageShell, precacheList } from './vite.web.js';
 
 const root = fileURLToPath(new URL('./verifier/web/', import.meta.url));
-
-/** Writes the app shell's file list (and a version made from it) into sw.js. */
-function precacheList(): Plugin {
-  return {
-    name: 'lz-precache-list',
-    apply: 'build',
-    generateBundle(_options, bundle) {
-      const sw = bundle['sw.js'];
-      if (sw?.type !== 'chunk') throw new Error('vite.config: expected the sw.js chunk');
-      const publicFiles = readdirSync(`${root}public`);
-      const files = [
-        './',
-        ...[...Object.keys(bundle), ...publicFiles]
-          .filter((f) => f !== 'sw.js' && !f.endsWith('.map'))
-          .sort()
-          .map((f) => `./${f}`),
-      ];
-      const hash = createHash('sha256');
-      for (const name of Object.keys(bundle).sort()) {
-        const item = bundle[name];
-        if (item === undefined || name === 'sw.js') continue;
-        hash.update(name).update(item.type === 'chunk' ? item.code : item.source);
-      }
-      const version = hash.digest('base64url').slice(0, 12);
-      sw.code = `self.__LZ_PRECACHE__ = ${JSON.stringify({ version, files })};\n${sw.code}`;
-    },
-  };
-}
 
 export default defineConfig({
   root,
@@ -57,5 +27,11 @@ export default defineConfig({
       },
     },
   },
-  plugins: [precacheList()],
+  plugins: [
+    pageShell({
+      csp: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self' https: http:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+      phone: true,
+    }),
+    precacheList(`${root}public`),
+  ],
 });

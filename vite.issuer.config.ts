@@ -1,42 +1,26 @@
 /*
  * The service's own web apps (issuer/web/): the driver's app (`--mode app`, served at /app/, a
  * PWA with a service worker) and the reviewers' console (`--mode console`, at /console/), each
- * built to dist/web/<mode> with relative paths. The app's service worker is a second entry,
- * emitted as sw.js with the shell's file list and a version made from the build at its top, so
- * that every build with other files is a new service worker.
+ * built to dist/web/<mode> with relative paths. The page's head and the list of files the app's
+ * service worker (a second entry, emitted as sw.js) keeps offline come from vite.web.ts.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
+import { pageShell, precacheList, type ShellOptions } from './vite.web.js';
 
-/** Writes the app shell's file list (and a version made from it) into sw.js. */
-function precacheList(publicDir: string): Plugin {
-  return {
-    name: 'lz-app-precache-list',
-    apply: 'build',
-    generateBundle(_options, bundle) {
-      const sw = bundle['sw.js'];
-      if (sw?.type !== 'chunk') throw new Error('vite.issuer.config: expected the sw.js chunk');
-      const publicFiles = existsSync(publicDir) ? readdirSync(publicDir) : [];
-      const files = [
-        './',
-        ...[...Object.keys(bundle), ...publicFiles]
-          .filter((f) => f !== 'sw.js' && !f.endsWith('.map') && f !== 'index.html')
-          .sort()
-          .map((f) => `./${f}`),
-      ];
-      const hash = createHash('sha256');
-      for (const name of Object.keys(bundle).sort()) {
-        const item = bundle[name];
-        if (item === undefined || name === 'sw.js') continue;
-        hash.update(name).update(item.type === 'chunk' ? item.code : item.source);
-      }
-      const version = hash.digest('base64url').slice(0, 12);
-      sw.code = `self.__LZ_PRECACHE__ = ${JSON.stringify({ version, files })};\n${sw.code}`;
-    },
-  };
-}
+/** Each app's page (see vite.web.ts). */
+const SHELL: Readonly<Record<'app' | 'console', ShellOptions>> = {
+  app: {
+    csp: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+    phone: true,
+    appleTouchIcon: true,
+  },
+  console: {
+    csp: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+    phone: false,
+    noindex: true,
+  },
+};
 
 export default defineConfig(({ mode }) => {
   if (mode !== 'app' && mode !== 'console')
@@ -63,6 +47,6 @@ export default defineConfig(({ mode }) => {
         },
       },
     },
-    plugins: withWorker ? [precacheList(`${root}public`)] : [],
+    plugins: [pageShell(SHELL[mode]), ...(withWorker ? [precacheList(`${root}public`)] : [])],
   };
 });

@@ -58,7 +58,122 @@ export interface Config {
    * names under the rest); pushes go nowhere else.
    */
   readonly pushHosts: readonly string[];
+  /** The real-person check (IDENTITY_CHECK…): at binding, recovery and the stored-photo path. */
+  readonly identityCheck: GatewaySettings;
+  /** The SMS gateway (SMS…) that sends one-time codes to drivers' phones. */
+  readonly sms: GatewaySettings;
+  /** VAPID keys given by the operator (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY); checked at start. */
+  readonly vapidKeys?: { readonly publicKey: string; readonly privateKey: string };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/**
+ * Which adapter of an external government service to use: the development one (no network,
+ * outcomes on demand; refused in production), or the HTTP one with its endpoint and credentials.
+ */
+export type GatewaySettings =
+  | { readonly kind: 'development' }
+  | {
+      readonly kind: 'http';
+      /** https:// endpoint, without credentials in the URL. */
+      readonly endpoint: string;
+      /** Sent as `X-App-Id`. */
+      readonly appId: string;
+      /** HMAC-SHA256 signing secret, at least {@link GATEWAY_SECRET_MIN_LENGTH} characters. */
+      readonly secret: string;
+      readonly timeoutMs?: number;
+    };
+
+/** The shortest signing secret a gateway setting takes. */
+export const GATEWAY_SECRET_MIN_LENGTH = 32;
+
+/** What the development adapter of each gateway would do in production, said when refused. */
+const DEVELOPMENT_RISK = {
+  IDENTITY_CHECK: 'the development adapter issues licences without a real check',
+  SMS: 'the development adapter sends no message and accepts codes it only logged',
+} as const;
+
+type Gateway = keyof typeof DEVELOPMENT_RISK;
+
+function gatewaySchema(prefix: Gateway) {
+  return z.object({
+    [prefix]: z.enum(['http', 'development']).optional(),
+    [`${prefix}_URL`]: z
+      .url({ protocol: /^https$/ })
+      .refine(
+        (u) => new URL(u).username === '' && new URL(u).password === '',
+        'no credentials in the URL',
+      )
+      .optional(),
+    [`${prefix}_APP_ID`]: z.string().min(1).optional(),
+    [`${prefix}_SECRET`]: z.string().min(GATEWAY_SECRET_MIN_LENGTH).optional(),
+    [`${prefix}_TIMEOUT_MS`]: z.coerce.number().int().min(100).max(60_000).optional(),
+  });
+}
+
+/** What a bad gateway value is shown as: never a secret, never URL credentials. */
+function gatewayFound(env: Readonly<Record<string, string | undefined>>, name: string): string {
+  const value = env[name];
+  if (value === undefined) return 'nothing';
+  if (name.endsWith('_SECRET')) return `a value of ${value.length} characters`;
+  if (name.endsWith('_URL') && value.includes('@')) return 'a URL with credentials';
+  return JSON.stringify(value);
+}
+
+/**
+ * Reads the settings of one external service from `PREFIX`, `PREFIX_URL`, `PREFIX_APP_ID`,
+ * `PREFIX_SECRET` and `PREFIX_TIMEOUT_MS`. `PREFIX` is `http` or `development` (the default
+ * outside production); production takes only `http`.
+ * @returns the settings, or one line per bad variable (expected, found; never a secret).
+ */
+export function gatewaySettings(
+  prefix: Gateway,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { readonly production: boolean },
+): GatewaySettings | { readonly problems: readonly string[] } {
+  const parsed = gatewaySchema(prefix).safeParse(env);
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '');
+        return `${name}: expected ${i.message.replace(/^Invalid (input|string): /i, '')}, found ${gatewayFound(env, name)}`;
+      }),
+    };
+  }
+  const e = parsed.data as Readonly<Record<string, string | number | undefined>>;
+  const kind = e[prefix] ?? (options.production ? undefined : 'development');
+  if (kind !== 'http') {
+    if (!options.production) return { kind: 'development' };
+    return {
+      problems: [
+        `${prefix}: expected http in production (${DEVELOPMENT_RISK[prefix]}), found ${gatewayFound(env, prefix).replaceAll('"', '')}`,
+      ],
+    };
+  }
+  const required = [
+    [`${prefix}_URL`, 'an https:// URL'],
+    [`${prefix}_APP_ID`, 'the application id given by the provider'],
+    [
+      `${prefix}_SECRET`,
+      `the signing secret given by the provider, at least ${GATEWAY_SECRET_MIN_LENGTH} characters`,
+    ],
+  ] as const;
+  const missing = required.filter(([name]) => e[name] === undefined);
+  if (missing.length > 0) {
+    return {
+      problems: missing.map(
+        ([name, what]) => `${name}: expected ${what} (${prefix}=http), found nothing`,
+      ),
+    };
+  }
+  const timeoutMs = e[`${prefix}_TIMEOUT_MS`];
+  return {
+    kind: 'http',
+    endpoint: String(e[`${prefix}_URL`]),
+    appId: String(e[`${prefix}_APP_ID`]),
+    secret: String(e[`${prefix}_SECRET`]),
+    ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
+  };
 }
 
 /** The most proxy hops TRUST_PROXY may name: more layers than this is a typo, not a network. */
@@ -236,6 +351,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       'invalid configuration:\n  TRUST_PROXY: expected the addresses (or hop count) of the proxies that end TLS in front, as PUBLIC_URL is https://, found nothing; e.g. TRUST_PROXY=10.0.1.0/24, or TRUST_PROXY=1 when the nodes are reachable only through one balancer',
     );
   }
+  const identityCheck = gatewaySettings('IDENTITY_CHECK', env, { production });
+  const sms = gatewaySettings('SMS', env, { production });
+  const problems = [identityCheck, sms].flatMap((g) => ('problems' in g ? g.problems : []));
+  if ((env.VAPID_PUBLIC_KEY === undefined) !== (env.VAPID_PRIVATE_KEY === undefined)) {
+    problems.push(
+      `${env.VAPID_PUBLIC_KEY === undefined ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY'}: expected it beside the other VAPID key (both or neither), found nothing`,
+    );
+  }
+  if (problems.length > 0)
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  if ('problems' in identityCheck || 'problems' in sms) throw new Error('unreachable');
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -263,6 +389,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       e.PUSH_HOSTS === undefined
         ? DEFAULT_PUSH_HOSTS
         : e.PUSH_HOSTS.split(',').map((h) => h.trim()),
+    identityCheck,
+    sms,
+    ...(env.VAPID_PUBLIC_KEY === undefined || env.VAPID_PRIVATE_KEY === undefined
+      ? {}
+      : { vapidKeys: { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY } }),
     logLevel: e.LOG_LEVEL,
   };
 }

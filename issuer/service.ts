@@ -1,8 +1,7 @@
 /** Opening the service and listening: what main.ts and the tests share. */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { identityCheckFromEnv } from './application/identity-check.js';
-import { createDevIdentityCheck } from './application/identity-check-dev.js';
+import { createIdentityCheck } from './application/identity-check.js';
 import { recomputeDeadlines } from './application/recompute-deadlines.js';
 import { recoverInterruptedChecks } from './application/recover-interrupted.js';
 import { calendarWatch } from './calendar/calendar-coverage.js';
@@ -76,16 +75,13 @@ export async function openService(
     ...(config.issuerKeyFile === undefined ? {} : { issuerKeyFile: config.issuerKeyFile }),
   });
   const statusLists = openStatusLists({ db, keys, config, now });
-  // Production must name a real identity check (identityCheckFromEnv refuses the development one).
-  const identityCheck =
-    config.env === 'production'
-      ? identityCheckFromEnv(process.env, { production: true })
-      : createDevIdentityCheck();
-  // VAPID keys from the environment when an operator supplies them, else made once in dataDir.
+  // loadConfig has refused the development adapter in production.
+  const identityCheck = createIdentityCheck(config.identityCheck);
+  // VAPID keys from the configuration when an operator supplies them, else made once in dataDir.
   const pushKeys = await openPushKeys(config.dataDir, {
     VAPID_SUBJECT: config.vapidSubject,
-    VAPID_PUBLIC_KEY: process.env.VAPID_PUBLIC_KEY,
-    VAPID_PRIVATE_KEY: process.env.VAPID_PRIVATE_KEY,
+    VAPID_PUBLIC_KEY: config.vapidKeys?.publicKey,
+    VAPID_PRIVATE_KEY: config.vapidKeys?.privateKey,
   });
   const notifier = createNotifier({
     db,

@@ -3,7 +3,7 @@ import type { IdentityCheck } from './identity-check.js';
 /**
  * The development identity check: deterministic, no network. Every check matches, except when the
  * name ends with {@link DEV_MISMATCH_SUFFIX}, which gives `mismatch`, so the retry path can be
- * tried by hand. Production refuses it (`identityCheckFromEnv`).
+ * tried by hand. Production refuses it (`loadConfig`).
  */
 
 /** A name ending with this (e.g. `张三测试不符`) is answered `mismatch`. */

@@ -7,17 +7,19 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryStore } from '../helpers/memory-store.js';
 import { PASSED, REASONS, VALID, VALID_WITH_WARNINGS } from '../../verifier/internal/messages.js';
 import { CHECK_IDS, type VerificationReport } from '../../verifier/report.js';
 import { APP_NOTICES } from '../../verifier/web/app-messages.js';
 import { decideVerdict } from '../../verifier/web/decide-verdict.js';
 import { fetchPortrait } from '../../verifier/web/fetch-portrait.js';
-import { chinaDateTime, formatAge } from '../../verifier/web/format.js';
+import { chinaDateTime } from '../../shared/web/china-time.js';
+import { formatAge } from '../../verifier/web/format.js';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import { checkSettings } from '../../verifier/web/settings.js';
 import { statusListUrl } from '../../verifier/web/status-list-url.js';
 import { ClockKeeper } from '../../verifier/web/clock-keeper.js';
-import type { LocalStore, StoreKey } from '../../verifier/web/local-store.js';
+import type { LocalStore } from '../../verifier/web/local-store.js';
 import {
   effectiveTime,
   noteTimeUsed,
@@ -71,22 +73,6 @@ describe('trusted clock', () => {
     expect(later).toEqual({ floorMs: T });
   });
 });
-
-/** The app's store in memory: what one session writes, the next one reads. */
-function memoryStore(): LocalStore {
-  const values = new Map<StoreKey, unknown>();
-  return {
-    get: <T>(key: StoreKey) => Promise.resolve(values.get(key) as T | undefined),
-    set: (key, value) => {
-      values.set(key, structuredClone(value));
-      return Promise.resolve();
-    },
-    delete: (key) => {
-      values.delete(key);
-      return Promise.resolve();
-    },
-  };
-}
 
 /** A session of the app: a clock keeper over `store`, reading the device clock at `deviceMs()`. */
 async function session(store: LocalStore, deviceMs: () => number): Promise<ClockKeeper> {

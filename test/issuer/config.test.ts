@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../issuer/config.js';
+import { PRODUCTION_GATEWAYS } from './production-env.js';
 
 /** The built service (`npm test` builds first). */
 const MAIN = fileURLToPath(new URL('../../dist/issuer/main.js', import.meta.url));
@@ -140,6 +141,7 @@ describe('loadConfig', () => {
 
   it('when production has an https:// PUBLIC_URL and no TRUST_PROXY, then it refuses to start, naming both', () => {
     const production = {
+      ...PRODUCTION_GATEWAYS,
       NODE_ENV: 'production',
       DEMO: 'false',
       PUBLIC_URL: 'https://dl.example.cn',
@@ -178,6 +180,7 @@ describe('loadConfig', () => {
   it('when production is configured properly, then demo data is off', () => {
     expect(
       loadConfig({
+        ...PRODUCTION_GATEWAYS,
         NODE_ENV: 'production',
         DEMO: 'false',
         PUBLIC_URL: 'https://dl.example.cn/',

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, SQLITE_FILE } from '../../issuer/db/database.js';
 import { VAPID_FILE } from '../../issuer/notify/web-push.js';
 import { startService, type TestService } from './harness.js';
+import { PRODUCTION_GATEWAYS } from './production-env.js';
 
 const MAIN = fileURLToPath(new URL('../../issuer/main.ts', import.meta.url));
 
@@ -92,6 +93,7 @@ describe('a production start', () => {
     try {
       await chmod(dir, 0o755);
       const { code, stderr } = await start({
+        ...PRODUCTION_GATEWAYS,
         NODE_ENV: 'production',
         DATA_DIR: dir,
         PORT: '0',

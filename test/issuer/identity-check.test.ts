@@ -2,9 +2,9 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../issuer/config.js';
+import { ConfigError, gatewaySettings, loadConfig } from '../../issuer/config.js';
 import {
-  identityCheckFromEnv,
+  createIdentityCheck,
   type IdentityCheckRequest,
 } from '../../issuer/application/identity-check.js';
 import { createDevIdentityCheck } from '../../issuer/application/identity-check-dev.js';
@@ -311,7 +311,18 @@ describe('development identity check', () => {
   });
 });
 
-describe('identityCheckFromEnv', () => {
+/** The identity check `loadConfig` would build from `env`, or its ConfigError. */
+function identityCheckFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { readonly production: boolean },
+) {
+  const settings = gatewaySettings('IDENTITY_CHECK', env, options);
+  if ('problems' in settings)
+    throw new ConfigError(`invalid configuration:\n  ${settings.problems.join('\n  ')}`);
+  return createIdentityCheck(settings);
+}
+
+describe('identity check settings', () => {
   const http = {
     IDENTITY_CHECK: 'http',
     IDENTITY_CHECK_URL: 'https://provider.example/v1/verify',
@@ -369,5 +380,56 @@ describe('identityCheckFromEnv', () => {
         { production: false },
       ),
     ).toThrow(/IDENTITY_CHECK_URL: expected/);
+  });
+});
+
+describe('identity check and SMS settings in loadConfig', () => {
+  const http = {
+    IDENTITY_CHECK: 'http',
+    IDENTITY_CHECK_URL: 'https://provider.example/v1/verify',
+    IDENTITY_CHECK_APP_ID: APP_ID,
+    IDENTITY_CHECK_SECRET: SECRET,
+  };
+
+  it('when IDENTITY_CHECK=http is set in development, then the service takes the http adapter', () => {
+    // Before, only production read IDENTITY_CHECK: development silently took its own adapter.
+    const config = loadConfig(http);
+    expect(config.identityCheck).toEqual({
+      kind: 'http',
+      endpoint: 'https://provider.example/v1/verify',
+      appId: APP_ID,
+      secret: SECRET,
+    });
+    expect(createIdentityCheck(config.identityCheck).name).toBe('http');
+  });
+
+  it('when SMS=http lacks its variables, then loadConfig names each; production refuses development', () => {
+    expect(() => loadConfig({ SMS: 'http' })).toThrow(
+      new ConfigError(
+        'invalid configuration:\n  SMS_URL: expected an https:// URL (SMS=http), found nothing\n  SMS_APP_ID: expected the application id given by the provider (SMS=http), found nothing\n  SMS_SECRET: expected the signing secret given by the provider, at least 32 characters (SMS=http), found nothing',
+      ),
+    );
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        DEMO: 'false',
+        PUBLIC_URL: 'http://dl.internal',
+        VAPID_SUBJECT: 'mailto:ops@dl.internal',
+        ...http,
+        SMS: 'development',
+      }),
+    ).toThrow(
+      new ConfigError(
+        'invalid configuration:\n  SMS: expected http in production (the development adapter sends no message and accepts codes it only logged), found development',
+      ),
+    );
+  });
+
+  it('when only one VAPID key is given, then loadConfig names the missing one', () => {
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: 'x' })).toThrow(
+      new ConfigError(
+        'invalid configuration:\n  VAPID_PRIVATE_KEY: expected it beside the other VAPID key (both or neither), found nothing',
+      ),
+    );
   });
 });

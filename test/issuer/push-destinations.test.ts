@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../issuer/config.js';
+import { PRODUCTION_GATEWAYS } from './production-env.js';
 import { createLogger } from '../../issuer/logger.js';
 import {
   DEFAULT_PUSH_HOSTS,
@@ -287,6 +288,7 @@ describe('the test override in production', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lz-prod-push-'));
     try {
       const config = loadConfig({
+        ...PRODUCTION_GATEWAYS,
         NODE_ENV: 'production',
         DATA_DIR: dir,
         DEMO: 'false',

@@ -1,10 +1,15 @@
 import { LICENCE_STATUS } from '../../shared/licence/codes.js';
 import { type LicenceRecord } from '../../shared/licence/record.js';
 import type { CheckResult, CheckStatus, Words } from '../report.js';
-import { FIELD_LABELS, NATIONALITY, SEX, UI } from './app-messages.js';
+import { chinaDateTime } from '../../shared/web/china-time.js';
+import { h } from '../../shared/web/dom.js';
+import type { Translator } from '../../shared/web/i18n.js';
+import { FIELD_LABELS, NATIONALITY, SEX, type UiKey } from './app-messages.js';
 import type { Verdict } from './decide-verdict.js';
-import { h } from './dom.js';
-import { chinaDateTime, say, type Lang } from './format.js';
+import type { PortraitOutcome } from './fetch-portrait.js';
+
+/** The app's translator. */
+type I18n = Translator<UiKey>;
 
 const MARK: Readonly<Record<Verdict['tone'], string>> = { valid: '✓', warning: '!', invalid: '✕' };
 const SYMBOL: Readonly<Record<CheckStatus, string>> = {
@@ -19,13 +24,13 @@ const SYMBOL: Readonly<Record<CheckStatus, string>> = {
  * warnings when amber), the licence laid out like the paper card with room for the portrait,
  * then every check of the core's report.
  */
-export function renderVerdict(verdict: Verdict, lang: Lang, verifiedAtMs: number): HTMLElement[] {
-  const kicker =
+export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number): HTMLElement[] {
+  const kicker: UiKey =
     verdict.tone === 'valid'
-      ? UI.kickerValid
+      ? 'kickerValid'
       : verdict.tone === 'warning'
-        ? UI.kickerWarning
-        : UI.kickerInvalid;
+        ? 'kickerWarning'
+        : 'kickerInvalid';
   const banner = h(
     'div',
     { id: 'verdict', class: 'verdict', 'data-tone': verdict.tone, 'data-code': verdict.code },
@@ -36,8 +41,8 @@ export function renderVerdict(verdict: Verdict, lang: Lang, verifiedAtMs: number
       h(
         'div',
         {},
-        h('div', { class: 'verdict-kicker' }, say(kicker, lang)),
-        h('p', { id: 'verdict-text', class: 'verdict-text' }, say(verdict.headline, lang)),
+        h('div', { class: 'verdict-kicker' }, i18n.t(kicker)),
+        h('p', { id: 'verdict-text', class: 'verdict-text' }, i18n.say(verdict.headline)),
       ),
     ),
     verdict.notices.length === 0
@@ -45,23 +50,19 @@ export function renderVerdict(verdict: Verdict, lang: Lang, verifiedAtMs: number
       : h(
           'ul',
           { class: 'verdict-notices' },
-          ...verdict.notices.map((n) => h('li', { 'data-code': n.code }, say(n.message, lang))),
+          ...verdict.notices.map((n) => h('li', { 'data-code': n.code }, i18n.say(n.message))),
         ),
-    h(
-      'div',
-      { class: 'verdict-time' },
-      `${say(UI.verifiedAt, lang)} ${chinaDateTime(verifiedAtMs)}`,
-    ),
+    h('div', { class: 'verdict-time' }, `${i18n.t('verifiedAt')} ${chinaDateTime(verifiedAtMs)}`),
   );
   const parts: HTMLElement[] = [banner];
   const licence = verdict.report.licence;
-  if (licence !== undefined) parts.push(renderCard(licence, lang));
+  if (licence !== undefined) parts.push(renderCard(licence, i18n));
   parts.push(
     h(
       'section',
       { class: 'checks' },
-      h('h2', {}, say(UI.checks, lang)),
-      h('ol', {}, ...checkLines(verdict.report.checks, lang)),
+      h('h2', {}, i18n.t('checks')),
+      h('ol', {}, ...checkLines(verdict.report.checks, i18n)),
     ),
   );
   return parts;
@@ -71,7 +72,7 @@ export function renderVerdict(verdict: Verdict, lang: Lang, verifiedAtMs: number
  * One line per check run; the checks not run after a failure share one line (each would only
  * say the same), keeping the list short enough to read.
  */
-function checkLines(checks: readonly CheckResult[], lang: Lang): HTMLElement[] {
+function checkLines(checks: readonly CheckResult[], i18n: I18n): HTMLElement[] {
   const run = checks.filter((c) => c.status !== 'SKIPPED');
   const skipped = checks.filter((c) => c.status === 'SKIPPED');
   const lines = run.map((c) =>
@@ -79,7 +80,7 @@ function checkLines(checks: readonly CheckResult[], lang: Lang): HTMLElement[] {
       'li',
       { class: 'check', 'data-id': c.id, 'data-status': c.status, 'data-code': c.code },
       h('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOL[c.status]),
-      h('span', {}, say(c.message, lang)),
+      h('span', {}, i18n.say(c.message)),
     ),
   );
   const first = skipped[0];
@@ -89,27 +90,23 @@ function checkLines(checks: readonly CheckResult[], lang: Lang): HTMLElement[] {
         'li',
         { class: 'check', 'data-id': skipped.map((c) => c.id).join(' '), 'data-status': 'SKIPPED' },
         h('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOL.SKIPPED),
-        h(
-          'span',
-          {},
-          `${say(first.message, lang)} · ${skipped.length} ${say(UI.skippedCount, lang)}`,
-        ),
+        h('span', {}, `${i18n.say(first.message)} · ${skipped.length} ${i18n.t('skippedCount')}`),
       ),
     );
   return lines;
 }
 
 /** The licence fields in the paper card's order, the portrait box on the right as printed. */
-function renderCard(licence: LicenceRecord, lang: Lang): HTMLElement {
+function renderCard(licence: LicenceRecord, i18n: I18n): HTMLElement {
   const validity =
     licence.validTo === 'long-term'
-      ? `${licence.validFrom} ${say(UI.to, lang)} ${say(UI.longTerm, lang)}`
-      : `${licence.validFrom} ${say(UI.to, lang)} ${licence.validTo}`;
+      ? `${licence.validFrom} ${i18n.t('to')} ${i18n.t('longTerm')}`
+      : `${licence.validFrom} ${i18n.t('to')} ${licence.validTo}`;
   const rows: [keyof typeof FIELD_LABELS, string][] = [
     ['licenceNumber', licence.licenceNumber],
     ['name', licence.name],
-    ['sex', known(SEX, licence.sex, lang)],
-    ['nationality', known(NATIONALITY, licence.nationality, lang)],
+    ['sex', known(SEX, licence.sex, i18n)],
+    ['nationality', known(NATIONALITY, licence.nationality, i18n)],
     ['address', licence.address],
     ['birthDate', licence.birthDate],
     ['firstIssueDate', licence.firstIssueDate],
@@ -119,13 +116,13 @@ function renderCard(licence: LicenceRecord, lang: Lang): HTMLElement {
     ['fileNumber', licence.fileNumber],
   ];
   const status = LICENCE_STATUS[licence.status];
-  rows.push(['status', `${licence.status} ${say(status, lang)}`]);
+  rows.push(['status', `${licence.status} ${i18n.say(status)}`]);
   // Rows 2-7 sit beside the portrait (as on the card); the licence number above and the rest
   // below take the whole width.
   return h(
     'article',
     { class: 'card', 'data-status': licence.status },
-    h('h2', {}, say(UI.licenceTitle, lang)),
+    h('h2', {}, i18n.t('licenceTitle')),
     h(
       'div',
       { class: 'card-body' },
@@ -133,7 +130,7 @@ function renderCard(licence: LicenceRecord, lang: Lang): HTMLElement {
         'dl',
         { class: 'fields' },
         ...rows.flatMap(([key, value], i) => [
-          h('dt', {}, say(FIELD_LABELS[key], lang)),
+          h('dt', {}, i18n.say(FIELD_LABELS[key])),
           h('dd', { 'data-field': key, class: i === 0 || i > 6 ? 'wide' : undefined }, value),
         ]),
       ),
@@ -143,7 +140,43 @@ function renderCard(licence: LicenceRecord, lang: Lang): HTMLElement {
 }
 
 /** The words for a code in the language chosen, or the code itself when it has none. */
-function known(table: Readonly<Record<string, Words>>, code: string, lang: Lang): string {
+function known(table: Readonly<Record<string, Words>>, code: string, i18n: I18n): string {
   const words = table[code];
-  return words === undefined ? code : say(words, lang);
+  return words === undefined ? code : i18n.say(words);
+}
+
+/** What the portrait box shows: nothing fetched (a red verdict), loading, or the outcome. */
+export type PortraitState = PortraitOutcome | 'loading' | undefined;
+
+const PORTRAIT_UNAVAILABLE: Readonly<
+  Record<Extract<PortraitOutcome, { state: 'unavailable' }>['reason'], UiKey>
+> = {
+  'no-token': 'portraitNoToken',
+  offline: 'portraitOffline',
+  'no-portrait': 'portraitNone',
+  error: 'portraitError',
+};
+
+let portraitUrl: string | undefined;
+
+/** Fills the verdict's portrait box (when the verdict screen shows one). */
+export function renderPortrait(portrait: PortraitState, i18n: I18n): void {
+  const box = document.getElementById('portrait');
+  if (box === null) return;
+  const note = (key: UiKey, state: string): void => {
+    box.dataset.state = state;
+    box.replaceChildren(h('p', {}, i18n.t(key)));
+  };
+  if (portrait === undefined) note('portraitNotFetched', 'not-fetched');
+  else if (portrait === 'loading') note('portraitLoading', 'loading');
+  else if (portrait.state === 'mismatch') note('portraitMismatch', 'mismatch');
+  else if (portrait.state === 'unavailable') {
+    note(PORTRAIT_UNAVAILABLE[portrait.reason], 'unavailable');
+    box.dataset.reason = portrait.reason;
+  } else {
+    if (portraitUrl !== undefined) URL.revokeObjectURL(portraitUrl);
+    portraitUrl = URL.createObjectURL(new Blob([portrait.bytes], { type: 'image/jpeg' }));
+    box.dataset.state = 'shown';
+    box.replaceChildren(h('img', { src: portraitUrl, alt: i18n.t('portrait') }));
+  }
 }

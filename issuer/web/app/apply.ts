@@ -4,34 +4,14 @@
  * once, the real-person check for the stored photo, and the application's state with its deadline.
  */
 import { api, ApiError } from '../common/api.js';
-import { chinaDateTime } from '../common/china-time.js';
-import { h } from '../common/dom.js';
+import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { button, h } from '../../../shared/web/dom.js';
 import { encodeBase64url } from '../../../shared/base64url.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
 import { load } from './store.js';
 import { errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
-
-type Path = 'stored' | 'camera' | 'album';
-
-/** The driver's latest application, as GET /api/me/application answers. */
-export interface Application {
-  readonly id: number;
-  readonly path: Path;
-  readonly state: string;
-  readonly deadline: number | null;
-  /** The deadline was counted past the service's working calendar (Monday to Friday). */
-  readonly deadlineProvisional: boolean;
-  readonly reason: string | null;
-}
-
-interface Offer {
-  readonly paths: Path[];
-  readonly photoChange: boolean;
-  readonly notBefore: number | null;
-  /** Why no path is offered: the licence may not have an e-licence now. */
-  readonly refusal?: { readonly reason: string };
-}
+import type { Application, Offer } from './replies.js';
 
 /** Where the flow goes once the e-licence is issued (set by main). */
 let whenIssued: Screen = () => undefined;
@@ -61,7 +41,7 @@ export function stateBlock(app: Application): HTMLElement {
     { class: `state state-${app.state}`, id: 'application-state' },
     h('p', { class: 'state-title' }, t(`state_${app.state}` as MessageKey)),
     app.state === 'submitted' && app.deadline !== null
-      ? h('p', {}, t('deadline', { time: chinaDateTime(app.deadline) }))
+      ? h('p', {}, t('deadline', { time: chinaDateTime(app.deadline * 1000, 'minute') }))
       : null,
     app.state === 'submitted' && app.deadline !== null && app.deadlineProvisional
       ? h('p', { class: 'provisional' }, t('deadlineProvisional'))
@@ -187,7 +167,9 @@ function tooSoon(error: unknown): unknown {
   if (error instanceof ApiError && error.code === 'ERR_PHOTO_CHANGE_TOO_SOON') {
     const at = error.body.notBefore;
     return new Error(
-      t('err_ERR_PHOTO_CHANGE_TOO_SOON', { date: typeof at === 'number' ? chinaDateTime(at) : '' }),
+      t('err_ERR_PHOTO_CHANGE_TOO_SOON', {
+        date: typeof at === 'number' ? chinaDateTime(at * 1000, 'minute') : '',
+      }),
     );
   }
   return error;
@@ -195,8 +177,7 @@ function tooSoon(error: unknown): unknown {
 
 /** The photo change from the licence page: camera or album, not before `notBefore`. */
 export const photoChangeScreen: Screen = async (main) => {
-  const back = h('button', { type: 'button', class: 'link' }, t('back'));
-  back.addEventListener('click', () => {
+  const back = button({ class: 'link' }, t('back'), () => {
     go(home);
   });
   main.append(back, h('h2', {}, t('photoChangeTitle')));
@@ -218,7 +199,7 @@ export const photoChangeScreen: Screen = async (main) => {
       h(
         'p',
         { class: 'notice', id: 'photo-change-not-before' },
-        t('photoChangeNotBefore', { date: chinaDateTime(offer.notBefore) }),
+        t('photoChangeNotBefore', { date: chinaDateTime(offer.notBefore * 1000, 'minute') }),
       ),
     );
     return;
@@ -249,12 +230,7 @@ function guidanceScreen(path: 'camera' | 'album', failure?: HTMLElement): Screen
     if (failure !== undefined) main.append(failure);
     const status = h('div', { 'aria-live': 'polite', id: 'upload-status' });
     if (path === 'camera') {
-      const open = h(
-        'button',
-        { type: 'button', class: 'primary', id: 'open-camera' },
-        t('guidanceOk'),
-      );
-      open.addEventListener('click', () => {
+      const open = button({ class: 'primary', id: 'open-camera' }, t('guidanceOk'), () => {
         takePicture(main, 'environment', {
           take: t('cameraTake'),
           cancel: t('cameraCancel'),
@@ -345,12 +321,7 @@ const storedScreen: Screen = async (main) => {
   } catch {
     // The registry photo is shown when the service has it; the check goes on without it.
   }
-  const confirm = h(
-    'button',
-    { type: 'button', class: 'primary', id: 'confirm-stored' },
-    t('storedConfirm'),
-  );
-  confirm.addEventListener('click', () => {
+  const confirm = button({ class: 'primary', id: 'confirm-stored' }, t('storedConfirm'), () => {
     go(selfieScreen);
   });
   card.append(h('p', {}, t('storedIntro')), confirm);
@@ -383,8 +354,7 @@ const selfieScreen: Screen = (main) => {
     .catch((error: unknown) => {
       go((m) => {
         m.append(errorBox(error));
-        const retry = h('button', { type: 'button', class: 'primary' }, t('retrySelfie'));
-        retry.addEventListener('click', () => {
+        const retry = button({ class: 'primary' }, t('retrySelfie'), () => {
           go(applyScreen);
         });
         m.append(retry);

@@ -1,8 +1,9 @@
 /** Sign-up (licence number, name, phone, password) and sign-in of a driver. */
 import { api } from '../common/api.js';
-import { h } from '../common/dom.js';
+import { button, h } from '../../../shared/web/dom.js';
 import { forgetAll, load } from './store.js';
 import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
+import type { Me, Session } from './replies.js';
 
 /** What happens once signed in. */
 let afterSignIn: Screen = () => undefined;
@@ -43,20 +44,19 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
       h('button', { type: 'submit', class: 'primary' }, t('signIn')),
     );
     const status = h('div', { 'aria-live': 'polite' });
-    const other = h('button', { type: 'button', class: 'link' }, t('noAccount'));
-    other.addEventListener('click', () => {
+    const other = button({ class: 'link' }, t('noAccount'), () => {
       go(signUpScreen);
     });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       status.replaceChildren();
       const number = value(form, 'licenceNumber').toUpperCase();
-      api<{ role: string }>('POST', '/api/session', {
+      api<Session>('POST', '/api/session', {
         json: { kind: 'driver', licenceNumber: number, password: value(form, 'password') },
       })
         .then(async () => {
           // Another account's device and credential never stay on the phone.
-          const me = await api<{ driverId: number }>('GET', '/api/me');
+          const me = await api<Me>('GET', '/api/me');
           const device = await load('device');
           if (device !== undefined && device.account !== `driver:${me.driverId}`) await forgetAll();
           setSignedIn(true);
@@ -91,8 +91,7 @@ export const signUpScreen: Screen = (main) => {
     h('button', { type: 'submit', class: 'primary' }, t('signUp')),
   );
   const status = h('div', { 'aria-live': 'polite' });
-  const other = h('button', { type: 'button', class: 'link' }, t('haveAccount'));
-  other.addEventListener('click', () => {
+  const other = button({ class: 'link' }, t('haveAccount'), () => {
     go(signInScreen());
   });
   form.addEventListener('submit', (event) => {

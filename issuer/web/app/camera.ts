@@ -2,7 +2,7 @@
  * Takes a picture with getUserMedia behind a framing overlay (head oval and shoulder line), as
  * a 3:4 portrait JPEG of 600×800: the ID photo proportions the pre-check asks for.
  */
-import { h } from '../common/dom.js';
+import { h } from '../../../shared/web/dom.js';
 
 /** Size of the picture taken. */
 export const PHOTO_WIDTH = 600;

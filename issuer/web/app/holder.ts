@@ -7,12 +7,7 @@ import { api, ApiError } from '../common/api.js';
 import { readCredential } from './read-credential.js';
 import { deviceKeyPair, publicKeyX } from './device-key.js';
 import { forget, keep, load, type Kept } from './store.js';
-
-interface Issued {
-  readonly credential: string;
-  readonly jti: string;
-  readonly expiresAt: number;
-}
+import type { Devices, Issued, LicenceStatus, LiveCredential, Registered } from './replies.js';
 
 /** The device of this phone, registered with the service once for `account`. */
 export async function ensureDevice(account: string): Promise<number> {
@@ -22,15 +17,12 @@ export async function ensureDevice(account: string): Promise<number> {
   if (kept?.publicKey === publicKey && kept.account === account) return kept.deviceId;
   let deviceId: number;
   try {
-    ({ deviceId } = await api<{ deviceId: number }>('POST', '/api/me/devices', {
+    ({ deviceId } = await api<Registered>('POST', '/api/me/devices', {
       json: { publicKey },
     }));
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'ERR_DEVICE_EXISTS')) throw error;
-    const { devices } = await api<{ devices: { deviceId: number; publicKey: string }[] }>(
-      'GET',
-      '/api/me/devices',
-    );
+    const { devices } = await api<Devices>('GET', '/api/me/devices');
     const found = devices.find((d) => d.publicKey === publicKey);
     if (found === undefined) throw error;
     deviceId = found.deviceId;
@@ -62,7 +54,7 @@ export async function fetchCredential(deviceId: number): Promise<void> {
 
 /** Reads the licence status now and keeps it. */
 export async function fetchStatus(): Promise<Kept['status']> {
-  const status = await api<Omit<Kept['status'], 'at'>>('GET', '/api/me/licence');
+  const status = await api<LicenceStatus>('GET', '/api/me/licence');
   const kept = { ...status, at: Date.now() };
   await keep('status', kept);
   return kept;
@@ -95,12 +87,10 @@ export async function refreshAll(): Promise<boolean> {
   const device = await load('device');
   if (device === undefined) return false;
   let changed = false;
-  const live = await api<Issued & { deviceId: number }>('GET', '/api/me/credential').catch(
-    (error: unknown) => {
-      if (error instanceof ApiError && error.status === 404) return undefined;
-      throw error;
-    },
-  );
+  const live = await api<LiveCredential>('GET', '/api/me/credential').catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  });
   const away = (await load('movedAway')) !== undefined;
   if (live !== undefined && live.deviceId !== device.deviceId) {
     if (!away) await keep('movedAway', { at: Date.now() });

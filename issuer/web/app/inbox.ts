@@ -1,17 +1,10 @@
 /** The inbox, and the Web Push subscription (notices arrive even when the app is closed). */
 import { api } from '../common/api.js';
-import { chinaDateTime } from '../common/china-time.js';
-import { h } from '../common/dom.js';
+import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { button, h } from '../../../shared/web/dom.js';
 import { decodeBase64url } from '../../../shared/base64url.js';
 import { go, t, type Screen } from './ui.js';
-
-interface Entry {
-  readonly id: number;
-  readonly at: number;
-  readonly title: string;
-  readonly body: string;
-  readonly readAt: number | null;
-}
+import type { InboxEntry, PushKey } from './replies.js';
 
 /** Where "back" leads (set by main). */
 let back: Screen = () => undefined;
@@ -23,8 +16,7 @@ export function setInboxBack(screen: Screen): void {
 
 /** The inbox screen: newest first; unread ones marked read once shown. */
 export const inboxScreen: Screen = async (main) => {
-  const backButton = h('button', { type: 'button', class: 'link' }, t('back'));
-  backButton.addEventListener('click', () => {
+  const backButton = button({ class: 'link' }, t('back'), () => {
     go(back);
   });
   const push = h(
@@ -49,7 +41,7 @@ export const inboxScreen: Screen = async (main) => {
     h('div', { class: 'actions' }, push),
     pushState,
   );
-  const { entries } = await api<{ entries: Entry[] }>('GET', '/api/me/inbox');
+  const { entries } = await api<{ entries: InboxEntry[] }>('GET', '/api/me/inbox');
   if (entries.length === 0) {
     main.append(h('p', { class: 'notice' }, t('inboxEmpty')));
     return;
@@ -69,7 +61,7 @@ export const inboxScreen: Screen = async (main) => {
             e.readAt === null ? h('span', { class: 'badge' }, t('unread')) : null,
           ),
           h('p', { class: 'inbox-body' }, e.body),
-          h('p', { class: 'inbox-time' }, chinaDateTime(e.at)),
+          h('p', { class: 'inbox-time' }, chinaDateTime(e.at * 1000, 'minute')),
         ),
       ),
     ),
@@ -85,7 +77,7 @@ async function subscribe(): Promise<'pushOn' | 'pushDenied' | 'pushUnavailable'>
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return 'pushDenied';
   const registration = await navigator.serviceWorker.ready;
-  const { publicKey } = await api<{ publicKey: string }>('GET', '/api/push/key');
+  const { publicKey } = await api<PushKey>('GET', '/api/push/key');
   const subscription = await registration.pushManager.subscribe({
     userVisibleOnly: true,
     applicationServerKey: decodeBase64url(publicKey, 'VAPID key') as BufferSource,

@@ -8,17 +8,17 @@ import type { CredentialClaims } from '../../../shared/credential.js';
 import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
 import { unusableAt } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
-import { chinaClock, chinaDateTime } from '../common/china-time.js';
-import { h } from '../common/dom.js';
+import { chinaClock, chinaDateTime } from '../../../shared/web/china-time.js';
+import { button, h } from '../../../shared/web/dom.js';
 import { latestApplication, photoChangeScreen, stateBlock } from './apply.js';
 import { signInScreen } from './auth.js';
 import { deviceKeyPair, webCryptoSigner } from './device-key.js';
 import { ensureDevice, fetchCredential, fetchPortrait, fetchStatus, refreshAll } from './holder.js';
 import { QR_COLOURS, drawQr } from './qr-canvas.js';
 import { readCredential } from './read-credential.js';
-import { MESSAGES, type MessageKey } from './messages.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
+import type { Me } from './replies.js';
 
 /** A new QR every this many seconds; the verifier accepts a proof for 60 s. */
 export const DEFAULT_QR_SECONDS = 30;
@@ -34,7 +34,7 @@ function qrSeconds(): number {
 /** Gets the credential for this phone (after issue), then shows the licence. */
 export const obtainScreen: Screen = async (main) => {
   main.append(h('p', { class: 'notice' }, t('fetchingLicence')));
-  const me = await api<{ driverId: number }>('GET', '/api/me');
+  const me = await api<Me>('GET', '/api/me');
   const deviceId = await ensureDevice(`driver:${me.driverId}`);
   await fetchCredential(deviceId);
   await fetchStatus();
@@ -52,7 +52,7 @@ function alertOf(claims: CredentialClaims, status: Kept['status'] | undefined): 
   if (status !== undefined && status.at / 1000 >= claims.iat) {
     if (status.usable) return undefined;
     return status.reason === 'not-normal' || status.reason === null
-      ? status.label[i18n.lang()]
+      ? i18n.say(status.label)
       : reasonText(status.reason);
   }
   const refusal = unusableAt(claims.licence, new Date());
@@ -61,7 +61,7 @@ function alertOf(claims: CredentialClaims, status: Kept['status'] | undefined): 
   const dated = refusal.reason === 'expired' || refusal.reason === 'not-yet-valid';
   return dated || claims.licence.status === 'A'
     ? reasonText(refusal.reason)
-    : LICENCE_STATUS[claims.licence.status][i18n.lang()];
+    : i18n.say(LICENCE_STATUS[claims.licence.status]);
 }
 
 function card(claims: CredentialClaims, portrait: Kept['portrait'] | undefined): HTMLElement {
@@ -107,8 +107,8 @@ function card(claims: CredentialClaims, portrait: Kept['portrait'] | undefined):
 
 /** The country's name for the codes seen on licences, else the ISO 3166-1 alpha-3 code. */
 function nationality(code: string): string {
-  const key = `nationality_${code}` as MessageKey;
-  return key in MESSAGES.zh ? t(key) : code;
+  const key = `nationality_${code}`;
+  return i18n.has(key) ? t(key) : code;
 }
 
 /** The licence page. */
@@ -130,27 +130,21 @@ export const licenceScreen: Screen = async (main) => {
   });
   const net = h('p', { class: 'net', id: 'net-state' });
   const pending = h('div', { id: 'pending' });
-  const change = h(
-    'button',
-    { type: 'button', class: 'secondary', id: 'change-photo' },
-    t('changePhoto'),
-  );
-  change.addEventListener('click', () => {
+  const change = button({ class: 'secondary', id: 'change-photo' }, t('changePhoto'), () => {
     go(photoChangeScreen);
   });
   main.append(qrBox, net, pending, card(claims, portrait), h('div', { class: 'actions' }, change));
 
   const lastUpdate = Math.max(kept.refreshedAt, status?.at ?? 0);
   net.textContent = navigator.onLine
-    ? t('onlineUpdated', { time: chinaDateTime(Math.floor(lastUpdate / 1000)) })
-    : t('offlineSince', { time: chinaDateTime(Math.floor(lastUpdate / 1000)) });
+    ? t('onlineUpdated', { time: chinaDateTime(lastUpdate, 'minute') })
+    : t('offlineSince', { time: chinaDateTime(lastUpdate, 'minute') });
   if (!navigator.onLine) net.classList.add('offline');
 
   const movedAway = await load('movedAway');
   if (movedAway !== undefined) {
     // Superseded: the code would verify as 已失效. Moving it back is the driver's choice.
-    const useHere = h('button', { type: 'button', class: 'primary', id: 'use-here' }, t('useHere'));
-    useHere.addEventListener('click', () => {
+    const useHere = button({ class: 'primary', id: 'use-here' }, t('useHere'), () => {
       go(obtainScreen);
     });
     qrBox.classList.add('alert');
@@ -160,7 +154,7 @@ export const licenceScreen: Screen = async (main) => {
       h(
         'p',
         { class: 'expired', id: 'qr-expired' },
-        t('credentialExpired', { time: chinaDateTime(claims.exp) }),
+        t('credentialExpired', { time: chinaDateTime(claims.exp * 1000, 'minute') }),
       ),
       h('p', {}, t('credentialExpiredOffline')),
     );
@@ -203,8 +197,7 @@ async function refreshInBackground(before: CredentialClaims, pending: HTMLElemen
   } catch (error) {
     if (error instanceof OfflineError) return;
     if (error instanceof ApiError && error.status === 401) {
-      const again = h('button', { type: 'button', class: 'link' }, t('err_ERR_UNAUTHENTICATED'));
-      again.addEventListener('click', () => {
+      const again = button({ class: 'link' }, t('err_ERR_UNAUTHENTICATED'), () => {
         go(signInScreen());
       });
       pending.replaceChildren(again);

@@ -4,7 +4,8 @@
  * them, draws the header and decides where to start.
  */
 import { api, ApiError, OfflineError, setCsrfToken } from '../common/api.js';
-import { byId, h } from '../common/dom.js';
+import { button, byId, h } from '../../../shared/web/dom.js';
+import { languageButton } from '../../../shared/web/i18n.js';
 import { applyScreen, setApplyTargets } from './apply.js';
 import { setAfterSignIn, signInScreen } from './auth.js';
 import { inboxScreen, setInboxBack } from './inbox.js';
@@ -26,23 +27,10 @@ setApplyTargets({ issued: obtainScreen, home: homeScreen });
 setInboxBack(homeScreen);
 
 function header(): void {
-  const bar = byId('bar');
-  const lang = h(
-    'button',
-    { type: 'button', id: 'language', lang: i18n.lang() === 'zh' ? 'en' : 'zh' },
-    t('switchLang'),
-  );
-  lang.addEventListener('click', () => {
-    i18n.setLang(i18n.lang() === 'zh' ? 'en' : 'zh');
-    header();
-    redraw();
-  });
-  const inbox = h('button', { type: 'button', id: 'open-inbox' }, t('inbox'));
-  inbox.addEventListener('click', () => {
+  const inbox = button({ id: 'open-inbox' }, t('inbox'), () => {
     go(inboxScreen);
   });
-  const out = h('button', { type: 'button', id: 'sign-out' }, t('signOut'));
-  out.addEventListener('click', () => {
+  const out = button({ id: 'sign-out' }, t('signOut'), () => {
     void api('DELETE', '/api/session')
       .catch(() => undefined)
       .then(() => forgetAll())
@@ -51,8 +39,12 @@ function header(): void {
         go(signInScreen());
       });
   });
+  const lang = languageButton(i18n, t('switchLang'), () => {
+    header();
+    redraw();
+  });
   document.title = t('appTitle');
-  bar.replaceChildren(h('h1', {}, t('appTitle')), h('nav', {}, inbox, lang, out));
+  byId('bar').replaceChildren(h('h1', {}, t('appTitle')), h('nav', {}, inbox, lang, out));
 }
 
 async function start(): Promise<void> {

@@ -1,10 +1,10 @@
 /*
- * What the phone keeps between visits, in IndexedDB (never localStorage: a CryptoKey can only be
- * kept by structured clone, and it stays non-extractable there). One object store of values by
- * key; everything is removed on sign-out.
+ * What the phone keeps between visits (shared/web/local-store.ts); everything is removed on
+ * sign-out.
  */
+import { keyValueStore } from '../../../shared/web/local-store.js';
+
 const DB_NAME = 'lz-driver';
-const STORE = 'kv';
 
 /** What is kept, by key. */
 export interface Kept {
@@ -32,55 +32,24 @@ export interface Kept {
   movedAway: { readonly at: number };
 }
 
-let opening: Promise<IDBDatabase> | undefined;
-
-function open(): Promise<IDBDatabase> {
-  opening ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => {
-      resolve(request.result);
-    };
-    request.onerror = () => {
-      reject(request.error ?? new Error('IndexedDB: open failed'));
-    };
-  });
-  return opening;
-}
-
-async function run<T>(
-  mode: IDBTransactionMode,
-  work: (store: IDBObjectStore) => IDBRequest,
-): Promise<T> {
-  const db = await open();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const request = work(tx.objectStore(STORE));
-    tx.oncomplete = () => {
-      resolve(request.result as T);
-    };
-    tx.onerror = () => {
-      reject(tx.error ?? new Error('IndexedDB: transaction failed'));
-    };
-  });
-}
+const db = keyValueStore<keyof Kept>(DB_NAME);
 
 /** The value kept under `key`, or undefined. */
 export function load<K extends keyof Kept>(key: K): Promise<Kept[K] | undefined> {
-  return run<Kept[K] | undefined>('readonly', (s) => s.get(key));
+  return db.get<Kept[K]>(key);
 }
 
 /** Keeps `value` under `key`. */
-export async function keep<K extends keyof Kept>(key: K, value: Kept[K]): Promise<void> {
-  await run('readwrite', (s) => s.put(value, key));
+export function keep<K extends keyof Kept>(key: K, value: Kept[K]): Promise<void> {
+  return db.set(key, value);
 }
 
 /** Forgets the value under `key`. */
-export async function forget(key: keyof Kept): Promise<void> {
-  await run('readwrite', (s) => s.delete(key));
+export function forget(key: keyof Kept): Promise<void> {
+  return db.delete(key);
 }
 
 /** Forgets everything (sign-out, or another account on this phone). */
-export async function forgetAll(): Promise<void> {
-  await run('readwrite', (s) => s.clear());
+export function forgetAll(): Promise<void> {
+  return db.clear();
 }

@@ -1,56 +1,14 @@
 /*
- * The driver app's service worker: the app shell kept for offline use (the licence and its QR
- * come from IndexedDB, not from here), the API never cached (personal data), and Web Push
- * notices shown and opened. The build writes the shell's file list and version at the top.
+ * The driver app's service worker: the app shell kept for offline use (shared/web/sw-shell.ts;
+ * the licence and its QR come from IndexedDB, not from here, and the API is never cached: it
+ * holds personal data), and Web Push notices shown and opened.
  */
 /// <reference lib="webworker" />
-export {};
+import { keepShellOffline } from '../../../shared/web/sw-shell.js';
 
-declare const self: ServiceWorkerGlobalScope & {
-  readonly __LZ_PRECACHE__?: { readonly version: string; readonly files: readonly string[] };
-};
+declare const self: ServiceWorkerGlobalScope;
 
-const precache = self.__LZ_PRECACHE__ ?? { version: 'dev', files: ['./'] };
-const CACHE = `lz-app-${precache.version}`;
-
-self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll([...precache.files]))
-      .then(() => self.skipWaiting()),
-  );
-});
-
-self.addEventListener('activate', (event) => {
-  event.waitUntil(
-    caches
-      .keys()
-      .then((keys) =>
-        Promise.all(
-          keys.filter((k) => k.startsWith('lz-app-') && k !== CACHE).map((k) => caches.delete(k)),
-        ),
-      )
-      .then(() => self.clients.claim()),
-  );
-});
-
-self.addEventListener('fetch', (event) => {
-  const url = new URL(event.request.url);
-  if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (!url.pathname.startsWith(new URL('./', self.location.href).pathname)) return;
-  // Pages: the network first (a new build), the kept shell when offline.
-  if (event.request.mode === 'navigate') {
-    event.respondWith(
-      fetch(event.request).catch(async () => {
-        const cached = await caches.match('./', { ignoreSearch: true });
-        return cached ?? Response.error();
-      }),
-    );
-    return;
-  }
-  event.respondWith(caches.match(event.request).then((hit) => hit ?? fetch(event.request)));
-});
+keepShellOffline('lz-app-');
 
 interface Notice {
   readonly title?: unknown;

@@ -3,7 +3,7 @@
  * China, then "provisional" when it was counted past the service's working calendar, then
  * "overdue" when it has passed.
  */
-import { chinaDateTime } from '../common/china-time.js';
+import { chinaDateTime } from '../../../shared/web/china-time.js';
 
 /** What the queue and the detail answer about a deadline. */
 export interface DeadlineFacts {
@@ -23,5 +23,5 @@ export function deadlineWords(
     facts.deadlineProvisional ? say('provisional') : undefined,
     facts.overdue ? say('overdue') : undefined,
   ].filter((m): m is string => m !== undefined);
-  return [chinaDateTime(facts.deadline), ...marks].join(' · ');
+  return [chinaDateTime(facts.deadline * 1000, 'minute'), ...marks].join(' · ');
 }

@@ -1,133 +1,15 @@
-/** Every text of the reviewers' console, Chinese first, English the same keys. */
-import type { Catalogue } from '../common/i18n.js';
+/**
+ * Every text of the reviewers' console (messages.json), Chinese first, each with its English,
+ * and the audit trail's actions in words.
+ */
+import type { Catalogue, Words } from '../../../shared/web/i18n.js';
+import catalogue from './messages.json' with { type: 'json' };
 
-const zh = {
-  title: '亮证 · 照片审核',
-  switchLang: 'EN',
-  signIn: '登录',
-  signOut: '退出',
-  username: '用户名',
-  password: '密码',
-  signInFailed: '用户名或密码错误；连续失败 5 次后账号将锁定 15 分钟',
-  rateLimited: '尝试次数过多，请稍后再试',
-  notStaff: '此账号不是审核人员',
-  queue: '待审核',
-  queueEmpty: '暂无待审核的申请',
-  refresh: '刷新',
-  overdue: '已超期',
-  deadline: '截止 {time}',
-  provisional: '暂定（节假日安排未公布）',
-  submitted: '提交 {time}',
-  path_camera: '现场拍摄',
-  path_album: '相册上传',
-  path_stored: '档案照片',
-  back: '返回列表',
-  application: '申请 #{id}',
-  licenceNumber: '证号',
-  state: '状态',
-  state_draft: '待提交',
-  state_identity_pending: '实人认证中',
-  state_identity_failed: '实人认证未通过',
-  state_abandoned: '已撤销',
-  state_submitted: '待审核',
-  state_approved: '已通过',
-  state_rejected: '已退回',
-  state_issued: '已签发',
-  precheck: '自动检查',
-  precheckSize: '尺寸 {width}×{height} 像素',
-  takenAt: '拍摄时间 {time}',
-  takenUnknown: '拍摄时间未知（请人工判断是否为近 6 个月照片）',
-  precheckPassed: '白底、尺寸、比例检查通过',
-  approve: '通过并签发',
-  reject: '退回',
-  rejectReason: '退回原因',
-  rejectNote: '补充说明（可选）',
-  chooseReason: '请选择退回原因',
-  approved: '已通过，电子驾驶证已签发',
-  rejected: '已退回，驾驶人将收到原因',
-  audit: '操作记录',
-  at: '时间',
-  actor: '操作人',
-  action: '操作',
-  details: '内容',
-  error: '操作失败（{code}）',
-  reason1: '背景不是白色或不均匀',
-  reason2: '照片模糊',
-  reason3: '未露出双耳/面部被遮挡',
-  reason4: '着装颜色过浅',
-  reason5: '非本人近期照片',
-  reason6: '佩戴帽子或有色眼镜',
-  reason7: '照片经过美颜或修改',
-  reason8: '其他',
-} as const;
-
-type Key = keyof typeof zh;
-
-const en: Readonly<Record<Key, string>> = {
-  title: 'Liangzheng · photo review',
-  switchLang: '中文',
-  signIn: 'Sign in',
-  signOut: 'Sign out',
-  username: 'Username',
-  password: 'Password',
-  signInFailed:
-    'Wrong username or password; after 5 failed sign-ins in a row the account is locked for 15 minutes',
-  notStaff: 'This account is not a reviewer',
-  queue: 'Waiting for review',
-  queueEmpty: 'Nothing waiting for review',
-  refresh: 'Refresh',
-  overdue: 'Overdue',
-  deadline: 'Due {time}',
-  provisional: 'provisional (holiday schedule not yet published)',
-  submitted: 'Submitted {time}',
-  path_camera: 'Camera',
-  path_album: 'Album',
-  path_stored: 'Stored photo',
-  back: 'Back to the queue',
-  application: 'Application #{id}',
-  licenceNumber: 'Licence No.',
-  state: 'State',
-  state_draft: 'Draft',
-  state_identity_pending: 'Real-person check',
-  state_identity_failed: 'Real-person check failed',
-  state_abandoned: 'Withdrawn',
-  state_submitted: 'Waiting for review',
-  state_approved: 'Approved',
-  state_rejected: 'Rejected',
-  state_issued: 'Issued',
-  precheck: 'Automatic check',
-  precheckSize: 'Size {width}×{height} px',
-  takenAt: 'Taken {time}',
-  takenUnknown: 'Date taken unknown (judge whether it is less than 6 months old)',
-  precheckPassed: 'Background, size and proportions passed',
-  approve: 'Approve and issue',
-  reject: 'Reject',
-  rejectReason: 'Reason',
-  rejectNote: 'Note (optional)',
-  chooseReason: 'Choose a reason to reject',
-  approved: 'Approved: the e-licence has been issued',
-  rejected: 'Rejected: the driver is told why',
-  audit: 'Audit trail',
-  at: 'Time',
-  actor: 'By',
-  action: 'Action',
-  details: 'Details',
-  rateLimited: 'Too many attempts; please try again later',
-  error: 'That did not work ({code})',
-  reason1: 'Background not white or not even',
-  reason2: 'Photo blurred',
-  reason3: 'Ears not visible / face covered',
-  reason4: 'Clothes too light',
-  reason5: 'Not a recent photo of the driver',
-  reason6: 'Hat or tinted glasses',
-  reason7: 'Photo retouched or altered',
-  reason8: 'Other',
-};
+/** A message key. */
+export type MessageKey = keyof typeof catalogue.messages;
 
 /** The catalogue. */
-export const MESSAGES: Catalogue<Key> = { zh, en };
-/** A message key. */
-export type MessageKey = Key;
+export const MESSAGES: Catalogue<MessageKey> = catalogue.messages;
 
 /**
  * The reasons a reviewer picks from. The driver reads the reason in Chinese (the notice is in
@@ -142,27 +24,7 @@ export const REJECT_REASONS = [
   'reason6',
   'reason7',
   'reason8',
-] as const satisfies readonly Key[];
+] as const satisfies readonly MessageKey[];
 
 /** The audit trail's actions in words; an unknown one is shown as recorded. */
-export const ACTIONS: Readonly<Record<string, { readonly zh: string; readonly en: string }>> = {
-  'application.start': { zh: '开始申请', en: 'Started' },
-  'application.confirm_stored': { zh: '确认档案照片', en: 'Stored photo confirmed' },
-  'application.identity_matched': { zh: '实人认证通过', en: 'Real-person check passed' },
-  'application.identity_failed': { zh: '实人认证未通过', en: 'Real-person check failed' },
-  'application.identity_unavailable': {
-    zh: '实人认证服务不可用',
-    en: 'Real-person check unavailable',
-  },
-  'application.retry': { zh: '重新认证', en: 'Retried' },
-  'application.submit_photo': { zh: '提交照片', en: 'Photo submitted' },
-  'application.approve': { zh: '审核通过', en: 'Approved' },
-  'application.reject': { zh: '退回', en: 'Rejected' },
-  'application.resubmit': { zh: '重新提交', en: 'Resubmitted' },
-  'application.issue': { zh: '签发电子驾驶证', en: 'E-licence issued' },
-  'application.abandon': { zh: '撤销申请', en: 'Withdrawn' },
-  'application.deadline_recomputed': {
-    zh: '按节假日安排重算截止时间',
-    en: 'Deadline counted again with the holiday schedule',
-  },
-};
+export const ACTIONS: Readonly<Record<string, Words>> = catalogue.actions;

@@ -36,7 +36,7 @@ describe('deadlineWords', () => {
       expect(
         deadlineWords(
           { deadline: DEADLINE, deadlineProvisional: provisional, overdue },
-          (mark) => MESSAGES[lang][mark],
+          (mark) => MESSAGES[mark][lang],
         ),
       ).toBe(expected);
     },

@@ -1,0 +1,45 @@
+/** The queue by deadline, overdue marked; an entry opens its application. */
+import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { button, h } from '../../../shared/web/dom.js';
+import type { Screen } from '../../../shared/web/screens.js';
+import { applicationScreen } from './application.js';
+import { go, t } from './frame.js';
+import { reviewQueue } from './replies.js';
+
+export const queueScreen: Screen = async (main) => {
+  const refresh = button({ class: 'secondary small', id: 'refresh' }, t('refresh'), () => {
+    go(queueScreen);
+  });
+  main.append(h('div', { class: 'title-row' }, h('h2', {}, t('queue')), refresh));
+  const { applications } = await reviewQueue();
+  if (applications.length === 0) {
+    main.append(h('p', { class: 'notice', id: 'queue-empty' }, t('queueEmpty')));
+    return;
+  }
+  const list = h('ul', { class: 'queue', id: 'queue' });
+  for (const a of applications) {
+    const item = h(
+      'button',
+      { type: 'button', class: a.overdue ? 'entry overdue' : 'entry', 'data-id': String(a.id) },
+      h('span', { class: 'entry-id' }, `#${a.id}`),
+      h('span', { class: 'entry-number' }, a.licenceNumber),
+      h('span', { class: 'entry-path' }, t(`path_${a.path}`)),
+      h(
+        'span',
+        { class: 'entry-deadline' },
+        a.deadline === null
+          ? ''
+          : t('deadline', { time: chinaDateTime(a.deadline * 1000, 'minute') }),
+        a.deadline !== null && a.deadlineProvisional
+          ? h('span', { class: 'entry-provisional' }, ` · ${t('provisional')}`)
+          : null,
+      ),
+      a.overdue ? h('span', { class: 'badge' }, t('overdue')) : null,
+    );
+    item.addEventListener('click', () => {
+      go(applicationScreen(a.id));
+    });
+    list.append(h('li', {}, item));
+  }
+  main.append(list);
+};

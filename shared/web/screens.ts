@@ -1,0 +1,47 @@
+/**
+ * The frame of an app made of screens: the screen in view, and the way from one screen to the
+ * next. A screen is a function that fills `main`; whatever it starts (timers, the camera, an
+ * object URL) it registers with onLeave, so that leaving it stops them.
+ */
+import { byId } from './dom.js';
+
+/** A screen of an app. */
+export type Screen = (main: HTMLElement) => Promise<void> | void;
+
+/** Moves between screens; see {@link screenFrame}. */
+export interface ScreenFrame {
+  /** Shows `screen` (again, when it is the current one: after a language change). */
+  readonly go: (screen: Screen) => void;
+  /**
+   * Shows the current screen again; with `only`, only while that is the current screen (work
+   * that finishes in the background must not redraw a screen the user has moved to).
+   */
+  readonly redraw: (only?: Screen) => void;
+  /** Registers what stops when the screen is left. */
+  readonly onLeave: (cleanup: () => void) => void;
+}
+
+/** Screens shown in the element `#main`; a screen that fails shows `errorBox(error)` there. */
+export function screenFrame(errorBox: (error: unknown) => HTMLElement): ScreenFrame {
+  let current: Screen | undefined;
+  const cleanups: (() => void)[] = [];
+  const go = (screen: Screen): void => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    current = screen;
+    const main = byId('main');
+    main.replaceChildren();
+    window.scrollTo(0, 0);
+    Promise.resolve(screen(main)).catch((error: unknown) => {
+      main.append(errorBox(error));
+    });
+  };
+  return {
+    go,
+    redraw(only) {
+      if (current !== undefined && (only === undefined || only === current)) go(current);
+    },
+    onLeave(cleanup) {
+      cleanups.push(cleanup);
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/** The history and settings panels, drawn from what the session holds. */
+import { REASONS, VALID, VALID_WITH_WARNINGS } from '../internal/messages.js';
+import type { VerdictCode, Words } from '../report.js';
+import { chinaDateTime } from '../../shared/web/china-time.js';
+import { button, h } from '../../shared/web/dom.js';
+import type { Translator } from '../../shared/web/i18n.js';
+import { APP_NOTICES, type AppNoticeCode, type UiKey } from './app-messages.js';
+import type { Tone } from './decide-verdict.js';
+import type { HistoryEntry } from './scan-history.js';
+import type { Settings } from './settings.js';
+
+type I18n = Translator<UiKey>;
+
+/** The recent checks, newest first; clearing them takes two taps. */
+export function renderHistory(
+  panel: HTMLElement,
+  entries: readonly HistoryEntry[],
+  i18n: I18n,
+  on: { readonly clear: () => void; readonly close: () => void },
+): void {
+  let armed = false;
+  const clear = button({ id: 'history-clear' }, i18n.t('historyClear'), () => {
+    // Two taps, so that a stray one does not erase a shift's record.
+    if (armed) {
+      on.clear();
+      return;
+    }
+    armed = true;
+    clear.textContent = i18n.t('historyConfirm');
+  });
+  const back = button({ class: 'primary', id: 'history-back' }, i18n.t('close'), on.close);
+  panel.replaceChildren(
+    h('h2', {}, i18n.t('historyTitle')),
+    entries.length === 0
+      ? h('p', { id: 'history-empty' }, i18n.t('historyEmpty'))
+      : h(
+          'ol',
+          { class: 'history-list', id: 'history-list' },
+          ...entries.map((e) =>
+            h(
+              'li',
+              { 'data-tone': e.tone, 'data-code': e.code },
+              h('span', { class: 'dot', 'aria-hidden': 'true' }),
+              h('span', {}, `${chinaDateTime(e.at)} · ${i18n.say(verdictWords(e.tone, e.code))}`),
+              h('span', { class: 'number' }, e.masked ?? '—'),
+            ),
+          ),
+        ),
+    h('div', { class: 'row' }, clear, back),
+  );
+}
+
+/** The verdict of a history entry in words: the core's words for its code. */
+function verdictWords(tone: Tone, code: VerdictCode | AppNoticeCode | undefined): Words {
+  if (tone === 'valid' || code === undefined) return VALID;
+  if (tone === 'warning') return VALID_WITH_WARNINGS;
+  return code in REASONS ? REASONS[code as VerdictCode] : APP_NOTICES[code as AppNoticeCode];
+}
+
+/**
+ * The settings form: issuer address, how old data may be (in hours), the device token. `save`
+ * rejects with a RangeError when a setting is wrong.
+ */
+export function renderSettings(
+  panel: HTMLElement,
+  settings: Settings,
+  i18n: I18n,
+  on: { readonly save: (entered: Settings) => Promise<void>; readonly close: () => void },
+): void {
+  const issuer = h('input', {
+    id: 'setting-issuer',
+    type: 'url',
+    inputmode: 'url',
+    autocomplete: 'off',
+    placeholder: location.origin,
+  });
+  issuer.value = settings.issuerUrl;
+  const maxAge = h('input', {
+    id: 'setting-max-age',
+    type: 'number',
+    min: '0.25',
+    step: '0.25',
+    inputmode: 'decimal',
+  });
+  maxAge.value = String(settings.maxAgeS / 3600);
+  const token = h('input', { id: 'setting-token', type: 'password', autocomplete: 'off' });
+  token.value = settings.token;
+  const message = h('p', { class: 'message', id: 'settings-message', role: 'status' });
+  const save = button({ class: 'primary', id: 'settings-save' }, i18n.t('save'), () => {
+    on.save({
+      issuerUrl: issuer.value,
+      maxAgeS: Math.round(Number(maxAge.value) * 3600),
+      token: token.value,
+    }).then(
+      () => {
+        message.textContent = i18n.t('saved');
+      },
+      (error: unknown) => {
+        if (error instanceof RangeError) message.textContent = i18n.t('invalidSetting');
+      },
+    );
+  });
+  const back = button({ id: 'settings-back' }, i18n.t('close'), on.close);
+  panel.replaceChildren(
+    h('h2', {}, i18n.t('settingsTitle')),
+    h('label', { for: 'setting-issuer' }, i18n.t('issuerUrl')),
+    issuer,
+    h('label', { for: 'setting-max-age' }, i18n.t('maxAge')),
+    maxAge,
+    h('label', { for: 'setting-token' }, i18n.t('deviceToken')),
+    token,
+    h('div', { class: 'row' }, back, save),
+    message,
+  );
+}

@@ -1,0 +1,255 @@
+/*
+ * The police app's verification session, without a DOM: scan → verify → verdict, the history,
+ * the trusted clock, and the keys and lists with their freshness. The page (main.ts) feeds it
+ * codes and draws what it answers; everything it needs from the browser comes in SessionEnv, so
+ * that it runs as well in a test.
+ */
+import { nobleBackend } from '../backends/noble.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
+import type { TrustStore } from '../trust-store.js';
+import { DEFAULT_CLOCK_TOLERANCE, verifyPresentation } from '../verify-presentation.js';
+import { ClockKeeper, type ReadClocks } from './clock-keeper.js';
+import { decideVerdict, type Verdict } from './decide-verdict.js';
+import { fetchPortrait, type PortraitOutcome } from './fetch-portrait.js';
+import type { LocalStore } from './local-store.js';
+import { ScanHistory } from './scan-history.js';
+import { checkSettings, issuerUrlOf, loadSettings, type Settings } from './settings.js';
+import { TrustData } from './trust-data.js';
+
+/** Seconds before a list that could not be fetched is asked for again at a scan. */
+export const LIST_RETRY_S = 30;
+
+/** No keys yet: every credential's issuer is unknown. */
+const NO_KEYS: TrustStore = { backend: nobleBackend, keys: [], byThumbprint: () => undefined };
+
+/** What the session takes from the browser. */
+export interface SessionEnv {
+  readonly store: LocalStore;
+  /** The page's origin: the issuer when the settings name none. */
+  readonly origin: string;
+  /** Whether the device believes it is online (navigator.onLine). */
+  readonly online: () => boolean;
+  /** A monotonic clock in ms (performance.now). */
+  readonly monoMs: () => number;
+  /** The device and monotonic clocks, for the trusted clock; the browser's by default. */
+  readonly readClocks?: ReadClocks;
+  readonly fetch?: typeof fetch;
+}
+
+/** How the device's link to the issuer stands. */
+export type Link = 'online' | 'unreachable' | 'offline';
+
+/** What the status strip shows: the link, and how old the keys and lists are. */
+export interface DataStatus {
+  readonly link: Link;
+  /** Seconds since the keys were fetched; undefined when never. */
+  readonly keysAgeS?: number;
+  /** Seconds since the oldest list kept was fetched; undefined when none is kept. */
+  readonly listAgeS?: number;
+  /** Whether any list is held. */
+  readonly hasLists: boolean;
+  /** Keys missing, or keys or a list older than the setting allows. */
+  readonly stale: boolean;
+}
+
+/** One code judged. */
+export interface Scan {
+  /** The presentation text. */
+  readonly text: string;
+  readonly verdict: Verdict;
+  /** When, by the trusted clock (ms). */
+  readonly atMs: number;
+  /** Whether the holder's portrait is to be fetched (a verdict that is not red, with a licence). */
+  readonly wantsPortrait: boolean;
+}
+
+/** The officer's session on this device. */
+export class VerificationSession {
+  readonly history: ScanHistory;
+  private lastText: string | undefined;
+  private scanSeq = 0;
+  private refreshing: Promise<void> | undefined;
+  private readonly listTried = new Map<string, number>();
+  /** Whether the issuer answered the last update. */
+  private reached = false;
+  /** Called whenever the data status may have changed. */
+  onChange: () => void = () => undefined;
+
+  private constructor(
+    private readonly env: SessionEnv,
+    private readonly clock: ClockKeeper,
+    private readonly trust: TrustData,
+    private current: Settings,
+  ) {
+    this.history = new ScanHistory(env.store);
+  }
+
+  /** Restores what the device keeps (trusted time, keys, lists, settings). */
+  static async open(env: SessionEnv): Promise<VerificationSession> {
+    const clock = new ClockKeeper(env.store, DEFAULT_CLOCK_TOLERANCE * 1000, env.readClocks);
+    await clock.load();
+    const trust = new TrustData(env.store, clock, env.fetch);
+    await trust.load();
+    return new VerificationSession(env, clock, trust, await loadSettings(env.store));
+  }
+
+  get settings(): Settings {
+    return this.current;
+  }
+
+  /** The issuer asked: the setting, or the page's origin. */
+  get issuerUrl(): string {
+    return issuerUrlOf(this.current, this.env.origin);
+  }
+
+  /** The link and the age of the data, by the trusted clock. */
+  dataStatus(): DataStatus {
+    const snap = this.trust.snapshot;
+    const now = this.clock.now().nowMs;
+    const keysAgeS =
+      snap.keysFetchedAt === undefined ? undefined : (now - snap.keysFetchedAt) / 1000;
+    const listTimes = [...snap.listFetchedAt.values()];
+    const listAgeS = listTimes.length === 0 ? undefined : (now - Math.min(...listTimes)) / 1000;
+    const maxAgeS = this.current.maxAgeS;
+    return {
+      link: this.reached ? 'online' : this.env.online() ? 'unreachable' : 'offline',
+      ...(keysAgeS === undefined ? {} : { keysAgeS }),
+      ...(listAgeS === undefined ? {} : { listAgeS }),
+      hasLists: snap.lists.size > 0,
+      stale: keysAgeS === undefined || keysAgeS > maxAgeS || (listAgeS ?? 0) > maxAgeS,
+    };
+  }
+
+  /** Fetches keys and lists again (one update at a time); never rejects. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.trust
+      .refresh(this.issuerUrl)
+      .then((outcome) => {
+        this.reached = outcome.reached;
+        // New keys or lists: the code still in front of the camera gets a new verdict.
+        if (outcome.changed) this.lastText = undefined;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.refreshing = undefined;
+        this.onChange();
+      });
+    return this.refreshing;
+  }
+
+  /** The device went offline: the issuer no longer counts as reached. */
+  wentOffline(): void {
+    this.reached = false;
+    this.onChange();
+  }
+
+  /** The next code gets a verdict even when it is the last one judged. */
+  forgetLastCode(): void {
+    this.lastText = undefined;
+  }
+
+  /**
+   * Judges a code and adds it to the history. Undefined when it is the code just judged (one
+   * verdict per code), or when a newer code came while this one was being verified.
+   */
+  async scan(text: string): Promise<Scan | undefined> {
+    if (text === this.lastText) return undefined;
+    this.lastText = text;
+    const seq = ++this.scanSeq;
+    const { verdict, atMs } = await this.verify(text);
+    if (seq !== this.scanSeq) return undefined;
+    const licence = verdict.report.licence;
+    void this.history.add({
+      at: atMs,
+      tone: verdict.tone,
+      ...(verdict.code === undefined ? {} : { code: verdict.code }),
+      ...(licence === undefined ? {} : { masked: maskLicenceNumber(licence.licenceNumber) }),
+    });
+    const wantsPortrait = verdict.tone !== 'invalid' && verdict.report.credential !== undefined;
+    return { text, verdict, atMs, wantsPortrait };
+  }
+
+  /** The holder's portrait for a scan, checked against the credential. Never rejects. */
+  portrait(scan: Scan): Promise<PortraitOutcome> {
+    return fetchPortrait({
+      issuerUrl: this.issuerUrl,
+      token: this.current.token,
+      presentation: scan.text,
+      portraitHash: scan.verdict.report.credential?.portraitHash,
+      online: this.env.online(),
+      ...(this.env.fetch === undefined ? {} : { fetch: this.env.fetch }),
+    });
+  }
+
+  /**
+   * Checks and keeps the settings as entered, then updates from the issuer they name.
+   * @throws {RangeError} naming the setting that is wrong (nothing is kept then).
+   */
+  async saveSettings(entered: Settings): Promise<void> {
+    this.current = checkSettings(entered);
+    await this.env.store.set('settings', this.current);
+    this.lastText = undefined;
+    this.onChange();
+    void this.refresh();
+  }
+
+  /**
+   * The first verification pays for noble's precomputed tables (tens of ms): pay it at start,
+   * with a signature that cannot verify (R the base point, S = 1), not at the first scan.
+   */
+  warmUp(): void {
+    const key = this.trust.snapshot.trust?.keys[0]?.key;
+    if (key === undefined) return;
+    const signature = new Uint8Array(64);
+    signature[0] = 0x58;
+    signature.fill(0x66, 1, 32);
+    signature[32] = 1;
+    nobleBackend.verify(key, new Uint8Array(1), signature);
+  }
+
+  private runCore(text: string) {
+    const time = this.clock.now();
+    const snap = this.trust.snapshot;
+    const report = verifyPresentation(text, {
+      trust: snap.trust ?? NO_KEYS,
+      statusLists: snap.lists,
+      now: new Date(time.nowMs),
+      clockTolerance: DEFAULT_CLOCK_TOLERANCE,
+    });
+    return { report, time, snap };
+  }
+
+  private async verify(text: string): Promise<{ verdict: Verdict; atMs: number }> {
+    let run = this.runCore(text);
+    const credential = run.report.credential;
+    if (
+      credential !== undefined &&
+      !run.snap.lists.has(credential.status.uri) &&
+      this.env.online()
+    ) {
+      // A list not seen yet (only once the issuer's signature has passed): fetch it first.
+      const tried = this.listTried.get(credential.status.uri);
+      const now = this.env.monoMs();
+      if (tried === undefined || now - tried > LIST_RETRY_S * 1000) {
+        this.listTried.set(credential.status.uri, now);
+        await this.trust
+          .fetchList(credential.status.uri, credential.iss, this.issuerUrl)
+          .catch(() => false);
+        run = this.runCore(text);
+        this.onChange();
+      }
+    }
+    const { report, time, snap } = run;
+    const uri = report.credential?.status.uri;
+    const listAt = uri === undefined ? undefined : snap.listFetchedAt.get(uri);
+    const verdict = decideVerdict(report, {
+      maxAgeS: this.current.maxAgeS,
+      ...(snap.keysFetchedAt === undefined
+        ? {}
+        : { keysAgeS: (time.nowMs - snap.keysFetchedAt) / 1000 }),
+      ...(listAt === undefined ? {} : { listAgeS: (time.nowMs - listAt) / 1000 }),
+      clock: time.state,
+    });
+    return { verdict, atMs: time.nowMs };
+  }
+}
