@@ -3,11 +3,10 @@
  * QR version of the reference presentation.
  */
 import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { compactVerify, importJWK } from 'jose';
 import { signCredential } from '../issuer/sign-credential.js';
 import { createPresentation } from '../shared/create-presentation.js';
-import { parseLicenceRecord, type LicenceRecord } from '../shared/licence.js';
+import { type LicenceRecord } from '../shared/licence/record.js';
 import { createJwkSigner, generateKeyPair } from '../shared/node/keys.js';
 import { renderQrPng } from '../shared/node/qr-png.js';
 import { qrVersion, renderQrSvg } from '../shared/qr.js';
@@ -15,12 +14,11 @@ import { nobleBackend } from '../verifier/backends/noble.js';
 import { nodeBackend } from '../verifier/backends/node.js';
 import { createTrustStore } from '../verifier/trust-store.js';
 import { verifyPresentation } from '../verifier/verify-presentation.js';
+import { referenceLicence } from '../test/helpers/presentation-kit.js';
 
 const ROUNDS = 7;
 
-const fixtures = new URL('../../test/fixtures/reference-licences.json', import.meta.url);
-const reference = JSON.parse(readFileSync(fixtures, 'utf8')) as { licences: unknown[] };
-const licence: LicenceRecord = parseLicenceRecord(reference.licences[0]);
+const licence: LicenceRecord = referenceLicence(0);
 
 /** Calls per second of `fn`, run for about `ms`. */
 function rate(fn: (i: number) => unknown, ms: number): number {

@@ -7,13 +7,12 @@
  * Prints the seed, progress every 100 000 inputs, then the counts: crashes (an exception out of
  * verifyPresentation), internal errors, reports the format does not allow, disagreements between
  * the backends, second texts; each finding kept with its input and the command that replays it.
- * Exit status 1 when anything was found, 2 on bad arguments. Run from the project's root.
+ * Exit status 1 when anything was found, 2 on bad arguments.
  */
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseLicenceRecord } from '../shared/licence.js';
 import { createFuzzer, runFuzz, type FuzzFinding } from '../test/fuzz/fuzz-presentations.js';
+import { referenceLicences } from '../test/helpers/presentation-kit.js';
 
 const DEFAULT_COUNT = 1_000_000;
 
@@ -31,10 +30,7 @@ const { values } = parseArgs({
 });
 const seed = integer(values.seed, '--seed', randomInt(2 ** 32 - 1), 0xffffffff);
 const count = integer(values.count, '--count', DEFAULT_COUNT, Number.MAX_SAFE_INTEGER);
-const file = JSON.parse(readFileSync('test/fixtures/reference-licences.json', 'utf8')) as {
-  licences: unknown[];
-};
-const licences = file.licences.map((l) => parseLicenceRecord(l));
+const licences = referenceLicences();
 const replay = (index: number) => `npm run fuzz -- --seed ${seed} --index ${index}`;
 
 if (values.index !== undefined) {

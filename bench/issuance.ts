@@ -12,7 +12,6 @@
  * printed as FULL's rate over NORMAL's.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,40 +28,22 @@ import type {
   LicenceTable,
 } from '../issuer/db/schema.js';
 import type { ServiceDeps } from '../issuer/deps.js';
-import { createSession } from '../issuer/http/session.js';
 import { rotateKey } from '../issuer/keys/key-store.js';
 import { createLogger } from '../issuer/logger.js';
 import { openService } from '../issuer/service.js';
 import { generateKeyPair } from '../shared/node/keys.js';
 import { LIST_CAPACITY } from '../issuer/status/status-store.js';
 import {
-  idNumberCheckCharacter,
-  parseLicenceRecord,
-  type LicenceRecord,
-} from '../shared/licence.js';
-
-/** The local PostgreSQL of this machine and of CI (the tests' default). */
-export const POSTGRES_URL =
-  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  insertDriver,
+  insertIssuedApplication,
+  insertLicence,
+  insertSession,
+  syntheticLicence,
+} from '../test/issuer/fixtures.js';
+import { ENGINES, POSTGRES_URL } from '../test/issuer/harness.js';
 
 const TARGET = { sqlite: 10_000, postgres: 5_000 } as const;
 type Engine = keyof typeof TARGET;
-
-const fixtures = new URL('../../test/fixtures/reference-licences.json', import.meta.url);
-const reference = JSON.parse(readFileSync(fixtures, 'utf8')) as { licences: unknown[] };
-const base = parseLicenceRecord(reference.licences[1]);
-
-/**
- * A usable licence (status A, no points, long-term) with a valid ID number of its own: the
- * `serial`-th of a series none of the reference licences belongs to (as the tests make them).
- */
-export function syntheticLicence(serial: number): LicenceRecord {
-  const region = String(200_000 + Math.floor(serial / 500));
-  // An odd last digit keeps the encoded sex M, like the base record's.
-  const sequence = String(2 * (serial % 500) + 1).padStart(3, '0');
-  const first17 = `${region}${base.birthDate.replaceAll('-', '')}${sequence}`;
-  return { ...base, licenceNumber: `${first17}${idNumberCheckCharacter(first17)}` };
-}
 
 /** A service's dependencies on a fresh data folder and, for PostgreSQL, a fresh schema. */
 export interface BenchStore {
@@ -118,73 +99,18 @@ async function admin(statement: string): Promise<void> {
   }
 }
 
-/** True when the local PostgreSQL answers. */
-export async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** A driver with a device and a signed-in session, as sign-in and registration would leave them. */
 export async function signedInDriver(
   db: Db,
   now: number,
 ): Promise<{ cookie: string; csrfToken: string; deviceId: number; driverId: number }> {
   const licence = syntheticLicence(0);
-  await db.kysely
-    .insertInto('licences')
-    .values({
-      licence_number: licence.licenceNumber,
-      record: JSON.stringify(licence),
-      status: licence.status,
-      issuing_authority: licence.issuingAuthority,
-      portrait_hash: null,
-      version: 1,
-      // Last changed a day ago: the first refresh signs, the next ones find it current (with
-      // \`now\`, every refresh in the first second would sign, as the change might follow it).
-      updated_at: now - 86_400,
-    })
-    .execute();
-  const { id: driverId } = await db.kysely
-    .insertInto('drivers')
-    .values({
-      licence_number: licence.licenceNumber,
-      phone: '13900000000',
-      // Never checked: the session is put in the table.
-      password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
-      failed_sign_ins: 0,
-      locked_until: 0,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  // Last changed a day ago: the first refresh signs, the next ones find it current (with
+  // `now`, every refresh in the first second would sign, as the change might follow it).
+  await insertLicence(db, licence, now - 86_400);
+  const driverId = await insertDriver(db, licence.licenceNumber, now);
   // Issuance requires an issued e-licence application, as the application flow leaves it.
-  await db.kysely
-    .insertInto('applications')
-    .values({
-      driver_id: driverId,
-      licence_number: licence.licenceNumber,
-      path: 'stored',
-      state: 'issued',
-      photo_hash: null,
-      photo: null,
-      precheck: null,
-      submitted_at: null,
-      deadline: null,
-      decided_at: now,
-      reviewer_id: null,
-      reason: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertIssuedApplication(db, driverId, licence.licenceNumber, now);
   const { id: deviceId } = await db.kysely
     .insertInto('devices')
     .values({
@@ -195,11 +121,7 @@ export async function signedInDriver(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const { cookie, csrfToken } = await createSession(
-    db,
-    { subject: 'driver', subjectId: driverId, role: 'driver' },
-    now,
-  );
+  const { cookie, csrfToken } = await insertSession(db, driverId, now);
   return { cookie, csrfToken, deviceId, driverId };
 }
 
@@ -377,7 +299,7 @@ export async function issuance(n = 50_000): Promise<Record<string, unknown>> {
   console.log(`Bulk issuance (reissueAll after a key rotation, ${n} credentials, per second)`);
   const figures: Record<string, unknown> = { credentials: n };
   for (const engine of ['sqlite', 'postgres'] as const) {
-    if (engine === 'postgres' && !(await postgresAnswers())) {
+    if (engine === 'postgres' && !ENGINES.includes('postgres')) {
       console.log(`  postgres: no database at ${POSTGRES_URL}, left out`);
       continue;
     }

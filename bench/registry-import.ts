@@ -6,7 +6,9 @@
  * each file is one transaction. No target: the figure sizes a registry sync.
  */
 import { importLicences } from '../issuer/registry/import-licences.js';
-import { benchStore, postgresAnswers, syntheticLicence } from './issuance.js';
+import { syntheticLicence } from '../test/issuer/fixtures.js';
+import { ENGINES } from '../test/issuer/harness.js';
+import { benchStore } from './issuance.js';
 
 async function timedImports(
   engine: 'sqlite' | 'postgres',
@@ -47,7 +49,7 @@ export async function registryImport(n = 20_000): Promise<Record<string, unknown
   console.log(`Registry import (one file of ${n} rows, one transaction, rows per second)`);
   const figures: Record<string, unknown> = { rows: n };
   for (const engine of ['sqlite', 'postgres'] as const) {
-    if (engine === 'postgres' && !(await postgresAnswers())) {
+    if (engine === 'postgres' && !ENGINES.includes('postgres')) {
       console.log(`  postgres: no database, left out`);
       continue;
     }

@@ -2,20 +2,16 @@
  * npm run bench:sizes: the QR version at ECC M of the reference presentation in this format and
  * in the alternatives FORMAT.md §4.4 compares it with (same claims, same holder binding).
  */
-import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { randomBytes, createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import { signCredential } from '../issuer/sign-credential.js';
 import { createPresentation } from '../shared/create-presentation.js';
-import { parseLicenceRecord } from '../shared/licence.js';
 import { createJwkSigner, generateKeyPair } from '../shared/node/keys.js';
 import { qrVersion } from '../shared/qr.js';
 import { toWireClaims } from '../shared/credential.js';
-const ref = JSON.parse(readFileSync('test/fixtures/reference-licences.json', 'utf8')) as {
-  licences: unknown[];
-};
-const licence = parseLicenceRecord(ref.licences[0]);
+import { referenceLicence } from '../test/helpers/presentation-kit.js';
+const licence = referenceLicence(0);
 const issuer = createJwkSigner(generateKeyPair().privateJwk);
 const holder = createJwkSigner(generateKeyPair().privateJwk);
 const now = new Date('2026-11-24T02:00:00Z');

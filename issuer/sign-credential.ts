@@ -8,7 +8,7 @@ import {
 } from '../shared/credential.js';
 import type { Signer } from '../shared/crypto-backend.js';
 import { LicenceError } from '../shared/errors.js';
-import { type LicenceRecord } from '../shared/licence.js';
+import { type LicenceRecord } from '../shared/licence/record.js';
 import { unusableAt } from '../shared/usability.js';
 
 const DAY = 86_400;

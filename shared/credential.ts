@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LicenceError } from './errors.js';
-import { parseLicenceRecord, type LicenceRecord } from './licence.js';
+import { type LicenceRecord } from './licence/record.js';
+import { parseLicenceRecord } from './licence/validate.js';
 
 /**
  * `typ` of the credential, the authority's signed licence (RFC 8725 §3.11). It also says that the

@@ -9,11 +9,11 @@ import { chinaDate } from './china-time.js';
 import {
   isValidForDriving,
   LICENCE_STATUS,
-  licenceValidityOn,
   POINTS_LIMIT,
-  type LicenceRecord,
   type LicenceStatusCode,
-} from './licence.js';
+} from './licence/codes.js';
+import { type LicenceRecord } from './licence/record.js';
+import { licenceValidityOn } from './licence/validity.js';
 
 /** Why a licence may not be used; a stable word every side maps to its own answer. */
 export type UnusableReason =

@@ -36,4 +36,4 @@ export {
 } from './report.js';
 export { PASSED, REASONS, SKIPPED, VALID, VALID_WITH_WARNINGS } from './internal/messages.js';
 export type { CryptoBackend, Ed25519PublicJwk } from '../shared/crypto-backend.js';
-export type { LicenceRecord } from '../shared/licence.js';
+export type { LicenceRecord } from '../shared/licence/record.js';

@@ -1,5 +1,5 @@
 import type { LicenceErrorCode } from '../shared/errors.js';
-import type { LicenceRecord } from '../shared/licence.js';
+import type { LicenceRecord } from '../shared/licence/record.js';
 
 /** The named checks of a verification, in the order they run (FORMAT.md §6). */
 export const CHECK_IDS = [

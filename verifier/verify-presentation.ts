@@ -11,7 +11,7 @@ import {
 import { LicenceError } from '../shared/errors.js';
 import { base64urlLength, decodeBase64url } from '../shared/base64url.js';
 import { decodeUtf8, parseJsonObject, utf8 } from '../shared/utf8.js';
-import { licenceValidityOn } from '../shared/licence.js';
+import { licenceValidityOn } from '../shared/licence/validity.js';
 import {
   credentialCompact,
   decodePresentation,

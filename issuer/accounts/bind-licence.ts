@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { isValidIdNumber, parseLicenceRecord } from '../../shared/licence.js';
+import { isValidIdNumber } from '../../shared/licence/id-number.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import type { IdentityCheckResult } from '../application/identity-check.js';
 import { audit } from '../audit/audit-log.js';
 import { endSlotsOfLicence } from '../credentials/credential-states.js';
@@ -10,7 +11,8 @@ import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../http/problem.js';
 import type { Notice } from '../notify/notifier.js';
 import { CODE_PASSED_VALID_SECONDS, checkCode, sendCode } from './phone-codes.js';
-import { NAME_MAX, REGISTRATION_REFUSED, matchesRegistry } from './register-driver.js';
+import { NAME_MAX } from '../../shared/licence/record.js';
+import { REGISTRATION_REFUSED, matchesRegistry } from './register-driver.js';
 
 /**
  * Binding a licence to an account (docs/DOMAIN.md §1.2): an identity event, as the national app's

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { audit } from '../audit/audit-log.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { ServiceDeps } from '../deps.js';

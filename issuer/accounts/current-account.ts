@@ -1,4 +1,4 @@
-import { maskLicenceNumber } from '../../shared/licence.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { Db } from '../db/database.js';
 import { ServiceError } from '../http/problem.js';
 import type { Auth } from '../http/session.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../http/problem.js';

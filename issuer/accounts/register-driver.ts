@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isValidIdNumber } from '../../shared/licence.js';
+import { isValidIdNumber } from '../../shared/licence/id-number.js';
+import { NAME_MAX } from '../../shared/licence/record.js';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
 import type { ServiceDeps } from '../deps.js';
@@ -15,8 +16,6 @@ import {
 
 /** A mainland China mobile number: 11 digits, 1 then 3–9 (no country code, no spaces). */
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
-/** The longest name a licence record holds, in code points (shared/licence.ts). */
-export const NAME_MAX = 64;
 
 /** The body of `POST /api/drivers`. */
 export const driverRegistrationSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { maskLicenceNumber } from '../../shared/licence.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { isProvisionalDeadline } from './review-deadline.js';

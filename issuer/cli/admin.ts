@@ -1,9 +1,7 @@
 import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
 import { createStaff, STAFF_ROLES, type StaffRole } from '../accounts/staff.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { migrate } from '../db/migrate.js';
 import { ServiceError } from '../http/problem.js';
+import { serviceConfig, withDatabase } from './service-config.js';
 
 const USAGE = 'liangzheng admin create --username NAME [--role admin|reviewer (admin)]';
 const OPTIONS = { username: { type: 'string' }, role: { type: 'string' } } as const;
@@ -28,20 +26,15 @@ export const adminCommand: Command = {
       throw new UsageError(
         `--role: expected ${STAFF_ROLES.join(' or ')}, found ${JSON.stringify(role)}`,
       );
-    const config = configFromEnvironment();
-    const db = openDatabase(config);
-    let created: Awaited<ReturnType<typeof createStaff>>;
-    try {
-      await migrate(db);
-      const now = Math.floor(io.now().getTime() / 1000);
-      created = await createStaff(db, { username: values.username, role }, now, 'cli');
-    } catch (error) {
+    const username = values.username;
+    const now = Math.floor(io.now().getTime() / 1000);
+    const created = await withDatabase(serviceConfig(), (db) =>
+      createStaff(db, { username, role }, now, 'cli'),
+    ).catch((error: unknown) => {
       // A taken or malformed username: the one-line answer of a usage error, exit 2.
       if (error instanceof ServiceError && error.status < 500) throw new UsageError(error.message);
       throw error;
-    } finally {
-      await db.close();
-    }
+    });
     await write(
       io.stdout,
       `username ${created.username}\nrole ${created.role}\npassword ${created.password}\n`,
@@ -52,14 +45,4 @@ export const adminCommand: Command = {
 
 function isStaffRole(role: string): role is StaffRole {
   return (STAFF_ROLES as readonly string[]).includes(role);
-}
-
-/** @throws {UsageError} when the environment is not a valid service configuration. */
-function configFromEnvironment(): Config {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
 }

@@ -7,7 +7,7 @@ import {
   readCalendarFile,
 } from '../calendar/read-calendar-file.js';
 import { workingCalendar, type YearArrangement } from '../calendar/working-calendar.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { serviceConfig } from './service-config.js';
 
 const USAGE =
   "liangzheng calendar check [FILE]   (default: the service's own, DATA_DIR/working-calendar.json)";
@@ -65,10 +65,5 @@ function reach(calendar: ReturnType<typeof workingCalendar>, now: Date): string 
 
 /** The service's own file: DATA_DIR/working-calendar.json, from its configuration. */
 function defaultFile(): string {
-  try {
-    return calendarFilePath(loadConfig(process.env).dataDir);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  return calendarFilePath(serviceConfig().dataDir);
 }

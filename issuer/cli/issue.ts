@@ -12,7 +12,7 @@ import {
 } from '../../shared/cli/command.js';
 import { LicenceError } from '../../shared/errors.js';
 import { parsePublicJwk } from '../../shared/jwk.js';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { readSignerFile } from '../../shared/node/keys.js';
 import { signCredential } from '../sign-credential.js';
 

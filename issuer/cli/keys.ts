@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { env } from 'node:process';
 import {
   EXIT,
   integerFrom,
@@ -11,13 +10,11 @@ import {
   type Io,
 } from '../../shared/cli/command.js';
 import { reissueAll, type ReissueCounts } from '../credentials/reissue-all.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase, SQLITE_FILE } from '../db/database.js';
-import { migrate } from '../db/migrate.js';
+import type { Config } from '../config.js';
+import { SQLITE_FILE } from '../db/database.js';
 import { rotateKey } from '../keys/key-store.js';
 import { listKeys, type KeyInfo } from '../keys/list-keys.js';
-import { createLogger } from '../logger.js';
-import { openService } from '../service.js';
+import { serviceConfig, withDatabase, withService } from './service-config.js';
 
 const USAGE =
   'liangzheng keys rotate | liangzheng keys list | liangzheng keys reissue [--rate N (500)] [--quiet]   (configured by DATA_DIR, DATABASE_URL)';
@@ -59,9 +56,9 @@ export const keysCommand: Command = {
       throw new UsageError(`--rate and --quiet: expected with reissue only, found with ${action}`);
     if (action === 'reissue') {
       const rate = integerFrom(values.rate, '--rate', DEFAULT_REISSUE_RATE, 1_000_000);
-      return reissue(configFromEnv(), io, { rate, quiet: values.quiet === true });
+      return reissue(serviceConfig(), io, { rate, quiet: values.quiet === true });
     }
-    const config = configFromEnv();
+    const config = serviceConfig();
     if (action === 'rotate') {
       if (config.issuerKeyFile !== undefined) {
         throw new UsageError(
@@ -92,16 +89,10 @@ export const keysCommand: Command = {
       );
       return EXIT.VALID;
     }
-    const db = openDatabase(config);
-    try {
-      await migrate(db);
-      await write(
-        io.stdout,
-        table(await listKeys(db, config.dataDir, now, config.keyPublishAhead)),
-      );
-    } finally {
-      await db.close();
-    }
+    const keys = await withDatabase(config, (db) =>
+      listKeys(db, config.dataDir, now, config.keyPublishAhead),
+    );
+    await write(io.stdout, table(keys));
     return EXIT.VALID;
   },
 };
@@ -116,7 +107,8 @@ function isAction(action: string | undefined): action is (typeof ACTIONS)[number
  * stderr after each batch. A run that stops (killed, a failure) is continued by running it
  * again: every batch is one transaction, and a credential already signed by the current key is
  * not picked up again.
- * @returns 0 when done; 1 when a batch failed (those before it stay committed).
+ * @returns 0 when done; 1 when a batch failed (those before it stay committed); 2 when the
+ *   working calendar file is bad (its problems on stderr, as the service prints them).
  * @throws {UsageError} when a newer key is published but does not sign yet: re-signing now
  *   would use the key about to be replaced.
  */
@@ -126,8 +118,7 @@ async function reissue(
   options: { readonly rate: number; readonly quiet: boolean },
 ): Promise<number> {
   const progress = (text: string) => (options.quiet ? undefined : write(io.stderr, text));
-  const deps = await openService(config, createLogger(config.logLevel, io.stderr));
-  try {
+  return withService(config, io, async (deps) => {
     const now = Math.floor(io.now().getTime() / 1000);
     const keys = await listKeys(deps.db, config.dataDir, now, config.keyPublishAhead);
     const pending = keys.find((k) => k.state === 'pending');
@@ -171,18 +162,7 @@ async function reissue(
       `${counts.reissued} re-signed, ${counts.skipped} skipped (licence not usable now, device revoked, or changed meanwhile), signed by ${kid}\n`,
     );
     return EXIT.VALID;
-  } finally {
-    await deps.db.close();
-  }
-}
-
-function configFromEnv(): Config {
-  try {
-    return loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  });
 }
 
 const time = (seconds: number | null) =>

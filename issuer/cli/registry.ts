@@ -1,13 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
-import { CalendarFileError } from '../calendar/read-calendar-file.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ServiceError } from '../http/problem.js';
-import { createLogger } from '../logger.js';
 import { ImportInvalidError, lineUnit, type ImportFormat } from '../registry/import-errors.js';
 import { importLicences, MAX_IMPORT_BYTES } from '../registry/import-licences.js';
-import { openService } from '../service.js';
+import { serviceConfig, withService } from './service-config.js';
 
 const USAGE =
   'liangzheng registry import FILE.json|FILE.csv   (database and keys as the service: DATA_DIR, DATABASE_URL, …)';
@@ -16,7 +13,8 @@ const USAGE =
  * `liangzheng registry import FILE`: imports a registry file (format from the extension, .json or
  * .csv; see importLicences) into the service's database, all or nothing. Exit 0 with a summary;
  * exit 2 with every bad row on stderr, one a line (`FILE: line 3: points: expected …, found …`),
- * and nothing applied.
+ * and nothing applied; exit 2 too, with every problem of the file, when the service's working
+ * calendar file is bad (as the service prints them when it refuses to start).
  */
 export const registryCommand: Command = {
   name: 'registry',
@@ -38,43 +36,29 @@ export const registryCommand: Command = {
       throw new UsageError(
         `${file}: expected at most ${MAX_IMPORT_BYTES} bytes, found ${bytes.byteLength}`,
       );
-    let config: Config;
-    try {
-      config = loadConfig(process.env);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(error.message);
-      throw error;
-    }
-    const deps = await openService(config, createLogger(config.logLevel, io.stderr)).catch(
-      (error: unknown) => {
-        // The service's own working calendar file is bad: said as the service would say it.
-        if (error instanceof CalendarFileError) throw new UsageError(error.message);
+    return withService(serviceConfig(), io, async (deps) => {
+      try {
+        const summary = await importLicences(deps, { format, text: bytes, actor: 'cli' });
+        await write(
+          io.stdout,
+          `${file}: ${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged\n`,
+        );
+        return EXIT.VALID;
+      } catch (error) {
+        if (error instanceof ImportInvalidError) {
+          const unit = lineUnit(error.format);
+          for (const e of error.errors)
+            await write(
+              io.stderr,
+              `${file}: ${unit} ${e.line}: ${e.field}: expected ${e.expected}, found ${e.found}\n`,
+            );
+          await write(io.stderr, `${file}: ${error.message}\n`);
+          return EXIT.USAGE;
+        }
+        if (error instanceof ServiceError) throw new UsageError(`${file}: ${error.message}`);
         throw error;
-      },
-    );
-    try {
-      const summary = await importLicences(deps, { format, text: bytes, actor: 'cli' });
-      await write(
-        io.stdout,
-        `${file}: ${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged\n`,
-      );
-      return EXIT.VALID;
-    } catch (error) {
-      if (error instanceof ImportInvalidError) {
-        const unit = lineUnit(error.format);
-        for (const e of error.errors)
-          await write(
-            io.stderr,
-            `${file}: ${unit} ${e.line}: ${e.field}: expected ${e.expected}, found ${e.found}\n`,
-          );
-        await write(io.stderr, `${file}: ${error.message}\n`);
-        return EXIT.USAGE;
       }
-      if (error instanceof ServiceError) throw new UsageError(`${file}: ${error.message}`);
-      throw error;
-    } finally {
-      await deps.db.close();
-    }
+    });
   },
 };
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { isLicenceError } from '../../shared/errors.js';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { lastIssuedAt } from './last-issued.js';
 import { boundLicence } from '../accounts/bound-licence.js';
 import { audit } from '../audit/audit-log.js';

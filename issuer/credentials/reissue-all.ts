@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { auditMany, type AuditEntry } from '../audit/audit-log.js';
 import type { CredentialTable } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';

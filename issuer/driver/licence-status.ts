@@ -1,8 +1,5 @@
-import {
-  LICENCE_STATUS,
-  parseLicenceRecord,
-  type LicenceStatusCode,
-} from '../../shared/licence.js';
+import { LICENCE_STATUS, type LicenceStatusCode } from '../../shared/licence/codes.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import type { ServiceDeps } from '../deps.js';
 import { licenceNotBound } from '../accounts/bound-licence.js';
 import { unusableAt, type UnusableReason } from '../../shared/usability.js';

@@ -8,7 +8,8 @@
  * parser, internal error) are added here by rule, from the operation's roles, method and body.
  */
 import { z } from 'zod';
-import { LICENCE_STATUS, licenceRecordSchema } from '../../shared/licence.js';
+import { LICENCE_STATUS } from '../../shared/licence/codes.js';
+import { licenceRecordSchema } from '../../shared/licence/record.js';
 import {
   DRIVER_REGISTRATION_EXPECTED,
   driverRegistrationSchema,

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { LicenceError } from '../../shared/errors.js';
-import { LicenceValidationError } from '../../shared/licence.js';
+import { LicenceValidationError } from '../../shared/licence/validate.js';
 
 /** A failure with an HTTP status and a stable code, answered as problem+json (RFC 9457). */
 export class ServiceError extends Error {

@@ -1,6 +1,8 @@
 import type { Transaction } from 'kysely';
 import { chinaDate } from '../../shared/china-time.js';
-import { isValidForDriving, parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
+import { isValidForDriving } from '../../shared/licence/codes.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { STATUS } from '../../shared/status-list.js';
 import { REASON_OF_STATUS } from '../../shared/usability.js';
 import { audit, type AuditEntry } from '../audit/audit-log.js';

@@ -1,11 +1,10 @@
+import { type LicenceStatusCode, POINTS_LIMIT } from '../../shared/licence/codes.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
 import {
   LicenceValidationError,
   parseLicenceRecord,
   type LicenceFieldIssue,
-  type LicenceRecord,
-  type LicenceStatusCode,
-  POINTS_LIMIT,
-} from '../../shared/licence.js';
+} from '../../shared/licence/validate.js';
 import { ServiceError } from '../http/problem.js';
 import {
   AMENDABLE_FIELDS,

@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { POINTS_LIMIT } from '../../shared/licence.js';
+import { POINTS_LIMIT } from '../../shared/licence/codes.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { readJsonBody, parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';

@@ -1,15 +1,15 @@
 /**
  * The licence lifecycle as data: which action may change a licence in which GA/T 16.25 status
- * (shared/licence.ts, docs/DOMAIN.md §2.3), and what the record becomes. Pure: no database, no
+ * (shared/licence/codes.ts, docs/DOMAIN.md §2.3), and what the record becomes. Pure: no database, no
  * clock (the caller passes today's date), so the table can be read, tested and reviewed on its own.
  */
 import {
   LICENCE_STATUS,
-  LicenceValidationError,
-  type LicenceRecord,
   type LicenceStatusCode,
   POINTS_LIMIT,
-} from '../../shared/licence.js';
+} from '../../shared/licence/codes.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { LicenceValidationError } from '../../shared/licence/validate.js';
 import { conflict, type ServiceError } from '../http/problem.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

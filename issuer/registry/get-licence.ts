@@ -1,4 +1,5 @@
-import { parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import type { CredentialTable } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';

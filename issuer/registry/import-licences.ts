@@ -1,9 +1,6 @@
 import { chinaDate } from '../../shared/china-time.js';
-import {
-  LicenceValidationError,
-  parseLicenceRecord,
-  type LicenceRecord,
-} from '../../shared/licence.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { LicenceValidationError, parseLicenceRecord } from '../../shared/licence/validate.js';
 import { auditMany, type AuditEntry } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { applyChange } from '../lifecycle/apply-change.js';

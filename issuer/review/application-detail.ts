@@ -3,7 +3,8 @@ import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../http/problem.js';
 import { isProvisionalDeadline } from '../application/review-deadline.js';
 import { chinaDate } from '../../shared/china-time.js';
-import { maskLicenceNumber, parseLicenceRecord } from '../../shared/licence.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 
 /** The automatic pre-check's report on a submitted photo. */
 export interface PrecheckReport {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError, notFound } from '../http/problem.js';

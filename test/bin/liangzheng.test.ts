@@ -8,20 +8,18 @@
  * and presented at T0) are made once in beforeAll and shared; every clock is fixed with --now,
  * except in the one test that follows the README with the live clock.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CLI, runNode } from '../helpers/child-process.js';
+import { ROOT } from '../paths.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist', 'bin', 'liangzheng.js');
 /** A single command never takes this long; a hung child is killed rather than the suite. */
 const RUN_TIMEOUT_MS = 20_000;
 
@@ -84,12 +82,7 @@ function china(seconds: number): string {
 
 // --- Running the binary ---------------------------------------------------------------------
 
-interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = Awaited<ReturnType<typeof runNode>>;
 
 let dir = '';
 
@@ -98,30 +91,7 @@ let dir = '';
  * string, or a stream piped in as the child reads it.
  */
 function liangzheng(args: readonly string[], input: string | Readable = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      timeout: RUN_TIMEOUT_MS,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    // A command that fails on its arguments exits before it reads stdin: EPIPE is expected then.
-    child.stdin.on('error', () => undefined);
-    if (typeof input === 'string') child.stdin.end(input);
-    else input.pipe(child.stdin);
-    child.on('close', (code, signal) => {
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-  });
+  return runNode([CLI, ...args], { cwd: dir, timeout: RUN_TIMEOUT_MS, input });
 }
 
 /** Asserts the exit status, showing stderr (and a kill signal) when it is not the one expected. */
@@ -201,8 +171,8 @@ function licence(i: number): LicenceFixture {
 }
 
 beforeAll(async () => {
-  if (!existsSync(BIN))
-    throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does it)`);
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does it)`);
   dir = await mkdtemp(join(tmpdir(), 'liangzheng-bin-'));
   await Promise.all([
     must(['keygen', '--out', 'issuer']),

@@ -15,7 +15,7 @@ import { decideVerdict } from '../../verifier/web/decide-verdict.js';
 import { fetchPortrait } from '../../verifier/web/fetch-portrait.js';
 import { chinaDateTime } from '../../shared/web/china-time.js';
 import { formatAge } from '../../verifier/web/format.js';
-import { maskLicenceNumber } from '../../shared/licence.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import { checkSettings } from '../../verifier/web/settings.js';
 import { statusListUrl } from '../../verifier/web/status-list-url.js';
 import { ClockKeeper } from '../../verifier/web/clock-keeper.js';

@@ -14,7 +14,7 @@ import { demoPortrait } from '../../issuer/demo/demo-portrait.js';
 import { VERIFIER_APP_DIR } from '../../issuer/app.js';
 import { setRegistryPhoto } from '../../issuer/portraits/set-registry-photo.js';
 import { createPresentation } from '../../shared/create-presentation.js';
-import type { LicenceRecord } from '../../shared/licence.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import { renderQrPng } from '../../shared/node/qr-png.js';
 import { REASONS, VALID, VALID_WITH_WARNINGS } from '../../verifier/internal/messages.js';
 import { APP_NOTICES, UI } from '../../verifier/web/app-messages.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CryptoBackend } from '../../shared/crypto-backend.js';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { nobleBackend } from '../../verifier/backends/noble.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { runFuzz } from './fuzz-presentations.js';

@@ -33,7 +33,7 @@ import {
 import type { CryptoBackend, Signer } from '../../shared/crypto-backend.js';
 import { ByteWriter } from '../../shared/internal/byte-reader.js';
 import { decodeDigits, encodeDigits } from '../../shared/internal/digits.js';
-import type { LicenceRecord } from '../../shared/licence.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import { createJwkSigner } from '../../shared/node/keys.js';
 import {
   credentialCompact,
@@ -50,6 +50,7 @@ import { CHECK_IDS, type VerificationReport } from '../../verifier/report.js';
 import { createTrustStore, type TrustStore } from '../../verifier/trust-store.js';
 import { verifyPresentation, type VerifyOptions } from '../../verifier/verify-presentation.js';
 import { verifyStatusList, type VerifiedStatusList } from '../../verifier/verify-status-list.js';
+import { mulberry32 } from '../helpers/random.js';
 
 /** The verifier's clock of every input (before its own offset): 10:00 China time. */
 const NOW = Date.parse('2026-03-15T02:00:00Z') / 1000;
@@ -934,19 +935,15 @@ function maybeNonce(rng: Rng): string | undefined {
 
 /** A seeded PRNG (mulberry32): the same seed, the same inputs. */
 class Rng {
-  private state: number;
+  private readonly random: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.random = mulberry32(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.random();
   }
 
   /** An integer in [0, n). */

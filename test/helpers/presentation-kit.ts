@@ -16,8 +16,10 @@ import {
   type CredentialClaimsInput,
 } from '../../shared/credential.js';
 import type { Signer } from '../../shared/crypto-backend.js';
-import { parseLicenceRecord, type LicenceRecord } from '../../shared/licence.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createJwkSigner } from '../../shared/node/keys.js';
+import { urlFromRoot } from '../paths.js';
 import {
   credentialCompact,
   decodePresentation,
@@ -27,7 +29,7 @@ import {
 } from '../../shared/presentation.js';
 
 /** Where the fixed test keys live (test-only keys; see test/vectors/README.md). */
-export const KEYS_DIR = new URL('../vectors/keys/', import.meta.url);
+export const KEYS_DIR = urlFromRoot('test/vectors/keys/');
 
 /** The file names of the fixed test keys. */
 export const KEY_FILES = {
@@ -70,9 +72,7 @@ const referenceFile = z.object({ licences: z.array(z.unknown()).min(5) });
 
 /** The licences of test/fixtures/reference-licences.json, validated; index 0 is THE reference. */
 export function referenceLicences(): LicenceRecord[] {
-  const file = referenceFile.parse(
-    readJson(new URL('../fixtures/reference-licences.json', import.meta.url)),
-  );
+  const file = referenceFile.parse(readJson(urlFromRoot('test/fixtures/reference-licences.json')));
   return file.licences.map((l) => parseLicenceRecord(l));
 }
 

@@ -9,25 +9,19 @@
  * the same database, whose limiter starts empty.
  * scrypt costs about 60 ms a hash, so sign-ins are few.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fixedWindowLimiter } from '../../issuer/http/rate-limiter.js';
 import { createStaff } from '../../issuer/accounts/staff.js';
-import { parseLicenceRecord } from '../../shared/licence.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createApp } from '../../issuer/app.js';
 import { devSms, enrol, lastCode } from './enrol.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist', 'bin', 'liangzheng.js');
+import { runCli } from '../helpers/child-process.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const fixtures = z
   .object({ licences: z.array(z.looseObject({ licenceNumber: z.string(), name: z.string() })) })
@@ -764,39 +758,11 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
   });
 });
 
-/** Runs the built CLI with only the given environment (and PATH). */
-function runCli(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 20_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 describe('liangzheng admin create (SQLite)', () => {
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'lz-admin-cli-'));
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const dataDir = useTempDir('lz-admin-cli-');
 
   it('when run on an empty data folder, then exit 0 printing the password once; it signs in over HTTP; the same username again exits 2 in one line', async () => {
-    const env = { DATA_DIR: dataDir, NODE_ENV: 'test', DEMO: 'false' };
+    const env = { DATA_DIR: dataDir(), NODE_ENV: 'test', DEMO: 'false' };
     const first = await runCli(['admin', 'create', '--username', 'root1'], env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -820,7 +786,7 @@ describe('liangzheng admin create (SQLite)', () => {
       /^liangzheng admin: --role: expected reviewer or admin[^\n]*\n$/,
     );
 
-    const service = await startService('sqlite', { env: { DATA_DIR: dataDir } });
+    const service = await startService('sqlite', { env: { DATA_DIR: dataDir() } });
     try {
       const signIn = await signInStaff(service.client(), 'root1', password);
       expect(signIn.status).toBe(200);

@@ -2,19 +2,13 @@
  * The audit log written many rows at a time (a registry import): every entry, in order, with
  * its before and after, across several statements, on both engines.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditMany, type AuditEntry } from '../../issuer/audit/audit-log.js';
-import { ENGINES, startService, type TestService } from './harness.js';
+import { ENGINES } from './harness.js';
+import { useService } from './use-service.js';
 
 describe.each(ENGINES)('auditMany on %s', (engine) => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startService(engine);
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService(engine);
 
   it('when 1 201 entries are written, then each is there once, in order, as given', async () => {
     const entries: AuditEntry[] = Array.from({ length: 1201 }, (_, i) => ({
@@ -25,7 +19,7 @@ describe.each(ENGINES)('auditMany on %s', (engine) => {
       after: { n: i + 1 },
       at: 1000 + i,
     }));
-    const { kysely } = service.deps.db;
+    const { kysely } = service().deps.db;
     await kysely.transaction().execute((trx) => auditMany(trx, entries));
     const rows = await kysely
       .selectFrom('audit_log')

@@ -12,7 +12,6 @@
  * In CI a missing HAProxy or Redis fails the run; elsewhere these tests are left out with a
  * warning.
  */
-import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/accounts/routes.js';
 import { insertLicence, syntheticLicence } from './fixtures.js';
@@ -24,22 +23,7 @@ import {
   type Answer,
   type ProxyCluster,
 } from './proxy-cluster.js';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAnswers(): Promise<boolean> {
-  const client = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
-}
+import { REDIS_URL, redisAnswers } from './redis.js';
 
 const HAPROXY = findHaproxy();
 const REDIS = await redisAnswers();

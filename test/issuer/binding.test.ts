@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BINDING_CHECKS_PER_LICENCE_HOUR } from '../../issuer/accounts/binding-routes.js';
 import { CODE_MAX_ATTEMPTS } from '../../issuer/accounts/phone-codes.js';
-import type { LicenceRecord } from '../../shared/licence.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
 import { devIdentityCheck, devSms, enrol, lastCode, signInByPhone } from './enrol.js';
 import {

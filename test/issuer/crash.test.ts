@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
 import { readStatus, STATUS } from '../../shared/status-list.js';
@@ -20,7 +20,8 @@ import {
   insertLicence,
   syntheticLicence,
 } from './fixtures.js';
-import { ENGINES, startService, type TestService } from './harness.js';
+import { ENGINES } from './harness.js';
+import { useService } from './use-service.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const DRIVERS = 90;
@@ -67,17 +68,11 @@ function runChild(
 }
 
 describe.each(ENGINES)('issuance killed part-way on %s', (engine) => {
-  let service: TestService;
-  beforeAll(async () => {
-    service = await startService(engine);
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService(engine);
 
   it(`when the issuing process is killed with SIGKILL and run again, then ${DRIVERS} live credentials, one per licence, no slot shared or reused, and every printed jti kept`, async () => {
-    const { db, config } = service.deps;
-    const now = service.now();
+    const { db, config } = service().deps;
+    const now = service().now();
     const plan: Step[] = [];
     let superseding = 0;
     for (let i = 0; i < DRIVERS; i++) {
@@ -200,8 +195,8 @@ describe.each(ENGINES)('issuance killed part-way on %s', (engine) => {
       rows.filter((r) => r.state === 'superseded').map((r) => r.licence_number),
     );
     for (const number of takenOver) {
-      await changeLicence(service.deps, number, { action: 'suspend' }, 'staff:1');
-      await changeLicence(service.deps, number, { action: 'restore' }, 'staff:1');
+      await changeLicence(service().deps, number, { action: 'suspend' }, 'staff:1');
+      await changeLicence(service().deps, number, { action: 'restore' }, 'staff:1');
     }
     await entriesSay();
   }, 90_000);

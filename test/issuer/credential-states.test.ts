@@ -37,6 +37,7 @@ import {
 } from './fixtures.js';
 import { Client, ENGINES, startService, type TestService } from './harness.js';
 import { portraitJpeg } from './photos.js';
+import { mulberry32 } from '../helpers/random.js';
 
 const SEQUENCES = 6;
 const STEPS = 14;
@@ -45,18 +46,6 @@ const PHONES = 3;
 type Op =
   | { readonly kind: 'ask'; readonly phone: number }
   | { readonly kind: 'suspend' | 'restore' | 'revoke' | 'replace' | 'photo' | 'reissue' };
-
-/** mulberry32: a small seeded generator, so that a failing sequence can be run again. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomOp(next: () => number): Op {
   const r = next();
@@ -130,7 +119,7 @@ describe.each(ENGINES)('credential states on %s', (engine) => {
   }
 
   async function runSequence(seed: number): Promise<void> {
-    const next = generator(seed);
+    const next = mulberry32(seed);
     const ops = Array.from({ length: STEPS }, () => randomOp(next));
     const driver: TestDriver = await newDriver(node, syntheticLicence(serial++), {
       // The stored path's application, issued: the e-licence may be asked for at once.

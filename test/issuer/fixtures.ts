@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { createPresentation } from '../../shared/create-presentation.js';
 import type { Signer } from '../../shared/crypto-backend.js';
-import { idNumberCheckCharacter, type LicenceRecord } from '../../shared/licence.js';
+import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
 import type { Db } from '../../issuer/db/database.js';
 import type { ServiceDeps } from '../../issuer/deps.js';
@@ -374,6 +375,30 @@ export interface StaffClient {
 }
 
 /**
+ * A staff account put straight into the table; returns its id. Its password hash is `x` (no
+ * password signs in) unless one is given.
+ */
+export async function insertStaff(
+  db: Db,
+  now: number,
+  account: { username: string; role: 'admin' | 'reviewer'; passwordHash?: string },
+): Promise<number> {
+  const { id } = await db.kysely
+    .insertInto('staff')
+    .values({
+      username: account.username,
+      role: account.role,
+      password_hash: account.passwordHash ?? 'x',
+      failed_sign_ins: 0,
+      locked_until: 0,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/**
  * A signed-in member of staff: a staff row and a session row written directly (as the sign-in
  * route would), the token in the session cookie and the CSRF token sent on every POST.
  */
@@ -381,20 +406,12 @@ export async function newStaff(
   service: Pick<TestService, 'deps' | 'now' | 'client'>,
   role: 'admin' | 'reviewer',
 ): Promise<StaffClient> {
-  const db = service.deps.db.kysely;
   const now = service.now();
-  const { id } = await db
-    .insertInto('staff')
-    .values({
-      username: `${role}-${randomBytes(4).toString('hex')}`,
-      role,
-      password_hash: await hashPassword(randomBytes(16).toString('base64url')),
-      failed_sign_ins: 0,
-      locked_until: 0,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const id = await insertStaff(service.deps.db, now, {
+    username: `${role}-${randomBytes(4).toString('hex')}`,
+    role,
+    passwordHash: await hashPassword(randomBytes(16).toString('base64url')),
+  });
   const { cookie, csrfToken } = await createSession(
     service.deps.db,
     { subject: 'staff', subjectId: id, role },
@@ -432,18 +449,7 @@ export async function seedEveryRole(
   await insertIssuedApplication(db, driverId, licenceNumber, service.now());
   const staffIds = new Map<Who, number>();
   for (const role of ['reviewer', 'admin'] as const) {
-    const { id } = await db.kysely
-      .insertInto('staff')
-      .values({
-        username: `${role}1`,
-        role,
-        password_hash: 'x',
-        failed_sign_ins: 0,
-        locked_until: 0,
-        created_at: service.now(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertStaff(db, service.now(), { username: `${role}1`, role });
     staffIds.set(role, id);
   }
   return {

@@ -7,10 +7,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reissueAll } from '../../issuer/credentials/reissue-all.js';
 import { rotateKey } from '../../issuer/keys/key-store.js';
@@ -30,30 +28,11 @@ import {
   type Restarted,
 } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
+import { CLI, runCli } from '../helpers/child-process.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-const BIN = fileURLToPath(new URL('../../dist/bin/liangzheng.js', import.meta.url));
-
-/** Runs the built command line with only the given environment (and PATH). */
-function run(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', ...env },
-      // A run opens the whole service first: seconds on a busy machine.
-      timeout: 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs the built command line; a run opens the whole service first: seconds on a busy machine. */
+const run = (args: readonly string[], env: Record<string, string>) => runCli(args, env, 60_000);
 
 describe.each(ENGINES)('key rotation on %s', (engine) => {
   let service: TestService;
@@ -270,7 +249,7 @@ describe.each(ENGINES)('liangzheng keys reissue on %s', (engine) => {
     const key2 = await rotateKey(service.deps.config.dataDir);
 
     // Two credentials a second, two a batch: killed after the second batch's progress line.
-    const first = spawn(process.execPath, [BIN, 'keys', 'reissue', '--rate', '2'], {
+    const first = spawn(process.execPath, [CLI, 'keys', 'reissue', '--rate', '2'], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', ...env },
     });
     const lines = await progressLines(first, 3);
@@ -364,29 +343,23 @@ function progressLines(child: ChildProcessWithoutNullStreams, count: number): Pr
 }
 
 describe('liangzheng keys', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lz-keys-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('lz-keys-');
 
   it('when rotate runs twice on an empty DATA_DIR, then two key folders, newest listed first as next', async () => {
-    const a = await run(['keys', 'rotate'], { DATA_DIR: dir });
-    const b = await run(['keys', 'rotate'], { DATA_DIR: dir });
+    const a = await run(['keys', 'rotate'], { DATA_DIR: dir() });
+    const b = await run(['keys', 'rotate'], { DATA_DIR: dir() });
     expect([a.code, b.code]).toEqual([0, 0]);
-    const folders = (await readdir(join(dir, 'keys'))).sort();
+    const folders = (await readdir(join(dir(), 'keys'))).sort();
     expect(folders).toHaveLength(2);
     for (const f of folders)
-      expect(existsSync(join(dir, 'keys', f, 'private.jwk.json'))).toBe(true);
-    const listed = await run(['keys', 'list'], { DATA_DIR: dir });
+      expect(existsSync(join(dir(), 'keys', f, 'private.jwk.json'))).toBe(true);
+    const listed = await run(['keys', 'list'], { DATA_DIR: dir() });
     expect(listed.code, listed.stderr).toBe(0);
     const rows = listed.stdout.trimEnd().split('\n').slice(1);
     expect(rows.map((r) => r.split(/\s+/)[0])).toEqual([b.stdout.trim(), a.stdout.trim()]);
     expect(rows.map((r) => r.split(/\s+/).at(-1))).toEqual(['next', 'unused']);
     // Listing made no database.
-    expect(existsSync(join(dir, 'liangzheng.sqlite'))).toBe(false);
+    expect(existsSync(join(dir(), 'liangzheng.sqlite'))).toBe(false);
   });
 
   it.each([
@@ -417,7 +390,7 @@ describe('liangzheng keys', () => {
       /DATABASE_URL: expected/,
     ],
   ])('when %s, then exit 2 with one line saying why', async (_why, args, env, message) => {
-    const result = await run(args, { DATA_DIR: dir, ...env });
+    const result = await run(args, { DATA_DIR: dir(), ...env });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);

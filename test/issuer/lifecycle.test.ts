@@ -13,12 +13,10 @@ import {
   TRANSITIONS,
   type LicenceAction,
 } from '../../issuer/lifecycle/transitions.js';
-import {
-  idNumberCheckCharacter,
-  parseLicenceRecord,
-  type LicenceRecord,
-  type LicenceStatusCode,
-} from '../../shared/licence.js';
+import { type LicenceStatusCode } from '../../shared/licence/codes.js';
+import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { readStatus, STATUS } from '../../shared/status-list.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { createTrustStore } from '../../verifier/trust-store.js';

@@ -4,30 +4,24 @@
  * take-over left half-open is ended.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate } from '../../issuer/db/migrate.js';
 import { STATUS } from '../../shared/status-list.js';
 import { addDevice, issue, newDriver, presentAndVerify, syntheticLicence } from './fixtures.js';
-import { ENGINES, startService, type TestService } from './harness.js';
+import { ENGINES } from './harness.js';
+import { useService } from './use-service.js';
 
 describe.each(ENGINES)('migrations on %s', (engine) => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startService(engine);
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService(engine);
 
   it('when the indexes of 005 exist before it runs, then it runs and records itself', async () => {
-    const { kysely } = service.deps.db;
+    const { kysely } = service().deps.db;
     // As before the upgrade, with the indexes already built by hand. The migrations after 005
     // run again too (Kysely runs them in order only): each of them may.
     const { rows: after } = await sql<{ name: string }>`
       select name from kysely_migration where name >= '005' order by name`.execute(kysely);
     await sql`delete from kysely_migration where name >= '005'`.execute(kysely);
-    await migrate(service.deps.db);
+    await migrate(service().deps.db);
     const { rows } = await sql<{ name: string }>`
       select name from kysely_migration where name >= '005' order by name`.execute(kysely);
     expect(rows.map((r) => r.name)).toEqual(after.map((r) => r.name));
@@ -36,24 +30,17 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
 });
 
 describe.each(ENGINES)('migration 006 on %s', (engine) => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startService(engine, { env: { CREDENTIAL_REFRESH_AFTER: '0' } });
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService(engine, { env: { CREDENTIAL_REFRESH_AFTER: '0' } });
 
   it('when a take-over left a refreshed credential in an ended slot and a restore wrote VALID there, then 006 ends the slot: superseded, entry 3', async () => {
-    const { kysely } = service.deps.db;
-    const driver = await newDriver(service, syntheticLicence(engine === 'sqlite' ? 1 : 2));
+    const { kysely } = service().deps.db;
+    const driver = await newDriver(service(), syntheticLicence(engine === 'sqlite' ? 1 : 2));
     const phoneA = await addDevice(driver);
     const phoneB = await addDevice(driver);
     const first = await issue(driver, phoneA);
-    service.advance(1);
+    service().advance(1);
     const second = await issue(driver, phoneA);
-    service.advance(1);
+    service().advance(1);
     const taken = await issue(driver, phoneB);
     // What the take-over and a later restore left before 006: the first credential still
     // `refreshed`, the old slot's entry VALID again.
@@ -62,14 +49,16 @@ describe.each(ENGINES)('migration 006 on %s', (engine) => {
       .set({ state: 'refreshed' })
       .where('jti', '=', first.jti)
       .execute();
-    await service.deps.statusLists.set(kysely, [
+    await service().deps.statusLists.set(kysely, [
       { listId: first.listId, index: first.index, value: STATUS.VALID },
     ]);
-    expect((await presentAndVerify(service.url, service.now(), second, phoneA)).valid).toBe(true);
+    expect((await presentAndVerify(service().url, service().now(), second, phoneA)).valid).toBe(
+      true,
+    );
 
     // The steps after 006 run again too (each may: 007 finds itself done).
     await sql`delete from kysely_migration where name >= '006'`.execute(kysely);
-    await migrate(service.deps.db);
+    await migrate(service().deps.db);
 
     const states = await kysely
       .selectFrom('credentials')
@@ -81,9 +70,9 @@ describe.each(ENGINES)('migration 006 on %s', (engine) => {
       [second.jti]: 'superseded',
       [taken.jti]: 'live',
     });
-    const old = await presentAndVerify(service.url, service.now(), second, phoneA);
+    const old = await presentAndVerify(service().url, service().now(), second, phoneA);
     expect(old.code).toBe('ERR_SUPERSEDED');
-    const current = await presentAndVerify(service.url, service.now(), taken, phoneB);
+    const current = await presentAndVerify(service().url, service().now(), taken, phoneB);
     expect(current.valid, current.message.en).toBe(true);
   });
 });

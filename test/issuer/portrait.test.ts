@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../issuer/http/session.js';
 import { demoPortrait } from '../../issuer/demo/demo-portrait.js';
 import { PORTRAIT_REQUESTS_PER_MINUTE } from '../../issuer/portraits/routes.js';
-import type { LicenceRecord } from '../../shared/licence.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import { createPresentation } from '../../shared/create-presentation.js';
 import {
   addDevice,
   insertDriver,
   insertLicence,
   insertSession,
+  insertStaff,
   issue,
   presentAndVerify,
   SessionClient,
@@ -57,18 +58,10 @@ interface Admin {
 }
 
 async function newAdmin(service: TestService): Promise<Admin> {
-  const { id } = await service.deps.db.kysely
-    .insertInto('staff')
-    .values({
-      username: `admin-${randomBytes(4).toString('hex')}`,
-      role: 'admin',
-      password_hash: 'x',
-      failed_sign_ins: 0,
-      locked_until: 0,
-      created_at: service.now(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const id = await insertStaff(service.deps.db, service.now(), {
+    username: `admin-${randomBytes(4).toString('hex')}`,
+    role: 'admin',
+  });
   const { cookie, csrfToken } = await createSession(
     service.deps.db,
     { subject: 'staff', subjectId: id, role: 'admin' },

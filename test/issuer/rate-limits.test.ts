@@ -11,22 +11,7 @@ import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/accounts/routes.js';
 import { redisRateLimits } from '../../issuer/http/redis-rate-limits.js';
 import { createLogger } from '../../issuer/logger.js';
 import { startService, type TestService } from './harness.js';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAnswers(): Promise<boolean> {
-  const client = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
-}
+import { REDIS_URL, redisAnswers } from './redis.js';
 
 const available = await redisAnswers();
 if (!available && process.env.CI === 'true')

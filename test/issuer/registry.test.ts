@@ -3,27 +3,22 @@
  * `liangzheng registry import` command as a child process against the same database.
  * Run `npm run build` first (the CLI tests spawn dist/bin/liangzheng.js).
  */
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  idNumberCheckCharacter,
-  parseLicenceRecord,
-  type LicenceRecord,
-} from '../../shared/licence.js';
+import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createSession } from '../../issuer/http/session.js';
 import { MAX_IMPORT_ROWS } from '../../issuer/registry/import-licences.js';
 import { newStaff, type StaffClient } from './fixtures.js';
 import { ENGINES, startService, type Reply, type TestService } from './harness.js';
+import { CLI, runCli, type Run } from '../helpers/child-process.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist', 'bin', 'liangzheng.js');
 const FIXTURE_TEXT = readFileSync(
   new URL('../fixtures/reference-licences.json', import.meta.url),
   'utf8',
@@ -107,41 +102,14 @@ function expectNoPersonalData(reply: Reply, records: readonly Record<string, unk
       if (typeof r[field] === 'string') expect(reply.text).not.toContain(r[field]);
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the built CLI with the service's database and data folder. */
 function cli(service: TestService, args: readonly string[]): Promise<Run> {
   const config = service.deps.config;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      timeout: 20_000,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        DEMO: 'false',
-        DATA_DIR: config.dataDir,
-        PUBLIC_URL: config.publicUrl,
-        LOG_LEVEL: 'silent',
-        ...(config.databaseUrl === undefined ? {} : { DATABASE_URL: config.databaseUrl }),
-      },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
+  return runCli(args, {
+    DATA_DIR: config.dataDir,
+    PUBLIC_URL: config.publicUrl,
+    LOG_LEVEL: 'silent',
+    ...(config.databaseUrl === undefined ? {} : { DATABASE_URL: config.databaseUrl }),
   });
 }
 
@@ -480,7 +448,7 @@ describe.each(ENGINES)('the registry on %s', (engine) => {
   });
 
   it('when the CLI imports a good file, then exit 0 with a summary; a bad file exits 2 with every bad line and applies nothing', async () => {
-    expect(existsSync(BIN), `${BIN}: run npm run build first`).toBe(true);
+    expect(existsSync(CLI), `${CLI}: run npm run build first`).toBe(true);
     const good = join(dir, 'good.json');
     await writeFile(good, JSON.stringify({ licences: [makeRecord(40), makeRecord(41)] }));
     const ok = await cli(service, ['registry', 'import', good]);

@@ -5,10 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VERIFIER_APP_DIR } from '../../issuer/app.js';
 import { webAppDir } from '../../issuer/web-apps.js';
-import { ENGINES, startService, type TestService } from './harness.js';
+import { ENGINES, startService } from './harness.js';
+import { useService } from './use-service.js';
 
 /** The policy in the meta tag of a built app's index.html. */
 async function metaPolicy(dir: string | undefined): Promise<string> {
@@ -20,14 +21,7 @@ async function metaPolicy(dir: string | undefined): Promise<string> {
 }
 
 describe.each(ENGINES)('security headers on %s', (engine) => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startService(engine);
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService(engine);
 
   it.each([
     ['/app/', () => webAppDir('app')],
@@ -37,7 +31,7 @@ describe.each(ENGINES)('security headers on %s', (engine) => {
   ])(
     'when %s is fetched, then its Content-Security-Policy header is the page policy with frame-ancestors none',
     async (path, dir) => {
-      const reply = await service.client().get(path);
+      const reply = await service().client().get(path);
       expect(reply.status).toBe(200);
       expect(reply.headers.get('content-security-policy')).toBe(
         `${await metaPolicy(dir())}; frame-ancestors 'none'`,
@@ -48,7 +42,7 @@ describe.each(ENGINES)('security headers on %s', (engine) => {
   it.each(['/app/', '/healthz', '/api/me', '/.well-known/jwks.json'])(
     'when %s is fetched from a service whose PUBLIC_URL is https, then HSTS, nosniff and no-referrer are sent',
     async (path) => {
-      const reply = await service.client().get(path);
+      const reply = await service().client().get(path);
       expect({
         hsts: reply.headers.get('strict-transport-security'),
         nosniff: reply.headers.get('x-content-type-options'),

@@ -1,30 +1,25 @@
 import { connect } from 'node:net';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { calendarCoverage } from '../../issuer/calendar/calendar-coverage.js';
 import { DRAIN_MS } from '../../issuer/service.js';
-import { ENGINES, startService, type TestService } from './harness.js';
+import { ENGINES, startService } from './harness.js';
+import { useService } from './use-service.js';
 
 describe.each(ENGINES)('the service on %s', (engine) => {
-  let service: TestService;
-  beforeAll(async () => {
-    service = await startService(engine);
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService(engine);
 
   it("when the database answers, then /healthz is 200, with the working calendar's reach", async () => {
-    const reply = await service.client().get('/healthz');
+    const reply = await service().client().get('/healthz');
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
       status: 'ok',
-      calendar: calendarCoverage(service.deps.calendar, service.now()),
+      calendar: calendarCoverage(service().deps.calendar, service().now()),
     });
   });
 
   it('when asked for the keys, then /.well-known/jwks.json lists the one signing key, public only', async () => {
-    const reply = await service
+    const reply = await service()
       .client()
       .get<{ keys: Record<string, unknown>[] }>('/.well-known/jwks.json');
     expect(reply.status).toBe(200);
@@ -34,20 +29,20 @@ describe.each(ENGINES)('the service on %s', (engine) => {
     expect(reply.body.keys[0]).toMatchObject({
       kty: 'OKP',
       crv: 'Ed25519',
-      kid: service.deps.keys.current().kid,
+      kid: service().deps.keys.current().kid,
     });
     expect(reply.body.keys[0]).not.toHaveProperty('d');
   });
 
   it('when a route does not exist, then 404 problem+json with a code', async () => {
-    const reply = await service.client().get<{ code: string }>('/api/nothing-here');
+    const reply = await service().client().get<{ code: string }>('/api/nothing-here');
     expect(reply.status).toBe(404);
     expect(reply.headers.get('content-type')).toContain('application/problem+json');
     expect(reply.body.code).toBe('ERR_NOT_FOUND');
   });
 
   it('when the list does not exist yet, then /status/1 is 404', async () => {
-    expect((await service.client().get('/status/1')).status).toBe(404);
+    expect((await service().client().get('/status/1')).status).toBe(404);
   });
 });
 

@@ -6,11 +6,9 @@
  * error and leaves the database as it was. Then the pool itself: a failing batch, a key that is
  * not the expected one, and a process that exits by itself once reissueAll returns.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reissueAll, type ReissueCounts } from '../../issuer/credentials/reissue-all.js';
 import {
@@ -36,6 +34,8 @@ import {
   type TestDevice,
 } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
+import { runNode } from '../helpers/child-process.js';
+import { ROOT } from '../paths.js';
 
 /** Drivers with a usable licence and device; one more with a revoked device, one suspended. */
 const USABLE = 11;
@@ -344,27 +344,11 @@ describe('the signing pool', () => {
       await service.close();
       process.stdout.write(JSON.stringify(counts));
     `;
-    const child = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const p = spawn(
-          process.execPath,
-          ['--import', 'tsx', '--input-type=module', '--eval', script],
-          {
-            cwd: fileURLToPath(new URL('../..', import.meta.url)),
-            env: { PATH: process.env.PATH ?? '', CI: 'false' },
-            timeout: 25_000,
-          },
-        );
-        let stdout = '';
-        let stderr = '';
-        p.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        p.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-        p.once('error', reject);
-        p.once('close', (code) => {
-          resolve({ code, stdout, stderr });
-        });
-      },
-    );
+    const child = await runNode(['--import', 'tsx', '--input-type=module', '--eval', script], {
+      cwd: ROOT,
+      env: { CI: 'false' },
+      timeout: 25_000,
+    });
     expect(child.code, child.stderr).toBe(0);
     expect(JSON.parse(child.stdout)).toEqual({ reissued: 1, skipped: 0, batches: 1 });
   }, 30_000);

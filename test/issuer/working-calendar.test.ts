@@ -8,7 +8,6 @@
  * The 2027 used here is test/fixtures/working-calendar-test-2027.json, made up for the tests
  * (see its README): 元旦 01-01 to 01-03, days off 02-06 to 02-12, make-up Saturday 02-20.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,8 @@ import {
 } from './fixtures.js';
 import { Client, ENGINES, startService, type TestService } from './harness.js';
 import { portraitJpeg } from './photos.js';
+import { runNode } from '../helpers/child-process.js';
+import { fromRoot } from '../paths.js';
 
 const FIXTURE = await readFile(
   new URL('../fixtures/working-calendar-test-2027.json', import.meta.url),
@@ -350,29 +351,22 @@ describe.each(ENGINES)("the calendar's reach on %s", (engine) => {
 });
 
 describe('npm start with a bad working calendar file', () => {
-  const MAIN = new URL('../../dist/issuer/main.js', import.meta.url).pathname;
+  const MAIN = fromRoot('dist/issuer/main.js');
 
   it('when DATA_DIR holds a bad working-calendar.json, then exit 2 with the file, line, field, expected and found on stderr, and no database made', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lz-calendar-start-'));
     try {
       const file = join(dataDir, 'working-calendar.json');
       await writeFile(file, BAD_FILE);
-      const child = spawn(process.execPath, [MAIN], {
+      const { code, stdout, stderr } = await runNode([MAIN], {
         env: {
-          PATH: process.env.PATH ?? '',
           NODE_ENV: 'test',
           PORT: '0',
           DATA_DIR: dataDir,
           DEMO: 'false',
           LOG_LEVEL: 'silent',
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
       expect({ code, stdout, stderr }).toEqual({
         code: 2,
         stdout: '',

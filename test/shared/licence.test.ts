@@ -4,18 +4,16 @@ import { z } from 'zod';
 import { chinaDate } from '../../shared/china-time.js';
 import { isLicenceError, LicenceError } from '../../shared/errors.js';
 import {
-  idNumberCheckCharacter,
   isValidForDriving,
-  isValidIdNumber,
   LICENCE_CLASSES,
   LICENCE_STATUS,
-  LicenceValidationError,
-  licenceValidityOn,
-  parseLicenceRecord,
-  toMdl,
-  type LicenceRecord,
   type LicenceStatusCode,
-} from '../../shared/licence.js';
+} from '../../shared/licence/codes.js';
+import { idNumberCheckCharacter, isValidIdNumber } from '../../shared/licence/id-number.js';
+import { toMdl } from '../../shared/licence/mdl.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
+import { LicenceValidationError, parseLicenceRecord } from '../../shared/licence/validate.js';
+import { licenceValidityOn } from '../../shared/licence/validity.js';
 
 // The project's reference licence records (see test/fixtures/README.md).
 const fixtureSchema = z.object({
@@ -85,8 +83,8 @@ const invalidByWhy: Readonly<Record<string, Omit<NegativeCase, 'name' | 'record'
   },
   'birth date in the ID number (1985-11-21) differs from birthDate': {
     field: 'birthDate',
-    expected: '1985-11-21 (encoded in licenceNumber)',
-    found: '1985-11-22',
+    expected: 'the date of birth encoded in licenceNumber (characters 7–14, GB 11643)',
+    found: 'a different date',
   },
   'points out of range': { field: 'points', expected: 'an integer 0–12', found: '13' },
 };
@@ -280,7 +278,7 @@ const moreCases: NegativeCase[] = [
     name: 'firstIssueDate not after birthDate',
     record: { ...wangWei, firstIssueDate: '1985-11-21', validFrom: '2015-03-02' },
     field: 'firstIssueDate',
-    expected: 'a date after birthDate 1985-11-21',
+    expected: 'a date after birthDate',
     found: '1985-11-21',
   },
   {
@@ -369,6 +367,32 @@ describe('parseLicenceRecord', () => {
       validTo: '2004-01-01',
     });
     expect(fields(error)).toEqual(['birthDate', 'sex', 'validFrom', 'validTo']);
+  });
+
+  it('when the birth date disagrees with the ID number, then neither date is in the error', () => {
+    const error = rejection({ ...wangWei, birthDate: '1985-11-22' });
+    expect(error.issues).toEqual([
+      {
+        field: 'birthDate',
+        expected: 'the date of birth encoded in licenceNumber (characters 7–14, GB 11643)',
+        found: 'a different date',
+      },
+    ]);
+    const text = `${error.message}\n${JSON.stringify(error.issues)}`;
+    expect(text).not.toContain('1985-11-21');
+    expect(text).not.toContain('1985-11-22');
+    expect(text).not.toContain('19851121');
+  });
+
+  it('when the first issue date is not after the birth date, then the birth date is not in the error', () => {
+    // Without a licence number, so that the birth date is valid on its own.
+    const error = rejection({ ...without(wangWei, 'licenceNumber'), birthDate: '2006-01-01' });
+    expect(error.issues).toContainEqual({
+      field: 'firstIssueDate',
+      expected: 'a date after birthDate',
+      found: '2005-03-02',
+    });
+    expect(error.message).not.toContain('2006-01-01');
   });
 
   it('when a record is rejected, then its message never contains the ID number, name or address', () => {

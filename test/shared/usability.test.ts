@@ -3,7 +3,11 @@
  * dates give one reason, in the issuer's order (dates, status, points).
  */
 import { describe, expect, it } from 'vitest';
-import { LICENCE_STATUS, POINTS_LIMIT, type LicenceStatusCode } from '../../shared/licence.js';
+import {
+  LICENCE_STATUS,
+  POINTS_LIMIT,
+  type LicenceStatusCode,
+} from '../../shared/licence/codes.js';
 import { statusRefusal, unusableOn } from '../../shared/usability.js';
 import { referenceLicence } from '../helpers/presentation-kit.js';
 

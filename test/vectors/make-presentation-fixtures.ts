@@ -22,7 +22,8 @@ import {
 } from '../../shared/credential.js';
 import { ByteWriter } from '../../shared/internal/byte-reader.js';
 import { decodeDigits, encodeDigits } from '../../shared/internal/digits.js';
-import type { LicenceRecord, LicenceStatusCode } from '../../shared/licence.js';
+import type { LicenceStatusCode } from '../../shared/licence/codes.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import { generateKeyPair } from '../../shared/node/keys.js';
 import {
   decodePresentation,

@@ -8,7 +8,7 @@ import { createPresentation } from '../../shared/create-presentation.js';
 import type { CredentialClaimsInput } from '../../shared/credential.js';
 import type { CryptoBackend } from '../../shared/crypto-backend.js';
 import { decodeDigits, encodeDigits } from '../../shared/internal/digits.js';
-import type { LicenceRecord } from '../../shared/licence.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import {
   decodePresentation,
   encodePresentation,
@@ -36,6 +36,7 @@ import {
   referenceLicence,
   signClaimsByHand,
 } from '../helpers/presentation-kit.js';
+import { mulberry32 } from '../helpers/random.js';
 
 // Both verification paths must give the same report on every presentation (docs/DOMAIN.md §4).
 const BACKENDS: readonly CryptoBackend[] = [nodeBackend, nobleBackend];
@@ -654,15 +655,3 @@ describe('decodePresentation', () => {
     );
   });
 });
-
-/** A small seeded PRNG (mulberry32), so the random inputs are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

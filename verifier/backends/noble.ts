@@ -7,7 +7,12 @@ import {
   type PublicKeyHandle,
 } from '../../shared/crypto-backend.js';
 import { LicenceError } from '../../shared/errors.js';
-import { bytesAfterTheEnd, DEFLATE_FORMAT } from '../internal/inflate-policy.js';
+import {
+  bytesAfterTheEnd,
+  DEFLATE_FORMAT,
+  doesNotInflate,
+  inflatedTooLarge,
+} from '../internal/inflate-policy.js';
 import { encodeBase64url } from '../../shared/base64url.js';
 import { assertAcceptableKey, isAcceptableR, notAcceptable } from '../internal/ed25519-policy.js';
 
@@ -85,24 +90,11 @@ export const nobleBackend: CryptoBackend = {
       // A stored block longer than the buffer makes the copy into it throw a plain RangeError;
       // fflate's own errors carry a numeric code.
       if (cause instanceof RangeError && typeof (cause as { code?: unknown }).code !== 'number') {
-        throw new LicenceError(
-          'ERR_TOO_LARGE',
-          `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`,
-          { cause },
-        );
+        throw inflatedTooLarge(maxOutputLength, cause);
       }
-      throw new LicenceError(
-        'ERR_MALFORMED',
-        `compressed data: expected ${what}, found data that does not inflate`,
-        { cause },
-      );
+      throw doesNotInflate(format, cause);
     }
-    if (result.length > maxOutputLength) {
-      throw new LicenceError(
-        'ERR_TOO_LARGE',
-        `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`,
-      );
-    }
+    if (result.length > maxOutputLength) throw inflatedTooLarge(maxOutputLength);
     const inflated = result.slice();
     // fflate stops where the stream ends and ignores what follows (up to the zlib trailer).
     if (endsEarly(format === 'raw' ? data : deflateOfZlib(data), out, dictionary))

@@ -5,8 +5,7 @@ import {
   type CryptoBackend,
   type PublicKeyHandle,
 } from '../../shared/crypto-backend.js';
-import { LicenceError } from '../../shared/errors.js';
-import { bytesAfterTheEnd, DEFLATE_FORMAT } from '../internal/inflate-policy.js';
+import { bytesAfterTheEnd, doesNotInflate, inflatedTooLarge } from '../internal/inflate-policy.js';
 import { assertAcceptableKey, isAcceptableR, notAcceptable } from '../internal/ed25519-policy.js';
 
 /** Largest inflated output read in small chunks, and the size of those (see inflate). */
@@ -91,17 +90,9 @@ export const nodeBackend: CryptoBackend = {
         : inflateSync(data, options)) as unknown as Inflated;
     } catch (cause) {
       if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new LicenceError(
-          'ERR_TOO_LARGE',
-          `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`,
-          { cause },
-        );
+        throw inflatedTooLarge(maxOutputLength, cause);
       }
-      throw new LicenceError(
-        'ERR_MALFORMED',
-        `compressed data: expected ${DEFLATE_FORMAT[format]}, found data that does not inflate`,
-        { cause },
-      );
+      throw doesNotInflate(format, cause);
     }
     // zlib stops at the end of the stream and ignores what follows; a strict decoder does not.
     if (inflated.engine.bytesWritten !== data.length) throw bytesAfterTheEnd(format);

@@ -13,3 +13,21 @@ export function bytesAfterTheEnd(format: keyof typeof DEFLATE_FORMAT): LicenceEr
     `compressed data: expected ${DEFLATE_FORMAT[format]} ending where the input ends, found bytes after its end`,
   );
 }
+
+/** The refusal of data that would inflate to more than `maxOutputLength` bytes. */
+export function inflatedTooLarge(maxOutputLength: number, cause?: unknown): LicenceError {
+  return new LicenceError(
+    'ERR_TOO_LARGE',
+    `compressed data: expected at most ${maxOutputLength} bytes inflated, found more`,
+    ...(cause === undefined ? [] : [{ cause }]),
+  );
+}
+
+/** The refusal of data that does not inflate as `format`. */
+export function doesNotInflate(format: keyof typeof DEFLATE_FORMAT, cause: unknown): LicenceError {
+  return new LicenceError(
+    'ERR_MALFORMED',
+    `compressed data: expected ${DEFLATE_FORMAT[format]}, found data that does not inflate`,
+    { cause },
+  );
+}

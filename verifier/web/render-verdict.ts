@@ -1,4 +1,5 @@
-import { LICENCE_STATUS, type LicenceRecord } from '../../shared/licence.js';
+import { LICENCE_STATUS } from '../../shared/licence/codes.js';
+import { type LicenceRecord } from '../../shared/licence/record.js';
 import type { CheckResult, CheckStatus, Words } from '../report.js';
 import { chinaDateTime } from '../../shared/web/china-time.js';
 import { h } from '../../shared/web/dom.js';

@@ -5,7 +5,7 @@
  * that it runs as well in a test.
  */
 import { nobleBackend } from '../backends/noble.js';
-import { maskLicenceNumber } from '../../shared/licence.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { TrustStore } from '../trust-store.js';
 import { DEFAULT_CLOCK_TOLERANCE, verifyPresentation } from '../verify-presentation.js';
 import { ClockKeeper, type ReadClocks } from './clock-keeper.js';

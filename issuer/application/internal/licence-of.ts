@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import { parseLicenceRecord, type LicenceRecord } from '../../../shared/licence.js';
+import { type LicenceRecord } from '../../../shared/licence/record.js';
+import { parseLicenceRecord } from '../../../shared/licence/validate.js';
 import { unusableAt } from '../../../shared/usability.js';
 import type { Database } from '../../db/schema.js';
 import { licenceNotBound } from '../../accounts/bound-licence.js';

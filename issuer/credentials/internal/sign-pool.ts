@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { LicenceRecord } from '../../../shared/licence.js';
+import type { LicenceRecord } from '../../../shared/licence/record.js';
 import type { IssueRequest } from '../../sign-credential.js';
 
 /**

@@ -4,7 +4,7 @@
  */
 import { CsvError, parse, type InfoRecord } from 'csv-parse/sync';
 import type { ServiceError } from '../../http/problem.js';
-import { licenceRecordSchema } from '../../../shared/licence.js';
+import { licenceRecordSchema } from '../../../shared/licence/record.js';
 import {
   importEmpty,
   importMalformed,

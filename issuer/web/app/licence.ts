@@ -5,7 +5,7 @@
  */
 import { createPresentation } from '../../../shared/create-presentation.js';
 import type { CredentialClaims } from '../../../shared/credential.js';
-import { LICENCE_STATUS } from '../../../shared/licence.js';
+import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
 import { unusableAt } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
 import { chinaClock, chinaDateTime } from '../../../shared/web/china-time.js';

@@ -3,16 +3,16 @@
  * arrangement of its years; each way a file can be bad is refused with the file, the line, the
  * field, what was expected and what was found, and nothing of it is used.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CalendarFileError,
   MAX_CALENDAR_FILE_BYTES,
   parseCalendarFile,
   readCalendarFile,
 } from '../../../issuer/calendar/read-calendar-file.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 const PATH = '/data/working-calendar.json';
 const FIXTURE = new URL('../../fixtures/working-calendar-test-2027.json', import.meta.url);
@@ -233,28 +233,22 @@ describe('parseCalendarFile', () => {
 });
 
 describe('readCalendarFile', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lz-calendar-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('lz-calendar-');
 
   it('when there is no file, then undefined: chinese-days alone', async () => {
-    expect(await readCalendarFile(join(dir, 'working-calendar.json'))).toBeUndefined();
+    expect(await readCalendarFile(join(dir(), 'working-calendar.json'))).toBeUndefined();
   });
 
   it('when the path is a folder, then refused, naming it and what was found', async () => {
-    await expect(readCalendarFile(dir)).rejects.toThrow(
+    await expect(readCalendarFile(dir())).rejects.toThrow(
       new CalendarFileError(
-        `invalid working calendar file ${dir}:\n  expected a readable file, found EISDIR`,
+        `invalid working calendar file ${dir()}:\n  expected a readable file, found EISDIR`,
       ),
     );
   });
 
   it('when the file is good, then its years', async () => {
-    const path = join(dir, 'good.json');
+    const path = join(dir(), 'good.json');
     await writeFile(path, await readFile(FIXTURE));
     expect((await readCalendarFile(path))?.map((y) => y.year)).toEqual([2027]);
   });

@@ -9,7 +9,7 @@ import { memoryStore } from '../../helpers/memory-store.js';
 import { demoPortrait } from '../../../issuer/demo/demo-portrait.js';
 import { setRegistryPhoto } from '../../../issuer/portraits/set-registry-photo.js';
 import { createPresentation } from '../../../shared/create-presentation.js';
-import { maskLicenceNumber } from '../../../shared/licence.js';
+import { maskLicenceNumber } from '../../../shared/licence/id-number.js';
 import { REASONS } from '../../../verifier/internal/messages.js';
 import { APP_NOTICES } from '../../../verifier/web/app-messages.js';
 import type { LocalStore } from '../../../verifier/web/local-store.js';
