@@ -100,11 +100,8 @@ export async function claimLicence(
   return sent;
 }
 
-/** Sends the code again for the licence already named. */
-export async function resendBindingCode(
-  deps: Pick<ServiceDeps, 'db' | 'sms' | 'now'>,
-  driverId: number,
-): Promise<{ expiresAt: number }> {
+/** The phone of an account that has named a licence to bind. @throws 409 ERR_NO_BINDING_CLAIM. */
+async function claimantPhone(deps: Pick<ServiceDeps, 'db'>, driverId: number): Promise<string> {
   const row = await deps.db.kysely
     .selectFrom('binding_claims')
     .innerJoin('drivers', 'drivers.id', 'binding_claims.driver_id')
@@ -112,7 +109,16 @@ export async function resendBindingCode(
     .where('binding_claims.driver_id', '=', driverId)
     .executeTakeFirst();
   if (row === undefined) throw notBound();
-  return sendCode(deps, row.phone, 'binding');
+  return row.phone;
+}
+
+/** Sends the code again for the licence already named. */
+export async function resendBindingCode(
+  deps: Pick<ServiceDeps, 'db' | 'sms' | 'now'>,
+  driverId: number,
+): Promise<{ expiresAt: number }> {
+  const phone = await claimantPhone(deps, driverId);
+  return sendCode(deps, phone, 'binding');
 }
 
 /**
@@ -125,14 +131,8 @@ export async function confirmBindingCode(
   code: string,
 ): Promise<{ checkBy: number }> {
   const now = deps.now();
-  const row = await deps.db.kysely
-    .selectFrom('binding_claims')
-    .innerJoin('drivers', 'drivers.id', 'binding_claims.driver_id')
-    .select('drivers.phone')
-    .where('binding_claims.driver_id', '=', driverId)
-    .executeTakeFirst();
-  if (row === undefined) throw notBound();
-  await checkCode(deps.db.kysely, row.phone, 'binding', code, now);
+  const phone = await claimantPhone(deps, driverId);
+  await checkCode(deps.db.kysely, phone, 'binding', code, now);
   await deps.db.kysely
     .updateTable('binding_claims')
     .set({ code_passed_at: now })

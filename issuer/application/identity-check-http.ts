@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { signGatewayRequest } from '../gateway-signature.js';
+import { postSigned, type Gateway } from '../gateway-request.js';
 import type {
   IdentityCheck,
   IdentityCheckRequest,
@@ -112,57 +111,18 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
   // The reference photo is asked of the endpoint's sibling path: …/verify → …/reference-photo.
   const photoUrl = new URL('reference-photo', url);
 
+  const gateway: Gateway = { appId, secret, timeoutMs, fetchImpl };
+
   async function attempt(body: string, requestId: string): Promise<Attempt> {
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const nonce = randomBytes(16).toString('base64url');
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      controller.abort();
-    }, timeoutMs);
-    try {
-      let response: Response;
-      try {
-        response = await fetchImpl(url, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-            'X-App-Id': appId,
-            'X-Timestamp': timestamp,
-            'X-Nonce': nonce,
-            'X-Signature': signGatewayRequest(secret, timestamp, nonce, body),
-          },
-          body,
-          // A redirect would send the selfie somewhere unsigned-for: never follow one.
-          redirect: 'manual',
-          signal: controller.signal,
-        });
-      } catch {
-        // The error may quote the request; only its kind is kept.
-        return controller.signal.aborted
-          ? { failed: unavailable('timeout'), retry: true }
-          : { failed: unavailable('provider_down'), retry: true };
-      }
-      if (response.status !== 200) {
-        await response.body?.cancel().catch(() => undefined);
-        return {
-          failed: unavailable('provider_error'),
-          retry: response.status >= 500,
-          status: response.status,
-        };
-      }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch {
-        return controller.signal.aborted
-          ? { failed: unavailable('timeout'), retry: true }
-          : { failed: unavailable('provider_down'), retry: true };
-      }
-      return { final: readAnswer(response.headers.get('content-type'), text, requestId) };
-    } finally {
-      clearTimeout(timer);
-    }
+    const reply = await postSigned(gateway, url, body);
+    if (!reply.ok)
+      return {
+        failed: unavailable(reply.reason),
+        // A network failure or a timeout may pass; of the answers, only a 5xx.
+        retry: reply.status === undefined || reply.status >= 500,
+        ...(reply.status === undefined ? {} : { status: reply.status }),
+      };
+    return { final: readAnswer(reply.contentType, reply.text, requestId) };
   }
 
   return {
@@ -202,36 +162,11 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
         licenceNumber: request.licenceNumber,
         name: request.name,
       });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const nonce = randomBytes(16).toString('base64url');
-      let response: Response;
-      try {
-        response = await fetchImpl(photoUrl, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-            'X-App-Id': appId,
-            'X-Timestamp': timestamp,
-            'X-Nonce': nonce,
-            'X-Signature': signGatewayRequest(secret, timestamp, nonce, body),
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        return unavailable(
-          error instanceof DOMException && error.name === 'TimeoutError'
-            ? 'timeout'
-            : 'provider_down',
-        );
-      }
-      const text = response.status === 200 ? await response.text().catch(() => '') : '';
-      if (response.status !== 200) await response.body?.cancel().catch(() => undefined);
+      const reply = await postSigned(gateway, photoUrl, body);
+      if (!reply.ok) return unavailable(reply.reason);
       let json: unknown;
       try {
-        json = text.length <= MAX_PHOTO_ANSWER_CHARS ? JSON.parse(text) : undefined;
+        json = reply.text.length <= MAX_PHOTO_ANSWER_CHARS ? JSON.parse(reply.text) : undefined;
       } catch {
         json = undefined;
       }

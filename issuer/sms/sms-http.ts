@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { signGatewayRequest } from '../gateway-signature.js';
+import { postSigned, type Gateway } from '../gateway-request.js';
 import type { Sms, SmsResult } from './sms.js';
 
 /**
  * The SMS gateway over HTTP: one signed JSON POST per message (`{requestId, phone, template,
  * params: {code}}`), answered `200 {requestId, result: "SENT"}`. One attempt only: a retry after
  * a timeout could send the driver two codes, and the driver can ask again. The signing scheme is
- * the one of the real-person check (gateway-signature.ts), to be confirmed with the operator's
+ * the one of the real-person check (gateway-request.ts), to be confirmed with the operator's
  * gateway (docs/OPERATIONS.md §SMS).
  */
 export interface HttpSmsOptions {
@@ -38,9 +37,13 @@ export function createHttpSms(options: HttpSmsOptions): Sms {
     throw new TypeError(`endpoint: expected an https:// URL, found ${url.protocol}//`);
   if (url.username !== '' || url.password !== '')
     throw new TypeError('endpoint: expected no credentials in the URL');
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const fetchImpl = options.fetchImpl ?? fetch;
   const { appId, secret, logger } = options;
+  const gateway: Gateway = {
+    appId,
+    secret,
+    timeoutMs: options.timeoutMs ?? 5000,
+    fetchImpl: options.fetchImpl ?? fetch,
+  };
 
   return {
     name: 'http',
@@ -51,8 +54,6 @@ export function createHttpSms(options: HttpSmsOptions): Sms {
         template: message.template,
         params: { code: message.code },
       });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const nonce = randomBytes(16).toString('base64url');
       const fail = (reason: 'timeout' | 'provider_down' | 'provider_error', status?: number) => {
         logger?.warn(
           { requestId: message.requestId, reason, ...(status === undefined ? {} : { status }) },
@@ -60,35 +61,10 @@ export function createHttpSms(options: HttpSmsOptions): Sms {
         );
         return { outcome: 'unavailable', reason } as const;
       };
-      let response: Response;
-      try {
-        response = await fetchImpl(url, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-            'X-App-Id': appId,
-            'X-Timestamp': timestamp,
-            'X-Nonce': nonce,
-            'X-Signature': signGatewayRequest(secret, timestamp, nonce, body),
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        return fail(
-          error instanceof DOMException && error.name === 'TimeoutError'
-            ? 'timeout'
-            : 'provider_down',
-        );
-      }
-      if (response.status !== 200) {
-        await response.body?.cancel().catch(() => undefined);
-        return fail('provider_error', response.status);
-      }
-      const text = await response.text().catch(() => undefined);
-      if (text === undefined || text.length > MAX_ANSWER_CHARS) return fail('provider_error');
+      const reply = await postSigned(gateway, url, body);
+      if (!reply.ok) return fail(reply.reason, reply.status);
+      const text = reply.text;
+      if (text.length > MAX_ANSWER_CHARS) return fail('provider_error');
       let json: unknown;
       try {
         json = JSON.parse(text);

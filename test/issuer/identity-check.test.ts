@@ -124,6 +124,7 @@ describe('http identity check against a fake provider on loopback', () => {
         requestId: 'req-0001',
         licenceNumber: REQUEST.licenceNumber,
         name: '张三',
+        purpose: 'stored_photo',
         selfie: Buffer.from(SELFIE).toString('base64'),
       },
     });
@@ -295,6 +296,42 @@ describe('http identity check against a fake provider on loopback', () => {
       client().verify({ ...REQUEST, selfie: Uint8Array.from([1, 2, 3]) }),
     ).rejects.toThrow(TypeError);
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe('the reference photo over HTTP', () => {
+  it('when the provider answers FOUND with a JPEG, then found with its bytes, asked at the sibling path reference-photo, signed; NOT_FOUND and a bad answer are told apart', async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    const paths: string[] = [];
+    respond = (req, res) => {
+      answer(res, 200, {
+        requestId: req.body.requestId,
+        result: 'FOUND',
+        photo: jpeg.toString('base64'),
+      });
+    };
+    server.prependOnceListener('request', (req: IncomingMessage) => paths.push(req.url ?? ''));
+    const ask = { licenceNumber: REQUEST.licenceNumber, name: REQUEST.name, requestId: 'ref-1' };
+    const found = await client().referencePhoto(ask);
+    expect(found).toEqual({ outcome: 'found', photo: new Uint8Array(jpeg) });
+    expect(paths).toEqual(['/v1/reference-photo']);
+    expect(calls.map((c) => c.signatureOk)).toEqual([true]);
+    respond = (req, res) => {
+      answer(res, 200, { requestId: req.body.requestId, result: 'NOT_FOUND' });
+    };
+    expect(await client().referencePhoto(ask)).toEqual({ outcome: 'not_found' });
+    respond = (req, res) => {
+      answer(res, 200, {
+        requestId: req.body.requestId,
+        result: 'FOUND',
+        photo: 'bm90IGEganBlZw==',
+      });
+    };
+    expect(await client().referencePhoto(ask)).toEqual({
+      outcome: 'unavailable',
+      reason: 'provider_error',
+      retryable: true,
+    });
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { api } from '../common/api.js';
 import { button, h } from '../../../shared/web/dom.js';
+import { field, value } from './forms.js';
 import { bindingScreen, resetScreen } from './enrol.js';
 import { forgetAll, load } from './store.js';
 import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
@@ -16,18 +17,6 @@ let afterSignIn: Screen = () => undefined;
 export function setAfterSignIn(screen: Screen): void {
   afterSignIn = screen;
 }
-
-function field(id: string, label: string, type: string, extra: Record<string, string> = {}) {
-  return h(
-    'label',
-    { class: 'field' },
-    h('span', {}, label),
-    h('input', { id, name: id, type, required: true, ...extra }),
-  );
-}
-
-const value = (form: HTMLFormElement, name: string) =>
-  (form.elements.namedItem(name) as HTMLInputElement).value.trim();
 
 /** The sign-in screen; `notice` is shown above the form (after a sign-up). */
 export function signInScreen(notice?: string, licenceNumber = ''): Screen {

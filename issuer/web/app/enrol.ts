@@ -5,6 +5,7 @@
  */
 import { api } from '../common/api.js';
 import { button, h } from '../../../shared/web/dom.js';
+import { field, value } from './forms.js';
 import type { Binding, ResetCode } from './replies.js';
 import { takeSelfie } from './selfie.js';
 import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
@@ -21,18 +22,6 @@ export function setEnrolTargets(targets: {
   bound = targets.bound;
   signIn = targets.signIn;
 }
-
-function field(id: string, label: string, type: string, extra: Record<string, string> = {}) {
-  return h(
-    'label',
-    { class: 'field' },
-    h('span', {}, label),
-    h('input', { id, name: id, type, required: true, ...extra }),
-  );
-}
-
-const value = (form: HTMLFormElement, name: string) =>
-  (form.elements.namedItem(name) as HTMLInputElement).value.trim();
 
 /** A form whose submit runs `send`; its errors are shown under it, in words. */
 function formScreen(
