@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isValidIdNumber } from '../../shared/licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { isUniqueViolation } from '../db/errors.js';
 import {
   PASSWORD_MAX_LENGTH,

@@ -1,6 +1,6 @@
 import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError, notFound } from '../http/problem.js';
+import { ServiceError, notFound } from '../service-error.js';
 import { authOf, endSession, requireRole, startSession } from '../http/session.js';
 import { currentAccount } from './current-account.js';
 import type { RateLimits } from '../http/rate-limiter.js';

@@ -3,7 +3,7 @@ import { createStaff, STAFF_ROLES, type StaffRole } from '../accounts/staff.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 
 const USAGE = 'liangzheng admin create --username NAME [--role admin|reviewer (admin)]';
 const OPTIONS = { username: { type: 'string' }, role: { type: 'string' } } as const;

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
 import { CalendarFileError } from '../calendar/read-calendar-file.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { createLogger } from '../logger.js';
 import { ImportInvalidError, lineUnit, type ImportFormat } from '../registry/import-errors.js';
 import { importLicences, MAX_IMPORT_BYTES } from '../registry/import-licences.js';

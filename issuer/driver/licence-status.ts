@@ -4,7 +4,7 @@ import {
   type LicenceStatusCode,
 } from '../../shared/licence.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { unusableAt, type UnusableReason } from '../../shared/usability.js';
 
 /** What the driver's app shows about its own licence now: the colour of the QR follows it. */

@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { TEXT_EXPECTED, textFault } from '../../shared/text.js';
-import { notFound, ServiceError } from './problem.js';
+import { notFound, ServiceError } from '../service-error.js';
 
 /** The media type the JSON routes read. */
 export const JSON_TYPE = 'application/json';

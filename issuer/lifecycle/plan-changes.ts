@@ -6,7 +6,7 @@ import {
   type LicenceStatusCode,
   POINTS_LIMIT,
 } from '../../shared/licence.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import {
   AMENDABLE_FIELDS,
   nextRecord,

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { POINTS_LIMIT } from '../../shared/licence.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { readJsonBody, parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
 import { authOf, requireRole } from '../http/session.js';
 import { changeLicence } from './change-licence.js';

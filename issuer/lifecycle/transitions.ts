@@ -10,7 +10,7 @@ import {
   type LicenceStatusCode,
   POINTS_LIMIT,
 } from '../../shared/licence.js';
-import { conflict, type ServiceError } from '../http/problem.js';
+import { conflict, type ServiceError } from '../service-error.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

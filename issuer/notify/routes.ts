@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { authOf, requireRole } from '../http/session.js';
 import { readJsonBody, parseInput } from '../http/validation.js';
 

@@ -11,7 +11,7 @@ import webpush from 'web-push';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import type { Db } from '../db/database.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import type { Logger } from '../logger.js';
 import type { PushDestinations } from './push-destinations.js';
 

@@ -2,7 +2,7 @@ import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound, ServiceError } from '../http/problem.js';
+import { notFound, ServiceError } from '../service-error.js';
 import { verifierCors } from '../http/cors.js';
 import type { RateLimits } from '../http/rate-limiter.js';
 import { authOf, requireRole } from '../http/session.js';

@@ -3,12 +3,8 @@ import zlib from 'node:zlib';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { ServiceDeps } from '../deps.js';
 import { LICENCE_NUMBER_PATTERN, mediaTypeOf, unsupportedMediaType } from '../http/validation.js';
-import {
-  notFound,
-  ServiceError,
-  unsupportedCharset,
-  unsupportedEncoding,
-} from '../http/problem.js';
+import { notFound, ServiceError } from '../service-error.js';
+import { unsupportedCharset, unsupportedEncoding } from '../http/problem.js';
 import { authOf, requireRole } from '../http/session.js';
 import { getLicence } from './get-licence.js';
 import { importMalformed, importTooLarge, type ImportFormat } from './import-errors.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 
 /**
  * GET /status/:id — the signed status list (Token Status List §8.1), public. ETag names the list

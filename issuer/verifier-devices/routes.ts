@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { authOf, requireRole } from '../http/session.js';
 import { readJsonBody, parseInput } from '../http/validation.js';
 import { listVerifierDevices } from './list-verifier-devices.js';

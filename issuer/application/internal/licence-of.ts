@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { parseLicenceRecord, type LicenceRecord } from '../../../shared/licence.js';
 import { unusableAt } from '../../../shared/usability.js';
 import type { Database } from '../../db/schema.js';
-import { conflict, notFound } from '../../http/problem.js';
+import { conflict, notFound } from '../../service-error.js';
 
 /** A licence of the registry as an application needs it. */
 export interface RegistryLicence {
