@@ -11,6 +11,7 @@ import webpush from 'web-push';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import type { Db } from '../db/database.js';
+import { describeValue, valueAt, type FieldIssue } from '../http/validation.js';
 import { ServiceError } from '../service-error.js';
 import type { Logger } from '../logger.js';
 import type { PushDestinations } from './push-destinations.js';
@@ -187,6 +188,17 @@ function subscriptionSchema(destinations: PushDestinations) {
   });
 }
 
+/** What each field of a push subscription must be, for the 422 answer. */
+export const SUBSCRIPTION_EXPECTED: Readonly<Record<string, string>> = {
+  subscription:
+    "a push subscription (the browser's PushSubscription.toJSON()), without unknown fields",
+  endpoint: 'an https: URL of a browser push service the service allows (PUSH_HOSTS)',
+  expirationTime: 'a number or null',
+  keys: 'an object with p256dh and auth',
+  'keys.p256dh': 'the P-256 public key, base64url of 65 bytes',
+  'keys.auth': 'the auth secret, base64url of 16 bytes',
+};
+
 /**
  * Saves a browser's push subscription for a driver; the same endpoint subscribed again (by this
  * or another driver: the browser belongs to whoever subscribed last) replaces the old row.
@@ -202,14 +214,21 @@ export async function subscribe(
 ): Promise<number> {
   const parsed = subscriptionSchema(options.destinations).safeParse(subscription);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      field: i.path.join('.') || 'subscription',
-      message: i.message,
-    }));
+    const issues: readonly FieldIssue[] = parsed.error.issues.map((issue) => {
+      const field = issue.path.join('.') || 'subscription';
+      return {
+        field,
+        expected: SUBSCRIPTION_EXPECTED[field] ?? SUBSCRIPTION_EXPECTED.subscription ?? '',
+        found:
+          issue.code === 'unrecognized_keys'
+            ? 'an unknown field'
+            : describeValue(valueAt(subscription, issue.path)),
+      };
+    });
     throw new ServiceError(
       422,
       'ERR_PUSH_SUBSCRIPTION_INVALID',
-      `push subscription: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      `push subscription: ${issues.map((i) => `${i.field}: expected ${i.expected}, found ${i.found}`).join('; ')}`,
       { issues },
     );
   }
