@@ -1,7 +1,7 @@
 /* Schemas many routes' specs share: times, ids, licence numbers, images, cache headers. */
 import { z } from 'zod';
 import type { UnusableReason } from '../../shared/usability.js';
-import type { ApplicationPath, ApplicationState } from '../db/schema.js';
+import type { ApplicationPath, ApplicationState, CredentialTable } from '../db/schema.js';
 import { LICENCE_NUMBER_PATTERN } from './validation.js';
 
 /** Seconds since the epoch. */
@@ -75,6 +75,14 @@ export const UNUSABLE_REASONS = every<UnusableReason>()([
   'points-exceeded',
   'renewal-overdue',
   'not-normal',
+]);
+
+/** The states of an e-licence as issued. */
+export const CREDENTIAL_STATES = every<CredentialTable['state']>()([
+  'live',
+  'refreshed',
+  'superseded',
+  'revoked',
 ]);
 
 /** The photo paths of an application. */
