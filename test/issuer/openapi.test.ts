@@ -96,7 +96,9 @@ describe('the OpenAPI document', () => {
   it('when it is checked against the OpenAPI 3.1 schema, then it is valid', async () => {
     const validator = new Validator();
     // A copy: the validator may add members to what it reads, and the document is frozen.
-    const result = await validator.validate(JSON.parse(JSON.stringify(document)) as object);
+    const result = await validator.validate(
+      JSON.parse(JSON.stringify(document)) as Record<string, unknown>,
+    );
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
