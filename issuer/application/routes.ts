@@ -12,6 +12,7 @@ import {
   NO_STORE_HEADERS,
   noBody,
   noStoreJson,
+  reviewedApplicationFields,
   seconds,
   UNUSABLE_REASONS,
 } from '../http/schemas.js';
@@ -108,13 +109,7 @@ export type InboxReply = z.infer<typeof inboxReply>;
 export const queueEntryReply = z.object({
   id: z.number().int(),
   path: z.enum(['camera', 'album']),
-  licenceNumber: z
-    .string()
-    .meta({ description: 'Masked: the first 6 and last 4 characters only.' }),
-  submittedAt: seconds().nullable(),
-  deadline: seconds().nullable(),
-  deadlineProvisional,
-  overdue: z.boolean(),
+  ...reviewedApplicationFields,
 });
 export type QueueEntryReply = z.infer<typeof queueEntryReply>;
 /** GET /api/review/queue. */

@@ -105,3 +105,14 @@ export const deadlineProvisional = z.boolean().meta({
   description:
     "The deadline lies beyond the service's working calendar: counted Monday to Friday because the State Council has not published (or the operator has not loaded) that year's holiday arrangement; the console shows it as 暂定（节假日安排未公布）. Counted again at the service's next start once the arrangement is loaded.",
 });
+
+/** What a reviewer sees of any application: whose (masked) and when its review is due. */
+export const reviewedApplicationFields = {
+  licenceNumber: z
+    .string()
+    .meta({ description: 'Masked: the first 6 and last 4 characters only.' }),
+  submittedAt: seconds().nullable(),
+  deadline: seconds().nullable(),
+  deadlineProvisional,
+  overdue: z.boolean(),
+};

@@ -6,8 +6,8 @@ import { route } from '../http/route-spec.js';
 import {
   APPLICATION_PATHS,
   APPLICATION_STATES,
-  deadlineProvisional,
   noStoreJson,
+  reviewedApplicationFields,
   seconds,
 } from '../http/schemas.js';
 import { applicationDetail } from './application-detail.js';
@@ -22,13 +22,7 @@ export const applicationDetailReply = z.object({
   id: z.number().int(),
   path: z.enum(APPLICATION_PATHS),
   state: z.enum(APPLICATION_STATES),
-  licenceNumber: z
-    .string()
-    .meta({ description: 'Masked: the first 6 and last 4 characters only.' }),
-  submittedAt: seconds().nullable(),
-  deadline: seconds().nullable(),
-  deadlineProvisional,
-  overdue: z.boolean(),
+  ...reviewedApplicationFields,
   decidedAt: seconds().nullable(),
   reviewerId: z.number().int().nullable(),
   reason: z.string().nullable(),
