@@ -103,6 +103,8 @@ interface BodyParserError {
   readonly length?: unknown;
   readonly encoding?: unknown;
   readonly charset?: unknown;
+  /** zlib's, for a body that does not decompress (`Z_DATA_ERROR`, `Z_BUF_ERROR`, …). */
+  readonly code?: unknown;
 }
 
 /** The Content-Encodings the body parsers undo (body-parser 2; the registry import's own). */
@@ -162,6 +164,13 @@ function bodyParserProblem(
         'a body cut short or of another length',
       );
     default:
+      if (typeof error.code === 'string' && error.code.startsWith('Z_'))
+        return problem(
+          'ERR_BAD_REQUEST',
+          'request body',
+          `a body compressed as its Content-Encoding says (${CONTENT_CODINGS})`,
+          'bytes that do not decompress',
+        );
       return { code: 'ERR_BAD_REQUEST', detail: 'request not accepted', extra: {} };
   }
 }

@@ -140,15 +140,16 @@ export function checkReplies(server: Server, document: OpenApiDocument): () => R
             : Buffer.from(chunk as Uint8Array),
       );
     };
-    const { write, end } = res;
-    res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
       keep(chunk, rest[0]);
-      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as typeof res.write;
-    res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+      return write(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       keep(chunk, rest[0]);
-      return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
-    } as typeof res.end;
+      return end(chunk, ...rest);
+    }) as typeof res.end;
     res.once('finish', () => {
       check(method, url, res, Buffer.concat(chunks));
     });
