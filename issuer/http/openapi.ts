@@ -163,14 +163,23 @@ const problem = z
     detail: text('What was expected and what was found; never personal data.'),
     issues: z
       .array(
-        z.object({
-          field: text('The field, e.g. `phone`; `(body)` for the body itself.'),
-          expected: z.string(),
-          found: text('The type and size of what was found, never the value.'),
-        }),
+        z.union([
+          z.object({
+            field: text('The field, e.g. `phone`; `(body)` for the body itself.'),
+            expected: z.string(),
+            found: text('The type and size of what was found, never the value.'),
+          }),
+          z.object({
+            field: text('ERR_PUSH_SUBSCRIPTION_INVALID: the field, e.g. `keys.p256dh`.'),
+            message: text('What the field must be.'),
+          }),
+        ]),
       )
       .optional()
-      .meta({ description: 'ERR_VALIDATION, ERR_LICENCE_INVALID: one entry per field.' }),
+      .meta({
+        description:
+          'ERR_VALIDATION, ERR_LICENCE_INVALID, ERR_PUSH_SUBSCRIPTION_INVALID: one entry per field.',
+      }),
     expected: text(
       'ERR_UNSUPPORTED_MEDIA_TYPE, ERR_UNSUPPORTED_ENCODING, ERR_TOO_LARGE, ERR_MALFORMED_JSON, ERR_IMPORT_EMPTY: what the request should have been (a media type, a content coding, a size limit).',
     ).optional(),

@@ -1,6 +1,6 @@
 /*
  * One route of the service, declared once beside its handler: what `mount` applies (roles, body
- * reader, validation) and what the OpenAPI document is generated from (issuer/openapi.ts).
+ * reader, validation) and what the OpenAPI document is generated from (issuer/http/openapi.ts).
  */
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
@@ -82,7 +82,7 @@ export interface RouteSpec<
   readonly replies: Readonly<Record<number, ReplySpec>>;
   /**
    * The codes the route and its use case answer, by status; those every route of its kind
-   * answers (sign-in, role, CSRF, body reader, 500) are added by rule (issuer/openapi.ts).
+   * answers (sign-in, role, CSRF, body reader, 500) are added by rule (issuer/http/openapi.ts).
    */
   readonly errors?: Readonly<Partial<Record<number, readonly ErrorCode[]>>>;
 }

@@ -11,7 +11,6 @@ import webpush from 'web-push';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import type { Db } from '../db/database.js';
-import { describeValue, valueAt, type FieldIssue } from '../http/validation.js';
 import { ServiceError } from '../service-error.js';
 import type { Logger } from '../logger.js';
 import type { PushDestinations } from './push-destinations.js';
@@ -214,21 +213,14 @@ export async function subscribe(
 ): Promise<number> {
   const parsed = subscriptionSchema(options.destinations).safeParse(subscription);
   if (!parsed.success) {
-    const issues: readonly FieldIssue[] = parsed.error.issues.map((issue) => {
-      const field = issue.path.join('.') || 'subscription';
-      return {
-        field,
-        expected: SUBSCRIPTION_EXPECTED[field] ?? SUBSCRIPTION_EXPECTED.subscription ?? '',
-        found:
-          issue.code === 'unrecognized_keys'
-            ? 'an unknown field'
-            : describeValue(valueAt(subscription, issue.path)),
-      };
-    });
+    const issues = parsed.error.issues.map((i) => ({
+      field: i.path.join('.') || 'subscription',
+      message: i.message,
+    }));
     throw new ServiceError(
       422,
       'ERR_PUSH_SUBSCRIPTION_INVALID',
-      `push subscription: ${issues.map((i) => `${i.field}: expected ${i.expected}, found ${i.found}`).join('; ')}`,
+      `push subscription: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
       { issues },
     );
   }
