@@ -194,6 +194,9 @@ const problem = z
       .array(importIssue)
       .optional()
       .meta({ description: 'ERR_IMPORT_INVALID: every problem of every row.' }),
+    line: integer(
+      'ERR_IMPORT_MALFORMED: the CSV line at which the file stops being well-formed.',
+    ).optional(),
     retryAfter: integer('ERR_RATE_LIMITED: seconds to wait.').optional(),
     verdict: text(
       'ERR_PRESENTATION_NOT_VALID: the verdict code of the verification, e.g. ERR_PROOF_EXPIRED, ERR_SUSPENDED.',

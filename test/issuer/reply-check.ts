@@ -50,6 +50,22 @@ function operationsOf(document: OpenApiDocument): Operation[] {
     .sort((a, b) => b.literal - a.literal);
 }
 
+/**
+ * `schema` with every object closed: a member the document does not declare is a mismatch too.
+ * The branches of an `allOf` stay open (each names only some members of the whole), and an
+ * object that says what its other members may be keeps its word.
+ */
+function closed(schema: unknown, inAllOf = false): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => closed(item, inAllOf));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema))
+    copy[key] = key === 'allOf' ? closed(value, true) : closed(value);
+  if ('properties' in copy && !('additionalProperties' in copy) && !inAllOf)
+    copy.unevaluatedProperties = false;
+  return copy;
+}
+
 /** The media type of a Content-Type header, without its parameters. */
 const mediaType = (header: string | undefined) =>
   (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -67,7 +83,9 @@ export function checkReplies(server: Server, document: OpenApiDocument): () => R
     let validate = validators.get(schema);
     if (validate === undefined) {
       // The document's components beside the schema, so that its `$ref`s resolve.
-      validate = ajv.compile({ ...schema, components: document.components });
+      validate = ajv.compile(
+        closed({ ...schema, components: document.components }) as Record<string, unknown>,
+      );
       validators.set(schema, validate);
     }
     return validate;
