@@ -3,7 +3,7 @@ import { isValidIdNumber } from '../../shared/licence/id-number.js';
 import { NAME_MAX } from '../../shared/licence/record.js';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { isUniqueViolation } from '../db/errors.js';
 import {
   PASSWORD_MAX_LENGTH,

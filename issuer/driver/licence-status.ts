@@ -1,7 +1,7 @@
 import { LICENCE_STATUS, type LicenceStatusCode } from '../../shared/licence/codes.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { unusableAt, type UnusableReason } from '../../shared/usability.js';
 
 /** What the driver's app shows about its own licence now: the colour of the QR follows it. */

@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 
 /**
  * The current portrait of the signed-in driver's licence (the registry photo, or the photo of

@@ -3,7 +3,7 @@ import { type LicenceRecord } from '../../../shared/licence/record.js';
 import { parseLicenceRecord } from '../../../shared/licence/validate.js';
 import { unusableAt } from '../../../shared/usability.js';
 import type { Database } from '../../db/schema.js';
-import { conflict, notFound } from '../../http/problem.js';
+import { conflict, notFound } from '../../service-error.js';
 
 /** A licence of the registry as an application needs it. */
 export interface RegistryLicence {
