@@ -6,8 +6,6 @@ import { bindingRoutes } from './accounts/binding-routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
-import { calendarCoverage } from './calendar/calendar-coverage.js';
-import { ping } from './db/database.js';
 import type { ServiceDeps } from './deps.js';
 import { methodNotAllowed } from './http/method-not-allowed.js';
 import { publicCors } from './http/cors.js';
@@ -17,6 +15,7 @@ import { memoryRateLimits, type RateLimits } from './http/rate-limiter.js';
 import { sessions } from './http/session.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { notifyRoutes } from './notify/routes.js';
+import { publicRoutes } from './public/routes.js';
 import { registryPhotoRoutes, verifierRoutes } from './portraits/routes.js';
 import { registryRoutes } from './registry/routes.js';
 import { statusRoutes } from './status/routes.js';
@@ -35,9 +34,6 @@ export const VERIFIER_APP_DIR = [
 ]
   .map((url) => fileURLToPath(url))
   .find((dir) => existsSync(join(dir, 'index.html')));
-
-/** The media type of a JWK Set (RFC 7517 §8.5.1). */
-const JWK_SET_TYPE = 'application/jwk-set+json';
 
 /** res.locals key: the mount path of the router that took the request. */
 const MOUNT = 'mountedAt';
@@ -116,26 +112,7 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   // Public: what any verifier needs, without signing in; a police app hosted elsewhere reads
   // the keys, the status lists and the API document from its own origin.
   app.use(['/.well-known/jwks.json', '/status', '/openapi.json'], publicCors);
-  // The calendar's reach is a detail for the operator: a calendar about to run out never makes
-  // the service unhealthy.
-  app.get('/healthz', (_req, res, next) => {
-    ping(deps.db)
-      .then((up) =>
-        res.status(up ? 200 : 503).json({
-          status: up ? 'ok' : 'database unavailable',
-          calendar: calendarCoverage(deps.calendar, deps.now()),
-        }),
-      )
-      .catch(next);
-  });
-  app.get('/.well-known/jwks.json', (_req, res, next) => {
-    deps.keys
-      .jwks(deps.now())
-      // RFC 7517 §8.5.1: a JWK Set is application/jwk-set+json.
-      .then((jwks) => res.set('Cache-Control', 'public, max-age=300').type(JWK_SET_TYPE).json(jwks))
-      .catch(next);
-  });
-  app.get('/openapi.json', (_req, res) => res.json(openApiDocument(deps.config.publicUrl)));
+  app.use(publicRoutes(deps, () => openApiDocument(deps.config.publicUrl)));
   app.use(statusRoutes(deps));
   // The police verifier app: static files built by `npm run build` (verifier/web/), served as
   // they are; it verifies in the officer's browser and only fetches the public routes above.

@@ -8,7 +8,7 @@ import { endSlotsOfLicence } from '../credentials/credential-states.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { BindingCheck } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import type { Notice } from '../notify/notifier.js';
 import { CODE_PASSED_VALID_SECONDS, checkCode, sendCode } from './phone-codes.js';
 import { NAME_MAX } from '../../shared/licence/record.js';
@@ -327,7 +327,11 @@ export async function bindLicence(
   } catch (error) {
     // Two matches for one licence at once: the unique licence_number lets one through.
     if (isUniqueViolation(error))
-      throw new ServiceError(409, 'ERR_CONFLICT', 'the licence was bound meanwhile; try again');
+      throw new ServiceError(
+        409,
+        'ERR_BINDING_CONFLICT',
+        'the licence was bound meanwhile by another account; try again',
+      );
     throw error;
   }
   if (formerHolder !== undefined) deps.notifier.push(formerHolder, TAKEN_OVER_NOTICE);

@@ -1,10 +1,18 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import {
+  CONFIRM_EXPECTED,
+  MAX_SELFIE_BYTES,
+  confirmSchema,
+  selfieBytes,
+} from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../http/problem.js';
+import { handle, mount } from '../http/mount.js';
 import type { RateLimiter, RateLimits } from '../http/rate-limiter.js';
-import { authOf, requireRole } from '../http/session.js';
-import { jsonBody, parseInput, readJsonBody, validationError } from '../http/validation.js';
+import { route } from '../http/route-spec.js';
+import { json, noBody, noStoreJson, seconds } from '../http/schemas.js';
+import { authOf } from '../http/session.js';
+import { ServiceError } from '../service-error.js';
 import {
   BINDING_EXPECTED,
   bindLicence,
@@ -32,49 +40,210 @@ import {
   resetRequestSchema,
 } from './recover-account.js';
 
-/** Password-reset requests one client address may make a minute. */
-export const RESET_ATTEMPTS_PER_MINUTE = 10;
-
-/** Largest selfie, as bytes; its base64 text is a third longer. */
-export const MAX_SELFIE_BYTES = 1024 * 1024;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** A selfie sent as JSON `{selfie}`: canonical base64 of a JPEG. */
-export const selfieSchema = z.strictObject({
-  selfie: z
-    .string()
-    .min(4)
-    .max(Math.ceil(MAX_SELFIE_BYTES / 3) * 4)
-    .regex(BASE64),
-});
-export const SELFIE_EXPECTED = {
-  selfie: `the selfie, a JPEG of at most ${MAX_SELFIE_BYTES} bytes, in canonical base64`,
-};
-
-/** Reads `{selfie}` from a request body. @throws {ServiceError} 422 ERR_VALIDATION. */
-export function readSelfie(body: unknown): Buffer {
-  const { selfie } = parseInput(selfieSchema, body, SELFIE_EXPECTED);
-  const bytes = Buffer.from(selfie, 'base64');
-  // The regex admits only canonical base64, so the bytes are exactly what was sent.
-  if (
-    bytes.length > MAX_SELFIE_BYTES ||
-    bytes[0] !== 0xff ||
-    bytes[1] !== 0xd8 ||
-    bytes[2] !== 0xff
-  )
-    throw validationError([
-      {
-        field: 'selfie',
-        expected: SELFIE_EXPECTED.selfie,
-        found: `${bytes.length} bytes, not a JPEG`,
-      },
-    ]);
-  return bytes;
-}
-
 /** Real-person checks at binding, per licence and per client address, an hour. */
 export const BINDING_CHECKS_PER_LICENCE_HOUR = 5;
 export const BINDING_CHECKS_PER_ADDRESS_HOUR = 10;
+/** Password-reset requests one client address may make a minute. */
+export const RESET_ATTEMPTS_PER_MINUTE = 10;
+
+const DRIVER = ['driver'] as const;
+const SELFIE_LIMIT = Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024;
+const selfieField = confirmSchema.shape.selfie;
+const codeSent = z.object({ expiresAt: seconds('When the code sent stops being good.') });
+
+/** GET /api/me/binding. */
+export const bindingStateReply = z.object({
+  state: z.enum(['none', 'code_sent', 'code_passed', 'bound']),
+  checkBy: seconds('Until when the entered code allows the real-person check.').optional(),
+});
+export type BindingStateReply = z.infer<typeof bindingStateReply>;
+
+/** POST /api/password-reset/code. */
+export const resetCodeReply = z.object({
+  token: z.string(),
+  checkNeeded: z.boolean(),
+  expiresAt: seconds(),
+});
+export type ResetCodeReply = z.infer<typeof resetCodeReply>;
+
+/** Binding a licence to an account, a change of phone number, and 忘记密码. */
+export const BINDING_SPECS = {
+  state: route({
+    method: 'get',
+    path: '/api/me/binding',
+    roles: DRIVER,
+    operationId: 'bindingState',
+    tag: 'accounts',
+    summary: 'Where binding a licence to this account stands',
+    replies: { 200: noStoreJson('The step.', bindingStateReply) },
+  }),
+  claim: route({
+    method: 'post',
+    path: '/api/me/binding',
+    roles: DRIVER,
+    operationId: 'claimLicence',
+    tag: 'accounts',
+    summary: 'Name the licence to bind; a code goes to the account’s phone',
+    body: { kind: 'json', schema: bindingClaimSchema, expected: BINDING_EXPECTED, required: true },
+    replies: { 202: json('Code sent.', codeSent) },
+    errors: {
+      409: ['ERR_ALREADY_BOUND'],
+      422: ['ERR_VALIDATION', 'ERR_REGISTRATION_REFUSED'],
+      429: ['ERR_CODE_TOO_SOON'],
+      503: ['ERR_SMS_UNAVAILABLE'],
+    },
+  }),
+  resend: route({
+    method: 'post',
+    path: '/api/me/binding/code/resend',
+    roles: DRIVER,
+    operationId: 'resendBindingCode',
+    tag: 'accounts',
+    summary: 'Send the binding code again (at most one a minute, five an hour)',
+    body: noBody,
+    replies: { 202: json('Code sent.', codeSent) },
+    errors: {
+      409: ['ERR_NO_BINDING_CLAIM'],
+      429: ['ERR_CODE_TOO_SOON'],
+      503: ['ERR_SMS_UNAVAILABLE'],
+    },
+  }),
+  code: route({
+    method: 'post',
+    path: '/api/me/binding/code',
+    roles: DRIVER,
+    operationId: 'enterBindingCode',
+    tag: 'accounts',
+    summary: 'Enter the code sent to the account’s phone',
+    body: { kind: 'json', schema: bindingCodeSchema, expected: BINDING_EXPECTED, required: true },
+    replies: { 200: json('Code taken.', z.object({ checkBy: seconds() })) },
+    errors: {
+      409: ['ERR_NO_BINDING_CLAIM'],
+      422: ['ERR_VALIDATION', 'ERR_CODE_WRONG', 'ERR_CODE_EXPIRED'],
+    },
+  }),
+  check: route({
+    method: 'post',
+    path: '/api/me/binding/check',
+    roles: DRIVER,
+    operationId: 'bindLicence',
+    tag: 'accounts',
+    summary: 'The real-person check that binds the licence (taking it over from another account)',
+    description: `At most ${BINDING_CHECKS_PER_LICENCE_HOUR} checks an hour per licence and ${BINDING_CHECKS_PER_ADDRESS_HOUR} per client address.`,
+    body: {
+      kind: 'json',
+      schema: confirmSchema,
+      expected: CONFIRM_EXPECTED,
+      required: true,
+      limit: SELFIE_LIMIT,
+    },
+    replies: {
+      200: json('Bound.', z.object({ bound: z.literal(true), takenOver: z.boolean() })),
+    },
+    errors: {
+      409: ['ERR_NO_BINDING_CLAIM', 'ERR_CODE_REQUIRED', 'ERR_BINDING_CONFLICT'],
+      422: ['ERR_VALIDATION', 'ERR_IDENTITY_MISMATCH', 'ERR_LIVENESS_FAILED'],
+      429: ['ERR_RATE_LIMITED'],
+      503: ['ERR_IDENTITY_UNAVAILABLE'],
+    },
+  }),
+  newPhone: route({
+    method: 'post',
+    path: '/api/me/phone',
+    roles: DRIVER,
+    operationId: 'requestPhoneChange',
+    tag: 'accounts',
+    summary: 'Ask to change the account’s phone number: a code goes to the new one',
+    body: {
+      kind: 'json',
+      schema: newPhoneSchema,
+      expected: PHONE_CHANGE_EXPECTED,
+      required: true,
+    },
+    replies: { 202: json('Code sent.', codeSent) },
+    errors: {
+      409: ['ERR_PHONE_TAKEN'],
+      429: ['ERR_CODE_TOO_SOON'],
+      503: ['ERR_SMS_UNAVAILABLE'],
+    },
+  }),
+  confirmPhone: route({
+    method: 'post',
+    path: '/api/me/phone/confirm',
+    roles: DRIVER,
+    operationId: 'confirmPhoneChange',
+    tag: 'accounts',
+    summary: 'The new number’s code and, for an account holding a licence, a real-person check',
+    body: {
+      kind: 'json',
+      schema: confirmPhoneSchema.extend({ selfie: selfieField.optional() }),
+      expected: PHONE_CHANGE_EXPECTED,
+      required: true,
+      limit: SELFIE_LIMIT,
+    },
+    replies: { 204: { description: 'The number is the account’s.' } },
+    errors: {
+      409: ['ERR_PHONE_TAKEN'],
+      422: [
+        'ERR_VALIDATION',
+        'ERR_CODE_WRONG',
+        'ERR_CODE_EXPIRED',
+        'ERR_IDENTITY_MISMATCH',
+        'ERR_LIVENESS_FAILED',
+      ],
+      429: ['ERR_RATE_LIMITED'],
+      503: ['ERR_IDENTITY_UNAVAILABLE'],
+    },
+  }),
+  reset: route({
+    method: 'post',
+    path: '/api/password-reset',
+    roles: ['public'],
+    operationId: 'requestPasswordReset',
+    tag: 'accounts',
+    summary: '忘记密码: a code to the phone, when it has an account (the answer is the same)',
+    body: { kind: 'json', schema: resetRequestSchema, expected: RESET_EXPECTED, required: true },
+    replies: { 202: json('Asked.', z.object({ sent: z.string() })) },
+    errors: { 429: ['ERR_RATE_LIMITED'] },
+  }),
+  resetCode: route({
+    method: 'post',
+    path: '/api/password-reset/code',
+    roles: ['public'],
+    operationId: 'enterResetCode',
+    tag: 'accounts',
+    summary: 'Enter the recovery code; the token answered finishes the reset',
+    body: { kind: 'json', schema: resetCodeSchema, expected: RESET_EXPECTED, required: true },
+    replies: { 200: noStoreJson('Code taken.', resetCodeReply) },
+    errors: {
+      422: ['ERR_VALIDATION', 'ERR_CODE_WRONG', 'ERR_CODE_EXPIRED'],
+      429: ['ERR_RATE_LIMITED'],
+    },
+  }),
+  resetComplete: route({
+    method: 'post',
+    path: '/api/password-reset/complete',
+    roles: ['public'],
+    operationId: 'completePasswordReset',
+    tag: 'accounts',
+    summary:
+      'Set the new password (after a real-person check when the account holds a licence); every session ends',
+    body: {
+      kind: 'json',
+      schema: resetCompleteSchema.extend({ selfie: selfieField.optional() }),
+      expected: RESET_EXPECTED,
+      required: true,
+      limit: SELFIE_LIMIT,
+    },
+    replies: { 204: { description: 'Reset.' } },
+    errors: {
+      410: ['ERR_RESET_EXPIRED'],
+      422: ['ERR_VALIDATION', 'ERR_IDENTITY_MISMATCH', 'ERR_LIVENESS_FAILED'],
+      429: ['ERR_RATE_LIMITED'],
+      503: ['ERR_IDENTITY_UNAVAILABLE'],
+    },
+  }),
+};
 
 async function take(limiter: RateLimiter, key: string, now: number, what: string): Promise<void> {
   const verdict = await limiter.take(key, now);
@@ -82,23 +251,13 @@ async function take(limiter: RateLimiter, key: string, now: number, what: string
     throw new ServiceError(
       429,
       'ERR_RATE_LIMITED',
-      `too many real-person checks ${what}; try again in ${verdict.retryAfter} seconds`,
+      `too many ${what}; try again in ${verdict.retryAfter} seconds`,
       { retryAfter: verdict.retryAfter },
     );
 }
 
-/**
- * Binding a licence to the signed-in driver's account, under /api (driver role):
- * - `GET /me/binding` → where it stands: `{state: none | code_sent | code_passed | bound}`.
- * - `POST /me/binding {licenceNumber, name}` → names the licence, sends a code: 202 `{expiresAt}`.
- * - `POST /me/binding/code/resend` → another code: 202 `{expiresAt}`.
- * - `POST /me/binding/code {code}` → 200 `{checkBy}`.
- * - `POST /me/binding/check {selfie}` → the real-person check; 200 `{bound: true, takenOver}`.
- */
+/** The routes of BINDING_SPECS. */
 export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
-  const router = Router();
-  const driver = requireRole('driver');
-  const selfieJson = jsonBody(Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024);
   const hour = { windowSeconds: 3600, maxKeys: 10_000 };
   const perLicence = rateLimits.limiter('binding-licence', {
     ...hour,
@@ -108,76 +267,78 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
     ...hour,
     limit: BINDING_CHECKS_PER_ADDRESS_HOUR,
   });
-  const id = (req: Request) => authOf(req).subjectId;
-
-  router.get('/me/binding', driver, async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await bindingState(deps, id(req)));
-  });
-  router.post('/me/binding', driver, readJsonBody, async (req, res) => {
-    const claim = parseInput(bindingClaimSchema, req.body, BINDING_EXPECTED);
-    res.status(202).json(await claimLicence(deps, id(req), claim));
-  });
-  router.post('/me/binding/code/resend', driver, readJsonBody, async (req, res) => {
-    res.status(202).json(await resendBindingCode(deps, id(req)));
-  });
-  router.post('/me/binding/code', driver, readJsonBody, async (req, res) => {
-    const { code } = parseInput(bindingCodeSchema, req.body, BINDING_EXPECTED);
-    res.json(await confirmBindingCode(deps, id(req), code));
-  });
-  router.post('/me/binding/check', driver, selfieJson, async (req, res) => {
-    const selfie = readSelfie(req.body);
-    const now = deps.now();
-    await take(perAddress, req.ip ?? 'unknown', now, 'from this address');
-    const result = await bindLicence(deps, id(req), selfie, (licenceNumber) =>
-      take(perLicence, licenceNumber, now, 'for this licence'),
-    );
-    res.json({ bound: true, takenOver: result.takenOver });
-  });
-
-  router.post('/me/phone', driver, readJsonBody, async (req, res) => {
-    const { phone } = parseInput(newPhoneSchema, req.body, PHONE_CHANGE_EXPECTED);
-    res.status(202).json(await requestPhoneChange(deps, id(req), phone));
-  });
-  router.post('/me/phone/confirm', driver, selfieJson, async (req, res) => {
-    const body = parseInput(confirmPhoneSchema, req.body, PHONE_CHANGE_EXPECTED);
-    const now = deps.now();
-    await take(perAddress, req.ip ?? 'unknown', now, 'from this address');
-    await confirmPhoneChange(deps, id(req), {
-      phone: body.phone,
-      code: body.code,
-      ...(body.selfie === undefined ? {} : { selfie: readSelfie({ selfie: body.selfie }) }),
-    });
-    res.status(204).end();
-  });
-
-  // 忘记密码: public, each step limited per client address.
   const resets = rateLimits.limiter('password-reset', {
     limit: RESET_ATTEMPTS_PER_MINUTE,
     windowSeconds: 60,
     maxKeys: 10_000,
   });
   const limitResets: RequestHandler = (req, _res, next) => {
-    take(resets, req.ip ?? 'unknown', deps.now(), 'or reset attempts from this address').then(
-      () => {
-        next();
-      },
-      next,
-    );
+    take(resets, req.ip ?? 'unknown', deps.now(), 'reset attempts from this address').then(() => {
+      next();
+    }, next);
   };
-  router.post('/password-reset', limitResets, readJsonBody, async (req, res) => {
-    const { phone } = parseInput(resetRequestSchema, req.body, RESET_EXPECTED);
-    await requestReset(deps, phone);
-    res.status(202).json({ sent: 'if the phone number has an account' });
-  });
-  router.post('/password-reset/code', limitResets, readJsonBody, async (req, res) => {
-    const { phone, code } = parseInput(resetCodeSchema, req.body, RESET_EXPECTED);
-    res.set('Cache-Control', 'no-store').json(await enterResetCode(deps, phone, code));
-  });
-  router.post('/password-reset/complete', limitResets, selfieJson, async (req, res) => {
-    const body = parseInput(resetCompleteSchema, req.body, RESET_EXPECTED);
-    const selfie = body.selfie === undefined ? undefined : readSelfie({ selfie: body.selfie });
-    await completeReset(deps, body.token, body.password, selfie);
-    res.status(204).end();
-  });
-  return router;
+  const byAddress = (req: Request) =>
+    take(perAddress, req.ip ?? 'unknown', deps.now(), 'real-person checks from this address');
+  const id = (req: Request) => authOf(req).subjectId;
+  const S = BINDING_SPECS;
+  return mount(Router(), '/api', [
+    handle(S.state, async (req, res) => {
+      res.set('Cache-Control', 'no-store').json(await bindingState(deps, id(req)));
+    }),
+    handle(S.claim, async (req, res, { body }) => {
+      res.status(202).json(await claimLicence(deps, id(req), body));
+    }),
+    handle(S.resend, async (req, res) => {
+      res.status(202).json(await resendBindingCode(deps, id(req)));
+    }),
+    handle(S.code, async (req, res, { body }) => {
+      res.json(await confirmBindingCode(deps, id(req), body.code));
+    }),
+    handle(S.check, async (req, res, { body }) => {
+      const selfie = selfieBytes(body.selfie);
+      await byAddress(req);
+      const now = deps.now();
+      const result = await bindLicence(deps, id(req), selfie, (licenceNumber) =>
+        take(perLicence, licenceNumber, now, 'real-person checks for this licence'),
+      );
+      res.json({ bound: true, takenOver: result.takenOver });
+    }),
+    handle(S.newPhone, async (req, res, { body }) => {
+      res.status(202).json(await requestPhoneChange(deps, id(req), body.phone));
+    }),
+    handle(S.confirmPhone, async (req, res, { body }) => {
+      await byAddress(req);
+      await confirmPhoneChange(deps, id(req), {
+        phone: body.phone,
+        code: body.code,
+        ...(body.selfie === undefined ? {} : { selfie: selfieBytes(body.selfie) }),
+      });
+      res.status(204).end();
+    }),
+    handle(
+      S.reset,
+      async (_req, res, { body }) => {
+        await requestReset(deps, body.phone);
+        res.status(202).json({ sent: 'if the phone number has an account' });
+      },
+      [limitResets],
+    ),
+    handle(
+      S.resetCode,
+      async (_req, res, { body }) => {
+        const entered = await enterResetCode(deps, body.phone, body.code);
+        res.set('Cache-Control', 'no-store').json(entered);
+      },
+      [limitResets],
+    ),
+    handle(
+      S.resetComplete,
+      async (_req, res, { body }) => {
+        const selfie = body.selfie === undefined ? undefined : selfieBytes(body.selfie);
+        await completeReset(deps, body.token, body.password, selfie);
+        res.status(204).end();
+      },
+      [limitResets],
+    ),
+  ]);
 }

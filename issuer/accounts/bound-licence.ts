@@ -1,4 +1,4 @@
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 
 /**
  * The answer to an account that asks for what only a bound licence gives (its licence, an

@@ -4,7 +4,7 @@ import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { audit } from '../audit/audit-log.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { identityCheckFailed } from './bind-licence.js';
 import { checkCode, sendCode } from './phone-codes.js';
 

@@ -1,6 +1,6 @@
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { Db } from '../db/database.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import type { Auth } from '../http/session.js';
 
 /** The signed-in account as `GET /api/me` shows it: never a full ID number. */

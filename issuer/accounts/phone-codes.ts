@@ -2,7 +2,7 @@ import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, PhoneCodePurpose } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 
 /**
  * One-time codes sent by SMS (docs/DOMAIN.md §1.2): six digits, valid {@link CODE_TTL_SECONDS},

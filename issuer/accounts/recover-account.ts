@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import type { Notice } from '../notify/notifier.js';
 import { identityCheckFailed } from './bind-licence.js';
 import {

@@ -5,7 +5,7 @@ import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
 import type { ServiceDeps } from '../deps.js';
 import { sendCode } from './phone-codes.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { isUniqueViolation } from '../db/errors.js';
 import {
   PASSWORD_MAX_LENGTH,

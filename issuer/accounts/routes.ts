@@ -1,10 +1,27 @@
 import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError, notFound } from '../http/problem.js';
-import { authOf, endSession, requireRole, startSession } from '../http/session.js';
-import { currentAccount } from './current-account.js';
+import { ServiceError } from '../service-error.js';
+import { handle, mount } from '../http/mount.js';
 import type { RateLimits } from '../http/rate-limiter.js';
-import { LICENCE_NUMBER_PATTERN, parseInput, pathId, readJsonBody } from '../http/validation.js';
+import { route } from '../http/route-spec.js';
+import {
+  idSchema,
+  json,
+  licenceNumberParams,
+  NO_STORE_HEADERS,
+  noStoreJson,
+  seconds,
+} from '../http/schemas.js';
+import {
+  authOf,
+  CSRF_HEADER,
+  endSession,
+  SESSION_COOKIE,
+  SESSION_LIFETIME,
+  startSession,
+} from '../http/session.js';
+import { currentAccount } from './current-account.js';
 import {
   DRIVER_REGISTRATION_EXPECTED,
   driverRegistrationSchema,
@@ -12,7 +29,13 @@ import {
 } from './register-driver.js';
 import { SIGN_IN_EXPECTED, signIn, signInSchema } from './sign-in.js';
 import { unlockAccount } from './unlock-account.js';
-import { STAFF_CREATION_EXPECTED, createStaff, listStaff, staffCreationSchema } from './staff.js';
+import {
+  STAFF_CREATION_EXPECTED,
+  STAFF_ROLES,
+  createStaff,
+  listStaff,
+  staffCreationSchema,
+} from './staff.js';
 
 /** Sign-in attempts one client address may make per window. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
@@ -29,9 +52,186 @@ const LIMITER_KEYS = 10_000;
  * account, and staff management (admin only). Each route parses, calls one use case, and maps
  * the result; errors go to the problem handler.
  */
-export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
-  const router = Router();
 
+const ROLES = ['driver', 'reviewer', 'admin'] as const;
+
+const staffRole = z.enum(STAFF_ROLES);
+
+/** GET /api/me: the signed-in account. */
+export const accountReply = z.union([
+  z.object({
+    role: z.literal('driver'),
+    subject: z.literal('driver'),
+    driverId: z.number().int(),
+    licenceNumber: z.string().nullable().meta({
+      description:
+        'Masked: region code and last four characters; null while the account holds no licence.',
+    }),
+    csrfToken: z.string(),
+  }),
+  z.object({
+    role: staffRole,
+    subject: z.literal('staff'),
+    staffId: z.number().int(),
+    username: z.string(),
+    csrfToken: z.string(),
+  }),
+]);
+export type AccountReply = z.infer<typeof accountReply>;
+
+/** POST /api/session. */
+export const signInReply = z.object({ role: z.enum(ROLES), csrfToken: z.string() });
+export type SignInReply = z.infer<typeof signInReply>;
+
+/** GET /api/staff: one account. */
+export const staffReply = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  role: staffRole,
+  createdAt: seconds(),
+  lockedUntil: seconds('When the lockout ends.').nullable(),
+});
+export type StaffReply = z.infer<typeof staffReply>;
+
+/** The routes of the accounts API. */
+export const ACCOUNT_SPECS = {
+  registerDriver: route({
+    method: 'post',
+    path: '/api/drivers',
+    roles: ['public'],
+    operationId: 'registerDriver',
+    tag: 'accounts',
+    summary: 'Register a driver account (phone and password) with the licence it asks to bind',
+    description: `Licence number and name must match a licence of the registry and the phone must have no account; an unknown number, a wrong name and a phone with an account get the same answer. A code goes to the phone; the licence is bound only after it and a real-person check (/api/me/binding). At most ${REGISTRATION_ATTEMPTS_PER_MINUTE} attempts a minute from one address.`,
+    body: {
+      kind: 'json',
+      schema: driverRegistrationSchema,
+      expected: DRIVER_REGISTRATION_EXPECTED,
+      required: true,
+    },
+    replies: {
+      201: json(
+        'Registered; a code was sent.',
+        z.object({ driverId: z.number().int(), expiresAt: seconds() }),
+      ),
+    },
+    errors: {
+      422: ['ERR_VALIDATION', 'ERR_REGISTRATION_REFUSED'],
+      429: ['ERR_RATE_LIMITED', 'ERR_CODE_TOO_SOON'],
+      503: ['ERR_SMS_UNAVAILABLE'],
+    },
+  }),
+  signIn: route({
+    method: 'post',
+    path: '/api/session',
+    roles: ['public'],
+    operationId: 'signIn',
+    tag: 'accounts',
+    summary: 'Sign in as a driver or a member of staff',
+    description: `Sets the session cookie ${SESSION_COOKIE} (HttpOnly, Secure, SameSite=Strict, ${SESSION_LIFETIME} seconds) and returns the CSRF token to send in ${CSRF_HEADER} on unsafe requests.`,
+    body: { kind: 'json', schema: signInSchema, expected: SIGN_IN_EXPECTED, required: true },
+    replies: {
+      200: {
+        description: 'Signed in.',
+        content: { 'application/json': signInReply },
+        headers: NO_STORE_HEADERS.extend({
+          'Set-Cookie': z.string().meta({ description: `${SESSION_COOKIE}=<token>` }),
+        }),
+      },
+    },
+    errors: { 401: ['ERR_SIGN_IN_FAILED'], 422: ['ERR_VALIDATION'], 429: ['ERR_RATE_LIMITED'] },
+  }),
+  signOut: route({
+    method: 'delete',
+    path: '/api/session',
+    roles: ['public'],
+    operationId: 'signOut',
+    tag: 'accounts',
+    summary: 'Sign out: end the session of this request, if any',
+    replies: {
+      204: {
+        description: 'Signed out; the cookie is cleared.',
+        headers: z.object({ 'Set-Cookie': z.string() }),
+      },
+    },
+  }),
+  currentAccount: route({
+    method: 'get',
+    path: '/api/me',
+    roles: ROLES,
+    operationId: 'currentAccount',
+    tag: 'accounts',
+    summary: 'The signed-in account, and the CSRF token of its session',
+    replies: {
+      200: noStoreJson('The account; a driver sees a masked licence number only.', accountReply),
+    },
+  }),
+  createStaff: route({
+    method: 'post',
+    path: '/api/staff',
+    roles: ['admin'],
+    operationId: 'createStaff',
+    tag: 'staff',
+    summary: 'Create a staff account with a generated password',
+    description: 'The password is shown in this answer only; the service keeps its hash.',
+    body: {
+      kind: 'json',
+      schema: staffCreationSchema,
+      expected: STAFF_CREATION_EXPECTED,
+      required: true,
+    },
+    replies: {
+      201: noStoreJson(
+        'Created.',
+        z.object({
+          id: z.number().int(),
+          username: z.string(),
+          role: staffRole,
+          password: z.string(),
+        }),
+      ),
+    },
+    errors: { 409: ['ERR_USERNAME_TAKEN'], 422: ['ERR_VALIDATION'] },
+  }),
+  listStaff: route({
+    method: 'get',
+    path: '/api/staff',
+    roles: ['admin'],
+    operationId: 'listStaff',
+    tag: 'staff',
+    summary: 'Every staff account, without password hashes',
+    replies: { 200: json('By id.', z.object({ staff: z.array(staffReply) })) },
+  }),
+  unlockStaff: route({
+    method: 'post',
+    path: '/api/staff/:id/unlock',
+    roles: ['admin'],
+    operationId: 'unlockStaff',
+    tag: 'staff',
+    summary: "End a staff account's lockout",
+    params: { schema: idSchema(15), notFound: 'staff account' },
+    replies: { 204: { description: 'Unlocked.' } },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  }),
+  unlockDriver: route({
+    method: 'post',
+    path: '/api/registry/licences/:number/account/unlock',
+    roles: ['admin'],
+    operationId: 'unlockDriver',
+    tag: 'staff',
+    summary: 'End the sign-in lockout of the driver account of a licence',
+    params: licenceNumberParams,
+    replies: { 204: { description: 'Unlocked.' } },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  }),
+};
+
+/**
+ * The accounts API, mounted under /api: driver registration, sign-in and out, the signed-in
+ * account, and staff management (admin only). Each route calls one use case and maps the
+ * result; errors go to the problem handler.
+ */
+export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
   /**
    * Counts each request of a client address in the limiter `name` (per app, not per module: two
    * services in one process, as in tests, do not share counts; per node unless REDIS_URL shares
@@ -63,79 +263,57 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
     REGISTRATION_ATTEMPTS_PER_MINUTE,
     'registration attempts',
   );
+  const actor = (req: Parameters<RequestHandler>[0]) => `staff:${authOf(req).subjectId}`;
+  const S = ACCOUNT_SPECS;
 
-  router.post('/drivers', limitRegistrations, readJsonBody, async (req, res) => {
-    const registration = parseInput(
-      driverRegistrationSchema,
-      req.body,
-      DRIVER_REGISTRATION_EXPECTED,
-    );
-    const result = await registerDriver(deps, registration);
-    res.status(201).json(result);
-  });
-
-  router.post('/session', limitSignIns, readJsonBody, async (req, res) => {
-    const request = parseInput(signInSchema, req.body, SIGN_IN_EXPECTED);
-    const who = await signIn(deps.db, request, deps.now());
-    const { csrfToken } = await startSession(deps.db, res, who, deps.now());
-    noStore(res).status(200).json({ role: who.role, csrfToken });
-  });
-
-  router.delete('/session', async (req, res) => {
-    await endSession(deps.db, req, res);
-    res.status(204).end();
-  });
-
-  router.get('/me', requireRole('driver', 'reviewer', 'admin'), async (req, res) => {
-    const auth = authOf(req);
-    const account = await currentAccount(deps.db, auth);
-    // The CSRF token again, for a client that reloaded and kept only its (HttpOnly) cookie.
-    noStore(res).json({ ...account, csrfToken: auth.csrfToken });
-  });
-
-  router.post('/staff', requireRole('admin'), readJsonBody, async (req, res) => {
-    const account = parseInput(staffCreationSchema, req.body, STAFF_CREATION_EXPECTED);
-    const created = await createStaff(
-      deps.db,
-      account,
-      deps.now(),
-      `staff:${authOf(req).subjectId}`,
-    );
-    noStore(res).status(201).json(created);
-  });
-
-  router.get('/staff', requireRole('admin'), async (_req, res) => {
-    res.json({ staff: await listStaff(deps.db, deps.now()) });
-  });
-
-  router.post('/staff/:id/unlock', requireRole('admin'), async (req, res) => {
-    const id = pathId(req.params.id, 'staff account');
-    await unlockAccount(
-      deps.db,
-      { kind: 'staff', id },
-      deps.now(),
-      `staff:${authOf(req).subjectId}`,
-    );
-    res.status(204).end();
-  });
-
-  router.post(
-    '/registry/licences/:number/account/unlock',
-    requireRole('admin'),
-    async (req, res) => {
-      const number = req.params.number;
-      if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number))
-        throw notFound('licence');
+  const router = mount(Router(), '/api', [
+    handle(
+      S.registerDriver,
+      async (_req, res, { body }) => {
+        res.status(201).json(await registerDriver(deps, body));
+      },
+      [limitRegistrations],
+    ),
+    handle(
+      S.signIn,
+      async (_req, res, { body }) => {
+        const who = await signIn(deps.db, body, deps.now());
+        const { csrfToken } = await startSession(deps.db, res, who, deps.now());
+        noStore(res).status(200).json({ role: who.role, csrfToken });
+      },
+      [limitSignIns],
+    ),
+    handle(S.signOut, async (req, res) => {
+      await endSession(deps.db, req, res);
+      res.status(204).end();
+    }),
+    handle(S.currentAccount, async (req, res) => {
+      const auth = authOf(req);
+      const account = await currentAccount(deps.db, auth);
+      // The CSRF token again, for a client that reloaded and kept only its (HttpOnly) cookie.
+      noStore(res).json({ ...account, csrfToken: auth.csrfToken });
+    }),
+    handle(S.createStaff, async (req, res, { body }) => {
+      const created = await createStaff(deps.db, body, deps.now(), actor(req));
+      noStore(res).status(201).json(created);
+    }),
+    handle(S.listStaff, async (_req, res) => {
+      res.json({ staff: await listStaff(deps.db, deps.now()) });
+    }),
+    handle(S.unlockStaff, async (req, res, { params }) => {
+      await unlockAccount(deps.db, { kind: 'staff', id: params.id }, deps.now(), actor(req));
+      res.status(204).end();
+    }),
+    handle(S.unlockDriver, async (req, res, { params }) => {
       await unlockAccount(
         deps.db,
-        { kind: 'driver', licenceNumber: number },
+        { kind: 'driver', licenceNumber: params.number },
         deps.now(),
-        `staff:${authOf(req).subjectId}`,
+        actor(req),
       );
       res.status(204).end();
-    },
-  );
-
+    }),
+  ]);
   router.use(retryAfterHeader);
   return router;
 }

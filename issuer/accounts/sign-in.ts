@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import type { Auth, Role } from '../http/session.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
 

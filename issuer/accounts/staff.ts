@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { parseInput } from '../http/validation.js';
 import { hashPassword } from './password.js';

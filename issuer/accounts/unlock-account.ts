@@ -1,6 +1,6 @@
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 
 /** The account whose lockout ends: a member of staff by id, a driver by licence number. */
 export type LockedAccount =

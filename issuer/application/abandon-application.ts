@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { latestApplication } from './internal/latest-application.js';
 import { transition } from './transitions.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { issueOnApplication } from '../credentials/issue-credential.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound, ServiceError } from '../http/problem.js';
+import { notFound, ServiceError } from '../service-error.js';
 import type { IdentityCheckResult } from './identity-check.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';

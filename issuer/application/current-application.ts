@@ -1,6 +1,6 @@
 import type { ApplicationPath, ApplicationState } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { latestApplication } from './internal/latest-application.js';
 import { isProvisionalDeadline } from './review-deadline.js';
 

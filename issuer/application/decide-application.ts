@@ -1,6 +1,6 @@
 import { issueOnApplication } from '../credentials/issue-credential.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import type { Notice } from '../notify/notifier.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { pushIssued, recordIssue } from './internal/record-issue.js';

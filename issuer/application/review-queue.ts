@@ -1,6 +1,6 @@
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { isProvisionalDeadline } from './review-deadline.js';
 
 /** One application waiting for review, as a reviewer's list shows it. */

@@ -1,14 +1,23 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { authOf, requireRole } from '../http/session.js';
+import { handle, mount } from '../http/mount.js';
+import { route } from '../http/route-spec.js';
 import {
-  jsonBody,
-  readJsonBody,
-  parseInput,
-  unsupportedMediaType,
-  validationError,
-} from '../http/validation.js';
+  APPLICATION_PATHS,
+  APPLICATION_STATES,
+  deadlineProvisional,
+  idSchema,
+  image,
+  NO_STORE_HEADERS,
+  noBody,
+  noStoreJson,
+  reviewedApplicationFields,
+  seconds,
+  UNUSABLE_REASONS,
+} from '../http/schemas.js';
+import { authOf } from '../http/session.js';
+import { unsupportedMediaType, validationError } from '../http/validation.js';
 import { abandonApplication } from './abandon-application.js';
 import { confirmStored } from './confirm-stored.js';
 import { currentApplication } from './current-application.js';
@@ -26,7 +35,7 @@ export const MAX_SELFIE_BYTES = 1024 * 1024;
 export const PHOTO_TYPES = ['image/jpeg', 'image/png'] as const;
 
 /** The body of POST /api/me/application. */
-export const startSchema = z.strictObject({ path: z.enum(['stored', 'camera', 'album']) });
+export const startSchema = z.strictObject({ path: z.enum(APPLICATION_PATHS) });
 /** What each field of startSchema must be. */
 export const START_EXPECTED = { path: 'stored, camera or album (GET /api/me/application/paths)' };
 
@@ -44,115 +53,324 @@ export const CONFIRM_EXPECTED = {
   selfie: `the selfie, a JPEG of at most ${MAX_SELFIE_BYTES} bytes, in canonical base64`,
 };
 
+/**
+ * The bytes of a selfie sent as `selfieSchema` text (every real-person check takes one).
+ * @throws {ServiceError} 422 ERR_VALIDATION when they are not a JPEG of at most
+ *   {@link MAX_SELFIE_BYTES}.
+ */
+export function selfieBytes(selfie: string): Buffer {
+  const bytes = Buffer.from(selfie, 'base64');
+  // The regex admits only canonical base64, so the bytes are exactly what was sent.
+  if (
+    bytes.length > MAX_SELFIE_BYTES ||
+    bytes[0] !== 0xff ||
+    bytes[1] !== 0xd8 ||
+    bytes[2] !== 0xff
+  )
+    throw validationError([
+      {
+        field: 'selfie',
+        expected: CONFIRM_EXPECTED.selfie,
+        found: `${bytes.length} bytes, not a JPEG`,
+      },
+    ]);
+  return bytes;
+}
+
 /** The body of POST /api/review/applications/:id/reject. */
 export const rejectSchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 /** What each field of rejectSchema must be. */
 export const REJECT_EXPECTED = { reason: 'why the photo is rejected, 1–500 characters' };
 
-const ID = /^[1-9]\d{0,15}$/;
+const APPLICATION_ID_EXPECTED = { id: 'an application id (a positive integer)' };
+/** The path parameter of an application: 422 for one that is not a positive integer. */
+const applicationId = { schema: idSchema(16), expected: APPLICATION_ID_EXPECTED };
+
+/** A photo upload: image/jpeg or image/png, read after the role check. */
+export const photoBody = {
+  kind: 'raw',
+  content: { 'image/jpeg': image('image/jpeg'), 'image/png': image('image/png') },
+  read: () => express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES }),
+} as const;
+
+/** GET /api/me/application. */
+export const applicationReply = z.object({
+  id: z.number().int(),
+  path: z.enum(APPLICATION_PATHS),
+  state: z.enum(APPLICATION_STATES),
+  submittedAt: seconds().nullable(),
+  deadline: seconds('When the review is due: one working day after submission.').nullable(),
+  deadlineProvisional,
+  decidedAt: seconds().nullable(),
+  reason: z.string().meta({ description: 'Why the photo was rejected.' }).nullable(),
+});
+export type ApplicationReply = z.infer<typeof applicationReply>;
+
+/** GET /api/me/application/paths. */
+export const pathsReply = z.object({
+  paths: z.array(z.enum(APPLICATION_PATHS)),
+  photoChange: z.boolean(),
+  notBefore: seconds().nullable(),
+  refusal: z.object({ reason: z.enum(UNUSABLE_REASONS), message: z.string() }).optional(),
+});
+export type PathsReply = z.infer<typeof pathsReply>;
+
+/** One notice of GET /api/me/inbox. */
+export const inboxEntryReply = z.object({
+  id: z.number().int(),
+  at: seconds(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  readAt: seconds().nullable(),
+});
+export type InboxEntryReply = z.infer<typeof inboxEntryReply>;
+/** GET /api/me/inbox. */
+export const inboxReply = z.object({ entries: z.array(inboxEntryReply) });
+export type InboxReply = z.infer<typeof inboxReply>;
+
+/** One application of GET /api/review/queue. */
+export const queueEntryReply = z.object({
+  id: z.number().int(),
+  path: z.enum(['camera', 'album']),
+  ...reviewedApplicationFields,
+});
+export type QueueEntryReply = z.infer<typeof queueEntryReply>;
+/** GET /api/review/queue. */
+export const reviewQueueReply = z.object({ applications: z.array(queueEntryReply) });
+export type ReviewQueueReply = z.infer<typeof reviewQueueReply>;
+
+const stateReply = <S extends string>(state: S) => z.object({ state: z.literal(state) });
+const DRIVER = ['driver'] as const;
+const REVIEWER = ['reviewer', 'admin'] as const;
+
+/** The routes of the e-licence application (docs/DOMAIN.md §1). */
+export const APPLICATION_SPECS = {
+  paths: route({
+    method: 'get',
+    path: '/api/me/application/paths',
+    roles: DRIVER,
+    operationId: 'applicationPaths',
+    tag: 'application',
+    summary: 'The photo paths offered: stored only when the registry holds a compliant photo',
+    description:
+      'After an issue, a new application changes the photo: camera or album only, not before `notBefore` (PHOTO_CHANGE_INTERVAL_DAYS after the last issue). While the licence may not have an e-licence (suspended, revoked, expired, 12 points…), no path and `refusal` with the reason a start would be refused with.',
+    replies: { 200: noStoreJson('The paths.', pathsReply) },
+    errors: { 403: ['ERR_LICENCE_NOT_BOUND'], 404: ['ERR_NOT_FOUND'] },
+  }),
+  start: route({
+    method: 'post',
+    path: '/api/me/application',
+    roles: DRIVER,
+    operationId: 'startApplication',
+    tag: 'application',
+    summary: 'Start an application on one path: a draft',
+    body: { kind: 'json', schema: startSchema, expected: START_EXPECTED, required: true },
+    replies: {
+      201: noStoreJson(
+        'The draft.',
+        z.object({
+          id: z.number().int(),
+          state: z.literal('draft'),
+          path: z.enum(APPLICATION_PATHS),
+        }),
+      ),
+    },
+    errors: {
+      403: ['ERR_LICENCE_NOT_BOUND'],
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION', 'ERR_PHOTO_CHANGE_TOO_SOON'],
+      422: ['ERR_VALIDATION'],
+    },
+  }),
+  photo: route({
+    method: 'post',
+    path: '/api/me/application/photo',
+    roles: DRIVER,
+    operationId: 'submitApplicationPhoto',
+    tag: 'application',
+    summary: 'Submit the photo of a camera or album application for review',
+    description: `The body is the image itself, at most ${MAX_PHOTO_BYTES} bytes. The automatic pre-check runs first; a photo that passes is stored without its metadata and the review is due one working day later. A rejected application is resubmitted this way.`,
+    body: photoBody,
+    replies: {
+      200: noStoreJson(
+        'Submitted for review.',
+        z.object({ state: z.literal('submitted'), deadline: seconds(), deadlineProvisional }),
+      ),
+    },
+    errors: {
+      403: ['ERR_LICENCE_NOT_BOUND'],
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
+      413: ['ERR_TOO_LARGE'],
+      415: ['ERR_UNSUPPORTED_MEDIA_TYPE'],
+      422: ['ERR_PHOTO_REJECTED'],
+    },
+  }),
+  confirmStored: route({
+    method: 'post',
+    path: '/api/me/application/confirm-stored',
+    roles: DRIVER,
+    operationId: 'confirmStoredPhoto',
+    tag: 'application',
+    summary:
+      'Confirm the stored photo with a real-person check; on a match the e-licence is issued',
+    body: {
+      kind: 'json',
+      schema: confirmSchema,
+      expected: CONFIRM_EXPECTED,
+      required: true,
+      limit: Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024,
+    },
+    replies: { 200: noStoreJson('Issued.', stateReply('issued')) },
+    errors: {
+      403: ['ERR_LICENCE_NOT_BOUND'],
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
+      422: ['ERR_VALIDATION', 'ERR_IDENTITY_FAILED'],
+      503: ['ERR_IDENTITY_UNAVAILABLE'],
+    },
+  }),
+  abandon: route({
+    method: 'post',
+    path: '/api/me/application/abandon',
+    roles: DRIVER,
+    operationId: 'abandonApplication',
+    tag: 'application',
+    summary: 'Abandon the open application, to start again (on another path)',
+    description:
+      'From draft, identity_failed, submitted (withdrawn from the review queue) or rejected; not while the real-person check runs.',
+    body: noBody,
+    replies: { 200: noStoreJson('Abandoned.', stateReply('abandoned')) },
+    errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_ILLEGAL_TRANSITION'] },
+  }),
+  current: route({
+    method: 'get',
+    path: '/api/me/application',
+    roles: DRIVER,
+    operationId: 'currentApplication',
+    tag: 'application',
+    summary: "The driver's latest application: state, review deadline, rejection reason",
+    replies: { 200: noStoreJson('The application.', applicationReply) },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  }),
+  inbox: route({
+    method: 'get',
+    path: '/api/me/inbox',
+    roles: DRIVER,
+    operationId: 'listInbox',
+    tag: 'application',
+    summary: "The driver's notices, newest first",
+    replies: { 200: noStoreJson('The notices.', inboxReply) },
+  }),
+  queue: route({
+    method: 'get',
+    path: '/api/review/queue',
+    roles: REVIEWER,
+    operationId: 'reviewQueue',
+    tag: 'application',
+    summary: 'Submitted applications, the earliest deadline first',
+    replies: { 200: noStoreJson('The queue.', reviewQueueReply) },
+  }),
+  reviewPhoto: route({
+    method: 'get',
+    path: '/api/review/applications/:id/photo',
+    roles: REVIEWER,
+    operationId: 'applicationPhoto',
+    tag: 'application',
+    summary: 'The photo of an application, JPEG',
+    params: applicationId,
+    replies: {
+      200: {
+        description: 'The photo.',
+        content: { 'image/jpeg': image('image/jpeg') },
+        headers: NO_STORE_HEADERS,
+      },
+    },
+    errors: { 404: ['ERR_NOT_FOUND'], 422: ['ERR_VALIDATION'] },
+  }),
+  approve: route({
+    method: 'post',
+    path: '/api/review/applications/:id/approve',
+    roles: REVIEWER,
+    operationId: 'approveApplication',
+    tag: 'application',
+    summary: 'Approve a submitted photo: the e-licence is issued and the driver notified',
+    params: applicationId,
+    body: noBody,
+    replies: { 200: noStoreJson('Issued.', stateReply('issued')) },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
+      422: ['ERR_VALIDATION'],
+    },
+  }),
+  reject: route({
+    method: 'post',
+    path: '/api/review/applications/:id/reject',
+    roles: REVIEWER,
+    operationId: 'rejectApplication',
+    tag: 'application',
+    summary: 'Reject a submitted photo with the reason the driver is shown',
+    params: applicationId,
+    body: { kind: 'json', schema: rejectSchema, expected: REJECT_EXPECTED, required: true },
+    replies: { 200: noStoreJson('Rejected.', stateReply('rejected')) },
+    errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_ILLEGAL_TRANSITION'], 422: ['ERR_VALIDATION'] },
+  }),
+};
 
 /**
- * The e-licence application, mounted under /api before the app-wide JSON parser: each route
- * reads its own body after the role check.
- *
- * Driver: `GET /me/application/paths`, `POST /me/application {path}` → 201, `POST
- * /me/application/photo` (image/jpeg or image/png, ≤ 6 MB), `POST /me/application/confirm-stored
- * {selfie}`, `POST /me/application/abandon`, `GET /me/application`, `GET /me/inbox`. Reviewer and admin: `GET /review/queue`,
- * `GET /review/applications/:id/photo`, `POST /review/applications/:id/approve`, `POST
- * /review/applications/:id/reject {reason}`.
+ * The e-licence application, mounted under /api: the driver's application (paths, start, photo,
+ * stored photo with a real-person check, abandon, state, inbox) and the reviewers' queue and
+ * decisions ({@link APPLICATION_SPECS}).
  */
 export function applicationRoutes(deps: ServiceDeps): Router {
-  const router = Router();
-  const driver = requireRole('driver');
-  const reviewer = requireRole('reviewer', 'admin');
-  const selfieJson = jsonBody(Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024);
-  const image = express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES });
-
-  router.get('/me/application/paths', driver, async (req, res) => {
-    noStore(res).json(await offeredPaths(deps, authOf(req).subjectId));
-  });
-
-  router.post('/me/application', driver, readJsonBody, async (req, res) => {
-    const { path } = parseInput(startSchema, req.body, START_EXPECTED);
-    const started = await startApplication(deps, authOf(req).subjectId, path);
-    noStore(res).status(201).json(started);
-  });
-
-  router.post('/me/application/photo', driver, image, async (req, res) => {
-    if (!req.is([...PHOTO_TYPES]) || !Buffer.isBuffer(req.body))
-      throw unsupportedMediaType(req, PHOTO_TYPES.join(' or '));
-    const submitted = await submitPhoto(deps, authOf(req).subjectId, req.body);
-    noStore(res).json(submitted);
-  });
-
-  router.post('/me/application/confirm-stored', driver, selfieJson, async (req, res) => {
-    const { selfie } = parseInput(confirmSchema, req.body, CONFIRM_EXPECTED);
-    const bytes = Buffer.from(selfie, 'base64');
-    // The regex admits only canonical base64, so the bytes are exactly what was sent.
-    if (
-      bytes.length > MAX_SELFIE_BYTES ||
-      bytes[0] !== 0xff ||
-      bytes[1] !== 0xd8 ||
-      bytes[2] !== 0xff
-    )
-      throw validationError([
-        {
-          field: 'selfie',
-          expected: CONFIRM_EXPECTED.selfie,
-          found: `${bytes.length} bytes, not a JPEG`,
-        },
-      ]);
-    const result = await confirmStored(deps, authOf(req).subjectId, bytes);
-    noStore(res).json(result);
-  });
-
-  router.post('/me/application/abandon', driver, readJsonBody, async (req, res) => {
-    noStore(res).json(await abandonApplication(deps, authOf(req).subjectId));
-  });
-
-  router.get('/me/application', driver, async (req, res) => {
-    noStore(res).json(await currentApplication(deps, authOf(req).subjectId));
-  });
-
-  router.get('/me/inbox', driver, async (req, res) => {
-    noStore(res).json({ entries: await listInbox(deps, authOf(req).subjectId) });
-  });
-
-  router.get('/review/queue', reviewer, async (_req, res) => {
-    noStore(res).json({ applications: await reviewQueue(deps) });
-  });
-
-  router.get('/review/applications/:id/photo', reviewer, async (req, res) => {
-    const photo = await applicationPhoto(deps, idOf(req));
-    noStore(res).type('image/jpeg').send(Buffer.from(photo));
-  });
-
-  router.post('/review/applications/:id/approve', reviewer, readJsonBody, async (req, res) => {
-    const id = idOf(req);
-    const result = await decideApplication(deps, authOf(req).subjectId, id, { kind: 'approve' });
-    noStore(res).json(result);
-  });
-
-  router.post('/review/applications/:id/reject', reviewer, readJsonBody, async (req, res) => {
-    const id = idOf(req);
-    const { reason } = parseInput(rejectSchema, req.body, REJECT_EXPECTED);
-    const result = await decideApplication(deps, authOf(req).subjectId, id, {
-      kind: 'reject',
-      reason,
-    });
-    noStore(res).json(result);
-  });
-
-  return router;
-}
-
-function idOf(req: Request): number {
-  const id: unknown = req.params.id;
-  if (typeof id !== 'string' || !ID.test(id))
-    throw validationError([
-      { field: 'id', expected: 'an application id (a positive integer)', found: 'another value' },
-    ]);
-  return Number(id);
+  const S = APPLICATION_SPECS;
+  const subjectId = (req: Parameters<typeof authOf>[0]) => authOf(req).subjectId;
+  return mount(Router(), '/api', [
+    handle(S.paths, async (req, res) => {
+      noStore(res).json(await offeredPaths(deps, subjectId(req)));
+    }),
+    handle(S.start, async (req, res, { body }) => {
+      const started = await startApplication(deps, subjectId(req), body.path);
+      noStore(res).status(201).json(started);
+    }),
+    handle(S.photo, async (req, res) => {
+      if (!req.is([...PHOTO_TYPES]) || !Buffer.isBuffer(req.body))
+        throw unsupportedMediaType(req, PHOTO_TYPES.join(' or '));
+      noStore(res).json(await submitPhoto(deps, subjectId(req), req.body));
+    }),
+    handle(S.confirmStored, async (req, res, { body }) => {
+      noStore(res).json(await confirmStored(deps, subjectId(req), selfieBytes(body.selfie)));
+    }),
+    handle(S.abandon, async (req, res) => {
+      noStore(res).json(await abandonApplication(deps, subjectId(req)));
+    }),
+    handle(S.current, async (req, res) => {
+      noStore(res).json(await currentApplication(deps, subjectId(req)));
+    }),
+    handle(S.inbox, async (req, res) => {
+      noStore(res).json({ entries: await listInbox(deps, subjectId(req)) });
+    }),
+    handle(S.queue, async (_req, res) => {
+      noStore(res).json({ applications: await reviewQueue(deps) });
+    }),
+    handle(S.reviewPhoto, async (_req, res, { params }) => {
+      const photo = await applicationPhoto(deps, params.id);
+      noStore(res).type('image/jpeg').send(Buffer.from(photo));
+    }),
+    handle(S.approve, async (req, res, { params }) => {
+      const result = await decideApplication(deps, subjectId(req), params.id, { kind: 'approve' });
+      noStore(res).json(result);
+    }),
+    handle(S.reject, async (req, res, { params, body }) => {
+      const result = await decideApplication(deps, subjectId(req), params.id, {
+        kind: 'reject',
+        reason: body.reason,
+      });
+      noStore(res).json(result);
+    }),
+  ]);
 }
 
 /** Applications and photos are personal data: no cache keeps them. */

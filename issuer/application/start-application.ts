@@ -1,7 +1,7 @@
 import { audit } from '../audit/audit-log.js';
 import type { ApplicationPath } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { conflict } from '../http/problem.js';
+import { conflict } from '../service-error.js';
 import { unusableAt, type UnusableReason } from '../../shared/usability.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';

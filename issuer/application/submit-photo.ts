@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../deps.js';
-import { notFound, ServiceError } from '../http/problem.js';
+import { notFound, ServiceError } from '../service-error.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
 import { precheckPhoto, type PrecheckFailure } from './photo-precheck.js';

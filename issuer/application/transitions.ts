@@ -6,7 +6,7 @@ import type {
   ApplicationTable,
   Database,
 } from '../db/schema.js';
-import { conflict } from '../http/problem.js';
+import { conflict } from '../service-error.js';
 
 /**
  * The application state machine (docs/DOMAIN.md §1.3). The stored path: draft → identity_pending →

@@ -1,6 +1,6 @@
 import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
 import { createStaff, STAFF_ROLES, type StaffRole } from '../accounts/staff.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { serviceConfig, withDatabase } from './service-config.js';
 
 const USAGE = 'liangzheng admin create --username NAME [--role admin|reviewer (admin)]';

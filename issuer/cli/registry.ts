@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { ImportInvalidError, lineUnit, type ImportFormat } from '../registry/import-errors.js';
 import { importLicences, MAX_IMPORT_BYTES } from '../registry/import-licences.js';
 import { serviceConfig, withService } from './service-config.js';

@@ -7,7 +7,7 @@ import { boundLicence } from '../accounts/bound-licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { conflict, notFound, ServiceError } from '../http/problem.js';
+import { conflict, notFound, ServiceError } from '../service-error.js';
 import { credentialExpiry, signCredential } from '../sign-credential.js';
 import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';

@@ -3,7 +3,7 @@ import { nodeBackend } from '../../verifier/backends/node.js';
 import { boundLicence } from '../accounts/bound-licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
-import { conflict, notFound } from '../http/problem.js';
+import { conflict, notFound } from '../service-error.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { LIVE } from './internal/live.js';
 

@@ -1,10 +1,14 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
-import { authOf, requireRole } from '../http/session.js';
+import { notFound } from '../service-error.js';
+import { handle, mount } from '../http/mount.js';
+import { route } from '../http/route-spec.js';
+import { idSchema, noStoreJson, seconds } from '../http/schemas.js';
+import { authOf } from '../http/session.js';
+import { validationError } from '../http/validation.js';
 import { currentCredential } from './current-credential.js';
-import { parseInput, pathId, readJsonBody, validationError } from '../http/validation.js';
+import { MAX_DEVICES } from './register-device.js';
 import { IDEMPOTENCY_KEY, issueCredential } from './issue-credential.js';
 import { listDevices } from './list-devices.js';
 import { registerDevice } from './register-device.js';
@@ -25,56 +29,148 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENCY_HEADER_EXPECTED =
   'a quoted string of 1-64 characters of A-Z a-z 0-9 - _ . : (e.g. "retry-1")';
 
+/** An e-licence as issued. */
+export const issuedCredentialReply = z
+  .object({
+    credential: z.string().meta({ description: 'The e-licence, a compact JWS (FORMAT.md §3).' }),
+    jti: z.string(),
+    expiresAt: seconds(),
+    listId: z
+      .number()
+      .int()
+      .meta({ description: 'The status list of the credential (`/status/{listId}`).' }),
+    index: z.number().int().meta({ description: 'Its entry in that list.' }),
+  })
+  .meta({ id: 'IssuedCredential' });
+export type IssuedCredentialReply = z.infer<typeof issuedCredentialReply>;
+/** GET /api/me/credential. */
+export const credentialReply = issuedCredentialReply.extend({ deviceId: z.number().int() });
+export type CredentialReply = z.infer<typeof credentialReply>;
+
+/** GET /api/me/devices. */
+export const devicesReply = z.object({
+  devices: z.array(
+    z.object({
+      deviceId: z.number().int(),
+      publicKey: z.string().meta({ description: 'base64url (JWK `x`).' }),
+      createdAt: seconds(),
+      revokedAt: seconds().nullable(),
+    }),
+  ),
+});
+export type DevicesReply = z.infer<typeof devicesReply>;
+
+/** The routes of the holder's API. */
+export const CREDENTIAL_SPECS = {
+  registerDevice: route({
+    method: 'post',
+    path: '/api/me/devices',
+    roles: ['driver'],
+    operationId: 'registerDevice',
+    tag: 'credentials',
+    summary: 'Register a holder device key',
+    description: `Past ${MAX_DEVICES} devices, the oldest that does not hold the e-licence is retired (its credential requests are then 404); a retired device of the driver registering its key again comes back under its id.`,
+    body: { kind: 'json', schema: deviceSchema, expected: DEVICE_EXPECTED, required: true },
+    replies: { 201: noStoreJson('Registered.', z.object({ deviceId: z.number().int() })) },
+    errors: {
+      403: ['ERR_LICENCE_NOT_BOUND'],
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_DEVICE_EXISTS'],
+      422: ['ERR_VALIDATION', 'ERR_KEY_INVALID'],
+    },
+  }),
+  listDevices: route({
+    method: 'get',
+    path: '/api/me/devices',
+    roles: ['driver'],
+    operationId: 'listDevices',
+    tag: 'credentials',
+    summary: "The driver's devices, oldest first, revoked ones included",
+    replies: { 200: noStoreJson('The devices.', devicesReply) },
+  }),
+  issueCredential: route({
+    method: 'post',
+    path: '/api/me/devices/:id/credential',
+    roles: ['driver'],
+    operationId: 'issueCredential',
+    tag: 'credentials',
+    summary: "Issue the e-licence of the driver's licence to one of the driver's devices",
+    description:
+      "What the app calls on every refresh while online; no body. The device's live credential is returned as it is while it is current: signed by today's key, after the licence's last change (status, points, dates, portrait), less than CREDENTIAL_REFRESH_AFTER seconds (default a day) ago. Otherwise a new one is signed in the same status slot; a live credential of another device is superseded. The same Idempotency-Key from the same device returns the first answer again.",
+    params: {
+      schema: idSchema(15, 'The device, from `POST /api/me/devices`.'),
+      notFound: 'device',
+    },
+    headers: z.object({
+      [IDEMPOTENCY_HEADER]: z
+        .string()
+        .regex(/^"[A-Za-z0-9_.:-]{1,64}"$/)
+        .optional()
+        .meta({
+          description: `Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): ${IDEMPOTENCY_HEADER_EXPECTED}.`,
+        }),
+    }),
+    replies: {
+      201: noStoreJson('Issued.', issuedCredentialReply),
+      200: noStoreJson(
+        "The device's live credential, still current; or, for an idempotent replay, the credential the first request made.",
+        issuedCredentialReply,
+      ),
+    },
+    errors: {
+      403: ['ERR_LICENCE_NOT_BOUND'],
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_APPLICATION_NOT_ISSUED', 'ERR_LICENCE_NOT_USABLE', 'ERR_CONCURRENT_ISSUANCE'],
+      422: ['ERR_VALIDATION'],
+    },
+  }),
+  currentCredential: route({
+    method: 'get',
+    path: '/api/me/credential',
+    roles: ['driver'],
+    operationId: 'currentCredential',
+    tag: 'credentials',
+    summary: "The driver's live credential and the device it is bound to",
+    replies: { 200: noStoreJson('The live credential.', credentialReply) },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  }),
+};
+
 /**
- * The holder's API, mounted under /api, for a signed-in driver:
- *
- * - `POST /me/devices {publicKey}` → 201 `{deviceId}`; 422 `ERR_KEY_INVALID` for a key that is
- *   not a canonical Ed25519 point or is of small order; 409 `ERR_DEVICE_EXISTS`.
- * - `GET /me/devices` → `{devices: [{deviceId, publicKey, createdAt, revokedAt}]}`.
- * - `POST /me/devices/:id/credential`, no body, optionally `Idempotency-Key: "<key>"` → 201
- *   `{credential, jti, expiresAt, listId, index}` for a newly signed credential; 200 with the same
- *   body for the device's live credential while it is current (nothing in it changed, signed
- *   less than CREDENTIAL_REFRESH_AFTER ago) and for an idempotent replay; 404 for a device that
- *   is not the driver's; 409 `ERR_LICENCE_NOT_USABLE` with `reason`; 422 `ERR_VALIDATION` for
- *   an Idempotency-Key of another form. No JSON body to read on the request every app start
- *   makes.
- * - `GET /me/credential` → the live credential (and its `deviceId`), or 404.
+ * The holder's API, mounted under /api, for a signed-in driver ({@link CREDENTIAL_SPECS}): its
+ * device keys, and the e-licence issued to one of them. No JSON body is read on the credential
+ * request every app start makes.
  */
 export function credentialRoutes(deps: ServiceDeps): Router {
-  const router = Router();
-  const driver = requireRole('driver');
-
-  router.post('/me/devices', driver, readJsonBody, async (req, res) => {
-    const { publicKey } = parseInput(deviceSchema, req.body, DEVICE_EXPECTED);
-    const created = await registerDevice(deps, { driverId: authOf(req).subjectId, publicKey });
-    noStore(res).status(201).json(created);
-  });
-
-  router.get('/me/devices', driver, async (req, res) => {
-    const devices = await listDevices(deps, authOf(req).subjectId);
-    noStore(res).json({ devices });
-  });
-
-  router.post('/me/devices/:id/credential', driver, async (req, res) => {
-    const deviceId = pathId(req.params.id, 'device');
-    const idempotencyKey = idempotencyKeyOf(req.get(IDEMPOTENCY_HEADER));
-    const { existing, ...issued } = await issueCredential(deps, {
-      driverId: authOf(req).subjectId,
-      deviceId,
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-    });
-    noStore(res)
-      .status(existing ? 200 : 201)
-      .json(issued);
-  });
-
-  router.get('/me/credential', driver, async (req, res) => {
-    const live = await currentCredential(deps, authOf(req).subjectId);
-    if (live === undefined) throw notFound('live credential');
-    noStore(res).json(live);
-  });
-
-  return router;
+  const S = CREDENTIAL_SPECS;
+  return mount(Router(), '/api', [
+    handle(S.registerDevice, async (req, res, { body }) => {
+      const created = await registerDevice(deps, {
+        driverId: authOf(req).subjectId,
+        publicKey: body.publicKey,
+      });
+      noStore(res).status(201).json(created);
+    }),
+    handle(S.listDevices, async (req, res) => {
+      noStore(res).json({ devices: await listDevices(deps, authOf(req).subjectId) });
+    }),
+    handle(S.issueCredential, async (req, res, { params }) => {
+      const idempotencyKey = idempotencyKeyOf(req.get(IDEMPOTENCY_HEADER));
+      const { existing, ...issued } = await issueCredential(deps, {
+        driverId: authOf(req).subjectId,
+        deviceId: params.id,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      });
+      noStore(res)
+        .status(existing ? 200 : 201)
+        .json(issued);
+    }),
+    handle(S.currentCredential, async (req, res) => {
+      const live = await currentCredential(deps, authOf(req).subjectId);
+      if (live === undefined) throw notFound('live credential');
+      noStore(res).json(live);
+    }),
+  ]);
 }
 
 /**

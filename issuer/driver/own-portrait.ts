@@ -1,6 +1,6 @@
 import type { ServiceDeps } from '../deps.js';
 import { boundLicence } from '../accounts/bound-licence.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 
 /**
  * The current portrait of the signed-in driver's licence (the registry photo, or the photo of

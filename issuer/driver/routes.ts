@@ -1,31 +1,82 @@
 import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { LICENCE_STATUS, type LicenceStatusCode } from '../../shared/licence/codes.js';
 import type { ServiceDeps } from '../deps.js';
-import { authOf, requireRole } from '../http/session.js';
+import { handle, mount } from '../http/mount.js';
+import { route } from '../http/route-spec.js';
+import {
+  image,
+  NO_STORE_HEADERS,
+  noStoreJson,
+  seconds,
+  UNUSABLE_REASONS,
+} from '../http/schemas.js';
+import { authOf } from '../http/session.js';
 import { licenceStatus } from './licence-status.js';
 import { ownPortrait } from './own-portrait.js';
 
+const STATUS_CODES = Object.keys(LICENCE_STATUS) as [LicenceStatusCode, ...LicenceStatusCode[]];
+
+/** GET /api/me/licence: the registry's current word on the driver's licence. */
+export const licenceReply = z.object({
+  status: z.enum(STATUS_CODES),
+  label: z.object({ zh: z.string(), en: z.string() }),
+  points: z.number().int(),
+  usable: z.boolean(),
+  reason: z.enum(UNUSABLE_REASONS).nullable(),
+  checkedAt: seconds(),
+});
+export type LicenceReply = z.infer<typeof licenceReply>;
+
+/** The routes of what the driver's app reads about its own licence. */
+export const DRIVER_SPECS = {
+  licence: route({
+    method: 'get',
+    path: '/api/me/licence',
+    roles: ['driver'],
+    operationId: 'ownLicenceStatus',
+    tag: 'credentials',
+    summary: "The current status of the driver's licence, from the registry",
+    description:
+      'The app shows the QR in black when `usable`, in red otherwise; `reason` as in ERR_LICENCE_NOT_USABLE.',
+    replies: { 200: noStoreJson('The status.', licenceReply) },
+    errors: { 403: ['ERR_LICENCE_NOT_BOUND'], 404: ['ERR_NOT_FOUND'] },
+  }),
+  portrait: route({
+    method: 'get',
+    path: '/api/me/portrait',
+    roles: ['driver'],
+    operationId: 'ownPortrait',
+    tag: 'credentials',
+    summary: "The portrait of the driver's licence, JPEG (the credential's `ph` is its SHA-256)",
+    replies: {
+      200: {
+        description: 'The portrait.',
+        content: { 'image/jpeg': image('image/jpeg') },
+        headers: NO_STORE_HEADERS.extend({
+          ETag: z.string().meta({ description: 'The SHA-256 of the image, base64url, quoted.' }),
+        }),
+      },
+    },
+    errors: { 403: ['ERR_LICENCE_NOT_BOUND'], 404: ['ERR_NOT_FOUND'] },
+  }),
+};
+
 /**
- * What the driver's app reads about its own licence, mounted under /api (no bodies):
- *
- * - `GET /me/licence` → `{status, label, points, usable, reason, checkedAt}`: the registry's
- *   current word, which colours the QR (black when usable, red when not).
- * - `GET /me/portrait` → image/jpeg with `ETag` (the portrait's SHA-256, the credential's `ph`);
- *   404 when the licence has none.
+ * What the driver's app reads about its own licence, mounted under /api (no bodies): its status,
+ * which colours the QR (black when usable, red when not), and its portrait with `ETag` (the
+ * portrait's SHA-256, the credential's `ph`).
  */
 export function driverRoutes(deps: ServiceDeps): Router {
-  const router = Router();
-  const driver = requireRole('driver');
-
-  router.get('/me/licence', driver, async (req, res) => {
-    noStore(res).json(await licenceStatus(deps, authOf(req).subjectId));
-  });
-
-  router.get('/me/portrait', driver, async (req, res) => {
-    const { photo, hash } = await ownPortrait(deps, authOf(req).subjectId);
-    noStore(res).set('ETag', `"${hash}"`).type('image/jpeg').send(Buffer.from(photo));
-  });
-
-  return router;
+  return mount(Router(), '/api', [
+    handle(DRIVER_SPECS.licence, async (req, res) => {
+      noStore(res).json(await licenceStatus(deps, authOf(req).subjectId));
+    }),
+    handle(DRIVER_SPECS.portrait, async (req, res) => {
+      const { photo, hash } = await ownPortrait(deps, authOf(req).subjectId);
+      noStore(res).set('ETag', `"${hash}"`).type('image/jpeg').send(Buffer.from(photo));
+    }),
+  ]);
 }
 
 /** Licence data and photos are personal: no cache keeps them. */

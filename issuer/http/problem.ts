@@ -2,31 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { LicenceError } from '../../shared/errors.js';
 import { LicenceValidationError } from '../../shared/licence/validate.js';
-
-/** A failure with an HTTP status and a stable code, answered as problem+json (RFC 9457). */
-export class ServiceError extends Error {
-  override readonly name = 'ServiceError';
-
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** Details a client can act on (field issues, retry time), free of personal data. */
-    readonly extra: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-  }
-}
-
-/** 400: the request itself is wrong. */
-export const badRequest = (code: string, message: string, extra?: Record<string, unknown>) =>
-  new ServiceError(400, code, message, extra);
-/** 404 */
-export const notFound = (what: string) =>
-  new ServiceError(404, 'ERR_NOT_FOUND', `${what}: not found`);
-/** 409: the request conflicts with the current state (an illegal transition, a duplicate). */
-export const conflict = (code: string, message: string, extra?: Record<string, unknown>) =>
-  new ServiceError(409, code, message, extra);
+import { isErrorCode, ServiceError, type ErrorCode } from '../service-error.js';
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -47,7 +23,7 @@ const TITLES: Readonly<Record<number, string>> = {
 export function sendProblem(
   res: Parameters<RequestHandler>[1],
   status: number,
-  code: string,
+  code: ErrorCode,
   detail: string,
   extra: Readonly<Record<string, unknown>> = {},
 ): void {
@@ -76,10 +52,12 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof LicenceValidationError) {
-      sendProblem(res, 422, error.code, error.message, { issues: error.issues });
+      sendProblem(res, 422, 'ERR_LICENCE_INVALID', error.message, { issues: error.issues });
       return;
     }
-    if (error instanceof LicenceError) {
+    // The licence model's codes the service answers (a key, a record); any other reaching here
+    // is a failure of the service, not of the request.
+    if (error instanceof LicenceError && isErrorCode(error.code)) {
       sendProblem(res, 422, error.code, error.message);
       return;
     }
@@ -125,6 +103,8 @@ interface BodyParserError {
   readonly length?: unknown;
   readonly encoding?: unknown;
   readonly charset?: unknown;
+  /** zlib's, for a body that does not decompress (`Z_DATA_ERROR`, `Z_BUF_ERROR`, …). */
+  readonly code?: unknown;
 }
 
 /** The Content-Encodings the body parsers undo (body-parser 2; the registry import's own). */
@@ -150,8 +130,8 @@ const asProblem = (error: ServiceError) => ({
 function bodyParserProblem(
   error: BodyParserError,
   req: Parameters<RequestHandler>[0],
-): { code: string; detail: string; extra: Record<string, unknown> } {
-  const problem = (code: string, subject: string, expected: string, found: string) => ({
+): { code: ErrorCode; detail: string; extra: Record<string, unknown> } {
+  const problem = (code: ErrorCode, subject: string, expected: string, found: string) => ({
     code,
     detail: `${subject}: expected ${expected}, found ${found}`,
     extra: { expected, found },
@@ -184,6 +164,13 @@ function bodyParserProblem(
         'a body cut short or of another length',
       );
     default:
+      if (typeof error.code === 'string' && error.code.startsWith('Z_'))
+        return problem(
+          'ERR_BAD_REQUEST',
+          'request body',
+          `a body compressed as its Content-Encoding says (${CONTENT_CODINGS})`,
+          'bytes that do not decompress',
+        );
       return { code: 'ERR_BAD_REQUEST', detail: 'request not accepted', extra: {} };
   }
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
 import { prepared } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
-import { ServiceError } from './problem.js';
+import { ServiceError } from '../service-error.js';
 
 /** Who is making a request, once the session cookie has been checked. */
 export interface Auth {

@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { TEXT_EXPECTED, textFault } from '../../shared/text.js';
-import { notFound, ServiceError } from './problem.js';
+import { notFound, ServiceError } from '../service-error.js';
 
 /** The media type the JSON routes read. */
 export const JSON_TYPE = 'application/json';
@@ -189,12 +189,13 @@ function toIssues(
     {
       field,
       expected: expected[field] ?? (field === '(body)' ? 'a JSON object' : 'a valid value'),
-      found: describe(value),
+      found: describeValue(value),
     },
   ];
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` in `input`; undefined when there is none. */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const key of path) {
     if (typeof value !== 'object' || value === null || typeof key === 'symbol') return undefined;
@@ -204,7 +205,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** The type and size of a value, never the value itself. */
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (typeof value === 'string') {

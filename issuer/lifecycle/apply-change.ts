@@ -9,7 +9,7 @@ import { audit, type AuditEntry } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { endSlotsOfLicence, setHeldEntry } from '../credentials/credential-states.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { nextRecord, supersedes, type LicenceChange } from './transitions.js';
 
 /** A licence after a change. */

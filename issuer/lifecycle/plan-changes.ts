@@ -5,7 +5,7 @@ import {
   parseLicenceRecord,
   type LicenceFieldIssue,
 } from '../../shared/licence/validate.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import {
   AMENDABLE_FIELDS,
   nextRecord,

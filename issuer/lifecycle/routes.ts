@@ -1,25 +1,33 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { POINTS_LIMIT } from '../../shared/licence/codes.js';
+import { licenceRecordSchema } from '../../shared/licence/record.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
-import { readJsonBody, parseInput, LICENCE_NUMBER_PATTERN } from '../http/validation.js';
-import { authOf, requireRole } from '../http/session.js';
+import { handle, mount, type Route } from '../http/mount.js';
+import { route, type RouteSpec } from '../http/route-spec.js';
+import { json, licenceNumberParams, seconds } from '../http/schemas.js';
+import { authOf } from '../http/session.js';
 import { changeLicence } from './change-licence.js';
 import { AUDIT_PAGE_MAX, listAudit } from './list-audit.js';
-import type { LicenceChange } from './transitions.js';
-
-/** A licence number's shape (GB 11643); anything else cannot name a licence: 404. */
+import { TRANSITIONS, type LicenceAction, type LicenceChange } from './transitions.js';
 
 const reason = z.string().min(1).max(200).optional();
 /** The body of suspend, revoke, cancel, restore and replace. */
 export const plainBody = z.strictObject({ reason });
 /** The body of …/points. */
-export const pointsBody = z.strictObject({ points: z.number(), reason });
+export const pointsBody = z.strictObject({
+  // Out of range, the changed record is refused (422 ERR_LICENCE_INVALID), as every record is.
+  points: z.number().meta({ minimum: 0, maximum: POINTS_LIMIT }),
+  reason,
+});
 /** The body of …/renew. */
 export const renewBody = z.strictObject({ validFrom: z.string(), validTo: z.string(), reason });
 const auditQuery = z.strictObject({
-  subject: z.string().min(1).max(64),
+  subject: z
+    .string()
+    .min(1)
+    .max(64)
+    .meta({ description: 'A licence number, `staff:<id>`, `driver:<id>`, …' }),
   afterId: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
 });
@@ -35,16 +43,91 @@ export const LIFECYCLE_EXPECTED: Readonly<Record<string, string>> = {
   limit: `an integer 1–${AUDIT_PAGE_MAX}`,
 };
 
-/** Reads a body or query (an absent body is an empty one). */
-function read<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  return parseInput(schema, value ?? {}, LIFECYCLE_EXPECTED);
+/** A licence record (docs/DOMAIN.md §2.1). */
+export const licenceRecordReply = licenceRecordSchema.meta({
+  id: 'LicenceRecord',
+  description:
+    'A licence record (docs/DOMAIN.md §2.1). Dates are YYYY-MM-DD in China time; `validTo` may be "long-term".',
+});
+
+/** The answer of every lifecycle change. */
+export const licenceChangedReply = z.object({
+  licence: licenceRecordReply,
+  version: z.number().int(),
+});
+
+const SUMMARIES: Readonly<Record<LicenceAction, string>> = {
+  suspend: 'Suspend (暂扣) a licence',
+  revoke: 'Revoke (吊销) a licence',
+  cancel: 'Cancel (注销) a licence',
+  restore: 'Restore a suspended licence',
+  replace: 'Replace (补证) the paper licence; the e-licence is superseded',
+  points: 'Set the points of the scoring cycle',
+  renew: 'Renew (换证) a licence for a new validity period; the e-licence is superseded',
+};
+
+function changeSpec(action: LicenceAction, schema: z.ZodType, required: boolean): RouteSpec {
+  return route({
+    method: 'post',
+    path: `/api/registry/licences/:number/${action}`,
+    roles: ['admin'],
+    operationId: `${action}Licence`,
+    tag: 'lifecycle',
+    summary: SUMMARIES[action],
+    description: `Allowed from status ${TRANSITIONS[action].from.join(' ')}. Moves the status list entries of the licence's e-licences and is audited.`,
+    params: licenceNumberParams,
+    body: { kind: 'json', schema, expected: LIFECYCLE_EXPECTED, required },
+    replies: { 200: json('The licence after the change.', licenceChangedReply) },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      409: ['ERR_ILLEGAL_TRANSITION'],
+      422: ['ERR_VALIDATION', 'ERR_LICENCE_INVALID'],
+    },
+  });
 }
 
-function licenceNumberOf(req: Request): string {
-  const number = req.params.number;
-  if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number)) throw notFound('licence');
-  return number;
-}
+const PLAIN_ACTIONS = ['suspend', 'revoke', 'cancel', 'restore', 'replace'] as const;
+
+/** The routes of licence lifecycle changes and the audit log (admin). */
+export const LIFECYCLE_SPECS = {
+  ...Object.fromEntries(
+    PLAIN_ACTIONS.map((action) => [action, changeSpec(action, plainBody, false)]),
+  ),
+  points: changeSpec('points', pointsBody, true),
+  renew: changeSpec('renew', renewBody, true),
+  audit: route({
+    method: 'get',
+    path: '/api/audit',
+    roles: ['admin'],
+    operationId: 'listAudit',
+    tag: 'lifecycle',
+    summary: 'The audit entries of one subject, oldest first',
+    description:
+      'Page on with `afterId`, the id of the last entry received. Unknown parameters are refused.',
+    query: { schema: auditQuery, expected: LIFECYCLE_EXPECTED },
+    replies: {
+      200: json(
+        'The entries.',
+        z.object({
+          entries: z.array(
+            z.object({
+              id: z.number().int(),
+              at: seconds(),
+              actor: z
+                .string()
+                .meta({ description: '`staff:<id>`, `driver:<id>`, `cli` or `system`.' }),
+              action: z.string().meta({ description: 'For example `licence.suspend`.' }),
+              subject: z.string(),
+              before: z.unknown().meta({ description: 'The state before, or null.' }),
+              after: z.unknown().meta({ description: 'The state after, or null.' }),
+            }),
+          ),
+        }),
+      ),
+    },
+    errors: { 422: ['ERR_VALIDATION'] },
+  }),
+} as unknown as Readonly<Record<LicenceAction | 'audit', RouteSpec>>;
 
 /** Drops an absent `reason`, which exactOptionalPropertyTypes keeps apart from `undefined`. */
 function withReason<T extends object>(change: T, text: string | undefined): T {
@@ -52,75 +135,43 @@ function withReason<T extends object>(change: T, text: string | undefined): T {
 }
 
 /**
- * Lifecycle routes, mounted under /api, admin only:
- * - POST /registry/licences/:number/{suspend,revoke,cancel,restore,replace} `{reason?}`
- * - POST /registry/licences/:number/points `{points, reason?}`
- * - POST /registry/licences/:number/renew `{validFrom, validTo, reason?}`
- *
- * Each answers 200 `{licence, version}`; 404 `ERR_NOT_FOUND` for an unknown licence; 409
- * `ERR_ILLEGAL_TRANSITION` when the transition table does not allow it; 422
- * `ERR_LICENCE_INVALID` when the changed record is not valid; 422 `ERR_VALIDATION` for a body
- * of the wrong shape.
- * - GET /audit?subject=…[&afterId=N][&limit=N] → `{entries: [...]}`, oldest first.
+ * Lifecycle routes, mounted under /api, admin only ({@link LIFECYCLE_SPECS}): each change
+ * answers `{licence, version}`; the audit log pages with `afterId`.
  */
 export function lifecycleRoutes(deps: ServiceDeps): Router {
-  const router = Router();
-  const admin = requireRole('admin');
-
-  /** A handler that makes the change `build` reads from the request. */
-  const change =
-    (build: (req: Request) => LicenceChange): RequestHandler =>
-    (req, res, next) => {
-      Promise.resolve()
-        .then(() =>
-          changeLicence(deps, licenceNumberOf(req), build(req), `staff:${authOf(req).subjectId}`),
-        )
-        .then((changed) => res.json({ licence: changed.licence, version: changed.version }))
-        .catch(next);
-    };
-
-  for (const action of ['suspend', 'revoke', 'cancel', 'restore', 'replace'] as const) {
-    router.post(
-      `/registry/licences/:number/${action}`,
-      admin,
-      readJsonBody,
-      change((req) => withReason({ action }, read(plainBody, req.body).reason)),
-    );
-  }
-  router.post(
-    '/registry/licences/:number/points',
-    admin,
-    readJsonBody,
-    change((req) => {
-      const body = read(pointsBody, req.body);
-      return withReason({ action: 'points', points: body.points }, body.reason);
-    }),
-  );
-  router.post(
-    '/registry/licences/:number/renew',
-    admin,
-    readJsonBody,
-    change((req) => {
-      const body = read(renewBody, req.body);
-      return withReason(
-        { action: 'renew', validFrom: body.validFrom, validTo: body.validTo },
-        body.reason,
+  const S = LIFECYCLE_SPECS;
+  /** The route of one change, made from its checked body. */
+  const change = (action: LicenceAction, build: (body: unknown) => LicenceChange): Route =>
+    handle(S[action], async (req: Request, res, { params, body }) => {
+      const { number } = params as { number: string };
+      const changed = await changeLicence(
+        deps,
+        number,
+        build(body),
+        `staff:${authOf(req).subjectId}`,
       );
+      res.json({ licence: changed.licence, version: changed.version });
+    });
+  return mount(Router(), '/api', [
+    ...PLAIN_ACTIONS.map((action) =>
+      change(action, (body) => withReason({ action }, (body as z.output<typeof plainBody>).reason)),
+    ),
+    change('points', (body) => {
+      const { points, reason: text } = body as z.output<typeof pointsBody>;
+      return withReason({ action: 'points', points }, text);
     }),
-  );
-
-  router.get('/audit', admin, (req, res, next) => {
-    Promise.resolve()
-      .then(() => {
-        const q = read(auditQuery, req.query);
-        return listAudit(deps, {
-          subject: q.subject,
-          ...(q.afterId === undefined ? {} : { afterId: q.afterId }),
-          ...(q.limit === undefined ? {} : { limit: q.limit }),
-        });
-      })
-      .then((entries) => res.json({ entries }))
-      .catch(next);
-  });
-  return router;
+    change('renew', (body) => {
+      const { validFrom, validTo, reason: text } = body as z.output<typeof renewBody>;
+      return withReason({ action: 'renew', validFrom, validTo }, text);
+    }),
+    handle(S.audit, async (_req, res, { query }) => {
+      const q = query as z.output<typeof auditQuery>;
+      const entries = await listAudit(deps, {
+        subject: q.subject,
+        ...(q.afterId === undefined ? {} : { afterId: q.afterId }),
+        ...(q.limit === undefined ? {} : { limit: q.limit }),
+      });
+      res.json({ entries });
+    }),
+  ]);
 }

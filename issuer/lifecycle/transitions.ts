@@ -10,7 +10,7 @@ import {
 } from '../../shared/licence/codes.js';
 import { type LicenceRecord } from '../../shared/licence/record.js';
 import { LicenceValidationError } from '../../shared/licence/validate.js';
-import { conflict, type ServiceError } from '../http/problem.js';
+import { conflict, type ServiceError } from '../service-error.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

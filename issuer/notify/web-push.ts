@@ -11,7 +11,7 @@ import webpush from 'web-push';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import type { Db } from '../db/database.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import type { Logger } from '../logger.js';
 import type { PushDestinations } from './push-destinations.js';
 
@@ -186,6 +186,17 @@ function subscriptionSchema(destinations: PushDestinations) {
     }),
   });
 }
+
+/** What each field of a push subscription must be, for the 422 answer. */
+export const SUBSCRIPTION_EXPECTED: Readonly<Record<string, string>> = {
+  subscription:
+    "a push subscription (the browser's PushSubscription.toJSON()), without unknown fields",
+  endpoint: 'an https: URL of a browser push service the service allows (PUSH_HOSTS)',
+  expirationTime: 'a number or null',
+  keys: 'an object with p256dh and auth',
+  'keys.p256dh': 'the P-256 public key, base64url of 65 bytes',
+  'keys.auth': 'the auth secret, base64url of 16 bytes',
+};
 
 /**
  * Saves a browser's push subscription for a driver; the same endpoint subscribed again (by this

@@ -5,7 +5,7 @@ import { verifyPresentation } from '../../verifier/verify-presentation.js';
 import { verifyStatusList, type VerifiedStatusList } from '../../verifier/verify-status-list.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 
 /** The largest presentation read: a dynamic QR holds far less (FORMAT.md). */
 export const MAX_PRESENTATION_LENGTH = 4096;

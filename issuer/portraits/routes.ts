@@ -2,16 +2,14 @@ import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound, ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { verifierCors } from '../http/cors.js';
+import { handle, mount } from '../http/mount.js';
 import type { RateLimits } from '../http/rate-limiter.js';
-import { authOf, requireRole } from '../http/session.js';
-import {
-  jsonBody,
-  parseInput,
-  LICENCE_NUMBER_PATTERN,
-  unsupportedMediaType,
-} from '../http/validation.js';
+import { route } from '../http/route-spec.js';
+import { image, licenceNumberParams, NO_STORE_HEADERS, noStoreJson } from '../http/schemas.js';
+import { authOf } from '../http/session.js';
+import { unsupportedMediaType } from '../http/validation.js';
 import { authenticateVerifierDevice } from '../verifier-devices/authenticate-verifier-device.js';
 import { MAX_PRESENTATION_LENGTH, releasePortrait } from './release-portrait.js';
 import { setRegistryPhoto } from './set-registry-photo.js';
@@ -32,29 +30,86 @@ export const PORTRAIT_EXPECTED = {
   presentation: `the text of the driver's dynamic QR (LZ1:…), at most ${MAX_PRESENTATION_LENGTH} characters`,
 };
 
+/** The routes of the registry photo (admin) and of the portrait a verifier device fetches. */
+export const PORTRAIT_SPECS = {
+  registryPhoto: route({
+    method: 'put',
+    path: '/api/registry/licences/:number/photo',
+    roles: ['admin'],
+    operationId: 'setRegistryPhoto',
+    tag: 'registry',
+    summary: 'Set the registry photo of a licence: the stored path is then offered',
+    description: `The body is the image itself, at most ${MAX_PHOTO_BYTES} bytes, read after the admin check. It passes the same automatic pre-check as a driver's photo and is stored re-encoded, without metadata; the licence's portrait hash follows. Audited with the hashes before and after. Credentials issued before keep the old hash and no longer find a portrait until they are refreshed.`,
+    params: licenceNumberParams,
+    body: {
+      kind: 'raw',
+      content: Object.fromEntries(PHOTO_TYPES.map((type) => [type, image(type)])),
+      read: () => express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES }),
+    },
+    replies: {
+      200: noStoreJson(
+        'Stored.',
+        z.object({
+          portraitHash: z.string().meta({ description: 'SHA-256 (base64url) of the stored JPEG.' }),
+        }),
+      ),
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      413: ['ERR_TOO_LARGE'],
+      415: ['ERR_UNSUPPORTED_MEDIA_TYPE'],
+      422: ['ERR_PHOTO_REJECTED'],
+    },
+  }),
+  verifierPortrait: route({
+    method: 'post',
+    path: `/api${PORTRAIT_PATH}`,
+    roles: ['verifier-device'],
+    operationId: 'verifierPortrait',
+    tag: 'verifier',
+    summary: 'The portrait of the licence a driver is presenting, for a police verifier device',
+    description:
+      "Authenticated by the device's bearer token alone: a session cookie is not read, and no CSRF token is asked for. The presentation is verified as a verifier would (issuer keys and status list of this service, holder proof at most 60 s old with 10 s tolerance, licence status and dates, at the service's clock); the freshly made QR is the driver's consent. The answer is the current portrait of the licence when its SHA-256 is the credential's `ph`. Every request of a registered device is audited (device, licence, outcome; never the photo).",
+    body: {
+      kind: 'json',
+      schema: portraitSchema,
+      expected: PORTRAIT_EXPECTED,
+      required: true,
+      limit: '8kb',
+    },
+    replies: {
+      200: {
+        description: 'The portrait, the JPEG whose SHA-256 (base64url) is `ph`.',
+        content: { 'image/jpeg': image('image/jpeg') },
+        headers: NO_STORE_HEADERS,
+      },
+    },
+    errors: {
+      403: ['ERR_PRESENTATION_NOT_VALID'],
+      404: ['ERR_PORTRAIT_NOT_FOUND'],
+      422: ['ERR_VALIDATION'],
+      429: ['ERR_RATE_LIMITED'],
+    },
+  }),
+};
+
 /**
- * The registry photo, mounted under /api after the session middleware and before the app-wide
- * JSON parser: `PUT /registry/licences/:number/photo` (admin), body image/jpeg or image/png of at
- * most 6 MB read after the role check → 200 `{portraitHash}`; 404 ERR_NOT_FOUND; 415
- * ERR_UNSUPPORTED_MEDIA_TYPE; 422 ERR_PHOTO_REJECTED with `failures`.
+ * The registry photo, mounted under /api after the session middleware: the image (image/jpeg
+ * or image/png of at most 6 MB) is read after the role check.
  */
 export function registryPhotoRoutes(deps: ServiceDeps): Router {
-  const router = Router();
-  const image = express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES });
-  router.put('/registry/licences/:number/photo', requireRole('admin'), image, async (req, res) => {
-    const number = req.params.number;
-    if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number))
-      throw notFound('licence');
-    if (!req.is([...PHOTO_TYPES]) || !Buffer.isBuffer(req.body))
-      throw unsupportedMediaType(req, PHOTO_TYPES.join(' or '));
-    const result = await setRegistryPhoto(deps, {
-      licenceNumber: number,
-      bytes: req.body,
-      actor: `staff:${authOf(req).subjectId}`,
-    });
-    noStore(res).json({ portraitHash: result.portraitHash });
-  });
-  return router;
+  return mount(Router(), '/api', [
+    handle(PORTRAIT_SPECS.registryPhoto, async (req, res, { params }) => {
+      if (!req.is([...PHOTO_TYPES]) || !Buffer.isBuffer(req.body))
+        throw unsupportedMediaType(req, PHOTO_TYPES.join(' or '));
+      const result = await setRegistryPhoto(deps, {
+        licenceNumber: params.number,
+        bytes: req.body,
+        actor: `staff:${authOf(req).subjectId}`,
+      });
+      noStore(res).json({ portraitHash: result.portraitHash });
+    }),
+  ]);
 }
 
 /**
@@ -69,15 +124,12 @@ export function registryPhotoRoutes(deps: ServiceDeps): Router {
  * ERR_RATE_LIMITED with `retryAfter`. Pages of the VERIFIER_ORIGINS may call it (CORS).
  */
 export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
-  const router = Router();
   // Per app, not per module; per node unless the limits are shared (REDIS_URL).
   const limiter = rateLimits.limiter('portrait', {
     limit: PORTRAIT_REQUESTS_PER_MINUTE,
     windowSeconds: 60,
     maxKeys: PORTRAIT_LIMITER_KEYS,
   });
-  const json = jsonBody('8kb');
-
   /** Who is asking: a registered device, within its rate, before any body is read. */
   const device: RequestHandler = async (req, res, next) => {
     noStore(res);
@@ -104,14 +156,19 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
 
   // Before the device check: a preflight carries no token, and a refusal (401, 429) must reach
   // the page of an allowed origin with its CORS headers, or it reads as a network error.
+  const router = Router();
   router.use(PORTRAIT_PATH, verifierCors(deps.config.verifierOrigins));
-  router.post(PORTRAIT_PATH, device, json, async (req, res) => {
-    const deviceId = res.locals.verifierDeviceId as number;
-    const { presentation } = parseInput(portraitSchema, req.body, PORTRAIT_EXPECTED);
-    const { photo } = await releasePortrait(deps, deviceId, presentation);
-    res.type('image/jpeg').send(Buffer.from(photo));
-  });
-  return router;
+  return mount(router, '/api', [
+    handle(
+      PORTRAIT_SPECS.verifierPortrait,
+      async (_req, res, { body }) => {
+        const deviceId = res.locals.verifierDeviceId as number;
+        const { photo } = await releasePortrait(deps, deviceId, body.presentation);
+        res.type('image/jpeg').send(Buffer.from(photo));
+      },
+      [device],
+    ),
+  ]);
 }
 
 /** Photos are personal data: no cache keeps them, nor the answers about them. */

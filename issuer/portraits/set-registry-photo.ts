@@ -1,7 +1,7 @@
 import { precheckPhoto } from '../application/photo-precheck.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound, ServiceError } from '../http/problem.js';
+import { notFound, ServiceError } from '../service-error.js';
 import { storePortrait } from './store-portrait.js';
 
 /** What setting a registry photo needs. */

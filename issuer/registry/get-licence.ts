@@ -2,7 +2,7 @@ import { type LicenceRecord } from '../../shared/licence/record.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import type { CredentialTable } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 
 /** A licence as staff see it: the record, its version and its e-licences. */
 export interface LicenceView {

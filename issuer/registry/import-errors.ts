@@ -1,4 +1,4 @@
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 
 /** The two formats of a registry file. */
 export type ImportFormat = 'json' | 'csv';

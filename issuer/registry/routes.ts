@@ -1,15 +1,16 @@
 import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { LICENCE_NUMBER_PATTERN, mediaTypeOf, unsupportedMediaType } from '../http/validation.js';
-import {
-  notFound,
-  ServiceError,
-  unsupportedCharset,
-  unsupportedEncoding,
-} from '../http/problem.js';
-import { authOf, requireRole } from '../http/session.js';
+import { handle, mount } from '../http/mount.js';
+import { unsupportedCharset, unsupportedEncoding } from '../http/problem.js';
+import { route } from '../http/route-spec.js';
+import { CREDENTIAL_STATES, json, licenceNumberParams, seconds } from '../http/schemas.js';
+import { authOf } from '../http/session.js';
+import { mediaTypeOf, unsupportedMediaType } from '../http/validation.js';
+import { licenceRecordReply } from '../lifecycle/routes.js';
+import { ServiceError } from '../service-error.js';
 import { getLicence } from './get-licence.js';
 import { importMalformed, importTooLarge, type ImportFormat } from './import-errors.js';
 import { importLicences, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './import-licences.js';
@@ -148,42 +149,93 @@ function bodyOf(req: Request): Uint8Array {
   return body instanceof Uint8Array ? body : new Uint8Array(0);
 }
 
+/** The routes of the licence registry. */
+export const REGISTRY_SPECS = {
+  import: route({
+    method: 'post',
+    path: `/api${IMPORT_PATH}`,
+    roles: ['admin'],
+    operationId: 'importRegistry',
+    tag: 'registry',
+    summary: 'Import licence records, all or nothing',
+    description: `JSON (an array of records, or an object with a \`licences\` array) or CSV (RFC 4180, a header row of field names), UTF-8, at most ${MAX_IMPORT_BYTES} bytes and ${MAX_IMPORT_ROWS} rows, at least one. A CSV body is refused as soon as it passes either limit, before the rest is read. New licences are inserted; changed ones are brought to the file's record through the lifecycle.`,
+    body: {
+      kind: 'raw',
+      content: {
+        'application/json': z.union([
+          z.array(licenceRecordReply),
+          z.object({ licences: z.array(licenceRecordReply) }),
+        ]),
+        'text/csv': z.string(),
+      },
+      read: importBodyParser,
+    },
+    replies: {
+      200: json(
+        'What the import did.',
+        z.object({
+          inserted: z.number().int(),
+          updated: z.number().int(),
+          unchanged: z.number().int(),
+        }),
+      ),
+    },
+    errors: {
+      400: ['ERR_IMPORT_MALFORMED', 'ERR_BAD_REQUEST'],
+      413: ['ERR_TOO_LARGE'],
+      415: ['ERR_UNSUPPORTED_MEDIA_TYPE'],
+      422: ['ERR_IMPORT_INVALID', 'ERR_IMPORT_EMPTY'],
+    },
+  }),
+  licence: route({
+    method: 'get',
+    path: '/api/registry/licences/:number',
+    roles: ['reviewer', 'admin'],
+    operationId: 'getLicence',
+    tag: 'registry',
+    summary: 'One licence with its version and its e-licences',
+    params: licenceNumberParams,
+    replies: {
+      200: json(
+        'The licence.',
+        z.object({
+          licence: licenceRecordReply,
+          version: z.number().int(),
+          updatedAt: seconds(),
+          credentials: z
+            .array(
+              z.object({
+                jti: z.string(),
+                state: z.enum(CREDENTIAL_STATES),
+                listId: z.number().int(),
+                index: z.number().int(),
+                expiresAt: seconds(),
+              }),
+            )
+            .meta({ description: 'Every credential issued for the licence, oldest first.' }),
+        }),
+      ),
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
+  }),
+};
+
 /**
- * Registry routes, mounted under /api:
- * - POST /registry/import (admin), body `application/json` or `text/csv` up to 20 MB →
- *   200 `{inserted, updated, unchanged}`; 422 `ERR_IMPORT_INVALID` `{format, errors: [{line,
- *   field, expected, found}]}` with nothing applied; 422 `ERR_IMPORT_EMPTY` for a file of no
- *   row; 400 `ERR_IMPORT_MALFORMED`; 413 `ERR_TOO_LARGE` (a CSV body as soon as it passes the
- *   row limit); 415 `ERR_UNSUPPORTED_MEDIA_TYPE`, `ERR_UNSUPPORTED_ENCODING`.
- * - GET /registry/licences/:number (admin, reviewer) → `{licence, version, updatedAt,
- *   credentials: [{jti, state, listId, index, expiresAt}]}`; 404 `ERR_NOT_FOUND`.
- *
- * The import reads its own body (20 MB), after the role check.
+ * Registry routes, mounted under /api: the import (admin), which reads its own body (20 MB)
+ * after the role check, and one licence with its e-licences (admin, reviewer).
  */
 export function registryRoutes(deps: ServiceDeps): Router {
-  const router = Router();
-  router.post(IMPORT_PATH, requireRole('admin'), importBodyParser(), (req, res, next) => {
-    Promise.resolve()
-      .then(() =>
-        importLicences(deps, {
-          format: formatOf(req),
-          text: bodyOf(req),
-          actor: `staff:${authOf(req).subjectId}`,
-        }),
-      )
-      .then((summary) => res.json(summary))
-      .catch(next);
-  });
-  router.get('/registry/licences/:number', requireRole('admin', 'reviewer'), (req, res, next) => {
-    Promise.resolve()
-      .then(() => {
-        const number = req.params.number;
-        if (typeof number !== 'string' || !LICENCE_NUMBER_PATTERN.test(number))
-          throw notFound('licence');
-        return getLicence(deps, number);
-      })
-      .then((view) => res.json(view))
-      .catch(next);
-  });
-  return router;
+  return mount(Router(), '/api', [
+    handle(REGISTRY_SPECS.import, async (req, res) => {
+      const summary = await importLicences(deps, {
+        format: formatOf(req),
+        text: bodyOf(req),
+        actor: `staff:${authOf(req).subjectId}`,
+      });
+      res.json(summary);
+    }),
+    handle(REGISTRY_SPECS.licence, async (_req, res, { params }) => {
+      res.json(await getLicence(deps, params.number));
+    }),
+  ]);
 }

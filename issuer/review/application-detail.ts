@@ -1,6 +1,6 @@
 import type { ApplicationPath, ApplicationState, BindingCheck } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 import { isProvisionalDeadline } from '../application/review-deadline.js';
 import { chinaDate } from '../../shared/china-time.js';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError, notFound } from '../http/problem.js';
+import { ServiceError, notFound } from '../service-error.js';
 
 /**
  * The identity photo of an application's licence holder, from the real-person check's source,

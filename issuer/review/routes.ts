@@ -1,8 +1,18 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { authOf, requireRole } from '../http/session.js';
-import { parseInput } from '../http/validation.js';
+import { handle, mount } from '../http/mount.js';
+import { authOf } from '../http/session.js';
+import { route } from '../http/route-spec.js';
+import {
+  APPLICATION_PATHS,
+  APPLICATION_STATES,
+  image,
+  NO_STORE_HEADERS,
+  noStoreJson,
+  reviewedApplicationFields,
+  seconds,
+} from '../http/schemas.js';
 import { applicationDetail } from './application-detail.js';
 import { referencePhoto } from './reference-photo.js';
 
@@ -11,26 +21,98 @@ export const applicationIdSchema = z.strictObject({ id: z.string().regex(/^[1-9]
 /** What each parameter of applicationIdSchema must be. */
 export const APPLICATION_ID_EXPECTED = { id: 'an application id (a positive integer)' };
 
+/** GET /api/review/applications/:id: one application as a reviewer sees it. */
+export const applicationDetailReply = z.object({
+  id: z.number().int(),
+  path: z.enum(APPLICATION_PATHS),
+  state: z.enum(APPLICATION_STATES),
+  ...reviewedApplicationFields,
+  decidedAt: seconds().nullable(),
+  reviewerId: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  hasPhoto: z.boolean(),
+  precheck: z
+    .object({ width: z.number().int(), height: z.number().int(), takenAt: seconds().nullable() })
+    .nullable(),
+  audit: z
+    .array(
+      z.object({
+        at: seconds(),
+        actor: z.string().meta({ description: 'driver:<id>, staff:<id> or system.' }),
+        action: z.string(),
+        before: z.unknown(),
+        after: z.unknown(),
+      }),
+    )
+    .meta({ description: 'Audit entries of subject `application:<id>`, oldest first.' }),
+  applicant: z.object({
+    name: z.string(),
+    sex: z.string(),
+    age: z.number().int(),
+    boundAt: seconds().nullable(),
+    bindingCheck: z.object({ score: z.number(), at: seconds() }).nullable(),
+  }),
+  earlierRejections: z.array(
+    z.object({
+      id: z.number().int(),
+      decidedAt: seconds().nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});
+export type ApplicationDetailReply = z.infer<typeof applicationDetailReply>;
+
+/** The reviewers' view of one application. */
+export const REVIEW_SPECS = {
+  application: route({
+    method: 'get',
+    path: '/api/review/applications/:id',
+    roles: ['reviewer', 'admin'],
+    operationId: 'reviewApplication',
+    tag: 'application',
+    summary: 'One application with its pre-check report and its audit trail',
+    params: { schema: applicationIdSchema, expected: APPLICATION_ID_EXPECTED },
+    replies: { 200: noStoreJson('The application.', applicationDetailReply) },
+    errors: { 404: ['ERR_NOT_FOUND'], 422: ['ERR_VALIDATION'] },
+  }),
+  referencePhoto: route({
+    method: 'get',
+    path: '/api/review/applications/:id/reference-photo',
+    roles: ['reviewer', 'admin'],
+    operationId: 'referencePhoto',
+    tag: 'application',
+    summary: 'The identity photo of the applicant from the real-person check’s source, JPEG',
+    description:
+      'Fetched for this look only: never stored, cached or logged; every access is audited (reference_photo.viewed).',
+    params: { schema: applicationIdSchema, expected: APPLICATION_ID_EXPECTED },
+    replies: {
+      200: {
+        description: 'The photo.',
+        content: { 'image/jpeg': image('image/jpeg') },
+        headers: NO_STORE_HEADERS,
+      },
+    },
+    errors: {
+      404: ['ERR_NOT_FOUND'],
+      422: ['ERR_VALIDATION'],
+      503: ['ERR_IDENTITY_UNAVAILABLE'],
+    },
+  }),
+};
+
 /**
- * The reviewers' view of one application, mounted under /api (no body): `GET
- * /review/applications/:id` (reviewer, admin) → the application with its pre-check report and
- * audit trail; 404; 422 ERR_VALIDATION for an id that is not a positive integer.
+ * The reviewers' view of one application, mounted under /api (no body): the application with
+ * its pre-check report and audit trail.
  */
 export function reviewRoutes(deps: ServiceDeps): Router {
-  const router = Router();
-  router.get('/review/applications/:id', requireRole('reviewer', 'admin'), async (req, res) => {
-    const { id } = parseInput(applicationIdSchema, { ...req.params }, APPLICATION_ID_EXPECTED);
-    const detail = await applicationDetail(deps, Number(id));
-    res.set('Cache-Control', 'no-store').json(detail);
-  });
-  router.get(
-    '/review/applications/:id/reference-photo',
-    requireRole('reviewer', 'admin'),
-    async (req, res) => {
-      const { id } = parseInput(applicationIdSchema, { ...req.params }, APPLICATION_ID_EXPECTED);
-      const photo = await referencePhoto(deps, Number(id), authOf(req).subjectId);
+  return mount(Router(), '/api', [
+    handle(REVIEW_SPECS.application, async (_req, res, { params }) => {
+      const detail = await applicationDetail(deps, Number(params.id));
+      res.set('Cache-Control', 'no-store').json(detail);
+    }),
+    handle(REVIEW_SPECS.referencePhoto, async (req, res, { params }) => {
+      const photo = await referencePhoto(deps, Number(params.id), authOf(req).subjectId);
       res.set('Cache-Control', 'no-store').type('image/jpeg').send(Buffer.from(photo));
-    },
-  );
-  return router;
+    }),
+  ]);
 }

@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../http/problem.js';
+import { ServiceError } from '../service-error.js';
 import { verifierTokenHash } from './register-verifier-device.js';
 
 /** A device token: 32 random bytes as base64url. */

@@ -1,6 +1,6 @@
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound } from '../http/problem.js';
+import { notFound } from '../service-error.js';
 
 /**
  * Revokes a verifier device: its token stops opening the portrait endpoint at once, on every

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reissueAll } from '../../issuer/credentials/reissue-all.js';
 import type { ServiceDeps } from '../../issuer/deps.js';
-import { ServiceError } from '../../issuer/http/problem.js';
+import { ServiceError } from '../../issuer/service-error.js';
 import { rotateKey } from '../../issuer/keys/key-store.js';
 import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import type { LicenceChange } from '../../issuer/lifecycle/transitions.js';

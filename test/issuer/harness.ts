@@ -11,10 +11,12 @@ import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { calendarFilePath } from '../../issuer/calendar/read-calendar-file.js';
 import { loadConfig } from '../../issuer/config.js';
+import { openApiDocument } from '../../issuer/http/openapi.js';
 import type { ServiceDeps } from '../../issuer/deps.js';
 import { createLogger } from '../../issuer/logger.js';
 import type { PushTestSettings } from '../../issuer/notify/notifier.js';
 import { listen, openService, type Running } from '../../issuer/service.js';
+import { assertReplies, checkReplies } from './reply-check.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -130,6 +132,8 @@ export async function startService(
     await removeStore();
     throw error;
   });
+  // Every reply is checked against the OpenAPI document; close() fails listing mismatches.
+  const replies = checkReplies(running.server, openApiDocument(config.publicUrl));
   return {
     engine,
     url: running.url,
@@ -143,6 +147,7 @@ export async function startService(
     async close() {
       await running.stop();
       await removeStore();
+      assertReplies(replies());
     },
   };
 }

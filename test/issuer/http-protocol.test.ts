@@ -213,5 +213,18 @@ describe.each(ENGINES)('requests the service cannot take, on %s', (engine) => {
       );
       expect(reply.status).toBe(201);
     });
+
+    it('when a body sent as gzip does not decompress, then 400 saying what was expected', async () => {
+      const reply = await send('admin', 'POST', '/api/admin/verifier-devices', '{"name":"x"}', {
+        ...json,
+        'content-encoding': 'gzip',
+      });
+      expect(reply.status).toBe(400);
+      expect(reply.problem).toMatchObject({
+        code: 'ERR_BAD_REQUEST',
+        expected: 'a body compressed as its Content-Encoding says (identity, gzip, deflate or br)',
+        found: 'bytes that do not decompress',
+      });
+    });
   });
 });

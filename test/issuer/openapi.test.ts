@@ -3,6 +3,7 @@
  * has, its x-roles hold over HTTP, every non-public operation declares its sign-in and refusal
  * answers, and every $ref resolves.
  */
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../issuer/app.js';
 import {
@@ -92,6 +93,17 @@ describe('the OpenAPI document', () => {
     expect(documented.sort()).toEqual(routes.sort());
   });
 
+  it('when it is checked against the OpenAPI 3.1 schema, then it is valid', async () => {
+    const validator = new Validator();
+    // A copy: the validator may add members to what it reads, and the document is frozen.
+    const result = await validator.validate(
+      JSON.parse(JSON.stringify(document)) as Record<string, unknown>,
+    );
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
   it('when it is asked for twice, then it is built once and frozen', () => {
     expect(openApiDocument(service.deps.config.publicUrl)).toBe(document);
     expect(Object.isFrozen(document.paths)).toBe(true);
@@ -173,8 +185,11 @@ describe('the OpenAPI document', () => {
       // A 403 comes from a role the operation refuses, or from a missing CSRF token.
       const everyRole = ROLES.every((role) => roles.includes(role));
       const codes = [...(everyRole ? [] : ['ERR_FORBIDDEN']), ...(unsafe ? ['ERR_CSRF'] : [])];
-      if (codes.length === 0) expect(op.responses['403'], where).toBeUndefined();
-      else expect(problemOf(op.responses['403']).codes, where).toEqual(codes);
+      // Beyond those, a driver's operation may refuse an account that holds no licence yet.
+      const own = (problemOf(op.responses['403']).codes ?? []) as string[];
+      const declared = own.filter((code) => code !== 'ERR_LICENCE_NOT_BOUND');
+      if (codes.length === 0) expect(declared, where).toEqual([]);
+      else expect(declared, where).toEqual(codes);
       expect(op.security, where).toEqual([unsafe ? { session: [], csrf: [] } : { session: [] }]);
     }
     const schemes = document.components.securitySchemes;
@@ -295,6 +310,14 @@ describe('the OpenAPI document', () => {
       type: 'text/csv',
       body: '',
       code: 'ERR_IMPORT_EMPTY',
+    },
+    // Said to be gzip, and not: what the body reader answers, documented under 400.
+    {
+      op: 'POST /api/drivers',
+      who: 'anonymous',
+      encoding: 'gzip',
+      body: '{}',
+      code: 'ERR_BAD_REQUEST',
     },
     { op: 'POST /api/drivers', who: 'anonymous', body: '{}', code: 'ERR_VALIDATION' },
     { op: 'POST /api/staff', who: 'admin', body: '{}', csrf: false, code: 'ERR_CSRF' },

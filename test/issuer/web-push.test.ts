@@ -13,7 +13,7 @@ import { importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import { createLogger } from '../../issuer/logger.js';
-import { ServiceError } from '../../issuer/http/problem.js';
+import { ServiceError } from '../../issuer/service-error.js';
 import {
   MAX_CONSECUTIVE_FAILURES,
   notifyDriver,

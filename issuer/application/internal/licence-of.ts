@@ -4,7 +4,7 @@ import { parseLicenceRecord } from '../../../shared/licence/validate.js';
 import { unusableAt } from '../../../shared/usability.js';
 import type { Database } from '../../db/schema.js';
 import { licenceNotBound } from '../../accounts/bound-licence.js';
-import { conflict } from '../../http/problem.js';
+import { conflict } from '../../service-error.js';
 
 /** A licence of the registry as an application needs it. */
 export interface RegistryLicence {

@@ -3,7 +3,7 @@
  * Private to issuer/registry.
  */
 import { CsvError, parse, type InfoRecord } from 'csv-parse/sync';
-import type { ServiceError } from '../../http/problem.js';
+import type { ServiceError } from '../../service-error.js';
 import { licenceRecordSchema } from '../../../shared/licence/record.js';
 import {
   importEmpty,
