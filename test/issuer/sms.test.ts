@@ -83,10 +83,17 @@ describe('the HTTP SMS adapter', () => {
   });
 
   it.each([
-    ['a 500', (res: ServerResponse) => { json(res, 500, {}); }],
+    [
+      'a 500',
+      (res: ServerResponse) => {
+        json(res, 500, {});
+      },
+    ],
     [
       'another request id',
-      (res: ServerResponse) => { json(res, 200, { requestId: 'x', result: 'SENT' }); },
+      (res: ServerResponse) => {
+        json(res, 200, { requestId: 'x', result: 'SENT' });
+      },
     ],
     ['not JSON', (res: ServerResponse) => res.writeHead(200).end('SENT')],
     [
