@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isValidIdNumber } from '../../shared/licence/id-number.js';
-import { parseLicenceRecord } from '../../shared/licence/validate.js';
-import type { IdentityCheckResult } from '../application/identity-check.js';
 import { audit } from '../audit/audit-log.js';
 import { endSlotsOfLicence } from '../credentials/credential-states.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -12,6 +9,7 @@ import { ServiceError } from '../service-error.js';
 import type { Notice } from '../notify/notifier.js';
 import { CODE_PASSED_VALID_SECONDS, checkCode, sendCode } from './phone-codes.js';
 import { NAME_MAX } from '../../shared/licence/record.js';
+import { checkRealPerson, endDriverSessions } from './real-person-check.js';
 import { REGISTRATION_REFUSED, matchesRegistry } from './register-driver.js';
 
 /**
@@ -164,32 +162,6 @@ export async function bindingState(
   return { state: 'code_sent' };
 }
 
-/** A failed real-person check's answer, by outcome (binding, recovery). */
-export function identityCheckFailed(
-  result: Exclude<IdentityCheckResult, { outcome: 'match' }>,
-): ServiceError {
-  switch (result.outcome) {
-    case 'mismatch':
-      return new ServiceError(
-        422,
-        'ERR_IDENTITY_MISMATCH',
-        'the selfie does not match the identity photo of this licence holder; nothing was changed',
-      );
-    case 'liveness_failed':
-      return new ServiceError(
-        422,
-        'ERR_LIVENESS_FAILED',
-        'the liveness check failed: take the selfie again, live, in good light; nothing was changed',
-      );
-    case 'unavailable':
-      return new ServiceError(
-        503,
-        'ERR_IDENTITY_UNAVAILABLE',
-        'the real-person check cannot be reached now; try again in a few minutes',
-      );
-  }
-}
-
 /**
  * Runs the real-person check for the named licence and, on a match, binds it to the account,
  * taking it over from the account that held it, if any. Every attempt is audited (outcome
@@ -221,29 +193,14 @@ export async function bindLicence(
     );
   const licenceNumber = claim.licence_number;
   await throttle(licenceNumber);
-  const record = parseLicenceRecord(JSON.parse(claim.record));
-  const requestId = `bind-${randomUUID()}`;
-  const result = await deps.identityCheck.verify({
+  const result = await checkRealPerson(deps, {
+    driverId,
     licenceNumber,
-    name: record.name,
+    record: claim.record,
     selfie,
-    requestId,
     purpose: 'binding',
+    failure: { action: 'binding.check_failed', subject: licenceNumber },
   });
-  if (result.outcome !== 'match') {
-    await audit(deps.db.kysely, {
-      actor: `driver:${driverId}`,
-      action: 'binding.check_failed',
-      subject: licenceNumber,
-      after: {
-        outcome: result.outcome,
-        requestId,
-        ...(result.outcome === 'unavailable' ? { reason: result.reason } : {}),
-      },
-      at: now,
-    });
-    throw identityCheckFailed(result);
-  }
   const check: BindingCheck = {
     outcome: 'match',
     score: result.score,
@@ -290,11 +247,7 @@ export async function bindLicence(
             .set({ portrait_hash: null, updated_at: now })
             .where('licence_number', '=', licenceNumber)
             .execute();
-        await trx
-          .deleteFrom('sessions')
-          .where('subject', '=', 'driver')
-          .where('subject_id', '=', former)
-          .execute();
+        await endDriverSessions(trx, former);
         await deps.notifier.record(trx, former, TAKEN_OVER_NOTICE, now);
         await audit(trx, {
           actor: `driver:${driverId}`,
@@ -319,7 +272,7 @@ export async function bindLicence(
         actor: `driver:${driverId}`,
         action: 'licence.bound',
         subject: licenceNumber,
-        after: { driverId, requestId, providerRef: result.providerRef, score: result.score },
+        after: { driverId, ...result },
         at: now,
       });
       return former;

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { parseLicenceRecord } from '../../shared/licence/validate.js';
+
 import { audit } from '../audit/audit-log.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
-import { identityCheckFailed } from './bind-licence.js';
+import { checkRealPerson } from './real-person-check.js';
 import { checkCode, sendCode } from './phone-codes.js';
 
 /**
@@ -77,24 +76,14 @@ export async function confirmPhoneChange(
   await checkCode(deps.db.kysely, change.phone, 'phone_change', change.code, now);
   let requestId: string | undefined;
   if (account.licence_number !== null && account.record !== null && change.selfie !== undefined) {
-    requestId = `phone-${randomUUID()}`;
-    const result = await deps.identityCheck.verify({
+    ({ requestId } = await checkRealPerson(deps, {
+      driverId,
       licenceNumber: account.licence_number,
-      name: parseLicenceRecord(JSON.parse(account.record)).name,
+      record: account.record,
       selfie: change.selfie,
-      requestId,
       purpose: 'recovery',
-    });
-    if (result.outcome !== 'match') {
-      await audit(deps.db.kysely, {
-        actor: `driver:${driverId}`,
-        action: 'account.phone_check_failed',
-        subject: `driver:${driverId}`,
-        after: { outcome: result.outcome, requestId },
-        at: now,
-      });
-      throw identityCheckFailed(result);
-    }
+      failure: { action: 'account.phone_check_failed', subject: `driver:${driverId}` },
+    }));
   }
   try {
     await deps.db.kysely.transaction().execute(async (trx) => {

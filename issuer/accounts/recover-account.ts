@@ -1,11 +1,11 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { parseLicenceRecord } from '../../shared/licence/validate.js';
+
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
 import type { Notice } from '../notify/notifier.js';
-import { identityCheckFailed } from './bind-licence.js';
+import { checkRealPerson, endDriverSessions } from './real-person-check.js';
 import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
@@ -146,25 +146,15 @@ export async function completeReset(
       throw new ServiceError(422, 'ERR_VALIDATION', 'a real-person check is needed', {
         issues: [{ field: 'selfie', expected: RESET_EXPECTED.selfie, found: 'nothing' }],
       });
-    const requestId = `recover-${randomUUID()}`;
-    const result = await deps.identityCheck.verify({
+    const passed = await checkRealPerson(deps, {
+      driverId,
       licenceNumber: reset.licence_number,
-      name: parseLicenceRecord(JSON.parse(reset.record)).name,
+      record: reset.record,
       selfie,
-      requestId,
       purpose: 'recovery',
+      failure: { action: 'account.reset_check_failed', subject: `driver:${driverId}` },
     });
-    if (result.outcome !== 'match') {
-      await audit(deps.db.kysely, {
-        actor: `driver:${driverId}`,
-        action: 'account.reset_check_failed',
-        subject: `driver:${driverId}`,
-        after: { outcome: result.outcome, requestId },
-        at: now,
-      });
-      throw identityCheckFailed(result);
-    }
-    check = { requestId, providerRef: result.providerRef };
+    check = { requestId: passed.requestId, providerRef: passed.providerRef };
   }
   const passwordHash = await hashPassword(password);
   await deps.db.kysely.transaction().execute(async (trx) => {
@@ -179,11 +169,7 @@ export async function completeReset(
       .set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: 0 })
       .where('id', '=', driverId)
       .execute();
-    await trx
-      .deleteFrom('sessions')
-      .where('subject', '=', 'driver')
-      .where('subject_id', '=', driverId)
-      .execute();
+    await endDriverSessions(trx, driverId);
     await deps.notifier.record(trx, driverId, PASSWORD_RESET_NOTICE, now);
     await audit(trx, {
       actor: `driver:${driverId}`,
