@@ -81,6 +81,31 @@ const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Ro
   'POST /api/password-reset/complete': 'public',
 };
 
+/**
+ * What a driver's account that holds no licence (registered, code and real-person check not yet
+ * passed, or its licence taken over) may do: bind one, recover, read its notices, sign out. Every
+ * other driver route gives a licence, an application, a device or a credential, and is refused
+ * 403 ERR_LICENCE_NOT_BOUND before it reads its body.
+ */
+const OPEN_TO_AN_UNBOUND_ACCOUNT: ReadonlySet<string> = new Set([
+  'GET /api/me',
+  'GET /api/me/binding',
+  'POST /api/me/binding',
+  'POST /api/me/binding/code',
+  'POST /api/me/binding/code/resend',
+  'POST /api/me/binding/check',
+  'POST /api/me/phone',
+  'POST /api/me/phone/confirm',
+  'GET /api/me/inbox',
+  'POST /api/me/inbox/:id/read',
+  'POST /api/me/push-subscriptions',
+  'POST /api/me/push-subscriptions/remove',
+  // Lists of what the account has: empty for an account that holds nothing.
+  'GET /api/me/devices',
+  'GET /api/me/credential',
+  'GET /api/me/application',
+]);
+
 describe.each(ENGINES)('authorisation on %s', (engine) => {
   let service: TestService;
   let everyRole: EveryRole;
@@ -94,6 +119,35 @@ describe.each(ENGINES)('authorisation on %s', (engine) => {
   afterAll(async () => {
     await service.close();
   });
+
+  const driverRoutes = Object.entries(POLICY)
+    .filter(([, allowed]) => typeof allowed !== 'string' && allowed.includes('driver'))
+    .map(([route]) => route);
+
+  it.each(driverRoutes)(
+    'when %s is called by an account that holds no licence, then it is open or refused ERR_LICENCE_NOT_BOUND',
+    async (route) => {
+      const [method = 'GET', pattern = '/'] = route.split(' ');
+      const path = pattern.replace(':number', licenceNumber).replace(':id', '1');
+      const headers = await everyRole.headersFor('unbound');
+      const reply = await fetch(new URL(path, service.url), {
+        method,
+        headers: {
+          ...headers,
+          ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(method === 'GET' ? {} : { body: '{}' }),
+      });
+      const body = (await reply.json().catch(() => ({}))) as { code?: string };
+      if (OPEN_TO_AN_UNBOUND_ACCOUNT.has(route))
+        expect(body.code, `${route}: ${reply.status}`).not.toBe('ERR_LICENCE_NOT_BOUND');
+      else
+        expect({ status: reply.status, code: body.code }).toEqual({
+          status: 403,
+          code: 'ERR_LICENCE_NOT_BOUND',
+        });
+    },
+  );
 
   it('when the routers are read, then the policy names exactly their routes', () => {
     expect(routesOf(createApp(service.deps).router).sort()).toEqual(Object.keys(POLICY).sort());

@@ -434,8 +434,11 @@ export type Who = 'anonymous' | 'driver' | 'reviewer' | 'admin';
 export interface EveryRole {
   /** The driver's licence, a real one for the routes that take `:number`. */
   readonly licenceNumber: string;
-  /** A fresh session for `who`, as sign-in would make it: the cookie and the CSRF header. */
-  headersFor(who: Who): Promise<Record<string, string>>;
+  /**
+   * A fresh session for `who`, as sign-in would make it: the cookie and the CSRF header.
+   * `unbound`: a driver's account that holds no licence (registered, not yet bound).
+   */
+  headersFor(who: Who | 'unbound'): Promise<Record<string, string>>;
 }
 
 /** Seeds the registry and an account for every role, for the tests that call every route. */
@@ -447,7 +450,19 @@ export async function seedEveryRole(
   for (const licence of REFERENCE) await insertLicence(db, licence, service.now());
   const driverId = await insertDriver(db, licenceNumber, service.now());
   await insertIssuedApplication(db, driverId, licenceNumber, service.now());
-  const staffIds = new Map<Who, number>();
+  const { id: unboundId } = await db.kysely
+    .insertInto('drivers')
+    .values({
+      licence_number: null,
+      phone: uniquePhone(),
+      password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
+      failed_sign_ins: 0,
+      locked_until: 0,
+      created_at: service.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const staffIds = new Map<Who | 'unbound', number>([['unbound', unboundId]]);
   for (const role of ['reviewer', 'admin'] as const) {
     const id = await insertStaff(db, service.now(), { username: `${role}1`, role });
     staffIds.set(role, id);
@@ -459,9 +474,9 @@ export async function seedEveryRole(
       const { cookie, csrfToken } = await createSession(
         db,
         {
-          subject: who === 'driver' ? 'driver' : 'staff',
+          subject: who === 'driver' || who === 'unbound' ? 'driver' : 'staff',
           subjectId: staffIds.get(who) ?? driverId,
-          role: who,
+          role: who === 'unbound' ? 'driver' : who,
         },
         service.now(),
         3600,

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrol } from './enrol.js';
 import {
   addDevice,
   insertLicence,
@@ -137,19 +138,14 @@ describe.each(ENGINES)('query plans of a driver journey on %s', (engine) => {
       const ok = (status: number, what: string) => {
         if (status >= 300) throw new Error(`${what}: ${status}`);
       };
-      // Registration and sign-in.
+      // Registration, the code and the real-person check that bind the licence, and sign-in.
       const client = service.client();
-      ok(
-        (
-          await client.post('/api/drivers', {
-            licenceNumber: signingUp.licenceNumber,
-            name: signingUp.name,
-            phone: '13912345678',
-            password: 'correct-horse-battery',
-          })
-        ).status,
-        'registration',
-      );
+      await enrol(service, client, {
+        licenceNumber: signingUp.licenceNumber,
+        name: signingUp.name,
+        phone: '13912345678',
+        password: 'correct-horse-battery',
+      });
       const session = await client.post<{ csrfToken: string }>('/api/session', {
         kind: 'driver',
         licenceNumber: signingUp.licenceNumber,
