@@ -416,7 +416,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await verify(oldQr, 'verifier-takeover-superseded')).toEqual([
       { tone: 'invalid', code: 'ERR_SUPERSEDED', text: '此电子驾驶证已被新证取代' },
     ]);
-  });
+  }, 90_000);
 
   it('when a driver resets a forgotten password with code and real-person check, then the new one signs in and the old session is refused', async () => {
     const licence = await registryLicence(9106);
@@ -625,7 +625,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     );
     await screenshot(page, 'app-14-inbox');
     await context.close();
-  });
+  }, 90_000);
 });
 
 describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in Chromium', () => {

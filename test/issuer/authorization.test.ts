@@ -10,6 +10,8 @@ import type { Role } from '../../issuer/http/session.js';
 import { seedEveryRole, type EveryRole } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 import { routesOf } from './routes-of.js';
+import { SELFIE } from './photos.js';
+import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
 
 type Who = 'anonymous' | Role;
 const EVERYONE: readonly Who[] = ['anonymous', 'driver', 'reviewer', 'admin'];
@@ -104,7 +106,25 @@ const OPEN_TO_AN_UNBOUND_ACCOUNT: ReadonlySet<string> = new Set([
   'GET /api/me/devices',
   'GET /api/me/credential',
   'GET /api/me/application',
+  // No application (one cannot be started, above): nothing to abandon or to send a photo to, 404.
+  'POST /api/me/application/abandon',
+  'POST /api/me/application/photo',
 ]);
+
+/** A body of the right shape, so that a refusal is for the account and not for the body. */
+const VALID_BODY: Readonly<
+  Record<string, { type: string; body: string | Uint8Array<ArrayBuffer> }>
+> = {
+  'POST /api/me/devices': {
+    type: 'application/json',
+    body: JSON.stringify({ publicKey: createJwkSigner(generateKeyPair().privateJwk).publicJwk.x }),
+  },
+  'POST /api/me/application': { type: 'application/json', body: '{"path":"camera"}' },
+  'POST /api/me/application/confirm-stored': {
+    type: 'application/json',
+    body: JSON.stringify({ selfie: SELFIE }),
+  },
+};
 
 describe.each(ENGINES)('authorisation on %s', (engine) => {
   let service: TestService;
@@ -130,13 +150,11 @@ describe.each(ENGINES)('authorisation on %s', (engine) => {
       const [method = 'GET', pattern = '/'] = route.split(' ');
       const path = pattern.replace(':number', licenceNumber).replace(':id', '1');
       const headers = await everyRole.headersFor('unbound');
+      const sent = VALID_BODY[route] ?? { type: 'application/json', body: '{}' };
       const reply = await fetch(new URL(path, service.url), {
         method,
-        headers: {
-          ...headers,
-          ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(method === 'GET' ? {} : { body: '{}' }),
+        headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': sent.type }) },
+        ...(method === 'GET' ? {} : { body: sent.body }),
       });
       const body = (await reply.json().catch(() => ({}))) as { code?: string };
       if (OPEN_TO_AN_UNBOUND_ACCOUNT.has(route))

@@ -6,6 +6,8 @@
  * SUPERSEDED at a verifier, its sessions ended, its notice); a failed attempt that changes
  * nothing; 忘记密码; the reviewer's reference photo.
  */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BINDING_CHECKS_PER_LICENCE_HOUR } from '../../issuer/accounts/binding-routes.js';
 import { CODE_MAX_ATTEMPTS } from '../../issuer/accounts/phone-codes.js';
@@ -447,6 +449,15 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
     expect(reply.headers.get('cache-control')).toBe('no-store');
     const bytes = new Uint8Array(await reply.arrayBuffer());
     expect([bytes[0], bytes[1]]).toEqual([0xff, 0xd8]);
+    // Nothing of it is kept: no file of the data folder (the SQLite database, its WAL, keys)
+    // holds a run of its bytes.
+    const needle = Buffer.from(bytes.subarray(bytes.length - 96, bytes.length - 32));
+    const files = await readdir(service.deps.config.dataDir, { recursive: true });
+    for (const name of files) {
+      const file = join(service.deps.config.dataDir, name);
+      if (!(await stat(file)).isFile()) continue;
+      expect((await readFile(file)).includes(needle), file).toBe(false);
+    }
     const audited = await service.deps.db.kysely
       .selectFrom('audit_log')
       .select(['actor', 'after'])
