@@ -395,68 +395,6 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await second.context.close();
   });
 
-  it("when the real person binds a licence another account holds, then the licence moves and the old phone's QR verifies 此电子驾驶证已被新证取代", async () => {
-    const licence = await registryLicence(9105, await portraitJpeg(255, { seed: 9 }));
-    // Someone with the licence's name and number, bound before, showing a code.
-    const squatter = await newPhonePage(browser, { origin });
-    await signUpAndIn(squatter.page, licence);
-    await squatter.page.click('#path-stored');
-    await squatter.page.click('#confirm-stored');
-    await squatter.page.waitForFunction(
-      () => (document.querySelector('video')?.videoWidth ?? 0) > 0,
-    );
-    await squatter.page.click('#camera-take');
-    const oldQr = (await captureQr(squatter.page)).png;
-    await squatter.context.close();
-    // The real person, on a new account: code and real-person check take the licence over.
-    const real = await newPhonePage(browser, { origin });
-    await signUpAndIn(real.page, licence, 'app-takeover');
-    await real.page.locator('#path-stored').waitFor();
-    await real.context.close();
-    expect(await verify(oldQr, 'verifier-takeover-superseded')).toEqual([
-      { tone: 'invalid', code: 'ERR_SUPERSEDED', text: '此电子驾驶证已被新证取代' },
-    ]);
-  }, 90_000);
-
-  it('when a driver resets a forgotten password with code and real-person check, then the new one signs in and the old session is refused', async () => {
-    const licence = await registryLicence(9106);
-    const first = await newPhonePage(browser, { origin });
-    const phone = await signUpAndIn(first.page, licence);
-    const old = first.page;
-    await old.locator('#path-camera').waitFor();
-    const { context, page } = await newPhonePage(browser, { origin });
-    await page.goto('/app/');
-    await page.click('#forgot-password');
-    await page.fill('#reset #phone', phone);
-    await screenshot(page, 'app-reset-01-phone');
-    await page.click('#reset button[type=submit]');
-    await page.locator('#reset-code').waitFor();
-    await page.fill('#reset-code #code', lastCode(service, phone));
-    await page.fill('#reset-code #password', 'a brand new password');
-    await screenshot(page, 'app-reset-02-code');
-    await page.click('#reset-code button[type=submit]');
-    await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
-    await page.click('#camera-take');
-    await expect
-      .poll(() => page.textContent('#sign-in .notice'), { timeout: 20_000 })
-      .toBe('密码已重置，所有设备已退出登录。请用新密码登录。');
-    await screenshot(page, 'app-reset-03-done');
-    await page.fill('#sign-in #licenceNumber', phone);
-    await page.fill('#sign-in #password', PASSWORD);
-    await page.click('#sign-in button[type=submit]');
-    await expect
-      .poll(() => page.textContent('#main .error'))
-      .toBe('账号或密码错误；连续失败 5 次后账号将锁定 15 分钟');
-    await page.fill('#sign-in #password', 'a brand new password');
-    await page.click('#sign-in button[type=submit]');
-    await page.locator('#path-camera').waitFor();
-    // The phone signed in before the reset is signed out.
-    await old.reload();
-    await old.locator('#sign-in').waitFor();
-    await context.close();
-    await first.context.close();
-  });
-
   it('when a driver sends an album photo, then a rejection reaches the app with its reason, and an approval issues the licence with a notice', async () => {
     const licence = await registryLicence(9102);
     const { context, page } = await newPhonePage(browser, { origin });
@@ -626,6 +564,68 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await screenshot(page, 'app-14-inbox');
     await context.close();
   }, 90_000);
+
+  it("when the real person binds a licence another account holds, then the licence moves and the old phone's QR verifies 此电子驾驶证已被新证取代", async () => {
+    const licence = await registryLicence(9105, await portraitJpeg(255, { seed: 9 }));
+    // Someone with the licence's name and number, bound before, showing a code.
+    const squatter = await newPhonePage(browser, { origin });
+    await signUpAndIn(squatter.page, licence);
+    await squatter.page.click('#path-stored');
+    await squatter.page.click('#confirm-stored');
+    await squatter.page.waitForFunction(
+      () => (document.querySelector('video')?.videoWidth ?? 0) > 0,
+    );
+    await squatter.page.click('#camera-take');
+    const oldQr = (await captureQr(squatter.page)).png;
+    await squatter.context.close();
+    // The real person, on a new account: code and real-person check take the licence over.
+    const real = await newPhonePage(browser, { origin });
+    await signUpAndIn(real.page, licence, 'app-takeover');
+    await real.page.locator('#path-stored').waitFor();
+    await real.context.close();
+    expect(await verify(oldQr, 'verifier-takeover-superseded')).toEqual([
+      { tone: 'invalid', code: 'ERR_SUPERSEDED', text: '此电子驾驶证已被新证取代' },
+    ]);
+  }, 90_000);
+
+  it('when a driver resets a forgotten password with code and real-person check, then the new one signs in and the old session is refused', async () => {
+    const licence = await registryLicence(9106);
+    const first = await newPhonePage(browser, { origin });
+    const phone = await signUpAndIn(first.page, licence);
+    const old = first.page;
+    await old.locator('#path-camera').waitFor();
+    const { context, page } = await newPhonePage(browser, { origin });
+    await page.goto('/app/');
+    await page.click('#forgot-password');
+    await page.fill('#reset #phone', phone);
+    await screenshot(page, 'app-reset-01-phone');
+    await page.click('#reset button[type=submit]');
+    await page.locator('#reset-code').waitFor();
+    await page.fill('#reset-code #code', lastCode(service, phone));
+    await page.fill('#reset-code #password', 'a brand new password');
+    await screenshot(page, 'app-reset-02-code');
+    await page.click('#reset-code button[type=submit]');
+    await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
+    await page.click('#camera-take');
+    await expect
+      .poll(() => page.textContent('#sign-in .notice'), { timeout: 20_000 })
+      .toBe('密码已重置，所有设备已退出登录。请用新密码登录。');
+    await screenshot(page, 'app-reset-03-done');
+    await page.fill('#sign-in #licenceNumber', phone);
+    await page.fill('#sign-in #password', PASSWORD);
+    await page.click('#sign-in button[type=submit]');
+    await expect
+      .poll(() => page.textContent('#main .error'))
+      .toBe('账号或密码错误；连续失败 5 次后账号将锁定 15 分钟');
+    await page.fill('#sign-in #password', 'a brand new password');
+    await page.click('#sign-in button[type=submit]');
+    await page.locator('#path-camera').waitFor();
+    // The phone signed in before the reset is signed out.
+    await old.reload();
+    await old.locator('#sign-in').waitFor();
+    await context.close();
+    await first.context.close();
+  });
 });
 
 describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in Chromium', () => {
