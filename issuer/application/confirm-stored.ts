@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { issueOnApplication } from '../credentials/issue-credential.js';
 import type { ServiceDeps } from '../deps.js';
-import { notFound, ServiceError } from '../service-error.js';
+import { notFound } from '../service-error.js';
+import { identityCheckFailed } from '../accounts/real-person-check.js';
 import type { IdentityCheckResult } from './identity-check.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
@@ -14,10 +15,11 @@ import { nextState, transition } from './transitions.js';
  * of the selfie, and on a match the e-licence is issued at once (the credential to the driver's
  * newest device, when one is registered), with an inbox notice and a push.
  * After a failed check the driver may try again, and so after a check interrupted by a crash.
+ * The check's outcomes are answered as at binding (accounts/real-person-check.ts); the driver may
+ * try again after any of them.
  * @throws {ServiceError} 404 without an application; 409 ERR_ILLEGAL_TRANSITION (not a stored
  *   application in draft or identity_failed); 409 ERR_LICENCE_NOT_USABLE; 422
- *   ERR_IDENTITY_FAILED (`outcome` mismatch or liveness_failed, retryable); 503
- *   ERR_IDENTITY_UNAVAILABLE (retryable).
+ *   ERR_IDENTITY_MISMATCH / ERR_LIVENESS_FAILED; 503 ERR_IDENTITY_UNAVAILABLE.
  */
 export async function confirmStored(
   deps: ServiceDeps,
@@ -73,32 +75,20 @@ export async function confirmStored(
     pushIssued(deps, driverId);
     return { state: 'issued' };
   }
-  if (result.outcome === 'unavailable') {
-    await deps.db.kysely.transaction().execute((trx) =>
-      transition(trx, app, 'identity_unavailable', {
+  await deps.db.kysely.transaction().execute((trx) =>
+    transition(
+      trx,
+      app,
+      result.outcome === 'unavailable' ? 'identity_unavailable' : 'identity_failed',
+      {
         actor: 'system',
         now,
-        details: { reason: result.reason },
-      }),
-    );
-    throw new ServiceError(
-      503,
-      'ERR_IDENTITY_UNAVAILABLE',
-      `identity check: no answer (${result.reason}); try again later`,
-      { retryable: true },
-    );
-  }
-  await deps.db.kysely.transaction().execute((trx) =>
-    transition(trx, app, 'identity_failed', {
-      actor: 'system',
-      now,
-      details: { outcome: result.outcome },
-    }),
+        details:
+          result.outcome === 'unavailable'
+            ? { reason: result.reason }
+            : { outcome: result.outcome },
+      },
+    ),
   );
-  throw new ServiceError(
-    422,
-    'ERR_IDENTITY_FAILED',
-    `identity check: expected a match with the registry, found ${result.outcome}; try again`,
-    { outcome: result.outcome, retryable: true },
-  );
+  throw identityCheckFailed(result);
 }

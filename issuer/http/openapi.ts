@@ -122,8 +122,6 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_CONCURRENT_ISSUANCE: 'Another issuance for the licence ran at the same time; try again.',
   ERR_PHOTO_REJECTED:
     'The photo failed the automatic pre-check; `failures` lists each rule. Nothing was stored.',
-  ERR_IDENTITY_FAILED:
-    'The real-person check did not match (`outcome`: mismatch or liveness_failed); the driver may try again.',
   ERR_IDENTITY_UNAVAILABLE: 'The real-person check gave no answer; try again later.',
   ERR_VERIFIER_DEVICE_UNKNOWN:
     'No bearer token of a registered verifier device that is not revoked (a session cookie does not count).',
@@ -229,13 +227,6 @@ const problem = z
       .array(z.object({ rule: z.string(), expected: z.string(), found: z.string() }))
       .optional()
       .meta({ description: 'ERR_PHOTO_REJECTED: every failed pre-check rule.' }),
-    outcome: z
-      .enum(['mismatch', 'liveness_failed'])
-      .optional()
-      .meta({ description: 'ERR_IDENTITY_FAILED: what the check found.' }),
-    retryable: z.boolean().optional().meta({
-      description: 'ERR_IDENTITY_FAILED, ERR_IDENTITY_UNAVAILABLE: the driver may try again.',
-    }),
     action: text('ERR_ILLEGAL_TRANSITION: the action refused.').optional(),
     notBefore: integer(
       'ERR_PHOTO_CHANGE_TOO_SOON: when the photo may change, seconds since the epoch.',

@@ -387,7 +387,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     const failed = await d.http.post<Problem>('/api/me/application/confirm-stored', {
       selfie: SELFIE,
     });
-    expect(failed.body.code).toBe('ERR_IDENTITY_FAILED');
+    expect(failed.body.code).toBe('ERR_IDENTITY_MISMATCH');
     const busy = await d.http.post<Problem>('/api/me/application', { path: 'album' });
     expect(busy.body.code).toBe('ERR_ILLEGAL_TRANSITION');
     const abandoned = await d.http.post('/api/me/application/abandon', {});
