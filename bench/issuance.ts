@@ -177,8 +177,6 @@ export async function seed(db: Db, n: number, kid: string, now: number): Promise
           phone: `138${String(id).padStart(8, '0')}`,
           // Never checked: nobody signs in.
           password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
-          failed_sign_ins: 0,
-          locked_until: 0,
           created_at: now,
         });
         devices.push({

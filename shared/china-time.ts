@@ -32,3 +32,34 @@ export function chinaDate(instant: Date): string {
   const day = shifted.getUTCDate();
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
+
+/** `YYYY-MM-DDTHH:mm:ss` of the wall clock in China at `ms`. */
+function chinaIso(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 19);
+}
+
+/**
+ * `YYYY-MM-DD HH:mm:ss` in China time, or `YYYY-MM-DD HH:mm` to the minute.
+ * @example chinaDateTime(Date.UTC(2026, 10, 24, 16, 30, 5)) // '2026-11-25 00:30:05'
+ */
+export function chinaDateTime(ms: number, to: 'second' | 'minute' = 'second'): string {
+  return chinaIso(ms)
+    .slice(0, to === 'second' ? 19 : 16)
+    .replace('T', ' ');
+}
+
+/** `HH:mm:ss` in China time. */
+export function chinaClock(ms: number): string {
+  return chinaIso(ms).slice(11);
+}
+
+/**
+ * When to come back, as a person is told: the China-time wall clock `seconds` after `nowMs`,
+ * rounded up to the minute; `HH:mm` on the same China day, `YYYY-MM-DD HH:mm` on another.
+ * @example chinaTimeAfter(Date.UTC(2026, 11, 6, 7, 30, 10), 900) // '15:46'
+ */
+export function chinaTimeAfter(nowMs: number, seconds: number): string {
+  const at = Math.ceil((nowMs + seconds * 1000) / 60_000) * 60_000;
+  const when = chinaDateTime(at, 'minute');
+  return when.slice(0, 10) === chinaDateTime(nowMs).slice(0, 10) ? when.slice(11) : when;
+}

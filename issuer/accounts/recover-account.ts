@@ -5,6 +5,7 @@ import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
 import type { Notice } from '../notify/notifier.js';
+import { forgetFailures } from './sign-in-failures.js';
 import { checkRealPerson, endDriverSessions } from './real-person-check.js';
 import {
   PASSWORD_MAX_LENGTH,
@@ -133,6 +134,7 @@ export async function completeReset(
       'account_resets.driver_id',
       'account_resets.expires_at',
       'drivers.licence_number',
+      'drivers.phone',
       'licences.record',
     ])
     .where('account_resets.token_hash', '=', tokenHash(token))
@@ -166,9 +168,19 @@ export async function completeReset(
       throw new ServiceError(410, 'ERR_RESET_EXPIRED', 'this reset was used already');
     await trx
       .updateTable('drivers')
-      .set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: 0 })
+      .set({ password_hash: passwordHash })
       .where('id', '=', driverId)
       .execute();
+    await forgetFailures(
+      trx,
+      [
+        { kind: 'phone', name: reset.phone },
+        ...(reset.licence_number === null
+          ? []
+          : [{ kind: 'driver', name: reset.licence_number } as const]),
+      ],
+      now,
+    );
     await endDriverSessions(trx, driverId);
     await deps.notifier.record(trx, driverId, PASSWORD_RESET_NOTICE, now);
     await audit(trx, {

@@ -119,8 +119,6 @@ export async function registerDriver(
           licence_number: null,
           phone: registration.phone,
           password_hash: passwordHash,
-          failed_sign_ins: 0,
-          locked_until: 0,
           created_at: now,
         })
         .returning('id')

@@ -1,4 +1,4 @@
-import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
@@ -139,7 +139,11 @@ export const ACCOUNT_SPECS = {
         }),
       },
     },
-    errors: { 401: ['ERR_SIGN_IN_FAILED'], 422: ['ERR_VALIDATION'], 429: ['ERR_RATE_LIMITED'] },
+    errors: {
+      401: ['ERR_SIGN_IN_FAILED'],
+      422: ['ERR_VALIDATION'],
+      429: ['ERR_RATE_LIMITED', 'ERR_SIGN_IN_LOCKED'],
+    },
   }),
   signOut: route({
     method: 'delete',
@@ -314,16 +318,8 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       res.status(204).end();
     }),
   ]);
-  router.use(retryAfterHeader);
   return router;
 }
-
-/** A 429 says when to come back (RFC 9110 §10.2.3), in the header as well as the body. */
-const retryAfterHeader: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-  if (error instanceof ServiceError && typeof error.extra.retryAfter === 'number')
-    res.set('Retry-After', String(error.extra.retryAfter));
-  next(error);
-};
 
 /** Answers that hold a password or a CSRF token are never cached. */
 function noStore(res: Response): Response {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
-import { ServiceError } from '../service-error.js';
 import type { Auth, Role } from '../http/session.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
-
-/** Consecutive failed sign-ins that lock an account. */
-export const MAX_FAILED_SIGN_INS = 5;
-/** How long a locked account stays locked, in seconds. */
-export const LOCKOUT_SECONDS = 15 * 60;
+import {
+  countFailure,
+  forgetFailures,
+  locked,
+  locksOf,
+  type SignInName,
+} from './sign-in-failures.js';
 
 /** No password is longer (password.ts); the bound keeps scrypt's input small. */
 const PASSWORD_BOUND = 1024;
@@ -56,47 +56,52 @@ interface Account {
   readonly id: number;
   readonly role: Role;
   readonly password_hash: string;
-  readonly failed_sign_ins: number;
-  readonly locked_until: number;
 }
 
-/** The one answer to a sign-in that fails, whatever the reason. */
-export const SIGN_IN_FAILED = `the account or the password is wrong; after ${MAX_FAILED_SIGN_INS} failed sign-ins in a row an account is locked for ${LOCKOUT_SECONDS / 60} minutes`;
+/** The name a sign-in request gives. */
+function nameOf(request: SignInRequest): SignInName {
+  switch (request.kind) {
+    case 'driver':
+      return { kind: 'driver', name: request.licenceNumber };
+    case 'phone':
+      return { kind: 'phone', name: request.phone };
+    case 'staff':
+      return { kind: 'staff', name: request.username };
+  }
+}
 
 /**
- * Checks a driver's or a member of staff's password. An unknown account, a wrong password and
- * a locked account (whatever the password) get the same answer after the same scrypt (an
- * unknown account's against DUMMY_HASH): a lock-out answered apart would tell anyone, after
- * {@link MAX_FAILED_SIGN_INS} tries, that a licence has an account. After that many
- * consecutive failures the account is locked for {@link LOCKOUT_SECONDS} (audited as
- * `account.locked`); a success resets the count.
+ * Checks a driver's or a member of staff's password. Failures are counted per sign-in name
+ * (sign-in-failures.ts), whether an account has it or not: an unknown name and a wrong password
+ * get the same answer after the same scrypt (an unknown account's against DUMMY_HASH), with the
+ * tries left, and a locked name the same answer whatever the password, with the time the lock
+ * ends. Neither tells whether a licence, phone or username has an account. A success forgets the
+ * name's failures.
  *
- * @throws {ServiceError} 401 ERR_SIGN_IN_FAILED ({@link SIGN_IN_FAILED}) on a wrong password,
- *   an unknown account, or while the account is locked.
+ * @throws {ServiceError} 401 ERR_SIGN_IN_FAILED (with `triesLeft`) on a wrong password or an
+ *   unknown name; 429 ERR_SIGN_IN_LOCKED (with `lockedUntil`, `retryAfter`) while the name is
+ *   locked and by the failure that locks it.
  */
 export async function signIn(db: Db, request: SignInRequest, now: number): Promise<SignedIn> {
   const subject = request.kind === 'staff' ? 'staff' : 'driver';
-  const table = subject === 'driver' ? 'drivers' : 'staff';
+  const name = nameOf(request);
+  const [lockedUntil] = await locksOf(db.kysely, [name], now);
+  if (lockedUntil != null) throw locked(lockedUntil, now);
   const account = await findAccount(db, request);
   const matches = await verifyPassword(request.password, account?.password_hash ?? DUMMY_HASH);
-  // Locked: refused as a wrong password is, and not counted (the lock already holds).
-  if (account !== undefined && account.locked_until > now) throw failed();
-  if (account === undefined || !matches) {
-    if (account !== undefined) await recordFailure(db, table, subject, account.id, now);
-    throw failed();
-  }
-  if (account.failed_sign_ins !== 0 || account.locked_until !== 0) {
-    await db.kysely
-      .updateTable(table)
-      .set({ failed_sign_ins: 0, locked_until: 0 })
-      .where('id', '=', account.id)
-      .execute();
-  }
+  if (account === undefined || !matches)
+    throw await countFailure(
+      db.kysely,
+      name,
+      account === undefined ? undefined : { subject, id: account.id },
+      now,
+    );
+  await forgetFailures(db.kysely, [name], now);
   return { subject, subjectId: account.id, role: account.role };
 }
 
 async function findAccount(db: Db, request: SignInRequest): Promise<Account | undefined> {
-  const columns = ['id', 'password_hash', 'failed_sign_ins', 'locked_until'] as const;
+  const columns = ['id', 'password_hash'] as const;
   if (request.kind !== 'staff') {
     const row = await db.kysely
       .selectFrom('drivers')
@@ -114,41 +119,4 @@ async function findAccount(db: Db, request: SignInRequest): Promise<Account | un
     .select([...columns, 'role'])
     .where('username', '=', request.username)
     .executeTakeFirst();
-}
-
-/** Counts a failure atomically; the failure that reaches the limit locks the account. */
-async function recordFailure(
-  db: Db,
-  table: 'drivers' | 'staff',
-  subject: Auth['subject'],
-  id: number,
-  now: number,
-): Promise<void> {
-  await db.kysely.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable(table)
-      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
-      .where('id', '=', id)
-      .returning('failed_sign_ins')
-      .executeTakeFirst();
-    if (row === undefined || row.failed_sign_ins < MAX_FAILED_SIGN_INS) return;
-    // The count starts again once the lock ends.
-    const lockedUntil = now + LOCKOUT_SECONDS;
-    await trx
-      .updateTable(table)
-      .set({ failed_sign_ins: 0, locked_until: lockedUntil })
-      .where('id', '=', id)
-      .execute();
-    await audit(trx, {
-      actor: 'system',
-      action: 'account.locked',
-      subject: `${subject}:${id}`,
-      after: { failedSignIns: row.failed_sign_ins, lockedUntil },
-      at: now,
-    });
-  });
-}
-
-function failed(): ServiceError {
-  return new ServiceError(401, 'ERR_SIGN_IN_FAILED', SIGN_IN_FAILED);
 }

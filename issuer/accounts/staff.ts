@@ -6,6 +6,7 @@ import { ServiceError } from '../service-error.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { parseInput } from '../http/validation.js';
 import { hashPassword } from './password.js';
+import { locksOf } from './sign-in-failures.js';
 
 /** The roles a member of staff may have. */
 export const STAFF_ROLES = ['reviewer', 'admin'] as const;
@@ -79,8 +80,6 @@ export async function createStaff(
           username,
           role,
           password_hash: passwordHash,
-          failed_sign_ins: 0,
-          locked_until: 0,
           created_at: now,
         })
         .returning('id')
@@ -113,14 +112,19 @@ function usernameTaken(): ServiceError {
 export async function listStaff(db: Db, now: number): Promise<StaffSummary[]> {
   const rows = await db.kysely
     .selectFrom('staff')
-    .select(['id', 'username', 'role', 'created_at', 'locked_until'])
+    .select(['id', 'username', 'role', 'created_at'])
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
+  const locks = await locksOf(
+    db.kysely,
+    rows.map((r) => ({ kind: 'staff', name: r.username })),
+    now,
+  );
+  return rows.map((r, i) => ({
     id: r.id,
     username: r.username,
     role: r.role,
     createdAt: r.created_at,
-    lockedUntil: r.locked_until > now ? r.locked_until : null,
+    lockedUntil: locks[i] ?? null,
   }));
 }

@@ -1,6 +1,7 @@
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
 import { notFound } from '../service-error.js';
+import { forgetFailures, type SignInName } from './sign-in-failures.js';
 
 /** The account whose lockout ends: a member of staff by id, a driver by licence number. */
 export type LockedAccount =
@@ -8,9 +9,10 @@ export type LockedAccount =
   | { readonly kind: 'driver'; readonly licenceNumber: string };
 
 /**
- * Ends an account's sign-in lockout and clears its failed sign-ins (an admin's act, for someone
- * who cannot wait for the lockout to end). Audited as `staff.unlock` (subject `staff:<id>`) or
- * `driver.unlock` (subject the licence number).
+ * Ends the sign-in lockout of every name of an account (a driver's licence number and phone
+ * number, a member of staff's username) and forgets their failed sign-ins: an admin's act, for
+ * someone who cannot wait for the lock to end. Audited as `staff.unlock` (subject `staff:<id>`)
+ * or `driver.unlock` (subject the licence number), with the lock that held.
  * @throws {ServiceError} 404 ERR_NOT_FOUND when there is no such account.
  */
 export async function unlockAccount(
@@ -20,34 +22,37 @@ export async function unlockAccount(
   actor: string,
 ): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
-    const columns = ['id', 'failed_sign_ins', 'locked_until'] as const;
-    const before =
-      account.kind === 'driver'
-        ? await trx
-            .selectFrom('drivers')
-            .select(columns)
-            .where('licence_number', '=', account.licenceNumber)
-            .executeTakeFirst()
-        : await trx
-            .selectFrom('staff')
-            .select(columns)
-            .where('id', '=', account.id)
-            .executeTakeFirst();
-    if (before === undefined)
-      throw notFound(
-        account.kind === 'driver' ? 'driver account of the licence' : `staff account ${account.id}`,
-      );
-    await trx
-      .updateTable(account.kind === 'driver' ? 'drivers' : 'staff')
-      .set({ failed_sign_ins: 0, locked_until: 0 })
-      .where('id', '=', before.id)
-      .execute();
+    let subject: string;
+    let names: SignInName[];
+    if (account.kind === 'driver') {
+      const driver = await trx
+        .selectFrom('drivers')
+        .select('phone')
+        .where('licence_number', '=', account.licenceNumber)
+        .executeTakeFirst();
+      if (driver === undefined) throw notFound('driver account of the licence');
+      subject = account.licenceNumber;
+      names = [
+        { kind: 'driver', name: account.licenceNumber },
+        { kind: 'phone', name: driver.phone },
+      ];
+    } else {
+      const staff = await trx
+        .selectFrom('staff')
+        .select('username')
+        .where('id', '=', account.id)
+        .executeTakeFirst();
+      if (staff === undefined) throw notFound(`staff account ${account.id}`);
+      subject = `staff:${account.id}`;
+      names = [{ kind: 'staff', name: staff.username }];
+    }
+    const lockedUntil = await forgetFailures(trx, names, now);
     await audit(trx, {
       actor,
       action: `${account.kind}.unlock`,
-      subject: account.kind === 'driver' ? account.licenceNumber : `staff:${before.id}`,
-      before: { failedSignIns: before.failed_sign_ins, lockedUntil: before.locked_until },
-      after: { failedSignIns: 0, lockedUntil: 0 },
+      subject,
+      before: { lockedUntil },
+      after: { lockedUntil: null },
       at: now,
     });
   });

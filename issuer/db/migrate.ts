@@ -7,6 +7,7 @@ import * as portraits from './migrations/004-portraits.js';
 import * as lookupIndexes from './migrations/005-lookup-indexes.js';
 import * as endedSlots from './migrations/006-ended-slots.js';
 import * as enrolment from './migrations/007-enrolment.js';
+import * as signInNames from './migrations/008-sign-in-names.js';
 
 type Step = {
   up(
@@ -29,6 +30,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['005-lookup-indexes', lookupIndexes],
   ['006-ended-slots', endedSlots],
   ['007-enrolment', enrolment],
+  ['008-sign-in-names', signInNames],
 ];
 
 /**

@@ -31,8 +31,6 @@ export interface DriverTable {
   /** Unique: names the account at sign-in and recovery. */
   phone: string;
   password_hash: string;
-  failed_sign_ins: number;
-  locked_until: number;
   created_at: number;
   /** When the licence was bound; null while none is. */
   bound_at: Generated<number | null>;
@@ -88,9 +86,21 @@ export interface StaffTable {
   username: string;
   role: 'reviewer' | 'admin';
   password_hash: string;
-  failed_sign_ins: number;
-  locked_until: number;
   created_at: number;
+}
+
+/**
+ * Failed sign-ins under one sign-in name (a licence number, a phone number, a staff username),
+ * whether or not an account has it; keyed by a hash of the kind and the name
+ * (accounts/sign-in-failures.ts).
+ */
+export interface SignInFailureTable {
+  name_hash: string;
+  /** Failures in a row since the last success or lock. */
+  failures: number;
+  /** When the lock ends; 0 when the name was never locked. */
+  locked_until: number;
+  last_failure_at: number;
 }
 
 /** A signed-in session; the cookie holds the token, the table only its SHA-256. */
@@ -269,6 +279,7 @@ export interface Database {
   binding_claims: BindingClaimTable;
   account_resets: AccountResetTable;
   staff: StaffTable;
+  sign_in_failures: SignInFailureTable;
   sessions: SessionTable;
   devices: DeviceTable;
   status_lists: StatusListTable;

@@ -12,7 +12,7 @@ import {
   REGISTRATION_ATTEMPTS_PER_MINUTE,
   SIGN_IN_ATTEMPTS_PER_MINUTE,
 } from '../accounts/routes.js';
-import { LOCKOUT_SECONDS, MAX_FAILED_SIGN_INS } from '../accounts/sign-in.js';
+import { LOCKOUT_SECONDS, MAX_FAILED_SIGN_INS } from '../accounts/sign-in-failures.js';
 import { APPLICATION_SPECS } from '../application/routes.js';
 import { BINDING_SPECS } from '../accounts/binding-routes.js';
 import { CREDENTIAL_SPECS } from '../credentials/routes.js';
@@ -104,7 +104,8 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_INTERNAL: 'An unexpected failure; it is logged.',
   ERR_REGISTRATION_REFUSED:
     'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
-  ERR_SIGN_IN_FAILED: `The account or the password is wrong, or the account is locked (${LOCKOUT_SECONDS} seconds after ${MAX_FAILED_SIGN_INS} failed sign-ins in a row); the three are not told apart.`,
+  ERR_SIGN_IN_FAILED: `The account or the password is wrong (the two are not told apart); \`triesLeft\` says how many more failures in a row lock this sign-in name (${MAX_FAILED_SIGN_INS} in all).`,
+  ERR_SIGN_IN_LOCKED: `${MAX_FAILED_SIGN_INS} failed sign-ins in a row locked this sign-in name for ${LOCKOUT_SECONDS} seconds, whatever the password and whether an account has the name or not; \`lockedUntil\` says when the lock ends.`,
   ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
@@ -212,7 +213,9 @@ const problem = z
     line: integer(
       'ERR_IMPORT_MALFORMED: the CSV line at which the file stops being well-formed.',
     ).optional(),
-    retryAfter: integer('ERR_RATE_LIMITED, ERR_CODE_TOO_SOON: seconds to wait.').optional(),
+    retryAfter: integer(
+      'ERR_RATE_LIMITED, ERR_CODE_TOO_SOON, ERR_SIGN_IN_LOCKED: seconds to wait.',
+    ).optional(),
     verdict: text(
       'ERR_PRESENTATION_NOT_VALID: the verdict code of the verification, e.g. ERR_PROOF_EXPIRED, ERR_SUSPENDED.',
     ).optional(),
@@ -231,7 +234,12 @@ const problem = z
     notBefore: integer(
       'ERR_PHOTO_CHANGE_TOO_SOON: when the photo may change, seconds since the epoch.',
     ).optional(),
-    triesLeft: integer('ERR_CODE_WRONG: how many tries the code has left.').optional(),
+    triesLeft: integer(
+      'ERR_CODE_WRONG: how many tries the code has left; ERR_SIGN_IN_FAILED: how many more failures lock the sign-in name.',
+    ).optional(),
+    lockedUntil: integer(
+      'ERR_SIGN_IN_LOCKED: when the lock ends, seconds since the epoch.',
+    ).optional(),
   })
   .meta({
     id: 'Problem',

@@ -27,6 +27,8 @@ export function sendProblem(
   detail: string,
   extra: Readonly<Record<string, unknown>> = {},
 ): void {
+  // A problem that says when to come back says it in the header too (RFC 9110 §10.2.3).
+  if (typeof extra.retryAfter === 'number') res.set('Retry-After', String(extra.retryAfter));
   res
     .status(status)
     .type('application/problem+json')

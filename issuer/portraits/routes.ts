@@ -142,7 +142,6 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
     );
     const verdict = await limiter.take(String(id), deps.now());
     if (!verdict.allowed) {
-      res.set('Retry-After', String(verdict.retryAfter));
       throw new ServiceError(
         429,
         'ERR_RATE_LIMITED',

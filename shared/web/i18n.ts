@@ -4,6 +4,7 @@
  * by key, and texts that come from elsewhere (the verifier's reasons, a status label from the
  * service) are pairs too.
  */
+import { chinaTimeAfter } from '../china-time.js';
 import { button } from './dom.js';
 
 /** The two languages; Chinese first. */
@@ -86,4 +87,20 @@ export function languageButton(
     i18n.setLang(otherLang(i18n.lang()));
     onSwitch();
   });
+}
+
+/**
+ * The values a problem from the service puts in its words: `{n}`, the tries left
+ * (`triesLeft`); `{time}`, when to come back (`retryAfter` seconds from now on this device's
+ * clock, in China time to the minute).
+ */
+export function problemValues(
+  body: Readonly<Record<string, unknown>>,
+  nowMs: number = Date.now(),
+): Values {
+  const { triesLeft, retryAfter } = body;
+  return {
+    ...(typeof triesLeft === 'number' ? { n: triesLeft } : {}),
+    ...(typeof retryAfter === 'number' ? { time: chinaTimeAfter(nowMs, retryAfter) } : {}),
+  };
 }

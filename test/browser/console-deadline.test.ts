@@ -41,8 +41,6 @@ describe.skipIf(!BROWSER_AVAILABLE)('a provisional deadline in the console', () 
         username,
         role: 'reviewer',
         password_hash: await hashPassword(PASSWORD),
-        failed_sign_ins: 0,
-        locked_until: 0,
         created_at: service.now(),
       })
       .execute();

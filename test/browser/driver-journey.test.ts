@@ -442,8 +442,6 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
         username,
         role: 'reviewer',
         password_hash: await hashPassword(PASSWORD),
-        failed_sign_ins: 0,
-        locked_until: 0,
         created_at: service.now(),
       })
       .execute();
@@ -616,7 +614,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await page.click('#sign-in button[type=submit]');
     await expect
       .poll(() => page.textContent('#main .error'))
-      .toBe('账号或密码错误；连续失败 5 次后账号将锁定 15 分钟');
+      .toBe('账号或密码错误；再失败 4 次将暂时锁定');
     await page.fill('#sign-in #password', 'a brand new password');
     await page.click('#sign-in button[type=submit]');
     await page.locator('#path-camera').waitFor();

@@ -13,7 +13,7 @@ import { CHECK_IDS, type VerificationReport } from '../../verifier/report.js';
 import { APP_NOTICES } from '../../verifier/web/app-messages.js';
 import { decideVerdict } from '../../verifier/web/decide-verdict.js';
 import { fetchPortrait } from '../../verifier/web/fetch-portrait.js';
-import { chinaDateTime } from '../../shared/web/china-time.js';
+import { chinaDateTime } from '../../shared/china-time.js';
 import { formatAge } from '../../verifier/web/format.js';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import { checkSettings } from '../../verifier/web/settings.js';

@@ -16,12 +16,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fixedWindowLimiter } from '../../issuer/http/rate-limiter.js';
 import { createStaff } from '../../issuer/accounts/staff.js';
+import { chinaDateTime } from '../../shared/china-time.js';
+import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createApp } from '../../issuer/app.js';
 import { devSms, enrol, lastCode } from './enrol.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
 import { runCli } from '../helpers/child-process.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { failingSignIn } from '../helpers/failing-sign-in.js';
 
 const fixtures = z
   .object({ licences: z.array(z.looseObject({ licenceNumber: z.string(), name: z.string() })) })
@@ -39,6 +42,11 @@ function licence(index: number): { licenceNumber: string; name: string } {
 
 /** A valid ID number (check character X) that is in no fixture. */
 const UNKNOWN_NUMBER = '11010519491231002X';
+/** Valid ID numbers in no fixture, one for each test that counts failures under it. */
+function unknownIdNumber(serial: number): string {
+  const first17 = `11010519500101${String(serial).padStart(3, '0')}`;
+  return first17 + idNumberCheckCharacter(first17);
+}
 /** A phone number of its own for each reference licence's account. */
 const phoneOf = (index: number) => `138001380${String(index).padStart(2, '0')}`;
 const PASSWORD = 'correct horse battery';
@@ -48,6 +56,8 @@ interface Problem {
   code: string;
   detail: string;
   retryAfter?: number;
+  triesLeft?: number;
+  lockedUntil?: number;
   issues?: { field: string; expected: string; found: string }[];
 }
 
@@ -85,6 +95,27 @@ function signInDriver(client: Client, licenceNumber: string, password = PASSWORD
     licenceNumber,
     password,
   });
+}
+
+function signInPhone(client: Client, phone: string, password = PASSWORD) {
+  return client.post<{ role: string; csrfToken: string } & Problem>('/api/session', {
+    kind: 'phone',
+    phone,
+    password,
+  });
+}
+
+/** Five wrong passwords in a row: four refused with the tries left, the fifth locks. */
+async function lockOut(signIn: (password: string) => Promise<Reply>): Promise<void> {
+  const answers = [];
+  for (let i = 1; i <= 5; i++) {
+    const reply = await signIn(WRONG_PASSWORD);
+    answers.push([reply.status, (reply.body as Problem).code]);
+  }
+  expect(answers).toEqual([
+    ...Array.from({ length: 4 }, () => [401, 'ERR_SIGN_IN_FAILED']),
+    [429, 'ERR_SIGN_IN_LOCKED'],
+  ]);
 }
 
 function signInStaff(client: Client, username: string, password: string) {
@@ -379,20 +410,29 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       expect(attributes.some((a) => /^domain=/i.test(a))).toBe(false);
     });
 
-    it('when the account does not exist or the password is wrong, then the same 401 ERR_SIGN_IN_FAILED', async () => {
+    it('when the account does not exist or the password is wrong, then the same 401 ERR_SIGN_IN_FAILED with the tries left', async () => {
       const client = service.client();
-      const unknownDriver = await signInDriver(client, UNKNOWN_NUMBER);
+      const unknownNumber = unknownIdNumber(1);
+      const unknownDriver = await signInDriver(client, unknownNumber);
       const unknownStaff = await signInStaff(client, 'nobody', PASSWORD);
       const wrong = await signInStaff(client, admin.username, WRONG_PASSWORD);
-      for (const reply of [unknownDriver, unknownStaff, wrong])
+      for (const reply of [unknownDriver, unknownStaff, wrong]) {
         expectProblem(reply, 401, 'ERR_SIGN_IN_FAILED');
-      expect(unknownDriver.body).toEqual(wrong.body);
-      expect(unknownDriver.text).not.toContain(UNKNOWN_NUMBER);
-      // The admin's failure above does not linger: the next success resets the count.
+        expect(reply.body).toEqual(unknownDriver.body);
+      }
+      expect(unknownDriver.body).toMatchObject({
+        triesLeft: 4,
+        detail:
+          'the account or the password is wrong; 4 more failed tries in a row lock this sign-in name for 15 minutes',
+      });
+      expect(unknownDriver.text).not.toContain(unknownNumber);
+      // The admin's failure above does not linger: the next success forgets it.
+      await signedIn('admin');
+      expect((await signInStaff(client, admin.username, WRONG_PASSWORD)).body.triesLeft).toBe(4);
       await signedIn('admin');
     });
 
-    it('when a driver fails 5 times, then the account is locked for 15 minutes even with the right password, answered as an unknown licence is, then opens again', async () => {
+    it('when a driver fails 5 times, then the licence number is locked for 15 minutes even with the right password, answered as an unknown licence is, with the time it ends; then it opens again', async () => {
       const { licenceNumber } = licence(1);
       const client = service.client();
       const body = await enrol(service, service.client(), {
@@ -400,49 +440,89 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         phone: phoneOf(1),
         password: PASSWORD,
       });
-      for (let i = 1; i <= 5; i++)
-        expectProblem(
-          await signInDriver(client, licenceNumber, WRONG_PASSWORD),
-          401,
-          'ERR_SIGN_IN_FAILED',
-        );
+      const unknownNumber = unknownIdNumber(2);
+      const tries = async (number: string) => {
+        const left: unknown[] = [];
+        for (let i = 1; i <= 4; i++) {
+          const reply = await signInDriver(client, number, WRONG_PASSWORD);
+          expectProblem(reply, 401, 'ERR_SIGN_IN_FAILED');
+          left.push(reply.body.triesLeft);
+        }
+        return left;
+      };
+      expect(await tries(licenceNumber)).toEqual([4, 3, 2, 1]);
+      expect(await tries(unknownNumber)).toEqual([4, 3, 2, 1]);
+      // A minute on, past the address's limit (10 a minute) but not the count.
+      service.advance(60);
+      // The fifth failure locks, and says so.
+      const locking = await signInDriver(client, licenceNumber, WRONG_PASSWORD);
+      expectProblem(locking, 429, 'ERR_SIGN_IN_LOCKED');
+      const lockedUntil = service.now() + 900;
+      expect(locking.body).toMatchObject({ lockedUntil, retryAfter: 900 });
+      expect(locking.headers.get('retry-after')).toBe('900');
+      expect(locking.body.detail).toBe(
+        `5 failed sign-ins in a row: this sign-in name is locked until ${chinaDateTime(lockedUntil * 1000, 'minute')} China time (in 900 s)`,
+      );
+      expectProblem(
+        await signInDriver(client, unknownNumber, WRONG_PASSWORD),
+        429,
+        'ERR_SIGN_IN_LOCKED',
+      );
       // Locked: the right password is refused with the very answer an unknown licence gets, so
       // the lock-out does not tell that this licence has an account.
       const locked = await signInDriver(client, licenceNumber);
-      const unknown = await signInDriver(client, UNKNOWN_NUMBER);
-      expectProblem(locked, 401, 'ERR_SIGN_IN_FAILED');
-      expect({ text: locked.text, headers: locked.headers.get('retry-after') }).toEqual({
+      const unknown = await signInDriver(client, unknownNumber);
+      expectProblem(locked, 429, 'ERR_SIGN_IN_LOCKED');
+      expect({ text: locked.text, retryAfter: locked.headers.get('retry-after') }).toEqual({
         text: unknown.text,
-        headers: null,
+        retryAfter: unknown.headers.get('retry-after'),
       });
-      expect(locked.body.detail).toBe(
-        'the account or the password is wrong; after 5 failed sign-ins in a row an account is locked for 15 minutes',
-      );
+      expect(locked.body).toEqual(locking.body);
       expect(locked.headers.getSetCookie()).toEqual([]);
       expect(await auditRows('account.locked')).toContainEqual(
         expect.objectContaining({ actor: 'system', subject: `driver:${body.driverId}` }),
       );
+      // Each name counts apart: the phone number still signs in (and its success does not
+      // unlock the licence number).
+      expect((await signInPhone(client, phoneOf(1))).status).toBe(200);
 
-      service.advance(899);
+      service.advance(lockedUntil - 1 - service.now());
       const lastSecond = await signInDriver(client, licenceNumber);
-      expectProblem(lastSecond, 401, 'ERR_SIGN_IN_FAILED');
-      expect(lastSecond.text).toBe(unknown.text);
+      expectProblem(lastSecond, 429, 'ERR_SIGN_IN_LOCKED');
+      expect(lastSecond.body).toMatchObject({ lockedUntil, retryAfter: 1 });
 
       service.advance(1);
-      const failedCount = () =>
-        service.deps.db.kysely
-          .selectFrom('drivers')
-          .select('failed_sign_ins')
-          .where('id', '=', body.driverId)
-          .executeTakeFirstOrThrow();
-      expectProblem(
-        await signInDriver(client, licenceNumber, WRONG_PASSWORD),
-        401,
-        'ERR_SIGN_IN_FAILED',
-      );
-      expect(await failedCount()).toEqual({ failed_sign_ins: 1 });
+      const afterLock = await signInDriver(client, licenceNumber, WRONG_PASSWORD);
+      expectProblem(afterLock, 401, 'ERR_SIGN_IN_FAILED');
+      expect(afterLock.body.triesLeft).toBe(4);
       expect((await signInDriver(client, licenceNumber)).status).toBe(200);
-      expect(await failedCount()).toEqual({ failed_sign_ins: 0 });
+      expect((await signInDriver(client, licenceNumber, WRONG_PASSWORD)).body.triesLeft).toBe(4);
+    });
+
+    it('when a day passes after a failed sign-in, then its count is forgotten and the table keeps no name', async () => {
+      const client = service.client();
+      const unknownNumber = unknownIdNumber(3);
+      for (const left of [4, 3, 2])
+        expect((await signInDriver(client, unknownNumber)).body.triesLeft).toBe(left);
+      service.advance(24 * 3600);
+      expect((await signInDriver(client, unknownNumber)).body.triesLeft).toBe(4);
+      const rows = await service.deps.db.kysely
+        .selectFrom('sign_in_failures')
+        .selectAll()
+        .execute();
+      // Keyed by a hash: no licence number, phone or username is kept.
+      expect(JSON.stringify(rows)).not.toContain(unknownNumber);
+      expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.name_hash))).toBe(true);
+      // Another day on, the next failure anywhere prunes it.
+      service.advance(24 * 3600);
+      await signInStaff(client, 'nobody.at.all', WRONG_PASSWORD);
+      expect(
+        await service.deps.db.kysely
+          .selectFrom('sign_in_failures')
+          .select('last_failure_at')
+          .where('last_failure_at', '<', service.now())
+          .execute(),
+      ).toEqual([]);
     });
 
     it('when a driver is locked out, then an admin unlocks the account by its licence (204, audited) and the right password works again', async () => {
@@ -453,22 +533,29 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         phone: phoneOf(4),
         password: PASSWORD,
       });
-      for (let i = 1; i <= 5; i++)
-        expectProblem(
-          await signInDriver(client, licenceNumber, WRONG_PASSWORD),
-          401,
-          'ERR_SIGN_IN_FAILED',
-        );
-      expectProblem(await signInDriver(client, licenceNumber), 401, 'ERR_SIGN_IN_FAILED');
+      // Both of the account's names locked; the unlock opens both.
+      // A minute apart: the address may try 10 times a minute.
+      await lockOut((password) => signInDriver(client, licenceNumber, password));
+      service.advance(60);
+      await lockOut((password) => signInPhone(client, phoneOf(4), password));
+      const lockedUntil = service.now() + 900;
+      service.advance(60);
+      expectProblem(await signInDriver(client, licenceNumber), 429, 'ERR_SIGN_IN_LOCKED');
       const adminClient = await signedIn('admin');
       const unlocked = await adminClient.post(
         `/api/registry/licences/${licenceNumber}/account/unlock`,
       );
       expect(unlocked.status).toBe(204);
       expect(await auditRows('driver.unlock')).toContainEqual(
-        expect.objectContaining({ actor: `staff:${admin.id}`, subject: licenceNumber }),
+        expect.objectContaining({
+          actor: `staff:${admin.id}`,
+          subject: licenceNumber,
+          before: JSON.stringify({ lockedUntil }),
+          after: JSON.stringify({ lockedUntil: null }),
+        }),
       );
       expect((await signInDriver(client, licenceNumber)).status).toBe(200);
+      expect((await signInPhone(client, phoneOf(4))).status).toBe(200);
       // A licence without an account, and a path that is no licence number.
       expectProblem(
         await adminClient.post(`/api/registry/licences/${licence(3).licenceNumber}/account/unlock`),
@@ -490,16 +577,11 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       });
       expect(created.status).toBe(201);
       const client = service.client();
-      for (let i = 1; i <= 5; i++)
-        expectProblem(
-          await signInStaff(client, 'locked.reviewer', WRONG_PASSWORD),
-          401,
-          'ERR_SIGN_IN_FAILED',
-        );
+      await lockOut((password) => signInStaff(client, 'locked.reviewer', password));
       expectProblem(
         await signInStaff(client, 'locked.reviewer', created.body.password),
-        401,
-        'ERR_SIGN_IN_FAILED',
+        429,
+        'ERR_SIGN_IN_LOCKED',
       );
       const listed = await adminClient.get<{ staff: { id: number; lockedUntil: number | null }[] }>(
         '/api/staff',
@@ -529,12 +611,12 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         const client = new Client(fresh.url);
         for (let i = 1; i <= 10; i++)
           expectProblem(
-            await signInStaff(client, 'nobody', WRONG_PASSWORD),
+            await client.post<Problem>('/api/session', failingSignIn()),
             401,
             'ERR_SIGN_IN_FAILED',
           );
         service.advance(20);
-        const limited = await signInStaff(client, 'nobody', WRONG_PASSWORD);
+        const limited = await client.post<Problem>('/api/session', failingSignIn());
         expectProblem(limited, 429, 'ERR_RATE_LIMITED');
         expect(limited.body.retryAfter).toBe(40);
         expect(limited.headers.get('retry-after')).toBe('40');
@@ -542,16 +624,12 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         expectProblem(await client.post('/api/session', {}), 429, 'ERR_RATE_LIMITED');
         if (process.platform === 'linux') {
           // All of 127/8 is loopback on Linux: a second client address has its own count.
-          const other = await postFrom('127.0.0.2', fresh.url, {
-            kind: 'staff',
-            username: 'nobody',
-            password: WRONG_PASSWORD,
-          });
+          const other = await postFrom('127.0.0.2', fresh.url, failingSignIn());
           expect(other).toBe(401);
         }
         service.advance(40);
         expectProblem(
-          await signInStaff(client, 'nobody', WRONG_PASSWORD),
+          await client.post<Problem>('/api/session', failingSignIn()),
           401,
           'ERR_SIGN_IN_FAILED',
         );
@@ -583,11 +661,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         try {
           const client = new Client(fresh.url);
           const from = (forwardedFor: string) =>
-            client.post(
-              '/api/session',
-              { kind: 'staff', username: 'nobody', password: WRONG_PASSWORD },
-              { 'x-forwarded-for': forwardedFor },
-            );
+            client.post('/api/session', failingSignIn(), { 'x-forwarded-for': forwardedFor });
           for (let i = 1; i <= 10; i++)
             expectProblem(await from('203.0.113.7'), 401, 'ERR_SIGN_IN_FAILED');
           expectProblem(await from('203.0.113.7'), 429, 'ERR_RATE_LIMITED');
@@ -608,11 +682,9 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         try {
           const client = new Client(fresh.url);
           for (let i = 1; i <= 11; i++) {
-            const reply = await client.post(
-              '/api/session',
-              { kind: 'staff', username: 'nobody', password: WRONG_PASSWORD },
-              { 'x-forwarded-for': `203.0.113.${i}` },
-            );
+            const reply = await client.post('/api/session', failingSignIn(), {
+              'x-forwarded-for': `203.0.113.${i}`,
+            });
             if (i <= 10) expectProblem(reply, 401, 'ERR_SIGN_IN_FAILED');
             else expectProblem(reply, 429, 'ERR_RATE_LIMITED');
           }

@@ -14,6 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/accounts/routes.js';
+import { failingSignIn } from '../helpers/failing-sign-in.js';
 import { insertLicence, syntheticLicence } from './fixtures.js';
 import { ENGINES } from './harness.js';
 import {
@@ -48,7 +49,6 @@ const writerAddress = (serial: number) => `127.0.1.${(serial % 250) + 1}`;
 
 const PASSWORD = 'correct horse battery';
 /** A sign-in that fails (no such staff account), counted by the limiter before anything else. */
-const FAILING_SIGN_IN = { kind: 'staff', username: 'nobody', password: 'wrong horse battery' };
 
 function codeOf(answer: Answer): [number, unknown] {
   return [answer.status, (answer.body as { code?: unknown } | undefined)?.code];
@@ -70,7 +70,7 @@ async function atStartOfWindow(): Promise<void> {
 async function exhaustClientA(cluster: ProxyCluster): Promise<void> {
   const answers = await Promise.all(
     Array.from({ length: SIGN_IN_ATTEMPTS_PER_MINUTE }, () =>
-      send(cluster.url, 'POST', '/api/session', FAILING_SIGN_IN, { from: CLIENT_A }),
+      send(cluster.url, 'POST', '/api/session', failingSignIn(), { from: CLIENT_A }),
     ),
   );
   expect(answers.map(codeOf)).toEqual(
@@ -134,7 +134,7 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
         await atStartOfWindow();
         await exhaustClientA(cluster);
         const fromA = (headers: Record<string, string> = {}) =>
-          send(cluster.url, 'POST', '/api/session', FAILING_SIGN_IN, { from: CLIENT_A, headers });
+          send(cluster.url, 'POST', '/api/session', failingSignIn(), { from: CLIENT_A, headers });
         expect(codeOf(await fromA())).toEqual([429, 'ERR_RATE_LIMITED']);
         // A names another address, the proxy's, or B's: the proxy appends A's own, and that one
         // is the client.

@@ -479,8 +479,6 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
         username: `reviewer-${phoneSerial}`,
         role: 'reviewer',
         password_hash: 'x',
-        failed_sign_ins: 0,
-        locked_until: 0,
         created_at: service.now(),
       })
       .returning('id')

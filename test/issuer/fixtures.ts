@@ -84,8 +84,6 @@ export async function insertDriver(db: Db, licenceNumber: string, now: number): 
       phone: uniquePhone(),
       // Never checked: these tests sign in by putting a session in the table.
       password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
-      failed_sign_ins: 0,
-      locked_until: 0,
       created_at: now,
     })
     .returning('id')
@@ -389,8 +387,6 @@ export async function insertStaff(
       username: account.username,
       role: account.role,
       password_hash: account.passwordHash ?? 'x',
-      failed_sign_ins: 0,
-      locked_until: 0,
       created_at: now,
     })
     .returning('id')
@@ -456,8 +452,6 @@ export async function seedEveryRole(
       licence_number: null,
       phone: uniquePhone(),
       password_hash: `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`,
-      failed_sign_ins: 0,
-      locked_until: 0,
       created_at: service.now(),
     })
     .returning('id')

@@ -91,8 +91,6 @@ async function giveCredentials(
         licence_number: licenceNumber,
         phone: uniquePhone(),
         password_hash: 'x',
-        failed_sign_ins: 0,
-        locked_until: 0,
         created_at: now,
       })
       .returning('id')

@@ -7,7 +7,14 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../issuer/db/migrate.js';
 import { STATUS } from '../../shared/status-list.js';
-import { addDevice, issue, newDriver, presentAndVerify, syntheticLicence } from './fixtures.js';
+import {
+  addDevice,
+  insertStaff,
+  issue,
+  newDriver,
+  presentAndVerify,
+  syntheticLicence,
+} from './fixtures.js';
 import { ENGINES } from './harness.js';
 import { useService } from './use-service.js';
 
@@ -74,5 +81,61 @@ describe.each(ENGINES)('migration 006 on %s', (engine) => {
     expect(old.code).toBe('ERR_SUPERSEDED');
     const current = await presentAndVerify(service().url, service().now(), taken, phoneB);
     expect(current.valid, current.message.en).toBe(true);
+  });
+});
+
+describe.each(ENGINES)('migration 008 on %s', (engine) => {
+  const service = useService(engine);
+
+  it('when an account was locked in the columns before 008, then every name of it stays locked after, and the columns are gone', async () => {
+    const { db } = service().deps;
+    const { kysely } = db;
+    const driver = await newDriver(service(), syntheticLicence(engine === 'sqlite' ? 3 : 4));
+    const username = `locked.${engine}`;
+    await insertStaff(db, service().now(), { username, role: 'reviewer' });
+    const { phone } = await kysely
+      .selectFrom('drivers')
+      .select('phone')
+      .where('id', '=', driver.driverId)
+      .executeTakeFirstOrThrow();
+    // As before 008: the counts in the account tables, a lock in force on both accounts.
+    const lockedUntil = service().now() + 600;
+    await sql`drop table sign_in_failures`.execute(kysely);
+    for (const table of ['drivers', 'staff']) {
+      await sql
+        .raw(`alter table ${table} add column failed_sign_ins integer not null default 0`)
+        .execute(kysely);
+      await sql
+        .raw(`alter table ${table} add column locked_until bigint not null default 0`)
+        .execute(kysely);
+      await sql
+        .raw(
+          `update ${table} set locked_until = ${lockedUntil} where id = ${table === 'drivers' ? driver.driverId : '(select max(id) from staff)'}`,
+        )
+        .execute(kysely);
+    }
+    await sql`delete from kysely_migration where name >= '008'`.execute(kysely);
+    await migrate(db);
+
+    const client = service().client();
+    for (const body of [
+      { kind: 'driver', licenceNumber: driver.licence.licenceNumber },
+      { kind: 'phone', phone },
+      { kind: 'staff', username },
+    ]) {
+      const reply = await client.post<{ code: string; lockedUntil: number }>('/api/session', {
+        ...body,
+        password: 'any password at all',
+      });
+      expect([reply.status, reply.body.code, reply.body.lockedUntil]).toEqual([
+        429,
+        'ERR_SIGN_IN_LOCKED',
+        lockedUntil,
+      ]);
+    }
+    const columns = (await kysely.introspection.getTables())
+      .filter((t) => t.name === 'drivers' || t.name === 'staff')
+      .flatMap((t) => t.columns.map((c) => c.name));
+    expect(columns.filter((c) => c === 'failed_sign_ins' || c === 'locked_until')).toEqual([]);
   });
 });

@@ -39,6 +39,7 @@ const GROWING = [
   'inbox',
   'push_subscriptions',
   'portraits',
+  'sign_in_failures',
 ];
 
 interface Run {
@@ -146,6 +147,13 @@ describe.each(ENGINES)('query plans of a driver journey on %s', (engine) => {
         phone: '13912345678',
         password: 'correct-horse-battery',
       });
+      // A failed sign-in (counted, and old counts pruned) before the one that succeeds.
+      const failed = await client.post('/api/session', {
+        kind: 'driver',
+        licenceNumber: signingUp.licenceNumber,
+        password: 'wrong-horse-battery',
+      });
+      if (failed.status !== 401) throw new Error(`failed sign-in: ${failed.status}`);
       const session = await client.post<{ csrfToken: string }>('/api/session', {
         kind: 'driver',
         licenceNumber: signingUp.licenceNumber,

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/accounts/routes.js';
 import { redisRateLimits } from '../../issuer/http/redis-rate-limits.js';
 import { createLogger } from '../../issuer/logger.js';
+import { failingSignIn } from '../helpers/failing-sign-in.js';
 import { startService, type TestService } from './harness.js';
 import { REDIS_URL, redisAnswers } from './redis.js';
 
@@ -21,9 +22,7 @@ if (!available)
 
 /** A failed sign-in (no such staff account): counted by the limiter before anything else. */
 async function signInStatus(service: TestService): Promise<number> {
-  const reply = await service
-    .client()
-    .post('/api/session', { kind: 'staff', username: 'nobody', password: 'wrong password' });
+  const reply = await service.client().post('/api/session', failingSignIn());
   return reply.status;
 }
 

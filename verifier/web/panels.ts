@@ -1,7 +1,7 @@
 /** The history and settings panels, drawn from what the session holds. */
 import { REASONS, VALID, VALID_WITH_WARNINGS } from '../internal/messages.js';
 import type { VerdictCode, Words } from '../report.js';
-import { chinaDateTime } from '../../shared/web/china-time.js';
+import { chinaDateTime } from '../../shared/china-time.js';
 import { button, h } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
 import { APP_NOTICES, type AppNoticeCode, type UiKey } from './app-messages.js';

@@ -1,7 +1,7 @@
 import { LICENCE_STATUS } from '../../shared/licence/codes.js';
 import { type LicenceRecord } from '../../shared/licence/record.js';
 import type { CheckResult, CheckStatus, Words } from '../report.js';
-import { chinaDateTime } from '../../shared/web/china-time.js';
+import { chinaDateTime } from '../../shared/china-time.js';
 import { h } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
 import { FIELD_LABELS, NATIONALITY, SEX, type UiKey } from './app-messages.js';

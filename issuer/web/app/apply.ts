@@ -4,7 +4,7 @@
  * once, the real-person check for the stored photo, and the application's state with its deadline.
  */
 import { api, ApiError } from '../common/api.js';
-import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { chinaDateTime } from '../../../shared/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';

@@ -1,6 +1,6 @@
 /** The inbox, and the Web Push subscription (notices arrive even when the app is closed). */
 import { api } from '../common/api.js';
-import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { chinaDateTime } from '../../../shared/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { decodeBase64url } from '../../../shared/base64url.js';
 import { go, t, type Screen } from './ui.js';

@@ -8,7 +8,7 @@ import type { CredentialClaims } from '../../../shared/credential.js';
 import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
 import { unusableAt } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
-import { chinaClock, chinaDateTime } from '../../../shared/web/china-time.js';
+import { chinaClock, chinaDateTime } from '../../../shared/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { latestApplication, photoChangeScreen, stateBlock } from './apply.js';
 import { signInScreen } from './auth.js';

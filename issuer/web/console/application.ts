@@ -4,7 +4,7 @@
  * rejections, the pre-check's report and the audit trail in words; approve, or reject with a
  * reason from the list and an optional note, each confirmed first.
  */
-import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { chinaDateTime } from '../../../shared/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { deadlineWords } from './deadline.js';

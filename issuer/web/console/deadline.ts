@@ -3,7 +3,7 @@
  * China, then "provisional" when it was counted past the service's working calendar, then
  * "overdue" when it has passed.
  */
-import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { chinaDateTime } from '../../../shared/china-time.js';
 
 /** What the queue and the detail answer about a deadline. */
 export interface DeadlineFacts {

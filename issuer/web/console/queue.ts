@@ -1,5 +1,5 @@
 /** The queue by deadline, overdue marked; an entry opens its application. */
-import { chinaDateTime } from '../../../shared/web/china-time.js';
+import { chinaDateTime } from '../../../shared/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { applicationScreen } from './application.js';
