@@ -49,6 +49,11 @@ export interface Config {
   /** Oldest photo accepted, in days since it was taken, when the file says when. */
   readonly photoMaxAgeDays: number;
   /**
+   * Sign-in attempts one client address may make a minute: more where many drivers share one
+   * address (a carrier's NAT, a test run from loopback).
+   */
+  readonly signInAttemptsPerMinute: number;
+  /**
    * The https origins of police verifier apps hosted elsewhere, allowed to call the portrait
    * route from a browser (CORS); none by default.
    */
@@ -83,6 +88,9 @@ export type GatewaySettings =
       readonly secret: string;
       readonly timeoutMs?: number;
     };
+
+/** Sign-in attempts one client address may make a minute, by default. */
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
 
 /** The shortest signing secret a gateway setting takes. */
 export const GATEWAY_SECRET_MIN_LENGTH = 32;
@@ -274,6 +282,12 @@ const schema = z.object({
   // docs/DOMAIN.md §1.8: once per 6 months, a photo less than 6 months old (unconfirmed limits).
   PHOTO_CHANGE_INTERVAL_DAYS: z.coerce.number().int().min(0).max(3650).default(183),
   PHOTO_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(183),
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(SIGN_IN_ATTEMPTS_PER_MINUTE),
   VERIFIER_ORIGINS: z
     .string()
     .refine(
@@ -383,6 +397,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     vapidSubject: e.VAPID_SUBJECT ?? 'mailto:operations@localhost.invalid',
     photoChangeIntervalDays: e.PHOTO_CHANGE_INTERVAL_DAYS,
     photoMaxAgeDays: e.PHOTO_MAX_AGE_DAYS,
+    signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
     verifierOrigins:
       e.VERIFIER_ORIGINS === undefined ? [] : e.VERIFIER_ORIGINS.split(',').map((o) => o.trim()),
     pushHosts:

@@ -37,8 +37,6 @@ import {
   staffCreationSchema,
 } from './staff.js';
 
-/** Sign-in attempts one client address may make per window. */
-export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
 /**
  * Registrations one client address may try per window: a registration tells whether a licence
  * number and a name go together, so guessing them is throttled as passwords are.
@@ -261,7 +259,11 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       );
     };
   };
-  const limitSignIns = limitByAddress('sign-in', SIGN_IN_ATTEMPTS_PER_MINUTE, 'sign-in attempts');
+  const limitSignIns = limitByAddress(
+    'sign-in',
+    deps.config.signInAttemptsPerMinute,
+    'sign-in attempts',
+  );
   const limitRegistrations = limitByAddress(
     'registration',
     REGISTRATION_ATTEMPTS_PER_MINUTE,

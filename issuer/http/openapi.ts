@@ -7,11 +7,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { LICENCE_STATUS } from '../../shared/licence/codes.js';
-import {
-  ACCOUNT_SPECS,
-  REGISTRATION_ATTEMPTS_PER_MINUTE,
-  SIGN_IN_ATTEMPTS_PER_MINUTE,
-} from '../accounts/routes.js';
+import { ACCOUNT_SPECS, REGISTRATION_ATTEMPTS_PER_MINUTE } from '../accounts/routes.js';
+import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../config.js';
 import { LOCKOUT_SECONDS, MAX_FAILED_SIGN_INS } from '../accounts/sign-in-failures.js';
 import { APPLICATION_SPECS } from '../application/routes.js';
 import { BINDING_SPECS } from '../accounts/binding-routes.js';
@@ -106,7 +103,7 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
     'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
   ERR_SIGN_IN_FAILED: `The account or the password is wrong (the two are not told apart); \`triesLeft\` says how many more failures in a row lock this sign-in name (${MAX_FAILED_SIGN_INS} in all).`,
   ERR_SIGN_IN_LOCKED: `${MAX_FAILED_SIGN_INS} failed sign-ins in a row locked this sign-in name for ${LOCKOUT_SECONDS} seconds, whatever the password and whether an account has the name or not; \`lockedUntil\` says when the lock ends.`,
-  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
+  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts (by default: SIGN_IN_ATTEMPTS_PER_MINUTE) or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',

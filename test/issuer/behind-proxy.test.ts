@@ -13,7 +13,7 @@
  * warning.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/accounts/routes.js';
+import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/config.js';
 import { failingSignIn } from '../helpers/failing-sign-in.js';
 import { insertLicence, syntheticLicence } from './fixtures.js';
 import { ENGINES } from './harness.js';

@@ -28,7 +28,9 @@ describe('loadConfig', () => {
       publicUrl: 'http://localhost:8080',
       credentialValidDays: 30,
       credentialRefreshAfter: 86_400,
+      signInAttemptsPerMinute: 10,
     });
+    expect(loadConfig({ SIGN_IN_ATTEMPTS_PER_MINUTE: '500' }).signInAttemptsPerMinute).toBe(500);
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.databaseUrl).toBeUndefined();
   });
@@ -50,6 +52,8 @@ describe('loadConfig', () => {
     ],
     [{ CREDENTIAL_VALID_DAYS: '0' }, 'CREDENTIAL_VALID_DAYS: expected'],
     [{ CREDENTIAL_REFRESH_AFTER: '-1' }, 'CREDENTIAL_REFRESH_AFTER: expected'],
+    [{ SIGN_IN_ATTEMPTS_PER_MINUTE: '0' }, 'SIGN_IN_ATTEMPTS_PER_MINUTE: expected'],
+    [{ SIGN_IN_ATTEMPTS_PER_MINUTE: 'ten' }, 'SIGN_IN_ATTEMPTS_PER_MINUTE: expected'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV: expected'],
     [
       { NODE_ENV: 'production', PUBLIC_URL: 'https://dl.example.cn', DEMO: 'true' },

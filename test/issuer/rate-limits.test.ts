@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/accounts/routes.js';
+import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/config.js';
 import { redisRateLimits } from '../../issuer/http/redis-rate-limits.js';
 import { createLogger } from '../../issuer/logger.js';
 import { failingSignIn } from '../helpers/failing-sign-in.js';
