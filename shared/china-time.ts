@@ -32,3 +32,17 @@ export function chinaDate(instant: Date): string {
   const day = shifted.getUTCDate();
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
+
+/**
+ * Whole years of a person born on `birthDate` (`YYYY-MM-DD`) at `nowMs` (milliseconds since the
+ * epoch), counted on the calendar in China: the birthday is reached on its date in China. One
+ * born on 29 February is a year older on 1 March in a common year.
+ *
+ * @example chinaAge('1990-11-25', Date.parse('2026-11-24T16:00:00Z')) // 36
+ * @throws {RangeError} as {@link chinaDate}.
+ */
+export function chinaAge(birthDate: string, nowMs: number): number {
+  const today = chinaDate(new Date(nowMs));
+  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}
