@@ -8,11 +8,10 @@ import {
 } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
 import { handle, mount } from '../http/mount.js';
-import type { RateLimiter, RateLimits } from '../http/rate-limiter.js';
+import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import { json, noBody, noStoreJson, seconds } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
-import { ServiceError } from '../service-error.js';
 import {
   BINDING_EXPECTED,
   bindLicence,
@@ -245,17 +244,6 @@ export const BINDING_SPECS = {
   }),
 };
 
-async function take(limiter: RateLimiter, key: string, now: number, what: string): Promise<void> {
-  const verdict = await limiter.take(key, now);
-  if (!verdict.allowed)
-    throw new ServiceError(
-      429,
-      'ERR_RATE_LIMITED',
-      `too many ${what}; try again in ${verdict.retryAfter} seconds`,
-      { retryAfter: verdict.retryAfter },
-    );
-}
-
 /** The routes of BINDING_SPECS. */
 export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
   const hour = { windowSeconds: 3600, maxKeys: 10_000 };
@@ -273,12 +261,22 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
     maxKeys: 10_000,
   });
   const limitResets: RequestHandler = (req, _res, next) => {
-    take(resets, req.ip ?? 'unknown', deps.now(), 'reset attempts from this address').then(() => {
+    takeOrRefuse(
+      resets,
+      req.ip ?? 'unknown',
+      deps.now(),
+      'too many reset attempts from this address',
+    ).then(() => {
       next();
     }, next);
   };
   const byAddress = (req: Request) =>
-    take(perAddress, req.ip ?? 'unknown', deps.now(), 'real-person checks from this address');
+    takeOrRefuse(
+      perAddress,
+      req.ip ?? 'unknown',
+      deps.now(),
+      'too many real-person checks from this address',
+    );
   const id = (req: Request) => authOf(req).subjectId;
   const S = BINDING_SPECS;
   return mount(Router(), '/api', [
@@ -299,7 +297,12 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       await byAddress(req);
       const now = deps.now();
       const result = await bindLicence(deps, id(req), selfie, (licenceNumber) =>
-        take(perLicence, licenceNumber, now, 'real-person checks for this licence'),
+        takeOrRefuse(
+          perLicence,
+          licenceNumber,
+          now,
+          'too many real-person checks for this licence',
+        ),
       );
       res.json({ bound: true, takenOver: result.takenOver });
     }),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
 import { handle, mount } from '../http/mount.js';
-import type { RateLimits } from '../http/rate-limiter.js';
+import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import {
   idSchema,
@@ -240,21 +240,16 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
    */
   const limitByAddress = (name: string, limit: number, what: string): RequestHandler => {
     const limiter = rateLimits.limiter(name, { limit, windowSeconds: 60, maxKeys: LIMITER_KEYS });
-    return async (req, _res, next) => {
+    return (req, _res, next) => {
       // req.ip: the socket's peer, or behind trusted proxies (TRUST_PROXY) the client they name.
-      const verdict = await limiter.take(req.ip ?? 'unknown', deps.now());
-      if (verdict.allowed) {
+      takeOrRefuse(
+        limiter,
+        req.ip ?? 'unknown',
+        deps.now(),
+        `too many ${what} from this address`,
+      ).then(() => {
         next();
-        return;
-      }
-      next(
-        new ServiceError(
-          429,
-          'ERR_RATE_LIMITED',
-          `too many ${what} from this address; try again in ${verdict.retryAfter} seconds`,
-          { retryAfter: verdict.retryAfter },
-        ),
-      );
+      }, next);
     };
   };
   const limitSignIns = limitByAddress('sign-in', SIGN_IN_ATTEMPTS_PER_MINUTE, 'sign-in attempts');

@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
 import { verifierCors } from '../http/cors.js';
 import { handle, mount } from '../http/mount.js';
-import type { RateLimits } from '../http/rate-limiter.js';
+import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import { image, licenceNumberParams, NO_STORE_HEADERS, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
@@ -140,16 +140,15 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
         throw error;
       },
     );
-    const verdict = await limiter.take(String(id), deps.now());
-    if (!verdict.allowed) {
-      res.set('Retry-After', String(verdict.retryAfter));
-      throw new ServiceError(
-        429,
-        'ERR_RATE_LIMITED',
-        `portrait: at most ${PORTRAIT_REQUESTS_PER_MINUTE} requests a minute per device; try again in ${verdict.retryAfter} seconds`,
-        { retryAfter: verdict.retryAfter },
-      );
-    }
+    await takeOrRefuse(
+      limiter,
+      String(id),
+      deps.now(),
+      `portrait: at most ${PORTRAIT_REQUESTS_PER_MINUTE} requests a minute per device`,
+    ).catch((error: unknown) => {
+      if (error instanceof ServiceError) res.set('Retry-After', String(error.extra.retryAfter));
+      throw error;
+    });
     res.locals.verifierDeviceId = id;
     next();
   };
