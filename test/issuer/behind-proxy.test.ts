@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/accounts/routes.js';
 import { insertLicence, syntheticLicence } from './fixtures.js';
-import { ENGINES } from './harness.js';
+import { ENGINES, type Engine } from './harness.js';
 import {
   findHaproxy,
   send,
@@ -107,24 +107,44 @@ async function registeredDriver(cluster: ProxyCluster, serial: number): Promise<
   return phoneOf(serial);
 }
 
+/** Client B signs in by phone. */
+function signInFromB(cluster: ProxyCluster, phone: string, password: string): Promise<Answer> {
+  return send(
+    cluster.url,
+    'POST',
+    '/api/session',
+    { kind: 'phone', phone, password },
+    { from: CLIENT_B },
+  );
+}
+
+/**
+ * Starts a cluster on `engine` (with `env` for its nodes) before the tests of the enclosing suite
+ * and stops it after them; the cluster, once started.
+ */
+function clusterOfSuite(
+  haproxy: string,
+  engine: Engine,
+  env?: Record<string, string>,
+): () => ProxyCluster {
+  let started: ProxyCluster | undefined;
+  beforeAll(async () => {
+    started = await startProxyCluster(haproxy, engine, REDIS_URL, env);
+  }, SLOW);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return () => {
+    if (started === undefined) throw new Error('the cluster did not start');
+    return started;
+  };
+}
+
 describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
   const haproxy = HAPROXY ?? '';
 
   describe.each(ENGINES)('two nodes on %s, TRUST_PROXY naming the proxy', (engine) => {
-    let started: ProxyCluster | undefined;
-    beforeAll(async () => {
-      started = await startProxyCluster(haproxy, engine, REDIS_URL, {
-        TRUST_PROXY: PROXY_ADDRESS,
-      });
-    }, SLOW);
-    afterAll(async () => {
-      await started?.stop();
-    });
-
-    const running = () => {
-      if (started === undefined) throw new Error('the cluster did not start');
-      return started;
-    };
+    const running = clusterOfSuite(haproxy, engine, { TRUST_PROXY: PROXY_ADDRESS });
 
     it(
       'when client A fails sign-in 10 times, then A gets 429 whatever X-Forwarded-For it writes, and client B still signs in',
@@ -148,14 +168,7 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
             429,
             'ERR_RATE_LIMITED',
           ]);
-        const fromB = (password: string) =>
-          send(
-            cluster.url,
-            'POST',
-            '/api/session',
-            { kind: 'phone', phone: licenceB, password },
-            { from: CLIENT_B },
-          );
+        const fromB = (password: string) => signInFromB(cluster, licenceB, password);
         expect(codeOf(await fromB('wrong horse battery'))).toEqual([401, 'ERR_SIGN_IN_FAILED']);
         const signedIn = await fromB(PASSWORD);
         expect([signedIn.status, (signedIn.body as { role?: unknown }).role]).toEqual([
@@ -270,18 +283,7 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
   });
 
   describe(`two nodes on ${ENGINES[0] ?? 'sqlite'}, no TRUST_PROXY (as before it)`, () => {
-    let started: ProxyCluster | undefined;
-    beforeAll(async () => {
-      started = await startProxyCluster(haproxy, ENGINES[0] ?? 'sqlite', REDIS_URL);
-    }, SLOW);
-    afterAll(async () => {
-      await started?.stop();
-    });
-
-    const running = () => {
-      if (started === undefined) throw new Error('the cluster did not start');
-      return started;
-    };
+    const running = clusterOfSuite(haproxy, ENGINES[0] ?? 'sqlite');
 
     it(
       'when client A fails sign-in 10 times, then client B is refused with 429 too: every client is the proxy',
@@ -290,13 +292,7 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
         const licenceB = await registeredDriver(cluster, 0);
         await atStartOfWindow();
         await exhaustClientA(cluster);
-        const fromB = await send(
-          cluster.url,
-          'POST',
-          '/api/session',
-          { kind: 'phone', phone: licenceB, password: PASSWORD },
-          { from: CLIENT_B },
-        );
+        const fromB = await signInFromB(cluster, licenceB, PASSWORD);
         expect(codeOf(fromB)).toEqual([429, 'ERR_RATE_LIMITED']);
       },
       SLOW,
