@@ -114,7 +114,7 @@ async function must(args: readonly string[], input = ''): Promise<string> {
   return run.stdout;
 }
 
-/** The arguments of `issue` of the licence in `licenceFile`, signed with ISSUER_KEY for HOLDER_KEY. */
+/** The arguments of `issue` of the licence in `licenceFile` by ISSUER_KEY for HOLDER_KEY. */
 function issueArgs(licenceFile: string, ...options: string[]): string[] {
   return [
     'issue',

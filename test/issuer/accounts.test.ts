@@ -19,6 +19,7 @@ import { createStaff } from '../../issuer/accounts/staff.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createApp } from '../../issuer/app.js';
 import { devSms, enrol, lastCode } from './enrol.js';
+import { insertLicence } from './fixtures.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
 import { runCli } from '../helpers/child-process.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -54,19 +55,7 @@ interface Problem {
 /** Loads every reference licence into the registry, as the registry import would. */
 async function seedLicences(service: TestService): Promise<void> {
   for (const raw of fixtures.licences) {
-    const record = parseLicenceRecord(raw);
-    await service.deps.db.kysely
-      .insertInto('licences')
-      .values({
-        licence_number: record.licenceNumber,
-        record: JSON.stringify(record),
-        status: record.status,
-        issuing_authority: record.issuingAuthority,
-        portrait_hash: null,
-        version: 1,
-        updated_at: service.now(),
-      })
-      .execute();
+    await insertLicence(service.deps.db, parseLicenceRecord(raw), service.now());
   }
 }
 
@@ -76,6 +65,15 @@ function register(client: Client, index: number, changes: Record<string, unknown
     phone: phoneOf(index),
     password: PASSWORD,
     ...changes,
+  });
+}
+
+/** Enrols the driver of licences[index] (registration, code, real-person check), phoneOf(index). */
+function enrolDriver(service: TestService, index: number) {
+  return enrol(service, service.client(), {
+    ...licence(index),
+    phone: phoneOf(index),
+    password: PASSWORD,
   });
 }
 
@@ -93,6 +91,11 @@ function signInStaff(client: Client, username: string, password: string) {
     username,
     password,
   });
+}
+
+/** Fails sign-in 5 times in a row (as many as lock an account), each 401 ERR_SIGN_IN_FAILED. */
+async function failSignInFiveTimes(attempt: () => Promise<Reply>): Promise<void> {
+  for (let i = 1; i <= 5; i++) expectProblem(await attempt(), 401, 'ERR_SIGN_IN_FAILED');
 }
 
 function expectProblem(reply: Reply, status: number, code: string): void {
@@ -171,11 +174,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       { username: 'reviewer1', role: 'reviewer' },
       service.now(),
     );
-    await enrol(service, service.client(), {
-      ...licence(0),
-      phone: phoneOf(0),
-      password: PASSWORD,
-    });
+    await enrolDriver(service, 0);
   });
   afterAll(async () => {
     await service.close();
@@ -395,17 +394,8 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     it('when a driver fails 5 times, then the account is locked for 15 minutes even with the right password, answered as an unknown licence is, then opens again', async () => {
       const { licenceNumber } = licence(1);
       const client = service.client();
-      const body = await enrol(service, service.client(), {
-        ...licence(1),
-        phone: phoneOf(1),
-        password: PASSWORD,
-      });
-      for (let i = 1; i <= 5; i++)
-        expectProblem(
-          await signInDriver(client, licenceNumber, WRONG_PASSWORD),
-          401,
-          'ERR_SIGN_IN_FAILED',
-        );
+      const body = await enrolDriver(service, 1);
+      await failSignInFiveTimes(() => signInDriver(client, licenceNumber, WRONG_PASSWORD));
       // Locked: the right password is refused with the very answer an unknown licence gets, so
       // the lock-out does not tell that this licence has an account.
       const locked = await signInDriver(client, licenceNumber);
@@ -448,17 +438,8 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     it('when a driver is locked out, then an admin unlocks the account by its licence (204, audited) and the right password works again', async () => {
       const { licenceNumber } = licence(4);
       const client = service.client();
-      await enrol(service, service.client(), {
-        ...licence(4),
-        phone: phoneOf(4),
-        password: PASSWORD,
-      });
-      for (let i = 1; i <= 5; i++)
-        expectProblem(
-          await signInDriver(client, licenceNumber, WRONG_PASSWORD),
-          401,
-          'ERR_SIGN_IN_FAILED',
-        );
+      await enrolDriver(service, 4);
+      await failSignInFiveTimes(() => signInDriver(client, licenceNumber, WRONG_PASSWORD));
       expectProblem(await signInDriver(client, licenceNumber), 401, 'ERR_SIGN_IN_FAILED');
       const adminClient = await signedIn('admin');
       const unlocked = await adminClient.post(
@@ -490,12 +471,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       });
       expect(created.status).toBe(201);
       const client = service.client();
-      for (let i = 1; i <= 5; i++)
-        expectProblem(
-          await signInStaff(client, 'locked.reviewer', WRONG_PASSWORD),
-          401,
-          'ERR_SIGN_IN_FAILED',
-        );
+      await failSignInFiveTimes(() => signInStaff(client, 'locked.reviewer', WRONG_PASSWORD));
       expectProblem(
         await signInStaff(client, 'locked.reviewer', created.body.password),
         401,
