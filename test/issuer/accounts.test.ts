@@ -158,6 +158,28 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
   let service: TestService;
   let admin: { id: number; username: string; password: string };
   let reviewer: { id: number; username: string; password: string };
+  /**
+   * Runs `use` with a client of a second app on the service's database, trusting `trustProxy`
+   * (absent: none): its limiters start empty, as their state is per app. The app stops after.
+   */
+  async function withFreshApp(
+    trustProxy: number | readonly string[] | undefined,
+    use: (client: Client, url: string) => Promise<void>,
+  ): Promise<void> {
+    const { config } = service.deps;
+    expect(config.trustProxy).toBeUndefined();
+    const fresh = await listenOnLoopback(
+      createApp({
+        ...service.deps,
+        config: trustProxy === undefined ? config : { ...config, trustProxy },
+      }),
+    );
+    try {
+      await use(new Client(fresh.url), fresh.url);
+    } finally {
+      await fresh.close();
+    }
+  }
   /** licence 0 has an account, registered in beforeAll. */
   const driver = licence(0);
 
@@ -299,10 +321,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     });
 
     it('when one address tries an 11th registration within a minute, then 429 ERR_RATE_LIMITED with Retry-After, whatever it sends; another address and the next minute go through', async () => {
-      // A second app on the same database: its limiter starts empty (the state is per app).
-      const fresh = await listenOnLoopback(createApp(service.deps));
-      try {
-        const client = new Client(fresh.url);
+      await withFreshApp(undefined, async (client, url) => {
         for (let i = 1; i <= 10; i++)
           expectProblem(
             await register(client, 3, { name: `李${i}` }),
@@ -329,14 +348,12 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         expectProblem(await signInDriver(client, UNKNOWN_NUMBER), 401, 'ERR_SIGN_IN_FAILED');
         if (process.platform === 'linux') {
           // All of 127/8 is loopback on Linux: a second client address has its own count.
-          const other = await postFrom('127.0.0.2', fresh.url, {}, '/api/drivers');
+          const other = await postFrom('127.0.0.2', url, {}, '/api/drivers');
           expect(other).toBe(422);
         }
         service.advance(45);
         expectProblem(await register(client, 3, { name: '李四' }), 422, 'ERR_REGISTRATION_REFUSED');
-      } finally {
-        await fresh.close();
-      }
+      });
     });
 
     it('when the password is short and the phone not a mainland mobile, then 422 ERR_VALIDATION naming both fields, quoting neither', async () => {
@@ -499,10 +516,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     });
 
     it('when one address tries an 11th time within a minute, then 429 ERR_RATE_LIMITED with Retry-After; another address and the next minute go through', async () => {
-      // A second app on the same database: its limiter starts empty (the state is per app).
-      const fresh = await listenOnLoopback(createApp(service.deps));
-      try {
-        const client = new Client(fresh.url);
+      await withFreshApp(undefined, async (client, url) => {
         for (let i = 1; i <= 10; i++)
           expectProblem(
             await signInStaff(client, 'nobody', WRONG_PASSWORD),
@@ -518,7 +532,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         expectProblem(await client.post('/api/session', {}), 429, 'ERR_RATE_LIMITED');
         if (process.platform === 'linux') {
           // All of 127/8 is loopback on Linux: a second client address has its own count.
-          const other = await postFrom('127.0.0.2', fresh.url, {
+          const other = await postFrom('127.0.0.2', url, {
             kind: 'staff',
             username: 'nobody',
             password: WRONG_PASSWORD,
@@ -531,23 +545,9 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
           401,
           'ERR_SIGN_IN_FAILED',
         );
-      } finally {
-        await fresh.close();
-      }
+      });
     });
   });
-
-  /** An app on the service's database trusting `trustProxy` (absent: none), with fresh limits. */
-  function appTrusting(trustProxy?: number | readonly string[]) {
-    const { config } = service.deps;
-    expect(config.trustProxy).toBeUndefined();
-    return listenOnLoopback(
-      createApp({
-        ...service.deps,
-        config: trustProxy === undefined ? config : { ...config, trustProxy },
-      }),
-    );
-  }
 
   describe('behind a reverse proxy (TRUST_PROXY)', () => {
     // The test client connects from 127.0.0.1: it stands for the proxy, and writes the
@@ -555,9 +555,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     it.each([[1], [['127.0.0.1']], [['127.0.0.0/8', 'fd00::/8']]])(
       'when TRUST_PROXY is %j, then the limit counts the client the proxy names, not the proxy, and not what the client wrote itself',
       async (trustProxy) => {
-        const fresh = await appTrusting(trustProxy);
-        try {
-          const client = new Client(fresh.url);
+        await withFreshApp(trustProxy, async (client) => {
           const from = (forwardedFor: string) =>
             client.post(
               '/api/session',
@@ -571,18 +569,14 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
           expectProblem(await from('198.51.100.9, 203.0.113.7'), 429, 'ERR_RATE_LIMITED');
           // Another client behind the same proxy has its own count.
           expectProblem(await from('203.0.113.8'), 401, 'ERR_SIGN_IN_FAILED');
-        } finally {
-          await fresh.close();
-        }
+        });
       },
     );
 
     it.each([[undefined], [['10.0.0.1']]])(
       'when TRUST_PROXY is %j and the peer is no trusted proxy, then X-Forwarded-For is ignored: the peer is the client',
       async (trustProxy) => {
-        const fresh = await appTrusting(trustProxy);
-        try {
-          const client = new Client(fresh.url);
+        await withFreshApp(trustProxy, async (client) => {
           for (let i = 1; i <= 11; i++) {
             const reply = await client.post(
               '/api/session',
@@ -592,9 +586,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
             if (i <= 10) expectProblem(reply, 401, 'ERR_SIGN_IN_FAILED');
             else expectProblem(reply, 429, 'ERR_RATE_LIMITED');
           }
-        } finally {
-          await fresh.close();
-        }
+        });
       },
     );
   });
