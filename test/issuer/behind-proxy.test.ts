@@ -78,10 +78,37 @@ async function exhaustClientA(cluster: ProxyCluster): Promise<void> {
   );
 }
 
+/**
+ * The scenario of the sign-in limit: client B registers a driver, then, early in a window of the
+ * limit, client A fails sign-in as often as it allows. The phone B signs in with.
+ */
+async function clientBRegisteredAndAExhausted(cluster: ProxyCluster): Promise<string> {
+  const phoneB = await registeredDriver(cluster, 0);
+  await atStartOfWindow();
+  await exhaustClientA(cluster);
+  return phoneB;
+}
+
 /** A phone number of its own for the `serial`-th registration (phones are unique). */
 const phoneOf = (serial: number) => `136${String(serial).padStart(8, '0')}`;
 /** The kill -9 writers' phones: apart from the other tests' on the same database. */
 const writerPhone = (serial: number) => `135${String(serial).padStart(8, '0')}`;
+
+/** Registers a driver of `licence` with `phone` through the proxy, as a client at `from`. */
+function register(
+  cluster: ProxyCluster,
+  licence: { readonly licenceNumber: string; readonly name: string },
+  phone: string,
+  from: string,
+): Promise<Answer> {
+  return send(
+    cluster.url,
+    'POST',
+    '/api/drivers',
+    { licenceNumber: licence.licenceNumber, name: licence.name, phone, password: PASSWORD },
+    { from },
+  );
+}
 
 /**
  * Puts a synthetic licence in the registry and registers its driver through the proxy; the
@@ -91,18 +118,7 @@ const writerPhone = (serial: number) => `135${String(serial).padStart(8, '0')}`;
 async function registeredDriver(cluster: ProxyCluster, serial: number): Promise<string> {
   const licence = syntheticLicence(serial);
   await insertLicence(cluster.db, licence, Math.floor(Date.now() / 1000));
-  const answer = await send(
-    cluster.url,
-    'POST',
-    '/api/drivers',
-    {
-      licenceNumber: licence.licenceNumber,
-      name: licence.name,
-      phone: phoneOf(serial),
-      password: PASSWORD,
-    },
-    { from: CLIENT_B },
-  );
+  const answer = await register(cluster, licence, phoneOf(serial), CLIENT_B);
   expect(answer.status).toBe(201);
   return phoneOf(serial);
 }
@@ -150,9 +166,7 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
       'when client A fails sign-in 10 times, then A gets 429 whatever X-Forwarded-For it writes, and client B still signs in',
       async () => {
         const cluster = running();
-        const licenceB = await registeredDriver(cluster, 0);
-        await atStartOfWindow();
-        await exhaustClientA(cluster);
+        const licenceB = await clientBRegisteredAndAExhausted(cluster);
         const fromA = (headers: Record<string, string> = {}) =>
           send(cluster.url, 'POST', '/api/session', FAILING_SIGN_IN, { from: CLIENT_A, headers });
         expect(codeOf(await fromA())).toEqual([429, 'ERR_RATE_LIMITED']);
@@ -217,17 +231,11 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
             if (licence === undefined) break;
             const afterExit = exited;
             if (afterExit) sentAfterExit++;
-            const answer = await send(
-              cluster.url,
-              'POST',
-              '/api/drivers',
-              {
-                licenceNumber: licence.licenceNumber,
-                name: licence.name,
-                phone: writerPhone(serial),
-                password: PASSWORD,
-              },
-              { from: writerAddress(serial) },
+            const answer = await register(
+              cluster,
+              licence,
+              writerPhone(serial),
+              writerAddress(serial),
             );
             writes.push({
               licenceNumber: writerPhone(serial),
@@ -289,9 +297,7 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
       'when client A fails sign-in 10 times, then client B is refused with 429 too: every client is the proxy',
       async () => {
         const cluster = running();
-        const licenceB = await registeredDriver(cluster, 0);
-        await atStartOfWindow();
-        await exhaustClientA(cluster);
+        const licenceB = await clientBRegisteredAndAExhausted(cluster);
         const fromB = await signInFromB(cluster, licenceB, PASSWORD);
         expect(codeOf(fromB)).toEqual([429, 'ERR_RATE_LIMITED']);
       },
