@@ -13,6 +13,7 @@ import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import { listen } from '../../issuer/service.js';
 import {
   addDevice,
+  expectDraftWithoutPhoto,
   credentialPath,
   driverAt,
   issue,
@@ -336,12 +337,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
         code: 'ERR_PHOTO_REJECTED',
       });
       expect(body.failures?.map((f) => f.rule)).toEqual(photo.rules);
-      const row = await service.deps.db.kysely
-        .selectFrom('applications')
-        .select(['state', 'photo', 'photo_hash'])
-        .where('driver_id', '=', d.driverId)
-        .executeTakeFirstOrThrow();
-      expect(row).toEqual({ state: 'draft', photo: null, photo_hash: null });
+      await expectDraftWithoutPhoto(service.deps.db, d.driverId);
     },
   );
 

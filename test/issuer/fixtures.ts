@@ -6,6 +6,7 @@
  * present and verify.
  */
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import { createPresentation } from '../../shared/create-presentation.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
@@ -65,6 +66,16 @@ export async function insertLicence(
       updated_at: now,
     })
     .execute();
+}
+
+/** Asserts that the driver's application is still a draft and keeps no photo (nor its hash). */
+export async function expectDraftWithoutPhoto(db: Db, driverId: number): Promise<void> {
+  const row = await db.kysely
+    .selectFrom('applications')
+    .select(['state', 'photo', 'photo_hash'])
+    .where('driver_id', '=', driverId)
+    .executeTakeFirstOrThrow();
+  expect(row).toEqual({ state: 'draft', photo: null, photo_hash: null });
 }
 
 let phoneSerial = 0;
