@@ -78,6 +78,21 @@ export async function expectDraftWithoutPhoto(db: Db, driverId: number): Promise
   expect(row).toEqual({ state: 'draft', photo: null, photo_hash: null });
 }
 
+/** The audit entries of `action` on `subject`, oldest first. */
+export function auditEntries(
+  db: Db,
+  subject: string,
+  action: string,
+): Promise<{ actor: string; after: string | null }[]> {
+  return db.kysely
+    .selectFrom('audit_log')
+    .select(['actor', 'after'])
+    .where('subject', '=', subject)
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute();
+}
+
 let phoneSerial = 0;
 
 /** A phone number no other account of this test file has (phones are unique). */
