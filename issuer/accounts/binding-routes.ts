@@ -9,7 +9,7 @@ import {
 import type { ServiceDeps } from '../deps.js';
 import { handle, mount } from '../http/mount.js';
 import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
-import { route } from '../http/route-spec.js';
+import { route, type JsonBodySpec } from '../http/route-spec.js';
 import { json, noBody, noStoreJson, seconds } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
 import {
@@ -48,6 +48,14 @@ export const RESET_ATTEMPTS_PER_MINUTE = 10;
 const DRIVER = ['driver'] as const;
 const SELFIE_LIMIT = Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024;
 const selfieField = confirmSchema.shape.selfie;
+
+/** A JSON body that carries a selfie for a real-person check: read up to the selfie's size. */
+function selfieBody<S extends z.ZodType>(
+  schema: S,
+  expected: Readonly<Record<string, string>>,
+): JsonBodySpec<S> {
+  return { kind: 'json', schema, expected, required: true, limit: SELFIE_LIMIT };
+}
 const codeSent = z.object({ expiresAt: seconds('When the code sent stops being good.') });
 
 /** GET /api/me/binding. */
@@ -129,13 +137,7 @@ export const BINDING_SPECS = {
     tag: 'accounts',
     summary: 'The real-person check that binds the licence (taking it over from another account)',
     description: `At most ${BINDING_CHECKS_PER_LICENCE_HOUR} checks an hour per licence and ${BINDING_CHECKS_PER_ADDRESS_HOUR} per client address.`,
-    body: {
-      kind: 'json',
-      schema: confirmSchema,
-      expected: CONFIRM_EXPECTED,
-      required: true,
-      limit: SELFIE_LIMIT,
-    },
+    body: selfieBody(confirmSchema, CONFIRM_EXPECTED),
     replies: {
       200: json('Bound.', z.object({ bound: z.literal(true), takenOver: z.boolean() })),
     },
@@ -173,13 +175,10 @@ export const BINDING_SPECS = {
     operationId: 'confirmPhoneChange',
     tag: 'accounts',
     summary: 'The new number’s code and, for an account holding a licence, a real-person check',
-    body: {
-      kind: 'json',
-      schema: confirmPhoneSchema.extend({ selfie: selfieField.optional() }),
-      expected: PHONE_CHANGE_EXPECTED,
-      required: true,
-      limit: SELFIE_LIMIT,
-    },
+    body: selfieBody(
+      confirmPhoneSchema.extend({ selfie: selfieField.optional() }),
+      PHONE_CHANGE_EXPECTED,
+    ),
     replies: { 204: { description: 'The number is the account’s.' } },
     errors: {
       409: ['ERR_PHONE_TAKEN'],
@@ -227,13 +226,10 @@ export const BINDING_SPECS = {
     tag: 'accounts',
     summary:
       'Set the new password (after a real-person check when the account holds a licence); every session ends',
-    body: {
-      kind: 'json',
-      schema: resetCompleteSchema.extend({ selfie: selfieField.optional() }),
-      expected: RESET_EXPECTED,
-      required: true,
-      limit: SELFIE_LIMIT,
-    },
+    body: selfieBody(
+      resetCompleteSchema.extend({ selfie: selfieField.optional() }),
+      RESET_EXPECTED,
+    ),
     replies: { 204: { description: 'Reset.' } },
     errors: {
       410: ['ERR_RESET_EXPIRED'],
