@@ -20,6 +20,7 @@ import {
   newDriver,
   newStaff,
   presentAndVerify,
+  pushSubscriptions,
   restartService,
   syntheticLicence,
   uploadPhoto,
@@ -174,12 +175,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     await approve(await submit(d, 'album'));
     await push.waitFor(b.path, 1);
     await service.deps.notifier.idle();
-    const rows = await service.deps.db.kysely
-      .selectFrom('push_subscriptions')
-      .select('id')
-      .where('driver_id', '=', d.driverId)
-      .execute();
-    expect(rows).toEqual([]);
+    expect(await pushSubscriptions(service.deps.db, d.driverId)).toEqual([]);
     expect((await d.http.get('/api/me/application')).body).toMatchObject({ state: 'issued' });
   });
 

@@ -93,6 +93,15 @@ export function auditEntries(
     .execute();
 }
 
+/** The driver's push subscriptions, as stored. */
+export function pushSubscriptions(db: Db, driverId: number) {
+  return db.kysely
+    .selectFrom('push_subscriptions')
+    .selectAll()
+    .where('driver_id', '=', driverId)
+    .execute();
+}
+
 let phoneSerial = 0;
 
 /** A phone number no other account of this test file has (phones are unique). */
