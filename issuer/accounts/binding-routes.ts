@@ -7,7 +7,7 @@ import {
   selfieBytes,
 } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route, type JsonBodySpec } from '../http/route-spec.js';
 import { json, noBody, noStoreJson, seconds } from '../http/schemas.js';
@@ -277,7 +277,7 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
   const S = BINDING_SPECS;
   return mount(Router(), '/api', [
     handle(S.state, async (req, res) => {
-      res.set('Cache-Control', 'no-store').json(await bindingState(deps, id(req)));
+      noStore(res).json(await bindingState(deps, id(req)));
     }),
     handle(S.claim, async (req, res, { body }) => {
       res.status(202).json(await claimLicence(deps, id(req), body));
@@ -326,7 +326,7 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       S.resetCode,
       async (_req, res, { body }) => {
         const entered = await enterResetCode(deps, body.phone, body.code);
-        res.set('Cache-Control', 'no-store').json(entered);
+        noStore(res).json(entered);
       },
       [limitResets],
     ),

@@ -1,8 +1,8 @@
-import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import {
@@ -319,8 +319,3 @@ const retryAfterHeader: ErrorRequestHandler = (error: unknown, _req, res, next) 
     res.set('Retry-After', String(error.extra.retryAfter));
   next(error);
 };
-
-/** Answers that hold a password or a CSRF token are never cached. */
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
-}

@@ -1,10 +1,10 @@
-import express, { Router, type RequestHandler, type Response } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
 import { verifierCors } from '../http/cors.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import { image, licenceNumberParams, NO_STORE_HEADERS, noStoreJson } from '../http/schemas.js';
@@ -168,9 +168,4 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
       [device],
     ),
   ]);
-}
-
-/** Photos are personal data: no cache keeps them, nor the answers about them. */
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
 }
