@@ -463,13 +463,13 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       () => (document.querySelector<HTMLImageElement>('#photo')?.naturalWidth ?? 0) === 600,
     );
     expect(await desk.textContent('#precheck')).toContain('尺寸 600×800 像素');
-    expect(await desk.locator('#audit tbody tr td:nth-child(3)').allTextContents()).toEqual([
+    expect(await desk.locator('#audit .trail .action').allTextContents()).toEqual([
       '开始申请',
       '提交照片',
     ]);
     expect(
       await desk
-        .locator('#audit tbody tr td:nth-child(3)')
+        .locator('#audit .trail .action')
         .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-action'))),
     ).toEqual(['application.start', 'application.submit_photo']);
     // The identity photo beside the submitted one, and who applies.
@@ -523,7 +523,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await desk.click('#confirm-decision');
     await expect.poll(() => desk.textContent('#detail-state')).toBe('已签发');
     // The trail in words: who, what, and what changed, never JSON.
-    const details = await desk.locator('#audit tbody tr td.details').allTextContents();
+    const details = await desk.locator('#audit .trail .details').allTextContents();
     expect(details.join('\n')).not.toMatch(/[{}"]/);
     await screenshot(desk, 'console-05-issued');
     await consoleContext.close();

@@ -30,7 +30,7 @@ export const applicationScreen =
     if (d.precheck !== null) side.append(precheck(d.precheck));
     if (d.state === 'submitted') side.append(decision(d.id));
     layout.append(side);
-    main.append(layout, auditTable(d.audit));
+    main.append(layout, auditTrail(d.audit));
     if (decided !== undefined) main.prepend(h('p', { class: 'notice', id: 'decided' }, t(decided)));
   };
 
@@ -232,6 +232,9 @@ function actorWords(actor: string): string {
 function valueWords(field: string, value: unknown): string {
   if (typeof value === 'number' && (field === 'deadline' || field.endsWith('At')))
     return chinaDateTime(value * 1000, 'minute');
+  if (typeof value === 'boolean') return t(value ? 'yes' : 'no');
+  // A photo by the start of its hash: enough to tell one submission's photo from another's.
+  if (field === 'photoHash' && typeof value === 'string') return `${value.slice(0, 8)}…`;
   const named = { state: 'state_', path: 'path_', outcome: 'outcome_' }[field];
   if (named !== undefined && i18n.has(`${named}${String(value)}`))
     return t(`${named}${String(value)}` as MessageKey);
@@ -246,47 +249,52 @@ function detailWords(before: unknown, after: unknown): string {
     typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   const was = asRecord(before);
   const now = asRecord(after);
-  return [...new Set([...Object.keys(was), ...Object.keys(now)])]
-    .filter((field) => field !== 'requestId')
-    .map((field) => {
-      const label = i18n.has(`auditField_${field}`)
-        ? t(`auditField_${field}` as MessageKey)
-        : field;
-      const from = field in was ? valueWords(field, was[field]) : undefined;
-      const to = field in now ? valueWords(field, now[field]) : undefined;
-      const words =
-        from !== undefined && to !== undefined && from !== to
-          ? `${from} → ${to}`
-          : (to ?? from ?? '');
-      return `${label}：${words}`;
-    })
-    .join('；');
+  const [colon, separator] = i18n.lang() === 'zh' ? ['：', '；'] : [': ', '; '];
+  return (
+    [...new Set([...Object.keys(was), ...Object.keys(now)])]
+      // A field without words (a request id, a provider's reference) tells a reviewer nothing.
+      .filter((field) => i18n.has(`auditField_${field}`))
+      .map((field) => {
+        const label = t(`auditField_${field}` as MessageKey);
+        const from = field in was ? valueWords(field, was[field]) : undefined;
+        const to = field in now ? valueWords(field, now[field]) : undefined;
+        const words =
+          from !== undefined && to !== undefined && from !== to
+            ? `${from} → ${to}`
+            : (to ?? from ?? '');
+        return `${label}${colon}${words}`;
+      })
+      .join(separator)
+  );
 }
 
-function auditTable(entries: readonly AuditEntryView[]): HTMLElement {
-  const head = [t('at'), t('actor'), t('action'), t('details')].map((label) => h('th', {}, label));
+/**
+ * The audit trail as a list, newest last: when, who and what on one line, what changed below it.
+ * A list, not a table, so that it reads at phone width.
+ */
+function auditTrail(entries: readonly AuditEntryView[]): HTMLElement {
   return h(
     'section',
     { class: 'card', id: 'audit' },
     h('h3', {}, t('audit')),
     h(
-      'table',
-      {},
-      h('thead', {}, h('tr', {}, ...head)),
-      h(
-        'tbody',
-        {},
-        ...entries.map((e) =>
+      'ol',
+      { class: 'trail' },
+      ...entries.map((e) => {
+        const details = detailWords(e.before, e.after);
+        return h(
+          'li',
+          {},
           h(
-            'tr',
-            {},
-            h('td', {}, chinaDateTime(e.at * 1000, 'minute')),
-            h('td', {}, actorWords(e.actor)),
-            h('td', { 'data-action': e.action }, actionWords(e.action)),
-            h('td', { class: 'details' }, detailWords(e.before, e.after)),
+            'div',
+            { class: 'trail-head' },
+            h('time', {}, chinaDateTime(e.at * 1000, 'minute')),
+            h('span', {}, actorWords(e.actor)),
+            h('strong', { class: 'action', 'data-action': e.action }, actionWords(e.action)),
           ),
-        ),
-      ),
+          details === '' ? null : h('div', { class: 'details' }, details),
+        );
+      }),
     ),
   );
 }
