@@ -20,7 +20,11 @@ export type LicenceErrorCode =
   // Claims, after the signature has passed.
   | 'ERR_CLAIMS_INVALID'
   | 'ERR_ISSUER_MISMATCH'
-  | 'ERR_LICENCE_INVALID';
+  | 'ERR_LICENCE_INVALID'
+  // Selective disclosure (credential format version 2).
+  | 'ERR_DISCLOSURE_MISMATCH'
+  | 'ERR_DISCLOSURE_DUPLICATE'
+  | 'ERR_DISCLOSURE_UNKNOWN';
 
 /** An error in licence data, a credential or a presentation, with a stable `code`. */
 export class LicenceError extends Error {
