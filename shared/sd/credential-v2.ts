@@ -197,12 +197,25 @@ export async function issueCredentialV2(
   signer: Pick<Signer, 'kid' | 'sign'>,
   seed: Uint8Array = randomSeed(),
 ): Promise<IssuedCredentialV2> {
-  if (seed.length !== SEED_BYTES) throw new RangeError(`seed: expected ${SEED_BYTES} bytes`);
   const values = groupValuesOf(
     input.licence,
     input.portraitHash,
     chinaDate(new Date(input.iat * 1000)),
   );
+  return signGroupValues(input, values, signer, seed);
+}
+
+/**
+ * Signs six group values as given, with the claims of `input` other than the licence: what
+ * issueCredentialV2 does once it has the values. Checks nothing.
+ */
+export async function signGroupValues(
+  input: Omit<CredentialClaimsInput, 'licence' | 'portraitHash'>,
+  values: GroupValues,
+  signer: Pick<Signer, 'kid' | 'sign'>,
+  seed: Uint8Array,
+): Promise<IssuedCredentialV2> {
+  if (seed.length !== SEED_BYTES) throw new RangeError(`seed: expected ${SEED_BYTES} bytes`);
   const { root } = disclosuresOf(values, seed);
   const wire = toWireClaimsV2({
     iss: input.iss,

@@ -148,7 +148,9 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
     if (salts?.length !== groups.length || salts.some((s) => s.length !== SALT_BYTES))
       throw new RangeError('salts: expected 16 bytes for each disclosed group');
     secret = new Uint8Array(salts.length * SALT_BYTES);
-    salts.forEach((s, i) => secret.set(s, i * SALT_BYTES));
+    salts.forEach((s, i) => {
+      secret.set(s, i * SALT_BYTES);
+    });
   }
   if (
     parts.withheldNodes.length !== withheldNodeCount(groups) ||
@@ -156,7 +158,9 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
   )
     throw new RangeError('withheldNodes: expected 16 bytes for each withheld subtree');
   const withheld = new Uint8Array(parts.withheldNodes.length * NODE_BYTES);
-  parts.withheldNodes.forEach((n, i) => withheld.set(n, i * NODE_BYTES));
+  parts.withheldNodes.forEach((n, i) => {
+    withheld.set(n, i * NODE_BYTES);
+  });
   return encodeEnvelopeV2({
     credentialHeader: parts.credentialHeader,
     credentialPayload: parts.credentialPayload,
