@@ -1,6 +1,6 @@
 import QRCode, { type QRCodeSegment } from 'qrcode';
 import { PRESENTATION_PREFIX } from './presentation.js';
-import { PRESENTATION_PREFIX_V2 } from './sd/presentation-v2.js';
+import { PRESENTATION_PREFIX_V2 } from './sd/prefix.js';
 
 /** The presentation prefixes of format versions 1 and 2, both alphanumeric-mode text. */
 const PREFIXES = [PRESENTATION_PREFIX, PRESENTATION_PREFIX_V2] as const;

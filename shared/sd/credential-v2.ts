@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { decodeBase64url, encodeBase64url } from '../base64url.js';
 import { chinaDate } from '../china-time.js';
 import { CLAIMS_DICTIONARY } from '../claims-dictionary.js';
-import { parseCompactJws, type CompactJws } from '../compact-jws.js';
+import { checkJoseHeader, parseCompactJws, type CompactJws } from '../compact-jws.js';
 import { MAX_CREDENTIAL_PAYLOAD, type CredentialClaimsInput } from '../credential.js';
 import type { CryptoBackend, Signer } from '../crypto-backend.js';
 import { LicenceError } from '../errors.js';
@@ -286,7 +286,8 @@ export const inflateClaims: Inflater = {
  * Takes a holder's copy apart strictly and recomputes every digest against the signed `sd`: the
  * phone checks its own copy. Does not verify the issuer's signature (a verifier does, on every
  * scan).
- * @throws {LicenceError} `ERR_MALFORMED`, `ERR_TOO_LARGE`, `ERR_CLAIMS_INVALID` (claims, or a
+ * @throws {LicenceError} the header codes of FORMAT.md §6.1 (`ERR_WRONG_TYPE`, …),
+ *   `ERR_MALFORMED`, `ERR_TOO_LARGE`, `ERR_CLAIMS_INVALID` (claims, or a
  *   value breaking a licence rule), `ERR_DISCLOSURE_MISMATCH`.
  */
 export function parseHolderCopy(text: string, inflater: Inflater = inflateClaims): HolderCopy {
@@ -299,8 +300,7 @@ export function parseHolderCopy(text: string, inflater: Inflater = inflateClaims
   }
   const [credential = '', seedText = '', valuesText = ''] = segments;
   const jws = parseCompactJws(credential, 'credential');
-  if (jws.header['typ'] !== CREDENTIAL_TYP_V2)
-    throw new LicenceError('ERR_WRONG_TYPE', `credential: expected typ ${CREDENTIAL_TYP_V2}`);
+  checkJoseHeader(jws.header, { typ: CREDENTIAL_TYP_V2, allowed: [], what: 'credential' });
   const claims = fromWireClaimsV2(
     parseJsonObject(
       decodeUtf8(

@@ -14,6 +14,7 @@ import { decodeDigits, encodeDigits } from '../internal/digits.js';
 import { PROOF_TYP } from '../credential.js';
 import { MAX_NONCE_LENGTH, MAX_PRESENTATION_LENGTH, NONCE_PATTERN } from '../presentation.js';
 import { decodeUtf8, utf8 } from '../utf8.js';
+import { PRESENTATION_PREFIX_V2 } from './prefix.js';
 import { canonicalCredentialHeaderV2, parseHolderCopy, type Inflater } from './credential-v2.js';
 import {
   NODE_BYTES,
@@ -35,8 +36,7 @@ import {
   type Purpose,
 } from './groups.js';
 
-/** What a version 2 presentation's QR text starts with. */
-export const PRESENTATION_PREFIX_V2 = 'LZ2:';
+export { PRESENTATION_PREFIX_V2 };
 /** Ceiling on the inflated values JSON of a presentation. */
 export const MAX_VALUES_LENGTH = 4096;
 const KID_BYTES = 32;

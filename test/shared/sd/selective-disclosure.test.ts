@@ -133,6 +133,9 @@ describe('the holder copy', () => {
       'ERR_MALFORMED',
     );
     expect(codeOf(() => parseHolderCopy(`${jws}~${seed}`))).toBe('ERR_MALFORMED');
+    const v1Header = b64(`{"alg":"EdDSA","kid":"${keys.issuer.kid}","typ":"lzdl+jwt"}`);
+    const v1 = [v1Header, ...jws.split('.').slice(1)].join('.');
+    expect(codeOf(() => parseHolderCopy(`${v1}~${seed}~${values}`))).toBe('ERR_WRONG_TYPE');
     expect(codeOf(() => parseHolderCopy(`${jws}~${seed}~${values}~`))).toBe('ERR_MALFORMED');
   });
 });
