@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 
 /**
  * One signed request to an external government service (the real-person check, the SMS gateway):
@@ -7,6 +8,25 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
  * `${timestamp}\n${nonce}\n${base64url(SHA-256(body))}`. A typical API-gateway scheme, not
  * confirmed for the real providers (docs/IDENTITY-CHECK.md, docs/OPERATIONS.md).
  */
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The URL of a service's endpoint.
+ * @throws {TypeError} when it is not an https:// URL (http:// only for a loopback host with
+ *   `allowInsecure`: tests with a local fake provider), or carries credentials.
+ */
+export function gatewayUrl(endpoint: string, allowInsecure: boolean | undefined): URL {
+  const url = new URL(endpoint);
+  const insecureAllowed = allowInsecure === true && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && insecureAllowed))
+    throw new TypeError(
+      `endpoint: expected an https:// URL, found ${url.protocol}// (http:// only on loopback, for tests)`,
+    );
+  if (url.username !== '' || url.password !== '')
+    throw new TypeError('endpoint: expected no credentials in the URL');
+  return url;
+}
 
 /** The signature of one request. */
 export function signGatewayRequest(
@@ -89,4 +109,25 @@ export async function postSigned(gateway: Gateway, url: URL, body: string): Prom
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The answer in the text of a 200 answer, failing closed: undefined unless the text is at most
+ * `maxChars` long, is JSON, matches `schema` and answers the request `requestId`.
+ */
+export function readGatewayAnswer<T extends { readonly requestId: string }>(
+  text: string,
+  maxChars: number,
+  schema: z.ZodType<T>,
+  requestId: string,
+): T | undefined {
+  if (text.length > maxChars) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success && parsed.data.requestId === requestId ? parsed.data : undefined;
 }

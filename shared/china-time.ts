@@ -63,3 +63,17 @@ export function chinaTimeAfter(nowMs: number, seconds: number): string {
   const when = chinaDateTime(at, 'minute');
   return when.slice(0, 10) === chinaDateTime(nowMs).slice(0, 10) ? when.slice(11) : when;
 }
+
+/**
+ * Whole years of a person born on `birthDate` (`YYYY-MM-DD`) at `nowMs` (milliseconds since the
+ * epoch), counted on the calendar in China: the birthday is reached on its date in China. One
+ * born on 29 February is a year older on 1 March in a common year.
+ *
+ * @example chinaAge('1990-11-25', Date.parse('2026-11-24T16:00:00Z')) // 36
+ * @throws {RangeError} as {@link chinaDate}.
+ */
+export function chinaAge(birthDate: string, nowMs: number): number {
+  const today = chinaDate(new Date(nowMs));
+  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}

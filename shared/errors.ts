@@ -26,15 +26,19 @@ export type LicenceErrorCode =
   | 'ERR_DISCLOSURE_DUPLICATE'
   | 'ERR_DISCLOSURE_UNKNOWN';
 
-/** An error in licence data, a credential or a presentation, with a stable `code`. */
-export class LicenceError extends Error {
-  override readonly name = 'LicenceError';
-  readonly code: LicenceErrorCode;
+/** An error with a stable `code`, set where it is thrown and never derived from its message. */
+export class CodedError<Code extends string> extends Error {
+  readonly code: Code;
 
-  constructor(code: LicenceErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
+}
+
+/** An error in licence data, a credential or a presentation, with a stable `code`. */
+export class LicenceError extends CodedError<LicenceErrorCode> {
+  override readonly name = 'LicenceError';
 }
 
 /** True when `value` is a {@link LicenceError}, optionally with the given code. */

@@ -53,11 +53,20 @@ export function encodePresentation(parts: PresentationParts): string {
   }
   checkNonce(parts.nonce);
   const nonce = parts.nonce === undefined ? new Uint8Array(0) : utf8(parts.nonce);
+  return PRESENTATION_PREFIX + encodeDigits(presentationEnvelope(parts, nonce));
+}
+
+/**
+ * The binary envelope of a presentation, field by field as given, with `nonce` as its bytes: the
+ * credential header as its key id only when it is the canonical one. Checks nothing
+ * (encodePresentation checks first); test vectors use it to write what it would refuse.
+ */
+export function presentationEnvelope(parts: PresentationParts, nonce: Uint8Array): Uint8Array {
   const writer = new ByteWriter();
   const kid = canonicalKid(parts.credentialHeader);
   if (kid === undefined) writer.varint(parts.credentialHeader.length).bytes(parts.credentialHeader);
   else writer.varint(0).bytes(kid);
-  const envelope = writer
+  return writer
     .varint(parts.credentialPayload.length)
     .bytes(parts.credentialPayload)
     .bytes(parts.credentialSignature)
@@ -66,7 +75,6 @@ export function encodePresentation(parts: PresentationParts): string {
     .bytes(nonce)
     .bytes(parts.proofSignature)
     .finish();
-  return PRESENTATION_PREFIX + encodeDigits(envelope);
 }
 
 /**

@@ -72,6 +72,11 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   const { backend } = options.trust;
   const checks: CheckResult[] = [];
   const verifiedAt = new Date(nowMs).toISOString();
+  /** The report: the checks so far, then `last` (a failed one, if any), then the rest skipped. */
+  const report = (
+    last: CheckResult | undefined,
+    facts?: Pick<VerificationReport, 'credential' | 'licence' | 'proof'>,
+  ) => finish(checks, last, verifiedAt, options.strict, facts);
 
   // parse
   let parts: PresentationParts;
@@ -88,7 +93,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
           )
         : { alg: 'EdDSA', kid: parts.canonicalKid, typ: CREDENTIAL_TYP };
   } catch (error) {
-    return finish(checks, fail('parse', error), verifiedAt, options.strict);
+    return report(fail('parse', error));
   }
   checks.push(pass('parse'));
 
@@ -105,18 +110,15 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
         'credential header kid: expected the key thumbprint, found none',
       );
   } catch (error) {
-    return finish(checks, fail('type', error), verifiedAt, options.strict);
+    return report(fail('type', error));
   }
   checks.push(pass('type'));
 
   // issuer_known: kid only looks a key up in the trust store.
   const trusted = options.trust.byThumbprint(header.kid);
   if (trusted === undefined) {
-    return finish(
-      checks,
+    return report(
       failed('issuer_known', 'ERR_UNKNOWN_ISSUER', 'credential kid names no trusted key'),
-      verifiedAt,
-      options.strict,
     );
   }
   checks.push(pass('issuer_known'));
@@ -129,11 +131,8 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
     base64urlLength(parts.credentialPayload.length);
   const compact = utf8(credentialCompact(parts));
   if (!backend.verify(trusted.key, compact.subarray(0, signingLength), parts.credentialSignature)) {
-    return finish(
-      checks,
+    return report(
       failed('issuer_signature', 'ERR_BAD_SIGNATURE', 'issuer signature does not verify'),
-      verifiedAt,
-      options.strict,
     );
   }
   checks.push(pass('issuer_signature'));
@@ -161,7 +160,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
     const result = fail('claims', error);
     const code =
       result.code === 'ERR_MALFORMED' ? 'ERR_CLAIMS_INVALID' : (result.code as VerdictCode);
-    return finish(checks, { ...result, code, message: REASONS[code] }, verifiedAt, options.strict);
+    return report({ ...result, code, message: REASONS[code] });
   }
   checks.push(pass('claims'));
   const facts = {
@@ -284,7 +283,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
     checks.push(pass('licence_validity'));
   }
 
-  return finish(checks, undefined, verifiedAt, options.strict, facts);
+  return report(undefined, facts);
 }
 
 /**

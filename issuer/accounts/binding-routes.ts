@@ -7,12 +7,11 @@ import {
   selfieBytes,
 } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount } from '../http/mount.js';
-import type { RateLimiter, RateLimits } from '../http/rate-limiter.js';
-import { route } from '../http/route-spec.js';
+import { handle, mount, noStore } from '../http/mount.js';
+import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
+import { route, type JsonBodySpec } from '../http/route-spec.js';
 import { json, noBody, noStoreJson, seconds } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
-import { ServiceError } from '../service-error.js';
 import {
   BINDING_EXPECTED,
   bindLicence,
@@ -49,6 +48,14 @@ export const RESET_ATTEMPTS_PER_MINUTE = 10;
 const DRIVER = ['driver'] as const;
 const SELFIE_LIMIT = Math.ceil(MAX_SELFIE_BYTES / 3) * 4 + 1024;
 const selfieField = confirmSchema.shape.selfie;
+
+/** A JSON body that carries a selfie for a real-person check: read up to the selfie's size. */
+function selfieBody<S extends z.ZodType>(
+  schema: S,
+  expected: Readonly<Record<string, string>>,
+): JsonBodySpec<S> {
+  return { kind: 'json', schema, expected, required: true, limit: SELFIE_LIMIT };
+}
 const codeSent = z.object({ expiresAt: seconds('When the code sent stops being good.') });
 
 /** GET /api/me/binding. */
@@ -130,13 +137,7 @@ export const BINDING_SPECS = {
     tag: 'accounts',
     summary: 'The real-person check that binds the licence (taking it over from another account)',
     description: `At most ${BINDING_CHECKS_PER_LICENCE_HOUR} checks an hour per licence and ${BINDING_CHECKS_PER_ADDRESS_HOUR} per client address.`,
-    body: {
-      kind: 'json',
-      schema: confirmSchema,
-      expected: CONFIRM_EXPECTED,
-      required: true,
-      limit: SELFIE_LIMIT,
-    },
+    body: selfieBody(confirmSchema, CONFIRM_EXPECTED),
     replies: {
       200: json('Bound.', z.object({ bound: z.literal(true), takenOver: z.boolean() })),
     },
@@ -174,13 +175,10 @@ export const BINDING_SPECS = {
     operationId: 'confirmPhoneChange',
     tag: 'accounts',
     summary: 'The new number’s code and, for an account holding a licence, a real-person check',
-    body: {
-      kind: 'json',
-      schema: confirmPhoneSchema.extend({ selfie: selfieField.optional() }),
-      expected: PHONE_CHANGE_EXPECTED,
-      required: true,
-      limit: SELFIE_LIMIT,
-    },
+    body: selfieBody(
+      confirmPhoneSchema.extend({ selfie: selfieField.optional() }),
+      PHONE_CHANGE_EXPECTED,
+    ),
     replies: { 204: { description: 'The number is the account’s.' } },
     errors: {
       409: ['ERR_PHONE_TAKEN'],
@@ -228,13 +226,10 @@ export const BINDING_SPECS = {
     tag: 'accounts',
     summary:
       'Set the new password (after a real-person check when the account holds a licence); every session ends',
-    body: {
-      kind: 'json',
-      schema: resetCompleteSchema.extend({ selfie: selfieField.optional() }),
-      expected: RESET_EXPECTED,
-      required: true,
-      limit: SELFIE_LIMIT,
-    },
+    body: selfieBody(
+      resetCompleteSchema.extend({ selfie: selfieField.optional() }),
+      RESET_EXPECTED,
+    ),
     replies: { 204: { description: 'Reset.' } },
     errors: {
       410: ['ERR_RESET_EXPIRED'],
@@ -244,17 +239,6 @@ export const BINDING_SPECS = {
     },
   }),
 };
-
-async function take(limiter: RateLimiter, key: string, now: number, what: string): Promise<void> {
-  const verdict = await limiter.take(key, now);
-  if (!verdict.allowed)
-    throw new ServiceError(
-      429,
-      'ERR_RATE_LIMITED',
-      `too many ${what}; try again in ${verdict.retryAfter} seconds`,
-      { retryAfter: verdict.retryAfter },
-    );
-}
 
 /** The routes of BINDING_SPECS. */
 export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
@@ -273,17 +257,27 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
     maxKeys: 10_000,
   });
   const limitResets: RequestHandler = (req, _res, next) => {
-    take(resets, req.ip ?? 'unknown', deps.now(), 'reset attempts from this address').then(() => {
+    takeOrRefuse(
+      resets,
+      req.ip ?? 'unknown',
+      deps.now(),
+      'too many reset attempts from this address',
+    ).then(() => {
       next();
     }, next);
   };
   const byAddress = (req: Request) =>
-    take(perAddress, req.ip ?? 'unknown', deps.now(), 'real-person checks from this address');
+    takeOrRefuse(
+      perAddress,
+      req.ip ?? 'unknown',
+      deps.now(),
+      'too many real-person checks from this address',
+    );
   const id = (req: Request) => authOf(req).subjectId;
   const S = BINDING_SPECS;
   return mount(Router(), '/api', [
     handle(S.state, async (req, res) => {
-      res.set('Cache-Control', 'no-store').json(await bindingState(deps, id(req)));
+      noStore(res).json(await bindingState(deps, id(req)));
     }),
     handle(S.claim, async (req, res, { body }) => {
       res.status(202).json(await claimLicence(deps, id(req), body));
@@ -299,7 +293,12 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       await byAddress(req);
       const now = deps.now();
       const result = await bindLicence(deps, id(req), selfie, (licenceNumber) =>
-        take(perLicence, licenceNumber, now, 'real-person checks for this licence'),
+        takeOrRefuse(
+          perLicence,
+          licenceNumber,
+          now,
+          'too many real-person checks for this licence',
+        ),
       );
       res.json({ bound: true, takenOver: result.takenOver });
     }),
@@ -327,7 +326,7 @@ export function bindingRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       S.resetCode,
       async (_req, res, { body }) => {
         const entered = await enterResetCode(deps, body.phone, body.code);
-        res.set('Cache-Control', 'no-store').json(entered);
+        noStore(res).json(entered);
       },
       [limitResets],
     ),

@@ -1,4 +1,6 @@
-import { ServiceError } from '../service-error.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { notFound, ServiceError } from '../service-error.js';
 
 /**
  * The answer to an account that asks for what only a bound licence gives (its licence, an
@@ -17,4 +19,21 @@ export function licenceNotBound(): ServiceError {
 export function boundLicence(driver: { readonly licence_number: string | null }): string {
   if (driver.licence_number === null) throw licenceNotBound();
   return driver.licence_number;
+}
+
+/**
+ * The licence number the account `driverId` holds.
+ * @throws {ServiceError} 404 when there is no such account; 403 ERR_LICENCE_NOT_BOUND.
+ */
+export async function boundLicenceOf(
+  db: Kysely<Database> | Transaction<Database>,
+  driverId: number,
+): Promise<string> {
+  const driver = await db
+    .selectFrom('drivers')
+    .select(['licence_number'])
+    .where('id', '=', driverId)
+    .executeTakeFirst();
+  if (driver === undefined) throw notFound('driver');
+  return boundLicence(driver);
 }

@@ -1,9 +1,8 @@
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../service-error.js';
-import { handle, mount } from '../http/mount.js';
-import type { RateLimits } from '../http/rate-limiter.js';
+import { handle, mount, noStore } from '../http/mount.js';
+import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import {
   idSchema,
@@ -242,21 +241,16 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
    */
   const limitByAddress = (name: string, limit: number, what: string): RequestHandler => {
     const limiter = rateLimits.limiter(name, { limit, windowSeconds: 60, maxKeys: LIMITER_KEYS });
-    return async (req, _res, next) => {
+    return (req, _res, next) => {
       // req.ip: the socket's peer, or behind trusted proxies (TRUST_PROXY) the client they name.
-      const verdict = await limiter.take(req.ip ?? 'unknown', deps.now());
-      if (verdict.allowed) {
+      takeOrRefuse(
+        limiter,
+        req.ip ?? 'unknown',
+        deps.now(),
+        `too many ${what} from this address`,
+      ).then(() => {
         next();
-        return;
-      }
-      next(
-        new ServiceError(
-          429,
-          'ERR_RATE_LIMITED',
-          `too many ${what} from this address; try again in ${verdict.retryAfter} seconds`,
-          { retryAfter: verdict.retryAfter },
-        ),
-      );
+      }, next);
     };
   };
   const limitSignIns = limitByAddress(
@@ -321,9 +315,4 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
     }),
   ]);
   return router;
-}
-
-/** Answers that hold a password or a CSRF token are never cached. */
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
 }

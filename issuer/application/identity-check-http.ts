@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { postSigned, type Gateway } from '../gateway-request.js';
+import { GATEWAY_SECRET_MIN_LENGTH } from '../config.js';
+import { gatewayUrl, postSigned, readGatewayAnswer, type Gateway } from '../gateway-request.js';
 import type {
   IdentityCheck,
   IdentityCheckRequest,
@@ -36,11 +37,9 @@ export interface HttpIdentityCheckOptions {
   readonly logger?: { warn(details: Readonly<Record<string, unknown>>, message: string): void };
 }
 
-const MIN_SECRET_LENGTH = 32;
 /** An answer is a few hundred bytes; anything much larger is not one. */
 const MAX_ANSWER_CHARS = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const answerSchema = z.object({
   requestId: z.string(),
@@ -81,21 +80,15 @@ type Attempt =
  * Creates the HTTP adapter.
  * @throws {TypeError} when the endpoint is not an https:// URL (http:// only for loopback with
  *   `allowInsecure`), or carries credentials.
- * @throws {RangeError} when the secret is shorter than 32 characters, or a number is out of range.
+ * @throws {RangeError} when the secret is shorter than GATEWAY_SECRET_MIN_LENGTH characters, or a
+ *   number is out of range.
  */
 export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): IdentityCheck {
-  const url = new URL(options.endpoint);
-  const insecureAllowed = options.allowInsecure === true && LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && insecureAllowed))
-    throw new TypeError(
-      `endpoint: expected an https:// URL, found ${url.protocol}// (http:// only on loopback, for tests)`,
-    );
-  if (url.username !== '' || url.password !== '')
-    throw new TypeError('endpoint: expected no credentials in the URL');
+  const url = gatewayUrl(options.endpoint, options.allowInsecure);
   if (options.appId.length === 0) throw new TypeError('appId: expected a non-empty string');
-  if (options.secret.length < MIN_SECRET_LENGTH)
+  if (options.secret.length < GATEWAY_SECRET_MIN_LENGTH)
     throw new RangeError(
-      `secret: expected at least ${MIN_SECRET_LENGTH} characters, found ${options.secret.length}`,
+      `secret: expected at least ${GATEWAY_SECRET_MIN_LENGTH} characters, found ${options.secret.length}`,
     );
   const timeoutMs = options.timeoutMs ?? 5000;
   const retries = options.retries ?? 2;
@@ -164,17 +157,15 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
       });
       const reply = await postSigned(gateway, photoUrl, body);
       if (!reply.ok) return unavailable(reply.reason);
-      let json: unknown;
-      try {
-        json = reply.text.length <= MAX_PHOTO_ANSWER_CHARS ? JSON.parse(reply.text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      const answer = photoAnswerSchema.safeParse(json);
-      if (!answer.success || answer.data.requestId !== request.requestId)
-        return unavailable('provider_error');
-      if (answer.data.result === 'NOT_FOUND') return { outcome: 'not_found' };
-      const photo = Buffer.from(answer.data.photo ?? '', 'base64');
+      const answer = readGatewayAnswer(
+        reply.text,
+        MAX_PHOTO_ANSWER_CHARS,
+        photoAnswerSchema,
+        request.requestId,
+      );
+      if (answer === undefined) return unavailable('provider_error');
+      if (answer.result === 'NOT_FOUND') return { outcome: 'not_found' };
+      const photo = Buffer.from(answer.photo ?? '', 'base64');
       if (photo[0] !== 0xff || photo[1] !== 0xd8) return unavailable('provider_error');
       return { outcome: 'found', photo: new Uint8Array(photo) };
     },
@@ -198,16 +189,8 @@ function readAnswer(
 ): IdentityCheckResult {
   if (contentType === null || !/^application\/json\s*(;|$)/i.test(contentType))
     return unavailable('provider_error');
-  if (text.length > MAX_ANSWER_CHARS) return unavailable('provider_error');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return unavailable('provider_error');
-  }
-  const parsed = answerSchema.safeParse(json);
-  if (!parsed.success || parsed.data.requestId !== requestId) return unavailable('provider_error');
-  const answer = parsed.data;
+  const answer = readGatewayAnswer(text, MAX_ANSWER_CHARS, answerSchema, requestId);
+  if (answer === undefined) return unavailable('provider_error');
   switch (answer.result) {
     case 'MATCH':
       // A match without a score is not a clear match.

@@ -1,24 +1,8 @@
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../service-error.js';
+import type { QueueEntry } from '../review/review-replies.js';
 import { isProvisionalDeadline } from './review-deadline.js';
-
-/** One application waiting for review, as a reviewer's list shows it. */
-export interface QueueEntry {
-  readonly id: number;
-  readonly path: 'camera' | 'album';
-  /** The licence number masked: the first 6 and the last 4 characters only. */
-  readonly licenceNumber: string;
-  readonly submittedAt: number | null;
-  readonly deadline: number | null;
-  /**
-   * The deadline lies beyond the working calendar: counted Monday to Friday, as the holiday
-   * arrangement of its year is not published yet.
-   */
-  readonly deadlineProvisional: boolean;
-  /** The deadline has passed. */
-  readonly overdue: boolean;
-}
 
 /** Submitted applications, the most urgent first (at most 200). */
 export async function reviewQueue(

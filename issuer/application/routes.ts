@@ -1,7 +1,7 @@
-import express, { Router, type Response } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
 import {
   APPLICATION_PATHS,
@@ -371,9 +371,4 @@ export function applicationRoutes(deps: ServiceDeps): Router {
       noStore(res).json(result);
     }),
   ]);
-}
-
-/** Applications and photos are personal data: no cache keeps them. */
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
 }

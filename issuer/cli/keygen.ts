@@ -1,4 +1,4 @@
-import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
+import { errnoOf, EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
 import { writeKeyPair } from '../../shared/node/keys.js';
 
 const USAGE = 'liangzheng keygen --out DIR';
@@ -16,7 +16,7 @@ export const keygenCommand: Command = {
     try {
       written = await writeKeyPair(values.out);
     } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+      const code = errnoOf(cause);
       throw new UsageError(
         `${values.out}: cannot write the key pair (${code})${code === 'EEXIST' ? '; an existing key is never overwritten' : ''}`,
       );

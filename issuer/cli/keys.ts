@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  errnoOf,
   EXIT,
   integerFrom,
   parse,
@@ -70,7 +71,7 @@ export const keysCommand: Command = {
         kid = await rotateKey(config.dataDir);
       } catch (cause) {
         throw new UsageError(
-          `${config.dataDir}/keys: cannot write the new key (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+          `${config.dataDir}/keys: cannot write the new key (${errnoOf(cause)})`,
         );
       }
       await write(io.stdout, `${kid}\n`);

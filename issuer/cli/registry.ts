@@ -1,6 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
+import {
+  EXIT,
+  parse,
+  readFileBytes,
+  UsageError,
+  write,
+  type Command,
+} from '../../shared/cli/command.js';
 import { ServiceError } from '../service-error.js';
 import { ImportInvalidError, lineUnit, type ImportFormat } from '../registry/import-errors.js';
 import { importLicences, MAX_IMPORT_BYTES } from '../registry/import-licences.js';
@@ -27,11 +33,7 @@ export const registryCommand: Command = {
     if (sub !== 'import' || file === undefined || rest.length > 0)
       throw new UsageError('expected: registry import FILE');
     const format = formatOf(file);
-    const bytes = await readFile(file).catch((cause: unknown) => {
-      throw new UsageError(
-        `${file}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    });
+    const bytes = await readFileBytes(file);
     if (bytes.byteLength > MAX_IMPORT_BYTES)
       throw new UsageError(
         `${file}: expected at most ${MAX_IMPORT_BYTES} bytes, found ${bytes.byteLength}`,

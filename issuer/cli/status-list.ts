@@ -1,5 +1,6 @@
 import {
   clockFrom,
+  errnoOf,
   EXIT,
   integerFrom,
   parse,
@@ -48,9 +49,7 @@ export const statusListCommand: Command = {
     const signer = await readSignerFile(values.key).catch((error: unknown) => {
       if (error instanceof LicenceError)
         throw new UsageError(`${values.key ?? ''}: ${error.message}`);
-      throw new UsageError(
-        `${values.key ?? ''}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
+      throw new UsageError(`${values.key ?? ''}: cannot read (${errnoOf(error)})`);
     });
     const token = await signStatusList(
       {

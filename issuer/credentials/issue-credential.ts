@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { isLicenceError } from '../../shared/errors.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { lastIssuedAt } from './last-issued.js';
-import { boundLicence } from '../accounts/bound-licence.js';
+import { boundLicenceOf } from '../accounts/bound-licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
@@ -102,13 +102,7 @@ export async function issueCredential(
     const current = await stillCurrent(deps, input);
     if (current !== undefined) return { ...current, existing: true };
   }
-  const driver = await deps.db.kysely
-    .selectFrom('drivers')
-    .select(['licence_number'])
-    .where('id', '=', input.driverId)
-    .executeTakeFirst();
-  if (driver === undefined) throw notFound('driver');
-  const licenceNumber = boundLicence(driver);
+  const licenceNumber = await boundLicenceOf(deps.db.kysely, input.driverId);
   const attempt = () =>
     deps.db.kysely.transaction().execute((trx) => issueIn(deps, trx, input, licenceNumber));
   try {

@@ -1,9 +1,9 @@
 import { parsePublicJwk } from '../../shared/jwk.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
-import { boundLicence } from '../accounts/bound-licence.js';
+import { boundLicenceOf } from '../accounts/bound-licence.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
-import { conflict, notFound } from '../service-error.js';
+import { conflict } from '../service-error.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { LIVE } from './internal/live.js';
 
@@ -42,13 +42,7 @@ export async function registerDevice(
   const now = deps.now();
   try {
     return await deps.db.kysely.transaction().execute(async (trx) => {
-      const driver = await trx
-        .selectFrom('drivers')
-        .select(['licence_number'])
-        .where('id', '=', input.driverId)
-        .executeTakeFirst();
-      if (driver === undefined) throw notFound('driver');
-      const licenceNumber = boundLicence(driver);
+      const licenceNumber = await boundLicenceOf(trx, input.driverId);
       const existing = await trx
         .selectFrom('devices')
         .select(['id', 'driver_id', 'revoked_at'])

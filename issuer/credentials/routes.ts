@@ -1,8 +1,8 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../service-error.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
 import { idSchema, noStoreJson, seconds } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
@@ -188,9 +188,4 @@ function idempotencyKeyOf(value: string | undefined): string | undefined {
       found: key === undefined ? 'a value without quotes' : 'a quoted value of another form',
     },
   ]);
-}
-
-/** A credential is personal data: no cache keeps it. */
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
 }

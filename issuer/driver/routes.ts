@@ -1,8 +1,8 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { LICENCE_STATUS, type LicenceStatusCode } from '../../shared/licence/codes.js';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
 import {
   image,
@@ -77,9 +77,4 @@ export function driverRoutes(deps: ServiceDeps): Router {
       noStore(res).set('ETag', `"${hash}"`).type('image/jpeg').send(Buffer.from(photo));
     }),
   ]);
-}
-
-/** Licence data and photos are personal: no cache keeps them. */
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
 }

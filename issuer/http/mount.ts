@@ -73,6 +73,14 @@ function inputOf(spec: RouteSpec, req: Request): RouteInput<RouteSpec> {
 }
 
 /**
+ * Marks a reply no cache may keep (personal data, a secret, an answer for this client only): the
+ * `Cache-Control: no-store` its spec declares with noStoreJson or NO_STORE_HEADERS.
+ */
+export function noStore(res: Response): Response {
+  return res.set('Cache-Control', 'no-store');
+}
+
+/**
  * Mounts routes on `router`, which is mounted at `prefix` (`/api`, or `` at the root): for each,
  * its role check, what runs before its body, its body reader, then its handler with the input
  * its spec checked (path parameters, then query, then body). One way for every route.

@@ -1,3 +1,5 @@
+import { ServiceError } from '../service-error.js';
+
 /** A verdict on one attempt. */
 export type RateVerdict =
   | { readonly allowed: true }
@@ -7,6 +9,27 @@ export type RateVerdict =
 export interface RateLimiter {
   /** Records an attempt by `key` at `now` (seconds) and says whether it may go ahead. */
   take(key: string, now: number): Promise<RateVerdict>;
+}
+
+/**
+ * Records an attempt by `key` at `now` (seconds) in `limiter`.
+ * @throws {ServiceError} 429 ERR_RATE_LIMITED with `retryAfter` (seconds) when it is one too
+ *   many; its message is `refusal`, then when to try again.
+ */
+export async function takeOrRefuse(
+  limiter: RateLimiter,
+  key: string,
+  now: number,
+  refusal: string,
+): Promise<void> {
+  const verdict = await limiter.take(key, now);
+  if (!verdict.allowed)
+    throw new ServiceError(
+      429,
+      'ERR_RATE_LIMITED',
+      `${refusal}; try again in ${verdict.retryAfter} seconds`,
+      { retryAfter: verdict.retryAfter },
+    );
 }
 
 /** How many attempts per window, and how many keys are remembered at most. */

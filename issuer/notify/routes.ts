@@ -1,7 +1,7 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
 import { idSchema, json, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
@@ -120,8 +120,4 @@ export function notifyRoutes(deps: ServiceDeps): Router {
       noStore(res).status(204).end();
     }),
   ]);
-}
-
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
 }

@@ -1,11 +1,10 @@
-import express, { Router, type RequestHandler, type Response } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
-import { ServiceError } from '../service-error.js';
 import { verifierCors } from '../http/cors.js';
-import { handle, mount } from '../http/mount.js';
-import type { RateLimits } from '../http/rate-limiter.js';
+import { handle, mount, noStore } from '../http/mount.js';
+import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import { image, licenceNumberParams, NO_STORE_HEADERS, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
@@ -140,15 +139,12 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
         throw error;
       },
     );
-    const verdict = await limiter.take(String(id), deps.now());
-    if (!verdict.allowed) {
-      throw new ServiceError(
-        429,
-        'ERR_RATE_LIMITED',
-        `portrait: at most ${PORTRAIT_REQUESTS_PER_MINUTE} requests a minute per device; try again in ${verdict.retryAfter} seconds`,
-        { retryAfter: verdict.retryAfter },
-      );
-    }
+    await takeOrRefuse(
+      limiter,
+      String(id),
+      deps.now(),
+      `portrait: at most ${PORTRAIT_REQUESTS_PER_MINUTE} requests a minute per device`,
+    );
     res.locals.verifierDeviceId = id;
     next();
   };
@@ -168,9 +164,4 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
       [device],
     ),
   ]);
-}
-
-/** Photos are personal data: no cache keeps them, nor the answers about them. */
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
 }

@@ -1,68 +1,11 @@
-import type { ApplicationPath, ApplicationState, BindingCheck } from '../db/schema.js';
+import type { BindingCheck } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../service-error.js';
 import { isProvisionalDeadline } from '../application/review-deadline.js';
-import { chinaDate } from '../../shared/china-time.js';
+import { chinaAge } from '../../shared/china-time.js';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
-
-/** The automatic pre-check's report on a submitted photo. */
-export interface PrecheckReport {
-  readonly width: number;
-  readonly height: number;
-  /** When the photo was taken, from its EXIF (seconds since the epoch); null when unknown. */
-  readonly takenAt: number | null;
-}
-
-/** One entry of an application's audit trail. */
-export interface AuditEntryView {
-  readonly at: number;
-  /** `driver:<id>`, `staff:<id>` or `system`. */
-  readonly actor: string;
-  readonly action: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
-
-/** An application as a reviewer examines it. */
-export interface ApplicationDetail {
-  readonly id: number;
-  readonly path: ApplicationPath;
-  readonly state: ApplicationState;
-  /** Masked: the first 6 and the last 4 characters only. */
-  readonly licenceNumber: string;
-  readonly submittedAt: number | null;
-  readonly deadline: number | null;
-  /** The deadline lies beyond the working calendar (counted Monday to Friday). */
-  readonly deadlineProvisional: boolean;
-  /** Submitted and the deadline has passed. */
-  readonly overdue: boolean;
-  readonly decidedAt: number | null;
-  readonly reviewerId: number | null;
-  readonly reason: string | null;
-  /** Whether there is a photo to fetch (GET /api/review/applications/:id/photo). */
-  readonly hasPhoto: boolean;
-  readonly precheck: PrecheckReport | null;
-  /** Every audit entry whose subject is `application:<id>`, oldest first. */
-  readonly audit: readonly AuditEntryView[];
-  /** Who applies, from the registry, for comparing faces: never the full ID number. */
-  readonly applicant: {
-    readonly name: string;
-    readonly sex: string;
-    /** Whole years at the time of the answer, China time. */
-    readonly age: number;
-    /** When the licence was bound to the account (null: the account no longer holds it). */
-    readonly boundAt: number | null;
-    /** The real-person check that bound it; null for accounts bound before checks existed. */
-    readonly bindingCheck: { readonly score: number; readonly at: number } | null;
-  };
-  /** Every rejection of this licence's applications (this one's too), newest first. */
-  readonly earlierRejections: readonly {
-    readonly id: number;
-    readonly decidedAt: number | null;
-    readonly reason: string | null;
-  }[];
-}
+import type { ApplicationDetail, PrecheckReport } from './review-replies.js';
 
 /** Audit entries shown at most. */
 const AUDIT_LIMIT = 500;
@@ -152,7 +95,7 @@ export async function applicationDetail(
     applicant: {
       name: record.name,
       sex: record.sex,
-      age: ageOn(record.birthDate, chinaDate(new Date(deps.now() * 1000))),
+      age: chinaAge(record.birthDate, deps.now() * 1000),
       boundAt: person.bound_at,
       bindingCheck: bindingCheckOf(person.binding_check),
     },
@@ -162,12 +105,6 @@ export async function applicationDetail(
       reason: reasonOf(r.after),
     })),
   };
-}
-
-/** Whole years from `birthDate` to `today`, both YYYY-MM-DD. */
-function ageOn(birthDate: string, today: string): number {
-  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
-  return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 
 /** The reason recorded with a rejection, if any. */

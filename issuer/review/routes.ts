@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { authOf } from '../http/session.js';
 import { route } from '../http/route-spec.js';
 import {
@@ -108,11 +108,11 @@ export function reviewRoutes(deps: ServiceDeps): Router {
   return mount(Router(), '/api', [
     handle(REVIEW_SPECS.application, async (_req, res, { params }) => {
       const detail = await applicationDetail(deps, Number(params.id));
-      res.set('Cache-Control', 'no-store').json(detail);
+      noStore(res).json(detail);
     }),
     handle(REVIEW_SPECS.referencePhoto, async (req, res, { params }) => {
       const photo = await referencePhoto(deps, Number(params.id), authOf(req).subjectId);
-      res.set('Cache-Control', 'no-store').type('image/jpeg').send(Buffer.from(photo));
+      noStore(res).type('image/jpeg').send(Buffer.from(photo));
     }),
   ]);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postSigned, type Gateway } from '../gateway-request.js';
+import { gatewayUrl, postSigned, readGatewayAnswer, type Gateway } from '../gateway-request.js';
 import type { Sms, SmsResult } from './sms.js';
 
 /**
@@ -21,7 +21,6 @@ export interface HttpSmsOptions {
   readonly logger?: { warn(details: Readonly<Record<string, unknown>>, message: string): void };
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const MAX_ANSWER_CHARS = 16 * 1024;
 const answerSchema = z.object({ requestId: z.string(), result: z.literal('SENT') });
 
@@ -31,12 +30,7 @@ const answerSchema = z.object({ requestId: z.string(), result: z.literal('SENT')
  *   `allowInsecure`) or carries credentials.
  */
 export function createHttpSms(options: HttpSmsOptions): Sms {
-  const url = new URL(options.endpoint);
-  const insecure = options.allowInsecure === true && LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && insecure))
-    throw new TypeError(`endpoint: expected an https:// URL, found ${url.protocol}//`);
-  if (url.username !== '' || url.password !== '')
-    throw new TypeError('endpoint: expected no credentials in the URL');
+  const url = gatewayUrl(options.endpoint, options.allowInsecure);
   const { appId, secret, logger } = options;
   const gateway: Gateway = {
     appId,
@@ -63,17 +57,13 @@ export function createHttpSms(options: HttpSmsOptions): Sms {
       };
       const reply = await postSigned(gateway, url, body);
       if (!reply.ok) return fail(reply.reason, reply.status);
-      const text = reply.text;
-      if (text.length > MAX_ANSWER_CHARS) return fail('provider_error');
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return fail('provider_error');
-      }
-      const answer = answerSchema.safeParse(json);
-      if (!answer.success || answer.data.requestId !== message.requestId)
-        return fail('provider_error');
+      const answer = readGatewayAnswer(
+        reply.text,
+        MAX_ANSWER_CHARS,
+        answerSchema,
+        message.requestId,
+      );
+      if (answer === undefined) return fail('provider_error');
       return { outcome: 'sent' };
     },
   };

@@ -1,7 +1,7 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
 import { idSchema, noBody, noStoreJson, seconds } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
@@ -109,9 +109,4 @@ export function verifierDeviceRoutes(deps: ServiceDeps): Router {
       noStore(res).json(await revokeVerifierDevice(deps, params.id, authOf(req).subjectId));
     }),
   ]);
-}
-
-/** The token is a secret, and the list a record of who may see portraits: never cached. */
-function noStore(res: Response): Response {
-  return res.set('Cache-Control', 'no-store');
 }

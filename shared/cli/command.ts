@@ -72,10 +72,22 @@ export async function readFileText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (cause) {
-    throw new UsageError(
-      `${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    throw new UsageError(`${path}: cannot read (${errnoOf(cause)})`);
   }
+}
+
+/** @throws {UsageError} when the file cannot be read. */
+export async function readFileBytes(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new UsageError(`${path}: cannot read (${errnoOf(cause)})`);
+  }
+}
+
+/** The code of a failed file operation (ENOENT, EACCES, EEXIST, …), or `error` without one. */
+export function errnoOf(cause: unknown): string {
+  return (cause as NodeJS.ErrnoException).code ?? 'error';
 }
 
 /** Reads a stream to its end as UTF-8. */

@@ -104,3 +104,20 @@ export function problemValues(
     ...(typeof retryAfter === 'number' ? { time: chinaTimeAfter(nowMs, retryAfter) } : {}),
   };
 }
+
+/**
+ * A problem from the service in the catalogue's words: `err_<code>` with its values
+ * ({@link problemValues}), or `err_<code>_none` when it says no tries are left and the catalogue
+ * has words for that; `fallback` for a code the catalogue has no words for (never the code itself).
+ */
+export function problemWords<K extends string>(
+  translator: Translator<K>,
+  code: string,
+  body: Readonly<Record<string, unknown>>,
+  fallback: K,
+): string {
+  const none = `err_${code}_none`;
+  if (body.triesLeft === 0 && translator.has(none)) return translator.t(none);
+  const key = `err_${code}`;
+  return translator.has(key) ? translator.t(key, problemValues(body)) : translator.t(fallback);
+}

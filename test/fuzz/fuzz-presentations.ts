@@ -690,39 +690,22 @@ function swapParts(rng: Rng, a: PresentationParts, b: PresentationParts): string
     proofSignature: a.proofSignature,
   };
   const withNonce = (n: string | undefined) => (n === undefined ? {} : { nonce: n });
+  /** `a` with its nonce and one part changed. */
+  const aWith = (change: Partial<PresentationParts>) =>
+    encodePresentation({ ...base, ...withNonce(a.nonce), ...change });
   switch (rng.int(6)) {
     case 0:
-      return encodePresentation({
-        ...base,
-        ...withNonce(a.nonce),
-        proofSignature: b.proofSignature,
-      });
+      return aWith({ proofSignature: b.proofSignature });
     case 1:
-      return encodePresentation({
-        ...base,
-        ...withNonce(a.nonce),
-        credentialSignature: b.credentialSignature,
-      });
+      return aWith({ credentialSignature: b.credentialSignature });
     case 2:
-      return encodePresentation({
-        ...base,
-        ...withNonce(a.nonce),
-        credentialPayload: b.credentialPayload,
-      });
+      return aWith({ credentialPayload: b.credentialPayload });
     case 3:
-      return encodePresentation({
-        ...base,
-        ...withNonce(a.nonce),
-        proofIat: rng.pick(proofTimes(rng)),
-      });
+      return aWith({ proofIat: rng.pick(proofTimes(rng)) });
     case 4:
       return encodePresentation({ ...base, ...withNonce(maybeNonce(rng)) });
     default:
-      return encodePresentation({
-        ...base,
-        ...withNonce(a.nonce),
-        credentialHeader: b.credentialHeader,
-      });
+      return aWith({ credentialHeader: b.credentialHeader });
   }
 }
 

@@ -21,6 +21,7 @@ import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createApp } from '../../issuer/app.js';
 import { devSms, enrol, lastCode } from './enrol.js';
+import { insertLicence } from './fixtures.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
 import { runCli } from '../helpers/child-process.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -64,19 +65,7 @@ interface Problem {
 /** Loads every reference licence into the registry, as the registry import would. */
 async function seedLicences(service: TestService): Promise<void> {
   for (const raw of fixtures.licences) {
-    const record = parseLicenceRecord(raw);
-    await service.deps.db.kysely
-      .insertInto('licences')
-      .values({
-        licence_number: record.licenceNumber,
-        record: JSON.stringify(record),
-        status: record.status,
-        issuing_authority: record.issuingAuthority,
-        portrait_hash: null,
-        version: 1,
-        updated_at: service.now(),
-      })
-      .execute();
+    await insertLicence(service.deps.db, parseLicenceRecord(raw), service.now());
   }
 }
 
@@ -86,6 +75,15 @@ function register(client: Client, index: number, changes: Record<string, unknown
     phone: phoneOf(index),
     password: PASSWORD,
     ...changes,
+  });
+}
+
+/** Enrols the driver of licences[index] (registration, code, real-person check), phoneOf(index). */
+function enrolDriver(service: TestService, index: number) {
+  return enrol(service, service.client(), {
+    ...licence(index),
+    phone: phoneOf(index),
+    password: PASSWORD,
   });
 }
 
@@ -126,6 +124,7 @@ function signInStaff(client: Client, username: string, password: string) {
   });
 }
 
+/** Fails sign-in 5 times in a row (as many as lock an account), each 401 ERR_SIGN_IN_FAILED. */
 function expectProblem(reply: Reply, status: number, code: string): void {
   expect({ status: reply.status, code: (reply.body as Problem).code }).toEqual({ status, code });
   expect(reply.headers.get('content-type')).toContain('application/problem+json');
@@ -186,6 +185,28 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
   let service: TestService;
   let admin: { id: number; username: string; password: string };
   let reviewer: { id: number; username: string; password: string };
+  /**
+   * Runs `use` with a client of a second app on the service's database, trusting `trustProxy`
+   * (absent: none): its limiters start empty, as their state is per app. The app stops after.
+   */
+  async function withFreshApp(
+    trustProxy: number | readonly string[] | undefined,
+    use: (client: Client, url: string) => Promise<void>,
+  ): Promise<void> {
+    const { config } = service.deps;
+    expect(config.trustProxy).toBeUndefined();
+    const fresh = await listenOnLoopback(
+      createApp({
+        ...service.deps,
+        config: trustProxy === undefined ? config : { ...config, trustProxy },
+      }),
+    );
+    try {
+      await use(new Client(fresh.url), fresh.url);
+    } finally {
+      await fresh.close();
+    }
+  }
   /** licence 0 has an account, registered in beforeAll. */
   const driver = licence(0);
 
@@ -202,11 +223,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       { username: 'reviewer1', role: 'reviewer' },
       service.now(),
     );
-    await enrol(service, service.client(), {
-      ...licence(0),
-      phone: phoneOf(0),
-      password: PASSWORD,
-    });
+    await enrolDriver(service, 0);
   });
   afterAll(async () => {
     await service.close();
@@ -331,10 +348,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     });
 
     it('when one address tries an 11th registration within a minute, then 429 ERR_RATE_LIMITED with Retry-After, whatever it sends; another address and the next minute go through', async () => {
-      // A second app on the same database: its limiter starts empty (the state is per app).
-      const fresh = await listenOnLoopback(createApp(service.deps));
-      try {
-        const client = new Client(fresh.url);
+      await withFreshApp(undefined, async (client, url) => {
         for (let i = 1; i <= 10; i++)
           expectProblem(
             await register(client, 3, { name: `李${i}` }),
@@ -361,14 +375,12 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         expectProblem(await signInDriver(client, UNKNOWN_NUMBER), 401, 'ERR_SIGN_IN_FAILED');
         if (process.platform === 'linux') {
           // All of 127/8 is loopback on Linux: a second client address has its own count.
-          const other = await postFrom('127.0.0.2', fresh.url, {}, '/api/drivers');
+          const other = await postFrom('127.0.0.2', url, {}, '/api/drivers');
           expect(other).toBe(422);
         }
         service.advance(45);
         expectProblem(await register(client, 3, { name: '李四' }), 422, 'ERR_REGISTRATION_REFUSED');
-      } finally {
-        await fresh.close();
-      }
+      });
     });
 
     it('when the password is short and the phone not a mainland mobile, then 422 ERR_VALIDATION naming both fields, quoting neither', async () => {
@@ -435,11 +447,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     it('when a driver fails 5 times, then the licence number is locked for 15 minutes even with the right password, answered as an unknown licence is, with the time it ends; then it opens again', async () => {
       const { licenceNumber } = licence(1);
       const client = service.client();
-      const body = await enrol(service, service.client(), {
-        ...licence(1),
-        phone: phoneOf(1),
-        password: PASSWORD,
-      });
+      const body = await enrolDriver(service, 1);
       const unknownNumber = unknownIdNumber(2);
       const tries = async (number: string) => {
         const left: unknown[] = [];
@@ -528,11 +536,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     it('when a driver is locked out, then an admin unlocks the account by its licence (204, audited) and the right password works again', async () => {
       const { licenceNumber } = licence(4);
       const client = service.client();
-      await enrol(service, service.client(), {
-        ...licence(4),
-        phone: phoneOf(4),
-        password: PASSWORD,
-      });
+      await enrolDriver(service, 4);
       // Both of the account's names locked; the unlock opens both.
       // A minute apart: the address may try 10 times a minute.
       await lockOut((password) => signInDriver(client, licenceNumber, password));
@@ -605,10 +609,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     });
 
     it('when one address tries an 11th time within a minute, then 429 ERR_RATE_LIMITED with Retry-After; another address and the next minute go through', async () => {
-      // A second app on the same database: its limiter starts empty (the state is per app).
-      const fresh = await listenOnLoopback(createApp(service.deps));
-      try {
-        const client = new Client(fresh.url);
+      await withFreshApp(undefined, async (client, url) => {
         for (let i = 1; i <= 10; i++)
           expectProblem(
             await client.post<Problem>('/api/session', failingSignIn()),
@@ -624,7 +625,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         expectProblem(await client.post('/api/session', {}), 429, 'ERR_RATE_LIMITED');
         if (process.platform === 'linux') {
           // All of 127/8 is loopback on Linux: a second client address has its own count.
-          const other = await postFrom('127.0.0.2', fresh.url, failingSignIn());
+          const other = await postFrom('127.0.0.2', url, failingSignIn());
           expect(other).toBe(401);
         }
         service.advance(40);
@@ -633,23 +634,9 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
           401,
           'ERR_SIGN_IN_FAILED',
         );
-      } finally {
-        await fresh.close();
-      }
+      });
     });
   });
-
-  /** An app on the service's database trusting `trustProxy` (absent: none), with fresh limits. */
-  function appTrusting(trustProxy?: number | readonly string[]) {
-    const { config } = service.deps;
-    expect(config.trustProxy).toBeUndefined();
-    return listenOnLoopback(
-      createApp({
-        ...service.deps,
-        config: trustProxy === undefined ? config : { ...config, trustProxy },
-      }),
-    );
-  }
 
   describe('behind a reverse proxy (TRUST_PROXY)', () => {
     // The test client connects from 127.0.0.1: it stands for the proxy, and writes the
@@ -657,9 +644,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     it.each([[1], [['127.0.0.1']], [['127.0.0.0/8', 'fd00::/8']]])(
       'when TRUST_PROXY is %j, then the limit counts the client the proxy names, not the proxy, and not what the client wrote itself',
       async (trustProxy) => {
-        const fresh = await appTrusting(trustProxy);
-        try {
-          const client = new Client(fresh.url);
+        await withFreshApp(trustProxy, async (client) => {
           const from = (forwardedFor: string) =>
             client.post('/api/session', failingSignIn(), { 'x-forwarded-for': forwardedFor });
           for (let i = 1; i <= 10; i++)
@@ -669,18 +654,14 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
           expectProblem(await from('198.51.100.9, 203.0.113.7'), 429, 'ERR_RATE_LIMITED');
           // Another client behind the same proxy has its own count.
           expectProblem(await from('203.0.113.8'), 401, 'ERR_SIGN_IN_FAILED');
-        } finally {
-          await fresh.close();
-        }
+        });
       },
     );
 
     it.each([[undefined], [['10.0.0.1']]])(
       'when TRUST_PROXY is %j and the peer is no trusted proxy, then X-Forwarded-For is ignored: the peer is the client',
       async (trustProxy) => {
-        const fresh = await appTrusting(trustProxy);
-        try {
-          const client = new Client(fresh.url);
+        await withFreshApp(trustProxy, async (client) => {
           for (let i = 1; i <= 11; i++) {
             const reply = await client.post('/api/session', failingSignIn(), {
               'x-forwarded-for': `203.0.113.${i}`,
@@ -688,9 +669,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
             if (i <= 10) expectProblem(reply, 401, 'ERR_SIGN_IN_FAILED');
             else expectProblem(reply, 429, 'ERR_RATE_LIMITED');
           }
-        } finally {
-          await fresh.close();
-        }
+        });
       },
     );
   });

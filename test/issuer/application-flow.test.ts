@@ -13,12 +13,14 @@ import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import { listen } from '../../issuer/service.js';
 import {
   addDevice,
+  expectDraftWithoutPhoto,
   credentialPath,
   driverAt,
   issue,
   newDriver,
   newStaff,
   presentAndVerify,
+  pushSubscriptions,
   restartService,
   syntheticLicence,
   uploadPhoto,
@@ -173,12 +175,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     await approve(await submit(d, 'album'));
     await push.waitFor(b.path, 1);
     await service.deps.notifier.idle();
-    const rows = await service.deps.db.kysely
-      .selectFrom('push_subscriptions')
-      .select('id')
-      .where('driver_id', '=', d.driverId)
-      .execute();
-    expect(rows).toEqual([]);
+    expect(await pushSubscriptions(service.deps.db, d.driverId)).toEqual([]);
     expect((await d.http.get('/api/me/application')).body).toMatchObject({ state: 'issued' });
   });
 
@@ -336,12 +333,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
         code: 'ERR_PHOTO_REJECTED',
       });
       expect(body.failures?.map((f) => f.rule)).toEqual(photo.rules);
-      const row = await service.deps.db.kysely
-        .selectFrom('applications')
-        .select(['state', 'photo', 'photo_hash'])
-        .where('driver_id', '=', d.driverId)
-        .executeTakeFirstOrThrow();
-      expect(row).toEqual({ state: 'draft', photo: null, photo_hash: null });
+      await expectDraftWithoutPhoto(service.deps.db, d.driverId);
     },
   );
 

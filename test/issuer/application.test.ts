@@ -6,7 +6,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_OUTCOME_SUFFIXES } from '../../issuer/application/identity-check-dev.js';
-import { newDriver, newStaff, syntheticLicence, uploadPhoto, type TestDriver } from './fixtures.js';
+import {
+  expectDraftWithoutPhoto,
+  newDriver,
+  newStaff,
+  syntheticLicence,
+  uploadPhoto,
+  type TestDriver,
+} from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 import { portraitJpeg, SELFIE } from './photos.js';
 import { createServer } from 'node:http';
@@ -229,12 +236,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     expect(reply.status).toBe(422);
     expect(body.code).toBe('ERR_PHOTO_REJECTED');
     expect(body.failures?.map((f) => f.rule)).toContain('background');
-    const row = await service.deps.db.kysely
-      .selectFrom('applications')
-      .select(['state', 'photo', 'photo_hash'])
-      .where('driver_id', '=', d.driverId)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ state: 'draft', photo: null, photo_hash: null });
+    await expectDraftWithoutPhoto(service.deps.db, d.driverId);
   });
 
   it('when the body is not an image, then 415 ERR_UNSUPPORTED_MEDIA_TYPE', async () => {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../issuer/config.js';
 import { failingSignIn } from '../helpers/failing-sign-in.js';
 import { insertLicence, syntheticLicence } from './fixtures.js';
-import { ENGINES } from './harness.js';
+import { ENGINES, type Engine } from './harness.js';
 import {
   findHaproxy,
   send,
@@ -78,10 +78,37 @@ async function exhaustClientA(cluster: ProxyCluster): Promise<void> {
   );
 }
 
+/**
+ * The scenario of the sign-in limit: client B registers a driver, then, early in a window of the
+ * limit, client A fails sign-in as often as it allows. The phone B signs in with.
+ */
+async function clientBRegisteredAndAExhausted(cluster: ProxyCluster): Promise<string> {
+  const phoneB = await registeredDriver(cluster, 0);
+  await atStartOfWindow();
+  await exhaustClientA(cluster);
+  return phoneB;
+}
+
 /** A phone number of its own for the `serial`-th registration (phones are unique). */
 const phoneOf = (serial: number) => `136${String(serial).padStart(8, '0')}`;
 /** The kill -9 writers' phones: apart from the other tests' on the same database. */
 const writerPhone = (serial: number) => `135${String(serial).padStart(8, '0')}`;
+
+/** Registers a driver of `licence` with `phone` through the proxy, as a client at `from`. */
+function register(
+  cluster: ProxyCluster,
+  licence: { readonly licenceNumber: string; readonly name: string },
+  phone: string,
+  from: string,
+): Promise<Answer> {
+  return send(
+    cluster.url,
+    'POST',
+    '/api/drivers',
+    { licenceNumber: licence.licenceNumber, name: licence.name, phone, password: PASSWORD },
+    { from },
+  );
+}
 
 /**
  * Puts a synthetic licence in the registry and registers its driver through the proxy; the
@@ -91,48 +118,55 @@ const writerPhone = (serial: number) => `135${String(serial).padStart(8, '0')}`;
 async function registeredDriver(cluster: ProxyCluster, serial: number): Promise<string> {
   const licence = syntheticLicence(serial);
   await insertLicence(cluster.db, licence, Math.floor(Date.now() / 1000));
-  const answer = await send(
-    cluster.url,
-    'POST',
-    '/api/drivers',
-    {
-      licenceNumber: licence.licenceNumber,
-      name: licence.name,
-      phone: phoneOf(serial),
-      password: PASSWORD,
-    },
-    { from: CLIENT_B },
-  );
+  const answer = await register(cluster, licence, phoneOf(serial), CLIENT_B);
   expect(answer.status).toBe(201);
   return phoneOf(serial);
+}
+
+/** Client B signs in by phone. */
+function signInFromB(cluster: ProxyCluster, phone: string, password: string): Promise<Answer> {
+  return send(
+    cluster.url,
+    'POST',
+    '/api/session',
+    { kind: 'phone', phone, password },
+    { from: CLIENT_B },
+  );
+}
+
+/**
+ * Starts a cluster on `engine` (with `env` for its nodes) before the tests of the enclosing suite
+ * and stops it after them; the cluster, once started.
+ */
+function clusterOfSuite(
+  haproxy: string,
+  engine: Engine,
+  env?: Record<string, string>,
+): () => ProxyCluster {
+  let started: ProxyCluster | undefined;
+  beforeAll(async () => {
+    started = await startProxyCluster(haproxy, engine, REDIS_URL, env);
+  }, SLOW);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return () => {
+    if (started === undefined) throw new Error('the cluster did not start');
+    return started;
+  };
 }
 
 describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
   const haproxy = HAPROXY ?? '';
 
   describe.each(ENGINES)('two nodes on %s, TRUST_PROXY naming the proxy', (engine) => {
-    let started: ProxyCluster | undefined;
-    beforeAll(async () => {
-      started = await startProxyCluster(haproxy, engine, REDIS_URL, {
-        TRUST_PROXY: PROXY_ADDRESS,
-      });
-    }, SLOW);
-    afterAll(async () => {
-      await started?.stop();
-    });
-
-    const running = () => {
-      if (started === undefined) throw new Error('the cluster did not start');
-      return started;
-    };
+    const running = clusterOfSuite(haproxy, engine, { TRUST_PROXY: PROXY_ADDRESS });
 
     it(
       'when client A fails sign-in 10 times, then A gets 429 whatever X-Forwarded-For it writes, and client B still signs in',
       async () => {
         const cluster = running();
-        const licenceB = await registeredDriver(cluster, 0);
-        await atStartOfWindow();
-        await exhaustClientA(cluster);
+        const licenceB = await clientBRegisteredAndAExhausted(cluster);
         const fromA = (headers: Record<string, string> = {}) =>
           send(cluster.url, 'POST', '/api/session', failingSignIn(), { from: CLIENT_A, headers });
         expect(codeOf(await fromA())).toEqual([429, 'ERR_RATE_LIMITED']);
@@ -148,14 +182,7 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
             429,
             'ERR_RATE_LIMITED',
           ]);
-        const fromB = (password: string) =>
-          send(
-            cluster.url,
-            'POST',
-            '/api/session',
-            { kind: 'phone', phone: licenceB, password },
-            { from: CLIENT_B },
-          );
+        const fromB = (password: string) => signInFromB(cluster, licenceB, password);
         expect(codeOf(await fromB('wrong horse battery'))).toEqual([401, 'ERR_SIGN_IN_FAILED']);
         const signedIn = await fromB(PASSWORD);
         expect([signedIn.status, (signedIn.body as { role?: unknown }).role]).toEqual([
@@ -204,17 +231,11 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
             if (licence === undefined) break;
             const afterExit = exited;
             if (afterExit) sentAfterExit++;
-            const answer = await send(
-              cluster.url,
-              'POST',
-              '/api/drivers',
-              {
-                licenceNumber: licence.licenceNumber,
-                name: licence.name,
-                phone: writerPhone(serial),
-                password: PASSWORD,
-              },
-              { from: writerAddress(serial) },
+            const answer = await register(
+              cluster,
+              licence,
+              writerPhone(serial),
+              writerAddress(serial),
             );
             writes.push({
               licenceNumber: writerPhone(serial),
@@ -270,33 +291,14 @@ describe.skipIf(HAPROXY === undefined || !REDIS)('behind HAProxy', () => {
   });
 
   describe(`two nodes on ${ENGINES[0] ?? 'sqlite'}, no TRUST_PROXY (as before it)`, () => {
-    let started: ProxyCluster | undefined;
-    beforeAll(async () => {
-      started = await startProxyCluster(haproxy, ENGINES[0] ?? 'sqlite', REDIS_URL);
-    }, SLOW);
-    afterAll(async () => {
-      await started?.stop();
-    });
-
-    const running = () => {
-      if (started === undefined) throw new Error('the cluster did not start');
-      return started;
-    };
+    const running = clusterOfSuite(haproxy, ENGINES[0] ?? 'sqlite');
 
     it(
       'when client A fails sign-in 10 times, then client B is refused with 429 too: every client is the proxy',
       async () => {
         const cluster = running();
-        const licenceB = await registeredDriver(cluster, 0);
-        await atStartOfWindow();
-        await exhaustClientA(cluster);
-        const fromB = await send(
-          cluster.url,
-          'POST',
-          '/api/session',
-          { kind: 'phone', phone: licenceB, password: PASSWORD },
-          { from: CLIENT_B },
-        );
+        const licenceB = await clientBRegisteredAndAExhausted(cluster);
+        const fromB = await signInFromB(cluster, licenceB, PASSWORD);
         expect(codeOf(fromB)).toEqual([429, 'ERR_RATE_LIMITED']);
       },
       SLOW,

@@ -75,6 +75,19 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
     return { client, driverId: reply.body.driverId, phone: who.phone };
   }
 
+  /** Enrols a driver of `licence` over HTTP (registration, code, real-person check), signed in. */
+  async function enrolled(licence: LicenceRecord) {
+    const client = service.client();
+    const to = phone();
+    const { driverId } = await enrol(service, client, {
+      licenceNumber: licence.licenceNumber,
+      name: licence.name,
+      phone: to,
+      password: PASSWORD,
+    });
+    return { client, driverId, phone: to };
+  }
+
   it('when an account has not passed code and check, then every route that gives a licence, an application, a device or a credential answers 403 ERR_LICENCE_NOT_BOUND', async () => {
     const { client } = await registered(await newLicence());
     const me = await client.get<{ licenceNumber: string | null }>('/api/me');
@@ -204,14 +217,7 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
 
   /** A driver enrolled over HTTP, with a device and a live credential. */
   async function holderWithCredential(licence: LicenceRecord) {
-    const client = service.client();
-    const to = phone();
-    const { driverId } = await enrol(service, client, {
-      licenceNumber: licence.licenceNumber,
-      name: licence.name,
-      phone: to,
-      password: PASSWORD,
-    });
+    const { client, driverId, phone: to } = await enrolled(licence);
     // An issued application, as the application flow leaves it: credentials need one.
     await insertIssuedApplication(service.deps.db, driverId, licence.licenceNumber, service.now());
     const driver: TestDriver = {
@@ -306,14 +312,7 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
 
   it('when a password is forgotten, then code and real-person check set a new one and end every session; a failed check changes nothing', async () => {
     const licence = await newLicence();
-    const to = phone();
-    const signedIn = service.client();
-    await enrol(service, signedIn, {
-      licenceNumber: licence.licenceNumber,
-      name: licence.name,
-      phone: to,
-      password: PASSWORD,
-    });
+    const { client: signedIn, phone: to } = await enrolled(licence);
     const anyone = service.client();
     // The same answer for a phone with no account, and no code sent to it.
     const none = await anyone.post('/api/password-reset', { phone: '13699999999' });
@@ -385,14 +384,7 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
 
   it('when a driver changes phone number, then a code to the new number and a real-person check are asked; a failed check or a taken number changes nothing', async () => {
     const licence = await newLicence();
-    const oldPhone = phone();
-    const client = service.client();
-    await enrol(service, client, {
-      licenceNumber: licence.licenceNumber,
-      name: licence.name,
-      phone: oldPhone,
-      password: PASSWORD,
-    });
+    const { client, phone: oldPhone } = await enrolled(licence);
     const taken = (await registered(await newLicence())).phone;
     expectProblem(await client.post('/api/me/phone', { phone: taken }), 409, 'ERR_PHONE_TAKEN');
     const newPhone = phone();

@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addDevice,
+  auditEntries,
   credentialPath,
   fetchVerifierView,
   idempotency,
@@ -51,6 +52,11 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
   let service: TestService;
   let serial = engine === 'sqlite' ? 0 : 1000;
   const nextLicence = () => syntheticLicence(serial++);
+  /** A driver of a new licence, with a device. */
+  const newHolder = async () => {
+    const driver = await newDriver(service, nextLicence());
+    return { driver, device: await addDevice(driver) };
+  };
 
   beforeAll(async () => {
     // An hour, not the default day: a session ends after 12 hours.
@@ -94,8 +100,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
 
   describe('device registration', () => {
     it('when a driver registers a good key, then 201 with an id, listed by GET', async () => {
-      const driver = await newDriver(service, nextLicence());
-      const device = await addDevice(driver);
+      const { driver, device } = await newHolder();
       expect(device.deviceId).toBeGreaterThan(0);
       const list = await driver.http.get<{ devices: { deviceId: number; publicKey: string }[] }>(
         '/api/me/devices',
@@ -121,8 +126,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     });
 
     it('when the same key is registered again, by the driver or another, then 409 ERR_DEVICE_EXISTS', async () => {
-      const driver = await newDriver(service, nextLicence());
-      const device = await addDevice(driver);
+      const { driver, device } = await newHolder();
       const other = await newDriver(service, nextLicence());
       for (const who of [driver, other]) {
         const reply = await who.http.post<{ code: string }>('/api/me/devices', {
@@ -152,12 +156,11 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       expect([retired.status, retired.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
       const kept = await driver.http.post<IssuedBody>(credentialPath(first.deviceId));
       expect([kept.status, kept.body.jti]).toEqual([200, held.jti]);
-      const audited = await service.deps.db.kysely
-        .selectFrom('audit_log')
-        .select('after')
-        .where('subject', '=', driver.licence.licenceNumber)
-        .where('action', '=', 'device.retire')
-        .execute();
+      const audited = await auditEntries(
+        service.deps.db,
+        driver.licence.licenceNumber,
+        'device.retire',
+      );
       expect(audited.map((a) => JSON.parse(a.after ?? '{}') as unknown)).toEqual([
         { deviceIds: [second.deviceId], reason: 'replaced by a newly registered device' },
       ]);
@@ -240,21 +243,20 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
         .executeTakeFirstOrThrow();
       expect(key.last_expiry).toBeGreaterThanOrEqual(issued.expiresAt);
       // The audit names the slot, not the person.
-      const audit = await service.deps.db.kysely
-        .selectFrom('audit_log')
-        .select(['actor', 'after'])
-        .where('subject', '=', driver.licence.licenceNumber)
-        .where('action', '=', 'credential.issue')
-        .executeTakeFirstOrThrow();
-      expect(audit.actor).toBe(`driver:${driver.driverId}`);
-      expect(JSON.parse(audit.after ?? '{}')).toMatchObject({
+      const [audit] = await auditEntries(
+        service.deps.db,
+        driver.licence.licenceNumber,
+        'credential.issue',
+      );
+      expect(audit?.actor).toBe(`driver:${driver.driverId}`);
+      expect(JSON.parse(audit?.after ?? '{}')).toMatchObject({
         jti: issued.jti,
         deviceId: device.deviceId,
         listId: issued.listId,
         index: issued.index,
         mode: 'new',
       });
-      expect(audit.after).not.toContain(driver.licence.name);
+      expect(audit?.after).not.toContain(driver.licence.name);
     });
 
     it('when the licence ends within the credential lifetime, then exp (and the row) stop at its last day', async () => {
@@ -273,8 +275,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     });
 
     it('when the same idempotency key is sent twice, then the same credential (200), one row', async () => {
-      const driver = await newDriver(service, nextLicence());
-      const device = await addDevice(driver);
+      const { driver, device } = await newHolder();
       const first = await driver.http.post<IssuedBody>(
         credentialPath(device.deviceId),
         undefined,
@@ -291,8 +292,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     });
 
     it('when the same device asks again and nothing changed, then 200 with the same credential and nothing written', async () => {
-      const driver = await newDriver(service, nextLicence());
-      const device = await addDevice(driver);
+      const { driver, device } = await newHolder();
       service.advance(1); // signed after the licence entry was written
       const ask = () => driver.http.post<IssuedBody>(credentialPath(device.deviceId));
       const first = await ask();
@@ -301,18 +301,16 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       expect([first.status, again.status]).toEqual([201, 200]);
       expect(again.body).toEqual(first.body);
       expect(await rows(driver.licence.licenceNumber)).toHaveLength(1);
-      const audited = await service.deps.db.kysely
-        .selectFrom('audit_log')
-        .select('id')
-        .where('subject', '=', driver.licence.licenceNumber)
-        .where('action', '=', 'credential.issue')
-        .execute();
+      const audited = await auditEntries(
+        service.deps.db,
+        driver.licence.licenceNumber,
+        'credential.issue',
+      );
       expect(audited).toHaveLength(1);
     });
 
     it('when the licence changed since the credential was signed (points, portrait), then a new one carrying the change', async () => {
-      const driver = await newDriver(service, nextLicence());
-      const device = await addDevice(driver);
+      const { driver, device } = await newHolder();
       service.advance(1);
       const first = await issue(driver, device);
       service.advance(1);
@@ -343,8 +341,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     });
 
     it('when the same device asks again CREDENTIAL_REFRESH_AFTER later, then a new credential takes the same slot and the old is refreshed', async () => {
-      const driver = await newDriver(service, nextLicence());
-      const device = await addDevice(driver);
+      const { driver, device } = await newHolder();
       service.advance(1);
       const first = await issue(driver, device);
       service.advance(3600);
@@ -429,12 +426,11 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
           [outcome.jti, 'live'],
         ]);
         // The first attempt's slot went back with its transaction; the retry took the next.
-        const audits = await deps.db.kysely
-          .selectFrom('audit_log')
-          .select('after')
-          .where('subject', '=', driver.licence.licenceNumber)
-          .where('action', '=', 'credential.issue')
-          .execute();
+        const audits = await auditEntries(
+          deps.db,
+          driver.licence.licenceNumber,
+          'credential.issue',
+        );
         expect(audits).toHaveLength(1);
         expect(JSON.parse(audits[0]?.after ?? '{}')).toMatchObject({ mode: 'supersede' });
       });
@@ -481,8 +477,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     });
 
     it('when the licence is suspended, then the credential verifies as ERR_SUSPENDED and issuance is 409; restored, valid again', async () => {
-      const driver = await newDriver(service, nextLicence());
-      const device = await addDevice(driver);
+      const { driver, device } = await newHolder();
       const issued = await issue(driver, device);
       await change(driver, { action: 'suspend' });
 
@@ -539,8 +534,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     });
 
     it('when the device was revoked after its credential was issued, then a refresh is 404, not that credential', async () => {
-      const driver = await newDriver(service, nextLicence());
-      const device = await addDevice(driver);
+      const { driver, device } = await newHolder();
       service.advance(1);
       await issue(driver, device);
       await service.deps.db.kysely
@@ -586,8 +580,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
     ])(
       'when the Idempotency-Key is %s, then 422 ERR_VALIDATION naming the header, and nothing is issued',
       async (_why, value, found) => {
-        const driver = await newDriver(service, nextLicence());
-        const device = await addDevice(driver);
+        const { driver, device } = await newHolder();
         const reply = await driver.http.post<{ code: string; issues: unknown }>(
           credentialPath(device.deviceId),
           undefined,

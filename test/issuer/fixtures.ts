@@ -6,6 +6,7 @@
  * present and verify.
  */
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import { createPresentation } from '../../shared/create-presentation.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
@@ -64,6 +65,40 @@ export async function insertLicence(
       version: 1,
       updated_at: now,
     })
+    .execute();
+}
+
+/** Asserts that the driver's application is still a draft and keeps no photo (nor its hash). */
+export async function expectDraftWithoutPhoto(db: Db, driverId: number): Promise<void> {
+  const row = await db.kysely
+    .selectFrom('applications')
+    .select(['state', 'photo', 'photo_hash'])
+    .where('driver_id', '=', driverId)
+    .executeTakeFirstOrThrow();
+  expect(row).toEqual({ state: 'draft', photo: null, photo_hash: null });
+}
+
+/** The audit entries of `action` on `subject`, oldest first. */
+export function auditEntries(
+  db: Db,
+  subject: string,
+  action: string,
+): Promise<{ actor: string; after: string | null }[]> {
+  return db.kysely
+    .selectFrom('audit_log')
+    .select(['actor', 'after'])
+    .where('subject', '=', subject)
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute();
+}
+
+/** The driver's push subscriptions, as stored. */
+export function pushSubscriptions(db: Db, driverId: number) {
+  return db.kysely
+    .selectFrom('push_subscriptions')
+    .selectAll()
+    .where('driver_id', '=', driverId)
     .execute();
 }
 

@@ -156,13 +156,15 @@ describe.each(ENGINES)('requests the service cannot take, on %s', (engine) => {
   });
 
   describe('encodings and sizes', () => {
-    const json = { 'content-type': 'application/json' };
+    /** Registers a verifier device (admin) with `body` as JSON, sent in `encoding` if given. */
+    const registerDevice = (body: string | Uint8Array, encoding?: string) =>
+      send('admin', 'POST', '/api/admin/verifier-devices', body, {
+        'content-type': 'application/json',
+        ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
+      });
 
     it('when the Content-Encoding is x-bogus, then 415 ERR_UNSUPPORTED_ENCODING naming it', async () => {
-      const reply = await send('admin', 'POST', '/api/admin/verifier-devices', '{"name":"x"}', {
-        ...json,
-        'content-encoding': 'x-bogus',
-      });
+      const reply = await registerDevice('{"name":"x"}', 'x-bogus');
       expect(reply.status).toBe(415);
       expect(reply.problem).toEqual({
         type: 'urn:liangzheng:problem:ERR_UNSUPPORTED_ENCODING',
@@ -178,10 +180,7 @@ describe.each(ENGINES)('requests the service cannot take, on %s', (engine) => {
     it('when a gzip body inflates past the limit (a gzip bomb), then 413 saying the limit and that it was exceeded', async () => {
       const bomb = gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x20));
       expect(bomb.length).toBeLessThan(65_536);
-      const reply = await send('admin', 'POST', '/api/admin/verifier-devices', bomb, {
-        ...json,
-        'content-encoding': 'gzip',
-      });
+      const reply = await registerDevice(bomb, 'gzip');
       expect(reply.status).toBe(413);
       expect(reply.problem).toMatchObject({
         code: 'ERR_TOO_LARGE',
@@ -194,7 +193,7 @@ describe.each(ENGINES)('requests the service cannot take, on %s', (engine) => {
 
     it('when a plain body is over the limit, then 413 with its size', async () => {
       const body = `{"name":"${'x'.repeat(70_000)}"}`;
-      const reply = await send('admin', 'POST', '/api/admin/verifier-devices', body, json);
+      const reply = await registerDevice(body);
       expect(reply.status).toBe(413);
       expect(reply.problem).toMatchObject({
         code: 'ERR_TOO_LARGE',
@@ -204,21 +203,15 @@ describe.each(ENGINES)('requests the service cannot take, on %s', (engine) => {
     });
 
     it('when a gzip body is within the limit, then it is read as JSON', async () => {
-      const reply = await send(
-        'admin',
-        'POST',
-        '/api/admin/verifier-devices',
+      const reply = await registerDevice(
         gzipSync('{"name":"Haidian checkpoint 3, handset 12"}'),
-        { ...json, 'content-encoding': 'gzip' },
+        'gzip',
       );
       expect(reply.status).toBe(201);
     });
 
     it('when a body sent as gzip does not decompress, then 400 saying what was expected', async () => {
-      const reply = await send('admin', 'POST', '/api/admin/verifier-devices', '{"name":"x"}', {
-        ...json,
-        'content-encoding': 'gzip',
-      });
+      const reply = await registerDevice('{"name":"x"}', 'gzip');
       expect(reply.status).toBe(400);
       expect(reply.problem).toMatchObject({
         code: 'ERR_BAD_REQUEST',

@@ -6,6 +6,7 @@ import { ConfigError, gatewaySettings, loadConfig } from '../../issuer/config.js
 import {
   createIdentityCheck,
   type IdentityCheckRequest,
+  type IdentityCheckUnavailable,
 } from '../../issuer/application/identity-check.js';
 import { createDevIdentityCheck } from '../../issuer/application/identity-check-dev.js';
 import { createHttpIdentityCheck } from '../../issuer/application/identity-check-http.js';
@@ -48,6 +49,11 @@ function signatureOk(req: IncomingMessage, body: string): boolean {
     createHmac('sha256', SECRET).update(`${ts}\n${nonce}\n${bodyHash}`).digest(),
   );
   return sig === expected;
+}
+
+/** What the adapter answers when the check could not be made: worth another try later. */
+function unavailable(reason: IdentityCheckUnavailable['reason']): IdentityCheckUnavailable {
+  return { outcome: 'unavailable', reason, retryable: true };
 }
 
 function answer(res: ServerResponse, status: number, json: unknown): void {
@@ -158,22 +164,16 @@ describe('http identity check against a fake provider on loopback', () => {
     respond = (_req, res) => {
       answer(res, 503, { error: 'busy' });
     };
-    expect(await client().verify(REQUEST)).toEqual({
-      outcome: 'unavailable',
-      reason: 'provider_error',
-      retryable: true,
-    });
+    expect(await client().verify(REQUEST)).toEqual(unavailable('provider_error'));
     expect(calls).toHaveLength(3);
   });
 
   it('when the provider never answers, then unavailable timeout', async () => {
     respond = () => undefined;
     const started = Date.now();
-    expect(await client({ timeoutMs: 200, retries: 0 }).verify(REQUEST)).toEqual({
-      outcome: 'unavailable',
-      reason: 'timeout',
-      retryable: true,
-    });
+    expect(await client({ timeoutMs: 200, retries: 0 }).verify(REQUEST)).toEqual(
+      unavailable('timeout'),
+    );
     expect(Date.now() - started).toBeLessThan(2000);
     expect(calls).toHaveLength(1);
     server.closeAllConnections();
@@ -186,16 +186,12 @@ describe('http identity check against a fake provider on loopback', () => {
     await new Promise((done) => closed.close(done));
     expect(
       await client({ endpoint: `http://127.0.0.1:${port}/v1/verify` }).verify(REQUEST),
-    ).toEqual({ outcome: 'unavailable', reason: 'provider_down', retryable: true });
+    ).toEqual(unavailable('provider_down'));
   });
 
   it('when the signature is wrong, then the provider answers 401 and it is provider_error, not retried', async () => {
     const wrong = client({ secret: 'another-secret-of-at-least-32-chars!' });
-    expect(await wrong.verify(REQUEST)).toEqual({
-      outcome: 'unavailable',
-      reason: 'provider_error',
-      retryable: true,
-    });
+    expect(await wrong.verify(REQUEST)).toEqual(unavailable('provider_error'));
     expect(calls).toHaveLength(1);
     expect(calls[0]?.signatureOk).toBe(false);
   });
@@ -245,11 +241,7 @@ describe('http identity check against a fake provider on loopback', () => {
     'when the answer is malformed (%s), then provider_error, never match, not retried',
     async (_why, r) => {
       respond = r;
-      expect(await client().verify(REQUEST)).toEqual({
-        outcome: 'unavailable',
-        reason: 'provider_error',
-        retryable: true,
-      });
+      expect(await client().verify(REQUEST)).toEqual(unavailable('provider_error'));
       expect(calls).toHaveLength(1);
     },
   );
@@ -327,11 +319,7 @@ describe('the reference photo over HTTP', () => {
         photo: 'bm90IGEganBlZw==',
       });
     };
-    expect(await client().referencePhoto(ask)).toEqual({
-      outcome: 'unavailable',
-      reason: 'provider_error',
-      retryable: true,
-    });
+    expect(await client().referencePhoto(ask)).toEqual(unavailable('provider_error'));
   });
 });
 
@@ -348,6 +336,14 @@ describe('development identity check', () => {
   });
 });
 
+/** The environment of a fully configured http identity check. */
+const http = {
+  IDENTITY_CHECK: 'http',
+  IDENTITY_CHECK_URL: 'https://provider.example/v1/verify',
+  IDENTITY_CHECK_APP_ID: APP_ID,
+  IDENTITY_CHECK_SECRET: SECRET,
+};
+
 /** The identity check `loadConfig` would build from `env`, or its ConfigError. */
 function identityCheckFromEnv(
   env: Readonly<Record<string, string | undefined>>,
@@ -360,13 +356,6 @@ function identityCheckFromEnv(
 }
 
 describe('identity check settings', () => {
-  const http = {
-    IDENTITY_CHECK: 'http',
-    IDENTITY_CHECK_URL: 'https://provider.example/v1/verify',
-    IDENTITY_CHECK_APP_ID: APP_ID,
-    IDENTITY_CHECK_SECRET: SECRET,
-  };
-
   it('when nothing is set outside production, then the development adapter', () => {
     expect(identityCheckFromEnv({}, { production: false }).name).toBe('development');
   });
@@ -421,13 +410,6 @@ describe('identity check settings', () => {
 });
 
 describe('identity check and SMS settings in loadConfig', () => {
-  const http = {
-    IDENTITY_CHECK: 'http',
-    IDENTITY_CHECK_URL: 'https://provider.example/v1/verify',
-    IDENTITY_CHECK_APP_ID: APP_ID,
-    IDENTITY_CHECK_SECRET: SECRET,
-  };
-
   it('when IDENTITY_CHECK=http is set in development, then the service takes the http adapter', () => {
     // Before, only production read IDENTITY_CHECK: development silently took its own adapter.
     const config = loadConfig(http);

@@ -174,6 +174,18 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
         .execute()
     ).map((r) => ({ subject: r.subject, ...(JSON.parse(r.after ?? '{}') as object) }));
 
+  /** Asserts that the one portrait request of the device was refused with `code`. */
+  const expectOneRefusal = async (
+    deviceId: number,
+    licenceNumber: string,
+    code: string,
+    jti: string,
+  ) => {
+    expect(await accessLog(deviceId)).toEqual([
+      { subject: licenceNumber, outcome: 'refused', code, jti },
+    ]);
+  };
+
   it('when an admin sets a registry photo, then the stored path is offered and the change audited', async () => {
     const d = await newApplicant(service, syntheticLicence(serial++));
     expect((await d.http.get('/api/me/application/paths')).body).toMatchObject({
@@ -272,14 +284,12 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
       code: 'ERR_PRESENTATION_NOT_VALID',
       verdict: 'ERR_PROOF_EXPIRED',
     });
-    expect(await accessLog(verifier.id)).toEqual([
-      {
-        subject: driver.licence.licenceNumber,
-        outcome: 'refused',
-        code: 'ERR_PROOF_EXPIRED',
-        jti: issued.jti,
-      },
-    ]);
+    await expectOneRefusal(
+      verifier.id,
+      driver.licence.licenceNumber,
+      'ERR_PROOF_EXPIRED',
+      issued.jti,
+    );
   });
 
   it('when the text is not a presentation, then 403 with the parse verdict, audited against the device', async () => {
@@ -356,14 +366,7 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
       code: 'ERR_PRESENTATION_NOT_VALID',
       verdict: 'ERR_SUSPENDED',
     });
-    expect(await accessLog(verifier.id)).toEqual([
-      {
-        subject: driver.licence.licenceNumber,
-        outcome: 'refused',
-        code: 'ERR_SUSPENDED',
-        jti: issued.jti,
-      },
-    ]);
+    await expectOneRefusal(verifier.id, driver.licence.licenceNumber, 'ERR_SUSPENDED', issued.jti);
   });
 
   it('when the photo changed since the credential was issued, then 404 ERR_PORTRAIT_NOT_FOUND', async () => {

@@ -20,7 +20,7 @@ import {
 } from '../../issuer/notify/push-destinations.js';
 import { notifyDriver, openPushKeys } from '../../issuer/notify/web-push.js';
 import { openService } from '../../issuer/service.js';
-import { newDriver, syntheticLicence } from './fixtures.js';
+import { newDriver, pushSubscriptions, syntheticLicence } from './fixtures.js';
 import { ENGINES, startService, type TestService } from './harness.js';
 import { startPushService, type PushService } from './push-service.js';
 
@@ -199,12 +199,7 @@ describe.each(ENGINES)('push subscriptions and sends on %s', (engine) => {
           },
         ],
       });
-      const saved = await service.deps.db.kysely
-        .selectFrom('push_subscriptions')
-        .select('id')
-        .where('driver_id', '=', driver.driverId)
-        .execute();
-      expect(saved).toEqual([]);
+      expect(await pushSubscriptions(service.deps.db, driver.driverId)).toEqual([]);
     },
   );
 

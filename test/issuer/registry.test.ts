@@ -266,26 +266,21 @@ describe.each(ENGINES)('the registry on %s', (engine) => {
   it('when one file holds a licence number twice, then 422 on the second and nothing is applied', async () => {
     const a = makeRecord(30);
     const before = await licenceCount(service);
+    /** The one error of a file whose line 3 repeats the licence number of `first`. */
+    const repeatedOnLine3 = (first: string) => [
+      {
+        line: 3,
+        field: 'licenceNumber',
+        expected: 'each licence number once in the file',
+        found: `the same licence number as ${first}`,
+      },
+    ];
     const json = await admin.post<Problem>('/api/registry/import', [a, makeRecord(31), a]);
     expect(json.status).toBe(422);
-    expect(json.body.errors).toEqual([
-      {
-        line: 3,
-        field: 'licenceNumber',
-        expected: 'each licence number once in the file',
-        found: 'the same licence number as record 1',
-      },
-    ]);
+    expect(json.body.errors).toEqual(repeatedOnLine3('record 1'));
     const csv = await admin.post<Problem>('/api/registry/import', toCsv([a, a]), CSV);
     expect(csv.status).toBe(422);
-    expect(csv.body.errors).toEqual([
-      {
-        line: 3,
-        field: 'licenceNumber',
-        expected: 'each licence number once in the file',
-        found: 'the same licence number as line 2',
-      },
-    ]);
+    expect(csv.body.errors).toEqual(repeatedOnLine3('line 2'));
     expectNoPersonalData(json, [a]);
     expect(await licenceCount(service)).toBe(before);
   });

@@ -28,6 +28,11 @@ function known(at: string): ReviewDeadline {
   return { at: new Date(at), provisional: false };
 }
 
+/** Asserts that an application submitted at `submitted` is due at `due`, a known deadline. */
+function expectDue(submitted: string, due: string): void {
+  expect(reviewDeadline(new Date(submitted))).toEqual(known(due));
+}
+
 function expectWorkdays(days: Record<string, boolean>): void {
   for (const [date, work] of Object.entries(days)) {
     expect({ date, work: packageSays(date).work }).toEqual({ date, work });
@@ -43,15 +48,11 @@ describe('reviewDeadline', () => {
       '2025-10-08': false,
       '2025-10-09': true,
     });
-    expect(reviewDeadline(new Date('2025-09-30T15:00:00+08:00'))).toEqual(
-      known('2025-10-09T23:59:59.999+08:00'),
-    );
+    expectDue('2025-09-30T15:00:00+08:00', '2025-10-09T23:59:59.999+08:00');
   });
 
   it('when submitted during the National Day holiday (2025-10-03), then due at the end of the first working day after it, 2025-10-09', () => {
-    expect(reviewDeadline(new Date('2025-10-03T10:00:00+08:00'))).toEqual(
-      known('2025-10-09T23:59:59.999+08:00'),
-    );
+    expectDue('2025-10-03T10:00:00+08:00', '2025-10-09T23:59:59.999+08:00');
   });
 
   it('when submitted on make-up working Sunday 2025-09-28 (调休), then due at the end of Monday 2025-09-29', () => {
@@ -62,17 +63,13 @@ describe('reviewDeadline', () => {
       name: expect.stringContaining('国庆节') as unknown,
     });
     expectWorkdays({ '2025-09-29': true });
-    expect(reviewDeadline(new Date('2025-09-28T09:30:00+08:00'))).toEqual(
-      known('2025-09-29T23:59:59.999+08:00'),
-    );
+    expectDue('2025-09-28T09:30:00+08:00', '2025-09-29T23:59:59.999+08:00');
   });
 
   it('when submitted on make-up working Saturday 2025-10-11, then due at the end of Monday 2025-10-13, skipping the ordinary Sunday', () => {
     expect(new Date('2025-10-11T12:00:00+08:00').getUTCDay()).toBe(6);
     expectWorkdays({ '2025-10-11': true, '2025-10-12': false, '2025-10-13': true });
-    expect(reviewDeadline(new Date('2025-10-11T17:00:00+08:00'))).toEqual(
-      known('2025-10-13T23:59:59.999+08:00'),
-    );
+    expectDue('2025-10-11T17:00:00+08:00', '2025-10-13T23:59:59.999+08:00');
   });
 
   it('when submitted on Friday 2025-11-14 before an ordinary weekend, then due at the end of Monday 2025-11-17', () => {
@@ -82,15 +79,11 @@ describe('reviewDeadline', () => {
       '2025-11-16': false,
       '2025-11-17': true,
     });
-    expect(reviewDeadline(new Date('2025-11-14T16:45:00+08:00'))).toEqual(
-      known('2025-11-17T23:59:59.999+08:00'),
-    );
+    expectDue('2025-11-14T16:45:00+08:00', '2025-11-17T23:59:59.999+08:00');
   });
 
   it('when submitted on an ordinary Saturday (2025-11-15), then due at the end of the first working day after it, Monday 2025-11-17', () => {
-    expect(reviewDeadline(new Date('2025-11-15T08:00:00+08:00'))).toEqual(
-      known('2025-11-17T23:59:59.999+08:00'),
-    );
+    expectDue('2025-11-15T08:00:00+08:00', '2025-11-17T23:59:59.999+08:00');
   });
 
   it('when submitted on make-up Saturday 2026-02-14, the last working day before Spring Festival 2026, then due at the end of 2026-02-24', () => {
@@ -102,15 +95,11 @@ describe('reviewDeadline', () => {
       '2026-02-24': true,
     });
     expect(packageSays('2026-02-17').name).toContain('春节');
-    expect(reviewDeadline(new Date('2026-02-14T11:00:00+08:00'))).toEqual(
-      known('2026-02-24T23:59:59.999+08:00'),
-    );
+    expectDue('2026-02-14T11:00:00+08:00', '2026-02-24T23:59:59.999+08:00');
   });
 
   it('when submitted on Friday 2026-02-13, then due at the end of make-up Saturday 2026-02-14', () => {
-    expect(reviewDeadline(new Date('2026-02-13T11:00:00+08:00'))).toEqual(
-      known('2026-02-14T23:59:59.999+08:00'),
-    );
+    expectDue('2026-02-13T11:00:00+08:00', '2026-02-14T23:59:59.999+08:00');
   });
 
   it.each([
@@ -230,9 +219,7 @@ describe('reviewDeadline', () => {
 
   it('when submitted late in the last covered year but due within it, then a deadline', () => {
     expectWorkdays({ '2026-12-30': true, '2026-12-31': true });
-    expect(reviewDeadline(new Date('2026-12-30T10:00:00+08:00'))).toEqual(
-      known('2026-12-31T23:59:59.999+08:00'),
-    );
+    expectDue('2026-12-30T10:00:00+08:00', '2026-12-31T23:59:59.999+08:00');
   });
 });
 
@@ -251,9 +238,7 @@ describe('isWorkingDay', () => {
       expect(isWorkingDay('2025-09-28')).toBe(true);
       expect(isWorkingDay('2025-09-27')).toBe(false);
       expect(isWorkingDay('2025-10-09')).toBe(true);
-      expect(reviewDeadline(new Date('2025-09-30T15:00:00+08:00'))).toEqual(
-        known('2025-10-09T23:59:59.999+08:00'),
-      );
+      expectDue('2025-09-30T15:00:00+08:00', '2025-10-09T23:59:59.999+08:00');
     } finally {
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;
@@ -330,9 +315,7 @@ describe('reviewDeadline with a working calendar file', () => {
         workdays: [],
       },
     ]);
-    expect(reviewDeadline(new Date('2026-12-30T10:00:00+08:00'))).toEqual(
-      known('2026-12-31T23:59:59.999+08:00'),
-    );
+    expectDue('2026-12-30T10:00:00+08:00', '2026-12-31T23:59:59.999+08:00');
     expect(reviewDeadline(new Date('2026-12-30T10:00:00+08:00'), 1, overridden)).toEqual({
       at: new Date('2027-01-01T23:59:59.999+08:00'),
       provisional: true,

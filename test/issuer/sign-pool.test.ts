@@ -111,6 +111,31 @@ async function snapshot(deps: ServiceDeps): Promise<unknown> {
 }
 
 /** Live credentials by kid, and the re-issue audit entries. */
+/**
+ * Asserts that the live credential of `device`, presented and verified as a verifier would
+ * against the JWKS served now, is valid and signed by key 2; that credential.
+ */
+async function expectLiveUnderKey2(
+  r: Rotated,
+  device: TestDevice,
+): Promise<{ credential: string; jti: string }> {
+  const row = await r.next.deps.db.kysely
+    .selectFrom('credentials')
+    .select(['credential', 'list_id', 'jti'])
+    .where('state', '=', 'live')
+    .where('device_id', '=', device.deviceId)
+    .executeTakeFirstOrThrow();
+  const report = await presentAndVerify(
+    r.next.url,
+    r.next.now(),
+    { credential: row.credential, listId: row.list_id },
+    device,
+  );
+  expect(report.valid, report.message.en).toBe(true);
+  expect(report.credential?.kid).toBe(r.key2);
+  return row;
+}
+
 async function outcome(r: Rotated): Promise<{ byKid: Record<string, number>; audits: number }> {
   const { kysely } = r.next.deps.db;
   const live = await kysely
@@ -197,21 +222,8 @@ describe.each(ENGINES)('reissueAll with the signing pool on %s', (engine) => {
     // A few, presented and verified as a verifier would, against the JWKS served now.
     for (const k of [0, 5, USABLE - 1]) {
       const { credential: was, device } = r.issued[k] as Issued;
-      const row = await r.next.deps.db.kysely
-        .selectFrom('credentials')
-        .select(['credential', 'list_id', 'jti'])
-        .where('state', '=', 'live')
-        .where('device_id', '=', device.deviceId)
-        .executeTakeFirstOrThrow();
-      expect(row.jti).not.toBe(was.jti);
-      const report = await presentAndVerify(
-        r.next.url,
-        r.next.now(),
-        { credential: row.credential, listId: row.list_id },
-        device,
-      );
-      expect(report.valid, report.message.en).toBe(true);
-      expect(report.credential?.kid).toBe(r.key2);
+      const live = await expectLiveUnderKey2(r, device);
+      expect(live.jti).not.toBe(was.jti);
     }
 
     // Nothing left to move: a second run re-signs nothing.
@@ -235,21 +247,8 @@ describe.each(ENGINES)('reissueAll with the signing pool on %s', (engine) => {
     expect(await reissueAll(deps, { batchSize: BATCH })).toEqual(EXPECTED);
     expect(await outcome(r)).toEqual({ byKid: { key1: 2, key2: USABLE }, audits: USABLE });
     const { credential: was, device } = r.issued[3] as Issued;
-    const row = await r.next.deps.db.kysely
-      .selectFrom('credentials')
-      .select(['credential', 'list_id'])
-      .where('state', '=', 'live')
-      .where('device_id', '=', device.deviceId)
-      .executeTakeFirstOrThrow();
-    const report = await presentAndVerify(
-      r.next.url,
-      r.next.now(),
-      { credential: row.credential, listId: row.list_id },
-      device,
-    );
-    expect(report.valid, report.message.en).toBe(true);
-    expect(report.credential?.kid).toBe(r.key2);
-    expect(row.credential).not.toBe(was.credential);
+    const live = await expectLiveUnderKey2(r, device);
+    expect(live.credential).not.toBe(was.credential);
   });
 
   it('when `signThreads` is 0, then reissueAll signs on the main thread with the same counts', async () => {

@@ -25,7 +25,7 @@ import {
 } from '../../issuer/notify/web-push.js';
 import { pushDestinations, type PushDestinations } from '../../issuer/notify/push-destinations.js';
 import { ENGINES, startService, type TestService } from './harness.js';
-import { insertDriver, insertLicence, syntheticLicence } from './fixtures.js';
+import { insertDriver, insertLicence, pushSubscriptions, syntheticLicence } from './fixtures.js';
 import { startPushService, type PushService } from './push-service.js';
 
 const SUBJECT = 'mailto:push-ops@issuer.test';
@@ -131,12 +131,7 @@ describe.each(ENGINES)('Web Push on %s', (engine) => {
   const add = (driverId: number, json: unknown) =>
     subscribe(service.deps.db, driverId, json, { now: service.now(), destinations: loopback() });
 
-  const rows = (driverId: number) =>
-    service.deps.db.kysely
-      .selectFrom('push_subscriptions')
-      .selectAll()
-      .where('driver_id', '=', driverId)
-      .execute();
+  const rows = (driverId: number) => pushSubscriptions(service.deps.db, driverId);
 
   it('when a notice is sent, then the push service decrypts exactly it and the VAPID JWT verifies', async () => {
     const driverId = await newDriverId();

@@ -1,7 +1,7 @@
 /** When to come back, as the apps say it: China time, to the minute, from the service's seconds. */
 import { describe, expect, it } from 'vitest';
 import { chinaDateTime, chinaTimeAfter } from '../../shared/china-time.js';
-import { problemValues } from '../../shared/web/i18n.js';
+import { problemValues, problemWords, say, type Translator } from '../../shared/web/i18n.js';
 
 describe('chinaTimeAfter', () => {
   it.each([
@@ -36,5 +36,31 @@ describe('problemValues', () => {
   it('when a problem has neither, or a value of another type, then no value', () => {
     expect(problemValues({ code: 'ERR_NOT_FOUND' }, now)).toEqual({});
     expect(problemValues({ triesLeft: '3', retryAfter: null }, now)).toEqual({});
+  });
+});
+
+describe('problemWords', () => {
+  const catalogue = {
+    err_ERR_CODE_WRONG: { zh: '还可尝试 {n} 次', en: '{n} tries left' },
+    err_ERR_CODE_WRONG_none: { zh: '请重新获取', en: 'ask for a new one' },
+    err_ERR_SIGN_IN_LOCKED: { zh: '已锁定至 {time}', en: 'locked until {time}' },
+    error: { zh: '操作未能完成', en: 'That did not work' },
+  };
+  type Key = keyof typeof catalogue;
+  const zh: Translator<Key> = {
+    lang: () => 'zh',
+    setLang: () => undefined,
+    t: (key, values) => say(catalogue[key], 'zh', values),
+    say: (words, values) => say(words, 'zh', values),
+    has: (key: string): key is Key => Object.hasOwn(catalogue, key),
+  };
+
+  it.each([
+    ['ERR_CODE_WRONG', { triesLeft: 2 }, '还可尝试 2 次'],
+    ['ERR_CODE_WRONG', { triesLeft: 0 }, '请重新获取'],
+    ['ERR_SIGN_IN_LOCKED', { retryAfter: 600 }, expect.stringMatching(/^已锁定至 \d\d:\d\d$/)],
+    ['ERR_SOMETHING_NEW', {}, '操作未能完成'],
+  ])('when the service answers %s with %j, then the words are %s', (code, body, expected) => {
+    expect(problemWords(zh, code, body, 'error')).toEqual(expected);
   });
 });

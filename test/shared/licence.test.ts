@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { chinaDate } from '../../shared/china-time.js';
+import { chinaAge, chinaDate } from '../../shared/china-time.js';
 import { isLicenceError, LicenceError } from '../../shared/errors.js';
 import {
   isValidForDriving,
@@ -542,5 +542,19 @@ describe('chinaDate', () => {
 
   it('when the Date is invalid, then it throws RangeError', () => {
     expect(() => chinaDate(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
+
+describe('chinaAge', () => {
+  it.each([
+    ['1990-11-25', '2026-11-24T15:59:59Z', 35],
+    ['1990-11-25', '2026-11-24T16:00:00Z', 36],
+    ['1990-11-24', '2026-11-24T00:00:00Z', 36],
+    ['1990-12-31', '2026-11-24T00:00:00Z', 35],
+    ['2004-02-29', '2025-02-28T00:00:00Z', 20],
+    ['2004-02-29', '2025-02-28T16:00:00Z', 21],
+    ['2004-02-29', '2028-02-28T16:00:00Z', 24],
+  ])('when born %s, then at %s the age in China is %d', (birthDate, instant, expected) => {
+    expect(chinaAge(birthDate, Date.parse(instant))).toBe(expected);
   });
 });

@@ -29,6 +29,7 @@ import {
   decodePresentation,
   MAX_PRESENTATION_LENGTH,
   PRESENTATION_PREFIX,
+  presentationEnvelope,
   type PresentationParts,
 } from '../../shared/presentation.js';
 import {
@@ -198,26 +199,9 @@ function fromEnvelope(bytes: Uint8Array): string {
   return PRESENTATION_PREFIX + encodeDigits(bytes);
 }
 
-/**
- * The envelope written field by field, with a nonce that encodePresentation would refuse. The
- * header travels as encodePresentation sends it: as its key id only when it is the canonical one.
- */
+/** The envelope with a nonce that encodePresentation would refuse. */
 function envelopeWithRawNonce(parts: PresentationParts, nonce: Uint8Array): string {
-  const writer = new ByteWriter();
-  if (parts.canonicalKid === undefined)
-    writer.varint(parts.credentialHeader.length).bytes(parts.credentialHeader);
-  else writer.varint(0).bytes(Buffer.from(parts.canonicalKid, 'base64url'));
-  return fromEnvelope(
-    writer
-      .varint(parts.credentialPayload.length)
-      .bytes(parts.credentialPayload)
-      .bytes(parts.credentialSignature)
-      .varint(parts.proofIat)
-      .varint(nonce.length)
-      .bytes(nonce)
-      .bytes(parts.proofSignature)
-      .finish(),
-  );
+  return fromEnvelope(presentationEnvelope(parts, nonce));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { CryptoBackend } from '../../shared/crypto-backend.js';
+import type { CryptoBackend, Signer } from '../../shared/crypto-backend.js';
 import { isLicenceError } from '../../shared/errors.js';
 import { nobleBackend } from '../../verifier/backends/noble.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
@@ -154,6 +154,9 @@ describe.each(BACKENDS)('verifyJws with a JWKS of several keys on the $name back
   const otherJwk = keys.otherIssuer.publicJwk;
   const store = createTrustStore([{ keys: [otherJwk, issuerJwk] }], backend);
   const payload = Buffer.from('{"hello":"world"}');
+  /** The payload signed by `signer` under a header (EdDSA) that names the key `kid`. */
+  const signedNaming = (kid: string, signer: Pick<Signer, 'sign'>) =>
+    signCompact(`{"alg":"EdDSA","kid":"${kid}"}`, payload, signer);
 
   it('when the kid names the second key, then valid with that kid', async () => {
     const token = await signCompact(
@@ -181,29 +184,17 @@ describe.each(BACKENDS)('verifyJws with a JWKS of several keys on the $name back
   it('when the JWKS keys have no kid, then a kid matches their RFC 7638 thumbprint', async () => {
     const strip = ({ kty, crv, x }: typeof issuerJwk) => ({ kty, crv, x });
     const bare = createTrustStore([{ keys: [strip(otherJwk), strip(issuerJwk)] }], backend);
-    const token = await signCompact(
-      `{"alg":"EdDSA","kid":"${keys.issuer.kid}"}`,
-      payload,
-      keys.issuer,
-    );
+    const token = await signedNaming(keys.issuer.kid, keys.issuer);
     expect(verifyJws(token, bare)).toMatchObject({ valid: true, kid: keys.issuer.kid });
   });
 
   it('when the kid names one key but another signed, then ERR_BAD_SIGNATURE', async () => {
-    const token = await signCompact(
-      `{"alg":"EdDSA","kid":"${keys.issuer.kid}"}`,
-      payload,
-      keys.otherIssuer,
-    );
+    const token = await signedNaming(keys.issuer.kid, keys.otherIssuer);
     expect(verifyJws(token, store)).toMatchObject({ valid: false, code: 'ERR_BAD_SIGNATURE' });
   });
 
   it('when the kid is unknown, then ERR_UNKNOWN_ISSUER', async () => {
-    const token = await signCompact(
-      `{"alg":"EdDSA","kid":"${keys.holder.kid}"}`,
-      payload,
-      keys.holder,
-    );
+    const token = await signedNaming(keys.holder.kid, keys.holder);
     expect(verifyJws(token, store)).toMatchObject({ valid: false, code: 'ERR_UNKNOWN_ISSUER' });
   });
 

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
+import { errnoOf, EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
 import { generateKeyPair } from '../../shared/node/keys.js';
 
 const USAGE = 'liangzheng holder-keygen --out FILE';
@@ -21,7 +21,7 @@ export const holderKeygenCommand: Command = {
       });
     } catch (cause) {
       throw new UsageError(
-        `${values.out}: cannot write (${(cause as NodeJS.ErrnoException).code ?? 'error'}); an existing key is never overwritten`,
+        `${values.out}: cannot write (${errnoOf(cause)}); an existing key is never overwritten`,
       );
     }
     await write(io.stdout, `${values.out}: holder key ${privateJwk.kid ?? ''}\n`);

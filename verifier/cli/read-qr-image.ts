@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import jpeg from 'jpeg-js';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { UsageError } from '../../shared/cli/command.js';
+import { readFileBytes, UsageError } from '../../shared/cli/command.js';
 
 // jsqr is CommonJS: under NodeNext its typed default export is the module object.
 const jsQR = jsQRModule.default;
@@ -17,14 +16,7 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024;
  * @throws {UsageError} when the file is not a PNG or JPEG, is too large, or holds no QR code.
  */
 export async function readQrImage(path: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (cause) {
-    throw new UsageError(
-      `${path}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
+  const bytes = await readFileBytes(path);
   if (bytes.length > MAX_FILE_BYTES)
     throw new UsageError(
       `${path}: expected an image of at most 64 MB, found ${bytes.length} bytes`,

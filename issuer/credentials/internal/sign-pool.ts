@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { CodedError } from '../../../shared/errors.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import type { IssueRequest } from '../../sign-credential.js';
 
@@ -52,14 +53,8 @@ export interface SignWorkerData {
 export type SignPoolErrorCode = 'ERR_SIGN_WORKER' | 'ERR_SIGN_KEY_MISMATCH';
 
 /** An error of the signing pool, with a stable `code`; the worker's own error as `cause`. */
-export class SignPoolError extends Error {
+export class SignPoolError extends CodedError<SignPoolErrorCode> {
   override readonly name = 'SignPoolError';
-  readonly code: SignPoolErrorCode;
-
-  constructor(code: SignPoolErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** Signs credentials on worker threads; the key never crosses a thread, only its file's path. */

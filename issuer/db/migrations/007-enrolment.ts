@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { hasTable } from './internal/has-table.js';
 
 /**
  * Binding a licence to an account becomes an identity event (docs/DOMAIN.md §1.2): an account
@@ -26,8 +27,7 @@ export async function up(
   const serial = engine === 'postgres' ? 'bigserial' : 'integer';
   // One transaction: either all of it is there or none. Found there, it has run (the migration
   // tests run the steps from 005 on again).
-  const tables = await db.introspection.getTables();
-  if (tables.some((t) => t.name === 'phone_codes')) return;
+  if (await hasTable(db, engine, 'phone_codes')) return;
   if (engine === 'postgres') {
     await sql`alter table drivers alter column licence_number drop not null`.execute(db);
   } else {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { hasTable } from './internal/has-table.js';
 
 /**
  * Failed sign-ins are counted per sign-in name (a licence number, a phone number, a staff
@@ -11,9 +12,8 @@ import { sql, type Kysely } from 'kysely';
  */
 // Migrations are frozen in time: they must not follow the current schema types, nor the code's
 // way of naming a key (the hash is written out here).
-export async function up(db: Kysely<unknown>): Promise<void> {
-  const tables = await db.introspection.getTables();
-  if (tables.some((t) => t.name === 'sign_in_failures')) return;
+export async function up(db: Kysely<unknown>, engine: 'sqlite' | 'postgres'): Promise<void> {
+  if (await hasTable(db, engine, 'sign_in_failures')) return;
   await db.schema
     .createTable('sign_in_failures')
     .addColumn('name_hash', 'varchar(64)', (c) => c.primaryKey())

@@ -6,7 +6,7 @@
 import { ApiError, OfflineError } from '../common/api.js';
 import { screenFrame, type Screen } from '../../../shared/web/screens.js';
 import { h } from '../../../shared/web/dom.js';
-import { problemValues, translator } from '../../../shared/web/i18n.js';
+import { problemWords, translator } from '../../../shared/web/i18n.js';
 import { MESSAGES } from './messages.js';
 
 export const i18n = translator(MESSAGES, 'lz-app-lang');
@@ -27,7 +27,6 @@ export function setSignedIn(signedIn: boolean): void {
 export function errorText(error: unknown): string {
   if (error instanceof OfflineError) return t('offline');
   if (error instanceof ApiError) {
-    const key = `err_${error.code}`;
     if (error.code === 'ERR_VALIDATION') {
       const issues = Array.isArray(error.body.issues)
         ? (error.body.issues as { field?: unknown }[])
@@ -41,11 +40,7 @@ export function errorText(error: unknown): string {
     }
     if (error.code === 'ERR_LICENCE_NOT_USABLE')
       return t('err_ERR_LICENCE_NOT_USABLE', { reason: reasonText(error.body.reason) });
-    // No tries left: words of their own (a new code, not another try).
-    const none = `${key}_none`;
-    if (error.body.triesLeft === 0 && i18n.has(none)) return t(none);
-    if (i18n.has(key)) return t(key, problemValues(error.body));
-    return t('errorGeneric', { code: error.code });
+    return problemWords(i18n, error.code, error.body, 'errorGeneric');
   }
   return error instanceof Error ? error.message : String(error);
 }

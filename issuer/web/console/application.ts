@@ -12,15 +12,8 @@ import { ApiError } from '../common/api.js';
 import { actionWords, go, i18n, onLeave, problem, t } from './frame.js';
 import { MESSAGES, REJECT_REASONS, type MessageKey } from './messages.js';
 import { queueScreen } from './queue.js';
-import {
-  application,
-  applicationPhoto,
-  approve,
-  referencePhoto,
-  reject,
-  type AuditEntry,
-  type Detail,
-} from './replies.js';
+import { application, applicationPhoto, approve, referencePhoto, reject } from './replies.js';
+import type { ApplicationDetail, AuditEntryView } from '../../review/review-replies.js';
 
 /** The application `id`; `decided` is the notice of a decision just taken, shown above it. */
 export const applicationScreen =
@@ -81,7 +74,7 @@ async function faces(id: number): Promise<HTMLElement> {
 }
 
 /** Who applies, the check that bound the licence, and earlier rejections. */
-function applicant(d: Detail): HTMLElement {
+function applicant(d: ApplicationDetail): HTMLElement {
   const a = d.applicant;
   const check =
     a.boundAt === null
@@ -101,7 +94,7 @@ function applicant(d: Detail): HTMLElement {
       h('dt', {}, t('applicantName')),
       h('dd', { id: 'applicant-name' }, a.name),
       h('dt', {}, t('applicantSex')),
-      h('dd', {}, i18n.has(`sex_${a.sex}`) ? t(`sex_${a.sex}` as MessageKey) : a.sex),
+      h('dd', {}, t(`sex_${a.sex}`)),
       h('dt', {}, t('applicantAge')),
       h('dd', {}, t('ageYears', { age: a.age })),
       h('dt', {}, t('bindingCheck')),
@@ -132,7 +125,7 @@ function applicant(d: Detail): HTMLElement {
   );
 }
 
-function facts(d: Detail): HTMLElement {
+function facts(d: ApplicationDetail): HTMLElement {
   return h(
     'dl',
     { class: 'facts' },
@@ -153,7 +146,7 @@ function facts(d: Detail): HTMLElement {
   );
 }
 
-function precheck(report: NonNullable<Detail['precheck']>): HTMLElement {
+function precheck(report: NonNullable<ApplicationDetail['precheck']>): HTMLElement {
   return h(
     'section',
     { class: 'card', id: 'precheck' },
@@ -270,7 +263,7 @@ function detailWords(before: unknown, after: unknown): string {
     .join('；');
 }
 
-function auditTable(entries: readonly AuditEntry[]): HTMLElement {
+function auditTable(entries: readonly AuditEntryView[]): HTMLElement {
   const head = [t('at'), t('actor'), t('action'), t('details')].map((label) => h('th', {}, label));
   return h(
     'section',

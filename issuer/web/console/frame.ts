@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../common/api.js';
 import { h } from '../../../shared/web/dom.js';
-import { problemValues, translator } from '../../../shared/web/i18n.js';
+import { problemWords, translator } from '../../../shared/web/i18n.js';
 import { screenFrame } from '../../../shared/web/screens.js';
 import { ACTIONS, MESSAGES } from './messages.js';
 
@@ -17,20 +17,16 @@ export const state = { signedIn: false };
 
 export const { go, redraw, onLeave } = screenFrame(problem);
 
-/** The problems the console says in words of its own, by code. */
-const PROBLEM_WORDS: Readonly<Record<string, 'signInFailed' | 'signInLocked' | 'rateLimited'>> = {
-  ERR_SIGN_IN_FAILED: 'signInFailed',
-  ERR_SIGN_IN_LOCKED: 'signInLocked',
-  ERR_RATE_LIMITED: 'rateLimited',
-};
-
 /** A problem shown in place, in words. */
 export function problem(error: unknown): HTMLElement {
-  let text = error instanceof Error ? error.message : String(error);
-  if (error instanceof ApiError) {
-    const key = PROBLEM_WORDS[error.code];
-    text = key === undefined ? t('error', { code: error.code }) : t(key, problemValues(error.body));
-  }
+  // The code stays out of the words; support reads it from data-code.
+  if (error instanceof ApiError)
+    return h(
+      'p',
+      { class: 'error', role: 'alert', 'data-code': error.code },
+      problemWords(i18n, error.code, error.body, 'error'),
+    );
+  const text = error instanceof Error ? error.message : String(error);
   return h('p', { class: 'error', role: 'alert' }, text);
 }
 

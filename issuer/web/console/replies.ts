@@ -1,56 +1,13 @@
 /*
- * What the console asks the service and the shape of each answer, in one place: the reviewers'
- * routes (issuer/application) and the session.
+ * What the console asks the service, in one place: the reviewers' routes (issuer/application,
+ * issuer/review, whose answers issuer/review/review-replies.ts describes) and the session.
  */
+import type { ApplicationDetail, QueueEntry } from '../../review/review-replies.js';
 import { api } from '../common/api.js';
 
 /** Who is signed in (GET /api/me, POST /api/session). */
 export interface Me {
   readonly role: string;
-}
-
-/** One application of the queue (GET /api/review/queue); times in seconds since the epoch. */
-export interface QueueEntry {
-  readonly id: number;
-  readonly path: 'camera' | 'album';
-  readonly licenceNumber: string;
-  readonly submittedAt: number | null;
-  readonly deadline: number | null;
-  /** The deadline was counted past the service's working calendar (Monday to Friday). */
-  readonly deadlineProvisional: boolean;
-  readonly overdue: boolean;
-}
-
-/** One application in full (GET /api/review/applications/:id). */
-export interface Detail extends Omit<QueueEntry, 'path'> {
-  readonly path: 'stored' | 'camera' | 'album';
-  readonly state: string;
-  readonly reason: string | null;
-  readonly hasPhoto: boolean;
-  readonly precheck: { width: number; height: number; takenAt: number | null } | null;
-  readonly audit: readonly AuditEntry[];
-  /** Who applies, from the registry, for comparing faces. */
-  readonly applicant: {
-    readonly name: string;
-    readonly sex: string;
-    readonly age: number;
-    readonly boundAt: number | null;
-    readonly bindingCheck: { readonly score: number; readonly at: number } | null;
-  };
-  readonly earlierRejections: readonly {
-    readonly id: number;
-    readonly decidedAt: number | null;
-    readonly reason: string | null;
-  }[];
-}
-
-/** A line of an application's audit trail. */
-export interface AuditEntry {
-  readonly at: number;
-  readonly actor: string;
-  readonly action: string;
-  readonly before: unknown;
-  readonly after: unknown;
 }
 
 /** Whether this account may review. */
@@ -66,7 +23,7 @@ export const signOut = (): Promise<void> => api('DELETE', '/api/session');
 export const reviewQueue = (): Promise<{ applications: QueueEntry[] }> =>
   api('GET', '/api/review/queue');
 
-export const application = (id: number): Promise<Detail> =>
+export const application = (id: number): Promise<ApplicationDetail> =>
   api('GET', `/api/review/applications/${id}`);
 
 export const applicationPhoto = (id: number): Promise<Blob> =>

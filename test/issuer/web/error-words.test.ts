@@ -1,0 +1,68 @@
+/**
+ * No code reaches a screen: every error code the service may answer to an app has words in that
+ * app's catalogue, in Chinese and in English. Which codes an app may meet is read from the OpenAPI
+ * document (each operation's `x-roles` and its problem answers), so a new code on a route fails
+ * here until it has words.
+ */
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../../issuer/http/openapi.js';
+import app from '../../../issuer/web/app/messages.json' with { type: 'json' };
+import consoleCatalogue from '../../../issuer/web/console/messages.json' with { type: 'json' };
+
+interface Operation {
+  readonly 'x-roles': readonly string[];
+  readonly responses: Readonly<Record<string, { readonly content?: unknown }>>;
+}
+
+const paths = openApiDocument('https://dl.example.cn').paths as unknown as Record<
+  string,
+  Record<string, Operation>
+>;
+
+/** The codes of every problem answer of the operations `which` picks. */
+function codesOf(which: (path: string, method: string, roles: readonly string[]) => boolean) {
+  const codes = new Set<string>();
+  for (const [path, operations] of Object.entries(paths))
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!which(path, method, operation['x-roles'])) continue;
+      for (const answer of Object.values(operation.responses))
+        for (const code of JSON.stringify(answer.content ?? {}).match(/\bERR_[A-Z_]+/g) ?? [])
+          codes.add(code);
+    }
+  return [...codes].sort();
+}
+
+/** The codes among `codes` a catalogue has no words for, in either language. */
+function withoutWords(codes: readonly string[], catalogue: Record<string, unknown>): string[] {
+  return codes.filter((code) => {
+    const words = catalogue[`err_${code}`] as { zh?: unknown; en?: unknown } | undefined;
+    return typeof words?.zh !== 'string' || typeof words.en !== 'string' || words.zh === '';
+  });
+}
+
+describe('error codes in words', () => {
+  it("when the driver's app calls a driver's or a public route, then every code it may get has words", () => {
+    const codes = codesOf(
+      (path, _method, roles) =>
+        path.startsWith('/api/') && (roles.includes('driver') || roles.includes('public')),
+    );
+    expect(codes).toContain('ERR_SIGN_IN_LOCKED');
+    expect(withoutWords(codes, app)).toEqual([]);
+  });
+
+  it('when the console calls a staff route or signs in, then every code it may get has words', () => {
+    const codes = codesOf(
+      (path, method, roles) =>
+        roles.includes('reviewer') ||
+        roles.includes('admin') ||
+        (path === '/api/session' && method === 'post'),
+    );
+    expect(codes).toContain('ERR_ILLEGAL_TRANSITION');
+    expect(withoutWords(codes, consoleCatalogue.messages)).toEqual([]);
+  });
+
+  it('when a code has no words, then the fallback words do not show the code', () => {
+    expect(app.errorGeneric.zh).not.toMatch(/\{code\}|ERR_/);
+    expect(consoleCatalogue.messages.error.zh).not.toMatch(/\{code\}|ERR_/);
+  });
+});
