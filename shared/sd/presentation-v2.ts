@@ -5,14 +5,24 @@
  */
 import { deflateSync } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeBase64url, encodeBase64url } from '../base64url.js';
+import { encodeBase64url } from '../base64url.js';
 import { CLAIMS_DICTIONARY } from '../claims-dictionary.js';
 import { ED25519_SIGNATURE_LENGTH, type Signer } from '../crypto-backend.js';
 import { LicenceError } from '../errors.js';
-import { ByteReader, ByteWriter } from '../internal/byte-reader.js';
-import { decodeDigits, encodeDigits } from '../internal/digits.js';
-import { PROOF_TYP } from '../credential.js';
-import { MAX_NONCE_LENGTH, MAX_PRESENTATION_LENGTH, NONCE_PATTERN } from '../presentation.js';
+import { encodeDigits } from '../internal/digits.js';
+import {
+  checkNonce,
+  checkSignatureLengths,
+  credentialCompact,
+  decodeNonce,
+  nonceBytes,
+  openEnvelope,
+  proofSigningInputOf,
+  readCredentialEnvelope,
+  writeCredentialEnvelope,
+  type CredentialEnvelope,
+  type EnvelopeVersion,
+} from '../internal/presentation-envelope.js';
 import { decodeUtf8, utf8 } from '../utf8.js';
 import { PRESENTATION_PREFIX_V2 } from './prefix.js';
 import { canonicalCredentialHeaderV2, parseHolderCopy, type Inflater } from './credential-v2.js';
@@ -39,20 +49,13 @@ import {
 export { PRESENTATION_PREFIX_V2 };
 /** Ceiling on the inflated values JSON of a presentation. */
 export const MAX_VALUES_LENGTH = 4096;
-const KID_BYTES = 32;
-const CANONICAL_HEADER_V2 = /^\{"alg":"EdDSA","kid":"([A-Za-z0-9_-]{43})","typ":"lzdl\+sd-jwt"\}$/;
-const PROOF_HEADER_B64 = encodeBase64url(utf8(JSON.stringify({ alg: 'EdDSA', typ: PROOF_TYP })));
+const VERSION_2: EnvelopeVersion = {
+  prefix: PRESENTATION_PREFIX_V2,
+  canonicalHeader: canonicalCredentialHeaderV2,
+};
 
 /** A version 2 presentation taken apart; nothing verified yet. */
-export interface PresentationPartsV2 {
-  /** The credential's protected header, as signed (UTF-8 JSON). */
-  readonly credentialHeader: Uint8Array;
-  /** Set by the decoder when the header travelled as its key id only. */
-  readonly canonicalKid?: string;
-  /** The credential's payload, as signed (raw DEFLATE). */
-  readonly credentialPayload: Uint8Array;
-  readonly credentialSignature: Uint8Array;
-  readonly proofIat: number;
+export interface PresentationPartsV2 extends CredentialEnvelope {
   readonly nonce?: string;
   readonly purpose: Purpose;
   /** The disclosed groups, strictly increasing. */
@@ -72,11 +75,7 @@ export interface PresentationPartsV2 {
  * The envelope's fields as bytes, unchecked: what {@link encodeEnvelopeV2} writes. Lets a test
  * write an envelope the encoder of parts would refuse.
  */
-export interface EnvelopeV2 {
-  readonly credentialHeader: Uint8Array;
-  readonly credentialPayload: Uint8Array;
-  readonly credentialSignature: Uint8Array;
-  readonly proofIat: number;
+export interface EnvelopeV2 extends Omit<CredentialEnvelope, 'canonicalKid'> {
   readonly nonce: Uint8Array;
   readonly purposeCode: number;
   readonly indices: readonly number[];
@@ -91,17 +90,7 @@ export interface EnvelopeV2 {
 
 /** Writes an envelope as QR text, field by field (FORMAT.md §8.5), checking nothing. */
 export function encodeEnvelopeV2(e: EnvelopeV2): string {
-  const writer = new ByteWriter();
-  const kid = canonicalKid(e.credentialHeader);
-  if (kid === undefined) writer.varint(e.credentialHeader.length).bytes(e.credentialHeader);
-  else writer.varint(0).bytes(kid);
-  writer
-    .varint(e.credentialPayload.length)
-    .bytes(e.credentialPayload)
-    .bytes(e.credentialSignature)
-    .varint(e.proofIat)
-    .varint(e.nonce.length)
-    .bytes(e.nonce)
+  const writer = writeCredentialEnvelope(VERSION_2, e, e.nonce)
     .bytes(Uint8Array.of(e.purposeCode))
     .varint(e.indices.length)
     .bytes(Uint8Array.from(e.indices))
@@ -128,13 +117,8 @@ export function compressValues(values: readonly GroupValue[]): Uint8Array {
  *   salts that do not fit the groups.
  */
 export function encodePresentationV2(parts: PresentationPartsV2): string {
-  if (
-    parts.credentialSignature.length !== ED25519_SIGNATURE_LENGTH ||
-    parts.proofSignature.length !== ED25519_SIGNATURE_LENGTH
-  )
-    throw new RangeError(`signatures: expected ${ED25519_SIGNATURE_LENGTH} bytes each`);
-  if (parts.nonce !== undefined && !NONCE_PATTERN.test(parts.nonce))
-    throw new RangeError('nonce: expected 1-64 characters of A-Z a-z 0-9 - _');
+  checkSignatureLengths(parts.credentialSignature, parts.proofSignature);
+  checkNonce(parts.nonce);
   const groups = groupsFor(parts.purpose, parts.groups);
   if (parts.values.length !== groups.length)
     throw new RangeError('values: expected one per disclosed group');
@@ -166,7 +150,7 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
     credentialPayload: parts.credentialPayload,
     credentialSignature: parts.credentialSignature,
     proofIat: parts.proofIat,
-    nonce: parts.nonce === undefined ? new Uint8Array(0) : utf8(parts.nonce),
+    nonce: nonceBytes(parts.nonce),
     purposeCode: PURPOSES[parts.purpose].code,
     indices: groups,
     secret,
@@ -186,43 +170,8 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
  *   the purpose's, the seed with fewer than six groups, values not canonical, trailing bytes.
  */
 export function decodePresentationV2(text: string, inflater: Inflater): PresentationPartsV2 {
-  if (text.length > MAX_PRESENTATION_LENGTH) {
-    throw new LicenceError(
-      'ERR_TOO_LARGE',
-      `presentation: expected at most ${MAX_PRESENTATION_LENGTH} characters, found ${text.length}`,
-    );
-  }
-  if (!text.startsWith(PRESENTATION_PREFIX_V2)) {
-    const found = /^[A-Za-z0-9]{1,8}:/.exec(text)?.[0];
-    throw new LicenceError(
-      'ERR_MALFORMED',
-      `presentation: expected text starting "${PRESENTATION_PREFIX_V2}", found ${found === undefined ? 'no such prefix' : JSON.stringify(found)}`,
-    );
-  }
-  const reader = new ByteReader(decodeDigits(text, PRESENTATION_PREFIX_V2.length));
-  const headerLength = reader.varint('credential header length');
-  const kid =
-    headerLength === 0
-      ? encodeBase64url(reader.bytesOf(KID_BYTES, 'credential key id'))
-      : undefined;
-  const credentialHeader =
-    kid === undefined
-      ? explicitHeader(reader.bytesOf(headerLength, 'credential header'))
-      : utf8(canonicalCredentialHeaderV2(kid));
-  const credentialPayload = reader.bytesOf(
-    reader.varint('credential payload length'),
-    'credential payload',
-  );
-  const credentialSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'credential signature');
-  const proofIat = reader.varint('proof time');
-  const nonceLength = reader.varint('nonce length');
-  if (nonceLength > MAX_NONCE_LENGTH) {
-    throw new LicenceError(
-      'ERR_MALFORMED',
-      `nonce: expected at most ${MAX_NONCE_LENGTH} characters, found ${nonceLength}`,
-    );
-  }
-  const nonceBytes = reader.bytesOf(nonceLength, 'nonce');
+  const reader = openEnvelope(VERSION_2, text);
+  const { credential, nonce: nonceRead } = readCredentialEnvelope(VERSION_2, reader);
   const purposeCode = reader.bytesOf(1, 'purpose')[0] as number;
   const purpose = purposeOfCode(purposeCode);
   if (purpose === undefined)
@@ -250,26 +199,14 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
   const compressed = reader.bytesOf(reader.varint('values length'), 'values');
   const proofSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'proof signature');
   reader.end('presentation');
-  let nonce: string | undefined;
-  if (nonceLength > 0) {
-    nonce = String.fromCharCode(...nonceBytes);
-    if (!NONCE_PATTERN.test(nonce))
-      throw new LicenceError(
-        'ERR_MALFORMED',
-        'nonce: expected 1-64 characters of A-Z a-z 0-9 - _, found others',
-      );
-  }
+  const nonce = decodeNonce(nonceRead);
   const values = parseGroupValues(
     decodeUtf8(inflater.inflate(compressed, 'raw', MAX_VALUES_LENGTH, CLAIMS_DICTIONARY), 'values'),
     groups,
     'values',
   );
   return {
-    credentialHeader,
-    ...(kid === undefined ? {} : { canonicalKid: kid }),
-    credentialPayload,
-    credentialSignature,
-    proofIat,
+    ...credential,
     ...(nonce === undefined ? {} : { nonce }),
     purpose,
     groups,
@@ -316,11 +253,10 @@ export function proofSigningInputV2(
   purpose: Purpose,
   nonce?: string,
 ): Uint8Array {
-  if (nonce !== undefined && !NONCE_PATTERN.test(nonce))
-    throw new RangeError('nonce: expected 1-64 characters of A-Z a-z 0-9 - _');
+  checkNonce(nonce);
   const n = nonce === undefined ? '' : `"nonce":"${nonce}",`;
   const payload = `{"iat":${iat},${n}"purpose":"${purpose}","sd_hash":"${encodeBase64url(sdHash)}"}`;
-  return utf8(`${PROOF_HEADER_B64}.${encodeBase64url(utf8(payload))}`);
+  return proofSigningInputOf(payload);
 }
 
 /** Options for {@link createPresentationV2}. */
@@ -375,33 +311,9 @@ export async function createPresentationV2(
 }
 
 /** The compact credential of a presentation, exactly as signed. */
-export function credentialCompactV2(
+export const credentialCompactV2: (
   parts: Pick<
     PresentationPartsV2,
     'credentialHeader' | 'credentialPayload' | 'credentialSignature'
   >,
-): string {
-  return `${encodeBase64url(parts.credentialHeader)}.${encodeBase64url(parts.credentialPayload)}.${encodeBase64url(parts.credentialSignature)}`;
-}
-
-function canonicalKid(header: Uint8Array): Uint8Array | undefined {
-  if (header.length > 128) return undefined;
-  const kid = CANONICAL_HEADER_V2.exec(String.fromCharCode(...header))?.[1];
-  if (kid === undefined) return undefined;
-  try {
-    const bytes = decodeBase64url(kid, 'credential kid');
-    return bytes.length === KID_BYTES ? bytes : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function explicitHeader(header: Uint8Array): Uint8Array {
-  if (canonicalKid(header) !== undefined) {
-    throw new LicenceError(
-      'ERR_MALFORMED',
-      'credential header: expected the canonical header as its key id only (length 0), found it written out',
-    );
-  }
-  return header;
-}
+) => string = credentialCompact;
