@@ -13,6 +13,15 @@ import type { CryptoBackend, Signer } from '../crypto-backend.js';
 import { LicenceError } from '../errors.js';
 import { decodeUtf8, parseJsonObject, utf8 } from '../utf8.js';
 import {
+  base64urlBetween,
+  checkClaimTimes,
+  commonClaimsShape,
+  commonFromWire,
+  commonToWire,
+  parseWireClaims,
+  type CommonClaims,
+} from '../internal/credential-claims.js';
+import {
   digestOf,
   disclosureOf,
   randomSeed,
@@ -36,63 +45,18 @@ export function canonicalCredentialHeaderV2(kid: string): string {
   return `{"alg":"EdDSA","kid":"${kid}","typ":"${CREDENTIAL_TYP_V2}"}`;
 }
 
-const base64url = (min: number, max = min) =>
-  z
-    .string()
-    .min(min)
-    .max(max)
-    .regex(/^[A-Za-z0-9_-]+$/, 'base64url');
-const seconds = z
-  .number()
-  .int()
-  .nonnegative()
-  .max(2 ** 40);
-
 /** The version 2 claims as they travel (FORMAT.md §8.1): closed, no licence value. */
 export const credentialClaimsV2Schema = z
   .object({
-    iss: z.string().min(1).max(200),
-    iat: seconds,
-    nbf: seconds,
-    exp: seconds,
-    jti: base64url(16, 64),
-    cnf: z
-      .object({
-        jwk: z
-          .object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: base64url(43) })
-          .strict(),
-      })
-      .strict(),
-    status: z
-      .object({
-        status_list: z
-          .object({
-            idx: z
-              .number()
-              .int()
-              .nonnegative()
-              .max(2 ** 32),
-            uri: z.string().min(1).max(200),
-          })
-          .strict(),
-      })
-      .strict(),
-    sd: base64url(SD_LENGTH),
+    ...commonClaimsShape(base64urlBetween(43)),
+    sd: base64urlBetween(SD_LENGTH),
   })
   .strict();
 
 type WireClaimsV2 = z.infer<typeof credentialClaimsV2Schema>;
 
 /** A version 2 credential's claims, decoded and checked. */
-export interface CredentialClaimsV2 {
-  readonly iss: string;
-  readonly iat: number;
-  readonly nbf: number;
-  readonly exp: number;
-  readonly jti: string;
-  /** The holder's device key, base64url of the 32 raw bytes (cnf.jwk.x). */
-  readonly holderKey: string;
-  readonly status: { readonly idx: number; readonly uri: string };
+export interface CredentialClaimsV2 extends CommonClaims {
   /** The 16-byte root of the tree of the six group digests. */
   readonly sd: Uint8Array;
 }
@@ -101,13 +65,7 @@ export interface CredentialClaimsV2 {
 export function toWireClaimsV2(claims: CredentialClaimsV2): WireClaimsV2 {
   if (claims.sd.length !== SD_BYTES) throw new RangeError(`sd: expected ${SD_BYTES} bytes`);
   return {
-    iss: claims.iss,
-    iat: claims.iat,
-    nbf: claims.nbf,
-    exp: claims.exp,
-    jti: claims.jti,
-    cnf: { jwk: { kty: 'OKP', crv: 'Ed25519', x: claims.holderKey } },
-    status: { status_list: { idx: claims.status.idx, uri: claims.status.uri } },
+    ...commonToWire(claims),
     sd: encodeBase64url(claims.sd),
   };
 }
@@ -117,16 +75,7 @@ export function toWireClaimsV2(claims: CredentialClaimsV2): WireClaimsV2 {
  * @throws {LicenceError} `ERR_CLAIMS_INVALID`.
  */
 export function fromWireClaimsV2(value: Record<string, unknown>): CredentialClaimsV2 {
-  const parsed = credentialClaimsV2Schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue === undefined ? '' : issue.path.join('.');
-    throw new LicenceError(
-      'ERR_CLAIMS_INVALID',
-      `credential claims: ${path === '' ? '' : `${path}: `}${issue?.message ?? 'invalid'}`,
-    );
-  }
-  const w = parsed.data;
+  const w = parseWireClaims(credentialClaimsV2Schema, value);
   let sd: Uint8Array;
   try {
     sd = decodeBase64url(w.sd, 'sd');
@@ -139,20 +88,9 @@ export function fromWireClaimsV2(value: Record<string, unknown>): CredentialClai
       },
     );
   }
-  if (w.exp <= w.nbf) {
-    throw new LicenceError(
-      'ERR_CLAIMS_INVALID',
-      `credential times: expected nbf before exp, found nbf ${w.nbf}, exp ${w.exp}`,
-    );
-  }
+  checkClaimTimes(w);
   return {
-    iss: w.iss,
-    iat: w.iat,
-    nbf: w.nbf,
-    exp: w.exp,
-    jti: w.jti,
-    holderKey: w.cnf.jwk.x,
-    status: { idx: w.status.status_list.idx, uri: w.status.status_list.uri },
+    ...commonFromWire(w),
     sd,
   };
 }
