@@ -11,13 +11,12 @@ import { digestOf, disclosureOf, rootFrom, saltOf, sameBytes, type Sha256 } from
 import {
   ageFlags,
   GROUP_COUNT,
+  GROUP_MEMBERS,
   GROUP_NAMES,
-  type DrivingValue,
-  type FileValue,
+  LICENCE_FIELD_OF_MEMBER,
   type GroupIndex,
   type GroupValue,
   type HolderValue,
-  type IdentityValue,
 } from './groups.js';
 
 /** What a presentation disclosed, checked: the licence elements shown, and what was withheld. */
@@ -105,50 +104,15 @@ export function checkGroupValues(
   let ageOver60: boolean | undefined;
   groups.forEach((g, i) => {
     const value = values[i];
-    switch (GROUP_NAMES[g]) {
-      case 'holder': {
-        const v = value as HolderValue;
-        fields['name'] = v.nm;
-        portraitHash = v.ph;
-        break;
+    const name = GROUP_NAMES[g];
+    if (name === 'age_over_18') ageOver18 = value as boolean;
+    else if (name === 'age_over_60') ageOver60 = value as boolean;
+    else {
+      const v = value as unknown as Readonly<Record<string, unknown>>;
+      for (const member of GROUP_MEMBERS[name]) {
+        if (member === 'ph') portraitHash = (value as HolderValue).ph;
+        else fields[LICENCE_FIELD_OF_MEMBER[member]] = v[member];
       }
-      case 'driving': {
-        const v = value as DrivingValue;
-        Object.assign(fields, {
-          classes: v.cl,
-          validFrom: v.vf,
-          validTo: v.vt,
-          status: v.st,
-          points: v.pt,
-        });
-        break;
-      }
-      case 'identity': {
-        const v = value as IdentityValue;
-        Object.assign(fields, {
-          licenceNumber: v.no,
-          sex: v.sx,
-          nationality: v.na,
-          birthDate: v.bd,
-          address: v.ad,
-        });
-        break;
-      }
-      case 'file': {
-        const v = value as FileValue;
-        Object.assign(fields, {
-          firstIssueDate: v.fd,
-          issuingAuthority: v.au,
-          fileNumber: v.fn,
-        });
-        break;
-      }
-      case 'age_over_18':
-        ageOver18 = value as boolean;
-        break;
-      case 'age_over_60':
-        ageOver60 = value as boolean;
-        break;
     }
   });
   let licence: Partial<LicenceRecord>;

@@ -5,6 +5,7 @@
  */
 import { LicenceError } from '../errors.js';
 import type { LicenceRecord } from '../licence/record.js';
+import { parseJson } from '../utf8.js';
 
 /** The groups, by index: the position of each one's digest in `sd`. */
 export const GROUP_NAMES = [
@@ -28,6 +29,24 @@ export const GROUP_MEMBERS = {
   identity: ['no', 'sx', 'na', 'bd', 'ad'],
   file: ['fd', 'au', 'fn'],
 } as const satisfies Partial<Record<GroupName, readonly string[]>>;
+
+/** The licence field each wire member of an object group carries; `ph` carries none. */
+export const LICENCE_FIELD_OF_MEMBER = {
+  nm: 'name',
+  cl: 'classes',
+  vf: 'validFrom',
+  vt: 'validTo',
+  st: 'status',
+  pt: 'points',
+  no: 'licenceNumber',
+  sx: 'sex',
+  na: 'nationality',
+  bd: 'birthDate',
+  ad: 'address',
+  fd: 'firstIssueDate',
+  au: 'issuingAuthority',
+  fn: 'fileNumber',
+} as const satisfies Record<string, keyof LicenceRecord>;
 
 export interface HolderValue {
   readonly nm: string;
@@ -192,18 +211,7 @@ export function parseGroupValues(
   groups: readonly GroupIndex[],
   what: string,
 ): GroupValue[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new LicenceError(
-      'ERR_MALFORMED',
-      `${what}: expected JSON, found text that does not parse`,
-      {
-        cause,
-      },
-    );
-  }
+  const value = parseJson(text, what);
   if (!Array.isArray(value) || value.length !== groups.length) {
     throw new LicenceError(
       'ERR_MALFORMED',
