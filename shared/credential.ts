@@ -2,15 +2,7 @@ import { z } from 'zod';
 import { LicenceError } from './errors.js';
 import { type LicenceRecord } from './licence/record.js';
 import { parseLicenceRecord } from './licence/validate.js';
-import {
-  base64urlOfLength,
-  checkClaimTimes,
-  commonClaimsShape,
-  commonFromWire,
-  commonToWire,
-  parseWireClaims,
-  type CommonClaims,
-} from './internal/credential-claims.js';
+import * as common from './internal/credential-claims.js';
 
 /**
  * `typ` of the credential, the authority's signed licence (RFC 8725 §3.11). It also says that the
@@ -57,8 +49,8 @@ const wireLicenceSchema = z
 /** The credential's claims as they travel (FORMAT.md §3). */
 export const credentialClaimsSchema = z
   .object({
-    ...commonClaimsShape(base64urlOfLength(43)),
-    ph: base64urlOfLength(43).optional(),
+    ...common.claimsShape(common.base64urlOfLength(43)),
+    ph: common.base64urlOfLength(43).optional(),
     dl: wireLicenceSchema,
   })
   .strict();
@@ -66,7 +58,7 @@ export const credentialClaimsSchema = z
 type WireClaims = z.infer<typeof credentialClaimsSchema>;
 
 /** A credential's claims, decoded and checked, with the licence in the model's own shape. */
-export interface CredentialClaims extends CommonClaims {
+export interface CredentialClaims extends common.CommonClaims {
   /** base64url SHA-256 of the portrait image bytes, when the registry holds a portrait. */
   readonly portraitHash?: string;
   readonly licence: LicenceRecord;
@@ -79,7 +71,7 @@ export type CredentialClaimsInput = CredentialClaims;
 export function toWireClaims(claims: CredentialClaimsInput): WireClaims {
   const l = claims.licence;
   return {
-    ...commonToWire(claims),
+    ...common.toWire(claims),
     ...(claims.portraitHash === undefined ? {} : { ph: claims.portraitHash }),
     dl: {
       no: l.licenceNumber,
@@ -106,7 +98,7 @@ export function toWireClaims(claims: CredentialClaimsInput): WireClaims {
  * @throws {LicenceError} `ERR_CLAIMS_INVALID`.
  */
 export function fromWireClaims(value: Record<string, unknown>): CredentialClaims {
-  const w = parseWireClaims(credentialClaimsSchema, value);
+  const w = common.parseClaims(credentialClaimsSchema, value);
   let licence: LicenceRecord;
   try {
     licence = parseLicenceRecord({
@@ -129,9 +121,9 @@ export function fromWireClaims(value: Record<string, unknown>): CredentialClaims
     const detail = cause instanceof Error ? cause.message : 'invalid';
     throw new LicenceError('ERR_CLAIMS_INVALID', `credential licence data: ${detail}`, { cause });
   }
-  checkClaimTimes(w);
+  common.checkTimes(w);
   return {
-    ...commonFromWire(w),
+    ...common.fromWire(w),
     ...(w.ph === undefined ? {} : { portraitHash: w.ph }),
     licence,
   };

@@ -1,18 +1,7 @@
 import { ED25519_SIGNATURE_LENGTH } from './crypto-backend.js';
 import { encodeBase64url } from './base64url.js';
 import { encodeDigits } from './internal/digits.js';
-import {
-  checkNonce,
-  checkSignatureLengths,
-  decodeNonce,
-  nonceBytes,
-  openEnvelope,
-  proofSigningInputOf,
-  readCredentialEnvelope,
-  writeCredentialEnvelope,
-  type CredentialEnvelope,
-  type EnvelopeVersion,
-} from './internal/presentation-envelope.js';
+import * as envelope from './internal/presentation-envelope.js';
 import { canonicalCredentialHeader } from './credential.js';
 
 export {
@@ -24,13 +13,13 @@ export {
 
 /** What a presentation's QR text starts with; the version is in it (FORMAT.md §4). */
 export const PRESENTATION_PREFIX = 'LZ1:';
-const VERSION_1: EnvelopeVersion = {
+const VERSION_1: envelope.EnvelopeVersion = {
   prefix: PRESENTATION_PREFIX,
   canonicalHeader: canonicalCredentialHeader,
 };
 
 /** A presentation taken apart, nothing verified yet. */
-export interface PresentationParts extends CredentialEnvelope {
+export interface PresentationParts extends envelope.CredentialEnvelope {
   /**
    * Set by {@link decodePresentation} when the header travelled as its key id only: the kid of
    * the canonical header that `credentialHeader` was rebuilt from. Ignored by the encoder.
@@ -46,9 +35,12 @@ export interface PresentationParts extends CredentialEnvelope {
  * @throws {RangeError} on a nonce outside the allowed alphabet or length, or a bad signature length.
  */
 export function encodePresentation(parts: PresentationParts): string {
-  checkSignatureLengths(parts.credentialSignature, parts.proofSignature);
-  checkNonce(parts.nonce);
-  return PRESENTATION_PREFIX + encodeDigits(presentationEnvelope(parts, nonceBytes(parts.nonce)));
+  envelope.checkSignatureLengths(parts.credentialSignature, parts.proofSignature);
+  envelope.checkNonce(parts.nonce);
+  return (
+    PRESENTATION_PREFIX +
+    encodeDigits(presentationEnvelope(parts, envelope.nonceBytes(parts.nonce)))
+  );
 }
 
 /**
@@ -57,7 +49,10 @@ export function encodePresentation(parts: PresentationParts): string {
  * (encodePresentation checks first); test vectors use it to write what it would refuse.
  */
 export function presentationEnvelope(parts: PresentationParts, nonce: Uint8Array): Uint8Array {
-  return writeCredentialEnvelope(VERSION_1, parts, nonce).bytes(parts.proofSignature).finish();
+  return envelope
+    .writeCredentialEnvelope(VERSION_1, parts, nonce)
+    .bytes(parts.proofSignature)
+    .finish();
 }
 
 /**
@@ -67,11 +62,11 @@ export function presentationEnvelope(parts: PresentationParts, nonce: Uint8Array
  * @throws {LicenceError} `ERR_MALFORMED`, `ERR_TOO_LARGE`.
  */
 export function decodePresentation(text: string): PresentationParts {
-  const reader = openEnvelope(VERSION_1, text);
-  const { credential, nonce: nonceRead } = readCredentialEnvelope(VERSION_1, reader);
+  const reader = envelope.openEnvelope(VERSION_1, text);
+  const { credential, nonce: nonceRead } = envelope.readCredentialEnvelope(VERSION_1, reader);
   const proofSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'proof signature');
   reader.end('presentation');
-  const nonce = decodeNonce(nonceRead);
+  const nonce = envelope.decodeNonce(nonceRead);
   return {
     ...credential,
     ...(nonce === undefined ? {} : { nonce }),
@@ -91,10 +86,10 @@ export function proofSigningInput(
   iat: number,
   nonce?: string,
 ): Uint8Array {
-  checkNonce(nonce);
+  envelope.checkNonce(nonce);
   const payload =
     nonce === undefined
       ? `{"iat":${iat},"cred_hash":"${encodeBase64url(credentialHash)}"}`
       : `{"iat":${iat},"nonce":"${nonce}","cred_hash":"${encodeBase64url(credentialHash)}"}`;
-  return proofSigningInputOf(payload);
+  return envelope.proofSigningInputOf(payload);
 }

@@ -27,7 +27,7 @@ export const seconds = z
  * The schema of the shared claims, members in their wire order.
  * @param holderKey the schema of `cnf.jwk.x`, the holder key's 43 characters of base64url.
  */
-export function commonClaimsShape(holderKey: z.ZodString) {
+export function claimsShape(holderKey: z.ZodString) {
   return {
     iss: z.string().min(1).max(200),
     iat: seconds,
@@ -57,7 +57,7 @@ export function commonClaimsShape(holderKey: z.ZodString) {
 }
 
 /** The shared claims as they travel. */
-export type CommonWireClaims = z.infer<z.ZodObject<ReturnType<typeof commonClaimsShape>>>;
+export type CommonWireClaims = z.infer<z.ZodObject<ReturnType<typeof claimsShape>>>;
 
 /** The shared claims, decoded and checked. */
 export interface CommonClaims {
@@ -72,7 +72,7 @@ export interface CommonClaims {
 }
 
 /** The shared claims in their wire form, members in their order. */
-export function commonToWire(claims: CommonClaims): CommonWireClaims {
+export function toWire(claims: CommonClaims): CommonWireClaims {
   return {
     iss: claims.iss,
     iat: claims.iat,
@@ -85,7 +85,7 @@ export function commonToWire(claims: CommonClaims): CommonWireClaims {
 }
 
 /** The shared claims of checked wire claims. */
-export function commonFromWire(w: CommonWireClaims): CommonClaims {
+export function fromWire(w: CommonWireClaims): CommonClaims {
   return {
     iss: w.iss,
     iat: w.iat,
@@ -101,7 +101,7 @@ export function commonFromWire(w: CommonWireClaims): CommonClaims {
  * Decoded claims checked against a version's schema.
  * @throws {LicenceError} `ERR_CLAIMS_INVALID`, at the first issue.
  */
-export function parseWireClaims<T extends z.ZodType>(
+export function parseClaims<T extends z.ZodType>(
   schema: T,
   value: Record<string, unknown>,
 ): z.infer<T> {
@@ -118,7 +118,7 @@ export function parseWireClaims<T extends z.ZodType>(
 }
 
 /** @throws {LicenceError} `ERR_CLAIMS_INVALID` unless `nbf` is before `exp`. */
-export function checkClaimTimes(w: Pick<CommonWireClaims, 'nbf' | 'exp'>): void {
+export function checkTimes(w: Pick<CommonWireClaims, 'nbf' | 'exp'>): void {
   if (w.exp <= w.nbf) {
     throw new LicenceError(
       'ERR_CLAIMS_INVALID',

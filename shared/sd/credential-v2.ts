@@ -12,15 +12,7 @@ import { MAX_CREDENTIAL_PAYLOAD, type CredentialClaimsInput } from '../credentia
 import type { CryptoBackend, Signer } from '../crypto-backend.js';
 import { LicenceError } from '../errors.js';
 import { decodeUtf8, parseJsonObject, utf8 } from '../utf8.js';
-import {
-  base64urlBetween,
-  checkClaimTimes,
-  commonClaimsShape,
-  commonFromWire,
-  commonToWire,
-  parseWireClaims,
-  type CommonClaims,
-} from '../internal/credential-claims.js';
+import * as common from '../internal/credential-claims.js';
 import {
   digestOf,
   disclosureOf,
@@ -48,15 +40,15 @@ export function canonicalCredentialHeaderV2(kid: string): string {
 /** The version 2 claims as they travel (FORMAT.md §8.1): closed, no licence value. */
 export const credentialClaimsV2Schema = z
   .object({
-    ...commonClaimsShape(base64urlBetween(43)),
-    sd: base64urlBetween(SD_LENGTH),
+    ...common.claimsShape(common.base64urlBetween(43)),
+    sd: common.base64urlBetween(SD_LENGTH),
   })
   .strict();
 
 type WireClaimsV2 = z.infer<typeof credentialClaimsV2Schema>;
 
 /** A version 2 credential's claims, decoded and checked. */
-export interface CredentialClaimsV2 extends CommonClaims {
+export interface CredentialClaimsV2 extends common.CommonClaims {
   /** The 16-byte root of the tree of the six group digests. */
   readonly sd: Uint8Array;
 }
@@ -65,7 +57,7 @@ export interface CredentialClaimsV2 extends CommonClaims {
 export function toWireClaimsV2(claims: CredentialClaimsV2): WireClaimsV2 {
   if (claims.sd.length !== SD_BYTES) throw new RangeError(`sd: expected ${SD_BYTES} bytes`);
   return {
-    ...commonToWire(claims),
+    ...common.toWire(claims),
     sd: encodeBase64url(claims.sd),
   };
 }
@@ -75,7 +67,7 @@ export function toWireClaimsV2(claims: CredentialClaimsV2): WireClaimsV2 {
  * @throws {LicenceError} `ERR_CLAIMS_INVALID`.
  */
 export function fromWireClaimsV2(value: Record<string, unknown>): CredentialClaimsV2 {
-  const w = parseWireClaims(credentialClaimsV2Schema, value);
+  const w = common.parseClaims(credentialClaimsV2Schema, value);
   let sd: Uint8Array;
   try {
     sd = decodeBase64url(w.sd, 'sd');
@@ -88,9 +80,9 @@ export function fromWireClaimsV2(value: Record<string, unknown>): CredentialClai
       },
     );
   }
-  checkClaimTimes(w);
+  common.checkTimes(w);
   return {
-    ...commonFromWire(w),
+    ...common.fromWire(w),
     sd,
   };
 }

@@ -10,19 +10,7 @@ import { CLAIMS_DICTIONARY } from '../claims-dictionary.js';
 import { ED25519_SIGNATURE_LENGTH, type Signer } from '../crypto-backend.js';
 import { LicenceError } from '../errors.js';
 import { encodeDigits } from '../internal/digits.js';
-import {
-  checkNonce,
-  checkSignatureLengths,
-  credentialCompact,
-  decodeNonce,
-  nonceBytes,
-  openEnvelope,
-  proofSigningInputOf,
-  readCredentialEnvelope,
-  writeCredentialEnvelope,
-  type CredentialEnvelope,
-  type EnvelopeVersion,
-} from '../internal/presentation-envelope.js';
+import * as envelope from '../internal/presentation-envelope.js';
 import { decodeUtf8, utf8 } from '../utf8.js';
 import { PRESENTATION_PREFIX_V2 } from './prefix.js';
 import { canonicalCredentialHeaderV2, parseHolderCopy, type Inflater } from './credential-v2.js';
@@ -49,13 +37,13 @@ import {
 export { PRESENTATION_PREFIX_V2 };
 /** Ceiling on the inflated values JSON of a presentation. */
 export const MAX_VALUES_LENGTH = 4096;
-const VERSION_2: EnvelopeVersion = {
+const VERSION_2: envelope.EnvelopeVersion = {
   prefix: PRESENTATION_PREFIX_V2,
   canonicalHeader: canonicalCredentialHeaderV2,
 };
 
 /** A version 2 presentation taken apart; nothing verified yet. */
-export interface PresentationPartsV2 extends CredentialEnvelope {
+export interface PresentationPartsV2 extends envelope.CredentialEnvelope {
   readonly nonce?: string;
   readonly purpose: Purpose;
   /** The disclosed groups, strictly increasing. */
@@ -75,7 +63,7 @@ export interface PresentationPartsV2 extends CredentialEnvelope {
  * The envelope's fields as bytes, unchecked: what {@link encodeEnvelopeV2} writes. Lets a test
  * write an envelope the encoder of parts would refuse.
  */
-export interface EnvelopeV2 extends Omit<CredentialEnvelope, 'canonicalKid'> {
+export interface EnvelopeV2 extends Omit<envelope.CredentialEnvelope, 'canonicalKid'> {
   readonly nonce: Uint8Array;
   readonly purposeCode: number;
   readonly indices: readonly number[];
@@ -90,7 +78,8 @@ export interface EnvelopeV2 extends Omit<CredentialEnvelope, 'canonicalKid'> {
 
 /** Writes an envelope as QR text, field by field (FORMAT.md §8.5), checking nothing. */
 export function encodeEnvelopeV2(e: EnvelopeV2): string {
-  const writer = writeCredentialEnvelope(VERSION_2, e, e.nonce)
+  const writer = envelope
+    .writeCredentialEnvelope(VERSION_2, e, e.nonce)
     .bytes(Uint8Array.of(e.purposeCode))
     .varint(e.indices.length)
     .bytes(Uint8Array.from(e.indices))
@@ -117,8 +106,8 @@ export function compressValues(values: readonly GroupValue[]): Uint8Array {
  *   salts that do not fit the groups.
  */
 export function encodePresentationV2(parts: PresentationPartsV2): string {
-  checkSignatureLengths(parts.credentialSignature, parts.proofSignature);
-  checkNonce(parts.nonce);
+  envelope.checkSignatureLengths(parts.credentialSignature, parts.proofSignature);
+  envelope.checkNonce(parts.nonce);
   const groups = groupsFor(parts.purpose, parts.groups);
   if (parts.values.length !== groups.length)
     throw new RangeError('values: expected one per disclosed group');
@@ -150,7 +139,7 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
     credentialPayload: parts.credentialPayload,
     credentialSignature: parts.credentialSignature,
     proofIat: parts.proofIat,
-    nonce: nonceBytes(parts.nonce),
+    nonce: envelope.nonceBytes(parts.nonce),
     purposeCode: PURPOSES[parts.purpose].code,
     indices: groups,
     secret,
@@ -170,8 +159,8 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
  *   the purpose's, the seed with fewer than six groups, values not canonical, trailing bytes.
  */
 export function decodePresentationV2(text: string, inflater: Inflater): PresentationPartsV2 {
-  const reader = openEnvelope(VERSION_2, text);
-  const { credential, nonce: nonceRead } = readCredentialEnvelope(VERSION_2, reader);
+  const reader = envelope.openEnvelope(VERSION_2, text);
+  const { credential, nonce: nonceRead } = envelope.readCredentialEnvelope(VERSION_2, reader);
   const purposeCode = reader.bytesOf(1, 'purpose')[0] as number;
   const purpose = purposeOfCode(purposeCode);
   if (purpose === undefined)
@@ -199,7 +188,7 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
   const compressed = reader.bytesOf(reader.varint('values length'), 'values');
   const proofSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'proof signature');
   reader.end('presentation');
-  const nonce = decodeNonce(nonceRead);
+  const nonce = envelope.decodeNonce(nonceRead);
   const values = parseGroupValues(
     decodeUtf8(inflater.inflate(compressed, 'raw', MAX_VALUES_LENGTH, CLAIMS_DICTIONARY), 'values'),
     groups,
@@ -253,10 +242,10 @@ export function proofSigningInputV2(
   purpose: Purpose,
   nonce?: string,
 ): Uint8Array {
-  checkNonce(nonce);
+  envelope.checkNonce(nonce);
   const n = nonce === undefined ? '' : `"nonce":"${nonce}",`;
   const payload = `{"iat":${iat},${n}"purpose":"${purpose}","sd_hash":"${encodeBase64url(sdHash)}"}`;
-  return proofSigningInputOf(payload);
+  return envelope.proofSigningInputOf(payload);
 }
 
 /** Options for {@link createPresentationV2}. */
@@ -316,4 +305,4 @@ export const credentialCompactV2: (
     PresentationPartsV2,
     'credentialHeader' | 'credentialPayload' | 'credentialSignature'
   >,
-) => string = credentialCompact;
+) => string = envelope.credentialCompact;
