@@ -1,6 +1,7 @@
 /*
- * npm run bench:sizes: the QR version at ECC M of the reference presentation in this format and
- * in the alternatives FORMAT.md §4.4 compares it with (same claims, same holder binding).
+ * npm run bench:sizes: the QR version at ECC M of the reference presentation in format version 1
+ * and in the alternatives FORMAT.md §4.4 compares it with (same claims, same holder binding), and
+ * of the police, rental and age presentations of format version 2 (§8.10).
  */
 import { deflateRawSync } from 'node:zlib';
 import { randomBytes, createHash } from 'node:crypto';
@@ -10,6 +11,8 @@ import { createPresentation } from '../shared/create-presentation.js';
 import { createJwkSigner, generateKeyPair } from '../shared/node/keys.js';
 import { qrVersion } from '../shared/qr.js';
 import { toWireClaims } from '../shared/credential.js';
+import { issueCredentialV2 } from '../shared/sd/credential-v2.js';
+import { createPresentationV2 } from '../shared/sd/presentation-v2.js';
 import { referenceLicence } from '../test/helpers/presentation-kit.js';
 const licence = referenceLicence(0);
 const issuer = createJwkSigner(generateKeyPair().privateJwk);
@@ -29,7 +32,46 @@ const cred = await signCredential(
   issuer,
 );
 const p = await createPresentation(cred, holder, { now });
-console.log('LZ1 (this format), numeric mode', p.length, 'v', qrVersion(p));
+console.log('LZ1 (format version 1), numeric mode', p.length, 'v', qrVersion(p));
+// Format version 2: the same licence, keys and times, one presentation per purpose.
+const iat = Math.floor(now.getTime() / 1000);
+const claimsV2 = {
+  iss: 'https://dl.122.gov.cn',
+  iat,
+  nbf: iat,
+  exp: iat + 30 * 86_400,
+  holderKey: holder.publicJwk.x,
+  status: { idx: 1234567, uri: 'https://dl.122.gov.cn/status/44/1' },
+  portraitHash: ph,
+  licence,
+};
+const { holderCopy } = await issueCredentialV2(
+  { ...claimsV2, jti: randomBytes(12).toString('base64url') },
+  issuer,
+);
+for (const purpose of ['police', 'rental', 'age'] as const) {
+  const text = await createPresentationV2(holderCopy, holder, { now, purpose });
+  // The largest over fresh seeds, jtis and holder keys: DEFLATE's output varies by a few bytes.
+  let largest = text.length;
+  for (let i = 0; i < 20; i++) {
+    const h = createJwkSigner(generateKeyPair().privateJwk);
+    const copy = await issueCredentialV2(
+      { ...claimsV2, holderKey: h.publicJwk.x, jti: randomBytes(12).toString('base64url') },
+      issuer,
+    );
+    largest = Math.max(
+      largest,
+      (await createPresentationV2(copy.holderCopy, h, { now, purpose })).length,
+    );
+  }
+  console.log(
+    `LZ2 ${purpose}, numeric mode`,
+    text.length,
+    'v',
+    qrVersion(text),
+    `(largest of 21: ${largest} v ${qrVersion('LZ2:' + '0'.repeat(largest - 4))})`,
+  );
+}
 const claims = toWireClaims({
   iss: 'https://dl.122.gov.cn',
   iat: 1764000000,

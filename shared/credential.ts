@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LicenceError } from './errors.js';
 import { type LicenceRecord } from './licence/record.js';
 import { parseLicenceRecord } from './licence/validate.js';
+import * as common from './internal/credential-claims.js';
 
 /**
  * `typ` of the credential, the authority's signed licence (RFC 8725 §3.11). It also says that the
@@ -24,17 +25,6 @@ export const CREDENTIAL_HEADER_EXTRA: readonly string[] = [];
 export function canonicalCredentialHeader(kid: string): string {
   return `{"alg":"EdDSA","kid":"${kid}","typ":"${CREDENTIAL_TYP}"}`;
 }
-
-const base64url = (length: number) =>
-  z
-    .string()
-    .length(length)
-    .regex(/^[A-Za-z0-9_-]+$/, 'base64url');
-const seconds = z
-  .number()
-  .int()
-  .nonnegative()
-  .max(2 ** 40);
 
 /** The licence data inside the credential, with short names to keep the QR small. */
 const wireLicenceSchema = z
@@ -59,37 +49,8 @@ const wireLicenceSchema = z
 /** The credential's claims as they travel (FORMAT.md §3). */
 export const credentialClaimsSchema = z
   .object({
-    iss: z.string().min(1).max(200),
-    iat: seconds,
-    nbf: seconds,
-    exp: seconds,
-    jti: z
-      .string()
-      .min(16)
-      .max(64)
-      .regex(/^[A-Za-z0-9_-]+$/, 'base64url'),
-    cnf: z
-      .object({
-        jwk: z
-          .object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: base64url(43) })
-          .strict(),
-      })
-      .strict(),
-    status: z
-      .object({
-        status_list: z
-          .object({
-            idx: z
-              .number()
-              .int()
-              .nonnegative()
-              .max(2 ** 32),
-            uri: z.string().min(1).max(200),
-          })
-          .strict(),
-      })
-      .strict(),
-    ph: base64url(43).optional(),
+    ...common.claimsShape(common.base64urlOfLength(43)),
+    ph: common.base64urlOfLength(43).optional(),
     dl: wireLicenceSchema,
   })
   .strict();
@@ -97,15 +58,7 @@ export const credentialClaimsSchema = z
 type WireClaims = z.infer<typeof credentialClaimsSchema>;
 
 /** A credential's claims, decoded and checked, with the licence in the model's own shape. */
-export interface CredentialClaims {
-  readonly iss: string;
-  readonly iat: number;
-  readonly nbf: number;
-  readonly exp: number;
-  readonly jti: string;
-  /** The holder's device key, base64url of the 32 raw bytes (cnf.jwk.x). */
-  readonly holderKey: string;
-  readonly status: { readonly idx: number; readonly uri: string };
+export interface CredentialClaims extends common.CommonClaims {
   /** base64url SHA-256 of the portrait image bytes, when the registry holds a portrait. */
   readonly portraitHash?: string;
   readonly licence: LicenceRecord;
@@ -118,13 +71,7 @@ export type CredentialClaimsInput = CredentialClaims;
 export function toWireClaims(claims: CredentialClaimsInput): WireClaims {
   const l = claims.licence;
   return {
-    iss: claims.iss,
-    iat: claims.iat,
-    nbf: claims.nbf,
-    exp: claims.exp,
-    jti: claims.jti,
-    cnf: { jwk: { kty: 'OKP', crv: 'Ed25519', x: claims.holderKey } },
-    status: { status_list: { idx: claims.status.idx, uri: claims.status.uri } },
+    ...common.toWire(claims),
     ...(claims.portraitHash === undefined ? {} : { ph: claims.portraitHash }),
     dl: {
       no: l.licenceNumber,
@@ -151,16 +98,7 @@ export function toWireClaims(claims: CredentialClaimsInput): WireClaims {
  * @throws {LicenceError} `ERR_CLAIMS_INVALID`.
  */
 export function fromWireClaims(value: Record<string, unknown>): CredentialClaims {
-  const parsed = credentialClaimsSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue === undefined ? '' : issue.path.join('.');
-    throw new LicenceError(
-      'ERR_CLAIMS_INVALID',
-      `credential claims: ${path === '' ? '' : `${path}: `}${issue?.message ?? 'invalid'}`,
-    );
-  }
-  const w = parsed.data;
+  const w = common.parseClaims(credentialClaimsSchema, value);
   let licence: LicenceRecord;
   try {
     licence = parseLicenceRecord({
@@ -183,20 +121,9 @@ export function fromWireClaims(value: Record<string, unknown>): CredentialClaims
     const detail = cause instanceof Error ? cause.message : 'invalid';
     throw new LicenceError('ERR_CLAIMS_INVALID', `credential licence data: ${detail}`, { cause });
   }
-  if (w.exp <= w.nbf) {
-    throw new LicenceError(
-      'ERR_CLAIMS_INVALID',
-      `credential times: expected nbf before exp, found nbf ${w.nbf}, exp ${w.exp}`,
-    );
-  }
+  common.checkTimes(w);
   return {
-    iss: w.iss,
-    iat: w.iat,
-    nbf: w.nbf,
-    exp: w.exp,
-    jti: w.jti,
-    holderKey: w.cnf.jwk.x,
-    status: { idx: w.status.status_list.idx, uri: w.status.status_list.uri },
+    ...common.fromWire(w),
     ...(w.ph === undefined ? {} : { portraitHash: w.ph }),
     licence,
   };

@@ -20,7 +20,11 @@ export type LicenceErrorCode =
   // Claims, after the signature has passed.
   | 'ERR_CLAIMS_INVALID'
   | 'ERR_ISSUER_MISMATCH'
-  | 'ERR_LICENCE_INVALID';
+  | 'ERR_LICENCE_INVALID'
+  // Selective disclosure (credential format version 2).
+  | 'ERR_DISCLOSURE_MISMATCH'
+  | 'ERR_DISCLOSURE_DUPLICATE'
+  | 'ERR_DISCLOSURE_UNKNOWN';
 
 /** An error with a stable `code`, set where it is thrown and never derived from its message. */
 export class CodedError<Code extends string> extends Error {

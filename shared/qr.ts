@@ -1,5 +1,9 @@
 import QRCode, { type QRCodeSegment } from 'qrcode';
 import { PRESENTATION_PREFIX } from './presentation.js';
+import { PRESENTATION_PREFIX_V2 } from './sd/prefix.js';
+
+/** The presentation prefixes of format versions 1 and 2, both alphanumeric-mode text. */
+const PREFIXES = [PRESENTATION_PREFIX, PRESENTATION_PREFIX_V2] as const;
 
 /** Error correction for the licence QR: M restores 15 % of the symbol (ISO/IEC 18004 §7.5.1). */
 export const QR_ERROR_CORRECTION = 'M';
@@ -11,12 +15,14 @@ export const MAX_QR_VERSION = 22;
  * (10 bits per 3 digits). Any other text goes in byte mode.
  */
 export function presentationSegments(text: string): QRCodeSegment[] {
-  const digits = text.slice(PRESENTATION_PREFIX.length);
-  if (text.startsWith(PRESENTATION_PREFIX) && /^[0-9]+$/.test(digits)) {
-    return [
-      { data: PRESENTATION_PREFIX, mode: 'alphanumeric' },
-      { data: digits, mode: 'numeric' },
-    ];
+  for (const prefix of PREFIXES) {
+    const digits = text.slice(prefix.length);
+    if (text.startsWith(prefix) && /^[0-9]+$/.test(digits)) {
+      return [
+        { data: prefix, mode: 'alphanumeric' },
+        { data: digits, mode: 'numeric' },
+      ];
+    }
   }
   return [{ data: new TextEncoder().encode(text), mode: 'byte' }];
 }

@@ -31,13 +31,12 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
 }
 
 /**
- * Parses JSON that must be a plain object (not an array, not a primitive).
+ * Parses JSON, any value.
  * @throws {LicenceError} `ERR_MALFORMED`, naming `what`.
  */
-export function parseJsonObject(text: string, what: string): Record<string, unknown> {
-  let value: unknown;
+export function parseJson(text: string, what: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (cause) {
     throw new LicenceError(
       'ERR_MALFORMED',
@@ -45,6 +44,14 @@ export function parseJsonObject(text: string, what: string): Record<string, unkn
       { cause },
     );
   }
+}
+
+/**
+ * Parses JSON that must be a plain object (not an array, not a primitive).
+ * @throws {LicenceError} `ERR_MALFORMED`, naming `what`.
+ */
+export function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  const value = parseJson(text, what);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     throw new LicenceError('ERR_MALFORMED', `${what}: expected a JSON object, found ${found}`);

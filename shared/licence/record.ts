@@ -289,6 +289,20 @@ export const licenceRecordSchema = z.strictObject(FIELD_SCHEMAS).superRefine(
 /** A valid licence record. */
 export type LicenceRecord = z.infer<typeof licenceRecordSchema>;
 
+/**
+ * Some fields of a licence record, as a credential of version 2 discloses them: each field present
+ * by its own rule, and each cross-field rule when every field it reads is present.
+ */
+export const partialLicenceRecordSchema = z
+  .strictObject(FIELD_SCHEMAS)
+  .partial()
+  .superRefine(
+    (value, ctx) => {
+      crossFieldRules(value, ctx);
+    },
+    { when: (payload) => isPlainRecord(payload.value) },
+  );
+
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,6 +5,7 @@ import { codePointLength, quoteIfSafe } from './internal/describe.js';
 import {
   FIELD_EXPECTED,
   licenceRecordSchema,
+  partialLicenceRecordSchema,
   PERSONAL_FIELDS,
   type LicenceRecord,
 } from './record.js';
@@ -45,6 +46,22 @@ export function parseLicenceRecord(value: unknown): LicenceRecord {
   const result = licenceRecordSchema.safeParse(value);
   if (result.success) return result.data;
   // zod's own error is not kept as `cause`: its issues may quote the input.
+  throw new LicenceValidationError(
+    result.error.issues.flatMap((issue) => toFieldIssues(issue, value)),
+  );
+}
+
+/**
+ * Validates `value` as some fields of a {@link LicenceRecord}: every field present by its rule,
+ * every cross-field rule whose fields are all present.
+ *
+ * @returns the fields, as a new object.
+ * @throws {LicenceValidationError} `ERR_LICENCE_INVALID`, listing every issue.
+ */
+export function parsePartialLicenceRecord(value: unknown): Partial<LicenceRecord> {
+  const result = partialLicenceRecordSchema.safeParse(value);
+  // A member that is present is never undefined: the values come from JSON.
+  if (result.success) return result.data as Partial<LicenceRecord>;
   throw new LicenceValidationError(
     result.error.issues.flatMap((issue) => toFieldIssues(issue, value)),
   );

@@ -40,6 +40,18 @@ export const REASONS: Readonly<Record<VerdictCode, Words>> = {
   ERR_CLAIMS_INVALID: { zh: '凭证内容无效', en: 'Credential contents invalid' },
   ERR_ISSUER_MISMATCH: { zh: '签发机关与密钥不符', en: 'Issuer does not match its key' },
   ERR_LICENCE_INVALID: { zh: '驾驶证信息无效', en: 'Licence data invalid' },
+  ERR_DISCLOSURE_MISMATCH: {
+    zh: '出示的信息与签发机关签名不符（被篡改）',
+    en: 'Shown data does not match what the issuer signed (altered)',
+  },
+  ERR_DISCLOSURE_DUPLICATE: {
+    zh: '同一项信息出示了两次，不予接受',
+    en: 'The same data shown twice: refused',
+  },
+  ERR_DISCLOSURE_UNKNOWN: {
+    zh: '出示了凭证中没有的信息，不予接受',
+    en: 'Shows data the e-licence does not contain: refused',
+  },
   ERR_HOLDER_SIGNATURE: {
     zh: '出示码签名无效（非持证人设备或被篡改）',
     en: "Code signature invalid (not the holder's device, or altered)",

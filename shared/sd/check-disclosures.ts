@@ -1,0 +1,154 @@
+/**
+ * The disclosure check of a version 2 presentation (FORMAT.md §8.8, between `claims` and
+ * `holder_signature`): every disclosed group's digest recomputed against the signed one, then its
+ * values by the licence rules.
+ */
+import { chinaDate } from '../china-time.js';
+import { LicenceError } from '../errors.js';
+import type { LicenceRecord } from '../licence/record.js';
+import { parsePartialLicenceRecord } from '../licence/validate.js';
+import { digestOf, disclosureOf, rootFrom, saltOf, sameBytes, type Sha256 } from './disclosure.js';
+import {
+  ageFlags,
+  GROUP_COUNT,
+  GROUP_MEMBERS,
+  GROUP_NAMES,
+  LICENCE_FIELD_OF_MEMBER,
+  type GroupIndex,
+  type GroupValue,
+  type HolderValue,
+} from './groups.js';
+
+/** What a presentation disclosed, checked: the licence elements shown, and what was withheld. */
+export interface DisclosedLicence {
+  /** The licence fields of the disclosed groups; the others are absent. */
+  readonly licence: Partial<LicenceRecord>;
+  /** base64url SHA-256 of the portrait, when `holder` is disclosed and the credential has one. */
+  readonly portraitHash?: string;
+  readonly ageOver18?: boolean;
+  readonly ageOver60?: boolean;
+  /** The disclosed groups, in index order. */
+  readonly disclosed: readonly GroupIndex[];
+  /** The groups not disclosed, in index order: shown as 未出示, never guessed. */
+  readonly withheld: readonly GroupIndex[];
+}
+
+/** The result of {@link checkDisclosures}. */
+export interface CheckedDisclosures extends DisclosedLicence {
+  /** The disclosures rebuilt, in the order listed: what `sd_hash` covers. */
+  readonly disclosures: readonly string[];
+}
+
+/** What of a presentation the disclosure check reads. */
+export interface DisclosureParts {
+  readonly groups: readonly GroupIndex[];
+  /** The seed, when all six groups are disclosed. */
+  readonly seed?: Uint8Array;
+  /** One salt per listed group, when fewer than six are. */
+  readonly salts?: readonly Uint8Array[];
+  /** The values of the listed groups, in the same order. */
+  readonly values: readonly GroupValue[];
+  /** The hashes of the withheld subtrees of the digest tree (none when all are disclosed). */
+  readonly withheldNodes: readonly Uint8Array[];
+}
+
+const PORTRAIT_HASH = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Rebuilds each listed group's disclosure from its salt (or the seed) and value, and its digest
+ * (the first 16 bytes of its SHA-256); rebuilds the root of the digest tree from those and the
+ * withheld subtrees' hashes and compares it with `sd`; then checks the values.
+ * @param sd the credential's 16-byte root (verified claims).
+ * @param iat the credential's `iat`: the age flags are as of its China date.
+ * @throws {LicenceError} `ERR_DISCLOSURE_MISMATCH` at the first group whose digest differs;
+ *   `ERR_CLAIMS_INVALID` when the disclosed values break a licence rule.
+ */
+export function checkDisclosures(
+  sd: Uint8Array,
+  iat: number,
+  parts: DisclosureParts,
+  hash: Sha256,
+): CheckedDisclosures {
+  const { groups, values } = parts;
+  const digests = new Map<GroupIndex, Uint8Array>();
+  const disclosures = groups.map((g, i) => {
+    const salt =
+      parts.seed !== undefined ? saltOf(parts.seed, g) : (parts.salts?.[i] as Uint8Array);
+    const disclosure = disclosureOf(salt, g, values[i] as GroupValue);
+    digests.set(g, digestOf(disclosure, hash));
+    return disclosure;
+  });
+  if (!sameBytes(rootFrom(digests, parts.withheldNodes, hash), sd)) {
+    throw new LicenceError(
+      'ERR_DISCLOSURE_MISMATCH',
+      `disclosures of ${groups.map((g) => GROUP_NAMES[g]).join(', ')}: expected the digests the issuer signed, found others`,
+    );
+  }
+  return { ...checkGroupValues(groups, values, iat), disclosures };
+}
+
+/**
+ * The licence elements of disclosed group values, checked by the licence rules: each field by
+ * its own, cross-field rules when all their fields are disclosed, the age flags against the
+ * birth date on the China date of `iat` when both are disclosed.
+ * @throws {LicenceError} `ERR_CLAIMS_INVALID`.
+ */
+export function checkGroupValues(
+  groups: readonly GroupIndex[],
+  values: readonly GroupValue[],
+  iat: number,
+): DisclosedLicence {
+  const fields: Record<string, unknown> = {};
+  let portraitHash: string | undefined;
+  let ageOver18: boolean | undefined;
+  let ageOver60: boolean | undefined;
+  groups.forEach((g, i) => {
+    const value = values[i];
+    const name = GROUP_NAMES[g];
+    if (name === 'age_over_18') ageOver18 = value as boolean;
+    else if (name === 'age_over_60') ageOver60 = value as boolean;
+    else {
+      const v = value as unknown as Readonly<Record<string, unknown>>;
+      for (const member of GROUP_MEMBERS[name]) {
+        if (member === 'ph') portraitHash = (value as HolderValue).ph;
+        else fields[LICENCE_FIELD_OF_MEMBER[member]] = v[member];
+      }
+    }
+  });
+  let licence: Partial<LicenceRecord>;
+  try {
+    licence = parsePartialLicenceRecord(fields);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : 'invalid';
+    throw new LicenceError('ERR_CLAIMS_INVALID', `disclosed licence data: ${detail}`, { cause });
+  }
+  if (portraitHash !== undefined && !PORTRAIT_HASH.test(portraitHash)) {
+    throw new LicenceError(
+      'ERR_CLAIMS_INVALID',
+      'disclosed portrait hash: expected 43 characters of base64url',
+    );
+  }
+  if (licence.birthDate !== undefined) {
+    const flags = ageFlags(licence.birthDate, chinaDate(new Date(iat * 1000)));
+    if (
+      (ageOver18 !== undefined && ageOver18 !== flags.ageOver18) ||
+      (ageOver60 !== undefined && ageOver60 !== flags.ageOver60)
+    ) {
+      throw new LicenceError(
+        'ERR_CLAIMS_INVALID',
+        'disclosed age flags: expected the flags of the birth date on the date of iat, found others',
+      );
+    }
+  }
+  const withheld: GroupIndex[] = [];
+  for (let g = 0; g < GROUP_COUNT; g++)
+    if (!groups.includes(g as GroupIndex)) withheld.push(g as GroupIndex);
+  return {
+    licence,
+    ...(portraitHash === undefined ? {} : { portraitHash }),
+    ...(ageOver18 === undefined ? {} : { ageOver18 }),
+    ...(ageOver60 === undefined ? {} : { ageOver60 }),
+    disclosed: [...groups],
+    withheld,
+  };
+}

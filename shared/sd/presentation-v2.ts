@@ -1,0 +1,308 @@
+/**
+ * Presentations of version 2 credentials (FORMAT.md §8.5-§8.6): the QR text `LZ2:` + digits of
+ * an envelope carrying the credential, the purpose, the disclosed groups' salts (or the seed) and
+ * values, and a holder proof over exactly those disclosures and the purpose.
+ */
+import { deflateSync } from 'fflate';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { encodeBase64url } from '../base64url.js';
+import { CLAIMS_DICTIONARY } from '../claims-dictionary.js';
+import { ED25519_SIGNATURE_LENGTH, type Signer } from '../crypto-backend.js';
+import { LicenceError } from '../errors.js';
+import { encodeDigits } from '../internal/digits.js';
+import * as envelope from '../internal/presentation-envelope.js';
+import { decodeUtf8, utf8 } from '../utf8.js';
+import { PRESENTATION_PREFIX_V2 } from './prefix.js';
+import { canonicalCredentialHeaderV2, parseHolderCopy, type Inflater } from './credential-v2.js';
+import {
+  NODE_BYTES,
+  SALT_BYTES,
+  sdHashInput,
+  SEED_BYTES,
+  withheldNodeCount,
+  withheldNodes,
+} from './disclosure.js';
+import {
+  DEFAULT_PURPOSE,
+  GROUP_COUNT,
+  groupsFor,
+  parseGroupValues,
+  purposeOfCode,
+  PURPOSES,
+  type GroupIndex,
+  type GroupValue,
+  type Purpose,
+} from './groups.js';
+
+export { PRESENTATION_PREFIX_V2 };
+/** Ceiling on the inflated values JSON of a presentation. */
+export const MAX_VALUES_LENGTH = 4096;
+const VERSION_2: envelope.EnvelopeVersion = {
+  prefix: PRESENTATION_PREFIX_V2,
+  canonicalHeader: canonicalCredentialHeaderV2,
+};
+
+/** A version 2 presentation taken apart; nothing verified yet. */
+export interface PresentationPartsV2 extends envelope.CredentialEnvelope {
+  readonly nonce?: string;
+  readonly purpose: Purpose;
+  /** The disclosed groups, strictly increasing. */
+  readonly groups: readonly GroupIndex[];
+  /** The seed, when all six groups are disclosed. */
+  readonly seed?: Uint8Array;
+  /** One salt per listed group, when fewer than six are. */
+  readonly salts?: readonly Uint8Array[];
+  /** The values of the listed groups, in the same order. */
+  readonly values: readonly GroupValue[];
+  /** The hashes of the withheld subtrees of the digest tree, left to right. */
+  readonly withheldNodes: readonly Uint8Array[];
+  readonly proofSignature: Uint8Array;
+}
+
+/**
+ * The envelope's fields as bytes, unchecked: what {@link encodeEnvelopeV2} writes. Lets a test
+ * write an envelope the encoder of parts would refuse.
+ */
+export interface EnvelopeV2 extends Omit<envelope.CredentialEnvelope, 'canonicalKid'> {
+  readonly nonce: Uint8Array;
+  readonly purposeCode: number;
+  readonly indices: readonly number[];
+  /** The seed, or the salts concatenated. */
+  readonly secret: Uint8Array;
+  /** The withheld subtrees' hashes, concatenated. */
+  readonly withheld: Uint8Array;
+  /** The values JSON, raw DEFLATE with the claims dictionary. */
+  readonly values: Uint8Array;
+  readonly proofSignature: Uint8Array;
+}
+
+/** Writes an envelope as QR text, field by field (FORMAT.md §8.5), checking nothing. */
+export function encodeEnvelopeV2(e: EnvelopeV2): string {
+  const writer = envelope
+    .writeCredentialEnvelope(VERSION_2, e, e.nonce)
+    .bytes(Uint8Array.of(e.purposeCode))
+    .varint(e.indices.length)
+    .bytes(Uint8Array.from(e.indices))
+    .bytes(e.secret)
+    .bytes(e.withheld)
+    .varint(e.values.length)
+    .bytes(e.values)
+    .bytes(e.proofSignature);
+  return PRESENTATION_PREFIX_V2 + encodeDigits(writer.finish());
+}
+
+/** The values of the listed groups as they travel: raw DEFLATE of the canonical JSON. */
+export function compressValues(values: readonly GroupValue[]): Uint8Array {
+  return deflateSync(utf8(JSON.stringify(values)), {
+    level: 9,
+    mem: 12,
+    dictionary: CLAIMS_DICTIONARY,
+  });
+}
+
+/**
+ * Packs a presentation into its QR text.
+ * @throws {RangeError} on a bad nonce, signature length, group set for the purpose, or seed and
+ *   salts that do not fit the groups.
+ */
+export function encodePresentationV2(parts: PresentationPartsV2): string {
+  envelope.checkSignatureLengths(parts.credentialSignature, parts.proofSignature);
+  envelope.checkNonce(parts.nonce);
+  const groups = groupsFor(parts.purpose, parts.groups);
+  if (parts.values.length !== groups.length)
+    throw new RangeError('values: expected one per disclosed group');
+  let secret: Uint8Array;
+  if (groups.length === GROUP_COUNT) {
+    if (parts.seed?.length !== SEED_BYTES)
+      throw new RangeError('seed: expected 16 bytes when all groups are disclosed');
+    secret = parts.seed;
+  } else {
+    const salts = parts.salts;
+    if (salts?.length !== groups.length || salts.some((s) => s.length !== SALT_BYTES))
+      throw new RangeError('salts: expected 16 bytes for each disclosed group');
+    secret = new Uint8Array(salts.length * SALT_BYTES);
+    salts.forEach((s, i) => {
+      secret.set(s, i * SALT_BYTES);
+    });
+  }
+  if (
+    parts.withheldNodes.length !== withheldNodeCount(groups) ||
+    parts.withheldNodes.some((n) => n.length !== NODE_BYTES)
+  )
+    throw new RangeError('withheldNodes: expected 16 bytes for each withheld subtree');
+  const withheld = new Uint8Array(parts.withheldNodes.length * NODE_BYTES);
+  parts.withheldNodes.forEach((n, i) => {
+    withheld.set(n, i * NODE_BYTES);
+  });
+  return encodeEnvelopeV2({
+    credentialHeader: parts.credentialHeader,
+    credentialPayload: parts.credentialPayload,
+    credentialSignature: parts.credentialSignature,
+    proofIat: parts.proofIat,
+    nonce: envelope.nonceBytes(parts.nonce),
+    purposeCode: PURPOSES[parts.purpose].code,
+    indices: groups,
+    secret,
+    withheld,
+    values: compressValues(parts.values),
+    proofSignature: parts.proofSignature,
+  });
+}
+
+/**
+ * Takes a version 2 presentation's QR text apart, strictly; verifies nothing. The values are
+ * inflated with `inflater` (the verifier's backend) and must be the canonical JSON of the listed
+ * groups' values.
+ * @throws {LicenceError} `ERR_TOO_LARGE`; `ERR_DISCLOSURE_UNKNOWN` (an index ≥ 6),
+ *   `ERR_DISCLOSURE_DUPLICATE` (an index listed twice), at the first such index;
+ *   `ERR_MALFORMED` for anything else: indices not increasing, no group, a group set that is not
+ *   the purpose's, the seed with fewer than six groups, values not canonical, trailing bytes.
+ */
+export function decodePresentationV2(text: string, inflater: Inflater): PresentationPartsV2 {
+  const reader = envelope.openEnvelope(VERSION_2, text);
+  const { credential, nonce: nonceRead } = envelope.readCredentialEnvelope(VERSION_2, reader);
+  const purposeCode = reader.bytesOf(1, 'purpose')[0] as number;
+  const purpose = purposeOfCode(purposeCode);
+  if (purpose === undefined)
+    throw new LicenceError('ERR_MALFORMED', `purpose: expected 1-6, found ${purposeCode}`);
+  const count = reader.varint('number of disclosed groups');
+  if (count === 0)
+    throw new LicenceError('ERR_MALFORMED', 'disclosed groups: expected at least one, found none');
+  const groups = disclosedGroups(reader.bytesOf(count, 'disclosed groups'));
+  const fixed = PURPOSES[purpose].groups;
+  if (
+    fixed !== undefined &&
+    (fixed.length !== groups.length || fixed.some((g, i) => g !== groups[i]))
+  )
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `disclosed groups: expected ${fixed.join(',')} for purpose ${purpose}, found ${groups.join(',')}`,
+    );
+  let seed: Uint8Array | undefined;
+  let salts: Uint8Array[] | undefined;
+  if (groups.length === GROUP_COUNT) seed = reader.bytesOf(SEED_BYTES, 'seed');
+  else salts = groups.map((g) => reader.bytesOf(SALT_BYTES, `salt of group ${g}`));
+  const withheldNodes = Array.from({ length: withheldNodeCount(groups) }, (_, i) =>
+    reader.bytesOf(NODE_BYTES, `withheld subtree ${i}`).slice(),
+  );
+  const compressed = reader.bytesOf(reader.varint('values length'), 'values');
+  const proofSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'proof signature');
+  reader.end('presentation');
+  const nonce = envelope.decodeNonce(nonceRead);
+  const values = parseGroupValues(
+    decodeUtf8(inflater.inflate(compressed, 'raw', MAX_VALUES_LENGTH, CLAIMS_DICTIONARY), 'values'),
+    groups,
+    'values',
+  );
+  return {
+    ...credential,
+    ...(nonce === undefined ? {} : { nonce }),
+    purpose,
+    groups,
+    ...(seed === undefined ? {} : { seed: seed.slice() }),
+    ...(salts === undefined ? {} : { salts: salts.map((s) => s.slice()) }),
+    values,
+    withheldNodes,
+    proofSignature,
+  };
+}
+
+/** The listed group indices, checked one by one in order (FORMAT.md §8.5). */
+function disclosedGroups(bytes: Uint8Array): GroupIndex[] {
+  const groups: GroupIndex[] = [];
+  for (const g of bytes) {
+    if (g >= GROUP_COUNT)
+      throw new LicenceError(
+        'ERR_DISCLOSURE_UNKNOWN',
+        `disclosed groups: ${g} has no digest in the credential (0-${GROUP_COUNT - 1})`,
+      );
+    if (groups.includes(g as GroupIndex))
+      throw new LicenceError('ERR_DISCLOSURE_DUPLICATE', `disclosed groups: ${g} listed twice`);
+    const last = groups[groups.length - 1];
+    if (last !== undefined && g < last)
+      throw new LicenceError(
+        'ERR_MALFORMED',
+        `disclosed groups: expected increasing indices, found ${g} after ${last}`,
+      );
+    groups.push(g as GroupIndex);
+  }
+  return groups;
+}
+
+/**
+ * The bytes the holder signs: the JWS signing input of a proof with header
+ * `{"alg":"EdDSA","typ":"lzkb+jwt"}` and payload
+ * `{"iat":T,"nonce":"N","purpose":"P","sd_hash":"H"}` (`nonce` only when there is one), both
+ * exactly so. It never travels.
+ * @param sdHash SHA-256 of `<compact credential>~<D_a>~…~` (see sdHashInput).
+ */
+export function proofSigningInputV2(
+  sdHash: Uint8Array,
+  iat: number,
+  purpose: Purpose,
+  nonce?: string,
+): Uint8Array {
+  envelope.checkNonce(nonce);
+  const n = nonce === undefined ? '' : `"nonce":"${nonce}",`;
+  const payload = `{"iat":${iat},${n}"purpose":"${purpose}","sd_hash":"${encodeBase64url(sdHash)}"}`;
+  return envelope.proofSigningInputOf(payload);
+}
+
+/** Options for {@link createPresentationV2}. */
+export interface PresentationOptionsV2 {
+  /** The holder's clock; the proof carries it in whole seconds. */
+  readonly now: Date;
+  /** A verifier's nonce, when one was offered. */
+  readonly nonce?: string;
+  /** Who is checking; police (everything) when omitted. */
+  readonly purpose?: Purpose;
+  /** The groups to disclose, for `custom` (any order; each once). */
+  readonly groups?: readonly number[];
+}
+
+/**
+ * Makes the text of a dynamic QR from the holder's copy, offline: the disclosures of the
+ * purpose's groups and a proof, signed with the device key, over this time, nonce, purpose and
+ * exactly these disclosures.
+ * @throws {LicenceError} as parseHolderCopy, when the copy does not check.
+ * @throws {RangeError} on a bad nonce, clock or group choice.
+ */
+export async function createPresentationV2(
+  holderCopy: string,
+  deviceSigner: Pick<Signer, 'sign'>,
+  options: PresentationOptionsV2,
+): Promise<string> {
+  const copy = parseHolderCopy(holderCopy);
+  const purpose = options.purpose ?? DEFAULT_PURPOSE;
+  const groups = groupsFor(purpose, options.groups);
+  const iat = Math.floor(options.now.getTime() / 1000);
+  if (!Number.isSafeInteger(iat) || iat < 0)
+    throw new RangeError('now: expected a valid date after 1970');
+  const disclosures = groups.map((g) => copy.disclosures[g] as string);
+  const sdHash = sha256(sdHashInput(copy.credential, disclosures));
+  const proofSignature = await deviceSigner.sign(
+    proofSigningInputV2(sdHash, iat, purpose, options.nonce),
+  );
+  const all = groups.length === GROUP_COUNT;
+  return encodePresentationV2({
+    credentialHeader: copy.jws.headerBytes,
+    credentialPayload: copy.jws.payloadBytes,
+    credentialSignature: copy.jws.signature,
+    proofIat: iat,
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+    purpose,
+    groups,
+    ...(all ? { seed: copy.seed } : { salts: groups.map((g) => copy.salts[g] as Uint8Array) }),
+    values: groups.map((g) => copy.values[g]),
+    withheldNodes: withheldNodes(copy.digests, groups),
+    proofSignature,
+  });
+}
+
+/** The compact credential of a presentation, exactly as signed. */
+export const credentialCompactV2: (
+  parts: Pick<
+    PresentationPartsV2,
+    'credentialHeader' | 'credentialPayload' | 'credentialSignature'
+  >,
+) => string = envelope.credentialCompact;

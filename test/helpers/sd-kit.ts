@@ -1,0 +1,210 @@
+/**
+ * Test-only helpers for credential format version 2: a fixed credential of the first reference
+ * licence, presentations made by hand (from values the issuer would not sign, or that a holder
+ * changed), and the verification steps of FORMAT.md §8.8 in their order, as the verifier will run
+ * them, returning the deciding code.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { CLAIMS_DICTIONARY } from '../../shared/claims-dictionary.js';
+import { checkJoseHeader } from '../../shared/compact-jws.js';
+import type { CredentialClaimsInput } from '../../shared/credential.js';
+import { MAX_CREDENTIAL_PAYLOAD } from '../../shared/credential.js';
+import type { CryptoBackend, Signer } from '../../shared/crypto-backend.js';
+import { isLicenceError } from '../../shared/errors.js';
+import { decodeUtf8, parseJsonObject, utf8 } from '../../shared/utf8.js';
+import { checkDisclosures, type CheckedDisclosures } from '../../shared/sd/check-disclosures.js';
+import {
+  CREDENTIAL_TYP_V2,
+  disclosuresOf,
+  fromWireClaimsV2,
+  issueCredentialV2,
+} from '../../shared/sd/credential-v2.js';
+import { sdHashInput, withheldNodes } from '../../shared/sd/disclosure.js';
+import {
+  groupsFor,
+  PURPOSES,
+  type GroupIndex,
+  type GroupValues,
+  type Purpose,
+} from '../../shared/sd/groups.js';
+import {
+  compressValues,
+  credentialCompactV2,
+  decodePresentationV2,
+  encodeEnvelopeV2,
+  encodePresentationV2,
+  proofSigningInputV2,
+  type EnvelopeV2,
+  type PresentationPartsV2,
+} from '../../shared/sd/presentation-v2.js';
+import { createTrustStore } from '../../verifier/trust-store.js';
+import { decodeBase64url } from '../../shared/base64url.js';
+import { referenceLicence, type TestKeys } from './presentation-kit.js';
+
+/** Issue time of the fixed credential: 2025-11-24T16:00:00Z, 2025-11-25 in China. */
+export const IAT = 1764000000;
+/** The fixed seed: bytes 0-15. */
+export const FIXED_SEED = Uint8Array.from({ length: 16 }, (_, i) => i);
+/** A fixed portrait hash: SHA-256 of the ASCII "portrait". */
+export const PORTRAIT_HASH = Buffer.from(sha256(utf8('portrait'))).toString('base64url');
+
+/** The claims of the fixed credential of the first reference licence. */
+export function fixedClaims(holder: Signer): CredentialClaimsInput {
+  return {
+    iss: 'https://dl.122.gov.cn',
+    iat: IAT,
+    nbf: IAT,
+    exp: IAT + 30 * 86_400,
+    jti: 'lFsQF1fndWTd3GP0',
+    holderKey: holder.publicJwk.x,
+    status: { idx: 1234567, uri: 'https://dl.122.gov.cn/status/44/1' },
+    portraitHash: PORTRAIT_HASH,
+    licence: referenceLicence(0),
+  };
+}
+
+/** The fixed credential and holder copy (fixed keys, fixed seed). */
+export async function fixedCredential(
+  keys: TestKeys,
+  input: CredentialClaimsInput = fixedClaims(keys.holder),
+): Promise<{ credential: string; holderCopy: string }> {
+  return issueCredentialV2(input, keys.issuer, FIXED_SEED);
+}
+
+/**
+ * A presentation made by hand of any six values (signed by the issuer as given) with a proof over
+ * exactly what it discloses: what shared/sd/presentation-v2.ts makes, without checking the copy.
+ */
+export async function presentByHand(
+  credential: string,
+  values: GroupValues,
+  holder: Pick<Signer, 'sign'>,
+  options: { purpose: Purpose; groups?: readonly number[]; iat?: number; nonce?: string },
+): Promise<string> {
+  const set = disclosuresOf(values, FIXED_SEED);
+  const groups = groupsFor(options.purpose, options.groups);
+  const [h = '', p = '', s = ''] = credential.split('.');
+  const iat = options.iat ?? IAT + 5;
+  const sdHash = sha256(
+    sdHashInput(
+      credential,
+      groups.map((g) => set.disclosures[g] as string),
+    ),
+  );
+  const proofSignature = await holder.sign(
+    proofSigningInputV2(sdHash, iat, options.purpose, options.nonce),
+  );
+  return encodePresentationV2({
+    credentialHeader: decodeBase64url(h, 'h'),
+    credentialPayload: decodeBase64url(p, 'p'),
+    credentialSignature: decodeBase64url(s, 's'),
+    proofIat: iat,
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+    purpose: options.purpose,
+    groups,
+    ...(groups.length === 6
+      ? { seed: FIXED_SEED }
+      : { salts: groups.map((g) => set.salts[g] as Uint8Array) }),
+    values: groups.map((g) => values[g]),
+    withheldNodes: withheldNodes(set.digests, groups),
+    proofSignature,
+  });
+}
+
+/** The envelope fields of decoded parts, for writing a changed envelope. */
+export function envelopeOf(parts: PresentationPartsV2): EnvelopeV2 {
+  const secret = parts.seed ?? Uint8Array.from((parts.salts ?? []).flatMap((s) => Array.from(s)));
+  return {
+    credentialHeader: parts.credentialHeader,
+    credentialPayload: parts.credentialPayload,
+    credentialSignature: parts.credentialSignature,
+    proofIat: parts.proofIat,
+    nonce: utf8(parts.nonce ?? ''),
+    purposeCode: PURPOSES[parts.purpose].code,
+    indices: parts.groups,
+    secret,
+    withheld: Uint8Array.from(parts.withheldNodes.flatMap((n) => Array.from(n))),
+    values: compressValues(parts.values),
+    proofSignature: parts.proofSignature,
+  };
+}
+
+/** Decodes, changes the envelope's fields, and writes them again (signatures untouched). */
+export function rewrite(
+  text: string,
+  backend: CryptoBackend,
+  change: (e: EnvelopeV2) => EnvelopeV2,
+): string {
+  return encodeEnvelopeV2(change(envelopeOf(decodePresentationV2(text, backend))));
+}
+
+/** The outcome of {@link verifyV2}: the deciding code, or what was disclosed. */
+export type V2Outcome =
+  | { readonly code: string; readonly check: string }
+  | { readonly code: 'valid'; readonly disclosed: CheckedDisclosures; readonly purpose: Purpose };
+
+/**
+ * The checks of FORMAT.md §8.8 up to the holder signature, in their order, each stopping at its
+ * failure: parse, type, issuer_known, issuer_signature, claims, disclosures, holder_signature.
+ */
+export function verifyV2(text: string, backend: CryptoBackend, issuerJwks: unknown): V2Outcome {
+  const step = <T>(check: string, f: () => T): T | { code: string; check: string } => {
+    try {
+      return f();
+    } catch (error) {
+      if (isLicenceError(error)) return { code: error.code, check };
+      throw error;
+    }
+  };
+  const failed = (v: unknown): v is { code: string; check: string } =>
+    typeof v === 'object' && v !== null && 'check' in v && 'code' in v;
+  const parts = step('parse', () => decodePresentationV2(text, backend));
+  if (failed(parts)) return parts;
+  const header = parseJsonObject(decodeUtf8(parts.credentialHeader, 'h'), 'h');
+  const type = step('type', () => {
+    checkJoseHeader(header, { typ: CREDENTIAL_TYP_V2, allowed: [], what: 'credential' });
+  });
+  if (failed(type)) return type;
+  const trust = createTrustStore([issuerJwks], backend);
+  const key = trust.byThumbprint(header['kid'] as string);
+  if (key === undefined) return { code: 'ERR_UNKNOWN_ISSUER', check: 'issuer_known' };
+  const compact = credentialCompactV2(parts);
+  const signingInput = utf8(compact.slice(0, compact.lastIndexOf('.')));
+  if (!backend.verify(key.key, signingInput, parts.credentialSignature))
+    return { code: 'ERR_BAD_SIGNATURE', check: 'issuer_signature' };
+  const claims = step('claims', () =>
+    fromWireClaimsV2(
+      parseJsonObject(
+        decodeUtf8(
+          backend.inflate(
+            parts.credentialPayload,
+            'raw',
+            MAX_CREDENTIAL_PAYLOAD,
+            CLAIMS_DICTIONARY,
+          ),
+          'payload',
+        ),
+        'payload',
+      ),
+    ),
+  );
+  if (failed(claims)) return claims;
+  const disclosed = step('disclosures', () =>
+    checkDisclosures(claims.sd, claims.iat, parts, (d) => backend.sha256(d)),
+  );
+  if (failed(disclosed)) return disclosed;
+  const input = proofSigningInputV2(
+    backend.sha256(sdHashInput(compact, disclosed.disclosures)),
+    parts.proofIat,
+    parts.purpose,
+    parts.nonce,
+  );
+  const holderOk = step('holder_signature', () =>
+    backend.verifyOnce(decodeBase64url(claims.holderKey, 'x'), input, parts.proofSignature),
+  );
+  if (failed(holderOk)) return holderOk;
+  if (!holderOk) return { code: 'ERR_HOLDER_SIGNATURE', check: 'holder_signature' };
+  return { code: 'valid', disclosed, purpose: parts.purpose };
+}
+
+export type { GroupIndex };
