@@ -29,6 +29,7 @@ import {
   newPhoneSchema,
   requestPhoneChange,
 } from './change-phone.js';
+import { bindingStateReply, resetCodeReply } from './replies.js';
 import {
   RESET_EXPECTED,
   completeReset,
@@ -57,21 +58,6 @@ function selfieBody<S extends z.ZodType>(
   return { kind: 'json', schema, expected, required: true, limit: SELFIE_LIMIT };
 }
 const codeSent = z.object({ expiresAt: seconds('When the code sent stops being good.') });
-
-/** GET /api/me/binding. */
-export const bindingStateReply = z.object({
-  state: z.enum(['none', 'code_sent', 'code_passed', 'bound']),
-  checkBy: seconds('Until when the entered code allows the real-person check.').optional(),
-});
-export type BindingStateReply = z.infer<typeof bindingStateReply>;
-
-/** POST /api/password-reset/code. */
-export const resetCodeReply = z.object({
-  token: z.string(),
-  checkNeeded: z.boolean(),
-  expiresAt: seconds(),
-});
-export type ResetCodeReply = z.infer<typeof resetCodeReply>;
 
 /** Binding a licence to an account, a change of phone number, and 忘记密码. */
 export const BINDING_SPECS = {

@@ -27,14 +27,9 @@ import {
   registerDriver,
 } from './register-driver.js';
 import { SIGN_IN_EXPECTED, signIn, signInSchema } from './sign-in.js';
+import { ACCOUNT_ROLES as ROLES, accountReply, signInReply, staffRole } from './replies.js';
 import { unlockAccount } from './unlock-account.js';
-import {
-  STAFF_CREATION_EXPECTED,
-  STAFF_ROLES,
-  createStaff,
-  listStaff,
-  staffCreationSchema,
-} from './staff.js';
+import { STAFF_CREATION_EXPECTED, createStaff, listStaff, staffCreationSchema } from './staff.js';
 
 /**
  * Registrations one client address may try per window: a registration tells whether a licence
@@ -49,36 +44,6 @@ const LIMITER_KEYS = 10_000;
  * account, and staff management (admin only). Each route parses, calls one use case, and maps
  * the result; errors go to the problem handler.
  */
-
-const ROLES = ['driver', 'reviewer', 'admin'] as const;
-
-const staffRole = z.enum(STAFF_ROLES);
-
-/** GET /api/me: the signed-in account. */
-export const accountReply = z.union([
-  z.object({
-    role: z.literal('driver'),
-    subject: z.literal('driver'),
-    driverId: z.number().int(),
-    licenceNumber: z.string().nullable().meta({
-      description:
-        'Masked: region code and last four characters; null while the account holds no licence.',
-    }),
-    csrfToken: z.string(),
-  }),
-  z.object({
-    role: staffRole,
-    subject: z.literal('staff'),
-    staffId: z.number().int(),
-    username: z.string(),
-    csrfToken: z.string(),
-  }),
-]);
-export type AccountReply = z.infer<typeof accountReply>;
-
-/** POST /api/session. */
-export const signInReply = z.object({ role: z.enum(ROLES), csrfToken: z.string() });
-export type SignInReply = z.infer<typeof signInReply>;
 
 /** GET /api/staff: one account. */
 export const staffReply = z.object({

@@ -6,12 +6,8 @@ import { ServiceError } from '../service-error.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { parseInput } from '../http/validation.js';
 import { hashPassword } from './password.js';
+import { STAFF_ROLES, type StaffRole } from './replies.js';
 import { locksOf } from './sign-in-failures.js';
-
-/** The roles a member of staff may have. */
-export const STAFF_ROLES = ['reviewer', 'admin'] as const;
-/** A member of staff's role. */
-export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Lower-case ASCII, starting with a letter, 3–32 characters. */
 const USERNAME = /^[a-z][a-z0-9_.-]{2,31}$/;

@@ -5,18 +5,16 @@ import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
 import {
   APPLICATION_PATHS,
-  APPLICATION_STATES,
   deadlineProvisional,
   idSchema,
   image,
   NO_STORE_HEADERS,
   noBody,
   noStoreJson,
-  reviewedApplicationFields,
   seconds,
-  UNUSABLE_REASONS,
 } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
+import { applicationReply, inboxReply, pathsReply, reviewQueueReply } from './replies.js';
 import { unsupportedMediaType, validationError } from '../http/validation.js';
 import { abandonApplication } from './abandon-application.js';
 import { confirmStored } from './confirm-stored.js';
@@ -92,53 +90,6 @@ export const photoBody = {
   content: { 'image/jpeg': image('image/jpeg'), 'image/png': image('image/png') },
   read: () => express.raw({ type: [...PHOTO_TYPES], limit: MAX_PHOTO_BYTES }),
 } as const;
-
-/** GET /api/me/application. */
-export const applicationReply = z.object({
-  id: z.number().int(),
-  path: z.enum(APPLICATION_PATHS),
-  state: z.enum(APPLICATION_STATES),
-  submittedAt: seconds().nullable(),
-  deadline: seconds('When the review is due: one working day after submission.').nullable(),
-  deadlineProvisional,
-  decidedAt: seconds().nullable(),
-  reason: z.string().meta({ description: 'Why the photo was rejected.' }).nullable(),
-});
-export type ApplicationReply = z.infer<typeof applicationReply>;
-
-/** GET /api/me/application/paths. */
-export const pathsReply = z.object({
-  paths: z.array(z.enum(APPLICATION_PATHS)),
-  photoChange: z.boolean(),
-  notBefore: seconds().nullable(),
-  refusal: z.object({ reason: z.enum(UNUSABLE_REASONS), message: z.string() }).optional(),
-});
-export type PathsReply = z.infer<typeof pathsReply>;
-
-/** One notice of GET /api/me/inbox. */
-export const inboxEntryReply = z.object({
-  id: z.number().int(),
-  at: seconds(),
-  kind: z.string(),
-  title: z.string(),
-  body: z.string(),
-  readAt: seconds().nullable(),
-});
-export type InboxEntryReply = z.infer<typeof inboxEntryReply>;
-/** GET /api/me/inbox. */
-export const inboxReply = z.object({ entries: z.array(inboxEntryReply) });
-export type InboxReply = z.infer<typeof inboxReply>;
-
-/** One application of GET /api/review/queue. */
-export const queueEntryReply = z.object({
-  id: z.number().int(),
-  path: z.enum(['camera', 'album']),
-  ...reviewedApplicationFields,
-});
-export type QueueEntryReply = z.infer<typeof queueEntryReply>;
-/** GET /api/review/queue. */
-export const reviewQueueReply = z.object({ applications: z.array(queueEntryReply) });
-export type ReviewQueueReply = z.infer<typeof reviewQueueReply>;
 
 const stateReply = <S extends string>(state: S) => z.object({ state: z.literal(state) });
 const DRIVER = ['driver'] as const;

@@ -1,5 +1,6 @@
 import { EXIT, parse, UsageError, write, type Command } from '../../shared/cli/command.js';
-import { createStaff, STAFF_ROLES, type StaffRole } from '../accounts/staff.js';
+import { STAFF_ROLES, type StaffRole } from '../accounts/replies.js';
+import { createStaff } from '../accounts/staff.js';
 import { ServiceError } from '../service-error.js';
 import { serviceConfig, withDatabase } from './service-config.js';
 

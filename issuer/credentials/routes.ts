@@ -4,10 +4,16 @@ import type { ServiceDeps } from '../deps.js';
 import { notFound } from '../service-error.js';
 import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
-import { idSchema, noStoreJson, seconds } from '../http/schemas.js';
+import { idSchema, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
 import { validationError } from '../http/validation.js';
 import { currentCredential } from './current-credential.js';
+import {
+  credentialReply,
+  devicesReply,
+  issuedCredentialReply,
+  registeredDeviceReply,
+} from './replies.js';
 import { MAX_DEVICES } from './register-device.js';
 import { IDEMPOTENCY_KEY, issueCredential } from './issue-credential.js';
 import { listDevices } from './list-devices.js';
@@ -29,37 +35,6 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENCY_HEADER_EXPECTED =
   'a quoted string of 1-64 characters of A-Z a-z 0-9 - _ . : (e.g. "retry-1")';
 
-/** An e-licence as issued. */
-export const issuedCredentialReply = z
-  .object({
-    credential: z.string().meta({ description: 'The e-licence, a compact JWS (FORMAT.md §3).' }),
-    jti: z.string(),
-    expiresAt: seconds(),
-    listId: z
-      .number()
-      .int()
-      .meta({ description: 'The status list of the credential (`/status/{listId}`).' }),
-    index: z.number().int().meta({ description: 'Its entry in that list.' }),
-  })
-  .meta({ id: 'IssuedCredential' });
-export type IssuedCredentialReply = z.infer<typeof issuedCredentialReply>;
-/** GET /api/me/credential. */
-export const credentialReply = issuedCredentialReply.extend({ deviceId: z.number().int() });
-export type CredentialReply = z.infer<typeof credentialReply>;
-
-/** GET /api/me/devices. */
-export const devicesReply = z.object({
-  devices: z.array(
-    z.object({
-      deviceId: z.number().int(),
-      publicKey: z.string().meta({ description: 'base64url (JWK `x`).' }),
-      createdAt: seconds(),
-      revokedAt: seconds().nullable(),
-    }),
-  ),
-});
-export type DevicesReply = z.infer<typeof devicesReply>;
-
 /** The routes of the holder's API. */
 export const CREDENTIAL_SPECS = {
   registerDevice: route({
@@ -71,7 +46,7 @@ export const CREDENTIAL_SPECS = {
     summary: 'Register a holder device key',
     description: `Past ${MAX_DEVICES} devices, the oldest that does not hold the e-licence is retired (its credential requests are then 404); a retired device of the driver registering its key again comes back under its id.`,
     body: { kind: 'json', schema: deviceSchema, expected: DEVICE_EXPECTED, required: true },
-    replies: { 201: noStoreJson('Registered.', z.object({ deviceId: z.number().int() })) },
+    replies: { 201: noStoreJson('Registered.', registeredDeviceReply) },
     errors: {
       403: ['ERR_LICENCE_NOT_BOUND'],
       404: ['ERR_NOT_FOUND'],

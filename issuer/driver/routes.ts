@@ -1,32 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { LICENCE_STATUS, type LicenceStatusCode } from '../../shared/licence/codes.js';
 import type { ServiceDeps } from '../deps.js';
 import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
-import {
-  image,
-  NO_STORE_HEADERS,
-  noStoreJson,
-  seconds,
-  UNUSABLE_REASONS,
-} from '../http/schemas.js';
+import { image, NO_STORE_HEADERS, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
 import { licenceStatus } from './licence-status.js';
+import { licenceReply } from './replies.js';
 import { ownPortrait } from './own-portrait.js';
-
-const STATUS_CODES = Object.keys(LICENCE_STATUS) as [LicenceStatusCode, ...LicenceStatusCode[]];
-
-/** GET /api/me/licence: the registry's current word on the driver's licence. */
-export const licenceReply = z.object({
-  status: z.enum(STATUS_CODES),
-  label: z.object({ zh: z.string(), en: z.string() }),
-  points: z.number().int(),
-  usable: z.boolean(),
-  reason: z.enum(UNUSABLE_REASONS).nullable(),
-  checkedAt: seconds(),
-});
-export type LicenceReply = z.infer<typeof licenceReply>;
 
 /** The routes of what the driver's app reads about its own licence. */
 export const DRIVER_SPECS = {

@@ -1,8 +1,14 @@
-/* Schemas many routes' specs share: times, ids, licence numbers, images, cache headers. */
+/*
+ * Schemas many routes' specs share: times, ids, licence numbers, images, cache headers. Free of
+ * any Node import: the feature modules of reply schemas (issuer/<feature>/replies.ts) build on it,
+ * and the web apps type-check against those.
+ */
 import { z } from 'zod';
 import type { UnusableReason } from '../../shared/usability.js';
 import type { ApplicationPath, ApplicationState, CredentialTable } from '../db/schema.js';
-import { LICENCE_NUMBER_PATTERN } from './validation.js';
+
+/** The form of a licence number in a path (the ID number: 17 digits and a check character). */
+export const LICENCE_NUMBER_PATTERN = /^\d{17}[\dX]$/;
 
 /** Seconds since the epoch. */
 export const seconds = (description = 'Seconds since the epoch.') =>

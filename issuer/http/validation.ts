@@ -224,6 +224,3 @@ export function pathId(value: string | string[] | undefined, what: string): numb
   if (typeof value !== 'string' || !/^[1-9]\d{0,14}$/.test(value)) throw notFound(what);
   return Number(value);
 }
-
-/** The form of a licence number in a path (the ID number: 17 digits and a check character). */
-export const LICENCE_NUMBER_PATTERN = /^\d{17}[\dX]$/;

@@ -5,6 +5,7 @@ import { handle, mount, noStore } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
 import { idSchema, json, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
+import { pushKeyReply } from './replies.js';
 import { notFound } from '../service-error.js';
 import { SUBSCRIPTION_EXPECTED } from './web-push.js';
 
@@ -34,10 +35,7 @@ export const NOTIFY_SPECS = {
     summary: "The VAPID public key (RFC 8292): the browser's applicationServerKey",
     replies: {
       200: {
-        ...json(
-          'The key, base64url of the uncompressed P-256 point.',
-          z.object({ publicKey: z.string() }),
-        ),
+        ...json('The key, base64url of the uncompressed P-256 point.', pushKeyReply),
         headers: z.object({ 'Cache-Control': z.literal('public, max-age=3600') }),
       },
     },

@@ -1,77 +1,82 @@
 /*
- * What the reviewers' routes answer (GET /api/review/queue, GET /api/review/applications/:id), as
- * plain types free of any Node import: the service builds them and the console
- * (issuer/web/console) reads them. Times are seconds since the epoch.
+ * What the reviewers' routes answer (GET /api/review/queue, GET /api/review/applications/:id):
+ * the reply schemas, free of any Node import, and the types they give: the service builds them
+ * and the console (issuer/web/console) reads them. Times are seconds since the epoch.
  */
+import { z } from 'zod';
 import type { LicenceRecord } from '../../shared/licence/record.js';
-import type { ApplicationPath, ApplicationState } from '../db/schema.js';
+import { queueEntryReply } from '../application/replies.js';
+import {
+  APPLICATION_PATHS,
+  APPLICATION_STATES,
+  reviewedApplicationFields,
+  seconds,
+} from '../http/schemas.js';
 
-/** What every view of an application awaiting or past review shows. */
-interface ReviewedApplication {
-  readonly id: number;
-  /** The licence number masked: the first 6 and the last 4 characters only. */
-  readonly licenceNumber: string;
-  readonly submittedAt: number | null;
-  readonly deadline: number | null;
-  /**
-   * The deadline lies beyond the working calendar: counted Monday to Friday, as the holiday
-   * arrangement of its year is not published yet.
-   */
-  readonly deadlineProvisional: boolean;
-  /** Submitted and the deadline has passed. */
-  readonly overdue: boolean;
-}
+/**
+ * One application waiting for review, as a reviewer's list shows it; its licence number masked
+ * (the first 6 and the last 4 characters only).
+ */
+export type QueueEntry = z.output<typeof queueEntryReply>;
 
-/** One application waiting for review, as a reviewer's list shows it. */
-export interface QueueEntry extends ReviewedApplication {
-  readonly path: 'camera' | 'album';
-}
-
-/** The automatic pre-check's report on a submitted photo. */
-export interface PrecheckReport {
-  readonly width: number;
-  readonly height: number;
-  /** When the photo was taken, from its EXIF; null when unknown. */
-  readonly takenAt: number | null;
-}
+/** The automatic pre-check's report on a submitted photo; `takenAt` from its EXIF, or null. */
+const precheckReply = z.object({
+  width: z.number().int(),
+  height: z.number().int(),
+  takenAt: seconds().nullable(),
+});
+export type PrecheckReport = z.output<typeof precheckReply>;
 
 /** One entry of an application's audit trail. */
-export interface AuditEntryView {
-  readonly at: number;
-  /** `driver:<id>`, `staff:<id>` or `system`. */
-  readonly actor: string;
-  readonly action: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
+const auditEntryReply = z.object({
+  at: seconds(),
+  actor: z.string().meta({ description: 'driver:<id>, staff:<id> or system.' }),
+  action: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export type AuditEntryView = z.output<typeof auditEntryReply>;
 
-/** An application as a reviewer examines it. */
-export interface ApplicationDetail extends ReviewedApplication {
-  readonly path: ApplicationPath;
-  readonly state: ApplicationState;
-  readonly decidedAt: number | null;
-  readonly reviewerId: number | null;
-  readonly reason: string | null;
-  /** Whether there is a photo to fetch (GET /api/review/applications/:id/photo). */
-  readonly hasPhoto: boolean;
-  readonly precheck: PrecheckReport | null;
-  /** Every audit entry whose subject is `application:<id>`, oldest first. */
-  readonly audit: readonly AuditEntryView[];
-  /** Who applies, from the registry, for comparing faces: never the full ID number. */
-  readonly applicant: {
-    readonly name: string;
-    readonly sex: LicenceRecord['sex'];
-    /** Whole years at the time of the answer, China time. */
-    readonly age: number;
-    /** When the licence was bound to the account (null: the account no longer holds it). */
-    readonly boundAt: number | null;
-    /** The real-person check that bound it; null for accounts bound before checks existed. */
-    readonly bindingCheck: { readonly score: number; readonly at: number } | null;
-  };
-  /** Every rejection of this licence's applications (this one's too), newest first. */
-  readonly earlierRejections: readonly {
-    readonly id: number;
-    readonly decidedAt: number | null;
-    readonly reason: string | null;
-  }[];
-}
+/**
+ * GET /api/review/applications/:id: one application as a reviewer examines it. `hasPhoto`: there
+ * is a photo to fetch (GET /api/review/applications/:id/photo). `applicant` is who applies, from
+ * the registry, for comparing faces (never the full ID number): `age` in whole years at the time
+ * of the answer, China time; `boundAt` null when the account no longer holds the licence;
+ * `bindingCheck` null for accounts bound before checks existed. `earlierRejections`: every
+ * rejection of this licence's applications (this one's too), newest first.
+ */
+export const applicationDetailReply = z.object({
+  id: z.number().int(),
+  path: z.enum(APPLICATION_PATHS),
+  state: z.enum(APPLICATION_STATES),
+  ...reviewedApplicationFields,
+  decidedAt: seconds().nullable(),
+  reviewerId: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  hasPhoto: z.boolean(),
+  precheck: precheckReply.nullable(),
+  audit: z
+    .array(auditEntryReply)
+    .meta({ description: 'Audit entries of subject `application:<id>`, oldest first.' }),
+  applicant: z.object({
+    name: z.string(),
+    sex: z.string(),
+    age: z.number().int(),
+    boundAt: seconds().nullable(),
+    bindingCheck: z.object({ score: z.number(), at: seconds() }).nullable(),
+  }),
+  earlierRejections: z.array(
+    z.object({
+      id: z.number().int(),
+      decidedAt: seconds().nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});
+/**
+ * An application as the service builds it and the console reads it: `applicant.sex` is the
+ * registry record's, 'M' or 'F' (the schema, and so the document, says a string).
+ */
+export type ApplicationDetail = z.output<typeof applicationDetailReply> & {
+  readonly applicant: { readonly sex: LicenceRecord['sex'] };
+};

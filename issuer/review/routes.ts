@@ -4,63 +4,15 @@ import type { ServiceDeps } from '../deps.js';
 import { handle, mount, noStore } from '../http/mount.js';
 import { authOf } from '../http/session.js';
 import { route } from '../http/route-spec.js';
-import {
-  APPLICATION_PATHS,
-  APPLICATION_STATES,
-  image,
-  NO_STORE_HEADERS,
-  noStoreJson,
-  reviewedApplicationFields,
-  seconds,
-} from '../http/schemas.js';
+import { image, NO_STORE_HEADERS, noStoreJson } from '../http/schemas.js';
 import { applicationDetail } from './application-detail.js';
 import { referencePhoto } from './reference-photo.js';
+import { applicationDetailReply } from './review-replies.js';
 
 /** The path parameters of GET /api/review/applications/:id. */
 export const applicationIdSchema = z.strictObject({ id: z.string().regex(/^[1-9]\d{0,15}$/) });
 /** What each parameter of applicationIdSchema must be. */
 export const APPLICATION_ID_EXPECTED = { id: 'an application id (a positive integer)' };
-
-/** GET /api/review/applications/:id: one application as a reviewer sees it. */
-export const applicationDetailReply = z.object({
-  id: z.number().int(),
-  path: z.enum(APPLICATION_PATHS),
-  state: z.enum(APPLICATION_STATES),
-  ...reviewedApplicationFields,
-  decidedAt: seconds().nullable(),
-  reviewerId: z.number().int().nullable(),
-  reason: z.string().nullable(),
-  hasPhoto: z.boolean(),
-  precheck: z
-    .object({ width: z.number().int(), height: z.number().int(), takenAt: seconds().nullable() })
-    .nullable(),
-  audit: z
-    .array(
-      z.object({
-        at: seconds(),
-        actor: z.string().meta({ description: 'driver:<id>, staff:<id> or system.' }),
-        action: z.string(),
-        before: z.unknown(),
-        after: z.unknown(),
-      }),
-    )
-    .meta({ description: 'Audit entries of subject `application:<id>`, oldest first.' }),
-  applicant: z.object({
-    name: z.string(),
-    sex: z.string(),
-    age: z.number().int(),
-    boundAt: seconds().nullable(),
-    bindingCheck: z.object({ score: z.number(), at: seconds() }).nullable(),
-  }),
-  earlierRejections: z.array(
-    z.object({
-      id: z.number().int(),
-      decidedAt: seconds().nullable(),
-      reason: z.string().nullable(),
-    }),
-  ),
-});
-export type ApplicationDetailReply = z.infer<typeof applicationDetailReply>;
 
 /** The reviewers' view of one application. */
 export const REVIEW_SPECS = {

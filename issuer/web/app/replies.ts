@@ -1,88 +1,62 @@
 /*
  * The shape of every answer the driver's app reads from the service, in one place (the routes
- * under /api/me, /api/session and /api/push).
+ * under /api/me, /api/session and /api/push): the types of the service's reply schemas, or the
+ * part of one the app reads.
  */
-import type { Kept } from './store.js';
+import type {
+  AccountReply,
+  BindingStateReply,
+  ResetCodeReply,
+  SignInReply,
+} from '../../accounts/replies.js';
+import type { ApplicationReply, InboxEntryReply, PathsReply } from '../../application/replies.js';
+import type {
+  CredentialReply,
+  DevicesReply,
+  IssuedCredentialReply,
+  RegisteredDeviceReply,
+} from '../../credentials/replies.js';
+import type { LicenceReply } from '../../driver/replies.js';
+import type { PushKeyReply } from '../../notify/replies.js';
 
 /** How a photo reaches the application. */
-export type Path = 'stored' | 'camera' | 'album';
+export type Path = ApplicationReply['path'];
 
 /** The session just opened (POST /api/session). */
-export interface Session {
-  readonly role: string;
-}
+export type Session = SignInReply;
 
-/** The driver signed in (GET /api/me). */
-export interface Me {
-  readonly driverId: number;
-  /** Masked; null while the account holds no licence. */
-  readonly licenceNumber: string | null;
-}
+/** The driver signed in (GET /api/me); `licenceNumber` masked, null while it holds none. */
+export type Me = Extract<AccountReply, { subject: 'driver' }>;
 
 /** Where binding the licence stands (GET /api/me/binding). */
-export interface Binding {
-  readonly state: 'none' | 'code_sent' | 'code_passed' | 'bound';
-}
+export type Binding = BindingStateReply;
 
 /** A recovery code entered (POST /api/password-reset/code). */
-export interface ResetCode {
-  readonly token: string;
-  readonly checkNeeded: boolean;
-}
+export type ResetCode = ResetCodeReply;
 
 /** The driver's latest application (GET /api/me/application); times in seconds. */
-export interface Application {
-  readonly id: number;
-  readonly path: Path;
-  readonly state: string;
-  readonly deadline: number | null;
-  /** The deadline was counted past the service's working calendar (Monday to Friday). */
-  readonly deadlineProvisional: boolean;
-  readonly reason: string | null;
-}
+export type Application = ApplicationReply;
 
 /** The ways open to the driver now (GET /api/me/application/paths). */
-export interface Offer {
-  readonly paths: Path[];
-  readonly photoChange: boolean;
-  readonly notBefore: number | null;
-  /** Why no path is offered: the licence may not have an e-licence now. */
-  readonly refusal?: { readonly reason: string };
-}
+export type Offer = PathsReply;
 
 /** A device registered (POST /api/me/devices). */
-export interface Registered {
-  readonly deviceId: number;
-}
+export type Registered = RegisteredDeviceReply;
 
 /** The account's devices (GET /api/me/devices). */
-export interface Devices {
-  readonly devices: readonly { readonly deviceId: number; readonly publicKey: string }[];
-}
+export type Devices = DevicesReply;
 
 /** A credential issued to a device (POST /api/me/devices/:id/credential). */
-export interface Issued {
-  readonly credential: string;
-  readonly jti: string;
-  readonly expiresAt: number;
-}
+export type Issued = IssuedCredentialReply;
 
 /** The account's live credential and the device it is on (GET /api/me/credential). */
-export type LiveCredential = Issued & { readonly deviceId: number };
+export type LiveCredential = CredentialReply;
 
 /** The licence's status now (GET /api/me/licence). */
-export type LicenceStatus = Omit<Kept['status'], 'at'>;
+export type LicenceStatus = LicenceReply;
 
 /** One notice of the inbox (GET /api/me/inbox); times in seconds. */
-export interface InboxEntry {
-  readonly id: number;
-  readonly at: number;
-  readonly title: string;
-  readonly body: string;
-  readonly readAt: number | null;
-}
+export type InboxEntry = InboxEntryReply;
 
 /** The service's Web Push key (GET /api/push/key). */
-export interface PushKey {
-  readonly publicKey: string;
-}
+export type PushKey = PushKeyReply;

@@ -3,6 +3,7 @@
  * sign-out.
  */
 import { keyValueStore } from '../../../shared/web/local-store.js';
+import type { LicenceStatus } from './replies.js';
 
 const DB_NAME = 'lz-driver';
 
@@ -15,14 +16,7 @@ export interface Kept {
   /** The credential (compact JWS) and when it was last fetched or checked (ms). */
   credential: { readonly text: string; readonly jti: string; readonly refreshedAt: number };
   /** The last online answer of GET /api/me/licence, and when it came (ms). */
-  status: {
-    readonly status: string;
-    readonly label: { readonly zh: string; readonly en: string };
-    readonly points: number;
-    readonly usable: boolean;
-    readonly reason: string | null;
-    readonly at: number;
-  };
+  status: Readonly<LicenceStatus> & { readonly at: number };
   /** The portrait (JPEG), with its SHA-256 as the service's ETag said. */
   portrait: { readonly blob: Blob; readonly hash: string };
   /**

@@ -2,13 +2,12 @@
  * What the console asks the service, in one place: the reviewers' routes (issuer/application,
  * issuer/review, whose answers issuer/review/review-replies.ts describes) and the session.
  */
+import type { AccountReply, SignInReply } from '../../accounts/replies.js';
 import type { ApplicationDetail, QueueEntry } from '../../review/review-replies.js';
 import { api } from '../common/api.js';
 
 /** Who is signed in (GET /api/me, POST /api/session). */
-export interface Me {
-  readonly role: string;
-}
+export type Me = Pick<AccountReply | SignInReply, 'role'>;
 
 /** Whether this account may review. */
 export const isStaff = (me: Me): boolean => me.role === 'reviewer' || me.role === 'admin';
