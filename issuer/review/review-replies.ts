@@ -4,7 +4,6 @@
  * and the console (issuer/web/console) reads them. Times are seconds since the epoch.
  */
 import { z } from 'zod';
-import type { LicenceRecord } from '../../shared/licence/record.js';
 import { queueEntryReply } from '../application/replies.js';
 import {
   APPLICATION_PATHS,
@@ -60,7 +59,7 @@ export const applicationDetailReply = z.object({
     .meta({ description: 'Audit entries of subject `application:<id>`, oldest first.' }),
   applicant: z.object({
     name: z.string(),
-    sex: z.string(),
+    sex: z.enum(['M', 'F']).meta({ description: "The registry record's sex: M or F." }),
     age: z.number().int(),
     boundAt: seconds().nullable(),
     bindingCheck: z.object({ score: z.number(), at: seconds() }).nullable(),
@@ -73,10 +72,5 @@ export const applicationDetailReply = z.object({
     }),
   ),
 });
-/**
- * An application as the service builds it and the console reads it: `applicant.sex` is the
- * registry record's, 'M' or 'F' (the schema, and so the document, says a string).
- */
-export type ApplicationDetail = z.output<typeof applicationDetailReply> & {
-  readonly applicant: { readonly sex: LicenceRecord['sex'] };
-};
+/** An application as the service builds it and the console reads it. */
+export type ApplicationDetail = z.output<typeof applicationDetailReply>;
