@@ -6,6 +6,7 @@
 import { credentialCore } from './credential-core.js';
 import { httpBench } from './http.js';
 import { issuance } from './issuance.js';
+import { presentationSizes, sizeLines } from './presentation-sizes.js';
 import { registryImport } from './registry-import.js';
 import { statusListSize } from './status-list-size.js';
 
@@ -18,6 +19,11 @@ console.log(
   `  ${size.entries} entries, ${size.not_valid} not valid: token ${size.token_bytes} bytes, compressed list ${size.compressed_list_bytes} bytes (target ≤ 30 000)`,
 );
 figures.status_list = size;
+
+console.log('QR sizes of the reference presentations (FORMAT.md §4.4, §8.10)');
+const sizes = await presentationSizes();
+for (const line of sizeLines(sizes)) console.log(line);
+figures.presentation_sizes = sizes;
 
 figures.issuance = await issuance();
 figures.registry_import = await registryImport();
