@@ -5,7 +5,7 @@ import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
 import type { Notice } from '../notify/notifier.js';
-import { forgetFailures } from './sign-in-failures.js';
+import { driverNames, forgetFailures } from './sign-in-failures.js';
 import { checkRealPerson, endDriverSessions } from './real-person-check.js';
 import {
   PASSWORD_MAX_LENGTH,
@@ -173,13 +173,7 @@ export async function completeReset(
       .execute();
     await forgetFailures(
       trx,
-      [
-        { kind: 'phone', name: reset.phone },
-        ...(reset.licence_number === null
-          ? []
-          : [{ kind: 'driver', name: reset.licence_number } as const]),
-      ],
-      now,
+      driverNames({ phone: reset.phone, licenceNumber: reset.licence_number }),
     );
     await endDriverSessions(trx, driverId);
     await deps.notifier.record(trx, driverId, PASSWORD_RESET_NOTICE, now);

@@ -113,19 +113,23 @@ export async function locksOf(
   return keys.map((k) => held.get(k) ?? null);
 }
 
-/**
- * Forgets the failures and locks of `names` (a success, a password reset, an admin's unlock).
- * @returns the latest lock that held at `now` among them, or null.
- */
-export async function forgetFailures(
-  db: Executor,
-  names: readonly SignInName[],
-  now: number,
-): Promise<number | null> {
-  const held = (await locksOf(db, names, now)).filter((l) => l !== null);
+/** Forgets the failures and locks of `names` (a success, a password reset, an admin's unlock). */
+export async function forgetFailures(db: Executor, names: readonly SignInName[]): Promise<void> {
   if (names.length > 0)
     await db.deleteFrom('sign_in_failures').where('name_hash', 'in', names.map(keyOf)).execute();
-  return held.length === 0 ? null : Math.max(...held);
+}
+
+/** The names a driver's account signs in by: its phone number, and its licence number if bound. */
+export function driverNames(account: {
+  readonly phone: string;
+  readonly licenceNumber: string | null;
+}): SignInName[] {
+  return [
+    ...(account.licenceNumber === null
+      ? []
+      : [{ kind: 'driver', name: account.licenceNumber } as const]),
+    { kind: 'phone', name: account.phone },
+  ];
 }
 
 /** 401 ERR_SIGN_IN_FAILED: the one answer to a wrong password or an unknown name. */

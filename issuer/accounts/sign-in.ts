@@ -96,7 +96,7 @@ export async function signIn(db: Db, request: SignInRequest, now: number): Promi
       account === undefined ? undefined : { subject, id: account.id },
       now,
     );
-  await forgetFailures(db.kysely, [name], now);
+  await forgetFailures(db.kysely, [name]);
   return { subject, subjectId: account.id, role: account.role };
 }
 

@@ -1,7 +1,7 @@
 import { audit } from '../audit/audit-log.js';
 import type { Db } from '../db/database.js';
 import { notFound } from '../service-error.js';
-import { forgetFailures, type SignInName } from './sign-in-failures.js';
+import { driverNames, forgetFailures, locksOf, type SignInName } from './sign-in-failures.js';
 
 /** The account whose lockout ends: a member of staff by id, a driver by licence number. */
 export type LockedAccount =
@@ -32,10 +32,7 @@ export async function unlockAccount(
         .executeTakeFirst();
       if (driver === undefined) throw notFound('driver account of the licence');
       subject = account.licenceNumber;
-      names = [
-        { kind: 'driver', name: account.licenceNumber },
-        { kind: 'phone', name: driver.phone },
-      ];
+      names = driverNames({ phone: driver.phone, licenceNumber: account.licenceNumber });
     } else {
       const staff = await trx
         .selectFrom('staff')
@@ -46,7 +43,10 @@ export async function unlockAccount(
       subject = `staff:${account.id}`;
       names = [{ kind: 'staff', name: staff.username }];
     }
-    const lockedUntil = await forgetFailures(trx, names, now);
+    // The audit keeps the latest lock that held; then every name's count goes.
+    const held = (await locksOf(trx, names, now)).filter((l) => l !== null);
+    const lockedUntil = held.length === 0 ? null : Math.max(...held);
+    await forgetFailures(trx, names);
     await audit(trx, {
       actor,
       action: `${account.kind}.unlock`,

@@ -6,7 +6,8 @@
 import { ApiError, OfflineError } from '../common/api.js';
 import { screenFrame, type Screen } from '../../../shared/web/screens.js';
 import { h } from '../../../shared/web/dom.js';
-import { problemWords, translator } from '../../../shared/web/i18n.js';
+import { translator } from '../../../shared/web/i18n.js';
+import { problemWords } from '../../../shared/web/problem-words.js';
 import { MESSAGES } from './messages.js';
 
 export const i18n = translator(MESSAGES, 'lz-app-lang');

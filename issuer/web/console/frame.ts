@@ -4,7 +4,8 @@
  */
 import { ApiError } from '../common/api.js';
 import { h } from '../../../shared/web/dom.js';
-import { problemWords, translator } from '../../../shared/web/i18n.js';
+import { translator } from '../../../shared/web/i18n.js';
+import { problemWords } from '../../../shared/web/problem-words.js';
 import { screenFrame } from '../../../shared/web/screens.js';
 import { ACTIONS, MESSAGES } from './messages.js';
 

@@ -1,7 +1,11 @@
-/** When to come back, as the apps say it: China time, to the minute, from the service's seconds. */
+/**
+ * When to come back and how many tries are left, as the apps say them: China time, to the
+ * minute, from the service's seconds.
+ */
 import { describe, expect, it } from 'vitest';
 import { chinaDateTime, chinaTimeAfter } from '../../shared/china-time.js';
-import { problemValues, problemWords, say, type Translator } from '../../shared/web/i18n.js';
+import { say, type Translator } from '../../shared/web/i18n.js';
+import { problemValues, problemWords } from '../../shared/web/problem-words.js';
 
 describe('chinaTimeAfter', () => {
   it.each([
