@@ -58,6 +58,9 @@ export const credentialClaimsSchema = z
 type WireClaims = z.infer<typeof credentialClaimsSchema>;
 
 /** A credential's claims, decoded and checked, with the licence in the model's own shape. */
+/** The claims both format versions share. */
+export type CommonClaims = common.CommonClaims;
+
 export interface CredentialClaims extends common.CommonClaims {
   /** base64url SHA-256 of the portrait image bytes, when the registry holds a portrait. */
   readonly portraitHash?: string;

@@ -30,10 +30,19 @@ export {
   type CheckId,
   type CheckResult,
   type CheckStatus,
+  type Disclosure,
   type VerdictCode,
   type VerificationReport,
   type Words,
 } from './report.js';
-export { PASSED, REASONS, SKIPPED, VALID, VALID_WITH_WARNINGS } from './internal/messages.js';
+export {
+  NOT_SHOWN,
+  PASSED,
+  REASONS,
+  SKIPPED,
+  VALID,
+  VALID_WITH_WARNINGS,
+} from './internal/messages.js';
+export { GROUP_NAMES, PURPOSES, type GroupName, type Purpose } from '../shared/sd/groups.js';
 export type { CryptoBackend, Ed25519PublicJwk } from '../shared/crypto-backend.js';
 export type { LicenceRecord } from '../shared/licence/record.js';

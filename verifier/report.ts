@@ -1,5 +1,6 @@
 import type { LicenceErrorCode } from '../shared/errors.js';
 import type { LicenceRecord } from '../shared/licence/record.js';
+import type { GroupName, Purpose } from '../shared/sd/groups.js';
 
 /** The named checks of a verification, in the order they run (FORMAT.md §6). */
 export const CHECK_IDS = [
@@ -8,6 +9,7 @@ export const CHECK_IDS = [
   'issuer_known',
   'issuer_signature',
   'claims',
+  'disclosures',
   'holder_signature',
   'proof_freshness',
   'credential_time',
@@ -40,6 +42,7 @@ export type VerdictCode =
   | 'ERR_STATUS_UNCHECKED'
   | 'ERR_STATUS_STALE'
   | 'ERR_CLOCK_BEHIND'
+  | 'ERR_VERSION_RETIRED'
   | 'WARN_STATUS_UNCHECKED'
   | 'WARN_STATUS_STALE'
   | 'WARN_CLOCK_BEHIND';
@@ -85,6 +88,27 @@ export interface VerificationReport {
     readonly status: { readonly idx: number; readonly uri: string };
     readonly portraitHash?: string;
   };
-  readonly licence?: LicenceRecord;
+  /**
+   * The licence elements the presentation showed (all of them in format version 1); a withheld
+   * one is absent here and named in `disclosure.withheld`: show it as 未出示, never guess it.
+   */
+  readonly licence?: Partial<LicenceRecord>;
+  /** What was shown, and for whom: present with `licence`. */
+  readonly disclosure?: Disclosure;
   readonly proof?: { readonly iat: number; readonly nonce?: string };
+}
+
+/** What a presentation showed (FORMAT.md §8.2, §8.7). */
+export interface Disclosure {
+  /** The credential format: 1 shows everything. */
+  readonly version: 1 | 2;
+  /** Who the holder made the code for (version 1: police). */
+  readonly purpose: Purpose;
+  /** The groups shown, in index order. */
+  readonly disclosed: readonly GroupName[];
+  /** The groups withheld, in index order. */
+  readonly withheld: readonly GroupName[];
+  /** The age flags, when shown (version 1: from the birth date on the China date of `iat`). */
+  readonly ageOver18?: boolean;
+  readonly ageOver60?: boolean;
 }

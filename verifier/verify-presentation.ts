@@ -6,9 +6,12 @@ import {
   CREDENTIAL_TYP,
   MAX_CREDENTIAL_PAYLOAD,
   fromWireClaims,
+  type CommonClaims,
   type CredentialClaims,
 } from '../shared/credential.js';
+import type { CryptoBackend } from '../shared/crypto-backend.js';
 import { LicenceError } from '../shared/errors.js';
+import type { LicenceRecord } from '../shared/licence/record.js';
 import { base64urlLength, decodeBase64url } from '../shared/base64url.js';
 import { decodeUtf8, parseJsonObject, utf8 } from '../shared/utf8.js';
 import { licenceValidityOn } from '../shared/licence/validity.js';
@@ -19,10 +22,37 @@ import {
   proofSigningInput,
   type PresentationParts,
 } from '../shared/presentation.js';
+import { checkDisclosures } from '../shared/sd/check-disclosures.js';
+import {
+  CREDENTIAL_TYP_V2,
+  fromWireClaimsV2,
+  type CredentialClaimsV2,
+} from '../shared/sd/credential-v2.js';
+import { sdHashInput } from '../shared/sd/disclosure.js';
+import { ageFlags, DEFAULT_PURPOSE, GROUP_NAMES } from '../shared/sd/groups.js';
+import {
+  decodePresentationV2,
+  PRESENTATION_PREFIX_V2,
+  proofSigningInputV2,
+  type PresentationPartsV2,
+} from '../shared/sd/presentation-v2.js';
 import { readStatus, STATUS } from '../shared/status-list.js';
 import { statusRefusal, type UnusableReason } from '../shared/usability.js';
-import { PASSED, REASONS, SKIPPED, VALID, VALID_WITH_WARNINGS } from './internal/messages.js';
-import type { CheckId, CheckResult, VerdictCode, VerificationReport } from './report.js';
+import {
+  NOT_SHOWN,
+  PASSED,
+  REASONS,
+  SKIPPED,
+  VALID,
+  VALID_WITH_WARNINGS,
+} from './internal/messages.js';
+import type {
+  CheckId,
+  CheckResult,
+  Disclosure,
+  VerdictCode,
+  VerificationReport,
+} from './report.js';
 import { CHECK_IDS } from './report.js';
 import type { TrustStore } from './trust-store.js';
 import type { VerifiedStatusList } from './verify-status-list.js';
@@ -52,12 +82,20 @@ export interface VerifyOptions {
   readonly issuer?: string;
   /** Turn warnings into failures. */
   readonly strict?: boolean;
+  /**
+   * Whether format version 1 (`LZ1:`, every element shown) is still accepted. Default true;
+   * false once the last version 1 credential has expired (FORMAT.md §7): it then fails at
+   * `type` with `ERR_VERSION_RETIRED`.
+   */
+  readonly acceptVersion1?: boolean;
 }
 
 /**
  * Verifies the text of a dynamic QR, in fixed order: parse → header → issuer key → issuer
  * signature → claims (nothing in the payload is looked at before the signature has passed) →
- * holder signature, proof freshness, credential time, status list, licence status and dates.
+ * disclosures → holder signature, proof freshness, credential time, status list, licence status
+ * and dates. Reads both formats: `LZ1:` (FORMAT.md §6.2, everything disclosed) while
+ * `acceptVersion1` allows it, and `LZ2:` (§8.8, the groups the holder chose).
  * Fails closed: any check that cannot pass fails. Never throws for a bad presentation.
  * @throws {TypeError|RangeError} only for bad options.
  */
@@ -73,16 +111,15 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   const checks: CheckResult[] = [];
   const verifiedAt = new Date(nowMs).toISOString();
   /** The report: the checks so far, then `last` (a failed one, if any), then the rest skipped. */
-  const report = (
-    last: CheckResult | undefined,
-    facts?: Pick<VerificationReport, 'credential' | 'licence' | 'proof'>,
-  ) => finish(checks, last, verifiedAt, options.strict, facts);
+  const report = (last: CheckResult | undefined, facts?: Facts) =>
+    finish(checks, last, verifiedAt, options.strict, facts);
+  const format: Format = text.startsWith(PRESENTATION_PREFIX_V2) ? VERSION_2 : VERSION_1;
 
   // parse
-  let parts: PresentationParts;
+  let parts: Parts;
   let header: Record<string, unknown>;
   try {
-    parts = decodePresentation(text);
+    parts = format.decode(text, backend);
     // A header that travelled as its kid only is the canonical one, rebuilt by the decoder: its
     // members are known without parsing it back. Any other header is parsed as it came.
     header =
@@ -91,7 +128,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
             decodeUtf8(parts.credentialHeader, 'credential header'),
             'credential header',
           )
-        : { alg: 'EdDSA', kid: parts.canonicalKid, typ: CREDENTIAL_TYP };
+        : { alg: 'EdDSA', kid: parts.canonicalKid, typ: format.typ };
   } catch (error) {
     return report(fail('parse', error));
   }
@@ -99,11 +136,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
 
   // type: the header, by the verifier's own rules (the algorithm is pinned, never taken).
   try {
-    checkJoseHeader(header, {
-      typ: CREDENTIAL_TYP,
-      allowed: CREDENTIAL_HEADER_EXTRA,
-      what: 'credential',
-    });
+    checkJoseHeader(header, { typ: format.typ, allowed: format.headerExtra, what: 'credential' });
     if (typeof header.kid !== 'string')
       throw new LicenceError(
         'ERR_HEADER_INVALID',
@@ -111,6 +144,11 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
       );
   } catch (error) {
     return report(fail('type', error));
+  }
+  if (format.version === 1 && options.acceptVersion1 === false) {
+    return report(
+      failed('type', 'ERR_VERSION_RETIRED', 'format version 1 (LZ1:) is no longer accepted'),
+    );
   }
   checks.push(pass('type'));
 
@@ -129,8 +167,11 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
     base64urlLength(parts.credentialHeader.length) +
     1 +
     base64urlLength(parts.credentialPayload.length);
-  const compact = utf8(credentialCompact(parts));
-  if (!backend.verify(trusted.key, compact.subarray(0, signingLength), parts.credentialSignature)) {
+  const compact = credentialCompact(parts);
+  const compactBytes = utf8(compact);
+  if (
+    !backend.verify(trusted.key, compactBytes.subarray(0, signingLength), parts.credentialSignature)
+  ) {
     return report(
       failed('issuer_signature', 'ERR_BAD_SIGNATURE', 'issuer signature does not verify'),
     );
@@ -138,7 +179,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   checks.push(pass('issuer_signature'));
 
   // claims: only now is the payload read.
-  let claims: CredentialClaims;
+  let claims: CommonClaims;
   try {
     const payload = backend.inflate(
       parts.credentialPayload,
@@ -146,7 +187,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
       MAX_CREDENTIAL_PAYLOAD,
       CLAIMS_DICTIONARY,
     );
-    claims = fromWireClaims(
+    claims = format.claims(
       parseJsonObject(decodeUtf8(payload, 'credential payload'), 'credential payload'),
     );
     if (options.issuer !== undefined && claims.iss !== options.issuer) {
@@ -163,7 +204,17 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
     return report({ ...result, code, message: REASONS[code] });
   }
   checks.push(pass('claims'));
-  const facts = {
+
+  // disclosures: what the presentation shows, recomputed against what the issuer signed.
+  let shown: Shown;
+  try {
+    shown = format.disclosures(claims, parts, backend);
+  } catch (error) {
+    return report(fail('disclosures', error));
+  }
+  checks.push(pass('disclosures'));
+  const { licence } = shown;
+  const facts: Facts = {
     credential: {
       iss: claims.iss,
       kid: trusted.thumbprint,
@@ -172,18 +223,23 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
       nbf: claims.nbf,
       exp: claims.exp,
       status: claims.status,
-      ...(claims.portraitHash === undefined ? {} : { portraitHash: claims.portraitHash }),
+      ...(shown.portraitHash === undefined ? {} : { portraitHash: shown.portraitHash }),
     },
-    licence: claims.licence,
+    licence,
+    disclosure: shown.disclosure,
     proof: { iat: parts.proofIat, ...(parts.nonce === undefined ? {} : { nonce: parts.nonce }) },
   };
 
-  // holder_signature: the device key of cnf.jwk over this credential and this time.
+  // holder_signature: the device key of cnf.jwk over this credential and this time (and, in
+  // version 2, this purpose and exactly these disclosures).
   let holderOk: boolean;
   try {
     const holderKey = decodeBase64url(claims.holderKey, 'cnf.jwk.x');
-    const input = proofSigningInput(backend.sha256(compact), parts.proofIat, parts.nonce);
-    holderOk = backend.verifyOnce(holderKey, input, parts.proofSignature);
+    holderOk = backend.verifyOnce(
+      holderKey,
+      shown.proofInput(compact, compactBytes),
+      parts.proofSignature,
+    );
   } catch {
     holderOk = false;
   }
@@ -250,8 +306,15 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   // status_list
   checks.push(checkStatusList(claims, options.statusLists, now, tolerance, statusMaxAge));
 
+  const driving = drivingOf(licence);
+  if (driving === undefined) {
+    // The licence's status and dates were not shown (FORMAT.md §8.8): not checked, and said so.
+    checks.push(notShown('licence_status'), notShown('licence_validity'));
+    return report(undefined, facts);
+  }
+
   // licence_status: the status code and points the credential was signed with.
-  const refusal = statusRefusal(claims.licence);
+  const refusal = statusRefusal(driving);
   checks.push(
     refusal === undefined
       ? pass('licence_status')
@@ -259,24 +322,19 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   );
 
   // licence_validity: the licence's own dates, on the calendar day in China.
-  const validity = licenceValidityOn(claims.licence, chinaDate(new Date(nowMs - tolerance * 1000)));
+  const validity = licenceValidityOn(driving, chinaDate(new Date(nowMs - tolerance * 1000)));
   if (validity === 'expired') {
     checks.push(
-      failed(
-        'licence_validity',
-        'ERR_LICENCE_EXPIRED',
-        `licence valid to ${claims.licence.validTo}`,
-      ),
+      failed('licence_validity', 'ERR_LICENCE_EXPIRED', `licence valid to ${driving.validTo}`),
     );
   } else if (
-    licenceValidityOn(claims.licence, chinaDate(new Date(nowMs + tolerance * 1000))) ===
-    'not-yet-valid'
+    licenceValidityOn(driving, chinaDate(new Date(nowMs + tolerance * 1000))) === 'not-yet-valid'
   ) {
     checks.push(
       failed(
         'licence_validity',
         'ERR_LICENCE_NOT_YET_VALID',
-        `licence valid from ${claims.licence.validFrom}`,
+        `licence valid from ${driving.validFrom}`,
       ),
     );
   } else {
@@ -284,6 +342,101 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   }
 
   return report(undefined, facts);
+}
+
+/** The facts a report carries once the disclosures have been checked. */
+type Facts = Pick<VerificationReport, 'credential' | 'licence' | 'disclosure' | 'proof'>;
+
+/** A presentation of either version taken apart. */
+type Parts = PresentationParts | PresentationPartsV2;
+
+/** What the disclosure check gives: the licence elements shown and how to rebuild the proof. */
+interface Shown {
+  readonly licence: Partial<LicenceRecord>;
+  readonly portraitHash?: string;
+  readonly disclosure: Disclosure;
+  /** The bytes the holder signed, from the compact credential (as text and as its bytes). */
+  readonly proofInput: (compact: string, compactBytes: Uint8Array) => Uint8Array;
+}
+
+/** What differs between the two formats, step by step. */
+interface Format {
+  readonly version: 1 | 2;
+  readonly typ: string;
+  readonly headerExtra: readonly string[];
+  decode(text: string, backend: CryptoBackend): Parts;
+  claims(payload: Record<string, unknown>): CommonClaims;
+  disclosures(claims: CommonClaims, parts: Parts, backend: CryptoBackend): Shown;
+}
+
+const VERSION_1: Format = {
+  version: 1,
+  typ: CREDENTIAL_TYP,
+  headerExtra: CREDENTIAL_HEADER_EXTRA,
+  decode: (text) => decodePresentation(text),
+  claims: (payload) => fromWireClaims(payload),
+  // Version 1 signs the whole record: everything is shown, and nothing needs recomputing.
+  disclosures(claims, parts, backend) {
+    const { licence, portraitHash } = claims as CredentialClaims;
+    const flags = ageFlags(licence.birthDate, chinaDate(new Date(claims.iat * 1000)));
+    return {
+      licence,
+      ...(portraitHash === undefined ? {} : { portraitHash }),
+      disclosure: {
+        version: 1,
+        purpose: DEFAULT_PURPOSE,
+        disclosed: GROUP_NAMES,
+        withheld: [],
+        ageOver18: flags.ageOver18,
+        ageOver60: flags.ageOver60,
+      },
+      proofInput: (_compact, compactBytes) =>
+        proofSigningInput(backend.sha256(compactBytes), parts.proofIat, parts.nonce),
+    };
+  },
+};
+
+const VERSION_2: Format = {
+  version: 2,
+  typ: CREDENTIAL_TYP_V2,
+  headerExtra: [],
+  decode: (text, backend) => decodePresentationV2(text, backend),
+  claims: (payload) => fromWireClaimsV2(payload),
+  disclosures(claims, parts, backend) {
+    const p = parts as PresentationPartsV2;
+    const checked = checkDisclosures((claims as CredentialClaimsV2).sd, claims.iat, p, (d) =>
+      backend.sha256(d),
+    );
+    return {
+      licence: checked.licence,
+      ...(checked.portraitHash === undefined ? {} : { portraitHash: checked.portraitHash }),
+      disclosure: {
+        version: 2,
+        purpose: p.purpose,
+        disclosed: checked.disclosed.map((g) => GROUP_NAMES[g]),
+        withheld: checked.withheld.map((g) => GROUP_NAMES[g]),
+        ...(checked.ageOver18 === undefined ? {} : { ageOver18: checked.ageOver18 }),
+        ...(checked.ageOver60 === undefined ? {} : { ageOver60: checked.ageOver60 }),
+      },
+      proofInput: (compact) =>
+        proofSigningInputV2(
+          backend.sha256(sdHashInput(compact, checked.disclosures)),
+          p.proofIat,
+          p.purpose,
+          p.nonce,
+        ),
+    };
+  },
+};
+
+/** The driving group's fields, when they were shown. */
+function drivingOf(
+  licence: Partial<LicenceRecord>,
+): Pick<LicenceRecord, 'status' | 'points' | 'validFrom' | 'validTo'> | undefined {
+  const { status, points, validFrom, validTo } = licence;
+  if (status === undefined || points === undefined) return undefined;
+  if (validFrom === undefined || validTo === undefined) return undefined;
+  return { status, points, validFrom, validTo };
 }
 
 /**
@@ -311,7 +464,7 @@ export function presentationTooLarge(
 }
 
 function checkStatusList(
-  claims: CredentialClaims,
+  claims: CommonClaims,
   lists: ReadonlyMap<string, VerifiedStatusList> | undefined,
   now: number,
   tolerance: number,
@@ -383,7 +536,7 @@ function finish(
   last: CheckResult | undefined,
   verifiedAt: string,
   strict: boolean | undefined,
-  facts?: Pick<VerificationReport, 'credential' | 'licence' | 'proof'>,
+  facts?: Facts,
 ): VerificationReport {
   if (last !== undefined) checks.push(last);
   for (const id of CHECK_IDS.slice(checks.length))
@@ -426,6 +579,11 @@ function pass(id: CheckId): CheckResult {
 
 function failed(id: CheckId, code: VerdictCode, detail: string): CheckResult {
   return { id, status: 'FAILED', code, message: REASONS[code], detail };
+}
+
+/** A licence check not run because the holder did not show what it reads. */
+function notShown(id: CheckId): CheckResult {
+  return { id, status: 'SKIPPED', message: NOT_SHOWN };
 }
 
 function warning(id: CheckId, code: VerdictCode, detail: string): CheckResult {

@@ -1,3 +1,4 @@
+import { PURPOSE_WORDS } from '../../shared/sd/words.js';
 import type { CheckStatus, VerificationReport } from '../report.js';
 
 const MARK: Readonly<Record<CheckStatus, string>> = {
@@ -8,8 +9,8 @@ const MARK: Readonly<Record<CheckStatus, string>> = {
 };
 
 /**
- * The report as text for a terminal: the verdict, the licence holder (number masked), and every
- * check. `--json` prints the same report as JSON.
+ * The report as text for a terminal: the verdict, the purpose, the licence elements shown (number
+ * masked) and the groups shown and withheld, and every check. `--json` prints the same report as JSON.
  */
 export function formatReport(report: VerificationReport): string {
   const head = report.valid
@@ -19,10 +20,28 @@ export function formatReport(report: VerificationReport): string {
     : `INVALID ${report.code ?? ''}`;
   const out = [`${head}: ${report.message.zh} / ${report.message.en}`];
   const l = report.licence;
-  if (l !== undefined) {
-    out.push(
-      `  ${l.name}  ${maskLicenceNumber(l.licenceNumber)}  准驾车型 ${l.classes.join('')}  有效期限 ${l.validFrom} 至 ${l.validTo === 'long-term' ? '长期' : l.validTo}`,
-    );
+  const d = report.disclosure;
+  if (l !== undefined && d !== undefined) {
+    const purpose = PURPOSE_WORDS[d.purpose];
+    out.push(`  用途 ${purpose.zh} / purpose ${purpose.en} (format ${d.version})`);
+    const shown = [
+      l.name,
+      l.licenceNumber === undefined ? undefined : maskLicenceNumber(l.licenceNumber),
+      l.classes === undefined ? undefined : `准驾车型 ${l.classes.join('')}`,
+      l.validFrom === undefined || l.validTo === undefined
+        ? undefined
+        : `有效期限 ${l.validFrom} 至 ${l.validTo === 'long-term' ? '长期' : l.validTo}`,
+      d.ageOver18 === undefined || d.disclosed.includes('identity')
+        ? undefined
+        : d.ageOver18
+          ? '已满18周岁 / 18 or over'
+          : '未满18周岁 / under 18',
+    ].filter((v) => v !== undefined);
+    if (shown.length > 0) out.push(`  ${shown.join('  ')}`);
+    out.push(`  出示 / shown: ${d.disclosed.join(', ')}`);
+    if (d.withheld.length > 0) {
+      out.push(`  未出示 / withheld: ${d.withheld.join(', ')}`);
+    }
   }
   for (const c of report.checks) {
     out.push(

@@ -7,6 +7,10 @@ export const PASSED: Readonly<Record<CheckId, Words>> = {
   issuer_known: { zh: '签发机关可信', en: 'Issuer key is trusted' },
   issuer_signature: { zh: '签发机关签名有效', en: 'Issuer signature valid' },
   claims: { zh: '凭证内容完整', en: 'Credential contents valid' },
+  disclosures: {
+    zh: '出示的信息与签发机关签名相符',
+    en: 'Shown data matches what the issuer signed',
+  },
   holder_signature: { zh: '持证人设备签名有效', en: 'Holder device signature valid' },
   proof_freshness: { zh: '出示码为实时生成', en: 'Code freshly generated' },
   credential_time: { zh: '电子驾驶证在有效期内', en: 'E-licence within its validity' },
@@ -19,6 +23,12 @@ export const PASSED: Readonly<Record<CheckId, Words>> = {
 export const SKIPPED: Words = {
   zh: '未检查（前项未通过）',
   en: 'Not checked (an earlier check failed)',
+};
+
+/** What a licence check says when the holder did not show what it reads (FORMAT.md §8.8). */
+export const NOT_SHOWN: Words = {
+  zh: '未检查（持证人未出示驾驶信息）',
+  en: 'Not checked (the holder did not show the driving data)',
 };
 
 /** The verdict for a valid presentation. */
@@ -76,6 +86,10 @@ export const REASONS: Readonly<Record<VerdictCode, Words>> = {
   ERR_STATUS_UNKNOWN: { zh: '状态列表不含此证', en: 'Status list does not cover this e-licence' },
   ERR_STATUS_UNCHECKED: { zh: '未能核验实时状态', en: 'Status could not be checked' },
   ERR_STATUS_STALE: { zh: '状态列表已过期', en: 'Status list out of date' },
+  ERR_VERSION_RETIRED: {
+    zh: '旧版电子驾驶证已停用，请持证人联网更新',
+    en: 'Old e-licence format no longer accepted: holder must refresh online',
+  },
   ERR_CLOCK_BEHIND: {
     zh: '本机时间早于签发时间，请校准时间',
     en: "This device's clock is behind: set the time",

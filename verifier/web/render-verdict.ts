@@ -96,32 +96,45 @@ function checkLines(checks: readonly CheckResult[], i18n: I18n): HTMLElement[] {
   return lines;
 }
 
-/** The licence fields in the paper card's order, the portrait box on the right as printed. */
-function renderCard(licence: LicenceRecord, i18n: I18n): HTMLElement {
+/**
+ * The licence fields in the paper card's order, the portrait box on the right as printed. A field
+ * the holder did not show says 未出示 (FORMAT.md §8.8): never blank, never guessed.
+ */
+function renderCard(licence: Partial<LicenceRecord>, i18n: I18n): HTMLElement {
+  const { validFrom, validTo } = licence;
   const validity =
-    licence.validTo === 'long-term'
-      ? `${licence.validFrom} ${i18n.t('to')} ${i18n.t('longTerm')}`
-      : `${licence.validFrom} ${i18n.t('to')} ${licence.validTo}`;
-  const rows: [keyof typeof FIELD_LABELS, string][] = [
+    validFrom === undefined || validTo === undefined
+      ? undefined
+      : validTo === 'long-term'
+        ? `${validFrom} ${i18n.t('to')} ${i18n.t('longTerm')}`
+        : `${validFrom} ${i18n.t('to')} ${validTo}`;
+  const rows: [keyof typeof FIELD_LABELS, string | undefined][] = [
     ['licenceNumber', licence.licenceNumber],
     ['name', licence.name],
-    ['sex', known(SEX, licence.sex, i18n)],
-    ['nationality', known(NATIONALITY, licence.nationality, i18n)],
+    ['sex', licence.sex === undefined ? undefined : known(SEX, licence.sex, i18n)],
+    [
+      'nationality',
+      licence.nationality === undefined ? undefined : known(NATIONALITY, licence.nationality, i18n),
+    ],
     ['address', licence.address],
     ['birthDate', licence.birthDate],
     ['firstIssueDate', licence.firstIssueDate],
-    ['classes', licence.classes.join(' ')],
+    ['classes', licence.classes?.join(' ')],
     ['validity', validity],
     ['issuingAuthority', licence.issuingAuthority],
     ['fileNumber', licence.fileNumber],
+    [
+      'status',
+      licence.status === undefined
+        ? undefined
+        : `${licence.status} ${i18n.say(LICENCE_STATUS[licence.status])}`,
+    ],
   ];
-  const status = LICENCE_STATUS[licence.status];
-  rows.push(['status', `${licence.status} ${i18n.say(status)}`]);
   // Rows 2-7 sit beside the portrait (as on the card); the licence number above and the rest
   // below take the whole width.
   return h(
     'article',
-    { class: 'card', 'data-status': licence.status },
+    { class: 'card', 'data-status': licence.status ?? 'withheld' },
     h('h2', {}, i18n.t('licenceTitle')),
     h(
       'div',
@@ -131,7 +144,15 @@ function renderCard(licence: LicenceRecord, i18n: I18n): HTMLElement {
         { class: 'fields' },
         ...rows.flatMap(([key, value], i) => [
           h('dt', {}, i18n.say(FIELD_LABELS[key])),
-          h('dd', { 'data-field': key, class: i === 0 || i > 6 ? 'wide' : undefined }, value),
+          h(
+            'dd',
+            {
+              'data-field': key,
+              'data-withheld': value === undefined ? 'true' : undefined,
+              class: i === 0 || i > 6 ? 'wide' : undefined,
+            },
+            value ?? i18n.t('notShown'),
+          ),
         ]),
       ),
       h('div', { id: 'portrait', class: 'portrait', 'data-state': 'pending' }),

@@ -163,7 +163,9 @@ export class VerificationSession {
       at: atMs,
       tone: verdict.tone,
       ...(verdict.code === undefined ? {} : { code: verdict.code }),
-      ...(licence === undefined ? {} : { masked: maskLicenceNumber(licence.licenceNumber) }),
+      ...(licence?.licenceNumber === undefined
+        ? {}
+        : { masked: maskLicenceNumber(licence.licenceNumber) }),
     });
     const wantsPortrait = verdict.tone !== 'invalid' && verdict.report.credential !== undefined;
     return { text, verdict, atMs, wantsPortrait };
