@@ -118,6 +118,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
       await holderV2({ carried: (l) => bornOn(l, `${year - 17}-01-01`, `${year - 1}-01-01`) }),
     );
     holdersV2.set('custom', await holderV2({ portrait: 9 }));
+    holdersV2.set('age-expired', await holderV2());
   }, 90_000);
 
   // Each browser's camera keeps decoding: close them as soon as their case is over.
@@ -753,6 +754,35 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     await screenshot(page, 'verifier-v2-under-18');
     await page.click('#language');
     expect(await age.textContent()).toBe('Under 18');
+  });
+
+  it('when an age code stays in view past its window, then 出示码已过期 in red, the purpose still said, and the age flag shown muted, not as a result', async () => {
+    const found = holdersV2.get('age-expired');
+    if (found === undefined) throw new Error('no holder age-expired');
+    const made = Date.now();
+    const text = await createPresentationV2(found.copy, found.device.signer, {
+      now: new Date(made),
+      purpose: 'age',
+    });
+    const page = await openApp(await cameraFile('v2-age-expired', [text]), { clock: made });
+    expect((await verdict(page, 1)).tone).toBe('valid');
+    expect(await page.locator('#age').getAttribute('data-tone')).toBe('valid');
+    expect(await page.locator('#age .age-void').count()).toBe(0);
+    await page.context().setOffline(true);
+    await page.clock.fastForward(90_000);
+    await page.click('#scan-next');
+    expect(await verdict(page, 2)).toEqual({
+      tone: 'invalid',
+      code: 'ERR_PROOF_EXPIRED',
+      text: REASONS.ERR_PROOF_EXPIRED.zh,
+      notices: [],
+    });
+    expect(await page.locator('#verdict-purpose').textContent()).toBe('用途：年龄核验');
+    expect(await page.locator('#age').getAttribute('data-tone')).toBe('invalid');
+    const color = await page.locator('#age .age-result').evaluate((e) => getComputedStyle(e).color);
+    expect(color).toBe('rgb(85, 85, 85)');
+    expect(await page.locator('#age .age-void').textContent()).toBe(UI.ageVoid.zh);
+    await screenshot(page, 'verifier-v2-age-expired');
   });
 
   it('when a custom code withholds the holder, then the portrait box says 照片未出示 and, even with a device token set, the portrait is never asked for', async () => {

@@ -114,7 +114,8 @@ function purposeLines(disclosure: Disclosure | undefined, i18n: I18n): HTMLEleme
 }
 
 /**
- * The age flags the code showed, large: 已满18周岁 or 未满18周岁 (and the 60 flag when shown).
+ * The age flags the code showed, large: 已满18周岁 or 未满18周岁 (and the 60 flag when shown);
+ * under a red verdict muted, with a line saying not to rely on it.
  * Undefined when no flag was shown, or when the birth date was (version 1, the police's code):
  * the card says it then.
  */
@@ -142,6 +143,7 @@ function renderAge(
         i18n.t(value === true ? yes : no),
       ),
     ),
+    tone === 'invalid' ? h('p', { class: 'age-void' }, i18n.t('ageVoid')) : undefined,
   );
 }
 
