@@ -51,7 +51,10 @@ export function renderHistory(
                 [
                   chinaDateTime(e.at),
                   i18n.say(verdictWords(e.tone, e.code)),
-                  ...(e.purpose === undefined ? [] : [i18n.say(PURPOSE_WORDS[e.purpose])]),
+                  // Kept on the device by any version of this app: words only for a known purpose.
+                  ...(e.purpose !== undefined && Object.hasOwn(PURPOSE_WORDS, e.purpose)
+                    ? [i18n.say(PURPOSE_WORDS[e.purpose])]
+                    : []),
                 ].join(' · '),
               ),
               h(
