@@ -46,8 +46,11 @@ export type Registered = RegisteredDeviceReply;
 /** The account's devices (GET /api/me/devices). */
 export type Devices = DevicesReply;
 
-/** A credential issued to a device (POST /api/me/devices/:id/credential). */
-export type Issued = IssuedCredentialReply;
+/**
+ * A credential issued to a device (POST /api/me/devices/:id/credential), with the holder's copy
+ * of format version 2 (FORMAT.md §8.4); a service still issuing version 1 sends none.
+ */
+export type Issued = Omit<IssuedCredentialReply, 'holderCopy'> & { readonly holderCopy?: string };
 
 /** The account's live credential and the device it is on (GET /api/me/credential). */
 export type LiveCredential = CredentialReply;
