@@ -196,10 +196,11 @@ export const licenceScreen: Screen = async (main) => {
       ),
       h('p', {}, t('credentialExpiredOffline')),
     );
-  } else if (picked === undefined) {
-    showPicker(qrBox, held, alert);
   } else {
-    await showQr(qrBox, kept, held, picked, alert);
+    const stop = await codeArea({ box: qrBox, kept, held, alert });
+    onLeave(() => {
+      stop.current();
+    });
   }
 
   if (navigator.onLine) void refreshInBackground(held, pending);
@@ -228,16 +229,46 @@ function groupList(names: readonly (typeof GROUP_NAMES)[number][]): string {
   return names.map((g) => i18n.say(GROUP_WORDS[g])).join(i18n.lang() === 'zh' ? '；' : '; ');
 }
 
+/** What the code area of the page is drawn from. */
+interface CodeContext {
+  readonly box: HTMLElement;
+  readonly kept: Kept['credential'];
+  readonly held: Held;
+  readonly alert: string | undefined;
+}
+
+/**
+ * Draws the code area in place (the rest of the page, and its background refresh, untouched):
+ * the picker, or the code picked. Its `current` stops what the area runs (the code's timer and
+ * wake lock), whichever was drawn last.
+ */
+async function codeArea(
+  ctx: CodeContext,
+  stop: { current: () => void } = { current: () => undefined },
+): Promise<{ current: () => void }> {
+  stop.current();
+  stop.current = () => undefined;
+  ctx.box.replaceChildren();
+  const again = () => {
+    void codeArea(ctx, stop).catch((error: unknown) => {
+      ctx.box.append(errorBox(error));
+    });
+  };
+  if (picked === undefined) showPicker(ctx, again);
+  else stop.current = await showQr(ctx, picked, again);
+  return stop;
+}
+
 /**
  * Who is checking: the police (everything) first, one tap; then the fixed purposes; then custom,
  * which opens a box per group. With only a version 1 credential, the police's code alone.
  */
-function showPicker(box: HTMLElement, held: Held, alert: string | undefined): void {
+function showPicker({ box, held, alert }: CodeContext, again: () => void): void {
   const pick = (choice: Choice) => {
     picked = { choice, logged: false };
     ticked = new Set();
     customOpen = false;
-    redraw(licenceScreen);
+    again();
   };
   const partialOnly = held.version === 1;
   const option = (purpose: (typeof PURPOSE_ORDER)[number], sub: string) => {
@@ -251,7 +282,7 @@ function showPicker(box: HTMLElement, held: Held, alert: string | undefined): vo
       () => {
         if (purpose === 'custom') {
           customOpen = !customOpen;
-          redraw(licenceScreen);
+          again();
         } else pick(choiceOf(purpose));
       },
     );
@@ -365,12 +396,10 @@ async function refreshInBackground(before: Held, pending: HTMLElement): Promise<
  * pick goes in the record.
  */
 async function showQr(
-  box: HTMLElement,
-  kept: Kept['credential'],
-  held: Held,
+  { box, kept, held, alert }: CodeContext,
   current: NonNullable<typeof picked>,
-  alert: string | undefined,
-): Promise<void> {
+  again: () => void,
+): Promise<() => void> {
   const { choice } = current;
   const signer = await webCryptoSigner(await deviceKeyPair());
   const colour = alert === undefined ? QR_COLOURS.normal : QR_COLOURS.alert;
@@ -382,7 +411,7 @@ async function showQr(
   const { shown, withheld } = shownAndWithheld(choice);
   const change = button({ class: 'secondary', id: 'change-purpose' }, t('changePurpose'), () => {
     forgetChoice();
-    redraw(licenceScreen);
+    again();
   });
   const frameBox = h(
     'div',
@@ -461,14 +490,18 @@ async function showQr(
   await make();
   tick();
   const timer = window.setInterval(tick, 1000);
-  onLeave(() => {
+  const asleep = keepAwake();
+  return () => {
     window.clearInterval(timer);
-  });
-  keepAwake();
+    asleep();
+  };
 }
 
-/** The Screen Wake Lock API, where the browser has it: the code stays on screen. */
-function keepAwake(): void {
+/**
+ * The Screen Wake Lock API, where the browser has it: the code stays on screen.
+ * @returns what lets the screen sleep again.
+ */
+function keepAwake(): () => void {
   let lock: WakeLockSentinel | undefined;
   const request = () => {
     if (!('wakeLock' in navigator) || document.visibilityState !== 'visible') return;
@@ -481,8 +514,8 @@ function keepAwake(): void {
   };
   request();
   document.addEventListener('visibilitychange', request);
-  onLeave(() => {
+  return () => {
     document.removeEventListener('visibilitychange', request);
     void lock?.release();
-  });
+  };
 }
