@@ -26,6 +26,9 @@ import { startService, type TestService } from '../issuer/harness.js';
 import { portraitJpeg } from '../issuer/photos.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
 import { decodePng, encodeY4m, type RgbaImage } from './y4m.js';
+import { inflateClaims } from '../../shared/sd/credential-v2.js';
+import { decodePresentationV2 } from '../../shared/sd/presentation-v2.js';
+import { GROUP_WORDS } from '../../shared/sd/words.js';
 
 const PASSWORD = 'correct-horse-battery';
 
@@ -66,6 +69,14 @@ async function signUpAndBind(
   await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
   await page.click('#camera-take');
   return phone;
+}
+
+/**
+ * Picks who is checking on the licence page (the police, by default) and waits for that code.
+ */
+async function showCode(page: Page, purpose = 'police'): Promise<void> {
+  await page.click(`#purpose-${purpose}`);
+  await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
 }
 
 /** A camera frame (640×480, light grey) with `png` in its middle, as a phone held up to it. */
@@ -178,9 +189,15 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
    * Shows `png` to the verifier app through the fake camera and reads the verdict, after a
    * screenshot named `shot`. With `laterMs`, the same picture is then scanned again that much
    * later on the officer's clock (offline, so that the device's own monotonic time counts, as
-   * the verifier's trusted clock does), and both verdicts are returned.
+   * the verifier's trusted clock does), and both verdicts are returned. `inspect` reads the
+   * officer's page after the first verdict.
    */
-  async function verify(png: Buffer, shot: string, laterMs?: number): Promise<Shown[]> {
+  async function verify(
+    png: Buffer,
+    shot: string,
+    laterMs?: number,
+    inspect?: (page: Page) => Promise<void>,
+  ): Promise<Shown[]> {
     const y4m = join(workDir, `${shot}.y4m`);
     await writeFile(y4m, encodeY4m([frameAround(png)], 5));
     const officer = await launchBrowser({ fakeCamera: y4m });
@@ -190,6 +207,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       await page.goto('/verifier/');
       await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
       const shown = [await verdictOf(page, 1)];
+      if (inspect !== undefined) await inspect(page);
       if (laterMs !== undefined) {
         await context.setOffline(true);
         await page.clock.fastForward(laterMs);
@@ -234,6 +252,33 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.textContent('#f-authority')).toBe(stored.issuingAuthority);
     expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：正常');
     expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box');
+    // Who is checking, before any code: the police first, then the others, each enabled (the
+    // phone keeps a holder's copy).
+    await driver.locator('#purpose-picker').waitFor();
+    expect(await driver.locator('#qr').count()).toBe(0);
+    expect(
+      await driver.locator('#purpose-picker .purpose .purpose-name').allTextContents(),
+    ).toEqual(['交警执法', '租车', '保险', '单位', '年龄核验', '自选']);
+    expect(await driver.locator('#purpose-picker .purpose:disabled').count()).toBe(0);
+    await screenshot(driver, 'app-05a-purpose-picker');
+    // Custom: nothing ticked, nothing to show; one box ticked is enough.
+    await driver.click('#purpose-custom');
+    await driver.locator('#custom-panel').waitFor();
+    expect(await driver.isDisabled('#custom-show')).toBe(true);
+    expect(await driver.textContent('#custom-none')).toBe('请至少选择一项');
+    await driver.check('#custom-age_over_18');
+    expect(await driver.isDisabled('#custom-show')).toBe(false);
+    await driver.locator('#custom-panel').scrollIntoViewIfNeeded();
+    await screenshot(driver, 'app-05b-custom-picker');
+    await driver.uncheck('#custom-age_over_18');
+    expect(await driver.isDisabled('#custom-show')).toBe(true);
+    await driver.click('#purpose-custom');
+    expect(await driver.locator('#custom-panel').count()).toBe(0);
+    await showCode(driver);
+    expect(await driver.getAttribute('#purpose-frame', 'data-frame')).toBe('full');
+    expect(await driver.textContent('#purpose-label')).toBe('交警执法 · 全部信息');
+    expect(await driver.textContent('#withheld-groups')).toBe('全部信息均出示');
+    expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：正常');
     expect(await driver.textContent('#qr-time')).toMatch(/^生成时间 \d\d:\d\d:\d\d$/);
     expect(await driver.textContent('#qr-countdown')).toMatch(/^\d+ 秒后刷新$/);
     await screenshot(driver, 'app-05-licence-qr');
@@ -267,6 +312,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await driver.click('#language');
     await driver.locator('#qr[data-presentation]').waitFor();
     expect(await driver.textContent('#qr-status')).toBe('Licence status: normal');
+    expect(await driver.textContent('#purpose-label')).toBe('Traffic police · everything');
     expect(await driver.textContent('#f-nationality')).toBe('China');
     await screenshot(driver, 'app-06-licence-en');
     await driver.click('#language');
@@ -281,7 +327,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     );
     await screenshot(driver, 'app-07-photo-change-too-soon');
     await driver.getByRole('button', { name: '返回' }).click();
-    await driver.locator('#qr[data-presentation]').waitFor();
+    // Back from another page, the driver is asked again who is checking.
+    await showCode(driver);
   });
 
   it('when the QR is shown to the verifier app, then it says 有效', async () => {
@@ -300,7 +347,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
   it('when the phone is offline, then the app still shows a fresh QR that verifies', async () => {
     await driverContext.setOffline(true);
     await driver.reload();
-    await driver.locator('#qr').waitFor();
+    await showCode(driver);
     expect(await driver.textContent('#net-state')).toMatch(
       /^离线 · 上次更新 \d{4}-\d\d-\d\d \d\d:\d\d$/,
     );
@@ -312,6 +359,81 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     ]);
   });
 
+  it('when the driver picks 租车, then the police app shows name, classes and validity and 未出示 for the ID number and address, and the code carries no ID number', async () => {
+    await driver.click('#change-purpose');
+    await showCode(driver, 'rental');
+    expect(await driver.getAttribute('#purpose-frame', 'data-frame')).toBe('partial');
+    expect(await driver.getAttribute('#purpose-frame', 'data-purpose')).toBe('rental');
+    expect(await driver.textContent('#purpose-label')).toBe('租车 · 部分信息');
+    expect(await driver.locator('#shown-groups li').allTextContents()).toEqual([
+      GROUP_WORDS.holder.zh,
+      GROUP_WORDS.driving.zh,
+    ]);
+    expect(await driver.textContent('#withheld-groups')).toBe(
+      `不出示：${[GROUP_WORDS.identity.zh, GROUP_WORDS.file.zh, GROUP_WORDS.age_over_18.zh, GROUP_WORDS.age_over_60.zh].join('；')}`,
+    );
+    await screenshot(driver, 'app-17-rental-code');
+    await driver.locator('#disclosed').scrollIntoViewIfNeeded();
+    await screenshot(driver, 'app-17-rental-code-words');
+    const { png, text } = await captureQr(driver);
+
+    // What the QR carries: the rental purpose, name and driving only; no ID number anywhere.
+    expect(text.startsWith('LZ2:')).toBe(true);
+    expect(text).not.toContain(stored.licenceNumber);
+    const parts = decodePresentationV2(text, inflateClaims);
+    expect([parts.purpose, parts.groups]).toEqual(['rental', [0, 1]]);
+    const values = JSON.stringify(parts.values);
+    expect(values).toContain(stored.name);
+    expect(values).not.toContain(stored.licenceNumber);
+    expect(values).not.toContain(stored.address);
+    expect(values).not.toContain(stored.birthDate);
+    expect(values).not.toContain(stored.fileNumber);
+
+    let card: Record<string, { text: string | null; withheld: string | null }> = {};
+    const shown = await verify(png, 'verifier-05-rental', undefined, async (officer) => {
+      card = await officer.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll<HTMLElement>('dd[data-field]')].map((dd) => [
+            dd.dataset.field ?? '',
+            { text: dd.textContent, withheld: dd.getAttribute('data-withheld') },
+          ]),
+        ),
+      );
+    });
+    expect(shown[0]?.tone).toBe('valid');
+    const validTo = stored.validTo === 'long-term' ? '长期' : stored.validTo;
+    expect(card.name).toEqual({ text: stored.name, withheld: null });
+    expect(card.classes).toEqual({ text: stored.classes.join(' '), withheld: null });
+    expect(card.validity).toEqual({ text: `${stored.validFrom} 至 ${validTo}`, withheld: null });
+    expect(card.licenceNumber).toEqual({ text: '未出示', withheld: 'true' });
+    expect(card.address).toEqual({ text: '未出示', withheld: 'true' });
+    expect(card.birthDate).toEqual({ text: '未出示', withheld: 'true' });
+    expect(card.fileNumber).toEqual({ text: '未出示', withheld: 'true' });
+
+    // The phone's record: the rental code once (not once per refresh), newest first, after the
+    // police codes picked before; cleared on the driver's word.
+    await driver.click('#open-shown-log');
+    await driver.locator('#shown-log').waitFor();
+    const purposes = await driver.locator('#shown-log .shown-purpose').allTextContents();
+    expect(purposes[0]).toBe('租车');
+    expect(purposes.slice(1).every((p) => p === '交警执法')).toBe(true);
+    expect(purposes.length).toBeGreaterThanOrEqual(2);
+    expect(await driver.locator('#shown-log .shown-groups').first().textContent()).toBe(
+      `${GROUP_WORDS.holder.zh}；${GROUP_WORDS.driving.zh}`,
+    );
+    expect(await driver.locator('#shown-log .shown-when').first().textContent()).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）$/,
+    );
+    await screenshot(driver, 'app-18-shown-log');
+    await driver.click('#clear-log');
+    await screenshot(driver, 'app-18-shown-log-clear');
+    await driver.click('#clear-log-yes');
+    await driver.locator('#shown-log-empty').waitFor();
+    expect(await driver.textContent('#shown-log-empty')).toBe('还没有出示记录');
+    await driver.click('#shown-log-back');
+    await showCode(driver);
+  });
+
   it('when an admin suspends the licence, then the QR turns red and the verifier says 驾驶证已暂扣', async () => {
     const reply = await admin.post(`/api/registry/licences/${stored.licenceNumber}/suspend`, {});
     expect(reply.status).toBe(200);
@@ -320,6 +442,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       .poll(() => driver.textContent('#qr-status'), { timeout: 10_000 })
       .toBe('驾驶证状态：已暂扣');
     expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box alert');
+    await showCode(driver);
+    expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：已暂扣');
     await screenshot(driver, 'app-09-suspended-red-qr');
     const { png } = await captureQr(driver);
     expect(await verify(png, 'verifier-04-suspended')).toEqual([
@@ -358,14 +482,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       .executeTakeFirstOrThrow();
     await insertIssuedApplication(service.deps.db, driverId, licence.licenceNumber, service.now());
     await first.page.reload();
-    await first.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await showCode(first.page);
 
     const second = await newPhonePage(browser, { origin });
     await second.page.goto('/app/');
     await second.page.fill('#sign-in #licenceNumber', licence.licenceNumber);
     await second.page.fill('#sign-in #password', PASSWORD);
     await second.page.click('#sign-in button[type=submit]');
-    await second.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await showCode(second.page);
     const liveDevice = () =>
       service.deps.db.kysely
         .selectFrom('credentials')
@@ -389,7 +513,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
 
     // Asked, it moves back here; the second phone is then the one told.
     await first.page.click('#use-here');
-    await first.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await showCode(first.page);
     expect((await liveDevice()).device_id).not.toBe(onSecond);
     await second.page.reload();
     await second.page.locator('#moved-away').waitFor();
@@ -576,6 +700,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       () => (document.querySelector('video')?.videoWidth ?? 0) > 0,
     );
     await squatter.page.click('#camera-take');
+    await showCode(squatter.page);
     const oldQr = (await captureQr(squatter.page)).png;
     await squatter.context.close();
     // The real person, on a new account: code and real-person check take the licence over.
@@ -686,7 +811,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in
     await page.click('#confirm-stored');
     await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
     await page.click('#camera-take');
-    await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await showCode(page);
     const first = (await kept(page, 'credential')) as { jti: string };
     expect(await kept(page, 'portrait')).toEqual({ jti: undefined, hash: oldHash });
 
@@ -724,7 +849,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in
     await expect
       .poll(async () => ((await kept(page, 'portrait')) as { hash: string }).hash)
       .not.toBe(oldHash);
-    await page.locator('#qr[data-presentation]').waitFor();
+    await showCode(page);
     await page.close();
 
     // Forty days on (past the credential's 30), with no network: no code, but the reason.

@@ -52,8 +52,7 @@ export async function fetchCredential(deviceId: number): Promise<void> {
   }
   // The copy is checked before it replaces anything: every digest against the signed sd, the
   // values by the licence rules, and its credential the one the reply names.
-  const { holderCopy } = issued;
-  if (holderCopy !== undefined && parseHolderCopy(holderCopy).credential !== issued.credential)
+  if (parseHolderCopy(issued.holderCopy).credential !== issued.credential)
     throw new LicenceError(
       'ERR_MALFORMED',
       'holder copy: expected the credential of the reply, found another',
@@ -62,7 +61,7 @@ export async function fetchCredential(deviceId: number): Promise<void> {
     text: issued.credential,
     jti: issued.jti,
     refreshedAt: Date.now(),
-    ...(holderCopy === undefined ? {} : { holderCopy }),
+    holderCopy: issued.holderCopy,
   });
   await forget('movedAway');
 }

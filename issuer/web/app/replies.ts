@@ -48,9 +48,9 @@ export type Devices = DevicesReply;
 
 /**
  * A credential issued to a device (POST /api/me/devices/:id/credential), with the holder's copy
- * of format version 2 (FORMAT.md §8.4); a service still issuing version 1 sends none.
+ * (FORMAT.md §8.4) the phone keeps and makes its codes from.
  */
-export type Issued = Omit<IssuedCredentialReply, 'holderCopy'> & { readonly holderCopy?: string };
+export type Issued = IssuedCredentialReply;
 
 /** The account's live credential and the device it is on (GET /api/me/credential). */
 export type LiveCredential = CredentialReply;
