@@ -361,6 +361,13 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
 
   it('when the driver picks 租车, then the police app shows name, classes and validity and 未出示 for the ID number and address, and the code carries no ID number', async () => {
     await driver.click('#change-purpose');
+    await driver.setViewportSize({ width: 360, height: 780 });
+    await driver.locator('#purpose-picker').waitFor();
+    expect(
+      await driver.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBe(0);
+    await screenshot(driver, 'app-05c-purpose-picker-360');
+    await driver.setViewportSize({ width: 390, height: 844 });
     await showCode(driver, 'rental');
     expect(await driver.getAttribute('#purpose-frame', 'data-frame')).toBe('partial');
     expect(await driver.getAttribute('#purpose-frame', 'data-purpose')).toBe('rental');
@@ -376,6 +383,20 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await driver.locator('#disclosed').scrollIntoViewIfNeeded();
     await screenshot(driver, 'app-17-rental-code-words');
     const { png, text } = await captureQr(driver);
+    // At 360 px the frame, its label and the words fit without scrolling sideways, in either
+    // language.
+    await driver.setViewportSize({ width: 360, height: 780 });
+    const overflow = () =>
+      driver.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBe(0);
+    await screenshot(driver, 'app-17-rental-code-360');
+    await driver.click('#language');
+    await driver.locator('#qr[data-presentation]').waitFor();
+    expect(await driver.textContent('#purpose-label')).toBe('Car rental · part only');
+    expect(await overflow()).toBe(0);
+    await screenshot(driver, 'app-17-rental-code-360-en');
+    await driver.click('#language');
+    await driver.setViewportSize({ width: 390, height: 844 });
 
     // What the QR carries: the rental purpose, name and driving only; no ID number anywhere.
     expect(text.startsWith('LZ2:')).toBe(true);

@@ -56,7 +56,10 @@ export const shownLogScreen: Screen = async (main) => {
           h(
             'p',
             { class: 'shown-groups' },
-            e.groups.map((g) => i18n.say(GROUP_WORDS[GROUP_NAMES[g]])).join(sep),
+            // Everything in short; any part in full, which is what a record is read for.
+            e.groups.length === GROUP_NAMES.length
+              ? t('pickPoliceSub')
+              : e.groups.map((g) => i18n.say(GROUP_WORDS[GROUP_NAMES[g]])).join(sep),
             e.version === 1 ? t('shownV1') : null,
           ),
         ),
