@@ -29,6 +29,7 @@ import { decodePng, encodeY4m, type RgbaImage } from './y4m.js';
 import { inflateClaims } from '../../shared/sd/credential-v2.js';
 import { decodePresentationV2 } from '../../shared/sd/presentation-v2.js';
 import { GROUP_WORDS } from '../../shared/sd/words.js';
+import { loadTestKeys, signClaimsByHand } from '../helpers/presentation-kit.js';
 
 const PASSWORD = 'correct-horse-battery';
 
@@ -453,6 +454,128 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.textContent('#shown-log-empty')).toBe('还没有出示记录');
     await driver.click('#shown-log-back');
     await showCode(driver);
+  });
+
+  it('when the driver picks 年龄核验 or ticks groups by hand, then the code carries only those groups, and the age code verifies with every field 未出示', async () => {
+    await driver.click('#change-purpose');
+    await showCode(driver, 'age');
+    expect(await driver.textContent('#purpose-label')).toBe('年龄核验 · 部分信息');
+    expect(await driver.locator('#shown-groups li').allTextContents()).toEqual([
+      GROUP_WORDS.age_over_18.zh,
+    ]);
+    const age = await captureQr(driver);
+    const ageParts = decodePresentationV2(age.text, inflateClaims);
+    expect([ageParts.purpose, ageParts.groups, ageParts.values]).toEqual(['age', [4], [true]]);
+    let fields: [string, string | null, string | null][] = [];
+    const shown = await verify(age.png, 'verifier-06-age', undefined, async (officer) => {
+      fields = await officer.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('dd[data-field]')].map(
+          (dd): [string, string | null, string | null] => [
+            dd.dataset.field ?? '',
+            dd.textContent,
+            dd.getAttribute('data-withheld'),
+          ],
+        ),
+      );
+    });
+    expect(shown[0]?.tone).not.toBe('invalid');
+    expect(fields.length).toBeGreaterThan(0);
+    expect(fields.filter(([, text, withheld]) => text !== '未出示' || withheld !== 'true')).toEqual(
+      [],
+    );
+
+    await driver.click('#change-purpose');
+    await driver.click('#purpose-custom');
+    await driver.check('#custom-holder');
+    await driver.check('#custom-age_over_60');
+    await driver.click('#custom-show');
+    await driver.locator('#qr[data-presentation]').waitFor();
+    expect(await driver.textContent('#purpose-label')).toBe('自选 · 部分信息');
+    const custom = decodePresentationV2(
+      (await driver.getAttribute('#qr', 'data-presentation')) ?? '',
+      inflateClaims,
+    );
+    expect([custom.purpose, custom.groups]).toEqual(['custom', [0, 5]]);
+    expect(JSON.stringify(custom.values)).not.toContain(stored.licenceNumber);
+    await screenshot(driver, 'app-19-custom-code');
+  });
+
+  it('when the phone keeps only a version 1 credential, then offline it shows the whole code alone, and the next refresh replaces it with a holder copy', async () => {
+    const keys = loadTestKeys();
+    const now = Math.floor(Date.now() / 1000);
+    const old = await signClaimsByHand(
+      {
+        iss: origin,
+        iat: now - 60,
+        nbf: now - 60,
+        exp: now + 86_400,
+        jti: 'a-version-1-credential',
+        holderKey: keys.holder.publicJwk.x,
+        status: { idx: 1, uri: `${origin}/status/1` },
+        licence: stored,
+      },
+      keys.issuer,
+    );
+    const keepV1 = (text: string) =>
+      driver.evaluate(async (t) => {
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const r = indexedDB.open('lz-driver');
+          r.onsuccess = () => {
+            resolve(r.result);
+          };
+        });
+        await new Promise<void>((resolve) => {
+          const tx = db.transaction('kv', 'readwrite');
+          tx.objectStore('kv').put(
+            { text: t, jti: 'a-version-1-credential', refreshedAt: Date.now() },
+            'credential',
+          );
+          tx.oncomplete = () => {
+            resolve();
+          };
+        });
+      }, text);
+    const keptCopy = () =>
+      driver.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const r = indexedDB.open('lz-driver');
+          r.onsuccess = () => {
+            resolve(r.result);
+          };
+        });
+        return new Promise<string | null>((resolve) => {
+          const r = db.transaction('kv').objectStore('kv').get('credential');
+          r.onsuccess = () => {
+            resolve((r.result as { holderCopy?: string }).holderCopy ?? null);
+          };
+        });
+      });
+    await keepV1(old);
+    await driverContext.setOffline(true);
+    await driver.reload();
+    await driver.locator('#purpose-picker').waitFor();
+    expect(await driver.locator('#purpose-picker .purpose:disabled').count()).toBe(5);
+    expect(await driver.textContent('#pick-v1-only')).toBe(
+      '本机的电子驾驶证只能出示全部信息；联网更新后可按用途出示。',
+    );
+    await screenshot(driver, 'app-20-version-1-offline');
+    await showCode(driver);
+    expect(((await driver.getAttribute('#qr', 'data-presentation')) ?? '').startsWith('LZ1:')).toBe(
+      true,
+    );
+    expect(await keptCopy()).toBeNull();
+
+    await driverContext.setOffline(false);
+    await driver.reload();
+    await expect.poll(keptCopy, { timeout: 15_000 }).not.toBeNull();
+    await driver
+      .locator('#purpose-picker .purpose:disabled')
+      .first()
+      .waitFor({ state: 'detached' });
+    await showCode(driver, 'rental');
+    expect(((await driver.getAttribute('#qr', 'data-presentation')) ?? '').startsWith('LZ2:')).toBe(
+      true,
+    );
   });
 
   it('when an admin suspends the licence, then the QR turns red and the verifier says 驾驶证已暂扣', async () => {
