@@ -259,7 +259,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.locator('#qr').count()).toBe(0);
     expect(
       await driver.locator('#purpose-picker .purpose .purpose-name').allTextContents(),
-    ).toEqual(['交警执法', '租车', '保险', '单位', '年龄核验', '自选']);
+    ).toEqual(['交警执法', '租车', '保险', '单位', '年龄核验', '自定义']);
     expect(await driver.locator('#purpose-picker .purpose:disabled').count()).toBe(0);
     await screenshot(driver, 'app-05a-purpose-picker');
     // Custom: nothing ticked, nothing to show; one box ticked is enough.
@@ -490,7 +490,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await driver.check('#custom-age_over_60');
     await driver.click('#custom-show');
     await driver.locator('#qr[data-presentation]').waitFor();
-    expect(await driver.textContent('#purpose-label')).toBe('自选 · 部分信息');
+    expect(await driver.textContent('#purpose-label')).toBe('自定义 · 部分信息');
     const custom = decodePresentationV2(
       (await driver.getAttribute('#qr', 'data-presentation')) ?? '',
       inflateClaims,

@@ -814,7 +814,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
       classes: licence.classes.join(' '),
       fileNumber: null,
     });
-    expect(await page.locator('#verdict-purpose').textContent()).toBe('用途：自选');
+    expect(await page.locator('#verdict-purpose').textContent()).toBe('用途：自定义');
     await page.waitForTimeout(500);
     expect(asked).toEqual([]);
     await screenshot(page, 'verifier-v2-custom');
