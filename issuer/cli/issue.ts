@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   clockFrom,
@@ -14,7 +14,11 @@ import { LicenceError } from '../../shared/errors.js';
 import { parsePublicJwk } from '../../shared/jwk.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { readSignerFile } from '../../shared/node/keys.js';
-import { signCredential } from '../sign-credential.js';
+import { issueCredentialV2 } from '../../shared/sd/credential-v2.js';
+import { ageFlagsChangeAt } from '../../shared/sd/groups.js';
+import { unusableAt } from '../../shared/usability.js';
+import { credentialExpiry, signCredential, type IssueRequest } from '../sign-credential.js';
+import type { Signer } from '../../shared/crypto-backend.js';
 
 /** Defaults for a credential made from the command line (the service has its own config). */
 export const CLI_ISSUER = 'https://liangzheng.example';
@@ -22,7 +26,8 @@ export const CLI_STATUS_URI = 'https://liangzheng.example/status/1';
 
 const USAGE =
   'liangzheng issue --key DIR/private.jwk.json --licence FILE.json --holder-key FILE [--index N] [--valid-days N]\n' +
-  `                 [--issuer URI (${CLI_ISSUER})] [--status-uri URI (${CLI_STATUS_URI})] [--portrait FILE] [--now ISO-8601] > credential.txt`;
+  `                 [--issuer URI (${CLI_ISSUER})] [--status-uri URI (${CLI_STATUS_URI})] [--portrait FILE] [--now ISO-8601] [--format 1|2] > credential.txt\n` +
+  '    --format 2 writes the holder copy of a format 2 credential (credential~seed~values), what `present --purpose` reads; 1 (the default) the compact credential.';
 const OPTIONS = {
   key: { type: 'string' },
   licence: { type: 'string' },
@@ -33,6 +38,7 @@ const OPTIONS = {
   'status-uri': { type: 'string' },
   portrait: { type: 'string' },
   now: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 /** `liangzheng issue`: sign one licence record as a credential bound to a device key. */
@@ -51,6 +57,8 @@ export const issueCommand: Command = {
     ) {
       throw new UsageError(`expected --key, --licence and --holder-key`);
     }
+    if (values.format !== undefined && values.format !== '1' && values.format !== '2')
+      throw new UsageError(`--format: expected 1 or 2, found ${JSON.stringify(values.format)}`);
     const signer = await readSignerFile(key).catch((error: unknown) => rethrow(key, error));
     const licence = await readJsonFile(licencePath)
       .then(parseLicenceRecord)
@@ -70,25 +78,58 @@ export const issueCommand: Command = {
       );
       portraitHash = createHash('sha256').update(bytes).digest('base64url');
     }
-    const credential = await signCredential(
-      {
-        licence,
-        holderKey: holder.x,
-        issuer: values.issuer ?? CLI_ISSUER,
-        status: {
-          idx: integerFrom(values.index, '--index', 0, 2 ** 32),
-          uri: values['status-uri'] ?? CLI_STATUS_URI,
-        },
-        ...(portraitHash === undefined ? {} : { portraitHash }),
-        now: clockFrom(values.now, io),
-        validDays: integerFrom(values['valid-days'], '--valid-days', 30, 3660),
+    const request: IssueRequest = {
+      licence,
+      holderKey: holder.x,
+      issuer: values.issuer ?? CLI_ISSUER,
+      status: {
+        idx: integerFrom(values.index, '--index', 0, 2 ** 32),
+        uri: values['status-uri'] ?? CLI_STATUS_URI,
       },
-      signer,
+      ...(portraitHash === undefined ? {} : { portraitHash }),
+      now: clockFrom(values.now, io),
+      validDays: integerFrom(values['valid-days'], '--valid-days', 30, 3660),
+    };
+    const credential = await (
+      values.format === '2' ? holderCopyOf(request, signer) : signCredential(request, signer)
     ).catch((error: unknown) => rethrow(licencePath, error));
     await write(io.stdout, `${credential}\n`);
     return EXIT.VALID;
   },
 };
+
+/**
+ * The holder copy of a format 2 credential (FORMAT.md §8.4) under signCredential's policy: no
+ * credential for a licence that cannot be used, the same lifetime, and `exp` also capped where an
+ * age flag would change (§8.2).
+ */
+async function holderCopyOf(
+  request: IssueRequest,
+  signer: Pick<Signer, 'kid' | 'sign'>,
+): Promise<string> {
+  const { licence, now } = request;
+  if (request.validDays < 1) throw new RangeError('--valid-days: expected at least 1, found 0');
+  const iat = Math.floor(now.getTime() / 1000);
+  const refusal = unusableAt(licence, now);
+  if (refusal !== undefined) throw new LicenceError('ERR_LICENCE_INVALID', refusal.message);
+  const exp = credentialExpiry(licence, iat, request.validDays);
+  const flagsChange = ageFlagsChangeAt(licence.birthDate, iat);
+  const issued = await issueCredentialV2(
+    {
+      iss: request.issuer,
+      iat,
+      nbf: iat,
+      exp: flagsChange === undefined ? exp : Math.min(exp, flagsChange),
+      jti: randomBytes(12).toString('base64url'),
+      holderKey: request.holderKey,
+      status: request.status,
+      ...(request.portraitHash === undefined ? {} : { portraitHash: request.portraitHash }),
+      licence,
+    },
+    signer,
+  );
+  return issued.holderCopy;
+}
 
 function rethrow(what: string, error: unknown): never {
   if (error instanceof UsageError) throw error;
