@@ -1,9 +1,10 @@
 import QRCode, { type QRCodeSegment } from 'qrcode';
 import { PRESENTATION_PREFIX } from './presentation.js';
+import { REQUEST_PREFIX } from './request/prefix.js';
 import { PRESENTATION_PREFIX_V2 } from './sd/prefix.js';
 
-/** The presentation prefixes of format versions 1 and 2, both alphanumeric-mode text. */
-const PREFIXES = [PRESENTATION_PREFIX, PRESENTATION_PREFIX_V2] as const;
+/** The prefixes of presentations (format versions 1 and 2) and requests: alphanumeric text. */
+const PREFIXES = [PRESENTATION_PREFIX, PRESENTATION_PREFIX_V2, REQUEST_PREFIX] as const;
 
 /** Error correction for the licence QR: M restores 15 % of the symbol (ISO/IEC 18004 §7.5.1). */
 export const QR_ERROR_CORRECTION = 'M';

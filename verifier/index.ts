@@ -9,6 +9,7 @@ export {
   DEFAULT_PROOF_MAX_AGE,
   DEFAULT_STATUS_MAX_AGE,
   verifyPresentation,
+  type VerifierRequest,
   type VerifyOptions,
 } from './verify-presentation.js';
 export {

@@ -36,6 +36,7 @@ import {
   proofSigningInputV2,
   type PresentationPartsV2,
 } from '../shared/sd/presentation-v2.js';
+import { REQUEST_MAX_AGE } from '../shared/request/request.js';
 import { readStatus, STATUS } from '../shared/status-list.js';
 import { statusRefusal, type UnusableReason } from '../shared/usability.js';
 import {
@@ -88,6 +89,24 @@ export interface VerifyOptions {
    * `type` with `ERR_VERSION_RETIRED`.
    */
   readonly acceptVersion1?: boolean;
+  /**
+   * The request this device showed, when the code must answer it (FORMAT.md §9.5): the code must
+   * be an answer naming this device (`audience`) and carrying this `nonce`, not one of the
+   * `answered` nonces already accepted; it is good until `iat` + REQUEST_MAX_AGE by this clock,
+   * whatever time the phone put in it. Not with `nonce`.
+   */
+  readonly request?: VerifierRequest;
+}
+
+/** A request a verifier device showed (shared/request/request.ts). */
+export interface VerifierRequest {
+  /** base64url SHA-256 of this device's certificate. */
+  readonly audience: string;
+  readonly nonce: string;
+  /** When the request was made, by this clock (seconds). */
+  readonly iat: number;
+  /** Nonces of answers this device already accepted: each is accepted once. */
+  readonly answered?: ReadonlySet<string>;
 }
 
 /**
@@ -107,6 +126,9 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   const tolerance = seconds(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, 'clockTolerance');
   const proofMaxAge = seconds(options.proofMaxAge, DEFAULT_PROOF_MAX_AGE, 'proofMaxAge');
   const statusMaxAge = seconds(options.statusMaxAge, DEFAULT_STATUS_MAX_AGE, 'statusMaxAge');
+  const { request } = options;
+  if (request !== undefined && options.nonce !== undefined)
+    throw new RangeError('nonce: not with request (the request has its own)');
   const { backend } = options.trust;
   const checks: CheckResult[] = [];
   const verifiedAt = new Date(nowMs).toISOString();
@@ -208,11 +230,40 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   // disclosures: what the presentation shows, recomputed against what the issuer signed.
   let shown: Shown;
   try {
-    shown = format.disclosures(claims, parts, backend);
+    shown = format.disclosures(claims, parts, backend, request?.audience);
   } catch (error) {
     return report(fail('disclosures', error));
   }
   checks.push(pass('disclosures'));
+  // Whom the code was made for, before its proof: only the verifier that asked can rebuild an
+  // answer's proof, and a used or foreign nonce says more than a signature that fails.
+  const answer = 'answersRequest' in parts && parts.answersRequest;
+  if (answer && request === undefined)
+    return report(
+      failed('holder_signature', 'ERR_WRONG_VERIFIER', "code answers a verifier's request"),
+    );
+  if (request !== undefined) {
+    if (!answer)
+      return report(
+        failed(
+          'holder_signature',
+          'ERR_NONCE_MISMATCH',
+          "code does not answer this device's request",
+        ),
+      );
+    if (parts.nonce !== undefined && request.answered?.has(parts.nonce) === true)
+      return report(
+        failed(
+          'holder_signature',
+          'ERR_NONCE_USED',
+          'an answer with this nonce was accepted before',
+        ),
+      );
+    if (parts.nonce !== request.nonce)
+      return report(
+        failed('holder_signature', 'ERR_NONCE_MISMATCH', 'code answers another request'),
+      );
+  }
   const { licence } = shown;
   const facts: Facts = {
     credential: {
@@ -253,8 +304,20 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
         ),
   );
 
-  // proof_freshness
-  if (parts.proofIat > now + tolerance) {
+  // proof_freshness: the request's time when answering one (the nonce shows the code is new),
+  // else the proof's own.
+  if (request !== undefined) {
+    const age = now - request.iat;
+    checks.push(
+      age > REQUEST_MAX_AGE + tolerance
+        ? failed(
+            'proof_freshness',
+            'ERR_PROOF_EXPIRED',
+            `request made ${age} s ago; answers accepted for ${REQUEST_MAX_AGE} s`,
+          )
+        : pass('proof_freshness'),
+    );
+  } else if (parts.proofIat > now + tolerance) {
     checks.push(
       failed(
         'proof_freshness',
@@ -366,7 +429,13 @@ interface Format {
   readonly headerExtra: readonly string[];
   decode(text: string, backend: CryptoBackend): Parts;
   claims(payload: Record<string, unknown>): CommonClaims;
-  disclosures(claims: CommonClaims, parts: Parts, backend: CryptoBackend): Shown;
+  /** @param audience the requesting verifier, for the proof of an answer to a request. */
+  disclosures(
+    claims: CommonClaims,
+    parts: Parts,
+    backend: CryptoBackend,
+    audience: string | undefined,
+  ): Shown;
 }
 
 const VERSION_1: Format = {
@@ -402,7 +471,7 @@ const VERSION_2: Format = {
   headerExtra: [],
   decode: (text, backend) => decodePresentationV2(text, backend),
   claims: (payload) => fromWireClaimsV2(payload),
-  disclosures(claims, parts, backend) {
+  disclosures(claims, parts, backend, audience) {
     const p = parts as PresentationPartsV2;
     const checked = checkDisclosures((claims as CredentialClaimsV2).sd, claims.iat, p, (d) =>
       backend.sha256(d),
@@ -424,6 +493,7 @@ const VERSION_2: Format = {
           p.proofIat,
           p.purpose,
           p.nonce,
+          p.answersRequest === true ? audience : undefined,
         ),
     };
   },

@@ -129,7 +129,7 @@ async function reissue(
       );
     const kid = deps.keys.current().kid;
     await progress(
-      `re-signing every live credential not signed by ${kid}, ${options.rate === 0 ? 'without a rate limit' : `at most ${options.rate} a second`}\n`,
+      `re-signing every live credential not signed by ${kid} or of format version 1, ${options.rate === 0 ? 'without a rate limit' : `at most ${options.rate} a second`}\n`,
     );
     let counts: ReissueCounts = { reissued: 0, skipped: 0, batches: 0 };
     try {

@@ -8,7 +8,7 @@ import { audit } from '../audit/audit-log.js';
 import type { Database } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { conflict, notFound, ServiceError } from '../service-error.js';
-import { credentialExpiry, signCredential } from '../sign-credential.js';
+import { credentialExpiry, signCredentialV2 } from '../sign-credential.js';
 import type { StatusSlot } from '../status/status-lists.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { unusableAt } from '../../shared/usability.js';
@@ -19,8 +19,10 @@ import { prepared } from '../db/prepared.js';
 
 /** An issued credential and where its status lives. */
 export interface IssuedCredential {
-  /** The compact JWS (FORMAT.md §3). */
+  /** The compact JWS of format version 2 (FORMAT.md §8.1). */
   readonly credential: string;
+  /** The holder's copy: the JWS, the seed of its salts and its values (FORMAT.md §8.4). */
+  readonly holderCopy: string;
   readonly jti: string;
   /** Its `exp`, seconds since the epoch. */
   readonly expiresAt: number;
@@ -45,16 +47,22 @@ export interface IssueCredentialInput {
  */
 export type IssueOutcome = IssuedCredential & { readonly existing: boolean };
 
-/** An issued credential as its row in `credentials` holds it. */
+/**
+ * An issued credential as its row in `credentials` holds it; undefined for a version 1
+ * credential (issued before version 2), which has no holder's copy: the phone needs a new one.
+ */
 export function issuedOf(row: {
   readonly credential: string;
+  readonly holder_copy: string | null;
   readonly jti: string;
   readonly expires_at: number;
   readonly list_id: number;
   readonly status_index: number;
-}): IssuedCredential {
+}): IssuedCredential | undefined {
+  if (row.holder_copy === null) return undefined;
   return {
     credential: row.credential,
+    holderCopy: row.holder_copy,
     jti: row.jti,
     expiresAt: row.expires_at,
     listId: row.list_id,
@@ -69,9 +77,11 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
  * Issues the e-licence of a driver's licence to one of the driver's devices, in one
  * transaction:
  *
- * 1. an idempotency key already used by this device returns that credential unchanged;
- *    without a key, the device's live credential is returned unchanged while it is current
- *    (see {@link stillCurrent}): signing it again would change nothing a verifier reads;
+ * 1. an idempotency key already used by this device returns that credential unchanged, with the
+ *    same holder's copy; without a key, the device's live credential is returned unchanged
+ *    while it is current (see {@link stillCurrent}): signing it again would change nothing a
+ *    verifier reads. A version 1 credential (issued before version 2, no holder's copy) is
+ *    never returned: the key is taken off it and a version 2 credential is signed as below;
  * 2. the driver's e-licence application must have been issued (docs/DOMAIN.md §1.3: a photo path
  *    and, for the stored photo, the real-person check come first), and the licence must be usable
  *    now (status A, under 12 points, valid today in China time);
@@ -166,6 +176,7 @@ export async function issueOnApplication(
   }
   return {
     credential: issued.credential,
+    holderCopy: issued.holderCopy,
     jti: issued.jti,
     expiresAt: issued.expiresAt,
     listId: issued.listId,
@@ -222,11 +233,21 @@ async function issueIn(
   if (input.idempotencyKey !== undefined) {
     const earlier = await trx
       .selectFrom('credentials')
-      .select(['credential', 'jti', 'expires_at', 'list_id', 'status_index'])
+      .select(['credential', 'holder_copy', 'jti', 'expires_at', 'list_id', 'status_index'])
       .where('device_id', '=', input.deviceId)
       .where('idempotency_key', '=', input.idempotencyKey)
       .executeTakeFirst();
-    if (earlier !== undefined) return { ...issuedOf(earlier), existing: true };
+    const replay = earlier === undefined ? undefined : issuedOf(earlier);
+    if (replay !== undefined) return { ...replay, existing: true };
+    if (earlier !== undefined) {
+      // A version 1 credential made under this key before version 2: the phone cannot present
+      // from it. The key moves to the version 2 credential signed now.
+      await trx
+        .updateTable('credentials')
+        .set({ idempotency_key: null })
+        .where('jti', '=', earlier.jti)
+        .execute();
+    }
   }
 
   const row = await trx
@@ -261,9 +282,10 @@ async function issueIn(
 
   const signer = deps.keys.current();
   const jti = randomBytes(12).toString('base64url');
-  let credential: string;
+  let signed: { readonly credential: string; readonly holderCopy: string };
   try {
-    credential = await signCredential(
+    // The seed of the salts: 16 bytes from the CSPRNG, new for this credential.
+    signed = await signCredentialV2(
       {
         licence,
         holderKey: device.public_key,
@@ -277,7 +299,7 @@ async function issueIn(
       signer,
     );
   } catch (error) {
-    // The checks above are signCredential's own; this is the backstop should they drift.
+    // The checks above are signCredentialV2's own; this is the backstop should they drift.
     if (isLicenceError(error, 'ERR_LICENCE_INVALID')) throw notUsable('not-normal', error.message);
     throw error;
   }
@@ -290,7 +312,8 @@ async function issueIn(
     kid: signer.kid,
     issuedAt: now,
     expiresAt,
-    credential,
+    credential: signed.credential,
+    holderCopy: signed.holderCopy,
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
   };
   await trx.insertInto('credentials').values(credentialRow(created)).execute();
@@ -304,7 +327,15 @@ async function issueIn(
       mode,
     }),
   );
-  return { credential, jti, expiresAt, listId: slot.listId, index: slot.index, existing: false };
+  return {
+    credential: signed.credential,
+    holderCopy: signed.holderCopy,
+    jti,
+    expiresAt,
+    listId: slot.listId,
+    index: slot.index,
+    existing: false,
+  };
 }
 
 /**
@@ -321,6 +352,7 @@ const currentOfDevice = prepared(
       .innerJoin('licences as l', 'l.licence_number', 'c.licence_number')
       .select([
         'c.credential',
+        'c.holder_copy',
         'c.jti',
         'c.expires_at',
         'c.list_id',
@@ -345,9 +377,13 @@ const currentOfDevice = prepared(
  * commits meanwhile is in the status list verifiers read, and its `updated_at` makes the next
  * refresh sign again.
  *
- * The licence is still usable: nothing signs for an unusable one (signCredential refuses, and
+ * A version 1 credential (no holder's copy) is never current: the transaction signs a version 2
+ * one in its slot.
+ *
+ * The licence is still usable: nothing signs for an unusable one (signCredentialV2 refuses, and
  * issuance and re-issue check first), the record is the one it was signed from, a valid-from
- * date once reached stays reached, and `exp` ends at the licence's last valid day.
+ * date once reached stays reached, and `exp` ends at the licence's last valid day (and before
+ * an age flag would change).
  */
 async function stillCurrent(
   deps: ServiceDeps,

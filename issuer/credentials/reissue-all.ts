@@ -5,7 +5,8 @@ import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { auditMany, type AuditEntry } from '../audit/audit-log.js';
 import type { CredentialTable } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { credentialExpiry, signCredential } from '../sign-credential.js';
+import { credentialExpiry, signCredentialV2 } from '../sign-credential.js';
+import type { IssuedCredentialV2 } from '../../shared/sd/credential-v2.js';
 import {
   defaultPoolSize,
   openSignPool,
@@ -41,7 +42,7 @@ export interface ReissueOptions {
 
 /** What {@link reissueAll} did. */
 export interface ReissueCounts {
-  /** Live credentials re-signed with the current key. */
+  /** Live credentials re-signed with the current key, as format version 2. */
   readonly reissued: number;
   /**
    * Live credentials left as they were: the licence is not usable now (its status list entry
@@ -87,9 +88,11 @@ interface Prepared {
 }
 
 /**
- * Re-signs every live credential not yet signed by the current key (after a key rotation), in
- * batches of `batchSize`, each batch one transaction: the new credential takes the same status
- * slot, device and licence data; the old one becomes `refreshed`. One key for the whole run.
+ * Re-signs every live credential not yet signed by the current key (after a key rotation) or of
+ * format version 1 (issued before version 2: no holder's copy), as format version 2 with a seed
+ * of its own, in batches of `batchSize`, each batch one transaction: the new credential takes
+ * the same status slot, device and licence data; the old one becomes `refreshed`. One key for
+ * the whole run.
  *
  * When the current key is read from a file, worker threads sign, each opening the key file
  * itself; meanwhile the main thread reads the next batch and writes the one signed before: read,
@@ -150,7 +153,7 @@ export async function reissueAll(
         'd.revoked_at',
       ])
       .where('c.state', '=', LIVE)
-      .where('c.kid', '!=', signer.kid);
+      .where((eb) => eb.or([eb('c.kid', '!=', signer.kid), eb('c.holder_copy', 'is', null)]));
     // Keyset on the licence number: one live credential per licence (one_live_credential).
     if (after !== undefined) query = query.where('c.licence_number', '>', after);
     const found = await query.orderBy('c.licence_number').limit(batchSize).execute();
@@ -193,12 +196,12 @@ export async function reissueAll(
   // Signing on the main thread, a chunk at a time: a signer that works off the main thread (a
   // KMS, an HSM) signs a chunk in parallel; between chunks the other batches' database replies
   // get in.
-  async function signInProcess(jobs: readonly SignJob[]): Promise<string[]> {
-    const credentials: string[] = [];
+  async function signInProcess(jobs: readonly SignJob[]): Promise<IssuedCredentialV2[]> {
+    const credentials: IssuedCredentialV2[] = [];
     for (let from = 0; from < jobs.length; from += SIGN_CHUNK) {
       const chunk = jobs.slice(from, from + SIGN_CHUNK);
       credentials.push(
-        ...(await Promise.all(chunk.map((j) => signCredential(toIssueRequest(j), signer)))),
+        ...(await Promise.all(chunk.map((j) => signCredentialV2(toIssueRequest(j), signer)))),
       );
       await yieldToEventLoop();
     }
@@ -222,9 +225,9 @@ export async function reissueAll(
     const audits: AuditEntry[] = [];
     let maxExpiry = 0;
     batch.meta.forEach((m, i) => {
-      const credential = credentials[i];
+      const signed = credentials[i];
       const jti = batch.jobs[i]?.jti;
-      if (credential === undefined || jti === undefined)
+      if (signed === undefined || jti === undefined)
         throw new Error(`reissueAll: expected ${batch.jobs.length} credentials, found ${i}`);
       if (m.expiresAt > maxExpiry) maxExpiry = m.expiresAt;
       old.push(m.old);
@@ -236,7 +239,8 @@ export async function reissueAll(
         kid: signer.kid,
         issuedAt: batch.now,
         expiresAt: m.expiresAt,
-        credential,
+        credential: signed.credential,
+        holderCopy: signed.holderCopy,
       };
       rows.push(credentialRow(created));
       audits.push(

@@ -12,7 +12,14 @@ export type RegisteredDeviceReply = z.output<typeof registeredDeviceReply>;
 /** An e-licence as issued. */
 export const issuedCredentialReply = z
   .object({
-    credential: z.string().meta({ description: 'The e-licence, a compact JWS (FORMAT.md §3).' }),
+    credential: z.string().meta({
+      description:
+        'The e-licence, a compact JWS of format version 2 (`typ` lzdl+sd-jwt, FORMAT.md §8.1).',
+    }),
+    holderCopy: z.string().meta({
+      description:
+        'The credential with the seed of its salts and its values (FORMAT.md §8.4): what the phone keeps and presents from. It holds every licence value: keep it on the device only.',
+    }),
     jti: z.string(),
     expiresAt: seconds(),
     listId: z

@@ -71,7 +71,7 @@ export const CREDENTIAL_SPECS = {
     tag: 'credentials',
     summary: "Issue the e-licence of the driver's licence to one of the driver's devices",
     description:
-      "What the app calls on every refresh while online; no body. The device's live credential is returned as it is while it is current: signed by today's key, after the licence's last change (status, points, dates, portrait), less than CREDENTIAL_REFRESH_AFTER seconds (default a day) ago. Otherwise a new one is signed in the same status slot; a live credential of another device is superseded. The same Idempotency-Key from the same device returns the first answer again.",
+      "What the app calls on every refresh while online; no body. Signs format version 2 (FORMAT.md §8) and answers the credential with its holder's copy. The device's live credential is returned as it is (the same holder's copy) while it is current: signed by today's key, after the licence's last change (status, points, dates, portrait), less than CREDENTIAL_REFRESH_AFTER seconds (default a day) ago. Otherwise a new one is signed in the same status slot; a live credential of another device is superseded. The same Idempotency-Key from the same device returns the first answer again. A version 1 credential (issued before version 2) is never returned: a version 2 one is signed in its place.",
     params: {
       schema: idSchema(15, 'The device, from `POST /api/me/devices`.'),
       notFound: 'device',
@@ -106,6 +106,8 @@ export const CREDENTIAL_SPECS = {
     operationId: 'currentCredential',
     tag: 'credentials',
     summary: "The driver's live credential and the device it is bound to",
+    description:
+      "With its holder's copy, the same as the issuance answered. A live credential of format version 1 (issued before version 2) has no holder's copy and answers 404 as none: the next credential request signs a version 2 one in its place.",
     replies: { 200: noStoreJson('The live credential.', credentialReply) },
     errors: { 404: ['ERR_NOT_FOUND'] },
   }),

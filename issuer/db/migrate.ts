@@ -8,6 +8,7 @@ import * as lookupIndexes from './migrations/005-lookup-indexes.js';
 import * as endedSlots from './migrations/006-ended-slots.js';
 import * as enrolment from './migrations/007-enrolment.js';
 import * as signInNames from './migrations/008-sign-in-names.js';
+import * as holderCopies from './migrations/009-holder-copies.js';
 
 type Step = {
   up(
@@ -31,6 +32,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['006-ended-slots', endedSlots],
   ['007-enrolment', enrolment],
   ['008-sign-in-names', signInNames],
+  ['009-holder-copies', holderCopies],
 ];
 
 /**

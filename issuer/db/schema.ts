@@ -156,7 +156,13 @@ export interface CredentialTable {
   state: 'live' | 'refreshed' | 'superseded' | 'revoked';
   /** Client-chosen key that makes a retried issuance return the same credential. */
   idempotency_key: string | null;
+  /** The compact JWS. */
   credential: string;
+  /**
+   * The holder's copy of a version 2 credential (FORMAT.md §8.4: the JWS, the seed of its salts,
+   * the values): what the phone presents from. Null for a version 1 credential (before 009).
+   */
+  holder_copy: string | null;
 }
 
 /** The issuer's signing keys; the private part lives in a file, never in the database. */

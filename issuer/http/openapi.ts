@@ -127,6 +127,8 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
     'The presentation does not verify now (signature, proof older than the window, status, licence); `verdict` is the verifier code.',
   ERR_PORTRAIT_NOT_FOUND:
     "No portrait whose SHA-256 is the credential's `ph`: none is stored, or the photo changed since the credential was issued.",
+  ERR_PORTRAIT_NOT_DISCLOSED:
+    'The presentation is valid but did not disclose the holder group (name and portrait hash, FORMAT.md §8.8): an age check or a custom choice without it. The portrait is released only to a presentation that shows it (police, rental, insurance, employer, or a custom one with the holder group).',
   ERR_APPLICATION_NOT_ISSUED:
     'No e-licence application of the driver has been issued yet: apply first (POST /api/me/application).',
   ERR_PHOTO_CHANGE_TOO_SOON:

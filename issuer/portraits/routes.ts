@@ -68,7 +68,7 @@ export const PORTRAIT_SPECS = {
     tag: 'verifier',
     summary: 'The portrait of the licence a driver is presenting, for a police verifier device',
     description:
-      "Authenticated by the device's bearer token alone: a session cookie is not read, and no CSRF token is asked for. The presentation is verified as a verifier would (issuer keys and status list of this service, holder proof at most 60 s old with 10 s tolerance, licence status and dates, at the service's clock); the freshly made QR is the driver's consent. The answer is the current portrait of the licence when its SHA-256 is the credential's `ph`. Every request of a registered device is audited (device, licence, outcome; never the photo).",
+      "Authenticated by the device's bearer token alone: a session cookie is not read, and no CSRF token is asked for. The presentation is verified as a verifier would (issuer keys and status list of this service, holder proof at most 60 s old with 10 s tolerance, licence status and dates, at the service's clock); the freshly made QR is the driver's consent, and the portrait is released only when it disclosed the holder group (format version 2: police, rental, insurance, employer, or a custom choice with it; version 1 shows everything), otherwise 403 ERR_PORTRAIT_NOT_DISCLOSED. The answer is the current portrait of the credential's licence when its SHA-256 is the credential's `ph`. Every request of a registered device is audited (device, licence, outcome; never the photo).",
     body: {
       kind: 'json',
       schema: portraitSchema,
@@ -84,7 +84,7 @@ export const PORTRAIT_SPECS = {
       },
     },
     errors: {
-      403: ['ERR_PRESENTATION_NOT_VALID'],
+      403: ['ERR_PRESENTATION_NOT_VALID', 'ERR_PORTRAIT_NOT_DISCLOSED'],
       404: ['ERR_PORTRAIT_NOT_FOUND'],
       422: ['ERR_VALIDATION'],
       429: ['ERR_RATE_LIMITED'],
@@ -119,7 +119,8 @@ export function registryPhotoRoutes(deps: ServiceDeps): Router {
  *
  * `POST /verifier/portrait` with `Authorization: Bearer <token>` and `{presentation}` → 200
  * image/jpeg, `Cache-Control: no-store`; 401 ERR_VERIFIER_DEVICE_UNKNOWN; 403
- * ERR_PRESENTATION_NOT_VALID with `verdict`; 404 ERR_PORTRAIT_NOT_FOUND; 422 ERR_VALIDATION; 429
+ * ERR_PRESENTATION_NOT_VALID with `verdict`, or ERR_PORTRAIT_NOT_DISCLOSED when the presentation
+ * withholds the holder group; 404 ERR_PORTRAIT_NOT_FOUND; 422 ERR_VALIDATION; 429
  * ERR_RATE_LIMITED with `retryAfter`. Pages of the VERIFIER_ORIGINS may call it (CORS).
  */
 export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {

@@ -35,6 +35,8 @@ import {
 } from './groups.js';
 
 export { PRESENTATION_PREFIX_V2 };
+/** Set in the purpose byte when the code answers a verifier's request (FORMAT.md §9.4). */
+export const ANSWER_FLAG = 0x80;
 /** Ceiling on the inflated values JSON of a presentation. */
 export const MAX_VALUES_LENGTH = 4096;
 const VERSION_2: envelope.EnvelopeVersion = {
@@ -46,6 +48,11 @@ const VERSION_2: envelope.EnvelopeVersion = {
 export interface PresentationPartsV2 extends envelope.CredentialEnvelope {
   readonly nonce?: string;
   readonly purpose: Purpose;
+  /**
+   * True when the code answers a verifier's request (FORMAT.md §9.4): its proof names that
+   * verifier (`aud`), which does not travel, and it carries the request's nonce.
+   */
+  readonly answersRequest?: boolean;
   /** The disclosed groups, strictly increasing. */
   readonly groups: readonly GroupIndex[];
   /** The seed, when all six groups are disclosed. */
@@ -65,6 +72,7 @@ export interface PresentationPartsV2 extends envelope.CredentialEnvelope {
  */
 export interface EnvelopeV2 extends Omit<envelope.CredentialEnvelope, 'canonicalKid'> {
   readonly nonce: Uint8Array;
+  /** The purpose's code, with {@link ANSWER_FLAG} set for an answer to a request. */
   readonly purposeCode: number;
   readonly indices: readonly number[];
   /** The seed, or the salts concatenated. */
@@ -108,6 +116,8 @@ export function compressValues(values: readonly GroupValue[]): Uint8Array {
 export function encodePresentationV2(parts: PresentationPartsV2): string {
   envelope.checkSignatureLengths(parts.credentialSignature, parts.proofSignature);
   envelope.checkNonce(parts.nonce);
+  if (parts.answersRequest === true && parts.nonce === undefined)
+    throw new RangeError('nonce: expected the request nonce in an answer to a request');
   const groups = groupsFor(parts.purpose, parts.groups);
   if (parts.values.length !== groups.length)
     throw new RangeError('values: expected one per disclosed group');
@@ -140,7 +150,7 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
     credentialSignature: parts.credentialSignature,
     proofIat: parts.proofIat,
     nonce: envelope.nonceBytes(parts.nonce),
-    purposeCode: PURPOSES[parts.purpose].code,
+    purposeCode: PURPOSES[parts.purpose].code | (parts.answersRequest === true ? ANSWER_FLAG : 0),
     indices: groups,
     secret,
     withheld,
@@ -161,10 +171,15 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
 export function decodePresentationV2(text: string, inflater: Inflater): PresentationPartsV2 {
   const reader = envelope.openEnvelope(VERSION_2, text);
   const { credential, nonce: nonceRead } = envelope.readCredentialEnvelope(VERSION_2, reader);
-  const purposeCode = reader.bytesOf(1, 'purpose')[0] as number;
+  const purposeByte = reader.bytesOf(1, 'purpose')[0] as number;
+  const answersRequest = (purposeByte & ANSWER_FLAG) !== 0;
+  const purposeCode = purposeByte & ~ANSWER_FLAG;
   const purpose = purposeOfCode(purposeCode);
   if (purpose === undefined)
-    throw new LicenceError('ERR_MALFORMED', `purpose: expected 1-6, found ${purposeCode}`);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `purpose: expected 1-6, or 129-134 for an answer to a request, found ${purposeByte}`,
+    );
   const count = reader.varint('number of disclosed groups');
   if (count === 0)
     throw new LicenceError('ERR_MALFORMED', 'disclosed groups: expected at least one, found none');
@@ -189,6 +204,11 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
   const proofSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'proof signature');
   reader.end('presentation');
   const nonce = envelope.decodeNonce(nonceRead);
+  if (answersRequest && nonce === undefined)
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      'nonce: expected one in an answer to a request, found none',
+    );
   const values = parseGroupValues(
     decodeUtf8(inflater.inflate(compressed, 'raw', MAX_VALUES_LENGTH, CLAIMS_DICTIONARY), 'values'),
     groups,
@@ -198,6 +218,7 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
     ...credential,
     ...(nonce === undefined ? {} : { nonce }),
     purpose,
+    ...(answersRequest ? { answersRequest } : {}),
     groups,
     ...(seed === undefined ? {} : { seed: seed.slice() }),
     ...(salts === undefined ? {} : { salts: salts.map((s) => s.slice()) }),
@@ -232,19 +253,24 @@ function disclosedGroups(bytes: Uint8Array): GroupIndex[] {
 /**
  * The bytes the holder signs: the JWS signing input of a proof with header
  * `{"alg":"EdDSA","typ":"lzkb+jwt"}` and payload
- * `{"iat":T,"nonce":"N","purpose":"P","sd_hash":"H"}` (`nonce` only when there is one), both
- * exactly so. It never travels.
+ * `{"aud":"A","iat":T,"nonce":"N","purpose":"P","sd_hash":"H"}` (`aud` only in an answer to a
+ * request, `nonce` only when there is one), both exactly so. It never travels.
  * @param sdHash SHA-256 of `<compact credential>~<D_a>~…~` (see sdHashInput).
+ * @param audience base64url SHA-256 of the requesting verifier's certificate (FORMAT.md §9.4).
  */
 export function proofSigningInputV2(
   sdHash: Uint8Array,
   iat: number,
   purpose: Purpose,
   nonce?: string,
+  audience?: string,
 ): Uint8Array {
   envelope.checkNonce(nonce);
+  if (audience !== undefined && !AUDIENCE.test(audience))
+    throw new RangeError('audience: expected 43 characters of base64url');
+  const a = audience === undefined ? '' : `"aud":"${audience}",`;
   const n = nonce === undefined ? '' : `"nonce":"${nonce}",`;
-  const payload = `{"iat":${iat},${n}"purpose":"${purpose}","sd_hash":"${encodeBase64url(sdHash)}"}`;
+  const payload = `{${a}"iat":${iat},${n}"purpose":"${purpose}","sd_hash":"${encodeBase64url(sdHash)}"}`;
   return envelope.proofSigningInputOf(payload);
 }
 
@@ -258,7 +284,14 @@ export interface PresentationOptionsV2 {
   readonly purpose?: Purpose;
   /** The groups to disclose, for `custom` (any order; each once). */
   readonly groups?: readonly number[];
+  /**
+   * When answering a verifier's request (FORMAT.md §9.4): its `audience` (verifyRequest gives
+   * it); `nonce` must then be the request's.
+   */
+  readonly audience?: string;
 }
+
+const AUDIENCE = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * Makes the text of a dynamic QR from the holder's copy, offline: the disclosures of the
@@ -275,13 +308,15 @@ export async function createPresentationV2(
   const copy = parseHolderCopy(holderCopy);
   const purpose = options.purpose ?? DEFAULT_PURPOSE;
   const groups = groupsFor(purpose, options.groups);
+  if (options.audience !== undefined && options.nonce === undefined)
+    throw new RangeError('nonce: expected the request nonce with an audience');
   const iat = Math.floor(options.now.getTime() / 1000);
   if (!Number.isSafeInteger(iat) || iat < 0)
     throw new RangeError('now: expected a valid date after 1970');
   const disclosures = groups.map((g) => copy.disclosures[g] as string);
   const sdHash = sha256(sdHashInput(copy.credential, disclosures));
   const proofSignature = await deviceSigner.sign(
-    proofSigningInputV2(sdHash, iat, purpose, options.nonce),
+    proofSigningInputV2(sdHash, iat, purpose, options.nonce, options.audience),
   );
   const all = groups.length === GROUP_COUNT;
   return encodePresentationV2({
@@ -291,6 +326,7 @@ export async function createPresentationV2(
     proofIat: iat,
     ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
     purpose,
+    ...(options.audience === undefined ? {} : { answersRequest: true }),
     groups,
     ...(all ? { seed: copy.seed } : { salts: groups.map((g) => copy.salts[g] as Uint8Array) }),
     values: groups.map((g) => copy.values[g]),

@@ -16,7 +16,7 @@ export const PURPOSE_WORDS: Readonly<Record<Purpose, Words>> = {
   insurance: { zh: '保险', en: 'Insurance' },
   employer: { zh: '单位', en: 'Employer' },
   age: { zh: '年龄核验', en: 'Age check' },
-  custom: { zh: '自选', en: 'Custom' },
+  custom: { zh: '自定义', en: 'Custom' },
 };
 
 /** Each group by what it holds. */

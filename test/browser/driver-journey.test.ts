@@ -26,6 +26,10 @@ import { startService, type TestService } from '../issuer/harness.js';
 import { portraitJpeg } from '../issuer/photos.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
 import { decodePng, encodeY4m, type RgbaImage } from './y4m.js';
+import { inflateClaims } from '../../shared/sd/credential-v2.js';
+import { decodePresentationV2 } from '../../shared/sd/presentation-v2.js';
+import { GROUP_WORDS } from '../../shared/sd/words.js';
+import { loadTestKeys, signClaimsByHand } from '../helpers/presentation-kit.js';
 
 const PASSWORD = 'correct-horse-battery';
 
@@ -66,6 +70,14 @@ async function signUpAndBind(
   await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
   await page.click('#camera-take');
   return phone;
+}
+
+/**
+ * Picks who is checking on the licence page (the police, by default) and waits for that code.
+ */
+async function showCode(page: Page, purpose = 'police'): Promise<void> {
+  await page.click(`#purpose-${purpose}`);
+  await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
 }
 
 /** A camera frame (640×480, light grey) with `png` in its middle, as a phone held up to it. */
@@ -178,9 +190,15 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
    * Shows `png` to the verifier app through the fake camera and reads the verdict, after a
    * screenshot named `shot`. With `laterMs`, the same picture is then scanned again that much
    * later on the officer's clock (offline, so that the device's own monotonic time counts, as
-   * the verifier's trusted clock does), and both verdicts are returned.
+   * the verifier's trusted clock does), and both verdicts are returned. `inspect` reads the
+   * officer's page after the first verdict.
    */
-  async function verify(png: Buffer, shot: string, laterMs?: number): Promise<Shown[]> {
+  async function verify(
+    png: Buffer,
+    shot: string,
+    laterMs?: number,
+    inspect?: (page: Page) => Promise<void>,
+  ): Promise<Shown[]> {
     const y4m = join(workDir, `${shot}.y4m`);
     await writeFile(y4m, encodeY4m([frameAround(png)], 5));
     const officer = await launchBrowser({ fakeCamera: y4m });
@@ -190,6 +208,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       await page.goto('/verifier/');
       await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
       const shown = [await verdictOf(page, 1)];
+      if (inspect !== undefined) await inspect(page);
       if (laterMs !== undefined) {
         await context.setOffline(true);
         await page.clock.fastForward(laterMs);
@@ -234,6 +253,33 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.textContent('#f-authority')).toBe(stored.issuingAuthority);
     expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：正常');
     expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box');
+    // Who is checking, before any code: the police first, then the others, each enabled (the
+    // phone keeps a holder's copy).
+    await driver.locator('#purpose-picker').waitFor();
+    expect(await driver.locator('#qr').count()).toBe(0);
+    expect(
+      await driver.locator('#purpose-picker .purpose .purpose-name').allTextContents(),
+    ).toEqual(['交警执法', '租车', '保险', '单位', '年龄核验', '自定义']);
+    expect(await driver.locator('#purpose-picker .purpose:disabled').count()).toBe(0);
+    await screenshot(driver, 'app-05a-purpose-picker');
+    // Custom: nothing ticked, nothing to show; one box ticked is enough.
+    await driver.click('#purpose-custom');
+    await driver.locator('#custom-panel').waitFor();
+    expect(await driver.isDisabled('#custom-show')).toBe(true);
+    expect(await driver.textContent('#custom-none')).toBe('请至少选择一项');
+    await driver.check('#custom-age_over_18');
+    expect(await driver.isDisabled('#custom-show')).toBe(false);
+    await driver.locator('#custom-panel').scrollIntoViewIfNeeded();
+    await screenshot(driver, 'app-05b-custom-picker');
+    await driver.uncheck('#custom-age_over_18');
+    expect(await driver.isDisabled('#custom-show')).toBe(true);
+    await driver.click('#purpose-custom');
+    expect(await driver.locator('#custom-panel').count()).toBe(0);
+    await showCode(driver);
+    expect(await driver.getAttribute('#purpose-frame', 'data-frame')).toBe('full');
+    expect(await driver.textContent('#purpose-label')).toBe('交警执法 · 全部信息');
+    expect(await driver.textContent('#withheld-groups')).toBe('全部信息均出示');
+    expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：正常');
     expect(await driver.textContent('#qr-time')).toMatch(/^生成时间 \d\d:\d\d:\d\d$/);
     expect(await driver.textContent('#qr-countdown')).toMatch(/^\d+ 秒后刷新$/);
     await screenshot(driver, 'app-05-licence-qr');
@@ -267,6 +313,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await driver.click('#language');
     await driver.locator('#qr[data-presentation]').waitFor();
     expect(await driver.textContent('#qr-status')).toBe('Licence status: normal');
+    expect(await driver.textContent('#purpose-label')).toBe('Traffic police · everything');
     expect(await driver.textContent('#f-nationality')).toBe('China');
     await screenshot(driver, 'app-06-licence-en');
     await driver.click('#language');
@@ -281,7 +328,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     );
     await screenshot(driver, 'app-07-photo-change-too-soon');
     await driver.getByRole('button', { name: '返回' }).click();
-    await driver.locator('#qr[data-presentation]').waitFor();
+    // Back from another page, the driver is asked again who is checking.
+    await showCode(driver);
   });
 
   it('when the QR is shown to the verifier app, then it says 有效', async () => {
@@ -300,7 +348,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
   it('when the phone is offline, then the app still shows a fresh QR that verifies', async () => {
     await driverContext.setOffline(true);
     await driver.reload();
-    await driver.locator('#qr').waitFor();
+    await showCode(driver);
     expect(await driver.textContent('#net-state')).toMatch(
       /^离线 · 上次更新 \d{4}-\d\d-\d\d \d\d:\d\d$/,
     );
@@ -312,6 +360,224 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     ]);
   });
 
+  it('when the driver picks 租车, then the police app shows name, classes and validity and 未出示 for the ID number and address, and the code carries no ID number', async () => {
+    await driver.click('#change-purpose');
+    await driver.setViewportSize({ width: 360, height: 780 });
+    await driver.locator('#purpose-picker').waitFor();
+    expect(
+      await driver.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBe(0);
+    await screenshot(driver, 'app-05c-purpose-picker-360');
+    await driver.setViewportSize({ width: 390, height: 844 });
+    await showCode(driver, 'rental');
+    expect(await driver.getAttribute('#purpose-frame', 'data-frame')).toBe('partial');
+    expect(await driver.getAttribute('#purpose-frame', 'data-purpose')).toBe('rental');
+    expect(await driver.textContent('#purpose-label')).toBe('租车 · 部分信息');
+    expect(await driver.locator('#shown-groups li').allTextContents()).toEqual([
+      GROUP_WORDS.holder.zh,
+      GROUP_WORDS.driving.zh,
+    ]);
+    expect(await driver.textContent('#withheld-groups')).toBe(
+      `不出示：${[GROUP_WORDS.identity.zh, GROUP_WORDS.file.zh, GROUP_WORDS.age_over_18.zh, GROUP_WORDS.age_over_60.zh].join('；')}`,
+    );
+    await screenshot(driver, 'app-17-rental-code');
+    await driver.locator('#disclosed').scrollIntoViewIfNeeded();
+    await screenshot(driver, 'app-17-rental-code-words');
+    const { png, text } = await captureQr(driver);
+    // At 360 px the frame, its label and the words fit without scrolling sideways, in either
+    // language.
+    await driver.setViewportSize({ width: 360, height: 780 });
+    const overflow = () =>
+      driver.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBe(0);
+    await screenshot(driver, 'app-17-rental-code-360');
+    await driver.click('#language');
+    await driver.locator('#qr[data-presentation]').waitFor();
+    expect(await driver.textContent('#purpose-label')).toBe('Car rental · part only');
+    expect(await overflow()).toBe(0);
+    await screenshot(driver, 'app-17-rental-code-360-en');
+    await driver.click('#language');
+    await driver.setViewportSize({ width: 390, height: 844 });
+
+    // What the QR carries: the rental purpose, name and driving only; no ID number anywhere.
+    expect(text.startsWith('LZ2:')).toBe(true);
+    expect(text).not.toContain(stored.licenceNumber);
+    const parts = decodePresentationV2(text, inflateClaims);
+    expect([parts.purpose, parts.groups]).toEqual(['rental', [0, 1]]);
+    const values = JSON.stringify(parts.values);
+    expect(values).toContain(stored.name);
+    expect(values).not.toContain(stored.licenceNumber);
+    expect(values).not.toContain(stored.address);
+    expect(values).not.toContain(stored.birthDate);
+    expect(values).not.toContain(stored.fileNumber);
+
+    let card: Record<string, { text: string | null; withheld: string | null }> = {};
+    const shown = await verify(png, 'verifier-05-rental', undefined, async (officer) => {
+      card = await officer.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll<HTMLElement>('dd[data-field]')].map((dd) => [
+            dd.dataset.field ?? '',
+            { text: dd.textContent, withheld: dd.getAttribute('data-withheld') },
+          ]),
+        ),
+      );
+    });
+    expect(shown[0]?.tone).toBe('valid');
+    const validTo = stored.validTo === 'long-term' ? '长期' : stored.validTo;
+    expect(card.name).toEqual({ text: stored.name, withheld: null });
+    expect(card.classes).toEqual({ text: stored.classes.join(' '), withheld: null });
+    expect(card.validity).toEqual({ text: `${stored.validFrom} 至 ${validTo}`, withheld: null });
+    expect(card.licenceNumber).toEqual({ text: '未出示', withheld: 'true' });
+    expect(card.address).toEqual({ text: '未出示', withheld: 'true' });
+    expect(card.birthDate).toEqual({ text: '未出示', withheld: 'true' });
+    expect(card.fileNumber).toEqual({ text: '未出示', withheld: 'true' });
+
+    // The phone's record: the rental code once (not once per refresh), newest first, after the
+    // police codes picked before; cleared on the driver's word.
+    await driver.click('#open-shown-log');
+    await driver.locator('#shown-log').waitFor();
+    const purposes = await driver.locator('#shown-log .shown-purpose').allTextContents();
+    expect(purposes[0]).toBe('租车');
+    expect(purposes.slice(1).every((p) => p === '交警执法')).toBe(true);
+    expect(purposes.length).toBeGreaterThanOrEqual(2);
+    expect(await driver.locator('#shown-log .shown-groups').first().textContent()).toBe(
+      `${GROUP_WORDS.holder.zh}；${GROUP_WORDS.driving.zh}`,
+    );
+    expect(await driver.locator('#shown-log .shown-when').first().textContent()).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）$/,
+    );
+    await screenshot(driver, 'app-18-shown-log');
+    await driver.click('#clear-log');
+    await screenshot(driver, 'app-18-shown-log-clear');
+    await driver.click('#clear-log-yes');
+    await driver.locator('#shown-log-empty').waitFor();
+    expect(await driver.textContent('#shown-log-empty')).toBe('还没有出示记录');
+    await driver.click('#shown-log-back');
+    await showCode(driver);
+  });
+
+  it('when the driver picks 年龄核验 or ticks groups by hand, then the code carries only those groups, and the age code verifies with every field 未出示', async () => {
+    await driver.click('#change-purpose');
+    await showCode(driver, 'age');
+    expect(await driver.textContent('#purpose-label')).toBe('年龄核验 · 部分信息');
+    expect(await driver.locator('#shown-groups li').allTextContents()).toEqual([
+      GROUP_WORDS.age_over_18.zh,
+    ]);
+    const age = await captureQr(driver);
+    const ageParts = decodePresentationV2(age.text, inflateClaims);
+    expect([ageParts.purpose, ageParts.groups, ageParts.values]).toEqual(['age', [4], [true]]);
+    let fields: [string, string | null, string | null][] = [];
+    const shown = await verify(age.png, 'verifier-06-age', undefined, async (officer) => {
+      fields = await officer.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('dd[data-field]')].map(
+          (dd): [string, string | null, string | null] => [
+            dd.dataset.field ?? '',
+            dd.textContent,
+            dd.getAttribute('data-withheld'),
+          ],
+        ),
+      );
+    });
+    expect(shown[0]?.tone).not.toBe('invalid');
+    expect(fields.length).toBeGreaterThan(0);
+    expect(fields.filter(([, text, withheld]) => text !== '未出示' || withheld !== 'true')).toEqual(
+      [],
+    );
+
+    await driver.click('#change-purpose');
+    await driver.click('#purpose-custom');
+    await driver.check('#custom-holder');
+    await driver.check('#custom-age_over_60');
+    await driver.click('#custom-show');
+    await driver.locator('#qr[data-presentation]').waitFor();
+    expect(await driver.textContent('#purpose-label')).toBe('自定义 · 部分信息');
+    const custom = decodePresentationV2(
+      (await driver.getAttribute('#qr', 'data-presentation')) ?? '',
+      inflateClaims,
+    );
+    expect([custom.purpose, custom.groups]).toEqual(['custom', [0, 5]]);
+    expect(JSON.stringify(custom.values)).not.toContain(stored.licenceNumber);
+    await screenshot(driver, 'app-19-custom-code');
+  });
+
+  it('when the phone keeps only a version 1 credential, then offline it shows the whole code alone, and the next refresh replaces it with a holder copy', async () => {
+    const keys = loadTestKeys();
+    const now = Math.floor(Date.now() / 1000);
+    const old = await signClaimsByHand(
+      {
+        iss: origin,
+        iat: now - 60,
+        nbf: now - 60,
+        exp: now + 86_400,
+        jti: 'a-version-1-credential',
+        holderKey: keys.holder.publicJwk.x,
+        status: { idx: 1, uri: `${origin}/status/1` },
+        licence: stored,
+      },
+      keys.issuer,
+    );
+    const keepV1 = (text: string) =>
+      driver.evaluate(async (t) => {
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const r = indexedDB.open('lz-driver');
+          r.onsuccess = () => {
+            resolve(r.result);
+          };
+        });
+        await new Promise<void>((resolve) => {
+          const tx = db.transaction('kv', 'readwrite');
+          tx.objectStore('kv').put(
+            { text: t, jti: 'a-version-1-credential', refreshedAt: Date.now() },
+            'credential',
+          );
+          tx.oncomplete = () => {
+            resolve();
+          };
+        });
+      }, text);
+    const keptCopy = () =>
+      driver.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const r = indexedDB.open('lz-driver');
+          r.onsuccess = () => {
+            resolve(r.result);
+          };
+        });
+        return new Promise<string | null>((resolve) => {
+          const r = db.transaction('kv').objectStore('kv').get('credential');
+          r.onsuccess = () => {
+            resolve((r.result as { holderCopy?: string }).holderCopy ?? null);
+          };
+        });
+      });
+    await keepV1(old);
+    await driverContext.setOffline(true);
+    await driver.reload();
+    await driver.locator('#purpose-picker').waitFor();
+    expect(await driver.locator('#purpose-picker .purpose:disabled').count()).toBe(5);
+    expect(await driver.textContent('#pick-v1-only')).toBe(
+      '本机的电子驾驶证只能出示全部信息；联网更新后可按用途出示。',
+    );
+    await screenshot(driver, 'app-20-version-1-offline');
+    await showCode(driver);
+    expect(((await driver.getAttribute('#qr', 'data-presentation')) ?? '').startsWith('LZ1:')).toBe(
+      true,
+    );
+    expect(await keptCopy()).toBeNull();
+
+    await driverContext.setOffline(false);
+    await driver.reload();
+    await expect.poll(keptCopy, { timeout: 15_000 }).not.toBeNull();
+    await driver
+      .locator('#purpose-picker .purpose:disabled')
+      .first()
+      .waitFor({ state: 'detached' });
+    await showCode(driver, 'rental');
+    expect(((await driver.getAttribute('#qr', 'data-presentation')) ?? '').startsWith('LZ2:')).toBe(
+      true,
+    );
+  });
+
   it('when an admin suspends the licence, then the QR turns red and the verifier says 驾驶证已暂扣', async () => {
     const reply = await admin.post(`/api/registry/licences/${stored.licenceNumber}/suspend`, {});
     expect(reply.status).toBe(200);
@@ -320,6 +586,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       .poll(() => driver.textContent('#qr-status'), { timeout: 10_000 })
       .toBe('驾驶证状态：已暂扣');
     expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box alert');
+    await showCode(driver);
+    expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：已暂扣');
     await screenshot(driver, 'app-09-suspended-red-qr');
     const { png } = await captureQr(driver);
     expect(await verify(png, 'verifier-04-suspended')).toEqual([
@@ -358,14 +626,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       .executeTakeFirstOrThrow();
     await insertIssuedApplication(service.deps.db, driverId, licence.licenceNumber, service.now());
     await first.page.reload();
-    await first.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await showCode(first.page);
 
     const second = await newPhonePage(browser, { origin });
     await second.page.goto('/app/');
     await second.page.fill('#sign-in #licenceNumber', licence.licenceNumber);
     await second.page.fill('#sign-in #password', PASSWORD);
     await second.page.click('#sign-in button[type=submit]');
-    await second.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await showCode(second.page);
     const liveDevice = () =>
       service.deps.db.kysely
         .selectFrom('credentials')
@@ -389,7 +657,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
 
     // Asked, it moves back here; the second phone is then the one told.
     await first.page.click('#use-here');
-    await first.page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await showCode(first.page);
     expect((await liveDevice()).device_id).not.toBe(onSecond);
     await second.page.reload();
     await second.page.locator('#moved-away').waitFor();
@@ -576,6 +844,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       () => (document.querySelector('video')?.videoWidth ?? 0) > 0,
     );
     await squatter.page.click('#camera-take');
+    await showCode(squatter.page);
     const oldQr = (await captureQr(squatter.page)).png;
     await squatter.context.close();
     // The real person, on a new account: code and real-person check take the licence over.
@@ -686,7 +955,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in
     await page.click('#confirm-stored');
     await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
     await page.click('#camera-take');
-    await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await showCode(page);
     const first = (await kept(page, 'credential')) as { jti: string };
     expect(await kept(page, 'portrait')).toEqual({ jti: undefined, hash: oldHash });
 
@@ -724,7 +993,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in
     await expect
       .poll(async () => ((await kept(page, 'portrait')) as { hash: string }).hash)
       .not.toBe(oldHash);
-    await page.locator('#qr[data-presentation]').waitFor();
+    await showCode(page);
     await page.close();
 
     // Forty days on (past the credential's 30), with no network: no code, but the reason.

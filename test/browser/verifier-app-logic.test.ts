@@ -8,7 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryStore } from '../helpers/memory-store.js';
-import { PASSED, REASONS, VALID, VALID_WITH_WARNINGS } from '../../verifier/internal/messages.js';
+import {
+  NOT_SHOWN,
+  PASSED,
+  REASONS,
+  VALID,
+  VALID_WITH_WARNINGS,
+} from '../../verifier/internal/messages.js';
 import { CHECK_IDS, type VerificationReport } from '../../verifier/report.js';
 import { APP_NOTICES } from '../../verifier/web/app-messages.js';
 import { decideVerdict } from '../../verifier/web/decide-verdict.js';
@@ -16,7 +22,7 @@ import { fetchPortrait } from '../../verifier/web/fetch-portrait.js';
 import { chinaDateTime } from '../../shared/china-time.js';
 import { formatAge } from '../../verifier/web/format.js';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
-import { checkSettings } from '../../verifier/web/settings.js';
+import { checkSettings, DEFAULT_MAX_AGE_S, loadSettings } from '../../verifier/web/settings.js';
 import { statusListUrl } from '../../verifier/web/status-list-url.js';
 import { ClockKeeper } from '../../verifier/web/clock-keeper.js';
 import type { LocalStore } from '../../verifier/web/local-store.js';
@@ -229,6 +235,41 @@ describe('verdict colour', () => {
     );
   });
 
+  it('when a valid code was made for another purpose than the police (rental, an age check, an age check saying under 18), then green like any valid code: the purpose and what was shown are the screen’s to say, not a warning', () => {
+    const notShown = {
+      licence_status: { status: 'SKIPPED' as const, message: NOT_SHOWN },
+      licence_validity: { status: 'SKIPPED' as const, message: NOT_SHOWN },
+    };
+    const cases: VerificationReport[] = [
+      {
+        ...report(),
+        licence: { name: '王伟', classes: ['C1'] },
+        disclosure: {
+          version: 2,
+          purpose: 'rental',
+          disclosed: ['holder', 'driving'],
+          withheld: ['identity', 'file', 'age_over_18', 'age_over_60'],
+        },
+      },
+      ...[true, false].map((ageOver18) => ({
+        ...report(notShown),
+        licence: {},
+        disclosure: {
+          version: 2 as const,
+          purpose: 'age' as const,
+          disclosed: ['age_over_18' as const],
+          withheld: ['holder', 'driving', 'identity', 'file', 'age_over_60'] as const,
+          ageOver18,
+        },
+      })),
+    ];
+    for (const core of cases) {
+      const v = decideVerdict(core, fresh);
+      expect([v.tone, v.code, v.headline, v.notices]).toEqual(['valid', undefined, VALID, []]);
+      expect(v.report.disclosure).toEqual(core.disclosure);
+    }
+  });
+
   it('when a check failed, then red with the core’s reason, whatever else is old', () => {
     const failed = report({
       licence_status: { status: 'FAILED', code: 'ERR_REVOKED', message: REASONS.ERR_REVOKED },
@@ -261,16 +302,52 @@ describe('small rules', () => {
 
   it('when settings are entered, then a bad issuer URL or age is refused and the rest is trimmed', () => {
     expect(
-      checkSettings({ issuerUrl: ' https://a.example/ ', maxAgeS: 3600, token: ' t ' }),
+      checkSettings({
+        issuerUrl: ' https://a.example/ ',
+        maxAgeS: 3600,
+        token: ' t ',
+        acceptVersion1: false,
+      }),
     ).toEqual({
       issuerUrl: 'https://a.example',
       maxAgeS: 3600,
       token: 't',
+      acceptVersion1: false,
     });
     expect(() =>
-      checkSettings({ issuerUrl: 'javascript:alert(1)', maxAgeS: 1, token: '' }),
-    ).toThrow(RangeError);
-    expect(() => checkSettings({ issuerUrl: '', maxAgeS: 0, token: '' })).toThrow(RangeError);
+      checkSettings({
+        issuerUrl: 'javascript:alert(1)',
+        maxAgeS: 1,
+        token: '',
+        acceptVersion1: true,
+      }),
+    ).toThrow(new RangeError('issuerUrl: expected an absolute http(s) URL'));
+    expect(() =>
+      checkSettings({ issuerUrl: '', maxAgeS: 0, token: '', acceptVersion1: true }),
+    ).toThrow(new RangeError('maxAgeS: expected a positive number of seconds'));
+    // A value kept by an older page, or typed by hand into the store, is not taken for a choice.
+    expect(() =>
+      checkSettings({
+        issuerUrl: '',
+        maxAgeS: 60,
+        token: '',
+        acceptVersion1: 'no' as unknown as boolean,
+      }),
+    ).toThrow(new RangeError('acceptVersion1: expected true or false'));
+  });
+
+  it('when settings are loaded, then version 1 is accepted unless the officer turned it off, and a kept value that is not a boolean counts as the default', async () => {
+    const store = memoryStore();
+    expect((await loadSettings(store)).acceptVersion1).toBe(true);
+    await store.set('settings', { acceptVersion1: false });
+    expect(await loadSettings(store)).toEqual({
+      issuerUrl: '',
+      maxAgeS: DEFAULT_MAX_AGE_S,
+      token: '',
+      acceptVersion1: false,
+    });
+    await store.set('settings', { acceptVersion1: 'false' });
+    expect((await loadSettings(store)).acceptVersion1).toBe(true);
   });
 
   it('when times are shown, then in China’s time zone, and ages in words', () => {

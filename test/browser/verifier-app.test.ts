@@ -13,11 +13,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoPortrait } from '../../issuer/demo/demo-portrait.js';
 import { VERIFIER_APP_DIR } from '../../issuer/app.js';
 import { setRegistryPhoto } from '../../issuer/portraits/set-registry-photo.js';
+import { chinaDate } from '../../shared/china-time.js';
 import { createPresentation } from '../../shared/create-presentation.js';
 import type { LicenceRecord } from '../../shared/licence/record.js';
+import type { Purpose } from '../../shared/sd/groups.js';
+import { createPresentationV2 } from '../../shared/sd/presentation-v2.js';
+import { GROUP_WORDS, PURPOSE_WORDS } from '../../shared/sd/words.js';
 import { renderQrPng } from '../../shared/node/qr-png.js';
-import { REASONS, VALID, VALID_WITH_WARNINGS } from '../../verifier/internal/messages.js';
-import { APP_NOTICES, UI } from '../../verifier/web/app-messages.js';
+import {
+  NOT_SHOWN,
+  REASONS,
+  VALID,
+  VALID_WITH_WARNINGS,
+} from '../../verifier/internal/messages.js';
+import { APP_NOTICES, CHECK_NAMES, UI } from '../../verifier/web/app-messages.js';
 import {
   flipByte,
   loadTestKeys,
@@ -25,6 +34,7 @@ import {
   reencode,
   signClaimsByHand,
 } from '../helpers/presentation-kit.js';
+import { asVersion2, bornOn } from '../helpers/version2-holder.js';
 import {
   addDevice,
   issue,
@@ -57,6 +67,14 @@ interface Holder {
   readonly licence: LicenceRecord;
 }
 
+/** A driver's phone with a version 2 holder's copy (the service's key signed it). */
+interface HolderV2 {
+  readonly copy: string;
+  readonly device: TestDevice;
+  /** The licence the copy carries. */
+  readonly licence: LicenceRecord;
+}
+
 describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout: 120_000 }, () => {
   let service: TestService;
   let admin: StaffClient;
@@ -64,6 +82,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
   const browsers: Browser[] = [];
   // Issued before any list is fetched: see the note in beforeAll.
   const holders = new Map<string, Holder>();
+  const holdersV2 = new Map<string, HolderV2>();
 
   beforeAll(async () => {
     if (VERIFIER_APP_DIR === undefined)
@@ -89,7 +108,18 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     });
     const device = await addDevice(driver);
     holders.set('portrait', { issued: await issue(driver, device), device, licence });
-  }, 60_000);
+    holders.set('v1-off', await holder());
+    holdersV2.set('police', await holderV2());
+    holdersV2.set('rental', await holderV2({ portrait: 8 }));
+    holdersV2.set('age', await holderV2());
+    const year = Number(chinaDate(new Date()).slice(0, 4));
+    holdersV2.set(
+      'under-18',
+      await holderV2({ carried: (l) => bornOn(l, `${year - 17}-01-01`, `${year - 1}-01-01`) }),
+    );
+    holdersV2.set('custom', await holderV2({ portrait: 9 }));
+    holdersV2.set('age-expired', await holderV2());
+  }, 90_000);
 
   // Each browser's camera keeps decoding: close them as soon as their case is over.
   afterEach(async () => {
@@ -106,6 +136,73 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     const driver = await newDriver(service, licence);
     const device = await addDevice(driver);
     return { issued: await issue(driver, device), device, licence };
+  }
+
+  /**
+   * A driver (with a registry photo when `portrait` is given) and a version 2 copy of the
+   * credential the service issued; `carried` changes the licence in the copy.
+   */
+  async function holderV2(
+    options: { portrait?: number; carried?: (l: LicenceRecord) => LicenceRecord } = {},
+  ): Promise<HolderV2> {
+    const registered = syntheticLicence(serial++);
+    const driver = await newDriver(service, registered);
+    if (options.portrait !== undefined)
+      await setRegistryPhoto(service.deps, {
+        licenceNumber: registered.licenceNumber,
+        bytes: await demoPortrait(options.portrait),
+        actor: 'test',
+      });
+    const device = await addDevice(driver);
+    const issued = await issue(driver, device);
+    const licence = options.carried?.(registered) ?? registered;
+    return { copy: await asVersion2(service.deps, issued.credential, licence), device, licence };
+  }
+
+  /** A fresh version 2 code of the holder `name` for `purpose` (custom: of `groups`). */
+  async function codeV2(name: string, purpose: Purpose, groups?: number[]) {
+    const found = holdersV2.get(name);
+    if (found === undefined) throw new Error(`no holder ${name}`);
+    const text = await createPresentationV2(found.copy, found.device.signer, {
+      now: new Date(),
+      purpose,
+      ...(groups === undefined ? {} : { groups }),
+    });
+    return { text, licence: found.licence };
+  }
+
+  /** The card's fields: shown ones with their text, withheld ones as null. */
+  function cardFields(page: Page): Promise<Record<string, string | null>> {
+    return page
+      .locator('.card dd')
+      .evaluateAll((els) =>
+        Object.fromEntries(
+          els.map((e) => [
+            e.getAttribute('data-field') ?? '',
+            e.getAttribute('data-withheld') === 'true' ? null : e.textContent,
+          ]),
+        ),
+      );
+  }
+
+  /** The check lines as `id:status`, the not-shown ones marked. */
+  function checkLines(page: Page): Promise<string[]> {
+    return page
+      .locator('.check')
+      .evaluateAll((els) =>
+        els.map(
+          (e) =>
+            `${e.getAttribute('data-id')}:${e.getAttribute('data-status')}${e.hasAttribute('data-reason') ? `:${e.getAttribute('data-reason')}` : ''}`,
+        ),
+      );
+  }
+
+  /** The verdict view scrolled to `selector`, then a screenshot. */
+  async function screenshotAt(page: Page, selector: string, name: string): Promise<void> {
+    await page.locator(selector).evaluate((e) => {
+      e.scrollIntoView({ block: 'start' });
+    });
+    await screenshot(page, name);
   }
 
   function held(name: string): Holder {
@@ -183,6 +280,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
       'issuer_known:PASSED',
       'issuer_signature:PASSED',
       'claims:PASSED',
+      'disclosures:PASSED',
       'holder_signature:PASSED',
       'proof_freshness:PASSED',
       'credential_time:PASSED',
@@ -228,6 +326,10 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     await expect.poll(() => portrait.getAttribute('data-state')).toBe('unavailable');
     expect(await portrait.textContent()).toBe(UI.portraitNoToken.zh);
 
+    // The service's clock stands where it started; the issuer checks the code it is sent at that
+    // clock, so it is brought to the real time the code was made at (else, once the cases before
+    // have taken more than the 10 s tolerance, ERR_PROOF_NOT_YET_VALID).
+    service.advance(Math.floor(Date.now() / 1000) - service.now());
     const registered = await admin.post<{ token: string }>('/api/admin/verifier-devices', {
       name: 'roadside handheld 1',
     });
@@ -239,7 +341,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     await page.click('#settings-back');
     await page.click('#scan-next');
     expect((await verdict(page, 2)).tone).toBe('valid');
-    await expect.poll(() => portrait.getAttribute('data-state')).toBe('shown');
+    await expect.poll(() => portrait.getAttribute('data-state'), { timeout: 10_000 }).toBe('shown');
     const size = await page
       .locator('#portrait img')
       .evaluate((img: HTMLImageElement) =>
@@ -495,5 +597,253 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     } finally {
       await own.close();
     }
+  });
+
+  const RUN_V2 = [
+    'parse:PASSED',
+    'type:PASSED',
+    'issuer_known:PASSED',
+    'issuer_signature:PASSED',
+    'claims:PASSED',
+    'disclosures:PASSED',
+    'holder_signature:PASSED',
+    'proof_freshness:PASSED',
+    'credential_time:PASSED',
+    'status_list:PASSED',
+  ];
+
+  it('when a version 2 police code shows everything, then 有效 in green, 用途：交警执法 without the partial note, every field of the card', async () => {
+    const { text, licence } = await codeV2('police', 'police');
+    const page = await openApp(await cameraFile('v2-police', [text]));
+    expect(await verdict(page, 1)).toEqual({
+      tone: 'valid',
+      code: null,
+      text: VALID.zh,
+      notices: [],
+    });
+    expect(await page.locator('#verdict-purpose').textContent()).toBe(
+      `用途：${PURPOSE_WORDS.police.zh}`,
+    );
+    expect(await page.locator('#verdict-partial').count()).toBe(0);
+    expect(await page.locator('#age').count()).toBe(0);
+    const fields = await cardFields(page);
+    expect(Object.values(fields).filter((v) => v === null)).toEqual([]);
+    expect([fields.licenceNumber, fields.name, fields.birthDate]).toEqual([
+      licence.licenceNumber,
+      licence.name,
+      licence.birthDate,
+    ]);
+    expect(await checkLines(page)).toEqual([
+      ...RUN_V2,
+      'licence_status:PASSED',
+      'licence_validity:PASSED',
+    ]);
+    await screenshot(page, 'verifier-v2-police');
+  });
+
+  it('when a rental code is scanned, then green with 用途：租车 and the partial note, 未出示 for the number, address, birth date and file number, the name, classes and validity shown, the portrait asked for; in English too; the history keeps the purpose and no number', async () => {
+    const { text, licence } = await codeV2('rental', 'rental');
+    const page = await openApp(await cameraFile('v2-rental', [text]));
+    expect(await verdict(page, 1)).toEqual({
+      tone: 'valid',
+      code: null,
+      text: VALID.zh,
+      notices: [],
+    });
+    expect(await page.locator('#verdict-purpose').textContent()).toBe('用途：租车');
+    expect(await page.locator('#verdict-partial .partial-note').textContent()).toBe(
+      '所示信息为持证人选择出示的部分',
+    );
+    expect(await page.locator('#verdict-partial .partial-groups').textContent()).toBe(
+      `已出示：${GROUP_WORDS.holder.zh}；${GROUP_WORDS.driving.zh}`,
+    );
+    const fields = await cardFields(page);
+    expect(fields).toMatchObject({
+      licenceNumber: null,
+      sex: null,
+      nationality: null,
+      address: null,
+      birthDate: null,
+      firstIssueDate: null,
+      issuingAuthority: null,
+      fileNumber: null,
+      name: licence.name,
+      classes: licence.classes.join(' '),
+      validity: `${licence.validFrom} 至 长期`,
+    });
+    expect(await page.locator('[data-field="address"]').textContent()).toBe(UI.notShown.zh);
+    expect(await checkLines(page)).toEqual([
+      ...RUN_V2,
+      'licence_status:PASSED',
+      'licence_validity:PASSED',
+    ]);
+    // The holder was shown, with a portrait hash: the portrait is asked for (no token here).
+    const portrait = page.locator('#portrait');
+    await expect.poll(() => portrait.getAttribute('data-state')).toBe('unavailable');
+    expect(await portrait.textContent()).toBe(UI.portraitNoToken.zh);
+    await screenshot(page, 'verifier-v2-rental');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await screenshot(page, 'verifier-v2-rental-360');
+    await screenshotAt(page, '.card', 'verifier-v2-rental-360-card');
+
+    await page.click('#language');
+    expect(await page.locator('#verdict-purpose').textContent()).toBe('Purpose: Car rental');
+    expect(await page.locator('#verdict-partial .partial-note').textContent()).toBe(
+      UI.partialNote.en,
+    );
+    expect(await page.locator('[data-field="fileNumber"]').textContent()).toBe('Not shown');
+    await screenshotAt(page, '#verdict', 'verifier-v2-rental-360-en');
+    await page.click('#open-history');
+    const entry = page.locator('#history-list li');
+    await expect.poll(() => entry.count()).toBe(1);
+    expect(await entry.first().locator('span').nth(1).textContent()).toMatch(
+      / · Valid · Car rental$/,
+    );
+    expect(await entry.first().locator('.number').textContent()).toBe(UI.historyNotShown.en);
+    await screenshot(page, 'verifier-v2-history-en');
+  });
+
+  it('when an age code is scanned, then green with 已满18周岁 in large type and no card; the two licence checks each say they were not run as the driving data was not shown', async () => {
+    const { text } = await codeV2('age', 'age');
+    const page = await openApp(await cameraFile('v2-age', [text]));
+    expect(await verdict(page, 1)).toEqual({
+      tone: 'valid',
+      code: null,
+      text: VALID.zh,
+      notices: [],
+    });
+    expect(await page.locator('#verdict-purpose').textContent()).toBe('用途：年龄核验');
+    expect(await page.locator('#verdict-partial .partial-note').textContent()).toBe(
+      UI.partialNote.zh,
+    );
+    const age = page.locator('#age .age-result');
+    expect(
+      await age.evaluateAll((els) =>
+        els.map((e) => [e.getAttribute('data-age'), e.getAttribute('data-over'), e.textContent]),
+      ),
+    ).toEqual([['18', 'true', '已满18周岁']]);
+    expect(await page.locator('.card').count()).toBe(0);
+    expect(await checkLines(page)).toEqual([
+      ...RUN_V2,
+      'licence_status:SKIPPED:not-shown',
+      'licence_validity:SKIPPED:not-shown',
+    ]);
+    expect(await page.locator('.check[data-id="licence_status"] span').nth(1).textContent()).toBe(
+      `${CHECK_NAMES.licence_status.zh}：${NOT_SHOWN.zh}`,
+    );
+    expect(await page.locator('.check[data-id="licence_validity"] span').nth(1).textContent()).toBe(
+      `${CHECK_NAMES.licence_validity.zh}：${NOT_SHOWN.zh}`,
+    );
+    await screenshot(page, 'verifier-v2-age');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await screenshotAt(page, '.checks', 'verifier-v2-age-360-checks');
+  });
+
+  it('when an age code says the holder is under 18, then still 有效 in green, and 未满18周岁 in large type', async () => {
+    const { text } = await codeV2('under-18', 'age');
+    const page = await openApp(await cameraFile('v2-under-18', [text]));
+    expect(await verdict(page, 1)).toEqual({
+      tone: 'valid',
+      code: null,
+      text: VALID.zh,
+      notices: [],
+    });
+    const age = page.locator('#age .age-result');
+    expect(await age.getAttribute('data-over')).toBe('false');
+    expect(await age.textContent()).toBe('未满18周岁');
+    await screenshot(page, 'verifier-v2-under-18');
+    await page.click('#language');
+    expect(await age.textContent()).toBe('Under 18');
+  });
+
+  it('when an age code stays in view past its window, then 出示码已过期 in red, the purpose still said, and the age flag shown muted, not as a result', async () => {
+    const found = holdersV2.get('age-expired');
+    if (found === undefined) throw new Error('no holder age-expired');
+    const made = Date.now();
+    const text = await createPresentationV2(found.copy, found.device.signer, {
+      now: new Date(made),
+      purpose: 'age',
+    });
+    const page = await openApp(await cameraFile('v2-age-expired', [text]), { clock: made });
+    expect((await verdict(page, 1)).tone).toBe('valid');
+    expect(await page.locator('#age').getAttribute('data-tone')).toBe('valid');
+    expect(await page.locator('#age .age-void').count()).toBe(0);
+    await page.context().setOffline(true);
+    await page.clock.fastForward(90_000);
+    await page.click('#scan-next');
+    expect(await verdict(page, 2)).toEqual({
+      tone: 'invalid',
+      code: 'ERR_PROOF_EXPIRED',
+      text: REASONS.ERR_PROOF_EXPIRED.zh,
+      notices: [],
+    });
+    expect(await page.locator('#verdict-purpose').textContent()).toBe('用途：年龄核验');
+    expect(await page.locator('#age').getAttribute('data-tone')).toBe('invalid');
+    const color = await page.locator('#age .age-result').evaluate((e) => getComputedStyle(e).color);
+    expect(color).toBe('rgb(85, 85, 85)');
+    expect(await page.locator('#age .age-void').textContent()).toBe(UI.ageVoid.zh);
+    await screenshot(page, 'verifier-v2-age-expired');
+  });
+
+  it('when a custom code withholds the holder, then the portrait box says 照片未出示 and, even with a device token set, the portrait is never asked for', async () => {
+    const { text, licence } = await codeV2('custom', 'custom', [1, 2]);
+    const page = await openApp(await cameraFile('v2-custom', [text]));
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/verifier/portrait')) asked.push(request.url());
+    });
+    expect((await verdict(page, 1)).tone).toBe('valid');
+    const registered = await admin.post<{ token: string }>('/api/admin/verifier-devices', {
+      name: 'roadside handheld 2',
+    });
+    expect(registered.status).toBe(201);
+    await page.click('#open-settings');
+    await page.fill('#setting-token', registered.body.token);
+    await page.click('#settings-save');
+    await page.waitForSelector('#settings-message:text("已保存")');
+    await page.click('#settings-back');
+    // Saved settings: the code still in view gets a new verdict.
+    expect((await verdict(page, 2)).tone).toBe('valid');
+    const portrait = page.locator('#portrait');
+    expect(await portrait.getAttribute('data-state')).toBe('withheld');
+    expect(await portrait.textContent()).toBe('照片未出示');
+    const fields = await cardFields(page);
+    expect(fields).toMatchObject({
+      name: null,
+      licenceNumber: licence.licenceNumber,
+      classes: licence.classes.join(' '),
+      fileNumber: null,
+    });
+    expect(await page.locator('#verdict-purpose').textContent()).toBe('用途：自定义');
+    await page.waitForTimeout(500);
+    expect(asked).toEqual([]);
+    await screenshot(page, 'verifier-v2-custom');
+  });
+
+  it('when the officer turns version 1 off in the settings, then a version 1 code gets the retired verdict in red, in words', async () => {
+    const { issued, device } = held('v1-off');
+    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const page = await openApp(await cameraFile('v1-off', [text]));
+    expect((await verdict(page, 1)).tone).toBe('valid');
+    await page.click('#open-settings');
+    const box = page.locator('#setting-accept-v1');
+    expect(await box.isChecked()).toBe(true);
+    expect(await page.locator('label.toggle').textContent()).toBe(UI.acceptVersion1.zh);
+    await box.uncheck();
+    await screenshot(page, 'verifier-settings-v1-off');
+    await page.click('#settings-save');
+    await page.waitForSelector('#settings-message:text("已保存")');
+    await page.click('#settings-back');
+    // Saved settings: the code still in view gets a new verdict.
+    const shown = await verdict(page, 2);
+    expect(shown).toEqual({
+      tone: 'invalid',
+      code: 'ERR_VERSION_RETIRED',
+      text: REASONS.ERR_VERSION_RETIRED.zh,
+      notices: [],
+    });
+    expect(await page.locator('.card').count()).toBe(0);
+    expect(await page.locator('#verdict-purpose').count()).toBe(0);
+    await screenshot(page, 'verifier-v1-retired');
   });
 });

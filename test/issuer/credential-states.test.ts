@@ -17,7 +17,7 @@ import { ServiceError } from '../../issuer/service-error.js';
 import { rotateKey } from '../../issuer/keys/key-store.js';
 import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import type { LicenceChange } from '../../issuer/lifecycle/transitions.js';
-import { createPresentation } from '../../shared/create-presentation.js';
+import { createPresentationV2 } from '../../shared/sd/presentation-v2.js';
 import { verifyPresentation } from '../../verifier/verify-presentation.js';
 import {
   addDevice,
@@ -246,7 +246,7 @@ describe.each(ENGINES)('credential states on %s', (engine) => {
     for (const [phone, credential] of shown) {
       const signer = phones[phone]?.signer;
       if (signer === undefined) throw new Error('no phone');
-      const text = await createPresentation(credential.credential, signer, { now: at });
+      const text = await createPresentationV2(credential.holderCopy, signer, { now: at });
       const report = verifyPresentation(text, {
         trust: view.trust,
         statusLists: view.statusLists,

@@ -4,6 +4,9 @@
  * service. Refresh, supersession, suspension and restoration each end in a verdict.
  */
 import { chinaDate } from '../../shared/china-time.js';
+import { parseHolderCopy } from '../../shared/sd/credential-v2.js';
+import { signCredential } from '../../issuer/sign-credential.js';
+import { reissueAll } from '../../issuer/credentials/reissue-all.js';
 import { STATUS } from '../../shared/status-list.js';
 import { issueCredential } from '../../issuer/credentials/issue-credential.js';
 import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
@@ -20,6 +23,7 @@ import {
   idempotency,
   ISSUER,
   issue,
+  licenceBornOn,
   newDriver,
   presentAndVerify,
   REFERENCE,
@@ -78,6 +82,35 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
 
   const change = (driver: TestDriver, what: LicenceChange) =>
     changeLicence(service.deps, driver.licence.licenceNumber, what, 'staff:1');
+
+  /** The `typ` of a compact JWS's header. */
+  const typOf = (jws: string) =>
+    (JSON.parse(Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString()) as { typ?: string })
+      .typ;
+
+  /**
+   * Turns the driver's live credential into one of format version 1, as issued before version 2:
+   * a version 1 JWS under the same key, no holder's copy.
+   */
+  const makeVersion1 = async (driver: TestDriver, device: TestDevice, jti: string) => {
+    const v1 = await signCredential(
+      {
+        licence: driver.licence,
+        holderKey: device.signer.publicJwk.x,
+        issuer: ISSUER,
+        status: { idx: 0, uri: `${ISSUER}/status/1` },
+        now: new Date(service.now() * 1000),
+        validDays: 30,
+        jti,
+      },
+      service.deps.keys.current(),
+    );
+    await service.deps.db.kysely
+      .updateTable('credentials')
+      .set({ credential: v1, holder_copy: null })
+      .where('jti', '=', jti)
+      .execute();
+  };
 
   it('when a credential is issued after its status list was signed, then the published list already holds its entry', async () => {
     const first = await newDriver(service, nextLicence());
@@ -257,6 +290,155 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
         mode: 'new',
       });
       expect(audit?.after).not.toContain(driver.licence.name);
+    });
+
+    it("when a credential is issued, then it is of format version 2 with the holder's copy the phone presents from: the same copy on a replay, while current and from GET /api/me/credential, a new seed on a refresh", async () => {
+      const { driver, device } = await newHolder();
+      service.advance(1);
+      const first = await driver.http.post<IssuedBody>(
+        credentialPath(device.deviceId),
+        undefined,
+        idempotency('v2-1'),
+      );
+      expect(first.status).toBe(201);
+      const issued = first.body;
+      expect(typOf(issued.credential)).toBe('lzdl+sd-jwt');
+      const copy = parseHolderCopy(issued.holderCopy);
+      expect(copy.credential).toBe(issued.credential);
+      expect(copy.values[0]).toEqual({ nm: driver.licence.name });
+      expect(copy.values[2]).toMatchObject({ no: driver.licence.licenceNumber });
+      const [row] = await service.deps.db.kysely
+        .selectFrom('credentials')
+        .select(['holder_copy'])
+        .where('jti', '=', issued.jti)
+        .execute();
+      expect(row?.holder_copy).toBe(issued.holderCopy);
+
+      const replay = await driver.http.post<IssuedBody>(
+        credentialPath(device.deviceId),
+        undefined,
+        idempotency('v2-1'),
+      );
+      expect([replay.status, replay.body]).toEqual([200, issued]);
+      const current = await driver.http.post<IssuedBody>(credentialPath(device.deviceId));
+      expect([current.status, current.body]).toEqual([200, issued]);
+      const got = await driver.http.get<IssuedBody & { deviceId: number }>('/api/me/credential');
+      expect([got.status, got.body]).toEqual([200, { ...issued, deviceId: device.deviceId }]);
+
+      const report = await presentAndVerify(service.url, service.now(), issued, device);
+      expect(report.valid, report.message.en).toBe(true);
+      expect(report.disclosure).toMatchObject({ version: 2, purpose: 'police', withheld: [] });
+
+      service.advance(3600);
+      const refreshed = await issue(driver, device);
+      expect(refreshed.jti).not.toBe(issued.jti);
+      const seeds = [copy, parseHolderCopy(refreshed.holderCopy)].map((c) =>
+        Buffer.from(c.seed).toString('hex'),
+      );
+      expect(seeds[0]).not.toBe(seeds[1]);
+    });
+
+    it("when the driver's live credential is of format version 1 (issued before version 2), then GET /api/me/credential is 404, and a refresh signs a version 2 one in its slot", async () => {
+      const { driver, device } = await newHolder();
+      service.advance(1);
+      const old = await issue(driver, device);
+      await makeVersion1(driver, device, old.jti);
+      const got = await driver.http.get<{ code: string }>('/api/me/credential');
+      expect([got.status, got.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
+
+      // Still within CREDENTIAL_REFRESH_AFTER, but a version 1 credential is never current.
+      service.advance(1);
+      const reply = await driver.http.post<IssuedBody>(credentialPath(device.deviceId));
+      expect(reply.status).toBe(201);
+      expect(typOf(reply.body.credential)).toBe('lzdl+sd-jwt');
+      expect([reply.body.listId, reply.body.index]).toEqual([old.listId, old.index]);
+      expect((await rows(driver.licence.licenceNumber)).map((r) => [r.jti, r.state])).toEqual([
+        [old.jti, 'refreshed'],
+        [reply.body.jti, 'live'],
+      ]);
+      const got2 = await driver.http.get<IssuedBody>('/api/me/credential');
+      expect([got2.status, got2.body.holderCopy]).toEqual([200, reply.body.holderCopy]);
+      const report = await presentAndVerify(service.url, service.now(), reply.body, device);
+      expect(report.valid, report.message.en).toBe(true);
+    });
+
+    it('when an idempotency key names a version 1 credential, then the replay gets a version 2 one signed now, which the key then names', async () => {
+      const { driver, device } = await newHolder();
+      service.advance(1);
+      const old = await issue(driver, device, 'before-v2');
+      await makeVersion1(driver, device, old.jti);
+      service.advance(1);
+      const replay = await driver.http.post<IssuedBody>(
+        credentialPath(device.deviceId),
+        undefined,
+        idempotency('before-v2'),
+      );
+      expect(replay.status).toBe(201);
+      expect(replay.body.jti).not.toBe(old.jti);
+      expect(parseHolderCopy(replay.body.holderCopy).credential).toBe(replay.body.credential);
+      const again = await driver.http.post<IssuedBody>(
+        credentialPath(device.deviceId),
+        undefined,
+        idempotency('before-v2'),
+      );
+      expect([again.status, again.body]).toEqual([200, replay.body]);
+      const keys = await service.deps.db.kysely
+        .selectFrom('credentials')
+        .select(['jti', 'idempotency_key'])
+        .where('licence_number', '=', driver.licence.licenceNumber)
+        .orderBy('issued_at')
+        .execute();
+      expect(keys).toEqual([
+        { jti: old.jti, idempotency_key: null },
+        { jti: replay.body.jti, idempotency_key: 'before-v2' },
+      ]);
+    });
+
+    it('when live credentials of format version 1 remain under the current key, then reissueAll re-signs them as version 2 in their slots', async () => {
+      const { driver, device } = await newHolder();
+      service.advance(1);
+      const old = await issue(driver, device);
+      await makeVersion1(driver, device, old.jti);
+      const counts = await reissueAll(service.deps, { signThreads: 0 });
+      expect(counts).toEqual({ reissued: 1, skipped: 0, batches: 1 });
+      const live = await service.deps.db.kysely
+        .selectFrom('credentials')
+        .select(['jti', 'list_id', 'status_index', 'credential', 'holder_copy'])
+        .where('licence_number', '=', driver.licence.licenceNumber)
+        .where('state', '=', 'live')
+        .executeTakeFirstOrThrow();
+      expect(live.jti).not.toBe(old.jti);
+      expect([live.list_id, live.status_index]).toEqual([old.listId, old.index]);
+      expect(typOf(live.credential)).toBe('lzdl+sd-jwt');
+      expect(parseHolderCopy(live.holder_copy ?? '').credential).toBe(live.credential);
+      // Nothing left: every live credential now has its holder's copy.
+      expect(await reissueAll(service.deps, { signThreads: 0 })).toEqual({
+        reissued: 0,
+        skipped: 0,
+        batches: 0,
+      });
+    });
+
+    it('when the holder turns 18 within the credential lifetime, then exp stops at 00:00 China time of the birthday, and the age flag is false until then', async () => {
+      const today = chinaDate(new Date(service.now() * 1000));
+      const day = (days: number) =>
+        new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+      const birthday = day(10);
+      const birthDate = `${Number(birthday.slice(0, 4)) - 18}${birthday.slice(4)}`;
+      const driver = await newDriver(service, licenceBornOn(serial++, birthDate, day(-30)));
+      const device = await addDevice(driver);
+      const issued = await issue(driver, device);
+      // 00:00 on the 18th birthday in China time (UTC+8), not 30 days on.
+      expect(issued.expiresAt).toBe(Date.parse(`${birthday}T00:00:00+08:00`) / 1000);
+      expect(issued.expiresAt).toBeLessThan(service.now() + 30 * 86_400);
+      expect(parseHolderCopy(issued.holderCopy).values.slice(4)).toEqual([false, false]);
+      const report = await presentAndVerify(service.url, service.now(), issued, device, {
+        purpose: 'age',
+      });
+      expect(report.valid, report.message.en).toBe(true);
+      expect(report.credential?.exp).toBe(issued.expiresAt);
+      expect(report.disclosure).toMatchObject({ purpose: 'age', ageOver18: false });
+      expect((await rows(driver.licence.licenceNumber))[0]?.expires_at).toBe(issued.expiresAt);
     });
 
     it('when the licence ends within the credential lifetime, then exp (and the row) stop at its last day', async () => {

@@ -7,7 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { createPresentation } from '../../shared/create-presentation.js';
+import {
+  createPresentationV2,
+  type PresentationOptionsV2,
+} from '../../shared/sd/presentation-v2.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
 import { type LicenceRecord } from '../../shared/licence/record.js';
@@ -45,6 +48,24 @@ export function syntheticLicence(serial: number): LicenceRecord {
   const sequence = String(2 * (serial % 500) + 1).padStart(3, '0');
   const first17 = `${region}${base.birthDate.replaceAll('-', '')}${sequence}`;
   return { ...base, licenceNumber: `${first17}${idNumberCheckCharacter(first17)}` };
+}
+
+/**
+ * A usable licence of a holder born on `birthDate` (its ID number encodes it), first issued and
+ * valid from `since`: the `serial`-th of another series than {@link syntheticLicence}'s.
+ */
+export function licenceBornOn(serial: number, birthDate: string, since: string): LicenceRecord {
+  const base = syntheticLicence(0);
+  const region = String(300_000 + Math.floor(serial / 500));
+  const sequence = String(2 * (serial % 500) + 1).padStart(3, '0');
+  const first17 = `${region}${birthDate.replaceAll('-', '')}${sequence}`;
+  return {
+    ...base,
+    licenceNumber: `${first17}${idNumberCheckCharacter(first17)}`,
+    birthDate,
+    firstIssueDate: since,
+    validFrom: since,
+  };
 }
 
 /** Puts a licence into the registry, as an import would. */
@@ -296,7 +317,10 @@ export const idempotency = (key: string): Record<string, string> => ({
 
 /** The answer to a credential request. */
 export interface IssuedBody {
+  /** The compact JWS, format version 2. */
   readonly credential: string;
+  /** The holder's copy the phone presents from (FORMAT.md §8.4). */
+  readonly holderCopy: string;
   readonly jti: string;
   readonly expiresAt: number;
   readonly listId: number;
@@ -346,18 +370,23 @@ export async function fetchVerifierView(
 }
 
 /**
- * Presents `credential` with the device key at the service's time, then verifies it against
- * the JWKS and status list fetched now from `baseUrl`.
+ * Presents the holder's copy with the device key at the service's time, as the phone does (for
+ * the police, everything, unless another purpose is given), then verifies it against the JWKS
+ * and status list fetched now from `baseUrl`.
  */
 export async function presentAndVerify(
   baseUrl: string,
   now: number,
-  issued: Pick<IssuedBody, 'credential' | 'listId'>,
+  issued: Pick<IssuedBody, 'holderCopy' | 'listId'>,
   device: Pick<TestDevice, 'signer'>,
+  options: Pick<PresentationOptionsV2, 'purpose' | 'groups'> = {},
 ): Promise<VerificationReport> {
   const view = await fetchVerifierView(baseUrl, [issued.listId]);
   const at = new Date(now * 1000);
-  const text = await createPresentation(issued.credential, device.signer, { now: at });
+  const text = await createPresentationV2(issued.holderCopy, device.signer, {
+    ...options,
+    now: at,
+  });
   return verifyPresentation(text, {
     trust: view.trust,
     statusLists: view.statusLists,

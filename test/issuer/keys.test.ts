@@ -256,7 +256,7 @@ describe.each(ENGINES)('liangzheng keys reissue on %s', (engine) => {
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('close', resolve));
     expect(lines[0]).toBe(
-      `re-signing every live credential not signed by ${key2}, at most 2 a second`,
+      `re-signing every live credential not signed by ${key2} or of format version 1, at most 2 a second`,
     );
     expect(lines.slice(1)).toEqual([
       '2 re-signed, 0 skipped so far (1 batch)',
@@ -277,7 +277,7 @@ describe.each(ENGINES)('liangzheng keys reissue on %s', (engine) => {
     );
     const progress = second.stderr.trimEnd().split('\n');
     expect(progress[0]).toBe(
-      `re-signing every live credential not signed by ${key2}, without a rate limit`,
+      `re-signing every live credential not signed by ${key2} or of format version 1, without a rate limit`,
     );
     expect(progress.at(-1)).toBe(`${USABLE - done.length} re-signed, 2 skipped so far (1 batch)`);
 

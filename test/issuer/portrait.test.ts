@@ -12,6 +12,13 @@ import { PORTRAIT_REQUESTS_PER_MINUTE } from '../../issuer/portraits/routes.js';
 import type { LicenceRecord } from '../../shared/licence/record.js';
 import { createPresentation } from '../../shared/create-presentation.js';
 import {
+  createPresentationV2,
+  type PresentationOptionsV2,
+} from '../../shared/sd/presentation-v2.js';
+import { signCredential } from '../../issuer/sign-credential.js';
+import { parseHolderCopy } from '../../shared/sd/credential-v2.js';
+import {
+  ISSUER,
   addDevice,
   insertDriver,
   insertLicence,
@@ -148,8 +155,24 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
       body: JSON.stringify(body),
     });
 
-  const present = (issued: IssuedBody, device: TestDevice, at = service.now()) =>
-    createPresentation(issued.credential, device.signer, { now: new Date(at * 1000) });
+  /** The portrait hash the service signed: `ph` of the holder group in the holder's copy. */
+  const phOf = (issued: IssuedBody) => {
+    const { ph } = parseHolderCopy(issued.holderCopy).values[0];
+    if (ph === undefined) throw new Error('the credential carries no portrait hash');
+    return ph;
+  };
+
+  /** The QR the phone shows, made from its holder's copy (for the police unless told). */
+  const present = (
+    issued: IssuedBody,
+    device: TestDevice,
+    at = service.now(),
+    options: Pick<PresentationOptionsV2, 'purpose' | 'groups'> = {},
+  ) =>
+    createPresentationV2(issued.holderCopy, device.signer, {
+      ...options,
+      now: new Date(at * 1000),
+    });
 
   /** A driver whose registry photo is set, e-licence issued on the stored path, credential in hand. */
   const holder = async (photoIndex = 0) => {
@@ -259,6 +282,79 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
     expect(await accessLog(verifier.id)).toEqual([
       { subject: driver.licence.licenceNumber, outcome: 'granted', jti: issued.jti },
     ]);
+  });
+
+  it.each([
+    ['a rental desk', { purpose: 'rental' }],
+    ['an insurer', { purpose: 'insurance' }],
+    ['a custom choice with the holder group', { purpose: 'custom', groups: [0] }],
+  ] as const)(
+    'when the presentation is for %s (the holder group shown), then the portrait',
+    async (_who, options) => {
+      const { driver, device, issued } = await holder(0);
+      const verifier = await registerDevice();
+      const reply = await askPortrait(verifier.token, {
+        presentation: await present(issued, device, service.now(), options),
+      });
+      expect(reply.status).toBe(200);
+      expect(sha256(new Uint8Array(await reply.arrayBuffer()))).toBe(phOf(issued));
+      // The licence number was not shown: the credential's own record names the licence.
+      expect(await accessLog(verifier.id)).toEqual([
+        { subject: driver.licence.licenceNumber, outcome: 'granted', jti: issued.jti },
+      ]);
+    },
+  );
+
+  it.each([
+    ['an age check', { purpose: 'age' }],
+    ['a custom choice without the holder group', { purpose: 'custom', groups: [1, 4] }],
+  ] as const)(
+    'when the presentation is for %s (the holder group withheld), then 403 ERR_PORTRAIT_NOT_DISCLOSED, audited',
+    async (_who, options) => {
+      const { driver, device, issued } = await holder(0);
+      const verifier = await registerDevice();
+      const reply = await askPortrait(verifier.token, {
+        presentation: await present(issued, device, service.now(), options),
+      });
+      expect(reply.status).toBe(403);
+      expect(reply.headers.get('cache-control')).toBe('no-store');
+      const body = (await reply.json()) as Problem & { detail: string };
+      expect(body.code).toBe('ERR_PORTRAIT_NOT_DISCLOSED');
+      expect(body.verdict).toBeUndefined();
+      expect(body.detail).not.toContain(driver.licence.name);
+      await expectOneRefusal(
+        verifier.id,
+        driver.licence.licenceNumber,
+        'ERR_PORTRAIT_NOT_DISCLOSED',
+        issued.jti,
+      );
+    },
+  );
+
+  it('when the presentation is of format version 1 (everything shown), then the portrait', async () => {
+    const { driver, device, issued } = await holder(0);
+    const verifier = await registerDevice();
+    // A version 1 credential of the same slot, as the service issued before version 2.
+    const v1 = await signCredential(
+      {
+        licence: driver.licence,
+        holderKey: device.signer.publicJwk.x,
+        issuer: ISSUER,
+        status: { idx: issued.index, uri: `${ISSUER}/status/${issued.listId}` },
+        portraitHash: phOf(issued),
+        now: new Date(service.now() * 1000),
+        validDays: 30,
+        jti: issued.jti,
+      },
+      service.deps.keys.current(),
+    );
+    const reply = await askPortrait(verifier.token, {
+      presentation: await createPresentation(v1, device.signer, {
+        now: new Date(service.now() * 1000),
+      }),
+    });
+    expect(reply.status).toBe(200);
+    expect(sha256(new Uint8Array(await reply.arrayBuffer()))).toBe(phOf(issued));
   });
 
   it('when the body holds no presentation, then 422 ERR_VALIDATION', async () => {

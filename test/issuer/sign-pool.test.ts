@@ -21,6 +21,7 @@ import { rotateKey, type KeyStore } from '../../issuer/keys/key-store.js';
 import { changeLicence } from '../../issuer/lifecycle/change-licence.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import { createJwkSigner, generateKeyPair, writeKeyPair } from '../../shared/node/keys.js';
+import { parseHolderCopy } from '../../shared/sd/credential-v2.js';
 import {
   addDevice,
   ISSUER,
@@ -118,22 +119,26 @@ async function snapshot(deps: ServiceDeps): Promise<unknown> {
 async function expectLiveUnderKey2(
   r: Rotated,
   device: TestDevice,
-): Promise<{ credential: string; jti: string }> {
+): Promise<{ credential: string; holderCopy: string; jti: string }> {
   const row = await r.next.deps.db.kysely
     .selectFrom('credentials')
-    .select(['credential', 'list_id', 'jti'])
+    .select(['credential', 'holder_copy', 'list_id', 'jti'])
     .where('state', '=', 'live')
     .where('device_id', '=', device.deviceId)
     .executeTakeFirstOrThrow();
+  const holderCopy = row.holder_copy ?? '';
+  // The holder's copy is of this credential: its JWS, then the seed and the values.
+  expect(holderCopy.startsWith(`${row.credential}~`)).toBe(true);
   const report = await presentAndVerify(
     r.next.url,
     r.next.now(),
-    { credential: row.credential, listId: row.list_id },
+    { holderCopy, listId: row.list_id },
     device,
   );
   expect(report.valid, report.message.en).toBe(true);
   expect(report.credential?.kid).toBe(r.key2);
-  return row;
+  expect(report.disclosure?.version).toBe(2);
+  return { credential: row.credential, holderCopy, jti: row.jti };
 }
 
 async function outcome(r: Rotated): Promise<{ byKid: Record<string, number>; audits: number }> {
@@ -303,9 +308,13 @@ describe('the signing pool', () => {
       const signed = await pool.sign([job({ jti: 'BBBBBBBBBBBBBBBB' }), job(), job()]);
       expect(signed).toHaveLength(3);
       const header = JSON.parse(
-        Buffer.from(signed[0]?.split('.')[0] ?? '', 'base64url').toString(),
-      ) as { kid?: string };
-      expect(header.kid).toBe(kid);
+        Buffer.from(signed[0]?.credential.split('.')[0] ?? '', 'base64url').toString(),
+      ) as { kid?: string; typ?: string };
+      expect([header.kid, header.typ]).toEqual([kid, 'lzdl+sd-jwt']);
+      // Each with its holder's copy, and a seed of its own even for the same licence and time.
+      const copies = signed.map((c) => parseHolderCopy(c.holderCopy));
+      expect(copies.map((c) => c.credential)).toEqual(signed.map((c) => c.credential));
+      expect(new Set(copies.map((c) => Buffer.from(c.seed).toString('hex'))).size).toBe(3);
     } finally {
       await pool.close();
       await rm(dir, { recursive: true, force: true });

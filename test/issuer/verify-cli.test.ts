@@ -1,7 +1,8 @@
 /*
  * The authority's service and the verifier's command line together, as a third party would
  * use them: the JWKS and the status list fetched over HTTP into files, and `liangzheng verify`
- * deciding on a fresh presentation before a suspension, during it, and after the restoration.
+ * deciding on a fresh presentation (format version 2, made from the holder's copy the service
+ * issued, as the phone makes it) before a suspension, during it, and after the restoration.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../shared/node/keys.js';
+import type { Signer } from '../../shared/crypto-backend.js';
+import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
+import { createPresentationV2 } from '../../shared/sd/presentation-v2.js';
 import {
   credentialPath,
   newDriver,
@@ -45,6 +48,8 @@ describe.each(ENGINES)('liangzheng verify against the service on %s', (engine) =
   let dir: string;
   let driver: TestDriver;
   let admin: StaffClient;
+  let phone: Signer;
+  let holderCopy: string;
   const licence = REFERENCE[0];
 
   beforeAll(async () => {
@@ -56,16 +61,16 @@ describe.each(ENGINES)('liangzheng verify against the service on %s', (engine) =
     driver = await newDriver(service, licence);
     admin = await newStaff(service, 'admin');
     const { privateJwk } = generateKeyPair();
-    await writeFile(join(dir, 'phone.jwk.json'), JSON.stringify(privateJwk));
+    phone = createJwkSigner(privateJwk);
     const device = await driver.http.post<{ deviceId: number }>('/api/me/devices', {
       publicKey: privateJwk.x,
     });
     expect(device.status).toBe(201);
-    const issued = await driver.http.post<{ credential: string; listId: number }>(
+    const issued = await driver.http.post<{ holderCopy: string; listId: number }>(
       credentialPath(device.body.deviceId),
     );
     expect(issued.status).toBe(201);
-    await writeFile(join(dir, 'credential.txt'), issued.body.credential);
+    holderCopy = issued.body.holderCopy;
     await writeFile(
       join(dir, 'jwks.json'),
       await (await fetch(`${service.url}/.well-known/jwks.json`)).text(),
@@ -82,12 +87,9 @@ describe.each(ENGINES)('liangzheng verify against the service on %s', (engine) =
     report: { valid: boolean; code?: string; warnings: string[] };
   }> {
     await writeFile(join(dir, 'status.jwt'), await (await fetch(`${service.url}/status/1`)).text());
-    const now = new Date(service.now() * 1000).toISOString();
-    const presented = await liangzheng(
-      ['present', '--credential', 'credential.txt', '--holder-key', 'phone.jwk.json', '--now', now],
-      dir,
-    );
-    expect(presented.code, presented.stderr).toBe(0);
+    const at = new Date(service.now() * 1000);
+    const now = at.toISOString();
+    const presented = await createPresentationV2(holderCopy, phone, { now: at });
     const verified = await liangzheng(
       [
         'verify',
@@ -98,7 +100,7 @@ describe.each(ENGINES)('liangzheng verify against the service on %s', (engine) =
         '--now',
         now,
         '--json',
-        presented.stdout.trim(),
+        presented,
       ],
       dir,
     );

@@ -86,6 +86,14 @@ export const REASONS: Readonly<Record<VerdictCode, Words>> = {
   ERR_STATUS_UNKNOWN: { zh: '状态列表不含此证', en: 'Status list does not cover this e-licence' },
   ERR_STATUS_UNCHECKED: { zh: '未能核验实时状态', en: 'Status could not be checked' },
   ERR_STATUS_STALE: { zh: '状态列表已过期', en: 'Status list out of date' },
+  ERR_WRONG_VERIFIER: {
+    zh: '此码是为其他核验方的请求生成的，不能在本机核验',
+    en: "Code answers another verifier's request: not valid here",
+  },
+  ERR_NONCE_USED: {
+    zh: '此码已核验过一次，请持证人重新出示',
+    en: 'Code already checked once: ask for a new one',
+  },
   ERR_VERSION_RETIRED: {
     zh: '旧版电子驾驶证已停用，请持证人联网更新',
     en: 'Old e-licence format no longer accepted: holder must refresh online',

@@ -4,6 +4,7 @@
  * them and the remarks that only this app makes (data age, clock, portrait).
  */
 import type { Catalogue, Words } from '../../shared/web/i18n.js';
+import type { CheckId } from '../report.js';
 import messages from './messages.json' with { type: 'json' };
 
 /** Remarks of this app's own policy, each with a stable code. */
@@ -29,3 +30,6 @@ export const SEX: Readonly<Record<string, Words>> = messages.sex;
 
 /** 国籍: the country's name for the codes seen on licences, else the code itself. */
 export const NATIONALITY: Readonly<Record<string, Words>> = messages.nationality;
+
+/** Each check by name, for a line that says why it was not run (a field not shown). */
+export const CHECK_NAMES: Readonly<Record<CheckId, Words>> = messages.checkNames;

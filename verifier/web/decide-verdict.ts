@@ -41,6 +41,12 @@ export interface Freshness {
  * amber when the core warned, or this app's policy does: the credential's status list or the
  * trusted keys were fetched longer ago than allowed (never a silent green on old data), or the
  * device clock disagrees with the issuer's time beyond the tolerance; else green.
+ *
+ * The purpose does not colour the verdict: a valid code made for a rental desk or an age check is
+ * a valid verification of what it shows, green like a police code, and an age check that says
+ * under 18 is valid too. The screen says what the code was for and what it showed (the purpose
+ * line, the age result, 未出示 on the card); the licence checks it could not run for want of the
+ * driving data are SKIPPED by the core, not failed.
  */
 export function decideVerdict(core: VerificationReport, freshness: Freshness): Verdict {
   const report = applyListAge(core, freshness);

@@ -117,7 +117,10 @@ function onCode(session: VerificationSession, text: string, frameAt: number): vo
   if (state.view === 'history' || state.view === 'settings') return;
   void session.scan(text).then((scan) => {
     if (scan === undefined) return;
-    const shown: Shown = { scan, portrait: scan.wantsPortrait ? 'loading' : undefined };
+    const shown: Shown = {
+      scan,
+      portrait: scan.wantsPortrait ? 'loading' : scan.portraitShown ? undefined : 'withheld',
+    };
     state.shown = shown;
     renderVerdictView(session);
     show(session, 'verdict');

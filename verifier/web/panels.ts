@@ -2,6 +2,7 @@
 import { REASONS, VALID, VALID_WITH_WARNINGS } from '../internal/messages.js';
 import type { VerdictCode, Words } from '../report.js';
 import { chinaDateTime } from '../../shared/china-time.js';
+import { PURPOSE_WORDS } from '../../shared/sd/words.js';
 import { button, h } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
 import { APP_NOTICES, type AppNoticeCode, type UiKey } from './app-messages.js';
@@ -11,7 +12,10 @@ import type { Settings } from './settings.js';
 
 type I18n = Translator<UiKey>;
 
-/** The recent checks, newest first; clearing them takes two taps. */
+/**
+ * The recent checks, newest first, each with who the code was made for and the masked licence
+ * number when the code showed it; clearing them takes two taps.
+ */
 export function renderHistory(
   panel: HTMLElement,
   entries: readonly HistoryEntry[],
@@ -41,8 +45,23 @@ export function renderHistory(
               'li',
               { 'data-tone': e.tone, 'data-code': e.code },
               h('span', { class: 'dot', 'aria-hidden': 'true' }),
-              h('span', {}, `${chinaDateTime(e.at)} · ${i18n.say(verdictWords(e.tone, e.code))}`),
-              h('span', { class: 'number' }, e.masked ?? '—'),
+              h(
+                'span',
+                {},
+                [
+                  chinaDateTime(e.at),
+                  i18n.say(verdictWords(e.tone, e.code)),
+                  // Kept on the device by any version of this app: words only for a known purpose.
+                  ...(e.purpose !== undefined && Object.hasOwn(PURPOSE_WORDS, e.purpose)
+                    ? [i18n.say(PURPOSE_WORDS[e.purpose])]
+                    : []),
+                ].join(' · '),
+              ),
+              h(
+                'span',
+                { class: 'number', 'data-purpose': e.purpose },
+                e.masked ?? (e.purpose === undefined ? '—' : i18n.t('historyNotShown')),
+              ),
             ),
           ),
         ),
@@ -58,8 +77,8 @@ function verdictWords(tone: Tone, code: VerdictCode | AppNoticeCode | undefined)
 }
 
 /**
- * The settings form: issuer address, how old data may be (in hours), the device token. `save`
- * rejects with a RangeError when a setting is wrong.
+ * The settings form: issuer address, how old data may be (in hours), the device token, whether
+ * version 1 codes are still accepted. `save` rejects with a RangeError when a setting is wrong.
  */
 export function renderSettings(
   panel: HTMLElement,
@@ -85,12 +104,15 @@ export function renderSettings(
   maxAge.value = String(settings.maxAgeS / 3600);
   const token = h('input', { id: 'setting-token', type: 'password', autocomplete: 'off' });
   token.value = settings.token;
+  const version1 = h('input', { id: 'setting-accept-v1', type: 'checkbox' });
+  version1.checked = settings.acceptVersion1;
   const message = h('p', { class: 'message', id: 'settings-message', role: 'status' });
   const save = button({ class: 'primary', id: 'settings-save' }, i18n.t('save'), () => {
     on.save({
       issuerUrl: issuer.value,
       maxAgeS: Math.round(Number(maxAge.value) * 3600),
       token: token.value,
+      acceptVersion1: version1.checked,
     }).then(
       () => {
         message.textContent = i18n.t('saved');
@@ -109,6 +131,7 @@ export function renderSettings(
     maxAge,
     h('label', { for: 'setting-token' }, i18n.t('deviceToken')),
     token,
+    h('label', { class: 'toggle' }, version1, h('span', {}, i18n.t('acceptVersion1'))),
     h('div', { class: 'row' }, back, save),
     message,
   );

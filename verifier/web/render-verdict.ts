@@ -1,10 +1,12 @@
 import { LICENCE_STATUS } from '../../shared/licence/codes.js';
 import { type LicenceRecord } from '../../shared/licence/record.js';
-import type { CheckResult, CheckStatus, Words } from '../report.js';
+import { NOT_SHOWN } from '../internal/messages.js';
+import type { CheckResult, CheckStatus, Disclosure, Words } from '../report.js';
 import { chinaDateTime } from '../../shared/china-time.js';
+import { GROUP_WORDS, PURPOSE_WORDS } from '../../shared/sd/words.js';
 import { h } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
-import { FIELD_LABELS, NATIONALITY, SEX, type UiKey } from './app-messages.js';
+import { CHECK_NAMES, FIELD_LABELS, NATIONALITY, SEX, type UiKey } from './app-messages.js';
 import type { Verdict } from './decide-verdict.js';
 import type { PortraitOutcome } from './fetch-portrait.js';
 
@@ -21,8 +23,10 @@ const SYMBOL: Readonly<Record<CheckStatus, string>> = {
 
 /**
  * The verdict screen: the colour and the verdict in words at the top (the reason when red, the
- * warnings when amber), the licence laid out like the paper card with room for the portrait,
- * then every check of the core's report.
+ * warnings when amber), who the code was made for and, unless for the police, that it shows only
+ * what the holder chose; then the age result when an age flag was shown, the licence laid out
+ * like the paper card with room for the portrait (when any licence field was shown), and every
+ * check of the core's report.
  */
 export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number): HTMLElement[] {
   const kicker: UiKey =
@@ -52,11 +56,20 @@ export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number
           { class: 'verdict-notices' },
           ...verdict.notices.map((n) => h('li', { 'data-code': n.code }, i18n.say(n.message))),
         ),
+    ...purposeLines(verdict.report.disclosure, i18n),
     h('div', { class: 'verdict-time' }, `${i18n.t('verifiedAt')} ${chinaDateTime(verifiedAtMs)}`),
   );
   const parts: HTMLElement[] = [banner];
-  const licence = verdict.report.licence;
-  if (licence !== undefined) parts.push(renderCard(licence, i18n));
+  const { licence, disclosure } = verdict.report;
+  const age =
+    disclosure === undefined
+      ? undefined
+      : renderAge(disclosure, licence?.birthDate !== undefined, verdict.tone, i18n);
+  if (age !== undefined) parts.push(age);
+  // A code that showed no licence field (an age check) gets no card of 未出示 rows: the age
+  // result above is all it says.
+  if (licence !== undefined && Object.keys(licence).length > 0)
+    parts.push(renderCard(licence, i18n));
   parts.push(
     h(
       'section',
@@ -69,20 +82,112 @@ export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number
 }
 
 /**
- * One line per check run; the checks not run after a failure share one line (each would only
- * say the same), keeping the list short enough to read.
+ * Who the code was made for (every verdict that read the disclosures says it), and for any
+ * purpose but the police's: that the screen shows only what the holder chose, and what that was.
+ */
+function purposeLines(disclosure: Disclosure | undefined, i18n: I18n): HTMLElement[] {
+  if (disclosure === undefined) return [];
+  const { purpose } = disclosure;
+  const lines = [
+    h(
+      'p',
+      { id: 'verdict-purpose', class: 'verdict-purpose', 'data-purpose': purpose },
+      i18n.t('purpose', { purpose: i18n.say(PURPOSE_WORDS[purpose]) }),
+    ),
+  ];
+  if (purpose !== 'police') {
+    const groups = disclosure.disclosed.map((g) => i18n.say(GROUP_WORDS[g]));
+    lines.push(
+      h(
+        'div',
+        { id: 'verdict-partial', class: 'verdict-partial' },
+        h('p', { class: 'partial-note' }, i18n.t('partialNote')),
+        h(
+          'p',
+          { class: 'partial-groups', 'data-groups': disclosure.disclosed.join(' ') },
+          i18n.t('shownGroups', { groups: groups.join(i18n.t('groupSeparator')) }),
+        ),
+      ),
+    );
+  }
+  return lines;
+}
+
+/**
+ * The age flags the code showed, large: 已满18周岁 or 未满18周岁 (and the 60 flag when shown);
+ * under a red verdict muted, with a line saying not to rely on it.
+ * Undefined when no flag was shown, or when the birth date was (version 1, the police's code):
+ * the card says it then.
+ */
+function renderAge(
+  disclosure: Disclosure,
+  birthDateShown: boolean,
+  tone: Verdict['tone'],
+  i18n: I18n,
+): HTMLElement | undefined {
+  if (birthDateShown) return undefined;
+  const flags: [string, boolean | undefined, UiKey, UiKey][] = [
+    ['18', disclosure.ageOver18, 'over18Yes', 'over18No'],
+    ['60', disclosure.ageOver60, 'over60Yes', 'over60No'],
+  ];
+  const shown = flags.filter(([, value]) => value !== undefined);
+  if (shown.length === 0) return undefined;
+  return h(
+    'section',
+    { id: 'age', class: 'age', 'data-tone': tone },
+    h('h2', {}, i18n.t('ageTitle')),
+    ...shown.map(([age, value, yes, no]) =>
+      h(
+        'p',
+        { class: 'age-result', 'data-age': age, 'data-over': String(value) },
+        i18n.t(value === true ? yes : no),
+      ),
+    ),
+    tone === 'invalid' ? h('p', { class: 'age-void' }, i18n.t('ageVoid')) : undefined,
+  );
+}
+
+/** Whether a skipped check was not run because the holder did not show what it reads. */
+function notShown(check: CheckResult): boolean {
+  return (
+    check.status === 'SKIPPED' &&
+    check.message.zh === NOT_SHOWN.zh &&
+    check.message.en === NOT_SHOWN.en
+  );
+}
+
+/**
+ * One line per check run, and one per check not run because its fields were not shown (naming
+ * the check: each says the same otherwise); the checks not run after a failure share one line
+ * (each would only say the same), keeping the list short enough to read.
  */
 function checkLines(checks: readonly CheckResult[], i18n: I18n): HTMLElement[] {
-  const run = checks.filter((c) => c.status !== 'SKIPPED');
-  const skipped = checks.filter((c) => c.status === 'SKIPPED');
-  const lines = run.map((c) =>
-    h(
-      'li',
-      { class: 'check', 'data-id': c.id, 'data-status': c.status, 'data-code': c.code },
-      h('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOL[c.status]),
-      h('span', {}, i18n.say(c.message)),
-    ),
-  );
+  const skipped = checks.filter((c) => c.status === 'SKIPPED' && !notShown(c));
+  const lines = checks
+    .filter((c) => c.status !== 'SKIPPED' || notShown(c))
+    .map((c) =>
+      h(
+        'li',
+        {
+          class: 'check',
+          'data-id': c.id,
+          'data-status': c.status,
+          'data-code': c.code,
+          'data-reason': notShown(c) ? 'not-shown' : undefined,
+        },
+        h('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOL[c.status]),
+        h(
+          'span',
+          {},
+          notShown(c)
+            ? i18n.t('checkNamed', {
+                name: i18n.say(CHECK_NAMES[c.id]),
+                result: i18n.say(c.message),
+              })
+            : i18n.say(c.message),
+        ),
+      ),
+    );
   const first = skipped[0];
   if (first !== undefined)
     lines.push(
@@ -166,8 +271,11 @@ function known(table: Readonly<Record<string, Words>>, code: string, i18n: I18n)
   return words === undefined ? code : i18n.say(words);
 }
 
-/** What the portrait box shows: nothing fetched (a red verdict), loading, or the outcome. */
-export type PortraitState = PortraitOutcome | 'loading' | undefined;
+/**
+ * What the portrait box shows: nothing fetched (a red verdict), not shown (the holder withheld
+ * name and portrait), loading, or the outcome.
+ */
+export type PortraitState = PortraitOutcome | 'loading' | 'withheld' | undefined;
 
 const PORTRAIT_UNAVAILABLE: Readonly<
   Record<Extract<PortraitOutcome, { state: 'unavailable' }>['reason'], UiKey>
@@ -189,6 +297,7 @@ export function renderPortrait(portrait: PortraitState, i18n: I18n): void {
     box.replaceChildren(h('p', {}, i18n.t(key)));
   };
   if (portrait === undefined) note('portraitNotFetched', 'not-fetched');
+  else if (portrait === 'withheld') note('portraitWithheld', 'withheld');
   else if (portrait === 'loading') note('portraitLoading', 'loading');
   else if (portrait.state === 'mismatch') note('portraitMismatch', 'mismatch');
   else if (portrait.state === 'unavailable') {

@@ -59,8 +59,13 @@ export interface Scan {
   readonly verdict: Verdict;
   /** When, by the trusted clock (ms). */
   readonly atMs: number;
-  /** Whether the holder's portrait is to be fetched (a verdict that is not red, with a licence). */
+  /**
+   * Whether the holder's portrait is to be fetched: a verdict that is not red, of a code that
+   * showed the holder (name and portrait hash).
+   */
   readonly wantsPortrait: boolean;
+  /** False when the code withheld the holder group: the portrait box says 照片未出示. */
+  readonly portraitShown: boolean;
 }
 
 /** The officer's session on this device. */
@@ -158,20 +163,26 @@ export class VerificationSession {
     const seq = ++this.scanSeq;
     const { verdict, atMs } = await this.verify(text);
     if (seq !== this.scanSeq) return undefined;
-    const licence = verdict.report.licence;
+    const { licence, disclosure, credential } = verdict.report;
     void this.history.add({
       at: atMs,
       tone: verdict.tone,
       ...(verdict.code === undefined ? {} : { code: verdict.code }),
+      ...(disclosure === undefined ? {} : { purpose: disclosure.purpose }),
+      // Only a number the code showed: a withheld one is not kept, not even masked.
       ...(licence?.licenceNumber === undefined
         ? {}
         : { masked: maskLicenceNumber(licence.licenceNumber) }),
     });
-    const wantsPortrait = verdict.tone !== 'invalid' && verdict.report.credential !== undefined;
-    return { text, verdict, atMs, wantsPortrait };
+    const portraitShown = disclosure === undefined || disclosure.disclosed.includes('holder');
+    const wantsPortrait = verdict.tone !== 'invalid' && credential !== undefined && portraitShown;
+    return { text, verdict, atMs, wantsPortrait, portraitShown };
   }
 
-  /** The holder's portrait for a scan, checked against the credential. Never rejects. */
+  /**
+   * The holder's portrait for a scan, checked against the credential. Never rejects. Ask only
+   * when `wantsPortrait`: a code that withheld the holder has no portrait hash to check against.
+   */
   portrait(scan: Scan): Promise<PortraitOutcome> {
     return fetchPortrait({
       issuerUrl: this.issuerUrl,
@@ -217,6 +228,7 @@ export class VerificationSession {
       statusLists: snap.lists,
       now: new Date(time.nowMs),
       clockTolerance: DEFAULT_CLOCK_TOLERANCE,
+      acceptVersion1: this.current.acceptVersion1,
     });
     return { report, time, snap };
   }

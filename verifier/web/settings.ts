@@ -11,9 +11,20 @@ export interface Settings {
   readonly maxAgeS: number;
   /** The device token an admin issued, for portraits; empty when none. */
   readonly token: string;
+  /**
+   * Whether codes of format version 1 (LZ1:) are still accepted; on until every version 1
+   * credential has expired (FORMAT.md §7), then turned off: such a code is then red with
+   * ERR_VERSION_RETIRED.
+   */
+  readonly acceptVersion1: boolean;
 }
 
-const DEFAULTS: Settings = { issuerUrl: '', maxAgeS: DEFAULT_MAX_AGE_S, token: '' };
+const DEFAULTS: Settings = {
+  issuerUrl: '',
+  maxAgeS: DEFAULT_MAX_AGE_S,
+  token: '',
+  acceptVersion1: true,
+};
 
 /** Reads the settings, taking defaults for anything missing or unusable. */
 export async function loadSettings(store: LocalStore): Promise<Settings> {
@@ -25,11 +36,14 @@ export async function loadSettings(store: LocalStore): Promise<Settings> {
         ? kept.maxAgeS
         : DEFAULTS.maxAgeS,
     token: typeof kept?.token === 'string' ? kept.token : DEFAULTS.token,
+    acceptVersion1:
+      typeof kept?.acceptVersion1 === 'boolean' ? kept.acceptVersion1 : DEFAULTS.acceptVersion1,
   };
 }
 
 /**
- * Checks settings as entered: an http(s) issuer URL or nothing, a positive age.
+ * Checks settings as entered: an http(s) issuer URL or nothing, a positive age, version 1 on or
+ * off.
  * @throws {RangeError} naming the setting that is wrong.
  */
 export function checkSettings(settings: Settings): Settings {
@@ -46,7 +60,14 @@ export function checkSettings(settings: Settings): Settings {
   }
   if (!Number.isFinite(settings.maxAgeS) || settings.maxAgeS <= 0)
     throw new RangeError('maxAgeS: expected a positive number of seconds');
-  return { issuerUrl, maxAgeS: settings.maxAgeS, token: settings.token.trim() };
+  if (typeof settings.acceptVersion1 !== 'boolean')
+    throw new RangeError('acceptVersion1: expected true or false');
+  return {
+    issuerUrl,
+    maxAgeS: settings.maxAgeS,
+    token: settings.token.trim(),
+    acceptVersion1: settings.acceptVersion1,
+  };
 }
 
 /** The issuer URL to use: the setting, or the page's origin. */

@@ -15,6 +15,8 @@ export interface NewCredential {
   readonly expiresAt: number;
   /** The compact JWS. */
   readonly credential: string;
+  /** The holder's copy (FORMAT.md §8.4). */
+  readonly holderCopy: string;
   readonly idempotencyKey?: string;
 }
 
@@ -32,6 +34,7 @@ export function credentialRow(c: NewCredential): Insertable<CredentialTable> {
     state: 'live',
     idempotency_key: c.idempotencyKey ?? null,
     credential: c.credential,
+    holder_copy: c.holderCopy,
   };
 }
 

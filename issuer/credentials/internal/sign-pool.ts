@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CodedError } from '../../../shared/errors.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
+import type { IssuedCredentialV2 } from '../../../shared/sd/credential-v2.js';
 import type { IssueRequest } from '../../sign-credential.js';
 
 /**
@@ -41,7 +42,11 @@ export interface WorkerErrorData {
 /** What a worker sends back. */
 export type SignWorkerReply =
   | { readonly type: 'ready'; readonly kid: string }
-  | { readonly type: 'signed'; readonly id: number; readonly credentials: string[] }
+  | {
+      readonly type: 'signed';
+      readonly id: number;
+      readonly credentials: IssuedCredentialV2[];
+    }
   | { readonly type: 'failed'; readonly id?: number; readonly error: WorkerErrorData };
 
 /** What a worker is started with: the path of the key file, never the key itself. */
@@ -62,10 +67,11 @@ export interface SignPool {
   /** Worker threads. */
   readonly size: number;
   /**
-   * Signs the jobs, split across the workers; the credentials come back in the jobs' order.
+   * Signs the jobs (format version 2), split across the workers; the credentials and holder's
+   * copies come back in the jobs' order.
    * @throws {SignPoolError} `ERR_SIGN_WORKER` when a worker failed on the batch or stopped.
    */
-  sign(jobs: readonly SignJob[]): Promise<string[]>;
+  sign(jobs: readonly SignJob[]): Promise<IssuedCredentialV2[]>;
   /** Stops the workers; batches still in flight are rejected. */
   close(): Promise<void>;
 }
@@ -101,7 +107,7 @@ function workerEntry(): { url: URL; eval?: string } {
 }
 
 interface Pending {
-  resolve(credentials: string[]): void;
+  resolve(credentials: IssuedCredentialV2[]): void;
   reject(error: Error): void;
 }
 
@@ -188,10 +194,10 @@ class PooledWorker {
     });
   }
 
-  sign(jobs: readonly SignJob[]): Promise<string[]> {
+  sign(jobs: readonly SignJob[]): Promise<IssuedCredentialV2[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
-    return new Promise<string[]>((resolve, reject) => {
+    return new Promise<IssuedCredentialV2[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const message: SignBatchMessage = { id, jobs };
       this.worker.postMessage(message);

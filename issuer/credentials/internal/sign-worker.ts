@@ -1,12 +1,14 @@
 /*
  * A signing worker thread of sign-pool.ts. It opens the private key itself, from the file whose
  * path it is given (the key never crosses a thread), says which key it holds, then signs the
- * batches it is sent with signCredential and sends the credentials back in order.
+ * batches it is sent with signCredentialV2 (each with a seed of its own from the CSPRNG) and sends
+ * the credentials and holder's copies back in order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Signer } from '../../../shared/crypto-backend.js';
 import { readSignerFile } from '../../../shared/node/keys.js';
-import { signCredential } from '../../sign-credential.js';
+import type { IssuedCredentialV2 } from '../../../shared/sd/credential-v2.js';
+import { signCredentialV2 } from '../../sign-credential.js';
 import {
   toIssueRequest,
   type SignBatchMessage,
@@ -44,9 +46,9 @@ if (signer !== undefined) {
   port.on('message', (batch: SignBatchMessage) => {
     void (async () => {
       try {
-        const credentials: string[] = [];
+        const credentials: IssuedCredentialV2[] = [];
         for (const job of batch.jobs)
-          credentials.push(await signCredential(toIssueRequest(job), key));
+          credentials.push(await signCredentialV2(toIssueRequest(job), key));
         send({ type: 'signed', id: batch.id, credentials });
       } catch (error) {
         send({ type: 'failed', id: batch.id, error: describe(error) });

@@ -4,7 +4,9 @@
  * kept on the phone so that the licence page works offline.
  */
 import { api, ApiError } from '../common/api.js';
-import { readCredential } from './read-credential.js';
+import { LicenceError } from '../../../shared/errors.js';
+import { parseHolderCopy } from '../../../shared/sd/credential-v2.js';
+import { heldOf } from './held.js';
 import { deviceKeyPair, publicKeyX } from './device-key.js';
 import { forget, keep, load, type Kept } from './store.js';
 import type { Devices, Issued, LicenceStatus, LiveCredential, Registered } from './replies.js';
@@ -48,7 +50,19 @@ export async function fetchCredential(deviceId: number): Promise<void> {
     await forget('device');
     issued = await ask(await ensureDevice(kept.account));
   }
-  await keep('credential', { text: issued.credential, jti: issued.jti, refreshedAt: Date.now() });
+  // The copy is checked before it replaces anything: every digest against the signed sd, the
+  // values by the licence rules, and its credential the one the reply names.
+  if (parseHolderCopy(issued.holderCopy).credential !== issued.credential)
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      'holder copy: expected the credential of the reply, found another',
+    );
+  await keep('credential', {
+    text: issued.credential,
+    jti: issued.jti,
+    refreshedAt: Date.now(),
+    holderCopy: issued.holderCopy,
+  });
   await forget('movedAway');
 }
 
@@ -98,12 +112,17 @@ export async function refreshAll(): Promise<boolean> {
   }
   try {
     await fetchCredential(device.deviceId);
-    changed = away || (await load('credential'))?.jti !== kept?.jti;
+    const fetched = await load('credential');
+    // A version 1 credential replaced by a holder's copy changes what the page offers, even
+    // were the jti the same.
+    changed =
+      away ||
+      fetched?.jti !== kept?.jti ||
+      (fetched?.holderCopy === undefined) !== (kept?.holderCopy === undefined);
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'ERR_LICENCE_NOT_USABLE')) throw error;
   }
   const now = await load('credential');
-  if (now !== undefined)
-    await fetchPortrait(readCredential(now.text).portraitHash).catch(() => undefined);
+  if (now !== undefined) await fetchPortrait(heldOf(now).portraitHash).catch(() => undefined);
   return changed;
 }

@@ -1,11 +1,16 @@
 /*
- * The licence page: the card as printed (fields from the credential itself, so it shows
- * offline), and the dynamic QR made on the phone with the device key every few seconds, black
- * when the licence is normal and red when it is not, with its generation time and a countdown.
+ * The licence page: the card as printed (fields from the holder's copy, so it shows offline),
+ * and the dynamic QR made on the phone with the device key every few seconds, for the checker the
+ * driver picks first (purposes.ts): black when the licence is normal and red when it is not, in
+ * a labelled frame of the purpose's colour, with what it shows and withholds in words, its
+ * generation time and a countdown. Each code picked is noted in the phone's record (shown.ts).
  */
 import { createPresentation } from '../../../shared/create-presentation.js';
-import type { CredentialClaims } from '../../../shared/credential.js';
 import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
+import type { LicenceRecord } from '../../../shared/licence/record.js';
+import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
+import { GROUP_NAMES, type GroupIndex } from '../../../shared/sd/groups.js';
+import { GROUP_WORDS, PURPOSE_WORDS } from '../../../shared/sd/words.js';
 import { unusableAt } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
 import { chinaClock, chinaDateTime } from '../../../shared/china-time.js';
@@ -15,7 +20,9 @@ import { signInScreen } from './auth.js';
 import { deviceKeyPair, webCryptoSigner } from './device-key.js';
 import { ensureDevice, fetchCredential, fetchPortrait, fetchStatus, refreshAll } from './holder.js';
 import { QR_COLOURS, drawQr } from './qr-canvas.js';
-import { readCredential } from './read-credential.js';
+import { heldOf, type Held } from './held.js';
+import { choiceOf, frameOf, PURPOSE_ORDER, shownAndWithheld, type Choice } from './purposes.js';
+import { logShown, shownLogScreen } from './shown.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
 import type { Me } from './replies.js';
@@ -39,33 +46,31 @@ export const obtainScreen: Screen = async (main) => {
   await fetchCredential(deviceId);
   await fetchStatus();
   const kept = await load('credential');
-  if (kept !== undefined)
-    await fetchPortrait(readCredential(kept.text).portraitHash).catch(() => undefined);
+  if (kept !== undefined) await fetchPortrait(heldOf(kept).portraitHash).catch(() => undefined);
   go(licenceScreen);
 };
 
 /** Why the licence is not normal, from the last status check or the credential; undefined when it is. */
-function alertOf(claims: CredentialClaims, status: Kept['status'] | undefined): string | undefined {
+function alertOf(held: Held, status: Kept['status'] | undefined): string | undefined {
   const now = Date.now() / 1000;
-  if (now >= claims.exp) return t('reason_expired');
+  if (now >= held.exp) return t('reason_expired');
   // The registry's word is newer than the credential's, when the phone has one.
-  if (status !== undefined && status.at / 1000 >= claims.iat) {
+  if (status !== undefined && status.at / 1000 >= held.iat) {
     if (status.usable) return undefined;
     return status.reason === 'not-normal' || status.reason === null
       ? i18n.say(status.label)
       : reasonText(status.reason);
   }
-  const refusal = unusableAt(claims.licence, new Date());
+  const refusal = unusableAt(held.licence, new Date());
   if (refusal === undefined) return undefined;
   // The dates and the points in words; a status other than A with its own label (暂扣, 锁定, …).
   const dated = refusal.reason === 'expired' || refusal.reason === 'not-yet-valid';
-  return dated || claims.licence.status === 'A'
+  return dated || held.licence.status === 'A'
     ? reasonText(refusal.reason)
-    : i18n.say(LICENCE_STATUS[claims.licence.status]);
+    : i18n.say(LICENCE_STATUS[held.licence.status]);
 }
 
-function card(claims: CredentialClaims, portrait: Kept['portrait'] | undefined): HTMLElement {
-  const l = claims.licence;
+function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): HTMLElement {
   const row = (label: string, value: string, id: string, wide = false) =>
     h('div', { class: wide ? 'row wide' : 'row' }, h('dt', {}, label), h('dd', { id }, value));
   let photo: HTMLElement = h('div', { class: 'photo placeholder' });
@@ -111,6 +116,24 @@ function nationality(code: string): string {
   return i18n.has(key) ? t(key) : code;
 }
 
+/**
+ * The code the driver picked, while the app is open: a redraw (a language switch, a background
+ * refresh) shows it again without asking and without a second entry in the record; "show to
+ * someone else", or leaving the page for another, asks again.
+ */
+let picked: { readonly choice: Choice; logged: boolean } | undefined;
+/** The groups ticked for a custom code, while the picker is open. */
+let ticked = new Set<GroupIndex>();
+/** Whether the custom panel is open. */
+let customOpen = false;
+
+/** Forgets the code picked: the licence page asks again who is checking. */
+export function forgetChoice(): void {
+  picked = undefined;
+  ticked = new Set();
+  customOpen = false;
+}
+
 /** The licence page. */
 export const licenceScreen: Screen = async (main) => {
   const kept = await load('credential');
@@ -118,11 +141,14 @@ export const licenceScreen: Screen = async (main) => {
     go(obtainScreen);
     return;
   }
-  const claims = readCredential(kept.text);
+  const held = heldOf(kept);
   const status = await load('status');
   const portrait = await load('portrait');
-  const alert = alertOf(claims, status);
-  const expired = Date.now() / 1000 >= claims.exp;
+  const alert = alertOf(held, status);
+  const expired = Date.now() / 1000 >= held.exp;
+  // A choice beyond the whole licence needs a holder's copy.
+  if (picked !== undefined && held.version === 1 && picked.choice.purpose !== 'police')
+    forgetChoice();
 
   const qrBox = h('section', {
     class: `qr-box${alert === undefined ? '' : ' alert'}`,
@@ -131,9 +157,20 @@ export const licenceScreen: Screen = async (main) => {
   const net = h('p', { class: 'net', id: 'net-state' });
   const pending = h('div', { id: 'pending' });
   const change = button({ class: 'secondary', id: 'change-photo' }, t('changePhoto'), () => {
+    forgetChoice();
     go(photoChangeScreen);
   });
-  main.append(qrBox, net, pending, card(claims, portrait), h('div', { class: 'actions' }, change));
+  const log = button({ class: 'secondary', id: 'open-shown-log' }, t('shownLog'), () => {
+    forgetChoice();
+    go(shownLogScreen);
+  });
+  main.append(
+    qrBox,
+    net,
+    pending,
+    card(held.licence, portrait),
+    h('div', { class: 'actions' }, log, change),
+  );
 
   const lastUpdate = Math.max(kept.refreshedAt, status?.at ?? 0);
   net.textContent = navigator.onLine
@@ -145,6 +182,7 @@ export const licenceScreen: Screen = async (main) => {
   if (movedAway !== undefined) {
     // Superseded: the code would verify as 已失效. Moving it back is the driver's choice.
     const useHere = button({ class: 'primary', id: 'use-here' }, t('useHere'), () => {
+      forgetChoice();
       go(obtainScreen);
     });
     qrBox.classList.add('alert');
@@ -154,15 +192,18 @@ export const licenceScreen: Screen = async (main) => {
       h(
         'p',
         { class: 'expired', id: 'qr-expired' },
-        t('credentialExpired', { time: chinaDateTime(claims.exp * 1000, 'minute') }),
+        t('credentialExpired', { time: chinaDateTime(held.exp * 1000, 'minute') }),
       ),
       h('p', {}, t('credentialExpiredOffline')),
     );
   } else {
-    await showQr(qrBox, kept.text, alert);
+    const stop = await codeArea({ box: qrBox, kept, held, alert });
+    onLeave(() => {
+      stop.current();
+    });
   }
 
-  if (navigator.onLine) void refreshInBackground(claims, pending);
+  if (navigator.onLine) void refreshInBackground(held, pending);
   const onOnline = () => {
     redraw();
   };
@@ -174,14 +215,156 @@ export const licenceScreen: Screen = async (main) => {
   });
 };
 
+/** The licence's state in words, above the picker and below the code. */
+function statusLine(alert: string | undefined): HTMLElement {
+  return h(
+    'p',
+    { class: 'qr-status', id: 'qr-status' },
+    alert === undefined ? t('qrStatusNormal') : t('qrStatusAlert', { label: alert }),
+  );
+}
+
+/** A list of groups' words, in the current language. */
+function groupList(names: readonly (typeof GROUP_NAMES)[number][]): string {
+  return names.map((g) => i18n.say(GROUP_WORDS[g])).join(i18n.lang() === 'zh' ? '；' : '; ');
+}
+
+/** What the code area of the page is drawn from. */
+interface CodeContext {
+  readonly box: HTMLElement;
+  readonly kept: Kept['credential'];
+  readonly held: Held;
+  readonly alert: string | undefined;
+}
+
+/**
+ * Draws the code area in place (the rest of the page, and its background refresh, untouched):
+ * the picker, or the code picked. Its `current` stops what the area runs (the code's timer and
+ * wake lock), whichever was drawn last.
+ */
+async function codeArea(
+  ctx: CodeContext,
+  stop: { current: () => void } = { current: () => undefined },
+): Promise<{ current: () => void }> {
+  stop.current();
+  stop.current = () => undefined;
+  ctx.box.replaceChildren();
+  const again = () => {
+    void codeArea(ctx, stop).catch((error: unknown) => {
+      ctx.box.append(errorBox(error));
+    });
+  };
+  if (picked === undefined) showPicker(ctx, again);
+  else stop.current = await showQr(ctx, picked, again);
+  return stop;
+}
+
+/**
+ * Who is checking: the police (everything) first, one tap; then the fixed purposes; then custom,
+ * which opens a box per group. With only a version 1 credential, the police's code alone.
+ */
+function showPicker({ box, held, alert }: CodeContext, again: () => void): void {
+  const pick = (choice: Choice) => {
+    picked = { choice, logged: false };
+    ticked = new Set();
+    customOpen = false;
+    again();
+  };
+  const partialOnly = held.version === 1;
+  const option = (purpose: (typeof PURPOSE_ORDER)[number], sub: string) => {
+    const b = button(
+      {
+        class: `purpose purpose-${frameOf(purpose)}`,
+        id: `purpose-${purpose}`,
+        'data-purpose': purpose,
+      },
+      '',
+      () => {
+        if (purpose === 'custom') {
+          customOpen = !customOpen;
+          again();
+        } else pick(choiceOf(purpose));
+      },
+    );
+    b.replaceChildren(
+      h('span', { class: 'purpose-name' }, i18n.say(PURPOSE_WORDS[purpose])),
+      h('span', { class: 'purpose-sub' }, sub),
+    );
+    if (partialOnly && purpose !== 'police') b.disabled = true;
+    if (purpose === 'custom') b.setAttribute('aria-expanded', String(customOpen));
+    return b;
+  };
+  const others = h(
+    'div',
+    { class: 'purpose-grid' },
+    option('rental', t('pickPartialSub')),
+    option('insurance', t('pickPartialSub')),
+    option('employer', t('pickPartialSub')),
+    option('age', t('pickAgeSub')),
+    option('custom', t('pickCustomSub')),
+  );
+  box.append(
+    h('h3', {}, t('pickTitle')),
+    statusLine(alert),
+    h(
+      'div',
+      { class: 'purpose-picker', id: 'purpose-picker' },
+      option('police', t('pickPoliceSub')),
+      others,
+    ),
+  );
+  if (partialOnly) box.append(h('p', { class: 'hint', id: 'pick-v1-only' }, t('pickV1Only')));
+  if (customOpen && !partialOnly) box.append(customPanel(pick));
+}
+
+/** The boxes of a custom code, one per group, and the button that shows it (one ticked at least). */
+function customPanel(pick: (choice: Choice) => void): HTMLElement {
+  const show = button({ class: 'primary', id: 'custom-show' }, t('customShow'), () => {
+    pick(choiceOf('custom', [...ticked]));
+  });
+  const none = h('p', { class: 'hint', id: 'custom-none' }, t('customNone'));
+  const update = () => {
+    show.disabled = ticked.size === 0;
+    none.hidden = ticked.size > 0;
+  };
+  const boxes = GROUP_NAMES.map((name, g) => {
+    const input = h('input', {
+      type: 'checkbox',
+      id: `custom-${name}`,
+      value: name,
+    });
+    input.checked = ticked.has(g as GroupIndex);
+    input.addEventListener('change', () => {
+      if (input.checked) ticked.add(g as GroupIndex);
+      else ticked.delete(g as GroupIndex);
+      update();
+    });
+    return h(
+      'label',
+      { class: 'custom-group', for: `custom-${name}` },
+      input,
+      i18n.say(GROUP_WORDS[name]),
+    );
+  });
+  update();
+  return h(
+    'fieldset',
+    { class: 'custom-panel', id: 'custom-panel' },
+    h('legend', {}, t('customTitle')),
+    ...boxes,
+    none,
+    show,
+  );
+}
+
 /** Refreshes status, credential and portrait online; redraws when what is shown changed. */
-async function refreshInBackground(before: CredentialClaims, pending: HTMLElement): Promise<void> {
+async function refreshInBackground(before: Held, pending: HTMLElement): Promise<void> {
   const oldStatus = await load('status');
   try {
     const changed = await refreshAll();
     const status = await load('status');
     const kept = await load('credential');
-    const after = kept === undefined ? before : readCredential(kept.text);
+    const after = kept === undefined ? before : heldOf(kept);
     const app = await latestApplication();
     if (app !== undefined && !['issued', 'abandoned'].includes(app.state)) {
       pending.replaceChildren(
@@ -207,40 +390,97 @@ async function refreshInBackground(before: CredentialClaims, pending: HTMLElemen
   }
 }
 
-/** The QR, made again every interval, with its time and a countdown; the screen kept on. */
+/**
+ * The QR of the code picked, made again every interval, in its purpose's labelled frame, with
+ * what it shows and withholds, its time and a countdown; the screen kept on. The first code of a
+ * pick goes in the record.
+ */
 async function showQr(
-  box: HTMLElement,
-  credential: string,
-  alert: string | undefined,
-): Promise<void> {
+  { box, kept, held, alert }: CodeContext,
+  current: NonNullable<typeof picked>,
+  again: () => void,
+): Promise<() => void> {
+  const { choice } = current;
   const signer = await webCryptoSigner(await deviceKeyPair());
   const colour = alert === undefined ? QR_COLOURS.normal : QR_COLOURS.alert;
+  const frame = frameOf(choice.purpose);
+  const purposeName = i18n.say(PURPOSE_WORDS[choice.purpose]);
   const canvas = h('canvas', { id: 'qr', role: 'img', 'aria-label': t('qrTitle') });
   const generated = h('p', { class: 'qr-time', id: 'qr-time' });
   const countdown = h('span', { id: 'qr-countdown' });
-  const statusLine = h(
-    'p',
-    { class: 'qr-status', id: 'qr-status' },
-    alert === undefined ? t('qrStatusNormal') : t('qrStatusAlert', { label: alert }),
+  const { shown, withheld } = shownAndWithheld(choice);
+  const change = button({ class: 'secondary', id: 'change-purpose' }, t('changePurpose'), () => {
+    forgetChoice();
+    again();
+  });
+  const frameBox = h(
+    'div',
+    {
+      class: `purpose-frame frame-${frame}`,
+      id: 'purpose-frame',
+      'data-purpose': choice.purpose,
+      'data-frame': frame,
+    },
+    h(
+      'p',
+      { class: 'purpose-label', id: 'purpose-label' },
+      t(frame === 'full' ? 'frameFull' : 'framePartial', { purpose: purposeName }),
+    ),
+    h('div', { class: 'qr-frame' }, canvas),
   );
   box.append(
-    h('h3', {}, t('qrTitle')),
-    h('div', { class: 'qr-frame' }, canvas),
+    frameBox,
     generated,
     h('p', { class: 'qr-countdown' }, countdown),
-    statusLine,
+    statusLine(alert),
+    h(
+      'section',
+      { class: 'disclosed', id: 'disclosed' },
+      h('p', { class: 'disclosed-title' }, t('codeShows')),
+      h(
+        'ul',
+        { id: 'shown-groups' },
+        ...shown.map((g) => h('li', { 'data-group': g }, i18n.say(GROUP_WORDS[g]))),
+      ),
+      h(
+        'p',
+        { class: 'withheld', id: 'withheld-groups' },
+        withheld.length === 0
+          ? t('codeWithholdsNone')
+          : t('codeWithholds', { groups: groupList(withheld) }),
+      ),
+    ),
+    change,
     h('p', { class: 'hint' }, t('brightness')),
   );
   const interval = qrSeconds();
   let madeAt = 0;
-  const size = Math.min(360, document.documentElement.clientWidth - 32);
+  // The frame's border and padding and the box's padding, on each side.
+  const size = Math.min(340, document.documentElement.clientWidth - 80);
   const make = async () => {
     const now = new Date();
-    const text = await createPresentation(credential, signer, { now });
+    const text =
+      kept.holderCopy === undefined
+        ? await createPresentation(kept.text, signer, { now })
+        : await createPresentationV2(kept.holderCopy, signer, {
+            now,
+            purpose: choice.purpose,
+            ...(choice.purpose === 'custom' ? { groups: choice.groups } : {}),
+          });
     drawQr(canvas, text, size, colour);
     canvas.dataset.presentation = text;
     madeAt = now.getTime();
     generated.textContent = t('qrGenerated', { time: chinaClock(madeAt) });
+    if (!current.logged) {
+      current.logged = true;
+      // A record that cannot be written does not keep the code from the checker.
+      await logShown({
+        at: madeAt,
+        purpose: choice.purpose,
+        groups: [...choice.groups],
+        version: held.version,
+      }).catch(() => undefined);
+    }
   };
   const tick = () => {
     const left = Math.max(0, interval - Math.floor((Date.now() - madeAt) / 1000));
@@ -250,14 +490,18 @@ async function showQr(
   await make();
   tick();
   const timer = window.setInterval(tick, 1000);
-  onLeave(() => {
+  const asleep = keepAwake();
+  return () => {
     window.clearInterval(timer);
-  });
-  keepAwake();
+    asleep();
+  };
 }
 
-/** The Screen Wake Lock API, where the browser has it: the code stays on screen. */
-function keepAwake(): void {
+/**
+ * The Screen Wake Lock API, where the browser has it: the code stays on screen.
+ * @returns what lets the screen sleep again.
+ */
+function keepAwake(): () => void {
   let lock: WakeLockSentinel | undefined;
   const request = () => {
     if (!('wakeLock' in navigator) || document.visibilityState !== 'visible') return;
@@ -270,8 +514,8 @@ function keepAwake(): void {
   };
   request();
   document.addEventListener('visibilitychange', request);
-  onLeave(() => {
+  return () => {
     document.removeEventListener('visibilitychange', request);
     void lock?.release();
-  });
+  };
 }

@@ -10,7 +10,8 @@ import { applyScreen, setApplyTargets } from './apply.js';
 import { setAfterSignIn, signInScreen } from './auth.js';
 import { bindingScreen, setEnrolTargets } from './enrol.js';
 import { inboxScreen, setInboxBack } from './inbox.js';
-import { licenceScreen, obtainScreen } from './licence.js';
+import { forgetChoice, licenceScreen, obtainScreen } from './licence.js';
+import { setShownLogBack } from './shown.js';
 import { forgetAll, load } from './store.js';
 import type { Me } from './replies.js';
 import { errorBox, go, i18n, redraw, setSignedIn, t, type Screen } from './ui.js';
@@ -28,12 +29,15 @@ setAfterSignIn(homeScreen);
 setEnrolTargets({ bound: homeScreen, signIn: (notice) => signInScreen(notice) });
 setApplyTargets({ issued: obtainScreen, home: homeScreen });
 setInboxBack(homeScreen);
+setShownLogBack(homeScreen);
 
 function header(): void {
   const inbox = button({ id: 'open-inbox' }, t('inbox'), () => {
+    forgetChoice();
     go(inboxScreen);
   });
   const out = button({ id: 'sign-out' }, t('signOut'), () => {
+    forgetChoice();
     void api('DELETE', '/api/session')
       .catch(() => undefined)
       .then(() => forgetAll())

@@ -46,7 +46,10 @@ export type Registered = RegisteredDeviceReply;
 /** The account's devices (GET /api/me/devices). */
 export type Devices = DevicesReply;
 
-/** A credential issued to a device (POST /api/me/devices/:id/credential). */
+/**
+ * A credential issued to a device (POST /api/me/devices/:id/credential), with the holder's copy
+ * (FORMAT.md §8.4) the phone keeps and makes its codes from.
+ */
 export type Issued = IssuedCredentialReply;
 
 /** The account's live credential and the device it is on (GET /api/me/credential). */

@@ -4,6 +4,7 @@
  */
 import { keyValueStore } from '../../../shared/web/local-store.js';
 import type { LicenceStatus } from './replies.js';
+import type { ShownEntry } from './shown-log.js';
 
 const DB_NAME = 'lz-driver';
 
@@ -13,8 +14,17 @@ export interface Kept {
   deviceKey: CryptoKeyPair;
   /** The device registered with the service for this account. */
   device: { readonly deviceId: number; readonly publicKey: string; readonly account: string };
-  /** The credential (compact JWS) and when it was last fetched or checked (ms). */
-  credential: { readonly text: string; readonly jti: string; readonly refreshedAt: number };
+  /**
+   * The credential (compact JWS) and when it was last fetched or checked (ms); with format
+   * version 2, the holder's copy (FORMAT.md §8.4) the codes are made from. A version 1
+   * credential kept from before has none, and is replaced at the next refresh.
+   */
+  credential: {
+    readonly text: string;
+    readonly jti: string;
+    readonly refreshedAt: number;
+    readonly holderCopy?: string;
+  };
   /** The last online answer of GET /api/me/licence, and when it came (ms). */
   status: Readonly<LicenceStatus> & { readonly at: number };
   /** The portrait (JPEG), with its SHA-256 as the service's ETag said. */
@@ -24,6 +34,8 @@ export interface Kept {
    * phone's credential was superseded there, and only the driver moves it back.
    */
   movedAway: { readonly at: number };
+  /** The codes shown on this phone, newest first (shown-log.ts). */
+  shownLog: readonly ShownEntry[];
 }
 
 const db = keyValueStore<keyof Kept>(DB_NAME);

@@ -6,6 +6,7 @@
 import { ApiError, OfflineError } from '../common/api.js';
 import { screenFrame, type Screen } from '../../../shared/web/screens.js';
 import { h } from '../../../shared/web/dom.js';
+import { LicenceError } from '../../../shared/errors.js';
 import { translator } from '../../../shared/web/i18n.js';
 import { problemWords } from '../../../shared/web/problem-words.js';
 import { MESSAGES } from './messages.js';
@@ -27,6 +28,8 @@ export function setSignedIn(signedIn: boolean): void {
 /** What went wrong, in the user's words. */
 export function errorText(error: unknown): string {
   if (error instanceof OfflineError) return t('offline');
+  // The phone's own credential or holder's copy did not read (held.ts, holder.ts).
+  if (error instanceof LicenceError) return t('err_holderCopy');
   if (error instanceof ApiError) {
     if (error.code === 'ERR_VALIDATION') {
       const issues = Array.isArray(error.body.issues)

@@ -8,13 +8,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../../helpers/memory-store.js';
 import { demoPortrait } from '../../../issuer/demo/demo-portrait.js';
 import { setRegistryPhoto } from '../../../issuer/portraits/set-registry-photo.js';
+import { chinaDate } from '../../../shared/china-time.js';
 import { createPresentation } from '../../../shared/create-presentation.js';
 import { maskLicenceNumber } from '../../../shared/licence/id-number.js';
-import { REASONS } from '../../../verifier/internal/messages.js';
+import type { LicenceRecord } from '../../../shared/licence/record.js';
+import type { Purpose } from '../../../shared/sd/groups.js';
+import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
+import { NOT_SHOWN, REASONS } from '../../../verifier/internal/messages.js';
 import { APP_NOTICES } from '../../../verifier/web/app-messages.js';
 import type { LocalStore } from '../../../verifier/web/local-store.js';
 import { DEFAULT_MAX_AGE_S } from '../../../verifier/web/settings.js';
-import { VerificationSession, type SessionEnv } from '../../../verifier/web/session.js';
+import { VerificationSession, type Scan, type SessionEnv } from '../../../verifier/web/session.js';
+import { asVersion2, bornOn } from '../../helpers/version2-holder.js';
 import { addDevice, issue, newDriver, syntheticLicence } from '../../issuer/fixtures.js';
 import { startService, type TestService } from '../../issuer/harness.js';
 
@@ -63,6 +68,51 @@ async function presentation(
   const issued = await issue(driver, phone);
   const text = await createPresentation(issued.credential, phone.signer, { now: new Date() });
   return { text, licenceNumber: licence.licenceNumber };
+}
+
+/** A holder of a version 2 credential the service's key signed: the copy, the phone's key. */
+interface HolderV2 {
+  readonly copy: string;
+  readonly signer: Parameters<typeof createPresentationV2>[1];
+  readonly licence: LicenceRecord;
+}
+
+/**
+ * A newly issued credential as a version 2 holder copy; `change` gives the licence it carries
+ * (the registry keeps the synthetic one).
+ */
+async function holderV2(
+  options: { withPortrait?: boolean; change?: (l: LicenceRecord) => LicenceRecord } = {},
+): Promise<HolderV2> {
+  const registered = syntheticLicence(serial++);
+  const driver = await newDriver(service, registered);
+  if (options.withPortrait === true)
+    await setRegistryPhoto(service.deps, {
+      licenceNumber: registered.licenceNumber,
+      bytes: await demoPortrait(3),
+      actor: 'test',
+    });
+  const phone = await addDevice(driver);
+  const issued = await issue(driver, phone);
+  const licence = options.change?.(registered) ?? registered;
+  const copy = await asVersion2(service.deps, issued.credential, licence);
+  return { copy, signer: phone.signer, licence };
+}
+
+/** A code of `holder` made now for `purpose` (custom: the groups given). */
+function presentV2(holder: HolderV2, purpose: Purpose, groups?: number[]): Promise<string> {
+  return createPresentationV2(holder.copy, holder.signer, {
+    now: new Date(),
+    purpose,
+    ...(groups === undefined ? {} : { groups }),
+  });
+}
+
+/** The checks of a report as `id:status`, the not-shown ones marked. */
+function checkList(scan: Scan | undefined): string[] {
+  return (scan?.verdict.report.checks ?? []).map(
+    (c) => `${c.id}:${c.status}${c.message === NOT_SHOWN ? ':not-shown' : ''}`,
+  );
 }
 
 /** A session that has updated from the issuer and judged one fresh code green. */
@@ -130,7 +180,14 @@ describe('verification session', { timeout: 30_000 }, () => {
     // Written after the verdict is given, not awaited by it.
     await expect
       .poll(() => session.history.list())
-      .toEqual([{ at: scan?.atMs, tone: 'valid', masked: maskLicenceNumber(licenceNumber) }]);
+      .toEqual([
+        {
+          at: scan?.atMs,
+          tone: 'valid',
+          purpose: 'police',
+          masked: maskLicenceNumber(licenceNumber),
+        },
+      ]);
 
     expect(await session.scan(text)).toBeUndefined();
     session.forgetLastCode();
@@ -181,14 +238,34 @@ describe('verification session', { timeout: 30_000 }, () => {
   it('when settings are saved, then a wrong one is refused with nothing kept, a right one is kept for the next session', async () => {
     const session = await VerificationSession.open(env(device));
     await expect(
-      session.saveSettings({ issuerUrl: 'ftp://x', maxAgeS: 3600, token: '' }),
+      session.saveSettings({
+        issuerUrl: 'ftp://x',
+        maxAgeS: 3600,
+        token: '',
+        acceptVersion1: false,
+      }),
     ).rejects.toThrow(new RangeError('issuerUrl: expected an absolute http(s) URL'));
-    expect(session.settings).toEqual({ issuerUrl: '', maxAgeS: DEFAULT_MAX_AGE_S, token: '' });
+    expect(session.settings).toEqual({
+      issuerUrl: '',
+      maxAgeS: DEFAULT_MAX_AGE_S,
+      token: '',
+      acceptVersion1: true,
+    });
     expect(session.issuerUrl).toBe(service.url);
 
-    await session.saveSettings({ issuerUrl: `${service.url}/`, maxAgeS: 7200, token: ' t0k ' });
+    await session.saveSettings({
+      issuerUrl: `${service.url}/`,
+      maxAgeS: 7200,
+      token: ' t0k ',
+      acceptVersion1: false,
+    });
     const next = await VerificationSession.open(env(device));
-    expect(next.settings).toEqual({ issuerUrl: service.url, maxAgeS: 7200, token: 't0k' });
+    expect(next.settings).toEqual({
+      issuerUrl: service.url,
+      maxAgeS: 7200,
+      token: 't0k',
+      acceptVersion1: false,
+    });
   });
 
   it('when a green verdict’s credential has no portrait, or no device token is set, then the portrait is unavailable for that reason', async () => {
@@ -203,5 +280,164 @@ describe('verification session', { timeout: 30_000 }, () => {
       expect(scan.verdict.tone).toBe('valid');
       expect(await session.portrait(scan)).toEqual({ state: 'unavailable', reason });
     }
+  });
+});
+
+describe('verification session: codes of format version 2', { timeout: 30_000 }, () => {
+  const RUN = [
+    'parse:PASSED',
+    'type:PASSED',
+    'issuer_known:PASSED',
+    'issuer_signature:PASSED',
+    'claims:PASSED',
+    'disclosures:PASSED',
+    'holder_signature:PASSED',
+    'proof_freshness:PASSED',
+    'credential_time:PASSED',
+    'status_list:PASSED',
+  ];
+
+  it('when a police code shows everything, then green with the whole licence, the purpose police, the portrait asked for and the masked number kept', async () => {
+    const session = await VerificationSession.open(env(device));
+    await session.refresh();
+    const holder = await holderV2({ withPortrait: true });
+    const scan = await session.scan(await presentV2(holder, 'police'));
+    expect(scan?.verdict.tone).toBe('valid');
+    expect(scan?.verdict.report.licence).toEqual(holder.licence);
+    expect(scan?.verdict.report.disclosure).toMatchObject({
+      version: 2,
+      purpose: 'police',
+      withheld: [],
+    });
+    expect(checkList(scan)).toEqual([...RUN, 'licence_status:PASSED', 'licence_validity:PASSED']);
+    expect([scan?.wantsPortrait, scan?.portraitShown]).toEqual([true, true]);
+    await expect
+      .poll(() => session.history.list())
+      .toEqual([
+        {
+          at: scan?.atMs,
+          tone: 'valid',
+          purpose: 'police',
+          masked: maskLicenceNumber(holder.licence.licenceNumber),
+        },
+      ]);
+  });
+
+  it('when a rental code shows name, portrait and driving data only, then green with exactly those, the portrait asked for, and the history keeps the purpose without any number', async () => {
+    const session = await VerificationSession.open(env(device));
+    await session.refresh();
+    const holder = await holderV2({ withPortrait: true });
+    const scan = await session.scan(await presentV2(holder, 'rental'));
+    expect(scan?.verdict.tone).toBe('valid');
+    const { name, classes, validFrom, validTo, status, points } = holder.licence;
+    expect(scan?.verdict.report.licence).toEqual({
+      name,
+      classes,
+      validFrom,
+      validTo,
+      status,
+      points,
+    });
+    expect(scan?.verdict.report.disclosure).toMatchObject({
+      purpose: 'rental',
+      disclosed: ['holder', 'driving'],
+    });
+    expect(checkList(scan)).toEqual([...RUN, 'licence_status:PASSED', 'licence_validity:PASSED']);
+    expect([scan?.wantsPortrait, scan?.portraitShown]).toEqual([true, true]);
+    if (scan === undefined) throw new Error('expected a verdict');
+    // Asked for: without a device token it is the token that is missing, not the portrait.
+    expect(await session.portrait(scan)).toEqual({ state: 'unavailable', reason: 'no-token' });
+    await expect
+      .poll(() => session.history.list())
+      .toEqual([{ at: scan.atMs, tone: 'valid', purpose: 'rental' }]);
+  });
+
+  it('when an age code shows only the age flag, then green with ageOver18 and no licence field; the licence checks are not run for want of the driving data, and no portrait is asked for', async () => {
+    const session = await VerificationSession.open(env(device));
+    await session.refresh();
+    const scan = await session.scan(await presentV2(await holderV2(), 'age'));
+    expect([scan?.verdict.tone, scan?.verdict.code]).toEqual(['valid', undefined]);
+    expect(scan?.verdict.report.licence).toEqual({});
+    expect(scan?.verdict.report.disclosure).toEqual({
+      version: 2,
+      purpose: 'age',
+      disclosed: ['age_over_18'],
+      withheld: ['holder', 'driving', 'identity', 'file', 'age_over_60'],
+      ageOver18: true,
+    });
+    expect(checkList(scan)).toEqual([
+      ...RUN,
+      'licence_status:SKIPPED:not-shown',
+      'licence_validity:SKIPPED:not-shown',
+    ]);
+    expect([scan?.wantsPortrait, scan?.portraitShown]).toEqual([false, false]);
+    await expect
+      .poll(() => session.history.list())
+      .toEqual([{ at: scan?.atMs, tone: 'valid', purpose: 'age' }]);
+  });
+
+  it('when an age code says the holder is under 18, then the verdict is still green (the code is valid), with ageOver18 false', async () => {
+    const session = await VerificationSession.open(env(device));
+    await session.refresh();
+    const year = Number(chinaDate(new Date()).slice(0, 4));
+    const holder = await holderV2({
+      change: (l) => bornOn(l, `${year - 17}-01-01`, `${year - 1}-01-01`),
+    });
+    const scan = await session.scan(await presentV2(holder, 'age'));
+    expect([scan?.verdict.tone, scan?.verdict.notices]).toEqual(['valid', []]);
+    expect(scan?.verdict.report.disclosure?.ageOver18).toBe(false);
+  });
+
+  it('when a custom code withholds the holder group, then the portrait is neither asked for nor fetched, even with a device token', async () => {
+    const asked: string[] = [];
+    const session = await VerificationSession.open({
+      ...env(device),
+      fetch: (input, init) => {
+        asked.push(String(input instanceof Request ? input.url : input));
+        return fetch(input, init);
+      },
+    });
+    await session.saveSettings({ ...session.settings, token: 'some-device-token' });
+    await session.refresh();
+    const holder = await holderV2({ withPortrait: true });
+    const scan = await session.scan(await presentV2(holder, 'custom', [1, 2]));
+    if (scan === undefined) throw new Error('expected a verdict');
+    expect(scan.verdict.tone).toBe('valid');
+    expect(scan.verdict.report.licence?.name).toBeUndefined();
+    expect(scan.verdict.report.licence?.licenceNumber).toBe(holder.licence.licenceNumber);
+    expect(scan.verdict.report.credential?.portraitHash).toBeUndefined();
+    expect([scan.wantsPortrait, scan.portraitShown]).toEqual([false, false]);
+    expect(await session.portrait(scan)).toEqual({ state: 'unavailable', reason: 'no-portrait' });
+    expect(asked.filter((url) => url.includes('portrait'))).toEqual([]);
+    await expect
+      .poll(() => session.history.list())
+      .toEqual([
+        {
+          at: scan.atMs,
+          tone: 'valid',
+          purpose: 'custom',
+          masked: maskLicenceNumber(holder.licence.licenceNumber),
+        },
+      ]);
+  });
+
+  it('when version 1 is turned off in the settings, then a version 1 code is red with ERR_VERSION_RETIRED and a version 2 code is still green; turned on again, the version 1 code is green', async () => {
+    const session = await VerificationSession.open(env(device));
+    await session.refresh();
+    expect(session.settings.acceptVersion1).toBe(true);
+    await session.saveSettings({ ...session.settings, acceptVersion1: false });
+    const { text } = await presentation();
+    const old = await session.scan(text);
+    expect([old?.verdict.tone, old?.verdict.code, old?.verdict.headline]).toEqual([
+      'invalid',
+      'ERR_VERSION_RETIRED',
+      REASONS.ERR_VERSION_RETIRED,
+    ]);
+    expect(old?.wantsPortrait).toBe(false);
+    expect((await session.scan(await presentV2(await holderV2(), 'police')))?.verdict.tone).toBe(
+      'valid',
+    );
+    await session.saveSettings({ ...session.settings, acceptVersion1: true });
+    expect((await session.scan(text))?.verdict.tone).toBe('valid');
   });
 });
