@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   clockFrom,
@@ -14,11 +14,7 @@ import { LicenceError } from '../../shared/errors.js';
 import { parsePublicJwk } from '../../shared/jwk.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { readSignerFile } from '../../shared/node/keys.js';
-import { issueCredentialV2 } from '../../shared/sd/credential-v2.js';
-import { ageFlagsChangeAt } from '../../shared/sd/groups.js';
-import { unusableAt } from '../../shared/usability.js';
-import { credentialExpiry, signCredential, type IssueRequest } from '../sign-credential.js';
-import type { Signer } from '../../shared/crypto-backend.js';
+import { signCredential, signCredentialV2, type IssueRequest } from '../sign-credential.js';
 
 /** Defaults for a credential made from the command line (the service has its own config). */
 export const CLI_ISSUER = 'https://liangzheng.example';
@@ -91,45 +87,14 @@ export const issueCommand: Command = {
       validDays: integerFrom(values['valid-days'], '--valid-days', 30, 3660),
     };
     const credential = await (
-      values.format === '2' ? holderCopyOf(request, signer) : signCredential(request, signer)
+      values.format === '2'
+        ? signCredentialV2(request, signer).then((issued) => issued.holderCopy)
+        : signCredential(request, signer)
     ).catch((error: unknown) => rethrow(licencePath, error));
     await write(io.stdout, `${credential}\n`);
     return EXIT.VALID;
   },
 };
-
-/**
- * The holder copy of a format 2 credential (FORMAT.md §8.4) under signCredential's policy: no
- * credential for a licence that cannot be used, the same lifetime, and `exp` also capped where an
- * age flag would change (§8.2).
- */
-async function holderCopyOf(
-  request: IssueRequest,
-  signer: Pick<Signer, 'kid' | 'sign'>,
-): Promise<string> {
-  const { licence, now } = request;
-  if (request.validDays < 1) throw new RangeError('--valid-days: expected at least 1, found 0');
-  const iat = Math.floor(now.getTime() / 1000);
-  const refusal = unusableAt(licence, now);
-  if (refusal !== undefined) throw new LicenceError('ERR_LICENCE_INVALID', refusal.message);
-  const exp = credentialExpiry(licence, iat, request.validDays);
-  const flagsChange = ageFlagsChangeAt(licence.birthDate, iat);
-  const issued = await issueCredentialV2(
-    {
-      iss: request.issuer,
-      iat,
-      nbf: iat,
-      exp: flagsChange === undefined ? exp : Math.min(exp, flagsChange),
-      jti: randomBytes(12).toString('base64url'),
-      holderKey: request.holderKey,
-      status: request.status,
-      ...(request.portraitHash === undefined ? {} : { portraitHash: request.portraitHash }),
-      licence,
-    },
-    signer,
-  );
-  return issued.holderCopy;
-}
 
 function rethrow(what: string, error: unknown): never {
   if (error instanceof UsageError) throw error;

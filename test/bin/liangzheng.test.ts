@@ -793,6 +793,14 @@ describe.concurrent('format 2 (issue --format 2, present --purpose, verify)', ()
     expect(run.stderr).toBe(`liangzheng present: ${reason} (usage: liangzheng present --help)\n`);
   });
 
+  it('when issue --format 2 of licences[2] (status D, seized), then exit 2 and no holder copy, as for format 1', async () => {
+    const run = await liangzheng(issueArgs('licence-2.json', '--format', '2', '--now', T0));
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/status/);
+    expect(run.stderr).not.toContain(licence(2).licenceNumber);
+  });
+
   it('when issue --format 3, then exit 2', async () => {
     const run = await liangzheng(issueArgs('licence-0.json', '--format', '3', '--now', T0));
     expectExit(run, 2);
