@@ -15,6 +15,9 @@ import { nodeBackend } from '../verifier/backends/node.js';
 import { createTrustStore } from '../verifier/trust-store.js';
 import { verifyPresentation } from '../verifier/verify-presentation.js';
 import { referenceLicence } from '../test/helpers/presentation-kit.js';
+import { issueCredentialV2 } from '../shared/sd/credential-v2.js';
+import type { Purpose } from '../shared/sd/groups.js';
+import { createPresentationV2 } from '../shared/sd/presentation-v2.js';
 
 const ROUNDS = 7;
 
@@ -132,6 +135,67 @@ export async function credentialCore(): Promise<Record<string, unknown>> {
     `  ratio per signature, ours / raw: ${ratio.toFixed(3)} (target ≥ 0.85); jose / raw: ${(jose / raw).toFixed(3)}`,
   );
 
+  // Format 2 against format 1, in the same interleaved rounds: one presentation verified, per
+  // second, for police (all six groups), rental (two) and age (one); the bar is v2 police within
+  // 10 % of v1 police.
+  const iat = Math.floor(now.getTime() / 1000);
+  const copies = await Promise.all(
+    holders.map(async (h, i) =>
+      issueCredentialV2(
+        {
+          iss: 'https://dl.122.gov.cn',
+          iat,
+          nbf: iat,
+          exp: iat + 30 * 86_400,
+          jti: randomBytes(12).toString('base64url'),
+          holderKey: h.publicJwk.x,
+          status: { idx: 2_000_000 + i, uri: 'https://dl.122.gov.cn/status/44/1' },
+          portraitHash,
+          licence,
+        },
+        issuer,
+      ),
+    ),
+  );
+  const presentV2 = (purpose: Purpose) =>
+    Promise.all(
+      copies.map((c, i) =>
+        createPresentationV2(c.holderCopy, holders[i] as (typeof holders)[number], {
+          now,
+          purpose,
+        }),
+      ),
+    );
+  const v2 = {
+    police: await presentV2('police'),
+    rental: await presentV2('rental'),
+    age: await presentV2('age'),
+  };
+  for (const p of Object.values(v2).flat()) {
+    const report = verifyPresentation(p, { trust, now });
+    if (!report.valid)
+      throw new Error(`bench setup: v2 presentation not valid: ${report.code ?? ''}`);
+  }
+  console.log('Format 2 against format 1 (verifyPresentation, node; per second)');
+  const versions = await compare({
+    'v1 police': (i) => verifyPresentation(presentations[i % HOLDERS] as string, { trust, now }),
+    'v2 police': (i) => verifyPresentation(v2.police[i % HOLDERS] as string, { trust, now }),
+    'v2 rental': (i) => verifyPresentation(v2.rental[i % HOLDERS] as string, { trust, now }),
+    'v2 age': (i) => verifyPresentation(v2.age[i % HOLDERS] as string, { trust, now }),
+  });
+  const v1Rate = versions['v1 police'] as number;
+  const versionRatios: Record<string, number> = {};
+  for (const [k, x] of Object.entries(versions)) {
+    const r = x / v1Rate;
+    if (k !== 'v1 police') versionRatios[k] = Number(r.toFixed(3));
+    console.log(
+      `  ${k.padEnd(52)} ${x.toFixed(0).padStart(8)}${k === 'v1 police' ? '' : `   v2/v1 time ${(1 / r).toFixed(3)}`}`,
+    );
+  }
+  console.log(
+    `  v2 police takes ${(v1Rate / (versions['v2 police'] as number)).toFixed(3)}× the time of v1 police (target ≤ 1.10)`,
+  );
+
   const noble = rate(
     (i) => verifyPresentation(presentations[i % HOLDERS] as string, { trust: trustNoble, now }),
     1500,
@@ -172,6 +236,12 @@ export async function credentialCore(): Promise<Record<string, unknown>> {
     ratio_per_signature: Number(ratio.toFixed(3)),
     jose_ratio: Number((jose / raw).toFixed(3)),
     verify_presentation_noble_per_s: Math.round(noble),
+    verify_by_version_per_s: Object.fromEntries(
+      Object.entries(versions).map(([k, x]) => [k, Math.round(x)]),
+    ),
+    verify_v2_time_over_v1_police: Object.fromEntries(
+      Object.entries(versionRatios).map(([k, r]) => [k, Number((1 / r).toFixed(3))]),
+    ),
     sign: Object.fromEntries(Object.entries(s).map(([k, x]) => [k, Math.round(x)])),
     qr_version_ecc_m: version,
     presentation_chars: reference0.length,

@@ -14,7 +14,7 @@ import { LicenceError } from '../../shared/errors.js';
 import { parsePublicJwk } from '../../shared/jwk.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { readSignerFile } from '../../shared/node/keys.js';
-import { signCredential } from '../sign-credential.js';
+import { signCredential, signCredentialV2, type IssueRequest } from '../sign-credential.js';
 
 /** Defaults for a credential made from the command line (the service has its own config). */
 export const CLI_ISSUER = 'https://liangzheng.example';
@@ -22,7 +22,8 @@ export const CLI_STATUS_URI = 'https://liangzheng.example/status/1';
 
 const USAGE =
   'liangzheng issue --key DIR/private.jwk.json --licence FILE.json --holder-key FILE [--index N] [--valid-days N]\n' +
-  `                 [--issuer URI (${CLI_ISSUER})] [--status-uri URI (${CLI_STATUS_URI})] [--portrait FILE] [--now ISO-8601] > credential.txt`;
+  `                 [--issuer URI (${CLI_ISSUER})] [--status-uri URI (${CLI_STATUS_URI})] [--portrait FILE] [--now ISO-8601] [--format 1|2] > credential.txt\n` +
+  '    --format 2 writes the holder copy of a format 2 credential (credential~seed~values), what `present --purpose` reads; 1 (the default) the compact credential.';
 const OPTIONS = {
   key: { type: 'string' },
   licence: { type: 'string' },
@@ -33,6 +34,7 @@ const OPTIONS = {
   'status-uri': { type: 'string' },
   portrait: { type: 'string' },
   now: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 /** `liangzheng issue`: sign one licence record as a credential bound to a device key. */
@@ -51,6 +53,8 @@ export const issueCommand: Command = {
     ) {
       throw new UsageError(`expected --key, --licence and --holder-key`);
     }
+    if (values.format !== undefined && values.format !== '1' && values.format !== '2')
+      throw new UsageError(`--format: expected 1 or 2, found ${JSON.stringify(values.format)}`);
     const signer = await readSignerFile(key).catch((error: unknown) => rethrow(key, error));
     const licence = await readJsonFile(licencePath)
       .then(parseLicenceRecord)
@@ -70,20 +74,22 @@ export const issueCommand: Command = {
       );
       portraitHash = createHash('sha256').update(bytes).digest('base64url');
     }
-    const credential = await signCredential(
-      {
-        licence,
-        holderKey: holder.x,
-        issuer: values.issuer ?? CLI_ISSUER,
-        status: {
-          idx: integerFrom(values.index, '--index', 0, 2 ** 32),
-          uri: values['status-uri'] ?? CLI_STATUS_URI,
-        },
-        ...(portraitHash === undefined ? {} : { portraitHash }),
-        now: clockFrom(values.now, io),
-        validDays: integerFrom(values['valid-days'], '--valid-days', 30, 3660),
+    const request: IssueRequest = {
+      licence,
+      holderKey: holder.x,
+      issuer: values.issuer ?? CLI_ISSUER,
+      status: {
+        idx: integerFrom(values.index, '--index', 0, 2 ** 32),
+        uri: values['status-uri'] ?? CLI_STATUS_URI,
       },
-      signer,
+      ...(portraitHash === undefined ? {} : { portraitHash }),
+      now: clockFrom(values.now, io),
+      validDays: integerFrom(values['valid-days'], '--valid-days', 30, 3660),
+    };
+    const credential = await (
+      values.format === '2'
+        ? signCredentialV2(request, signer).then((issued) => issued.holderCopy)
+        : signCredential(request, signer)
     ).catch((error: unknown) => rethrow(licencePath, error));
     await write(io.stdout, `${credential}\n`);
     return EXIT.VALID;

@@ -73,7 +73,7 @@ export function checkDisclosures(
   const digests = new Map<GroupIndex, Uint8Array>();
   const disclosures = groups.map((g, i) => {
     const salt =
-      parts.seed !== undefined ? saltOf(parts.seed, g) : (parts.salts?.[i] as Uint8Array);
+      parts.seed !== undefined ? saltOf(parts.seed, g, hash) : (parts.salts?.[i] as Uint8Array);
     const disclosure = disclosureOf(salt, g, values[i] as GroupValue);
     digests.set(g, digestOf(disclosure, hash));
     return disclosure;

@@ -59,6 +59,9 @@ const report = z.looseObject({
   valid: z.boolean(),
   code: z.string().optional(),
   warnings: z.array(z.string()),
+  disclosure: z.unknown().optional(),
+  licence: z.record(z.string(), z.unknown()).optional(),
+  checks: z.array(z.looseObject({ id: z.string(), status: z.string() })).optional(),
 });
 /** The JWS result as `jws verify --json` prints it. */
 const jwsResult = z.looseObject({
@@ -186,6 +189,9 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** What beforeAll made: the issue run (licences[0], --index 5, at T0) and its QR at T0. */
 let issued: Run;
+/** The same licence issued as a format 2 holder copy (`issue --format 2`), in HOLDER_COPY. */
+let issuedCopy: Run;
+const HOLDER_COPY = 'holder-copy.txt';
 let credential = '';
 let qrText = '';
 
@@ -214,6 +220,10 @@ beforeAll(async () => {
   if (issued.code !== 0) throw new Error(`issue: exit ${String(issued.code)}: ${issued.stderr}`);
   credential = issued.stdout.replace(/\n$/, '');
   await writeFile(join(dir, 'credential.txt'), issued.stdout);
+  issuedCopy = await liangzheng(issueArgs('licence-0.json', '--format', '2', '--now', T0));
+  if (issuedCopy.code !== 0)
+    throw new Error(`issue --format 2: exit ${String(issuedCopy.code)}: ${issuedCopy.stderr}`);
+  await writeFile(join(dir, HOLDER_COPY), issuedCopy.stdout);
   const presented = await must(
     presentArgs('credential.txt', '--now', T0, '--png', 'qr.png', '--svg', 'qr.svg'),
   );
@@ -592,7 +602,7 @@ describe.concurrent('not valid', () => {
     expectExit(run, 2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      'liangzheng verify: expected a presentation (LZ1:…), found a file path "qr-text.txt"; use - < qr-text.txt, or --image qr-text.txt for a picture of the QR (usage: liangzheng verify --help)\n',
+      'liangzheng verify: expected a presentation (LZ1:… or LZ2:…), found a file path "qr-text.txt"; use - < qr-text.txt, or --image qr-text.txt for a picture of the QR (usage: liangzheng verify --help)\n',
     );
   });
 
@@ -610,6 +620,219 @@ describe.concurrent('not valid', () => {
       // Never echo the key material.
       expect(run.stderr).not.toContain(z.object({ d: z.string() }).parse(privateJwk).d);
     }
+  });
+});
+
+// --- Format 2: purposes and the holder copy -------------------------------------------------
+
+/** `present` of the holder copy at T0 with these options: the QR text. */
+async function presentCopy(...options: string[]): Promise<string> {
+  return (await must(presentArgs(HOLDER_COPY, '--now', T0, ...options))).replace(/\n$/, '');
+}
+
+/** The report's disclosure of format 2 for `purpose` showing `disclosed`. */
+function disclosureV2(purpose: string, disclosed: readonly string[]) {
+  const all = ['holder', 'driving', 'identity', 'file', 'age_over_18', 'age_over_60'];
+  return { version: 2, purpose, disclosed, withheld: all.filter((g) => !disclosed.includes(g)) };
+}
+
+describe.concurrent('format 2 (issue --format 2, present --purpose, verify)', () => {
+  it('when issue --format 2, then stdout is one holder copy: the compact JWS (typ lzdl+sd-jwt), the 16-byte seed and the values, joined by ~', () => {
+    expectExit(issuedCopy, 0);
+    expect(issuedCopy.stderr).toBe('');
+    expect(issuedCopy.stdout).toMatch(/^[^\n]+\n$/);
+    const [jws = '', seed = '', values = '', ...more] = issuedCopy.stdout.trimEnd().split('~');
+    expect(more).toEqual([]);
+    expect(jws).toMatch(COMPACT_JWS);
+    const header: unknown = JSON.parse(
+      Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString(),
+    );
+    expect(header).toMatchObject({ alg: 'EdDSA', typ: 'lzdl+sd-jwt' });
+    expect(seed).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(values).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it.each([
+    ['police', [], ['holder', 'driving', 'identity', 'file', 'age_over_18', 'age_over_60']],
+    ['rental', [], ['holder', 'driving']],
+    ['insurance', [], ['holder', 'driving']],
+    ['employer', [], ['holder', 'driving']],
+    ['age', [], ['age_over_18']],
+    ['custom', ['--disclose', 'holder,age_over_18'], ['holder', 'age_over_18']],
+    ['custom', ['--disclose', 'file,identity'], ['identity', 'file']],
+  ] as const satisfies readonly (readonly [string, readonly string[], readonly string[]])[])(
+    'when presented with --purpose %s %j, then verify --json exits 0 and its disclosure names the purpose and the groups %j, without the withheld fields',
+    async (purpose, options, groups) => {
+      const disclosed: readonly string[] = groups;
+      const text = await presentCopy('--purpose', purpose, ...options);
+      expect(text).toMatch(/^LZ2:[0-9]+$/);
+      const { run, report: r } = await verifyJson(text, china(5));
+      expectExit(run, 0);
+      expect(r.valid).toBe(true);
+      expect(r.warnings).toEqual(['WARN_STATUS_UNCHECKED']);
+      expect(r.disclosure).toEqual({
+        ...disclosureV2(purpose, disclosed),
+        ...(disclosed.includes('age_over_18') ? { ageOver18: true } : {}),
+        ...(disclosed.includes('age_over_60') ? { ageOver60: false } : {}),
+      });
+      const l = r.licence ?? {};
+      expect('name' in l).toBe(disclosed.includes('holder'));
+      expect('points' in l).toBe(disclosed.includes('driving'));
+      expect('licenceNumber' in l).toBe(disclosed.includes('identity'));
+      expect('birthDate' in l).toBe(disclosed.includes('identity'));
+      expect('fileNumber' in l).toBe(disclosed.includes('file'));
+      if (!disclosed.includes('identity'))
+        expect(run.stdout).not.toContain(licence(0).licenceNumber);
+      const skipped = r.checks?.filter((k) => k.status === 'SKIPPED').map((k) => k.id);
+      expect(skipped).toEqual(
+        disclosed.includes('driving') ? [] : ['licence_status', 'licence_validity'],
+      );
+    },
+  );
+
+  it('when an age presentation is verified as text, then the report names the purpose, the flag, the groups shown and withheld in words, and the two licence checks not run', async () => {
+    const text = await presentCopy('--purpose', 'age');
+    const run = await liangzheng(verifyArgs('--now', china(5), text));
+    expectExit(run, 0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(
+      [
+        'VALID (warnings): 有效（有提示） / Valid, with warnings',
+        '  用途 年龄核验 / purpose Age check (format 2)',
+        '  已满18周岁 / 18 or over',
+        '  出示 / shown:',
+        '    age_over_18  是否年满18周岁 / Whether 18 or over',
+        '  未出示 / withheld:',
+        '    holder       姓名、照片 / Name, photo',
+        '    driving      准驾车型、有效期限、驾驶证状态、记分 / Classes, validity dates, licence status, points',
+        '    identity     身份证号（证号）、性别、国籍、出生日期、住址 / ID (licence) number, sex, nationality, birth date, address',
+        '    file         初次领证日期、发证机关、档案编号 / First issue date, issuing authority, file number',
+        '    age_over_60  是否年满60周岁 / Whether 60 or over',
+        '  ✔ parse             二维码格式正确 / Code is well-formed',
+        '  ✔ type              凭证类型与签名算法正确 / Credential type and algorithm accepted',
+        '  ✔ issuer_known      签发机关可信 / Issuer key is trusted',
+        '  ✔ issuer_signature  签发机关签名有效 / Issuer signature valid',
+        '  ✔ claims            凭证内容完整 / Credential contents valid',
+        '  ✔ disclosures       出示的信息与签发机关签名相符 / Shown data matches what the issuer signed',
+        '  ✔ holder_signature  持证人设备签名有效 / Holder device signature valid',
+        '  ✔ proof_freshness   出示码为实时生成 / Code freshly generated',
+        '  ✔ credential_time   电子驾驶证在有效期内 / E-licence within its validity',
+        '  ! status_list       未核验实时状态（无状态列表） / Status not checked (no status list) (no status list for this credential was given)',
+        '  · licence_status    未检查（持证人未出示驾驶信息） / Not checked (the holder did not show the driving data)',
+        '  · licence_validity  未检查（持证人未出示驾驶信息） / Not checked (the holder did not show the driving data)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('when a format 1 presentation is verified with --json, then its disclosure is format 1, police, everything shown', async () => {
+    const { run, report: r } = await verifyJson(qrText, china(5));
+    expectExit(run, 0);
+    expect(r.disclosure).toEqual({
+      ...disclosureV2('police', [
+        'holder',
+        'driving',
+        'identity',
+        'file',
+        'age_over_18',
+        'age_over_60',
+      ]),
+      version: 1,
+      ageOver18: true,
+      ageOver60: false,
+    });
+  });
+
+  it('when verify --reject-v1, then a format 1 presentation exits 1 ERR_VERSION_RETIRED and a format 2 one exits 0', async () => {
+    const v2 = await presentCopy('--purpose', 'rental');
+    const [v1Run, v2Run] = await Promise.all([
+      verifyJson(qrText, china(5), '--reject-v1'),
+      verifyJson(v2, china(5), '--reject-v1'),
+    ]);
+    expectNotValid(v1Run.run, 'ERR_VERSION_RETIRED');
+    expect(v1Run.report.checks?.find((k) => k.status === 'FAILED')?.id).toBe('type');
+    expectExit(v2Run.run, 0);
+  });
+
+  it('when a format 1 credential is presented with --purpose police, then an LZ1 code; with any other purpose, then exit 2 saying a holder copy is needed', async () => {
+    expect(await present(T0, '--purpose', 'police')).toMatch(/^LZ1:[0-9]+$/);
+    const run = await liangzheng(presentArgs('credential.txt', '--now', T0, '--purpose', 'rental'));
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'liangzheng present: --purpose rental: credential.txt holds a format 1 credential, which shows everything (police only); a holder copy (credential~seed~values) is needed to show less (usage: liangzheng present --help)\n',
+    );
+  });
+
+  it.each([
+    [
+      ['--purpose', 'custom'],
+      '--disclose: expected the groups to show with --purpose custom, comma-separated, of holder,driving,identity,file,age_over_18,age_over_60',
+    ],
+    [
+      ['--purpose', 'rental', '--disclose', 'holder'],
+      '--disclose: only with --purpose custom; purpose rental shows holder,driving',
+    ],
+    [
+      ['--disclose', 'holder'],
+      '--disclose: only with --purpose custom; purpose police shows holder,driving,identity,file,age_over_18,age_over_60',
+    ],
+    [
+      ['--purpose', 'custom', '--disclose', 'holder,photo'],
+      '--disclose: expected group names of holder,driving,identity,file,age_over_18,age_over_60, found "photo"',
+    ],
+    [['--purpose', 'custom', '--disclose', 'holder,holder'], '--disclose: holder listed twice'],
+    [
+      ['--purpose', 'bar'],
+      '--purpose: expected one of police, rental, insurance, employer, age, custom, found "bar"',
+    ],
+  ])('when present %j, then exit 2: %s', async (options, reason) => {
+    const run = await liangzheng(presentArgs(HOLDER_COPY, '--now', T0, ...options));
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`liangzheng present: ${reason} (usage: liangzheng present --help)\n`);
+  });
+
+  it('when issue --format 2 of licences[2] (status D, seized), then exit 2 and no holder copy, as for format 1', async () => {
+    const run = await liangzheng(issueArgs('licence-2.json', '--format', '2', '--now', T0));
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/status/);
+    expect(run.stderr).not.toContain(licence(2).licenceNumber);
+  });
+
+  it('when issue --format 3, then exit 2', async () => {
+    const run = await liangzheng(issueArgs('licence-0.json', '--format', '3', '--now', T0));
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'liangzheng issue: --format: expected 1 or 2, found "3" (usage: liangzheng issue --help)\n',
+    );
+  });
+
+  it('when a holder copy is changed (one value), then present exits 2 and writes no code', async () => {
+    const [jws = '', seed = '', values = ''] = issuedCopy.stdout.trimEnd().split('~');
+    const json = Buffer.from(values, 'base64url').toString('utf8').replace('"pt":3', '"pt":4');
+    expect(json).toContain('"pt":4');
+    await writeFile(
+      join(dir, 'changed-copy.txt'),
+      `${jws}~${seed}~${Buffer.from(json).toString('base64url')}\n`,
+    );
+    const run = await liangzheng(presentArgs('changed-copy.txt', '--now', T0));
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'liangzheng present: changed-copy.txt: holder copy: the disclosures do not give the digest tree root in sd (usage: liangzheng present --help)\n',
+    );
+  });
+
+  it('when the help is printed, then present names --purpose and --disclose, issue --format and verify --reject-v1', async () => {
+    const run = await liangzheng(['--help']);
+    expectExit(run, 0);
+    expect(run.stdout).toContain('[--purpose police|rental|insurance|employer|age|custom]');
+    expect(run.stdout).toContain('[--disclose GROUP,…]');
+    expect(run.stdout).toContain('[--format 1|2]');
+    expect(run.stdout).toContain('[--reject-v1]');
   });
 });
 

@@ -30,7 +30,7 @@ const NOTHING = {
 };
 
 describe('verifier fuzz', () => {
-  it('when 20 000 mutated presentations (seed 20261215) go through the node and noble backends, then each gives a report with a code of REASONS, the same on both, and none is a second text', async () => {
+  it('when 20 000 mutated presentations (seed 20261215) go through the node and noble backends, then each (format 1 and 2) gives a report with a code of REASONS, the same on both, and none is a second text', async () => {
     const summary = await runFuzz({ seed: 20261215, count: 20_000, licences });
     // A finding prints its input and how to replay it.
     expect(summary.findings).toEqual([]);
@@ -38,6 +38,8 @@ describe('verifier fuzz', () => {
     expect(summary.inputs).toBe(20_000);
     // The mutations reach every stage: parsing, the header, both signatures, claims and times.
     expect(summary.deep).toBeGreaterThan(2000);
+    // Format version 2 too: its claims read, and every code of its own reached.
+    expect(summary.deepV2).toBeGreaterThan(500);
     for (const verdict of [
       'valid',
       'ERR_MALFORMED',
@@ -54,6 +56,9 @@ describe('verifier fuzz', () => {
       'ERR_NONCE_MISMATCH',
       'ERR_CREDENTIAL_EXPIRED',
       'ERR_SUSPENDED',
+      'ERR_DISCLOSURE_MISMATCH',
+      'ERR_DISCLOSURE_DUPLICATE',
+      'ERR_DISCLOSURE_UNKNOWN',
     ])
       expect(summary.verdicts[verdict], verdict).toBeGreaterThan(0);
   }, 900_000);

@@ -14,6 +14,15 @@
  * so that the checks after the signatures are reached: headers, claims as JSON values and as
  * text, the DEFLATE stream, times, the holder key, the proof's time and nonce.
  *
+ * Format version 2 (`LZ2:`, FORMAT.md §8) the same way, from holder copies of some of the
+ * licences presented for every purpose: the text and the envelope bytes; each envelope field
+ * changed (purpose, index list, seed or salts, withheld subtree hashes, values as JSON and as
+ * DEFLATE, nonce, proof); fields swapped between presentations (a disclosure moved from another
+ * credential); and signed again: group values the issuer would not sign, version 2 claims,
+ * presentations for any purpose, group set, time and nonce. A version 2 text that verifies
+ * without having been signed again must be an original up to the one thing the format leaves
+ * free: the DEFLATE encoding of the values (§8.5), so it is compared re-encoded.
+ *
  * Deterministic from its seed: keys, credentials, mutations and verifier options all come from
  * one PRNG, so the seed and an input's index replay it (`npm run fuzz -- --seed S --index I`).
  * Used by test/fuzz/fuzz-presentations.test.ts (a short run in CI) and by bench/fuzz.ts
@@ -51,6 +60,33 @@ import { createTrustStore, type TrustStore } from '../../verifier/trust-store.js
 import { verifyPresentation, type VerifyOptions } from '../../verifier/verify-presentation.js';
 import { verifyStatusList, type VerifiedStatusList } from '../../verifier/verify-status-list.js';
 import { mulberry32 } from '../helpers/random.js';
+import {
+  issueCredentialV2,
+  parseHolderCopy,
+  signGroupValues,
+  canonicalCredentialHeaderV2,
+  type HolderCopy,
+} from '../../shared/sd/credential-v2.js';
+import { disclosuresOf } from '../../shared/sd/credential-v2.js';
+import { sdHashInput, withheldNodes } from '../../shared/sd/disclosure.js';
+import {
+  groupsFor,
+  PURPOSES,
+  type GroupIndex,
+  type GroupValues,
+  type Purpose,
+} from '../../shared/sd/groups.js';
+import {
+  compressValues,
+  createPresentationV2,
+  decodePresentationV2,
+  encodeEnvelopeV2,
+  encodePresentationV2,
+  PRESENTATION_PREFIX_V2,
+  proofSigningInputV2,
+  type EnvelopeV2,
+  type PresentationPartsV2,
+} from '../../shared/sd/presentation-v2.js';
 
 /** The verifier's clock of every input (before its own offset): 10:00 China time. */
 const NOW = Date.parse('2026-03-15T02:00:00Z') / 1000;
@@ -102,6 +138,8 @@ export interface FuzzSummary {
   readonly verdicts: Readonly<Record<string, number>>;
   /** Inputs whose claims were read (the issuer signature passed) on the first backend. */
   readonly deep: number;
+  /** Of those, format version 2 inputs (`LZ2:`). */
+  readonly deepV2: number;
 }
 
 /** What a run needs. */
@@ -139,6 +177,7 @@ export async function runFuzz(request: FuzzRequest): Promise<FuzzSummary> {
   const findings: FuzzFinding[] = [];
   const verdicts: Record<string, number> = {};
   let deep = 0;
+  let deepV2 = 0;
   for (let i = 0; i < request.count; i++) {
     const input = await fuzzer.next();
     const result = fuzzer.check(input);
@@ -148,6 +187,7 @@ export async function runFuzz(request: FuzzRequest): Promise<FuzzSummary> {
     }
     verdicts[result.verdict] = (verdicts[result.verdict] ?? 0) + 1;
     if (result.deep) deep++;
+    if (result.deep && input.text.startsWith(PRESENTATION_PREFIX_V2)) deepV2++;
     if (request.onProgress !== undefined && (i + 1) % (request.progressEvery ?? 100_000) === 0)
       request.onProgress(i + 1, counts);
   }
@@ -159,6 +199,7 @@ export async function runFuzz(request: FuzzRequest): Promise<FuzzSummary> {
     findings,
     verdicts,
     deep,
+    deepV2,
   };
 }
 
@@ -211,7 +252,7 @@ export async function createFuzzer(
     return { backend, trust, list: verifyStatusList(list, trust) };
   });
   const mutate = mutations(rng, corpus, issuer, holder);
-  const originals = new Set(corpus.texts);
+  const originals = new Set([...corpus.texts, ...corpus.v2.texts].map(canonicalText));
   let index = 0;
   return {
     async next() {
@@ -272,7 +313,7 @@ function checkInput(
       if (c.detail !== undefined && INTERNAL_ERROR.test(c.detail))
         found('internal-error', `${name}: ${c.id}: ${c.detail}`);
     }
-    if (!input.signed && report.valid && !originals.has(input.text))
+    if (!input.signed && report.valid && !originals.has(canonicalText(input.text)))
       found('second-text', `${name}: valid, and not one of the originals`);
   });
   const [first] = reports;
@@ -294,6 +335,19 @@ function checkInput(
   };
 }
 
+/**
+ * One text per presentation: a version 1 text as it is; a version 2 text written again by the
+ * encoder, since the DEFLATE encoding of its values is free (FORMAT.md §8.5).
+ */
+function canonicalText(text: string): string {
+  if (!text.startsWith(PRESENTATION_PREFIX_V2)) return text;
+  try {
+    return encodePresentationV2(decodePresentationV2(text, nodeBackend));
+  } catch {
+    return text;
+  }
+}
+
 /** What two backends must agree on: everything but the free-text details. */
 function projection(r: VerificationReport): unknown {
   return {
@@ -303,6 +357,7 @@ function projection(r: VerificationReport): unknown {
     checks: r.checks.map((c) => [c.id, c.status, c.code]),
     credential: r.credential,
     licence: r.licence,
+    disclosure: r.disclosure,
     proof: r.proof,
   };
 }
@@ -329,6 +384,19 @@ interface Corpus {
   readonly texts: readonly string[];
   readonly parts: readonly PresentationParts[];
   /** The claims of the credentials in them, in wire form. */
+  readonly claims: readonly Record<string, unknown>[];
+  readonly v2: CorpusV2;
+}
+
+/** The version 2 originals. */
+interface CorpusV2 {
+  /** The holder copies, as issued and taken apart. */
+  readonly copies: readonly string[];
+  readonly parsed: readonly HolderCopy[];
+  /** Valid presentations of them for every purpose, as texts and taken apart. */
+  readonly texts: readonly string[];
+  readonly parts: readonly PresentationPartsV2[];
+  /** The claims of the credentials, in wire form. */
   readonly claims: readonly Record<string, unknown>[];
 }
 
@@ -372,7 +440,129 @@ async function makeCorpus(
     texts.push(await present(parts, holder, NOW - rng.int(30)));
     texts.push(await present(parts, holder, NOW - rng.int(30), nonce(rng)));
   }
-  return { texts, parts: texts.map((t) => decodePresentation(t)), claims };
+  return {
+    texts,
+    parts: texts.map((t) => decodePresentation(t)),
+    claims,
+    v2: await makeCorpusV2(rng, licences, issuer, holder, fromWireClaims(firstClaims)),
+  };
+}
+
+const PURPOSE_NAMES = Object.keys(PURPOSES) as Purpose[];
+
+/** Holder copies of the first three licences, each presented for every purpose. */
+async function makeCorpusV2(
+  rng: Rng,
+  licences: readonly LicenceRecord[],
+  issuer: Signer,
+  holder: Signer,
+  base: ReturnType<typeof fromWireClaims>,
+): Promise<CorpusV2> {
+  const copies: string[] = [];
+  for (const [i, licence] of licences.slice(0, 3).entries()) {
+    const issued = await issueCredentialV2(
+      {
+        iss: base.iss,
+        iat: base.iat,
+        nbf: base.nbf,
+        exp: base.exp,
+        jti: jti(rng),
+        holderKey: base.holderKey,
+        status: { idx: i, uri: STATUS_URI },
+        ...(rng.chance(0.7) ? { portraitHash: b64(rng.bytes(32)) } : {}),
+        licence,
+      },
+      issuer,
+      rng.bytes(16),
+    );
+    copies.push(issued.holderCopy);
+  }
+  const texts: string[] = [];
+  for (const copy of copies) {
+    for (const purpose of PURPOSE_NAMES) {
+      texts.push(
+        await createPresentationV2(copy, holder, {
+          now: dateOf(NOW - rng.int(30)),
+          purpose,
+          ...(purpose === 'custom' ? { groups: groupSet(rng) } : {}),
+          ...(rng.chance(0.3) ? { nonce: nonce(rng) } : {}),
+        }),
+      );
+    }
+  }
+  const parsed = copies.map((c) => parseHolderCopy(c));
+  return {
+    copies,
+    parsed,
+    texts,
+    parts: texts.map((t) => decodePresentationV2(t, nodeBackend)),
+    claims: parsed.map((c) => wireClaimsOf(c.credential)),
+  };
+}
+
+/** A non-empty set of group indices, in random order. */
+function groupSet(rng: Rng): GroupIndex[] {
+  const all: GroupIndex[] = [0, 1, 2, 3, 4, 5];
+  const chosen = all.filter(() => rng.chance(0.5));
+  return chosen.length === 0 ? [rng.pick(all)] : chosen.reverse();
+}
+
+/** The envelope fields of decoded version 2 parts, to write them again changed. */
+function envelopeV2Of(p: PresentationPartsV2): EnvelopeV2 {
+  return {
+    credentialHeader: p.credentialHeader,
+    credentialPayload: p.credentialPayload,
+    credentialSignature: p.credentialSignature,
+    proofIat: p.proofIat,
+    nonce: Buffer.from(p.nonce ?? ''),
+    purposeCode: PURPOSES[p.purpose].code,
+    indices: p.groups,
+    secret: p.seed ?? concat(...(p.salts ?? [])),
+    withheld: concat(...p.withheldNodes),
+    values: compressValues(p.values),
+    proofSignature: p.proofSignature,
+  };
+}
+
+/**
+ * A version 2 presentation of `credential` made by hand from six values (whatever the issuer
+ * signed) and the seed, with a proof over exactly what it discloses.
+ */
+async function presentV2ByHand(
+  credential: string,
+  values: GroupValues,
+  seed: Uint8Array,
+  holder: Signer,
+  options: { purpose: Purpose; groups: readonly GroupIndex[]; iat: number; nonce?: string },
+): Promise<string> {
+  const set = disclosuresOf(values, seed);
+  const { groups, purpose, iat } = options;
+  const hash = createHash('sha256')
+    .update(
+      sdHashInput(
+        credential,
+        groups.map((g) => set.disclosures[g] as string),
+      ),
+    )
+    .digest();
+  const proofSignature = await holder.sign(proofSigningInputV2(hash, iat, purpose, options.nonce));
+  return encodePresentationV2({
+    ...splitCompact(credential),
+    proofIat: iat,
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+    purpose,
+    groups,
+    ...(groups.length === 6 ? { seed } : { salts: groups.map((g) => set.salts[g] as Uint8Array) }),
+    values: groups.map((g) => values[g]),
+    withheldNodes: withheldNodes(set.digests, groups),
+    proofSignature,
+  });
+}
+
+/** A purpose and its groups: a fixed purpose's, or a random set for custom. */
+function purposeAndGroups(rng: Rng): { purpose: Purpose; groups: GroupIndex[] } {
+  const purpose = rng.pick(PURPOSE_NAMES);
+  return { purpose, groups: groupsFor(purpose, purpose === 'custom' ? groupSet(rng) : undefined) };
 }
 
 function wireClaimsOf(credential: string): Record<string, unknown> {
@@ -523,7 +713,162 @@ function mutations(rng: Rng, corpus: Corpus, issuer: Signer, holder: Signer): Mu
       }),
     ],
     ['originals', 1, () => ({ text: text(), signed: true })],
+    ...mutationsV2(rng, corpus.v2, issuer, holder),
   ];
+}
+
+function mutationsV2(rng: Rng, corpus: CorpusV2, issuer: Signer, holder: Signer): Mutation[] {
+  const text = () => rng.pick(corpus.texts);
+  const envelope = () => decodeDigits(text(), PRESENTATION_PREFIX_V2.length);
+  const parts = () => rng.pick(corpus.parts);
+  const copyIndex = () => rng.int(corpus.copies.length);
+  const unsigned = (t: string): Made => ({ text: t, signed: false });
+  const fromEnvelope = (bytes: Uint8Array) =>
+    unsigned(PRESENTATION_PREFIX_V2 + encodeDigits(bytes));
+  const write = (e: EnvelopeV2) => unsigned(encodeEnvelopeV2(e));
+  /** A presentation by hand of the copy's credential (or `credential`) with these values. */
+  const byHand = async (i: number, values: GroupValues, credential?: string): Promise<Made> => {
+    const copy = corpus.parsed[i] as HolderCopy;
+    const nonceUsed = maybeNonce(rng);
+    return {
+      text: await presentV2ByHand(credential ?? copy.credential, values, copy.seed, holder, {
+        ...purposeAndGroups(rng),
+        iat: NOW - rng.int(20),
+        ...(nonceUsed === undefined ? {} : { nonce: nonceUsed }),
+      }),
+      signed: true,
+    };
+  };
+  return [
+    // The text and the envelope bytes.
+    ['v2 text: digits changed', 4, () => unsigned(editDigits(rng, text(), 'change'))],
+    [
+      'v2 text: digits inserted or deleted',
+      2,
+      () => unsigned(editDigits(rng, text(), rng.chance(0.5) ? 'insert' : 'delete')),
+    ],
+    ['v2 text: spliced', 2, () => unsigned(splice(rng, text(), text()))],
+    ['v2 envelope: bits flipped', 6, () => fromEnvelope(flipBits(rng, envelope()))],
+    [
+      'v2 envelope: bytes inserted or deleted',
+      3,
+      () =>
+        fromEnvelope(rng.chance(0.5) ? insertBytes(rng, envelope()) : deleteBytes(rng, envelope())),
+    ],
+    ['v2 envelope: byte set to an edge value', 2, () => fromEnvelope(setByte(rng, envelope()))],
+    ['v2 envelope: truncated or extended', 2, () => fromEnvelope(resize(rng, envelope()))],
+    // One field changed, the signatures left as they were.
+    ['v2 envelope: field changed', 10, () => write(oddFieldV2(rng, parts()))],
+    [
+      'v2 envelope: field from another presentation',
+      5,
+      () => write(swapFieldV2(rng, parts(), parts())),
+    ],
+    // Signed again, to reach the disclosure check and the checks after it.
+    [
+      'v2 signed: group values',
+      5,
+      () => {
+        const i = copyIndex();
+        const copy = corpus.parsed[i] as HolderCopy;
+        // Six values (one per digest of the tree), one of them changed in any way.
+        const values = [...copy.values] as unknown[];
+        const g = rng.int(values.length);
+        values[g] = mutateAt(rng, values[g], 1);
+        const six = values as unknown as GroupValues;
+        return signGroupValues(copy.claims, six, issuer, copy.seed).then((issued) =>
+          byHand(i, six, issued.credential),
+        );
+      },
+    ],
+    [
+      'v2 signed: claims',
+      4,
+      async () => {
+        const i = copyIndex();
+        const copy = corpus.parsed[i] as HolderCopy;
+        const wire = mutateJson(rng, corpus.claims[i] as Record<string, unknown>);
+        const signedParts = await signParts(
+          Buffer.from(canonicalCredentialHeaderV2(issuer.kid)),
+          compress(JSON.stringify(wire)),
+          issuer,
+        );
+        return byHand(i, copy.values, credentialCompact(signedParts));
+      },
+    ],
+    [
+      'v2 signed: purpose, groups, time and nonce',
+      4,
+      async () => {
+        const { purpose, groups } = purposeAndGroups(rng);
+        const nonceUsed = maybeNonce(rng);
+        return {
+          text: await createPresentationV2(corpus.copies[copyIndex()] as string, holder, {
+            now: dateOf(rng.pick(proofTimes(rng).filter((t) => t <= 2 ** 40))),
+            purpose,
+            ...(purpose === 'custom' ? { groups } : {}),
+            ...(nonceUsed === undefined ? {} : { nonce: nonceUsed }),
+          }),
+          signed: true,
+        };
+      },
+    ],
+    ['v2 originals', 1, () => ({ text: text(), signed: true })],
+  ];
+}
+
+const EDGE_INDICES = [0, 1, 2, 3, 4, 5, 6, 7, 127, 128, 255];
+
+/** The envelope of `p` with one field changed. */
+function oddFieldV2(rng: Rng, p: PresentationPartsV2): EnvelopeV2 {
+  const e = envelopeV2Of(p);
+  switch (rng.int(9)) {
+    case 0:
+      return { ...e, purposeCode: rng.pick([0, 1, 2, 3, 4, 5, 6, 7, 255]) };
+    case 1: {
+      const indices = Array.from({ length: rng.int(8) }, () => rng.pick(EDGE_INDICES));
+      return { ...e, indices: rng.chance(0.5) ? indices.sort((a, b) => a - b) : indices };
+    }
+    case 2:
+      return { ...e, purposeCode: 6, indices: groupSet(rng).sort((a, b) => a - b) };
+    case 3:
+      return { ...e, secret: mutateBytes(rng, e.secret) };
+    case 4:
+      return { ...e, withheld: mutateBytes(rng, e.withheld) };
+    case 5:
+      return { ...e, values: compressValues(mutateAt(rng, [...p.values], 0) as GroupValues) };
+    case 6:
+      return { ...e, values: compress(mutateBytes(rng, Buffer.from(JSON.stringify(p.values)))) };
+    case 7:
+      return { ...e, nonce: rng.chance(0.5) ? mutateBytes(rng, e.nonce) : Buffer.from(nonce(rng)) };
+    default:
+      return { ...e, proofSignature: flipBits(rng, e.proofSignature) };
+  }
+}
+
+/** The envelope of `a` with one field, or the disclosures, taken from `b`. */
+function swapFieldV2(rng: Rng, a: PresentationPartsV2, b: PresentationPartsV2): EnvelopeV2 {
+  const e = envelopeV2Of(a);
+  const o = envelopeV2Of(b);
+  switch (rng.int(6)) {
+    case 0:
+      return { ...e, secret: o.secret, values: o.values };
+    case 1:
+      return { ...e, withheld: o.withheld };
+    case 2:
+      return { ...e, proofSignature: o.proofSignature };
+    case 3:
+      return {
+        ...e,
+        credentialHeader: o.credentialHeader,
+        credentialPayload: o.credentialPayload,
+        credentialSignature: o.credentialSignature,
+      };
+    case 4:
+      return { ...e, purposeCode: o.purposeCode, indices: o.indices };
+    default:
+      return { ...e, proofIat: o.proofIat, nonce: o.nonce };
+  }
 }
 
 const PREFIXES = ['LZ1:', 'lz1:', 'LZ2:', 'LZ1', 'LZ1::', ' LZ1:', 'LZ0:', '', 'LZ1:0'];

@@ -1,24 +1,13 @@
 /**
  * Test-only helpers for credential format version 2: a fixed credential of the first reference
  * licence, presentations made by hand (from values the issuer would not sign, or that a holder
- * changed), and the verification steps of FORMAT.md §8.8 in their order, as the verifier will run
- * them, returning the deciding code.
+ * changed), and the verifier's verdict on them.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { CLAIMS_DICTIONARY } from '../../shared/claims-dictionary.js';
-import { checkJoseHeader } from '../../shared/compact-jws.js';
 import type { CredentialClaimsInput } from '../../shared/credential.js';
-import { MAX_CREDENTIAL_PAYLOAD } from '../../shared/credential.js';
 import type { CryptoBackend, Signer } from '../../shared/crypto-backend.js';
-import { isLicenceError } from '../../shared/errors.js';
-import { decodeUtf8, parseJsonObject, utf8 } from '../../shared/utf8.js';
-import { checkDisclosures, type CheckedDisclosures } from '../../shared/sd/check-disclosures.js';
-import {
-  CREDENTIAL_TYP_V2,
-  disclosuresOf,
-  fromWireClaimsV2,
-  issueCredentialV2,
-} from '../../shared/sd/credential-v2.js';
+import { utf8 } from '../../shared/utf8.js';
+import { disclosuresOf, issueCredentialV2 } from '../../shared/sd/credential-v2.js';
 import { sdHashInput, withheldNodes } from '../../shared/sd/disclosure.js';
 import {
   groupsFor,
@@ -29,7 +18,6 @@ import {
 } from '../../shared/sd/groups.js';
 import {
   compressValues,
-  credentialCompactV2,
   decodePresentationV2,
   encodeEnvelopeV2,
   encodePresentationV2,
@@ -37,7 +25,9 @@ import {
   type EnvelopeV2,
   type PresentationPartsV2,
 } from '../../shared/sd/presentation-v2.js';
+import type { VerificationReport } from '../../verifier/report.js';
 import { createTrustStore } from '../../verifier/trust-store.js';
+import { verifyPresentation } from '../../verifier/verify-presentation.js';
 import { decodeBase64url } from '../../shared/base64url.js';
 import { referenceLicence, type TestKeys } from './presentation-kit.js';
 
@@ -138,73 +128,31 @@ export function rewrite(
   return encodeEnvelopeV2(change(envelopeOf(decodePresentationV2(text, backend))));
 }
 
-/** The outcome of {@link verifyV2}: the deciding code, or what was disclosed. */
-export type V2Outcome =
-  | { readonly code: string; readonly check: string }
-  | { readonly code: 'valid'; readonly disclosed: CheckedDisclosures; readonly purpose: Purpose };
-
 /**
- * The checks of FORMAT.md §8.8 up to the holder signature, in their order, each stopping at its
- * failure: parse, type, issuer_known, issuer_signature, claims, disclosures, holder_signature.
+ * Verifies a presentation with the verifier (verifyPresentation), trusting `issuerJwks` on
+ * `backend`, at IAT + 5 s: when the fixed presentations are made, within the credential's time,
+ * no status list given.
  */
-export function verifyV2(text: string, backend: CryptoBackend, issuerJwks: unknown): V2Outcome {
-  const step = <T>(check: string, f: () => T): T | { code: string; check: string } => {
-    try {
-      return f();
-    } catch (error) {
-      if (isLicenceError(error)) return { code: error.code, check };
-      throw error;
-    }
-  };
-  const failed = (v: unknown): v is { code: string; check: string } =>
-    typeof v === 'object' && v !== null && 'check' in v && 'code' in v;
-  const parts = step('parse', () => decodePresentationV2(text, backend));
-  if (failed(parts)) return parts;
-  const header = parseJsonObject(decodeUtf8(parts.credentialHeader, 'h'), 'h');
-  const type = step('type', () => {
-    checkJoseHeader(header, { typ: CREDENTIAL_TYP_V2, allowed: [], what: 'credential' });
+export function verifyAtIssue(
+  text: string,
+  backend: CryptoBackend,
+  issuerJwks: unknown,
+): VerificationReport {
+  return verifyPresentation(text, {
+    trust: createTrustStore([issuerJwks], backend),
+    now: new Date((IAT + 5) * 1000),
   });
-  if (failed(type)) return type;
-  const trust = createTrustStore([issuerJwks], backend);
-  const key = trust.byThumbprint(header['kid'] as string);
-  if (key === undefined) return { code: 'ERR_UNKNOWN_ISSUER', check: 'issuer_known' };
-  const compact = credentialCompactV2(parts);
-  const signingInput = utf8(compact.slice(0, compact.lastIndexOf('.')));
-  if (!backend.verify(key.key, signingInput, parts.credentialSignature))
-    return { code: 'ERR_BAD_SIGNATURE', check: 'issuer_signature' };
-  const claims = step('claims', () =>
-    fromWireClaimsV2(
-      parseJsonObject(
-        decodeUtf8(
-          backend.inflate(
-            parts.credentialPayload,
-            'raw',
-            MAX_CREDENTIAL_PAYLOAD,
-            CLAIMS_DICTIONARY,
-          ),
-          'payload',
-        ),
-        'payload',
-      ),
-    ),
-  );
-  if (failed(claims)) return claims;
-  const disclosed = step('disclosures', () =>
-    checkDisclosures(claims.sd, claims.iat, parts, (d) => backend.sha256(d)),
-  );
-  if (failed(disclosed)) return disclosed;
-  const input = proofSigningInputV2(
-    backend.sha256(sdHashInput(compact, disclosed.disclosures)),
-    parts.proofIat,
-    parts.purpose,
-    parts.nonce,
-  );
-  const holderOk = step('holder_signature', () =>
-    backend.verifyOnce(decodeBase64url(claims.holderKey, 'x'), input, parts.proofSignature),
-  );
-  if (failed(holderOk)) return holderOk;
-  if (!holderOk) return { code: 'ERR_HOLDER_SIGNATURE', check: 'holder_signature' };
-  return { code: 'valid', disclosed, purpose: parts.purpose };
+}
+
+/** A report's verdict: `valid`, or the deciding code and the first check that FAILED. */
+export function decisionOf(
+  report: VerificationReport,
+): { readonly code: 'valid' } | { readonly code: string; readonly check: string | undefined } {
+  if (report.valid) return { code: 'valid' };
+  return {
+    code: report.code ?? 'invalid without a code',
+    check: report.checks.find((k) => k.status === 'FAILED')?.id,
+  };
 }
 
 export type { GroupIndex };

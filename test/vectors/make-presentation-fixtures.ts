@@ -11,9 +11,11 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { signCredential } from '../../issuer/sign-credential.js';
 import { signStatusList } from '../../issuer/sign-status-list.js';
+import { CLAIMS_DICTIONARY } from '../../shared/claims-dictionary.js';
 import { createPresentation } from '../../shared/create-presentation.js';
 import {
   canonicalCredentialHeader,
@@ -47,6 +49,29 @@ import {
   signCompact,
   splitCompact,
 } from '../helpers/presentation-kit.js';
+import { FIXED_SEED, presentByHand, rewrite } from '../helpers/sd-kit.js';
+import {
+  canonicalCredentialHeaderV2,
+  issueCredentialV2,
+  parseHolderCopy,
+  signGroupValues,
+} from '../../shared/sd/credential-v2.js';
+import {
+  GROUP_NAMES,
+  groupsFor,
+  type GroupIndex,
+  type GroupName,
+  type GroupValues,
+  type Purpose,
+} from '../../shared/sd/groups.js';
+import {
+  compressValues,
+  createPresentationV2,
+  decodePresentationV2,
+  type EnvelopeV2,
+} from '../../shared/sd/presentation-v2.js';
+import { utf8 } from '../../shared/utf8.js';
+import { nodeBackend } from '../../verifier/backends/node.js';
 
 const OUT = new URL('presentations.json', import.meta.url);
 const STATUS_DIR = new URL('status-lists/', import.meta.url);
@@ -69,6 +94,7 @@ interface FixtureOptions {
   readonly proofMaxAge?: number;
   readonly statusList?: string;
   readonly issuer?: string;
+  readonly acceptVersion1?: boolean;
 }
 
 interface FixtureCase {
@@ -78,6 +104,12 @@ interface FixtureCase {
   readonly why: string;
   /** Valid cases only: the warnings the report must carry, in order. */
   readonly warnings?: readonly string[];
+  /** Valid version 2 cases: what the report's disclosure must say. */
+  readonly disclosure?: {
+    readonly purpose: Purpose;
+    readonly disclosed: readonly GroupName[];
+    readonly withheld: readonly GroupName[];
+  };
   readonly text: string;
   readonly now: string;
   readonly options?: FixtureOptions;
@@ -1017,6 +1049,398 @@ add(
     licence(reference, { validFrom: '2026-04-01', validTo: '2032-04-01' }),
   ),
 );
+
+// --- Format version 2 (FORMAT.md §8) ------------------------------------------------------
+//
+// The reference licence as a version 2 credential, issued a day before NOW with the fixed seed
+// (bytes 0-15) and a fixed portrait hash. Cases appended after the version 1 ones, which keep
+// their bytes.
+
+const PORTRAIT = Buffer.from(sha256(utf8('portrait'))).toString('base64url');
+
+/** The claims of a version 2 credential of `licence`, issued a day before NOW. */
+function claimsV2(jti: string, over: Partial<CredentialClaimsInput> = {}): CredentialClaimsInput {
+  return { ...claims(jti, over), portraitHash: PORTRAIT, ...over };
+}
+
+/** Presentation options: made 5 s before NOW for `purpose` (custom: `groups`). */
+function v2At(purpose: Purpose, groups?: readonly number[], nonce?: string) {
+  return {
+    now: at(NOW - 5),
+    purpose,
+    ...(groups === undefined ? {} : { groups }),
+    ...(nonce === undefined ? {} : { nonce }),
+  };
+}
+
+const issuedV2 = await issueCredentialV2(claimsV2('fixture-v2-ref-00001'), keys.issuer, FIXED_SEED);
+const copyV2 = parseHolderCopy(issuedV2.holderCopy);
+const presentV2 = (purpose: Purpose, groups?: readonly number[], nonce?: string) =>
+  createPresentationV2(issuedV2.holderCopy, keys.holder, v2At(purpose, groups, nonce));
+const v2Police = await presentV2('police');
+const v2Rental = await presentV2('rental');
+const v2Age = await presentV2('age');
+/** Decodes a version 2 presentation, changes its envelope, writes it again (signatures kept). */
+const rewriteV2 = (text: string, change: (e: EnvelopeV2) => EnvelopeV2) =>
+  rewrite(text, nodeBackend, change);
+
+/** Adds to the last case (one that passes `disclosures`) the disclosure its report must name: `purpose` and its groups. */
+function disclosing(purpose: Purpose, groups?: readonly number[]): void {
+  const last = cases.pop();
+  if (last === undefined) throw new Error('no case to add a disclosure to');
+  const shown = groupsFor(purpose, groups);
+  const { text, now, options, ...rest } = last;
+  cases.push({
+    ...rest,
+    disclosure: {
+      purpose,
+      disclosed: shown.map((g) => GROUP_NAMES[g]),
+      withheld: GROUP_NAMES.filter((_, g) => !shown.includes(g as GroupIndex)),
+    },
+    text,
+    now,
+    ...(options === undefined ? {} : { options }),
+  });
+}
+
+valid(
+  'v2-valid-police',
+  'status_list',
+  'version 2, police: all six groups (the seed travels), status list fresh: valid',
+  v2Police,
+  [],
+  { statusList: 'fresh.jwt' },
+);
+disclosing('police');
+valid(
+  'v2-valid-police-nonce',
+  'status_list',
+  'version 2, police, with the nonce the verifier offered: valid with the unchecked-status warning',
+  await presentV2('police', undefined, 'a1B2c3D4'),
+  ['WARN_STATUS_UNCHECKED'],
+  { nonce: 'a1B2c3D4' },
+);
+disclosing('police');
+valid(
+  'v2-valid-rental',
+  'status_list',
+  'version 2, rental: holder and driving shown, identity, file and the age flags withheld',
+  v2Rental,
+  [],
+  { statusList: 'fresh.jwt' },
+);
+disclosing('rental');
+valid(
+  'v2-valid-insurance',
+  'status_list',
+  'version 2, insurance: holder and driving shown',
+  await presentV2('insurance'),
+  [],
+  { statusList: 'fresh.jwt' },
+);
+disclosing('insurance');
+valid(
+  'v2-valid-employer',
+  'status_list',
+  'version 2, employer: holder and driving shown',
+  await presentV2('employer'),
+  [],
+  { statusList: 'fresh.jwt' },
+);
+disclosing('employer');
+valid(
+  'v2-valid-age',
+  'status_list',
+  'version 2, age: only age_over_18; licence_status and licence_validity SKIPPED (not shown), still valid',
+  v2Age,
+  [],
+  { statusList: 'fresh.jwt' },
+);
+disclosing('age');
+valid(
+  'v2-valid-custom-holder-age',
+  'status_list',
+  'version 2, custom: holder and age_over_18; the licence status and dates not shown, not checked',
+  await presentV2('custom', [0, 4]),
+  [],
+  { statusList: 'fresh.jwt' },
+);
+disclosing('custom', [0, 4]);
+valid(
+  'v2-valid-custom-identity-file',
+  'status_list',
+  'version 2, custom: identity, file and both age flags (the flags agree with the birth date)',
+  await presentV2('custom', [2, 3, 4, 5]),
+  [],
+  { statusList: 'fresh.jwt' },
+);
+disclosing('custom', [2, 3, 4, 5]);
+valid(
+  'v2-valid-reject-v1',
+  'status_list',
+  'version 2, police, with acceptVersion1 false: version 2 is still accepted',
+  v2Police,
+  [],
+  { statusList: 'fresh.jwt', acceptVersion1: false },
+);
+disclosing('police');
+
+// disclosures: what the presentation shows is not what the issuer signed.
+const changedPoints: GroupValues = [
+  copyV2.values[0],
+  { ...copyV2.values[1], pt: 0 },
+  copyV2.values[2],
+  copyV2.values[3],
+  copyV2.values[4],
+  copyV2.values[5],
+];
+add(
+  'v2-disclosure-value-changed',
+  'ERR_DISCLOSURE_MISMATCH',
+  'disclosures',
+  'version 2, rental: the driving points changed from 3 to 0 (proof made over the changed disclosures)',
+  await presentByHand(issuedV2.credential, changedPoints, keys.holder, {
+    purpose: 'rental',
+    iat: NOW - 5,
+  }),
+);
+add(
+  'v2-disclosure-salt-changed',
+  'ERR_DISCLOSURE_MISMATCH',
+  'disclosures',
+  'version 2, rental: one bit of the salt of the holder group flipped',
+  rewriteV2(v2Rental, (e) => ({ ...e, secret: flipByte(e.secret, 0) })),
+);
+add(
+  'v2-disclosure-seed-changed',
+  'ERR_DISCLOSURE_MISMATCH',
+  'disclosures',
+  'version 2, police: one bit of the seed flipped, so every salt differs',
+  rewriteV2(v2Police, (e) => ({ ...e, secret: flipByte(e.secret, -1) })),
+);
+add(
+  'v2-disclosure-withheld-node-changed',
+  'ERR_DISCLOSURE_MISMATCH',
+  'disclosures',
+  'version 2, rental: one bit of the withheld subtree n45 (the age flags) flipped',
+  rewriteV2(v2Rental, (e) => ({ ...e, withheld: flipByte(e.withheld, -1) })),
+);
+const otherSeed = Uint8Array.from({ length: 16 }, (_, i) => 16 + i);
+const otherCopy = parseHolderCopy(
+  (
+    await issueCredentialV2(
+      claimsV2('fixture-v2-other-0001', { licence: licence(reference, { points: 0 }) }),
+      keys.issuer,
+      otherSeed,
+    )
+  ).holderCopy,
+);
+add(
+  'v2-disclosure-swapped',
+  'ERR_DISCLOSURE_MISMATCH',
+  'disclosures',
+  "version 2, rental: the driving group (0 points) and its salt taken from another credential of the same holder",
+  rewriteV2(v2Rental, (e) => ({
+    ...e,
+    secret: Uint8Array.from([...e.secret.subarray(0, 16), ...(otherCopy.salts[1] ?? [])]),
+    values: compressValues([copyV2.values[0], otherCopy.values[1]]),
+  })),
+);
+const wrongAgeFlag: GroupValues = [
+  copyV2.values[0],
+  copyV2.values[1],
+  copyV2.values[2],
+  copyV2.values[3],
+  false,
+  copyV2.values[5],
+];
+const wrongAgeCredential = await signGroupValues(
+  claimsV2('fixture-v2-age-flag-01'),
+  wrongAgeFlag,
+  keys.issuer,
+  FIXED_SEED,
+);
+add(
+  'v2-age-flag-inconsistent',
+  'ERR_CLAIMS_INVALID',
+  'disclosures',
+  'version 2, custom identity and age_over_18: signed with age_over_18 false for a birth date of 1990',
+  await presentByHand(wrongAgeCredential.credential, wrongAgeFlag, keys.holder, {
+    purpose: 'custom',
+    groups: [2, 4],
+    iat: NOW - 5,
+  }),
+);
+
+// parse: the envelope's disclosure list.
+add(
+  'v2-disclosure-duplicate',
+  'ERR_DISCLOSURE_DUPLICATE',
+  'parse',
+  'version 2, custom: group 1 listed twice (indices 0,1,1)',
+  rewriteV2(v2Rental, (e) => ({ ...e, purposeCode: 6, indices: [0, 1, 1] })),
+);
+add(
+  'v2-disclosure-unknown',
+  'ERR_DISCLOSURE_UNKNOWN',
+  'parse',
+  'version 2, custom: index 6, which has no digest in the credential',
+  rewriteV2(v2Rental, (e) => ({ ...e, purposeCode: 6, indices: [0, 6] })),
+);
+add(
+  'v2-relabelled-police',
+  'ERR_MALFORMED',
+  'parse',
+  "version 2: a rental presentation's purpose byte set to police, with rental's two groups",
+  rewriteV2(v2Rental, (e) => ({ ...e, purposeCode: 1 })),
+);
+add(
+  'v2-purpose-unknown',
+  'ERR_MALFORMED',
+  'parse',
+  'version 2: purpose byte 7',
+  rewriteV2(v2Age, (e) => ({ ...e, purposeCode: 7 })),
+);
+
+// holder_signature: the proof covers the purpose and exactly the disclosures shown.
+add(
+  'v2-proof-other-purpose',
+  'ERR_HOLDER_SIGNATURE',
+  'holder_signature',
+  'version 2: a presentation made for insurance relabelled rental (same groups, proof names insurance)',
+  rewriteV2(await presentV2('insurance'), (e) => ({ ...e, purposeCode: 2 })),
+);
+disclosing('rental');
+const threeGroups = decodePresentationV2(await presentV2('custom', [0, 1, 2]), nodeBackend);
+add(
+  'v2-proof-other-disclosures',
+  'ERR_HOLDER_SIGNATURE',
+  'holder_signature',
+  'version 2, custom holder and driving: the proof is the one made over holder, driving and identity',
+  rewriteV2(await presentV2('custom', [0, 1]), (e) => ({
+    ...e,
+    proofSignature: threeGroups.proofSignature,
+  })),
+);
+disclosing('custom', [0, 1]);
+add(
+  'v2-proof-other-holder',
+  'ERR_HOLDER_SIGNATURE',
+  'holder_signature',
+  'version 2, rental: the proof signed by another device key',
+  await createPresentationV2(issuedV2.holderCopy, keys.otherHolder, v2At('rental')),
+);
+disclosing('rental');
+
+// type and claims.
+add(
+  'v2-version-1-retired',
+  'ERR_VERSION_RETIRED',
+  'type',
+  'the version 1 reference presentation with acceptVersion1 false',
+  base,
+  { acceptVersion1: false },
+);
+add(
+  'v2-header-version-1-typ',
+  'ERR_WRONG_TYPE',
+  'type',
+  'LZ2 envelope whose credential header says lzdl+jwt (a version 1 header, written out)',
+  rewriteV2(v2Rental, (e) => ({
+    ...e,
+    credentialHeader: utf8(canonicalCredentialHeader(kid)),
+  })),
+);
+const v2Parts = splitCompact(issuedV2.credential);
+const v2WireClaims = JSON.parse(
+  new TextDecoder().decode(inflateRawSync(v2Parts.credentialPayload, { dictionary: CLAIMS_DICTIONARY })),
+) as Record<string, unknown>;
+/** The rental presentation over a version 2 credential with these wire claims, signed by the issuer. */
+async function v2WithClaims(wire: Record<string, unknown>): Promise<string> {
+  const compact = await signCompact(
+    canonicalCredentialHeaderV2(kid),
+    compressPayload(JSON.stringify(wire)),
+    keys.issuer,
+  );
+  const c = splitCompact(compact);
+  return rewriteV2(v2Rental, (e) => ({
+    ...e,
+    credentialHeader: c.credentialHeader,
+    credentialPayload: c.credentialPayload,
+    credentialSignature: c.credentialSignature,
+  }));
+}
+add(
+  'v2-claims-licence-in-payload',
+  'ERR_CLAIMS_INVALID',
+  'claims',
+  'version 2 claims with a version 1 dl member (the licence in the payload)',
+  await v2WithClaims({ ...v2WireClaims, dl: { nm: reference.name } }),
+);
+add(
+  'v2-claims-sd-short',
+  'ERR_CLAIMS_INVALID',
+  'claims',
+  'version 2 claims whose sd is 21 characters',
+  await v2WithClaims({ ...v2WireClaims, sd: String(v2WireClaims['sd']).slice(0, 21) }),
+);
+add(
+  'v2-claims-no-sd',
+  'ERR_CLAIMS_INVALID',
+  'claims',
+  'version 2 claims without sd',
+  await v2WithClaims(Object.fromEntries(Object.entries(v2WireClaims).filter(([k]) => k !== 'sd'))),
+);
+
+// Later checks on version 2 presentations.
+add(
+  'v2-proof-expired',
+  'ERR_PROOF_EXPIRED',
+  'proof_freshness',
+  'version 2, rental: proof made 71 s before the verifier clock',
+  await createPresentationV2(issuedV2.holderCopy, keys.holder, {
+    now: at(NOW - 71),
+    purpose: 'rental',
+  }),
+);
+disclosing('rental');
+add(
+  'v2-licence-suspended',
+  'ERR_SUSPENDED',
+  'licence_status',
+  'version 2, rental: the driving group shows status D (seized)',
+  await createPresentationV2(
+    (
+      await issueCredentialV2(
+        claimsV2('fixture-v2-status-D01', { licence: withStatus('D') }),
+        keys.issuer,
+        FIXED_SEED,
+      )
+    ).holderCopy,
+    keys.holder,
+    v2At('rental'),
+  ),
+);
+disclosing('rental');
+add(
+  'v2-age-revoked-list',
+  'ERR_REVOKED',
+  'status_list',
+  'version 2, age: the status list entry is invalid; the licence checks are not shown',
+  await createPresentationV2(
+    (
+      await issueCredentialV2(
+        claimsV2('fixture-v2-revoked-01', { status: { idx: IDX.invalid, uri: STATUS_URI } }),
+        keys.issuer,
+        FIXED_SEED,
+      )
+    ).holderCopy,
+    keys.holder,
+    v2At('age'),
+  ),
+  { statusList: 'fresh.jwt' },
+);
+disclosing('age');
 
 // --- Write --------------------------------------------------------------------------------
 

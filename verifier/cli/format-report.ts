@@ -1,4 +1,5 @@
-import { PURPOSE_WORDS } from '../../shared/sd/words.js';
+import type { GroupName } from '../../shared/sd/groups.js';
+import { GROUP_WORDS, PURPOSE_WORDS } from '../../shared/sd/words.js';
 import type { CheckStatus, VerificationReport } from '../report.js';
 
 const MARK: Readonly<Record<CheckStatus, string>> = {
@@ -10,7 +11,8 @@ const MARK: Readonly<Record<CheckStatus, string>> = {
 
 /**
  * The report as text for a terminal: the verdict, the purpose, the licence elements shown (number
- * masked) and the groups shown and withheld, and every check. `--json` prints the same report as JSON.
+ * masked), the groups shown and withheld (each with what it holds), and every check. `--json`
+ * prints the same report as JSON.
  */
 export function formatReport(report: VerificationReport): string {
   const head = report.valid
@@ -31,17 +33,21 @@ export function formatReport(report: VerificationReport): string {
       l.validFrom === undefined || l.validTo === undefined
         ? undefined
         : `有效期限 ${l.validFrom} 至 ${l.validTo === 'long-term' ? '长期' : l.validTo}`,
+      // The flags in words when the birth date is not shown (it says more than they do).
       d.ageOver18 === undefined || d.disclosed.includes('identity')
         ? undefined
         : d.ageOver18
           ? '已满18周岁 / 18 or over'
           : '未满18周岁 / under 18',
+      d.ageOver60 === undefined || d.disclosed.includes('identity')
+        ? undefined
+        : d.ageOver60
+          ? '已满60周岁 / 60 or over'
+          : '未满60周岁 / under 60',
     ].filter((v) => v !== undefined);
     if (shown.length > 0) out.push(`  ${shown.join('  ')}`);
-    out.push(`  出示 / shown: ${d.disclosed.join(', ')}`);
-    if (d.withheld.length > 0) {
-      out.push(`  未出示 / withheld: ${d.withheld.join(', ')}`);
-    }
+    out.push('  出示 / shown:', ...d.disclosed.map(groupLine));
+    if (d.withheld.length > 0) out.push('  未出示 / withheld:', ...d.withheld.map(groupLine));
   }
   for (const c of report.checks) {
     out.push(
@@ -49,6 +55,12 @@ export function formatReport(report: VerificationReport): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** One group: its name, then what it holds in words. */
+function groupLine(g: GroupName): string {
+  const words = GROUP_WORDS[g];
+  return `    ${g.padEnd(12)} ${words.zh} / ${words.en}`;
 }
 
 /** 440106199003072429 → 440106********2429: enough to match the card, not to copy the number. */

@@ -18,6 +18,7 @@ import { LicenceError } from '../../shared/errors.js';
 import type { VerificationReport } from '../report.js';
 import { createTrustStore, type TrustStore } from '../trust-store.js';
 import { MAX_PRESENTATION_LENGTH, PRESENTATION_PREFIX } from '../../shared/presentation.js';
+import { PRESENTATION_PREFIX_V2 } from '../../shared/sd/prefix.js';
 import {
   presentationTooLarge,
   verifyPresentation,
@@ -28,8 +29,10 @@ import { readQrImage } from './read-qr-image.js';
 import { formatReport } from './format-report.js';
 
 const USAGE =
-  'liangzheng verify --trust jwks.json [--status FILE]… [--now ISO-8601] [--nonce N] [--max-age S] [--tolerance S] [--status-max-age S] [--strict] [--json] (TEXT | - | --image FILE)\n' +
-  '       liangzheng verify --batch --trust jwks.json [--status FILE]… [--now ISO-8601] [--strict] < lines';
+  'liangzheng verify --trust jwks.json [--status FILE]… [--now ISO-8601] [--nonce N] [--max-age S] [--tolerance S] [--status-max-age S] [--strict] [--reject-v1] [--json] (TEXT | - | --image FILE)\n' +
+  '       liangzheng verify --batch --trust jwks.json [--status FILE]… [--now ISO-8601] [--strict] [--reject-v1] < lines\n' +
+  '    Reads LZ1: (format 1, everything shown) and LZ2: (format 2, the groups the holder chose for a purpose);\n' +
+  '    prints the purpose, what was shown and withheld, and every check. --reject-v1: refuse LZ1: (ERR_VERSION_RETIRED).';
 
 const OPTIONS = {
   trust: { type: 'string', multiple: true },
@@ -40,19 +43,22 @@ const OPTIONS = {
   tolerance: { type: 'string' },
   'status-max-age': { type: 'string' },
   strict: { type: 'boolean' },
+  'reject-v1': { type: 'boolean' },
   json: { type: 'boolean' },
   batch: { type: 'boolean' },
   image: { type: 'string' },
 } as const;
 
-/** What a TEXT argument looks like, whatever it holds: the prefix and digits. */
-const PRESENTATION_SHAPE = new RegExp(`^${PRESENTATION_PREFIX}[0-9]*$`);
+/** What a TEXT argument looks like, whatever it holds: a prefix (either format) and digits. */
+const PRESENTATION_SHAPE = new RegExp(
+  `^(?:${PRESENTATION_PREFIX}|${PRESENTATION_PREFIX_V2})[0-9]*$`,
+);
 
 /** `liangzheng verify`: a presentation (the QR text) against trusted keys and status lists. */
 export const verifyCommand: Command = {
   name: 'verify',
   usage: USAGE,
-  summary: 'verify a presentation (the QR text, or a photo of the QR)',
+  summary: 'verify a presentation of either format (the QR text, or a photo of the QR)',
   async run(args, io) {
     const { values, positionals } = parse(args, OPTIONS);
     if (values.trust === undefined)
@@ -68,6 +74,7 @@ export const verifyCommand: Command = {
       clockTolerance: integerFrom(values.tolerance, '--tolerance', 10, 3_600),
       statusMaxAge: integerFrom(values['status-max-age'], '--status-max-age', 86_400),
       strict: values.strict === true,
+      ...(values['reject-v1'] === true ? { acceptVersion1: false } : {}),
       ...(values.nonce === undefined ? {} : { nonce: values.nonce }),
     };
 
@@ -89,7 +96,7 @@ export const verifyCommand: Command = {
           : inputArgument(
               source,
               PRESENTATION_SHAPE,
-              `a presentation (${PRESENTATION_PREFIX}…)`,
+              `a presentation (${PRESENTATION_PREFIX}… or ${PRESENTATION_PREFIX_V2}…)`,
               (path) => `- < ${path}, or --image ${path} for a picture of the QR`,
             );
     } else {

@@ -11,6 +11,7 @@ import { parseHolderCopy } from '../../../shared/sd/credential-v2.js';
 import {
   ageFlags,
   ageFlagsChangeAt,
+  GROUP_NAMES,
   groupsFor,
   groupValuesOf,
   PURPOSES,
@@ -36,7 +37,8 @@ import {
   PORTRAIT_HASH,
   presentByHand,
   rewrite,
-  verifyV2,
+  decisionOf,
+  verifyAtIssue,
 } from '../../helpers/sd-kit.js';
 
 const BACKENDS: readonly CryptoBackend[] = [nodeBackend, nobleBackend];
@@ -219,13 +221,14 @@ describe.each(BACKENDS)('presentations on the $name backend', (backend) => {
       ...(groups === undefined ? {} : { groups }),
     });
     expect(text.startsWith(PRESENTATION_PREFIX_V2)).toBe(true);
-    const outcome = verifyV2(text, backend, keys.issuerJwks);
-    if (!('disclosed' in outcome)) throw new Error(`expected valid, found ${outcome.code}`);
+    const report = verifyAtIssue(text, backend, keys.issuerJwks);
+    expect(decisionOf(report)).toEqual({ code: 'valid' });
     const shown = groupsFor(purpose, groups);
-    expect(outcome.purpose).toBe(purpose);
-    expect(outcome.disclosed.disclosed).toEqual(shown);
-    expect(outcome.disclosed.withheld).toEqual(
-      [0, 1, 2, 3, 4, 5].filter((g) => !shown.includes(g as GroupIndex)),
+    expect(report.disclosure?.version).toBe(2);
+    expect(report.disclosure?.purpose).toBe(purpose);
+    expect(report.disclosure?.disclosed).toEqual(shown.map((g) => GROUP_NAMES[g]));
+    expect(report.disclosure?.withheld).toEqual(
+      GROUP_NAMES.filter((_, g) => !shown.includes(g as GroupIndex)),
     );
     const l = referenceLicence(0);
     const expected: Partial<LicenceRecord> = {
@@ -256,14 +259,14 @@ describe.each(BACKENDS)('presentations on the $name backend', (backend) => {
           }
         : {}),
     };
-    expect(outcome.disclosed.licence).toEqual(expected);
-    expect(outcome.disclosed.portraitHash).toBe(shown.includes(0) ? PORTRAIT_HASH : undefined);
-    expect(outcome.disclosed.ageOver18).toBe(shown.includes(4) ? true : undefined);
-    expect(outcome.disclosed.ageOver60).toBe(shown.includes(5) ? false : undefined);
+    expect(report.licence).toEqual(expected);
+    expect(report.credential?.portraitHash).toBe(shown.includes(0) ? PORTRAIT_HASH : undefined);
+    expect(report.disclosure?.ageOver18).toBe(shown.includes(4) ? true : undefined);
+    expect(report.disclosure?.ageOver60).toBe(shown.includes(5) ? false : undefined);
     if (!shown.includes(2)) expect(text).not.toContain(l.licenceNumber);
   });
 
-  const code = (text: string) => verifyV2(text, backend, keys.issuerJwks).code;
+  const code = (text: string) => decisionOf(verifyAtIssue(text, backend, keys.issuerJwks)).code;
   const custom = (indices: number[], secret?: Uint8Array) =>
     rewrite(rental, backend, (e) => ({
       ...e,
@@ -276,7 +279,7 @@ describe.each(BACKENDS)('presentations on the $name backend', (backend) => {
     const changed = [...VALUES] as unknown as GroupValues;
     (changed as unknown as unknown[])[1] = { ...VALUES[1], cl: ['A1', 'A2', 'D'] };
     const text = await presentByHand(credential, changed, keys.holder, { purpose: 'rental' });
-    expect(verifyV2(text, backend, keys.issuerJwks)).toEqual({
+    expect(decisionOf(verifyAtIssue(text, backend, keys.issuerJwks))).toEqual({
       code: 'ERR_DISCLOSURE_MISMATCH',
       check: 'disclosures',
     });
@@ -362,10 +365,12 @@ describe.each(BACKENDS)('presentations on the $name backend', (backend) => {
 
   it('binds the purpose: rental re-labelled insurance fails the holder signature', () => {
     expect(
-      verifyV2(
-        rewrite(rental, backend, (e) => ({ ...e, purposeCode: 3 })),
-        backend,
-        keys.issuerJwks,
+      decisionOf(
+        verifyAtIssue(
+          rewrite(rental, backend, (e) => ({ ...e, purposeCode: 3 })),
+          backend,
+          keys.issuerJwks,
+        ),
       ),
     ).toEqual({
       code: 'ERR_HOLDER_SIGNATURE',
@@ -383,7 +388,7 @@ describe.each(BACKENDS)('presentations on the $name backend', (backend) => {
     const issued = await fixedCredential(keys, { ...fixedClaims(keys.holder), licence: bad });
     const values = groupValuesOf(bad, PORTRAIT_HASH, '2025-11-25');
     const text = await presentByHand(issued.credential, values, keys.holder, { purpose: 'rental' });
-    expect(verifyV2(text, backend, keys.issuerJwks)).toEqual({
+    expect(decisionOf(verifyAtIssue(text, backend, keys.issuerJwks))).toEqual({
       code: 'ERR_CLAIMS_INVALID',
       check: 'disclosures',
     });
