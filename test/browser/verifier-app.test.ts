@@ -34,7 +34,7 @@ import {
   reencode,
   signClaimsByHand,
 } from '../helpers/presentation-kit.js';
-import { asVersion2, bornOn } from '../helpers/version2-holder.js';
+import { asVersion1, asVersion2, bornOn } from '../helpers/version2-holder.js';
 import {
   addDevice,
   issue,
@@ -156,7 +156,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     const device = await addDevice(driver);
     const issued = await issue(driver, device);
     const licence = options.carried?.(registered) ?? registered;
-    return { copy: await asVersion2(service.deps, issued.credential, licence), device, licence };
+    return { copy: await asVersion2(service.deps, issued.holderCopy, licence), device, licence };
   }
 
   /** A fresh version 2 code of the holder `name` for `purpose` (custom: of `groups`). */
@@ -253,7 +253,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
 
   it('when a fresh presentation of the reference licence is in front of the camera, then 有效 in green, the card, the check list, one verdict only, and a masked history entry', async () => {
     const { issued, device, licence: reference } = held('valid');
-    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
     const page = await openApp(await cameraFile('valid', [text]));
 
     expect(await verdict(page, 1)).toEqual({
@@ -319,7 +319,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
 
   it('when the credential has a portrait, then without a device token it is unavailable, and with the token an admin issued it is fetched and shown (its hash is the credential’s ph)', async () => {
     const { issued, device } = held('portrait');
-    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
     const page = await openApp(await cameraFile('portrait', [text]));
     expect((await verdict(page, 1)).tone).toBe('valid');
     const portrait = page.locator('#portrait');
@@ -353,7 +353,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
 
   it('when the licence is suspended after a valid scan, then after the list update the code in view reads 驾驶证已暂扣 in red', async () => {
     const { issued, device, licence } = held('suspended');
-    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
     const page = await openApp(await cameraFile('suspended', [text]));
     expect((await verdict(page, 1)).tone).toBe('valid');
 
@@ -378,7 +378,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
   it('when the code stays in view past its window, offline (the page clock moves on), then 出示码已过期 in red', async () => {
     const { issued, device } = held('expired');
     const made = Date.now();
-    const text = await createPresentation(issued.credential, device.signer, {
+    const text = await createPresentationV2(issued.holderCopy, device.signer, {
       now: new Date(made),
     });
     const page = await openApp(await cameraFile('expired', [text]), { clock: made });
@@ -407,7 +407,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
       const device = await addDevice(driver);
       const issued = await issue(driver, device);
       const yesterday = Date.now() - day;
-      const text = await createPresentation(issued.credential, device.signer, {
+      const text = await createPresentationV2(issued.holderCopy, device.signer, {
         now: new Date(yesterday),
       });
       const browser = await launchBrowser({ fakeCamera: await cameraFile('replay', [text]) });
@@ -431,7 +431,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
 
   it('when a byte of the credential is changed, then 签名无效 in red', async () => {
     const { issued, device } = held('tampered');
-    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
     const tampered = reencode(text, (p) => ({
       ...p,
       credentialPayload: flipByte(p.credentialPayload, 20),
@@ -482,7 +482,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
 
   it('when an image of a fresh code is picked from disk, then 有效', async () => {
     const { issued, device } = held('picked');
-    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
     const png = join(work, 'picked.png');
     await writeFile(png, await renderQrPng(text, 4));
     const page = await openApp(undefined);
@@ -526,7 +526,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
       await writeFile(
         first,
         await renderQrPng(
-          await createPresentation(issued.credential, device.signer, { now: new Date() }),
+          await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() }),
           4,
         ),
       );
@@ -546,7 +546,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
       await writeFile(
         second,
         await renderQrPng(
-          await createPresentation(issued.credential, device.signer, { now: new Date(later) }),
+          await createPresentationV2(issued.holderCopy, device.signer, { now: new Date(later) }),
           4,
         ),
       );
@@ -580,7 +580,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
       await writeFile(
         third,
         await renderQrPng(
-          await createPresentation(issued.credential, device.signer, { now: new Date(later) }),
+          await createPresentationV2(issued.holderCopy, device.signer, { now: new Date(later) }),
           4,
         ),
       );
@@ -821,8 +821,12 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
   });
 
   it('when the officer turns version 1 off in the settings, then a version 1 code gets the retired verdict in red, in words', async () => {
-    const { issued, device } = held('v1-off');
-    const text = await createPresentation(issued.credential, device.signer, { now: new Date() });
+    const { issued, device, licence } = held('v1-off');
+    const text = await createPresentation(
+      await asVersion1(service.deps, issued.holderCopy, licence),
+      device.signer,
+      { now: new Date() },
+    );
     const page = await openApp(await cameraFile('v1-off', [text]));
     expect((await verdict(page, 1)).tone).toBe('valid');
     await page.click('#open-settings');

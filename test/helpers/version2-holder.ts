@@ -1,40 +1,50 @@
 /**
- * Test-only: a format version 2 holder's copy of a credential a test service issued (format 1),
- * signed with the service's own current key, with the same jti, times, holder key, status list
- * entry and portrait hash. A verifier that trusts the service's keys and reads its status lists
- * then judges the version 2 code exactly as it would one the service issued itself.
+ * Test-only: holder's copies of credentials a test service issued (format 2), changed or turned
+ * back into format 1, signed with the service's own current key, with the same jti, times,
+ * holder key, status list entry and portrait hash. A verifier that trusts the service's keys
+ * and reads its status lists then judges the code exactly as it would one the service issued.
  */
-import { CLAIMS_DICTIONARY } from '../../shared/claims-dictionary.js';
-import { parseCompactJws } from '../../shared/compact-jws.js';
-import { fromWireClaims, MAX_CREDENTIAL_PAYLOAD } from '../../shared/credential.js';
+import type { CredentialClaimsInput } from '../../shared/credential.js';
 import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
 import type { LicenceRecord } from '../../shared/licence/record.js';
-import { inflateClaims, issueCredentialV2 } from '../../shared/sd/credential-v2.js';
-import { decodeUtf8, parseJsonObject } from '../../shared/utf8.js';
+import { issueCredentialV2, parseHolderCopy } from '../../shared/sd/credential-v2.js';
 import type { ServiceDeps } from '../../issuer/deps.js';
+import { signClaimsByHand } from './presentation-kit.js';
+
+/** The claims of a holder's copy with `licence` (the copy's values do not make a whole record). */
+function claimsWith(holderCopy: string, licence: LicenceRecord): CredentialClaimsInput {
+  const { claims, values } = parseHolderCopy(holderCopy);
+  const { iss, iat, nbf, exp, jti, holderKey, status } = claims;
+  const ph = values[0].ph;
+  return {
+    ...{ iss, iat, nbf, exp, jti, holderKey, status },
+    licence,
+    ...(ph === undefined ? {} : { portraitHash: ph }),
+  };
+}
 
 /**
- * The holder's copy (FORMAT.md §8.4) of `credential` re-signed as version 2 by the service's
- * current key; `licence` replaces the licence it carries (e.g. a holder under 18).
+ * The holder's copy (FORMAT.md §8.4) of an issued copy, re-signed by the service's current key
+ * with `licence` in place of the licence it carries (e.g. a holder under 18); the copy itself
+ * when no licence is given.
  */
 export async function asVersion2(
   deps: Pick<ServiceDeps, 'keys'>,
-  credential: string,
+  holderCopy: string,
   licence?: LicenceRecord,
 ): Promise<string> {
-  const jws = parseCompactJws(credential, 'credential');
-  const payload = inflateClaims.inflate(
-    jws.payloadBytes,
-    'raw',
-    MAX_CREDENTIAL_PAYLOAD,
-    CLAIMS_DICTIONARY,
-  );
-  const claims = fromWireClaims(parseJsonObject(decodeUtf8(payload, 'payload'), 'payload'));
-  const issued = await issueCredentialV2(
-    { ...claims, ...(licence === undefined ? {} : { licence }) },
-    deps.keys.current(),
-  );
-  return issued.holderCopy;
+  if (licence === undefined) return holderCopy;
+  return (await issueCredentialV2(claimsWith(holderCopy, licence), deps.keys.current())).holderCopy;
+}
+
+/** The same credential in format 1 (the whole `licence` signed), by the service's current key. */
+export async function asVersion1(
+  deps: Pick<ServiceDeps, 'keys'>,
+  holderCopy: string,
+  licence: LicenceRecord,
+): Promise<string> {
+  const claims = claimsWith(holderCopy, licence);
+  return signClaimsByHand(claims, deps.keys.current());
 }
 
 /**

@@ -19,7 +19,7 @@ import { APP_NOTICES } from '../../../verifier/web/app-messages.js';
 import type { LocalStore } from '../../../verifier/web/local-store.js';
 import { DEFAULT_MAX_AGE_S } from '../../../verifier/web/settings.js';
 import { VerificationSession, type Scan, type SessionEnv } from '../../../verifier/web/session.js';
-import { asVersion2, bornOn } from '../../helpers/version2-holder.js';
+import { asVersion1, asVersion2, bornOn } from '../../helpers/version2-holder.js';
 import { addDevice, issue, newDriver, syntheticLicence } from '../../issuer/fixtures.js';
 import { startService, type TestService } from '../../issuer/harness.js';
 
@@ -55,6 +55,7 @@ const about = (seconds: number): number => expect.closeTo(seconds, -1) as number
 /** A fresh presentation of a newly issued credential, and the licence number it carries. */
 async function presentation(
   withPortrait = false,
+  version: 1 | 2 = 2,
 ): Promise<{ text: string; licenceNumber: string }> {
   const licence = syntheticLicence(serial++);
   const driver = await newDriver(service, licence);
@@ -66,7 +67,15 @@ async function presentation(
     });
   const phone = await addDevice(driver);
   const issued = await issue(driver, phone);
-  const text = await createPresentation(issued.credential, phone.signer, { now: new Date() });
+  const now = new Date();
+  const text =
+    version === 1
+      ? await createPresentation(
+          await asVersion1(service.deps, issued.holderCopy, licence),
+          phone.signer,
+          { now },
+        )
+      : await createPresentationV2(issued.holderCopy, phone.signer, { now });
   return { text, licenceNumber: licence.licenceNumber };
 }
 
@@ -95,7 +104,7 @@ async function holderV2(
   const phone = await addDevice(driver);
   const issued = await issue(driver, phone);
   const licence = options.change?.(registered) ?? registered;
-  const copy = await asVersion2(service.deps, issued.credential, licence);
+  const copy = await asVersion2(service.deps, issued.holderCopy, licence);
   return { copy, signer: phone.signer, licence };
 }
 
@@ -426,7 +435,7 @@ describe('verification session: codes of format version 2', { timeout: 30_000 },
     await session.refresh();
     expect(session.settings.acceptVersion1).toBe(true);
     await session.saveSettings({ ...session.settings, acceptVersion1: false });
-    const { text } = await presentation();
+    const { text } = await presentation(false, 1);
     const old = await session.scan(text);
     expect([old?.verdict.tone, old?.verdict.code, old?.verdict.headline]).toEqual([
       'invalid',
