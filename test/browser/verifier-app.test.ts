@@ -31,9 +31,10 @@ import {
   flipByte,
   loadTestKeys,
   presentParts,
-  reencode,
   signClaimsByHand,
 } from '../helpers/presentation-kit.js';
+import { nodeBackend } from '../../verifier/backends/node.js';
+import { rewrite } from '../helpers/sd-kit.js';
 import { asVersion1, asVersion2, bornOn } from '../helpers/version2-holder.js';
 import {
   addDevice,
@@ -432,9 +433,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
   it('when a byte of the credential is changed, then 签名无效 in red', async () => {
     const { issued, device } = held('tampered');
     const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
-    const tampered = reencode(text, (p) => ({
-      ...p,
-      credentialPayload: flipByte(p.credentialPayload, 20),
+    const tampered = rewrite(text, nodeBackend, (e) => ({
+      ...e,
+      credentialPayload: flipByte(e.credentialPayload, 20),
     }));
     const page = await openApp(await cameraFile('tampered', [tampered]));
     expect(await verdict(page, 1)).toEqual({
