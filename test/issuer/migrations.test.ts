@@ -158,3 +158,34 @@ describe.each(ENGINES)('migration 008 on %s', (engine) => {
     ).toEqual([]);
   });
 });
+
+describe.each(ENGINES)('migration 009 on %s', (engine) => {
+  const service = useService(engine);
+
+  it("when credentials were issued before 009 (version 1, no holder's copy), then 009 adds the column empty, and the driver's next request gets a version 2 credential with its copy", async () => {
+    const { db } = service().deps;
+    const { kysely } = db;
+    const driver = await newDriver(service(), syntheticLicence(engine === 'sqlite' ? 5 : 6));
+    const phone = await addDevice(driver);
+    const before = await issue(driver, phone);
+    // As before 009: no column (its credential stands for a version 1 one).
+    await sql`alter table credentials drop column holder_copy`.execute(kysely);
+    await sql`delete from kysely_migration where name >= '009'`.execute(kysely);
+    await migrate(db);
+
+    const rows = await kysely
+      .selectFrom('credentials')
+      .select(['jti', 'holder_copy'])
+      .where('licence_number', '=', driver.licence.licenceNumber)
+      .execute();
+    expect(rows).toEqual([{ jti: before.jti, holder_copy: null }]);
+    const none = await driver.http.get<{ code: string }>('/api/me/credential');
+    expect([none.status, none.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
+    service().advance(1);
+    const after = await issue(driver, phone);
+    expect([after.listId, after.index]).toEqual([before.listId, before.index]);
+    const report = await presentAndVerify(service().url, service().now(), after, phone);
+    expect(report.valid, report.message.en).toBe(true);
+    expect(report.disclosure?.version).toBe(2);
+  });
+});
