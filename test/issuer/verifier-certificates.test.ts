@@ -342,6 +342,29 @@ describe.each(ENGINES)('verifier certificates on %s', (engine) => {
       );
   });
 
+  it('when a device is revoked while it enrols, then each enrolment is either refused or gives a certificate the list then revokes', async () => {
+    const device = await register({ name: 'Racing', org: '某某公司', role: 'employer' });
+    await enrolled(device.token, deviceKey());
+    const keys = Array.from({ length: 6 }, deviceKey);
+    const admin = await signedInAdmin();
+    const [revoked, ...outcomes] = await Promise.allSettled([
+      admin.post(`/api/admin/verifier-devices/${device.id}/revoke`),
+      ...keys.map((key) => enrolVerifierDevice(service().deps, device.id, key.publicJwk.x)),
+    ]);
+    expect(revoked.status).toBe('fulfilled');
+    const after = await phoneView();
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'rejected') {
+        expect((outcome.reason as { code?: string }).code).toBe('ERR_VERIFIER_DEVICE_UNKNOWN');
+        continue;
+      }
+      const { certificate } = outcome.value as { certificate: string };
+      expect(await refusal(requestWith(certificate, keys[i] as Signer, after, 'employer'))).toBe(
+        'ERR_REQUEST_CERT_REVOKED',
+      );
+    }
+  });
+
   it('when the verifier status lists are asked for, then the index names each list by its absolute URI, public and cacheable from any origin, and each list is a signed statuslist+jwt', async () => {
     const device = await register({ name: 'Desk 5', org: '某某公司', role: 'employer' });
     const { statusUri } = await enrolled(device.token, deviceKey());
