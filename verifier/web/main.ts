@@ -7,11 +7,11 @@
 import { afterPaint, button, byId, byIdOf, h } from '../../shared/web/dom.js';
 import { htmlLang, otherLang, translator } from '../../shared/web/i18n.js';
 import { UI, type UiKey } from './app-messages.js';
-import { startCameraScan } from './camera-scanner.js';
+import { startCameraScan } from '../../shared/web/camera-scanner.js';
 import { formatAge } from './format.js';
 import { openLocalStore } from './local-store.js';
 import { renderHistory, renderSettings } from './panels.js';
-import { createQrDecoder, decodeImageFile } from './qr-decoder.js';
+import { createQrDecoder, decodeImageFile } from '../../shared/web/qr-decoder.js';
 import { renderPortrait, renderVerdict, type PortraitState } from './render-verdict.js';
 import { VerificationSession, type Scan } from './session.js';
 
