@@ -191,8 +191,16 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
 
   /** Scans `text` from a picked picture (a screenshot sent by a counter). */
   async function scanFromPicture(page: Page, text: string, name: string): Promise<void> {
-    await writeFile(camera, encodeY4m([await qrFrame('nothing to read here')], 5));
+    // The camera sees no code: what is read comes from the picture.
+    const grey = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 4).fill(170) };
+    await writeFile(camera, encodeY4m([grey], 5));
     await page.click('#scan-request');
+    if (name === 'refuse') {
+      await page.waitForFunction(
+        () => (document.querySelector<HTMLVideoElement>('#scan-video')?.videoWidth ?? 0) > 0,
+      );
+      await screenshot(page, 'scan-00-scanner');
+    }
     const png = join(workDir, `${name}.png`);
     await writeFile(png, await renderQrPng(text, 3));
     await page.setInputFiles('#scan-file', png);
