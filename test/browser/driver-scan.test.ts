@@ -21,7 +21,7 @@ import {
   signVerifierCertificate,
   type VerifierCertificate,
 } from '../../shared/request/certificate.js';
-import { createRequest, verifyRequest } from '../../shared/request/request.js';
+import { createRequest, REQUEST_MAX_AGE, verifyRequest } from '../../shared/request/request.js';
 import { STATUS } from '../../shared/status-list.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { createTrustStore } from '../../verifier/trust-store.js';
@@ -488,5 +488,28 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
     } finally {
       await context.setOffline(false);
     }
+  });
+
+  it('when the request’s five minutes are over, then the answer leaves the screen and the phone asks for a new request', async () => {
+    const { page } = driver;
+    await page.clock.install({ time: Date.now() });
+    const request = await createRequest(await certificate(), device, {
+      now: new Date(),
+      purpose: 'rental',
+    });
+    await scanFromPicture(page, request.text, 'expiring');
+    await page.locator('#consent').waitFor({ timeout: 20_000 });
+    await page.click('#consent-agree');
+    await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+    await page.clock.fastForward(REQUEST_MAX_AGE * 1000 + 2000);
+    await page.locator('#answer-expired').waitFor();
+    expect(await page.textContent('#answer-expired')).toBe(
+      '请求已过期，请对方重新出示请求码后再扫码',
+    );
+    expect(await page.locator('#qr').count()).toBe(0);
+    expect(await page.locator('#disclosed').count()).toBe(0);
+    await screenshot(page, 'scan-14-answer-expired');
+    await page.click('#change-purpose');
+    await page.locator('#purpose-picker').waitFor();
   });
 });

@@ -572,6 +572,8 @@ async function showQr(
     );
     generated.textContent = '';
     countdown.textContent = '';
+    // No code on screen: nothing is shown or withheld any more.
+    box.querySelector('#disclosed')?.remove();
   };
   const make = async () => {
     const now = new Date();
