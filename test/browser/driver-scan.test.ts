@@ -6,14 +6,16 @@
  * discloses only what was asked. Requests it must refuse (beyond the role, an expired or revoked
  * certificate, an unknown authority, not a request) are refused with their words; offline, once
  * the keys were kept, the scan and the answer still work. Screenshots at 390 px in
- * artifacts/screenshots/.
+ * artifacts/screenshots/. The desks' certificates are the service's own (an admin registers the
+ * devices, they enrol their keys, one is revoked); the expired one and the unknown authority's
+ * are signed here, as the service would not sign them.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signStatusList } from '../../issuer/sign-status-list.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
 import { renderQrPng } from '../../shared/node/qr-png.js';
@@ -22,13 +24,17 @@ import {
   type VerifierCertificate,
 } from '../../shared/request/certificate.js';
 import { createRequest, REQUEST_MAX_AGE, verifyRequest } from '../../shared/request/request.js';
-import { STATUS } from '../../shared/status-list.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { createTrustStore } from '../../verifier/trust-store.js';
 import { verifyPresentation } from '../../verifier/verify-presentation.js';
 import { verifyStatusList } from '../../verifier/verify-status-list.js';
 import { lastCode } from '../issuer/enrol.js';
-import { insertIssuedApplication, insertLicence, syntheticLicence } from '../issuer/fixtures.js';
+import {
+  insertIssuedApplication,
+  insertLicence,
+  newStaff,
+  syntheticLicence,
+} from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { loadTestKeys } from '../helpers/presentation-kit.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
@@ -38,6 +44,20 @@ const PASSWORD = 'correct-horse-battery';
 const ORG = '平安汽车租赁';
 const keys = loadTestKeys();
 
+/** A TCP port free on the loopback address a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
 describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chromium', () => {
   let service: TestService;
   let origin: string;
@@ -45,25 +65,66 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
   let workDir: string;
   let camera: string;
   let clockSync: NodeJS.Timeout;
+  /** The rental desk's device key, and its certificate from the service. */
   let device: Signer;
-  /** The verifier status list the test serves: index 2 revoked, the others valid. */
-  const verifierStatuses = [STATUS.VALID, STATUS.VALID, STATUS.INVALID, STATUS.VALID];
+  let rentalCert: string;
+  /** Another desk's device, revoked by an admin after it enrolled, and its certificate. */
+  let revokedDevice: Signer;
+  let revokedCert: string;
+  /** The service's verifier status list, as its certificates name it. */
   let listUri: string;
 
   beforeAll(async () => {
-    service = await startService('sqlite', { env: { SIGN_IN_ATTEMPTS_PER_MINUTE: '1000' } });
+    // The service's public address is its own here, as in production: the verifier list index
+    // names absolute URIs, which the phone fetches as they are.
+    const port = await freePort();
+    service = await startService('sqlite', {
+      env: {
+        SIGN_IN_ATTEMPTS_PER_MINUTE: '1000',
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
+    });
+    expect(service.url).toBe(`http://127.0.0.1:${port}`);
     // The harness's clock stands still; here it follows the real one, as the browser's does.
     clockSync = setInterval(() => {
       service.advance(Math.floor(Date.now() / 1000) - service.now());
     }, 500);
     origin = service.url;
-    listUri = `${origin}/status/verifiers/1`;
+    // Two rental desks enrol their device keys; the second is revoked, as an admin does.
+    const admin = await newStaff(service, 'admin');
+    const desk = async (name: string, key: Signer) => {
+      const registered = await admin.post<{ id: number; token: string }>(
+        '/api/admin/verifier-devices',
+        { name, org: ORG, role: 'rental' },
+      );
+      expect(registered.status, registered.text).toBe(201);
+      const enrolled = await fetch(`${origin}/api/verifier/certificate`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${registered.body.token}`,
+        },
+        body: JSON.stringify({ publicKey: key.publicJwk.x }),
+      });
+      expect(enrolled.status).toBe(200);
+      const body = (await enrolled.json()) as { certificate: string; statusUri: string };
+      return { id: registered.body.id, ...body };
+    };
+    device = createJwkSigner(generateKeyPair().privateJwk);
+    revokedDevice = createJwkSigner(generateKeyPair().privateJwk);
+    const first = await desk('Desk 1', device);
+    const second = await desk('Desk 2', revokedDevice);
+    rentalCert = first.certificate;
+    revokedCert = second.certificate;
+    listUri = first.statusUri;
+    const revoked = await admin.post(`/api/admin/verifier-devices/${second.id}/revoke`);
+    expect(revoked.status).toBe(200);
     workDir = await mkdtemp(join(tmpdir(), 'lz-scan-'));
     // The fake camera reads this file each time a capture starts: each scan writes its code.
     camera = join(workDir, 'camera.y4m');
     await writeFile(camera, encodeY4m([await qrFrame('nothing yet')], 5));
     browser = await launchBrowser({ fakeCamera: camera });
-    device = createJwkSigner(generateKeyPair().privateJwk);
   });
   afterAll(async () => {
     clearInterval(clockSync);
@@ -80,7 +141,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
     const now = Math.floor(Date.now() / 1000);
     return signVerifierCertificate(
       {
-        iss: 'https://issuer.test',
+        iss: origin,
         iat: now - 86_400,
         nbf: now - 86_400,
         exp: now + 365 * 86_400,
@@ -96,34 +157,6 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
     );
   }
 
-  /**
-   * Serves the verifier lists at the routes the app reads (GET /status/verifiers and the list),
-   * signed by the service's key, as the service publishes them.
-   */
-  async function serveVerifierLists(context: BrowserContext): Promise<void> {
-    await context.route(`${origin}/status/verifiers`, (route) =>
-      route.fulfill({ status: 200, json: { lists: [listUri] } }),
-    );
-    await context.route(listUri, async (route) => {
-      const token = await signStatusList(
-        {
-          uri: listUri,
-          statuses: verifierStatuses,
-          bits: 2,
-          now: new Date(),
-          validFor: 86_400,
-          ttl: 300,
-        },
-        service.deps.keys.current(),
-      );
-      await route.fulfill({
-        status: 200,
-        contentType: 'application/statuslist+jwt',
-        body: token,
-      });
-    });
-  }
-
   let phoneSerial = 0;
 
   /** A driver signed up, bound and issued, on the licence page with the authority's keys kept. */
@@ -131,7 +164,6 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
     const licence = syntheticLicence(serial);
     await insertLicence(service.deps.db, licence, service.now(), null);
     const { context, page } = await newPhonePage(browser, { origin });
-    await serveVerifierLists(context);
     const phone = `137${String((phoneSerial += 1)).padStart(8, '0')}`;
     await page.goto('/app/');
     await page.getByRole('button', { name: '还没有账号？注册' }).click();
@@ -232,7 +264,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
     const { page } = driver;
     expect(await page.textContent('#scan-request .purpose-name')).toBe('扫码出示');
     await screenshot(page, 'scan-01-picker');
-    const cert = await certificate();
+    const cert = rentalCert;
     const request = await createRequest(cert, device, { now: new Date(), purpose: 'rental' });
     await scanWithCamera(page, request.text);
     await page.locator('#consent').waitFor({ timeout: 20_000 });
@@ -305,7 +337,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
 
   it('when 拒绝 is pressed, then the picker is back and no code is shown', async () => {
     const { page } = driver;
-    const request = await createRequest(await certificate(), device, {
+    const request = await createRequest(rentalCert, device, {
       now: new Date(),
       purpose: 'rental',
     });
@@ -322,7 +354,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
       shot: 'scan-05-beyond-role',
       make: async () =>
         (
-          await createRequest(await certificate(), device, {
+          await createRequest(rentalCert, device, {
             now: new Date(),
             purpose: 'custom',
             groups: [0, 2],
@@ -350,12 +382,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
       name: 'a revoked certificate',
       shot: 'scan-07-cert-revoked',
       make: async () =>
-        (
-          await createRequest(await certificate({ status: { idx: 2, uri: listUri } }), device, {
-            now: new Date(),
-            purpose: 'rental',
-          })
-        ).text,
+        (await createRequest(revokedCert, revokedDevice, { now: new Date(), purpose: 'rental' }))
+          .text,
       code: 'ERR_REQUEST_CERT_REVOKED',
       words: '核验方证书已被吊销，请勿出示',
     },
@@ -377,7 +405,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
       shot: 'scan-09-device-signature',
       make: async () =>
         (
-          await createRequest(await certificate(), keys.otherHolder, {
+          await createRequest(rentalCert, keys.otherHolder, {
             now: new Date(),
             purpose: 'rental',
           })
@@ -419,7 +447,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
     const { page, context } = driver;
     await context.setOffline(true);
     try {
-      const request = await createRequest(await certificate(), device, {
+      const request = await createRequest(rentalCert, device, {
         now: new Date(),
         purpose: 'rental',
       });
@@ -469,14 +497,11 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
           };
         });
       });
-      const request = await createRequest(
-        await certificate({ status: { idx: 2, uri: listUri } }),
-        device,
-        {
-          now: new Date(),
-          purpose: 'rental',
-        },
-      );
+      // Even a certificate revoked since: without a list the phone cannot know, and says so.
+      const request = await createRequest(revokedCert, revokedDevice, {
+        now: new Date(),
+        purpose: 'rental',
+      });
       await scanFromPicture(page, request.text, 'unchecked');
       await page.locator('#consent').waitFor({ timeout: 20_000 });
       expect(await page.textContent('#consent-unchecked')).toBe(
@@ -493,7 +518,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('扫码出示 on the driver’s phone in Chr
   it('when the request’s five minutes are over, then the answer leaves the screen and the phone asks for a new request', async () => {
     const { page } = driver;
     await page.clock.install({ time: Date.now() });
-    const request = await createRequest(await certificate(), device, {
+    const request = await createRequest(rentalCert, device, {
       now: new Date(),
       purpose: 'rental',
     });
