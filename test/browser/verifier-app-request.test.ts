@@ -273,8 +273,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       await screenshot(page, 'verifier-answer-used-390');
 
       // Back to the request: used up, a new one on demand.
-      await page.click('#scan-next');
-      await page.click('#answer-back');
+      await page.click('#verdict-request');
       expect(await page.locator('#request-left').getAttribute('data-state')).toBe('used');
       expect(await page.locator('#request-left').textContent()).toBe(UI.requestUsed.zh);
       await page.click('#request-new');

@@ -111,7 +111,15 @@ function renderVerdictView(session: VerificationSession): void {
         t('roleNote', { role: i18n.say(PURPOSE_WORDS[role]) }),
       ),
     );
-  section.replaceChildren(...parts, h('div', { class: 'actions' }, next));
+  // After an answer: back to the request screen (a new request is made there on demand).
+  const toRequest =
+    shown.scan.request === undefined
+      ? undefined
+      : button({ id: 'verdict-request' }, t('answerBack'), () => {
+          session.forgetLastCode();
+          show(session, 'request');
+        });
+  section.replaceChildren(...parts, h('div', { class: 'actions' }, next, toRequest ?? ''));
   section.scrollTop = 0;
   renderPortrait(shown.portrait, i18n);
 }

@@ -138,6 +138,11 @@ export function renderRequest(
       { id: 'request-from', class: 'request-from', 'data-role': claims.role },
       `${i18n.t('requestFrom', { org: claims.org })} · ${i18n.say(PURPOSE_WORDS[claims.role])}`,
     ),
+    h('div', { class: 'request-code' }, canvas),
+    asks ?? '',
+    h('p', { id: 'request-left', class: 'request-left', 'aria-live': 'polite' }),
+    scan,
+    h('div', { class: 'row' }, direct, renew),
     h(
       'fieldset',
       { class: 'request-choice' },
@@ -150,11 +155,6 @@ export function renderRequest(
       h('label', { class: 'toggle' }, customRadio, h('span', {}, i18n.t('requestCustom'))),
       ...groupLabels,
     ),
-    h('div', { class: 'request-code' }, canvas),
-    asks ?? '',
-    h('p', { id: 'request-left', class: 'request-left', 'aria-live': 'polite' }),
-    scan,
-    h('div', { class: 'row' }, direct, renew),
   );
   if (request !== undefined) {
     const width = Math.min(QR_MAX, panel.clientWidth - 32 || QR_MAX);

@@ -239,12 +239,21 @@ export class VerificationSession {
     if (text === this.lastText) return undefined;
     this.lastText = text;
     const seq = ++this.scanSeq;
-    const request = this.answering ? this.identity.lastRequest : undefined;
-    const answered = request === undefined ? undefined : await this.identity.answered(this.nowMs());
-    const { verdict, atMs } = await this.verify(
+    const last = this.identity.lastRequest;
+    let request = this.answering ? last : undefined;
+    const withRequest = async (r: ShownRequest) => ({
+      ...r,
+      answered: await this.identity.answered(this.nowMs()),
+    });
+    let { verdict, atMs } = await this.verify(
       text,
-      request === undefined ? undefined : { ...request, answered: answered ?? new Set() },
+      request === undefined ? undefined : await withRequest(request),
     );
+    // On the direct scan, an answer to this device's own request is still checked as one.
+    if (request === undefined && last !== undefined && verdict.code === 'ERR_WRONG_VERIFIER') {
+      request = last;
+      ({ verdict, atMs } = await this.verify(text, await withRequest(last)));
+    }
     if (seq !== this.scanSeq) return undefined;
     // An answer accepted uses its request up: the same code again is refused (ERR_NONCE_USED).
     if (request !== undefined && verdict.tone !== 'invalid')

@@ -264,7 +264,7 @@ describe('a verifier device that says who it is', { timeout: 30_000 }, () => {
     expect(third?.verdict.tone).toBe('valid');
   });
 
-  it('when a plain code is scanned on the request screen, then it is refused ERR_NONCE_MISMATCH; an answer on the direct scan, ERR_WRONG_VERIFIER', async () => {
+  it('when a plain code is scanned on the request screen, then it is refused ERR_NONCE_MISMATCH; an answer to its request on the direct scan is checked as one, and on a device that made none is ERR_WRONG_VERIFIER', async () => {
     const session = await enrolled();
     const request = await session.makeRequest('police');
     const holder = await holderV2();
@@ -274,10 +274,16 @@ describe('a verifier device that says who it is', { timeout: 30_000 }, () => {
     });
     session.answering = true;
     expect((await session.scan(plain))?.verdict.code).toBe('ERR_NONCE_MISMATCH');
+    // On the direct scan, an answer to this device's request is still checked as one: valid once.
     session.answering = false;
-    expect((await session.scan(await answer(request.text, holder)))?.verdict.code).toBe(
-      'ERR_WRONG_VERIFIER',
-    );
+    const own = await answer(request.text, holder);
+    expect((await session.scan(own))?.verdict.tone).toBe('valid');
+    session.forgetLastCode();
+    expect((await session.scan(own))?.verdict.code).toBe('ERR_NONCE_USED');
+    // A device that made no request: an answer is another verifier's.
+    const other = await VerificationSession.open(env({ ...device, store: memoryStore() }));
+    await other.refresh();
+    expect((await other.scan(own))?.verdict.code).toBe('ERR_WRONG_VERIFIER');
     // The direct scan of a plain code stays as before: green, everything shown.
     const direct = await session.scan(plain);
     expect(direct?.verdict.tone).toBe('valid');
