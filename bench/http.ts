@@ -102,14 +102,17 @@ async function serve(kind: string): Promise<void> {
   }
   if (kind !== 'service' && kind !== 'service-resign')
     throw new Error(`bench/http: expected hello, service or service-resign, found ${kind}`);
-  // Production settings name a real identity-check provider; the refresh never calls it.
-  Object.assign(process.env, {
+  const store = await benchStore('sqlite', {
+    // Production settings name a real identity-check provider and SMS gateway (read from the
+    // environment given to the configuration, not the process's); the refresh calls neither.
     IDENTITY_CHECK: 'http',
     IDENTITY_CHECK_URL: 'https://identity.invalid/verify',
     IDENTITY_CHECK_APP_ID: 'bench',
     IDENTITY_CHECK_SECRET: 'b'.repeat(32),
-  });
-  const store = await benchStore('sqlite', {
+    SMS: 'http',
+    SMS_URL: 'https://sms.invalid/send',
+    SMS_APP_ID: 'bench',
+    SMS_SECRET: 's'.repeat(32),
     NODE_ENV: 'production',
     VAPID_SUBJECT: 'mailto:operations@issuer.test',
     // Production with an https:// PUBLIC_URL names the TLS-ending proxy; here it would be on

@@ -19,7 +19,7 @@ import { publicRoutes } from './public/routes.js';
 import { registryPhotoRoutes, verifierRoutes } from './portraits/routes.js';
 import { registryRoutes } from './registry/routes.js';
 import { statusRoutes } from './status/routes.js';
-import { verifierDeviceRoutes } from './verifier-devices/routes.js';
+import { verifierCertificateRoutes, verifierDeviceRoutes } from './verifier-devices/routes.js';
 import { driverRoutes } from './driver/routes.js';
 import { reviewRoutes } from './review/routes.js';
 import { webAppDir, webAppPolicy } from './web-apps.js';
@@ -132,6 +132,7 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   // Police verifier devices: a bearer token, never a session; mounted before the session
   // middleware, so a cookie is not even read there and no CSRF token is asked for.
   app.use('/api', verifierRoutes(deps, rateLimits));
+  app.use('/api', verifierCertificateRoutes(deps, rateLimits));
   // The API: sessions and CSRF. Each route reads its own body, after its role check (JSON up to
   // 64 kB, a photo, a registry file), so the order below is only the order in which the routers
   // are tried: the driver's app's routes first, as they take most of the requests.

@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_ORG_LENGTH } from '../shared/request/certificate.js';
+import { TEXT_EXPECTED, textFault } from '../shared/text.js';
 import { DEFAULT_PUSH_HOSTS, PUSH_HOST_PATTERN } from './notify/push-destinations.js';
 
 /** The service's configuration, read from the environment and checked at start. */
@@ -59,6 +61,13 @@ export interface Config {
    */
   readonly verifierOrigins: readonly string[];
   /**
+   * The organisation a police verifier device registered without one is certified for: the
+   * name a holder reads on its requests (1-40 characters).
+   */
+  readonly verifierPoliceOrg: string;
+  /** Days a verifier certificate is valid from its enrolment. */
+  readonly verifierCertificateValidDays: number;
+  /**
    * The hosts of the browser push services a subscription's endpoint may name (`*.` covers the
    * names under the rest); pushes go nowhere else.
    */
@@ -88,6 +97,9 @@ export type GatewaySettings =
       readonly secret: string;
       readonly timeoutMs?: number;
     };
+
+/** Whom a police verifier device is certified for when its registration names no organisation. */
+export const DEFAULT_POLICE_ORG = '公安交通管理部门';
 
 /** Sign-in attempts one client address may make a minute, by default. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
@@ -295,6 +307,19 @@ const schema = z.object({
       'comma-separated https origins (https://host[:port], nothing after)',
     )
     .optional(),
+  VERIFIER_POLICE_ORG: z
+    .string()
+    .trim()
+    .min(1, `1-${MAX_ORG_LENGTH} characters`)
+    .max(MAX_ORG_LENGTH, `1-${MAX_ORG_LENGTH} characters`)
+    .refine((s) => textFault(s) === undefined, `1-${MAX_ORG_LENGTH} characters of ${TEXT_EXPECTED}`)
+    .default(DEFAULT_POLICE_ORG),
+  VERIFIER_CERTIFICATE_VALID_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1, 'a whole number of days 1-366')
+    .max(366, 'a whole number of days 1-366')
+    .default(30),
   PUSH_HOSTS: z
     .string()
     .refine(
@@ -400,6 +425,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
     verifierOrigins:
       e.VERIFIER_ORIGINS === undefined ? [] : e.VERIFIER_ORIGINS.split(',').map((o) => o.trim()),
+    verifierPoliceOrg: e.VERIFIER_POLICE_ORG,
+    verifierCertificateValidDays: e.VERIFIER_CERTIFICATE_VALID_DAYS,
     pushHosts:
       e.PUSH_HOSTS === undefined
         ? DEFAULT_PUSH_HOSTS

@@ -15,6 +15,8 @@ export interface ServiceDeps {
   readonly db: Db;
   readonly keys: KeyStore;
   readonly statusLists: StatusLists;
+  /** The verifier certificates' status lists (/status/verifiers/{id}). */
+  readonly verifierStatusLists: StatusLists;
   readonly logger: Logger;
   /**
    * The real-person check: at binding and recovery, on the stored-photo path, and the reference

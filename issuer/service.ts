@@ -19,7 +19,7 @@ import type { Logger } from './logger.js';
 import { createNotifier, type PushTestSettings } from './notify/notifier.js';
 import { openPushKeys } from './notify/web-push.js';
 import { createSms } from './sms/sms.js';
-import { openStatusLists } from './status/status-store.js';
+import { openStatusLists, VERIFIER_STATUS_LISTS } from './status/status-store.js';
 
 /** A running service. */
 export interface Running {
@@ -76,6 +76,7 @@ export async function openService(
     ...(config.issuerKeyFile === undefined ? {} : { issuerKeyFile: config.issuerKeyFile }),
   });
   const statusLists = openStatusLists({ db, keys, config, now });
+  const verifierStatusLists = openStatusLists({ db, keys, config, now }, VERIFIER_STATUS_LISTS);
   // loadConfig has refused the development adapter in production.
   const identityCheck = createIdentityCheck(config.identityCheck);
   // VAPID keys from the configuration when an operator supplies them, else made once in dataDir.
@@ -98,6 +99,7 @@ export async function openService(
     db,
     keys,
     statusLists,
+    verifierStatusLists,
     logger,
     identityCheck,
     sms: createSms(config.sms, logger),

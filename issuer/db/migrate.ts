@@ -9,6 +9,7 @@ import * as endedSlots from './migrations/006-ended-slots.js';
 import * as enrolment from './migrations/007-enrolment.js';
 import * as signInNames from './migrations/008-sign-in-names.js';
 import * as holderCopies from './migrations/009-holder-copies.js';
+import * as verifierCertificates from './migrations/010-verifier-certificates.js';
 
 type Step = {
   up(
@@ -33,6 +34,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['007-enrolment', enrolment],
   ['008-sign-in-names', signInNames],
   ['009-holder-copies', holderCopies],
+  ['010-verifier-certificates', verifierCertificates],
 ];
 
 /**

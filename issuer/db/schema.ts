@@ -276,6 +276,19 @@ export interface VerifierDeviceTable {
   created_by: number;
   created_at: number;
   revoked_at: number | null;
+  /** The organisation a holder reads; null: the authority's configured name (a police device). */
+  org: string | null;
+  /** police, rental, insurance, employer or age (shared/request/certificate.ts ROLES). */
+  role: string;
+  /** The groups it may ask for, indices comma-separated; null: all of its role's. */
+  may: string | null;
+  /** Its entry in a verifier status list, from its first enrolment on. */
+  status_list_id: number | null;
+  status_index: number | null;
+  /** Its last enrolment: the key's RFC 7638 thumbprint, when, and its certificate's `exp`. */
+  key_thumbprint: string | null;
+  enrolled_at: number | null;
+  certificate_expires_at: number | null;
 }
 
 export interface Database {
@@ -297,4 +310,6 @@ export interface Database {
   inbox: InboxTable;
   portraits: PortraitTable;
   verifier_devices: VerifierDeviceTable;
+  /** The verifier status lists: as `status_lists`, one entry per enrolled verifier device. */
+  verifier_status_lists: StatusListTable;
 }

@@ -22,7 +22,10 @@ import { REGISTRY_SPECS } from '../registry/routes.js';
 import { REVIEW_SPECS } from '../review/routes.js';
 import type { ErrorCode } from '../service-error.js';
 import { STATUS_SPECS } from '../status/routes.js';
-import { VERIFIER_DEVICE_SPECS } from '../verifier-devices/routes.js';
+import {
+  CERTIFICATE_REQUESTS_PER_MINUTE,
+  VERIFIER_DEVICE_SPECS,
+} from '../verifier-devices/routes.js';
 import type { HttpMethod, RouteSpec, XRole } from './route-spec.js';
 import { UNUSABLE_REASONS } from './schemas.js';
 import { CSRF_HEADER, SESSION_COOKIE, SESSION_LIFETIME, type Role } from './session.js';
@@ -103,7 +106,7 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
     'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
   ERR_SIGN_IN_FAILED: `The account or the password is wrong (the two are not told apart); \`triesLeft\` says how many more failures in a row lock this sign-in name (${MAX_FAILED_SIGN_INS} in all).`,
   ERR_SIGN_IN_LOCKED: `${MAX_FAILED_SIGN_INS} failed sign-ins in a row locked this sign-in name for ${LOCKOUT_SECONDS} seconds, whatever the password and whether an account has the name or not; \`lockedUntil\` says when the lock ends.`,
-  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts (by default: SIGN_IN_ATTEMPTS_PER_MINUTE) or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests a minute from one verifier device; \`retryAfter\` in seconds.`,
+  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts (by default: SIGN_IN_ATTEMPTS_PER_MINUTE) or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests or ${CERTIFICATE_REQUESTS_PER_MINUTE} certificate requests a minute from one verifier device; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',
@@ -114,7 +117,8 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_ILLEGAL_TRANSITION:
     "The lifecycle does not allow the action from the licence's status; `from` and `action` say which.",
   ERR_LICENCE_INVALID: 'The changed record would not be valid; `issues` names each field.',
-  ERR_KEY_INVALID: 'Not a canonical Ed25519 public key, or one of small order.',
+  ERR_KEY_INVALID:
+    'Not a canonical Ed25519 public key, or one of small order (a holder device key, or a verifier device key to certify).',
   ERR_DEVICE_EXISTS: 'The key is already registered.',
   ERR_LICENCE_NOT_USABLE: 'The licence cannot have an e-licence now; `reason` says why.',
   ERR_CONCURRENT_ISSUANCE: 'Another issuance for the licence ran at the same time; try again.',
@@ -378,7 +382,7 @@ function build(publicUrl: string): OpenApiDocument {
     type: 'http',
     scheme: 'bearer',
     description:
-      'The token of a registered police verifier device (POST /api/admin/verifier-devices), shown once at registration (RFC 6750).',
+      'The token of a registered verifier device (POST /api/admin/verifier-devices), shown once at registration (RFC 6750).',
   });
   registry.registerComponent('securitySchemes', 'csrf', {
     type: 'apiKey',

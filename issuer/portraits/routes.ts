@@ -1,15 +1,15 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../application/routes.js';
 import type { ServiceDeps } from '../deps.js';
 import { verifierCors } from '../http/cors.js';
 import { handle, mount, noStore } from '../http/mount.js';
-import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
+import type { RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import { image, licenceNumberParams, NO_STORE_HEADERS, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
 import { unsupportedMediaType } from '../http/validation.js';
-import { authenticateVerifierDevice } from '../verifier-devices/authenticate-verifier-device.js';
+import { verifierDeviceGate } from '../verifier-devices/authenticate-verifier-device.js';
 import { MAX_PRESENTATION_LENGTH, releasePortrait } from './release-portrait.js';
 import { setRegistryPhoto } from './set-registry-photo.js';
 
@@ -131,24 +131,11 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
     maxKeys: PORTRAIT_LIMITER_KEYS,
   });
   /** Who is asking: a registered device, within its rate, before any body is read. */
-  const device: RequestHandler = async (req, res, next) => {
-    noStore(res);
-    const { id } = await authenticateVerifierDevice(deps, req.get('authorization')).catch(
-      (error: unknown) => {
-        // RFC 6750 §3: a 401 names the scheme the client must use.
-        res.set('WWW-Authenticate', 'Bearer');
-        throw error;
-      },
-    );
-    await takeOrRefuse(
-      limiter,
-      String(id),
-      deps.now(),
-      `portrait: at most ${PORTRAIT_REQUESTS_PER_MINUTE} requests a minute per device`,
-    );
-    res.locals.verifierDeviceId = id;
-    next();
-  };
+  const device = verifierDeviceGate(
+    deps,
+    limiter,
+    `portrait: at most ${PORTRAIT_REQUESTS_PER_MINUTE} requests a minute per device`,
+  );
 
   // Before the device check: a preflight carries no token, and a refusal (401, 429) must reach
   // the page of an allowed origin with its CORS headers, or it reads as a network error.

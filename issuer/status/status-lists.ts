@@ -10,7 +10,7 @@ export interface StatusSlot {
 
 /** The authority's status lists (IETF Token Status List, 2 bits an entry). */
 export interface StatusLists {
-  /** The list URI of `listId`: `${publicUrl}/status/${listId}`. */
+  /** The list URI of `listId`: `${publicUrl}/status/${listId}` (verifiers': `/status/verifiers/`). */
   uri(listId: number): string;
   /** Hands out the next unused index, inside the caller's transaction; never the same twice. */
   allocate(trx: Transaction<Database>): Promise<StatusSlot>;
@@ -21,4 +21,6 @@ export interface StatusLists {
   ): Promise<void>;
   /** The signed token of the list as it is now (re-signed only when it changed). */
   token(listId: number): Promise<{ token: string; version: number; iat: number } | undefined>;
+  /** The ids of the lists opened so far, in order. */
+  ids(): Promise<number[]>;
 }

@@ -1,4 +1,7 @@
+import type { RequestHandler } from 'express';
 import type { ServiceDeps } from '../deps.js';
+import { noStore } from '../http/mount.js';
+import { takeOrRefuse, type RateLimiter } from '../http/rate-limiter.js';
 import { ServiceError } from '../service-error.js';
 import { verifierTokenHash } from './register-verifier-device.js';
 
@@ -29,10 +32,36 @@ export async function authenticateVerifierDevice(
   return { id: device.id };
 }
 
-function unknownDevice(found: string): ServiceError {
+/** 401 ERR_VERIFIER_DEVICE_UNKNOWN: no device, or a revoked one, found as `found` says. */
+export function unknownDevice(found: string): ServiceError {
   return new ServiceError(
     401,
     'ERR_VERIFIER_DEVICE_UNKNOWN',
     `Authorization: expected "Bearer <token>" of a registered verifier device that is not revoked, found ${found}`,
   );
+}
+
+/**
+ * The check before a device route reads its body: a registered, unrevoked device (401 with
+ * `WWW-Authenticate: Bearer` otherwise, RFC 6750 §3), within its rate in `limiter` (429), its id
+ * then in `res.locals.verifierDeviceId`. Answers are never cached.
+ * @param refusal what the 429's message says the limit is.
+ */
+export function verifierDeviceGate(
+  deps: Pick<ServiceDeps, 'db' | 'now'>,
+  limiter: RateLimiter,
+  refusal: string,
+): RequestHandler {
+  return async (req, res, next) => {
+    noStore(res);
+    const { id } = await authenticateVerifierDevice(deps, req.get('authorization')).catch(
+      (error: unknown) => {
+        res.set('WWW-Authenticate', 'Bearer');
+        throw error;
+      },
+    );
+    await takeOrRefuse(limiter, String(id), deps.now(), refusal);
+    res.locals.verifierDeviceId = id;
+    next();
+  };
 }

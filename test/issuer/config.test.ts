@@ -206,6 +206,28 @@ describe('loadConfig', () => {
     expect(loadConfig({}).verifierOrigins).toEqual([]);
   });
 
+  it('when VERIFIER_POLICE_ORG and VERIFIER_CERTIFICATE_VALID_DAYS are not set, then 公安交通管理部门 and 30 days; when set, their values', () => {
+    expect(loadConfig({})).toMatchObject({
+      verifierPoliceOrg: '公安交通管理部门',
+      verifierCertificateValidDays: 30,
+    });
+    expect(
+      loadConfig({
+        VERIFIER_POLICE_ORG: ' 某市公安局交警支队 ',
+        VERIFIER_CERTIFICATE_VALID_DAYS: '7',
+      }),
+    ).toMatchObject({ verifierPoliceOrg: '某市公安局交警支队', verifierCertificateValidDays: 7 });
+    expect(refusal({ VERIFIER_POLICE_ORG: '长'.repeat(41) })).toContain(
+      'VERIFIER_POLICE_ORG: expected 1-40 characters',
+    );
+    expect(refusal({ VERIFIER_POLICE_ORG: '交警\u0007' })).toContain(
+      'VERIFIER_POLICE_ORG: expected 1-40 characters of text without control characters',
+    );
+    expect(refusal({ VERIFIER_CERTIFICATE_VALID_DAYS: '0' })).toContain(
+      'VERIFIER_CERTIFICATE_VALID_DAYS: expected a whole number of days 1-366, found "0"',
+    );
+  });
+
   it('when PUSH_HOSTS is not set, then the browser push services; when set, exactly its hosts', () => {
     expect(loadConfig({}).pushHosts).toEqual([
       'fcm.googleapis.com',

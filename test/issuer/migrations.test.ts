@@ -3,10 +3,15 @@
  * on a large PostgreSQL database, OPERATIONS.md §1) does not make its migration fail; a slot a
  * take-over left half-open is ended.
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../issuer/db/migrate.js';
+import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
+import { readCertificatePayload } from '../../shared/request/certificate.js';
 import { STATUS } from '../../shared/status-list.js';
+import { nodeBackend } from '../../verifier/backends/node.js';
+import { verifierTokenHash } from '../../issuer/verifier-devices/register-verifier-device.js';
 import {
   addDevice,
   insertStaff,
@@ -156,5 +161,90 @@ describe.each(ENGINES)('migration 008 on %s', (engine) => {
     expect(
       columns.filter((c) => c.name === 'failed_sign_ins' || c.name === 'locked_until'),
     ).toEqual([]);
+  });
+});
+
+describe.each(ENGINES)('migration 009 on %s', (engine) => {
+  const service = useService(engine);
+
+  it("when credentials were issued before 009 (version 1, no holder's copy), then 009 adds the column empty, and the driver's next request gets a version 2 credential with its copy", async () => {
+    const { db } = service().deps;
+    const { kysely } = db;
+    const driver = await newDriver(service(), syntheticLicence(engine === 'sqlite' ? 5 : 6));
+    const phone = await addDevice(driver);
+    const before = await issue(driver, phone);
+    // As before 009: no column (its credential stands for a version 1 one).
+    await sql`alter table credentials drop column holder_copy`.execute(kysely);
+    await sql`delete from kysely_migration where name >= '009'`.execute(kysely);
+    await migrate(db);
+
+    const rows = await kysely
+      .selectFrom('credentials')
+      .select(['jti', 'holder_copy'])
+      .where('licence_number', '=', driver.licence.licenceNumber)
+      .execute();
+    expect(rows).toEqual([{ jti: before.jti, holder_copy: null }]);
+    const none = await driver.http.get<{ code: string }>('/api/me/credential');
+    expect([none.status, none.body.code]).toEqual([404, 'ERR_NOT_FOUND']);
+    service().advance(1);
+    const after = await issue(driver, phone);
+    expect([after.listId, after.index]).toEqual([before.listId, before.index]);
+    const report = await presentAndVerify(service().url, service().now(), after, phone);
+    expect(report.valid, report.message.en).toBe(true);
+    expect(report.disclosure?.version).toBe(2);
+  });
+});
+
+describe.each(ENGINES)('migration 010 on %s', (engine) => {
+  const service = useService(engine);
+
+  it('when a police device was registered before 010, then after it the device is a police device of the configured authority with every group, and enrols for a certificate on a new status entry', async () => {
+    const { db } = service().deps;
+    const { kysely } = db;
+    const staffId = await insertStaff(db, service().now(), {
+      username: `admin.010.${engine}`,
+      role: 'admin',
+    });
+    const token = randomBytes(32).toString('base64url');
+    // As 004 made the row: no organisation, role or status entry.
+    await sql`insert into verifier_devices (name, token_hash, created_by, created_at, revoked_at)
+      values ('Old handset', ${verifierTokenHash(token)}, ${staffId}, ${service().now()}, null)`.execute(
+      kysely,
+    );
+    // The steps from 010 on run again too: 010 finds itself done.
+    await sql`delete from kysely_migration where name >= '010'`.execute(kysely);
+    await migrate(db);
+
+    const row = await kysely
+      .selectFrom('verifier_devices')
+      .select(['org', 'role', 'may', 'status_list_id', 'status_index'])
+      .where('name', '=', 'Old handset')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      org: null,
+      role: 'police',
+      may: null,
+      status_list_id: null,
+      status_index: null,
+    });
+    const key = createJwkSigner(generateKeyPair().privateJwk);
+    const reply = await fetch(new URL('/api/verifier/certificate', service().url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ publicKey: key.publicJwk.x }),
+    });
+    expect(reply.status).toBe(200);
+    const { certificate } = (await reply.json()) as { certificate: string };
+    const claims = readCertificatePayload(
+      Buffer.from(certificate.split('.')[1] ?? '', 'base64url'),
+      nodeBackend,
+    );
+    expect(claims).toMatchObject({
+      org: '公安交通管理部门',
+      role: 'police',
+      may: [0, 1, 2, 3, 4, 5],
+      holderKey: key.publicJwk.x,
+      status: { idx: 0, uri: 'https://issuer.test/status/verifiers/1' },
+    });
   });
 });

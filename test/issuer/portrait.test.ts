@@ -549,9 +549,15 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
     expect(listed).toEqual({
       id: verifier.id,
       name: 'Checkpoint 9, handset 2',
+      org: '公安交通管理部门',
+      role: 'police',
+      may: [0, 1, 2, 3, 4, 5],
       createdBy: admin.id,
       createdAt: service.now(),
       revokedAt: null,
+      enrolledAt: null,
+      keyThumbprint: null,
+      certificateExpiresAt: null,
     });
     expect(JSON.stringify(list.body)).not.toContain(verifier.token);
     const first = await admin.json<{ revokedAt: number }>(
@@ -579,7 +585,12 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
         actor: `staff:${admin.id}`,
         action: 'verifier-device.register',
         before: null,
-        after: JSON.stringify({ name: 'Checkpoint 9, handset 2' }),
+        after: JSON.stringify({
+          name: 'Checkpoint 9, handset 2',
+          org: '公安交通管理部门',
+          role: 'police',
+          may: [0, 1, 2, 3, 4, 5],
+        }),
       },
       {
         actor: `staff:${admin.id}`,

@@ -5,7 +5,7 @@ import {
   signCredential,
   signCredentialV2,
 } from '../../issuer/sign-credential.js';
-import { parseHolderCopy } from '../../shared/sd/credential-v2.js';
+import { issueCredentialV2, parseHolderCopy } from '../../shared/sd/credential-v2.js';
 import { CLAIMS_DICTIONARY } from '../../shared/claims-dictionary.js';
 import { isLicenceError } from '../../shared/errors.js';
 import { parseCompactJws } from '../../shared/compact-jws.js';
@@ -51,6 +51,33 @@ describe('signCredentialV2', () => {
     expect(copy.values[0]).toEqual({ nm: referenceLicence(0).name, ph: 'p'.repeat(43) });
     const second = parseHolderCopy((await signCredentialV2(request, issuer)).holderCopy);
     expect(Buffer.from(second.seed).equals(Buffer.from(copy.seed))).toBe(false);
+  });
+
+  it('when given the same seed as issueCredentialV2, then the same claims, seed and values (the payload compressed by zlib instead)', async () => {
+    const seed = Uint8Array.from({ length: 16 }, (_, i) => i);
+    const request = { ...base, licence: referenceLicence(0), now, jti: 'AAAAAAAAAAAAAAAA' };
+    const ours = await signCredentialV2(request, issuer, seed);
+    const shared = await issueCredentialV2(
+      {
+        iss: base.issuer,
+        iat,
+        nbf: iat,
+        exp: iat + 30 * 86_400,
+        jti: 'AAAAAAAAAAAAAAAA',
+        holderKey,
+        status: base.status,
+        licence: referenceLicence(0),
+      },
+      issuer,
+      seed,
+    );
+    const [a, b] = [ours, shared].map((c) => parseHolderCopy(c.holderCopy));
+    expect(a?.claims).toEqual(b?.claims);
+    expect(ours.holderCopy.split('~').slice(1)).toEqual(shared.holderCopy.split('~').slice(1));
+    expect(ours.credential.split('.')[0]).toBe(shared.credential.split('.')[0]);
+    await expect(signCredentialV2(request, issuer, new Uint8Array(15))).rejects.toThrow(
+      'seed: expected 16 bytes',
+    );
   });
 
   it.each([

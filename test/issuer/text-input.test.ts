@@ -60,14 +60,20 @@ const CASES: readonly Case[] = [
   {
     route: 'POST /api/admin/verifier-devices',
     who: 'admin',
-    body: { name: 'Checkpoint 3' },
-    fields: ['name'],
+    body: { name: 'Checkpoint 3', org: '某某租车公司', role: 'rental' },
+    fields: ['name', 'org', 'role'],
   },
   {
     route: 'POST /api/admin/verifier-devices/:id/revoke',
     who: 'admin',
     body: IGNORED,
     fields: ['note'],
+  },
+  {
+    route: 'POST /api/verifier/certificate',
+    who: 'verifier-device',
+    body: { publicKey: 'abcdef' },
+    fields: ['publicKey'],
   },
   {
     route: 'POST /api/verifier/portrait',
