@@ -51,18 +51,24 @@ export async function enrolVerifierDevice(
   const exp = now + deps.config.verifierCertificateValidDays * DAY;
   const lists = deps.verifierStatusLists;
   return deps.db.kysely.transaction().execute(async (trx) => {
-    const device = await trx
+    // The device's row is locked for the transaction (on PostgreSQL; SQLite runs one write
+    // transaction at a time): two enrolments at once take its status entry one after the
+    // other, so the second finds the entry the first gave and never allocates another, which a
+    // revocation would not know of.
+    let query = trx
       .selectFrom('verifier_devices')
-      .select(['org', 'role', 'may', 'status_list_id', 'status_index'])
-      .where('id', '=', deviceId)
-      .executeTakeFirstOrThrow();
+      .select(['org', 'role', 'may', 'status_list_id', 'status_index', 'revoked_at'])
+      .where('id', '=', deviceId);
+    if (deps.db.engine === 'postgres') query = query.forUpdate();
+    const device = await query.executeTakeFirstOrThrow();
+    if (device.revoked_at !== null) throw unknownDevice('a revoked device’s token');
     const entry =
       device.status_list_id === null || device.status_index === null
         ? await lists.allocate(trx)
         : { listId: device.status_list_id, index: device.status_index };
     // Conditional on the device not being revoked: a revocation that committed first leaves
-    // nothing to update, and one that comes after waits for this transaction (on PostgreSQL,
-    // for the row) and then finds the status entry to set INVALID.
+    // nothing to update, and one that comes after waits for this transaction (for the row) and
+    // then finds the status entry to set INVALID.
     const updated = await trx
       .updateTable('verifier_devices')
       .set({

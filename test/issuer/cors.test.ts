@@ -1,6 +1,6 @@
 /*
  * Cross-origin access over HTTP: a police app hosted elsewhere reads the public documents from
- * any origin, and calls the portrait route only from a configured origin; the cookie API is
+ * any origin, and calls the portrait and certificate routes only from a configured origin; the cookie API is
  * never opened to another origin.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,8 @@ describe.each(ENGINES)('CORS on %s', (engine) => {
     ['/.well-known/jwks.json', 200],
     ['/openapi.json', 200],
     ['/status/1', 404],
+    ['/status/verifiers', 200],
+    ['/status/verifiers/1', 404],
   ])(
     'when %s is fetched from another origin, then any origin may read it, without credentials',
     async (path, status) => {
@@ -154,6 +156,48 @@ describe.each(ENGINES)('CORS on %s', (engine) => {
       });
     },
   );
+
+  it('when the certificate route is preflighted and called from a configured origin, then it allows POST with Authorization and the answer carries the CORS headers; another origin gets none', async () => {
+    const preflight = await send('/api/verifier/certificate', {
+      method: 'OPTIONS',
+      headers: {
+        origin: CHECKPOINT,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect({ status: preflight.status, cors: corsHeaders(preflight.headers) }).toEqual({
+      status: 204,
+      cors: {
+        'access-control-allow-origin': CHECKPOINT,
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': 'Authorization,Content-Type',
+        'access-control-expose-headers': 'Retry-After,WWW-Authenticate',
+        'access-control-max-age': '600',
+      },
+    });
+    const call = (origin: string) =>
+      send('/api/verifier/certificate', {
+        method: 'POST',
+        headers: {
+          origin,
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({ publicKey: 'short' }),
+      });
+    const reply = await call(POLICE);
+    const body = (await reply.json()) as { code?: string };
+    expect({ status: reply.status, code: body.code, cors: corsHeaders(reply.headers) }).toEqual({
+      status: 422,
+      code: 'ERR_VALIDATION',
+      cors: {
+        'access-control-allow-origin': POLICE,
+        'access-control-expose-headers': 'Retry-After,WWW-Authenticate',
+      },
+    });
+    expect(corsHeaders((await call(ELSEWHERE)).headers)).toEqual({});
+  });
 
   it.each([
     ['OPTIONS', ELSEWHERE],

@@ -20,6 +20,7 @@ import { jwkThumbprint } from '../../shared/jwk.js';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
 import { DEFAULT_POLICE_ORG } from '../../issuer/config.js';
 import { CERTIFICATE_REQUESTS_PER_MINUTE } from '../../issuer/verifier-devices/routes.js';
+import { enrolVerifierDevice } from '../../issuer/verifier-devices/enrol-verifier-device.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { createTrustStore, type TrustStore } from '../../verifier/trust-store.js';
 import { verifyStatusList } from '../../verifier/verify-status-list.js';
@@ -316,6 +317,52 @@ describe.each(ENGINES)('verifier certificates on %s', (engine) => {
     expect(await refusal(requestWith(b.certificate, first, view, 'employer'))).toBe(
       'ERR_REQUEST_SIGNATURE',
     );
+  });
+
+  it('when a device enrols several keys at the same moment, then every certificate names the one status entry that revoking it sets INVALID', async () => {
+    const device = await register({ name: 'Twice', org: '某某公司', role: 'employer' });
+    const keys = Array.from({ length: 8 }, deviceKey);
+    // Straight to the use case, all at once: the route's rate limit would hold most back.
+    const replies = await Promise.all(
+      keys.map((key) => enrolVerifierDevice(service().deps, device.id, key.publicJwk.x)),
+    );
+    const view = await phoneView();
+    const entries = await Promise.all(
+      replies.map(
+        async ({ certificate }, i) =>
+          (await requestWith(certificate, keys[i] as Signer, view, 'employer')).certificate.status,
+      ),
+    );
+    expect(new Set(entries.map((e) => `${e.uri}#${e.idx}`)).size).toBe(1);
+    await (await signedInAdmin()).post(`/api/admin/verifier-devices/${device.id}/revoke`);
+    const after = await phoneView();
+    for (const [i, { certificate }] of replies.entries())
+      expect(await refusal(requestWith(certificate, keys[i] as Signer, after, 'employer'))).toBe(
+        'ERR_REQUEST_CERT_REVOKED',
+      );
+  });
+
+  it('when a device is revoked while it enrols, then each enrolment is either refused or gives a certificate the list then revokes', async () => {
+    const device = await register({ name: 'Racing', org: '某某公司', role: 'employer' });
+    await enrolled(device.token, deviceKey());
+    const keys = Array.from({ length: 6 }, deviceKey);
+    const admin = await signedInAdmin();
+    const [revoked, ...outcomes] = await Promise.allSettled([
+      admin.post(`/api/admin/verifier-devices/${device.id}/revoke`),
+      ...keys.map((key) => enrolVerifierDevice(service().deps, device.id, key.publicJwk.x)),
+    ]);
+    expect(revoked.status).toBe('fulfilled');
+    const after = await phoneView();
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'rejected') {
+        expect((outcome.reason as { code?: string }).code).toBe('ERR_VERIFIER_DEVICE_UNKNOWN');
+        continue;
+      }
+      const { certificate } = outcome.value as { certificate: string };
+      expect(await refusal(requestWith(certificate, keys[i] as Signer, after, 'employer'))).toBe(
+        'ERR_REQUEST_CERT_REVOKED',
+      );
+    }
   });
 
   it('when the verifier status lists are asked for, then the index names each list by its absolute URI, public and cacheable from any origin, and each list is a signed statuslist+jwt', async () => {
