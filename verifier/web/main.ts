@@ -7,13 +7,15 @@
 import { afterPaint, button, byId, byIdOf, h } from '../../shared/web/dom.js';
 import { htmlLang, otherLang, translator } from '../../shared/web/i18n.js';
 import { UI, type UiKey } from './app-messages.js';
-import { startCameraScan } from './camera-scanner.js';
+import { startCameraScan, type CameraScan } from '../../shared/web/camera-scanner.js';
 import { formatAge } from './format.js';
 import { openLocalStore } from './local-store.js';
 import { renderHistory, renderSettings } from './panels.js';
-import { createQrDecoder, decodeImageFile } from './qr-decoder.js';
+import { createQrDecoder, decodeImageFile, type QrDecoder } from '../../shared/web/qr-decoder.js';
 import { renderPortrait, renderVerdict, type PortraitState } from './render-verdict.js';
+import { identityLines, renderRequest, tickRequest, type Asking } from './request-view.js';
 import { VerificationSession, type Scan } from './session.js';
+import { PURPOSE_WORDS } from '../../shared/sd/words.js';
 
 /** Seconds between background updates of keys and lists while online. */
 const REFRESH_EVERY_S = 60;
@@ -21,7 +23,7 @@ const REFRESH_EVERY_S = 60;
 const i18n = translator(UI, 'lz-verifier-lang');
 const t = i18n.t;
 
-type View = 'scan' | 'verdict' | 'history' | 'settings';
+type View = 'scan' | 'verdict' | 'history' | 'settings' | 'request';
 
 /** The last verdict, with its portrait as far as it has come. */
 interface Shown {
@@ -36,7 +38,23 @@ const state: {
   scanStatus: UiKey;
   /** Verdicts painted so far (body[data-verdicts], for the tests and bench/browser.ts). */
   painted: number;
-} = { view: 'scan', shown: undefined, scanStatus: 'starting', painted: 0 };
+  /** What the request screen asks for. */
+  asking: Asking;
+  /** The camera while it runs: off while the request QR is shown. */
+  camera: CameraScan | undefined;
+  decoder: QrDecoder | undefined;
+  /** Whether the request on screen could be answered when last drawn. */
+  requestActive: boolean;
+} = {
+  view: 'scan',
+  shown: undefined,
+  scanStatus: 'starting',
+  painted: 0,
+  asking: { custom: false },
+  camera: undefined,
+  decoder: undefined,
+  requestActive: false,
+};
 
 /** The bar and the status strip: labels, the link and the age of keys and lists. */
 function renderBar(session: VerificationSession): void {
@@ -49,6 +67,13 @@ function renderBar(session: VerificationSession): void {
   language.setAttribute('aria-label', t('languageName'));
   language.setAttribute('lang', htmlLang(otherLang(i18n.lang())));
   byId('pick-label').textContent = t('pickImage');
+  const openRequest = byId('open-request');
+  openRequest.textContent = t('requestOpen');
+  openRequest.hidden = session.identity.identity === undefined;
+  const banner = byId('answer-banner');
+  banner.hidden = !session.answering;
+  byId('answer-hint').textContent = t('answerHint');
+  byId('answer-back').textContent = t('answerBack');
   byId('scan-status').textContent = t(state.scanStatus);
   byId('refresh').textContent = t('refresh');
   const data = session.dataStatus();
@@ -73,10 +98,28 @@ function renderVerdictView(session: VerificationSession): void {
     session.forgetLastCode();
     show(session, 'scan');
   });
-  section.replaceChildren(
-    ...renderVerdict(shown.scan.verdict, i18n, shown.scan.atMs),
-    h('div', { class: 'actions' }, next),
-  );
+  const role = session.identity.role;
+  const parts = renderVerdict(shown.scan.verdict, i18n, shown.scan.atMs);
+  // A role that is not the police's: the screen says that it shows only what the role may see.
+  if (role !== 'police')
+    parts.splice(
+      1,
+      0,
+      h(
+        'p',
+        { id: 'role-note', class: 'role-note', 'data-role': role },
+        t('roleNote', { role: i18n.say(PURPOSE_WORDS[role]) }),
+      ),
+    );
+  // After an answer: back to the request screen (a new request is made there on demand).
+  const toRequest =
+    shown.scan.request === undefined
+      ? undefined
+      : button({ id: 'verdict-request' }, t('answerBack'), () => {
+          session.forgetLastCode();
+          show(session, 'request');
+        });
+  section.replaceChildren(...parts, h('div', { class: 'actions' }, next, toRequest ?? ''));
   section.scrollTop = 0;
   renderPortrait(shown.portrait, i18n);
 }
@@ -85,22 +128,107 @@ async function renderHistoryView(session: VerificationSession): Promise<void> {
   renderHistory(byId('history-view'), await session.history.list(), i18n, {
     clear: () => void session.history.clear().then(() => renderHistoryView(session)),
     close: () => {
-      show(session, back());
+      show(session, back(session));
     },
   });
 }
 
 function renderSettingsView(session: VerificationSession): void {
-  renderSettings(byId('settings-view'), session.settings, i18n, {
-    save: (entered) => session.saveSettings(entered),
-    close: () => {
-      show(session, back());
+  renderSettings(
+    byId('settings-view'),
+    session.settings,
+    i18n,
+    {
+      save: (entered) => session.saveSettings(entered),
+      close: () => {
+        show(session, back(session));
+      },
     },
-  });
+    identityLines(session.identity.identity, session.enrolment, i18n),
+  );
 }
 
-/** Where a panel goes back to: the last verdict, else the camera. */
-const back = (): View => (state.shown === undefined ? 'scan' : 'verdict');
+/** The request screen; a request is made when none was made yet. */
+async function renderRequestView(session: VerificationSession): Promise<void> {
+  const identity = session.identity.identity;
+  if (identity !== undefined && session.identity.lastRequest === undefined)
+    await makeRequest(session);
+  const request = session.identity.lastRequest;
+  state.requestActive = session.identity.activeRequest(session.nowMs()) !== undefined;
+  renderRequest(
+    byId('request-view'),
+    { identity, request, active: state.requestActive, asking: state.asking },
+    i18n,
+    {
+      ask: (asking) => {
+        state.asking = asking;
+        void makeRequest(session).then(() => renderRequestView(session));
+      },
+      renew: () => void makeRequest(session).then(() => renderRequestView(session)),
+      scan: () => {
+        session.answering = true;
+        session.forgetLastCode();
+        show(session, 'scan');
+      },
+      direct: () => {
+        session.answering = false;
+        session.forgetLastCode();
+        show(session, 'scan');
+      },
+    },
+  );
+  tickRequest(request, state.requestActive, session.nowMs(), i18n);
+}
+
+/** A new request for what the officer chose (nothing when the choice is not allowed). */
+async function makeRequest(session: VerificationSession): Promise<void> {
+  const claims = session.identity.identity?.claims;
+  if (claims === undefined) return;
+  const { asking } = state;
+  try {
+    if (asking.custom) await session.makeRequest('custom', asking.groups);
+    else await session.makeRequest(claims.role);
+  } catch {
+    // No group ticked, or the role's own purpose beyond the certificate: the last request stays.
+  }
+}
+
+/**
+ * Where a panel goes back to: the last verdict, else the request screen for a device whose main
+ * way is the request (a role other than the police's), else the camera.
+ */
+const back = (session: VerificationSession): View =>
+  state.shown !== undefined
+    ? 'verdict'
+    : session.identity.role !== 'police' && session.identity.identity !== undefined
+      ? 'request'
+      : 'scan';
+
+/** Starts the camera when it is not running (a new capture each time). */
+async function startCamera(session: VerificationSession): Promise<void> {
+  const decoder = state.decoder;
+  if (state.camera !== undefined || decoder === undefined) return;
+  if (!window.isSecureContext) {
+    state.scanStatus = 'insecure';
+    renderBar(session);
+    return;
+  }
+  try {
+    state.camera = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, frameAt) => {
+      onCode(session, text, frameAt);
+    });
+    state.scanStatus = 'scanHint';
+  } catch {
+    state.scanStatus = 'noCamera';
+  }
+  renderBar(session);
+}
+
+/** Stops the camera (while the request QR is shown: the device is held up to the holder). */
+function stopCamera(): void {
+  state.camera?.stop();
+  state.camera = undefined;
+}
 
 /** Shows `next` (the verdict screen is drawn when a verdict comes, not here). */
 function show(session: VerificationSession, next: View): void {
@@ -108,15 +236,24 @@ function show(session: VerificationSession, next: View): void {
   byId('verdict-view').hidden = next !== 'verdict';
   byId('history-view').hidden = next !== 'history';
   byId('settings-view').hidden = next !== 'settings';
+  byId('request-view').hidden = next !== 'request';
   if (next === 'history') void renderHistoryView(session);
   if (next === 'settings') renderSettingsView(session);
+  if (next === 'request') {
+    stopCamera();
+    session.answering = false;
+    void renderRequestView(session);
+  }
+  if (next === 'scan') void startCamera(session);
+  renderBar(session);
 }
 
 /** A code read at `frameAt` (performance.now of the frame or the pick): its verdict in view. */
 function onCode(session: VerificationSession, text: string, frameAt: number): void {
-  if (state.view === 'history' || state.view === 'settings') return;
+  if (state.view === 'history' || state.view === 'settings' || state.view === 'request') return;
   void session.scan(text).then((scan) => {
-    if (scan === undefined) return;
+    // A panel opened while the code was verified stays in view.
+    if (scan === undefined || (state.view !== 'scan' && state.view !== 'verdict')) return;
     const shown: Shown = {
       scan,
       portrait: scan.wantsPortrait ? 'loading' : scan.portraitShown ? undefined : 'withheld',
@@ -149,11 +286,21 @@ async function boot(): Promise<void> {
     online: () => navigator.onLine,
     monoMs: () => performance.now(),
   });
+  let hadIdentity = session.identity.identity !== undefined;
   session.onChange = () => {
     renderBar(session);
+    const has = session.identity.identity !== undefined;
+    if (has === hadIdentity) return;
+    // Just enrolled (or forgotten): the settings and request screens say so; a device whose role
+    // is not the police's starts on the request screen.
+    hadIdentity = has;
+    if (state.view === 'settings') renderSettingsView(session);
+    if (state.view === 'request') void renderRequestView(session);
+    if (state.view === 'scan' && !session.answering && back(session) === 'request')
+      show(session, 'request');
   };
   const toggle = (panel: View) => () => {
-    show(session, state.view === panel ? back() : panel);
+    show(session, state.view === panel ? back(session) : panel);
   };
   byId('language').addEventListener('click', () => {
     i18n.setLang(otherLang(i18n.lang()));
@@ -162,6 +309,19 @@ async function boot(): Promise<void> {
     show(session, state.view);
   });
   byId('refresh').addEventListener('click', () => void session.refresh());
+  byId('open-request').addEventListener('click', () => {
+    show(session, 'request');
+  });
+  byId('answer-back').addEventListener('click', () => {
+    show(session, 'request');
+  });
+  // The countdown of the request on screen; when it runs out the QR greys.
+  setInterval(() => {
+    if (state.view !== 'request') return;
+    const active = session.identity.activeRequest(session.nowMs()) !== undefined;
+    if (active !== state.requestActive) void renderRequestView(session);
+    else tickRequest(session.identity.lastRequest, active, session.nowMs(), i18n);
+  }, 1000);
   byId('open-history').addEventListener('click', toggle('history'));
   byId('open-settings').addEventListener('click', toggle('settings'));
   window.addEventListener('online', () => void session.refresh());
@@ -181,6 +341,7 @@ async function boot(): Promise<void> {
   session.warmUp();
 
   const decoder = await createQrDecoder();
+  state.decoder = decoder;
   document.body.dataset.decoder = decoder.kind;
   const scanStatus = (key: UiKey) => {
     state.scanStatus = key;
@@ -207,16 +368,9 @@ async function boot(): Promise<void> {
     );
   });
 
-  if (!window.isSecureContext) state.scanStatus = 'insecure';
-  else
-    try {
-      await startCameraScan(byIdOf('camera', 'video'), decoder, (text, frameAt) => {
-        onCode(session, text, frameAt);
-      });
-      state.scanStatus = 'scanHint';
-    } catch {
-      state.scanStatus = 'noCamera';
-    }
+  // The police scan directly by default; another role starts with its request.
+  if (back(session) === 'request' && state.view === 'scan') show(session, 'request');
+  else if (state.view === 'scan') await startCamera(session);
   renderBar(session);
   document.body.dataset.ready = 'true';
 }

@@ -85,6 +85,7 @@ export function renderSettings(
   settings: Settings,
   i18n: I18n,
   on: { readonly save: (entered: Settings) => Promise<void>; readonly close: () => void },
+  identity?: HTMLElement,
 ): void {
   const issuer = h('input', {
     id: 'setting-issuer',
@@ -134,5 +135,6 @@ export function renderSettings(
     h('label', { class: 'toggle' }, version1, h('span', {}, i18n.t('acceptVersion1'))),
     h('div', { class: 'row' }, back, save),
     message,
+    identity ?? '',
   );
 }

@@ -7,7 +7,11 @@
 import { nobleBackend } from '../backends/noble.js';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { TrustStore } from '../trust-store.js';
-import { DEFAULT_CLOCK_TOLERANCE, verifyPresentation } from '../verify-presentation.js';
+import {
+  DEFAULT_CLOCK_TOLERANCE,
+  verifyPresentation,
+  type VerifierRequest,
+} from '../verify-presentation.js';
 import { ClockKeeper, type ReadClocks } from './clock-keeper.js';
 import { decideVerdict, type Verdict } from './decide-verdict.js';
 import { fetchPortrait, type PortraitOutcome } from './fetch-portrait.js';
@@ -15,6 +19,11 @@ import type { LocalStore } from './local-store.js';
 import { ScanHistory } from './scan-history.js';
 import { checkSettings, issuerUrlOf, loadSettings, type Settings } from './settings.js';
 import { TrustData } from './trust-data.js';
+import { reportForRole } from './role-filter.js';
+import { VerifierIdentity, type EnrolOutcome, type ShownRequest } from './verifier-identity.js';
+import type { Signer } from '../../shared/crypto-backend.js';
+import type { Purpose } from '../../shared/sd/groups.js';
+import { keptKeyPair, webCryptoSigner } from '../../shared/web/webcrypto-key.js';
 
 /** Seconds before a list that could not be fetched is asked for again at a scan. */
 export const LIST_RETRY_S = 30;
@@ -34,6 +43,21 @@ export interface SessionEnv {
   /** The device and monotonic clocks, for the trusted clock; the browser's by default. */
   readonly readClocks?: ReadClocks;
   readonly fetch?: typeof fetch;
+  /**
+   * The device key as a Signer; by default a WebCrypto Ed25519 pair made non-extractable and
+   * kept in the store.
+   */
+  readonly deviceSigner?: () => Promise<Signer>;
+}
+
+/** The device key of the browser: made once, kept in the store by structured clone. */
+function storedDeviceSigner(store: LocalStore): () => Promise<Signer> {
+  let signer: Promise<Signer> | undefined;
+  return () =>
+    (signer ??= keptKeyPair({
+      load: () => store.get<CryptoKeyPair>('deviceKey'),
+      keep: (pair) => store.set('deviceKey', pair),
+    }).then(webCryptoSigner));
 }
 
 /** How the device's link to the issuer stands. */
@@ -66,11 +90,20 @@ export interface Scan {
   readonly wantsPortrait: boolean;
   /** False when the code withheld the holder group: the portrait box says 照片未出示. */
   readonly portraitShown: boolean;
+  /** The request the code was checked as an answer to, when it was. */
+  readonly request?: ShownRequest;
 }
 
 /** The officer's session on this device. */
 export class VerificationSession {
   readonly history: ScanHistory;
+  /**
+   * Whether codes scanned now answer this device's request (the request screen's camera): they
+   * are checked against the last request made and the nonces already accepted.
+   */
+  answering = false;
+  /** How the last enrolment attempt ended. */
+  enrolment: EnrolOutcome | undefined;
   private lastText: string | undefined;
   private scanSeq = 0;
   private refreshing: Promise<void> | undefined;
@@ -85,6 +118,7 @@ export class VerificationSession {
     private readonly clock: ClockKeeper,
     private readonly trust: TrustData,
     private current: Settings,
+    readonly identity: VerifierIdentity,
   ) {
     this.history = new ScanHistory(env.store);
   }
@@ -95,7 +129,13 @@ export class VerificationSession {
     await clock.load();
     const trust = new TrustData(env.store, clock, env.fetch);
     await trust.load();
-    return new VerificationSession(env, clock, trust, await loadSettings(env.store));
+    const identity = new VerifierIdentity({
+      store: env.store,
+      deviceSigner: env.deviceSigner ?? storedDeviceSigner(env.store),
+      ...(env.fetch === undefined ? {} : { fetch: env.fetch }),
+    });
+    await identity.load();
+    return new VerificationSession(env, clock, trust, await loadSettings(env.store), identity);
   }
 
   get settings(): Settings {
@@ -125,14 +165,18 @@ export class VerificationSession {
     };
   }
 
-  /** Fetches keys and lists again (one update at a time); never rejects. */
+  /**
+   * Fetches keys and lists again (one update at a time), and enrols or renews the device's
+   * certificate when it needs it; never rejects.
+   */
   refresh(): Promise<void> {
     this.refreshing ??= this.trust
       .refresh(this.issuerUrl)
-      .then((outcome) => {
+      .then(async (outcome) => {
         this.reached = outcome.reached;
         // New keys or lists: the code still in front of the camera gets a new verdict.
         if (outcome.changed) this.lastText = undefined;
+        await this.renewCertificate();
       })
       .catch(() => undefined)
       .finally(() => {
@@ -140,6 +184,40 @@ export class VerificationSession {
         this.onChange();
       });
     return this.refreshing;
+  }
+
+  /** The time by the trusted clock (ms). */
+  nowMs(): number {
+    return this.clock.now().nowMs;
+  }
+
+  /**
+   * Enrols the device key, or renews its certificate, when needed and online (part of every
+   * refresh); never rejects.
+   */
+  async renewCertificate(): Promise<EnrolOutcome> {
+    if (this.current.token === '' && this.identity.identity !== undefined)
+      await this.identity.forget().catch(() => undefined);
+    const outcome = await this.identity
+      .renew({
+        issuerUrl: this.issuerUrl,
+        token: this.current.token,
+        online: this.env.online(),
+        nowMs: this.nowMs(),
+      })
+      .catch((): EnrolOutcome => 'unreachable');
+    this.enrolment = outcome;
+    return outcome;
+  }
+
+  /**
+   * A new request to show (the last one is replaced): the role's own purpose, or custom with
+   * groups the certificate allows. Local: no network.
+   * @throws {Error} without a certificate; {RangeError} for a purpose or groups not allowed.
+   */
+  makeRequest(purpose: Purpose, groups?: readonly number[]): Promise<ShownRequest> {
+    this.lastText = undefined;
+    return this.identity.makeRequest(this.nowMs(), purpose, groups);
   }
 
   /** The device went offline: the issuer no longer counts as reached. */
@@ -161,8 +239,25 @@ export class VerificationSession {
     if (text === this.lastText) return undefined;
     this.lastText = text;
     const seq = ++this.scanSeq;
-    const { verdict, atMs } = await this.verify(text);
+    const last = this.identity.lastRequest;
+    let request = this.answering ? last : undefined;
+    const withRequest = async (r: ShownRequest) => ({
+      ...r,
+      answered: await this.identity.answered(this.nowMs()),
+    });
+    let { verdict, atMs } = await this.verify(
+      text,
+      request === undefined ? undefined : await withRequest(request),
+    );
+    // On the direct scan, an answer to this device's own request is still checked as one.
+    if (request === undefined && last !== undefined && verdict.code === 'ERR_WRONG_VERIFIER') {
+      request = last;
+      ({ verdict, atMs } = await this.verify(text, await withRequest(last)));
+    }
     if (seq !== this.scanSeq) return undefined;
+    // An answer accepted uses its request up: the same code again is refused (ERR_NONCE_USED).
+    if (request !== undefined && verdict.tone !== 'invalid')
+      await this.identity.accept(request.nonce, atMs);
     const { licence, disclosure, credential } = verdict.report;
     void this.history.add({
       at: atMs,
@@ -176,7 +271,14 @@ export class VerificationSession {
     });
     const portraitShown = disclosure === undefined || disclosure.disclosed.includes('holder');
     const wantsPortrait = verdict.tone !== 'invalid' && credential !== undefined && portraitShown;
-    return { text, verdict, atMs, wantsPortrait, portraitShown };
+    return {
+      text,
+      verdict,
+      atMs,
+      wantsPortrait,
+      portraitShown,
+      ...(request === undefined ? {} : { request }),
+    };
   }
 
   /**
@@ -220,21 +322,27 @@ export class VerificationSession {
     nobleBackend.verify(key, new Uint8Array(1), signature);
   }
 
-  private runCore(text: string) {
+  private runCore(text: string, request: VerifierRequest | undefined) {
     const time = this.clock.now();
     const snap = this.trust.snapshot;
-    const report = verifyPresentation(text, {
+    const core = verifyPresentation(text, {
       trust: snap.trust ?? NO_KEYS,
       statusLists: snap.lists,
       now: new Date(time.nowMs),
       clockTolerance: DEFAULT_CLOCK_TOLERANCE,
       acceptVersion1: this.current.acceptVersion1,
+      ...(request === undefined ? {} : { request }),
     });
+    // What the role may not see never reaches the screen or the history.
+    const report = reportForRole(core, this.identity.role);
     return { report, time, snap };
   }
 
-  private async verify(text: string): Promise<{ verdict: Verdict; atMs: number }> {
-    let run = this.runCore(text);
+  private async verify(
+    text: string,
+    request: VerifierRequest | undefined,
+  ): Promise<{ verdict: Verdict; atMs: number }> {
+    let run = this.runCore(text, request);
     const credential = run.report.credential;
     if (
       credential !== undefined &&
@@ -249,7 +357,7 @@ export class VerificationSession {
         await this.trust
           .fetchList(credential.status.uri, credential.iss, this.issuerUrl)
           .catch(() => false);
-        run = this.runCore(text);
+        run = this.runCore(text, request);
         this.onChange();
       }
     }

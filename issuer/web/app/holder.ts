@@ -6,6 +6,7 @@
 import { api, ApiError } from '../common/api.js';
 import { LicenceError } from '../../../shared/errors.js';
 import { parseHolderCopy } from '../../../shared/sd/credential-v2.js';
+import { refreshAuthority } from './authority.js';
 import { heldOf } from './held.js';
 import { deviceKeyPair, publicKeyX } from './device-key.js';
 import { forget, keep, load, type Kept } from './store.js';
@@ -97,6 +98,8 @@ export async function refreshAll(): Promise<boolean> {
   // The session first: a 401 here means signing in again; a 200 brings the CSRF token.
   await api('GET', '/api/me');
   await fetchStatus();
+  // The authority's keys and the verifier lists, for 扫码出示 offline; what was kept stays on failure.
+  await refreshAuthority().catch(() => undefined);
   const kept = await load('credential');
   const device = await load('device');
   if (device === undefined) return false;

@@ -6,6 +6,8 @@
  * generation time and a countdown. Each code picked is noted in the phone's record (shown.ts).
  */
 import { createPresentation } from '../../../shared/create-presentation.js';
+import type { VerifiedRequest } from '../../../shared/request/request.js';
+import { nobleBackend } from '../../../verifier/backends/noble.js';
 import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
@@ -18,6 +20,7 @@ import { button, h } from '../../../shared/web/dom.js';
 import { latestApplication, photoChangeScreen, stateBlock } from './apply.js';
 import { signInScreen } from './auth.js';
 import { deviceKeyPair, webCryptoSigner } from './device-key.js';
+import { refreshAuthority } from './authority.js';
 import { ensureDevice, fetchCredential, fetchPortrait, fetchStatus, refreshAll } from './holder.js';
 import { QR_COLOURS, drawQr } from './qr-canvas.js';
 import { heldOf, type Held } from './held.js';
@@ -26,6 +29,8 @@ import { logShown, shownLogScreen } from './shown.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
 import type { Me } from './replies.js';
+import { consentPanel, refusedPanel, scanPanel } from './scan-request.js';
+import { checkRequest, ROLE_MESSAGE, type RequestCheck } from './verifier-request.js';
 
 /** A new QR every this many seconds; the verifier accepts a proof for 60 s. */
 export const DEFAULT_QR_SECONDS = 30;
@@ -45,6 +50,8 @@ export const obtainScreen: Screen = async (main) => {
   const deviceId = await ensureDevice(`driver:${me.driverId}`);
   await fetchCredential(deviceId);
   await fetchStatus();
+  // The authority's keys, for checking a verifier's request offline later.
+  await refreshAuthority().catch(() => undefined);
   const kept = await load('credential');
   if (kept !== undefined) await fetchPortrait(heldOf(kept).portraitHash).catch(() => undefined);
   go(licenceScreen);
@@ -121,7 +128,19 @@ function nationality(code: string): string {
  * refresh) shows it again without asking and without a second entry in the record; "show to
  * someone else", or leaving the page for another, asks again.
  */
-let picked: { readonly choice: Choice; logged: boolean } | undefined;
+let picked:
+  | {
+      readonly choice: Choice;
+      logged: boolean;
+      /** The verifier's request the code answers (扫码出示), with its nonce and audience. */
+      readonly request?: VerifiedRequest;
+    }
+  | undefined;
+/** 扫码出示 under way: the scanner open, or the request read (for consent) or refused. */
+let asking:
+  | { readonly step: 'scan' }
+  | { readonly step: 'checked'; readonly check: RequestCheck }
+  | undefined;
 /** The groups ticked for a custom code, while the picker is open. */
 let ticked = new Set<GroupIndex>();
 /** Whether the custom panel is open. */
@@ -130,6 +149,7 @@ let customOpen = false;
 /** Forgets the code picked: the licence page asks again who is checking. */
 export function forgetChoice(): void {
   picked = undefined;
+  asking = undefined;
   ticked = new Set();
   customOpen = false;
 }
@@ -254,7 +274,9 @@ async function codeArea(
       ctx.box.append(errorBox(error));
     });
   };
-  if (picked === undefined) showPicker(ctx, again);
+  if (asking?.step === 'scan') stop.current = await showScanner(ctx, again);
+  else if (asking?.step === 'checked') showChecked(ctx, asking.check, again);
+  else if (picked === undefined) showPicker(ctx, again);
   else stop.current = await showQr(ctx, picked, again);
   return stop;
 }
@@ -303,6 +325,16 @@ function showPicker({ box, held, alert }: CodeContext, again: () => void): void 
     option('age', t('pickAgeSub')),
     option('custom', t('pickCustomSub')),
   );
+  const scan = button({ class: 'purpose purpose-scan', id: 'scan-request' }, '', () => {
+    forgetChoice();
+    asking = { step: 'scan' };
+    again();
+  });
+  scan.replaceChildren(
+    h('span', { class: 'purpose-name' }, t('scanRequest')),
+    h('span', { class: 'purpose-sub' }, t('scanRequestSub')),
+  );
+  scan.disabled = partialOnly;
   box.append(
     h('h3', {}, t('pickTitle')),
     statusLine(alert),
@@ -310,6 +342,7 @@ function showPicker({ box, held, alert }: CodeContext, again: () => void): void 
       'div',
       { class: 'purpose-picker', id: 'purpose-picker' },
       option('police', t('pickPoliceSub')),
+      scan,
       others,
     ),
   );
@@ -357,6 +390,72 @@ function customPanel(pick: (choice: Choice) => void): HTMLElement {
   );
 }
 
+/** The scanner of 扫码出示; what it reads is checked against the keys the phone keeps. */
+async function showScanner(ctx: CodeContext, again: () => void): Promise<() => void> {
+  return scanPanel(
+    ctx.box,
+    (text) => {
+      void Promise.all([load('authority'), load('verifierLists')]).then(([authority, lists]) => {
+        asking = {
+          step: 'checked',
+          check: checkRequest(
+            text,
+            {
+              ...(authority === undefined ? {} : { authority }),
+              ...(lists === undefined ? {} : { lists }),
+            },
+            new Date(),
+            nobleBackend,
+          ),
+        };
+        again();
+      });
+    },
+    () => {
+      forgetChoice();
+      again();
+    },
+  );
+}
+
+/** A request read: the driver's consent asked, or its refusal with the reason. */
+function showChecked(ctx: CodeContext, check: RequestCheck, again: () => void): void {
+  const back = () => {
+    forgetChoice();
+    again();
+  };
+  if (!check.ok) {
+    ctx.box.append(
+      refusedPanel(
+        check.code,
+        () => {
+          forgetChoice();
+          asking = { step: 'scan' };
+          again();
+        },
+        back,
+      ),
+    );
+    return;
+  }
+  const { request } = check;
+  ctx.box.append(
+    consentPanel(
+      request,
+      () => {
+        asking = undefined;
+        picked = {
+          choice: { purpose: request.purpose, groups: [...request.groups] },
+          logged: false,
+          request,
+        };
+        again();
+      },
+      back,
+    ),
+  );
+}
+
 /** Refreshes status, credential and portrait online; redraws when what is shown changed. */
 async function refreshInBackground(before: Held, pending: HTMLElement): Promise<void> {
   const oldStatus = await load('status');
@@ -400,7 +499,7 @@ async function showQr(
   current: NonNullable<typeof picked>,
   again: () => void,
 ): Promise<() => void> {
-  const { choice } = current;
+  const { choice, request } = current;
   const signer = await webCryptoSigner(await deviceKeyPair());
   const colour = alert === undefined ? QR_COLOURS.normal : QR_COLOURS.alert;
   const frame = frameOf(choice.purpose);
@@ -423,8 +522,10 @@ async function showQr(
     },
     h(
       'p',
-      { class: 'purpose-label', id: 'purpose-label' },
-      t(frame === 'full' ? 'frameFull' : 'framePartial', { purpose: purposeName }),
+      { class: 'purpose-label', id: 'purpose-label', 'data-org': request?.org },
+      request === undefined
+        ? t(frame === 'full' ? 'frameFull' : 'framePartial', { purpose: purposeName })
+        : t('answerFrame', { org: request.org, purpose: t(ROLE_MESSAGE[request.role]) }),
     ),
     h('div', { class: 'qr-frame' }, canvas),
   );
@@ -457,8 +558,29 @@ async function showQr(
   let madeAt = 0;
   // The frame's border and padding and the box's padding, on each side.
   const size = Math.min(340, document.documentElement.clientWidth - 80);
+  let expired = false;
+  // A request answered: past its answerBy no verifier takes the code, so none is shown.
+  const expire = () => {
+    expired = true;
+    frameBox.replaceChildren(
+      h('p', { class: 'expired', id: 'answer-expired' }, t('answerExpired')),
+      button({ class: 'primary', id: 'scan-again' }, t('scanAgain'), () => {
+        forgetChoice();
+        asking = { step: 'scan' };
+        again();
+      }),
+    );
+    generated.textContent = '';
+    countdown.textContent = '';
+    // No code on screen: nothing is shown or withheld any more.
+    box.querySelector('#disclosed')?.remove();
+  };
   const make = async () => {
     const now = new Date();
+    if (request !== undefined && now.getTime() >= request.answerBy * 1000) {
+      expire();
+      return;
+    }
     const text =
       kept.holderCopy === undefined
         ? await createPresentation(kept.text, signer, { now })
@@ -466,6 +588,8 @@ async function showQr(
             now,
             purpose: choice.purpose,
             ...(choice.purpose === 'custom' ? { groups: choice.groups } : {}),
+            // The request's own nonce and verifier, every time: never a new nonce.
+            ...(request === undefined ? {} : { nonce: request.nonce, audience: request.audience }),
           });
     drawQr(canvas, text, size, colour);
     canvas.dataset.presentation = text;
@@ -479,12 +603,22 @@ async function showQr(
         purpose: choice.purpose,
         groups: [...choice.groups],
         version: held.version,
+        ...(request === undefined ? {} : { verifier: { org: request.org, role: request.role } }),
       }).catch(() => undefined);
     }
   };
   const tick = () => {
+    if (expired) return;
     const left = Math.max(0, interval - Math.floor((Date.now() - madeAt) / 1000));
-    countdown.textContent = t('qrCountdown', { seconds: left });
+    if (request === undefined) countdown.textContent = t('qrCountdown', { seconds: left });
+    else {
+      const answerLeft = request.answerBy - Math.floor(Date.now() / 1000);
+      if (answerLeft <= 0) {
+        expire();
+        return;
+      }
+      countdown.textContent = t('answerCountdown', { seconds: answerLeft });
+    }
     if (left === 0) void make().then(tick);
   };
   await make();

@@ -9,6 +9,7 @@ import { button, h } from '../../../shared/web/dom.js';
 import { MAX_SHOWN_LOG, withEntry, type ShownEntry } from './shown-log.js';
 import { forget, keep, load } from './store.js';
 import { go, i18n, redraw, t, type Screen } from './ui.js';
+import { ROLE_MESSAGE } from './verifier-request.js';
 
 /** Notes a code shown, in front of the record, which keeps the last MAX_SHOWN_LOG. */
 export async function logShown(entry: ShownEntry): Promise<void> {
@@ -50,8 +51,16 @@ export const shownLogScreen: Screen = async (main) => {
             class: `shown-entry frame-${e.purpose === 'police' ? 'full' : 'partial'}`,
             'data-purpose': e.purpose,
             'data-groups': e.groups.map((g) => GROUP_NAMES[g]).join(' '),
+            'data-org': e.verifier?.org,
           },
           h('p', { class: 'shown-purpose' }, i18n.say(PURPOSE_WORDS[e.purpose])),
+          e.verifier === undefined
+            ? null
+            : h(
+                'p',
+                { class: 'shown-verifier' },
+                t('shownTo', { org: e.verifier.org, role: t(ROLE_MESSAGE[e.verifier.role]) }),
+              ),
           h('p', { class: 'shown-when' }, t('shownAt', { time: chinaDateTime(e.at, 'second') })),
           h(
             'p',

@@ -5,6 +5,7 @@
 import { keyValueStore } from '../../../shared/web/local-store.js';
 import type { LicenceStatus } from './replies.js';
 import type { ShownEntry } from './shown-log.js';
+import type { KeptAuthority, KeptVerifierLists } from './verifier-request.js';
 
 const DB_NAME = 'lz-driver';
 
@@ -36,6 +37,10 @@ export interface Kept {
   movedAway: { readonly at: number };
   /** The codes shown on this phone, newest first (shown-log.ts). */
   shownLog: readonly ShownEntry[];
+  /** The authority's public keys (its JWKS): a verifier's request is checked offline with them. */
+  authority: KeptAuthority;
+  /** The verifier status lists, verified when fetched: whether a verifier's certificate stands. */
+  verifierLists: KeptVerifierLists;
 }
 
 const db = keyValueStore<keyof Kept>(DB_NAME);

@@ -2,8 +2,10 @@
  * No code reaches a screen: every error code the service may answer to an app has words in that
  * app's catalogue, in Chinese and in English. Which codes an app may meet is read from the OpenAPI
  * document (each operation's `x-roles` and its problem answers), so a new code on a route fails
- * here until it has words.
+ * here until it has words. The reasons the phone refuses a verifier's request (RequestErrorCode)
+ * are read from their type's declaration, so a new reason fails here too.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../issuer/http/openapi.js';
 import app from '../../../issuer/web/app/messages.json' with { type: 'json' };
@@ -59,6 +61,18 @@ describe('error codes in words', () => {
     );
     expect(codes).toContain('ERR_ILLEGAL_TRANSITION');
     expect(withoutWords(codes, consoleCatalogue.messages)).toEqual([]);
+  });
+
+  it("when the driver's app refuses a verifier's request, then every RequestErrorCode has words", () => {
+    const source = readFileSync(
+      new URL('../../../shared/request/request.ts', import.meta.url),
+      'utf8',
+    );
+    const declaration = /export type RequestErrorCode =([^;]+);/.exec(source)?.[1] ?? '';
+    const codes = [...declaration.matchAll(/'(ERR_[A-Z_]+)'/g)].map((m) => m[1] as string);
+    expect(codes).toContain('ERR_REQUEST_BEYOND_ROLE');
+    expect(codes.length).toBeGreaterThanOrEqual(11);
+    expect(withoutWords(codes, app)).toEqual([]);
   });
 
   it('when a code has no words, then the fallback words do not show the code', () => {

@@ -1,0 +1,327 @@
+/*
+ * The verifier app that says who it is (issue 16) in Debian's Chromium, against the real issuer
+ * service on loopback: with a device token it enrols its WebCrypto device key (the certificate
+ * route answered here with a certificate the test authority key signs, as the service's route
+ * does), shows a request QR that a holder's phone accepts, reads the holder's answer through the
+ * fake camera (green, with only what was asked), refuses the same answer again as used, and in
+ * the rental role never shows an ID number, even from a police code showing everything.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQRModule from 'jsqr';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { VERIFIER_APP_DIR } from '../../issuer/app.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
+import {
+  signVerifierCertificate,
+  type Role,
+  type VerifierCertificate,
+} from '../../shared/request/certificate.js';
+import { verifyRequest, type VerifiedRequest } from '../../shared/request/request.js';
+import { createPresentationV2 } from '../../shared/sd/presentation-v2.js';
+import { GROUP_WORDS, PURPOSE_WORDS } from '../../shared/sd/words.js';
+import { nobleBackend } from '../../verifier/backends/noble.js';
+import { REASONS, VALID } from '../../verifier/internal/messages.js';
+import { createTrustStore } from '../../verifier/trust-store.js';
+import { UI } from '../../verifier/web/app-messages.js';
+import { loadTestKeys } from '../helpers/presentation-kit.js';
+import {
+  addDevice,
+  issue,
+  newDriver,
+  syntheticLicence,
+  type TestDevice,
+} from '../issuer/fixtures.js';
+import { startService, type TestService } from '../issuer/harness.js';
+import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import { encodeY4m, qrFrame, type RgbaImage } from './y4m.js';
+
+// jsqr is CommonJS: under NodeNext its typed default export is the module object.
+const jsQR = jsQRModule.default;
+const keys = loadTestKeys();
+const TOKEN = 'verifier-device-token-0001';
+const ORG: Readonly<Record<Role, string>> = {
+  police: '市公安局交通警察支队',
+  rental: '平安汽车租赁有限公司',
+  insurance: '平安保险',
+  employer: '某单位',
+  age: '某商店',
+};
+const MAY: Readonly<Record<Role, readonly (0 | 1 | 2 | 3 | 4 | 5)[]>> = {
+  police: [0, 1, 2, 3, 4, 5],
+  rental: [0, 1],
+  insurance: [0, 1],
+  employer: [0, 1],
+  age: [4, 5],
+};
+
+interface HolderV2 {
+  readonly copy: string;
+  readonly device: TestDevice;
+  readonly licence: LicenceRecord;
+}
+
+/** A white frame: the camera sees no code. */
+function blankFrame(width = 640, height = 480): RgbaImage {
+  return { width, height, data: new Uint8Array(width * height * 4).fill(255) };
+}
+
+describe.skipIf(!BROWSER_AVAILABLE)(
+  'verifier app requests in Chromium',
+  { timeout: 120_000 },
+  () => {
+    let service: TestService;
+    let work: string;
+    let serial = 9700;
+    const browsers: Browser[] = [];
+    const holders: HolderV2[] = [];
+
+    beforeAll(async () => {
+      if (VERIFIER_APP_DIR === undefined)
+        throw new Error('dist/web/verifier is missing: run `npm run build` first');
+      service = await startService('sqlite');
+      work = await mkdtemp(join(tmpdir(), 'lz-request-'));
+      // Issued before any list is fetched (see verifier-app.test.ts).
+      for (let i = 0; i < 2; i++) {
+        const licence = syntheticLicence(serial++);
+        const driver = await newDriver(service, licence);
+        const device = await addDevice(driver);
+        const issued = await issue(driver, device);
+        holders.push({ copy: issued.holderCopy, device, licence });
+      }
+    }, 90_000);
+
+    afterEach(async () => {
+      await Promise.all(browsers.splice(0).map((b) => b.close()));
+    });
+
+    afterAll(async () => {
+      await service.close();
+      await rm(work, { recursive: true, force: true });
+    });
+
+    /** Writes what the fake camera plays (read again at each start of the camera). */
+    async function playOnCamera(path: string, text: string | undefined): Promise<void> {
+      const frame = text === undefined ? blankFrame() : await qrFrame(text);
+      await writeFile(path, encodeY4m([frame], 5));
+    }
+
+    /**
+     * The app open on a phone of `width` px with the camera playing `path`, the certificate route
+     * answering for `role`, and the device token saved; resolves once the device is enrolled.
+     */
+    async function enrolledApp(
+      role: Role,
+      camera: string,
+      width = 390,
+    ): Promise<{ page: Page; issued: string[] }> {
+      const browser = await launchBrowser({ fakeCamera: camera });
+      browsers.push(browser);
+      const { page } = await newPhonePage(browser, { origin: service.url });
+      await page.setViewportSize({ width, height: 844 });
+      const issued: string[] = [];
+      await page.route('**/api/verifier/certificate', async (route) => {
+        const request = route.request();
+        if (request.headers().authorization !== `Bearer ${TOKEN}`) {
+          await route.fulfill({ status: 401, json: { error: 'unauthorised' } });
+          return;
+        }
+        const { publicKey } = request.postDataJSON() as { publicKey: string };
+        const now = Math.floor(Date.now() / 1000);
+        const claims: VerifierCertificate = {
+          iss: service.url,
+          iat: now,
+          nbf: now,
+          exp: now + 30 * 86_400,
+          jti: `browser-cert-${issued.length}-000001`,
+          holderKey: publicKey,
+          status: { idx: issued.length, uri: `${service.url}/status/verifiers/1` },
+          org: ORG[role],
+          role,
+          may: MAY[role],
+        };
+        const certificate = await signVerifierCertificate(claims, keys.issuer);
+        issued.push(certificate);
+        await route.fulfill({
+          json: {
+            certificate,
+            expiresAt: new Date(claims.exp * 1000).toISOString(),
+            statusUri: claims.status.uri,
+          },
+        });
+      });
+      await page.goto('/verifier/');
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      await page.click('#open-settings');
+      await page.fill('#setting-token', TOKEN);
+      await page.click('#settings-save');
+      await page.waitForSelector('#identity[data-state="enrolled"]', { timeout: 20_000 });
+      return { page, issued };
+    }
+
+    /** The request on screen: its text from the canvas's data, checked as a holder's phone does. */
+    async function shownRequest(page: Page, notNonce?: string): Promise<VerifiedRequest> {
+      await page.waitForFunction(
+        (old) => {
+          const c = document.getElementById('request-qr');
+          return c?.dataset.request !== undefined && c.dataset.nonce !== old;
+        },
+        notNonce ?? '',
+        { timeout: 10_000 },
+      );
+      const text = (await page.locator('#request-qr').getAttribute('data-request')) ?? '';
+      return verifyRequest(text, {
+        keys: createTrustStore([keys.issuerJwks], nobleBackend),
+        now: new Date(),
+      });
+    }
+
+    /** What the canvas shows, read as a camera would (jsQR over its pixels). */
+    async function readCanvas(page: Page): Promise<string | undefined> {
+      const image = await page.locator('#request-qr').evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height);
+        return { width: canvas.width, height: canvas.height, data: [...(data?.data ?? [])] };
+      });
+      return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
+    }
+
+    async function verdict(page: Page, n: number) {
+      await page.waitForFunction((k) => Number(document.body.dataset.verdicts ?? '0') >= k, n, {
+        timeout: 20_000,
+      });
+      return page.evaluate(() => {
+        const banner = document.getElementById('verdict');
+        return {
+          tone: banner?.getAttribute('data-tone') ?? null,
+          code: banner?.getAttribute('data-code') ?? null,
+          text: document.getElementById('verdict-text')?.textContent ?? '',
+        };
+      });
+    }
+
+    it('when a police device shows a request for name and driving data, then the phone accepts it, the answer from the camera is green with only those, and the same answer again is refused as used', async () => {
+      const camera = join(work, 'police.y4m');
+      await playOnCamera(camera, undefined);
+      const { page, issued } = await enrolledApp('police', camera);
+      expect(issued).toHaveLength(1);
+      expect(await page.locator('#identity-org').textContent()).toBe(ORG.police);
+      expect(await page.locator('#identity-role').textContent()).toBe(PURPOSE_WORDS.police.zh);
+      await screenshot(page, 'verifier-identity-390');
+      await page.click('#settings-back');
+
+      // The police scan directly by default; the request is an extra mode.
+      expect(await page.locator('#scan-view').isVisible()).toBe(true);
+      await page.click('#open-request');
+      const own = await shownRequest(page);
+      expect(own).toMatchObject({ org: ORG.police, role: 'police', purpose: 'police' });
+      expect(own.groups).toEqual([0, 1, 2, 3, 4, 5]);
+      const read = await readCanvas(page);
+      expect(read).toBe(await page.locator('#request-qr').getAttribute('data-request'));
+      expect(
+        await page.locator('#request-left').getAttribute('data-seconds').then(Number),
+      ).toBeGreaterThan(290);
+
+      // Custom: name, photo and driving data only.
+      await page.click('#request-custom');
+      const all = await shownRequest(page, own.nonce);
+      for (const group of ['identity', 'file', 'age_over_18', 'age_over_60']) {
+        const before = all.nonce;
+        await page.click(`#request-group-${group}`);
+        await page.waitForFunction(
+          (old) => document.getElementById('request-qr')?.dataset.nonce !== old,
+          before,
+        );
+      }
+      const request = await shownRequest(page, all.nonce);
+      expect(request).toMatchObject({ purpose: 'custom', groups: [0, 1] });
+      expect(await page.locator('#request-asks').textContent()).toBe(
+        `请求出示：${GROUP_WORDS.holder.zh}；${GROUP_WORDS.driving.zh}`,
+      );
+      await screenshot(page, 'verifier-request-390');
+
+      const holder = holders[0] as HolderV2;
+      const answer = await createPresentationV2(holder.copy, holder.device.signer, {
+        now: new Date(),
+        purpose: request.purpose,
+        groups: request.groups,
+        nonce: request.nonce,
+        audience: request.audience,
+      });
+      await playOnCamera(camera, answer);
+      await page.click('#request-scan');
+      expect(await verdict(page, 1)).toEqual({ tone: 'valid', code: null, text: VALID.zh });
+      expect(await page.locator('[data-field="name"]').textContent()).toBe(holder.licence.name);
+      expect(await page.locator('[data-field="licenceNumber"]').getAttribute('data-withheld')).toBe(
+        'true',
+      );
+      expect(
+        await page.locator('#verdict-partial .partial-groups').getAttribute('data-groups'),
+      ).toBe('holder driving');
+      await screenshot(page, 'verifier-answer-valid-390');
+
+      // The same answer stays in front of the camera: scanned again, refused as used.
+      await page.click('#scan-next');
+      expect(await verdict(page, 2)).toEqual({
+        tone: 'invalid',
+        code: 'ERR_NONCE_USED',
+        text: REASONS.ERR_NONCE_USED.zh,
+      });
+      expect(await page.locator('#answer-banner').isVisible()).toBe(true);
+      await screenshot(page, 'verifier-answer-used-390');
+
+      // Back to the request: used up, a new one on demand.
+      await page.click('#verdict-request');
+      expect(await page.locator('#request-left').getAttribute('data-state')).toBe('used');
+      expect(await page.locator('#request-left').textContent()).toBe(UI.requestUsed.zh);
+      await page.click('#request-new');
+      const fresh = await shownRequest(page, request.nonce);
+      expect(fresh.groups).toEqual([0, 1]);
+      expect(await page.locator('#request-left').getAttribute('data-state')).toBe('active');
+    });
+
+    it('when a rental desk device at 360 px is shown a police code with everything, then it starts on its request, and the verdict and history show no ID number', async () => {
+      const camera = join(work, 'rental.y4m');
+      const holder = holders[1] as HolderV2;
+      const police = await createPresentationV2(holder.copy, holder.device.signer, {
+        now: new Date(),
+        purpose: 'police',
+      });
+      await playOnCamera(camera, undefined);
+      const { page } = await enrolledApp('rental', camera, 360);
+      expect(await page.locator('#identity-role').textContent()).toBe(PURPOSE_WORDS.rental.zh);
+      await screenshot(page, 'verifier-identity-rental-360');
+      await page.click('#settings-back');
+      // The request is the main way for a rental desk.
+      const request = await shownRequest(page);
+      expect(request).toMatchObject({ role: 'rental', purpose: 'rental', groups: [0, 1] });
+      expect(await page.locator('#request-view').isVisible()).toBe(true);
+      await screenshot(page, 'verifier-request-rental-360');
+
+      // The camera starts again for the direct scan: now with the police code in front of it.
+      await playOnCamera(camera, police);
+      await page.click('#request-direct');
+      expect(await verdict(page, 1)).toEqual({ tone: 'valid', code: null, text: VALID.zh });
+      const body = (await page.locator('body').textContent()) ?? '';
+      expect(body).not.toContain(holder.licence.licenceNumber);
+      expect(body).not.toContain(holder.licence.address);
+      expect(await page.locator('[data-field="licenceNumber"]').getAttribute('data-withheld')).toBe(
+        'true',
+      );
+      expect(await page.locator('[data-field="name"]').textContent()).toBe(holder.licence.name);
+      expect(await page.locator('#role-note').textContent()).toBe(
+        `本机角色为${PURPOSE_WORDS.rental.zh}：只显示该角色可查看的项目`,
+      );
+      await screenshot(page, 'verifier-rental-police-code-360');
+      await page.click('#open-history');
+      const entry = page.locator('#history-list li');
+      await expect.poll(() => entry.count()).toBe(1);
+      expect(await entry.first().locator('.number').textContent()).toBe(UI.historyNotShown.zh);
+      expect((await page.locator('#history-view').textContent()) ?? '').not.toContain(
+        holder.licence.licenceNumber.slice(-4),
+      );
+    });
+  },
+);
