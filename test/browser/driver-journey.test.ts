@@ -12,6 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { UI as VERIFIER_UI } from '../../verifier/web/app-messages.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../issuer/accounts/password.js';
 import {
@@ -253,13 +254,13 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.textContent('#f-authority')).toBe(stored.issuingAuthority);
     expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：正常');
     expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box');
-    // Who is checking, before any code: the police first, then the others, each enabled (the
-    // phone keeps a holder's copy).
+    // Who is checking, before any code: the police first, then 扫码出示 (a verifier's request),
+    // then the others, each enabled (the phone keeps a holder's copy).
     await driver.locator('#purpose-picker').waitFor();
     expect(await driver.locator('#qr').count()).toBe(0);
     expect(
       await driver.locator('#purpose-picker .purpose .purpose-name').allTextContents(),
-    ).toEqual(['交警执法', '租车', '保险', '单位', '年龄核验', '自定义']);
+    ).toEqual(['交警执法', '扫码出示', '租车', '保险', '单位', '年龄核验', '自定义']);
     expect(await driver.locator('#purpose-picker .purpose:disabled').count()).toBe(0);
     await screenshot(driver, 'app-05a-purpose-picker');
     // Custom: nothing ticked, nothing to show; one box ticked is enough.
@@ -456,7 +457,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await showCode(driver);
   });
 
-  it('when the driver picks 年龄核验 or ticks groups by hand, then the code carries only those groups, and the age code verifies with every field 未出示', async () => {
+  it('when the driver picks 年龄核验 or ticks groups by hand, then the code carries only those groups, and the age code verifies with only its age result on the officer’s screen', async () => {
     await driver.click('#change-purpose');
     await showCode(driver, 'age');
     expect(await driver.textContent('#purpose-label')).toBe('年龄核验 · 部分信息');
@@ -466,23 +467,25 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     const age = await captureQr(driver);
     const ageParts = decodePresentationV2(age.text, inflateClaims);
     expect([ageParts.purpose, ageParts.groups, ageParts.values]).toEqual(['age', [4], [true]]);
-    let fields: [string, string | null, string | null][] = [];
+    let seen: { fields: number; age: [string | null, string | null, string | null][] } = {
+      fields: -1,
+      age: [],
+    };
     const shown = await verify(age.png, 'verifier-06-age', undefined, async (officer) => {
-      fields = await officer.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('dd[data-field]')].map(
-          (dd): [string, string | null, string | null] => [
-            dd.dataset.field ?? '',
-            dd.textContent,
-            dd.getAttribute('data-withheld'),
+      seen = await officer.evaluate(() => ({
+        fields: document.querySelectorAll('dd[data-field]').length,
+        age: [...document.querySelectorAll<HTMLElement>('.age-result')].map(
+          (p): [string | null, string | null, string | null] => [
+            p.dataset.age ?? null,
+            p.dataset.over ?? null,
+            p.textContent,
           ],
         ),
-      );
+      }));
     });
     expect(shown[0]?.tone).not.toBe('invalid');
-    expect(fields.length).toBeGreaterThan(0);
-    expect(fields.filter(([, text, withheld]) => text !== '未出示' || withheld !== 'true')).toEqual(
-      [],
-    );
+    // No licence field was shown, so the police app shows the age result instead of a card.
+    expect(seen).toEqual({ fields: 0, age: [['18', 'true', VERIFIER_UI.over18Yes.zh]] });
 
     await driver.click('#change-purpose');
     await driver.click('#purpose-custom');
@@ -554,7 +557,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await driverContext.setOffline(true);
     await driver.reload();
     await driver.locator('#purpose-picker').waitFor();
-    expect(await driver.locator('#purpose-picker .purpose:disabled').count()).toBe(5);
+    // Only the police code: the five partial purposes and 扫码出示 need a holder's copy.
+    expect(await driver.locator('#purpose-picker .purpose:disabled').count()).toBe(6);
     expect(await driver.textContent('#pick-v1-only')).toBe(
       '本机的电子驾驶证只能出示全部信息；联网更新后可按用途出示。',
     );
