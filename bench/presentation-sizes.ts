@@ -1,7 +1,8 @@
 /*
  * The QR sizes of the reference presentations at ECC M: format version 1's, and version 2's for
- * the police, rental and age purposes (FORMAT.md §4.4, §8.10), with the largest over fresh seeds,
- * jtis and holder keys (DEFLATE's output varies by a few bytes). Printed by `npm run bench` and
+ * the police, rental and age purposes (FORMAT.md §4.4, §8.10), and of a police and a rental
+ * device's request (§9.6), with the largest over fresh seeds, jtis and keys (DEFLATE's output
+ * varies by a few bytes). Printed by `npm run bench` and
  * `npm run bench:sizes`.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,8 @@ import { signCredential } from '../issuer/sign-credential.js';
 import { createPresentation } from '../shared/create-presentation.js';
 import { createJwkSigner, generateKeyPair } from '../shared/node/keys.js';
 import { qrVersion } from '../shared/qr.js';
+import { ROLES, signVerifierCertificate } from '../shared/request/certificate.js';
+import { createRequest } from '../shared/request/request.js';
 import { issueCredentialV2 } from '../shared/sd/credential-v2.js';
 import { createPresentationV2 } from '../shared/sd/presentation-v2.js';
 import { referenceLicence } from '../test/helpers/presentation-kit.js';
@@ -37,7 +40,7 @@ export async function presentationSizes(tries = 20): Promise<Record<string, Pres
     const first = await make();
     let largest = first.length;
     for (let i = 0; i < tries; i++) largest = Math.max(largest, (await make()).length);
-    const prefix = first.slice(0, 4);
+    const prefix = first.slice(0, first.indexOf(':') + 1);
     return {
       characters: first.length,
       version: qrVersion(first),
@@ -82,6 +85,30 @@ export async function presentationSizes(tries = 20): Promise<Record<string, Pres
         issuer,
       );
       return createPresentationV2(holderCopy, holder, { now, purpose });
+    });
+  // A verifier device's request (FORMAT.md §9.2): its certificate inside, a fresh nonce.
+  for (const [role, org] of [
+    ['police', '广州市公安局交通警察支队'],
+    ['rental', '平安汽车租赁有限公司'],
+  ] as const)
+    sizes[`lzq1_${role}`] = await sizeOf(async () => {
+      const device = createJwkSigner(generateKeyPair().privateJwk);
+      const certificate = await signVerifierCertificate(
+        {
+          iss: ISSUER_URL,
+          iat,
+          nbf: iat,
+          exp: iat + 30 * 86_400,
+          jti: randomBytes(12).toString('base64url'),
+          holderKey: device.publicJwk.x,
+          status: { idx: 12345, uri: `${ISSUER_URL}/status/verifiers/1` },
+          org,
+          role,
+          may: ROLES[role],
+        },
+        issuer,
+      );
+      return (await createRequest(certificate, device, { now, purpose: role })).text;
     });
   return sizes;
 }
