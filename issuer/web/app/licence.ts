@@ -5,6 +5,7 @@
  * a labelled frame of the purpose's colour, with what it shows and withholds in words, its
  * generation time and a countdown. Each code picked is noted in the phone's record (shown.ts).
  */
+import { drawQr } from '../../../shared/web/qr-canvas.js';
 import { createPresentation } from '../../../shared/create-presentation.js';
 import type { VerifiedRequest } from '../../../shared/request/request.js';
 import { nobleBackend } from '../../../verifier/backends/noble.js';
@@ -22,7 +23,6 @@ import { signInScreen } from './auth.js';
 import { deviceKeyPair, webCryptoSigner } from './device-key.js';
 import { refreshAuthority } from './authority.js';
 import { ensureDevice, fetchCredential, fetchPortrait, fetchStatus, refreshAll } from './holder.js';
-import { QR_COLOURS, drawQr } from './qr-canvas.js';
 import { heldOf, type Held } from './held.js';
 import { choiceOf, frameOf, PURPOSE_ORDER, shownAndWithheld, type Choice } from './purposes.js';
 import { logShown, shownLogScreen } from './shown.js';
@@ -31,6 +31,12 @@ import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from 
 import type { Me } from './replies.js';
 import { consentPanel, refusedPanel, scanPanel } from './scan-request.js';
 import { checkRequest, ROLE_MESSAGE, type RequestCheck } from './verifier-request.js';
+
+/**
+ * The QR colours: red when the licence is not normal (docs/DOMAIN.md §1.9); red still reads as
+ * dark to a scanner's grey conversion.
+ */
+const QR_COLOURS = { normal: '#000000', alert: '#c4161c' } as const;
 
 /** A new QR every this many seconds; the verifier accepts a proof for 60 s. */
 export const DEFAULT_QR_SECONDS = 30;
