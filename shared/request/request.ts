@@ -5,7 +5,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../base64url.js';
-import { checkJoseHeader } from '../compact-jws.js';
+import { checkJoseHeader, parseCompactJws, type CompactJws } from '../compact-jws.js';
 import {
   ED25519_SIGNATURE_LENGTH,
   type CryptoBackend,
@@ -197,9 +197,12 @@ export async function createRequest(
   deviceSigner: Pick<Signer, 'sign'>,
   options: CreateRequestOptions,
 ): Promise<{ readonly text: string; readonly nonce: string; readonly iat: number }> {
-  const [h = '', p = '', s = '', extra] = certificate.split('.');
-  if (extra !== undefined || h === '' || p === '' || s === '')
-    throw new RangeError('certificate: expected a compact JWS');
+  let jws: CompactJws;
+  try {
+    jws = parseCompactJws(certificate, 'certificate');
+  } catch (cause) {
+    throw new RangeError('certificate: expected a compact JWS', { cause });
+  }
   const iat = Math.floor(options.now.getTime() / 1000);
   const fixed = PURPOSES[options.purpose].groups;
   const groups = (fixed ?? [...(options.groups ?? [])].sort((a, b) => a - b)) as GroupIndex[];
@@ -217,9 +220,9 @@ export async function createRequest(
     }),
   );
   const text = encodeRequest({
-    certificateHeader: decodeBase64url(h, 'certificate header'),
-    certificatePayload: decodeBase64url(p, 'certificate payload'),
-    certificateSignature: decodeBase64url(s, 'certificate signature'),
+    certificateHeader: jws.headerBytes,
+    certificatePayload: jws.payloadBytes,
+    certificateSignature: jws.signature,
     iat,
     nonce,
     purpose: options.purpose,
