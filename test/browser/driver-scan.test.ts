@@ -28,20 +28,13 @@ import { nodeBackend } from '../../verifier/backends/node.js';
 import { createTrustStore } from '../../verifier/trust-store.js';
 import { verifyPresentation } from '../../verifier/verify-presentation.js';
 import { verifyStatusList } from '../../verifier/verify-status-list.js';
-import { lastCode } from '../issuer/enrol.js';
-import {
-  insertIssuedApplication,
-  insertLicence,
-  newStaff,
-  syntheticLicence,
-  type StaffClient,
-} from '../issuer/fixtures.js';
+import { newStaff, type StaffClient } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { loadTestKeys } from '../helpers/presentation-kit.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import { driverOnLicencePage as onLicencePage } from './driver-phone.js';
 import { encodeY4m, qrFrame } from './y4m.js';
 
-const PASSWORD = 'correct-horse-battery';
 const ORG = '平安汽车租赁';
 const keys = loadTestKeys();
 
@@ -162,67 +155,8 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       );
     }
 
-    let phoneSerial = 0;
-
     /** A driver signed up, bound and issued, on the licence page with the authority's keys kept. */
-    async function driverOnLicencePage(serial: number) {
-      const licence = syntheticLicence(serial);
-      await insertLicence(service.deps.db, licence, service.now(), null);
-      const { context, page } = await newPhonePage(browser, { origin });
-      const phone = `137${String((phoneSerial += 1)).padStart(8, '0')}`;
-      await page.goto('/app/');
-      await page.getByRole('button', { name: '还没有账号？注册' }).click();
-      await page.fill('#sign-up #licenceNumber', licence.licenceNumber);
-      await page.fill('#sign-up #name', licence.name);
-      await page.fill('#sign-up #phone', phone);
-      await page.fill('#sign-up #password', PASSWORD);
-      await page.click('#sign-up button[type=submit]');
-      await page.locator('#binding-code').waitFor();
-      await page.fill('#binding-code #code', lastCode(service, phone));
-      await page.click('#binding-code button[type=submit]');
-      await page.locator('#start-check').waitFor();
-      await page.click('#start-check');
-      await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
-      await page.click('#camera-take');
-      await page.locator('#path-album').waitFor();
-      const { id: driverId } = await service.deps.db.kysely
-        .selectFrom('drivers')
-        .select('id')
-        .where('licence_number', '=', licence.licenceNumber)
-        .executeTakeFirstOrThrow();
-      await insertIssuedApplication(
-        service.deps.db,
-        driverId,
-        licence.licenceNumber,
-        service.now(),
-      );
-      await page.reload();
-      await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
-      await waitKept(page, 'verifierLists');
-      return { context, page };
-    }
-
-    /** Waits until the phone keeps `key` (the authority's keys, the verifier lists). */
-    async function waitKept(page: Page, key: string): Promise<void> {
-      await page.waitForFunction(
-        async (k) => {
-          const db = await new Promise<IDBDatabase>((resolve) => {
-            const r = indexedDB.open('lz-driver');
-            r.onsuccess = () => {
-              resolve(r.result);
-            };
-          });
-          return new Promise<boolean>((resolve) => {
-            const r = db.transaction('kv').objectStore('kv').get(k);
-            r.onsuccess = () => {
-              resolve(r.result !== undefined);
-            };
-          });
-        },
-        key,
-        { timeout: 20_000, polling: 250 },
-      );
-    }
+    const driverOnLicencePage = (serial: number) => onLicencePage(service, browser, serial);
 
     /** Scans `text` with the phone's camera (the fake camera plays it). */
     async function scanWithCamera(page: Page, text: string): Promise<void> {
