@@ -26,6 +26,7 @@ import { lastCode } from '../issuer/enrol.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { portraitJpeg } from '../issuer/photos.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import { keptValue } from './driver-phone.js';
 import { decodePng, encodeY4m, type RgbaImage } from './y4m.js';
 import { inflateClaims } from '../../shared/sd/credential-v2.js';
 import { decodePresentationV2 } from '../../shared/sd/presentation-v2.js';
@@ -920,23 +921,11 @@ describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in
     await service.close();
   });
 
-  /** What the phone keeps under `key` in IndexedDB. */
-  const kept = (page: Page, key: string) =>
-    page.evaluate(async (k) => {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const r = indexedDB.open('lz-driver');
-        r.onsuccess = () => {
-          resolve(r.result);
-        };
-      });
-      return new Promise<unknown>((resolve) => {
-        const r = db.transaction('kv').objectStore('kv').get(k);
-        r.onsuccess = () => {
-          const value = r.result as Record<string, unknown> | undefined;
-          resolve(value === undefined ? null : { jti: value.jti, hash: value.hash });
-        };
-      });
-    }, key);
+  /** The credential the phone keeps under `key`: its jti and hash, or null. */
+  const kept = async (page: Page, key: string) => {
+    const value = (await keptValue(page, key)) as Record<string, unknown> | null;
+    return value === null ? null : { jti: value.jti, hash: value.hash };
+  };
 
   it('when an approved photo change re-issues the credential, then it replaces the one on the phone; once expired, offline, no code is shown', async () => {
     const licence = syntheticLicence(9201);

@@ -54,24 +54,29 @@ export async function driverOnLicencePage(
   return { context, page };
 }
 
+/** What the phone keeps under `key` in its IndexedDB store (`lz-driver`), or null. */
+export function keptValue(page: Page, key: string): Promise<unknown> {
+  return page.evaluate(async (k) => {
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const r = indexedDB.open('lz-driver');
+      r.onsuccess = () => {
+        resolve(r.result);
+      };
+    });
+    return new Promise<unknown>((resolve) => {
+      const r = db.transaction('kv').objectStore('kv').get(k);
+      r.onsuccess = () => {
+        resolve((r.result as unknown) ?? null);
+      };
+    });
+  }, key);
+}
+
 /** Waits until the phone keeps `key` in its store (the authority's keys, the verifier lists). */
-export async function waitKept(page: Page, key: string): Promise<void> {
-  await page.waitForFunction(
-    async (k) => {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const r = indexedDB.open('lz-driver');
-        r.onsuccess = () => {
-          resolve(r.result);
-        };
-      });
-      return new Promise<boolean>((resolve) => {
-        const r = db.transaction('kv').objectStore('kv').get(k);
-        r.onsuccess = () => {
-          resolve(r.result !== undefined);
-        };
-      });
-    },
-    key,
-    { timeout: 20_000, polling: 250 },
-  );
+export async function waitKept(page: Page, key: string, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((await keptValue(page, key)) === null) {
+    if (Date.now() > until) throw new Error(`the phone kept no ${key} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

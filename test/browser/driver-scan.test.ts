@@ -485,6 +485,23 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       return { browser: own, page };
     }
 
+    /** The desk's request read by the driver's phone, agreed to: the answer the phone shows. */
+    async function answerDeskRequest(deskPage: Page): Promise<string> {
+      const qr = deskPage.locator('#request-qr[data-request]');
+      await qr.waitFor({ timeout: 20_000 });
+      const requestText = (await qr.getAttribute('data-request')) ?? '';
+      const { page } = driver;
+      await scanWithCamera(page, requestText);
+      await page.locator('#consent').waitFor({ timeout: 20_000 });
+      expect(await page.textContent('#consent-org')).toBe(ORG);
+      await page.click('#consent-agree');
+      return (
+        (await page.locator('#qr[data-presentation]').getAttribute('data-presentation', {
+          timeout: 20_000,
+        })) ?? ''
+      );
+    }
+
     async function verdictOf(page: Page, n: number) {
       await page.waitForFunction((k) => Number(document.body.dataset.verdicts ?? '0') >= k, n, {
         timeout: 20_000,
@@ -502,20 +519,10 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       const desk = await verifierApp(deskCamera, await deskToken('Counter 1'));
       try {
         // A rental desk starts on its request.
-        const qr = desk.page.locator('#request-qr[data-request]');
-        await qr.waitFor({ timeout: 20_000 });
-        const requestText = (await qr.getAttribute('data-request')) ?? '';
+        await desk.page.locator('#request-qr[data-request]').waitFor({ timeout: 20_000 });
         await screenshot(desk.page, 'scan-15-desk-request');
-
         const { page } = driver;
-        await scanWithCamera(page, requestText);
-        await page.locator('#consent').waitFor({ timeout: 20_000 });
-        expect(await page.textContent('#consent-org')).toBe(ORG);
-        await page.click('#consent-agree');
-        const answer =
-          (await page.locator('#qr[data-presentation]').getAttribute('data-presentation', {
-            timeout: 20_000,
-          })) ?? '';
+        const answer = await answerDeskRequest(desk.page);
         await screenshot(page, 'scan-16-driver-answers-desk');
 
         await writeFile(deskCamera, encodeY4m([await qrFrame(answer)], 5));
@@ -580,17 +587,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
         // Then both phones lose the network.
         await desk.page.context().setOffline(true);
         await context.setOffline(true);
-        const qr = desk.page.locator('#request-qr[data-request]');
-        await qr.waitFor({ timeout: 20_000 });
-        const requestText = (await qr.getAttribute('data-request')) ?? '';
-        await scanWithCamera(page, requestText);
-        await page.locator('#consent').waitFor({ timeout: 20_000 });
-        expect(await page.textContent('#consent-org')).toBe(ORG);
-        await page.click('#consent-agree');
-        const answer =
-          (await page.locator('#qr[data-presentation]').getAttribute('data-presentation', {
-            timeout: 20_000,
-          })) ?? '';
+        const answer = await answerDeskRequest(desk.page);
         await writeFile(deskCamera, encodeY4m([await qrFrame(answer)], 5));
         await desk.page.click('#request-scan');
         expect(await verdictOf(desk.page, 1)).toEqual({ tone: 'valid', code: null });
