@@ -11,7 +11,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPresentation } from '../shared/create-presentation.js';
+import { createPresentationV2 } from '../shared/sd/presentation-v2.js';
 import { launchBrowser, newPhonePage } from '../test/browser/browser.js';
 import { encodeY4m, qrFrame } from '../test/browser/y4m.js';
 import { addDevice, issue, newDriver, REFERENCE } from '../test/issuer/fixtures.js';
@@ -33,7 +33,9 @@ try {
   const now = new Date();
   const texts: string[] = [];
   for (let i = 0; i < WARM_UP + SCANS; i++)
-    texts.push(await createPresentation(issued.credential, device.signer, { now, nonce: `b${i}` }));
+    texts.push(
+      await createPresentationV2(issued.holderCopy, device.signer, { now, nonce: `b${i}` }),
+    );
   const camera = join(work, 'scans.y4m');
   await writeFile(camera, encodeY4m(await Promise.all(texts.map((t) => qrFrame(t))), FPS));
 
