@@ -29,7 +29,7 @@ export default defineConfig({
   },
   plugins: [
     pageShell({
-      csp: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self' https: http:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+      csp: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self' https: http:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
       phone: true,
     }),
     precacheList(`${root}public`),

@@ -11,7 +11,7 @@ import { pageShell, precacheList, type ShellOptions } from './vite.web.js';
 /** Each app's page (see vite.web.ts). */
 const SHELL: Readonly<Record<'app' | 'console', ShellOptions>> = {
   app: {
-    csp: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+    csp: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
     phone: true,
     appleTouchIcon: true,
   },

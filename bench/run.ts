@@ -7,6 +7,7 @@ import { credentialCore } from './credential-core.js';
 import { httpBench } from './http.js';
 import { issuance } from './issuance.js';
 import { presentationSizes, sizeLines } from './presentation-sizes.js';
+import { qrDecode } from './qr-decode.js';
 import { registryImport } from './registry-import.js';
 import { statusListSize } from './status-list-size.js';
 
@@ -25,6 +26,7 @@ const sizes = await presentationSizes();
 for (const line of sizeLines(sizes)) console.log(line);
 figures.presentation_sizes = sizes;
 
+figures.qr_decode = await qrDecode();
 figures.issuance = await issuance();
 figures.registry_import = await registryImport();
 figures.http = await httpBench();

@@ -1,8 +1,13 @@
-import jsQR from 'jsqr';
+/// <reference types="vite/client" />
+import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
 
-/** Reads QR codes from pixels: the platform's BarcodeDetector where it reads QR, else jsQR. */
+/**
+ * Reads QR codes from pixels: the platform's BarcodeDetector where it reads QR, else zxing-cpp
+ * in WebAssembly (shared/qr-reader.ts), whose .wasm the build copies into the app's assets and
+ * its service worker keeps offline; it is fetched from the app's own origin, never a CDN.
+ */
 export interface QrDecoder {
-  readonly kind: 'BarcodeDetector' | 'jsQR';
+  readonly kind: 'BarcodeDetector' | 'zxing-cpp';
   /** The text of the first QR code in `canvas`, or undefined. */
   decode(canvas: HTMLCanvasElement, context: CanvasRenderingContext2D): Promise<string | undefined>;
 }
@@ -18,7 +23,12 @@ interface BarcodeDetectorClass {
   getSupportedFormats(): Promise<string[]>;
 }
 
-/** The best decoder this browser has. */
+/**
+ * The best decoder this browser has. The WebAssembly reader is loaded (its own chunk and .wasm,
+ * fetched only on a browser without BarcodeDetector) and compiled before this resolves, so the
+ * first camera frame is not the slow one.
+ * @throws {Error} when the reader cannot be loaded (its file is missing from the build).
+ */
 export async function createQrDecoder(): Promise<QrDecoder> {
   const Detector = (globalThis as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
   if (Detector !== undefined) {
@@ -34,18 +44,15 @@ export async function createQrDecoder(): Promise<QrDecoder> {
         };
       }
     } catch {
-      // Fall back to jsQR.
+      // Fall back to zxing-cpp.
     }
   }
+  const { readQrPixels, useQrReaderWasm } = await import('../qr-reader.js');
+  await useQrReaderWasm({ url: new URL(wasmUrl, document.baseURI).href });
   return {
-    kind: 'jsQR',
+    kind: 'zxing-cpp',
     decode(canvas, context) {
-      const image = context.getImageData(0, 0, canvas.width, canvas.height);
-      // A screen shows dark modules on light; an inverted code is tried only for picked images.
-      const code = jsQR(image.data, image.width, image.height, {
-        inversionAttempts: 'dontInvert',
-      });
-      return Promise.resolve(code?.data);
+      return readQrPixels(context.getImageData(0, 0, canvas.width, canvas.height));
     },
   };
 }
@@ -62,12 +69,8 @@ export async function decodeImageFile(file: Blob, decoder: QrDecoder): Promise<s
     const context = canvas.getContext('2d', { willReadFrequently: true });
     if (context === null) return undefined;
     context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const found = await decoder.decode(canvas, context);
-    if (found !== undefined || decoder.kind !== 'jsQR') return found;
-    const image = context.getImageData(0, 0, canvas.width, canvas.height);
-    // Not 'onlyInvert': jsQR 1.4 throws with it on an image holding no code at all, which made a
-    // plain photo read as an unreadable file rather than as one without a code.
-    return jsQR(image.data, image.width, image.height, { inversionAttempts: 'invertFirst' })?.data;
+    // zxing-cpp tries the inverted code itself (QR_READER_OPTIONS.tryInvert).
+    return await decoder.decode(canvas, context);
   } finally {
     bitmap.close();
   }

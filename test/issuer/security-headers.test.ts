@@ -39,6 +39,35 @@ describe.each(ENGINES)('security headers on %s', (engine) => {
     },
   );
 
+  it.each([
+    ['/verifier/', () => VERIFIER_APP_DIR],
+    ['/app/', () => webAppDir('app')],
+  ])(
+    'when the QR reader of %s is fetched, then its .wasm comes from the app’s own assets as application/wasm, the service worker keeps it offline, and the page allows WebAssembly and no other eval',
+    async (path, dir) => {
+      const sw = await readFile(join(dir() ?? '', 'sw.js'), 'utf8');
+      const files = /__LZ_PRECACHE__ = (\{.*?\});/.exec(sw)?.[1];
+      if (files === undefined) throw new Error(`${path}sw.js: no precache list`);
+      const wasm = (JSON.parse(files) as { files: string[] }).files.filter((f) =>
+        f.endsWith('.wasm'),
+      );
+      expect(wasm).toEqual([expect.stringMatching(/^\.\/assets\/zxing_reader-[\w-]+\.wasm$/)]);
+      // Its bytes, which the test client (made for JSON and text) does not keep.
+      const reply = await fetch(`${service().url}${path}${(wasm[0] ?? '').slice(2)}`);
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toBe('application/wasm');
+      // WebAssembly's magic number and version 1.
+      expect(Buffer.from(await reply.arrayBuffer()).subarray(0, 8)).toEqual(
+        Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
+      );
+      const scriptSrc = (await metaPolicy(dir()))
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith('script-src '));
+      expect(scriptSrc).toBe("script-src 'self' 'wasm-unsafe-eval'");
+    },
+  );
+
   it.each(['/app/', '/healthz', '/api/me', '/.well-known/jwks.json'])(
     'when %s is fetched from a service whose PUBLIC_URL is https, then HSTS, nosniff and no-referrer are sent',
     async (path) => {

@@ -1,18 +1,17 @@
 import jpeg from 'jpeg-js';
-import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { readFileBytes, UsageError } from '../../shared/cli/command.js';
-
-// jsqr is CommonJS: under NodeNext its typed default export is the module object.
-const jsQR = jsQRModule.default;
+import { useInstalledQrReader } from '../../shared/node/qr-reader-wasm.js';
+import { readQrPixels } from '../../shared/qr-reader.js';
 
 /** Largest image read: a 48-megapixel photo. */
 const MAX_PIXELS = 48_000_000;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
- * Decodes the QR code in a PNG or JPEG image with JavaScript only (pngjs or jpeg-js, then jsQR).
- * The format is sniffed from the bytes, not the file name.
+ * Decodes the QR code in a PNG or JPEG image: pngjs or jpeg-js for the pixels, then zxing-cpp
+ * (shared/qr-reader.ts, its WebAssembly loaded from node_modules), which also reads an inverted
+ * code. The format is sniffed from the bytes, not the file name.
  * @throws {UsageError} when the file is not a PNG or JPEG, is too large, or holds no QR code.
  */
 export async function readQrImage(path: string): Promise<string> {
@@ -22,15 +21,15 @@ export async function readQrImage(path: string): Promise<string> {
       `${path}: expected an image of at most 64 MB, found ${bytes.length} bytes`,
     );
   const { width, height, data } = decodeImage(bytes, path);
-  const code = jsQR(
-    new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+  await useInstalledQrReader();
+  const text = await readQrPixels({
     width,
     height,
-    { inversionAttempts: 'attemptBoth' },
-  );
-  if (code === null)
+    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+  });
+  if (text === undefined)
     throw new UsageError(`${path}: expected an image with a QR code, found none that decodes`);
-  return code.data;
+  return text;
 }
 
 function decodeImage(

@@ -350,9 +350,12 @@ async function boot(): Promise<void> {
   if (navigator.onLine) await session.refresh();
   session.warmUp();
 
-  const decoder = await createQrDecoder();
+  // Without a reader (its WebAssembly did not load: a build without it, or a policy that forbids
+  // it) the app says so rather than waiting for the camera; the rest of it still works.
+  const decoder = await createQrDecoder().catch(() => undefined);
   state.decoder = decoder;
-  document.body.dataset.decoder = decoder.kind;
+  document.body.dataset.decoder = decoder?.kind ?? 'none';
+  if (decoder === undefined) state.scanStatus = 'noReader';
   const scanStatus = (key: UiKey) => {
     state.scanStatus = key;
     renderBar(session);
@@ -362,6 +365,10 @@ async function boot(): Promise<void> {
     const file = pick.files?.[0];
     pick.value = '';
     if (file === undefined) return;
+    if (decoder === undefined) {
+      scanStatus('noReader');
+      return;
+    }
     const started = performance.now();
     decodeImageFile(file, decoder).then(
       (text) => {

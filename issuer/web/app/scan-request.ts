@@ -38,7 +38,8 @@ export async function scanPanel(
     stopCamera();
     onText(text);
   };
-  const decoder = await createQrDecoder();
+  // Undefined when the reader's WebAssembly did not load: the screen says so (below).
+  const decoder = await createQrDecoder().catch(() => undefined);
   const file = h('input', {
     type: 'file',
     accept: 'image/*',
@@ -49,6 +50,10 @@ export async function scanPanel(
     const picked = file.files?.[0];
     file.value = '';
     if (picked === undefined) return;
+    if (decoder === undefined) {
+      say(t('scanNoReader'));
+      return;
+    }
     decodeImageFile(picked, decoder).then(
       (text) => {
         if (text === undefined) say(t('scanNoCode'));
@@ -86,6 +91,12 @@ export async function scanPanel(
     problem,
     h('div', { class: 'actions scan-actions' }, pick, cancel),
   );
+  if (decoder === undefined) {
+    say(t('scanNoReader'));
+    return () => {
+      state.done = true;
+    };
+  }
   try {
     const scan = await startCameraScan(video, decoder, (text) => {
       finish(text);
