@@ -60,19 +60,21 @@ export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number
           ...verdict.notices.map((n) => h('li', { 'data-code': n.code }, i18n.say(n.message))),
         ),
     ...purposeLines(verdict.report.disclosure, i18n),
+    // When it was verified and, once the core has read it, when the holder's phone made the
+    // code (its proof's iat): both in China's time, each value on one line.
     h(
-      'div',
-      { class: 'verdict-time', id: 'verdict-time' },
-      `${i18n.t('verifiedAt')} ${chinaDateTime(verifiedAtMs)}`,
+      'dl',
+      { class: 'verdict-times' },
+      h('dt', {}, i18n.t('verifiedAt')),
+      h('dd', { id: 'verdict-time' }, chinaDateTime(verifiedAtMs)),
+      ...(verdict.report.proof === undefined
+        ? []
+        : [
+            h('dt', {}, i18n.t('madeAt')),
+            h('dd', { id: 'verdict-made' }, chinaDateTime(verdict.report.proof.iat * 1000)),
+          ]),
+      h('dd', { class: 'verdict-zone' }, i18n.t('chinaTime')),
     ),
-    // When the holder's phone made the code (its proof's iat), once the core has read it.
-    verdict.report.proof === undefined
-      ? undefined
-      : h(
-          'div',
-          { class: 'verdict-time', id: 'verdict-made' },
-          `${i18n.t('madeAt')} ${chinaDateTime(verdict.report.proof.iat * 1000)}`,
-        ),
   );
   const parts: HTMLElement[] = [banner];
   const { licence, disclosure } = verdict.report;
