@@ -102,7 +102,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
   }
 
   /** The police app open on a phone of `viewport`, ready. */
-  async function openApp(viewport = PHONE_VIEWPORT): Promise<Page> {
+  async function openApp(
+    viewport: { width: number; height: number } = PHONE_VIEWPORT,
+  ): Promise<Page> {
     const { page } = await newPhonePage(browser, { origin: service.url, viewport });
     await page.goto('/verifier/');
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
@@ -158,7 +160,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
       return {
         lines: tops.size,
         past: body === undefined ? Infinity : Math.ceil(right - body.right),
-        text: dd.textContent ?? '',
+        text: dd.textContent,
       };
     });
   }
