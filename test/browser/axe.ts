@@ -80,7 +80,8 @@ export function describeFindings(findings: readonly Finding[]): string {
 
 /**
  * Fails when the page has a finding of `atLeast` impact or worse (serious by default), listing
- * each with its rule id, impact and targets under `screenName`.
+ * each with its rule id, impact and targets under `screenName`. The failure is soft: the test
+ * goes on to its next screen and fails at its end with every screen's findings.
  */
 export async function expectNoSeriousViolations(
   page: Page,
@@ -88,8 +89,10 @@ export async function expectNoSeriousViolations(
   atLeast: Impact = 'serious',
 ): Promise<void> {
   const findings = (await axeFindings(page)).filter((f) => RANK[f.impact] >= RANK[atLeast]);
-  expect(
-    findings.length === 0 ? '' : `${screenName}:\n${describeFindings(findings)}`,
-    `accessibility findings on ${screenName}`,
-  ).toBe('');
+  expect
+    .soft(
+      findings.length === 0 ? '' : `${screenName}:\n${describeFindings(findings)}`,
+      `accessibility findings on ${screenName}`,
+    )
+    .toBe('');
 }

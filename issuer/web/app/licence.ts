@@ -343,7 +343,7 @@ function showPicker({ box, held, alert }: CodeContext, again: () => void): void 
   );
   scan.disabled = partialOnly;
   box.append(
-    h('h3', {}, t('pickTitle')),
+    h('h2', { class: 'section-title' }, t('pickTitle')),
     statusLine(alert),
     h(
       'div',
