@@ -3,9 +3,16 @@ import { LicenceError } from './errors.js';
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
-/** UTF-8 bytes of `text`. */
+/**
+ * Node's Buffer where there is one: in Node 20 its encoder is ten times faster than TextEncoder's
+ * on the short texts a verification hashes (a disclosure, the compact credential).
+ */
+const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'utf8'): Uint8Array } })
+  .Buffer;
+
+/** UTF-8 bytes of `text` (in Node, a Buffer: a view that may share its ArrayBuffer). */
 export function utf8(text: string): Uint8Array {
-  return encoder.encode(text);
+  return NodeBuffer !== undefined ? NodeBuffer.from(text, 'utf8') : encoder.encode(text);
 }
 
 /**

@@ -473,9 +473,7 @@ const VERSION_2: Format = {
   claims: (payload) => fromWireClaimsV2(payload),
   disclosures(claims, parts, backend, audience) {
     const p = parts as PresentationPartsV2;
-    const checked = checkDisclosures((claims as CredentialClaimsV2).sd, claims.iat, p, (d) =>
-      backend.sha256(d),
-    );
+    const checked = checkDisclosures((claims as CredentialClaimsV2).sd, claims.iat, p, backend);
     return {
       licence: checked.licence,
       ...(checked.portraitHash === undefined ? {} : { portraitHash: checked.portraitHash }),

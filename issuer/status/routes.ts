@@ -37,8 +37,42 @@ const IF_NONE_MATCH = z.object({
     .meta({ description: 'The ETag of a copy the client holds.' }),
 });
 
+/** GET /status: the issuer identifier and the URI of every credential status list. */
+const statusIndexReply = z.object({
+  iss: z.string().meta({
+    description:
+      'The issuer identifier the credentials carry (`iss`): each list URI starts with it, so a verifier that reaches the service at another address maps the URIs onto that address.',
+  }),
+  lists: z.array(z.string()).meta({
+    description:
+      'The absolute URI of every credential status list (GET /status/{id}), in order: a verifier fetches them all before going offline (离线准备), so that a code it has never seen is still checked against its list.',
+  }),
+});
+
 /** The routes of the signed status lists, public. */
 export const STATUS_SPECS = {
+  statusLists: route({
+    method: 'get',
+    path: '/status',
+    roles: ['public'],
+    operationId: 'statusLists',
+    tag: 'public',
+    summary: 'The URIs of every credential status list',
+    description:
+      'A verifier device fetches each of them ahead of an offline shift, so that every code it scans offline is checked against its list. Caches keep it for the status list max age.',
+    replies: {
+      200: {
+        description: 'The issuer identifier and the lists, oldest first.',
+        content: { 'application/json': statusIndexReply },
+        headers: z.object({
+          'Cache-Control': z
+            .string()
+            .regex(/^public, max-age=\d+$/)
+            .meta({ description: '`public, max-age=<seconds>`.' }),
+        }),
+      },
+    },
+  }),
   verifierStatusLists: route({
     method: 'get',
     path: '/status/verifiers',
@@ -98,6 +132,7 @@ export const STATUS_SPECS = {
 };
 
 /**
+ * GET /status — the issuer identifier and the URIs of the credential status lists.
  * GET /status/verifiers — the URIs of the verifier status lists; GET /status/verifiers/:id — a
  * signed verifier status list, as a credential list is served.
  * GET /status/:id — the signed status list (Token Status List §8.1), public. ETag names the list
@@ -122,6 +157,13 @@ export function statusRoutes(deps: ServiceDeps): Router {
   };
   // The verifiers' routes first: /status/verifiers is not a list id of /status/:id.
   return mount(Router(), '', [
+    handle(STATUS_SPECS.statusLists, async (_req, res) => {
+      const lists = deps.statusLists;
+      res.set('Cache-Control', maxAge).json({
+        iss: deps.config.publicUrl,
+        lists: (await lists.ids()).map((id) => lists.uri(id)),
+      });
+    }),
     handle(STATUS_SPECS.verifierStatusLists, async (_req, res) => {
       const lists = deps.verifierStatusLists;
       res

@@ -7,7 +7,8 @@ import { chinaDate } from '../china-time.js';
 import { LicenceError } from '../errors.js';
 import type { LicenceRecord } from '../licence/record.js';
 import { parsePartialLicenceRecord } from '../licence/validate.js';
-import { digestOf, disclosureOf, rootFrom, saltOf, sameBytes, type Sha256 } from './disclosure.js';
+import type { CryptoBackend } from '../crypto-backend.js';
+import { digestOf, disclosureOf, rootFrom, saltOf, sameBytes } from './disclosure.js';
 import {
   ageFlags,
   GROUP_COUNT,
@@ -67,13 +68,15 @@ export function checkDisclosures(
   sd: Uint8Array,
   iat: number,
   parts: DisclosureParts,
-  hash: Sha256,
+  backend: Pick<CryptoBackend, 'sha256' | 'hmacSha256'>,
 ): CheckedDisclosures {
   const { groups, values } = parts;
+  const hash = (data: Uint8Array) => backend.sha256(data);
+  const mac = (key: Uint8Array, message: Uint8Array) => backend.hmacSha256(key, message);
   const digests = new Map<GroupIndex, Uint8Array>();
   const disclosures = groups.map((g, i) => {
     const salt =
-      parts.seed !== undefined ? saltOf(parts.seed, g, hash) : (parts.salts?.[i] as Uint8Array);
+      parts.seed !== undefined ? saltOf(parts.seed, g, mac) : (parts.salts?.[i] as Uint8Array);
     const disclosure = disclosureOf(salt, g, values[i] as GroupValue);
     digests.set(g, digestOf(disclosure, hash));
     return disclosure;

@@ -2,6 +2,7 @@
  * Salts, disclosures and digests of credential format version 2 (FORMAT.md §8.3), after
  * RFC 9901 §4.2.1 and §4.2.3, with 16-byte digests.
  */
+import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeBase64url } from '../base64url.js';
 import { utf8 } from '../utf8.js';
@@ -23,34 +24,26 @@ export function randomSeed(): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(SEED_BYTES));
 }
 
-/** SHA-256's block: the length of HMAC's padded key (RFC 2104). */
-const HMAC_BLOCK = 64;
 const GROUP_NAME_BYTES = GROUP_NAMES.map((name) => utf8(name));
 
-/**
- * salt_g: the first 16 bytes of HMAC-SHA-256(key = seed, message = UTF-8 of the group name).
- * HMAC is written out over `hash` (RFC 2104: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), the 16-byte key
- * padded with zeros to the 64-byte block), so that a verifier computes it with its backend's
- * SHA-256 (native in Node) rather than a hash in JavaScript.
- */
-export function saltOf(seed: Uint8Array, group: GroupIndex, hash: Sha256 = sha256): Uint8Array {
+/** An HMAC-SHA-256 function: the backend's (native in Node), or @noble/hashes'. */
+export type HmacSha256 = (key: Uint8Array, message: Uint8Array) => Uint8Array;
+
+const nobleHmac: HmacSha256 = (key, message) => hmac(sha256, key, message);
+
+/** salt_g: the first 16 bytes of HMAC-SHA-256(key = seed, message = UTF-8 of the group name). */
+export function saltOf(
+  seed: Uint8Array,
+  group: GroupIndex,
+  mac: HmacSha256 = nobleHmac,
+): Uint8Array {
   if (seed.length !== SEED_BYTES) throw new RangeError(`seed: expected ${SEED_BYTES} bytes`);
-  const name = GROUP_NAME_BYTES[group] as Uint8Array;
-  const inner = new Uint8Array(HMAC_BLOCK + name.length);
-  const outer = new Uint8Array(HMAC_BLOCK + 32);
-  for (let i = 0; i < HMAC_BLOCK; i++) {
-    const k = seed[i] ?? 0;
-    inner[i] = k ^ 0x36;
-    outer[i] = k ^ 0x5c;
-  }
-  inner.set(name, HMAC_BLOCK);
-  outer.set(hash(inner), HMAC_BLOCK);
-  return hash(outer).slice(0, SALT_BYTES);
+  return mac(seed, GROUP_NAME_BYTES[group] as Uint8Array).slice(0, SALT_BYTES);
 }
 
 /** The salts of all six groups, in index order. */
-export function saltsOf(seed: Uint8Array, hash: Sha256 = sha256): Uint8Array[] {
-  return GROUP_NAMES.map((_, g) => saltOf(seed, g as GroupIndex, hash));
+export function saltsOf(seed: Uint8Array, mac: HmacSha256 = nobleHmac): Uint8Array[] {
+  return GROUP_NAMES.map((_, g) => saltOf(seed, g as GroupIndex, mac));
 }
 
 /**

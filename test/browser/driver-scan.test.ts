@@ -299,7 +299,8 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       const qr = page.locator('#qr[data-presentation]');
       await qr.waitFor({ timeout: 20_000 });
       expect(await page.textContent('#purpose-label')).toBe(`${ORG} · 租车`);
-      expect(await page.textContent('#qr-countdown')).toMatch(/^请求剩余 \d+ 秒有效$/);
+      // The countdown is written by its first tick, just after the code is drawn.
+      await page.locator('#qr-countdown', { hasText: /^请求剩余 \d+ 秒有效$/ }).waitFor();
       await screenshot(page, 'scan-03-answer');
       const text = (await qr.getAttribute('data-presentation')) ?? '';
       const mine = verifyRequest(request.text, {
@@ -615,6 +616,61 @@ describe.skipIf(!BROWSER_AVAILABLE)(
         }
         await page.click('#change-purpose');
       } finally {
+        await desk.browser.close();
+      }
+    });
+
+    it('when both phones are offline after the desk’s 离线准备, then the request, the consent and the answer all work and the desk reads the answer green', async () => {
+      const blank = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 4).fill(255) };
+      const deskCamera = join(workDir, 'offline-desk.y4m');
+      await writeFile(deskCamera, encodeY4m([blank], 5));
+      const desk = await verifierApp(deskCamera, await deskToken('Counter 3'));
+      const { page, context } = driver;
+      try {
+        // Before the shift, online: the desk downloads every status list of the authority.
+        await desk.page.click('#open-settings');
+        await desk.page.click('#offline-prepare');
+        await desk.page
+          .locator('#offline-message', { hasText: '已更新，可以离线使用。' })
+          .waitFor({ timeout: 20_000 });
+        const held = Number(await desk.page.getAttribute('#offline-data', 'data-lists'));
+        expect(held).toBeGreaterThan(0);
+        expect(await desk.page.textContent('#offline-held')).toMatch(
+          new RegExp(
+            `^本机已存 ${held} 个状态列表，共 \\d+ (B|KB)，最早一个更新于(刚刚|\\d+ 分钟前)。`,
+          ),
+        );
+        await screenshot(desk.page, 'scan-20-desk-offline-ready');
+        await desk.page.click('#settings-back');
+
+        // Then both phones lose the network.
+        await desk.page.context().setOffline(true);
+        await context.setOffline(true);
+        const qr = desk.page.locator('#request-qr[data-request]');
+        await qr.waitFor({ timeout: 20_000 });
+        const requestText = (await qr.getAttribute('data-request')) ?? '';
+        await scanWithCamera(page, requestText);
+        await page.locator('#consent').waitFor({ timeout: 20_000 });
+        expect(await page.textContent('#consent-org')).toBe(ORG);
+        await page.click('#consent-agree');
+        const answer =
+          (await page.locator('#qr[data-presentation]').getAttribute('data-presentation', {
+            timeout: 20_000,
+          })) ?? '';
+        await writeFile(deskCamera, encodeY4m([await qrFrame(answer)], 5));
+        await desk.page.click('#request-scan');
+        expect(await verdictOf(desk.page, 1)).toEqual({ tone: 'valid', code: null });
+        expect(
+          await desk.page.locator('#verdict-partial .partial-groups').getAttribute('data-groups'),
+        ).toBe('holder driving');
+        expect(await desk.page.getAttribute('#data-status', 'data-list-age')).not.toBe('');
+        await screenshot(desk.page, 'scan-21-desk-offline-answer-valid');
+        // Offline too, the same answer again is refused: the nonce is used.
+        await desk.page.click('#scan-next');
+        expect(await verdictOf(desk.page, 2)).toEqual({ tone: 'invalid', code: 'ERR_NONCE_USED' });
+        await page.click('#change-purpose');
+      } finally {
+        await context.setOffline(false);
         await desk.browser.close();
       }
     });

@@ -25,6 +25,7 @@ const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Ro
   'GET /healthz': 'public',
   'GET /.well-known/jwks.json': 'public',
   'GET /openapi.json': 'public',
+  'GET /status': 'public',
   'GET /status/:id': 'public',
   'GET /status/verifiers': 'public',
   'GET /status/verifiers/:id': 'public',

@@ -40,6 +40,7 @@ describe.each(ENGINES)('CORS on %s', (engine) => {
   it.each([
     ['/.well-known/jwks.json', 200],
     ['/openapi.json', 200],
+    ['/status', 200],
     ['/status/1', 404],
     ['/status/verifiers', 200],
     ['/status/verifiers/1', 404],

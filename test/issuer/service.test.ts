@@ -44,6 +44,25 @@ describe.each(ENGINES)('the service on %s', (engine) => {
   it('when the list does not exist yet, then /status/1 is 404', async () => {
     expect((await service().client().get('/status/1')).status).toBe(404);
   });
+
+  it('when asked for the index of status lists, then /status names the issuer and every list, and each one it names is served', async () => {
+    const client = service().client();
+    const { publicUrl } = service().deps.config;
+    const before = await client.get<{ iss: string; lists: string[] }>('/status');
+    expect([before.status, before.body]).toEqual([200, { iss: publicUrl, lists: [] }]);
+    const db = service().deps.db.kysely;
+    const slot = await db.transaction().execute((trx) => service().deps.statusLists.allocate(trx));
+    const after = await client.get<{ iss: string; lists: string[] }>('/status');
+    expect(after.body).toEqual({ iss: publicUrl, lists: [`${publicUrl}/status/${slot.listId}`] });
+    expect(after.headers.get('cache-control')).toBe(
+      `public, max-age=${service().deps.config.statusListMaxAge}`,
+    );
+    const list = await client.get(new URL(after.body.lists[0] as string).pathname);
+    expect([list.status, list.headers.get('content-type')]).toEqual([
+      200,
+      'application/statuslist+jwt; charset=utf-8',
+    ]);
+  });
 });
 
 describe('durability on sqlite', () => {

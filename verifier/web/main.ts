@@ -10,6 +10,7 @@ import { UI, type UiKey } from './app-messages.js';
 import { startCameraScan, type CameraScan } from '../../shared/web/camera-scanner.js';
 import { formatAge } from './format.js';
 import { openLocalStore } from './local-store.js';
+import { offlineDataBlock } from './offline-data.js';
 import { renderHistory, renderSettings } from './panels.js';
 import { createQrDecoder, decodeImageFile, type QrDecoder } from '../../shared/web/qr-decoder.js';
 import { codeKind, type CodeKind } from './code-kind.js';
@@ -157,7 +158,16 @@ async function renderHistoryView(session: VerificationSession): Promise<void> {
   });
 }
 
-function renderSettingsView(session: VerificationSession): void {
+function renderSettingsView(session: VerificationSession, prepared?: boolean): void {
+  const offline = offlineDataBlock(
+    session.dataStatus(),
+    i18n,
+    () => session.prepareOffline(),
+    (reached) => {
+      if (state.view === 'settings') renderSettingsView(session, reached);
+    },
+    prepared,
+  );
   renderSettings(
     byId('settings-view'),
     session.settings,
@@ -168,7 +178,7 @@ function renderSettingsView(session: VerificationSession): void {
         show(session, back(session));
       },
     },
-    identityLines(session.identity.identity, session.enrolment, i18n),
+    h('div', {}, identityLines(session.identity.identity, session.enrolment, i18n), offline),
   );
 }
 

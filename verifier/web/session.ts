@@ -72,6 +72,9 @@ export interface DataStatus {
   readonly listAgeS?: number;
   /** Whether any list is held. */
   readonly hasLists: boolean;
+  /** How many status lists are held, and their bytes: what an offline shift checks against. */
+  readonly listCount: number;
+  readonly listBytes: number;
   /** Keys missing, or keys or a list older than the setting allows. */
   readonly stale: boolean;
 }
@@ -161,6 +164,8 @@ export class VerificationSession {
       ...(keysAgeS === undefined ? {} : { keysAgeS }),
       ...(listAgeS === undefined ? {} : { listAgeS }),
       hasLists: snap.lists.size > 0,
+      listCount: snap.lists.size,
+      listBytes: snap.listBytes,
       stale: keysAgeS === undefined || keysAgeS > maxAgeS || (listAgeS ?? 0) > maxAgeS,
     };
   }
@@ -184,6 +189,15 @@ export class VerificationSession {
         this.onChange();
       });
     return this.refreshing;
+  }
+
+  /**
+   * 离线准备: fetches the keys and every status list of the issuer now (a refresh, awaited);
+   * resolves with whether the issuer answered. Never rejects.
+   */
+  async prepareOffline(): Promise<boolean> {
+    await this.refresh();
+    return this.reached;
   }
 
   /** The time by the trusted clock (ms). */

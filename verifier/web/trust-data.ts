@@ -6,8 +6,13 @@ import type { LocalStore } from './local-store.js';
 import { statusListUrl } from './status-list-url.js';
 
 const FETCH_TIMEOUT_MS = 5000;
-/** Most status lists kept: one authority has a handful. */
-const MAX_LISTS = 32;
+/**
+ * Most status lists kept: one authority has a handful (2^20 credentials a list), each a few
+ * dozen KiB at most; past this, the ones fetched longest ago go first.
+ */
+const MAX_LISTS = 64;
+/** Where the service lists its credential status lists (GET /status). */
+const INDEX_PATH = 'status';
 
 /** A JWKS as kept: the document and when (trusted time, ms) it was fetched. */
 interface KeptJwks {
@@ -31,6 +36,8 @@ export interface TrustSnapshot {
   readonly lists: ReadonlyMap<string, VerifiedStatusList>;
   /** When each list was fetched (trusted time, ms), by URI. */
   readonly listFetchedAt: ReadonlyMap<string, number>;
+  /** Bytes of the kept list tokens that verify: what the device holds for offline use. */
+  readonly listBytes: number;
 }
 
 /** The outcome of a refresh. */
@@ -42,12 +49,14 @@ export interface RefreshOutcome {
 }
 
 /**
- * The issuer's keys (/.well-known/jwks.json) and the status lists named by credentials seen,
- * fetched when online, checked (a list only with a trusted key, and only for its own URI), and
- * kept in the local store for offline use. Every fetch also tells the clock the issuer's time.
+ * The issuer's keys (/.well-known/jwks.json) and its status lists — every list of its index
+ * (GET /status, so that a device that goes offline before its first scan still checks codes:
+ * 离线准备) and any other list a credential named — fetched when online, checked (a list only
+ * with a trusted key, and only for its own URI), and kept in the local store for offline use.
+ * Every fetch also tells the clock the issuer's time.
  */
 export class TrustData {
-  private current: TrustSnapshot = { lists: new Map(), listFetchedAt: new Map() };
+  private current: TrustSnapshot = { lists: new Map(), listFetchedAt: new Map(), listBytes: 0 };
   private jwks: KeptJwks | undefined;
   private kept = new Map<string, KeptList>();
 
@@ -70,7 +79,7 @@ export class TrustData {
     this.rebuild();
   }
 
-  /** Fetches the keys, then every list kept. */
+  /** Fetches the keys, then every list of the issuer's index, then every other list kept. */
   async refresh(issuerUrl: string): Promise<RefreshOutcome> {
     const before = this.current;
     const jwks = await this.getJson(new URL('.well-known/jwks.json', root(issuerUrl)).href);
@@ -85,7 +94,13 @@ export class TrustData {
       // A JWKS that does not parse is not taken; the keys kept stay.
     }
     this.rebuild();
+    const fetched = new Set<string>();
+    for (const { uri, iss } of await this.index(issuerUrl)) {
+      fetched.add(uri);
+      if (await this.fetchListToken(uri, iss, issuerUrl)) changed = true;
+    }
     for (const list of [...this.kept.values()]) {
+      if (fetched.has(list.uri)) continue;
       if (await this.fetchListToken(list.uri, list.iss, issuerUrl)) changed = true;
     }
     this.rebuild();
@@ -102,6 +117,21 @@ export class TrustData {
     this.rebuild();
     await this.persistLists();
     return changed;
+  }
+
+  /**
+   * The lists the issuer's index names, with the issuer identifier their URIs start with; none
+   * when the index cannot be read (an older service, or the link dropped): the lists kept stay.
+   */
+  private async index(issuerUrl: string): Promise<{ uri: string; iss: string }[]> {
+    const reply = await this.getJson(new URL(INDEX_PATH, root(issuerUrl)).href);
+    const body = reply?.body as { iss?: unknown; lists?: unknown } | undefined;
+    const iss = body?.iss;
+    if (typeof iss !== 'string' || !Array.isArray(body?.lists)) return [];
+    return body.lists
+      .filter((uri): uri is string => typeof uri === 'string')
+      .slice(0, MAX_LISTS)
+      .map((uri) => ({ uri, iss }));
   }
 
   private async fetchListToken(uri: string, iss: string, issuerUrl: string): Promise<boolean> {
@@ -147,6 +177,7 @@ export class TrustData {
     }
     const lists = new Map<string, VerifiedStatusList>();
     const listFetchedAt = new Map<string, number>();
+    let listBytes = 0;
     if (trust !== undefined) {
       for (const kept of this.kept.values()) {
         try {
@@ -154,6 +185,7 @@ export class TrustData {
           if (list.uri !== kept.uri) continue;
           lists.set(kept.uri, list);
           listFetchedAt.set(kept.uri, kept.fetchedAt);
+          listBytes += kept.token.length;
         } catch {
           // Signed by a key no longer trusted, or damaged: not used.
         }
@@ -172,6 +204,7 @@ export class TrustData {
       ...(this.jwks === undefined ? {} : { keysFetchedAt: this.jwks.fetchedAt }),
       lists,
       listFetchedAt,
+      listBytes,
     };
   }
 

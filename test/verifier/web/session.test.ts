@@ -47,6 +47,31 @@ function env(on: Device): SessionEnv {
 }
 
 /**
+ * The device talking to a service without the index of status lists (GET /status: 404, as an
+ * older service answers): it holds only the lists of codes it has seen.
+ */
+function withoutIndex(on: Device): SessionEnv {
+  return {
+    ...env(on),
+    fetch: (input, init) =>
+      new URL(input instanceof Request ? input.url : String(input)).pathname === '/status'
+        ? Promise.resolve(new Response('{}', { status: 404 }))
+        : fetch(input, init),
+  };
+}
+
+/** The bytes of the status list tokens the service serves now, all lists. */
+async function servedListBytes(): Promise<{ count: number; bytes: number }> {
+  const index = (await (await fetch(new URL('/status', service.url))).json()) as {
+    lists: string[];
+  };
+  let bytes = 0;
+  for (const uri of index.lists)
+    bytes += (await (await fetch(new URL(new URL(uri).pathname, service.url))).text()).length;
+  return { count: index.lists.length, bytes };
+}
+
+/**
  * Ages come from the issuer's `Date` (whole seconds) and the time the test takes: `seconds`
  * give or take that.
  */
@@ -149,7 +174,13 @@ describe('verification session', { timeout: 30_000 }, () => {
   it('when the device has never been online, then the strip says offline with no keys, and a code is red with ERR_UNKNOWN_ISSUER', async () => {
     device.online = false;
     const session = await VerificationSession.open(env(device));
-    expect(session.dataStatus()).toEqual({ link: 'offline', hasLists: false, stale: true });
+    expect(session.dataStatus()).toEqual({
+      link: 'offline',
+      hasLists: false,
+      listCount: 0,
+      listBytes: 0,
+      stale: true,
+    });
     const { text } = await presentation();
     const scan = await session.scan(text);
     expect(scan?.verdict.tone).toBe('invalid');
@@ -158,8 +189,8 @@ describe('verification session', { timeout: 30_000 }, () => {
     expect(scan?.wantsPortrait).toBe(false);
   });
 
-  it('when online, then the keys are fetched, the list at the first scan, the verdict is green and the history keeps the masked number; the same code again gets no second verdict until forgotten', async () => {
-    const session = await VerificationSession.open(env(device));
+  it('when online with a service that has no index of lists, then the keys are fetched, the list at the first scan, the verdict is green and the history keeps the masked number; the same code again gets no second verdict until forgotten', async () => {
+    const session = await VerificationSession.open(withoutIndex(device));
     let changes = 0;
     session.onChange = () => {
       changes++;
@@ -170,6 +201,8 @@ describe('verification session', { timeout: 30_000 }, () => {
       link: 'online',
       keysAgeS: about(0),
       hasLists: false,
+      listCount: 0,
+      listBytes: 0,
       stale: false,
     });
 
@@ -184,6 +217,8 @@ describe('verification session', { timeout: 30_000 }, () => {
       keysAgeS: about(0),
       listAgeS: about(0),
       hasLists: true,
+      listCount: 1,
+      listBytes: expect.any(Number) as number,
       stale: false,
     });
     // Written after the verdict is given, not awaited by it.
@@ -205,7 +240,7 @@ describe('verification session', { timeout: 30_000 }, () => {
   });
 
   it('when a second code comes while the first is verified, then only the second gets a verdict: amber, as the list the first one asked for has not come yet', async () => {
-    const session = await VerificationSession.open(env(device));
+    const session = await VerificationSession.open(withoutIndex(device));
     await session.refresh();
     const [first, second] = await Promise.all([presentation(), presentation()]);
     const [a, b] = await Promise.all([session.scan(first.text), session.scan(second.text)]);
@@ -224,6 +259,8 @@ describe('verification session', { timeout: 30_000 }, () => {
       keysAgeS: about(DEFAULT_MAX_AGE_S + 60),
       listAgeS: about(DEFAULT_MAX_AGE_S + 60),
       hasLists: true,
+      listCount: (await servedListBytes()).count,
+      listBytes: expect.any(Number) as number,
       stale: true,
     });
     session.forgetLastCode();
@@ -233,6 +270,46 @@ describe('verification session', { timeout: 30_000 }, () => {
     expect(late?.verdict.code).toBe('ERR_PROOF_EXPIRED');
     expect(late?.verdict.headline).toEqual(REASONS.ERR_PROOF_EXPIRED);
     expect(late?.verdict.notices.map((n) => n.message)).toContainEqual(APP_NOTICES.WARN_KEYS_STALE);
+  });
+
+  it('when the device updates online and then goes offline before its first scan (离线准备), then it holds every list of the issuer and a code it never saw is green', async () => {
+    // Codes issued before the update, on the service's lists; none of them scanned online.
+    const codes = [await holderV2(), await holderV2()];
+    const session = await VerificationSession.open(env(device));
+    expect(await session.prepareOffline()).toBe(true);
+    const served = await servedListBytes();
+    expect(served.count).toBeGreaterThan(0);
+    expect(session.dataStatus()).toMatchObject({
+      link: 'online',
+      hasLists: true,
+      listCount: served.count,
+      listBytes: served.bytes,
+      stale: false,
+    });
+    device.online = false;
+    session.wentOffline();
+    for (const code of codes) {
+      const scan = await session.scan(await presentV2(code, 'police'));
+      expect([scan?.verdict.tone, scan?.verdict.code]).toEqual(['valid', undefined]);
+    }
+    // Reopened offline: the same lists, from the device's store.
+    const reopened = await VerificationSession.open(env(device));
+    expect(reopened.dataStatus()).toMatchObject({ link: 'offline', listCount: served.count });
+    const scan = await reopened.scan(await presentV2(codes[0] as HolderV2, 'rental'));
+    expect(scan?.verdict.tone).toBe('valid');
+  });
+
+  it('when the issuer cannot be reached, then 离线准备 says so and the lists held stay', async () => {
+    const session = await VerificationSession.open(env(device));
+    await session.prepareOffline();
+    const held = session.dataStatus().listCount;
+    device.online = false;
+    const cut = await VerificationSession.open({
+      ...env(device),
+      fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+    expect(await cut.prepareOffline()).toBe(false);
+    expect(cut.dataStatus()).toMatchObject({ link: 'offline', listCount: held });
   });
 
   it('when the keys and lists are reopened from the store offline, then the next session verifies with them', async () => {
