@@ -15,6 +15,7 @@ import { memoryRateLimits, type RateLimits } from './http/rate-limiter.js';
 import { sessions } from './http/session.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { notifyRoutes } from './notify/routes.js';
+import { HOME_LINKS } from './public/home-page.js';
 import { publicRoutes } from './public/routes.js';
 import { registryPhotoRoutes, verifierRoutes } from './portraits/routes.js';
 import { registryRoutes } from './registry/routes.js';
@@ -112,7 +113,19 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   // Public: what any verifier needs, without signing in; a police app hosted elsewhere reads
   // the keys, the status lists and the API document from its own origin.
   app.use(['/.well-known/jwks.json', '/status', '/openapi.json'], publicCors);
-  app.use(publicRoutes(deps, () => openApiDocument(deps.config.publicUrl)));
+  // The start page links the apps this service serves (all three once built).
+  const built = {
+    app: webAppDir('app'),
+    verifier: VERIFIER_APP_DIR,
+    console: webAppDir('console'),
+  };
+  app.use(
+    publicRoutes(
+      deps,
+      () => openApiDocument(deps.config.publicUrl),
+      HOME_LINKS.filter((l) => built[l.app] !== undefined),
+    ),
+  );
   app.use(statusRoutes(deps));
   // The police verifier app: static files built by `npm run build` (verifier/web/), served as
   // they are; it verifies in the officer's browser and only fetches the public routes above.

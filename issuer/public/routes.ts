@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../deps.js';
 import { handle, mount } from '../http/mount.js';
 import { route } from '../http/route-spec.js';
 import { json } from '../http/schemas.js';
+import { homePage, HOME_POLICY_HEADER, type HomeLink } from './home-page.js';
 
 /** The media type of a JWK Set (RFC 7517 §8.5.1). */
 const JWK_SET_TYPE = 'application/jwk-set+json';
@@ -38,6 +39,27 @@ const jwkReply = z
 
 /** The routes at the root that any verifier reads without signing in. */
 export const PUBLIC_SPECS = {
+  home: route({
+    method: 'get',
+    path: '/',
+    roles: ['public'],
+    operationId: 'home',
+    tag: 'public',
+    summary: 'The start page: a link to each web app the service serves',
+    description:
+      'An HTML page, Chinese first with English beside it, linking the driver’s app (/app/), the police app (/verifier/) and the reviewers’ console (/console/) when built.',
+    replies: {
+      200: {
+        description: 'The page.',
+        content: { 'text/html': z.string() },
+        headers: z.object({
+          'Content-Security-Policy': z
+            .string()
+            .meta({ description: "The page's policy: its own style only, no script, no frame." }),
+        }),
+      },
+    },
+  }),
   health: route({
     method: 'get',
     path: '/healthz',
@@ -84,12 +106,20 @@ export const PUBLIC_SPECS = {
 };
 
 /**
- * The routes at the root: the health check (the calendar's reach is a detail for the operator:
- * a calendar about to run out never makes the service unhealthy), the keys, and the document
- * `document` returns.
+ * The routes at the root: the start page linking `links`, the health check (the calendar's reach
+ * is a detail for the operator: a calendar about to run out never makes the service unhealthy),
+ * the keys, and the document `document` returns.
  */
-export function publicRoutes(deps: ServiceDeps, document: () => unknown): Router {
+export function publicRoutes(
+  deps: ServiceDeps,
+  document: () => unknown,
+  links: readonly HomeLink[] = [],
+): Router {
+  const page = homePage(links);
   return mount(Router(), '', [
+    handle(PUBLIC_SPECS.home, (_req, res) => {
+      res.set('Content-Security-Policy', HOME_POLICY_HEADER).type('html').send(page);
+    }),
     handle(PUBLIC_SPECS.health, async (_req, res) => {
       const up = await ping(deps.db);
       res.status(up ? 200 : 503).json({

@@ -15,6 +15,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The viewport of the phones the apps are designed for. */
 export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
 
+/** The smaller phone every screen must work on too. */
+export const SMALL_PHONE_VIEWPORT = { width: 360, height: 740 } as const;
+
 /** Where screenshots go (gitignored; a CI artefact). */
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'artifacts', 'screenshots');
 
@@ -61,10 +64,18 @@ export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
 /** A page as on a phone: 390×844, Chinese, China's time zone, the camera allowed. */
 export async function newPhonePage(
   browser: Browser,
-  options: { readonly origin?: string; readonly locale?: string } = {},
+  options: {
+    readonly origin?: string;
+    readonly locale?: string;
+    /** The phone's screen; 390×844 by default. */
+    readonly viewport?: { readonly width: number; readonly height: number };
+    /** Lets a test inject a script (axe-core, see axe.ts) past the page's CSP. */
+    readonly bypassCSP?: boolean;
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
-    viewport: PHONE_VIEWPORT,
+    viewport: options.viewport ?? PHONE_VIEWPORT,
+    ...(options.bypassCSP === true ? { bypassCSP: true } : {}),
     deviceScaleFactor: 1,
     isMobile: true,
     hasTouch: true,

@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatClasses } from '../../shared/licence/format-classes.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { UI as VERIFIER_UI } from '../../verifier/web/app-messages.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -427,7 +428,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(shown[0]?.tone).toBe('valid');
     const validTo = stored.validTo === 'long-term' ? '长期' : stored.validTo;
     expect(card.name).toEqual({ text: stored.name, withheld: null });
-    expect(card.classes).toEqual({ text: stored.classes.join(' '), withheld: null });
+    expect(card.classes).toEqual({ text: formatClasses(stored.classes), withheld: null });
     expect(card.validity).toEqual({ text: `${stored.validFrom} 至 ${validTo}`, withheld: null });
     expect(card.licenceNumber).toEqual({ text: '未出示', withheld: 'true' });
     expect(card.address).toEqual({ text: '未出示', withheld: 'true' });

@@ -8,6 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatClasses } from '../../shared/licence/format-classes.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoPortrait } from '../../issuer/demo/demo-portrait.js';
@@ -669,7 +670,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
       issuingAuthority: null,
       fileNumber: null,
       name: licence.name,
-      classes: licence.classes.join(' '),
+      classes: formatClasses(licence.classes),
       validity: `${licence.validFrom} 至 长期`,
     });
     expect(await page.locator('[data-field="address"]').textContent()).toBe(UI.notShown.zh);
@@ -812,7 +813,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     expect(fields).toMatchObject({
       name: null,
       licenceNumber: licence.licenceNumber,
-      classes: licence.classes.join(' '),
+      classes: formatClasses(licence.classes),
       fileNumber: null,
     });
     expect(await page.locator('#verdict-purpose').textContent()).toBe('用途：自定义');

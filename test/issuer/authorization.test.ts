@@ -21,6 +21,7 @@ const EVERYONE: readonly Who[] = ['anonymous', 'driver', 'reviewer', 'admin'];
  * verifier device by its bearer token, refused to everyone else, signed in or not.
  */
 const POLICY: Readonly<Record<string, 'public' | 'verifier-device' | readonly Role[]>> = {
+  'GET /': 'public',
   'GET /healthz': 'public',
   'GET /.well-known/jwks.json': 'public',
   'GET /openapi.json': 'public',

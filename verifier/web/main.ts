@@ -13,7 +13,15 @@ import { openLocalStore } from './local-store.js';
 import { offlineDataBlock } from './offline-data.js';
 import { renderHistory, renderSettings } from './panels.js';
 import { createQrDecoder, decodeImageFile, type QrDecoder } from '../../shared/web/qr-decoder.js';
-import { renderPortrait, renderVerdict, type PortraitState } from './render-verdict.js';
+import { codeKind, type CodeKind } from './code-kind.js';
+import {
+  notLicenceAnnouncement,
+  renderNotLicence,
+  renderPortrait,
+  renderVerdict,
+  verdictAnnouncement,
+  type PortraitState,
+} from './render-verdict.js';
 import { identityLines, renderRequest, tickRequest, type Asking } from './request-view.js';
 import { VerificationSession, type Scan } from './session.js';
 import { PURPOSE_WORDS } from '../../shared/sd/words.js';
@@ -32,10 +40,15 @@ interface Shown {
   portrait: PortraitState;
 }
 
+/** The answer on the verdict screen: a verdict, or a code that is not an e-licence code. */
+type Answer = Shown | { readonly notLicence: Exclude<CodeKind, 'presentation'> };
+
 /** What the page shows; the rest is the session's. */
 const state: {
   view: View;
-  shown: Shown | undefined;
+  shown: Answer | undefined;
+  /** The last code that was not an e-licence code: answered once, as a verdict is. */
+  lastOther: string | undefined;
   scanStatus: UiKey;
   /** Verdicts painted so far (body[data-verdicts], for the tests and bench/browser.ts). */
   painted: number;
@@ -49,6 +62,7 @@ const state: {
 } = {
   view: 'scan',
   shown: undefined,
+  lastOther: undefined,
   scanStatus: 'starting',
   painted: 0,
   asking: { custom: false },
@@ -63,9 +77,9 @@ function renderBar(session: VerificationSession): void {
   byId('title').textContent = t('title');
   byId('open-history').textContent = t('history');
   byId('open-settings').textContent = t('settings');
+  // Its name is what it shows (WCAG 2.5.3), in the language it switches to.
   const language = byId('language');
   language.textContent = t('language');
-  language.setAttribute('aria-label', t('languageName'));
   language.setAttribute('lang', htmlLang(otherLang(i18n.lang())));
   byId('pick-label').textContent = t('pickImage');
   const openRequest = byId('open-request');
@@ -76,8 +90,9 @@ function renderBar(session: VerificationSession): void {
   byId('answer-hint').textContent = t('answerHint');
   byId('answer-back').textContent = t('answerBack');
   byId('scan-status').textContent = t(state.scanStatus);
-  byId('refresh').textContent = t('refresh');
   const data = session.dataStatus();
+  // Old data is said in words, not by the strip's colour alone.
+  byId('refresh').textContent = t(data.stale ? 'refreshStale' : 'refresh');
   const age = (s: number | undefined): string =>
     s === undefined ? t('never') : formatAge(s, i18n.lang());
   const lists = data.listAgeS === undefined && !data.hasLists ? t('none') : age(data.listAgeS);
@@ -97,8 +112,17 @@ function renderVerdictView(session: VerificationSession): void {
   const section = byId('verdict-view');
   const next = button({ id: 'scan-next' }, t('scanNext'), () => {
     session.forgetLastCode();
+    state.lastOther = undefined;
     show(session, 'scan');
   });
+  if ('notLicence' in shown) {
+    section.replaceChildren(
+      ...renderNotLicence(shown.notLicence, i18n),
+      h('div', { class: 'actions' }, next),
+    );
+    section.scrollTop = 0;
+    return;
+  }
   const role = session.identity.role;
   const parts = renderVerdict(shown.scan.verdict, i18n, shown.scan.atMs);
   // A role that is not the police's: the screen says that it shows only what the role may see.
@@ -243,6 +267,8 @@ function stopCamera(): void {
 /** Shows `next` (the verdict screen is drawn when a verdict comes, not here). */
 function show(session: VerificationSession, next: View): void {
   state.view = next;
+  // The camera runs on under the screen in front; it is out of reach of keys and screen readers.
+  byId('scan-view').inert = next !== 'scan';
   byId('verdict-view').hidden = next !== 'verdict';
   byId('history-view').hidden = next !== 'history';
   byId('settings-view').hidden = next !== 'settings';
@@ -261,6 +287,18 @@ function show(session: VerificationSession, next: View): void {
 /** A code read at `frameAt` (performance.now of the frame or the pick): its verdict in view. */
 function onCode(session: VerificationSession, text: string, frameAt: number): void {
   if (state.view === 'history' || state.view === 'settings' || state.view === 'request') return;
+  const kind = codeKind(text);
+  if (kind !== 'presentation') {
+    // Not verified, not in the history: a neutral answer, once per code in view.
+    if (text === state.lastOther) return;
+    state.lastOther = text;
+    state.shown = { notLicence: kind };
+    renderVerdictView(session);
+    show(session, 'verdict');
+    painted(notLicenceAnnouncement(kind, i18n), frameAt, 'none');
+    return;
+  }
+  state.lastOther = undefined;
   void session.scan(text).then((scan) => {
     // A panel opened while the code was verified stays in view.
     if (scan === undefined || (state.view !== 'scan' && state.view !== 'verdict')) return;
@@ -271,20 +309,27 @@ function onCode(session: VerificationSession, text: string, frameAt: number): vo
     state.shown = shown;
     renderVerdictView(session);
     show(session, 'verdict');
-    afterPaint(() => {
-      // From the camera frame that held the code to the verdict painted (bench/browser.ts).
-      performance.measure('lz:scan', {
-        start: frameAt,
-        end: performance.now(),
-        detail: { tone: scan.verdict.tone },
-      });
-      document.body.dataset.verdicts = String(++state.painted);
-    });
+    painted(verdictAnnouncement(scan.verdict, i18n), frameAt, scan.verdict.tone);
     if (!scan.wantsPortrait) return;
     void session.portrait(scan).then((outcome) => {
       shown.portrait = outcome;
       if (state.shown === shown) renderPortrait(outcome, i18n);
     });
+  });
+}
+
+/**
+ * Once the answer is painted: it is said to a screen reader (the live region, emptied first so
+ * that the same words again are said again), measured from the camera frame that held the code
+ * (bench/browser.ts), and counted (body[data-verdicts]).
+ */
+function painted(words: string, frameAt: number, tone: string): void {
+  const announce = byId('announce');
+  announce.textContent = '';
+  afterPaint(() => {
+    announce.textContent = words;
+    performance.measure('lz:scan', { start: frameAt, end: performance.now(), detail: { tone } });
+    document.body.dataset.verdicts = String(++state.painted);
   });
 }
 
@@ -376,7 +421,9 @@ async function boot(): Promise<void> {
           scanStatus('noCodeInImage');
           return;
         }
-        session.forgetLastCode(); // a picked image always gets its verdict
+        // A picked image always gets its answer.
+        session.forgetLastCode();
+        state.lastOther = undefined;
         onCode(session, text, started);
       },
       () => {

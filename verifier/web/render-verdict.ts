@@ -1,12 +1,14 @@
-import { LICENCE_STATUS } from '../../shared/licence/codes.js';
+import { LICENCE_STATUS, type LicenceStatusCode } from '../../shared/licence/codes.js';
+import { formatClasses } from '../../shared/licence/format-classes.js';
 import { type LicenceRecord } from '../../shared/licence/record.js';
 import { NOT_SHOWN } from '../internal/messages.js';
-import type { CheckResult, CheckStatus, Disclosure, Words } from '../report.js';
+import type { CheckResult, CheckStatus, Disclosure, VerdictCode, Words } from '../report.js';
 import { chinaDateTime } from '../../shared/china-time.js';
 import { GROUP_WORDS, PURPOSE_WORDS } from '../../shared/sd/words.js';
 import { h } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
 import { CHECK_NAMES, FIELD_LABELS, NATIONALITY, SEX, type UiKey } from './app-messages.js';
+import type { CodeKind } from './code-kind.js';
 import type { Verdict } from './decide-verdict.js';
 import type { PortraitOutcome } from './fetch-portrait.js';
 
@@ -14,6 +16,12 @@ import type { PortraitOutcome } from './fetch-portrait.js';
 type I18n = Translator<UiKey>;
 
 const MARK: Readonly<Record<Verdict['tone'], string>> = { valid: '✓', warning: '!', invalid: '✕' };
+/** The verdict's colour in words, above the headline: the colour is never the only sign. */
+const KICKER: Readonly<Record<Verdict['tone'], UiKey>> = {
+  valid: 'kickerValid',
+  warning: 'kickerWarning',
+  invalid: 'kickerInvalid',
+};
 const SYMBOL: Readonly<Record<CheckStatus, string>> = {
   PASSED: '✓',
   FAILED: '✕',
@@ -29,12 +37,7 @@ const SYMBOL: Readonly<Record<CheckStatus, string>> = {
  * check of the core's report.
  */
 export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number): HTMLElement[] {
-  const kicker: UiKey =
-    verdict.tone === 'valid'
-      ? 'kickerValid'
-      : verdict.tone === 'warning'
-        ? 'kickerWarning'
-        : 'kickerInvalid';
+  const kicker = KICKER[verdict.tone];
   const banner = h(
     'div',
     { id: 'verdict', class: 'verdict', 'data-tone': verdict.tone, 'data-code': verdict.code },
@@ -46,7 +49,7 @@ export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number
         'div',
         {},
         h('div', { class: 'verdict-kicker' }, i18n.t(kicker)),
-        h('p', { id: 'verdict-text', class: 'verdict-text' }, i18n.say(verdict.headline)),
+        h('h2', { id: 'verdict-text', class: 'verdict-text' }, i18n.say(verdict.headline)),
       ),
     ),
     verdict.notices.length === 0
@@ -57,7 +60,21 @@ export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number
           ...verdict.notices.map((n) => h('li', { 'data-code': n.code }, i18n.say(n.message))),
         ),
     ...purposeLines(verdict.report.disclosure, i18n),
-    h('div', { class: 'verdict-time' }, `${i18n.t('verifiedAt')} ${chinaDateTime(verifiedAtMs)}`),
+    // When it was verified and, once the core has read it, when the holder's phone made the
+    // code (its proof's iat): both in China's time, each value on one line.
+    h(
+      'dl',
+      { class: 'verdict-times' },
+      h('dt', {}, i18n.t('verifiedAt')),
+      h('dd', { id: 'verdict-time' }, chinaDateTime(verifiedAtMs)),
+      ...(verdict.report.proof === undefined
+        ? []
+        : [
+            h('dt', {}, i18n.t('madeAt')),
+            h('dd', { id: 'verdict-made' }, chinaDateTime(verdict.report.proof.iat * 1000)),
+          ]),
+      h('dd', { class: 'verdict-zone' }, i18n.t('chinaTime')),
+    ),
   );
   const parts: HTMLElement[] = [banner];
   const { licence, disclosure } = verdict.report;
@@ -69,7 +86,7 @@ export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number
   // A code that showed no licence field (an age check) gets no card of 未出示 rows: the age
   // result above is all it says.
   if (licence !== undefined && Object.keys(licence).length > 0)
-    parts.push(renderCard(licence, i18n));
+    parts.push(renderCard(licence, statusAtIssue(verdict, licence.status), i18n));
   parts.push(
     h(
       'section',
@@ -79,6 +96,63 @@ export function renderVerdict(verdict: Verdict, i18n: I18n, verifiedAtMs: number
     ),
   );
   return parts;
+}
+
+/**
+ * What a screen reader is told when a verdict comes (the page's live region): the kicker and the
+ * headline, then each notice.
+ */
+export function verdictAnnouncement(verdict: Verdict, i18n: I18n): string {
+  return [
+    i18n.t('announce', {
+      kicker: i18n.t(KICKER[verdict.tone]),
+      headline: i18n.say(verdict.headline),
+    }),
+    ...verdict.notices.map((n) => i18n.say(n.message)),
+  ].join(i18n.t('sentenceSeparator'));
+}
+
+/** What a screen reader is told of a code that is not an e-licence code. */
+export function notLicenceAnnouncement(
+  kind: Exclude<CodeKind, 'presentation'>,
+  i18n: I18n,
+): string {
+  return [i18n.t(NOT_LICENCE[kind]), i18n.t('scanAgainHint')].join(i18n.t('sentenceSeparator'));
+}
+
+/** What a code that is not a presentation is, in words (code-kind.ts). */
+const NOT_LICENCE: Readonly<Record<Exclude<CodeKind, 'presentation'>, UiKey>> = {
+  request: 'requestCode',
+  other: 'notLicence',
+};
+
+/**
+ * The answer to a code that is not an e-licence code (a payment or WeChat code, a verifier's
+ * request): neutral, not a verdict; nothing was checked, so it is neither green nor red, and it
+ * says to scan the holder's code again.
+ */
+export function renderNotLicence(
+  kind: Exclude<CodeKind, 'presentation'>,
+  i18n: I18n,
+): HTMLElement[] {
+  return [
+    h(
+      'div',
+      { id: 'verdict', class: 'verdict', 'data-tone': 'none', 'data-code': kind },
+      h(
+        'div',
+        { class: 'verdict-head' },
+        h('div', { class: 'verdict-mark', 'aria-hidden': 'true' }, '?'),
+        h(
+          'div',
+          {},
+          h('div', { class: 'verdict-kicker' }, i18n.t('kickerNone')),
+          h('h2', { id: 'verdict-text', class: 'verdict-text' }, i18n.t(NOT_LICENCE[kind])),
+        ),
+      ),
+      h('p', { id: 'verdict-hint', class: 'verdict-hint' }, i18n.t('scanAgainHint')),
+    ),
+  ];
 }
 
 /**
@@ -202,10 +276,52 @@ function checkLines(checks: readonly CheckResult[], i18n: I18n): HTMLElement[] {
 }
 
 /**
- * The licence fields in the paper card's order, the portrait box on the right as printed. A field
- * the holder did not show says 未出示 (FORMAT.md §8.8): never blank, never guessed.
+ * The verdict codes whose headline already names a status the credential was signed with: the
+ * status row would only say it again.
  */
-function renderCard(licence: Partial<LicenceRecord>, i18n: I18n): HTMLElement {
+const STATUS_SAID_BY: Readonly<Partial<Record<LicenceStatusCode, VerdictCode>>> = {
+  B: 'ERR_POINTS_EXCEEDED',
+  D: 'ERR_SUSPENDED',
+  F: 'ERR_REVOKED',
+  G: 'ERR_CANCELLED',
+  M: 'ERR_RENEWAL_OVERDUE',
+};
+
+/**
+ * The status the credential was signed with, where it adds to the verdict: 正常 only when the
+ * verdict is amber because the live status could not be confirmed (no list, or an old one); any
+ * other status unless the headline already names it (暂扣 under 驾驶证已暂扣). Undefined when it
+ * adds nothing (green: the live status was read; red: the headline says why), or was not shown.
+ */
+export function statusAtIssue(
+  verdict: Verdict,
+  status: LicenceStatusCode | undefined,
+): Words | undefined {
+  if (status === undefined) return undefined;
+  if (status === 'A') {
+    const live = verdict.report.checks.find((c) => c.id === 'status_list');
+    return verdict.tone === 'warning' && live?.status === 'WARNING'
+      ? LICENCE_STATUS[status]
+      : undefined;
+  }
+  const said = STATUS_SAID_BY[status];
+  return said !== undefined && verdict.code === said ? undefined : LICENCE_STATUS[status];
+}
+
+/** Where a field of the card sits: the number on a line of its own, beside the portrait, or below. */
+type Place = 'number' | 'beside' | 'below';
+
+/**
+ * The licence as on the paper card: the number on one line across the top, then the name, sex,
+ * nationality and birth date beside a portrait large enough to compare with the face, then the
+ * rest; the status it was signed with only where it adds to the verdict (`status`, in words). A
+ * field the holder did not show says 未出示 (FORMAT.md §8.8): never blank, never guessed.
+ */
+function renderCard(
+  licence: Partial<LicenceRecord>,
+  status: Words | undefined,
+  i18n: I18n,
+): HTMLElement {
   const { validFrom, validTo } = licence;
   const validity =
     validFrom === undefined || validTo === undefined
@@ -213,30 +329,53 @@ function renderCard(licence: Partial<LicenceRecord>, i18n: I18n): HTMLElement {
       : validTo === 'long-term'
         ? `${validFrom} ${i18n.t('to')} ${i18n.t('longTerm')}`
         : `${validFrom} ${i18n.t('to')} ${validTo}`;
-  const rows: [keyof typeof FIELD_LABELS, string | undefined][] = [
-    ['licenceNumber', licence.licenceNumber],
-    ['name', licence.name],
-    ['sex', licence.sex === undefined ? undefined : known(SEX, licence.sex, i18n)],
+  const rows: [keyof typeof FIELD_LABELS, string | undefined, Place][] = [
+    ['licenceNumber', licence.licenceNumber, 'number'],
+    ['name', licence.name, 'beside'],
+    ['sex', licence.sex === undefined ? undefined : known(SEX, licence.sex, i18n), 'beside'],
     [
       'nationality',
       licence.nationality === undefined ? undefined : known(NATIONALITY, licence.nationality, i18n),
+      'beside',
     ],
-    ['address', licence.address],
-    ['birthDate', licence.birthDate],
-    ['firstIssueDate', licence.firstIssueDate],
-    ['classes', licence.classes?.join(' ')],
-    ['validity', validity],
-    ['issuingAuthority', licence.issuingAuthority],
-    ['fileNumber', licence.fileNumber],
+    ['birthDate', licence.birthDate, 'beside'],
+    ['address', licence.address, 'below'],
+    ['firstIssueDate', licence.firstIssueDate, 'below'],
     [
-      'status',
-      licence.status === undefined
-        ? undefined
-        : `${licence.status} ${i18n.say(LICENCE_STATUS[licence.status])}`,
+      'classes',
+      licence.classes === undefined ? undefined : formatClasses(licence.classes),
+      'below',
     ],
+    [
+      'points',
+      licence.points === undefined ? undefined : i18n.t('pointsValue', { points: licence.points }),
+      'below',
+    ],
+    ['validity', validity, 'below'],
+    ['issuingAuthority', licence.issuingAuthority, 'below'],
+    ['fileNumber', licence.fileNumber, 'below'],
   ];
-  // Rows 2-7 sit beside the portrait (as on the card); the licence number above and the rest
-  // below take the whole width.
+  const fields = rows.map(([key, value, place]) =>
+    h(
+      'div',
+      { class: `field ${place}` },
+      h('dt', {}, i18n.say(FIELD_LABELS[key])),
+      h(
+        'dd',
+        { 'data-field': key, 'data-withheld': value === undefined ? 'true' : undefined },
+        value ?? i18n.t('notShown'),
+      ),
+    ),
+  );
+  if (status !== undefined)
+    fields.push(
+      h(
+        'div',
+        { class: 'field below' },
+        h('dt', {}, i18n.say(FIELD_LABELS.status)),
+        h('dd', { 'data-field': 'status' }, i18n.say(status)),
+      ),
+    );
   return h(
     'article',
     { class: 'card', 'data-status': licence.status ?? 'withheld' },
@@ -244,22 +383,7 @@ function renderCard(licence: Partial<LicenceRecord>, i18n: I18n): HTMLElement {
     h(
       'div',
       { class: 'card-body' },
-      h(
-        'dl',
-        { class: 'fields' },
-        ...rows.flatMap(([key, value], i) => [
-          h('dt', {}, i18n.say(FIELD_LABELS[key])),
-          h(
-            'dd',
-            {
-              'data-field': key,
-              'data-withheld': value === undefined ? 'true' : undefined,
-              class: i === 0 || i > 6 ? 'wide' : undefined,
-            },
-            value ?? i18n.t('notShown'),
-          ),
-        ]),
-      ),
+      h('dl', { class: 'fields' }, ...fields),
       h('div', { id: 'portrait', class: 'portrait', 'data-state': 'pending' }),
     ),
   );

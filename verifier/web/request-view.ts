@@ -112,6 +112,7 @@ export function renderRequest(
     'data-nonce': request?.nonce,
     'data-active': String(state.active),
     role: 'img',
+    'aria-label': i18n.t('requestQr'),
   });
   const asks =
     request === undefined

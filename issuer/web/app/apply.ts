@@ -211,7 +211,7 @@ function guidance(): HTMLElement {
   return h(
     'section',
     { class: 'card guidance', id: 'guidance' },
-    h('h3', {}, t('guidanceTitle')),
+    h('h2', { class: 'section-title' }, t('guidanceTitle')),
     h(
       'ul',
       {},
@@ -310,7 +310,11 @@ function precheckFailures(error: unknown): HTMLElement {
 
 /** The stored photo: shown, confirmed, then the selfie. */
 const storedScreen: Screen = async (main) => {
-  const card = h('section', { class: 'card' }, h('h3', {}, t('storedTitle')));
+  const card = h(
+    'section',
+    { class: 'card' },
+    h('h2', { class: 'section-title' }, t('storedTitle')),
+  );
   try {
     const photo = await api<Blob>('GET', '/api/me/portrait');
     const url = URL.createObjectURL(photo);

@@ -10,6 +10,7 @@ import { createPresentation } from '../../../shared/create-presentation.js';
 import type { VerifiedRequest } from '../../../shared/request/request.js';
 import { nobleBackend } from '../../../verifier/backends/noble.js';
 import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
+import { formatClasses } from '../../../shared/licence/format-classes.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
 import { GROUP_NAMES, type GroupIndex } from '../../../shared/sd/groups.js';
@@ -112,7 +113,7 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): HTMLEle
         row(t('f_address'), l.address, 'f-address', true),
         row(t('f_birth'), l.birthDate, 'f-birth'),
         row(t('f_first'), l.firstIssueDate, 'f-first'),
-        row(t('f_classes'), l.classes.join(''), 'f-classes'),
+        row(t('f_classes'), formatClasses(l.classes), 'f-classes'),
         row(t('f_points'), t('pointsValue', { points: l.points }), 'f-points'),
         row(t('f_validity'), t('validTo', { from: l.validFrom, to: validTo }), 'f-validity', true),
         row(t('f_authority'), l.issuingAuthority, 'f-authority', true),
@@ -342,7 +343,7 @@ function showPicker({ box, held, alert }: CodeContext, again: () => void): void 
   );
   scan.disabled = partialOnly;
   box.append(
-    h('h3', {}, t('pickTitle')),
+    h('h2', { class: 'section-title' }, t('pickTitle')),
     statusLine(alert),
     h(
       'div',

@@ -76,7 +76,7 @@ export async function scanPanel(
     onCancel();
   });
   box.append(
-    h('h3', {}, t('scanTitle')),
+    h('h2', { class: 'section-title' }, t('scanTitle')),
     h(
       'div',
       { class: 'camera scan-camera' },
@@ -136,7 +136,7 @@ export function consentPanel(
   return h(
     'section',
     { class: 'consent', id: 'consent', 'data-role': request.role, 'data-purpose': request.purpose },
-    h('h3', {}, t('consentTitle')),
+    h('h2', { class: 'section-title' }, t('consentTitle')),
     h('p', { class: 'consent-valid', id: 'consent-valid' }, t('consentValid')),
     h(
       'dl',
@@ -184,7 +184,7 @@ export function refusedPanel(
   return h(
     'section',
     { class: 'refused', id: 'request-refused', 'data-code': code },
-    h('h3', {}, t('refusedTitle')),
+    h('h2', { class: 'section-title' }, t('refusedTitle')),
     h('p', { class: 'error', id: 'refused-reason', role: 'alert' }, t(REFUSAL_MESSAGE[code])),
     h(
       'div',

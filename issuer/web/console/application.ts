@@ -189,7 +189,14 @@ function decision(id: number): HTMLElement {
       status.replaceChildren();
     });
     status.replaceChildren(
-      h('div', { class: 'confirm', role: 'alertdialog' }, h('p', {}, question), yes, no),
+      // Named by its question (WCAG 4.1.2: a dialog has a name).
+      h(
+        'div',
+        { class: 'confirm', role: 'alertdialog', 'aria-labelledby': 'confirm-question' },
+        h('p', { id: 'confirm-question' }, question),
+        yes,
+        no,
+      ),
     );
     yes.focus();
   };
