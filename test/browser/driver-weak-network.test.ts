@@ -86,32 +86,60 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
   let browser: Browser;
   let workDir: string;
   let serial = 9300;
+  let clockSync: NodeJS.Timeout;
 
   beforeAll(async () => {
     service = await startService('sqlite');
+    // The harness's clock stands still; here it follows the real one, as the browser's does.
+    clockSync = setInterval(() => {
+      service.advance(Math.floor(Date.now() / 1000) - service.now());
+    }, 500);
     workDir = await mkdtemp(join(tmpdir(), 'lz-weak-'));
     const camera = join(workDir, 'white-wall.y4m');
     await writeFile(camera, encodeY4m([whiteWallFrame()], 5));
     browser = await launchBrowser({ fakeCamera: camera });
   });
   afterAll(async () => {
+    clearInterval(clockSync);
     await browser.close();
     await service.close();
     await rm(workDir, { recursive: true, force: true });
   });
 
   /**
-   * A driver whose licence is bound and who has not applied yet, signed in on a new phone, on
-   * the screen that offers the paths.
+   * A driver whose licence is bound, signed in on a new phone: by default one who has not
+   * applied yet, on the screen that offers the paths (`ready`: what to wait for instead). With
+   * `notices`, that many unread notices wait in the inbox.
    */
-  async function driverOnPaths(): Promise<{
+  async function driverOnPaths(
+    options: {
+      readonly licence?: ReturnType<typeof syntheticLicence>;
+      readonly applied?: boolean;
+      readonly notices?: number;
+      readonly ready?: string;
+    } = {},
+  ): Promise<{
     context: BrowserContext;
     page: Page;
     driverId: number;
     photoPosts: () => Promise<{ bytes: number; type: string }[]>;
   }> {
     serial += 1;
-    const driver = await newDriver(service, syntheticLicence(serial), { applied: false });
+    const driver = await newDriver(service, options.licence ?? syntheticLicence(serial), {
+      applied: options.applied ?? false,
+    });
+    for (let i = 0; i < (options.notices ?? 0); i++)
+      await service.deps.db.kysely
+        .insertInto('inbox')
+        .values({
+          driver_id: driver.driverId,
+          at: service.now() - 60 * (i + 1),
+          kind: 'application.rejected',
+          title: '电子驾驶证申领未通过审核',
+          body: `照片未通过审核，原因是照片模糊（第 ${i + 1} 张）。请在“亮证”中点“重新提交照片”。`,
+          read_at: null,
+        })
+        .execute();
     await service.deps.db.kysely
       .updateTable('drivers')
       .set({ password_hash: await hashPassword(PASSWORD) })
@@ -143,7 +171,7 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
     await page.fill('#sign-in #licenceNumber', driver.licence.licenceNumber);
     await page.fill('#sign-in #password', PASSWORD);
     await page.click('#sign-in button[type=submit]');
-    await page.locator('#path-album').waitFor();
+    await page.locator(options.ready ?? '#path-album').waitFor({ timeout: 20_000 });
     return { context, page, driverId: driver.driverId, photoPosts };
   }
 
@@ -266,6 +294,70 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
       state: 'submitted',
       precheck: { width: 600, height: 800 },
     });
+    await context.close();
+  }, 60_000);
+
+  it('when the licence is suspended, then the app says why and what the driver can do, and where, on both phone sizes', async () => {
+    serial += 1;
+    const licence = { ...syntheticLicence(serial), status: 'D' as const };
+    const { context, page } = await driverOnPaths({ licence, ready: '#licence-not-usable' });
+    expect({
+      refusal: await page.textContent('#licence-not-usable'),
+      title: await page.textContent('#licence-advice h3'),
+      advice: await page.textContent('#advice-text'),
+      office: await page.textContent('#advice-authority'),
+      paths: await page.locator('.paths button').count(),
+    }).toEqual({
+      refusal: '驾驶证当前状态不能申领电子驾驶证（已暂扣）',
+      title: '怎么办',
+      advice:
+        '暂扣期满后，请携带身份证明到作出暂扣决定的公安交通管理部门领回驾驶证；领回后即可申领电子驾驶证。',
+      office: `发证机关：${licence.issuingAuthority}`,
+      paths: 0,
+    });
+    await bothSizes(page, 'app-weak-04-suspended-advice');
+    await page.click('#language');
+    expect(await page.textContent('#advice-text')).toBe(
+      'When the suspension ends, take your ID to the traffic police office that suspended the licence to collect it; then apply here again.',
+    );
+    await context.close();
+  });
+
+  it('when notices are unread, then 消息 shows how many, and none once the inbox has been read', async () => {
+    const { context, page } = await driverOnPaths({ notices: 2 });
+    await expect.poll(() => page.textContent('#unread-count')).toBe('2');
+    expect({
+      visible: await page.isVisible('#unread-count'),
+      label: await page.getAttribute('#open-inbox', 'aria-label'),
+    }).toEqual({ visible: true, label: '消息，2 条未读' });
+    await bothSizes(page, 'app-weak-05-unread');
+    await page.click('#open-inbox');
+    await page.locator('#inbox').waitFor();
+    await expect.poll(() => page.isVisible('#unread-count')).toBe(false);
+    expect(await page.getAttribute('#open-inbox', 'aria-label')).toBe('消息');
+    await page.reload();
+    await page.locator('#open-inbox').waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.isVisible('#unread-count')).toBe(false);
+    await context.close();
+  });
+
+  it('when the driver taps the QR code, then a new code is made at once and the countdown starts again', async () => {
+    const { context, page } = await driverOnPaths({ applied: true, ready: '#purpose-picker' });
+    await page.click('#purpose-police');
+    const qr = page.locator('#qr[data-presentation]');
+    await qr.waitFor({ timeout: 20_000 });
+    const first = await qr.getAttribute('data-presentation');
+    expect(await page.textContent('.qr-countdown')).toMatch(/^30 秒后刷新 · 点二维码可立即刷新$/);
+    // A few seconds on, the countdown is lower; a tap makes a new code and starts it again.
+    await expect
+      .poll(() => page.textContent('#qr-countdown'), { timeout: 10_000 })
+      .toBe('27 秒后刷新');
+    expect(await page.getAttribute('#qr-refresh', 'aria-label')).toBe('出示码，点击立即刷新');
+    await page.click('#qr-refresh');
+    await expect.poll(() => qr.getAttribute('data-presentation')).not.toBe(first);
+    expect(await page.textContent('#qr-countdown')).toMatch(/^(30|29) 秒后刷新$/);
+    await bothSizes(page, 'app-weak-06-qr-tap');
     await context.close();
   }, 60_000);
 });

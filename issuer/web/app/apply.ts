@@ -11,7 +11,7 @@ import type { MessageKey } from './messages.js';
 import { fitPhoto } from './photo-fit.js';
 import { takeSelfie } from './selfie.js';
 import { load } from './store.js';
-import { errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
+import { adviceText, errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
 import type { Application, Offer } from './replies.js';
 
 /** Where the flow goes once the e-licence is issued (set by main). */
@@ -133,7 +133,7 @@ function nextSteps(app: Application): HTMLElement[] {
 
 function pathChoice(offer: Offer): HTMLElement {
   if (offer.refusal !== undefined) {
-    // Said before any path is picked: none would be accepted.
+    // Said before any path is picked: none would be accepted. Then what to do, and where.
     return h(
       'section',
       { class: 'card' },
@@ -141,6 +141,19 @@ function pathChoice(offer: Offer): HTMLElement {
         'p',
         { class: 'error', role: 'alert', id: 'licence-not-usable' },
         t('err_ERR_LICENCE_NOT_USABLE', { reason: reasonText(offer.refusal.reason) }),
+      ),
+      h(
+        'div',
+        { class: 'advice', id: 'licence-advice' },
+        h('h3', {}, t('adviceTitle')),
+        h('p', { id: 'advice-text' }, adviceText(offer.refusal.reason)),
+        offer.refusal.authority === ''
+          ? null
+          : h(
+              'p',
+              { class: 'advice-office', id: 'advice-authority' },
+              t('adviceAuthority', { authority: offer.refusal.authority }),
+            ),
       ),
     );
   }

@@ -518,6 +518,13 @@ async function showQr(
     forgetChoice();
     again();
   });
+  // A tap on the code makes a new one at once (a checker whose scan failed, a code about to
+  // turn over): a button, so that it is reached and pressed without a finger too.
+  const qrFrame = h(
+    'button',
+    { type: 'button', class: 'qr-frame', id: 'qr-refresh', 'aria-label': t('qrTapRefresh') },
+    canvas,
+  );
   const frameBox = h(
     'div',
     {
@@ -533,12 +540,12 @@ async function showQr(
         ? t(frame === 'full' ? 'frameFull' : 'framePartial', { purpose: purposeName })
         : t('answerFrame', { org: request.org, purpose: t(ROLE_MESSAGE[request.role]) }),
     ),
-    h('div', { class: 'qr-frame' }, canvas),
+    qrFrame,
   );
   box.append(
     frameBox,
     generated,
-    h('p', { class: 'qr-countdown' }, countdown),
+    h('p', { class: 'qr-countdown' }, countdown, ' · ', t('qrTapHint')),
     statusLine(alert),
     h(
       'section',
@@ -581,7 +588,15 @@ async function showQr(
     // No code on screen: nothing is shown or withheld any more.
     box.querySelector('#disclosed')?.remove();
   };
-  const make = async () => {
+  let making: Promise<void> | undefined;
+  const make = () => {
+    // One code at a time: a tap while the timer makes one waits for it.
+    making ??= makeCode().finally(() => {
+      making = undefined;
+    });
+    return making;
+  };
+  const makeCode = async () => {
     const now = new Date();
     if (request !== undefined && now.getTime() >= request.answerBy * 1000) {
       expire();
@@ -629,6 +644,10 @@ async function showQr(
   };
   await make();
   tick();
+  qrFrame.addEventListener('click', () => {
+    if (expired) return;
+    void make().then(tick);
+  });
   const timer = window.setInterval(tick, 1000);
   const asleep = keepAwake();
   return () => {

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../issuer/http/openapi.js';
+import { UNUSABLE_REASONS } from '../../../issuer/http/schemas.js';
 import { ERROR_CODES } from '../../../issuer/service-error.js';
 import app from '../../../issuer/web/app/messages.json' with { type: 'json' };
 import consoleCatalogue from '../../../issuer/web/console/messages.json' with { type: 'json' };
@@ -70,6 +71,17 @@ describe('error codes in words', () => {
     const codes = ['HTTP_413', 'HTTP_429', 'HTTP_502', 'HTTP_503', 'HTTP_504'];
     expect(withoutWords(codes, app)).toEqual([]);
     expect(app.err_HTTP_413.zh).toContain('5 MB');
+  });
+
+  it("when the licence may not have an e-licence, then for every reason the driver's app says what to do and where, in Chinese and English", () => {
+    expect(UNUSABLE_REASONS).toContain('suspended');
+    const missing = UNUSABLE_REASONS.filter((reason) => {
+      const words = (app as Record<string, { zh: string; en: string } | undefined>)[
+        `advice_${reason}`
+      ];
+      return words === undefined || words.zh === '' || words.en === '';
+    });
+    expect(missing).toEqual([]);
   });
 
   it('when the console calls a staff route or signs in, then every code it may get has words', () => {
