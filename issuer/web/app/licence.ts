@@ -28,9 +28,11 @@ import { choiceOf, frameOf, PURPOSE_ORDER, shownAndWithheld, type Choice } from 
 import { logShown, shownLogScreen } from './shown.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
+import { licenceScreen, obtainScreen } from './licence-entry.js';
 import type { Me } from './replies.js';
 import { consentPanel, refusedPanel, scanPanel } from './scan-request.js';
-import { checkRequest, ROLE_MESSAGE, type RequestCheck } from './verifier-request.js';
+import { ROLE_MESSAGE } from './roles.js';
+import { checkRequest, type RequestCheck } from './verifier-request.js';
 
 /**
  * The QR colours: red when the licence is not normal (docs/DOMAIN.md §1.9); red still reads as
@@ -49,8 +51,8 @@ function qrSeconds(): number {
   return Number.isInteger(asked) && asked >= 5 && asked <= 55 ? asked : DEFAULT_QR_SECONDS;
 }
 
-/** Gets the credential for this phone (after issue), then shows the licence. */
-export const obtainScreen: Screen = async (main) => {
+/** Gets the credential for this phone (after issue), then shows the licence (obtainScreen). */
+export const drawObtain: Screen = async (main) => {
   main.append(h('p', { class: 'notice' }, t('fetchingLicence')));
   const me = await api<Me>('GET', '/api/me');
   const deviceId = await ensureDevice(`driver:${me.driverId}`);
@@ -160,8 +162,8 @@ export function forgetChoice(): void {
   customOpen = false;
 }
 
-/** The licence page. */
-export const licenceScreen: Screen = async (main) => {
+/** The licence page (licenceScreen, licence-entry.ts). */
+export const drawLicence: Screen = async (main) => {
   const kept = await load('credential');
   if (kept === undefined) {
     go(obtainScreen);

@@ -10,7 +10,7 @@ import { applyScreen, setApplyTargets } from './apply.js';
 import { setAfterSignIn, signInScreen } from './auth.js';
 import { bindingScreen, setEnrolTargets } from './enrol.js';
 import { inboxButton, inboxScreen, refreshUnread, setInboxBack } from './inbox.js';
-import { forgetChoice, licenceScreen, obtainScreen } from './licence.js';
+import { forgetChoice, licenceScreen, obtainScreen } from './licence-entry.js';
 import { setShownLogBack } from './shown.js';
 import { forgetAll, load } from './store.js';
 import type { Me } from './replies.js';
