@@ -133,7 +133,7 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
         .insertInto('inbox')
         .values({
           driver_id: driver.driverId,
-          at: service.now() - 60 * (i + 1),
+          at: service.now() - 60 * ((options.notices ?? 0) - i),
           kind: 'application.rejected',
           title: '电子驾驶证申领未通过审核',
           body: `照片未通过审核，原因是照片模糊（第 ${i + 1} 张）。请在“亮证”中点“重新提交照片”。`,
@@ -331,8 +331,13 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
       label: await page.getAttribute('#open-inbox', 'aria-label'),
     }).toEqual({ visible: true, label: '消息，2 条未读' });
     await bothSizes(page, 'app-weak-05-unread');
+    await page.click('#language');
+    await expect.poll(() => page.getAttribute('#open-inbox', 'aria-label')).toBe('Inbox, 2 unread');
+    await bothSizes(page, 'app-weak-05-unread-en');
+    await page.click('#language');
     await page.click('#open-inbox');
     await page.locator('#inbox').waitFor();
+    await bothSizes(page, 'app-weak-07-inbox');
     await expect.poll(() => page.isVisible('#unread-count')).toBe(false);
     expect(await page.getAttribute('#open-inbox', 'aria-label')).toBe('消息');
     await page.reload();
