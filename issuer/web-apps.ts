@@ -72,8 +72,10 @@ export function webApp(dir: string): RequestHandler[] {
         notFoundHandler(req, res, next);
         return;
       }
-      next();
+      // Only GET and HEAD read a file: express-static-gzip would otherwise mark the answer of
+      // another method (a 404 problem, further on) as brotli before it passes it on.
+      if (req.method === 'GET' || req.method === 'HEAD') files(req, res, next);
+      else next();
     },
-    files,
   ];
 }

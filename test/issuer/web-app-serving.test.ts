@@ -23,10 +23,10 @@ interface Raw {
   readonly body: Buffer;
 }
 
-/** GET `url` with these headers, the body kept as sent (fetch would decode it). */
-function get(url: string, headers: Record<string, string> = {}): Promise<Raw> {
+/** GET (or `method`) `url` with these headers, the body kept as sent (fetch would decode it). */
+function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers }, (res) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -152,6 +152,22 @@ describe('the web apps over the wire', () => {
       }).toEqual({ status: 404, code: 'ERR_NOT_FOUND', maps: [], named: false });
     });
   });
+
+  it.each(['/app/', '/verifier/', '/console/index.html'])(
+    'when POST %s (a file with a brotli copy) is sent, then 404 ERR_NOT_FOUND as plain JSON, never marked as brotli',
+    async (path) => {
+      const reply = await get(
+        `${service.url}${path}`,
+        { 'accept-encoding': 'br, gzip', 'content-length': '0' },
+        'POST',
+      );
+      expect({
+        status: reply.status,
+        encoding: reply.headers['content-encoding'],
+        code: (JSON.parse(reply.body.toString('utf8')) as { code?: string }).code,
+      }).toEqual({ status: 404, encoding: undefined, code: 'ERR_NOT_FOUND' });
+    },
+  );
 
   it.each(['/app/sw.js', '/verifier/sw.js', '/app/manifest.webmanifest', '/console/icon.svg'])(
     'when %s (a name without a hash) is fetched, then it is revalidated, never kept as immutable',
