@@ -2,11 +2,12 @@
  * The police verifier app (verifier/web/): a static PWA built to dist/web/verifier, which the
  * issuer service mounts at /verifier/ and which can be deployed on any static host. Relative
  * paths (base './') so that it works under any path. The page's head and the list of files the
- * service worker (a second entry, emitted as sw.js) keeps offline come from vite.web.ts.
+ * service worker (a second entry, emitted as sw.js) keeps offline come from vite.web.ts, as do
+ * the brotli and gzip copies of its files and its source maps, kept out in dist/sourcemaps/verifier.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { pageShell, precacheList } from './vite.web.js';
+import { mapsOutside, pageShell, precacheList, precompress } from './vite.web.js';
 
 const root = fileURLToPath(new URL('./verifier/web/', import.meta.url));
 
@@ -19,7 +20,7 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist/web/verifier/', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    sourcemap: 'hidden',
     rolldownOptions: {
       input: { main: `${root}index.html`, sw: `${root}sw.ts` },
       output: {
@@ -33,5 +34,7 @@ export default defineConfig({
       phone: true,
     }),
     precacheList(`${root}public`),
+    mapsOutside(fileURLToPath(new URL('./dist/sourcemaps/verifier/', import.meta.url))),
+    precompress(),
   ],
 });

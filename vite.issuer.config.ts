@@ -2,11 +2,18 @@
  * The service's own web apps (issuer/web/): the driver's app (`--mode app`, served at /app/, a
  * PWA with a service worker) and the reviewers' console (`--mode console`, at /console/), each
  * built to dist/web/<mode> with relative paths. The page's head and the list of files the app's
- * service worker (a second entry, emitted as sw.js) keeps offline come from vite.web.ts.
+ * service worker (a second entry, emitted as sw.js) keeps offline come from vite.web.ts, as do
+ * the brotli and gzip copies of its files and its source maps, kept out in dist/sourcemaps/<mode>.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { pageShell, precacheList, type ShellOptions } from './vite.web.js';
+import {
+  mapsOutside,
+  pageShell,
+  precacheList,
+  precompress,
+  type ShellOptions,
+} from './vite.web.js';
 
 /** Each app's page (see vite.web.ts). */
 const SHELL: Readonly<Record<'app' | 'console', ShellOptions>> = {
@@ -36,7 +43,7 @@ export default defineConfig(({ mode }) => {
       outDir: fileURLToPath(new URL(`./dist/web/${mode}/`, import.meta.url)),
       emptyOutDir: true,
       target: 'es2022',
-      sourcemap: true,
+      sourcemap: 'hidden',
       rolldownOptions: {
         input: withWorker
           ? { main: `${root}index.html`, sw: `${root}sw.ts` }
@@ -47,6 +54,11 @@ export default defineConfig(({ mode }) => {
         },
       },
     },
-    plugins: [pageShell(SHELL[mode]), ...(withWorker ? [precacheList(`${root}public`)] : [])],
+    plugins: [
+      pageShell(SHELL[mode]),
+      ...(withWorker ? [precacheList(`${root}public`)] : []),
+      mapsOutside(fileURLToPath(new URL(`./dist/sourcemaps/${mode}/`, import.meta.url))),
+      precompress(),
+    ],
   };
 });

@@ -1,12 +1,17 @@
 /*
  * What the three web apps' builds share: the page shell around each app's index.html (its head:
- * charset, viewport, Content-Security-Policy, icons; the stylesheet and the module script), and
- * the service worker's list of files to keep offline. An app's index.html holds only its
- * `<title>` and the markup of its body.
+ * charset, viewport, Content-Security-Policy, icons; the stylesheet and the module script), the
+ * service worker's list of files to keep offline, the brotli and gzip copies of every text file
+ * the service then serves by content negotiation, and the source maps kept out of the served
+ * folder. An app's index.html holds only its `<title>` and the markup of its body.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import type { Plugin } from 'vite';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { Plugin, ResolvedConfig } from 'vite';
 
 /** How an app's page differs from the others'. */
 export interface ShellOptions {
@@ -92,6 +97,87 @@ export function precacheList(publicDir: string): Plugin {
       }
       const version = hash.digest('base64url').slice(0, 12);
       sw.code = `self.__LZ_PRECACHE__ = ${JSON.stringify({ version, files })};\n${sw.code}`;
+    },
+  };
+}
+
+/** The files worth compressing: text. Images (PNG, JPEG) are compressed already. */
+const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|webmanifest|txt)$/;
+/** Below this many bytes a compressed copy saves less than the headers it costs. */
+const COMPRESS_FROM_BYTES = 512;
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+/** Every file under `dir`, as paths relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/**
+ * Writes `<file>.br` (brotli, quality 11) and `<file>.gz` (gzip, level 9) beside every text file
+ * of the finished build, public files included, each only when smaller than the file: the
+ * service sends the one the browser accepts (express-static-gzip, issuer/web-apps.ts), so the
+ * best compression is paid once, at build time, and never per request. Node's zlib does it in
+ * these few lines; a Vite compression plugin would wrap the same calls.
+ */
+export function precompress(): Plugin {
+  let config: ResolvedConfig | undefined;
+  return {
+    name: 'lz-precompress',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    async closeBundle() {
+      if (config === undefined) throw new Error('vite.web: precompress ran before its config');
+      const outDir = config.build.outDir;
+      for (const file of await filesUnder(outDir)) {
+        if (!COMPRESSIBLE.test(file)) continue;
+        const path = join(outDir, file);
+        const bytes = await readFile(path);
+        if (bytes.length < COMPRESS_FROM_BYTES) continue;
+        const [br, gz] = await Promise.all([
+          brotli(bytes, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+              [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+            },
+          }),
+          gzipped(bytes, { level: constants.Z_BEST_COMPRESSION }),
+        ]);
+        if (br.length < bytes.length) await writeFile(`${path}.br`, br);
+        if (gz.length < bytes.length) await writeFile(`${path}.gz`, gz);
+      }
+    },
+  };
+}
+
+/**
+ * Moves the build's source maps out of the folder that is served, to `mapsDir` (the same
+ * depth under dist/, so the maps' relative source paths still resolve): ~1 MB a map, for
+ * developers, never for a phone. With `build.sourcemap: 'hidden'` the scripts do not name them.
+ */
+export function mapsOutside(mapsDir: string): Plugin {
+  let config: ResolvedConfig | undefined;
+  return {
+    name: 'lz-maps-outside',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    async closeBundle() {
+      if (config === undefined) throw new Error('vite.web: mapsOutside ran before its config');
+      const outDir = config.build.outDir;
+      await rm(mapsDir, { recursive: true, force: true });
+      for (const file of await filesUnder(outDir)) {
+        if (!file.endsWith('.map')) continue;
+        const target = join(mapsDir, file);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, await readFile(join(outDir, file)));
+        await rm(join(outDir, file));
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type RequestHandler, type Response } from 'express';
+import express, { type Express, type Response } from 'express';
 import { bindingRoutes } from './accounts/binding-routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { applicationRoutes } from './application/routes.js';
@@ -23,7 +23,7 @@ import { statusRoutes } from './status/routes.js';
 import { verifierCertificateRoutes, verifierDeviceRoutes } from './verifier-devices/routes.js';
 import { driverRoutes } from './driver/routes.js';
 import { reviewRoutes } from './review/routes.js';
-import { webAppDir, webAppPolicy } from './web-apps.js';
+import { webApp, webAppDir } from './web-apps.js';
 
 /**
  * Where the built verifier app is: beside the compiled service (dist/issuer → dist/web/verifier),
@@ -45,21 +45,6 @@ function mountOf(res: Response): string {
 }
 
 /**
- * A built web app's static files, each answer with the app's Content-Security-Policy as a
- * header (the policy of its index.html, with frame-ancestors), not only as the page's meta tag.
- */
-function webApp(dir: string): RequestHandler[] {
-  const policy = webAppPolicy(dir);
-  return [
-    (_req, res, next) => {
-      res.set('Content-Security-Policy', policy);
-      next();
-    },
-    express.static(dir),
-  ];
-}
-
-/**
  * Builds the authority's HTTP service. It never listens: main.ts does, and tests start it on
  * port 0. Routes parse input, call one use case and map the result; problemHandler maps errors.
  * `rateLimits`: where the sign-in and portrait limits count (listen() shares them through Redis
@@ -75,7 +60,7 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   const { trustProxy } = deps.config;
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : (trustProxy ?? false));
   // API answers are no-store; a hash of every body for an ETag nobody can use is wasted work.
-  // The status lists set their own ETag; static files get theirs from express.static.
+  // The status lists set their own ETag; static files get theirs from serve-static (web-apps.ts).
   app.set('etag', false);
   // The request line is method, route pattern, status and time, never personal data: it skips
   // the redaction pass the logger makes over every other entry.

@@ -10,12 +10,17 @@ import { transition } from './transitions.js';
 export type Decision =
   { readonly kind: 'approve' } | { readonly kind: 'reject'; readonly reason: string };
 
-/** The notice of a rejection; the reviewer's reason follows. */
+/**
+ * The notice of a rejection, one sentence with the reviewer's reason (the console sends a reason
+ * from its list, with the reviewer's note in brackets); its own closing punctuation is dropped,
+ * so the sentence ends once. 重新提交照片 is the app's button for it.
+ */
 export function rejectedNotice(reason: string): Notice {
+  const said = reason.trim().replace(/[。.!！;；:：,，\s]+$/u, '');
   return {
     kind: 'application.rejected',
     title: '电子驾驶证申领未通过审核',
-    body: `照片未通过审核：${reason}。请按要求重新提交照片。`,
+    body: `照片未通过审核，原因是${said}。请在“亮证”中点“重新提交照片”。`,
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
+import { PHOTO_LIMITS } from './photo-limits.js';
 
 /**
  * Automatic pre-check of a photo uploaded by a driver who has no compliant stored photo
@@ -86,14 +87,9 @@ export interface PrecheckLimits {
 
 /** Default limits. */
 export const DEFAULT_PRECHECK_LIMITS: Readonly<PrecheckLimits> = Object.freeze({
-  minBytes: 20 * 1024,
-  maxBytes: 5 * 1024 * 1024,
-  minWidth: 358,
-  minHeight: 441,
-  maxSide: 6000,
+  // The numbers the driver's app fits a photo to before sending it, from one place.
+  ...PHOTO_LIMITS,
   maxInputPixels: 40_000_000,
-  minAspect: 0.65,
-  maxAspect: 0.85,
   borderFraction: 0.06,
   sideBandDepth: 0.5,
   sampleWidth: 120,

@@ -31,7 +31,16 @@ export const pathsReply = z.object({
   paths: z.array(z.enum(APPLICATION_PATHS)),
   photoChange: z.boolean(),
   notBefore: seconds().nullable(),
-  refusal: z.object({ reason: z.enum(UNUSABLE_REASONS), message: z.string() }).optional(),
+  refusal: z
+    .object({
+      reason: z.enum(UNUSABLE_REASONS),
+      message: z.string(),
+      authority: z.string().meta({
+        description:
+          "The licence's issuing authority (发证机关), where the driver can have the status seen to.",
+      }),
+    })
+    .optional(),
 });
 export type PathsReply = z.output<typeof pathsReply>;
 

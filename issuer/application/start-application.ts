@@ -18,7 +18,12 @@ export interface Offer {
    * Why no path is offered: the licence may not have an e-licence now (the refusal a start
    * would give, ERR_LICENCE_NOT_USABLE), so the app says so before the driver picks a path.
    */
-  readonly refusal?: { readonly reason: UnusableReason; readonly message: string };
+  readonly refusal?: {
+    readonly reason: UnusableReason;
+    readonly message: string;
+    /** The licence's issuing authority: where the driver can sort it out (the app says how). */
+    readonly authority: string;
+  };
 }
 
 /**
@@ -35,7 +40,12 @@ export async function offeredPaths(
   const issuedAt = await lastIssuedAt(deps.db.kysely, driverId);
   const refusal = unusableAt(record, new Date(deps.now() * 1000));
   if (refusal !== undefined)
-    return { paths: [], photoChange: issuedAt !== undefined, notBefore: null, refusal };
+    return {
+      paths: [],
+      photoChange: issuedAt !== undefined,
+      notBefore: null,
+      refusal: { ...refusal, authority: record.issuingAuthority },
+    };
   if (issuedAt !== undefined)
     return {
       paths: ['camera', 'album'],

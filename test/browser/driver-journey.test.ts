@@ -769,14 +769,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await screenshot(desk, 'console-03-confirm-reject');
     await desk.click('#confirm-decision');
     await expect.poll(() => desk.textContent('#detail-state')).toBe('已退回');
-    expect(await desk.textContent('#detail-reason')).toBe('背景不是白色或不均匀：左侧有阴影');
+    expect(await desk.textContent('#detail-reason')).toBe('背景不是白色或不均匀（左侧有阴影）');
     await screenshot(desk, 'console-04-rejected');
 
     await page.reload();
     await page.locator('#application-state').waitFor();
     expect(await page.textContent('#application-state .state-title')).toBe('照片未通过审核');
     expect(await page.textContent('#application-state .reason')).toBe(
-      '原因：背景不是白色或不均匀：左侧有阴影',
+      '原因：背景不是白色或不均匀（左侧有阴影）',
     );
     await screenshot(page, 'app-13-rejected');
 
@@ -791,7 +791,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await desk.click('#queue .entry');
     await desk.locator('#approve').waitFor();
     expect(await desk.textContent('#earlier-rejections')).toMatch(
-      /^申请 #\d+，\d{4}-\d\d-\d\d \d\d:\d\d：背景不是白色或不均匀：左侧有阴影$/,
+      /^申请 #\d+，\d{4}-\d\d-\d\d \d\d:\d\d：背景不是白色或不均匀（左侧有阴影）$/,
     );
     await desk.click('#approve');
     await desk.click('#confirm-decision');
@@ -833,7 +833,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       '电子驾驶证申领未通过审核未读',
     ]);
     expect(await page.locator('#inbox .inbox-body').nth(1).textContent()).toBe(
-      '照片未通过审核：背景不是白色或不均匀：左侧有阴影。请按要求重新提交照片。',
+      '照片未通过审核，原因是背景不是白色或不均匀（左侧有阴影）。请在“亮证”中点“重新提交照片”。',
     );
     await screenshot(page, 'app-14-inbox');
     await context.close();

@@ -129,7 +129,7 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     await approve(await submit(d, 'album'));
     expect(await noticeOf(b)).toEqual({
       title: '电子驾驶证已签发',
-      body: '您的电子驾驶证已生成，可在“我的驾驶证”中查看。',
+      body: '您的电子驾驶证已生成：打开“亮证”，首页即显示驾驶证；出示时在“向谁出示？”中选择核验方。',
       url: 'https://issuer.test/app/#licence',
       tag: 'application.issued',
     });
@@ -140,20 +140,22 @@ describe.each(ENGINES)('the application flow on %s', (engine) => {
     const b = push.browser('rejected');
     await subscribe(d, b);
     const id = await submit(d, 'camera');
+    // A reason with its own full stop: the notice is still one sentence, ended once.
     const reply = await reviewer.post(`/api/review/applications/${id}/reject`, {
-      reason: '背景不是白色',
+      reason: '背景不是白色（左侧有阴影）。',
     });
     expect(reply.status).toBe(200);
+    const body = '照片未通过审核，原因是背景不是白色（左侧有阴影）。请在“亮证”中点“重新提交照片”。';
     const notice = await noticeOf(b);
     expect(notice).toMatchObject({
       title: '电子驾驶证申领未通过审核',
       tag: 'application.rejected',
       url: 'https://issuer.test/app/#application',
+      body,
     });
-    expect(notice.body).toContain('背景不是白色');
     const inbox = await d.http.get<{ entries: { kind: string; body: string }[] }>('/api/me/inbox');
     expect(inbox.body.entries.map((e) => e.kind)).toEqual(['application.rejected']);
-    expect(inbox.body.entries[0]?.body).toContain('背景不是白色');
+    expect(inbox.body.entries[0]?.body).toBe(body);
   });
 
   it('when the push service holds its answer, then approval has already issued: a push never blocks issuance', async () => {

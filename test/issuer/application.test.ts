@@ -329,8 +329,9 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     }
   });
 
-  it('when the licence is suspended, then no path is offered, with the reason, and a start is 409 ERR_LICENCE_NOT_USABLE', async () => {
-    const d = await driver({ ...syntheticLicence(serial++), status: 'D' }, PORTRAIT_HASH);
+  it('when the licence is suspended, then no path is offered, with the reason and the issuing authority, and a start is 409 ERR_LICENCE_NOT_USABLE', async () => {
+    const licence = { ...syntheticLicence(serial++), status: 'D' as const };
+    const d = await driver(licence, PORTRAIT_HASH);
     expect((await d.http.get('/api/me/application/paths')).body).toEqual({
       paths: [],
       photoChange: false,
@@ -338,6 +339,7 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
       refusal: {
         reason: 'suspended',
         message: 'licence status: expected A (normal), found D (temporarily seized)',
+        authority: licence.issuingAuthority,
       },
     });
     const reply = await d.http.post<Problem>('/api/me/application', { path: 'album' });

@@ -4,11 +4,15 @@ import type { ServiceDeps } from '../../deps.js';
 import { recordNotice, type Notice } from '../../notify/notifier.js';
 import { adoptApplicationPhoto } from '../../portraits/adopt-application-photo.js';
 
-/** The notice of issue, as the national app words it. */
+/**
+ * The notice of issue. It names what the driver's app shows (test/issuer/web/notice-words.test.ts
+ * checks each quoted name against the app's words): the licence on the app's first screen, and
+ * 向谁出示？, where a code is shown.
+ */
 export const ISSUED_NOTICE: Notice = {
   kind: 'application.issued',
   title: '电子驾驶证已签发',
-  body: '您的电子驾驶证已生成，可在“我的驾驶证”中查看。',
+  body: '您的电子驾驶证已生成：打开“亮证”，首页即显示驾驶证；出示时在“向谁出示？”中选择核验方。',
 };
 
 /**

@@ -8,9 +8,10 @@ import { chinaDateTime } from '../../../shared/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
+import { fitPhoto } from './photo-fit.js';
 import { takeSelfie } from './selfie.js';
 import { load } from './store.js';
-import { errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
+import { adviceText, errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
 import type { Application, Offer } from './replies.js';
 
 /** Where the flow goes once the e-licence is issued (set by main). */
@@ -132,7 +133,7 @@ function nextSteps(app: Application): HTMLElement[] {
 
 function pathChoice(offer: Offer): HTMLElement {
   if (offer.refusal !== undefined) {
-    // Said before any path is picked: none would be accepted.
+    // Said before any path is picked: none would be accepted. Then what to do, and where.
     return h(
       'section',
       { class: 'card' },
@@ -140,6 +141,19 @@ function pathChoice(offer: Offer): HTMLElement {
         'p',
         { class: 'error', role: 'alert', id: 'licence-not-usable' },
         t('err_ERR_LICENCE_NOT_USABLE', { reason: reasonText(offer.refusal.reason) }),
+      ),
+      h(
+        'div',
+        { class: 'advice', id: 'licence-advice' },
+        h('h3', {}, t('adviceTitle')),
+        h('p', { id: 'advice-text' }, adviceText(offer.refusal.reason)),
+        offer.refusal.authority === ''
+          ? null
+          : h(
+              'p',
+              { class: 'advice-office', id: 'advice-authority' },
+              t('adviceAuthority', { authority: offer.refusal.authority }),
+            ),
       ),
     );
   }
@@ -231,12 +245,7 @@ function guidanceScreen(path: 'camera' | 'album', failure?: HTMLElement): Screen
     const status = h('div', { 'aria-live': 'polite', id: 'upload-status' });
     if (path === 'camera') {
       const open = button({ class: 'primary', id: 'open-camera' }, t('guidanceOk'), () => {
-        takePicture(main, 'environment', {
-          take: t('cameraTake'),
-          cancel: t('cameraCancel'),
-          hint: t('cameraHint'),
-          noCamera: t('noCamera'),
-        }).then(
+        shoot(main).then(
           (blob) => {
             if (blob === undefined) go(guidanceScreen(path));
             else upload(blob, 'image/jpeg', path);
@@ -256,7 +265,7 @@ function guidanceScreen(path: 'camera' | 'album', failure?: HTMLElement): Screen
       });
       input.addEventListener('change', () => {
         const file = input.files?.[0];
-        if (file !== undefined) upload(file, file.type, path);
+        if (file !== undefined) fitAndUpload(file, path);
       });
       main.append(
         h('label', { class: 'primary button-like', id: 'open-album' }, input, t('guidanceAlbum')),
@@ -266,9 +275,93 @@ function guidanceScreen(path: 'camera' | 'album', failure?: HTMLElement): Screen
   };
 }
 
+/**
+ * The camera, then the picture shown with 重拍 and 使用此照片: resolves with the picture the
+ * driver chose to use, or undefined when the camera was cancelled.
+ */
+async function shoot(main: HTMLElement): Promise<Blob | undefined> {
+  for (;;) {
+    const blob = await takePicture(main, 'environment', {
+      take: t('cameraTake'),
+      cancel: t('cameraCancel'),
+      hint: t('cameraHint'),
+      noCamera: t('noCamera'),
+    });
+    if (blob === undefined) return undefined;
+    if (await confirmPicture(main, blob)) return blob;
+  }
+}
+
+/** The picture taken, to look at before it is sent: true for 使用此照片, false for 重拍. */
+function confirmPicture(main: HTMLElement, blob: Blob): Promise<boolean> {
+  const url = URL.createObjectURL(blob);
+  return new Promise<boolean>((resolve) => {
+    const use = button({ class: 'primary', id: 'camera-use' }, t('cameraUse'), () => {
+      resolve(true);
+    });
+    const retake = button({ class: 'secondary', id: 'camera-retake' }, t('cameraRetake'), () => {
+      resolve(false);
+    });
+    main.replaceChildren(
+      h(
+        'section',
+        { class: 'card picture-check', id: 'picture-check' },
+        h('h3', {}, t('pictureCheckTitle')),
+        h('img', {
+          src: url,
+          class: 'picture-taken',
+          id: 'picture-taken',
+          alt: t('pictureCheckTitle'),
+        }),
+        h('p', { class: 'hint' }, t('pictureCheckHint')),
+        h('div', { class: 'actions' }, use, retake),
+      ),
+    );
+    use.focus();
+  }).finally(() => {
+    URL.revokeObjectURL(url);
+  });
+}
+
+/** An album photo made fit on the phone (photo-fit.ts), then sent; or why it cannot be used. */
+function fitAndUpload(file: File, path: 'camera' | 'album'): void {
+  const main = document.getElementById('main');
+  main?.replaceChildren(h('p', { class: 'notice', id: 'photo-fitting' }, t('photoFitting')));
+  fitPhoto(file).then(
+    (fitted) => {
+      if (fitted.ok) upload(fitted.blob, fitted.type, path);
+      else
+        go(
+          guidanceScreen(
+            path,
+            h(
+              'p',
+              { class: 'error', role: 'alert', id: 'photo-unusable' },
+              t(fitted.reason === 'unreadable' ? 'photoUnreadable' : 'photoTooLarge', {
+                size: sizeText(fitted.bytes),
+              }),
+            ),
+          ),
+        );
+    },
+    (error: unknown) => {
+      go(guidanceScreen(path, errorBox(error)));
+    },
+  );
+}
+
+/** A file size as people read it: 350 KB, 7.4 MB. */
+export function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+    : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 function upload(bytes: Blob, type: string, path: 'camera' | 'album'): void {
   const main = document.getElementById('main');
-  main?.replaceChildren(h('p', { class: 'notice' }, t('uploading')));
+  main?.replaceChildren(
+    h('p', { class: 'notice', id: 'uploading' }, t('uploading', { size: sizeText(bytes.size) })),
+  );
   api('POST', '/api/me/application/photo', {
     bytes,
     type: type === 'image/png' ? 'image/png' : 'image/jpeg',

@@ -9,6 +9,39 @@ import type { InboxEntry, PushKey } from './replies.js';
 /** Where "back" leads (set by main). */
 let back: Screen = () => undefined;
 
+/** How many notices are unread, as last heard from the service. */
+let unread = 0;
+
+/** The 消息 button's count: the number unread, hidden at none. */
+function drawUnread(): void {
+  const badge = document.getElementById('unread-count');
+  if (badge === null) return;
+  badge.textContent = unread > 99 ? '99+' : String(unread);
+  badge.hidden = unread === 0;
+  document
+    .getElementById('open-inbox')
+    ?.setAttribute('aria-label', unread === 0 ? t('inbox') : t('inboxUnread', { n: unread }));
+}
+
+/** The header's 消息 button, with its unread count; `open` opens the inbox. */
+export function inboxButton(open: () => void): HTMLButtonElement {
+  const inbox = button({ id: 'open-inbox' }, t('inbox'), open);
+  inbox.append(h('span', { class: 'badge unread-count', id: 'unread-count', hidden: true }));
+  queueMicrotask(drawUnread);
+  return inbox;
+}
+
+/** Asks the service how many notices are unread and shows it on 消息; quiet when it cannot. */
+export async function refreshUnread(): Promise<void> {
+  try {
+    const { entries } = await api<{ entries: InboxEntry[] }>('GET', '/api/me/inbox');
+    unread = entries.filter((e) => e.readAt === null).length;
+    drawUnread();
+  } catch {
+    // Offline or signed out: the count stays as it was; the inbox itself says why.
+  }
+}
+
 /** Sets where "back" leads. */
 export function setInboxBack(screen: Screen): void {
   back = screen;
@@ -66,9 +99,10 @@ export const inboxScreen: Screen = async (main) => {
       ),
     ),
   );
-  for (const e of entries)
-    if (e.readAt === null)
-      void api('POST', `/api/me/inbox/${e.id}/read`, { json: {} }).catch(() => undefined);
+  const marking = entries
+    .filter((e) => e.readAt === null)
+    .map((e) => api('POST', `/api/me/inbox/${e.id}/read`, { json: {} }));
+  void Promise.allSettled(marking).then(refreshUnread);
 };
 
 /** Subscribes this browser to Web Push with the service's VAPID key. */

@@ -29,9 +29,11 @@ import { choiceOf, frameOf, PURPOSE_ORDER, shownAndWithheld, type Choice } from 
 import { logShown, shownLogScreen } from './shown.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
+import { licenceScreen, obtainScreen } from './licence-entry.js';
 import type { Me } from './replies.js';
 import { consentPanel, refusedPanel, scanPanel } from './scan-request.js';
-import { checkRequest, ROLE_MESSAGE, type RequestCheck } from './verifier-request.js';
+import { ROLE_MESSAGE } from './roles.js';
+import { checkRequest, type RequestCheck } from './verifier-request.js';
 
 /**
  * The QR colours: red when the licence is not normal (docs/DOMAIN.md §1.9); red still reads as
@@ -50,8 +52,8 @@ function qrSeconds(): number {
   return Number.isInteger(asked) && asked >= 5 && asked <= 55 ? asked : DEFAULT_QR_SECONDS;
 }
 
-/** Gets the credential for this phone (after issue), then shows the licence. */
-export const obtainScreen: Screen = async (main) => {
+/** Gets the credential for this phone (after issue), then shows the licence (obtainScreen). */
+export const drawObtain: Screen = async (main) => {
   main.append(h('p', { class: 'notice' }, t('fetchingLicence')));
   const me = await api<Me>('GET', '/api/me');
   const deviceId = await ensureDevice(`driver:${me.driverId}`);
@@ -161,8 +163,8 @@ export function forgetChoice(): void {
   customOpen = false;
 }
 
-/** The licence page. */
-export const licenceScreen: Screen = async (main) => {
+/** The licence page (licenceScreen, licence-entry.ts). */
+export const drawLicence: Screen = async (main) => {
   const kept = await load('credential');
   if (kept === undefined) {
     go(obtainScreen);
@@ -519,6 +521,13 @@ async function showQr(
     forgetChoice();
     again();
   });
+  // A tap on the code makes a new one at once (a checker whose scan failed, a code about to
+  // turn over): a button, so that it is reached and pressed without a finger too.
+  const qrFrame = h(
+    'button',
+    { type: 'button', class: 'qr-frame', id: 'qr-refresh', 'aria-label': t('qrTapRefresh') },
+    canvas,
+  );
   const frameBox = h(
     'div',
     {
@@ -534,12 +543,12 @@ async function showQr(
         ? t(frame === 'full' ? 'frameFull' : 'framePartial', { purpose: purposeName })
         : t('answerFrame', { org: request.org, purpose: t(ROLE_MESSAGE[request.role]) }),
     ),
-    h('div', { class: 'qr-frame' }, canvas),
+    qrFrame,
   );
   box.append(
     frameBox,
     generated,
-    h('p', { class: 'qr-countdown' }, countdown),
+    h('p', { class: 'qr-countdown' }, countdown, ' · ', t('qrTapHint')),
     statusLine(alert),
     h(
       'section',
@@ -582,7 +591,15 @@ async function showQr(
     // No code on screen: nothing is shown or withheld any more.
     box.querySelector('#disclosed')?.remove();
   };
-  const make = async () => {
+  let making: Promise<void> | undefined;
+  const make = () => {
+    // One code at a time: a tap while the timer makes one waits for it.
+    making ??= makeCode().finally(() => {
+      making = undefined;
+    });
+    return making;
+  };
+  const makeCode = async () => {
     // From the moment the code is asked for to the moment it is drawn: `npm run bench:browser`
     // reads these measures.
     const started = performance.now();
@@ -634,6 +651,10 @@ async function showQr(
   };
   await make();
   tick();
+  qrFrame.addEventListener('click', () => {
+    if (expired) return;
+    void make().then(tick);
+  });
   const timer = window.setInterval(tick, 1000);
   const asleep = keepAwake();
   return () => {

@@ -9,8 +9,8 @@ import { languageButton } from '../../../shared/web/i18n.js';
 import { applyScreen, setApplyTargets } from './apply.js';
 import { setAfterSignIn, signInScreen } from './auth.js';
 import { bindingScreen, setEnrolTargets } from './enrol.js';
-import { inboxScreen, setInboxBack } from './inbox.js';
-import { forgetChoice, licenceScreen, obtainScreen } from './licence.js';
+import { inboxButton, inboxScreen, refreshUnread, setInboxBack } from './inbox.js';
+import { forgetChoice, licenceScreen, obtainScreen } from './licence-entry.js';
 import { setShownLogBack } from './shown.js';
 import { forgetAll, load } from './store.js';
 import type { Me } from './replies.js';
@@ -18,6 +18,7 @@ import { errorBox, go, i18n, redraw, setSignedIn, t, type Screen } from './ui.js
 
 /** Where a signed-in driver starts: the licence when the phone has one, else the application. */
 const homeScreen: Screen = async (main) => {
+  void refreshUnread();
   if ((await load('credential')) !== undefined) {
     go(licenceScreen);
     return;
@@ -32,7 +33,7 @@ setInboxBack(homeScreen);
 setShownLogBack(homeScreen);
 
 function header(): void {
-  const inbox = button({ id: 'open-inbox' }, t('inbox'), () => {
+  const inbox = inboxButton(() => {
     forgetChoice();
     go(inboxScreen);
   });
@@ -58,9 +59,14 @@ async function start(): Promise<void> {
   header();
   if ('serviceWorker' in navigator)
     void navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => undefined);
+  // The unread count on 消息 again whenever the phone is back online.
+  window.addEventListener('online', () => {
+    void refreshUnread();
+  });
   // The licence shows from what the phone keeps, without waiting for the network.
   if ((await load('credential')) !== undefined) {
     go(licenceScreen);
+    if (navigator.onLine) void refreshUnread();
     return;
   }
   try {

@@ -11,7 +11,8 @@ import { startCameraScan } from '../../../shared/web/camera-scanner.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { createQrDecoder, decodeImageFile } from '../../../shared/web/qr-decoder.js';
 import { i18n, t } from './ui.js';
-import { REFUSAL_MESSAGE, ROLE_MESSAGE, type RefusalCode } from './verifier-request.js';
+import { ROLE_MESSAGE } from './roles.js';
+import { REFUSAL_MESSAGE, type RefusalCode } from './verifier-request.js';
 
 /**
  * Draws the scanner in `box`: the back camera reading the centre square, a picture to pick

@@ -9,7 +9,7 @@ import { button, h } from '../../../shared/web/dom.js';
 import { MAX_SHOWN_LOG, withEntry, type ShownEntry } from './shown-log.js';
 import { forget, keep, load } from './store.js';
 import { go, i18n, redraw, t, type Screen } from './ui.js';
-import { ROLE_MESSAGE } from './verifier-request.js';
+import { ROLE_MESSAGE } from './roles.js';
 
 /** Notes a code shown, in front of the record, which keeps the last MAX_SHOWN_LOG. */
 export async function logShown(entry: ShownEntry): Promise<void> {

@@ -43,7 +43,9 @@ export function errorText(error: unknown): string {
       });
     }
     if (error.code === 'ERR_LICENCE_NOT_USABLE')
-      return t('err_ERR_LICENCE_NOT_USABLE', { reason: reasonText(error.body.reason) });
+      return `${t('err_ERR_LICENCE_NOT_USABLE', { reason: reasonText(error.body.reason) })}${
+        i18n.lang() === 'zh' ? '。' : '. '
+      }${adviceText(error.body.reason)}`;
     return problemWords(i18n, error.code, error.body, 'errorGeneric');
   }
   return error instanceof Error ? error.message : String(error);
@@ -58,6 +60,16 @@ function fieldName(field: string): string {
 export function reasonText(reason: unknown): string {
   const key = `reason_${String(reason)}`;
   return i18n.has(key) ? t(key) : t('reason_not-normal');
+}
+
+/**
+ * What the driver can do about a licence that may not have an e-licence now, and where (the
+ * office, what to bring), by the reason the service gave; the advice for a status not normal
+ * when the reason is not one the app knows.
+ */
+export function adviceText(reason: unknown): string {
+  const key = `advice_${String(reason)}`;
+  return i18n.has(key) ? t(key) : t('advice_not-normal');
 }
 
 /** An error shown in place. */

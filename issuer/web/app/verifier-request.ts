@@ -5,7 +5,8 @@
  * phone checks offline: what it keeps is fetched whenever it is online (authority.ts).
  */
 import type { CryptoBackend } from '../../../shared/crypto-backend.js';
-import type { Role } from '../../../shared/request/certificate.js';
+/** Who asks, in words (roles.ts: light, for the screens loaded before this one). */
+export { ROLE_MESSAGE } from './roles.js';
 import { REQUEST_PREFIX } from '../../../shared/request/prefix.js';
 import {
   RequestError,
@@ -56,15 +57,6 @@ export const REFUSAL_MESSAGE: Readonly<Record<RefusalCode, `err_${RefusalCode}`>
   ERR_REQUEST_NOT_YET_VALID: 'err_ERR_REQUEST_NOT_YET_VALID',
   ERR_REQUEST_NOT_A_REQUEST: 'err_ERR_REQUEST_NOT_A_REQUEST',
   ERR_REQUEST_NO_KEYS: 'err_ERR_REQUEST_NO_KEYS',
-};
-
-/** The message key of each role: who asks, in words. */
-export const ROLE_MESSAGE: Readonly<Record<Role, `role_${Role}`>> = {
-  police: 'role_police',
-  rental: 'role_rental',
-  insurance: 'role_insurance',
-  employer: 'role_employer',
-  age: 'role_age',
 };
 
 /** The outcome of reading a scanned code as a request. */

@@ -62,7 +62,9 @@ export async function api<T>(method: string, path: string, body?: Body): Promise
   const type = res.headers.get('content-type') ?? '';
   if (!res.ok) {
     let problem: Record<string, unknown> = {};
-    if (type.includes('json')) problem = (await res.json()) as Record<string, unknown>;
+    // A proxy's error page may say JSON and hold none: named by its status, never its parse error.
+    if (type.includes('json'))
+      problem = ((await res.json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
     const code = typeof problem.code === 'string' ? problem.code : `HTTP_${res.status}`;
     throw new ApiError(res.status, code, problem);
   }

@@ -211,7 +211,12 @@ function decision(id: number): HTMLElement {
       return;
     }
     const extra = note.value.trim();
-    const reason = extra === '' ? select.value : `${select.value}：${extra}`;
+    const other = select.value === MESSAGES.reason8.zh;
+    if (other && extra === '') {
+      status.replaceChildren(problem(new Error(t('noteForOther'))));
+      return;
+    }
+    const reason = rejectionReason(select.value, extra, other);
     confirmFirst(t('confirmReject'), () => {
       decide(reject(id, reason), 'rejected');
     });
@@ -225,6 +230,17 @@ function decision(id: number): HTMLElement {
     rejectButton,
     status,
   );
+}
+
+/**
+ * The reason the driver reads, one phrase that the notice puts in one sentence: the reason from
+ * the list with the note in brackets (背景不是白色或不均匀（左侧有阴影）), or for 其他 the note
+ * alone; never a second colon.
+ */
+function rejectionReason(listed: string, note: string, other: boolean): string {
+  const said = note.replace(/[。.;；]+$/u, '');
+  if (other) return said;
+  return said === '' ? listed : `${listed}（${said}）`;
 }
 
 /** Who did it, in words. */

@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../issuer/http/openapi.js';
+import { UNUSABLE_REASONS } from '../../../issuer/http/schemas.js';
+import { ERROR_CODES } from '../../../issuer/service-error.js';
 import app from '../../../issuer/web/app/messages.json' with { type: 'json' };
 import consoleCatalogue from '../../../issuer/web/console/messages.json' with { type: 'json' };
 
@@ -38,7 +40,13 @@ function codesOf(which: (path: string, method: string, roles: readonly string[])
 function withoutWords(codes: readonly string[], catalogue: Record<string, unknown>): string[] {
   return codes.filter((code) => {
     const words = catalogue[`err_${code}`] as { zh?: unknown; en?: unknown } | undefined;
-    return typeof words?.zh !== 'string' || typeof words.en !== 'string' || words.zh === '';
+    return (
+      typeof words?.zh !== 'string' ||
+      typeof words.en !== 'string' ||
+      words.zh === '' ||
+      words.en === '' ||
+      /ERR_|HTTP_\d/.test(words.zh + words.en)
+    );
   });
 }
 
@@ -50,6 +58,30 @@ describe('error codes in words', () => {
     );
     expect(codes).toContain('ERR_SIGN_IN_LOCKED');
     expect(withoutWords(codes, app)).toEqual([]);
+  });
+
+  it("when the service declares an error code, whatever route answers it, then the driver's app has words for it in Chinese and English", () => {
+    expect(ERROR_CODES).toContain('ERR_TOO_LARGE');
+    expect(ERROR_CODES.length).toBeGreaterThanOrEqual(48);
+    expect(withoutWords(ERROR_CODES, app)).toEqual([]);
+  });
+
+  it("when an answer carries no problem (a proxy's 413, 429 or 502–504), then the driver's app has words for its status", () => {
+    // issuer/web/common/api.ts names such an answer HTTP_<status>.
+    const codes = ['HTTP_413', 'HTTP_429', 'HTTP_502', 'HTTP_503', 'HTTP_504'];
+    expect(withoutWords(codes, app)).toEqual([]);
+    expect(app.err_HTTP_413.zh).toContain('5 MB');
+  });
+
+  it("when the licence may not have an e-licence, then for every reason the driver's app says what to do and where, in Chinese and English", () => {
+    expect(UNUSABLE_REASONS).toContain('suspended');
+    const missing = UNUSABLE_REASONS.filter((reason) => {
+      const words = (app as Record<string, { zh: string; en: string } | undefined>)[
+        `advice_${reason}`
+      ];
+      return words === undefined || words.zh === '' || words.en === '';
+    });
+    expect(missing).toEqual([]);
   });
 
   it('when the console calls a staff route or signs in, then every code it may get has words', () => {
