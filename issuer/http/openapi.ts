@@ -154,6 +154,8 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_BINDING_CONFLICT: 'Another account bound the licence at the same moment; try again.',
   ERR_RESET_EXPIRED: 'The password reset is unknown, used or expired: ask for a new code.',
   ERR_PHONE_TAKEN: 'The phone number belongs to another account.',
+  ERR_OWN_ACCOUNT:
+    'An admin may not disable, change the role of, or reset the password of their own staff account: another admin does, so that one admin at least can always sign in.',
 };
 
 const text = (description: string) => z.string().meta({ description });
