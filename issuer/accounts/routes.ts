@@ -32,9 +32,12 @@ import { changeStaff, resetStaffPassword } from './manage-staff.js';
 import {
   ACCOUNT_ROLES as ROLES,
   accountReply,
+  createdStaffReply,
   signInReply,
+  staffListReply,
+  staffPasswordReply,
   STAFF_ROLES,
-  staffRole,
+  staffStateReply,
 } from './replies.js';
 import { unlockAccount } from './unlock-account.js';
 import { STAFF_CREATION_EXPECTED, createStaff, listStaff, staffCreationSchema } from './staff.js';
@@ -52,24 +55,6 @@ const LIMITER_KEYS = 10_000;
  * account, and staff management (admin only). Each route parses, calls one use case, and maps
  * the result; errors go to the problem handler.
  */
-
-/** GET /api/staff: one account. */
-export const staffReply = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  role: staffRole,
-  createdAt: seconds(),
-  lockedUntil: seconds('When the lockout ends.').nullable(),
-  disabledAt: seconds('When an admin disabled it; null while it may sign in.').nullable(),
-});
-export type StaffReply = z.infer<typeof staffReply>;
-
-/** The answer of a change to a staff account. */
-const staffStateReply = z.object({
-  id: z.number().int(),
-  role: staffRole,
-  disabledAt: seconds('When an admin disabled it; null while it may sign in.').nullable(),
-});
 
 /** The body of POST /api/staff/:id/role. */
 const staffRoleSchema = z.strictObject({ role: z.enum(STAFF_ROLES) });
@@ -167,15 +152,7 @@ export const ACCOUNT_SPECS = {
       required: true,
     },
     replies: {
-      201: noStoreJson(
-        'Created.',
-        z.object({
-          id: z.number().int(),
-          username: z.string(),
-          role: staffRole,
-          password: z.string(),
-        }),
-      ),
+      201: noStoreJson('Created.', createdStaffReply),
     },
     errors: { 409: ['ERR_USERNAME_TAKEN'], 422: ['ERR_VALIDATION'] },
   }),
@@ -186,7 +163,7 @@ export const ACCOUNT_SPECS = {
     operationId: 'listStaff',
     tag: 'staff',
     summary: 'Every staff account, without password hashes',
-    replies: { 200: json('By id.', z.object({ staff: z.array(staffReply) })) },
+    replies: { 200: json('By id.', staffListReply) },
   }),
   unlockStaff: route({
     method: 'post',
@@ -252,10 +229,7 @@ export const ACCOUNT_SPECS = {
     params: { schema: idSchema(15), notFound: 'staff account' },
     body: noBody,
     replies: {
-      200: noStoreJson(
-        'The new password.',
-        z.object({ id: z.number().int(), username: z.string(), password: z.string() }),
-      ),
+      200: noStoreJson('The new password.', staffPasswordReply),
     },
     errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_OWN_ACCOUNT'] },
   }),

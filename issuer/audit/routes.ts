@@ -4,9 +4,10 @@ import type { ServiceDeps } from '../deps.js';
 import { handle, mount, noStore } from '../http/mount.js';
 import type { RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
-import { noStoreJson, seconds } from '../http/schemas.js';
+import { noStoreJson } from '../http/schemas.js';
 import { limitByStaff } from '../http/staff-rate-limit.js';
 import { validationError } from '../http/validation.js';
+import { auditSearchReply } from './replies.js';
 import { AUDIT_SEARCH_MAX, searchAudit } from './search-audit.js';
 
 /** Audit searches one member of staff may make a minute. */
@@ -42,14 +43,6 @@ const SEARCH_EXPECTED = {
   limit: `an integer 1–${AUDIT_SEARCH_MAX}`,
 };
 
-const summary = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.number())]))
-  .nullable()
-  .meta({
-    description:
-      'What the entry recorded before or after, cut down to what a list may show: statuses, reasons, roles, times, counts (a licence record: its status, points and last valid day). Never a name, an address, a phone or a hash.',
-  });
-
 /** The routes of the audit log beyond one subject's trail (that one is GET /api/audit). */
 export const AUDIT_SPECS = {
   search: route({
@@ -62,26 +55,7 @@ export const AUDIT_SPECS = {
     description: `Days in China time, \`from\` to \`to\` inclusive. Page on with \`beforeId\`, the id of the last entry received. A licence number as subject is masked (\`440106********2429\`), and each state is cut down to what a list may show; a licence's whole trail is GET /api/audit?subject=. At most ${AUDIT_SEARCHES_PER_MINUTE} searches a minute per member of staff.`,
     query: { schema: searchQuery, expected: SEARCH_EXPECTED },
     replies: {
-      200: noStoreJson(
-        'The entries.',
-        z.object({
-          entries: z.array(
-            z.object({
-              id: z.number().int(),
-              at: seconds(),
-              actor: z.string().meta({
-                description:
-                  '`staff:<id>`, `driver:<id>`, `verifier-device:<id>`, `cli` or `system`.',
-              }),
-              action: z.string().meta({ description: 'For example `licence.suspend`.' }),
-              subject: z.string().meta({ description: 'A licence number masked, or as recorded.' }),
-              before: summary,
-              after: summary,
-            }),
-          ),
-          more: z.boolean().meta({ description: 'More entries match: ask again with `beforeId`.' }),
-        }),
-      ),
+      200: noStoreJson('The entries.', auditSearchReply),
     },
     errors: { 422: ['ERR_VALIDATION'], 429: ['ERR_RATE_LIMITED'] },
   }),

@@ -8,20 +8,14 @@ import type { RateLimits } from '../http/rate-limiter.js';
 import { limitByStaff } from '../http/staff-rate-limit.js';
 import { unsupportedCharset, unsupportedEncoding } from '../http/problem.js';
 import { route } from '../http/route-spec.js';
-import {
-  CREDENTIAL_STATES,
-  json,
-  LICENCE_NUMBER_PATTERN,
-  licenceNumberParams,
-  noStoreJson,
-  seconds,
-} from '../http/schemas.js';
+import { json, LICENCE_NUMBER_PATTERN, licenceNumberParams, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
 import { mediaTypeOf, unsupportedMediaType } from '../http/validation.js';
-import { licenceRecordReply } from '../lifecycle/routes.js';
+import { licenceRecordReply } from '../lifecycle/replies.js';
 import { ServiceError } from '../service-error.js';
 import { driverAccountOf } from './driver-account.js';
 import { getLicence } from './get-licence.js';
+import { importReply, licenceAccountReply, licenceReply, licenceSearchReply } from './replies.js';
 import { importMalformed, importTooLarge, type ImportFormat } from './import-errors.js';
 import { importLicences, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './import-licences.js';
 import { CsvRecordCounter } from './internal/csv-record-counter.js';
@@ -201,14 +195,7 @@ export const REGISTRY_SPECS = {
       read: importBodyParser,
     },
     replies: {
-      200: json(
-        'What the import did.',
-        z.object({
-          inserted: z.number().int(),
-          updated: z.number().int(),
-          unchanged: z.number().int(),
-        }),
-      ),
+      200: json('What the import did.', importReply),
     },
     errors: {
       400: ['ERR_IMPORT_MALFORMED', 'ERR_BAD_REQUEST'],
@@ -227,20 +214,7 @@ export const REGISTRY_SPECS = {
     description: `\`number\` is the first characters of the number (at least the 6 of the region), the whole number, or the number as lists mask it (\`440106********2429\`: the region and the last four). By number; page on with \`after\`, the last number received. Each match names its number, status, issuing authority and last valid day, nothing else of the holder. At most ${LICENCE_SEARCHES_PER_MINUTE} searches a minute per member of staff.`,
     query: { schema: searchQuery, expected: SEARCH_EXPECTED },
     replies: {
-      200: noStoreJson(
-        'The licences found.',
-        z.object({
-          licences: z.array(
-            z.object({
-              licenceNumber: z.string(),
-              status: licenceRecordReply.shape.status,
-              issuingAuthority: z.string(),
-              validTo: z.string().meta({ description: 'YYYY-MM-DD, or "long-term".' }),
-            }),
-          ),
-          more: z.boolean().meta({ description: 'More match: ask again with `after`.' }),
-        }),
-      ),
+      200: noStoreJson('The licences found.', licenceSearchReply),
     },
     errors: { 422: ['ERR_VALIDATION'], 429: ['ERR_RATE_LIMITED'] },
   }),
@@ -255,18 +229,7 @@ export const REGISTRY_SPECS = {
       'Null when no account holds the licence. `lockedUntil`: when the lock on its licence number or phone number ends (POST …/account/unlock ends it earlier). Never the phone number.',
     params: licenceNumberParams,
     replies: {
-      200: noStoreJson(
-        'The account.',
-        z.object({
-          account: z
-            .object({
-              createdAt: seconds(),
-              boundAt: seconds('When it bound the licence.').nullable(),
-              lockedUntil: seconds('When the sign-in lock ends; null when none holds.').nullable(),
-            })
-            .nullable(),
-        }),
-      ),
+      200: noStoreJson('The account.', licenceAccountReply),
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   }),
@@ -279,25 +242,7 @@ export const REGISTRY_SPECS = {
     summary: 'One licence with its version and its e-licences',
     params: licenceNumberParams,
     replies: {
-      200: json(
-        'The licence.',
-        z.object({
-          licence: licenceRecordReply,
-          version: z.number().int(),
-          updatedAt: seconds(),
-          credentials: z
-            .array(
-              z.object({
-                jti: z.string(),
-                state: z.enum(CREDENTIAL_STATES),
-                listId: z.number().int(),
-                index: z.number().int(),
-                expiresAt: seconds(),
-              }),
-            )
-            .meta({ description: 'Every credential issued for the licence, oldest first.' }),
-        }),
-      ),
+      200: json('The licence.', licenceReply),
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   }),
