@@ -40,7 +40,6 @@ export const staffScreen =
     inSection('staff');
     main.append(h('h2', {}, t('section_staff')));
     if (shown !== undefined) main.append(shown());
-    main.append(createForm());
     const { staff } = await staffList();
     state.staffNames = new Map(staff.map((s) => [s.id, s.username]));
     main.append(
@@ -50,6 +49,7 @@ export const staffScreen =
         { class: 'staff-list', id: 'staff-list' },
         ...staff.map((s) => h('li', {}, member(s))),
       ),
+      createForm(),
     );
   };
 
