@@ -50,6 +50,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
   let adminId: number;
   /** The licence the admin suspends, with a phone holding its e-licence. */
   let suspended: { licence: LicenceRecord; issued: IssuedBody; device: TestDevice };
+  /** The password the console showed for the reviewer it created. */
+  let createdPassword = '';
   /** Two more licences of the same region, so that the masked search has a list to pick from. */
   const region = [10_000, 10_001, 10_002].map(syntheticLicence);
 
@@ -257,6 +259,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
     expect(await desk.textContent('#staff-password p')).toBe('已创建审核员账号 reviewer.li。');
     const password = (await desk.textContent('#staff-password-text')) ?? '';
     expect(password).toMatch(/^[\w-]{24}$/);
+    createdPassword = password;
     const signIn = await service.client().post('/api/session', {
       kind: 'staff',
       username: 'reviewer.li',
@@ -475,5 +478,31 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
     } finally {
       await desk.setViewportSize({ width: 390, height: 844 });
     }
+  });
+
+  it('when the admin signs out and a reviewer signs in on the same page, then no admin section, and the admin’s search is forgotten at the next sign-in', async () => {
+    await desk.click('#to-licences');
+    await desk.fill('#licence-query', suspended.licence.licenceNumber.slice(0, 6));
+    await desk.click('#licence-search button[type=submit]');
+    await desk.locator('#licence-list').waitFor();
+    await desk.click('#sign-out');
+    await desk.locator('#sign-in').waitFor();
+    expect(await desk.locator('#sections').isHidden()).toBe(true);
+    service.advance(61);
+    await desk.fill('#username', 'reviewer.li');
+    await desk.fill('#password', createdPassword);
+    await desk.click('#sign-in button[type=submit]');
+    await desk.locator('#queue-empty, #queue').first().waitFor();
+    expect(await desk.locator('#sections').isHidden()).toBe(true);
+    expect(await desk.textContent('#bar h1')).toBe('亮证 · 照片审核');
+    await desk.click('#sign-out');
+    await desk.locator('#sign-in').waitFor();
+    await desk.fill('#username', admin);
+    await desk.fill('#password', PASSWORD);
+    await desk.click('#sign-in button[type=submit]');
+    await desk.locator('#sections').waitFor();
+    await desk.click('#to-licences');
+    expect(await desk.inputValue('#licence-query')).toBe('');
+    expect(await desk.locator('#licence-list').count()).toBe(0);
   });
 });

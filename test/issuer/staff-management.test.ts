@@ -230,6 +230,25 @@ describe.each(ENGINES)('staff management on %s', (engine) => {
     );
   });
 
+  it('when an admin’s request comes without the session’s CSRF token, then 403 ERR_CSRF and the account is untouched', async () => {
+    const target = await account('reviewer');
+    for (const action of ['disable', 'password', 'role']) {
+      const body = action === 'role' ? { role: 'admin' } : {};
+      expectProblem(
+        await admin.post(`/api/staff/${target.id}/${action}`, body, { 'x-csrf-token': 'x' }),
+        403,
+        'ERR_CSRF',
+      );
+    }
+    const row = await service.deps.db.kysely
+      .selectFrom('staff')
+      .select(['role', 'disabled_at'])
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ role: 'reviewer', disabled_at: null });
+    expect((await signIn(service.client(), target.username, target.password)).status).toBe(200);
+  });
+
   it('when a reviewer or an anonymous client calls them, then 403 ERR_FORBIDDEN and 401 ERR_UNAUTHENTICATED, and the account is untouched', async () => {
     const target = await account('reviewer');
     const reviewer = await signedIn(await account('reviewer'));

@@ -9,7 +9,7 @@ import type { Screen } from '../../../shared/web/screens.js';
 import type { AuditSearchReply } from '../../audit/replies.js';
 import { searchAudit, staffList, type AuditFilter } from './admin-api.js';
 import { actionWords, actorWords, detailWords, subjectWords } from './audit-words.js';
-import { i18n, inSection, problem, state, t } from './frame.js';
+import { i18n, inSection, keptUntilSignOut, problem, state, t } from './frame.js';
 import { ACTIONS } from './messages.js';
 import { field, timeText } from './ui.js';
 
@@ -19,6 +19,9 @@ const DAY_MS = 86_400_000;
 
 /** The filter last used, kept while the console is open. */
 let lastFilter: AuditFilter | undefined;
+keptUntilSignOut(() => {
+  lastFilter = undefined;
+});
 
 export const auditScreen: Screen = async (main) => {
   inSection('audit');

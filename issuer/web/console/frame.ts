@@ -47,6 +47,21 @@ export const { go, redraw, onLeave } = screenFrame(problem);
 
 let sectionShown: (section: Section) => void = () => undefined;
 
+/** What screens keep between visits (a search, a filter): forgotten when staff sign out. */
+const kept: (() => void)[] = [];
+
+/** Registers `forget`, which drops what a screen keeps between visits, at sign-out. */
+export function keptUntilSignOut(forget: () => void): void {
+  kept.push(forget);
+}
+
+/** Forgets everything the screens kept and who was signed in: the next one starts clean. */
+export function forgetSession(): void {
+  for (const forget of kept) forget();
+  state.staffNames = new Map();
+  state.staffId = undefined;
+}
+
 /** Calls `listener` whenever a screen says which section it belongs to (the admin's nav). */
 export function onSection(listener: (section: Section) => void): void {
   sectionShown = listener;

@@ -10,7 +10,7 @@ import { button, h } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import type { LicenceSearchReply } from '../../registry/replies.js';
 import { searchLicences } from './admin-api.js';
-import { go, i18n, inSection, problem, t } from './frame.js';
+import { go, i18n, inSection, keptUntilSignOut, problem, t } from './frame.js';
 import { licenceScreen } from './licence.js';
 import { field } from './ui.js';
 
@@ -20,6 +20,9 @@ const WHOLE = /^\d{17}[\dX]$/;
 
 /** The last search, kept while the console is open: coming back from a licence shows it again. */
 let last: { query: string; found: LicenceSearchReply['licences']; more: boolean } | undefined;
+keptUntilSignOut(() => {
+  last = undefined;
+});
 
 /** A licence number as typed: spaces gone, a lower-case check character raised. */
 const normalise = (text: string): string => text.replace(/\s+/g, '').toUpperCase();

@@ -11,7 +11,17 @@ import { languageButton } from '../../../shared/web/i18n.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { auditScreen } from './audit-log.js';
 import { devicesScreen } from './devices.js';
-import { go, i18n, onSection, redraw, SECTIONS, state, t, type Section } from './frame.js';
+import {
+  forgetSession,
+  go,
+  i18n,
+  onSection,
+  redraw,
+  SECTIONS,
+  state,
+  t,
+  type Section,
+} from './frame.js';
 import { importScreen } from './import.js';
 import { keysScreen } from './keys.js';
 import { licencesScreen } from './licences.js';
@@ -71,6 +81,7 @@ function header(): void {
       .catch(() => undefined)
       .then(() => {
         setCsrfToken(undefined);
+        forgetSession();
         enter(undefined);
       });
   });
