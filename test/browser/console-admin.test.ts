@@ -462,7 +462,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
     await desk.click('#language');
   });
 
-  it('when the console is 360 px wide, then no admin screen scrolls sideways', async () => {
+  it('when the console is 360 px wide, then no admin screen scrolls sideways; on a desktop a licence stands in two columns', async () => {
     await desk.setViewportSize({ width: 360, height: 740 });
     try {
       for (const section of ['licences', 'staff', 'devices', 'import', 'keys', 'audit']) {
@@ -475,6 +475,16 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
       await desk.locator('#licence-record').waitFor();
       await expectNoSidewaysScroll(desk);
       await screenshot(desk, 'console-admin-16-licence-360');
+      // On a desktop the licence's parts stand in two columns.
+      await desk.setViewportSize({ width: 1280, height: 900 });
+      const [record, account] = await Promise.all([
+        desk.locator('#licence-record').boundingBox(),
+        desk.locator('#driver-account').boundingBox(),
+      ]);
+      expect(account?.x ?? 0).toBeGreaterThan((record?.x ?? 0) + (record?.width ?? 0));
+      expect(account?.y).toBe(record?.y);
+      await expectNoSidewaysScroll(desk);
+      await screenshot(desk, 'console-admin-17-licence-desktop');
     } finally {
       await desk.setViewportSize({ width: 390, height: 844 });
     }
