@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Response } from 'express';
 import { bindingRoutes } from './accounts/binding-routes.js';
+import { auditRoutes } from './audit/routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { applicationRoutes } from './application/routes.js';
 import { credentialRoutes } from './credentials/routes.js';
@@ -13,6 +14,7 @@ import { openApiDocument } from './http/openapi.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limiter.js';
 import { sessions } from './http/session.js';
+import { keyRoutes } from './keys/routes.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { notifyRoutes } from './notify/routes.js';
 import { HOME_LINKS } from './public/home-page.js';
@@ -143,9 +145,11 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   app.use('/api', bindingRoutes(deps, rateLimits));
   app.use('/api', reviewRoutes(deps));
   app.use('/api', lifecycleRoutes(deps));
-  app.use('/api', registryRoutes(deps));
+  app.use('/api', registryRoutes(deps, rateLimits));
   app.use('/api', registryPhotoRoutes(deps));
   app.use('/api', verifierDeviceRoutes(deps));
+  app.use('/api', keyRoutes(deps));
+  app.use('/api', auditRoutes(deps, rateLimits));
 
   // A path that exists, asked with a method it does not have: 405 with Allow, not 404.
   app.use(methodNotAllowed(app.router));

@@ -51,6 +51,7 @@ export const ERROR_CODES = [
   'ERR_BINDING_CONFLICT',
   'ERR_RESET_EXPIRED',
   'ERR_PHONE_TAKEN',
+  'ERR_OWN_ACCOUNT',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -3,6 +3,7 @@ import { encodeBase64url } from './base64url.js';
 import { encodeDigits } from './internal/digits.js';
 import * as envelope from './internal/presentation-envelope.js';
 import { canonicalCredentialHeader } from './credential.js';
+import { PRESENTATION_PREFIX } from './prefix.js';
 
 export {
   credentialCompact,
@@ -10,9 +11,9 @@ export {
   MAX_PRESENTATION_LENGTH,
   NONCE_PATTERN,
 } from './internal/presentation-envelope.js';
-
 /** What a presentation's QR text starts with; the version is in it (FORMAT.md §4). */
-export const PRESENTATION_PREFIX = 'LZ1:';
+export { PRESENTATION_PREFIX };
+
 const VERSION_1: envelope.EnvelopeVersion = {
   prefix: PRESENTATION_PREFIX,
   canonicalHeader: canonicalCredentialHeader,

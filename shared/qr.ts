@@ -1,5 +1,5 @@
 import QRCode, { type QRCodeSegment } from 'qrcode';
-import { PRESENTATION_PREFIX } from './presentation.js';
+import { PRESENTATION_PREFIX } from './prefix.js';
 import { REQUEST_PREFIX } from './request/prefix.js';
 import { PRESENTATION_PREFIX_V2 } from './sd/prefix.js';
 

@@ -56,3 +56,43 @@ export const resetCodeReply = z.object({
   expiresAt: seconds(),
 });
 export type ResetCodeReply = z.output<typeof resetCodeReply>;
+
+/** GET /api/staff: every account, by id. */
+export const staffListReply = z.object({
+  staff: z.array(
+    z.object({
+      id: z.number().int(),
+      username: z.string(),
+      role: staffRole,
+      createdAt: seconds(),
+      lockedUntil: seconds('When the lockout ends.').nullable(),
+      disabledAt: seconds('When an admin disabled it; null while it may sign in.').nullable(),
+    }),
+  ),
+});
+export type StaffListReply = z.output<typeof staffListReply>;
+
+/** POST /api/staff: the account made, with its password shown once. */
+export const createdStaffReply = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  role: staffRole,
+  password: z.string(),
+});
+export type CreatedStaffReply = z.output<typeof createdStaffReply>;
+
+/** POST /api/staff/:id/disable, …/enable, …/role: the account after the change. */
+export const staffStateReply = z.object({
+  id: z.number().int(),
+  role: staffRole,
+  disabledAt: seconds('When an admin disabled it; null while it may sign in.').nullable(),
+});
+export type StaffStateReply = z.output<typeof staffStateReply>;
+
+/** POST /api/staff/:id/password: the new password, shown once. */
+export const staffPasswordReply = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  password: z.string(),
+});
+export type StaffPasswordReply = z.output<typeof staffPasswordReply>;

@@ -9,6 +9,7 @@ import {
   json,
   licenceNumberParams,
   NO_STORE_HEADERS,
+  noBody,
   noStoreJson,
   seconds,
 } from '../http/schemas.js';
@@ -27,7 +28,17 @@ import {
   registerDriver,
 } from './register-driver.js';
 import { SIGN_IN_EXPECTED, signIn, signInSchema } from './sign-in.js';
-import { ACCOUNT_ROLES as ROLES, accountReply, signInReply, staffRole } from './replies.js';
+import { changeStaff, resetStaffPassword } from './manage-staff.js';
+import {
+  ACCOUNT_ROLES as ROLES,
+  accountReply,
+  createdStaffReply,
+  signInReply,
+  staffListReply,
+  staffPasswordReply,
+  STAFF_ROLES,
+  staffStateReply,
+} from './replies.js';
 import { unlockAccount } from './unlock-account.js';
 import { STAFF_CREATION_EXPECTED, createStaff, listStaff, staffCreationSchema } from './staff.js';
 
@@ -45,15 +56,9 @@ const LIMITER_KEYS = 10_000;
  * the result; errors go to the problem handler.
  */
 
-/** GET /api/staff: one account. */
-export const staffReply = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  role: staffRole,
-  createdAt: seconds(),
-  lockedUntil: seconds('When the lockout ends.').nullable(),
-});
-export type StaffReply = z.infer<typeof staffReply>;
+/** The body of POST /api/staff/:id/role. */
+const staffRoleSchema = z.strictObject({ role: z.enum(STAFF_ROLES) });
+const STAFF_ROLE_EXPECTED = { role: '"reviewer" or "admin"' };
 
 /** The routes of the accounts API. */
 export const ACCOUNT_SPECS = {
@@ -147,15 +152,7 @@ export const ACCOUNT_SPECS = {
       required: true,
     },
     replies: {
-      201: noStoreJson(
-        'Created.',
-        z.object({
-          id: z.number().int(),
-          username: z.string(),
-          role: staffRole,
-          password: z.string(),
-        }),
-      ),
+      201: noStoreJson('Created.', createdStaffReply),
     },
     errors: { 409: ['ERR_USERNAME_TAKEN'], 422: ['ERR_VALIDATION'] },
   }),
@@ -166,7 +163,7 @@ export const ACCOUNT_SPECS = {
     operationId: 'listStaff',
     tag: 'staff',
     summary: 'Every staff account, without password hashes',
-    replies: { 200: json('By id.', z.object({ staff: z.array(staffReply) })) },
+    replies: { 200: json('By id.', staffListReply) },
   }),
   unlockStaff: route({
     method: 'post',
@@ -178,6 +175,63 @@ export const ACCOUNT_SPECS = {
     params: { schema: idSchema(15), notFound: 'staff account' },
     replies: { 204: { description: 'Unlocked.' } },
     errors: { 404: ['ERR_NOT_FOUND'] },
+  }),
+  disableStaff: route({
+    method: 'post',
+    path: '/api/staff/:id/disable',
+    roles: ['admin'],
+    operationId: 'disableStaff',
+    tag: 'staff',
+    summary: 'Disable a staff account: its sessions end, and it signs in as an unknown name does',
+    description:
+      "Not the signed-in admin's own account. Disabling a disabled account changes nothing. Audited as `staff.disable`.",
+    params: { schema: idSchema(15), notFound: 'staff account' },
+    body: noBody,
+    replies: { 200: json('The account now.', staffStateReply) },
+    errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_OWN_ACCOUNT'] },
+  }),
+  enableStaff: route({
+    method: 'post',
+    path: '/api/staff/:id/enable',
+    roles: ['admin'],
+    operationId: 'enableStaff',
+    tag: 'staff',
+    summary: 'Enable a disabled staff account again',
+    description: 'Enabling an enabled account changes nothing. Audited as `staff.enable`.',
+    params: { schema: idSchema(15), notFound: 'staff account' },
+    body: noBody,
+    replies: { 200: json('The account now.', staffStateReply) },
+    errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_OWN_ACCOUNT'] },
+  }),
+  setStaffRole: route({
+    method: 'post',
+    path: '/api/staff/:id/role',
+    roles: ['admin'],
+    operationId: 'setStaffRole',
+    tag: 'staff',
+    summary: 'Give a staff account another role; its sessions end',
+    description:
+      "Not the signed-in admin's own account. The same role again changes nothing. Audited as `staff.role` with the role before and after.",
+    params: { schema: idSchema(15), notFound: 'staff account' },
+    body: { kind: 'json', schema: staffRoleSchema, expected: STAFF_ROLE_EXPECTED, required: true },
+    replies: { 200: json('The account now.', staffStateReply) },
+    errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_OWN_ACCOUNT'], 422: ['ERR_VALIDATION'] },
+  }),
+  resetStaffPassword: route({
+    method: 'post',
+    path: '/api/staff/:id/password',
+    roles: ['admin'],
+    operationId: 'resetStaffPassword',
+    tag: 'staff',
+    summary: 'Give a staff account a new generated password, shown once; its sessions end',
+    description:
+      "Not the signed-in admin's own account. Its failed sign-ins and any lock are forgotten; a disabled account stays disabled. The password is in this answer only; the service keeps its hash. Audited as `staff.password_reset`, without the password.",
+    params: { schema: idSchema(15), notFound: 'staff account' },
+    body: noBody,
+    replies: {
+      200: noStoreJson('The new password.', staffPasswordReply),
+    },
+    errors: { 404: ['ERR_NOT_FOUND'], 409: ['ERR_OWN_ACCOUNT'] },
   }),
   unlockDriver: route({
     method: 'post',
@@ -228,7 +282,8 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
     REGISTRATION_ATTEMPTS_PER_MINUTE,
     'registration attempts',
   );
-  const actor = (req: Parameters<RequestHandler>[0]) => `staff:${authOf(req).subjectId}`;
+  const adminId = (req: Parameters<RequestHandler>[0]) => authOf(req).subjectId;
+  const actor = (req: Parameters<RequestHandler>[0]) => `staff:${adminId(req)}`;
   const S = ACCOUNT_SPECS;
 
   const router = mount(Router(), '/api', [
@@ -268,6 +323,29 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
     handle(S.unlockStaff, async (req, res, { params }) => {
       await unlockAccount(deps.db, { kind: 'staff', id: params.id }, deps.now(), actor(req));
       res.status(204).end();
+    }),
+    handle(S.disableStaff, async (req, res, { params }) => {
+      res.json(
+        await changeStaff(deps.db, params.id, { kind: 'disable' }, adminId(req), deps.now()),
+      );
+    }),
+    handle(S.enableStaff, async (req, res, { params }) => {
+      res.json(await changeStaff(deps.db, params.id, { kind: 'enable' }, adminId(req), deps.now()));
+    }),
+    handle(S.setStaffRole, async (req, res, { params, body }) => {
+      res.json(
+        await changeStaff(
+          deps.db,
+          params.id,
+          { kind: 'role', role: body.role },
+          adminId(req),
+          deps.now(),
+        ),
+      );
+    }),
+    handle(S.resetStaffPassword, async (req, res, { params }) => {
+      const reset = await resetStaffPassword(deps.db, params.id, adminId(req), deps.now());
+      noStore(res).json(reset);
     }),
     handle(S.unlockDriver, async (req, res, { params }) => {
       await unlockAccount(

@@ -76,7 +76,7 @@ function nameOf(request: SignInRequest): SignInName {
  * get the same answer after the same scrypt (an unknown account's against DUMMY_HASH), with the
  * tries left, and a locked name the same answer whatever the password, with the time the lock
  * ends. Neither tells whether a licence, phone or username has an account. A success forgets the
- * name's failures.
+ * name's failures. A staff account an admin disabled signs in as an unknown name does.
  *
  * @throws {ServiceError} 401 ERR_SIGN_IN_FAILED (with `triesLeft`) on a wrong password or an
  *   unknown name; 429 ERR_SIGN_IN_LOCKED (with `lockedUntil`, `retryAfter`) while the name is
@@ -114,9 +114,11 @@ async function findAccount(db: Db, request: SignInRequest): Promise<Account | un
       .executeTakeFirst();
     return row === undefined ? undefined : { ...row, role: 'driver' };
   }
+  // A disabled account signs in as an unknown name does: the same answer, the same count.
   return db.kysely
     .selectFrom('staff')
     .select([...columns, 'role'])
     .where('username', '=', request.username)
+    .where('disabled_at', 'is', null)
     .executeTakeFirst();
 }

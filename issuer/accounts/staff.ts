@@ -42,6 +42,8 @@ export interface StaffSummary {
   readonly createdAt: number;
   /** When the lockout after failed sign-ins ends; null when not locked. */
   readonly lockedUntil: number | null;
+  /** When an admin disabled the account; null while it may sign in. */
+  readonly disabledAt: number | null;
 }
 
 /**
@@ -108,7 +110,7 @@ function usernameTaken(): ServiceError {
 export async function listStaff(db: Db, now: number): Promise<StaffSummary[]> {
   const rows = await db.kysely
     .selectFrom('staff')
-    .select(['id', 'username', 'role', 'created_at'])
+    .select(['id', 'username', 'role', 'created_at', 'disabled_at'])
     .orderBy('id')
     .execute();
   const locks = await locksOf(
@@ -122,5 +124,6 @@ export async function listStaff(db: Db, now: number): Promise<StaffSummary[]> {
     role: r.role,
     createdAt: r.created_at,
     lockedUntil: locks[i] ?? null,
+    disabledAt: r.disabled_at,
   }));
 }

@@ -10,6 +10,7 @@ import * as enrolment from './migrations/007-enrolment.js';
 import * as signInNames from './migrations/008-sign-in-names.js';
 import * as holderCopies from './migrations/009-holder-copies.js';
 import * as verifierCertificates from './migrations/010-verifier-certificates.js';
+import * as staffAdmin from './migrations/011-staff-admin.js';
 
 type Step = {
   up(
@@ -35,6 +36,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['008-sign-in-names', signInNames],
   ['009-holder-copies', holderCopies],
   ['010-verifier-certificates', verifierCertificates],
+  ['011-staff-admin', staffAdmin],
 ];
 
 /**

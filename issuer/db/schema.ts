@@ -87,6 +87,8 @@ export interface StaffTable {
   role: 'reviewer' | 'admin';
   password_hash: string;
   created_at: number;
+  /** When an admin disabled the account; null while it may sign in (migration 011). */
+  disabled_at: Generated<number | null>;
 }
 
 /**

@@ -11,14 +11,16 @@ import { ACCOUNT_SPECS, REGISTRATION_ATTEMPTS_PER_MINUTE } from '../accounts/rou
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../config.js';
 import { LOCKOUT_SECONDS, MAX_FAILED_SIGN_INS } from '../accounts/sign-in-failures.js';
 import { APPLICATION_SPECS } from '../application/routes.js';
+import { AUDIT_SEARCHES_PER_MINUTE, AUDIT_SPECS } from '../audit/routes.js';
 import { BINDING_SPECS } from '../accounts/binding-routes.js';
 import { CREDENTIAL_SPECS } from '../credentials/routes.js';
 import { DRIVER_SPECS } from '../driver/routes.js';
+import { KEY_SPECS } from '../keys/routes.js';
 import { LIFECYCLE_SPECS } from '../lifecycle/routes.js';
 import { NOTIFY_SPECS } from '../notify/routes.js';
 import { PORTRAIT_REQUESTS_PER_MINUTE, PORTRAIT_SPECS } from '../portraits/routes.js';
 import { PUBLIC_SPECS } from '../public/routes.js';
-import { REGISTRY_SPECS } from '../registry/routes.js';
+import { LICENCE_SEARCHES_PER_MINUTE, REGISTRY_SPECS } from '../registry/routes.js';
 import { REVIEW_SPECS } from '../review/routes.js';
 import type { ErrorCode } from '../service-error.js';
 import { STATUS_SPECS } from '../status/routes.js';
@@ -74,6 +76,8 @@ const SPEC_GROUPS: readonly Readonly<Record<string, RouteSpec>>[] = [
   PORTRAIT_SPECS,
   VERIFIER_DEVICE_SPECS,
   LIFECYCLE_SPECS,
+  AUDIT_SPECS,
+  KEY_SPECS,
   CREDENTIAL_SPECS,
   APPLICATION_SPECS,
   NOTIFY_SPECS,
@@ -106,7 +110,7 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
     'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
   ERR_SIGN_IN_FAILED: `The account or the password is wrong (the two are not told apart); \`triesLeft\` says how many more failures in a row lock this sign-in name (${MAX_FAILED_SIGN_INS} in all).`,
   ERR_SIGN_IN_LOCKED: `${MAX_FAILED_SIGN_INS} failed sign-ins in a row locked this sign-in name for ${LOCKOUT_SECONDS} seconds, whatever the password and whether an account has the name or not; \`lockedUntil\` says when the lock ends.`,
-  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts (by default: SIGN_IN_ATTEMPTS_PER_MINUTE) or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests or ${CERTIFICATE_REQUESTS_PER_MINUTE} certificate requests a minute from one verifier device; \`retryAfter\` in seconds.`,
+  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts (by default: SIGN_IN_ATTEMPTS_PER_MINUTE) or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests or ${CERTIFICATE_REQUESTS_PER_MINUTE} certificate requests a minute from one verifier device, or ${LICENCE_SEARCHES_PER_MINUTE} licence searches or ${AUDIT_SEARCHES_PER_MINUTE} audit searches a minute by one member of staff; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',
@@ -154,6 +158,8 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_BINDING_CONFLICT: 'Another account bound the licence at the same moment; try again.',
   ERR_RESET_EXPIRED: 'The password reset is unknown, used or expired: ask for a new code.',
   ERR_PHONE_TAKEN: 'The phone number belongs to another account.',
+  ERR_OWN_ACCOUNT:
+    'An admin may not disable, change the role of, or reset the password of their own staff account: another admin does, so that one admin at least can always sign in.',
 };
 
 const text = (description: string) => z.string().meta({ description });
@@ -442,6 +448,7 @@ function build(publicUrl: string): OpenApiDocument {
       { name: 'staff', description: 'Staff accounts (admin).' },
       { name: 'registry', description: 'The licence registry (staff).' },
       { name: 'lifecycle', description: 'Licence lifecycle changes and the audit log (admin).' },
+      { name: 'keys', description: "The issuer's signing keys and their schedule (admin)." },
       {
         name: 'verifier',
         description:

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import { prepared } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
@@ -86,13 +86,16 @@ export async function endSession(db: Db, req: Request, res: Response): Promise<v
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
 }
 
-/** Ends every session of one account (password change, lockout by an admin). */
+/**
+ * Ends every session of one account (a password reset, an account disabled or given another
+ * role by an admin), in the caller's transaction or on its own.
+ */
 export async function endSessionsOf(
-  db: Db,
+  db: Kysely<Database> | Transaction<Database>,
   subject: Auth['subject'],
   subjectId: number,
 ): Promise<void> {
-  await db.kysely
+  await db
     .deleteFrom('sessions')
     .where('subject', '=', subject)
     .where('subject_id', '=', subjectId)

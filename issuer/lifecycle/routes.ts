@@ -1,13 +1,13 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { POINTS_LIMIT } from '../../shared/licence/codes.js';
-import { licenceRecordSchema } from '../../shared/licence/record.js';
 import type { ServiceDeps } from '../deps.js';
 import { handle, mount, type Route } from '../http/mount.js';
 import { route, type RouteSpec } from '../http/route-spec.js';
-import { json, licenceNumberParams, seconds } from '../http/schemas.js';
+import { json, licenceNumberParams } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
 import { changeLicence } from './change-licence.js';
+import { auditTrailReply, licenceChangedReply } from './replies.js';
 import { AUDIT_PAGE_MAX, listAudit } from './list-audit.js';
 import { TRANSITIONS, type LicenceAction, type LicenceChange } from './transitions.js';
 
@@ -42,19 +42,6 @@ export const LIFECYCLE_EXPECTED: Readonly<Record<string, string>> = {
   afterId: 'a non-negative integer',
   limit: `an integer 1–${AUDIT_PAGE_MAX}`,
 };
-
-/** A licence record (docs/DOMAIN.md §2.1). */
-export const licenceRecordReply = licenceRecordSchema.meta({
-  id: 'LicenceRecord',
-  description:
-    'A licence record (docs/DOMAIN.md §2.1). Dates are YYYY-MM-DD in China time; `validTo` may be "long-term".',
-});
-
-/** The answer of every lifecycle change. */
-export const licenceChangedReply = z.object({
-  licence: licenceRecordReply,
-  version: z.number().int(),
-});
 
 const SUMMARIES: Readonly<Record<LicenceAction, string>> = {
   suspend: 'Suspend (暂扣) a licence',
@@ -105,26 +92,7 @@ export const LIFECYCLE_SPECS = {
     description:
       'Page on with `afterId`, the id of the last entry received. Unknown parameters are refused.',
     query: { schema: auditQuery, expected: LIFECYCLE_EXPECTED },
-    replies: {
-      200: json(
-        'The entries.',
-        z.object({
-          entries: z.array(
-            z.object({
-              id: z.number().int(),
-              at: seconds(),
-              actor: z
-                .string()
-                .meta({ description: '`staff:<id>`, `driver:<id>`, `cli` or `system`.' }),
-              action: z.string().meta({ description: 'For example `licence.suspend`.' }),
-              subject: z.string(),
-              before: z.unknown().meta({ description: 'The state before, or null.' }),
-              after: z.unknown().meta({ description: 'The state after, or null.' }),
-            }),
-          ),
-        }),
-      ),
-    },
+    replies: { 200: json('The entries.', auditTrailReply) },
     errors: { 422: ['ERR_VALIDATION'] },
   }),
 } as unknown as Readonly<Record<LicenceAction | 'audit', RouteSpec>>;

@@ -11,14 +11,12 @@ import {
 import { type LicenceRecord } from '../../shared/licence/record.js';
 import { LicenceValidationError } from '../../shared/licence/validate.js';
 import { conflict, type ServiceError } from '../service-error.js';
+import { ALLOWED_FROM } from './allowed-from.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Every status code, in the order of GA/T 16.25. */
 export const STATUS_CODES = Object.keys(LICENCE_STATUS) as readonly LicenceStatusCode[];
-
-const ALL_BUT = (...excluded: LicenceStatusCode[]): readonly LicenceStatusCode[] =>
-  STATUS_CODES.filter((s) => !excluded.includes(s));
 
 /** The actions staff can take on a licence by hand. */
 export const LICENCE_ACTIONS = [
@@ -111,11 +109,11 @@ export interface Transition {
  *   superseded.
  */
 export const TRANSITIONS: Readonly<Record<LicenceAction, Transition>> = {
-  suspend: { from: ['A', 'B', 'M'], to: () => 'D', supersedes: false },
-  revoke: { from: ['A', 'B', 'D', 'M'], to: () => 'F', supersedes: false },
-  cancel: { from: ALL_BUT('F', 'G'), to: () => 'G', supersedes: false },
+  suspend: { from: ALLOWED_FROM.suspend, to: () => 'D', supersedes: false },
+  revoke: { from: ALLOWED_FROM.revoke, to: () => 'F', supersedes: false },
+  cancel: { from: ALLOWED_FROM.cancel, to: () => 'G', supersedes: false },
   restore: {
-    from: ['D', 'B'],
+    from: ALLOWED_FROM.restore,
     to: (_status, points) => (points >= POINTS_LIMIT ? 'B' : 'A'),
     unless: (r) =>
       r.status === 'B' && r.points >= POINTS_LIMIT
@@ -124,7 +122,7 @@ export const TRANSITIONS: Readonly<Record<LicenceAction, Transition>> = {
     supersedes: false,
   },
   points: {
-    from: ALL_BUT('F', 'G'),
+    from: ALLOWED_FROM.points,
     to: (status, points) =>
       status === 'A' && points >= POINTS_LIMIT
         ? 'B'
@@ -133,8 +131,8 @@ export const TRANSITIONS: Readonly<Record<LicenceAction, Transition>> = {
           : status,
     supersedes: false,
   },
-  renew: { from: ['A', 'M'], to: () => 'A', supersedes: true },
-  replace: { from: ['A'], to: () => 'A', supersedes: true },
+  renew: { from: ALLOWED_FROM.renew, to: () => 'A', supersedes: true },
+  replace: { from: ALLOWED_FROM.replace, to: () => 'A', supersedes: true },
 };
 
 /** Whether `action` is allowed on a licence in `status` with `points` (the table, nothing else). */

@@ -3,19 +3,27 @@ import zlib from 'node:zlib';
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount } from '../http/mount.js';
+import { handle, mount, noStore } from '../http/mount.js';
+import type { RateLimits } from '../http/rate-limiter.js';
+import { limitByStaff } from '../http/staff-rate-limit.js';
 import { unsupportedCharset, unsupportedEncoding } from '../http/problem.js';
 import { route } from '../http/route-spec.js';
-import { CREDENTIAL_STATES, json, licenceNumberParams, seconds } from '../http/schemas.js';
+import { json, LICENCE_NUMBER_PATTERN, licenceNumberParams, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
 import { mediaTypeOf, unsupportedMediaType } from '../http/validation.js';
-import { licenceRecordReply } from '../lifecycle/routes.js';
+import { licenceRecordReply } from '../lifecycle/replies.js';
 import { ServiceError } from '../service-error.js';
+import { driverAccountOf } from './driver-account.js';
 import { getLicence } from './get-licence.js';
+import { importReply, licenceAccountReply, licenceReply, licenceSearchReply } from './replies.js';
 import { importMalformed, importTooLarge, type ImportFormat } from './import-errors.js';
 import { importLicences, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './import-licences.js';
 import { CsvRecordCounter } from './internal/csv-record-counter.js';
 import { tooManyRows } from './internal/read-rows.js';
+import { LICENCE_QUERY, LICENCE_SEARCH_MAX, searchLicences } from './search-licences.js';
+
+/** Licences a search answers unless `limit` says otherwise. */
+const LICENCE_SEARCH_DEFAULT = 20;
 
 /** The path of the import, under /api. */
 export const IMPORT_PATH = '/registry/import';
@@ -149,6 +157,22 @@ function bodyOf(req: Request): Uint8Array {
   return body instanceof Uint8Array ? body : new Uint8Array(0);
 }
 
+/** Licence searches one member of staff may make a minute. */
+export const LICENCE_SEARCHES_PER_MINUTE = 30;
+
+/** The query of GET /api/registry/licences. */
+const searchQuery = z.strictObject({
+  number: z.string().regex(LICENCE_QUERY),
+  after: z.string().regex(LICENCE_NUMBER_PATTERN).optional(),
+  limit: z.coerce.number().int().min(1).max(LICENCE_SEARCH_MAX).optional(),
+});
+const SEARCH_EXPECTED = {
+  number:
+    'the first 6 to 17 digits of a licence number, the whole number (17 digits and a digit or X), or the masked form 440106********2429',
+  after: 'a whole licence number (17 digits and a digit or X)',
+  limit: `an integer 1–${LICENCE_SEARCH_MAX}`,
+};
+
 /** The routes of the licence registry. */
 export const REGISTRY_SPECS = {
   import: route({
@@ -171,14 +195,7 @@ export const REGISTRY_SPECS = {
       read: importBodyParser,
     },
     replies: {
-      200: json(
-        'What the import did.',
-        z.object({
-          inserted: z.number().int(),
-          updated: z.number().int(),
-          unchanged: z.number().int(),
-        }),
-      ),
+      200: json('What the import did.', importReply),
     },
     errors: {
       400: ['ERR_IMPORT_MALFORMED', 'ERR_BAD_REQUEST'],
@@ -186,6 +203,35 @@ export const REGISTRY_SPECS = {
       415: ['ERR_UNSUPPORTED_MEDIA_TYPE'],
       422: ['ERR_IMPORT_INVALID', 'ERR_IMPORT_EMPTY'],
     },
+  }),
+  search: route({
+    method: 'get',
+    path: '/api/registry/licences',
+    roles: ['admin'],
+    operationId: 'searchLicences',
+    tag: 'registry',
+    summary: 'Licences by number: a prefix, the whole number, or the masked form the lists show',
+    description: `\`number\` is the first characters of the number (at least the 6 of the region), the whole number, or the number as lists mask it (\`440106********2429\`: the region and the last four). By number; page on with \`after\`, the last number received. Each match names its number, status, issuing authority and last valid day, nothing else of the holder. At most ${LICENCE_SEARCHES_PER_MINUTE} searches a minute per member of staff.`,
+    query: { schema: searchQuery, expected: SEARCH_EXPECTED },
+    replies: {
+      200: noStoreJson('The licences found.', licenceSearchReply),
+    },
+    errors: { 422: ['ERR_VALIDATION'], 429: ['ERR_RATE_LIMITED'] },
+  }),
+  account: route({
+    method: 'get',
+    path: '/api/registry/licences/:number/account',
+    roles: ['admin'],
+    operationId: 'getLicenceAccount',
+    tag: 'registry',
+    summary: 'The driver account that holds a licence, and whether its sign-in is locked',
+    description:
+      'Null when no account holds the licence. `lockedUntil`: when the lock on its licence number or phone number ends (POST …/account/unlock ends it earlier). Never the phone number.',
+    params: licenceNumberParams,
+    replies: {
+      200: noStoreJson('The account.', licenceAccountReply),
+    },
+    errors: { 404: ['ERR_NOT_FOUND'] },
   }),
   licence: route({
     method: 'get',
@@ -196,25 +242,7 @@ export const REGISTRY_SPECS = {
     summary: 'One licence with its version and its e-licences',
     params: licenceNumberParams,
     replies: {
-      200: json(
-        'The licence.',
-        z.object({
-          licence: licenceRecordReply,
-          version: z.number().int(),
-          updatedAt: seconds(),
-          credentials: z
-            .array(
-              z.object({
-                jti: z.string(),
-                state: z.enum(CREDENTIAL_STATES),
-                listId: z.number().int(),
-                index: z.number().int(),
-                expiresAt: seconds(),
-              }),
-            )
-            .meta({ description: 'Every credential issued for the licence, oldest first.' }),
-        }),
-      ),
+      200: json('The licence.', licenceReply),
     },
     errors: { 404: ['ERR_NOT_FOUND'] },
   }),
@@ -222,10 +250,33 @@ export const REGISTRY_SPECS = {
 
 /**
  * Registry routes, mounted under /api: the import (admin), which reads its own body (20 MB)
- * after the role check, and one licence with its e-licences (admin, reviewer).
+ * after the role check; licences by number and the driver account of one (admin); one licence
+ * with its e-licences (admin, reviewer).
  */
-export function registryRoutes(deps: ServiceDeps): Router {
+export function registryRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
+  const limitSearches = limitByStaff(
+    deps,
+    rateLimits,
+    'licence-search',
+    LICENCE_SEARCHES_PER_MINUTE,
+    'licence searches',
+  );
   return mount(Router(), '/api', [
+    handle(
+      REGISTRY_SPECS.search,
+      async (_req, res, { query }) => {
+        const found = await searchLicences(deps, {
+          query: query.number,
+          ...(query.after === undefined ? {} : { after: query.after }),
+          limit: query.limit ?? LICENCE_SEARCH_DEFAULT,
+        });
+        noStore(res).json(found);
+      },
+      [limitSearches],
+    ),
+    handle(REGISTRY_SPECS.account, async (_req, res, { params }) => {
+      noStore(res).json({ account: await driverAccountOf(deps, params.number) });
+    }),
     handle(REGISTRY_SPECS.import, async (req, res) => {
       const summary = await importLicences(deps, {
         format: formatOf(req),

@@ -12,25 +12,13 @@ import * as common from '../internal/credential-claims.js';
 import { GROUP_COUNT, type GroupIndex } from '../sd/groups.js';
 import { TEXT_EXPECTED, textFault } from '../text.js';
 import { decodeUtf8, parseJsonObject, utf8 } from '../utf8.js';
+import { MAX_ORG_LENGTH, ROLE_NAMES, ROLES, type Role } from './roles.js';
 
 /** `typ` of a verifier certificate; its payload is raw DEFLATE with the claims dictionary. */
 export const VERIFIER_CERT_TYP = 'lzvc+jwt';
 /** Ceiling on a certificate's inflated payload. */
 export const MAX_CERT_PAYLOAD = 1024;
-/** Characters of an organisation's name. */
-export const MAX_ORG_LENGTH = 40;
-
-/** The roles a verifier acts in, and the most each may ask a holder for (group indices). */
-export const ROLES = {
-  police: [0, 1, 2, 3, 4, 5],
-  rental: [0, 1],
-  insurance: [0, 1],
-  employer: [0, 1],
-  age: [4, 5],
-} as const satisfies Record<string, readonly GroupIndex[]>;
-
-export type Role = keyof typeof ROLES;
-export const ROLE_NAMES = Object.keys(ROLES) as [Role, ...Role[]];
+export { MAX_ORG_LENGTH, ROLE_NAMES, ROLES, type Role };
 
 /** The certificate header in its one canonical serialisation. */
 export function canonicalCertificateHeader(kid: string): string {

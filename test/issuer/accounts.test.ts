@@ -759,6 +759,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         role: 'reviewer',
         createdAt: service.now(),
         lockedUntil: null,
+        disabledAt: null,
       });
       expect(list.text).not.toMatch(/scrypt|password/i);
 

@@ -3,7 +3,8 @@
  * sign-in, an album application reviewed and approved, the inbox, a device and its credential,
  * refreshes (answered as they are, then signed again), the portrait, the status list, a
  * suspension and a restoration by an admin, the licence and its audit trail as staff read
- * them. Every table that grows with the country is reached through an index, never scanned: on
+ * them, and what the admin console reads besides (a licence search, a driver account, the audit
+ * log by day) and a member of staff disabled. Every table that grows with the country is reached through an index, never scanned: on
  * SQLite as planned; on PostgreSQL with sequential scans priced out (enable_seqscan off), since
  * with the few rows of a test it would scan anyway, so a scan left means no index serves the
  * statement (it may walk an unrelated index whole instead, which only SQLite's plans show). And
@@ -14,6 +15,8 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDate } from '../../shared/china-time.js';
+import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import { enrol } from './enrol.js';
 import {
   addDevice,
@@ -199,6 +202,25 @@ describe.each(ENGINES)('query plans of a driver journey on %s', (engine) => {
       await issue(driver, device);
       ok((await admin.get(`/api/registry/licences/${number}`)).status, 'licence');
       ok((await admin.get(`/api/audit?subject=${number}`)).status, 'audit');
+
+      // What the admin console reads besides: the licence found by the masked number the lists
+      // show, its driver account, the day's audit log of one admin a page at a time; then a
+      // member of staff disabled (the account's sessions end).
+      const masked = encodeURIComponent(maskLicenceNumber(number));
+      ok((await admin.get(`/api/registry/licences?number=${masked}`)).status, 'search');
+      ok((await admin.get(`/api/registry/licences/${number}/account`)).status, 'account');
+      const day = chinaDate(new Date(service.now() * 1000));
+      const page = await admin.get<{ entries: { id: number }[] }>(
+        `/api/audit/search?from=${day}&to=${day}&actor=staff:${admin.id}&limit=1`,
+      );
+      ok(page.status, 'audit search');
+      const last = page.body.entries[0]?.id ?? 1;
+      ok(
+        (await admin.get(`/api/audit/search?from=${day}&to=${day}&limit=1&beforeId=${last}`))
+          .status,
+        'audit search, next page',
+      );
+      ok((await admin.post(`/api/staff/${reviewer.id}/disable`)).status, 'disable');
     });
   });
   afterAll(async () => {

@@ -9,9 +9,11 @@ import { button, h } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { deadlineWords } from './deadline.js';
 import { ApiError } from '../common/api.js';
-import { actionWords, go, i18n, onLeave, problem, t } from './frame.js';
+import { actorWords, detailWords } from './audit-words.js';
+import { actionWords, go, i18n, inSection, onLeave, problem, state, t } from './frame.js';
 import { MESSAGES, REJECT_REASONS, type MessageKey } from './messages.js';
 import { queueScreen } from './queue.js';
+import { confirmFirst } from './ui.js';
 import { application, applicationPhoto, approve, referencePhoto, reject } from './replies.js';
 import type { ApplicationDetail, AuditEntryView } from '../../review/review-replies.js';
 
@@ -19,6 +21,7 @@ import type { ApplicationDetail, AuditEntryView } from '../../review/review-repl
 export const applicationScreen =
   (id: number, decided?: 'approved' | 'rejected'): Screen =>
   async (main) => {
+    inSection('queue');
     const back = button({ class: 'link', id: 'back' }, t('back'), () => {
       go(queueScreen);
     });
@@ -183,25 +186,13 @@ function decision(id: number): HTMLElement {
   );
   const note = h('input', { id: 'reject-note', maxlength: '200' });
   /** Asks once more before `act`; the decision is sent only on 确认. */
-  const confirmFirst = (question: string, act: () => void) => {
-    const yes = button({ class: 'primary', id: 'confirm-decision' }, t('confirmYes'), act);
-    const no = button({ id: 'cancel-decision' }, t('confirmNo'), () => {
-      status.replaceChildren();
+  const confirm = (question: string, act: () => void) => {
+    confirmFirst(status, question, act, {
+      ids: { yes: 'confirm-decision', no: 'cancel-decision' },
     });
-    status.replaceChildren(
-      // Named by its question (WCAG 4.1.2: a dialog has a name).
-      h(
-        'div',
-        { class: 'confirm', role: 'alertdialog', 'aria-labelledby': 'confirm-question' },
-        h('p', { id: 'confirm-question' }, question),
-        yes,
-        no,
-      ),
-    );
-    yes.focus();
   };
   const approveButton = button({ class: 'primary', id: 'approve' }, t('approve'), () => {
-    confirmFirst(t('confirmApprove'), () => {
+    confirm(t('confirmApprove'), () => {
       decide(approve(id), 'approved');
     });
   });
@@ -217,7 +208,7 @@ function decision(id: number): HTMLElement {
       return;
     }
     const reason = rejectionReason(select.value, extra, other);
-    confirmFirst(t('confirmReject'), () => {
+    confirm(t('confirmReject'), () => {
       decide(reject(id, reason), 'rejected');
     });
   });
@@ -243,54 +234,6 @@ function rejectionReason(listed: string, note: string, other: boolean): string {
   return said === '' ? listed : `${listed}（${said}）`;
 }
 
-/** Who did it, in words. */
-function actorWords(actor: string): string {
-  if (actor === 'system') return t('actorSystem');
-  if (actor.startsWith('driver:')) return t('actorDriver');
-  if (actor.startsWith('staff:')) return t('actorStaff', { id: actor.slice('staff:'.length) });
-  return actor;
-}
-
-/** One recorded value in words: states, paths and outcomes by name, times in China time. */
-function valueWords(field: string, value: unknown): string {
-  if (typeof value === 'number' && (field === 'deadline' || field.endsWith('At')))
-    return chinaDateTime(value * 1000, 'minute');
-  if (typeof value === 'boolean') return t(value ? 'yes' : 'no');
-  // A photo by the start of its hash: enough to tell one submission's photo from another's.
-  if (field === 'photoHash' && typeof value === 'string') return `${value.slice(0, 8)}…`;
-  const named = { state: 'state_', path: 'path_', outcome: 'outcome_' }[field];
-  if (named !== undefined && i18n.has(`${named}${String(value)}`))
-    return t(`${named}${String(value)}` as MessageKey);
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  if (value === null) return '—';
-  return Array.isArray(value) ? value.map((v) => valueWords(field, v)).join('、') : '…';
-}
-
-/** What an entry changed, in words: 状态：待审核 → 已通过；原因：…. */
-function detailWords(before: unknown, after: unknown): string {
-  const asRecord = (v: unknown): Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  const was = asRecord(before);
-  const now = asRecord(after);
-  const [colon, separator] = i18n.lang() === 'zh' ? ['：', '；'] : [': ', '; '];
-  return (
-    [...new Set([...Object.keys(was), ...Object.keys(now)])]
-      // A field without words (a request id, a provider's reference) tells a reviewer nothing.
-      .filter((field) => i18n.has(`auditField_${field}`))
-      .map((field) => {
-        const label = t(`auditField_${field}` as MessageKey);
-        const from = field in was ? valueWords(field, was[field]) : undefined;
-        const to = field in now ? valueWords(field, now[field]) : undefined;
-        const words =
-          from !== undefined && to !== undefined && from !== to
-            ? `${from} → ${to}`
-            : (to ?? from ?? '');
-        return `${label}${colon}${words}`;
-      })
-      .join(separator)
-  );
-}
-
 /**
  * The audit trail as a list, newest last: when, who and what on one line, what changed below it.
  * A list, not a table, so that it reads at phone width.
@@ -304,7 +247,7 @@ function auditTrail(entries: readonly AuditEntryView[]): HTMLElement {
       'ol',
       { class: 'trail' },
       ...entries.map((e) => {
-        const details = detailWords(e.before, e.after);
+        const details = detailWords(i18n, e.before, e.after);
         return h(
           'li',
           {},
@@ -312,7 +255,7 @@ function auditTrail(entries: readonly AuditEntryView[]): HTMLElement {
             'div',
             { class: 'trail-head' },
             h('time', {}, chinaDateTime(e.at * 1000, 'minute')),
-            h('span', {}, actorWords(e.actor)),
+            h('span', {}, actorWords(i18n, e.actor, state.staffNames)),
             h('strong', { class: 'action', 'data-action': e.action }, actionWords(e.action)),
           ),
           details === '' ? null : h('div', { class: 'details' }, details),

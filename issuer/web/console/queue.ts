@@ -3,10 +3,11 @@ import { chinaDateTime } from '../../../shared/china-time.js';
 import { button, h } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { applicationScreen } from './application.js';
-import { go, t } from './frame.js';
+import { go, inSection, t } from './frame.js';
 import { reviewQueue } from './replies.js';
 
 export const queueScreen: Screen = async (main) => {
+  inSection('queue');
   const refresh = button({ class: 'secondary small', id: 'refresh' }, t('refresh'), () => {
     go(queueScreen);
   });

@@ -6,8 +6,8 @@ import type { AccountReply, SignInReply } from '../../accounts/replies.js';
 import type { ApplicationDetail, QueueEntry } from '../../review/review-replies.js';
 import { api } from '../common/api.js';
 
-/** Who is signed in (GET /api/me, POST /api/session). */
-export type Me = Pick<AccountReply | SignInReply, 'role'>;
+/** Who is signed in (GET /api/me; POST /api/session says the role only). */
+export type Me = AccountReply | Pick<SignInReply, 'role'>;
 
 /** Whether this account may review. */
 export const isStaff = (me: Me): boolean => me.role === 'reviewer' || me.role === 'admin';
