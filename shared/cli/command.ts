@@ -234,7 +234,7 @@ function realDateTime(m: RegExpExecArray): boolean {
 }
 
 /**
- * Reads a non-negative integer option.
+ * Reads an integer option from `min` (0 unless given) to `max`.
  * @throws {UsageError} on anything else.
  */
 export function integerFrom(
@@ -242,10 +242,13 @@ export function integerFrom(
   name: string,
   fallback: number,
   max = Number.MAX_SAFE_INTEGER,
+  min = 0,
 ): number {
   if (value === undefined) return fallback;
-  if (!/^\d{1,15}$/.test(value) || Number(value) > max) {
-    throw new UsageError(`${name}: expected an integer 0-${max}, found ${JSON.stringify(value)}`);
+  if (!/^\d{1,15}$/.test(value) || Number(value) > max || Number(value) < min) {
+    throw new UsageError(
+      `${name}: expected an integer ${min}-${max}, found ${JSON.stringify(value)}`,
+    );
   }
   return Number(value);
 }
