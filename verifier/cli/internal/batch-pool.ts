@@ -124,39 +124,44 @@ class PooledWorker {
   }
 }
 
+/** A pool whose workers may still be starting. */
+export interface StartingPool extends BatchPool {
+  /**
+   * Settles when every worker is ready.
+   * @throws {BatchWorkerError} when a worker cannot build its judge, or stops, first.
+   */
+  readonly ready: Promise<void>;
+}
+
 /**
  * Starts `size` worker threads, each building its judge from `setup` (the JWKS sets and status
- * list tokens as read, the options), and waits until each is ready.
+ * list tokens as read, the options); `ready` says when they are. Close it whatever happens.
  * @param entry the worker module; batch-worker beside this file unless given.
- * @throws {BatchWorkerError} when a worker cannot build its judge, or stops.
  * @throws {RangeError} on a size that is not an integer 1-256.
  */
-export async function openBatchPool(options: {
+export function startBatchPool(options: {
   readonly setup: BatchSetup;
   readonly size: number;
   readonly entry?: URL;
-}): Promise<BatchPool> {
+}): StartingPool {
   const { size, setup } = options;
   if (!Number.isSafeInteger(size) || size < 1 || size > MAX_POOL_SIZE)
     throw new RangeError(`size: expected an integer 1-${MAX_POOL_SIZE}, found ${size}`);
   const entry = options.entry ?? workerUrl(import.meta.url, 'batch-worker');
   const workers = Array.from({ length: size }, () => new PooledWorker(entry, setup));
-  const close = async () => {
-    await Promise.all(workers.map((w) => w.close()));
-  };
-  try {
-    await Promise.all(workers.map((w) => w.ready));
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  const ready = Promise.all(workers.map((w) => w.ready)).then(() => undefined);
+  // Observed here: a pool closed before it was ready, or never asked, is not unhandled.
+  ready.catch(() => undefined);
   return {
     size,
+    ready,
     judge(lines) {
       let least = workers[0] as PooledWorker;
       for (const w of workers) if (w.load < least.load) least = w;
       return least.judge(lines);
     },
-    close,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
   };
 }

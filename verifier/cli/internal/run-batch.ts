@@ -14,7 +14,7 @@ import {
   type Judge,
   type Judged,
 } from './batch-judge.js';
-import { MAX_POOL_SIZE, openBatchPool, type BatchPool } from './batch-pool.js';
+import { MAX_POOL_SIZE, startBatchPool, type BatchPool, type StartingPool } from './batch-pool.js';
 
 /** Jobs by default: one a core the process may use. */
 export function defaultJobs(): number {
@@ -30,32 +30,163 @@ export const CHUNK_LINES = 256;
 export const CHUNK_CHARACTERS = 256 * 1024;
 /** Chunks in flight (sent, or answered and not yet written) per worker, at most. */
 export const CHUNKS_PER_WORKER = 3;
+/**
+ * How long the first chunk waits for stdin to end after its first line came. An input that ends
+ * within its first chunk is judged in the command's own thread: starting the workers (each loads
+ * the verifier) would cost more than spreading a few lines saves.
+ */
+export const FIRST_CHUNK_WAIT_MS = 50;
+
+/** Reads lines one at a time; a line asked for and not taken stays the next one. */
+export class LineReader {
+  private pending: Promise<IteratorResult<Line>> | undefined;
+
+  constructor(private readonly source: AsyncIterator<Line>) {}
+
+  /** The next line, the same promise until it is taken. */
+  next(): Promise<IteratorResult<Line>> {
+    if (this.pending === undefined) {
+      this.pending = this.source.next();
+      // Observed here: a read that fails while nobody waits for it is not unhandled.
+      this.pending.catch(() => undefined);
+    }
+    return this.pending;
+  }
+
+  /** Takes the line next() gave (once it settled): the next call reads another. */
+  take(): void {
+    this.pending = undefined;
+  }
+}
 
 /**
  * Runs a batch: every line of stdin judged by `setup`, on `jobs` threads (1: this thread).
  * Returns the exit code: 0 when every line was valid, 1 otherwise.
+ * @param entry the worker module; the verifier's batch worker unless given.
  * @throws {BatchWorkerError} when a worker fails or stops; the lines written before stay, the
  *   message says how many.
  */
-export async function runBatch(io: Io, setup: BatchSetup, jobs: number): Promise<number> {
-  if (jobs === 1) return runHere(io, judgeOf(setup, io.now), maxLineBytes(setup.kind));
-  const pool = await openBatchPool({ setup, size: jobs });
+export async function runBatch(
+  io: Io,
+  setup: BatchSetup,
+  jobs: number,
+  entry?: URL,
+): Promise<number> {
+  const reader = new LineReader(lines(io.stdin, maxLineBytes(setup.kind))[Symbol.asyncIterator]());
+  if (jobs === 1) return runHere(io, judgeOf(setup, io.now), [], reader);
+  const first = await firstChunk(reader);
+  if (first.ended) return runHere(io, judgeOf(setup, io.now), first.lines);
+  const pool = startBatchPool({ setup, size: jobs, ...(entry === undefined ? {} : { entry }) });
   try {
-    return await runOnPool(io, pool, maxLineBytes(setup.kind));
+    return await runSplit(io, judgeOf(setup, io.now), pool, reader, first.lines);
   } finally {
     await pool.close();
   }
 }
 
-/** Every line judged in this thread, as it is read, and written before the next is read. */
-async function runHere(io: Io, judge: Judge, maxBytes: number): Promise<number> {
-  let allValid = true;
-  for await (const line of lines(io.stdin, maxBytes)) {
-    const verdict = judge(line);
-    allValid &&= verdict.valid;
-    await write(io.stdout, `${verdict.json}\n`);
+/**
+ * The lines of the first chunk: until it is full, stdin ends (`ended`), or FIRST_CHUNK_WAIT_MS
+ * after its first line.
+ */
+async function firstChunk(reader: LineReader): Promise<{ lines: Line[]; ended: boolean }> {
+  const read: Line[] = [];
+  let characters = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'waited'>((resolve) => {
+    const start = () => {
+      timer = setTimeout(resolve, FIRST_CHUNK_WAIT_MS, 'waited');
+    };
+    // The clock starts at the first line, not while stdin has not begun.
+    void reader.next().then(start, start);
+  });
+  try {
+    while (read.length < CHUNK_LINES && characters < CHUNK_CHARACTERS) {
+      const step = await Promise.race([reader.next(), waited]);
+      if (step === 'waited') return { lines: read, ended: false };
+      reader.take();
+      if (step.done === true) return { lines: read, ended: true };
+      read.push(step.value);
+      if ('text' in step.value) characters += step.value.text.length;
+    }
+    return { lines: read, ended: false };
+  } finally {
+    clearTimeout(timer);
   }
-  return allValid ? EXIT.VALID : EXIT.INVALID;
+}
+
+/**
+ * Lines judged in this thread: `read` first, then every line of `reader` as it is read, each
+ * written before the next is read.
+ */
+async function runHere(
+  io: Io,
+  judge: Judge,
+  read: readonly Line[],
+  reader?: LineReader,
+): Promise<number> {
+  let invalid = 0;
+  const answer = async (line: Line) => {
+    const verdict = judge(line);
+    if (!verdict.valid) invalid++;
+    await write(io.stdout, `${verdict.json}\n`);
+  };
+  for (const line of read) await answer(line);
+  if (reader !== undefined) {
+    for (;;) {
+      const step = await reader.next();
+      reader.take();
+      if (step.done === true) break;
+      await answer(step.value);
+    }
+  }
+  return invalid === 0 ? EXIT.VALID : EXIT.INVALID;
+}
+
+/**
+ * Lines judged here while the pool's workers start (each loads the verifier: a tenth of a second
+ * and more), then on the pool: `read` first, then the lines of `reader`, answered in order.
+ * @throws {BatchWorkerError} when the workers cannot start, or fail, before the input ends.
+ */
+export async function runSplit(
+  io: Io,
+  judge: Judge,
+  pool: StartingPool,
+  reader: LineReader,
+  read: readonly Line[],
+): Promise<number> {
+  const started: { ready: boolean; failure?: { readonly error: unknown } } = { ready: false };
+  pool.ready.then(
+    () => {
+      started.ready = true;
+    },
+    (error: unknown) => {
+      started.failure = { error };
+    },
+  );
+  const waiting = [...read];
+  let written = 0;
+  let invalid = 0;
+  for (;;) {
+    if (started.failure !== undefined) {
+      const { error } = started.failure;
+      if (error instanceof Error)
+        error.message = `${error.message}; the output stops after ${written} lines`;
+      throw error;
+    }
+    if (started.ready) break;
+    let line = waiting.shift();
+    if (line === undefined) {
+      const step = await reader.next();
+      reader.take();
+      if (step.done === true) return invalid === 0 ? EXIT.VALID : EXIT.INVALID;
+      line = step.value;
+    }
+    const verdict = judge(line);
+    if (!verdict.valid) invalid++;
+    await write(io.stdout, `${verdict.json}\n`);
+    written++;
+  }
+  return runOnPool(io, pool, reader, waiting, { written, valid: invalid === 0 });
 }
 
 const IDLE = Symbol('idle');
@@ -66,18 +197,26 @@ const idle = (): Promise<typeof IDLE> =>
   });
 
 /**
- * Lines in chunks on the pool's workers. The reader sends a chunk when it is full, or when stdin
- * has nothing more ready (so a line typed by hand is answered without waiting for more); it
- * waits while the chunks in flight are at the limit. The writer writes the chunks' answers in
- * the order the chunks were sent. A failure of either stops both.
+ * Lines in chunks on the pool's workers: `read` first, then the lines of `reader`, after the
+ * lines `before` written here. The reader
+ * sends a chunk when it is full, or when stdin has nothing more ready (so a line typed by hand
+ * is answered without waiting for more); it waits while the chunks in flight are at the limit.
+ * The writer writes the chunks' answers in the order the chunks were sent. A failure of either
+ * stops both.
  */
-export async function runOnPool(io: Io, pool: BatchPool, maxBytes: number): Promise<number> {
+export async function runOnPool(
+  io: Io,
+  pool: BatchPool,
+  reader: LineReader,
+  read: readonly Line[] = [],
+  before: { readonly written: number; readonly valid: boolean } = { written: 0, valid: true },
+): Promise<number> {
   const limit = pool.size * CHUNKS_PER_WORKER;
   const inFlight: Promise<Judged>[] = [];
-  let written = 0;
+  let written = before.written;
   // Changed by the reader, the writer and fail(): fields, which the compiler does not narrow.
   const state: { allValid: boolean; readerDone: boolean; failure?: { readonly error: unknown } } = {
-    allValid: true,
+    allValid: before.valid,
     readerDone: false,
   };
 
@@ -132,28 +271,26 @@ export async function runOnPool(io: Io, pool: BatchPool, maxBytes: number): Prom
     chunkCharacters = 0;
     changed();
   };
-  const add = (line: Line) => {
+  const add = async (line: Line) => {
     if ('text' in line) {
       chunk.push(line.text);
       chunkCharacters += line.text.length;
     } else chunk.push(line.tooLongBytes);
+    if (chunk.length >= CHUNK_LINES || chunkCharacters >= CHUNK_CHARACTERS) await send();
   };
 
   try {
-    const reader = lines(io.stdin, maxBytes)[Symbol.asyncIterator]();
-    let next = reader.next();
-    next.catch(() => undefined);
+    for (const line of read) await add(line);
     for (;;) {
+      const next = reader.next();
       let step = await Promise.race([chunk.length > 0 ? idle() : next, next, stopped]);
       if (step === IDLE) {
         await send();
         step = await Promise.race([next, stopped]);
       }
+      reader.take();
       if (step.done === true) break;
-      next = reader.next();
-      next.catch(() => undefined);
-      add(step.value);
-      if (chunk.length >= CHUNK_LINES || chunkCharacters >= CHUNK_CHARACTERS) await send();
+      await add(step.value);
     }
     await send();
   } catch (error) {
