@@ -254,6 +254,9 @@ export function integerFrom(
 }
 
 /** Writes and waits for the stream to take it (so a large batch is not held in memory). */
-export async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+export async function write(
+  stream: NodeJS.WritableStream,
+  text: string | Uint8Array,
+): Promise<void> {
   if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
 }

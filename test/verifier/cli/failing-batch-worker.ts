@@ -20,7 +20,7 @@ port.on('message', ({ id, lines }: ChunkMessage) => {
   send({
     type: 'judged',
     id,
-    text: lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
+    output: Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join('')),
     lines: lines.length,
     invalid: lines.filter((l) => typeof l === 'number' || l.startsWith('bad')).length,
   });

@@ -3,22 +3,25 @@
  * order of the answers whatever order the chunks finish in, the bound on chunks in flight, a
  * stdout that does not drain stopping the reading of stdin, a worker that exits or fails on a
  * chunk (the run fails with one line saying how many lines were written, all of them the first
- * ones, in order), workers that cannot build their judge; the lines judged in the command's own
- * thread while the workers start, and all of them when the input ends within the first chunk;
- * and `verify --batch` in process with --jobs 2 giving --jobs 1's bytes.
+ * ones, in order), workers that cannot build their judge; an input that ends within the first
+ * chunk judged in the command's own thread, any other on the workers; and `verify --batch` in
+ * process with --jobs 2 giving --jobs 1's bytes.
  */
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../bin/liangzheng.js';
 import { signCredential } from '../../../issuer/sign-credential.js';
-import { lines, type Io, type Line } from '../../../shared/cli/command.js';
+import { lines, type Io } from '../../../shared/cli/command.js';
 import { createPresentation } from '../../../shared/create-presentation.js';
-import type { ChunkLine, Judged } from '../../../verifier/cli/internal/batch-judge.js';
+import {
+  judgeOf,
+  type ChunkLine,
+  type Judged,
+} from '../../../verifier/cli/internal/batch-judge.js';
 import {
   BatchWorkerError,
   startBatchPool,
   type BatchPool,
-  type StartingPool,
 } from '../../../verifier/cli/internal/batch-pool.js';
 import {
   CHUNK_LINES,
@@ -26,7 +29,6 @@ import {
   LineReader,
   runBatch,
   runOnPool,
-  runSplit,
 } from '../../../verifier/cli/internal/run-batch.js';
 import {
   KEY_FILES,
@@ -80,7 +82,7 @@ function numberedLines(count: number): { stream: Readable; read: () => number } 
 
 /** The answer a fake pool gives a line: the line as JSON. */
 const echo = (lines: readonly ChunkLine[]): Judged => ({
-  text: lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
+  output: Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join('')),
   lines: lines.length,
   invalid: lines.filter((l) => typeof l === 'string' && l.startsWith('bad')).length,
 });
@@ -242,108 +244,6 @@ describe('runOnPool, with worker threads', () => {
   });
 });
 
-/** A pool on this thread answering with echo(), ready when `ready` settles. */
-function fakeStartingPool(ready: Promise<void>): StartingPool {
-  return {
-    size: 2,
-    ready,
-    judge: (lines) => Promise.resolve(echo(lines)),
-    close: () => Promise.resolve(),
-  };
-}
-
-/** The reader of `text`'s lines, at most 100 bytes each. */
-function readerOf(text: string): LineReader {
-  return new LineReader(lines(Readable.from([Buffer.from(text)]), 100)[Symbol.asyncIterator]());
-}
-
-describe('runSplit: here while the workers start, then on them', () => {
-  it('when the pool is ready after 300 lines were judged here, then those 300 are answered here and the other 700 by the pool, in order', async () => {
-    let ready: () => void = () => undefined;
-    const pool = fakeStartingPool(
-      new Promise((resolve) => {
-        ready = resolve;
-      }),
-    );
-    let judgedHere = 0;
-    const here = (line: Line) => {
-      judgedHere++;
-      if (judgedHere === 300) ready();
-      return { json: `here ${'text' in line ? line.text : line.tooLongBytes}`, valid: true };
-    };
-    const input = Array.from({ length: 1000 }, (_, i) => `line ${i}`);
-    const [first, rest] = [input.slice(0, CHUNK_LINES), input.slice(CHUNK_LINES)];
-    const out = collector();
-    const code = await runSplit(
-      io(Readable.from([]), out.stream),
-      here,
-      pool,
-      readerOf(`${rest.join('\n')}\n`),
-      first.map((text) => ({ text })),
-    );
-    expect(code).toBe(0);
-    expect(judgedHere).toBe(300);
-    expect(out.text()).toBe(
-      [
-        ...input.slice(0, 300).map((l) => `here ${l}`),
-        ...input.slice(300).map((l) => JSON.stringify(l)),
-      ]
-        .map((l) => `${l}\n`)
-        .join(''),
-    );
-  });
-
-  it('when a line judged here is invalid and the pool answers the rest valid, then exit 1', async () => {
-    const pool = fakeStartingPool(Promise.resolve());
-    const code = await runSplit(
-      io(Readable.from([]), collector().stream),
-      () => ({ json: 'here', valid: false }),
-      pool,
-      readerOf('a\nb\n'),
-      [{ text: 'first' }],
-    );
-    expect(code).toBe(1);
-  });
-
-  it('when the input ends before the pool is ready, then every line is answered here', async () => {
-    const out = collector();
-    const code = await runSplit(
-      io(Readable.from([]), out.stream),
-      (line) => ({ json: `here ${'text' in line ? line.text : ''}`, valid: true }),
-      fakeStartingPool(new Promise(() => undefined)),
-      readerOf('c\nd\n'),
-      [{ text: 'a' }, { text: 'b' }],
-    );
-    expect(code).toBe(0);
-    expect(out.text()).toBe('here a\nhere b\nhere c\nhere d\n');
-  });
-
-  it('when the workers cannot start, then the run fails with their reason and how many lines were written here', async () => {
-    let fail: (error: Error) => void = () => undefined;
-    const ready = new Promise<void>((_, reject) => {
-      fail = reject;
-    });
-    const out = collector();
-    let judged = 0;
-    const run = runSplit(
-      io(Readable.from([]), out.stream),
-      () => {
-        if (++judged === 10) fail(new BatchWorkerError('batch worker: stopped by out of memory'));
-        return { json: 'here', valid: true };
-      },
-      fakeStartingPool(ready),
-      readerOf('x\n'.repeat(100)),
-      [],
-    );
-    await expect(run).rejects.toThrow(
-      new BatchWorkerError(
-        'batch worker: stopped by out of memory; the output stops after 10 lines',
-      ),
-    );
-    expect(out.text()).toBe('here\n'.repeat(10));
-  });
-});
-
 describe('runBatch with worker threads that echo', () => {
   const setup = {
     kind: 'jws',
@@ -366,50 +266,87 @@ describe('runBatch with worker threads that echo', () => {
     );
   });
 
-  it('when lines keep coming after the first chunk, then the first ones are judged here and, once the workers are ready, the rest by them, in order', async () => {
+  it('when stdin has more lines than the first chunk, then the workers judge every line, in order', async () => {
+    const out = collector();
+    const input = Array.from({ length: CHUNK_LINES + 1 }, (_, i) => `line ${i}`);
+    const code = await runBatch(
+      io(Readable.from([Buffer.from(`${input.join('\n')}\n`)]), out.stream),
+      setup,
+      2,
+      FAILING_WORKER,
+    );
+    expect(code).toBe(0);
+    expect(out.text()).toBe(input.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  });
+
+  it('when the first chunk is not full after 50 ms (lines typed by hand), then the workers judge it and every line after', async () => {
     const out = collector();
     const stdin = Readable.from(
       (async function* () {
-        yield Buffer.from(Array.from({ length: 300 }, (_, i) => `line ${i}\n`).join(''));
-        // One line every 20 ms until the workers answer one, for at most a minute.
-        for (let i = 300; i < 3300 && !out.text().includes('"line'); i++) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          yield Buffer.from(`line ${i}\n`);
-        }
-        yield Buffer.from('last\n');
+        yield Buffer.from('bad one\n');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        yield Buffer.from('two\n');
       })(),
     );
     const code = await runBatch(io(stdin, out.stream), setup, 2, FAILING_WORKER);
     expect(code).toBe(1);
-    const answers = out.text().trimEnd().split('\n');
-    const here = answers.findIndex((a) => a.startsWith('"'));
-    expect(here).toBeGreaterThanOrEqual(300);
-    const malformed =
-      '{"valid":false,"code":"ERR_MALFORMED","reason":"JWS: expected 3 dot-separated segments, found 1"}';
-    expect(answers.slice(0, here)).toEqual(Array(here).fill(malformed));
-    expect(answers.slice(here)).toEqual(
-      Array.from({ length: answers.length - here }, (_, k) =>
-        here + k === answers.length - 1 ? '"last"' : `"line ${here + k}"`,
-      ),
+    expect(out.text()).toBe('"bad one"\n"two"\n');
+  });
+});
+
+/** A format 1 credential of the reference licence, issued at `now` with the fixed test keys. */
+async function credentialAt(now: Date): Promise<string> {
+  const keys = loadTestKeys();
+  return signCredential(
+    {
+      licence: referenceLicence(0),
+      holderKey: keys.holder.publicJwk.x,
+      issuer: 'https://dl.122.gov.cn',
+      status: { idx: 5, uri: 'https://dl.122.gov.cn/status/44/1' },
+      now,
+      validDays: 30,
+    },
+    keys.issuer,
+  );
+}
+
+describe('judgeOf', () => {
+  it('when the setup has no --now, then each line is judged at the time the clock gives when it is verified', async () => {
+    const keys = loadTestKeys();
+    const now = new Date('2026-11-24T10:00:00+08:00');
+    const code = await createPresentation(await credentialAt(now), keys.holder, { now });
+    const times = [5, 500, 5].map((s) => new Date(now.getTime() + s * 1000));
+    const judge = judgeOf(
+      {
+        kind: 'presentation',
+        jwks: [keys.issuerJwks],
+        statusLists: [],
+        proofMaxAge: 60,
+        clockTolerance: 10,
+        statusMaxAge: 86_400,
+        strict: false,
+        rejectV1: false,
+      },
+      () => times.shift() ?? new Date(0),
     );
-  }, 90_000);
+    const verdicts = [1, 2, 3].map(() => {
+      const r = JSON.parse(judge({ text: code }).json) as { valid: boolean; code?: string };
+      return [r.valid, r.code];
+    });
+    expect(verdicts).toEqual([
+      [true, undefined],
+      [false, 'ERR_PROOF_EXPIRED'],
+      [true, undefined],
+    ]);
+    expect(times).toEqual([]);
+  });
 });
 
 describe('verify --batch in process', () => {
   it('when --jobs 2 (workers from the sources), then the same bytes as --jobs 1: valid, ERR_MALFORMED, ERR_TOO_LARGE, ERR_PROOF_EXPIRED, and exit 1', async () => {
     const keys = loadTestKeys();
     const now = new Date('2026-11-24T10:00:00+08:00');
-    const credential = await signCredential(
-      {
-        licence: referenceLicence(0),
-        holderKey: keys.holder.publicJwk.x,
-        issuer: 'https://dl.122.gov.cn',
-        status: { idx: 5, uri: 'https://dl.122.gov.cn/status/44/1' },
-        now,
-        validDays: 30,
-      },
-      keys.issuer,
-    );
+    const credential = await credentialAt(now);
     const fresh = await createPresentation(credential, keys.holder, { now });
     const old = await createPresentation(credential, keys.holder, {
       now: new Date(now.getTime() - 200_000),

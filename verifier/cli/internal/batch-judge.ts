@@ -60,8 +60,11 @@ export type ChunkLine = string | number;
 
 /** The answers to a chunk of lines, in order, as they cross back. */
 export interface Judged {
-  /** One JSON line per input line, each ending in a newline. */
-  readonly text: string;
+  /**
+   * One JSON line per input line, each ending in a newline, as UTF-8: encoded where it was
+   * judged, and moved across (not copied) in a buffer of its own.
+   */
+  readonly output: Uint8Array;
   readonly lines: number;
   readonly invalid: number;
 }
@@ -132,9 +135,10 @@ export function judgeOf(setup: BatchSetup, clock: () => Date): Judge {
     const list = verifyStatusList(token, trust);
     statusLists.set(list.uri, list);
   }
-  const now = setup.now === undefined ? undefined : new Date(setup.now);
-  const options = verifyOptionsOf(setup, trust, statusLists, now ?? clock());
-  return now === undefined ? presentationJudge(options, clock) : presentationJudge(options);
+  if (setup.now !== undefined)
+    return presentationJudge(verifyOptionsOf(setup, trust, statusLists, new Date(setup.now)));
+  // Without --now, each line's time is the clock's: the options' own time is never read.
+  return presentationJudge(verifyOptionsOf(setup, trust, statusLists, new Date(0)), clock);
 }
 
 /** Judges a chunk of lines in order. */
@@ -146,7 +150,14 @@ export function judgeChunk(judge: Judge, chunk: readonly ChunkLine[]): Judged {
     text += `${verdict.json}\n`;
     if (!verdict.valid) invalid++;
   }
-  return { text, lines: chunk.length, invalid };
+  return { output: utf8Alone(text), lines: chunk.length, invalid };
+}
+
+/** `text` as UTF-8 in a buffer of its own (not a slice of Node's shared pool): movable. */
+export function utf8Alone(text: string): Uint8Array {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  bytes.write(text, 'utf8');
+  return bytes;
 }
 
 /** What verifyJws answers on a token too long to read, for a line dropped at the limit. */

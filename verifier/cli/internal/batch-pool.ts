@@ -75,7 +75,7 @@ class PooledWorker {
       if (reply.type === 'judged') {
         const p = this.pending.get(reply.id);
         this.pending.delete(reply.id);
-        p?.resolve({ text: reply.text, lines: reply.lines, invalid: reply.invalid });
+        p?.resolve({ output: reply.output, lines: reply.lines, invalid: reply.invalid });
         return;
       }
       const message = oneLine(reply.message);

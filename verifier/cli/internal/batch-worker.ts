@@ -29,7 +29,12 @@ if (judge !== undefined) {
   const judgeLines = judge;
   port.on('message', (chunk: ChunkMessage) => {
     try {
-      send({ type: 'judged', id: chunk.id, ...judgeChunk(judgeLines, chunk.lines) });
+      const judged = judgeChunk(judgeLines, chunk.lines);
+      // The output's buffer moves to the main thread, which writes it as it is.
+      port.postMessage({ type: 'judged', id: chunk.id, ...judged } satisfies BatchWorkerReply, [
+        // Its own ArrayBuffer (utf8Alone), never a shared one.
+        judged.output.buffer as ArrayBuffer,
+      ]);
     } catch (error) {
       send({ type: 'failed', id: chunk.id, message: messageOf(error) });
     }

@@ -14,7 +14,7 @@ import {
   type Judge,
   type Judged,
 } from './batch-judge.js';
-import { MAX_POOL_SIZE, startBatchPool, type BatchPool, type StartingPool } from './batch-pool.js';
+import { MAX_POOL_SIZE, startBatchPool, type BatchPool } from './batch-pool.js';
 
 /** Jobs by default: one a core the process may use. */
 export function defaultJobs(): number {
@@ -78,7 +78,8 @@ export async function runBatch(
   if (first.ended) return runHere(io, judgeOf(setup, io.now), first.lines);
   const pool = startBatchPool({ setup, size: jobs, ...(entry === undefined ? {} : { entry }) });
   try {
-    return await runSplit(io, judgeOf(setup, io.now), pool, reader, first.lines);
+    await pool.ready;
+    return await runOnPool(io, pool, reader, first.lines);
   } finally {
     await pool.close();
   }
@@ -142,53 +143,6 @@ async function runHere(
   return invalid === 0 ? EXIT.VALID : EXIT.INVALID;
 }
 
-/**
- * Lines judged here while the pool's workers start (each loads the verifier: a tenth of a second
- * and more), then on the pool: `read` first, then the lines of `reader`, answered in order.
- * @throws {BatchWorkerError} when the workers cannot start, or fail, before the input ends.
- */
-export async function runSplit(
-  io: Io,
-  judge: Judge,
-  pool: StartingPool,
-  reader: LineReader,
-  read: readonly Line[],
-): Promise<number> {
-  const started: { ready: boolean; failure?: { readonly error: unknown } } = { ready: false };
-  pool.ready.then(
-    () => {
-      started.ready = true;
-    },
-    (error: unknown) => {
-      started.failure = { error };
-    },
-  );
-  const waiting = [...read];
-  let written = 0;
-  let invalid = 0;
-  for (;;) {
-    if (started.failure !== undefined) {
-      const { error } = started.failure;
-      if (error instanceof Error)
-        error.message = `${error.message}; the output stops after ${written} lines`;
-      throw error;
-    }
-    if (started.ready) break;
-    let line = waiting.shift();
-    if (line === undefined) {
-      const step = await reader.next();
-      reader.take();
-      if (step.done === true) return invalid === 0 ? EXIT.VALID : EXIT.INVALID;
-      line = step.value;
-    }
-    const verdict = judge(line);
-    if (!verdict.valid) invalid++;
-    await write(io.stdout, `${verdict.json}\n`);
-    written++;
-  }
-  return runOnPool(io, pool, reader, waiting, { written, valid: invalid === 0 });
-}
-
 const IDLE = Symbol('idle');
 /** Resolves once the event loop has polled for input: whatever was ready has been read by then. */
 const idle = (): Promise<typeof IDLE> =>
@@ -250,7 +204,7 @@ export async function runOnPool(
       }
       const judged = await (inFlight[0] as Promise<Judged>);
       state.allValid &&= judged.invalid === 0;
-      await Promise.race([write(io.stdout, judged.text), stopped]);
+      await Promise.race([write(io.stdout, judged.output), stopped]);
       written += judged.lines;
       void inFlight.shift();
       changed();
