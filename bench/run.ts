@@ -3,6 +3,7 @@
  * alternating rounds (the machine is shared and noisy: a ratio of medians holds up, a time does
  * not). Prints a table per section and, last, one JSON line with every figure.
  */
+import { batchVerify } from './batch-verify.js';
 import { credentialCore } from './credential-core.js';
 import { httpBench } from './http.js';
 import { issuance } from './issuance.js';
@@ -13,6 +14,7 @@ import { statusListSize } from './status-list-size.js';
 
 const figures: Record<string, unknown> = {};
 figures.credential_core = await credentialCore();
+figures.batch_verify = await batchVerify();
 
 console.log('Status list');
 const size = await statusListSize();

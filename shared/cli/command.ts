@@ -234,7 +234,7 @@ function realDateTime(m: RegExpExecArray): boolean {
 }
 
 /**
- * Reads a non-negative integer option.
+ * Reads an integer option from `min` (0 unless given) to `max`.
  * @throws {UsageError} on anything else.
  */
 export function integerFrom(
@@ -242,15 +242,21 @@ export function integerFrom(
   name: string,
   fallback: number,
   max = Number.MAX_SAFE_INTEGER,
+  min = 0,
 ): number {
   if (value === undefined) return fallback;
-  if (!/^\d{1,15}$/.test(value) || Number(value) > max) {
-    throw new UsageError(`${name}: expected an integer 0-${max}, found ${JSON.stringify(value)}`);
+  if (!/^\d{1,15}$/.test(value) || Number(value) > max || Number(value) < min) {
+    throw new UsageError(
+      `${name}: expected an integer ${min}-${max}, found ${JSON.stringify(value)}`,
+    );
   }
   return Number(value);
 }
 
 /** Writes and waits for the stream to take it (so a large batch is not held in memory). */
-export async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+export async function write(
+  stream: NodeJS.WritableStream,
+  text: string | Uint8Array,
+): Promise<void> {
   if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
 }

@@ -93,8 +93,12 @@ let dir = '';
  * Runs the built binary in the test directory, with `input` on stdin (closed either way): a
  * string, or a stream piped in as the child reads it.
  */
-function liangzheng(args: readonly string[], input: string | Readable = ''): Promise<Run> {
-  return runNode([CLI, ...args], { cwd: dir, timeout: RUN_TIMEOUT_MS, input });
+function liangzheng(
+  args: readonly string[],
+  input: string | Readable = '',
+  timeout = RUN_TIMEOUT_MS,
+): Promise<Run> {
+  return runNode([CLI, ...args], { cwd: dir, timeout, input });
 }
 
 /** Asserts the exit status, showing stderr (and a kill signal) when it is not the one expected. */
@@ -916,6 +920,231 @@ describe.concurrent('verify --batch', () => {
       if (i % 100 !== 0) expect(r.code).toBe('ERR_MALFORMED');
     });
   });
+});
+
+// --- verify --batch --jobs ------------------------------------------------------------------
+
+/**
+ * A batch of hundreds of lines on up to 4 worker threads, three such at once, on a machine of 2
+ * cores that the other tests share: longer than a single command may take.
+ */
+const BATCH_RUN_TIMEOUT_MS = 60_000;
+const BATCH_TEST_TIMEOUT_MS = 90_000;
+
+/** Runs `verify --batch` at china(5) with `--jobs` (when given) on `input`. */
+function batchAt5(input: string, jobs?: string): Promise<Run> {
+  return liangzheng(
+    [
+      'verify',
+      '--batch',
+      '--trust',
+      TRUST,
+      '--now',
+      china(5),
+      ...(jobs === undefined ? [] : ['--jobs', jobs]),
+    ],
+    input,
+    BATCH_RUN_TIMEOUT_MS,
+  );
+}
+
+/** `present` of the holder copy at `now` with these options: the QR text. */
+async function presentCopyAt(now: string, ...options: string[]): Promise<string> {
+  return (await must(presentArgs(HOLDER_COPY, '--now', now, ...options))).replace(/\n$/, '');
+}
+
+describe.concurrent('verify --batch --jobs', () => {
+  it(
+    'when 600 lines of 12 kinds (format 2 codes for police, rental and age, format 1, expired, not yet valid, tampered, garbage, empty, a line past the limit, one of 4097 characters, a CRLF ending) go through --jobs 1, 2 and 4, then 600 lines each, byte for byte the same, in input order, and exit 1',
+    async () => {
+      const [police, rental, age, expired, future, crlf] = await Promise.all([
+        presentCopyAt(china(0)),
+        presentCopyAt(china(1), '--purpose', 'rental'),
+        presentCopyAt(china(2), '--purpose', 'age'),
+        presentCopyAt(china(-200)),
+        presentCopyAt(china(20)),
+        presentCopyAt(china(3)),
+      ]);
+      const kinds: readonly (readonly [string, boolean, string | undefined])[] = [
+        [`${police}\n`, true, undefined],
+        ['not a code\n', false, 'ERR_MALFORMED'],
+        [`${rental}\n`, true, undefined],
+        ['\n', false, 'ERR_MALFORMED'],
+        [`${expired}\n`, false, 'ERR_PROOF_EXPIRED'],
+        [`${qrText}\n`, true, undefined],
+        [`LZ2:${'7'.repeat(20_000)}\n`, false, 'ERR_TOO_LARGE'],
+        [`${age}\n`, true, undefined],
+        [`${tamper(qrText)}\n`, false, 'ERR_BAD_SIGNATURE'],
+        [`${future}\n`, false, 'ERR_PROOF_NOT_YET_VALID'],
+        [`LZ1:${'0'.repeat(4093)}\n`, false, 'ERR_TOO_LARGE'],
+        [`${crlf}\r\n`, true, undefined],
+      ];
+      const at = (i: number) => kinds[i % kinds.length] as (typeof kinds)[number];
+      const input = Array.from({ length: 600 }, (_, i) => at(i)[0]).join('');
+      const [one, two, four] = await Promise.all(['1', '2', '4'].map((j) => batchAt5(input, j)));
+      for (const run of [one, two, four]) {
+        expectExit(run as Run, 1);
+        expect(run?.stderr).toBe('');
+      }
+      expect(two?.stdout).toBe(one?.stdout);
+      expect(four?.stdout).toBe(one?.stdout);
+      const reports = batchReports(one?.stdout ?? '');
+      expect(reports).toHaveLength(600);
+      expect(reports.map((r) => [r.valid, r.code])).toEqual(
+        Array.from({ length: 600 }, (_, i) => [at(i)[1], at(i)[2]]),
+      );
+      expect(one?.stdout).toContain(
+        '"detail":"presentation: expected at most 4096 characters, found a line of 20004 bytes"',
+      );
+    },
+    BATCH_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when every line is valid, with the default jobs and --jobs 3, then exit 0 and one valid report a line',
+    async () => {
+      const input = `${qrText}\n`.repeat(300);
+      const [byDefault, three] = await Promise.all([batchAt5(input), batchAt5(input, '3')]);
+      for (const run of [byDefault, three]) {
+        expectExit(run, 0);
+        expect(batchReports(run.stdout).map((r) => r.valid)).toEqual(Array(300).fill(true));
+      }
+      expect(three.stdout).toBe(byDefault.stdout);
+    },
+    BATCH_TEST_TIMEOUT_MS,
+  );
+
+  it('when stdin is empty, then --jobs 2 prints nothing and exits 0', async () => {
+    const run = await batchAt5('', '2');
+    expectExit(run, 0);
+    expect(run.stdout).toBe('');
+  });
+
+  it(
+    'when --now is not given, then with --jobs 2 each line is judged at the time it is verified: 300 lines, codes made now valid, codes made 200 s before T0 expired',
+    async () => {
+      const [now, old] = await Promise.all([
+        must(presentArgs(HOLDER_COPY, '--purpose', 'police')),
+        presentCopyAt(china(-200)),
+      ]);
+      // More lines than one chunk (256): the workers judge them, by their own clock.
+      const run = await liangzheng(
+        ['verify', '--batch', '--trust', TRUST, '--jobs', '2'],
+        `${now}${old}\n`.repeat(150),
+        BATCH_RUN_TIMEOUT_MS,
+      );
+      expectExit(run, 1);
+      expect(batchReports(run.stdout).map((r) => [r.valid, r.code])).toEqual(
+        Array.from({ length: 300 }, (_, i) =>
+          i % 2 === 0 ? [true, undefined] : [false, 'ERR_PROOF_EXPIRED'],
+        ),
+      );
+    },
+    BATCH_TEST_TIMEOUT_MS,
+  );
+
+  it.each([
+    ['0', 'verify', '--jobs: expected an integer 1-256, found "0"'],
+    ['x', 'verify', '--jobs: expected an integer 1-256, found "x"'],
+    ['257', 'verify', '--jobs: expected an integer 1-256, found "257"'],
+    ['1.5', 'verify', '--jobs: expected an integer 1-256, found "1.5"'],
+    ['0', 'jws verify', '--jobs: expected an integer 1-256, found "0"'],
+    ['x', 'jws verify', '--jobs: expected an integer 1-256, found "x"'],
+  ] as const)('when --jobs %s with %s --batch, then exit 2: %s', async (jobs, command, reason) => {
+    const args =
+      command === 'verify'
+        ? ['verify', '--batch', '--trust', TRUST, '--jobs', jobs]
+        : ['jws', 'verify', '--batch', '--jwks', TRUST, '--jobs', jobs];
+    const run = await liangzheng(args, `${qrText}\n`);
+    expectExit(run, 2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `liangzheng ${command}: ${reason} (usage: liangzheng ${command} --help)\n`,
+    );
+  });
+
+  it('when --jobs is given without --batch, then exit 2: it goes with --batch only', async () => {
+    const [presentation, jws] = await Promise.all([
+      liangzheng(verifyArgs('--now', china(5), '--jobs', '2', qrText)),
+      liangzheng(['jws', 'verify', '--jwks', TRUST, '--jobs', '2', credential]),
+    ]);
+    for (const [run, command] of [
+      [presentation, 'verify'],
+      [jws, 'jws verify'],
+    ] as const) {
+      expectExit(run, 2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        `liangzheng ${command}: --jobs: expected with --batch only, found it without (usage: liangzheng ${command} --help)\n`,
+      );
+    }
+  });
+
+  it('when --help, then the usage names --jobs and says that without --now each line is judged when it is verified', async () => {
+    const run = await liangzheng(['verify', '--help']);
+    expectExit(run, 0);
+    expect(run.stdout).toContain('[--jobs N] < lines');
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain(
+      'without --now each line is judged at the time it is verified',
+    );
+  });
+});
+
+describe.concurrent('jws verify --batch --jobs', () => {
+  it(
+    'when 1001 lines (format 1 and 2 credentials, tampered, garbage, empty, and one line of 4 MiB) go through --jobs 1, 2 and 4, then 1001 lines each, byte for byte the same, in input order, and exit 1',
+    async () => {
+      const [header = '', payload = '', signature = ''] = credential.split('.');
+      const middle = Math.floor(payload.length / 2);
+      const swapped = payload.charAt(middle) === 'A' ? 'B' : 'A';
+      const tampered = `${header}.${payload.slice(0, middle)}${swapped}${payload.slice(middle + 1)}.${signature}`;
+      const v2 = issuedCopy.stdout.split('~')[0] ?? '';
+      const kinds: readonly (readonly [string, boolean, string | undefined])[] = [
+        [credential, true, undefined],
+        [tampered, false, 'ERR_BAD_SIGNATURE'],
+        [v2, true, undefined],
+        ['garbage', false, 'ERR_MALFORMED'],
+        ['', false, 'ERR_MALFORMED'],
+      ];
+      const expected: [boolean, string | undefined][] = [];
+      const lines: string[] = [];
+      for (let i = 0; i < 1000; i++) {
+        if (i === 500) {
+          lines.push('A'.repeat(4 * MIB));
+          expected.push([false, 'ERR_TOO_LARGE']);
+        }
+        const [text, valid, code] = kinds[i % kinds.length] as (typeof kinds)[number];
+        lines.push(text);
+        expected.push([valid, code]);
+      }
+      const input = `${lines.join('\n')}\n`;
+      const [one, two, four] = await Promise.all(
+        ['1', '2', '4'].map((j) =>
+          liangzheng(
+            ['jws', 'verify', '--batch', '--jwks', TRUST, '--jobs', j],
+            input,
+            BATCH_RUN_TIMEOUT_MS,
+          ),
+        ),
+      );
+      for (const run of [one, two, four]) {
+        expectExit(run as Run, 1);
+        expect(run?.stderr).toBe('');
+      }
+      expect(two?.stdout).toBe(one?.stdout);
+      expect(four?.stdout).toBe(one?.stdout);
+      const results = (one?.stdout ?? '')
+        .trimEnd()
+        .split('\n')
+        .map((l) => jwsResult.parse(JSON.parse(l)));
+      expect(results).toHaveLength(1001);
+      expect(results.map((r) => [r.valid, r.code])).toEqual(expected);
+      expect(one?.stdout).toContain(
+        '"reason":"JWS: expected at most 1048576 characters, found a line of 4194304 bytes"',
+      );
+    },
+    BATCH_TEST_TIMEOUT_MS,
+  );
 });
 
 /**

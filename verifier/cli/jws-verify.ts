@@ -1,24 +1,27 @@
 import {
   EXIT,
   inputArgument,
-  lines,
   parse,
   readText,
   UsageError,
   write,
   type Command,
 } from '../../shared/cli/command.js';
-import { MAX_COMPACT_JWS_LENGTH } from '../../shared/compact-jws.js';
-import { encodeBase64url } from '../../shared/base64url.js';
-import { verifyJws, type JwsResult } from '../verify-jws.js';
-import { loadTrust } from './verify.js';
+import { verifyJws } from '../verify-jws.js';
+import { jwsResultJson } from './internal/batch-judge.js';
+import { runBatch } from './internal/run-batch.js';
+import { jobsFrom, loadTrustSets } from './verify.js';
 
 const USAGE =
-  'liangzheng jws verify --jwks jwks.json [--json] (TOKEN | -)\n       liangzheng jws verify --batch --jwks jwks.json < lines';
+  'liangzheng jws verify --jwks jwks.json [--json] (TOKEN | -)\n' +
+  '       liangzheng jws verify --batch --jwks jwks.json [--jobs N] < lines\n' +
+  '    --batch: one JSON result a line, in input order; on N worker threads (--jobs, default one a\n' +
+  '    core; 1 runs in this thread).';
 const OPTIONS = {
   jwks: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   batch: { type: 'boolean' },
+  jobs: { type: 'string' },
 } as const;
 
 /** Three base64url segments: what a TOKEN argument looks like, whatever it holds. */
@@ -32,17 +35,12 @@ export const jwsVerifyCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parse(args, OPTIONS);
     if (values.jwks === undefined) throw new UsageError(`--jwks: expected a JWKS file, found none`);
-    const keys = await loadTrust(values.jwks);
+    const { trust: keys, sets } = await loadTrustSets(values.jwks);
+    const jobs = jobsFrom(values.jobs, values.batch === true);
     if (values.batch === true) {
       if (positionals.length > 0)
         throw new UsageError(`--batch reads lines from stdin, found an argument too`);
-      let allValid = true;
-      for await (const line of lines(io.stdin, MAX_LINE_BYTES)) {
-        const result = 'text' in line ? verifyJws(line.text, keys) : tooLarge(line.tooLongBytes);
-        allValid &&= result.valid;
-        await write(io.stdout, `${JSON.stringify(toJson(result))}\n`);
-      }
-      return allValid ? EXIT.VALID : EXIT.INVALID;
+      return runBatch(io, { kind: 'jws', jwks: sets }, jobs);
     }
     if (positionals.length !== 1)
       throw new UsageError(`expected one TOKEN (or - for stdin), found ${positionals.length}`);
@@ -53,7 +51,7 @@ export const jwsVerifyCommand: Command = {
         : inputArgument(source, COMPACT_JWS_SHAPE, 'a compact JWS', (path) => `- < ${path}`);
     const result = verifyJws(token, keys);
     if (values.json === true)
-      await write(io.stdout, `${JSON.stringify(toJson(result), null, 2)}\n`);
+      await write(io.stdout, `${JSON.stringify(jwsResultJson(result), null, 2)}\n`);
     else if (result.valid)
       await write(
         io.stdout,
@@ -64,23 +62,3 @@ export const jwsVerifyCommand: Command = {
     return result.valid ? EXIT.VALID : EXIT.INVALID;
   },
 };
-
-/**
- * Bytes of a batch line read at most: past 3 bytes of UTF-8 per UTF-16 unit, a line is longer
- * than MAX_COMPACT_JWS_LENGTH whatever it holds, and is refused as it streams past.
- */
-const MAX_LINE_BYTES = 3 * MAX_COMPACT_JWS_LENGTH;
-
-/** What verifyJws answers on a token too long to read, for a line dropped at the limit. */
-function tooLarge(bytes: number): JwsResult {
-  return {
-    valid: false,
-    code: 'ERR_TOO_LARGE',
-    reason: `JWS: expected at most ${MAX_COMPACT_JWS_LENGTH} characters, found a line of ${bytes} bytes`,
-  };
-}
-
-function toJson(result: JwsResult): Record<string, unknown> {
-  const { payload, ...rest } = result;
-  return payload === undefined ? rest : { ...rest, payload: encodeBase64url(payload) };
-}

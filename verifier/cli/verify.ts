@@ -4,7 +4,6 @@ import {
   EXIT,
   inputArgument,
   integerFrom,
-  lines,
   parse,
   readJsonFile,
   readFileText,
@@ -12,27 +11,26 @@ import {
   UsageError,
   write,
   type Command,
-  type Io,
 } from '../../shared/cli/command.js';
 import { LicenceError } from '../../shared/errors.js';
 import type { VerificationReport } from '../report.js';
 import { createTrustStore, type TrustStore } from '../trust-store.js';
-import { MAX_PRESENTATION_LENGTH, PRESENTATION_PREFIX } from '../../shared/presentation.js';
+import { PRESENTATION_PREFIX } from '../../shared/presentation.js';
 import { PRESENTATION_PREFIX_V2 } from '../../shared/sd/prefix.js';
-import {
-  presentationTooLarge,
-  verifyPresentation,
-  type VerifyOptions,
-} from '../verify-presentation.js';
+import { verifyPresentation } from '../verify-presentation.js';
 import { verifyStatusList, type VerifiedStatusList } from '../verify-status-list.js';
+import { verifyOptionsOf, type PresentationSetup } from './internal/batch-judge.js';
+import { defaultJobs, MAX_JOBS, runBatch } from './internal/run-batch.js';
 import { readQrImage } from './read-qr-image.js';
 import { formatReport } from './format-report.js';
 
 const USAGE =
   'liangzheng verify --trust jwks.json [--status FILE]… [--now ISO-8601] [--nonce N] [--max-age S] [--tolerance S] [--status-max-age S] [--strict] [--reject-v1] [--json] (TEXT | - | --image FILE)\n' +
-  '       liangzheng verify --batch --trust jwks.json [--status FILE]… [--now ISO-8601] [--strict] [--reject-v1] < lines\n' +
+  '       liangzheng verify --batch --trust jwks.json [--status FILE]… [--now ISO-8601] [--strict] [--reject-v1] [--jobs N] < lines\n' +
   '    Reads LZ1: (format 1, everything shown) and LZ2: (format 2, the groups the holder chose for a purpose);\n' +
-  '    prints the purpose, what was shown and withheld, and every check. --reject-v1: refuse LZ1: (ERR_VERSION_RETIRED).';
+  '    prints the purpose, what was shown and withheld, and every check. --reject-v1: refuse LZ1: (ERR_VERSION_RETIRED).\n' +
+  '    --batch: one JSON report a line, in input order; on N worker threads (--jobs, default one a core;\n' +
+  '    1 runs in this thread); without --now each line is judged at the time it is verified.';
 
 const OPTIONS = {
   trust: { type: 'string', multiple: true },
@@ -46,6 +44,7 @@ const OPTIONS = {
   'reject-v1': { type: 'boolean' },
   json: { type: 'boolean' },
   batch: { type: 'boolean' },
+  jobs: { type: 'string' },
   image: { type: 'string' },
 } as const;
 
@@ -63,26 +62,29 @@ export const verifyCommand: Command = {
     const { values, positionals } = parse(args, OPTIONS);
     if (values.trust === undefined)
       throw new UsageError(`--trust: expected a JWKS file of trusted issuer keys, found none`);
-    const trust = await loadTrust(values.trust);
+    const { trust, sets } = await loadTrustSets(values.trust);
     const now = clockFrom(values.now, io);
-    const statusLists = await loadStatusLists(values.status ?? [], trust);
-    const options: VerifyOptions = {
-      trust,
-      now,
-      statusLists,
+    const status = await loadStatusLists(values.status ?? [], trust);
+    const setup: PresentationSetup = {
+      kind: 'presentation',
+      jwks: sets,
+      statusLists: status.tokens,
+      ...(values.now === undefined ? {} : { now: now.getTime() }),
       proofMaxAge: integerFrom(values['max-age'], '--max-age', 60, 86_400),
       clockTolerance: integerFrom(values.tolerance, '--tolerance', 10, 3_600),
       statusMaxAge: integerFrom(values['status-max-age'], '--status-max-age', 86_400),
       strict: values.strict === true,
-      ...(values['reject-v1'] === true ? { acceptVersion1: false } : {}),
+      rejectV1: values['reject-v1'] === true,
       ...(values.nonce === undefined ? {} : { nonce: values.nonce }),
     };
+    const jobs = jobsFrom(values.jobs, values.batch === true);
 
     if (values.batch === true) {
       if (positionals.length > 0 || values.image !== undefined)
         throw new UsageError(`--batch reads lines from stdin, found an argument too`);
-      return runBatch(io, options, values.now === undefined);
+      return runBatch(io, setup, jobs);
     }
+    const options = verifyOptionsOf(setup, trust, status.lists, now);
 
     let text: string;
     if (values.image !== undefined) {
@@ -115,32 +117,26 @@ export const verifyCommand: Command = {
 };
 
 /**
- * Bytes of a batch line read at most. A text is at most 3 bytes of UTF-8 per UTF-16 unit, so a
- * line longer than this is longer than MAX_PRESENTATION_LENGTH whatever it holds: it is refused
- * as it streams past, never held.
+ * Reads --jobs: worker threads for --batch, an integer 1-256; one a core by default.
+ * @throws {UsageError} on anything else, or --jobs without --batch.
  */
-const MAX_LINE_BYTES = 3 * MAX_PRESENTATION_LENGTH;
-
-async function runBatch(io: Io, options: VerifyOptions, liveClock: boolean): Promise<number> {
-  let allValid = true;
-  for await (const line of lines(io.stdin, MAX_LINE_BYTES)) {
-    // Without --now each line is judged at the moment it is read.
-    const at = liveClock ? { ...options, now: io.now() } : options;
-    const report =
-      'text' in line
-        ? verifyPresentation(line.text, at)
-        : presentationTooLarge(`a line of ${line.tooLongBytes} bytes`, at);
-    allValid &&= report.valid;
-    await write(io.stdout, `${JSON.stringify(report)}\n`);
-  }
-  return allValid ? EXIT.VALID : EXIT.INVALID;
+export function jobsFrom(value: string | undefined, batch: boolean): number {
+  if (value !== undefined && !batch)
+    throw new UsageError(`--jobs: expected with --batch only, found it without`);
+  return integerFrom(value, '--jobs', defaultJobs(), MAX_JOBS, 1);
 }
 
-/** Reads one or more JWKS files into a trust store on the Node backend. */
-export async function loadTrust(paths: readonly string[]): Promise<TrustStore> {
+/**
+ * Reads one or more JWKS files: the sets as parsed (what a worker thread rebuilds the store
+ * from), and a trust store of them on the Node backend.
+ * @throws {UsageError} when a file cannot be read, or is not a JWKS of Ed25519 public keys.
+ */
+export async function loadTrustSets(
+  paths: readonly string[],
+): Promise<{ trust: TrustStore; sets: unknown[] }> {
   const sets = await Promise.all(paths.map((p) => readJsonFile(p)));
   try {
-    return createTrustStore(sets, nodeBackend);
+    return { trust: createTrustStore(sets, nodeBackend), sets };
   } catch (error) {
     if (error instanceof LicenceError)
       throw new UsageError(`${paths.join(', ')}: ${error.message}`);
@@ -148,23 +144,30 @@ export async function loadTrust(paths: readonly string[]): Promise<TrustStore> {
   }
 }
 
+/**
+ * Reads and verifies status list tokens, each from its file (one trailing line ending dropped):
+ * the tokens as read (what a worker thread rebuilds the lists from), and the lists by URI.
+ * @throws {UsageError} naming the first file that cannot be read or does not verify.
+ */
 async function loadStatusLists(
   paths: readonly string[],
   trust: TrustStore,
-): Promise<Map<string, VerifiedStatusList>> {
+): Promise<{ tokens: string[]; lists: Map<string, VerifiedStatusList> }> {
+  const tokens: string[] = [];
   const lists = new Map<string, VerifiedStatusList>();
   for (const path of paths) {
     const token = (await readFileText(path)).replace(/\r?\n$/, '');
     try {
       const list = verifyStatusList(token, trust);
       lists.set(list.uri, list);
+      tokens.push(token);
     } catch (error) {
       if (error instanceof LicenceError)
         throw new UsageError(`${path}: ${error.code}: ${error.message}`);
       throw error;
     }
   }
-  return lists;
+  return { tokens, lists };
 }
 
 function oneLine(report: VerificationReport): string {

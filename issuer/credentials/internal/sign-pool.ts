@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { CodedError } from '../../../shared/errors.js';
+import { startWorker, workerUrl } from '../../../shared/node/worker-entry.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import type { IssuedCredentialV2 } from '../../../shared/sd/credential-v2.js';
 import type { IssueRequest } from '../../sign-credential.js';
@@ -92,20 +93,6 @@ function fromWorker(data: WorkerErrorData): Error {
   return data.code === undefined ? error : Object.assign(error, { code: data.code });
 }
 
-/** The worker's entry, and how to start it. */
-function workerEntry(): { url: URL; eval?: string } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { url: new URL('./sign-worker.js', here) };
-  // Running from the TypeScript sources (vitest, tsx): Node 20 cannot load a .ts worker by
-  // itself, and a worker does not inherit the parent's loader, so the worker registers tsx's
-  // (a development dependency, present wherever the sources run) before it imports the entry.
-  const url = new URL('./sign-worker.ts', here);
-  return {
-    url,
-    eval: `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`,
-  };
-}
-
 interface Pending {
   resolve(credentials: IssuedCredentialV2[]): void;
   reject(error: Error): void;
@@ -121,12 +108,8 @@ class PooledWorker {
   private closing = false;
 
   constructor(keyFile: string, kid: string) {
-    const entry = workerEntry();
     const workerData: SignWorkerData = { keyFile };
-    this.worker =
-      entry.eval === undefined
-        ? new Worker(entry.url, { workerData })
-        : new Worker(entry.eval, { eval: true, workerData });
+    this.worker = startWorker(workerUrl(import.meta.url, 'sign-worker'), { workerData });
     let started: { resolve(): void; reject(error: Error): void } | undefined;
     this.ready = new Promise<void>((resolve, reject) => {
       started = { resolve, reject };

@@ -1,10 +1,10 @@
 /*
  * The command line's line reader: lines cut as bytes, a line past the limit counted and dropped
- * as it streams past, never held.
+ * as it streams past, never held. Its integer options: the range, with a minimum when given.
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { lines, type Line } from '../../../shared/cli/command.js';
+import { integerFrom, lines, UsageError, type Line } from '../../../shared/cli/command.js';
 
 /** Every line of `chunks` (each chunk arriving on its own), read with `maxBytes`. */
 async function read(chunks: readonly (string | Uint8Array)[], maxBytes: number): Promise<Line[]> {
@@ -64,5 +64,22 @@ describe('lines', () => {
   it('when maxBytes is negative or not an integer, then RangeError', async () => {
     await expect(read(['a'], -1)).rejects.toThrow(RangeError);
     await expect(read(['a'], 1.5)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('integerFrom', () => {
+  it('when a minimum is given, then a value below it is a usage error naming the range; at it, the value; absent, the fallback', () => {
+    expect(() => integerFrom('0', '--jobs', 2, 256, 1)).toThrow(
+      new UsageError('--jobs: expected an integer 1-256, found "0"'),
+    );
+    expect(integerFrom('1', '--jobs', 2, 256, 1)).toBe(1);
+    expect(integerFrom(undefined, '--jobs', 2, 256, 1)).toBe(2);
+  });
+
+  it('when no minimum is given, then 0 is taken and the range says 0', () => {
+    expect(integerFrom('0', '--count', 1, 10)).toBe(0);
+    expect(() => integerFrom('11', '--count', 1, 10)).toThrow(
+      new UsageError('--count: expected an integer 0-10, found "11"'),
+    );
   });
 });
