@@ -57,6 +57,18 @@ const CASES: readonly Case[] = [
     body: { username: 'reviewer7', role: 'reviewer' },
     fields: ['username', 'role'],
   },
+  ...(['disable', 'enable', 'password'] as const).map((action) => ({
+    route: `POST /api/staff/:id/${action}`,
+    who: 'admin' as const,
+    body: IGNORED,
+    fields: ['note'],
+  })),
+  {
+    route: 'POST /api/staff/:id/role',
+    who: 'admin',
+    body: { role: 'reviewer' },
+    fields: ['role'],
+  },
   {
     route: 'POST /api/admin/verifier-devices',
     who: 'admin',
