@@ -178,7 +178,7 @@ function renderSettingsView(session: VerificationSession, prepared?: boolean): v
         show(session, back(session));
       },
     },
-    h('div', {}, identityLines(session.identity.identity, session.enrolment, i18n), offline),
+    [identityLines(session.identity.identity, session.enrolment, i18n), offline],
   );
 }
 

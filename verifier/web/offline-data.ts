@@ -53,7 +53,7 @@ export function offlineDataBlock(
     'section',
     {
       id: 'offline-data',
-      class: 'identity',
+      class: 'settings-block',
       'data-lists': String(data.listCount),
       'data-bytes': String(data.listBytes),
     },

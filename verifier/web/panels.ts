@@ -79,13 +79,14 @@ function verdictWords(tone: Tone, code: VerdictCode | AppNoticeCode | undefined)
 /**
  * The settings form: issuer address, how old data may be (in hours), the device token, whether
  * version 1 codes are still accepted. `save` rejects with a RangeError when a setting is wrong.
+ * `below`: the blocks under the form (the device's identity, 离线准备).
  */
 export function renderSettings(
   panel: HTMLElement,
   settings: Settings,
   i18n: I18n,
   on: { readonly save: (entered: Settings) => Promise<void>; readonly close: () => void },
-  identity?: HTMLElement,
+  below: readonly HTMLElement[] = [],
 ): void {
   const issuer = h('input', {
     id: 'setting-issuer',
@@ -135,6 +136,6 @@ export function renderSettings(
     h('label', { class: 'toggle' }, version1, h('span', {}, i18n.t('acceptVersion1'))),
     h('div', { class: 'row' }, back, save),
     message,
-    identity ?? '',
+    ...below,
   );
 }

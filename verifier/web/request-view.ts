@@ -200,7 +200,7 @@ export function identityLines(
             : 'identityNone';
     return h(
       'section',
-      { id: 'identity', class: 'identity', 'data-state': enrolment ?? 'none' },
+      { id: 'identity', class: 'settings-block', 'data-state': enrolment ?? 'none' },
       h('h3', {}, i18n.t('identityTitle')),
       h('p', {}, i18n.t(key)),
     );
@@ -208,7 +208,7 @@ export function identityLines(
   const c: VerifierCertificate = identity.claims;
   return h(
     'section',
-    { id: 'identity', class: 'identity', 'data-state': 'enrolled', 'data-role': c.role },
+    { id: 'identity', class: 'settings-block', 'data-state': 'enrolled', 'data-role': c.role },
     h('h3', {}, i18n.t('identityTitle')),
     h(
       'dl',
