@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { CodedError } from '../../../shared/errors.js';
-import { startWorker, workerUrl } from '../../../shared/node/worker-entry.js';
+import { ThreadWorker } from '../../../shared/node/thread-worker.js';
+import { workerUrl } from '../../../shared/node/worker-entry.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import type { IssuedCredentialV2 } from '../../../shared/sd/credential-v2.js';
 import type { IssueRequest } from '../../sign-credential.js';
@@ -93,104 +93,57 @@ function fromWorker(data: WorkerErrorData): Error {
   return data.code === undefined ? error : Object.assign(error, { code: data.code });
 }
 
-interface Pending {
-  resolve(credentials: IssuedCredentialV2[]): void;
-  reject(error: Error): void;
-}
-
-/** One worker: its ready handshake, its batches in flight, and how it fails. */
-class PooledWorker {
-  readonly ready: Promise<void>;
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
-  private failure: Error | undefined;
-  private closing = false;
-
-  constructor(keyFile: string, kid: string) {
-    const workerData: SignWorkerData = { keyFile };
-    this.worker = startWorker(workerUrl(import.meta.url, 'sign-worker'), { workerData });
-    let started: { resolve(): void; reject(error: Error): void } | undefined;
-    this.ready = new Promise<void>((resolve, reject) => {
-      started = { resolve, reject };
-    });
-    const fail = (error: Error) => {
-      this.failure ??= error;
-      started?.reject(this.failure);
-      started = undefined;
-      for (const p of this.pending.values()) p.reject(this.failure);
-      this.pending.clear();
-    };
-    this.worker.on('message', (reply: SignWorkerReply) => {
-      if (reply.type === 'ready') {
-        if (reply.kid === kid) {
-          started?.resolve();
-          started = undefined;
-          return;
-        }
-        fail(
-          new SignPoolError(
-            'ERR_SIGN_KEY_MISMATCH',
-            `signing worker: expected the current key ${kid} in ${keyFile}, found key ${reply.kid}`,
-          ),
-        );
-        return;
-      }
-      if (reply.type === 'signed') {
-        const p = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        p?.resolve(reply.credentials);
-        return;
-      }
+/** One worker of the pool, with the key file `keyFile` that must hold the key `kid`. */
+function signWorker(keyFile: string, kid: string) {
+  const workerData: SignWorkerData = { keyFile };
+  return new ThreadWorker<{ jobs: readonly SignJob[] }, SignWorkerReply, IssuedCredentialV2[]>({
+    url: workerUrl(import.meta.url, 'sign-worker'),
+    workerData,
+    read(reply) {
+      if (reply.type === 'ready')
+        return reply.kid === kid
+          ? { kind: 'ready' }
+          : {
+              kind: 'failed',
+              error: new SignPoolError(
+                'ERR_SIGN_KEY_MISMATCH',
+                `signing worker: expected the current key ${kid} in ${keyFile}, found key ${reply.kid}`,
+              ),
+            };
+      if (reply.type === 'signed')
+        return { kind: 'answer', id: reply.id, answer: reply.credentials };
       const cause = fromWorker(reply.error);
-      const error = new SignPoolError(
-        'ERR_SIGN_WORKER',
-        reply.id === undefined
-          ? `signing worker: expected to open the signing key ${keyFile}, found ${cause.message}`
-          : `signing worker: a batch failed: ${cause.message}`,
-        { cause },
-      );
-      if (reply.id === undefined) {
-        fail(error);
-        return;
-      }
-      const p = this.pending.get(reply.id);
-      this.pending.delete(reply.id);
-      p?.reject(error);
-    });
-    this.worker.on('error', (cause) => {
-      fail(
-        new SignPoolError('ERR_SIGN_WORKER', `signing worker: stopped by ${cause.message}`, {
-          cause,
-        }),
-      );
-    });
-    this.worker.on('exit', (code) => {
-      fail(
-        new SignPoolError(
+      if (reply.id === undefined)
+        return {
+          kind: 'failed',
+          error: new SignPoolError(
+            'ERR_SIGN_WORKER',
+            `signing worker: expected to open the signing key ${keyFile}, found ${cause.message}`,
+            { cause },
+          ),
+        };
+      return {
+        kind: 'rejected',
+        id: reply.id,
+        error: new SignPoolError(
           'ERR_SIGN_WORKER',
-          this.closing
-            ? 'signing worker: expected a batch to finish, found the pool closed'
-            : `signing worker: expected to keep running, found it exited with code ${code}`,
+          `signing worker: a batch failed: ${cause.message}`,
+          { cause },
         ),
-      );
-    });
-  }
-
-  sign(jobs: readonly SignJob[]): Promise<IssuedCredentialV2[]> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<IssuedCredentialV2[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const message: SignBatchMessage = { id, jobs };
-      this.worker.postMessage(message);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    await this.worker.terminate();
-  }
+      };
+    },
+    stopped: (cause) =>
+      new SignPoolError('ERR_SIGN_WORKER', `signing worker: stopped by ${cause.message}`, {
+        cause,
+      }),
+    exited: (code, closing) =>
+      new SignPoolError(
+        'ERR_SIGN_WORKER',
+        closing
+          ? 'signing worker: expected a batch to finish, found the pool closed'
+          : `signing worker: expected to keep running, found it exited with code ${code}`,
+      ),
+  });
 }
 
 /**
@@ -208,10 +161,7 @@ export async function openSignPool(options: {
   const size = options.size ?? defaultPoolSize();
   if (!Number.isSafeInteger(size) || size < 1 || size > 256)
     throw new RangeError(`size: expected an integer 1-256, found ${size}`);
-  const workers = Array.from(
-    { length: size },
-    () => new PooledWorker(options.keyFile, options.kid),
-  );
+  const workers = Array.from({ length: size }, () => signWorker(options.keyFile, options.kid));
   const close = async () => {
     await Promise.all(workers.map((w) => w.close()));
   };
@@ -229,7 +179,7 @@ export async function openSignPool(options: {
       const parts = await Promise.all(
         workers.flatMap((w, k) => {
           const slice = jobs.slice(k * share, (k + 1) * share);
-          return slice.length === 0 ? [] : [w.sign(slice)];
+          return slice.length === 0 ? [] : [w.run({ jobs: slice })];
         }),
       );
       return parts.flat();

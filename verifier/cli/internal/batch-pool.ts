@@ -1,5 +1,5 @@
-import type { Worker } from 'node:worker_threads';
-import { startWorker, workerUrl } from '../../../shared/node/worker-entry.js';
+import { ThreadWorker } from '../../../shared/node/thread-worker.js';
+import { workerUrl } from '../../../shared/node/worker-entry.js';
 import type { BatchSetup, ChunkLine, Judged } from './batch-judge.js';
 
 /** What the main thread sends a worker: a chunk of lines, under an id. */
@@ -37,91 +37,37 @@ export const MAX_POOL_SIZE = 256;
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
 
-interface Pending {
-  resolve(judged: Judged): void;
-  reject(error: Error): void;
-}
-
-/** One worker: its ready handshake, its chunks in flight, and how it fails. */
-class PooledWorker {
-  readonly ready: Promise<void>;
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
-  private failure: Error | undefined;
-  private closing = false;
-
-  constructor(entry: URL, setup: BatchSetup) {
-    this.worker = startWorker(entry, { workerData: setup });
-    let started: { resolve(): void; reject(error: Error): void } | undefined;
-    this.ready = new Promise<void>((resolve, reject) => {
-      started = { resolve, reject };
-    });
-    // Always observed (start() awaits it too): a failure after the start is not unhandled.
-    this.ready.catch(() => undefined);
-    const fail = (error: Error) => {
-      this.failure ??= error;
-      started?.reject(this.failure);
-      started = undefined;
-      for (const p of this.pending.values()) p.reject(this.failure);
-      this.pending.clear();
-    };
-    this.worker.on('message', (reply: BatchWorkerReply) => {
-      if (reply.type === 'ready') {
-        started?.resolve();
-        started = undefined;
-        return;
-      }
-      if (reply.type === 'judged') {
-        const p = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        p?.resolve({ output: reply.output, lines: reply.lines, invalid: reply.invalid });
-        return;
-      }
+/** One worker of the pool, judging chunks. */
+function batchWorker(entry: URL, setup: BatchSetup) {
+  return new ThreadWorker<{ lines: readonly ChunkLine[] }, BatchWorkerReply, Judged>({
+    url: entry,
+    workerData: setup,
+    read(reply) {
+      if (reply.type === 'ready') return { kind: 'ready' };
+      if (reply.type === 'judged')
+        return {
+          kind: 'answer',
+          id: reply.id,
+          answer: { output: reply.output, lines: reply.lines, invalid: reply.invalid },
+        };
       const message = oneLine(reply.message);
-      if (reply.id === undefined) {
-        fail(
-          new BatchWorkerError(
-            `batch worker: expected to load the keys and status lists, found ${message}`,
-          ),
-        );
-        return;
-      }
-      fail(new BatchWorkerError(`batch worker: expected to judge a chunk, found ${message}`));
-    });
-    this.worker.on('error', (cause) => {
-      fail(new BatchWorkerError(`batch worker: stopped by ${oneLine(cause.message)}`));
-    });
-    this.worker.on('exit', (code) => {
-      fail(
-        new BatchWorkerError(
-          this.closing
-            ? 'batch worker: expected a chunk to finish, found the pool closed'
-            : `batch worker: expected to keep running, found it exited with code ${code}`,
+      return {
+        kind: 'failed',
+        error: new BatchWorkerError(
+          reply.id === undefined
+            ? `batch worker: expected to load the keys and status lists, found ${message}`
+            : `batch worker: expected to judge a chunk, found ${message}`,
         ),
-      );
-    });
-  }
-
-  /** Chunks sent and not answered yet. */
-  get load(): number {
-    return this.pending.size;
-  }
-
-  judge(lines: readonly ChunkLine[]): Promise<Judged> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<Judged>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const message: ChunkMessage = { id, lines };
-      this.worker.postMessage(message);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    await this.worker.terminate();
-  }
+      };
+    },
+    stopped: (cause) => new BatchWorkerError(`batch worker: stopped by ${oneLine(cause.message)}`),
+    exited: (code, closing) =>
+      new BatchWorkerError(
+        closing
+          ? 'batch worker: expected a chunk to finish, found the pool closed'
+          : `batch worker: expected to keep running, found it exited with code ${code}`,
+      ),
+  });
 }
 
 /** A pool whose workers may still be starting. */
@@ -148,7 +94,7 @@ export function startBatchPool(options: {
   if (!Number.isSafeInteger(size) || size < 1 || size > MAX_POOL_SIZE)
     throw new RangeError(`size: expected an integer 1-${MAX_POOL_SIZE}, found ${size}`);
   const entry = options.entry ?? workerUrl(import.meta.url, 'batch-worker');
-  const workers = Array.from({ length: size }, () => new PooledWorker(entry, setup));
+  const workers = Array.from({ length: size }, () => batchWorker(entry, setup));
   const ready = Promise.all(workers.map((w) => w.ready)).then(() => undefined);
   // Observed here: a pool closed before it was ready, or never asked, is not unhandled.
   ready.catch(() => undefined);
@@ -156,9 +102,9 @@ export function startBatchPool(options: {
     size,
     ready,
     judge(lines) {
-      let least = workers[0] as PooledWorker;
+      let least = workers[0] as ReturnType<typeof batchWorker>;
       for (const w of workers) if (w.load < least.load) least = w;
-      return least.judge(lines);
+      return least.run({ lines });
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
