@@ -29,17 +29,18 @@ async function main(): Promise<void> {
   const running = await listen(deps);
   const out = [
     `liangzheng issuer service on ${running.url} (${deps.db.engine === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})`,
+    `  start page     ${running.url}/`,
     `  health         ${running.url}/healthz`,
     `  issuer keys    ${running.url}/.well-known/jwks.json`,
-    `  status list    ${running.url}/status/1`,
+    `  status lists   ${running.url}/status`,
     `  API document   ${running.url}/openapi.json`,
     VERIFIER_APP_DIR === undefined
       ? '  police app     not built (npm run build)'
       : `  police app     ${running.url}/verifier/`,
     ...(['app', 'console'] as const).map((name) =>
       webAppDir(name) === undefined
-        ? `  ${name === 'app' ? "driver's app  " : 'review console'} not built (npm run build)`
-        : `  ${name === 'app' ? "driver's app  " : 'review console'} ${running.url}/${name}/`,
+        ? `  ${name === 'app' ? "driver's app  " : 'staff console '} not built (npm run build)`
+        : `  ${name === 'app' ? "driver's app  " : 'staff console '} ${running.url}/${name}/`,
     ),
   ];
   if (demo !== undefined) out.push('', ...demo);

@@ -27,8 +27,8 @@ export const HOME_LINKS: readonly HomeLink[] = [
   },
   {
     app: 'console',
-    zh: { name: '照片审核（工作人员）', what: '审核驾驶人提交的照片' },
-    en: { name: 'Photo review for staff', what: "Review the drivers' photos" },
+    zh: { name: '工作人员控制台', what: '照片审核，驾驶证、账号与设备管理' },
+    en: { name: 'Staff console', what: 'Photo review; licences, accounts and devices' },
   },
 ];
 

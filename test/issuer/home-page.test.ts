@@ -34,13 +34,13 @@ describe.each(ENGINES)('the start page on %s', (engine) => {
     ]);
     expect(
       [...reply.text.matchAll(/<span class="name">([^<]+)<\/span>/g)].map((m) => m[1]),
-    ).toEqual(['亮证（驾驶人）', '亮证核验（交警）', '照片审核（工作人员）']);
+    ).toEqual(['亮证（驾驶人）', '亮证核验（交警）', '工作人员控制台']);
     expect(
       [...reply.text.matchAll(/<span class="what en" lang="en">([^<]+)<\/span>/g)].map((m) => m[1]),
     ).toEqual([
       'Liangzheng for drivers: Apply for the e-licence and show it',
       'Licence Check for officers: Scan a code and verify the e-licence',
-      'Photo review for staff: Review the drivers&#39; photos',
+      'Staff console: Photo review; licences, accounts and devices',
     ]);
   });
 
