@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../issuer/accounts/password.js';
 import { MAX_PHOTO_BYTES } from '../../issuer/application/routes.js';
 import { PHOTO_LIMITS } from '../../issuer/application/photo-limits.js';
-import { newDriver, syntheticLicence } from '../issuer/fixtures.js';
+import { insertStaff, newDriver, syntheticLicence } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { raw } from '../issuer/photos.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
@@ -188,6 +188,33 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
       precheck: row.precheck === null ? null : (JSON.parse(row.precheck) as unknown),
     };
   }
+
+  it('when the browser holds a staff session (the console, signed in on the same origin), then the driver’s app asks a driver to sign in, saying why, instead of a driver’s screen that refuses everything', async () => {
+    const username = `admin-${serial++}`;
+    const password = 'staff password for the console';
+    await insertStaff(service.deps.db, service.now(), {
+      username,
+      role: 'admin',
+      passwordHash: await hashPassword(password),
+    });
+    const { context, page } = await newPhonePage(browser, { origin: service.url });
+    try {
+      // Signed in to the console first, in the same browser.
+      await page.goto('/console/');
+      await page.fill('#username', username);
+      await page.fill('#password', password);
+      await page.click('#sign-in button[type=submit]');
+      await page.locator('#sign-in').waitFor({ state: 'detached', timeout: 20_000 });
+      await page.goto('/app/');
+      await page.locator('#sign-in').waitFor({ timeout: 20_000 });
+      expect(await page.textContent('#main .notice')).toBe(
+        '此浏览器已登录工作人员账号，不能用于亮证。驾驶人请用自己的驾驶证号登录。',
+      );
+      await screenshot(page, 'app-weak-staff-session');
+    } finally {
+      await context.close();
+    }
+  });
 
   it('when the album photo is over the upload limit, then the phone sends a smaller JPEG with its date, and it is accepted', async () => {
     const taken = exifDaysAgo(service.now(), 10);

@@ -70,7 +70,12 @@ async function start(): Promise<void> {
     return;
   }
   try {
-    const me = await api<Me>('GET', '/api/me');
+    const me = await api<Me | { subject: 'staff' }>('GET', '/api/me');
+    // A staff session (the console, in the same browser) is no driver's: sign in as one.
+    if (me.subject !== 'driver') {
+      go(signInScreen(t('staffSession')));
+      return;
+    }
     setSignedIn(true);
     go(me.licenceNumber === null ? bindingScreen : homeScreen);
   } catch (error) {
