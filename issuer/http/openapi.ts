@@ -20,7 +20,11 @@ import { LIFECYCLE_SPECS } from '../lifecycle/routes.js';
 import { NOTIFY_SPECS } from '../notify/routes.js';
 import { PORTRAIT_REQUESTS_PER_MINUTE, PORTRAIT_SPECS } from '../portraits/routes.js';
 import { PUBLIC_SPECS } from '../public/routes.js';
-import { LICENCE_SEARCHES_PER_MINUTE, REGISTRY_SPECS } from '../registry/routes.js';
+import {
+  LICENCE_READS_PER_MINUTE,
+  LICENCE_SEARCHES_PER_MINUTE,
+  REGISTRY_SPECS,
+} from '../registry/routes.js';
 import { REVIEW_SPECS } from '../review/routes.js';
 import type { ErrorCode } from '../service-error.js';
 import { STATUS_SPECS } from '../status/routes.js';
@@ -110,7 +114,7 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
     'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
   ERR_SIGN_IN_FAILED: `The account or the password is wrong (the two are not told apart); \`triesLeft\` says how many more failures in a row lock this sign-in name (${MAX_FAILED_SIGN_INS} in all).`,
   ERR_SIGN_IN_LOCKED: `${MAX_FAILED_SIGN_INS} failed sign-ins in a row locked this sign-in name for ${LOCKOUT_SECONDS} seconds, whatever the password and whether an account has the name or not; \`lockedUntil\` says when the lock ends.`,
-  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts (by default: SIGN_IN_ATTEMPTS_PER_MINUTE) or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests or ${CERTIFICATE_REQUESTS_PER_MINUTE} certificate requests a minute from one verifier device, or ${LICENCE_SEARCHES_PER_MINUTE} licence searches or ${AUDIT_SEARCHES_PER_MINUTE} audit searches a minute by one member of staff; \`retryAfter\` in seconds.`,
+  ERR_RATE_LIMITED: `More than ${SIGN_IN_ATTEMPTS_PER_MINUTE} sign-in attempts (by default: SIGN_IN_ATTEMPTS_PER_MINUTE) or ${REGISTRATION_ATTEMPTS_PER_MINUTE} registration attempts a minute from this address, or ${PORTRAIT_REQUESTS_PER_MINUTE} portrait requests or ${CERTIFICATE_REQUESTS_PER_MINUTE} certificate requests a minute from one verifier device, or ${LICENCE_SEARCHES_PER_MINUTE} licence searches, ${LICENCE_READS_PER_MINUTE} licence records opened or ${AUDIT_SEARCHES_PER_MINUTE} audit searches a minute by one member of staff; \`retryAfter\` in seconds.`,
   ERR_USERNAME_TAKEN: 'The username exists.',
   ERR_IMPORT_INVALID: 'Some rows are not valid; `errors` lists each. Nothing was applied.',
   ERR_IMPORT_MALFORMED: 'The file is not UTF-8, or not JSON or CSV.',

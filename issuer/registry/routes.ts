@@ -159,6 +159,8 @@ function bodyOf(req: Request): Uint8Array {
 
 /** Licence searches one member of staff may make a minute. */
 export const LICENCE_SEARCHES_PER_MINUTE = 30;
+/** Whole licence records (ID number, address, birth date) one member of staff may open a minute. */
+export const LICENCE_READS_PER_MINUTE = 60;
 
 /** The query of GET /api/registry/licences. */
 const searchQuery = z.strictObject({
@@ -240,18 +242,20 @@ export const REGISTRY_SPECS = {
     operationId: 'getLicence',
     tag: 'registry',
     summary: 'One licence with its version and its e-licences',
+    description: `The whole record: ID number, address, birth date. Never cached; at most ${LICENCE_READS_PER_MINUTE} a minute per member of staff.`,
     params: licenceNumberParams,
     replies: {
-      200: json('The licence.', licenceReply),
+      200: noStoreJson('The licence.', licenceReply),
     },
-    errors: { 404: ['ERR_NOT_FOUND'] },
+    errors: { 404: ['ERR_NOT_FOUND'], 429: ['ERR_RATE_LIMITED'] },
   }),
 };
 
 /**
  * Registry routes, mounted under /api: the import (admin), which reads its own body (20 MB)
  * after the role check; licences by number and the driver account of one (admin); one licence
- * with its e-licences (admin, reviewer).
+ * with its e-licences (admin, reviewer), never cached and rate-limited like the search: it holds
+ * the ID number, address and birth date.
  */
 export function registryRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
   const limitSearches = limitByStaff(
@@ -260,6 +264,13 @@ export function registryRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
     'licence-search',
     LICENCE_SEARCHES_PER_MINUTE,
     'licence searches',
+  );
+  const limitReads = limitByStaff(
+    deps,
+    rateLimits,
+    'licence-read',
+    LICENCE_READS_PER_MINUTE,
+    'licence records opened',
   );
   return mount(Router(), '/api', [
     handle(
@@ -285,8 +296,12 @@ export function registryRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
       });
       res.json(summary);
     }),
-    handle(REGISTRY_SPECS.licence, async (_req, res, { params }) => {
-      res.json(await getLicence(deps, params.number));
-    }),
+    handle(
+      REGISTRY_SPECS.licence,
+      async (_req, res, { params }) => {
+        noStore(res).json(await getLicence(deps, params.number));
+      },
+      [limitReads],
+    ),
   ]);
 }

@@ -3,7 +3,8 @@
  * its number, the whole number, or the masked form the lists show (440106********2429), a page
  * at a time, each match without anything of the holder but the number; at most 30 searches a
  * minute per member of staff. Then the driver account that holds a licence and its sign-in lock,
- * which an admin ends.
+ * which an admin ends; and one licence's whole record, never cached, at most 60 a minute per
+ * member of staff.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
@@ -142,6 +143,35 @@ describe.each(ENGINES)('licence search on %s', (engine) => {
       401,
       'ERR_UNAUTHENTICATED',
     );
+  });
+
+  describe('one licence’s whole record', () => {
+    const recordOf = (number: string, client: StaffClient = admin) =>
+      client.get<Problem>(`/api/registry/licences/${number}`);
+
+    it('when an admin or a reviewer opens a licence, then its record, never cached: it holds the ID number, address and birth date', async () => {
+      const [wanted] = region;
+      if (wanted === undefined) throw new Error('no licence');
+      const reviewer = await newStaff(service, 'reviewer');
+      for (const client of [admin, reviewer]) {
+        const opened = await recordOf(wanted.licenceNumber, client);
+        expect(opened.status).toBe(200);
+        expect(opened.headers.get('cache-control')).toBe('no-store');
+        expect(opened.text).toContain(wanted.address);
+      }
+    });
+
+    it('when one member of staff opens a 61st record within a minute, then 429 ERR_RATE_LIMITED with Retry-After; another and the next minute go through', async () => {
+      const number = (region[1] as LicenceRecord).licenceNumber;
+      const busy = await newStaff(service, 'reviewer');
+      for (let i = 0; i < 60; i++) expect((await recordOf(number, busy)).status).toBe(200);
+      const refused = await recordOf(number, busy);
+      expectProblem(refused, 429, 'ERR_RATE_LIMITED');
+      expect(refused.headers.get('retry-after')).toBe('60');
+      expect((await recordOf(number)).status).toBe(200);
+      service.advance(60);
+      expect((await recordOf(number, busy)).status).toBe(200);
+    });
   });
 
   describe('the driver account of a licence', () => {
