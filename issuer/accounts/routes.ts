@@ -163,7 +163,7 @@ export const ACCOUNT_SPECS = {
     operationId: 'listStaff',
     tag: 'staff',
     summary: 'Every staff account, without password hashes',
-    replies: { 200: json('By id.', staffListReply) },
+    replies: { 200: noStoreJson('By id.', staffListReply) },
   }),
   unlockStaff: route({
     method: 'post',
@@ -318,7 +318,7 @@ export function accountRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router
       noStore(res).status(201).json(created);
     }),
     handle(S.listStaff, async (_req, res) => {
-      res.json({ staff: await listStaff(deps.db, deps.now()) });
+      noStore(res).json({ staff: await listStaff(deps.db, deps.now()) });
     }),
     handle(S.unlockStaff, async (req, res, { params }) => {
       await unlockAccount(deps.db, { kind: 'staff', id: params.id }, deps.now(), actor(req));

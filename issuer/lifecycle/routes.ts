@@ -2,9 +2,9 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { POINTS_LIMIT } from '../../shared/licence/codes.js';
 import type { ServiceDeps } from '../deps.js';
-import { handle, mount, type Route } from '../http/mount.js';
+import { handle, mount, noStore, type Route } from '../http/mount.js';
 import { route, type RouteSpec } from '../http/route-spec.js';
-import { json, licenceNumberParams } from '../http/schemas.js';
+import { json, licenceNumberParams, noStoreJson } from '../http/schemas.js';
 import { authOf } from '../http/session.js';
 import { changeLicence } from './change-licence.js';
 import { auditTrailReply, licenceChangedReply } from './replies.js';
@@ -92,7 +92,7 @@ export const LIFECYCLE_SPECS = {
     description:
       'Page on with `afterId`, the id of the last entry received. Unknown parameters are refused.',
     query: { schema: auditQuery, expected: LIFECYCLE_EXPECTED },
-    replies: { 200: json('The entries.', auditTrailReply) },
+    replies: { 200: noStoreJson('The entries.', auditTrailReply) },
     errors: { 422: ['ERR_VALIDATION'] },
   }),
 } as unknown as Readonly<Record<LicenceAction | 'audit', RouteSpec>>;
@@ -139,7 +139,7 @@ export function lifecycleRoutes(deps: ServiceDeps): Router {
         ...(q.afterId === undefined ? {} : { afterId: q.afterId }),
         ...(q.limit === undefined ? {} : { limit: q.limit }),
       });
-      res.json({ entries });
+      noStore(res).json({ entries });
     }),
   ]);
 }

@@ -17,6 +17,7 @@ import { CSRF_HEADER, SESSION_COOKIE, type Role } from '../../issuer/http/sessio
 import { seedEveryRole, type EveryRole } from './fixtures.js';
 import { startService, type TestService } from './harness.js';
 import { routesOf } from './routes-of.js';
+import { cacheControlOf } from './reply-check.js';
 
 type Who = 'anonymous' | Role;
 const EVERYONE: readonly Who[] = ['anonymous', 'driver', 'reviewer', 'admin'];
@@ -196,6 +197,21 @@ describe('the OpenAPI document', () => {
     expect(schemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: SESSION_COOKIE });
     expect(schemes.csrf).toMatchObject({ type: 'apiKey', in: 'header', name: CSRF_HEADER });
     expect(schemes.verifierDevice).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('when a GET operation needs a session or a device, then its answers are declared never cached', () => {
+    // What a signed-in GET answers is for that client alone and often personal (an ID number, a
+    // face, an audit entry's before and after): no browser or proxy may keep it.
+    const cacheable: string[] = [];
+    for (const { method, path, op } of operationsOf(document)) {
+      if (method !== 'get' || op['x-roles'].includes('public')) continue;
+      for (const [status, reply] of Object.entries(op.responses)) {
+        if (!status.startsWith('2')) continue;
+        const declared = cacheControlOf((reply as { headers?: Record<string, unknown> }).headers);
+        if (declared?.values?.join() !== 'no-store') cacheable.push(`GET ${path} ${status}`);
+      }
+    }
+    expect(cacheable).toEqual([]);
   });
 
   it('when a public operation is unsafe under /api, then a signed-in client needs CSRF', () => {

@@ -1,7 +1,7 @@
 /*
  * The reply check the harness hooks on every service: a reply the document does not declare
- * (status, media type, a member of its body, a method of a path) is listed, one that it does is
- * not.
+ * (status, media type, a member of its body, a method of a path, a Cache-Control: no-store it
+ * declares) is listed, one that it does is not.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,12 +39,30 @@ const DOCUMENT = {
         },
       },
     },
+    '/secrets/{id}': {
+      get: {
+        operationId: 'secret',
+        summary: 'A secret',
+        tags: [],
+        'x-roles': ['admin'],
+        security: [],
+        responses: {
+          '200': {
+            description: 'The secret, never cached.',
+            headers: { 'Cache-Control': { schema: { type: 'string', enum: ['no-store'] } } },
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
   },
   components: { schemas: {}, securitySchemes: {} },
 } as const satisfies OpenApiDocument;
 
 /** What the server answers, by path. */
-const ANSWERS: Readonly<Record<string, { status: number; type?: string; body?: string }>> = {
+const ANSWERS: Readonly<
+  Record<string, { status: number; type?: string; body?: string; cache?: string }>
+> = {
   '/things/1': { status: 200, type: 'application/json', body: '{"id":1}' },
   '/things/2': { status: 200, type: 'application/json', body: '{"id":"2"}' },
   '/things/3': { status: 200, type: 'application/json', body: '{"id":3,"secret":"x"}' },
@@ -52,6 +70,9 @@ const ANSWERS: Readonly<Record<string, { status: number; type?: string; body?: s
   '/things/5': { status: 200, type: 'text/plain', body: 'five' },
   '/things/6': { status: 304 },
   '/elsewhere': { status: 404, type: 'text/plain', body: 'no' },
+  '/secrets/1': { status: 200, type: 'text/plain', body: 's', cache: 'no-store' },
+  '/secrets/2': { status: 200, type: 'text/plain', body: 's' },
+  '/secrets/3': { status: 200, type: 'text/plain', body: 's', cache: 'private, max-age=60' },
 };
 
 describe('the reply check', () => {
@@ -64,6 +85,7 @@ describe('the reply check', () => {
       const answer = ANSWERS[req.url ?? ''] ?? { status: 500 };
       res.statusCode = req.method === 'GET' ? answer.status : 405;
       if (answer.type !== undefined) res.setHeader('content-type', answer.type);
+      if (answer.cache !== undefined) res.setHeader('cache-control', answer.cache);
       // Written in two pieces: the check reads the whole body.
       const body = answer.body ?? '';
       res.write(body.slice(0, 3));
@@ -83,12 +105,14 @@ describe('the reply check', () => {
     // The last reply's 'finish' may come after its client has read it.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const { checked, mismatches } = result();
-    expect(checked).toBe(6);
+    expect(checked).toBe(9);
     expect(mismatches).toEqual([
       'GET /things/2 200: body/id must be integer',
       'GET /things/3 200: body must NOT have unevaluated properties',
       'GET /things/4 404 (thing): status not declared (declared: 200 304)',
       'GET /things/5 200: media type text/plain not declared (declared: application/json)',
+      'GET /secrets/2 200: Cache-Control: no-store declared, found none',
+      'GET /secrets/3 200: Cache-Control: no-store declared, found "private, max-age=60"',
     ]);
     expect(() => {
       assertReplies({ checked, mismatches });

@@ -66,6 +66,20 @@ function closed(schema: unknown, inAllOf = false): unknown {
   return copy;
 }
 
+/** A reply's declared Cache-Control header: its values, or the pattern of them; none if none. */
+export function cacheControlOf(
+  headers: Record<string, unknown> | undefined,
+): { readonly values?: string[]; readonly pattern?: string } | undefined {
+  const header = headers?.['Cache-Control'] as
+    { schema?: { enum?: unknown[]; pattern?: unknown } } | undefined;
+  if (header === undefined) return undefined;
+  const { enum: values, pattern } = header.schema ?? {};
+  return {
+    ...(Array.isArray(values) ? { values: values.map(String) } : {}),
+    ...(typeof pattern === 'string' ? { pattern } : {}),
+  };
+}
+
 /** The media type of a Content-Type header, without its parameters. */
 const mediaType = (header: string | undefined) =>
   (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -107,12 +121,27 @@ export function checkReplies(server: Server, document: OpenApiDocument): () => R
     }
     checked += 1;
     const reply = operation.op.responses[String(status)] as
-      { content?: Record<string, { schema?: object }> } | undefined;
+      | { content?: Record<string, { schema?: object }>; headers?: Record<string, unknown> }
+      | undefined;
     if (reply === undefined) {
       mismatches.push(
         `${where} (${operation.op.operationId}): status not declared (declared: ${Object.keys(operation.op.responses).join(' ')})`,
       );
       return;
+    }
+    // A declared Cache-Control is sent as declared: a reply declared never cached that does not
+    // say so is kept by any cache all the same.
+    const declaredCache = cacheControlOf(reply.headers);
+    const cacheControl = res.getHeader('cache-control')?.toString() ?? '';
+    if (declaredCache !== undefined) {
+      const { values, pattern } = declaredCache;
+      const sent =
+        (values === undefined || values.includes(cacheControl)) &&
+        (pattern === undefined || new RegExp(pattern, 'u').test(cacheControl));
+      if (!sent)
+        mismatches.push(
+          `${where}: Cache-Control: ${values?.join(' or ') ?? `/${pattern ?? ''}/`} declared, found ${cacheControl === '' ? 'none' : JSON.stringify(cacheControl)}`,
+        );
     }
     const type = mediaType(res.getHeader('content-type')?.toString());
     if (reply.content === undefined) {
