@@ -1,12 +1,10 @@
 import type { RequestHandler } from 'express';
+import { isDeviceToken } from '../../shared/request/device-token.js';
 import type { ServiceDeps } from '../deps.js';
 import { noStore } from '../http/mount.js';
 import { takeOrRefuse, type RateLimiter } from '../http/rate-limiter.js';
 import { ServiceError } from '../service-error.js';
 import { verifierTokenHash } from './register-verifier-device.js';
-
-/** A device token: 32 random bytes as base64url. */
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The registered, unrevoked verifier device whose token the `Authorization: Bearer` header
@@ -21,7 +19,7 @@ export async function authenticateVerifierDevice(
 ): Promise<{ id: number }> {
   const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? '');
   const token = match?.[1];
-  if (token === undefined || !TOKEN.test(token))
+  if (token === undefined || !isDeviceToken(token))
     throw unknownDevice(authorization === undefined ? 'none' : 'no token of that form');
   const device = await deps.db.kysely
     .selectFrom('verifier_devices')

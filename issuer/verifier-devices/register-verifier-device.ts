@@ -1,13 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { DEVICE_TOKEN_BYTES } from '../../shared/request/device-token.js';
 import { MAX_ORG_LENGTH, ROLE_NAMES, ROLES, type Role } from '../../shared/request/certificate.js';
 import { GROUP_COUNT, type GroupIndex } from '../../shared/sd/groups.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import type { FieldIssue } from '../http/validation.js';
-
-/** Random bytes in a device token: 256 bits, as base64url 43 characters. */
-export const VERIFIER_TOKEN_BYTES = 32;
 
 /** The groups `may` names, of `role`'s, when they are all of its groups: kept as null. */
 const allOf = (role: Role, may: readonly number[]): boolean =>
@@ -121,7 +119,7 @@ export async function registerVerifierDevice(
   may: GroupIndex[];
   token: string;
 }> {
-  const token = randomBytes(VERIFIER_TOKEN_BYTES).toString('base64url');
+  const token = randomBytes(DEVICE_TOKEN_BYTES).toString('base64url');
   const now = deps.now();
   const role = input.role ?? 'police';
   const may =

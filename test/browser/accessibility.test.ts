@@ -256,6 +256,12 @@ describe.skipIf(!BROWSER_AVAILABLE)('accessibility of every screen', { timeout: 
     await page.waitForSelector('#identity[data-state="enrolled"]', { timeout: 20_000 });
     await expectNoSeriousViolations(page, 'police: settings', 'moderate');
     await shots(page, 'verifier-settings');
+    // 扫码填入: the camera open under the token field, its words and 取消扫码 with it.
+    await page.click('#token-scan-open');
+    await expect.poll(() => page.textContent('#token-scan-hint')).toBe(UI.tokenScanHint.zh);
+    await expectNoSeriousViolations(page, 'police: settings, token camera', 'moderate');
+    await shots(page, 'verifier-settings-token-scan');
+    await page.click('#token-scan-cancel');
     // Back to the last answer, then to the camera, where the request is opened.
     await page.click('#settings-back');
     await page.click('#scan-next');

@@ -40,7 +40,7 @@ import {
 } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
-import { encodeY4m, qrFrame, type RgbaImage } from './y4m.js';
+import { blankFrame, encodeY4m, qrFrame } from './y4m.js';
 
 // jsqr is CommonJS: under NodeNext its typed default export is the module object.
 const jsQR = jsQRModule.default;
@@ -65,11 +65,6 @@ interface HolderV2 {
   readonly copy: string;
   readonly device: TestDevice;
   readonly licence: LicenceRecord;
-}
-
-/** A white frame: the camera sees no code. */
-function blankFrame(width = 640, height = 480): RgbaImage {
-  return { width, height, data: new Uint8Array(width * height * 4).fill(255) };
 }
 
 describe.skipIf(!BROWSER_AVAILABLE)(

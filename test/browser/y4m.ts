@@ -70,6 +70,11 @@ function clamp(v: number): number {
   return Math.max(0, Math.min(255, Math.round(v)));
 }
 
+/** A white frame: the camera sees no code. */
+export function blankFrame(width = 640, height = 480): RgbaImage {
+  return { width, height, data: new Uint8Array(width * height * 4).fill(255) };
+}
+
 /** Decodes a PNG into RGBA. */
 export function decodePng(png: Buffer): RgbaImage {
   const image = PNG.sync.read(png);
@@ -84,13 +89,25 @@ export async function qrFrame(text: string, width = 640, height = 480): Promise<
   // The largest whole number of pixels a module that leaves the code inside 75% of the height.
   const modules = decodePng(await renderQrPng(text, 1)).width;
   const scale = Math.max(2, Math.floor((height * 0.75) / modules));
-  const qr = decodePng(await renderQrPng(text, scale));
+  return centredFrame(decodePng(await renderQrPng(text, scale)), width, height);
+}
+
+/**
+ * A camera frame showing `picture` (a rendered code, a screenshot of a screen's code) in the
+ * middle of a grey `width × height` picture, as a camera held up to it would.
+ * @throws {RangeError} when the picture does not fit.
+ */
+export function centredFrame(picture: RgbaImage, width = 640, height = 480): RgbaImage {
+  if (picture.width > width || picture.height > height)
+    throw new RangeError(
+      `picture: expected at most ${width}×${height}, found ${picture.width}×${picture.height}`,
+    );
   const data = new Uint8Array(width * height * 4).fill(170);
-  const left = Math.floor((width - qr.width) / 2);
-  const top = Math.floor((height - qr.height) / 2);
-  for (let y = 0; y < qr.height; y++) {
+  const left = Math.floor((width - picture.width) / 2);
+  const top = Math.floor((height - picture.height) / 2);
+  for (let y = 0; y < picture.height; y++) {
     const row = (top + y) * width + left;
-    data.set(qr.data.subarray(y * qr.width * 4, (y + 1) * qr.width * 4), row * 4);
+    data.set(picture.data.subarray(y * picture.width * 4, (y + 1) * picture.width * 4), row * 4);
   }
   return { width, height, data };
 }

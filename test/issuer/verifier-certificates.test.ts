@@ -15,6 +15,7 @@ import {
   type VerifiedRequest,
 } from '../../shared/request/request.js';
 import type { Signer } from '../../shared/crypto-backend.js';
+import { isDeviceToken } from '../../shared/request/device-token.js';
 import type { Purpose } from '../../shared/sd/groups.js';
 import { jwkThumbprint } from '../../shared/jwk.js';
 import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
@@ -156,6 +157,8 @@ describe.each(ENGINES)('verifier certificates on %s', (engine) => {
       may: [0, 1, 2, 3, 4, 5],
     });
     expect(device.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The shape the police app recognises when it scans the token from the console.
+    expect(isDeviceToken(device.token)).toBe(true);
     const list = await (
       await signedInAdmin()
     ).get<{ devices: Record<string, unknown>[] }>('/api/admin/verifier-devices');
@@ -477,6 +480,8 @@ describe.each(ENGINES)('verifier certificates on %s', (engine) => {
     ['no token', undefined],
     ['a token no device holds', 'A'.repeat(43)],
     ['a malformed token', 'not a token'],
+    // 43 characters, the last carrying bits beyond 32 bytes: no token the service makes.
+    ['a non-canonical token', `${'A'.repeat(42)}B`],
   ])('when the enrolment comes with %s, then 401 ERR_VERIFIER_DEVICE_UNKNOWN', async (_l, t) => {
     const reply = await enrol(t, { publicKey: deviceKey().publicJwk.x });
     expect([reply.status, reply.body.code]).toEqual([401, 'ERR_VERIFIER_DEVICE_UNKNOWN']);

@@ -12,6 +12,7 @@ import { formatAge } from './format.js';
 import { openLocalStore } from './local-store.js';
 import { offlineDataBlock } from './offline-data.js';
 import { renderHistory, renderSettings } from './panels.js';
+import type { TokenCameraStart } from './token-scan.js';
 import { createQrDecoder, decodeImageFile, type QrDecoder } from '../../shared/web/qr-decoder.js';
 import { codeKind, type CodeKind } from './code-kind.js';
 import {
@@ -56,6 +57,12 @@ const state: {
   asking: Asking;
   /** The camera while it runs: off while the request QR is shown. */
   camera: CameraScan | undefined;
+  /** Whether the camera gave way to 扫码填入: it starts again with the scan or verdict screen. */
+  cameraPaused: boolean;
+  /** The camera of 扫码填入 in 设置, while it runs. */
+  tokenCamera: CameraScan | undefined;
+  /** Counts starts and stops of the token camera: a start that ends after a stop is undone. */
+  tokenCameraTurn: number;
   decoder: QrDecoder | undefined;
   /** Whether the request on screen could be answered when last drawn. */
   requestActive: boolean;
@@ -67,6 +74,9 @@ const state: {
   painted: 0,
   asking: { custom: false },
   camera: undefined,
+  cameraPaused: false,
+  tokenCamera: undefined,
+  tokenCameraTurn: 0,
   decoder: undefined,
   requestActive: false,
 };
@@ -159,6 +169,8 @@ async function renderHistoryView(session: VerificationSession): Promise<void> {
 }
 
 function renderSettingsView(session: VerificationSession, prepared?: boolean): void {
+  // A token camera runs in the panel drawn now: it goes with it.
+  stopTokenCamera();
   const offline = offlineDataBlock(
     session.dataStatus(),
     i18n,
@@ -177,9 +189,52 @@ function renderSettingsView(session: VerificationSession, prepared?: boolean): v
       close: () => {
         show(session, back(session));
       },
+      camera: {
+        start: startTokenCamera,
+        stop: stopTokenCamera,
+      },
     },
     [identityLines(session.identity.identity, session.enrolment, i18n), offline],
   );
+}
+
+/**
+ * Starts the camera of 扫码填入 on `video` with the app's scanner; the scan screen's camera gives
+ * way to it (a phone opens one camera at a time) until the scan or verdict screen is back.
+ */
+async function startTokenCamera(
+  video: HTMLVideoElement,
+  onText: (text: string) => void,
+): Promise<TokenCameraStart> {
+  stopTokenCamera();
+  const turn = state.tokenCameraTurn;
+  const decoder = state.decoder;
+  if (decoder === undefined) return 'noReader';
+  if (!window.isSecureContext) return 'insecure';
+  if (state.camera !== undefined) {
+    stopCamera();
+    state.cameraPaused = true;
+  }
+  let scan: CameraScan;
+  try {
+    scan = await startCameraScan(video, decoder, onText);
+  } catch {
+    return 'noCamera';
+  }
+  // Cancelled, or 设置 left or drawn again, while the camera was opening: released at once.
+  if (turn !== state.tokenCameraTurn || state.view !== 'settings' || !video.isConnected) {
+    scan.stop();
+    return 'left';
+  }
+  state.tokenCamera = scan;
+  return 'started';
+}
+
+/** Stops the camera of 扫码填入 (its tracks stopped), and any start of it under way. */
+function stopTokenCamera(): void {
+  state.tokenCameraTurn++;
+  state.tokenCamera?.stop();
+  state.tokenCamera = undefined;
 }
 
 /** The request screen; a request is made when none was made yet. */
@@ -242,6 +297,7 @@ const back = (session: VerificationSession): View =>
 async function startCamera(session: VerificationSession): Promise<void> {
   const decoder = state.decoder;
   if (state.camera !== undefined || decoder === undefined) return;
+  state.cameraPaused = false;
   if (!window.isSecureContext) {
     state.scanStatus = 'insecure';
     renderBar(session);
@@ -267,6 +323,8 @@ function stopCamera(): void {
 /** Shows `next` (the verdict screen is drawn when a verdict comes, not here). */
 function show(session: VerificationSession, next: View): void {
   state.view = next;
+  // The token camera is 设置's: leaving it (or drawing it again) releases the camera.
+  stopTokenCamera();
   // The camera runs on under the screen in front; it is out of reach of keys and screen readers.
   byId('scan-view').inert = next !== 'scan';
   byId('verdict-view').hidden = next !== 'verdict';
@@ -280,7 +338,7 @@ function show(session: VerificationSession, next: View): void {
     session.answering = false;
     void renderRequestView(session);
   }
-  if (next === 'scan') void startCamera(session);
+  if (next === 'scan' || (next === 'verdict' && state.cameraPaused)) void startCamera(session);
   renderBar(session);
 }
 
@@ -344,12 +402,17 @@ async function boot(): Promise<void> {
   let hadIdentity = session.identity.identity !== undefined;
   session.onChange = () => {
     renderBar(session);
+    // The settings say how the last enrolment went (enrolled, refused …): only that block is
+    // drawn again, so the form, its words (已保存, a token read) and the token camera stay.
+    if (state.view === 'settings')
+      byId('identity').replaceWith(
+        identityLines(session.identity.identity, session.enrolment, i18n),
+      );
     const has = session.identity.identity !== undefined;
     if (has === hadIdentity) return;
-    // Just enrolled (or forgotten): the settings and request screens say so; a device whose role
-    // is not the police's starts on the request screen.
+    // Just enrolled (or forgotten): the request screen says so; a device whose role is not the
+    // police's starts on the request screen.
     hadIdentity = has;
-    if (state.view === 'settings') renderSettingsView(session);
     if (state.view === 'request') void renderRequestView(session);
     if (state.view === 'scan' && !session.answering && back(session) === 'request')
       show(session, 'request');

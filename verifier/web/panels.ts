@@ -9,6 +9,7 @@ import { APP_NOTICES, type AppNoticeCode, type UiKey } from './app-messages.js';
 import type { Tone } from './decide-verdict.js';
 import type { HistoryEntry } from './scan-history.js';
 import type { Settings } from './settings.js';
+import { tokenScanBlock, type TokenCamera } from './token-scan.js';
 
 type I18n = Translator<UiKey>;
 
@@ -77,15 +78,21 @@ function verdictWords(tone: Tone, code: VerdictCode | AppNoticeCode | undefined)
 }
 
 /**
- * The settings form: issuer address, how old data may be (in hours), the device token, whether
- * version 1 codes are still accepted. `save` rejects with a RangeError when a setting is wrong.
- * `below`: the blocks under the form (the device's identity, 离线准备).
+ * The settings form: issuer address, how old data may be (in hours), the device token (typed, or
+ * read by 扫码填入 from the console's QR code with `camera`), whether version 1 codes are still
+ * accepted. `save` rejects with a RangeError when a setting is wrong; a token read is saved as the
+ * form is, with the other fields as they stand. `below`: the blocks under the form (the device's
+ * identity, 离线准备).
  */
 export function renderSettings(
   panel: HTMLElement,
   settings: Settings,
   i18n: I18n,
-  on: { readonly save: (entered: Settings) => Promise<void>; readonly close: () => void },
+  on: {
+    readonly save: (entered: Settings) => Promise<void>;
+    readonly close: () => void;
+    readonly camera: TokenCamera;
+  },
   below: readonly HTMLElement[] = [],
 ): void {
   const issuer = h('input', {
@@ -109,7 +116,8 @@ export function renderSettings(
   const version1 = h('input', { id: 'setting-accept-v1', type: 'checkbox' });
   version1.checked = settings.acceptVersion1;
   const message = h('p', { class: 'message', id: 'settings-message', role: 'status' });
-  const save = button({ class: 'primary', id: 'settings-save' }, i18n.t('save'), () => {
+  /** Saves the form as it stands; `done` says so once kept. */
+  const saveForm = (done: UiKey): void => {
     on.save({
       issuerUrl: issuer.value,
       maxAgeS: Math.round(Number(maxAge.value) * 3600),
@@ -117,12 +125,19 @@ export function renderSettings(
       acceptVersion1: version1.checked,
     }).then(
       () => {
-        message.textContent = i18n.t('saved');
+        message.textContent = i18n.t(done);
       },
       (error: unknown) => {
         if (error instanceof RangeError) message.textContent = i18n.t('invalidSetting');
       },
     );
+  };
+  const save = button({ class: 'primary', id: 'settings-save' }, i18n.t('save'), () => {
+    saveForm('saved');
+  });
+  const scan = tokenScanBlock(i18n, on.camera, (read) => {
+    token.value = read;
+    saveForm('tokenTaken');
   });
   const back = button({ id: 'settings-back' }, i18n.t('close'), on.close);
   panel.replaceChildren(
@@ -132,7 +147,9 @@ export function renderSettings(
     h('label', { for: 'setting-max-age' }, i18n.t('maxAge')),
     maxAge,
     h('label', { for: 'setting-token' }, i18n.t('deviceToken')),
-    token,
+    h('div', { class: 'token-field' }, token, scan.open),
+    scan.message,
+    scan.box,
     h('label', { class: 'toggle' }, version1, h('span', {}, i18n.t('acceptVersion1'))),
     h('div', { class: 'row' }, back, save),
     message,

@@ -2,8 +2,8 @@
  * 核验设备: an admin registers a verifier device with what its certificates will say (its role,
  * the organisation a holder reads, the groups it may ask for, as the registration API takes
  * them); its token is shown once, as text and as a QR code whose content is the token itself,
- * exactly what the police app's 设置 takes in its 设备令牌 field. Then every device, revoked ones
- * too, each revoked after a confirmation.
+ * exactly what the police app's 设置 takes in its 设备令牌 field (its 扫码填入 reads this QR). Then
+ * every device, revoked ones too, each revoked after a confirmation.
  */
 import { ROLE_NAMES, ROLES, type Role } from '../../../shared/request/roles.js';
 import { GROUP_NAMES } from '../../../shared/sd/groups.js';

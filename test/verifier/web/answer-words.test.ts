@@ -1,7 +1,9 @@
 /*
  * The police app's words around a verdict, without a browser: what a scanned text is (an
- * e-licence code or not), and when the card says the status the credential was signed with.
+ * e-licence code or not, a device token or not), and when the card says the status the
+ * credential was signed with.
  */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
 import {
@@ -11,7 +13,7 @@ import {
   VALID_WITH_WARNINGS,
 } from '../../../verifier/internal/messages.js';
 import type { CheckResult, VerdictCode } from '../../../verifier/report.js';
-import { codeKind } from '../../../verifier/web/code-kind.js';
+import { codeKind, readTokenCode } from '../../../verifier/web/code-kind.js';
 import type { Verdict } from '../../../verifier/web/decide-verdict.js';
 import { statusAtIssue } from '../../../verifier/web/render-verdict.js';
 
@@ -32,6 +34,25 @@ describe('codeKind', () => {
     expect(codeKind('')).toBe('other');
     expect(codeKind('lz2:0123')).toBe('other');
     expect(codeKind(' LZ2:0123')).toBe('other');
+  });
+});
+
+describe('readTokenCode', () => {
+  const token = randomBytes(32).toString('base64url');
+
+  it('when the QR holds a token as the console shows it, then that token, white space around it left out', () => {
+    expect(readTokenCode(token)).toEqual({ token });
+    expect(readTokenCode(`  ${token}\r\n`)).toEqual({ token });
+  });
+
+  it('when the QR is an e-licence code, a request or anything else, then what it is and no token', () => {
+    expect(readTokenCode('LZ2:0123')).toEqual({ other: 'presentation' });
+    expect(readTokenCode('LZ1:0123')).toEqual({ other: 'presentation' });
+    expect(readTokenCode('LZQ1:0123')).toEqual({ other: 'request' });
+    expect(readTokenCode('wxp://f2f0Xk3c9pQ')).toEqual({ other: 'other' });
+    expect(readTokenCode(`https://example.cn/${token}`)).toEqual({ other: 'other' });
+    expect(readTokenCode(token.slice(1))).toEqual({ other: 'other' });
+    expect(readTokenCode(`${token.slice(0, 42)}B`)).toEqual({ other: 'other' });
   });
 });
 
