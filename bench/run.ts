@@ -11,9 +11,11 @@ import { presentationSizes, sizeLines } from './presentation-sizes.js';
 import { qrDecode } from './qr-decode.js';
 import { registryImport } from './registry-import.js';
 import { statusListSize } from './status-list-size.js';
+import { verifyStages } from './verify-stages.js';
 
 const figures: Record<string, unknown> = {};
 figures.credential_core = await credentialCore();
+figures.verify_stages = await verifyStages();
 figures.batch_verify = await batchVerify();
 
 console.log('Status list');
