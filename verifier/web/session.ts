@@ -182,6 +182,7 @@ export class VerificationSession {
         // New keys or lists: the code still in front of the camera gets a new verdict.
         if (outcome.changed) this.lastText = undefined;
         await this.renewCertificate();
+        if (outcome.reached) await this.checkOwnStatus();
       })
       .catch(() => undefined)
       .finally(() => {
@@ -189,6 +190,21 @@ export class VerificationSession {
         this.onChange();
       });
     return this.refreshing;
+  }
+
+  /**
+   * Reads the device's own certificate entry in its verifier status list, fetched now and checked
+   * with the issuer's keys (part of every refresh that reached the issuer): a revoked or suspended
+   * device stops making requests and says why. A list that cannot be fetched or does not verify
+   * changes nothing. Never rejects.
+   */
+  async checkOwnStatus(): Promise<void> {
+    const claims = this.identity.identity?.claims;
+    if (claims === undefined) return;
+    const list = await this.trust
+      .fetchOther(claims.status.uri, claims.iss, this.issuerUrl)
+      .catch(() => undefined);
+    if (list !== undefined) await this.identity.noteStatus(list).catch(() => false);
   }
 
   /**
@@ -227,7 +243,8 @@ export class VerificationSession {
   /**
    * A new request to show (the last one is replaced): the role's own purpose, or custom with
    * groups the certificate allows. Local: no network.
-   * @throws {Error} without a certificate; {RangeError} for a purpose or groups not allowed.
+   * @throws {Error} without a certificate; {CertificateWithdrawnError} when the device was
+   * revoked or suspended; {RangeError} for a purpose or groups not allowed.
    */
   makeRequest(purpose: Purpose, groups?: readonly number[]): Promise<ShownRequest> {
     this.lastText = undefined;

@@ -134,32 +134,56 @@ export class TrustData {
       .map((uri) => ({ uri, iss }));
   }
 
-  private async fetchListToken(uri: string, iss: string, issuerUrl: string): Promise<boolean> {
+  /**
+   * Fetches a list that is not kept with the credentials' lists (the device's own certificate's,
+   * in the verifier status lists) and checks it as any list: signed by a key of the issuer's
+   * JWKS, for `uri` itself. Undefined when it cannot be fetched or does not verify.
+   */
+  async fetchOther(
+    uri: string,
+    iss: string,
+    issuerUrl: string,
+  ): Promise<VerifiedStatusList | undefined> {
+    return (await this.fetchVerified(uri, iss, issuerUrl))?.list;
+  }
+
+  /** GETs the list at `uri` (from the issuer configured) and verifies it with the keys held. */
+  private async fetchVerified(
+    uri: string,
+    iss: string,
+    issuerUrl: string,
+  ): Promise<{ list: VerifiedStatusList; text: string; fetchedAt: number } | undefined> {
     const trust = this.current.trust;
-    if (trust === undefined) return false;
+    if (trust === undefined) return undefined;
     let url: string;
     try {
       url = statusListUrl(uri, iss, issuerUrl);
     } catch {
-      return false;
+      return undefined;
     }
     const reply = await this.getText(url);
-    if (reply === undefined) return false;
+    if (reply === undefined) return undefined;
     try {
       const list = verifyStatusList(reply.text, trust);
-      if (list.uri !== uri) return false;
+      if (list.uri !== uri) return undefined;
       await this.clock.observe(list.iat * 1000, false);
-      const old = this.kept.get(uri);
-      this.kept.set(uri, { uri, iss, token: reply.text, fetchedAt: reply.fetchedAt });
-      while (this.kept.size > MAX_LISTS) {
-        const oldest = [...this.kept.values()].sort((a, b) => a.fetchedAt - b.fetchedAt)[0];
-        if (oldest === undefined) break;
-        this.kept.delete(oldest.uri);
-      }
-      return old?.token !== reply.text;
+      return { list, ...reply };
     } catch {
-      return false;
+      return undefined;
     }
+  }
+
+  private async fetchListToken(uri: string, iss: string, issuerUrl: string): Promise<boolean> {
+    const reply = await this.fetchVerified(uri, iss, issuerUrl);
+    if (reply === undefined) return false;
+    const old = this.kept.get(uri);
+    this.kept.set(uri, { uri, iss, token: reply.text, fetchedAt: reply.fetchedAt });
+    while (this.kept.size > MAX_LISTS) {
+      const oldest = [...this.kept.values()].sort((a, b) => a.fetchedAt - b.fetchedAt)[0];
+      if (oldest === undefined) break;
+      this.kept.delete(oldest.uri);
+    }
+    return old?.token !== reply.text;
   }
 
   private async persistLists(): Promise<void> {

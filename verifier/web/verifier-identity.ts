@@ -14,9 +14,11 @@ import {
 } from '../../shared/request/certificate.js';
 import { createRequest, REQUEST_MAX_AGE } from '../../shared/request/request.js';
 import { GROUP_NAMES, PURPOSES, type GroupIndex, type Purpose } from '../../shared/sd/groups.js';
+import { readStatus, STATUS } from '../../shared/status-list.js';
 import { utf8 } from '../../shared/utf8.js';
 import { nobleBackend } from '../backends/noble.js';
 import type { VerifierRequest } from '../verify-presentation.js';
+import type { VerifiedStatusList } from '../verify-status-list.js';
 import type { LocalStore } from './local-store.js';
 
 /** Seconds an accepted answer's nonce is kept: twice a request's life. */
@@ -24,6 +26,13 @@ export const ANSWERED_KEEP_S = 2 * REQUEST_MAX_AGE;
 /** A certificate is renewed once less than this share of its lifetime remains. */
 export const RENEW_SHARE = 1 / 3;
 const FETCH_TIMEOUT_MS = 8000;
+
+/**
+ * What the certificate's own entry in the verifier status list said when last read: `valid`,
+ * `suspended` (2), or `revoked` (the device was revoked: 1; or any other value, or no such
+ * entry, which a holder's phone refuses as well).
+ */
+export type Standing = 'valid' | 'revoked' | 'suspended';
 
 /** The certificate as the device keeps it. */
 export interface KeptCertificate {
@@ -33,6 +42,29 @@ export interface KeptCertificate {
   readonly statusUri: string;
   /** The device token it was enrolled with: another token enrols again. */
   readonly token: string;
+  /** Its entry as last read, with the `iat` of the list read; absent until read once. */
+  readonly checked?: { readonly standing: Standing; readonly iat: number };
+}
+
+/** Why a request cannot be made: the certificate's entry says the device may not ask. */
+export class CertificateWithdrawnError extends Error {
+  override readonly name = 'CertificateWithdrawnError';
+
+  constructor(readonly code: 'ERR_DEVICE_REVOKED' | 'ERR_DEVICE_SUSPENDED') {
+    super(
+      code === 'ERR_DEVICE_REVOKED'
+        ? 'certificate: its status entry says the device was revoked; phones refuse its requests'
+        : 'certificate: its status entry says the device is suspended; phones refuse its requests',
+    );
+  }
+}
+
+const STANDINGS: readonly Standing[] = ['valid', 'revoked', 'suspended'];
+
+/** What a status value means for the device's own certificate. */
+function standingOf(value: number): Standing {
+  if (value === STATUS.VALID) return 'valid';
+  return value === STATUS.SUSPENDED ? 'suspended' : 'revoked';
 }
 
 /** The certificate's claims that the screen shows, read from the kept certificate. */
@@ -118,7 +150,14 @@ export class VerifierIdentity {
     if (kept === undefined || typeof kept.certificate !== 'string') return;
     try {
       this.current = readIdentity(kept.certificate);
-      this.kept = kept;
+      const { checked, ...rest } = kept;
+      // A damaged reading is dropped (read again at the next update); the certificate stays.
+      this.kept =
+        checked !== undefined &&
+        STANDINGS.includes(checked.standing) &&
+        Number.isSafeInteger(checked.iat)
+          ? kept
+          : rest;
     } catch {
       await this.env.store.delete('certificate');
     }
@@ -127,6 +166,44 @@ export class VerifierIdentity {
   /** The certificate kept, read; undefined before enrolment. */
   get identity(): Identity | undefined {
     return this.current;
+  }
+
+  /**
+   * What the certificate's status entry said when last read online: `valid` until read otherwise
+   * (offline, or the list out of reach, the certificate stays in use).
+   */
+  get standing(): Standing {
+    return this.kept?.checked?.standing ?? 'valid';
+  }
+
+  /**
+   * Reads the certificate's own entry in `list`, a verifier status list whose signature has
+   * passed with the issuer's keys, and keeps what it says. A list of another URI, or signed
+   * before the one last read (a cached or replayed copy), changes nothing; one signed in the same
+   * second does not undo a withdrawal. True when the standing changed.
+   */
+  async noteStatus(list: VerifiedStatusList): Promise<boolean> {
+    const kept = this.kept;
+    const claims = this.current?.claims;
+    if (kept === undefined || claims === undefined || list.uri !== claims.status.uri) return false;
+    let value: number;
+    try {
+      value = readStatus(list.list, list.bits, claims.status.idx);
+    } catch {
+      value = -1;
+    }
+    const standing = standingOf(value);
+    const before = this.standing;
+    const last = kept.checked;
+    if (
+      last !== undefined &&
+      (list.iat < last.iat || (list.iat === last.iat && before !== 'valid' && standing === 'valid'))
+    )
+      return false;
+    const next: KeptCertificate = { ...kept, checked: { standing, iat: list.iat } };
+    this.kept = next;
+    await this.env.store.set('certificate', next);
+    return standing !== before;
   }
 
   /** The role this device acts in: police until a certificate says otherwise. */
@@ -211,6 +288,7 @@ export class VerifierIdentity {
   activeRequest(nowMs: number): ShownRequest | undefined {
     const shown = this.shown;
     if (shown === undefined || this.used || nowMs / 1000 > shown.answerBy) return undefined;
+    if (this.standing !== 'valid') return undefined;
     return shown;
   }
 
@@ -225,7 +303,8 @@ export class VerifierIdentity {
   /**
    * Makes a new request: the role's own purpose, or `custom` with groups within the
    * certificate's `may`. It replaces any request shown before.
-   * @throws {Error} without a certificate; {RangeError} for groups the certificate does not allow.
+   * @throws {Error} without a certificate; {CertificateWithdrawnError} when its status entry says
+   * the device was revoked or suspended; {RangeError} for groups the certificate does not allow.
    */
   async makeRequest(
     nowMs: number,
@@ -234,6 +313,11 @@ export class VerifierIdentity {
   ): Promise<ShownRequest> {
     const identity = this.current;
     if (identity === undefined) throw new Error('no certificate: enrol the device first');
+    const standing = this.standing;
+    if (standing !== 'valid')
+      throw new CertificateWithdrawnError(
+        standing === 'revoked' ? 'ERR_DEVICE_REVOKED' : 'ERR_DEVICE_SUSPENDED',
+      );
     const { claims } = identity;
     if (purpose === 'custom') {
       const beyond = (groups ?? []).filter((g) => !claims.may.includes(g as GroupIndex));
