@@ -36,7 +36,7 @@ interface Device {
   readonly key: Signer;
   online: boolean;
   /** An answer in place of the service's for a path of a verifier status list. */
-  verifierList?: () => Response | Promise<Response>;
+  verifierList?: (() => Response | Promise<Response>) | undefined;
   /** Every URL fetched, to see that no token ends up in one. */
   readonly fetched: string[];
 }
