@@ -35,10 +35,12 @@ import {
   addDevice,
   issue,
   newDriver,
+  newStaff,
   syntheticLicence,
   type TestDevice,
 } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
+import { expectNoSeriousViolations } from './axe.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
 import { blankFrame, encodeY4m, qrFrame } from './y4m.js';
 
@@ -331,6 +333,72 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       expect((await page.locator('#history-view').textContent()) ?? '').not.toContain(
         holder.licence.licenceNumber.slice(-4),
       );
+    });
+
+    it('when an admin revokes the police device after it enrolled, then after 更新 the request panel says in words that it may no longer ask (no QR), 设置 says it was revoked, and scanning directly still works', async () => {
+      const admin = await newStaff(service, 'admin');
+      const registered = await admin.post<{ id: number; token: string }>(
+        '/api/admin/verifier-devices',
+        { name: '卡口七号手持终端' },
+      );
+      expect(registered.status).toBe(201);
+      const { id, token } = registered.body;
+      // Its entry is on list 1, which the route-answered certificates of the cases before name
+      // too; those cases are over by the time it is revoked.
+      const camera = join(work, 'revoked.y4m');
+      await playOnCamera(camera, undefined);
+      const browser = await launchBrowser({ fakeCamera: camera });
+      browsers.push(browser);
+      // bypassCSP only lets axe-core in (see axe.ts).
+      const { page } = await newPhonePage(browser, { origin: service.url, bypassCSP: true });
+      const logged: string[] = [];
+      page.on('console', (message) => logged.push(message.text()));
+      // Enrolled with the service's own certificate route, as the device is in service.
+      await page.goto('/verifier/');
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      await page.click('#open-settings');
+      await page.fill('#setting-token', token);
+      await page.click('#settings-save');
+      await page.waitForSelector('#identity[data-state="enrolled"]', { timeout: 20_000 });
+      await page.click('#settings-back');
+      await page.click('#open-request');
+      // A request of the service's certificate (not the test authority's: shownRequest's keys).
+      await page.waitForSelector('#request-qr[data-request][data-active="true"]');
+      expect(await page.getAttribute('#request-from', 'data-role')).toBe('police');
+
+      expect((await admin.post(`/api/admin/verifier-devices/${id}/revoke`, {})).status).toBe(200);
+      await page.click('#refresh');
+      const words = page.locator('#request-withdrawn');
+      await words.waitFor({ timeout: 20_000 });
+      expect(await words.textContent()).toBe(UI.requestRevoked.zh);
+      expect(await words.getAttribute('data-standing')).toBe('revoked');
+      expect(await page.locator('#request-qr').count()).toBe(0);
+      expect(await page.locator('#request-scan').count()).toBe(0);
+      await screenshot(page, 'verifier-request-revoked-390');
+      await expectNoSeriousViolations(page, 'request, revoked');
+
+      await page.click('#open-settings');
+      await page.waitForSelector('#identity[data-state="revoked"]');
+      expect(await page.textContent('#identity-withdrawn')).toBe(UI.identityRevoked.zh);
+      expect(await page.locator('#identity-valid').count()).toBe(0);
+      await screenshot(page, 'verifier-identity-revoked-390');
+      await expectNoSeriousViolations(page, 'settings, revoked');
+      await page.click('#language');
+      await page.waitForSelector('#identity[data-state="revoked"]');
+      expect(await page.textContent('#identity-withdrawn')).toBe(UI.identityRevoked.en);
+      await page.click('#language');
+
+      // Scanning directly does not need the certificate: a code in front of the camera is green.
+      const holder = holders[0] as HolderV2;
+      await playOnCamera(
+        camera,
+        await createPresentationV2(holder.copy, holder.device.signer, { now: new Date() }),
+      );
+      await page.click('#settings-back');
+      await page.click('#open-request');
+      await page.click('#request-direct');
+      expect(await verdict(page, 1)).toEqual({ tone: 'valid', code: null, text: VALID.zh });
+      expect(logged.filter((line) => line.includes(token))).toEqual([]);
     });
   },
 );

@@ -194,7 +194,10 @@ function renderSettingsView(session: VerificationSession, prepared?: boolean): v
         stop: stopTokenCamera,
       },
     },
-    [identityLines(session.identity.identity, session.enrolment, i18n), offline],
+    [
+      identityLines(session.identity.identity, session.enrolment, i18n, session.identity.standing),
+      offline,
+    ],
   );
 }
 
@@ -240,13 +243,14 @@ function stopTokenCamera(): void {
 /** The request screen; a request is made when none was made yet. */
 async function renderRequestView(session: VerificationSession): Promise<void> {
   const identity = session.identity.identity;
-  if (identity !== undefined && session.identity.lastRequest === undefined)
+  const standing = session.identity.standing;
+  if (identity !== undefined && standing === 'valid' && session.identity.lastRequest === undefined)
     await makeRequest(session);
   const request = session.identity.lastRequest;
   state.requestActive = session.identity.activeRequest(session.nowMs()) !== undefined;
   renderRequest(
     byId('request-view'),
-    { identity, request, active: state.requestActive, asking: state.asking },
+    { identity, standing, request, active: state.requestActive, asking: state.asking },
     i18n,
     {
       ask: (asking) => {
@@ -400,15 +404,27 @@ async function boot(): Promise<void> {
     monoMs: () => performance.now(),
   });
   let hadIdentity = session.identity.identity !== undefined;
+  let hadStanding = session.identity.standing;
   session.onChange = () => {
     renderBar(session);
     // The settings say how the last enrolment went (enrolled, refused …): only that block is
     // drawn again, so the form, its words (已保存, a token read) and the token camera stay.
     if (state.view === 'settings')
       byId('identity').replaceWith(
-        identityLines(session.identity.identity, session.enrolment, i18n),
+        identityLines(
+          session.identity.identity,
+          session.enrolment,
+          i18n,
+          session.identity.standing,
+        ),
       );
     const has = session.identity.identity !== undefined;
+    const standing = session.identity.standing;
+    // Revoked or suspended (or enrolled again): the request screen says so instead of its QR.
+    if (standing !== hadStanding) {
+      hadStanding = standing;
+      if (state.view === 'request') void renderRequestView(session);
+    }
     if (has === hadIdentity) return;
     // Just enrolled (or forgotten): the request screen says so; a device whose role is not the
     // police's starts on the request screen.

@@ -17,6 +17,7 @@ import {
   type EnrolOutcome,
   type Identity,
   type ShownRequest,
+  type Standing,
 } from './verifier-identity.js';
 
 type I18n = Translator<UiKey>;
@@ -36,6 +37,8 @@ export function countdown(seconds: number): string {
 /** What the request panel draws from. */
 export interface RequestPanel {
   readonly identity: Identity | undefined;
+  /** What the certificate's status entry said when last read online. */
+  readonly standing: Standing;
   /** The request last made (kept on screen when used up or expired, greyed). */
   readonly request: ShownRequest | undefined;
   /** Whether `request` may still be answered. */
@@ -69,6 +72,19 @@ export function renderRequest(
     return;
   }
   const { claims } = identity;
+  if (state.standing !== 'valid') {
+    // Every phone with a newer list refuses the device's requests: none is shown.
+    panel.replaceChildren(
+      h('h2', {}, i18n.t('requestOpen')),
+      h(
+        'p',
+        { id: 'request-withdrawn', class: 'message', 'data-standing': state.standing },
+        i18n.t(state.standing === 'revoked' ? 'requestRevoked' : 'requestSuspended'),
+      ),
+      h('div', { class: 'row' }, direct),
+    );
+    return;
+  }
   const ownAllowed = ownPurposeAllowed(claims);
   const custom = state.asking.custom || !ownAllowed;
   const chosen = state.asking.custom ? state.asking.groups : [];
@@ -183,11 +199,15 @@ export function tickRequest(
   }
 }
 
-/** The device's identity in the settings panel: organisation, role, validity; or why none. */
+/**
+ * The device's identity in the settings panel: organisation, role, validity; or why none; or,
+ * revoked or suspended, who it was and that it may no longer ask.
+ */
 export function identityLines(
   identity: Identity | undefined,
   enrolment: EnrolOutcome | undefined,
   i18n: I18n,
+  standing: Standing = 'valid',
 ): HTMLElement {
   if (identity === undefined) {
     const key: UiKey =
@@ -206,6 +226,26 @@ export function identityLines(
     );
   }
   const c: VerifierCertificate = identity.claims;
+  if (standing !== 'valid')
+    return h(
+      'section',
+      { id: 'identity', class: 'settings-block', 'data-state': standing, 'data-role': c.role },
+      h('h3', {}, i18n.t('identityTitle')),
+      h(
+        'dl',
+        {},
+        h('dt', {}, i18n.t('identityOrg')),
+        h('dd', { id: 'identity-org' }, c.org),
+        h('dt', {}, i18n.t('identityRole')),
+        h('dd', { id: 'identity-role' }, i18n.say(PURPOSE_WORDS[c.role])),
+      ),
+      h(
+        'p',
+        { id: 'identity-withdrawn', class: 'message' },
+        i18n.t(standing === 'revoked' ? 'identityRevoked' : 'identitySuspended'),
+      ),
+      enrolment === 'refused' ? h('p', {}, i18n.t('identityRefused')) : undefined,
+    );
   return h(
     'section',
     { id: 'identity', class: 'settings-block', 'data-state': 'enrolled', 'data-role': c.role },
