@@ -7,8 +7,20 @@ const GUIDE_SHARE = 0.8;
 /** At most this many decodes a second: the rest of the time is the verifier's. */
 const MIN_INTERVAL_MS = 80;
 
-/** Called with each code read; `frameAt` is when the frame was handed to the page (ms). */
-export type OnCode = (text: string, frameAt: number) => void;
+/** When a frame that held a code went through each step (performance.now, ms). */
+export interface FrameTiming {
+  /** The frame reached the page (its presentation time). */
+  readonly frameAt: number;
+  /** The page took it up (its frame callback ran). */
+  readonly takenAt: number;
+  /** Its pixels were in the form the decoder reads. */
+  readonly pixelsAt: number;
+  /** Its code was read. */
+  readonly readAt: number;
+}
+
+/** Called with each code read and when its frame went through each step. */
+export type OnCode = (text: string, timing: FrameTiming) => void;
 
 /** A running camera scan. */
 export interface CameraScan {
@@ -47,6 +59,7 @@ export async function startCameraScan(
     const width = video.videoWidth;
     const height = video.videoHeight;
     if (width === 0 || height === 0) return;
+    const takenAt = performance.now();
     busy = true;
     lastDecode = frameAt;
     const side = Math.round(Math.min(width, height) * GUIDE_SHARE);
@@ -56,10 +69,18 @@ export async function startCameraScan(
       canvas.height = out;
     }
     context.drawImage(video, (width - side) / 2, (height - side) / 2, side, side, 0, 0, out, out);
-    decoder
-      .decode(canvas, context)
+    // A reader of pixels gets them here, so that the time to take them is told from its own.
+    const readPixels = decoder.decodePixels;
+    const pixels = readPixels && context.getImageData(0, 0, out, out);
+    const pixelsAt = performance.now();
+    const reading =
+      readPixels === undefined || pixels === undefined
+        ? decoder.decode(canvas, context)
+        : readPixels(pixels);
+    reading
       .then((text) => {
-        if (text !== undefined && !stopped) onCode(text, frameAt);
+        if (text !== undefined && !stopped)
+          onCode(text, { frameAt, takenAt, pixelsAt, readAt: performance.now() });
       })
       .catch(() => undefined)
       .finally(() => {

@@ -9,6 +9,13 @@ import { presentationSegments, QR_ERROR_CORRECTION } from '../qr.js';
 /** Modules of quiet zone on each side (ISO/IEC 18004 §6.3.8). */
 const QUIET_ZONE = 4;
 
+/** The symbol of `text`: shared/qr.ts's segments at ECC M. */
+export function encodeQr(text: string): QRCode.QRCode {
+  return QRCode.create(presentationSegments(text), {
+    errorCorrectionLevel: QR_ERROR_CORRECTION,
+  });
+}
+
 /**
  * Draws `text` on `canvas`, as large as fits in `maxSize` CSS pixels.
  * @returns the QR version used.
@@ -19,9 +26,19 @@ export function drawQr(
   maxSize: number,
   colour = '#000000',
 ): number {
-  const qr = QRCode.create(presentationSegments(text), {
-    errorCorrectionLevel: QR_ERROR_CORRECTION,
-  });
+  return drawQrSymbol(canvas, encodeQr(text), maxSize, colour);
+}
+
+/**
+ * Draws a symbol made by {@link encodeQr} on `canvas`, as large as fits in `maxSize` CSS pixels.
+ * @returns the QR version used.
+ */
+export function drawQrSymbol(
+  canvas: HTMLCanvasElement,
+  qr: QRCode.QRCode,
+  maxSize: number,
+  colour = '#000000',
+): number {
   const modules = qr.modules.size;
   const total = modules + 2 * QUIET_ZONE;
   const ratio = window.devicePixelRatio || 1;

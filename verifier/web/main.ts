@@ -7,7 +7,11 @@
 import { afterPaint, button, byId, byIdOf, h } from '../../shared/web/dom.js';
 import { htmlLang, otherLang, translator } from '../../shared/web/i18n.js';
 import { UI, type UiKey } from './app-messages.js';
-import { startCameraScan, type CameraScan } from '../../shared/web/camera-scanner.js';
+import {
+  startCameraScan,
+  type CameraScan,
+  type FrameTiming,
+} from '../../shared/web/camera-scanner.js';
 import { formatAge } from './format.js';
 import { openLocalStore } from './local-store.js';
 import { offlineDataBlock } from './offline-data.js';
@@ -248,8 +252,8 @@ async function startCamera(session: VerificationSession): Promise<void> {
     return;
   }
   try {
-    state.camera = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, frameAt) => {
-      onCode(session, text, frameAt);
+    state.camera = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, timing) => {
+      onCode(session, text, timing);
     });
     state.scanStatus = 'scanHint';
   } catch {
@@ -284,8 +288,22 @@ function show(session: VerificationSession, next: View): void {
   renderBar(session);
 }
 
-/** A code read at `frameAt` (performance.now of the frame or the pick): its verdict in view. */
-function onCode(session: VerificationSession, text: string, frameAt: number): void {
+/**
+ * The steps of a scan, each in ms, in order (bench/browser.ts prints them): the frame waiting for
+ * the page, its pixels taken, the code read, verified and judged, the verdict drawn into the page,
+ * and painted. Their sum is the scan's measure `lz:scan`.
+ */
+interface ScanStages {
+  readonly wait: number;
+  readonly capture: number;
+  readonly decode: number;
+  readonly verify: number;
+  readonly render: number;
+  readonly paint: number;
+}
+
+/** A code read (timing: when its frame, or the picture picked, went through each step): its verdict in view. */
+function onCode(session: VerificationSession, text: string, timing: FrameTiming): void {
   if (state.view === 'history' || state.view === 'settings' || state.view === 'request') return;
   const kind = codeKind(text);
   if (kind !== 'presentation') {
@@ -293,15 +311,17 @@ function onCode(session: VerificationSession, text: string, frameAt: number): vo
     if (text === state.lastOther) return;
     state.lastOther = text;
     state.shown = { notLicence: kind };
+    const verifiedAt = performance.now();
     renderVerdictView(session);
     show(session, 'verdict');
-    painted(notLicenceAnnouncement(kind, i18n), frameAt, 'none');
+    painted(notLicenceAnnouncement(kind, i18n), 'none', timing, verifiedAt);
     return;
   }
   state.lastOther = undefined;
   void session.scan(text).then((scan) => {
     // A panel opened while the code was verified stays in view.
     if (scan === undefined || (state.view !== 'scan' && state.view !== 'verdict')) return;
+    const verifiedAt = performance.now();
     const shown: Shown = {
       scan,
       portrait: scan.wantsPortrait ? 'loading' : scan.portraitShown ? undefined : 'withheld',
@@ -309,7 +329,7 @@ function onCode(session: VerificationSession, text: string, frameAt: number): vo
     state.shown = shown;
     renderVerdictView(session);
     show(session, 'verdict');
-    painted(verdictAnnouncement(scan.verdict, i18n), frameAt, scan.verdict.tone);
+    painted(verdictAnnouncement(scan.verdict, i18n), scan.verdict.tone, timing, verifiedAt);
     if (!scan.wantsPortrait) return;
     void session.portrait(scan).then((outcome) => {
       shown.portrait = outcome;
@@ -321,14 +341,24 @@ function onCode(session: VerificationSession, text: string, frameAt: number): vo
 /**
  * Once the answer is painted: it is said to a screen reader (the live region, emptied first so
  * that the same words again are said again), measured from the camera frame that held the code
- * (bench/browser.ts), and counted (body[data-verdicts]).
+ * with its steps (bench/browser.ts), and counted (body[data-verdicts]).
  */
-function painted(words: string, frameAt: number, tone: string): void {
+function painted(words: string, tone: string, timing: FrameTiming, verifiedAt: number): void {
   const announce = byId('announce');
   announce.textContent = '';
+  const renderedAt = performance.now();
   afterPaint(() => {
     announce.textContent = words;
-    performance.measure('lz:scan', { start: frameAt, end: performance.now(), detail: { tone } });
+    const end = performance.now();
+    const stages: ScanStages = {
+      wait: timing.takenAt - timing.frameAt,
+      capture: timing.pixelsAt - timing.takenAt,
+      decode: timing.readAt - timing.pixelsAt,
+      verify: verifiedAt - timing.readAt,
+      render: renderedAt - verifiedAt,
+      paint: end - renderedAt,
+    };
+    performance.measure('lz:scan', { start: timing.frameAt, end, detail: { tone, stages } });
     document.body.dataset.verdicts = String(++state.painted);
   });
 }
@@ -424,7 +454,9 @@ async function boot(): Promise<void> {
         // A picked image always gets its answer.
         session.forgetLastCode();
         state.lastOther = undefined;
-        onCode(session, text, started);
+        // A picture has no frame to wait for: its reading is all decode.
+        const at = { frameAt: started, takenAt: started, pixelsAt: started };
+        onCode(session, text, { ...at, readAt: performance.now() });
       },
       () => {
         scanStatus('badImage');
