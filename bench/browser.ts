@@ -156,8 +156,14 @@ async function slowPhones(service: TestService): Promise<void> {
               const detail = (e as PerformanceMeasure).detail as {
                 tone: string;
                 stages: Record<string, number>;
+                capture: string;
               };
-              return { ms: e.duration, tone: detail.tone, stages: detail.stages };
+              return {
+                ms: e.duration,
+                tone: detail.tone,
+                stages: detail.stages,
+                capture: detail.capture,
+              };
             }),
           );
           const measured = scans.slice(WARM_UP, WARM_UP + SCANS);
@@ -169,9 +175,11 @@ async function slowPhones(service: TestService): Promise<void> {
           const scan = summary(measured.map((s) => s.ms));
           const stages = stageSummary(measured.map((s) => s.stages));
           const decoder = await page.evaluate(() => document.body.dataset.decoder ?? '');
-          figures[`police_${rate}x`] = { decoder, scan, stages, cold_start: cold };
+          // How the frames' pixels were taken: WebCodecs' own frame, or a canvas drawn.
+          const capture = [...new Set(measured.map((s) => s.capture))].join('+');
+          figures[`police_${rate}x`] = { decoder, capture, scan, stages, cold_start: cold };
           console.log(
-            `  CPU ${rate}×: ${scan.n} scans (${decoder}): median ${scan.median_ms} ms, p95 ${scan.p95_ms} ms; cold start median ${cold.median_ms} ms (${cold.n} runs)`,
+            `  CPU ${rate}×: ${scan.n} scans (${decoder}, pixels from ${capture}): median ${scan.median_ms} ms, p95 ${scan.p95_ms} ms; cold start median ${cold.median_ms} ms (${cold.n} runs)`,
           );
           console.log(`    steps, median/p95 ms: ${stageLine(stages)}`);
         } finally {

@@ -1,3 +1,4 @@
+import { frameGrey } from './frame-grey.js';
 import type { QrDecoder } from './qr-decoder.js';
 
 /** Side of the square read from each frame, at most (pixels): enough for a version-22 code. */
@@ -17,6 +18,8 @@ export interface FrameTiming {
   readonly pixelsAt: number;
   /** Its code was read. */
   readonly readAt: number;
+  /** How its pixels were taken: the frame's own (WebCodecs), or drawn on a canvas. */
+  readonly capture: 'frame' | 'canvas';
 }
 
 /** Called with each code read and when its frame went through each step. */
@@ -51,17 +54,27 @@ export async function startCameraScan(
   let stopped = false;
   let busy = false;
   let lastDecode = -Infinity;
+  // A reader of pixels takes the frame's own grey (WebCodecs) until that fails once; then, and
+  // for BarcodeDetector, the frame is drawn on the canvas.
+  let fromFrames = decoder.decodePixels !== undefined && typeof VideoFrame !== 'undefined';
 
-  const onFrame = (frameAt: number): void => {
-    if (stopped) return;
-    schedule();
-    if (busy || frameAt - lastDecode < MIN_INTERVAL_MS) return;
+  /** The text in the frame, or undefined; `pixelsAt` is when its pixels were in hand. */
+  const read = async (): Promise<{
+    text: string | undefined;
+    pixelsAt: number;
+    capture: FrameTiming['capture'];
+  }> => {
+    const readPixels = decoder.decodePixels;
+    if (fromFrames && readPixels !== undefined) {
+      const grey = await frameGrey(video, { share: GUIDE_SHARE, maxSide: MAX_SIDE });
+      if (grey !== undefined) {
+        const pixelsAt = performance.now();
+        return { text: await readPixels(grey), pixelsAt, capture: 'frame' };
+      }
+      fromFrames = false;
+    }
     const width = video.videoWidth;
     const height = video.videoHeight;
-    if (width === 0 || height === 0) return;
-    const takenAt = performance.now();
-    busy = true;
-    lastDecode = frameAt;
     const side = Math.round(Math.min(width, height) * GUIDE_SHARE);
     const out = Math.min(side, MAX_SIDE);
     if (canvas.width !== out) {
@@ -69,18 +82,28 @@ export async function startCameraScan(
       canvas.height = out;
     }
     context.drawImage(video, (width - side) / 2, (height - side) / 2, side, side, 0, 0, out, out);
+    if (readPixels === undefined) {
+      const pixelsAt = performance.now();
+      return { text: await decoder.decode(canvas, context), pixelsAt, capture: 'canvas' };
+    }
     // A reader of pixels gets them here, so that the time to take them is told from its own.
-    const readPixels = decoder.decodePixels;
-    const pixels = readPixels && context.getImageData(0, 0, out, out);
+    const pixels = context.getImageData(0, 0, out, out);
     const pixelsAt = performance.now();
-    const reading =
-      readPixels === undefined || pixels === undefined
-        ? decoder.decode(canvas, context)
-        : readPixels(pixels);
-    reading
-      .then((text) => {
+    return { text: await readPixels(pixels), pixelsAt, capture: 'canvas' };
+  };
+
+  const onFrame = (frameAt: number): void => {
+    if (stopped) return;
+    schedule();
+    if (busy || frameAt - lastDecode < MIN_INTERVAL_MS) return;
+    if (video.videoWidth === 0 || video.videoHeight === 0) return;
+    const takenAt = performance.now();
+    busy = true;
+    lastDecode = frameAt;
+    read()
+      .then(({ text, pixelsAt, capture }) => {
         if (text !== undefined && !stopped)
-          onCode(text, { frameAt, takenAt, pixelsAt, readAt: performance.now() });
+          onCode(text, { frameAt, takenAt, pixelsAt, readAt: performance.now(), capture });
       })
       .catch(() => undefined)
       .finally(() => {

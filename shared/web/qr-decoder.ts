@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
-import type { RgbaPixels } from '../qr-reader.js';
+import type { GreyPixels, RgbaPixels } from '../qr-reader.js';
 
 /**
  * Reads QR codes from pixels: the platform's BarcodeDetector where it reads QR, else zxing-cpp
@@ -12,10 +12,10 @@ export interface QrDecoder {
   /** The text of the first QR code in `canvas`, or undefined. */
   decode(canvas: HTMLCanvasElement, context: CanvasRenderingContext2D): Promise<string | undefined>;
   /**
-   * The text of the first QR code in these pixels, or undefined: a reader of pixels (zxing-cpp)
-   * has it; BarcodeDetector reads only a picture drawn.
+   * The text of the first QR code in these pixels (RGBA, or grey: one byte a pixel), or
+   * undefined: a reader of pixels (zxing-cpp) has it; BarcodeDetector reads only a picture drawn.
    */
-  readonly decodePixels?: (pixels: RgbaPixels) => Promise<string | undefined>;
+  readonly decodePixels?: (pixels: RgbaPixels | GreyPixels) => Promise<string | undefined>;
 }
 
 interface DetectedBarcode {

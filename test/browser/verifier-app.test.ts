@@ -224,12 +224,17 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
   /** Chromium with `camera` as its camera, the app open at its phone size, ready. */
   async function openApp(
     camera: string | undefined,
-    options: { clock?: number } = {},
+    options: { clock?: number; withoutWebCodecs?: boolean } = {},
   ): Promise<Page> {
     const browser = await launchBrowser(camera === undefined ? {} : { fakeCamera: camera });
     browsers.push(browser);
     const { page } = await newPhonePage(browser, { origin: service.url });
     if (options.clock !== undefined) await page.clock.install({ time: options.clock });
+    // A browser without WebCodecs (an older Safari): no VideoFrame.
+    if (options.withoutWebCodecs === true)
+      await page.addInitScript(() => {
+        delete (window as { VideoFrame?: unknown }).VideoFrame;
+      });
     await page.goto('/verifier/');
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     return page;
@@ -317,6 +322,26 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     expect(await page.locator('#title').textContent()).toBe('Licence Check');
+  });
+
+  it('when the camera plays a code, then its grey is read from the frame itself (WebCodecs), and in a browser without WebCodecs from the frame drawn on a canvas; both read 有效', async () => {
+    const { issued, device } = held('valid');
+    const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
+    const camera = await cameraFile('capture', [text]);
+    const capture = (page: Page) =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByName('lz:scan', 'measure')
+          .map((e) => ((e as PerformanceMeasure).detail as { capture: string }).capture),
+      );
+    for (const [withoutWebCodecs, taken] of [
+      [false, 'frame'],
+      [true, 'canvas'],
+    ] as const) {
+      const page = await openApp(camera, { withoutWebCodecs });
+      expect(await verdict(page, 1)).toMatchObject({ tone: 'valid', code: null });
+      expect(await capture(page)).toEqual([taken]);
+    }
   });
 
   it('when the credential has a portrait, then without a device token it is unavailable, and with the token an admin issued it is fetched and shown (its hash is the credential’s ph)', async () => {

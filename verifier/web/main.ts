@@ -358,7 +358,11 @@ function painted(words: string, tone: string, timing: FrameTiming, verifiedAt: n
       render: renderedAt - verifiedAt,
       paint: end - renderedAt,
     };
-    performance.measure('lz:scan', { start: timing.frameAt, end, detail: { tone, stages } });
+    performance.measure('lz:scan', {
+      start: timing.frameAt,
+      end,
+      detail: { tone, stages, capture: timing.capture },
+    });
     document.body.dataset.verdicts = String(++state.painted);
   });
 }
@@ -456,7 +460,7 @@ async function boot(): Promise<void> {
         state.lastOther = undefined;
         // A picture has no frame to wait for: its reading is all decode.
         const at = { frameAt: started, takenAt: started, pixelsAt: started };
-        onCode(session, text, { ...at, readAt: performance.now() });
+        onCode(session, text, { ...at, readAt: performance.now(), capture: 'canvas' });
       },
       () => {
         scanStatus('badImage');
