@@ -344,6 +344,26 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     }
   });
 
+  it('when the officer has scrolled down a verdict and the next code comes, then its verdict is shown from the top', async () => {
+    const { issued, device } = held('valid');
+    const texts = await Promise.all(
+      ['s1', 's2'].map((nonce) =>
+        createPresentationV2(issued.holderCopy, device.signer, { now: new Date(), nonce }),
+      ),
+    );
+    // One code a second, in turn: every frame is a new code, so a new verdict.
+    const page = await openApp(await cameraFile('scroll', texts, 1));
+    await verdict(page, 1);
+    const scrolled = await page.evaluate(() => {
+      const section = document.getElementById('verdict-view') as HTMLElement;
+      section.scrollTop = 10_000;
+      return { top: section.scrollTop, verdicts: Number(document.body.dataset.verdicts) };
+    });
+    expect(scrolled.top).toBeGreaterThan(0);
+    await verdict(page, scrolled.verdicts + 1);
+    expect(await page.evaluate(() => document.getElementById('verdict-view')?.scrollTop)).toBe(0);
+  });
+
   it('when the credential has a portrait, then without a device token it is unavailable, and with the token an admin issued it is fetched and shown (its hash is the credential’s ph)', async () => {
     const { issued, device } = held('portrait');
     const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });

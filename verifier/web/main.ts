@@ -120,11 +120,12 @@ function renderVerdictView(session: VerificationSession): void {
     show(session, 'scan');
   });
   if ('notLicence' in shown) {
+    const scrolled = section.scrollTop !== 0;
     section.replaceChildren(
       ...renderNotLicence(shown.notLicence, i18n),
       h('div', { class: 'actions' }, next),
     );
-    section.scrollTop = 0;
+    if (scrolled) section.scrollTop = 0;
     return;
   }
   const role = session.identity.role;
@@ -148,8 +149,11 @@ function renderVerdictView(session: VerificationSession): void {
           session.forgetLastCode();
           show(session, 'request');
         });
+  // Whether the last verdict was scrolled is read before the DOM changes (no layout to make
+  // then); setting scrollTop makes the layout at once, and so only when it must move.
+  const scrolled = section.scrollTop !== 0;
   section.replaceChildren(...parts, h('div', { class: 'actions' }, next, toRequest ?? ''));
-  section.scrollTop = 0;
+  if (scrolled) section.scrollTop = 0;
   renderPortrait(shown.portrait, i18n);
 }
 
