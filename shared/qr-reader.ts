@@ -81,8 +81,16 @@ export async function readQrPixels(pixels: RgbaPixels | GreyPixels): Promise<str
 }
 
 /**
- * Grey pixels as RGBA (R = G = B = the grey, opaque), which zxing-wasm turns back into exactly
- * that grey (its weights sum to 1024/1024). Its one way in for raw pixels is RGBA.
+ * Each grey as one RGBA pixel (R = G = B = the grey, opaque) in the platform's byte order: the
+ * 256 of them written as bytes and read as 32-bit words.
+ */
+const GREY_AS_RGBA = new Uint32Array(
+  Uint8Array.from({ length: 1024 }, (_, i) => (i % 4 === 3 ? 255 : i >> 2)).buffer,
+);
+
+/**
+ * Grey pixels as RGBA, which zxing-wasm turns back into exactly that grey (its weights sum to
+ * 1024/1024). Its one way in for raw pixels is RGBA.
  */
 function greyAsRgba({ width, height, grey }: GreyPixels): RgbaPixels {
   const n = width * height;
@@ -91,14 +99,8 @@ function greyAsRgba({ width, height, grey }: GreyPixels): RgbaPixels {
       `grey pixels: expected ${n} bytes for ${width}×${height}, found ${grey.length}`,
     );
   // A new buffer each time: zxing-wasm reads it only after an await, when another read could
-  // have filled a shared one.
-  const rgba = new Uint8ClampedArray(n * 4);
-  for (let i = 0, j = 0; i < n; i++, j += 4) {
-    const y = grey[i] as number;
-    rgba[j] = y;
-    rgba[j + 1] = y;
-    rgba[j + 2] = y;
-    rgba[j + 3] = 255;
-  }
-  return { width, height, data: rgba };
+  // have filled a shared one. One 32-bit store a pixel.
+  const words = new Uint32Array(n);
+  for (let i = 0; i < n; i++) words[i] = GREY_AS_RGBA[grey[i] as number] as number;
+  return { width, height, data: new Uint8ClampedArray(words.buffer) };
 }
