@@ -1,8 +1,9 @@
 /*
  * The police verifier app: scan (camera or image), verify in this browser with the core and the
- * noble backend, show the verdict full screen in words, keep keys, lists and history on the
- * device. Nothing of a scan leaves the device except, with a device token, the request for the
- * portrait. The session (session.ts) does the work; this page holds what is in view and draws it.
+ * WebCrypto backend (noble's where WebCrypto has no Ed25519), show the verdict full screen in
+ * words, keep keys, lists and history on the device. Nothing of a scan leaves the device except,
+ * with a device token, the request for the portrait. The session (session.ts) does the work;
+ * this page holds what is in view and draws it.
  */
 import { afterPaint, button, byId, byIdOf, h } from '../../shared/web/dom.js';
 import { htmlLang, otherLang, translator } from '../../shared/web/i18n.js';
