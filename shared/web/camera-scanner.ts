@@ -22,8 +22,12 @@ export interface FrameTiming {
   readonly capture: 'frame' | 'canvas';
 }
 
-/** Called with each code read and when its frame went through each step. */
-export type OnCode = (text: string, timing: FrameTiming) => void;
+/**
+ * Called with each code read and when its frame went through each step. What it returns is
+ * awaited: a promise of its answer in the making (a verdict until painted) holds the next frame
+ * back until it settles.
+ */
+export type OnCode = (text: string, timing: FrameTiming) => unknown;
 
 /** A running camera scan. */
 export interface CameraScan {
@@ -32,7 +36,8 @@ export interface CameraScan {
 
 /**
  * Starts the back camera and reads every new frame inside the framing guide (the centre square)
- * until stopped. One decode at a time; frames that arrive meanwhile are skipped.
+ * until stopped. One frame at a time, until its code's answer is made; frames that arrive
+ * meanwhile are skipped.
  * @throws {DOMException} from getUserMedia when there is no camera or no permission.
  */
 export async function startCameraScan(
@@ -101,9 +106,9 @@ export async function startCameraScan(
     busy = true;
     lastDecode = frameAt;
     read()
-      .then(({ text, pixelsAt, capture }) => {
+      .then(async ({ text, pixelsAt, capture }) => {
         if (text !== undefined && !stopped)
-          onCode(text, { frameAt, takenAt, pixelsAt, readAt: performance.now(), capture });
+          await onCode(text, { frameAt, takenAt, pixelsAt, readAt: performance.now(), capture });
       })
       .catch(() => undefined)
       .finally(() => {

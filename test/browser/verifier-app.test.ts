@@ -364,6 +364,28 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     expect(await page.evaluate(() => document.getElementById('verdict-view')?.scrollTop)).toBe(0);
   });
 
+  it('when a new code comes in every camera frame, then no frame is taken before the last verdict is on screen', async () => {
+    const { issued, device } = held('valid');
+    // Thirty codes a second, each frame its own: whichever frame is taken is a new code.
+    const texts = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        createPresentationV2(issued.holderCopy, device.signer, { now: new Date(), nonce: `f${i}` }),
+      ),
+    );
+    const page = await openApp(await cameraFile('frames', texts, 30));
+    await verdict(page, 6);
+    const scans = await page.evaluate(() =>
+      performance.getEntriesByName('lz:scan', 'measure').map((e) => ({
+        takenAt:
+          e.startTime +
+          ((e as PerformanceMeasure).detail as { stages: { wait: number } }).stages.wait,
+        paintedAt: e.startTime + e.duration,
+      })),
+    );
+    const early = scans.filter((s, i) => i > 0 && s.takenAt < (scans[i - 1]?.paintedAt ?? 0));
+    expect([scans.length >= 6, early]).toEqual([true, []]);
+  });
+
   it('when the credential has a portrait, then without a device token it is unavailable, and with the token an admin issued it is fetched and shown (its hash is the credential’s ph)', async () => {
     const { issued, device } = held('portrait');
     const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });

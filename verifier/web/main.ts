@@ -257,9 +257,10 @@ async function startCamera(session: VerificationSession): Promise<void> {
     return;
   }
   try {
-    state.camera = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, timing) => {
-      onCode(session, text, timing);
-    });
+    // The next frame is read once this one's answer is on screen.
+    state.camera = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, timing) =>
+      onCode(session, text, timing),
+    );
     state.scanStatus = 'scanHint';
   } catch {
     state.scanStatus = 'noCamera';
@@ -308,22 +309,26 @@ interface ScanStages {
 }
 
 /** A code read (timing: when its frame, or the picture picked, went through each step): its verdict in view. */
-function onCode(session: VerificationSession, text: string, timing: FrameTiming): void {
-  if (state.view === 'history' || state.view === 'settings' || state.view === 'request') return;
+function onCode(
+  session: VerificationSession,
+  text: string,
+  timing: FrameTiming,
+): Promise<void> | undefined {
+  if (state.view === 'history' || state.view === 'settings' || state.view === 'request')
+    return undefined;
   const kind = codeKind(text);
   if (kind !== 'presentation') {
     // Not verified, not in the history: a neutral answer, once per code in view.
-    if (text === state.lastOther) return;
+    if (text === state.lastOther) return undefined;
     state.lastOther = text;
     state.shown = { notLicence: kind };
     const verifiedAt = performance.now();
     renderVerdictView(session);
     show(session, 'verdict');
-    painted(notLicenceAnnouncement(kind, i18n), 'none', timing, verifiedAt);
-    return;
+    return painted(notLicenceAnnouncement(kind, i18n), 'none', timing, verifiedAt);
   }
   state.lastOther = undefined;
-  void session.scan(text).then((scan) => {
+  return session.scan(text).then((scan) => {
     // A panel opened while the code was verified stays in view.
     if (scan === undefined || (state.view !== 'scan' && state.view !== 'verdict')) return;
     const verifiedAt = performance.now();
@@ -334,41 +339,55 @@ function onCode(session: VerificationSession, text: string, timing: FrameTiming)
     state.shown = shown;
     renderVerdictView(session);
     show(session, 'verdict');
-    painted(verdictAnnouncement(scan.verdict, i18n), scan.verdict.tone, timing, verifiedAt);
-    if (!scan.wantsPortrait) return;
-    void session.portrait(scan).then((outcome) => {
-      shown.portrait = outcome;
-      if (state.shown === shown) renderPortrait(outcome, i18n);
-    });
+    const done = painted(
+      verdictAnnouncement(scan.verdict, i18n),
+      scan.verdict.tone,
+      timing,
+      verifiedAt,
+    );
+    if (scan.wantsPortrait)
+      void session.portrait(scan).then((outcome) => {
+        shown.portrait = outcome;
+        if (state.shown === shown) renderPortrait(outcome, i18n);
+      });
+    return done;
   });
 }
 
 /**
  * Once the answer is painted: it is said to a screen reader (the live region, emptied first so
  * that the same words again are said again), measured from the camera frame that held the code
- * with its steps (bench/browser.ts), and counted (body[data-verdicts]).
+ * with its steps (bench/browser.ts), and counted (body[data-verdicts]). Resolves then.
  */
-function painted(words: string, tone: string, timing: FrameTiming, verifiedAt: number): void {
+function painted(
+  words: string,
+  tone: string,
+  timing: FrameTiming,
+  verifiedAt: number,
+): Promise<void> {
   const announce = byId('announce');
   announce.textContent = '';
   const renderedAt = performance.now();
-  afterPaint(() => {
-    announce.textContent = words;
-    const end = performance.now();
-    const stages: ScanStages = {
-      wait: timing.takenAt - timing.frameAt,
-      capture: timing.pixelsAt - timing.takenAt,
-      decode: timing.readAt - timing.pixelsAt,
-      verify: verifiedAt - timing.readAt,
-      render: renderedAt - verifiedAt,
-      paint: end - renderedAt,
-    };
-    performance.measure('lz:scan', {
-      start: timing.frameAt,
-      end,
-      detail: { tone, stages, capture: timing.capture },
+  return new Promise((resolve) => {
+    afterPaint(() => {
+      announce.textContent = words;
+      const end = performance.now();
+      const stages: ScanStages = {
+        wait: timing.takenAt - timing.frameAt,
+        capture: timing.pixelsAt - timing.takenAt,
+        decode: timing.readAt - timing.pixelsAt,
+        verify: verifiedAt - timing.readAt,
+        render: renderedAt - verifiedAt,
+        paint: end - renderedAt,
+      };
+      performance.measure('lz:scan', {
+        start: timing.frameAt,
+        end,
+        detail: { tone, stages, capture: timing.capture },
+      });
+      document.body.dataset.verdicts = String(++state.painted);
+      resolve();
     });
-    document.body.dataset.verdicts = String(++state.painted);
   });
 }
 
@@ -465,7 +484,7 @@ async function boot(): Promise<void> {
         state.lastOther = undefined;
         // A picture has no frame to wait for: its reading is all decode.
         const at = { frameAt: started, takenAt: started, pixelsAt: started };
-        onCode(session, text, { ...at, readAt: performance.now(), capture: 'canvas' });
+        void onCode(session, text, { ...at, readAt: performance.now(), capture: 'canvas' });
       },
       () => {
         scanStatus('badImage');
