@@ -5,7 +5,6 @@
  * that it runs as well in a test.
  */
 import { nobleBackend } from '../backends/noble.js';
-import { webCryptoBackend, type WebCryptoBackend } from '../backends/webcrypto.js';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { TrustStore } from '../trust-store.js';
 import {
@@ -49,8 +48,6 @@ export interface SessionEnv {
    * kept in the store.
    */
   readonly deviceSigner?: () => Promise<Signer>;
-  /** What verifies: Ed25519 by the browser's WebCrypto where it has it, else noble's. */
-  readonly backend?: WebCryptoBackend;
 }
 
 /** The device key of the browser: made once, kept in the store by structured clone. */
@@ -125,7 +122,6 @@ export class VerificationSession {
     private readonly trust: TrustData,
     private current: Settings,
     readonly identity: VerifierIdentity,
-    private readonly backend: WebCryptoBackend,
   ) {
     this.history = new ScanHistory(env.store);
   }
@@ -134,8 +130,7 @@ export class VerificationSession {
   static async open(env: SessionEnv): Promise<VerificationSession> {
     const clock = new ClockKeeper(env.store, DEFAULT_CLOCK_TOLERANCE * 1000, env.readClocks);
     await clock.load();
-    const backend = env.backend ?? (await webCryptoBackend());
-    const trust = new TrustData(env.store, clock, env.fetch, backend);
+    const trust = new TrustData(env.store, clock, env.fetch);
     await trust.load();
     const identity = new VerifierIdentity({
       store: env.store,
@@ -143,14 +138,7 @@ export class VerificationSession {
       ...(env.fetch === undefined ? {} : { fetch: env.fetch }),
     });
     await identity.load();
-    return new VerificationSession(
-      env,
-      clock,
-      trust,
-      await loadSettings(env.store),
-      identity,
-      backend,
-    );
+    return new VerificationSession(env, clock, trust, await loadSettings(env.store), identity);
   }
 
   get settings(): Settings {
@@ -352,12 +340,10 @@ export class VerificationSession {
   }
 
   /**
-   * Where noble verifies (a browser without Ed25519 in WebCrypto), its first verification pays
-   * for its precomputed tables (tens of ms): pay it at start, with a signature that cannot verify
-   * (R the base point, S = 1), not at the first scan.
+   * The first verification pays for noble's precomputed tables (tens of ms): pay it at start,
+   * with a signature that cannot verify (R the base point, S = 1), not at the first scan.
    */
   warmUp(): void {
-    if (this.backend.native) return;
     const key = this.trust.snapshot.trust?.keys[0]?.key;
     if (key === undefined) return;
     const signature = new Uint8Array(64);
@@ -367,27 +353,19 @@ export class VerificationSession {
     nobleBackend.verify(key, new Uint8Array(1), signature);
   }
 
-  /** The core's report on `text` now, with the keys and lists of now. */
-  private async runCore(text: string, request: VerifierRequest | undefined) {
+  private runCore(text: string, request: VerifierRequest | undefined) {
     const time = this.clock.now();
     const snap = this.trust.snapshot;
-    const role = this.identity.role;
-    const { acceptVersion1 } = this.current;
-    // One clock, one set of keys and lists, one setting for the run (it may run the core twice).
-    const report = await this.backend.run(() =>
-      // What the role may not see never reaches the screen or the history.
-      reportForRole(
-        verifyPresentation(text, {
-          trust: snap.trust ?? NO_KEYS,
-          statusLists: snap.lists,
-          now: new Date(time.nowMs),
-          clockTolerance: DEFAULT_CLOCK_TOLERANCE,
-          acceptVersion1,
-          ...(request === undefined ? {} : { request }),
-        }),
-        role,
-      ),
-    );
+    const core = verifyPresentation(text, {
+      trust: snap.trust ?? NO_KEYS,
+      statusLists: snap.lists,
+      now: new Date(time.nowMs),
+      clockTolerance: DEFAULT_CLOCK_TOLERANCE,
+      acceptVersion1: this.current.acceptVersion1,
+      ...(request === undefined ? {} : { request }),
+    });
+    // What the role may not see never reaches the screen or the history.
+    const report = reportForRole(core, this.identity.role);
     return { report, time, snap };
   }
 
@@ -395,7 +373,7 @@ export class VerificationSession {
     text: string,
     request: VerifierRequest | undefined,
   ): Promise<{ verdict: Verdict; atMs: number }> {
-    let run = await this.runCore(text, request);
+    let run = this.runCore(text, request);
     const credential = run.report.credential;
     if (
       credential !== undefined &&
@@ -410,7 +388,7 @@ export class VerificationSession {
         await this.trust
           .fetchList(credential.status.uri, credential.iss, this.issuerUrl)
           .catch(() => false);
-        run = await this.runCore(text, request);
+        run = this.runCore(text, request);
         this.onChange();
       }
     }
