@@ -226,29 +226,16 @@ export function identityLines(
     );
   }
   const c: VerifierCertificate = identity.claims;
-  if (standing !== 'valid')
-    return h(
-      'section',
-      { id: 'identity', class: 'settings-block', 'data-state': standing, 'data-role': c.role },
-      h('h3', {}, i18n.t('identityTitle')),
-      h(
-        'dl',
-        {},
-        h('dt', {}, i18n.t('identityOrg')),
-        h('dd', { id: 'identity-org' }, c.org),
-        h('dt', {}, i18n.t('identityRole')),
-        h('dd', { id: 'identity-role' }, i18n.say(PURPOSE_WORDS[c.role])),
-      ),
-      h(
-        'p',
-        { id: 'identity-withdrawn', class: 'message' },
-        i18n.t(standing === 'revoked' ? 'identityRevoked' : 'identitySuspended'),
-      ),
-      enrolment === 'refused' ? h('p', {}, i18n.t('identityRefused')) : undefined,
-    );
+  // A withdrawn certificate keeps who the device was, drops its validity, and says why.
+  const withdrawn = standing !== 'valid';
   return h(
     'section',
-    { id: 'identity', class: 'settings-block', 'data-state': 'enrolled', 'data-role': c.role },
+    {
+      id: 'identity',
+      class: 'settings-block',
+      'data-state': withdrawn ? standing : 'enrolled',
+      'data-role': c.role,
+    },
     h('h3', {}, i18n.t('identityTitle')),
     h(
       'dl',
@@ -257,13 +244,22 @@ export function identityLines(
       h('dd', { id: 'identity-org' }, c.org),
       h('dt', {}, i18n.t('identityRole')),
       h('dd', { id: 'identity-role' }, i18n.say(PURPOSE_WORDS[c.role])),
-      h('dt', {}, i18n.t('identityValid')),
-      h(
-        'dd',
-        { id: 'identity-valid' },
-        `${chinaDateTime(c.nbf * 1000)} – ${chinaDateTime(c.exp * 1000)}`,
-      ),
+      withdrawn ? undefined : h('dt', {}, i18n.t('identityValid')),
+      withdrawn
+        ? undefined
+        : h(
+            'dd',
+            { id: 'identity-valid' },
+            `${chinaDateTime(c.nbf * 1000)} – ${chinaDateTime(c.exp * 1000)}`,
+          ),
     ),
+    withdrawn
+      ? h(
+          'p',
+          { id: 'identity-withdrawn', class: 'message' },
+          i18n.t(standing === 'revoked' ? 'identityRevoked' : 'identitySuspended'),
+        )
+      : undefined,
     enrolment === 'refused' ? h('p', {}, i18n.t('identityRefused')) : undefined,
   );
 }
