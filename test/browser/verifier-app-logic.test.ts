@@ -300,20 +300,40 @@ describe('small rules', () => {
     expect(() => statusListUrl('x', 'y', 'ftp://a')).toThrow(TypeError);
   });
 
-  it('when settings are entered, then a bad issuer URL or age is refused and the rest is trimmed', () => {
+  /** The error checkSettings throws for `setting`, which the form names on screen. */
+  const refused = (setting: string, expected: string) =>
+    expect.objectContaining({
+      name: 'SettingError',
+      setting,
+      message: `${setting}: ${expected}`,
+    }) as unknown as Error;
+
+  it('when settings are entered, then a bad issuer URL, age or token is refused, naming the setting, and the rest is trimmed', () => {
+    const token = 'A'.repeat(42) + 'w';
     expect(
       checkSettings({
         issuerUrl: ' https://a.example/ ',
         maxAgeS: 3600,
-        token: ' t ',
+        token: ` ${token} `,
         acceptVersion1: false,
       }),
     ).toEqual({
       issuerUrl: 'https://a.example',
       maxAgeS: 3600,
-      token: 't',
+      token,
       acceptVersion1: false,
     });
+    // 43 characters whose last one leaves bits over (not 32 bytes' canonical base64url), one
+    // short, one with a character base64url has not.
+    for (const typed of ['A'.repeat(42) + 'B', token.slice(1), `${token.slice(1)}=`]) {
+      const entered = { issuerUrl: '', maxAgeS: 60, token: typed, acceptVersion1: true };
+      expect(() => checkSettings(entered)).toThrow(
+        refused(
+          'token',
+          `expected the device token the console showed (43 characters), found ${typed.length} characters`,
+        ),
+      );
+    }
     expect(() =>
       checkSettings({
         issuerUrl: 'javascript:alert(1)',
@@ -321,10 +341,10 @@ describe('small rules', () => {
         token: '',
         acceptVersion1: true,
       }),
-    ).toThrow(new RangeError('issuerUrl: expected an absolute http(s) URL'));
+    ).toThrow(refused('issuerUrl', 'expected an absolute http(s) URL'));
     expect(() =>
       checkSettings({ issuerUrl: '', maxAgeS: 0, token: '', acceptVersion1: true }),
-    ).toThrow(new RangeError('maxAgeS: expected a positive number of seconds'));
+    ).toThrow(refused('maxAgeS', 'expected a positive number of seconds'));
     // A value kept by an older page, or typed by hand into the store, is not taken for a choice.
     expect(() =>
       checkSettings({
@@ -333,7 +353,7 @@ describe('small rules', () => {
         token: '',
         acceptVersion1: 'no' as unknown as boolean,
       }),
-    ).toThrow(new RangeError('acceptVersion1: expected true or false'));
+    ).toThrow(refused('acceptVersion1', 'expected true or false'));
   });
 
   it('when settings are loaded, then version 1 is accepted unless the officer turned it off, and a kept value that is not a boolean counts as the default', async () => {

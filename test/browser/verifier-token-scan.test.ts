@@ -286,5 +286,52 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       await page.click('#open-settings');
       expect(await page.inputValue('#setting-token')).toBe('');
     });
+
+    it('when a token of the wrong shape is typed and saved, then 设置 names the token field in words, marks and focuses it, keeps nothing and asks the service nothing; the right token then saves', async () => {
+      const admin = await newStaff(service, 'admin');
+      const registered = await admin.post<{ token: string }>('/api/admin/verifier-devices', {
+        name: '手输令牌终端',
+      });
+      expect(registered.status).toBe(201);
+      const { token } = registered.body;
+      const camera = join(work, 'typed.y4m');
+      await playOnCamera(camera, blankFrame());
+      const { page } = await policeApp(camera);
+      const enrolments: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/api/verifier/')) enrolments.push(request.url());
+      });
+      await page.click('#open-settings');
+      const field = page.locator('#setting-token');
+      const message = page.locator('#settings-message');
+      // Half a paste (one character short), then a token with a character base64url lacks.
+      for (const typed of [token.slice(0, -1), `${token.slice(0, -1)}+`]) {
+        await field.fill(typed);
+        await page.click('#settings-save');
+        await expect.poll(() => message.textContent()).toBe(UI.invalidToken.zh);
+        expect(await field.getAttribute('aria-invalid')).toBe('true');
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('setting-token');
+      }
+      await screenshot(page, 'verifier-settings-bad-token-390');
+      expect(await page.locator('#identity').getAttribute('data-state')).toBe('no-token');
+      await page.click('#language');
+      await field.fill(token.slice(1));
+      await page.click('#settings-save');
+      await expect.poll(() => message.textContent()).toBe(UI.invalidToken.en);
+      expect(await page.locator('body').innerText()).not.toMatch(/\bERR_[A-Z_]+/);
+      await page.click('#language');
+      // Nothing kept: the app opened again has no token.
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      await page.click('#open-settings');
+      expect(await field.inputValue()).toBe('');
+      expect(enrolments).toEqual([]);
+
+      await field.fill(` ${token} `);
+      await page.click('#settings-save');
+      await expect.poll(() => message.textContent()).toBe(UI.saved.zh);
+      expect(await field.getAttribute('aria-invalid')).toBeNull();
+      await page.waitForSelector('#identity[data-state="enrolled"]', { timeout: 20_000 });
+    });
   },
 );

@@ -8,7 +8,7 @@ import type { Translator } from '../../shared/web/i18n.js';
 import { APP_NOTICES, type AppNoticeCode, type UiKey } from './app-messages.js';
 import type { Tone } from './decide-verdict.js';
 import type { HistoryEntry } from './scan-history.js';
-import type { Settings } from './settings.js';
+import { SettingError, type Settings } from './settings.js';
 import { tokenScanBlock, type TokenCamera } from './token-scan.js';
 
 type I18n = Translator<UiKey>;
@@ -77,11 +77,19 @@ function verdictWords(tone: Tone, code: VerdictCode | AppNoticeCode | undefined)
   return code in REASONS ? REASONS[code as VerdictCode] : APP_NOTICES[code as AppNoticeCode];
 }
 
+/** What the form says when a setting cannot be kept. */
+const SETTING_WORDS: Record<keyof Settings, UiKey> = {
+  issuerUrl: 'invalidIssuerUrl',
+  maxAgeS: 'invalidMaxAge',
+  token: 'invalidToken',
+  acceptVersion1: 'invalidSetting',
+};
+
 /**
  * The settings form: issuer address, how old data may be (in hours), the device token (typed, or
  * read by 扫码填入 from the console's QR code with `camera`), whether version 1 codes are still
- * accepted. `save` rejects with a RangeError when a setting is wrong; a token read is saved as the
- * form is, with the other fields as they stand. `below`: the blocks under the form (the device's
+ * accepted. `save` rejects with a SettingError when a setting is wrong, which the form names and
+ * marks; a token read is saved as the form is, with the other fields as they stand. `below`: the blocks under the form (the device's
  * identity, 离线准备).
  */
 export function renderSettings(
@@ -116,8 +124,10 @@ export function renderSettings(
   const version1 = h('input', { id: 'setting-accept-v1', type: 'checkbox' });
   version1.checked = settings.acceptVersion1;
   const message = h('p', { class: 'message', id: 'settings-message', role: 'status' });
-  /** Saves the form as it stands; `done` says so once kept. */
+  const fields = { issuerUrl: issuer, maxAgeS: maxAge, token, acceptVersion1: version1 } as const;
+  /** Saves the form as it stands; `done` says so once kept, else the field that is wrong. */
   const saveForm = (done: UiKey): void => {
+    for (const field of Object.values(fields)) field.removeAttribute('aria-invalid');
     on.save({
       issuerUrl: issuer.value,
       maxAgeS: Math.round(Number(maxAge.value) * 3600),
@@ -128,7 +138,11 @@ export function renderSettings(
         message.textContent = i18n.t(done);
       },
       (error: unknown) => {
-        if (error instanceof RangeError) message.textContent = i18n.t('invalidSetting');
+        if (!(error instanceof SettingError)) return;
+        message.textContent = i18n.t(SETTING_WORDS[error.setting]);
+        const field = fields[error.setting];
+        field.setAttribute('aria-invalid', 'true');
+        field.focus();
       },
     );
   };

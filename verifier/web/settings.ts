@@ -1,3 +1,4 @@
+import { isDeviceToken } from '../../shared/request/device-token.js';
 import type { LocalStore } from './local-store.js';
 
 /** Default for how old keys and lists may be before a verdict turns amber: one day. */
@@ -41,10 +42,21 @@ export async function loadSettings(store: LocalStore): Promise<Settings> {
   };
 }
 
+/** A setting as entered that cannot be kept; `setting` names it, for the words on screen. */
+export class SettingError extends RangeError {
+  constructor(
+    readonly setting: keyof Settings,
+    expected: string,
+  ) {
+    super(`${setting}: expected ${expected}`);
+    this.name = 'SettingError';
+  }
+}
+
 /**
- * Checks settings as entered: an http(s) issuer URL or nothing, a positive age, version 1 on or
- * off.
- * @throws {RangeError} naming the setting that is wrong.
+ * Checks settings as entered: an http(s) issuer URL or nothing, a positive age, a device token
+ * of the shape the console issues or nothing, version 1 on or off.
+ * @throws {SettingError} naming the setting that is wrong.
  */
 export function checkSettings(settings: Settings): Settings {
   const issuerUrl = settings.issuerUrl.trim().replace(/\/+$/, '');
@@ -53,21 +65,23 @@ export function checkSettings(settings: Settings): Settings {
     try {
       url = new URL(issuerUrl);
     } catch {
-      throw new RangeError('issuerUrl: expected an absolute http(s) URL');
+      throw new SettingError('issuerUrl', 'an absolute http(s) URL');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      throw new RangeError('issuerUrl: expected an absolute http(s) URL');
+      throw new SettingError('issuerUrl', 'an absolute http(s) URL');
   }
   if (!Number.isFinite(settings.maxAgeS) || settings.maxAgeS <= 0)
-    throw new RangeError('maxAgeS: expected a positive number of seconds');
+    throw new SettingError('maxAgeS', 'a positive number of seconds');
+  // A mistyped or half-pasted token would only be refused by the service, later and online.
+  const token = settings.token.trim();
+  if (token !== '' && !isDeviceToken(token))
+    throw new SettingError(
+      'token',
+      `the device token the console showed (43 characters), found ${token.length} characters`,
+    );
   if (typeof settings.acceptVersion1 !== 'boolean')
-    throw new RangeError('acceptVersion1: expected true or false');
-  return {
-    issuerUrl,
-    maxAgeS: settings.maxAgeS,
-    token: settings.token.trim(),
-    acceptVersion1: settings.acceptVersion1,
-  };
+    throw new SettingError('acceptVersion1', 'true or false');
+  return { issuerUrl, maxAgeS: settings.maxAgeS, token, acceptVersion1: settings.acceptVersion1 };
 }
 
 /** The issuer URL to use: the setting, or the page's origin. */
