@@ -333,5 +333,37 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       expect(await field.getAttribute('aria-invalid')).toBeNull();
       await page.waitForSelector('#identity[data-state="enrolled"]', { timeout: 20_000 });
     });
+
+    it('when 设置 is drawn again with unsaved input (the language switched, 离线准备 done), then what was typed stays in the form, unsaved', async () => {
+      const camera = join(work, 'draft.y4m');
+      await playOnCamera(camera, blankFrame());
+      const { page } = await policeApp(camera);
+      await page.click('#open-settings');
+      const typed = { issuer: 'https://jtgl.example.cn', hours: '6', token: 'half-typed' };
+      const form = async () => ({
+        issuer: await page.inputValue('#setting-issuer'),
+        hours: await page.inputValue('#setting-max-age'),
+        token: await page.inputValue('#setting-token'),
+        v1: await page.isChecked('#setting-accept-v1'),
+      });
+      await page.fill('#setting-issuer', typed.issuer);
+      await page.fill('#setting-max-age', typed.hours);
+      await page.fill('#setting-token', typed.token);
+      await page.uncheck('#setting-accept-v1');
+      await page.click('#language');
+      expect(await page.textContent('#settings-save')).toBe(UI.save.en);
+      expect(await form()).toEqual({ ...typed, v1: false });
+      await page.click('#language');
+      expect(await form()).toEqual({ ...typed, v1: false });
+      await page.click('#offline-prepare');
+      await page
+        .locator('#offline-message', { hasText: UI.offlineDone.zh })
+        .waitFor({ timeout: 20_000 });
+      expect(await form()).toEqual({ ...typed, v1: false });
+      // Unsaved: closed and opened again, 设置 shows what is kept.
+      await page.click('#settings-back');
+      await page.click('#open-settings');
+      expect(await form()).toEqual({ issuer: '', hours: '24', token: '', v1: true });
+    });
   },
 );

@@ -11,7 +11,7 @@ import { startCameraScan, type CameraScan } from '../../shared/web/camera-scanne
 import { formatAge } from './format.js';
 import { openLocalStore } from './local-store.js';
 import { offlineDataBlock } from './offline-data.js';
-import { renderHistory, renderSettings } from './panels.js';
+import { renderHistory, renderSettings, settingsFormValues } from './panels.js';
 import type { TokenCameraStart } from './token-scan.js';
 import { createQrDecoder, decodeImageFile, type QrDecoder } from '../../shared/web/qr-decoder.js';
 import { codeKind, type CodeKind } from './code-kind.js';
@@ -168,7 +168,17 @@ async function renderHistoryView(session: VerificationSession): Promise<void> {
   });
 }
 
-function renderSettingsView(session: VerificationSession, prepared?: boolean): void {
+/**
+ * Draws 设置 from the saved settings; with `keepForm`, from the form as it stands, so that
+ * drawing it again (another language, 离线准备 done) keeps what was typed and not yet saved.
+ */
+function renderSettingsView(
+  session: VerificationSession,
+  prepared?: boolean,
+  keepForm = false,
+): void {
+  const panel = byId('settings-view');
+  const entered = keepForm ? settingsFormValues(panel) : undefined;
   // A token camera runs in the panel drawn now: it goes with it.
   stopTokenCamera();
   const offline = offlineDataBlock(
@@ -176,13 +186,13 @@ function renderSettingsView(session: VerificationSession, prepared?: boolean): v
     i18n,
     () => session.prepareOffline(),
     (reached) => {
-      if (state.view === 'settings') renderSettingsView(session, reached);
+      if (state.view === 'settings') renderSettingsView(session, reached, true);
     },
     prepared,
   );
   renderSettings(
-    byId('settings-view'),
-    session.settings,
+    panel,
+    entered ?? session.settings,
     i18n,
     {
       save: (entered) => session.saveSettings(entered),
@@ -324,8 +334,11 @@ function stopCamera(): void {
   state.camera = undefined;
 }
 
-/** Shows `next` (the verdict screen is drawn when a verdict comes, not here). */
-function show(session: VerificationSession, next: View): void {
+/**
+ * Shows `next` (the verdict screen is drawn when a verdict comes, not here); `keepForm`: 设置
+ * drawn again keeps its unsaved input.
+ */
+function show(session: VerificationSession, next: View, keepForm = false): void {
   state.view = next;
   // The token camera is 设置's: leaving it (or drawing it again) releases the camera.
   stopTokenCamera();
@@ -336,7 +349,7 @@ function show(session: VerificationSession, next: View): void {
   byId('settings-view').hidden = next !== 'settings';
   byId('request-view').hidden = next !== 'request';
   if (next === 'history') void renderHistoryView(session);
-  if (next === 'settings') renderSettingsView(session);
+  if (next === 'settings') renderSettingsView(session, undefined, keepForm);
   if (next === 'request') {
     stopCamera();
     session.answering = false;
@@ -440,7 +453,7 @@ async function boot(): Promise<void> {
     i18n.setLang(otherLang(i18n.lang()));
     renderBar(session);
     renderVerdictView(session);
-    show(session, state.view);
+    show(session, state.view, true);
   });
   byId('refresh').addEventListener('click', () => void session.refresh());
   byId('open-request').addEventListener('click', () => {

@@ -77,6 +77,35 @@ function verdictWords(tone: Tone, code: VerdictCode | AppNoticeCode | undefined)
   return code in REASONS ? REASONS[code as VerdictCode] : APP_NOTICES[code as AppNoticeCode];
 }
 
+/**
+ * The settings form's values as they stand, unsaved, when `panel` holds the form: for drawing it
+ * again (in the other language, or with 离线准备's result) without losing what was typed.
+ */
+export function settingsFormValues(panel: HTMLElement): Settings | undefined {
+  const field = (id: string) => panel.querySelector<HTMLInputElement>(`#${id}`);
+  const issuer = field('setting-issuer');
+  const maxAge = field('setting-max-age');
+  const token = field('setting-token');
+  const version1 = field('setting-accept-v1');
+  if (issuer === null || maxAge === null || token === null || version1 === null) return undefined;
+  return formValues(issuer, maxAge, token, version1);
+}
+
+/** The form's fields as settings (not yet checked). */
+function formValues(
+  issuer: HTMLInputElement,
+  maxAge: HTMLInputElement,
+  token: HTMLInputElement,
+  version1: HTMLInputElement,
+): Settings {
+  return {
+    issuerUrl: issuer.value,
+    maxAgeS: Math.round(Number(maxAge.value) * 3600),
+    token: token.value,
+    acceptVersion1: version1.checked,
+  };
+}
+
 /** What the form says when a setting cannot be kept. */
 const SETTING_WORDS: Record<keyof Settings, UiKey> = {
   issuerUrl: 'invalidIssuerUrl',
@@ -128,12 +157,7 @@ export function renderSettings(
   /** Saves the form as it stands; `done` says so once kept, else the field that is wrong. */
   const saveForm = (done: UiKey): void => {
     for (const field of Object.values(fields)) field.removeAttribute('aria-invalid');
-    on.save({
-      issuerUrl: issuer.value,
-      maxAgeS: Math.round(Number(maxAge.value) * 3600),
-      token: token.value,
-      acceptVersion1: version1.checked,
-    }).then(
+    on.save(formValues(issuer, maxAge, token, version1)).then(
       () => {
         message.textContent = i18n.t(done);
       },
