@@ -154,6 +154,13 @@ let asking:
 let ticked = new Set<GroupIndex>();
 /** Whether the custom panel is open. */
 let customOpen = false;
+/**
+ * Set while the page is drawn again because a background refresh brought something new: that
+ * drawing does not refresh once more. Else a service that signs a new credential on every
+ * request (its clock behind the licence's last change, or standing still) would have the phone
+ * ask again and again for as long as it is open.
+ */
+let drawnByRefresh = false;
 
 /** Forgets the code picked: the licence page asks again who is checking. */
 export function forgetChoice(): void {
@@ -165,6 +172,8 @@ export function forgetChoice(): void {
 
 /** The licence page (licenceScreen, licence-entry.ts). */
 export const drawLicence: Screen = async (main) => {
+  const afterRefresh = drawnByRefresh;
+  drawnByRefresh = false;
   const kept = await load('credential');
   if (kept === undefined) {
     go(obtainScreen);
@@ -232,7 +241,7 @@ export const drawLicence: Screen = async (main) => {
     });
   }
 
-  if (navigator.onLine) void refreshInBackground(held, pending);
+  if (navigator.onLine && !afterRefresh) void refreshInBackground(held, pending);
   const onOnline = () => {
     redraw();
   };
@@ -483,8 +492,10 @@ async function refreshInBackground(before: Held, pending: HTMLElement): Promise<
       changed ||
       alertOf(before, oldStatus) !== alertOf(after, status) ||
       oldStatus?.status !== status?.status
-    )
+    ) {
+      drawnByRefresh = true;
       redraw(licenceScreen);
+    }
   } catch (error) {
     if (error instanceof OfflineError) return;
     if (error instanceof ApiError && error.status === 401) {

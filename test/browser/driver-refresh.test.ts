@@ -1,0 +1,50 @@
+/*
+ * The driver's app refreshes its credential in the background each time the licence page is
+ * drawn, and draws the page again when something new came: that second drawing must not refresh
+ * again. Here the service's clock stands still, so every credential it signs is no newer than the
+ * licence's last change and each request signs a new one, as a service whose clock is behind
+ * would.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService, type TestService } from '../issuer/harness.js';
+import { BROWSER_AVAILABLE, launchBrowser } from './browser.js';
+import { driverOnLicencePage } from './driver-phone.js';
+
+describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in Chromium", () => {
+  let service: TestService;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    service = await startService('sqlite');
+    // Chromium's test pattern is picture enough for the real-person check's development adapter.
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser.close();
+    await service.close();
+  });
+
+  it('when each refresh brings a new credential, then the page is drawn again with it once and the phone asks the service once per opening, not over and over', async () => {
+    const { context, page } = await driverOnLicencePage(service, browser, 9800);
+    try {
+      const asked: string[] = [];
+      page.on('request', (request) => {
+        if (
+          request.method() === 'POST' &&
+          /\/api\/me\/devices\/\d+\/credential$/.test(request.url())
+        )
+          asked.push(request.url());
+      });
+      await page.reload();
+      await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
+      await expect.poll(() => asked.length, { timeout: 10_000 }).toBe(1);
+      // Long enough for a loop to show itself: each round is a few requests on loopback.
+      await page.waitForTimeout(3000);
+      expect(asked).toHaveLength(1);
+      expect(await page.locator('#purpose-picker').isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});
