@@ -1,3 +1,4 @@
+import { frameGrey } from './frame-grey.js';
 import type { QrDecoder } from './qr-decoder.js';
 
 /** Side of the square read from each frame, at most (pixels): enough for a version-22 code. */
@@ -7,8 +8,26 @@ const GUIDE_SHARE = 0.8;
 /** At most this many decodes a second: the rest of the time is the verifier's. */
 const MIN_INTERVAL_MS = 80;
 
-/** Called with each code read; `frameAt` is when the frame was handed to the page (ms). */
-export type OnCode = (text: string, frameAt: number) => void;
+/** When a frame that held a code went through each step (performance.now, ms). */
+export interface FrameTiming {
+  /** The frame reached the page (its presentation time). */
+  readonly frameAt: number;
+  /** The page took it up (its frame callback ran). */
+  readonly takenAt: number;
+  /** Its pixels were in the form the decoder reads. */
+  readonly pixelsAt: number;
+  /** Its code was read. */
+  readonly readAt: number;
+  /** How its pixels were taken: the frame's own (WebCodecs), or drawn on a canvas. */
+  readonly capture: 'frame' | 'canvas';
+}
+
+/**
+ * Called with each code read and when its frame went through each step. What it returns is
+ * awaited: a promise of its answer in the making (a verdict until painted) holds the next frame
+ * back until it settles.
+ */
+export type OnCode = (text: string, timing: FrameTiming) => unknown;
 
 /** A running camera scan. */
 export interface CameraScan {
@@ -17,7 +36,8 @@ export interface CameraScan {
 
 /**
  * Starts the back camera and reads every new frame inside the framing guide (the centre square)
- * until stopped. One decode at a time; frames that arrive meanwhile are skipped.
+ * until stopped. One frame at a time, until its code's answer is made; frames that arrive
+ * meanwhile are skipped.
  * @throws {DOMException} from getUserMedia when there is no camera or no permission.
  */
 export async function startCameraScan(
@@ -39,16 +59,27 @@ export async function startCameraScan(
   let stopped = false;
   let busy = false;
   let lastDecode = -Infinity;
+  // A reader of pixels takes the frame's own grey (WebCodecs) until that fails once; then, and
+  // for BarcodeDetector, the frame is drawn on the canvas.
+  let fromFrames = decoder.decodePixels !== undefined && typeof VideoFrame !== 'undefined';
 
-  const onFrame = (frameAt: number): void => {
-    if (stopped) return;
-    schedule();
-    if (busy || frameAt - lastDecode < MIN_INTERVAL_MS) return;
+  /** The text in the frame, or undefined; `pixelsAt` is when its pixels were in hand. */
+  const read = async (): Promise<{
+    text: string | undefined;
+    pixelsAt: number;
+    capture: FrameTiming['capture'];
+  }> => {
+    const readPixels = decoder.decodePixels;
+    if (fromFrames && readPixels !== undefined) {
+      const grey = await frameGrey(video, { share: GUIDE_SHARE, maxSide: MAX_SIDE });
+      if (grey !== undefined) {
+        const pixelsAt = performance.now();
+        return { text: await readPixels(grey), pixelsAt, capture: 'frame' };
+      }
+      fromFrames = false;
+    }
     const width = video.videoWidth;
     const height = video.videoHeight;
-    if (width === 0 || height === 0) return;
-    busy = true;
-    lastDecode = frameAt;
     const side = Math.round(Math.min(width, height) * GUIDE_SHARE);
     const out = Math.min(side, MAX_SIDE);
     if (canvas.width !== out) {
@@ -56,10 +87,28 @@ export async function startCameraScan(
       canvas.height = out;
     }
     context.drawImage(video, (width - side) / 2, (height - side) / 2, side, side, 0, 0, out, out);
-    decoder
-      .decode(canvas, context)
-      .then((text) => {
-        if (text !== undefined && !stopped) onCode(text, frameAt);
+    if (readPixels === undefined) {
+      const pixelsAt = performance.now();
+      return { text: await decoder.decode(canvas, context), pixelsAt, capture: 'canvas' };
+    }
+    // A reader of pixels gets them here, so that the time to take them is told from its own.
+    const pixels = context.getImageData(0, 0, out, out);
+    const pixelsAt = performance.now();
+    return { text: await readPixels(pixels), pixelsAt, capture: 'canvas' };
+  };
+
+  const onFrame = (frameAt: number): void => {
+    if (stopped) return;
+    schedule();
+    if (busy || frameAt - lastDecode < MIN_INTERVAL_MS) return;
+    if (video.videoWidth === 0 || video.videoHeight === 0) return;
+    const takenAt = performance.now();
+    busy = true;
+    lastDecode = frameAt;
+    read()
+      .then(async ({ text, pixelsAt, capture }) => {
+        if (text !== undefined && !stopped)
+          await onCode(text, { frameAt, takenAt, pixelsAt, readAt: performance.now(), capture });
       })
       .catch(() => undefined)
       .finally(() => {
