@@ -29,6 +29,22 @@ export interface FrameTiming {
  */
 export type OnCode = (text: string, timing: FrameTiming) => unknown;
 
+/**
+ * The longest an answer in the making holds the next frame back: an answer that never settles
+ * (a page not painted while hidden, a verification waiting on something that never comes) must
+ * not stop the camera for good.
+ */
+export const HOLD_MAX_MS = 2000;
+
+/** Waits for `answer` if it is a promise, HOLD_MAX_MS at most; never rejects. */
+function heldAtMost(answer: unknown): Promise<unknown> | undefined {
+  if (!(answer instanceof Promise)) return undefined;
+  return Promise.race([
+    answer.catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, HOLD_MAX_MS)),
+  ]);
+}
+
 /** A running camera scan. */
 export interface CameraScan {
   stop(): void;
@@ -108,7 +124,9 @@ export async function startCameraScan(
     read()
       .then(async ({ text, pixelsAt, capture }) => {
         if (text !== undefined && !stopped)
-          await onCode(text, { frameAt, takenAt, pixelsAt, readAt: performance.now(), capture });
+          await heldAtMost(
+            onCode(text, { frameAt, takenAt, pixelsAt, readAt: performance.now(), capture }),
+          );
       })
       .catch(() => undefined)
       .finally(() => {
