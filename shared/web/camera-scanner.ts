@@ -1,4 +1,4 @@
-import { frameGrey } from './frame-grey.js';
+import { framePixels } from './frame-pixels.js';
 import type { QrDecoder } from './qr-decoder.js';
 
 /** Side of the square read from each frame, at most (pixels): enough for a version-22 code. */
@@ -75,7 +75,7 @@ export async function startCameraScan(
   let stopped = false;
   let busy = false;
   let lastDecode = -Infinity;
-  // A reader of pixels takes the frame's own grey (WebCodecs) until that fails once; then, and
+  // A reader of pixels takes the frame's own pixels (WebCodecs) until that fails once; then, and
   // for BarcodeDetector, the frame is drawn on the canvas.
   let fromFrames = decoder.decodePixels !== undefined && typeof VideoFrame !== 'undefined';
 
@@ -87,10 +87,10 @@ export async function startCameraScan(
   }> => {
     const readPixels = decoder.decodePixels;
     if (fromFrames && readPixels !== undefined) {
-      const grey = await frameGrey(video, { share: GUIDE_SHARE, maxSide: MAX_SIDE });
-      if (grey !== undefined) {
+      const pixels = await framePixels(video, { share: GUIDE_SHARE, maxSide: MAX_SIDE });
+      if (pixels !== undefined) {
         const pixelsAt = performance.now();
-        return { text: await readPixels(grey), pixelsAt, capture: 'frame' };
+        return { text: await readPixels(pixels), pixelsAt, capture: 'frame' };
       }
       fromFrames = false;
     }

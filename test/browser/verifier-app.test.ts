@@ -324,7 +324,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     expect(await page.locator('#title').textContent()).toBe('Licence Check');
   });
 
-  it('when the camera plays a code, then its grey is read from the frame itself (WebCodecs), and in a browser without WebCodecs from the frame drawn on a canvas; both read 有效', async () => {
+  it('when the camera plays a code, then its pixels are read from the frame itself (WebCodecs), and in a browser without WebCodecs from the frame drawn on a canvas; both read 有效', async () => {
     const { issued, device } = held('valid');
     const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
     const camera = await cameraFile('capture', [text]);

@@ -1,10 +1,11 @@
 /*
- * The grey of the framing guide's square of a video's current frame, taken from the frame's own
- * pixels with WebCodecs (VideoFrame.copyTo): the Y plane of a camera's YUV frame is the grey a
- * QR reader wants. Drawing the frame onto a canvas and reading the canvas back instead turns the
- * frame into RGB on the page's thread, and the reader then turns it back into grey.
+ * The pixels of the framing guide's square of a video's current frame, taken from the frame
+ * itself with WebCodecs (VideoFrame.copyTo): turned into RGBA by the browser where it can
+ * (copyTo's `format`), else the frame's own grey (the Y plane of a camera's YUV frame, which is
+ * the grey a QR reader wants). Drawing the frame onto a canvas and reading the canvas back
+ * instead makes a full RGB frame on the page's thread.
  */
-import type { GreyPixels } from '../qr-reader.js';
+import type { GreyPixels, RgbaPixels } from '../qr-reader.js';
 
 /** Formats whose first plane is 8-bit luminance, one byte a pixel. */
 const LUMA_FIRST: ReadonlySet<string> = new Set([
@@ -32,15 +33,16 @@ export interface GuideSquare {
 }
 
 /**
- * The grey pixels of the guide's square of a video's current frame (or of a frame), scaled down
- * (nearest pixel) to at most `maxSide`; undefined where WebCodecs is missing or the frame's
- * pixels cannot be had this way (no current frame, an opaque GPU frame without a format, a
- * format of more than eight bits): the caller then draws the frame on a canvas.
+ * The pixels of the guide's square of a video's current frame (or of a frame): RGBA as the
+ * browser converts them, or, where it cannot or the square is to be scaled down to `maxSide`
+ * (nearest pixel), grey from the frame's own format. Undefined where WebCodecs is missing or the
+ * frame's pixels cannot be had this way (no current frame, an opaque GPU frame without a format,
+ * a format of more than eight bits): the caller then draws the frame on a canvas.
  */
-export async function frameGrey(
+export async function framePixels(
   source: HTMLVideoElement | VideoFrame,
   square: GuideSquare,
-): Promise<GreyPixels | undefined> {
+): Promise<RgbaPixels | GreyPixels | undefined> {
   if (typeof VideoFrame === 'undefined') return undefined;
   let frame: VideoFrame;
   try {
@@ -52,8 +54,6 @@ export async function frameGrey(
   try {
     const { format, visibleRect } = frame;
     if (format === null || visibleRect === null) return undefined;
-    const packed = PACKED[format];
-    if (!LUMA_FIRST.has(format) && packed === undefined) return undefined;
     // Even sides and corners: a subsampled chroma plane comes in pairs of pixels.
     const side = Math.round(Math.min(visibleRect.width, visibleRect.height) * square.share) & ~1;
     if (side < 2) return undefined;
@@ -63,10 +63,17 @@ export async function frameGrey(
       width: side,
       height: side,
     };
+    const out = Math.min(side, square.maxSide);
+    // The browser's conversion, where nothing is to be scaled.
+    if (out === side) {
+      const rgba = await asRgba(frame, rect);
+      if (rgba !== undefined) return { width: side, height: side, data: rgba };
+    }
+    const packed = PACKED[format];
+    if (!LUMA_FIRST.has(format) && packed === undefined) return undefined;
     const bytes = new Uint8Array(frame.allocationSize({ rect }));
     const [plane] = await frame.copyTo(bytes, { rect });
     if (plane === undefined) return undefined;
-    const out = Math.min(side, square.maxSide);
     if (packed === undefined) {
       // The Y plane as it is, when nothing is to be scaled or skipped.
       if (out === side && plane.stride === side)
@@ -94,6 +101,29 @@ export async function frameGrey(
     return undefined;
   } finally {
     frame.close();
+  }
+}
+
+/**
+ * The square as RGBA, converted by the browser (copyTo's `format`, in Chromium since 127), or
+ * undefined where it does not convert. A browser that does not know the option ignores it and
+ * copies the frame's own planes: told by the layout it answers with.
+ */
+async function asRgba(
+  frame: VideoFrame,
+  rect: DOMRectInit & { width: number; height: number },
+): Promise<Uint8ClampedArray | undefined> {
+  const rowBytes = rect.width * 4;
+  const rgba = new Uint8ClampedArray(rowBytes * rect.height);
+  try {
+    const layout = await frame.copyTo(rgba, { rect, format: 'RGBA' });
+    const [plane] = layout;
+    return layout.length === 1 && plane?.offset === 0 && plane.stride === rowBytes
+      ? rgba
+      : undefined;
+  } catch {
+    // A format the browser does not convert (more than eight bits, say).
+    return undefined;
   }
 }
 
