@@ -187,9 +187,6 @@ async function slowPhones(service: TestService): Promise<void> {
           await context.close();
         }
       }
-      console.log(
-        `  targets: p95 ≤ ${TARGET.scanP95} ms unthrottled, ≤ ${TARGET.scanP95At4} ms at 4×`,
-      );
 
       console.log("Driver's app: cold start to the sign-in form; dynamic QR made and drawn");
       const phone = await driverOnLicencePage(service, browser, 9900);
@@ -227,11 +224,19 @@ async function slowPhones(service: TestService): Promise<void> {
       } finally {
         await phone.context.close();
       }
-      console.log(`  target: QR ≤ ${TARGET.qrAt4} ms at 4×`);
-      const police4 = figures.police_4x as { scan: { p95_ms: number } };
-      const driver4 = figures.driver_4x as { qr: { median_ms: number; p95_ms: number } };
+      const scanP95 = (rate: number) =>
+        (figures[`police_${rate}x`] as { scan: { p95_ms: number } }).scan.p95_ms;
+      const qr4 = (figures.driver_4x as { qr: { median_ms: number; p95_ms: number } }).qr;
+      const met = (ms: number, target: number) => `${ms} ms ${ms <= target ? 'met' : 'NOT MET'}`;
+      console.log('Targets (issue 18):');
       console.log(
-        `  at 4×: scan p95 ${police4.scan.p95_ms} ms (${police4.scan.p95_ms <= TARGET.scanP95At4 ? 'met' : 'NOT MET'}), QR median ${driver4.qr.median_ms} ms (${driver4.qr.median_ms <= TARGET.qrAt4 ? 'met' : 'NOT MET'})`,
+        `  scan p95 unthrottled ≤ ${TARGET.scanP95} ms: ${met(scanP95(1), TARGET.scanP95)}`,
+      );
+      console.log(
+        `  scan p95 at 4× ≤ ${TARGET.scanP95At4} ms: ${met(scanP95(4), TARGET.scanP95At4)}`,
+      );
+      console.log(
+        `  QR at 4× ≤ ${TARGET.qrAt4} ms: median ${met(qr4.median_ms, TARGET.qrAt4)}, p95 ${met(qr4.p95_ms, TARGET.qrAt4)}`,
       );
       console.log(JSON.stringify({ browser: { ...figures, targets: TARGET } }));
     } finally {
