@@ -6,11 +6,10 @@
  * zxing-cpp's weights of an RGBA frame); a 10-bit frame that is to be scaled gives nothing (the
  * camera then draws on a canvas).
  */
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_AVAILABLE, launchBrowser } from './browser.js';
+import { modulePage } from './module-page.js';
 
 /** A frame's bytes: width × height, in `format`, each luma or colour byte from its position. */
 interface FrameSpec {
@@ -129,19 +128,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('frame pixels (WebCodecs) in Chromium', () =
   let page: Page;
 
   beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [join(import.meta.dirname, '../../shared/web/frame-pixels.ts')],
-      bundle: true,
-      format: 'iife',
-      globalName: 'framePixelsModule',
-      target: 'es2022',
-      write: false,
-    });
     browser = await launchBrowser();
-    page = await browser.newPage();
-    await page.goto('about:blank');
-    await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
-  });
+    page = await modulePage(browser, 'shared/web/frame-pixels.ts', 'framePixelsModule');
+  }, 60_000);
 
   afterAll(async () => {
     await browser.close();

@@ -4,14 +4,13 @@
  * (OpenSSL) answers, import failures included, through `run` (WebCrypto's answers) and through
  * verifyOnce; the same in one run of all the cases of a file.
  */
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLicenceError } from '../../shared/errors.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { FILES, type SignatureCase } from '../helpers/ed25519-vectors.js';
 import { BROWSER_AVAILABLE, launchBrowser } from './browser.js';
+import { modulePage } from './module-page.js';
 
 /** What a backend made of a case: valid, invalid, or the code of its refusal of the key. */
 function nodeOutcome(c: SignatureCase): string {
@@ -39,22 +38,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the WebCrypto backend in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [join(import.meta.dirname, '../../verifier/backends/webcrypto.ts')],
-      bundle: true,
-      format: 'iife',
-      globalName: 'webCryptoModule',
-      target: 'es2022',
-      write: false,
-    });
     browser = await launchBrowser();
-    page = await browser.newPage();
-    // WebCrypto's subtle is only in a secure context: an https page, answered here.
-    await page.route('https://webcrypto.test/', (route) =>
-      route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>webcrypto</title>' }),
-    );
-    await page.goto('https://webcrypto.test/');
-    await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
+    page = await modulePage(browser, 'verifier/backends/webcrypto.ts', 'webCryptoModule');
   }, 60_000);
 
   afterAll(async () => {
