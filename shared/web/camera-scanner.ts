@@ -54,7 +54,8 @@ export interface CameraScan {
  * Starts the back camera and reads every new frame inside the framing guide (the centre square)
  * until stopped. One frame at a time, until its code's answer is made; frames that arrive
  * meanwhile are skipped.
- * @throws {DOMException} from getUserMedia when there is no camera or no permission.
+ * @throws {DOMException} from getUserMedia when there is no camera or no permission; AbortError
+ *   when the video leaves the page before the camera's first frame (the camera is ended then).
  */
 export async function startCameraScan(
   video: HTMLVideoElement,
@@ -65,13 +66,25 @@ export async function startCameraScan(
     audio: false,
     video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
   });
-  video.srcObject = stream;
-  video.muted = true;
-  video.playsInline = true;
-  await video.play();
-  const canvas = document.createElement('canvas');
-  const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (context === null) throw new Error('canvas 2d context unavailable');
+  const endCamera = () => {
+    for (const track of stream.getTracks()) track.stop();
+    video.srcObject = null;
+  };
+  let context: CanvasRenderingContext2D | null;
+  try {
+    video.srcObject = stream;
+    video.muted = true;
+    video.playsInline = true;
+    // Rejects (AbortError) when the video leaves the page before its first frame: its panel was
+    // replaced while the camera started. Nobody holds the scan then, so the camera is ended here.
+    await video.play();
+    context = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    if (context === null) throw new Error('canvas 2d context unavailable');
+  } catch (error) {
+    endCamera();
+    throw error;
+  }
+  const { canvas } = context;
   let stopped = false;
   let busy = false;
   let lastDecode = -Infinity;
@@ -152,8 +165,7 @@ export async function startCameraScan(
   return {
     stop() {
       stopped = true;
-      for (const track of stream.getTracks()) track.stop();
-      video.srcObject = null;
+      endCamera();
     },
   };
 }
