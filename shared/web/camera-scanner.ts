@@ -55,7 +55,8 @@ export interface CameraScan {
  * until stopped. One frame at a time, until its code's answer is made; frames that arrive
  * meanwhile are skipped.
  * @throws {DOMException} from getUserMedia when there is no camera or no permission; AbortError
- *   when the video leaves the page before the camera's first frame (the camera is ended then).
+ *   when the video leaves the page, or another scan starts on it, before the camera's first frame
+ *   (this scan's camera is ended then).
  */
 export async function startCameraScan(
   video: HTMLVideoElement,
@@ -66,17 +67,19 @@ export async function startCameraScan(
     audio: false,
     video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
   });
+  // This scan's camera ended; the video emptied unless another scan has since put its own in it.
   const endCamera = () => {
     for (const track of stream.getTracks()) track.stop();
-    video.srcObject = null;
+    if (video.srcObject === stream) video.srcObject = null;
   };
   let context: CanvasRenderingContext2D | null;
   try {
     video.srcObject = stream;
     video.muted = true;
     video.playsInline = true;
-    // Rejects (AbortError) when the video leaves the page before its first frame: its panel was
-    // replaced while the camera started. Nobody holds the scan then, so the camera is ended here.
+    // Rejects (AbortError) when the video leaves the page before its first frame (its panel was
+    // replaced while the camera started) or another scan starts on it meanwhile. Nobody holds
+    // this scan then, so its camera is ended here.
     await video.play();
     context = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
     if (context === null) throw new Error('canvas 2d context unavailable');
