@@ -372,6 +372,43 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       );
     });
 
+    it('when the request screen is opened while the camera is still opening, then the camera stays off; and when the scan screen comes back meanwhile, then the one camera opened reads the code', async () => {
+      const camera = join(work, 'opening.y4m');
+      await playOnCamera(camera, undefined);
+      const { page } = await enrolledApp('police', camera);
+      await page.click('#settings-back');
+      await page.click('#open-request');
+      await page.waitForSelector('#request-qr[data-request]');
+      await page.waitForSelector('body[data-camera="off"]');
+      // 直接扫码, then 出示请求 before the camera has opened (one task: it cannot have).
+      await page.evaluate(() => {
+        document.getElementById('request-direct')?.click();
+        document.getElementById('open-request')?.click();
+      });
+      await page.waitForSelector('body[data-camera="off"]');
+      expect(await page.locator('#request-qr[data-request]').count()).toBe(1);
+      // Off: no stream left in the camera's video.
+      expect(
+        await page.evaluate(
+          () => (document.getElementById('camera') as HTMLVideoElement).srcObject === null,
+        ),
+      ).toBe(true);
+      // Scan, request, scan again in one task: two starts on the one video, the first undone.
+      const holder = holders[0] as HolderV2;
+      await playOnCamera(
+        camera,
+        await createPresentationV2(holder.copy, holder.device.signer, { now: new Date() }),
+      );
+      await page.evaluate(() => {
+        document.getElementById('request-direct')?.click();
+        document.getElementById('open-request')?.click();
+        document.getElementById('request-direct')?.click();
+      });
+      expect(await verdict(page, 1)).toEqual({ tone: 'valid', code: null, text: VALID.zh });
+      expect(await page.getAttribute('body', 'data-camera')).toBe('on');
+      expect(await page.textContent('#scan-status')).toBe(UI.scanHint.zh);
+    });
+
     it('when an admin revokes the police device after it enrolled, then after 更新 the request panel says in words that it may no longer ask (no QR), 设置 says it was revoked, and scanning directly still works', async () => {
       const admin = await newStaff(service, 'admin');
       const registered = await admin.post<{ id: number; token: string }>(

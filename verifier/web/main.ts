@@ -62,6 +62,15 @@ const state: {
   asking: Asking;
   /** The camera while it runs: off while the request QR is shown. */
   camera: CameraScan | undefined;
+  /**
+   * Counts starts and stops of the camera: a start that ends after a stop, or after a later
+   * start, is undone. The one start in the making, if any, is the one of this turn.
+   */
+  cameraTurn: number;
+  /** Whether the camera of this turn is opening. */
+  cameraOpening: boolean;
+  /** Starts not yet settled, undone ones too. */
+  cameraStarts: number;
   /** Whether the camera gave way to 扫码填入: it starts again with the scan or verdict screen. */
   cameraPaused: boolean;
   /** The camera of 扫码填入 in 设置, while it runs. */
@@ -79,6 +88,9 @@ const state: {
   painted: 0,
   asking: { custom: false },
   camera: undefined,
+  cameraTurn: 0,
+  cameraOpening: false,
+  cameraStarts: 0,
   cameraPaused: false,
   tokenCamera: undefined,
   tokenCameraTurn: 0,
@@ -223,7 +235,7 @@ async function startTokenCamera(
   const decoder = state.decoder;
   if (decoder === undefined) return 'noReader';
   if (!window.isSecureContext) return 'insecure';
-  if (state.camera !== undefined) {
+  if (state.camera !== undefined || state.cameraOpening) {
     stopCamera();
     state.cameraPaused = true;
   }
@@ -306,32 +318,62 @@ const back = (session: VerificationSession): View =>
       ? 'request'
       : 'scan';
 
-/** Starts the camera when it is not running (a new capture each time). */
+/** Starts the camera when it is neither running nor opening (a new capture each time). */
 async function startCamera(session: VerificationSession): Promise<void> {
   const decoder = state.decoder;
-  if (state.camera !== undefined || decoder === undefined) return;
+  if (state.camera !== undefined || state.cameraOpening || decoder === undefined) return;
   state.cameraPaused = false;
   if (!window.isSecureContext) {
     state.scanStatus = 'insecure';
     renderBar(session);
     return;
   }
+  // Opening the camera takes a while (permission, the first frame): the request screen may be
+  // opened meanwhile (the camera is to be off then), and the scan screen again after it (a new
+  // start on the same video, which aborts this one's). Only the start of the current turn counts.
+  const turn = ++state.cameraTurn;
+  state.cameraOpening = true;
+  state.cameraStarts++;
+  cameraShown();
+  let scan: CameraScan | undefined;
   try {
     // The next frame is read once this one's answer is on screen.
-    state.camera = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, timing) =>
+    scan = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, timing) =>
       onCode(session, text, timing),
     );
-    state.scanStatus = 'scanHint';
   } catch {
-    state.scanStatus = 'noCamera';
+    // A start undone meanwhile says nothing: its AbortError is not a missing camera.
+    if (turn === state.cameraTurn) state.scanStatus = 'noCamera';
   }
+  state.cameraStarts--;
+  if (turn !== state.cameraTurn) {
+    scan?.stop();
+    cameraShown();
+    return;
+  }
+  state.cameraOpening = false;
+  state.camera = scan;
+  if (scan !== undefined) state.scanStatus = 'scanHint';
+  cameraShown();
   renderBar(session);
 }
 
-/** Stops the camera (while the request QR is shown: the device is held up to the holder). */
+/** Stops the camera, or undoes its start (while the request QR is shown: the device is held up to the holder). */
 function stopCamera(): void {
+  state.cameraTurn++;
+  state.cameraOpening = false;
   state.camera?.stop();
   state.camera = undefined;
+  cameraShown();
+}
+
+/**
+ * The camera's state on the page, for tests and tools (body[data-camera]): on, opening (a start
+ * not yet settled, an undone one too), or off.
+ */
+function cameraShown(): void {
+  document.body.dataset.camera =
+    state.camera !== undefined ? 'on' : state.cameraStarts > 0 ? 'opening' : 'off';
 }
 
 /** Shows `next` (the verdict screen is drawn when a verdict comes, not here). */
