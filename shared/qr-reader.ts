@@ -32,6 +32,16 @@ export interface RgbaPixels {
   readonly data: Uint8ClampedArray;
 }
 
+/**
+ * A picture's luminance: `width × height` bytes, one a pixel (a camera frame's Y plane, as
+ * WebCodecs hands it over).
+ */
+export interface GreyPixels {
+  readonly width: number;
+  readonly height: number;
+  readonly grey: Uint8Array;
+}
+
 /** Where the reader's WebAssembly comes from: a URL of the app's own origin, or its bytes. */
 export type QrReaderWasm = { readonly url: string } | { readonly bytes: Uint8Array };
 
@@ -60,11 +70,37 @@ export function useQrReaderWasm(wasm: QrReaderWasm): Promise<unknown> {
  * The text of the QR code in `pixels`, or undefined when there is none that decodes.
  * @throws {Error} before `useQrReaderWasm` was called (rather than fetching it from elsewhere).
  */
-export async function readQrPixels(pixels: RgbaPixels): Promise<string | undefined> {
+export async function readQrPixels(pixels: RgbaPixels | GreyPixels): Promise<string | undefined> {
   if (prepared === undefined)
     throw new Error('qr-reader: expected useQrReaderWasm() before the first read, found none');
   await prepared;
   // zxing-wasm takes any { width, height, data } as ImageData (it reads those three only).
-  const found = await readBarcodes(pixels as ImageData, QR_READER_OPTIONS);
+  const image = 'grey' in pixels ? greyAsRgba(pixels) : pixels;
+  const found = await readBarcodes(image as ImageData, QR_READER_OPTIONS);
   return found.find((r) => r.isValid)?.text;
+}
+
+/**
+ * Each grey as one RGBA pixel (R = G = B = the grey, opaque) in the platform's byte order: the
+ * 256 of them written as bytes and read as 32-bit words.
+ */
+const GREY_AS_RGBA = new Uint32Array(
+  Uint8Array.from({ length: 1024 }, (_, i) => (i % 4 === 3 ? 255 : i >> 2)).buffer,
+);
+
+/**
+ * Grey pixels as RGBA, which zxing-wasm turns back into exactly that grey (its weights sum to
+ * 1024/1024). Its one way in for raw pixels is RGBA.
+ */
+function greyAsRgba({ width, height, grey }: GreyPixels): RgbaPixels {
+  const n = width * height;
+  if (grey.length < n)
+    throw new RangeError(
+      `grey pixels: expected ${n} bytes for ${width}×${height}, found ${grey.length}`,
+    );
+  // A new buffer each time: zxing-wasm reads it only after an await, when another read could
+  // have filled a shared one. One 32-bit store a pixel.
+  const words = new Uint32Array(n);
+  for (let i = 0; i < n; i++) words[i] = GREY_AS_RGBA[grey[i] as number] as number;
+  return { width, height, data: new Uint8ClampedArray(words.buffer) };
 }

@@ -1,5 +1,6 @@
 /// <reference types="vite/client" />
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
+import type { GreyPixels, RgbaPixels } from '../qr-reader.js';
 
 /**
  * Reads QR codes from pixels: the platform's BarcodeDetector where it reads QR, else zxing-cpp
@@ -10,6 +11,11 @@ export interface QrDecoder {
   readonly kind: 'BarcodeDetector' | 'zxing-cpp';
   /** The text of the first QR code in `canvas`, or undefined. */
   decode(canvas: HTMLCanvasElement, context: CanvasRenderingContext2D): Promise<string | undefined>;
+  /**
+   * The text of the first QR code in these pixels (RGBA, or grey: one byte a pixel), or
+   * undefined: a reader of pixels (zxing-cpp) has it; BarcodeDetector reads only a picture drawn.
+   */
+  readonly decodePixels?: (pixels: RgbaPixels | GreyPixels) => Promise<string | undefined>;
 }
 
 interface DetectedBarcode {
@@ -54,6 +60,7 @@ export async function createQrDecoder(): Promise<QrDecoder> {
     decode(canvas, context) {
       return readQrPixels(context.getImageData(0, 0, canvas.width, canvas.height));
     },
+    decodePixels: readQrPixels,
   };
 }
 

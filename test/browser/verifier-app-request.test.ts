@@ -10,9 +10,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQRModule from 'jsqr';
+import QRCode from 'qrcode';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFIER_APP_DIR } from '../../issuer/app.js';
+import { presentationSegments, QR_ERROR_CORRECTION } from '../../shared/qr.js';
 import type { LicenceRecord } from '../../shared/licence/record.js';
 import {
   signVerifierCertificate,
@@ -189,6 +191,38 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
     }
 
+    /**
+     * Pixels of the request canvas that are not what its symbol says, pixel for pixel: each
+     * module a square of whole pixels, dark ones in `dark`, light ones and the 4-module quiet
+     * zone white. The canvas must be exactly as wide as modules × the scale.
+     */
+    async function offSymbol(page: Page, dark: readonly number[]): Promise<number> {
+      const image = await page.locator('#request-qr').evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height);
+        return { width: canvas.width, height: canvas.height, data: [...(data?.data ?? [])] };
+      });
+      const text = (await page.locator('#request-qr').getAttribute('data-request')) ?? '';
+      const symbol = QRCode.create(presentationSegments(text), {
+        errorCorrectionLevel: QR_ERROR_CORRECTION,
+      });
+      const size = symbol.modules.size;
+      const scale = image.width / (size + 8);
+      expect([Number.isInteger(scale), image.height]).toEqual([true, image.width]);
+      let off = 0;
+      for (let y = 0; y < image.height; y++)
+        for (let x = 0; x < image.width; x++) {
+          const mx = Math.floor(x / scale) - 4;
+          const my = Math.floor(y / scale) - 4;
+          const inside = mx >= 0 && my >= 0 && mx < size && my < size;
+          const want = inside && symbol.modules.get(my, mx) !== 0 ? dark : [255, 255, 255];
+          const at = (y * image.width + x) * 4;
+          const got = image.data.slice(at, at + 4);
+          if (got.join() !== [...want, 255].join()) off++;
+        }
+      return off;
+    }
+
     async function verdict(page: Page, n: number) {
       await page.waitForFunction((k) => Number(document.body.dataset.verdicts ?? '0') >= k, n, {
         timeout: 20_000,
@@ -221,6 +255,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       expect(own.groups).toEqual([0, 1, 2, 3, 4, 5]);
       const read = await readCanvas(page);
       expect(read).toBe(await page.locator('#request-qr').getAttribute('data-request'));
+      expect(await offSymbol(page, [0, 0, 0])).toBe(0);
       // The time left counts down from the request's own time: five minutes less what has passed,
       // however long reading the canvas took. A tick on a loaded machine can come late, so the
       // test waits for the countdown to agree with the clock (a second either way for the tick)
@@ -287,6 +322,8 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       await page.click('#verdict-request');
       expect(await page.locator('#request-left').getAttribute('data-state')).toBe('used');
       expect(await page.locator('#request-left').textContent()).toBe(UI.requestUsed.zh);
+      // Used up: the same symbol, greyed.
+      expect(await offSymbol(page, [0x9a, 0x9a, 0x9a])).toBe(0);
       await page.click('#request-new');
       const fresh = await shownRequest(page, request.nonce);
       expect(fresh.groups).toEqual([0, 1]);
@@ -333,6 +370,43 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       expect((await page.locator('#history-view').textContent()) ?? '').not.toContain(
         holder.licence.licenceNumber.slice(-4),
       );
+    });
+
+    it('when the request screen is opened while the camera is still opening, then the camera stays off; and when the scan screen comes back meanwhile, then the one camera opened reads the code', async () => {
+      const camera = join(work, 'opening.y4m');
+      await playOnCamera(camera, undefined);
+      const { page } = await enrolledApp('police', camera);
+      await page.click('#settings-back');
+      await page.click('#open-request');
+      await page.waitForSelector('#request-qr[data-request]');
+      await page.waitForSelector('body[data-camera="off"]');
+      // 直接扫码, then 出示请求 before the camera has opened (one task: it cannot have).
+      await page.evaluate(() => {
+        document.getElementById('request-direct')?.click();
+        document.getElementById('open-request')?.click();
+      });
+      await page.waitForSelector('body[data-camera="off"]');
+      expect(await page.locator('#request-qr[data-request]').count()).toBe(1);
+      // Off: no stream left in the camera's video.
+      expect(
+        await page.evaluate(
+          () => (document.getElementById('camera') as HTMLVideoElement).srcObject === null,
+        ),
+      ).toBe(true);
+      // Scan, request, scan again in one task: two starts on the one video, the first undone.
+      const holder = holders[0] as HolderV2;
+      await playOnCamera(
+        camera,
+        await createPresentationV2(holder.copy, holder.device.signer, { now: new Date() }),
+      );
+      await page.evaluate(() => {
+        document.getElementById('request-direct')?.click();
+        document.getElementById('open-request')?.click();
+        document.getElementById('request-direct')?.click();
+      });
+      expect(await verdict(page, 1)).toEqual({ tone: 'valid', code: null, text: VALID.zh });
+      expect(await page.getAttribute('body', 'data-camera')).toBe('on');
+      expect(await page.textContent('#scan-status')).toBe(UI.scanHint.zh);
     });
 
     it('when an admin revokes the police device after it enrolled, then after 更新 the request panel says in words that it may no longer ask (no QR), 设置 says it was revoked, and scanning directly still works', async () => {

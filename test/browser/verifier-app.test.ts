@@ -224,12 +224,17 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
   /** Chromium with `camera` as its camera, the app open at its phone size, ready. */
   async function openApp(
     camera: string | undefined,
-    options: { clock?: number } = {},
+    options: { clock?: number; withoutWebCodecs?: boolean } = {},
   ): Promise<Page> {
     const browser = await launchBrowser(camera === undefined ? {} : { fakeCamera: camera });
     browsers.push(browser);
     const { page } = await newPhonePage(browser, { origin: service.url });
     if (options.clock !== undefined) await page.clock.install({ time: options.clock });
+    // A browser without WebCodecs (an older Safari): no VideoFrame.
+    if (options.withoutWebCodecs === true)
+      await page.addInitScript(() => {
+        delete (window as { VideoFrame?: unknown }).VideoFrame;
+      });
     await page.goto('/verifier/');
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     return page;
@@ -317,6 +322,68 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     expect(await page.locator('#title').textContent()).toBe('Licence Check');
+  });
+
+  it('when the camera plays a code, then its pixels are read from the frame itself (WebCodecs), and in a browser without WebCodecs from the frame drawn on a canvas; both read 有效', async () => {
+    const { issued, device } = held('valid');
+    const text = await createPresentationV2(issued.holderCopy, device.signer, { now: new Date() });
+    const camera = await cameraFile('capture', [text]);
+    const capture = (page: Page) =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByName('lz:scan', 'measure')
+          .map((e) => ((e as PerformanceMeasure).detail as { capture: string }).capture),
+      );
+    for (const [withoutWebCodecs, taken] of [
+      [false, 'frame'],
+      [true, 'canvas'],
+    ] as const) {
+      const page = await openApp(camera, { withoutWebCodecs });
+      expect(await verdict(page, 1)).toMatchObject({ tone: 'valid', code: null });
+      expect(await capture(page)).toEqual([taken]);
+    }
+  });
+
+  it('when the officer has scrolled down a verdict and the next code comes, then its verdict is shown from the top', async () => {
+    const { issued, device } = held('valid');
+    const texts = await Promise.all(
+      ['s1', 's2'].map((nonce) =>
+        createPresentationV2(issued.holderCopy, device.signer, { now: new Date(), nonce }),
+      ),
+    );
+    // One code a second, in turn: every frame is a new code, so a new verdict.
+    const page = await openApp(await cameraFile('scroll', texts, 1));
+    await verdict(page, 1);
+    const scrolled = await page.evaluate(() => {
+      const section = document.getElementById('verdict-view') as HTMLElement;
+      section.scrollTop = 10_000;
+      return { top: section.scrollTop, verdicts: Number(document.body.dataset.verdicts) };
+    });
+    expect(scrolled.top).toBeGreaterThan(0);
+    await verdict(page, scrolled.verdicts + 1);
+    expect(await page.evaluate(() => document.getElementById('verdict-view')?.scrollTop)).toBe(0);
+  });
+
+  it('when a new code comes in every camera frame, then no frame is taken before the last verdict is on screen', async () => {
+    const { issued, device } = held('valid');
+    // Thirty codes a second, each frame its own: whichever frame is taken is a new code.
+    const texts = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        createPresentationV2(issued.holderCopy, device.signer, { now: new Date(), nonce: `f${i}` }),
+      ),
+    );
+    const page = await openApp(await cameraFile('frames', texts, 30));
+    await verdict(page, 6);
+    const scans = await page.evaluate(() =>
+      performance.getEntriesByName('lz:scan', 'measure').map((e) => ({
+        takenAt:
+          e.startTime +
+          ((e as PerformanceMeasure).detail as { stages: { wait: number } }).stages.wait,
+        paintedAt: e.startTime + e.duration,
+      })),
+    );
+    const early = scans.filter((s, i) => i > 0 && s.takenAt < (scans[i - 1]?.paintedAt ?? 0));
+    expect([scans.length >= 6, early]).toEqual([true, []]);
   });
 
   it('when the credential has a portrait, then without a device token it is unavailable, and with the token an admin issued it is fetched and shown (its hash is the credential’s ph)', async () => {

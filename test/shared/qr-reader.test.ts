@@ -10,7 +10,7 @@ import jsQRModule from 'jsqr';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useInstalledQrReader } from '../../shared/node/qr-reader-wasm.js';
-import { readQrPixels, type RgbaPixels } from '../../shared/qr-reader.js';
+import { readQrPixels, type GreyPixels, type RgbaPixels } from '../../shared/qr-reader.js';
 import { degradedFixtures, fixturePath, referenceText } from '../fixtures/degraded/fixtures.js';
 
 // jsqr is CommonJS: under NodeNext its typed default export is the module object.
@@ -33,6 +33,17 @@ async function pixelsOf(file: string): Promise<RgbaPixels> {
     height: info.height,
     data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
   };
+}
+
+/** A fixture's luminance, one byte a pixel: what the camera's Y plane gives the police app. */
+async function greyOf(file: string): Promise<GreyPixels> {
+  const { data, info } = await sharp(await readFile(fixturePath(file)))
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1)
+    throw new Error(`${file}: expected grey, found ${info.channels} channels`);
+  return { width: info.width, height: info.height, grey: new Uint8Array(data) };
 }
 
 const fixtures = await degradedFixtures();
@@ -66,6 +77,21 @@ describe('QR reader (zxing-cpp) on the degraded fixtures', () => {
       expect(await readQrPixels(await pixelsOf(file))).toBe(text);
     },
   );
+
+  it.each(fixtures.map((f) => [f.file, f.what]))(
+    'when the picture is %s (%s) as grey bytes, then it reads as the reference presentation',
+    async (file) => {
+      expect(await readQrPixels(await greyOf(file))).toBe(text);
+    },
+  );
+
+  it('when grey bytes are fewer than width × height, then the read is refused with the sizes', async () => {
+    await expect(
+      readQrPixels({ width: 640, height: 480, grey: new Uint8Array(640 * 479) }),
+    ).rejects.toThrow(
+      new RangeError('grey pixels: expected 307200 bytes for 640×480, found 306560'),
+    );
+  });
 
   it('when the picture holds no code (a blank grey frame), then it reads as nothing', async () => {
     const data = new Uint8ClampedArray(640 * 480 * 4).fill(170);

@@ -1,141 +1,29 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { deflateRawSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { CryptoBackend, PublicKeyHandle } from '../../shared/crypto-backend.js';
 import { isLicenceError } from '../../shared/errors.js';
 import { nobleBackend } from '../../verifier/backends/noble.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
+import { webCryptoBackend } from '../../verifier/backends/webcrypto.js';
+import {
+  FILES,
+  fileNamed,
+  fromBase64url,
+  rfc8037,
+  splitCompactJws,
+  type SignatureCase,
+  type Verdict,
+} from '../helpers/ed25519-vectors.js';
 
 // Both verification paths must give the same answer on every vector (docs/DOMAIN.md §4).
 const BACKENDS: readonly CryptoBackend[] = [nodeBackend, nobleBackend];
-
-// --- The vector files (test/vectors/, see README.md there) ---
-
-const hex = z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lower-case hex');
-const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding');
-const caseFields = {
-  id: z.string().min(1),
-  expected: z.enum(['valid', 'invalid']),
-  why: z.string().regex(/^[^\r\n]+$/, 'one line'),
-};
-const source = z.strictObject({
-  project: z.string(),
-  file: z.string(),
-  url: z.string(),
-  licence: z.string(),
-  conversion: z.string(),
-});
-const signatureFile = z.strictObject({
-  source,
-  cases: z.array(z.strictObject({ ...caseFields, publicKey: hex, message: hex, signature: hex })),
-});
-const jwsFile = z.strictObject({
-  source,
-  cases: z.array(
-    z.strictObject({
-      ...caseFields,
-      publicKeyJwk: z.strictObject({
-        kty: z.literal('OKP'),
-        crv: z.literal('Ed25519'),
-        x: base64url,
-      }),
-      thumbprint: base64url,
-      jws: z.string(),
-    }),
-  ),
-});
-
-type Verdict = 'valid' | 'invalid';
-
-/** One signature to check, whatever file it came from. */
-interface SignatureCase {
-  readonly id: string;
-  readonly expected: Verdict;
-  readonly why: string;
-  readonly publicKey: Uint8Array;
-  readonly message: Uint8Array;
-  readonly signature: Uint8Array;
-}
-
-interface VectorFile {
-  readonly name: string;
-  readonly cases: readonly SignatureCase[];
-}
-
-function readVectors(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8'));
-}
-
-function fromHex(text: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(text, 'hex'));
-}
-
-function fromBase64url(text: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(text, 'base64url'));
-}
-
-function loadSignatureFile(name: string): VectorFile {
-  const file = signatureFile.parse(readVectors(name));
-  return {
-    name,
-    cases: file.cases.map((c) => ({
-      id: c.id,
-      expected: c.expected,
-      why: c.why,
-      publicKey: fromHex(c.publicKey),
-      message: fromHex(c.message),
-      signature: fromHex(c.signature),
-    })),
-  };
-}
-
-/** Splits a compact JWS into the bytes that were signed and the signature (RFC 7515 §7.1). */
-function splitCompactJws(jws: string): { signingInput: Uint8Array; signature: Uint8Array } {
-  const parts = jws.split('.');
-  const [header, payload, signature] = parts;
-  if (
-    parts.length !== 3 ||
-    header === undefined ||
-    payload === undefined ||
-    signature === undefined
-  ) {
-    throw new Error(`compact JWS: expected 3 segments, found ${parts.length}`);
-  }
-  return {
-    signingInput: new TextEncoder().encode(`${header}.${payload}`),
-    signature: fromBase64url(signature),
-  };
-}
-
-const rfc8037 = jwsFile.parse(readVectors('rfc8037.json'));
-
-const FILES: readonly VectorFile[] = [
-  loadSignatureFile('wycheproof_ed25519.json'),
-  loadSignatureFile('rfc8032_ed25519.json'),
-  {
-    name: 'rfc8037.json',
-    cases: rfc8037.cases.map((c) => {
-      const { signingInput, signature } = splitCompactJws(c.jws);
-      return {
-        id: c.id,
-        expected: c.expected,
-        why: c.why,
-        publicKey: fromBase64url(c.publicKeyJwk.x),
-        message: signingInput,
-        signature,
-      };
-    }),
-  },
-  loadSignatureFile('ed25519_speccheck_cases.json'),
-];
-
-function fileNamed(name: string): VectorFile {
-  const file = FILES.find((f) => f.name === name);
-  if (file === undefined) throw new Error(`no vector file ${name}`);
-  return file;
-}
+/** The police app's: Ed25519 by WebCrypto (here Node's) inside `run`, noble's elsewhere. */
+const web = await webCryptoBackend();
+/** The same where WebCrypto has no Ed25519: its probe fails, every answer is noble's. */
+const noEd25519 = await webCryptoBackend({
+  importKey: () => Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError')),
+} as unknown as SubtleCrypto);
 
 // --- Running a case ---
 
@@ -253,6 +141,103 @@ for (const file of FILES) {
     });
   });
 }
+
+for (const file of FILES) {
+  describe(`Ed25519 vectors in ${file.name} on the WebCrypto backend`, () => {
+    it('when the backend is made here, then its Ed25519 is WebCrypto’s (Node’s has it)', () => {
+      expect(web.native).toBe(true);
+    });
+
+    for (const c of file.cases) {
+      it(`when (${c.id}, ${c.expected}) is verified inside a run, then WebCrypto answers as the node backend does, import failures included`, async () => {
+        expect(await web.run(() => run(web, c))).toBe(run(nodeBackend, c));
+        expect(await web.run(() => runOnce(web, c))).toBe(run(nodeBackend, c));
+      });
+    }
+
+    it('when every case is verified inside one run, then each answer is the node backend’s', async () => {
+      const all = () => file.cases.map((c) => run(web, c));
+      expect(await web.run(all)).toEqual(file.cases.map((c) => run(nodeBackend, c)));
+    });
+
+    it('when WebCrypto has no Ed25519, then the backend says so and every case answers as on the node backend', async () => {
+      expect(noEd25519.native).toBe(false);
+      for (const c of file.cases)
+        expect(await noEd25519.run(() => run(noEd25519, c)), c.id).toBe(run(nodeBackend, c));
+    });
+  });
+}
+
+describe('the WebCrypto backend’s runs', () => {
+  const test1 = fileNamed('rfc8032_ed25519.json').cases[0] as SignatureCase;
+  const key = web.importPublicKey(test1.publicKey);
+  const bad = Uint8Array.from(test1.signature);
+  bad[0] = (bad[0] as number) ^ 1;
+  const good = test1.signature;
+  /** A verification that goes on by the answers it gets, and how often it ran. */
+  const counted = (work: () => string) => {
+    let runs = 0;
+    return {
+      work: () => {
+        runs++;
+        return work();
+      },
+      runs: () => runs,
+    };
+  };
+
+  it('when every signature is good, then the work runs once and its result stands', async () => {
+    const c = counted(() => (web.verify(key, test1.message, good) ? 'good' : 'bad'));
+    expect(await web.run(c.work)).toBe('good');
+    expect(c.runs()).toBe(1);
+  });
+
+  it('when a bad signature steers the work, then it runs again and gives what the answers say', async () => {
+    const c = counted(() =>
+      web.verify(key, test1.message, bad)
+        ? 'the bad one taken'
+        : web.verify(key, test1.message, good)
+          ? 'the good one after the bad one'
+          : 'neither',
+    );
+    expect(await web.run(c.work)).toBe('the good one after the bad one');
+    expect(c.runs()).toBe(2);
+  });
+
+  it('when the work throws only because a bad signature was taken as good, then its real result comes', async () => {
+    const work = () => {
+      if (web.verify(key, test1.message, bad)) throw new Error('read what the signature covers');
+      return 'refused';
+    };
+    expect(await web.run(work)).toBe('refused');
+  });
+
+  it('when the work throws with every signature good, then the run rejects with that error', async () => {
+    const work = () => {
+      if (web.verify(key, test1.message, good)) throw new RangeError('bad option');
+      return 'not reached';
+    };
+    await expect(web.run(work)).rejects.toThrow(new RangeError('bad option'));
+  });
+
+  it('when a signature fails the policy (S not below L), then it is refused before WebCrypto and outside a run alike', async () => {
+    const big = Uint8Array.from(good);
+    big.fill(0xff, 32);
+    expect(web.verify(key, test1.message, big)).toBe(false);
+    expect(await web.run(() => web.verify(key, test1.message, big))).toBe(false);
+  });
+
+  it('when a run is started inside a run, then it is refused', async () => {
+    let inner: Promise<unknown> = Promise.resolve();
+    await web.run(() => {
+      inner = web.run(() => 'inner');
+      return 'outer';
+    });
+    await expect(inner).rejects.toThrow(
+      'run: expected to be called outside a run, found one running',
+    );
+  });
+});
 
 describe('RFC 8037 Appendix A', () => {
   const a4 = rfc8037.cases.find((c) => c.id === 'A.4');

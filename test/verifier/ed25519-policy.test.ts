@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   isAcceptableKeyEncoding,
   isCanonicalEncoding,
+  isCanonicalScalar,
+  ORDER_L_ENCODING,
   SMALL_ORDER_ENCODINGS,
 } from '../../verifier/internal/ed25519-policy.js';
 
@@ -50,5 +52,32 @@ describe('the Ed25519 policy tables', () => {
       const x = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x ?? '';
       expect(isAcceptableKeyEncoding(Buffer.from(x, 'base64url'))).toBe(true);
     }
+  });
+});
+
+describe('S below L', () => {
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+  /** A signature of a zero R and the scalar `s`, little-endian. */
+  const withS = (s: bigint): Uint8Array => {
+    const signature = new Uint8Array(64);
+    for (let i = 0, v = s; i < 32; i++, v >>= 8n) signature[32 + i] = Number(v & 0xffn);
+    return signature;
+  };
+
+  it('when L is written little-endian, then it is the policy’s L', () => {
+    expect(hex(withS(L).subarray(32))).toBe(ORDER_L_ENCODING);
+  });
+
+  it.each([
+    ['0', 0n, true],
+    ['1', 1n, true],
+    ['L − 1', L - 1n, true],
+    ['2^252 (below L, one byte apart only at the top)', 2n ** 252n, true],
+    ['L', L, false],
+    ['L + 1', L + 1n, false],
+    ['2^253', 2n ** 253n, false],
+    ['2^256 − 1', 2n ** 256n - 1n, false],
+  ] as const)('when S is %s, then S < L is %s', (_what, s, below) => {
+    expect(isCanonicalScalar(withS(s))).toBe(below);
   });
 });

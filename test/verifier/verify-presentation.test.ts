@@ -16,6 +16,7 @@ import {
 } from '../../shared/presentation.js';
 import { nobleBackend } from '../../verifier/backends/noble.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
+import { webCryptoBackend } from '../../verifier/backends/webcrypto.js';
 import { CHECK_IDS, type CheckId, type VerificationReport } from '../../verifier/report.js';
 import { createTrustStore, type TrustStore } from '../../verifier/trust-store.js';
 import {
@@ -114,8 +115,11 @@ interface Verifier {
   readonly lists: Map<string, VerifiedStatusList>;
 }
 
+/** The police app's backend: Ed25519 by WebCrypto (here Node's) inside its runs. */
+const web = await webCryptoBackend();
+
 const verifiers = new Map<CryptoBackend, Verifier>(
-  BACKENDS.map((backend) => [
+  [...BACKENDS, web].map((backend) => [
     backend,
     { trust: createTrustStore([trustJwks], backend), lists: new Map() },
   ]),
@@ -327,6 +331,19 @@ describe('presentations.json', () => {
     for (const c of fixtures.cases) {
       it(`when ${c.id} is verified, then noble and node give the same report`, () => {
         expect(verifyCase(c, nobleBackend)).toEqual(verifyCase(c, nodeBackend));
+      });
+    }
+  });
+
+  describe('the WebCrypto backend', () => {
+    it('when it is made here, then its Ed25519 is WebCrypto’s', () => {
+      expect(web.native).toBe(true);
+    });
+
+    for (const c of fixtures.cases) {
+      it(`when ${c.id} is verified in a run, then the report is the node backend’s`, async () => {
+        const report = await web.run(() => verifyCase(c, web));
+        expect(report).toEqual(verifyCase(c, nodeBackend));
       });
     }
   });

@@ -94,3 +94,26 @@ export function notAcceptable(cause?: unknown): LicenceError {
 export function isAcceptableR(signature: Uint8Array): boolean {
   return isCanonicalEncoding(signature, 0) && !isSmallOrderEncoding(signature, 0);
 }
+
+/**
+ * The order of the base point, L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032
+ * §5.1), little-endian as S is written.
+ */
+const ORDER_L_HEX = 'edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010';
+const ORDER_L = Uint8Array.from(ORDER_L_HEX.match(/../g) ?? [], (h) => parseInt(h, 16));
+
+/** Exposed for the test that checks it against L computed. */
+export const ORDER_L_ENCODING: string = ORDER_L_HEX;
+
+/**
+ * The S half of a signature is below L (RFC 8032 §5.1.7 step 1): compared byte by byte from the
+ * most significant, the little-endian way it is written.
+ */
+export function isCanonicalScalar(signature: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const s = signature[32 + i] as number;
+    const l = ORDER_L[i] as number;
+    if (s !== l) return s < l;
+  }
+  return false;
+}

@@ -1,13 +1,18 @@
 /*
  * The police verifier app: scan (camera or image), verify in this browser with the core and the
- * noble backend, show the verdict full screen in words, keep keys, lists and history on the
- * device. Nothing of a scan leaves the device except, with a device token, the request for the
- * portrait. The session (session.ts) does the work; this page holds what is in view and draws it.
+ * WebCrypto backend (noble's where WebCrypto has no Ed25519), show the verdict full screen in
+ * words, keep keys, lists and history on the device. Nothing of a scan leaves the device except,
+ * with a device token, the request for the portrait. The session (session.ts) does the work;
+ * this page holds what is in view and draws it.
  */
 import { afterPaint, button, byId, byIdOf, h } from '../../shared/web/dom.js';
 import { htmlLang, otherLang, translator } from '../../shared/web/i18n.js';
 import { UI, type UiKey } from './app-messages.js';
-import { startCameraScan, type CameraScan } from '../../shared/web/camera-scanner.js';
+import {
+  startCameraScan,
+  type CameraScan,
+  type FrameTiming,
+} from '../../shared/web/camera-scanner.js';
 import { formatAge } from './format.js';
 import { openLocalStore } from './local-store.js';
 import { offlineDataBlock } from './offline-data.js';
@@ -57,6 +62,15 @@ const state: {
   asking: Asking;
   /** The camera while it runs: off while the request QR is shown. */
   camera: CameraScan | undefined;
+  /**
+   * Counts starts and stops of the camera: a start that ends after a stop, or after a later
+   * start, is undone. The one start in the making, if any, is the one of this turn.
+   */
+  cameraTurn: number;
+  /** Whether the camera of this turn is opening. */
+  cameraOpening: boolean;
+  /** Starts not yet settled, undone ones too. */
+  cameraStarts: number;
   /** Whether the camera gave way to 扫码填入: it starts again with the scan or verdict screen. */
   cameraPaused: boolean;
   /** The camera of 扫码填入 in 设置, while it runs. */
@@ -74,6 +88,9 @@ const state: {
   painted: 0,
   asking: { custom: false },
   camera: undefined,
+  cameraTurn: 0,
+  cameraOpening: false,
+  cameraStarts: 0,
   cameraPaused: false,
   tokenCamera: undefined,
   tokenCameraTurn: 0,
@@ -126,11 +143,12 @@ function renderVerdictView(session: VerificationSession): void {
     show(session, 'scan');
   });
   if ('notLicence' in shown) {
+    const scrolled = section.scrollTop !== 0;
     section.replaceChildren(
       ...renderNotLicence(shown.notLicence, i18n),
       h('div', { class: 'actions' }, next),
     );
-    section.scrollTop = 0;
+    if (scrolled) section.scrollTop = 0;
     return;
   }
   const role = session.identity.role;
@@ -154,8 +172,11 @@ function renderVerdictView(session: VerificationSession): void {
           session.forgetLastCode();
           show(session, 'request');
         });
+  // Whether the last verdict was scrolled is read before the DOM changes (no layout to make
+  // then); setting scrollTop makes the layout at once, and so only when it must move.
+  const scrolled = section.scrollTop !== 0;
   section.replaceChildren(...parts, h('div', { class: 'actions' }, next, toRequest ?? ''));
-  section.scrollTop = 0;
+  if (scrolled) section.scrollTop = 0;
   renderPortrait(shown.portrait, i18n);
 }
 
@@ -224,7 +245,7 @@ async function startTokenCamera(
   const decoder = state.decoder;
   if (decoder === undefined) return 'noReader';
   if (!window.isSecureContext) return 'insecure';
-  if (state.camera !== undefined) {
+  if (state.camera !== undefined || state.cameraOpening) {
     stopCamera();
     state.cameraPaused = true;
   }
@@ -307,31 +328,62 @@ const back = (session: VerificationSession): View =>
       ? 'request'
       : 'scan';
 
-/** Starts the camera when it is not running (a new capture each time). */
+/** Starts the camera when it is neither running nor opening (a new capture each time). */
 async function startCamera(session: VerificationSession): Promise<void> {
   const decoder = state.decoder;
-  if (state.camera !== undefined || decoder === undefined) return;
+  if (state.camera !== undefined || state.cameraOpening || decoder === undefined) return;
   state.cameraPaused = false;
   if (!window.isSecureContext) {
     state.scanStatus = 'insecure';
     renderBar(session);
     return;
   }
+  // Opening the camera takes a while (permission, the first frame): the request screen may be
+  // opened meanwhile (the camera is to be off then), and the scan screen again after it (a new
+  // start on the same video, which aborts this one's). Only the start of the current turn counts.
+  const turn = ++state.cameraTurn;
+  state.cameraOpening = true;
+  state.cameraStarts++;
+  cameraShown();
+  let scan: CameraScan | undefined;
   try {
-    state.camera = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, frameAt) => {
-      onCode(session, text, frameAt);
-    });
-    state.scanStatus = 'scanHint';
+    // The next frame is read once this one's answer is on screen.
+    scan = await startCameraScan(byIdOf('camera', 'video'), decoder, (text, timing) =>
+      onCode(session, text, timing),
+    );
   } catch {
-    state.scanStatus = 'noCamera';
+    // A start undone meanwhile says nothing: its AbortError is not a missing camera.
+    if (turn === state.cameraTurn) state.scanStatus = 'noCamera';
   }
+  state.cameraStarts--;
+  if (turn !== state.cameraTurn) {
+    scan?.stop();
+    cameraShown();
+    return;
+  }
+  state.cameraOpening = false;
+  state.camera = scan;
+  if (scan !== undefined) state.scanStatus = 'scanHint';
+  cameraShown();
   renderBar(session);
 }
 
-/** Stops the camera (while the request QR is shown: the device is held up to the holder). */
+/** Stops the camera, or undoes its start (while the request QR is shown: the device is held up to the holder). */
 function stopCamera(): void {
+  state.cameraTurn++;
+  state.cameraOpening = false;
   state.camera?.stop();
   state.camera = undefined;
+  cameraShown();
+}
+
+/**
+ * The camera's state on the page, for tests and tools (body[data-camera]): on, opening (a start
+ * not yet settled, an undone one too), or off.
+ */
+function cameraShown(): void {
+  document.body.dataset.camera =
+    state.camera !== undefined ? 'on' : state.cameraStarts > 0 ? 'opening' : 'off';
 }
 
 /**
@@ -359,24 +411,44 @@ function show(session: VerificationSession, next: View, keepForm = false): void 
   renderBar(session);
 }
 
-/** A code read at `frameAt` (performance.now of the frame or the pick): its verdict in view. */
-function onCode(session: VerificationSession, text: string, frameAt: number): void {
-  if (state.view === 'history' || state.view === 'settings' || state.view === 'request') return;
+/**
+ * The steps of a scan, each in ms, in order (bench/browser.ts prints them): the frame waiting for
+ * the page, its pixels taken, the code read, verified and judged, the verdict drawn into the page,
+ * and painted. Their sum is the scan's measure `lz:scan`.
+ */
+interface ScanStages {
+  readonly wait: number;
+  readonly capture: number;
+  readonly decode: number;
+  readonly verify: number;
+  readonly render: number;
+  readonly paint: number;
+}
+
+/** A code read (timing: when its frame, or the picture picked, went through each step): its verdict in view. */
+function onCode(
+  session: VerificationSession,
+  text: string,
+  timing: FrameTiming,
+): Promise<void> | undefined {
+  if (state.view === 'history' || state.view === 'settings' || state.view === 'request')
+    return undefined;
   const kind = codeKind(text);
   if (kind !== 'presentation') {
     // Not verified, not in the history: a neutral answer, once per code in view.
-    if (text === state.lastOther) return;
+    if (text === state.lastOther) return undefined;
     state.lastOther = text;
     state.shown = { notLicence: kind };
+    const verifiedAt = performance.now();
     renderVerdictView(session);
     show(session, 'verdict');
-    painted(notLicenceAnnouncement(kind, i18n), frameAt, 'none');
-    return;
+    return painted(notLicenceAnnouncement(kind, i18n), 'none', timing, verifiedAt);
   }
   state.lastOther = undefined;
-  void session.scan(text).then((scan) => {
+  return session.scan(text).then((scan) => {
     // A panel opened while the code was verified stays in view.
     if (scan === undefined || (state.view !== 'scan' && state.view !== 'verdict')) return;
+    const verifiedAt = performance.now();
     const shown: Shown = {
       scan,
       portrait: scan.wantsPortrait ? 'loading' : scan.portraitShown ? undefined : 'withheld',
@@ -384,27 +456,55 @@ function onCode(session: VerificationSession, text: string, frameAt: number): vo
     state.shown = shown;
     renderVerdictView(session);
     show(session, 'verdict');
-    painted(verdictAnnouncement(scan.verdict, i18n), frameAt, scan.verdict.tone);
-    if (!scan.wantsPortrait) return;
-    void session.portrait(scan).then((outcome) => {
-      shown.portrait = outcome;
-      if (state.shown === shown) renderPortrait(outcome, i18n);
-    });
+    const done = painted(
+      verdictAnnouncement(scan.verdict, i18n),
+      scan.verdict.tone,
+      timing,
+      verifiedAt,
+    );
+    if (scan.wantsPortrait)
+      void session.portrait(scan).then((outcome) => {
+        shown.portrait = outcome;
+        if (state.shown === shown) renderPortrait(outcome, i18n);
+      });
+    return done;
   });
 }
 
 /**
  * Once the answer is painted: it is said to a screen reader (the live region, emptied first so
  * that the same words again are said again), measured from the camera frame that held the code
- * (bench/browser.ts), and counted (body[data-verdicts]).
+ * with its steps (bench/browser.ts), and counted (body[data-verdicts]). Resolves then.
  */
-function painted(words: string, frameAt: number, tone: string): void {
+function painted(
+  words: string,
+  tone: string,
+  timing: FrameTiming,
+  verifiedAt: number,
+): Promise<void> {
   const announce = byId('announce');
   announce.textContent = '';
-  afterPaint(() => {
-    announce.textContent = words;
-    performance.measure('lz:scan', { start: frameAt, end: performance.now(), detail: { tone } });
-    document.body.dataset.verdicts = String(++state.painted);
+  const renderedAt = performance.now();
+  return new Promise((resolve) => {
+    afterPaint(() => {
+      announce.textContent = words;
+      const end = performance.now();
+      const stages: ScanStages = {
+        wait: timing.takenAt - timing.frameAt,
+        capture: timing.pixelsAt - timing.takenAt,
+        decode: timing.readAt - timing.pixelsAt,
+        verify: verifiedAt - timing.readAt,
+        render: renderedAt - verifiedAt,
+        paint: end - renderedAt,
+      };
+      performance.measure('lz:scan', {
+        start: timing.frameAt,
+        end,
+        detail: { tone, stages, capture: timing.capture },
+      });
+      document.body.dataset.verdicts = String(++state.painted);
+      resolve();
+    });
   });
 }
 
@@ -516,7 +616,9 @@ async function boot(): Promise<void> {
         // A picked image always gets its answer.
         session.forgetLastCode();
         state.lastOther = undefined;
-        onCode(session, text, started);
+        // A picture has no frame to wait for: its reading is all decode.
+        const at = { frameAt: started, takenAt: started, pixelsAt: started };
+        void onCode(session, text, { ...at, readAt: performance.now(), capture: 'canvas' });
       },
       () => {
         scanStatus('badImage');

@@ -5,6 +5,7 @@
  * that it runs as well in a test.
  */
 import { nobleBackend } from '../backends/noble.js';
+import { webCryptoBackend, type WebCryptoBackend } from '../backends/webcrypto.js';
 import { maskLicenceNumber } from '../../shared/licence/id-number.js';
 import type { TrustStore } from '../trust-store.js';
 import {
@@ -48,6 +49,8 @@ export interface SessionEnv {
    * kept in the store.
    */
   readonly deviceSigner?: () => Promise<Signer>;
+  /** What verifies: Ed25519 by the browser's WebCrypto where it has it, else noble's. */
+  readonly backend?: WebCryptoBackend;
 }
 
 /** The device key of the browser: made once, kept in the store by structured clone. */
@@ -122,6 +125,7 @@ export class VerificationSession {
     private readonly trust: TrustData,
     private current: Settings,
     readonly identity: VerifierIdentity,
+    private readonly backend: WebCryptoBackend,
   ) {
     this.history = new ScanHistory(env.store);
   }
@@ -130,7 +134,8 @@ export class VerificationSession {
   static async open(env: SessionEnv): Promise<VerificationSession> {
     const clock = new ClockKeeper(env.store, DEFAULT_CLOCK_TOLERANCE * 1000, env.readClocks);
     await clock.load();
-    const trust = new TrustData(env.store, clock, env.fetch);
+    const backend = env.backend ?? (await webCryptoBackend());
+    const trust = new TrustData(env.store, clock, env.fetch, backend);
     await trust.load();
     const identity = new VerifierIdentity({
       store: env.store,
@@ -138,7 +143,14 @@ export class VerificationSession {
       ...(env.fetch === undefined ? {} : { fetch: env.fetch }),
     });
     await identity.load();
-    return new VerificationSession(env, clock, trust, await loadSettings(env.store), identity);
+    return new VerificationSession(
+      env,
+      clock,
+      trust,
+      await loadSettings(env.store),
+      identity,
+      backend,
+    );
   }
 
   get settings(): Settings {
@@ -340,10 +352,12 @@ export class VerificationSession {
   }
 
   /**
-   * The first verification pays for noble's precomputed tables (tens of ms): pay it at start,
-   * with a signature that cannot verify (R the base point, S = 1), not at the first scan.
+   * Where noble verifies (a browser without Ed25519 in WebCrypto), its first verification pays
+   * for its precomputed tables (tens of ms): pay it at start, with a signature that cannot verify
+   * (R the base point, S = 1), not at the first scan.
    */
   warmUp(): void {
+    if (this.backend.native) return;
     const key = this.trust.snapshot.trust?.keys[0]?.key;
     if (key === undefined) return;
     const signature = new Uint8Array(64);
@@ -353,19 +367,27 @@ export class VerificationSession {
     nobleBackend.verify(key, new Uint8Array(1), signature);
   }
 
-  private runCore(text: string, request: VerifierRequest | undefined) {
+  /** The core's report on `text` now, with the keys and lists of now. */
+  private async runCore(text: string, request: VerifierRequest | undefined) {
     const time = this.clock.now();
     const snap = this.trust.snapshot;
-    const core = verifyPresentation(text, {
-      trust: snap.trust ?? NO_KEYS,
-      statusLists: snap.lists,
-      now: new Date(time.nowMs),
-      clockTolerance: DEFAULT_CLOCK_TOLERANCE,
-      acceptVersion1: this.current.acceptVersion1,
-      ...(request === undefined ? {} : { request }),
-    });
-    // What the role may not see never reaches the screen or the history.
-    const report = reportForRole(core, this.identity.role);
+    const role = this.identity.role;
+    const { acceptVersion1 } = this.current;
+    // One clock, one set of keys and lists, one setting for the run (it may run the core twice).
+    const report = await this.backend.run(() =>
+      // What the role may not see never reaches the screen or the history.
+      reportForRole(
+        verifyPresentation(text, {
+          trust: snap.trust ?? NO_KEYS,
+          statusLists: snap.lists,
+          now: new Date(time.nowMs),
+          clockTolerance: DEFAULT_CLOCK_TOLERANCE,
+          acceptVersion1,
+          ...(request === undefined ? {} : { request }),
+        }),
+        role,
+      ),
+    );
     return { report, time, snap };
   }
 
@@ -373,7 +395,7 @@ export class VerificationSession {
     text: string,
     request: VerifierRequest | undefined,
   ): Promise<{ verdict: Verdict; atMs: number }> {
-    let run = this.runCore(text, request);
+    let run = await this.runCore(text, request);
     const credential = run.report.credential;
     if (
       credential !== undefined &&
@@ -388,7 +410,7 @@ export class VerificationSession {
         await this.trust
           .fetchList(credential.status.uri, credential.iss, this.issuerUrl)
           .catch(() => false);
-        run = this.runCore(text, request);
+        run = await this.runCore(text, request);
         this.onChange();
       }
     }

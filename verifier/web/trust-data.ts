@@ -1,3 +1,4 @@
+import type { CryptoBackend } from '../../shared/crypto-backend.js';
 import { nobleBackend } from '../backends/noble.js';
 import { createTrustStore, type TrustStore } from '../trust-store.js';
 import { verifyStatusList, type VerifiedStatusList } from '../verify-status-list.js';
@@ -64,6 +65,8 @@ export class TrustData {
     private readonly store: LocalStore,
     private readonly clock: ClockKeeper,
     private readonly doFetch: typeof fetch = (input, init) => fetch(input, init),
+    /** What imports the keys and verifies with them (the session's). */
+    private readonly backend: CryptoBackend = nobleBackend,
   ) {}
 
   /** What to verify with now. */
@@ -86,7 +89,7 @@ export class TrustData {
     if (jwks === undefined) return { reached: false, changed: false };
     let changed = false;
     try {
-      createTrustStore([jwks.body], nobleBackend);
+      createTrustStore([jwks.body], this.backend);
       if (JSON.stringify(jwks.body) !== JSON.stringify(this.jwks?.jwks)) changed = true;
       this.jwks = { jwks: jwks.body, fetchedAt: jwks.fetchedAt };
       await this.store.set('jwks', this.jwks);
@@ -195,7 +198,7 @@ export class TrustData {
     let trust: TrustStore | undefined;
     try {
       trust =
-        this.jwks === undefined ? undefined : createTrustStore([this.jwks.jwks], nobleBackend);
+        this.jwks === undefined ? undefined : createTrustStore([this.jwks.jwks], this.backend);
     } catch {
       trust = undefined;
     }

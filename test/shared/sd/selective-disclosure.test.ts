@@ -140,6 +140,30 @@ describe('the holder copy', () => {
     expect(codeOf(() => parseHolderCopy(`${v1}~${seed}~${values}`))).toBe('ERR_WRONG_TYPE');
     expect(codeOf(() => parseHolderCopy(`${jws}~${seed}~${values}~`))).toBe('ERR_MALFORMED');
   });
+
+  it('when codes are made from one copy, then from a changed one, then from the first again, then the changed one is refused each time and the first still makes codes of its own values', async () => {
+    const [jws = '', seed = '', values = ''] = holderCopy.split('~');
+    const json = Buffer.from(values, 'base64url').toString('utf8');
+    const changed = `${jws}~${seed}~${b64(json.replace('"pt":3', '"pt":0'))}`;
+    const make = (copy: string) =>
+      createPresentationV2(copy, keys.holder, { now, purpose: 'rental' }).then(
+        (text) => text,
+        (error: unknown) => (isLicenceError(error) ? error.code : 'other error'),
+      );
+    expect(await make(holderCopy)).toBe(rental);
+    expect(await make(changed)).toBe('ERR_DISCLOSURE_MISMATCH');
+    expect(await make(changed)).toBe('ERR_DISCLOSURE_MISMATCH');
+    expect(await make(holderCopy)).toBe(rental);
+    const other = await fixedCredential(keys, {
+      ...fixedClaims(keys.holder),
+      licence: referenceLicence(1),
+    });
+    const otherCode = await make(other.holderCopy);
+    expect(decodePresentationV2(otherCode, nodeBackend).values).toEqual(
+      groupsFor('rental').map((g) => parseHolderCopy(other.holderCopy).values[g]),
+    );
+    expect(await make(holderCopy)).toBe(rental);
+  });
 });
 
 describe('known answers (fixed keys, fixed seed)', () => {

@@ -13,7 +13,13 @@ import { createPresentation } from '../../../shared/create-presentation.js';
 import { maskLicenceNumber } from '../../../shared/licence/id-number.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import type { Purpose } from '../../../shared/sd/groups.js';
-import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
+import {
+  createPresentationV2,
+  decodePresentationV2,
+  encodePresentationV2,
+} from '../../../shared/sd/presentation-v2.js';
+import { nodeBackend } from '../../../verifier/backends/node.js';
+import { webCryptoBackend } from '../../../verifier/backends/webcrypto.js';
 import { NOT_SHOWN, REASONS } from '../../../verifier/internal/messages.js';
 import { APP_NOTICES } from '../../../verifier/web/app-messages.js';
 import type { LocalStore } from '../../../verifier/web/local-store.js';
@@ -188,6 +194,41 @@ describe('verification session', { timeout: 30_000 }, () => {
     expect(scan?.verdict.notices.map((n) => n.code)).toEqual(['WARN_KEYS_MISSING']);
     expect(scan?.wantsPortrait).toBe(false);
   });
+
+  it.each([
+    ['WebCrypto’s Ed25519', true],
+    ['noble’s (a WebCrypto without Ed25519)', false],
+  ] as const)(
+    'when a code is verified with %s, then it is green, and with its proof or its credential’s signature changed it is red with ERR_HOLDER_SIGNATURE or ERR_BAD_SIGNATURE',
+    async (_what, native) => {
+      const backend = native
+        ? await webCryptoBackend()
+        : await webCryptoBackend({
+            importKey: () => Promise.reject(new DOMException('no Ed25519', 'NotSupportedError')),
+          } as unknown as SubtleCrypto);
+      expect(backend.native).toBe(native);
+      const session = await VerificationSession.open({ ...env(device), backend });
+      await session.refresh();
+      const { text } = await presentation();
+      const parts = decodePresentationV2(text, nodeBackend);
+      const flipped = (bytes: Uint8Array) =>
+        Uint8Array.from(bytes, (b, i) => (i === 5 ? b ^ 1 : b));
+      const verdicts = [];
+      for (const code of [
+        text,
+        encodePresentationV2({ ...parts, proofSignature: flipped(parts.proofSignature) }),
+        encodePresentationV2({ ...parts, credentialSignature: flipped(parts.credentialSignature) }),
+      ]) {
+        const { verdict } = (await session.scan(code)) as Scan;
+        verdicts.push([verdict.tone, verdict.code]);
+      }
+      expect(verdicts).toEqual([
+        ['valid', undefined],
+        ['invalid', 'ERR_HOLDER_SIGNATURE'],
+        ['invalid', 'ERR_BAD_SIGNATURE'],
+      ]);
+    },
+  );
 
   it('when online with a service that has no index of lists, then the keys are fetched, the list at the first scan, the verdict is green and the history keeps the masked number; the same code again gets no second verdict until forgotten', async () => {
     const session = await VerificationSession.open(withoutIndex(device));
