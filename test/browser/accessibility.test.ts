@@ -47,9 +47,10 @@ import {
   screenshot,
   SMALL_PHONE_VIEWPORT,
 } from './browser.js';
+import { deviceTokenFor } from '../helpers/device-token.js';
 
 const PASSWORD = 'correct-horse-battery';
-const TOKEN = 'verifier-device-token-a11y';
+const TOKEN = deviceTokenFor('verifier-device-token-a11y');
 
 /** A holder's phone: its copy and device key. */
 interface Holder {

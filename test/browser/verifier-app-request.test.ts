@@ -45,11 +45,12 @@ import { startService, type TestService } from '../issuer/harness.js';
 import { expectNoSeriousViolations } from './axe.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
 import { blankFrame, encodeY4m, qrFrame } from './y4m.js';
+import { deviceTokenFor } from '../helpers/device-token.js';
 
 // jsqr is CommonJS: under NodeNext its typed default export is the module object.
 const jsQR = jsQRModule.default;
 const keys = loadTestKeys();
-const TOKEN = 'verifier-device-token-0001';
+const TOKEN = deviceTokenFor('verifier-device-token-0001');
 const ORG: Readonly<Record<Role, string>> = {
   police: '市公安局交通警察支队',
   rental: '平安汽车租赁有限公司',

@@ -24,9 +24,10 @@ import { VerificationSession, type SessionEnv } from '../../../verifier/web/sess
 import { loadTestKeys } from '../../helpers/presentation-kit.js';
 import { addDevice, issue, newDriver, syntheticLicence } from '../../issuer/fixtures.js';
 import { startService, type TestService } from '../../issuer/harness.js';
+import { deviceTokenFor } from '../../helpers/device-token.js';
 
 const keys = loadTestKeys();
-const TOKEN = 'device-token-of-a-verifier-0001';
+const TOKEN = deviceTokenFor('device-token-of-a-verifier-0001');
 const DAY_S = 86_400;
 
 let service: TestService;
@@ -182,7 +183,7 @@ describe('a verifier device that says who it is', { timeout: 30_000 }, () => {
     expect(device.issued).toHaveLength(1);
 
     // Another token: enrolled again, refused here; the certificate kept stays in use.
-    await again.saveSettings({ ...again.settings, token: TOKEN.toUpperCase() });
+    await again.saveSettings({ ...again.settings, token: deviceTokenFor('another device token') });
     await again.refresh();
     expect(again.enrolment).toBe('refused');
     expect(again.identity.identity?.certificate).toBe(device.issued[0]);
@@ -216,7 +217,10 @@ describe('a verifier device that says who it is', { timeout: 30_000 }, () => {
 
   it('when the token is wrong, then the service refuses and nothing is kept', async () => {
     const session = await VerificationSession.open(env(device));
-    await session.saveSettings({ ...session.settings, token: 'not-a-device-token' });
+    await session.saveSettings({
+      ...session.settings,
+      token: deviceTokenFor('a token the service never issued'),
+    });
     await session.refresh(); // the update saving started
     expect(session.enrolment).toBe('refused');
     expect(session.identity.identity).toBeUndefined();
