@@ -606,6 +606,53 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       }
     });
 
+    it('when the licence page is drawn again while the scanner opens (the network dropping as 扫码出示 is tapped), then one scanner runs, it reads the request, and no camera is left on', async () => {
+      const { context, page } = await driverOnLicencePage(9390);
+      try {
+        // Every camera stream the page opens is kept, to count those left on.
+        await context.addInitScript(() => {
+          const streams: MediaStream[] = [];
+          (window as unknown as { __lzStreams: MediaStream[] }).__lzStreams = streams;
+          const media = navigator.mediaDevices;
+          const open = media.getUserMedia.bind(media);
+          media.getUserMedia = async (constraints) => {
+            const stream = await open(constraints);
+            streams.push(stream);
+            return stream;
+          };
+        });
+        await page.reload();
+        await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
+        const request = await createRequest(rentalCert, device, {
+          now: new Date(),
+          purpose: 'rental',
+        });
+        await writeFile(camera, encodeY4m([await qrFrame(request.text)], 5));
+        // The tap and the network's change in one task: the page's redraw starts while the
+        // scanner it replaces is still opening its camera.
+        await page.evaluate(() => {
+          document.querySelector<HTMLButtonElement>('#scan-request')?.click();
+          window.dispatchEvent(new Event('offline'));
+        });
+        await page.locator('#consent').waitFor({ timeout: 20_000 });
+        expect(await page.textContent('#consent-org')).toBe(ORG);
+        const tracks = () =>
+          page.evaluate(() =>
+            (window as unknown as { __lzStreams: MediaStream[] }).__lzStreams
+              .flatMap((s) => s.getTracks())
+              .map((t) => t.readyState),
+          );
+        await expect.poll(tracks).not.toContain('live');
+        // Time for a scanner left behind to read the code and draw over the consent.
+        await page.waitForTimeout(1500);
+        expect(await tracks()).not.toContain('live');
+        expect(await page.locator('#consent').count()).toBe(1);
+        expect(await page.locator('#scan-video').count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    });
+
     // Last: it moves the phone's clock five minutes on.
     it('when the request’s five minutes are over, then the answer leaves the screen and the phone asks for a new request', async () => {
       const { page } = driver;
