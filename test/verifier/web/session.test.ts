@@ -377,7 +377,7 @@ describe('verification session', { timeout: 30_000 }, () => {
         name: 'SettingError',
         setting: 'issuerUrl',
         message: 'issuerUrl: expected an absolute http(s) URL',
-      }) as unknown as Error,
+      }),
     );
     expect(session.settings).toEqual({
       issuerUrl: '',
