@@ -118,8 +118,8 @@ const SETTING_WORDS: Record<keyof Settings, UiKey> = {
  * The settings form: issuer address, how old data may be (in hours), the device token (typed, or
  * read by 扫码填入 from the console's QR code with `camera`), whether version 1 codes are still
  * accepted. `save` rejects with a SettingError when a setting is wrong, which the form names and
- * marks; a token read is saved as the form is, with the other fields as they stand. `below`: the blocks under the form (the device's
- * identity, 离线准备).
+ * marks; a token read is saved as the form is, with the other fields as they stand. `below`: the
+ * blocks under the form (the device's identity, 离线准备).
  */
 export function renderSettings(
   panel: HTMLElement,

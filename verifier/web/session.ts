@@ -341,7 +341,7 @@ export class VerificationSession {
 
   /**
    * Checks and keeps the settings as entered, then updates from the issuer they name.
-   * @throws {RangeError} naming the setting that is wrong (nothing is kept then).
+   * @throws {SettingError} naming the setting that is wrong (nothing is kept then).
    */
   async saveSettings(entered: Settings): Promise<void> {
     this.current = checkSettings(entered);
