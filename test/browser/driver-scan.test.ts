@@ -33,7 +33,9 @@ import { startService, type TestService } from '../issuer/harness.js';
 import { loadTestKeys } from '../helpers/presentation-kit.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
 import { driverOnLicencePage as onLicencePage } from './driver-phone.js';
+import { keepStreams, liveTracks } from './camera-streams.js';
 import { encodeY4m, qrFrame } from './y4m.js';
+import { openEnrolled } from './police-app.js';
 
 const ORG = '平安汽车租赁';
 const keys = loadTestKeys();
@@ -475,12 +477,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
     async function verifierApp(cameraFile: string, token: string) {
       const own = await launchBrowser({ fakeCamera: cameraFile });
       const { page } = await newPhonePage(own, { origin });
-      await page.goto('/verifier/');
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-      await page.click('#open-settings');
-      await page.fill('#setting-token', token);
-      await page.click('#settings-save');
-      await page.waitForSelector('#identity[data-state="enrolled"]', { timeout: 20_000 });
+      await openEnrolled(page, token);
       await page.click('#settings-back');
       return { browser: own, page };
     }
@@ -610,17 +607,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       const { context, page } = await driverOnLicencePage(9390);
       try {
         // Every camera stream the page opens is kept, to count those left on.
-        await context.addInitScript(() => {
-          const streams: MediaStream[] = [];
-          (window as unknown as { __lzStreams: MediaStream[] }).__lzStreams = streams;
-          const media = navigator.mediaDevices;
-          const open = media.getUserMedia.bind(media);
-          media.getUserMedia = async (constraints) => {
-            const stream = await open(constraints);
-            streams.push(stream);
-            return stream;
-          };
-        });
+        await context.addInitScript(keepStreams);
         await page.reload();
         await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
         const request = await createRequest(rentalCert, device, {
@@ -636,16 +623,10 @@ describe.skipIf(!BROWSER_AVAILABLE)(
         });
         await page.locator('#consent').waitFor({ timeout: 20_000 });
         expect(await page.textContent('#consent-org')).toBe(ORG);
-        const tracks = () =>
-          page.evaluate(() =>
-            (window as unknown as { __lzStreams: MediaStream[] }).__lzStreams
-              .flatMap((s) => s.getTracks())
-              .map((t) => t.readyState),
-          );
-        await expect.poll(tracks).not.toContain('live');
+        await expect.poll(() => liveTracks(page)).toBe(0);
         // Time for a scanner left behind to read the code and draw over the consent.
         await page.waitForTimeout(1500);
-        expect(await tracks()).not.toContain('live');
+        expect(await liveTracks(page)).toBe(0);
         expect(await page.locator('#consent').count()).toBe(1);
         expect(await page.locator('#scan-video').count()).toBe(0);
       } finally {

@@ -46,6 +46,7 @@ import { expectNoSeriousViolations } from './axe.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
 import { blankFrame, encodeY4m, qrFrame } from './y4m.js';
 import { deviceTokenFor } from '../helpers/device-token.js';
+import { openEnrolled } from './police-app.js';
 
 // jsqr is CommonJS: under NodeNext its typed default export is the module object.
 const jsQR = jsQRModule.default;
@@ -156,12 +157,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
           },
         });
       });
-      await page.goto('/verifier/');
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-      await page.click('#open-settings');
-      await page.fill('#setting-token', TOKEN);
-      await page.click('#settings-save');
-      await page.waitForSelector('#identity[data-state="enrolled"]', { timeout: 20_000 });
+      await openEnrolled(page, TOKEN);
       return { page, issued };
     }
 
@@ -429,12 +425,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       const logged: string[] = [];
       page.on('console', (message) => logged.push(message.text()));
       // Enrolled with the service's own certificate route, as the device is in service.
-      await page.goto('/verifier/');
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-      await page.click('#open-settings');
-      await page.fill('#setting-token', token);
-      await page.click('#settings-save');
-      await page.waitForSelector('#identity[data-state="enrolled"]', { timeout: 20_000 });
+      await openEnrolled(page, token);
       await page.click('#settings-back');
       await page.click('#open-request');
       // A request of the service's certificate (not the test authority's: shownRequest's keys).

@@ -32,32 +32,10 @@ import {
 } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import { keepStreams, liveTracks, streamStates } from './camera-streams.js';
 import { blankFrame, centredFrame, decodePng, encodeY4m, qrFrame, type RgbaImage } from './y4m.js';
 
 const PASSWORD = 'correct-horse-battery-staple';
-
-/** Chromium keeps every camera stream the page opens in `__lzStreams` (see {@link liveTracks}). */
-function keepStreams(): void {
-  const streams: MediaStream[] = [];
-  (window as unknown as { __lzStreams: MediaStream[] }).__lzStreams = streams;
-  const media = navigator.mediaDevices;
-  const open = media.getUserMedia.bind(media);
-  media.getUserMedia = async (constraints) => {
-    const stream = await open(constraints);
-    streams.push(stream);
-    return stream;
-  };
-}
-
-/** How many camera tracks the page holds open (not stopped). */
-function liveTracks(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (window as unknown as { __lzStreams: MediaStream[] }).__lzStreams
-        .flatMap((s) => s.getTracks())
-        .filter((t) => t.readyState === 'live').length,
-  );
-}
 
 describe.skipIf(!BROWSER_AVAILABLE)(
   'the police app takes its device token from the console’s QR',
@@ -271,12 +249,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       await page.click('#settings-back');
       // The token camera released; the scan screen's own camera back (a new stream).
       await expect.poll(() => liveTracks(page)).toBe(1);
-      const streams = await page.evaluate(() =>
-        (window as unknown as { __lzStreams: MediaStream[] }).__lzStreams.map((s) =>
-          s.getTracks().map((t) => t.readyState),
-        ),
-      );
-      expect(streams).toEqual([['ended'], ['ended'], ['ended'], ['live']]);
+      expect(await streamStates(page)).toEqual([['ended'], ['ended'], ['ended'], ['live']]);
 
       // Nothing was saved, nothing verified: no verdict, an empty history.
       expect(await page.evaluate(() => document.body.dataset.verdicts)).toBeUndefined();
