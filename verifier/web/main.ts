@@ -368,7 +368,10 @@ async function startCamera(session: VerificationSession): Promise<void> {
   renderBar(session);
 }
 
-/** Stops the camera, or undoes its start (while the request QR is shown: the device is held up to the holder). */
+/**
+ * Stops the camera, or undoes its start (while the request QR is shown: the device is held up to
+ * the holder).
+ */
 function stopCamera(): void {
   state.cameraTurn++;
   state.cameraOpening = false;
