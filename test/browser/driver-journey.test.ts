@@ -78,6 +78,18 @@ async function signUpAndBind(
 /**
  * Picks who is checking on the licence page (the police, by default) and waits for that code.
  */
+/** The licence card's fields on the driver's page, by licence field, as the screen shows them. */
+function cardFields(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll<HTMLElement>('#licence-card dd[data-field]')].map((dd) => [
+        dd.dataset.field ?? '',
+        dd.textContent,
+      ]),
+    ),
+  );
+}
+
 async function showCode(page: Page, purpose = 'police'): Promise<void> {
   await page.click(`#purpose-${purpose}`);
   await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
@@ -383,6 +395,27 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.textContent('#withheld-groups')).toBe(
       `不出示：${[GROUP_WORDS.identity.zh, GROUP_WORDS.file.zh, GROUP_WORDS.age_over_18.zh, GROUP_WORDS.age_over_60.zh].join('；')}`,
     );
+    // The screen held out shows no more than the code: the card below says 未出示 in place of
+    // the groups withheld.
+    const cardText = (await driver.textContent('#licence-card')) ?? '';
+    for (const value of [stored.licenceNumber, stored.address, stored.birthDate, stored.fileNumber])
+      expect(cardText).not.toContain(value);
+    expect(await cardFields(driver)).toEqual({
+      licenceNumber: '未出示',
+      name: stored.name,
+      sex: '未出示',
+      nationality: '未出示',
+      address: '未出示',
+      birthDate: '未出示',
+      firstIssueDate: '未出示',
+      classes: formatClasses(stored.classes),
+      points: `${stored.points} 分`,
+      validFrom: `${stored.validFrom} 至 ${stored.validTo === 'long-term' ? '长期' : stored.validTo}`,
+      issuingAuthority: '未出示',
+      fileNumber: '未出示',
+    });
+    expect(await driver.isVisible('#licence-card img.photo')).toBe(true);
+    expect(await driver.isVisible('#photo-withheld')).toBe(false);
     await screenshot(driver, 'app-17-rental-code');
     await driver.locator('#disclosed').scrollIntoViewIfNeeded();
     await screenshot(driver, 'app-17-rental-code-words');
@@ -435,6 +468,11 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(card.birthDate).toEqual({ text: '未出示', withheld: 'true' });
     expect(card.fileNumber).toEqual({ text: '未出示', withheld: 'true' });
 
+    // Back at the picker, the card shows everything again.
+    await driver.click('#change-purpose');
+    await driver.locator('#purpose-picker').waitFor();
+    expect((await cardFields(driver)).licenceNumber).toBe(stored.licenceNumber);
+
     // The phone's record: the rental code once (not once per refresh), newest first, after the
     // police codes picked before; cleared on the driver's word.
     await driver.click('#open-shown-log');
@@ -466,6 +504,12 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.locator('#shown-groups li').allTextContents()).toEqual([
       GROUP_WORDS.age_over_18.zh,
     ]);
+    // Nothing of the card but 未出示, and no photo.
+    expect(await driver.textContent('#licence-card')).not.toContain(stored.name);
+    expect(new Set(Object.values(await cardFields(driver)))).toEqual(new Set(['未出示']));
+    expect(await driver.isVisible('#licence-card img.photo')).toBe(false);
+    expect(await driver.textContent('#photo-withheld')).toBe('未出示');
+    await screenshot(driver, 'app-19-age-code-card');
     const age = await captureQr(driver);
     const ageParts = decodePresentationV2(age.text, inflateClaims);
     expect([ageParts.purpose, ageParts.groups, ageParts.values]).toEqual(['age', [4], [true]]);

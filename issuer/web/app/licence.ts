@@ -14,7 +14,7 @@ import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
 import { formatClasses } from '../../../shared/licence/format-classes.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
-import { GROUP_NAMES, type GroupIndex } from '../../../shared/sd/groups.js';
+import { GROUP_NAMES, type GroupIndex, type GroupName } from '../../../shared/sd/groups.js';
 import { GROUP_WORDS, PURPOSE_WORDS } from '../../../shared/sd/words.js';
 import { unusableAt } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
@@ -26,7 +26,14 @@ import { deviceKeyPair, webCryptoSigner } from './device-key.js';
 import { refreshAuthority } from './authority.js';
 import { ensureDevice, fetchCredential, fetchPortrait, fetchStatus, refreshAll } from './holder.js';
 import { heldOf, type Held } from './held.js';
-import { choiceOf, frameOf, PURPOSE_ORDER, shownAndWithheld, type Choice } from './purposes.js';
+import {
+  choiceOf,
+  frameOf,
+  groupOfField,
+  PURPOSE_ORDER,
+  shownAndWithheld,
+  type Choice,
+} from './purposes.js';
 import { logShown, shownLogScreen } from './shown.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
@@ -87,9 +94,30 @@ function alertOf(held: Held, status: Kept['status'] | undefined): string | undef
     : i18n.say(LICENCE_STATUS[held.licence.status]);
 }
 
-function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): HTMLElement {
-  const row = (label: string, value: string, id: string, wide = false) =>
-    h('div', { class: wide ? 'row wide' : 'row' }, h('dt', {}, label), h('dd', { id }, value));
+/** The card on the licence page, and how to make it show only what the code on screen shows. */
+interface LicenceCard {
+  readonly element: HTMLElement;
+  /**
+   * Shows the fields of the groups `shown` and 未出示 in place of the others (the photo too), so
+   * that the screen held out with a rental code does not show the ID number the code withholds;
+   * `undefined` shows every field (the picker, the police's code).
+   */
+  show(shown: readonly GroupName[] | undefined): void;
+}
+
+function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): LicenceCard {
+  const fields: { dd: HTMLElement; value: string; group: GroupName }[] = [];
+  const row = (
+    label: string,
+    value: string,
+    field: keyof LicenceRecord,
+    id: string,
+    wide = false,
+  ) => {
+    const dd = h('dd', { id, 'data-field': field }, value);
+    fields.push({ dd, value, group: groupOfField(field) });
+    return h('div', { class: wide ? 'row wide' : 'row' }, h('dt', {}, label), dd);
+  };
   let photo: HTMLElement = h('div', { class: 'photo placeholder' });
   if (portrait !== undefined) {
     const url = URL.createObjectURL(portrait.blob);
@@ -98,8 +126,13 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): HTMLEle
     });
     photo = h('img', { class: 'photo', src: url, alt: t('f_name') });
   }
+  const photoWithheld = h(
+    'div',
+    { class: 'photo withheld', id: 'photo-withheld', hidden: true },
+    t('notShown'),
+  );
   const validTo = l.validTo === 'long-term' ? t('longTerm') : l.validTo;
-  return h(
+  const element = h(
     'section',
     { class: 'licence', id: 'licence-card' },
     h('header', {}, h('h2', {}, t('licenceTitle')), h('p', {}, t('licenceSubtitle'))),
@@ -109,22 +142,43 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): HTMLEle
       h(
         'dl',
         { class: 'licence-fields' },
-        row(t('f_no'), l.licenceNumber, 'f-no', true),
-        row(t('f_name'), l.name, 'f-name'),
-        row(t('f_sex'), l.sex === 'M' ? t('sexM') : t('sexF'), 'f-sex'),
-        row(t('f_nationality'), nationality(l.nationality), 'f-nationality'),
-        row(t('f_address'), l.address, 'f-address', true),
-        row(t('f_birth'), l.birthDate, 'f-birth'),
-        row(t('f_first'), l.firstIssueDate, 'f-first'),
-        row(t('f_classes'), formatClasses(l.classes), 'f-classes'),
-        row(t('f_points'), t('pointsValue', { points: l.points }), 'f-points'),
-        row(t('f_validity'), t('validTo', { from: l.validFrom, to: validTo }), 'f-validity', true),
-        row(t('f_authority'), l.issuingAuthority, 'f-authority', true),
-        row(t('f_file'), l.fileNumber, 'f-file', true),
+        row(t('f_no'), l.licenceNumber, 'licenceNumber', 'f-no', true),
+        row(t('f_name'), l.name, 'name', 'f-name'),
+        row(t('f_sex'), l.sex === 'M' ? t('sexM') : t('sexF'), 'sex', 'f-sex'),
+        row(t('f_nationality'), nationality(l.nationality), 'nationality', 'f-nationality'),
+        row(t('f_address'), l.address, 'address', 'f-address', true),
+        row(t('f_birth'), l.birthDate, 'birthDate', 'f-birth'),
+        row(t('f_first'), l.firstIssueDate, 'firstIssueDate', 'f-first'),
+        row(t('f_classes'), formatClasses(l.classes), 'classes', 'f-classes'),
+        row(t('f_points'), t('pointsValue', { points: l.points }), 'points', 'f-points'),
+        row(
+          t('f_validity'),
+          t('validTo', { from: l.validFrom, to: validTo }),
+          'validFrom',
+          'f-validity',
+          true,
+        ),
+        row(t('f_authority'), l.issuingAuthority, 'issuingAuthority', 'f-authority', true),
+        row(t('f_file'), l.fileNumber, 'fileNumber', 'f-file', true),
       ),
       photo,
+      photoWithheld,
     ),
   );
+  return {
+    element,
+    show(shown) {
+      for (const { dd, value, group } of fields) {
+        const withheld = shown !== undefined && !shown.includes(group);
+        dd.textContent = withheld ? t('notShown') : value;
+        if (withheld) dd.dataset.withheld = 'true';
+        else delete dd.dataset.withheld;
+      }
+      const photoShown = shown === undefined || shown.includes('holder');
+      photo.hidden = !photoShown;
+      photoWithheld.hidden = photoShown;
+    },
+  };
 }
 
 /** The country's name for the codes seen on licences, else the ISO 3166-1 alpha-3 code. */
@@ -203,11 +257,12 @@ export const drawLicence: Screen = async (main) => {
     forgetChoice();
     go(shownLogScreen);
   });
+  const licenceCard = card(held.licence, portrait);
   main.append(
     qrBox,
     net,
     pending,
-    card(held.licence, portrait),
+    licenceCard.element,
     h('div', { class: 'actions' }, log, change),
   );
 
@@ -236,7 +291,7 @@ export const drawLicence: Screen = async (main) => {
       h('p', {}, t('credentialExpiredOffline')),
     );
   } else {
-    const stop = await codeArea({ box: qrBox, kept, held, alert });
+    const stop = await codeArea({ box: qrBox, card: licenceCard, kept, held, alert });
     onLeave(() => {
       stop.current();
     });
@@ -271,6 +326,8 @@ function groupList(names: readonly (typeof GROUP_NAMES)[number][]): string {
 /** What the code area of the page is drawn from. */
 interface CodeContext {
   readonly box: HTMLElement;
+  /** The card below, which shows what the code on screen shows. */
+  readonly card: LicenceCard;
   readonly kept: Kept['credential'];
   readonly held: Held;
   readonly alert: string | undefined;
@@ -293,6 +350,11 @@ async function codeArea(
       ctx.box.append(errorBox(error));
     });
   };
+  ctx.card.show(
+    asking === undefined && picked !== undefined
+      ? shownAndWithheld(picked.choice).shown
+      : undefined,
+  );
   if (asking?.step === 'scan') stop.current = await showScanner(ctx, again);
   else if (asking?.step === 'checked') showChecked(ctx, asking.check, again);
   else if (picked === undefined) showPicker(ctx, again);

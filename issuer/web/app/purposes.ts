@@ -3,10 +3,13 @@
  * the picker offers them, the groups a choice discloses, and what it shows and withholds in the
  * words of shared/sd/words.ts.
  */
+import type { LicenceRecord } from '../../../shared/licence/record.js';
 import {
   GROUP_COUNT,
+  GROUP_MEMBERS,
   GROUP_NAMES,
   groupsFor,
+  LICENCE_FIELD_OF_MEMBER,
   type GroupIndex,
   type GroupName,
   type Purpose,
@@ -64,4 +67,30 @@ export function sameChoice(a: Choice, b: Choice): boolean {
     a.groups.length === b.groups.length &&
     a.groups.every((g, i) => g === b.groups[i])
   );
+}
+
+/** The group each licence field travels in (FORMAT.md §8.2). */
+const GROUP_OF_FIELD = new Map<keyof LicenceRecord, GroupName>(
+  Object.entries(GROUP_MEMBERS).flatMap(([group, members]) =>
+    members.flatMap((member) =>
+      member in LICENCE_FIELD_OF_MEMBER
+        ? [
+            [
+              LICENCE_FIELD_OF_MEMBER[member as keyof typeof LICENCE_FIELD_OF_MEMBER],
+              group as GroupName,
+            ] as const,
+          ]
+        : [],
+    ),
+  ),
+);
+
+/**
+ * The group a licence field travels in.
+ * @throws {RangeError} for a field no group carries.
+ */
+export function groupOfField(field: keyof LicenceRecord): GroupName {
+  const group = GROUP_OF_FIELD.get(field);
+  if (group === undefined) throw new RangeError(`licence field: no group carries "${field}"`);
+  return group;
 }
