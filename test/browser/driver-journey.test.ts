@@ -75,9 +75,6 @@ async function signUpAndBind(
   return phone;
 }
 
-/**
- * Picks who is checking on the licence page (the police, by default) and waits for that code.
- */
 /** The licence card's fields on the driver's page, by licence field, as the screen shows them. */
 function cardFields(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() =>
@@ -90,6 +87,9 @@ function cardFields(page: Page): Promise<Record<string, string>> {
   );
 }
 
+/**
+ * Picks who is checking on the licence page (the police, by default) and waits for that code.
+ */
 async function showCode(page: Page, purpose = 'police'): Promise<void> {
   await page.click(`#purpose-${purpose}`);
   await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
