@@ -419,11 +419,19 @@ describe.skipIf(!BROWSER_AVAILABLE)('accessibility of every screen', { timeout: 
     const grey = join(work, 'grey.jpg');
     await writeFile(grey, await portraitJpeg(150));
     await album.setInputFiles('#album-input', grey);
+    await album.click('#picture-use');
     await album.locator('#precheck-failures').waitFor();
     await expectNoSeriousViolations(album, 'driver: photo refused by the pre-check', 'moderate');
     const white = join(work, 'white.jpg');
     await writeFile(white, await portraitJpeg(255, { seed: 77 }));
     await album.setInputFiles('#album-input', white);
+    await album.locator('#picture-check').waitFor();
+    await expectNoSeriousViolations(
+      album,
+      'driver: album photo shown before it is sent',
+      'moderate',
+    );
+    await album.click('#picture-use');
     await album.locator('#application-state').waitFor();
     await expectNoSeriousViolations(album, 'driver: photo sent, awaiting review', 'moderate');
 

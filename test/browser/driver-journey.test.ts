@@ -736,6 +736,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     const grey = join(workDir, 'grey.jpg');
     await writeFile(grey, await portraitJpeg(150));
     await page.setInputFiles('#album-input', grey);
+    await page.click('#picture-use');
     await page.locator('#precheck-failures').waitFor();
     expect(await page.locator('#precheck-failures li').allTextContents()).toEqual([
       '背景须为均匀的白色',
@@ -745,6 +746,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     const white = join(workDir, 'white.jpg');
     await writeFile(white, await portraitJpeg(255, { seed: 77 }));
     await page.setInputFiles('#album-input', white);
+    await page.click('#picture-use');
     await page.locator('#application-state').waitFor();
     expect(await page.textContent('#application-state .state-title')).toBe(
       '照片已提交，等待交警审核',
@@ -826,6 +828,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
 
     await page.getByRole('button', { name: '重新提交照片' }).click();
     await page.setInputFiles('#album-input', white);
+    await page.click('#picture-use');
     await page.locator('#application-state').waitFor();
     expect(await page.textContent('#application-state .state-title')).toBe(
       '照片已提交，等待交警审核',
@@ -1004,6 +1007,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('a photo change and an expired credential in
     const newPhoto = join(dir, 'new.jpg');
     await writeFile(newPhoto, await portraitJpeg(255, { seed: 99 }));
     await page.setInputFiles('#album-input', newPhoto);
+    await page.click('#picture-use');
     await page.locator('#pending #application-state').waitFor();
     expect(await page.textContent('#pending #application-state .state-title')).toBe(
       '照片已提交，等待交警审核',

@@ -226,6 +226,31 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
     await page.click('#path-album');
     await page.locator('#album-input').waitFor({ state: 'attached' });
     await page.setInputFiles('#album-input', file);
+    // The photo as it will be sent, shown first: nothing goes to review until 使用此照片, and
+    // 重新选择 offers the album again.
+    await page.locator('#picture-check').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.querySelector<HTMLImageElement>('#picture-taken')?.naturalWidth ?? 0) === 960,
+    );
+    expect(await page.locator('#picture-check button').allTextContents()).toEqual([
+      '使用此照片',
+      '重新选择',
+    ]);
+    await bothSizes(page, 'app-weak-01-album-photo-check');
+    expect(await photoPosts()).toEqual([]);
+    await page.click('#picture-again');
+    await page.locator('#open-album').waitFor();
+    expect(await photoPosts()).toEqual([]);
+    expect((await stored(driverId)).state).toBe('draft');
+    // Opened again later: the application says which way it is on, and 继续 goes on with it.
+    await page.reload();
+    await page.locator('#draft-path').waitFor({ timeout: 20_000 });
+    expect(await page.textContent('#application-state .state-title')).toBe('请提交照片');
+    expect(await page.textContent('#draft-path')).toBe('申领方式：从相册选择证件照（需人工审核）');
+    await page.getByRole('button', { name: '继续', exact: true }).click();
+    await page.locator('#album-input').waitFor({ state: 'attached' });
+    await page.setInputFiles('#album-input', file);
+    await page.click('#picture-use');
     await page.locator('#application-state').waitFor({ timeout: 30_000 });
     expect(await page.textContent('#application-state .state-title')).toBe(
       '照片已提交，等待交警审核',
@@ -251,6 +276,7 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
     const { context, page, driverId, photoPosts } = await driverOnPaths();
     await page.click('#path-album');
     await page.setInputFiles('#album-input', file);
+    await page.click('#picture-use');
     await page.locator('#precheck-failures').waitFor({ timeout: 30_000 });
     expect(await page.locator('#precheck-failures li').allTextContents()).toEqual([
       '须为近 6 个月内拍摄的照片',
@@ -297,21 +323,21 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
     // Both buttons in view without scrolling, on the small phone too.
     for (const size of [{ width: 390, height: 844 }, SMALL_PHONE]) {
       await page.setViewportSize(size);
-      expect(await page.locator('#camera-use').isVisible()).toBe(true);
-      const box = await page.locator('#camera-retake').boundingBox();
+      expect(await page.locator('#picture-use').isVisible()).toBe(true);
+      const box = await page.locator('#picture-again').boundingBox();
       expect((box?.y ?? Infinity) + (box?.height ?? 0)).toBeLessThanOrEqual(size.height);
     }
     await page.setViewportSize({ width: 390, height: 844 });
     await bothSizes(page, 'app-weak-03-picture-check');
     expect(await photoPosts()).toEqual([]);
 
-    await page.click('#camera-retake');
+    await page.click('#picture-again');
     await page.locator('#camera-take').waitFor();
     await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
     expect(await photoPosts()).toEqual([]);
     await page.click('#camera-take');
     await page.locator('#picture-check').waitFor();
-    await page.click('#camera-use');
+    await page.click('#picture-use');
     await page.locator('#application-state').waitFor({ timeout: 20_000 });
     expect(await page.textContent('#application-state .state-title')).toBe(
       '照片已提交，等待交警审核',

@@ -41,6 +41,9 @@ export function stateBlock(app: Application): HTMLElement {
     'div',
     { class: `state state-${app.state}`, id: 'application-state' },
     h('p', { class: 'state-title' }, t(`state_${app.state}` as MessageKey)),
+    app.state === 'draft'
+      ? h('p', { id: 'draft-path' }, t('draftPath', { path: t(`path_${app.path}`) }))
+      : null,
     app.state === 'submitted' && app.deadline !== null
       ? h('p', {}, t('deadline', { time: chinaDateTime(app.deadline * 1000, 'minute') }))
       : null,
@@ -99,7 +102,7 @@ function nextSteps(app: Application): HTMLElement[] {
   switch (app.state) {
     case 'draft':
       return [
-        button(t('state_draft'), () => {
+        button(t('draftContinue'), () => {
           go(app.path === 'stored' ? storedScreen : guidanceScreen(app.path));
         }),
         abandon,
@@ -288,33 +291,40 @@ async function shoot(main: HTMLElement): Promise<Blob | undefined> {
       noCamera: t('noCamera'),
     });
     if (blob === undefined) return undefined;
-    if (await confirmPicture(main, blob)) return blob;
+    if (await confirmPicture(main, blob, 'camera')) return blob;
   }
 }
 
-/** The picture taken, to look at before it is sent: true for 使用此照片, false for 重拍. */
-function confirmPicture(main: HTMLElement, blob: Blob): Promise<boolean> {
+/**
+ * The photo taken or chosen, to look at before it is sent: true for 使用此照片, false for 重拍
+ * (the camera) or 重新选择 (the album). A photo sent goes to review and cannot be taken back.
+ */
+function confirmPicture(main: HTMLElement, blob: Blob, path: 'camera' | 'album'): Promise<boolean> {
   const url = URL.createObjectURL(blob);
   return new Promise<boolean>((resolve) => {
-    const use = button({ class: 'primary', id: 'camera-use' }, t('cameraUse'), () => {
+    const use = button({ class: 'primary', id: 'picture-use' }, t('cameraUse'), () => {
       resolve(true);
     });
-    const retake = button({ class: 'secondary', id: 'camera-retake' }, t('cameraRetake'), () => {
-      resolve(false);
-    });
+    const again = button(
+      { class: 'secondary', id: 'picture-again' },
+      t(path === 'camera' ? 'cameraRetake' : 'albumRechoose'),
+      () => {
+        resolve(false);
+      },
+    );
     main.replaceChildren(
       h(
         'section',
         { class: 'card picture-check', id: 'picture-check' },
-        h('h3', {}, t('pictureCheckTitle')),
+        h('h2', { class: 'section-title' }, t('pictureCheckTitle')),
         h('img', {
           src: url,
           class: 'picture-taken',
           id: 'picture-taken',
           alt: t('pictureCheckTitle'),
         }),
-        h('p', { class: 'hint' }, t('pictureCheckHint')),
-        h('div', { class: 'actions' }, use, retake),
+        h('p', { class: 'hint' }, t(path === 'camera' ? 'pictureCheckHint' : 'albumCheckHint')),
+        h('div', { class: 'actions' }, use, again),
       ),
     );
     use.focus();
@@ -323,14 +333,21 @@ function confirmPicture(main: HTMLElement, blob: Blob): Promise<boolean> {
   });
 }
 
-/** An album photo made fit on the phone (photo-fit.ts), then sent; or why it cannot be used. */
+/**
+ * An album photo made fit on the phone (photo-fit.ts), shown, and sent on 使用此照片; or why it
+ * cannot be used.
+ */
 function fitAndUpload(file: File, path: 'camera' | 'album'): void {
   const main = document.getElementById('main');
-  main?.replaceChildren(h('p', { class: 'notice', id: 'photo-fitting' }, t('photoFitting')));
+  if (main === null) return;
+  main.replaceChildren(h('p', { class: 'notice', id: 'photo-fitting' }, t('photoFitting')));
   fitPhoto(file).then(
-    (fitted) => {
-      if (fitted.ok) upload(fitted.blob, fitted.type, path);
-      else
+    async (fitted) => {
+      if (fitted.ok) {
+        if (await confirmPicture(main, fitted.blob, 'album'))
+          upload(fitted.blob, fitted.type, path);
+        else go(guidanceScreen(path));
+      } else
         go(
           guidanceScreen(
             path,
