@@ -169,4 +169,15 @@ describe('audit entries in words', () => {
     expect(actionWords(zh, 'licence.suspend')).toBe('暂扣驾驶证');
     expect(actionWords(en, 'licence.suspend')).toBe('Licence suspended');
   });
+
+  it('each action has words of its own, so that the log’s filter tells every two apart', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const actionsOf = new Map<string, string[]>();
+      for (const [action, words] of Object.entries(ACTIONS))
+        actionsOf.set(words[lang], [...(actionsOf.get(words[lang]) ?? []), action]);
+      expect([...actionsOf.values()].filter((actions) => actions.length > 1)).toEqual([]);
+    }
+    expect(actionWords(zh, 'application.issue')).toBe('申请办结（已签发）');
+    expect(actionWords(zh, 'credential.issue')).toBe('签名电子驾驶证');
+  });
 });
