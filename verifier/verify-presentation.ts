@@ -19,6 +19,7 @@ import {
   credentialCompact,
   decodePresentation,
   MAX_PRESENTATION_LENGTH,
+  PRESENTATION_PREFIX,
   proofSigningInput,
   type PresentationParts,
 } from '../shared/presentation.js';
@@ -135,6 +136,22 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   /** The report: the checks so far, then `last` (a failed one, if any), then the rest skipped. */
   const report = (last: CheckResult | undefined, facts?: Facts) =>
     finish(checks, last, verifiedAt, options.strict, facts);
+  // Neither prefix: said against both formats (the version 1 reader would name its own only).
+  // A text over the limit is left to the reader, which says so first.
+  if (
+    text.length <= MAX_PRESENTATION_LENGTH &&
+    !text.startsWith(PRESENTATION_PREFIX) &&
+    !text.startsWith(PRESENTATION_PREFIX_V2)
+  ) {
+    const found = /^[A-Za-z0-9]{1,8}:/.exec(text)?.[0];
+    return report(
+      failed(
+        'parse',
+        'ERR_MALFORMED',
+        `presentation: expected text starting "${PRESENTATION_PREFIX}" or "${PRESENTATION_PREFIX_V2}", found ${found === undefined ? 'neither' : JSON.stringify(found)}`,
+      ),
+    );
+  }
   const format: Format = text.startsWith(PRESENTATION_PREFIX_V2) ? VERSION_2 : VERSION_1;
 
   // parse

@@ -703,6 +703,26 @@ describe.each(BACKENDS)('verifyPresentation on the $name backend', (backend) => 
     });
   });
 
+  describe('the prefix', () => {
+    it('when the text starts with neither LZ1: nor LZ2:, then ERR_MALFORMED at parse, naming both', () => {
+      for (const [text, found] of [
+        ['hello', 'neither'],
+        ['LZ3:1234', '"LZ3:"'],
+        ['', 'neither'],
+      ]) {
+        const report = verifyAt(text, T);
+        expect(report.code, text).toBe('ERR_MALFORMED');
+        expect(report.checks[0]).toMatchObject({
+          id: 'parse',
+          code: 'ERR_MALFORMED',
+          detail: `presentation: expected text starting "LZ1:" or "LZ2:", found ${found}`,
+        });
+      }
+      // Over the limit, the length is said first, as for a text with a prefix.
+      expect(verdict('x'.repeat(5000), T)).toBe('ERR_TOO_LARGE');
+    });
+  });
+
   describe('options', () => {
     it('when now is an invalid Date, then RangeError', () => {
       expect(() => verifyPresentation('LZ1:', { trust, now: new Date(Number.NaN) })).toThrow(
