@@ -47,4 +47,53 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
       await context.close();
     }
   });
+
+  it('when the page is drawn again while the code picked is being made, then only the code on screen runs: one wake lock held, and none once the code is put away', async () => {
+    const { context, page } = await driverOnLicencePage(service, browser, 9801);
+    try {
+      // Every screen wake lock the page asks for, to count those never released.
+      await context.addInitScript(() => {
+        const locks: { released: boolean }[] = [];
+        Object.assign(window, { __lzLocks: locks });
+        Object.defineProperty(navigator, 'wakeLock', {
+          value: {
+            request: () => {
+              const lock = {
+                released: false,
+                release: () => {
+                  lock.released = true;
+                  return Promise.resolve();
+                },
+              };
+              locks.push(lock);
+              return Promise.resolve(lock);
+            },
+          },
+        });
+      });
+      await page.reload();
+      await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
+      const held = () =>
+        page.evaluate(
+          () =>
+            (window as unknown as { __lzLocks: { released: boolean }[] }).__lzLocks.filter(
+              (l) => !l.released,
+            ).length,
+        );
+      // The tap and the network's change in one task: the page is drawn again while the first
+      // code is still being signed.
+      await page.evaluate(() => {
+        document.querySelector<HTMLButtonElement>('#purpose-police')?.click();
+        window.dispatchEvent(new Event('offline'));
+      });
+      await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(1000);
+      expect(await held()).toBe(1);
+      await page.click('#change-purpose');
+      await page.locator('#purpose-picker').waitFor();
+      await expect.poll(held).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -33,7 +33,7 @@ import { startService, type TestService } from '../issuer/harness.js';
 import { loadTestKeys } from '../helpers/presentation-kit.js';
 import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
 import { driverOnLicencePage as onLicencePage } from './driver-phone.js';
-import { keepStreams, liveTracks } from './camera-streams.js';
+import { keepStreams, liveTracks, streamStates } from './camera-streams.js';
 import { encodeY4m, qrFrame } from './y4m.js';
 import { openEnrolled } from './police-app.js';
 
@@ -629,6 +629,32 @@ describe.skipIf(!BROWSER_AVAILABLE)(
         expect(await liveTracks(page)).toBe(0);
         expect(await page.locator('#consent').count()).toBe(1);
         expect(await page.locator('#scan-video').count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('when the driver leaves the licence page while the scanner’s camera is still opening (a slow permission prompt), then no camera is left on', async () => {
+      const { context, page } = await driverOnLicencePage(9391);
+      try {
+        await context.addInitScript(keepStreams);
+        // The camera answers a second late, as a phone does while it asks for permission.
+        await context.addInitScript(() => {
+          const media = navigator.mediaDevices;
+          const open = media.getUserMedia.bind(media);
+          media.getUserMedia = async (constraints) => {
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            return open(constraints);
+          };
+        });
+        await page.reload();
+        await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
+        await page.click('#scan-request');
+        await page.locator('#scan-video').waitFor({ state: 'attached' });
+        await page.click('#open-inbox');
+        await page.locator('#licence-card').waitFor({ state: 'detached' });
+        await expect.poll(() => streamStates(page), { timeout: 10_000 }).toHaveLength(1);
+        await expect.poll(() => liveTracks(page)).toBe(0);
       } finally {
         await context.close();
       }

@@ -291,10 +291,13 @@ export const drawLicence: Screen = async (main) => {
       h('p', {}, t('credentialExpiredOffline')),
     );
   } else {
-    const stop = await codeArea({ box: qrBox, card: licenceCard, kept, held, alert });
+    // Held before the code area starts anything, so that leaving the page while it starts stops
+    // it too.
+    const stop = { current: (): void => undefined };
     onLeave(() => {
       stop.current();
     });
+    await codeArea({ box: qrBox, card: licenceCard, kept, held, alert }, stop);
   }
 
   if (navigator.onLine && !afterRefresh) void refreshInBackground(held, pending);
@@ -335,13 +338,10 @@ interface CodeContext {
 
 /**
  * Draws the code area in place (the rest of the page, and its background refresh, untouched):
- * the picker, or the code picked. Its `current` stops what the area runs (the code's timer and
- * wake lock), whichever was drawn last.
+ * the picker, or the code picked. `stop.current` is set to stop what the area runs (the camera,
+ * or the code's timer and wake lock), whichever was drawn last.
  */
-async function codeArea(
-  ctx: CodeContext,
-  stop: { current: () => void } = { current: () => undefined },
-): Promise<{ current: () => void }> {
+async function codeArea(ctx: CodeContext, stop: { current: () => void }): Promise<void> {
   stop.current();
   stop.current = () => undefined;
   ctx.box.replaceChildren();
@@ -355,11 +355,26 @@ async function codeArea(
       ? shownAndWithheld(picked.choice).shown
       : undefined,
   );
-  if (asking?.step === 'scan') stop.current = await showScanner(ctx, again);
+  let start: (() => Promise<() => void>) | undefined;
+  if (asking?.step === 'scan') start = () => showScanner(ctx, again);
   else if (asking?.step === 'checked') showChecked(ctx, asking.check, again);
   else if (picked === undefined) showPicker(ctx, again);
-  else stop.current = await showQr(ctx, picked, again);
-  return stop;
+  else {
+    const current = picked;
+    start = () => showQr(ctx, current, again);
+  }
+  if (start !== undefined) {
+    // The camera, or the code's timer and wake lock, start after an await: when the area is
+    // drawn again or the page left meanwhile, they are stopped as soon as they have started.
+    // An object: the page's leave handler changes it during the await.
+    const run = { left: false };
+    stop.current = () => {
+      run.left = true;
+    };
+    const started = await start();
+    if (run.left) started();
+    else stop.current = started;
+  }
 }
 
 /**
