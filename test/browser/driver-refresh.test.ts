@@ -3,7 +3,7 @@
  * drawn, and draws the page again when something new came: that second drawing must not refresh
  * again. Here the service's clock stands still, so every credential it signs is no newer than the
  * licence's last change and each request signs a new one, as a service whose clock is behind
- * would.
+ * would. And a page drawn again while its code is still being made leaves nothing running behind.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
