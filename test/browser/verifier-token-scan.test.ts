@@ -112,7 +112,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
         await desk.click('#device-register button[type=submit]');
         await desk.locator('#device-token').waitFor();
         expect(await desk.textContent('#device-token .hint')).toBe(
-          '在警务核验应用的「设置」中点「扫码填入」，对准此二维码即可填入并保存；也可在「设备令牌」中手动填入此令牌并保存。二维码的内容就是令牌原文。',
+          '在核验应用（/verifier/，亮证核验）的「设置」中点「扫码填入」，对准此二维码即可填入并保存；也可在「设备令牌」中手动填入此令牌并保存。二维码的内容就是令牌原文。',
         );
         const token = (await desk.textContent('#device-token-text')) ?? '';
         const qr = decodePng(await desk.locator('#device-token-qr').screenshot());
