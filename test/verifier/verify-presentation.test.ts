@@ -709,7 +709,7 @@ describe.each(BACKENDS)('verifyPresentation on the $name backend', (backend) => 
         ['hello', 'neither'],
         ['LZ3:1234', '"LZ3:"'],
         ['', 'neither'],
-      ]) {
+      ] as const) {
         const report = verifyAt(text, T);
         expect(report.code, text).toBe('ERR_MALFORMED');
         expect(report.checks[0]).toMatchObject({
