@@ -180,6 +180,21 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     return { png: await canvas.screenshot(), text };
   }
 
+  /** The colour the QR on the page is drawn in, as [r, g, b]: its first dark pixel's. */
+  function qrInk(page: Page): Promise<number[]> {
+    return page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#qr[data-presentation]');
+      const context = canvas?.getContext('2d');
+      if (canvas === null || context === null || context === undefined) return [];
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 0; i < data.length; i += 4) {
+        const [r = 255, g = 255, b = 255] = data.subarray(i, i + 3);
+        if (r + g + b < 600) return [r, g, b];
+      }
+      return [];
+    });
+  }
+
   /** What the verifier's verdict screen shows. */
   interface Shown {
     readonly tone: string | null;
@@ -638,11 +653,25 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box alert');
     await showCode(driver);
     expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：已暂扣');
+    expect(await qrInk(driver)).toEqual([196, 22, 28]);
     await screenshot(driver, 'app-09-suspended-red-qr');
     const { png } = await captureQr(driver);
     expect(await verify(png, 'verifier-04-suspended')).toEqual([
       { tone: 'invalid', code: 'ERR_SUSPENDED', text: '驾驶证已暂扣' },
     ]);
+
+    // The licence's state is part of what an age code withholds: drawn in black, nothing said
+    // of the state under it. Back at the picker the driver sees it again.
+    await driver.click('#change-purpose');
+    await showCode(driver, 'age');
+    expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box');
+    expect(await driver.locator('#qr-status').count()).toBe(0);
+    expect(await qrInk(driver)).toEqual([0, 0, 0]);
+    await screenshot(driver, 'app-09a-suspended-age-code');
+    await driver.click('#change-purpose');
+    await driver.locator('#purpose-picker').waitFor();
+    expect(await driver.textContent('#qr-status')).toBe('驾驶证状态：已暂扣');
+    expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box alert');
   });
 
   it('when a suspended licence signs up, then the app says why before offering any path', async () => {

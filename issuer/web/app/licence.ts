@@ -345,6 +345,7 @@ async function codeArea(ctx: CodeContext, stop: { current: () => void }): Promis
   stop.current();
   stop.current = () => undefined;
   ctx.box.replaceChildren();
+  ctx.box.classList.toggle('alert', ctx.alert !== undefined);
   const again = () => {
     void codeArea(ctx, stop).catch((error: unknown) => {
       ctx.box.append(errorBox(error));
@@ -599,13 +600,18 @@ async function showQr(
 ): Promise<() => void> {
   const { choice, request } = current;
   const signer = await webCryptoSigner(await deviceKeyPair());
-  const colour = alert === undefined ? QR_COLOURS.normal : QR_COLOURS.alert;
+  const { shown, withheld } = shownAndWithheld(choice);
+  // The licence's state is part of `driving`: a code that withholds it says nothing of it under
+  // the code, and is drawn in black, so that its colour does not show what it withholds (the
+  // driver sees the state above the picker).
+  const red = alert !== undefined && shown.includes('driving');
+  box.classList.toggle('alert', red);
+  const colour = red ? QR_COLOURS.alert : QR_COLOURS.normal;
   const frame = frameOf(choice.purpose);
   const purposeName = i18n.say(PURPOSE_WORDS[choice.purpose]);
   const canvas = h('canvas', { id: 'qr', role: 'img', 'aria-label': t('qrTitle') });
   const generated = h('p', { class: 'qr-time', id: 'qr-time' });
   const countdown = h('span', { id: 'qr-countdown' });
-  const { shown, withheld } = shownAndWithheld(choice);
   const change = button({ class: 'secondary', id: 'change-purpose' }, t('changePurpose'), () => {
     forgetChoice();
     again();
@@ -638,7 +644,7 @@ async function showQr(
     frameBox,
     generated,
     h('p', { class: 'qr-countdown' }, countdown, ' · ', t('qrTapHint')),
-    statusLine(alert),
+    ...(shown.includes('driving') ? [statusLine(alert)] : []),
     h(
       'section',
       { class: 'disclosed', id: 'disclosed' },
