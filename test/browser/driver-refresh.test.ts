@@ -90,7 +90,9 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
         window.dispatchEvent(new Event('offline'));
       });
       await page.locator('#qr[data-presentation]').waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(1000);
+      await expect.poll(held, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      // Time for a code left behind to take a lock of its own.
+      await page.waitForTimeout(1500);
       expect(await held()).toBe(1);
       await page.click('#change-purpose');
       await page.locator('#purpose-picker').waitFor();
