@@ -674,6 +674,30 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.getAttribute('#qr-box', 'class')).toBe('qr-box alert');
   });
 
+  it('when the sign-up form has a licence number that is not one, then the app says which field and what it expects, marks it and puts the cursor there', async () => {
+    const { context, page } = await newPhonePage(browser, { origin });
+    try {
+      await page.goto('/app/');
+      await page.getByRole('button', { name: '还没有账号？注册' }).click();
+      // The last character is not the number's check digit (GB 11643).
+      await page.fill('#sign-up #licenceNumber', '440106199003072420');
+      await page.fill('#sign-up #name', '欧阳晓雯');
+      await page.fill('#sign-up #phone', '13700009999');
+      await page.fill('#sign-up #password', PASSWORD);
+      await page.click('#sign-up button[type=submit]');
+      await page.locator('#main .error').waitFor();
+      expect(await page.textContent('#main .error')).toBe(
+        '填写有误：驾驶证号（应为 18 位身份证号码，末位可为 X，请逐位核对）',
+      );
+      expect(await page.getAttribute('#sign-up #licenceNumber', 'aria-invalid')).toBe('true');
+      expect(await page.getAttribute('#sign-up #phone', 'aria-invalid')).toBeNull();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('licenceNumber');
+      await screenshot(page, 'app-01b-sign-up-invalid');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('when a suspended licence signs up, then the app says why before offering any path', async () => {
     const licence = { ...(await registryLicence(9103)) };
     await service.deps.db.kysely

@@ -7,7 +7,7 @@ import { button, h } from '../../../shared/web/dom.js';
 import { field, value } from './forms.js';
 import { bindingScreen, resetScreen } from './enrol.js';
 import { forgetAll, load } from './store.js';
-import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
+import { errorBox, go, markInvalid, setSignedIn, t, type Screen } from './ui.js';
 import type { Me, Session } from './replies.js';
 
 /** What happens once signed in. */
@@ -55,6 +55,7 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
       })
         .then(signedIn)
         .catch((error: unknown) => {
+          markInvalid(form, error);
           status.replaceChildren(errorBox(error));
         });
     });
@@ -118,6 +119,7 @@ export const signUpScreen: Screen = (main) => {
       )
       .then(signedIn)
       .catch((error: unknown) => {
+        markInvalid(form, error);
         status.replaceChildren(errorBox(error));
       });
   });

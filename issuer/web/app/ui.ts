@@ -32,14 +32,10 @@ export function errorText(error: unknown): string {
   if (error instanceof LicenceError) return t('err_holderCopy');
   if (error instanceof ApiError) {
     if (error.code === 'ERR_VALIDATION') {
-      const issues = Array.isArray(error.body.issues)
-        ? (error.body.issues as { field?: unknown }[])
-        : [];
-      const fields = issues
-        .map((i) => (typeof i.field === 'string' ? fieldName(i.field) : ''))
-        .filter((f) => f !== '');
       return t('err_ERR_VALIDATION', {
-        fields: [...new Set(fields)].join(i18n.lang() === 'zh' ? '、' : ', '),
+        fields: invalidFields(error)
+          .map(fieldWords)
+          .join(i18n.lang() === 'zh' ? '；' : '; '),
       });
     }
     if (error.code === 'ERR_LICENCE_NOT_USABLE')
@@ -51,9 +47,41 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function fieldName(field: string): string {
+/** The fields an ERR_VALIDATION answer names, each once, in its order. */
+function invalidFields(error: ApiError): string[] {
+  const issues = Array.isArray(error.body.issues)
+    ? (error.body.issues as { field?: unknown }[])
+    : [];
+  return [
+    ...new Set(
+      issues.flatMap((i) => (typeof i.field === 'string' && i.field !== '' ? [i.field] : [])),
+    ),
+  ];
+}
+
+/** A field's name, and what it expects where the app knows: 手机号（应为 11 位手机号码）. */
+function fieldWords(field: string): string {
   const key = `field_${field}`;
-  return i18n.has(key) ? t(key) : field;
+  const name = i18n.has(key) ? t(key) : field;
+  const hint = `fieldHint_${field}`;
+  return i18n.has(hint) ? t('fieldWithHint', { field: name, hint: t(hint) }) : name;
+}
+
+/**
+ * Marks the inputs of `form` an ERR_VALIDATION answer names (aria-invalid) and puts the cursor in
+ * the first; any other error, or none, clears the marks.
+ */
+export function markInvalid(form: HTMLFormElement, error: unknown): void {
+  const named =
+    error instanceof ApiError && error.code === 'ERR_VALIDATION' ? invalidFields(error) : [];
+  let first: HTMLInputElement | undefined;
+  for (const input of form.querySelectorAll('input')) {
+    if (named.includes(input.name)) {
+      input.setAttribute('aria-invalid', 'true');
+      first ??= input;
+    } else input.removeAttribute('aria-invalid');
+  }
+  first?.focus();
 }
 
 /** A licence's unusable reason (from the service) in words. */
