@@ -8,7 +8,7 @@ import { button, h } from '../../../shared/web/dom.js';
 import { field, value } from './forms.js';
 import type { Binding, ResetCode } from './replies.js';
 import { takeSelfie } from './selfie.js';
-import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
+import { errorBox, go, markInvalid, setSignedIn, t, type Screen } from './ui.js';
 
 /** Where a bound account goes next (set by main), and where a finished reset goes (sign-in). */
 let bound: Screen = () => undefined;
@@ -35,6 +35,7 @@ function formScreen(
     event.preventDefault();
     status.replaceChildren();
     send(form).catch((error: unknown) => {
+      markInvalid(form, error);
       status.replaceChildren(errorBox(error));
     });
   });
