@@ -63,6 +63,22 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, 422, error.code, error.message);
       return;
     }
+    // A path parameter whose %XX escapes do not decode (the router's decodeURIComponent).
+    if (error instanceof URIError) {
+      const expected = 'percent-encoded UTF-8 (%XX escapes)';
+      const found = 'an escape that does not decode';
+      sendProblem(
+        res,
+        400,
+        'ERR_BAD_REQUEST',
+        `request path: expected ${expected}, found ${found}`,
+        {
+          expected,
+          found,
+        },
+      );
+      return;
+    }
     // express.json() and the other body parsers set status and type on their errors.
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -220,4 +220,21 @@ describe.each(ENGINES)('requests the service cannot take, on %s', (engine) => {
       });
     });
   });
+
+  it('when a path parameter holds an escape that does not decode, then 400 ERR_BAD_REQUEST saying so', async () => {
+    for (const path of ['/status/%ZZ', '/status/%E4%B8']) {
+      const reply = await send('anonymous', 'GET', path);
+      expect(reply.status, path).toBe(400);
+      expect(reply.problem).toEqual({
+        type: 'urn:liangzheng:problem:ERR_BAD_REQUEST',
+        title: 'Bad Request',
+        status: 400,
+        code: 'ERR_BAD_REQUEST',
+        detail:
+          'request path: expected percent-encoded UTF-8 (%XX escapes), found an escape that does not decode',
+        expected: 'percent-encoded UTF-8 (%XX escapes)',
+        found: 'an escape that does not decode',
+      });
+    }
+  });
 });
