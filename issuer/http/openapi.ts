@@ -96,7 +96,7 @@ const ROLES = ['driver', 'reviewer', 'admin'] as const satisfies readonly Role[]
 /** Every error code the service answers, with what it means to the client. */
 const CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_BAD_REQUEST:
-    'The body is cut short, of another length than Content-Length says, or compressed and does not decompress as its Content-Encoding says.',
+    'The body is cut short, of another length than Content-Length says, or compressed and does not decompress as its Content-Encoding says; or a path parameter holds a %XX escape that does not decode as UTF-8.',
   ERR_MALFORMED_JSON: 'The body is not JSON.',
   ERR_TOO_LARGE:
     'The body is over its size limit (once decompressed); `expected` names the limit, `found` the size or that it went past it.',
@@ -289,6 +289,8 @@ function errorsOf(spec: RouteSpec): [number, ErrorCode[]][] {
     add(415, ['ERR_UNSUPPORTED_MEDIA_TYPE', 'ERR_UNSUPPORTED_ENCODING']);
   }
   if (spec.query !== undefined) add(422, ['ERR_VALIDATION']);
+  // A path parameter is decoded before the route runs: an escape that does not decode is refused.
+  if (spec.path.includes('/:')) add(400, ['ERR_BAD_REQUEST']);
   const bearer = first === 'verifier-device';
   if (bearer) add(401, ['ERR_VERIFIER_DEVICE_UNKNOWN']);
   else if (first !== 'public') {
