@@ -10,6 +10,7 @@ export {
   MAX_NONCE_LENGTH,
   MAX_PRESENTATION_LENGTH,
   NONCE_PATTERN,
+  prefixOf,
 } from './internal/presentation-envelope.js';
 /** What a presentation's QR text starts with; the version is in it (FORMAT.md §4). */
 export { PRESENTATION_PREFIX };

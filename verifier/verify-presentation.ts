@@ -19,6 +19,7 @@ import {
   credentialCompact,
   decodePresentation,
   MAX_PRESENTATION_LENGTH,
+  prefixOf,
   PRESENTATION_PREFIX,
   proofSigningInput,
   type PresentationParts,
@@ -143,7 +144,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
     !text.startsWith(PRESENTATION_PREFIX) &&
     !text.startsWith(PRESENTATION_PREFIX_V2)
   ) {
-    const found = /^[A-Za-z0-9]{1,8}:/.exec(text)?.[0];
+    const found = prefixOf(text);
     return report(
       failed(
         'parse',

@@ -93,6 +93,11 @@ export function writeCredentialEnvelope(
     .bytes(nonce);
 }
 
+/** The prefix-like start of `text` (up to 8 letters or digits and a colon), for an error. */
+export function prefixOf(text: string): string | undefined {
+  return /^[A-Za-z0-9]{1,8}:/.exec(text)?.[0];
+}
+
 /**
  * The reader of a presentation's envelope: the text no longer than allowed, the version's exact
  * prefix, digits only.
@@ -106,7 +111,7 @@ export function openEnvelope(version: EnvelopeVersion, text: string): ByteReader
     );
   }
   if (!text.startsWith(version.prefix)) {
-    const found = /^[A-Za-z0-9]{1,8}:/.exec(text)?.[0];
+    const found = prefixOf(text);
     throw new LicenceError(
       'ERR_MALFORMED',
       `presentation: expected text starting "${version.prefix}", found ${found === undefined ? 'no such prefix' : JSON.stringify(found)}`,

@@ -70,20 +70,14 @@ export function sameChoice(a: Choice, b: Choice): boolean {
 }
 
 /** The group each licence field travels in (FORMAT.md §8.2). */
-const GROUP_OF_FIELD = new Map<keyof LicenceRecord, GroupName>(
-  Object.entries(GROUP_MEMBERS).flatMap(([group, members]) =>
-    members.flatMap((member) =>
-      member in LICENCE_FIELD_OF_MEMBER
-        ? [
-            [
-              LICENCE_FIELD_OF_MEMBER[member as keyof typeof LICENCE_FIELD_OF_MEMBER],
-              group as GroupName,
-            ] as const,
-          ]
-        : [],
-    ),
-  ),
-);
+const GROUP_OF_FIELD = new Map<keyof LicenceRecord, GroupName>();
+for (const [group, members] of Object.entries(GROUP_MEMBERS) as [GroupName, readonly string[]][])
+  for (const member of members)
+    if (member in LICENCE_FIELD_OF_MEMBER)
+      GROUP_OF_FIELD.set(
+        LICENCE_FIELD_OF_MEMBER[member as keyof typeof LICENCE_FIELD_OF_MEMBER],
+        group,
+      );
 
 /**
  * The group a licence field travels in.
