@@ -446,6 +446,23 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await driver.locator('#qr[data-presentation]').waitFor();
     expect(await driver.textContent('#purpose-label')).toBe('Car rental · part only');
     expect(await overflow()).toBe(0);
+    // No English word of the card is cut across two lines (long-ter / m; a break after a hyphen
+    // is a line break, not a cut).
+    expect(
+      await driver.evaluate(() =>
+        [...document.querySelectorAll('#licence-card dd')].flatMap((dd) => {
+          const text = dd.firstChild;
+          if (text === null) return [];
+          return [...(text.textContent ?? '').matchAll(/[A-Za-z]{2,12}/g)].flatMap((word) => {
+            const range = document.createRange();
+            range.setStart(text, word.index);
+            range.setEnd(text, word.index + word[0].length);
+            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            return lines.size > 1 ? [word[0]] : [];
+          });
+        }),
+      ),
+    ).toEqual([]);
     await screenshot(driver, 'app-17-rental-code-360-en');
     await driver.click('#language');
     await driver.setViewportSize({ width: 390, height: 844 });
