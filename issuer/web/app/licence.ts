@@ -686,6 +686,18 @@ async function showQr(
     // No code on screen: nothing is shown or withheld any more.
     box.querySelector('#disclosed')?.remove();
   };
+  const secondsLeft = () => Math.max(0, interval - Math.floor((Date.now() - madeAt) / 1000));
+  /** Writes the seconds until the next code, or until the request's answer is over: false then. */
+  const writeCountdown = (): boolean => {
+    if (request === undefined) {
+      countdown.textContent = t('qrCountdown', { seconds: secondsLeft() });
+      return true;
+    }
+    const answerLeft = request.answerBy - Math.floor(Date.now() / 1000);
+    if (answerLeft <= 0) return false;
+    countdown.textContent = t('answerCountdown', { seconds: answerLeft });
+    return true;
+  };
   let making: Promise<void> | undefined;
   const make = () => {
     // One code at a time: a tap while the timer makes one waits for it.
@@ -740,6 +752,8 @@ async function showQr(
     canvas.dataset.presentation = text;
     madeAt = now.getTime();
     generated.textContent = t('qrGenerated', { time: chinaClock(madeAt) });
+    // With the code, not after the record below: a slow phone's storage keeps nothing waiting.
+    writeCountdown();
     if (!current.logged) {
       current.logged = true;
       // A record that cannot be written does not keep the code from the checker.
@@ -754,17 +768,11 @@ async function showQr(
   };
   const tick = () => {
     if (expired) return;
-    const left = Math.max(0, interval - Math.floor((Date.now() - madeAt) / 1000));
-    if (request === undefined) countdown.textContent = t('qrCountdown', { seconds: left });
-    else {
-      const answerLeft = request.answerBy - Math.floor(Date.now() / 1000);
-      if (answerLeft <= 0) {
-        expire();
-        return;
-      }
-      countdown.textContent = t('answerCountdown', { seconds: answerLeft });
+    if (!writeCountdown()) {
+      expire();
+      return;
     }
-    if (left === 0) void make().then(tick);
+    if (secondsLeft() === 0) void make().then(tick);
   };
   await make();
   tick();
