@@ -410,7 +410,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...(e.DATABASE_URL === undefined ? {} : { databaseUrl: e.DATABASE_URL }),
     ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl: (e.PUBLIC_URL ?? localUrl(e.HOST, e.PORT)).replace(/\/$/, ''),
     ...(e.TRUST_PROXY === undefined ? {} : { trustProxy: e.TRUST_PROXY }),
     ...(e.ISSUER_KEY_FILE === undefined ? {} : { issuerKeyFile: e.ISSUER_KEY_FILE }),
     credentialValidDays: e.CREDENTIAL_VALID_DAYS,
@@ -438,4 +438,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       : { vapidKeys: { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY } }),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * The address the service is reached at on this machine, the one `npm start` prints: the default
+ * PUBLIC_URL, so that the issuer named in credentials, the status list URIs and the pages a push
+ * notice opens are on the origin the apps were opened from (another origin is another phone
+ * storage: the driver would find the app signed out). A wildcard HOST is reached at 127.0.0.1.
+ */
+function localUrl(host: string, port: number): string {
+  const reached = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reached.includes(':') ? `[${reached}]` : reached}:${port}`;
 }

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       port: 8080,
       host: '127.0.0.1',
       demo: true,
-      publicUrl: 'http://localhost:8080',
+      publicUrl: 'http://127.0.0.1:8080',
       credentialValidDays: 30,
       credentialRefreshAfter: 86_400,
       signInAttemptsPerMinute: 10,
@@ -34,6 +34,20 @@ describe('loadConfig', () => {
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.databaseUrl).toBeUndefined();
   });
+
+  it.each([
+    [{}, 'http://127.0.0.1:8080'],
+    [{ HOST: '192.168.1.20', PORT: '9000' }, 'http://192.168.1.20:9000'],
+    [{ HOST: '0.0.0.0' }, 'http://127.0.0.1:8080'],
+    [{ HOST: '::1' }, 'http://[::1]:8080'],
+    [{ HOST: '::' }, 'http://127.0.0.1:8080'],
+    [{ HOST: '0.0.0.0', PUBLIC_URL: 'http://dl.internal/' }, 'http://dl.internal'],
+  ])(
+    'when PUBLIC_URL is not set (%j), then it is where the service is reached, as its start-up prints it',
+    (env, publicUrl) => {
+      expect(loadConfig(env).publicUrl).toBe(publicUrl);
+    },
+  );
 
   it.each([
     [{ PORT: 'eighty' }, 'PORT: expected'],
