@@ -10,6 +10,7 @@ import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
 import { fitPhoto } from './photo-fit.js';
 import { takeSelfie } from './selfie.js';
+import { serviceNow } from './phone-clock.js';
 import { load } from './store.js';
 import { adviceText, errorBox, go, onLeave, reasonText, t, type Screen } from './ui.js';
 import type { Application, Offer } from './replies.js';
@@ -211,7 +212,7 @@ export const photoChangeScreen: Screen = async (main) => {
     return;
   }
   const offer = await api<Offer>('GET', '/api/me/application/paths');
-  if (offer.notBefore !== null && offer.notBefore > Date.now() / 1000) {
+  if (offer.notBefore !== null && offer.notBefore > serviceNow() / 1000) {
     main.append(
       h(
         'p',

@@ -7,6 +7,7 @@ import { nobleBackend } from '../../../verifier/backends/noble.js';
 import { createTrustStore } from '../../../verifier/trust-store.js';
 import { verifyStatusList } from '../../../verifier/verify-status-list.js';
 import { keep, load } from './store.js';
+import { serviceNow } from './phone-clock.js';
 
 /** Where the service publishes its keys (RFC 7517) and the index of verifier status lists. */
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -27,7 +28,7 @@ async function fetchOk(url: string): Promise<Response> {
 export async function refreshAuthority(): Promise<void> {
   const jwks = (await (await fetchOk(JWKS_PATH)).json()) as unknown;
   const trust = createTrustStore([jwks], nobleBackend);
-  await keep('authority', { jwks, at: Date.now() });
+  await keep('authority', { jwks, at: serviceNow() });
   let uris: string[];
   try {
     const index = (await (await fetchOk(VERIFIER_LISTS_PATH)).json()) as { lists?: unknown };
@@ -58,5 +59,5 @@ export async function refreshAuthority(): Promise<void> {
       if (old !== undefined) tokens.push(old);
     }
   }
-  await keep('verifierLists', { tokens, at: Date.now() });
+  await keep('verifierLists', { tokens, at: serviceNow() });
 }

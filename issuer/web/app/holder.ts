@@ -9,6 +9,7 @@ import { parseHolderCopy } from '../../../shared/sd/credential-v2.js';
 import { refreshAuthority } from './authority.js';
 import { heldOf } from './held.js';
 import { deviceKeyPair, publicKeyX } from './device-key.js';
+import { serviceNow } from './phone-clock.js';
 import { forget, keep, load, type Kept } from './store.js';
 import type { Devices, Issued, LicenceStatus, LiveCredential, Registered } from './replies.js';
 
@@ -61,7 +62,7 @@ export async function fetchCredential(deviceId: number): Promise<void> {
   await keep('credential', {
     text: issued.credential,
     jti: issued.jti,
-    refreshedAt: Date.now(),
+    refreshedAt: serviceNow(),
     holderCopy: issued.holderCopy,
   });
   await forget('movedAway');
@@ -70,7 +71,7 @@ export async function fetchCredential(deviceId: number): Promise<void> {
 /** Reads the licence status now and keeps it. */
 export async function fetchStatus(): Promise<Kept['status']> {
   const status = await api<LicenceStatus>('GET', '/api/me/licence');
-  const kept = { ...status, at: Date.now() };
+  const kept = { ...status, at: serviceNow() };
   await keep('status', kept);
   return kept;
 }
@@ -110,7 +111,7 @@ export async function refreshAll(): Promise<boolean> {
   });
   const away = (await load('movedAway')) !== undefined;
   if (live !== undefined && live.deviceId !== device.deviceId) {
-    if (!away) await keep('movedAway', { at: Date.now() });
+    if (!away) await keep('movedAway', { at: serviceNow() });
     return !away;
   }
   try {

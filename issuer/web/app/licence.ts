@@ -38,6 +38,7 @@ import { logShown, shownLogScreen } from './shown.js';
 import { load, type Kept } from './store.js';
 import { errorBox, go, i18n, onLeave, reasonText, redraw, t, type Screen } from './ui.js';
 import { licenceScreen, obtainScreen } from './licence-entry.js';
+import { serviceNow } from './phone-clock.js';
 import type { Me } from './replies.js';
 import { consentPanel, refusedPanel, scanPanel } from './scan-request.js';
 import { ROLE_MESSAGE } from './roles.js';
@@ -76,7 +77,7 @@ export const drawObtain: Screen = async (main) => {
 
 /** Why the licence is not normal, from the last status check or the credential; undefined when it is. */
 function alertOf(held: Held, status: Kept['status'] | undefined): string | undefined {
-  const now = Date.now() / 1000;
+  const now = serviceNow() / 1000;
   if (now >= held.exp) return t('reason_expired');
   // The registry's word is newer than the credential's, when the phone has one.
   if (status !== undefined && status.at / 1000 >= held.iat) {
@@ -85,7 +86,7 @@ function alertOf(held: Held, status: Kept['status'] | undefined): string | undef
       ? i18n.say(status.label)
       : reasonText(status.reason);
   }
-  const refusal = unusableAt(held.licence, new Date());
+  const refusal = unusableAt(held.licence, new Date(serviceNow()));
   if (refusal === undefined) return undefined;
   // The dates and the points in words; a status other than A with its own label (暂扣, 锁定, …).
   const dated = refusal.reason === 'expired' || refusal.reason === 'not-yet-valid';
@@ -238,7 +239,7 @@ export const drawLicence: Screen = async (main) => {
   const status = await load('status');
   const portrait = await load('portrait');
   const alert = alertOf(held, status);
-  const expired = Date.now() / 1000 >= held.exp;
+  const expired = serviceNow() / 1000 >= held.exp;
   // A choice beyond the whole licence needs a holder's copy.
   if (picked !== undefined && held.version === 1 && picked.choice.purpose !== 'police')
     forgetChoice();
@@ -501,7 +502,7 @@ async function showScanner(ctx: CodeContext, again: () => void): Promise<() => v
               ...(authority === undefined ? {} : { authority }),
               ...(lists === undefined ? {} : { lists }),
             },
-            new Date(),
+            new Date(serviceNow()),
             nobleBackend,
           ),
         };
@@ -686,14 +687,14 @@ async function showQr(
     // No code on screen: nothing is shown or withheld any more.
     box.querySelector('#disclosed')?.remove();
   };
-  const secondsLeft = () => Math.max(0, interval - Math.floor((Date.now() - madeAt) / 1000));
+  const secondsLeft = () => Math.max(0, interval - Math.floor((serviceNow() - madeAt) / 1000));
   /** Writes the seconds until the next code, or until the request's answer is over: false then. */
   const writeCountdown = (): boolean => {
     if (request === undefined) {
       countdown.textContent = t('qrCountdown', { seconds: secondsLeft() });
       return true;
     }
-    const answerLeft = request.answerBy - Math.floor(Date.now() / 1000);
+    const answerLeft = request.answerBy - Math.floor(serviceNow() / 1000);
     if (answerLeft <= 0) return false;
     countdown.textContent = t('answerCountdown', { seconds: answerLeft });
     return true;
@@ -711,7 +712,7 @@ async function showQr(
     // holder proof signed, the rest of the presentation made, the QR encoded, drawn): `npm run
     // bench:browser` reads these measures.
     const started = performance.now();
-    const now = new Date();
+    const now = new Date(serviceNow());
     if (request !== undefined && now.getTime() >= request.answerBy * 1000) {
       expire();
       return;

@@ -3,7 +3,7 @@
  * page with its dynamic QR, offline as well. Screens are in their own modules; this one wires
  * them, draws the header and decides where to start.
  */
-import { api, ApiError, OfflineError, setCsrfToken } from '../common/api.js';
+import { api, ApiError, observeServiceTime, OfflineError, setCsrfToken } from '../common/api.js';
 import { button, byId, h } from '../../../shared/web/dom.js';
 import { languageButton } from '../../../shared/web/i18n.js';
 import { applyScreen, setApplyTargets } from './apply.js';
@@ -11,6 +11,7 @@ import { setAfterSignIn, signInScreen } from './auth.js';
 import { bindingScreen, setEnrolTargets } from './enrol.js';
 import { inboxButton, inboxScreen, refreshUnread, setInboxBack } from './inbox.js';
 import { forgetChoice, licenceScreen, obtainScreen } from './licence-entry.js';
+import { loadClockOffset, noteServiceTime } from './phone-clock.js';
 import { setShownLogBack } from './shown.js';
 import { forgetAll, load } from './store.js';
 import type { Me } from './replies.js';
@@ -57,6 +58,9 @@ function header(): void {
 
 async function start(): Promise<void> {
   header();
+  // The service's time, from before the first code: the one the checker's clock keeps.
+  await loadClockOffset();
+  observeServiceTime(noteServiceTime);
   if ('serviceWorker' in navigator)
     void navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => undefined);
   // The unread count on 消息 again whenever the phone is back online.

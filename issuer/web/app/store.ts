@@ -41,6 +41,8 @@ export interface Kept {
   authority: KeptAuthority;
   /** The verifier status lists, verified when fetched: whether a verifier's certificate stands. */
   verifierLists: KeptVerifierLists;
+  /** How far the service's clock is ahead of this phone's (ms; phone-clock.ts). */
+  clockOffset: { readonly offsetMs: number };
 }
 
 const db = keyValueStore<keyof Kept>(DB_NAME);

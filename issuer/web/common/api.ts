@@ -28,6 +28,16 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
+/** Told the service's time (its `Date` header, ms) and the device's when the answer came. */
+type ServiceTimeObserver = (serviceMs: number, deviceMs: number) => void;
+
+let serviceTimeObserver: ServiceTimeObserver | undefined;
+
+/** Whom every answer's `Date` tells the service's time (the driver's app sets its clock by it). */
+export function observeServiceTime(observer: ServiceTimeObserver | undefined): void {
+  serviceTimeObserver = observer;
+}
+
 /** A request body: JSON, or raw bytes of a type (a photo). */
 export type Body = { readonly json: unknown } | { readonly bytes: Blob; readonly type: string };
 
@@ -59,6 +69,9 @@ export async function api<T>(method: string, path: string, body?: Body): Promise
   } catch (cause) {
     throw new OfflineError('no answer from the service', { cause });
   }
+  // Every answer, a refusal too, comes from the service now (no-store: never from a cache).
+  const serviceMs = Date.parse(res.headers.get('date') ?? '');
+  if (Number.isFinite(serviceMs)) serviceTimeObserver?.(serviceMs, Date.now());
   const type = res.headers.get('content-type') ?? '';
   if (!res.ok) {
     let problem: Record<string, unknown> = {};
