@@ -13,6 +13,7 @@ import {
   hashPassword,
   passwordProblem,
 } from './password.js';
+import { sameName } from './name-key.js';
 
 /** A mainland China mobile number: 11 digits, 1 then 3–9 (no country code, no spaces). */
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
@@ -78,7 +79,7 @@ export async function matchesRegistry(
     .select('record')
     .where('licence_number', '=', licenceNumber)
     .executeTakeFirst();
-  const matches = sameName(licence?.record ?? STAND_IN_RECORD, name);
+  const matches = recordHasName(licence?.record ?? STAND_IN_RECORD, name);
   return licence !== undefined && matches;
 }
 
@@ -152,9 +153,9 @@ function refused(): ServiceError {
   return new ServiceError(422, 'ERR_REGISTRATION_REFUSED', REGISTRATION_REFUSED);
 }
 
-function sameName(recordJson: string, name: string): boolean {
+function recordHasName(recordJson: string, name: string): boolean {
   const record = storedRecord.safeParse(JSON.parse(recordJson));
   // The registry's own data is wrong: a 500, and a message without the record.
   if (!record.success) throw new Error('licences.record: expected a licence record with a name');
-  return record.data.name.normalize('NFC') === name.normalize('NFC');
+  return sameName(record.data.name, name);
 }

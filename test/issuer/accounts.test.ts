@@ -21,7 +21,7 @@ import { idNumberCheckCharacter } from '../../shared/licence/id-number.js';
 import { parseLicenceRecord } from '../../shared/licence/validate.js';
 import { createApp } from '../../issuer/app.js';
 import { devSms, enrol, lastCode } from './enrol.js';
-import { insertLicence } from './fixtures.js';
+import { insertLicence, syntheticLicence } from './fixtures.js';
 import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
 import { runCli } from '../helpers/child-process.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -304,6 +304,18 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       expect(`${entry?.before ?? ''}${entry?.after ?? ''}`).not.toMatch(
         new RegExp(`${phoneOf(2)}|${PASSWORD}`),
       );
+    });
+
+    it('when the registry name has a middle dot and the driver types another mark for it, then the name matches: 201', async () => {
+      const dotted = { ...syntheticLicence(7100), name: '买买提·艾力' };
+      await insertLicence(service.deps.db, dotted, service.now());
+      const reply = await service.client().post<{ driverId: number }>('/api/drivers', {
+        licenceNumber: dotted.licenceNumber,
+        name: '买买提・艾力',
+        phone: '13800138090',
+        password: PASSWORD,
+      });
+      expect(reply.status).toBe(201);
     });
 
     it('when the name is wrong, the number unknown, or the phone already has an account, then the same answer, byte for byte, naming none', async () => {
