@@ -715,6 +715,40 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     }
   });
 
+  it('when the numbers are typed grouped, in full-width digits or with +86, and the password ends in a space, then the account is made, and the same password signs in again', async () => {
+    const licence = await registryLicence(9105);
+    const n = licence.licenceNumber;
+    // A Chinese input method in full-width mode: ５１０１０７ … , and a lower-case x.
+    const fullWidth = (text: string) =>
+      text.replace(/[0-9A-Za-z]/g, (c) => String.fromCodePoint((c.codePointAt(0) ?? 0) + 0xfee0));
+    const password = `${PASSWORD} `;
+    const { context, page } = await newPhonePage(browser, { origin });
+    try {
+      await page.goto('/app/');
+      await page.getByRole('button', { name: '还没有账号？注册' }).click();
+      await page.fill(
+        '#sign-up #licenceNumber',
+        fullWidth(`${n.slice(0, 6)} ${n.slice(6, 14)} ${n.slice(14).toLowerCase()}`),
+      );
+      await page.fill('#sign-up #name', licence.name);
+      await page.fill('#sign-up #phone', '+86 137 0000 9105');
+      await page.fill('#sign-up #password', password);
+      await page.click('#sign-up button[type=submit]');
+      await page.locator('#binding-code').waitFor();
+      expect(lastCode(service, '13700009105')).toMatch(/^\d{6}$/);
+
+      await page.click('#sign-out');
+      await page.locator('#sign-in').waitFor();
+      await page.fill('#sign-in #licenceNumber', '137-0000-9105');
+      await page.fill('#sign-in #password', password);
+      await page.click('#sign-in button[type=submit]');
+      await page.locator('#binding-code').waitFor();
+      expect(await page.isVisible('#main .error')).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('when a suspended licence signs up, then the app says why before offering any path', async () => {
     const licence = { ...(await registryLicence(9103)) };
     await service.deps.db.kysely

@@ -4,7 +4,7 @@
  */
 import { api } from '../common/api.js';
 import { button, h } from '../../../shared/web/dom.js';
-import { field, value } from './forms.js';
+import { field, numberValue, passwordValue, TYPED_MAX, value } from './forms.js';
 import { bindingScreen, resetScreen } from './enrol.js';
 import { forgetAll, load } from './store.js';
 import { errorBox, go, markInvalid, setSignedIn, t, type Screen } from './ui.js';
@@ -30,7 +30,7 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
       field('licenceNumber', t('accountId'), 'text', {
         autocomplete: 'username',
         inputmode: 'text',
-        maxlength: '18',
+        maxlength: TYPED_MAX.licenceNumber,
         value: licenceNumber,
       }),
       field('password', t('passwordPlain'), 'password', { autocomplete: 'current-password' }),
@@ -46,8 +46,8 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       status.replaceChildren();
-      const id = value(form, 'licenceNumber').toUpperCase();
-      const password = value(form, 'password');
+      const id = numberValue(form, 'licenceNumber');
+      const password = passwordValue(form);
       api<Session>('POST', '/api/session', {
         json: PHONE.test(id)
           ? { kind: 'phone', phone: id, password }
@@ -84,13 +84,13 @@ export const signUpScreen: Screen = (main) => {
     { class: 'card form', id: 'sign-up' },
     h('h2', {}, t('signUp')),
     field('licenceNumber', t('licenceNumber'), 'text', {
-      maxlength: '18',
+      maxlength: TYPED_MAX.licenceNumber,
       autocomplete: 'username',
     }),
     field('name', t('name'), 'text', { autocomplete: 'name', maxlength: '50' }),
     field('phone', t('phone'), 'tel', {
       inputmode: 'numeric',
-      maxlength: '11',
+      maxlength: TYPED_MAX.phone,
       autocomplete: 'tel',
     }),
     field('password', t('password'), 'password', { autocomplete: 'new-password', minlength: '10' }),
@@ -103,11 +103,11 @@ export const signUpScreen: Screen = (main) => {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     status.replaceChildren();
-    const phone = value(form, 'phone');
-    const password = (form.elements.namedItem('password') as HTMLInputElement).value;
+    const phone = numberValue(form, 'phone');
+    const password = passwordValue(form);
     api('POST', '/api/drivers', {
       json: {
-        licenceNumber: value(form, 'licenceNumber').toUpperCase(),
+        licenceNumber: numberValue(form, 'licenceNumber'),
         name: value(form, 'name'),
         phone,
         password,

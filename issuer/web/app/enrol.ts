@@ -5,7 +5,7 @@
  */
 import { api } from '../common/api.js';
 import { button, h } from '../../../shared/web/dom.js';
-import { field, value } from './forms.js';
+import { field, numberValue, passwordValue, TYPED_MAX, value } from './forms.js';
 import type { Binding, ResetCode } from './replies.js';
 import { takeSelfie } from './selfie.js';
 import { errorBox, go, markInvalid, setSignedIn, t, type Screen } from './ui.js';
@@ -59,13 +59,13 @@ function claimScreen(main: HTMLElement): void {
     { class: 'card form', id: 'claim' },
     h('h2', {}, t('bindTitle')),
     h('p', {}, t('bindIntro')),
-    field('licenceNumber', t('licenceNumber'), 'text', { maxlength: '18' }),
+    field('licenceNumber', t('licenceNumber'), 'text', { maxlength: TYPED_MAX.licenceNumber }),
     field('name', t('name'), 'text', { maxlength: '50' }),
     h('button', { type: 'submit', class: 'primary' }, t('sendCode')),
   );
   formScreen(main, form, async (f) => {
     await api('POST', '/api/me/binding', {
-      json: { licenceNumber: value(f, 'licenceNumber').toUpperCase(), name: value(f, 'name') },
+      json: { licenceNumber: numberValue(f, 'licenceNumber'), name: value(f, 'name') },
     });
     go(bindingScreen);
   });
@@ -150,11 +150,11 @@ export const resetScreen: Screen = (main) => {
     { class: 'card form', id: 'reset' },
     h('h2', {}, t('forgotPassword')),
     h('p', {}, t('resetIntro')),
-    field('phone', t('phone'), 'tel', { inputmode: 'numeric', maxlength: '11' }),
+    field('phone', t('phone'), 'tel', { inputmode: 'numeric', maxlength: TYPED_MAX.phone }),
     h('button', { type: 'submit', class: 'primary' }, t('sendCode')),
   );
   formScreen(main, form, async (f) => {
-    const phone = value(f, 'phone');
+    const phone = numberValue(f, 'phone');
     await api('POST', '/api/password-reset', { json: { phone } });
     go(resetCodeScreen(phone));
   });
@@ -182,7 +182,7 @@ function resetCodeScreen(phone: string): Screen {
       const entered = await api<ResetCode>('POST', '/api/password-reset/code', {
         json: { phone, code: value(f, 'code') },
       });
-      const password = (f.elements.namedItem('password') as HTMLInputElement).value;
+      const password = passwordValue(f);
       go(resetFinishScreen(entered, password));
     });
   };

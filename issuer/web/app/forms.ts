@@ -14,3 +14,23 @@ export function field(id: string, label: string, type: string, extra: Record<str
 /** The value of the form's field `name`, trimmed. */
 export const value = (form: HTMLFormElement, name: string): string =>
   (form.elements.namedItem(name) as HTMLInputElement).value.trim();
+
+/**
+ * The value of a field of digits (a licence or phone number, a code) as the service reads it:
+ * the full-width characters of a Chinese input method made plain (NFKC), the spaces and dashes
+ * digits are grouped with dropped, an ID number's x in capitals, a mobile number's +86 or 0086
+ * dropped. So a number pasted as `138 0013 8000` or typed as `５１０１０７…` is taken as it is meant.
+ */
+export const numberValue = (form: HTMLFormElement, name: string): string =>
+  value(form, name)
+    .normalize('NFKC')
+    .replace(/[\s\-\u2010-\u2015]/gu, '')
+    .replace(/^(?:\+|00)86(?=1\d{10}$)/u, '')
+    .toUpperCase();
+
+/** The longest a licence number or a phone number may be typed or pasted, grouped. */
+export const TYPED_MAX = { licenceNumber: '24', phone: '20' } as const;
+
+/** A password as typed: never trimmed, a space at either end is part of it. */
+export const passwordValue = (form: HTMLFormElement, name = 'password'): string =>
+  (form.elements.namedItem(name) as HTMLInputElement).value;
