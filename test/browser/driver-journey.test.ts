@@ -716,7 +716,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
   });
 
   it('when the numbers are typed grouped, in full-width digits or with +86, and the password ends in a space, then the account is made, and the same password signs in again', async () => {
-    const licence = await registryLicence(9105);
+    const licence = await registryLicence(9107);
     const n = licence.licenceNumber;
     // A Chinese input method in full-width mode: ５１０１０７ … , and a lower-case x.
     const fullWidth = (text: string) =>
@@ -731,15 +731,15 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
         fullWidth(`${n.slice(0, 6)} ${n.slice(6, 14)} ${n.slice(14).toLowerCase()}`),
       );
       await page.fill('#sign-up #name', licence.name);
-      await page.fill('#sign-up #phone', '+86 137 0000 9105');
+      await page.fill('#sign-up #phone', '+86 137 0000 9107');
       await page.fill('#sign-up #password', password);
       await page.click('#sign-up button[type=submit]');
       await page.locator('#binding-code').waitFor();
-      expect(lastCode(service, '13700009105')).toMatch(/^\d{6}$/);
+      expect(lastCode(service, '13700009107')).toMatch(/^\d{6}$/);
 
       await page.click('#sign-out');
       await page.locator('#sign-in').waitFor();
-      await page.fill('#sign-in #licenceNumber', '137-0000-9105');
+      await page.fill('#sign-in #licenceNumber', '137-0000-9107');
       await page.fill('#sign-in #password', password);
       await page.click('#sign-in button[type=submit]');
       await page.locator('#binding-code').waitFor();
