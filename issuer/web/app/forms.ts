@@ -16,7 +16,7 @@ export const value = (form: HTMLFormElement, name: string): string =>
   (form.elements.namedItem(name) as HTMLInputElement).value.trim();
 
 /**
- * The value of a field of digits (a licence or phone number, a code) as the service reads it:
+ * The value of a licence or a phone number field as the service reads it:
  * the full-width characters of a Chinese input method made plain (NFKC), the spaces and dashes
  * digits are grouped with dropped, an ID number's x in capitals, a mobile number's +86 or 0086
  * dropped. So a number pasted as `138 0013 8000` or typed as `５１０１０７…` is taken as it is meant.
