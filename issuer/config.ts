@@ -447,6 +447,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
  * storage: the driver would find the app signed out). A wildcard HOST is reached at 127.0.0.1.
  */
 function localUrl(host: string, port: number): string {
-  const reached = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${reached.includes(':') ? `[${reached}]` : reached}:${port}`;
+  return httpUrl(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port);
+}
+
+/** `http://host:port`, an IPv6 address in brackets (RFC 3986 §3.2.2). */
+export function httpUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -7,7 +7,7 @@ import { recoverInterruptedChecks } from './application/recover-interrupted.js';
 import { calendarWatch } from './calendar/calendar-coverage.js';
 import { calendarFilePath, readCalendarFile } from './calendar/read-calendar-file.js';
 import { workingCalendar } from './calendar/working-calendar.js';
-import { ConfigError, type Config } from './config.js';
+import { ConfigError, httpUrl, type Config } from './config.js';
 import { prepareDataDir } from './data-dir.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -136,7 +136,6 @@ export async function listen(deps: ServiceDeps): Promise<Running> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : deps.config.port;
-  const host = deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host;
   const calendarCheck = setInterval(() => {
     deps.calendarWatch.check(deps.now());
   }, CALENDAR_CHECK_MS);
@@ -145,7 +144,7 @@ export async function listen(deps: ServiceDeps): Promise<Running> {
   return {
     server,
     deps,
-    url: `http://${host}:${port}`,
+    url: httpUrl(deps.config.host, port),
     stop() {
       clearInterval(calendarCheck);
       stopping ??= new Promise<void>((resolve) => {
