@@ -58,8 +58,9 @@ function header(): void {
 
 async function start(): Promise<void> {
   header();
-  // The service's time, from before the first code: the one the checker's clock keeps.
-  await loadClockOffset();
+  // The service's time, from before the first code (the one the checker's clock keeps), read
+  // from the phone's store beside the credential.
+  const [held] = await Promise.all([load('credential'), loadClockOffset()]);
   observeServiceTime(noteServiceTime);
   if ('serviceWorker' in navigator)
     void navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => undefined);
@@ -68,7 +69,7 @@ async function start(): Promise<void> {
     void refreshUnread();
   });
   // The licence shows from what the phone keeps, without waiting for the network.
-  if ((await load('credential')) !== undefined) {
+  if (held !== undefined) {
     go(licenceScreen);
     if (navigator.onLine) void refreshUnread();
     return;
