@@ -38,10 +38,39 @@ export function screenFrame(errorBox: (error: unknown) => HTMLElement): ScreenFr
   return {
     go,
     redraw(only) {
-      if (current !== undefined && (only === undefined || only === current)) go(current);
+      if (current === undefined || (only !== undefined && only !== current)) return;
+      // A screen drawn again (another language, fresher data) keeps what was typed in its form.
+      const restore = keepTyped(byId('main'));
+      go(current);
+      restore();
     },
     onLeave(cleanup) {
       cleanups.push(cleanup);
     },
+  };
+}
+
+/** The fields whose text the user types. */
+const TEXT_FIELDS =
+  'input:not([type]), input[type=text], input[type=tel], input[type=password], input[type=email], input[type=search], input[type=number], textarea';
+
+/**
+ * Notes the text typed in `main`'s fields, by id.
+ * @returns what puts it back into the fields of the same id drawn since, where they are empty.
+ */
+function keepTyped(main: HTMLElement): () => void {
+  const typed = new Map<string, string>();
+  for (const field of main.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>(TEXT_FIELDS))
+    if (field.id !== '' && field.value !== '') typed.set(field.id, field.value);
+  return () => {
+    for (const [id, value] of typed) {
+      const field = main.querySelector(`#${CSS.escape(id)}`);
+      if (
+        (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) &&
+        field.matches(TEXT_FIELDS) &&
+        field.value === ''
+      )
+        field.value = value;
+    }
   };
 }

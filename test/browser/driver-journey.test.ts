@@ -749,6 +749,34 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     }
   });
 
+  it('when the language is switched half-way through the sign-up form, then what was typed stays', async () => {
+    const { context, page } = await newPhonePage(browser, { origin });
+    try {
+      await page.goto('/app/');
+      await page.getByRole('button', { name: '还没有账号？注册' }).click();
+      const typed = {
+        licenceNumber: '440106199003072429',
+        name: '欧阳晓雯',
+        phone: '13700009108',
+        password: `${PASSWORD} `,
+      };
+      for (const [id, text] of Object.entries(typed)) await page.fill(`#sign-up #${id}`, text);
+      await page.getByRole('button', { name: 'EN' }).click();
+      await page.locator('#sign-up h2', { hasText: 'Sign up' }).waitFor();
+      const kept = await page.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll<HTMLInputElement>('#sign-up input')].map((i) => [
+            i.id,
+            i.value,
+          ]),
+        ),
+      );
+      expect(kept).toEqual(typed);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('when a suspended licence signs up, then the app says why before offering any path', async () => {
     const licence = { ...(await registryLicence(9103)) };
     await service.deps.db.kysely
