@@ -7,8 +7,9 @@ import { importLicences } from './registry/import-licences.js';
 
 /**
  * Loads the demo registry (the reference licences) and demo staff into an empty database and
- * returns lines to print: the staff passwords are generated here and shown this once. Refused
- * in production by the configuration (DEMO=true is not allowed there).
+ * returns lines to print: what to sign up with, and the staff passwords, generated here and shown
+ * this once. On a database that holds them already, the same sign-up hints and where the passwords
+ * went. Refused in production by the configuration (DEMO=true is not allowed there).
  */
 export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
   const lines: string[] = [];
@@ -17,6 +18,9 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
     .select('licence_number')
     .limit(1)
     .execute();
+  const first = demoRegistry.licences[0];
+  const last = demoRegistry.licences.at(-1);
+  if (first === undefined || last === undefined) throw new Error('the demo registry is empty');
   if (licences.length === 0) {
     const result = await importLicences(deps, {
       format: 'json',
@@ -35,19 +39,26 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
       });
     }
     lines.push(`demo registry photos: all licences but the last of the file`);
-    // Made-up people: what to sign up with in the driver's app (any phone and password).
-    const first = demoRegistry.licences[0];
-    const last = demoRegistry.licences.at(-1);
-    if (first !== undefined && last !== undefined)
-      lines.push(
-        "sign up in the driver's app with a licence number and name of the demo registry:",
-        `  ${first.licenceNumber} ${first.name}   (registry photo: the stored-photo path)`,
-        `  ${last.licenceNumber} ${last.name}   (no photo: the camera and album paths)`,
-        '  the SMS code is written to this log (development SMS); any selfie passes the',
-        '  development real-person check, unless the name ends with 测试不符 / 测试活体 / 测试不可用',
-      );
+  } else {
+    const demoThere = await deps.db.kysely
+      .selectFrom('licences')
+      .select('licence_number')
+      .where('licence_number', 'in', [first.licenceNumber, last.licenceNumber])
+      .execute();
+    // A registry that is not the demo's (imported by hand) gets no demo hints.
+    if (demoThere.length < 2) return lines;
+    lines.push('demo registry: loaded at an earlier start');
   }
-  const staff = await deps.db.kysely.selectFrom('staff').select('id').limit(1).execute();
+  // Made-up people: what to sign up with in the driver's app (any phone and password). Said at
+  // every start: a restarted demo is used as a new one is.
+  lines.push(
+    "sign up in the driver's app with a licence number and name of the demo registry:",
+    `  ${first.licenceNumber} ${first.name}   (registry photo: the stored-photo path)`,
+    `  ${last.licenceNumber} ${last.name}   (no photo: the camera and album paths)`,
+    '  the SMS code is written to this log (development SMS); any selfie passes the',
+    '  development real-person check, unless the name ends with 测试不符 / 测试活体 / 测试不可用',
+  );
+  const staff = await deps.db.kysely.selectFrom('staff').select('username').execute();
   if (staff.length === 0) {
     lines.push('demo staff (passwords shown once):');
     for (const [username, role] of [
@@ -57,6 +68,13 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
       const created = await createStaff(deps.db, { username, role }, deps.now(), 'demo');
       lines.push(`  ${role.padEnd(8)} ${created.username} / ${created.password}`);
     }
+  } else {
+    // The passwords were shown once, when the accounts were made; they are not kept to show again.
+    lines.push(
+      `staff: ${staff.map((s) => s.username).join(', ')} (their passwords were shown when they were made)`,
+      '  another account, its password shown once: npx liangzheng admin create --username NAME',
+      "  with this start's DATA_DIR (or DATABASE_URL) set",
+    );
   }
   return lines;
 }
