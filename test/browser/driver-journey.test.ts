@@ -709,6 +709,15 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       expect(await page.getAttribute('#sign-up #licenceNumber', 'aria-invalid')).toBe('true');
       expect(await page.getAttribute('#sign-up #phone', 'aria-invalid')).toBeNull();
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('licenceNumber');
+      // Red while the cursor is in it too: the browser's own focus ring, drawn over the border,
+      // made the marked field look like any focused one.
+      const red = 'rgb(196, 22, 28)';
+      expect(
+        await page.$eval('#sign-up #licenceNumber', (input) => {
+          const style = getComputedStyle(input);
+          return [style.borderTopColor, style.outlineStyle, style.outlineColor];
+        }),
+      ).toEqual([red, 'solid', red]);
       await screenshot(page, 'app-01b-sign-up-invalid');
     } finally {
       await context.close();
