@@ -67,7 +67,14 @@ export async function openService(
     { coversUntil: calendar.coversUntil, fileYears: calendar.fileYears, file: calendarFile },
     'working calendar',
   );
-  const db: Db = openDatabase(config);
+  const db: Db = openDatabase(config, {
+    connectionLost: (error) => {
+      logger.warn(
+        { code: (error as { code?: unknown }).code, reason: error.message },
+        'database connection lost: the next query connects again',
+      );
+    },
+  });
   await migrate(db);
   const keys = await openKeyStore(db, {
     dataDir: config.dataDir,

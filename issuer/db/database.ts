@@ -49,14 +49,39 @@ function ownerOnly(path: string): void {
     if (existsSync(file)) chmodSync(file, 0o600);
 }
 
+/** What the opener is told. */
+export interface DbEvents {
+  /**
+   * PostgreSQL ended a connection of the pool (a restart, a failover, an administrator, a
+   * proxy's idle timeout). The pool drops it and connects anew for the next query; a query on it
+   * fails with its own error.
+   */
+  readonly connectionLost?: (error: Error) => void;
+}
+
 /** Opens the database (it must already exist for PostgreSQL; SQLite creates its file). */
-export function openDatabase(target: DbTarget): Db {
+export function openDatabase(target: DbTarget, events: DbEvents = {}): Db {
   if (target.databaseUrl !== undefined) {
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
       max: 10,
       ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
     });
+    // A connection that ends between queries, idle in the pool or held by a transaction between
+    // two statements, emits 'error' on its client (and an idle one on the pool too): with no
+    // listener, that would end the process, every node of a cluster at once when PostgreSQL
+    // fails over. Said once a connection, by its client's own listener (a held one errs twice:
+    // the server's message, then the socket's end).
+    const lost = events.connectionLost ?? (() => undefined);
+    pool.on('connect', (client) => {
+      let said = false;
+      client.on('error', (error) => {
+        if (said) return;
+        said = true;
+        lost(error);
+      });
+    });
+    pool.on('error', () => undefined);
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, engine: 'postgres', close: () => kysely.destroy() };
   }

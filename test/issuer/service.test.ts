@@ -1,9 +1,11 @@
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { calendarCoverage } from '../../issuer/calendar/calendar-coverage.js';
 import { DRAIN_MS } from '../../issuer/service.js';
-import { ENGINES, startService } from './harness.js';
+import { ENGINES, POSTGRES_URL, startService } from './harness.js';
 import { useService } from './use-service.js';
 
 describe.each(ENGINES)('the service on %s', (engine) => {
@@ -99,6 +101,77 @@ describe.each(ENGINES)('/healthz on %s', (engine) => {
         },
       ]);
     } finally {
+      await service.close();
+    }
+  });
+});
+
+describe.skipIf(!ENGINES.includes('postgres'))('PostgreSQL ending connections', () => {
+  it('when PostgreSQL ends the connections of the pool, idle ones and one in a transaction, then the transaction fails, each is said once in the log, and the service goes on answering', async () => {
+    const log = new PassThrough();
+    let logged = '';
+    log.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
+    const service = await startService('postgres', { log });
+    let ended = () => {};
+    try {
+      const { kysely } = service.deps.db;
+      // Three queries at once: three connections of the pool, and their server processes.
+      const pids = await Promise.all(
+        [0, 1, 2].map(async () => {
+          const { rows } = await sql<{
+            pid: number;
+          }>`select pg_backend_pid() as pid, pg_sleep(0.1)::text as slept`.execute(kysely);
+          return rows[0]?.pid ?? -1;
+        }),
+      );
+      expect(new Set(pids).size).toBe(3);
+      // One of them taken again by a transaction that waits between two statements.
+      const waiting = new Promise<void>((resolve) => (ended = resolve));
+      let began!: () => void;
+      const begun = new Promise<void>((resolve) => (began = resolve));
+      const transaction = kysely.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        began();
+        await waiting;
+        await sql`select 2`.execute(trx);
+      });
+      const outcome = transaction.then(
+        () => 'committed',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      await begun;
+
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      try {
+        await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [pids]);
+      } finally {
+        await admin.end();
+      }
+      await expect
+        .poll(() => logged.match(/database connection lost/g)?.length ?? 0, { timeout: 5000 })
+        .toBe(3);
+      ended();
+      expect(await outcome).toBe('Client has encountered a connection error and is not queryable');
+      const said = logged
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => entry.msg === 'database connection lost: the next query connects again')
+        .map(({ level, code, reason }) => ({ level, code, reason }));
+      expect(said).toEqual(
+        Array.from({ length: 3 }, () => ({
+          level: 40,
+          code: '57P01',
+          reason: 'terminating connection due to administrator command',
+        })),
+      );
+
+      const http = service.client();
+      expect((await http.get('/healthz')).status).toBe(200);
+      expect((await http.get('/.well-known/jwks.json')).status).toBe(200);
+    } finally {
+      ended();
       await service.close();
     }
   });
