@@ -7,11 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../issuer/config.js';
 import { createLogger } from '../../issuer/logger.js';
 import { listen, openService, type Running } from '../../issuer/service.js';
-import { Client } from './harness.js';
+import { insertLicence, syntheticLicence } from './fixtures.js';
+import { Client, ENGINES } from './harness.js';
+import { useService } from './use-service.js';
 
 const LICENCE_NUMBER = '440106199003072429';
 const PASSWORD = 'a secret password';
@@ -74,4 +77,67 @@ describe('the request log', () => {
     expect(everything).not.toContain(LICENCE_NUMBER);
     expect(everything).not.toContain(PASSWORD);
   });
+});
+
+describe.each(ENGINES)('database errors in the log on %s', (engine) => {
+  const service = useService(engine);
+
+  /** What `logger.error({ err }, …)` writes for `error`, as the 500 handler logs it. */
+  function logged(error: unknown): { line: string; err: Record<string, unknown> } {
+    let line = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        line += chunk.toString('utf8');
+        done();
+      },
+    });
+    createLogger('info', sink).error({ err: error }, 'request failed');
+    return { line, err: (JSON.parse(line) as { err: Record<string, unknown> }).err };
+  }
+
+  it('when a query fails on a row that holds an ID number, then the log names the fault but not the number', async () => {
+    const { db } = service().deps;
+    const licence = syntheticLicence(9301);
+    await insertLicence(db, licence, service().now());
+    const duplicate = await insertLicence(db, licence, service().now()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const { line, err } = logged(duplicate);
+    expect(line).not.toContain(licence.licenceNumber);
+    expect(
+      engine === 'postgres'
+        ? [err.code, err.table, err.constraint, err.message]
+        : [err.code, err.message],
+    ).toEqual(
+      engine === 'postgres'
+        ? [
+            '23505',
+            'licences',
+            'licences_pkey',
+            'duplicate key value violates unique constraint "licences_pkey"',
+          ]
+        : ['SQLITE_CONSTRAINT_PRIMARYKEY', 'UNIQUE constraint failed: licences.licence_number'],
+    );
+  });
+
+  it.runIf(engine === 'postgres')(
+    'when PostgreSQL refuses a value (a data exception), then the log has its code and not the value',
+    async () => {
+      const value = `${LICENCE_NUMBER}x`;
+      const refused = await sql`select ${value}::bigint as n`
+        .execute(service().deps.db.kysely)
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      const { line, err } = logged(refused);
+      expect(line).not.toContain(LICENCE_NUMBER);
+      expect([err.code, err.message, String(err.stack).split('\n')[0]]).toEqual([
+        '22P02',
+        'data exception 22P02 (its message names the value: not logged)',
+        'data exception 22P02 (its message names the value: not logged)',
+      ]);
+    },
+  );
 });
