@@ -39,25 +39,25 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
       });
     }
     lines.push(`demo registry photos: all licences but the last of the file`);
-  } else {
-    const demoThere = await deps.db.kysely
-      .selectFrom('licences')
-      .select('licence_number')
-      .where('licence_number', 'in', [first.licenceNumber, last.licenceNumber])
-      .execute();
-    // A registry that is not the demo's (imported by hand) gets no demo hints.
-    if (demoThere.length < 2) return lines;
-    lines.push('demo registry: loaded at an earlier start');
   }
+  const demoThere = await deps.db.kysely
+    .selectFrom('licences')
+    .select('licence_number')
+    .where('licence_number', 'in', [first.licenceNumber, last.licenceNumber])
+    .execute();
+  if (licences.length > 0 && demoThere.length === 2)
+    lines.push('demo registry: loaded at an earlier start');
   // Made-up people: what to sign up with in the driver's app (any phone and password). Said at
-  // every start: a restarted demo is used as a new one is.
-  lines.push(
-    "sign up in the driver's app with a licence number and name of the demo registry:",
-    `  ${first.licenceNumber} ${first.name}   (registry photo: the stored-photo path)`,
-    `  ${last.licenceNumber} ${last.name}   (no photo: the camera and album paths)`,
-    '  the SMS code is written to this log (development SMS); any selfie passes the',
-    '  development real-person check, unless the name ends with 测试不符 / 测试活体 / 测试不可用',
-  );
+  // every start on the demo registry (a restarted demo is used as a new one is), never on one
+  // imported by hand.
+  if (demoThere.length === 2)
+    lines.push(
+      "sign up in the driver's app with a licence number and name of the demo registry:",
+      `  ${first.licenceNumber} ${first.name}   (registry photo: the stored-photo path)`,
+      `  ${last.licenceNumber} ${last.name}   (no photo: the camera and album paths)`,
+      '  the SMS code is written to this log (development SMS); any selfie passes the',
+      '  development real-person check, unless the name ends with 测试不符 / 测试活体 / 测试不可用',
+    );
   const staff = await deps.db.kysely.selectFrom('staff').select('username').execute();
   if (staff.length === 0) {
     lines.push('demo staff (passwords shown once):');

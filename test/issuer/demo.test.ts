@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import demoRegistry from '../../issuer/demo/reference-licences.json' with { type: 'json' };
 import { seedDemo } from '../../issuer/demo.js';
+import { insertLicence, syntheticLicence } from './fixtures.js';
 import { ENGINES } from './harness.js';
 import { useService } from './use-service.js';
 
@@ -14,6 +15,20 @@ const last = demoRegistry.licences.at(-1);
 
 describe.each(ENGINES)('demo data on %s', (engine) => {
   const service = useService(engine);
+  const handImported = useService(engine);
+
+  it('when the registry was imported by hand, then no demo licence is added or named, and demo staff are made when there are none', async () => {
+    const deps = handImported().deps;
+    await insertLicence(deps.db, syntheticLicence(9401), handImported().now());
+    const lines = await seedDemo(deps);
+    expect(lines).toEqual([
+      'demo staff (passwords shown once):',
+      expect.stringMatching(/^ {2}admin {4}admin \/ \S{12,}$/),
+      expect.stringMatching(/^ {2}reviewer reviewer \/ \S{12,}$/),
+    ]);
+    const licences = await deps.db.kysely.selectFrom('licences').select('licence_number').execute();
+    expect(licences).toHaveLength(1);
+  });
 
   it('when the service starts on an empty database and again on the same one, then both starts say what to sign up with, the first the staff passwords, the second where they went', async () => {
     const deps = service().deps;
