@@ -49,6 +49,14 @@ function ownerOnly(path: string): void {
     if (existsSync(file)) chmodSync(file, 0o600);
 }
 
+/**
+ * How long a query waits for a connection: a new one to a server that does not answer (a network
+ * partition, a hung server), or a free one of the pool's ten. node-postgres waits for ever by
+ * default: requests would pile up with their sockets and never be answered. After this the query
+ * fails, and its request with it.
+ */
+export const CONNECT_TIMEOUT_MS = 5000;
+
 /** What the opener is told. */
 export interface DbEvents {
   /**
@@ -65,6 +73,7 @@ export function openDatabase(target: DbTarget, events: DbEvents = {}): Db {
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
       max: 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
     });
     // A connection that ends between queries, idle in the pool or held by a transaction between

@@ -1,9 +1,11 @@
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { calendarCoverage } from '../../issuer/calendar/calendar-coverage.js';
+import { CONNECT_TIMEOUT_MS, openDatabase } from '../../issuer/db/database.js';
 import { DRAIN_MS } from '../../issuer/service.js';
 import { ENGINES, POSTGRES_URL, startService } from './harness.js';
 import { useService } from './use-service.js';
@@ -173,6 +175,33 @@ describe.skipIf(!ENGINES.includes('postgres'))('PostgreSQL ending connections', 
     } finally {
       ended();
       await service.close();
+    }
+  });
+});
+
+describe('a PostgreSQL server that takes connections and never answers', () => {
+  it('when a query is made, then it fails once the connect timeout has passed, where it waited for ever', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const db = openDatabase({
+      databaseUrl: `postgres://postgres@127.0.0.1:${port}/test`,
+      dataDir: tmpdir(),
+    });
+    try {
+      const started = performance.now();
+      const outcome = await sql`select 1`.execute(db.kysely).then(
+        () => 'answered',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      const waited = performance.now() - started;
+      expect(outcome).toBe('Connection terminated due to connection timeout');
+      expect(waited).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 50);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await db.close();
     }
   });
 });
