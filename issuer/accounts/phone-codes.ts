@@ -1,5 +1,5 @@
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, PhoneCodePurpose } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
@@ -39,47 +39,66 @@ export async function sendCode(
   purpose: PhoneCodePurpose,
 ): Promise<{ expiresAt: number }> {
   const now = deps.now();
-  const recent = await deps.db.kysely
-    .selectFrom('phone_codes')
-    .select('sent_at')
-    .where('phone', '=', phone)
-    .where('purpose', '=', purpose)
-    .where('sent_at', '>', now - 3600)
-    .orderBy('sent_at', 'desc')
-    .execute();
-  const last = recent[0]?.sent_at;
-  if (last !== undefined && now - last < CODE_RESEND_SECONDS)
-    throw tooSoon(CODE_RESEND_SECONDS - (now - last));
-  if (recent.length >= CODES_PER_HOUR) {
-    const oldest = recent[recent.length - 1]?.sent_at ?? now;
-    throw tooSoon(oldest + 3600 - now);
-  }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const sent = await deps.sms.send({
-    phone,
-    template: TEMPLATE[purpose],
-    code,
-    requestId: `sms-${randomUUID()}`,
+  // The limits checked and the code kept in one transaction, one at a time for a phone and
+  // purpose: requests that come together cannot each pass the check and each send an SMS (ten at
+  // once sent ten). The SMS goes after, and its code is taken back when the gateway refuses it.
+  const id = await deps.db.kysely.transaction().execute(async (trx) => {
+    // SQLite runs one transaction at a time; PostgreSQL waits here for the phone's lock.
+    if (deps.db.engine === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`phone_codes ${purpose} ${phone}`}, 0))`.execute(
+        trx,
+      );
+    const recent = await trx
+      .selectFrom('phone_codes')
+      .select('sent_at')
+      .where('phone', '=', phone)
+      .where('purpose', '=', purpose)
+      .where('sent_at', '>', now - 3600)
+      .orderBy('sent_at', 'desc')
+      .execute();
+    const last = recent[0]?.sent_at;
+    if (last !== undefined && now - last < CODE_RESEND_SECONDS)
+      throw tooSoon(CODE_RESEND_SECONDS - (now - last));
+    if (recent.length >= CODES_PER_HOUR) {
+      const oldest = recent[recent.length - 1]?.sent_at ?? now;
+      throw tooSoon(oldest + 3600 - now);
+    }
+    const kept = await trx
+      .insertInto('phone_codes')
+      .values({
+        phone,
+        purpose,
+        code_hash: hashCode(phone, purpose, code),
+        sent_at: now,
+        expires_at: now + CODE_TTL_SECONDS,
+        attempts: 0,
+        passed_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return kept.id;
   });
-  if (sent.outcome !== 'sent')
+  const sent = await deps.sms
+    .send({ phone, template: TEMPLATE[purpose], code, requestId: `sms-${randomUUID()}` })
+    .catch(async (error: unknown) => {
+      await forget(deps.db.kysely, id);
+      throw error;
+    });
+  if (sent.outcome !== 'sent') {
+    await forget(deps.db.kysely, id);
     throw new ServiceError(
       503,
       'ERR_SMS_UNAVAILABLE',
       'the code could not be sent now; try again in a few minutes',
     );
-  await deps.db.kysely
-    .insertInto('phone_codes')
-    .values({
-      phone,
-      purpose,
-      code_hash: hashCode(phone, purpose, code),
-      sent_at: now,
-      expires_at: now + CODE_TTL_SECONDS,
-      attempts: 0,
-      passed_at: null,
-    })
-    .execute();
+  }
   return { expiresAt: now + CODE_TTL_SECONDS };
+}
+
+/** Takes back a code the gateway did not send: nothing is kept of it. */
+async function forget(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom('phone_codes').where('id', '=', id).execute();
 }
 
 function tooSoon(retryAfter: number): ServiceError {

@@ -8,6 +8,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BINDING_CHECKS_PER_LICENCE_HOUR } from '../../issuer/accounts/binding-routes.js';
 import { CODE_MAX_ATTEMPTS } from '../../issuer/accounts/phone-codes.js';
@@ -380,6 +381,29 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
       410,
       'ERR_RESET_EXPIRED',
     );
+  });
+
+  it('when ten password-reset requests for one phone come at once, then one SMS is sent and one code kept; the others are answered alike', async () => {
+    const { phone: to } = await enrolled(await newLicence());
+    service.advance(3601);
+    // Every connection of the pool open first, so that on PostgreSQL the requests run side by
+    // side, as they do on a busy node.
+    await Promise.all(
+      Array.from({ length: 10 }, () => sql`select 1`.execute(service.deps.db.kysely)),
+    );
+    const sentBefore = devSms(service).sent.filter((m) => m.phone === to).length;
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => service.client().post('/api/password-reset', { phone: to })),
+    );
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 202));
+    expect(devSms(service).sent.filter((m) => m.phone === to).length - sentBefore).toBe(1);
+    const kept = await service.deps.db.kysely
+      .selectFrom('phone_codes')
+      .select('id')
+      .where('phone', '=', to)
+      .where('purpose', '=', 'recovery')
+      .execute();
+    expect(kept).toHaveLength(1);
   });
 
   it('when a driver changes phone number, then a code to the new number and a real-person check are asked; a failed check or a taken number changes nothing', async () => {
