@@ -131,26 +131,29 @@ export async function checkCode(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (
-    last === undefined ||
-    last.passed_at !== null ||
-    last.expires_at <= now ||
-    last.attempts >= CODE_MAX_ATTEMPTS
-  )
-    throw new ServiceError(
+  const expired = () =>
+    new ServiceError(
       422,
       'ERR_CODE_EXPIRED',
       `no code is waiting: a code is valid for ${CODE_TTL_SECONDS / 60} minutes and ${CODE_MAX_ATTEMPTS} tries; ask for a new one`,
     );
+  if (last === undefined || last.passed_at !== null || last.expires_at <= now) throw expired();
+  // A try is taken before the code is compared, in one statement that counts it only while tries
+  // are left: guesses sent side by side are each counted, where each read the same count and
+  // forty were compared against five allowed.
+  const taken = await db
+    .updateTable('phone_codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', last.id)
+    .where('attempts', '<', CODE_MAX_ATTEMPTS)
+    .where('passed_at', 'is', null)
+    .returning('attempts')
+    .executeTakeFirst();
+  if (taken === undefined) throw expired();
   const expected = Buffer.from(last.code_hash);
   const given = Buffer.from(hashCode(phone, purpose, code));
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    await db
-      .updateTable('phone_codes')
-      .set({ attempts: last.attempts + 1 })
-      .where('id', '=', last.id)
-      .execute();
-    const triesLeft = CODE_MAX_ATTEMPTS - last.attempts - 1;
+    const triesLeft = CODE_MAX_ATTEMPTS - taken.attempts;
     throw new ServiceError(
       422,
       'ERR_CODE_WRONG',
@@ -158,5 +161,12 @@ export async function checkCode(
       { triesLeft },
     );
   }
-  await db.updateTable('phone_codes').set({ passed_at: now }).where('id', '=', last.id).execute();
+  // Used once: of two right codes side by side, one passes.
+  const passed = await db
+    .updateTable('phone_codes')
+    .set({ passed_at: now })
+    .where('id', '=', last.id)
+    .where('passed_at', 'is', null)
+    .executeTakeFirst();
+  if (passed.numUpdatedRows === 0n) throw expired();
 }

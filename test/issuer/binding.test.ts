@@ -150,6 +150,36 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
     ).toBe(200);
   });
 
+  it('when forty wrong codes are sent at once, then five are compared (ERR_CODE_WRONG) and the rest are 422 ERR_CODE_EXPIRED; the right one then too', async () => {
+    const { client, phone: to } = await registered(await newLicence());
+    // Every connection of the pool open first, so that on PostgreSQL the guesses run side by
+    // side, as they do on a busy node.
+    await Promise.all(
+      Array.from({ length: 10 }, () => sql`select 1`.execute(service.deps.db.kysely)),
+    );
+    const right = lastCode(service, to);
+    const guesses = Array.from({ length: 41 }, (_, i) => String(i).padStart(6, '0'))
+      .filter((code) => code !== right)
+      .slice(0, 40);
+    const replies = await Promise.all(
+      guesses.map((code) => client.post<Problem>('/api/me/binding/code', { code })),
+    );
+    const codes = replies.map((r) => `${r.status} ${r.body.code}`);
+    expect(codes.filter((c) => c === '422 ERR_CODE_WRONG')).toHaveLength(CODE_MAX_ATTEMPTS);
+    expect(codes.filter((c) => c === '422 ERR_CODE_EXPIRED')).toHaveLength(40 - CODE_MAX_ATTEMPTS);
+    expect(
+      replies
+        .map((r) => r.body.triesLeft)
+        .filter((n) => n !== undefined)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
+    expectProblem(
+      await client.post('/api/me/binding/code', { code: right }),
+      422,
+      'ERR_CODE_EXPIRED',
+    );
+  });
+
   it.each([
     ['mismatch', 422, 'ERR_IDENTITY_MISMATCH'],
     ['liveness_failed', 422, 'ERR_LIVENESS_FAILED'],
