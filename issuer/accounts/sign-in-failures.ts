@@ -36,61 +36,93 @@ export interface NamedAccount {
 }
 
 /**
- * Counts one failed sign-in under `name`, atomically; the failure that reaches
- * {@link MAX_FAILED_SIGN_INS} locks the name for {@link LOCKOUT_SECONDS} (audited as
- * `account.locked` when an account has the name) and the count starts again when the lock ends.
- * Old counts are pruned on the way.
- * @returns the error to answer: 401 ERR_SIGN_IN_FAILED with `triesLeft`, or 429
- *   ERR_SIGN_IN_LOCKED with `lockedUntil` and `retryAfter`.
+ * Takes one try under `name`, atomically, before its password is compared: a try counts as a
+ * failure until it succeeds (a success forgets them all, {@link forgetFailures}). So at most
+ * {@link MAX_FAILED_SIGN_INS} passwords are compared in a row, also for tries sent side by side:
+ * those each passed a lock read before any was counted and were all compared, and the right
+ * password among twenty signed in. Old counts are pruned on the way.
+ * @returns the tries left after this one (0: the last), or the error to answer: 429
+ *   ERR_SIGN_IN_LOCKED with `lockedUntil` and `retryAfter` (a try past the last locks the name).
  */
-export async function countFailure(
+export async function takeTry(
   db: Kysely<Database>,
   name: SignInName,
   account: NamedAccount | undefined,
   now: number,
-): Promise<ServiceError> {
-  const key = keyOf(name);
+): Promise<{ readonly triesLeft: number } | ServiceError> {
   return db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('sign_in_failures')
       .where('last_failure_at', '<=', now - FAILURE_MEMORY_SECONDS)
       .where('locked_until', '<=', now)
       .execute();
-    const row = await trx
-      .insertInto('sign_in_failures')
-      .values({ name_hash: key, failures: 1, locked_until: 0, last_failure_at: now })
-      .onConflict((oc) =>
-        oc.column('name_hash').doUpdateSet((eb) => ({
-          // A lock set by a concurrent sign-in is not counted into.
-          failures: eb
-            .case()
-            .when('sign_in_failures.locked_until', '>', now)
-            .then(eb.ref('sign_in_failures.failures'))
-            .else(eb('sign_in_failures.failures', '+', 1))
-            .end(),
-          last_failure_at: now,
-        })),
-      )
-      .returning(['failures', 'locked_until'])
-      .executeTakeFirstOrThrow();
-    if (row.locked_until > now) return locked(row.locked_until, now);
-    if (row.failures < MAX_FAILED_SIGN_INS) return wrong(MAX_FAILED_SIGN_INS - row.failures);
-    const lockedUntil = now + LOCKOUT_SECONDS;
-    await trx
-      .updateTable('sign_in_failures')
-      .set({ failures: 0, locked_until: lockedUntil })
-      .where('name_hash', '=', key)
-      .execute();
-    if (account !== undefined)
-      await audit(trx, {
-        actor: 'system',
-        action: 'account.locked',
-        subject: `${account.subject}:${account.id}`,
-        after: { by: name.kind, failedSignIns: row.failures, lockedUntil },
-        at: now,
-      });
-    return locked(lockedUntil, now);
+    return count(trx, name, account, now);
   });
+}
+
+/**
+ * The answer to a try taken by {@link takeTry} whose password was wrong (or whose name has no
+ * account): 401 ERR_SIGN_IN_FAILED with `triesLeft`; the last try's failure counts once more,
+ * which locks the name: 429 ERR_SIGN_IN_LOCKED.
+ */
+export async function failedTry(
+  db: Kysely<Database>,
+  name: SignInName,
+  account: NamedAccount | undefined,
+  triesLeft: number,
+  now: number,
+): Promise<ServiceError> {
+  if (triesLeft > 0) return wrong(triesLeft);
+  const counted = await db.transaction().execute((trx) => count(trx, name, account, now));
+  return counted instanceof ServiceError ? counted : wrong(counted.triesLeft);
+}
+
+/**
+ * Counts one under `name`, in one statement. The count that passes {@link MAX_FAILED_SIGN_INS}
+ * (one transaction sees it: the statement holds the row) locks the name for
+ * {@link LOCKOUT_SECONDS}, audited as `account.locked` when an account has the name; a locked
+ * name is not counted into, and the count starts again when the lock ends.
+ */
+async function count(
+  trx: Transaction<Database>,
+  name: SignInName,
+  account: NamedAccount | undefined,
+  now: number,
+): Promise<{ readonly triesLeft: number } | ServiceError> {
+  const key = keyOf(name);
+  const row = await trx
+    .insertInto('sign_in_failures')
+    .values({ name_hash: key, failures: 1, locked_until: 0, last_failure_at: now })
+    .onConflict((oc) =>
+      oc.column('name_hash').doUpdateSet((eb) => ({
+        failures: eb
+          .case()
+          .when('sign_in_failures.locked_until', '>', now)
+          .then(eb.ref('sign_in_failures.failures'))
+          .else(eb('sign_in_failures.failures', '+', 1))
+          .end(),
+        last_failure_at: now,
+      })),
+    )
+    .returning(['failures', 'locked_until'])
+    .executeTakeFirstOrThrow();
+  if (row.locked_until > now) return locked(row.locked_until, now);
+  if (row.failures <= MAX_FAILED_SIGN_INS) return { triesLeft: MAX_FAILED_SIGN_INS - row.failures };
+  const lockedUntil = now + LOCKOUT_SECONDS;
+  await trx
+    .updateTable('sign_in_failures')
+    .set({ failures: 0, locked_until: lockedUntil })
+    .where('name_hash', '=', key)
+    .execute();
+  if (account !== undefined)
+    await audit(trx, {
+      actor: 'system',
+      action: 'account.locked',
+      subject: `${account.subject}:${account.id}`,
+      after: { by: name.kind, failedSignIns: MAX_FAILED_SIGN_INS, lockedUntil },
+      at: now,
+    });
+  return locked(lockedUntil, now);
 }
 
 /**

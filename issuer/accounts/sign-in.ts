@@ -2,11 +2,12 @@ import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import type { Auth, Role } from '../http/session.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
+import { ServiceError } from '../service-error.js';
 import {
-  countFailure,
+  failedTry,
   forgetFailures,
-  locked,
-  locksOf,
+  takeTry,
+  type NamedAccount,
   type SignInName,
 } from './sign-in-failures.js';
 
@@ -85,17 +86,16 @@ function nameOf(request: SignInRequest): SignInName {
 export async function signIn(db: Db, request: SignInRequest, now: number): Promise<SignedIn> {
   const subject = request.kind === 'staff' ? 'staff' : 'driver';
   const name = nameOf(request);
-  const [lockedUntil] = await locksOf(db.kysely, [name], now);
-  if (lockedUntil != null) throw locked(lockedUntil, now);
   const account = await findAccount(db, request);
+  const named: NamedAccount | undefined =
+    account === undefined ? undefined : { subject, id: account.id };
+  // The try is counted before the password is compared: tries side by side cannot each be
+  // compared on the same count.
+  const taken = await takeTry(db.kysely, name, named, now);
+  if (taken instanceof ServiceError) throw taken;
   const matches = await verifyPassword(request.password, account?.password_hash ?? DUMMY_HASH);
   if (account === undefined || !matches)
-    throw await countFailure(
-      db.kysely,
-      name,
-      account === undefined ? undefined : { subject, id: account.id },
-      now,
-    );
+    throw await failedTry(db.kysely, name, named, taken.triesLeft, now);
   await forgetFailures(db.kysely, [name]);
   return { subject, subjectId: account.id, role: account.role };
 }
