@@ -54,23 +54,28 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
   it('when the page is drawn again while the code picked is being made, then only the code on screen runs: one wake lock held, and none once the code is put away', async () => {
     const { context, page } = await driverOnLicencePage(service, browser, 9801);
     try {
-      // Every screen wake lock the page asks for, to count those never released.
+      // Every screen wake lock the page asks for, to count those never released. Each is
+      // granted 300 ms after it is asked for, as on a slow phone: a code put away meanwhile must
+      // let go of the lock it is then granted.
       await context.addInitScript(() => {
         const locks: { released: boolean }[] = [];
         Object.assign(window, { __lzLocks: locks });
         Object.defineProperty(navigator, 'wakeLock', {
           value: {
-            request: () => {
-              const lock = {
-                released: false,
-                release: () => {
-                  lock.released = true;
-                  return Promise.resolve();
-                },
-              };
-              locks.push(lock);
-              return Promise.resolve(lock);
-            },
+            request: () =>
+              new Promise((resolve) => {
+                setTimeout(() => {
+                  const lock = {
+                    released: false,
+                    release: () => {
+                      lock.released = true;
+                      return Promise.resolve();
+                    },
+                  };
+                  locks.push(lock);
+                  resolve(lock);
+                }, 300);
+              }),
           },
         });
       });

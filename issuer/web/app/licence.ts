@@ -795,11 +795,15 @@ async function showQr(
  */
 function keepAwake(): () => void {
   let lock: WakeLockSentinel | undefined;
+  let stopped = false;
   const request = () => {
     if (!('wakeLock' in navigator) || document.visibilityState !== 'visible') return;
     navigator.wakeLock.request('screen').then(
       (l) => {
-        lock = l;
+        // Granted after the code was put away (a slow phone): let go of it at once, or the
+        // screen would never sleep again while the page is open.
+        if (stopped) void l.release();
+        else lock = l;
       },
       () => undefined,
     );
@@ -807,6 +811,7 @@ function keepAwake(): () => void {
   request();
   document.addEventListener('visibilitychange', request);
   return () => {
+    stopped = true;
     document.removeEventListener('visibilitychange', request);
     void lock?.release();
   };
