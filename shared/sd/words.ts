@@ -37,3 +37,20 @@ export const GROUP_WORDS: Readonly<Record<GroupName, Words>> = {
   age_over_18: { zh: '是否年满18周岁', en: 'Whether 18 or over' },
   age_over_60: { zh: '是否年满60周岁', en: 'Whether 60 or over' },
 };
+
+/**
+ * Groups inside a sentence ("此码不出示：…", "Shown: …"), in `lang`: 姓名、照片；准驾车型、… or
+ * "Name, photo; classes, validity dates, …". In English a group after the first starts in lower
+ * case, as it reads within a sentence; an acronym (ID) stays as it is.
+ */
+export function groupsInSentence(groups: readonly GroupName[], lang: 'zh' | 'en'): string {
+  if (lang === 'zh') return groups.map((g) => GROUP_WORDS[g].zh).join('；');
+  return groups
+    .map((g, i) => {
+      const words = GROUP_WORDS[g].en;
+      return i === 0 || /^[A-Z]{2}/.test(words)
+        ? words
+        : `${words.slice(0, 1).toLowerCase()}${words.slice(1)}`;
+    })
+    .join('; ');
+}

@@ -463,6 +463,10 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
         }),
       ),
     ).toEqual([]);
+    // Within a sentence, the groups after the first in lower case (ID stays).
+    expect(await driver.textContent('#withheld-groups')).toBe(
+      'Not shown: ID (licence) number, sex, nationality, birth date, address; first issue date, issuing authority, file number; whether 18 or over; whether 60 or over',
+    );
     await screenshot(driver, 'app-17-rental-code-360-en');
     await driver.click('#language');
     await driver.setViewportSize({ width: 390, height: 844 });

@@ -4,7 +4,7 @@ import { type LicenceRecord } from '../../shared/licence/record.js';
 import { NOT_SHOWN } from '../internal/messages.js';
 import type { CheckResult, CheckStatus, Disclosure, VerdictCode, Words } from '../report.js';
 import { chinaDateTime } from '../../shared/china-time.js';
-import { GROUP_WORDS, PURPOSE_WORDS } from '../../shared/sd/words.js';
+import { groupsInSentence, PURPOSE_WORDS } from '../../shared/sd/words.js';
 import { h } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
 import { CHECK_NAMES, FIELD_LABELS, NATIONALITY, SEX, type UiKey } from './app-messages.js';
@@ -170,7 +170,6 @@ function purposeLines(disclosure: Disclosure | undefined, i18n: I18n): HTMLEleme
     ),
   ];
   if (purpose !== 'police') {
-    const groups = disclosure.disclosed.map((g) => i18n.say(GROUP_WORDS[g]));
     lines.push(
       h(
         'div',
@@ -179,7 +178,7 @@ function purposeLines(disclosure: Disclosure | undefined, i18n: I18n): HTMLEleme
         h(
           'p',
           { class: 'partial-groups', 'data-groups': disclosure.disclosed.join(' ') },
-          i18n.t('shownGroups', { groups: groups.join(i18n.t('groupSeparator')) }),
+          i18n.t('shownGroups', { groups: groupsInSentence(disclosure.disclosed, i18n.lang()) }),
         ),
       ),
     );

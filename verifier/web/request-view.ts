@@ -7,7 +7,7 @@
 import { chinaDateTime } from '../../shared/china-time.js';
 import type { VerifierCertificate } from '../../shared/request/certificate.js';
 import { GROUP_NAMES, type GroupIndex } from '../../shared/sd/groups.js';
-import { GROUP_WORDS, PURPOSE_WORDS } from '../../shared/sd/words.js';
+import { GROUP_WORDS, groupsInSentence, PURPOSE_WORDS } from '../../shared/sd/words.js';
 import { button, h } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
 import { drawQr } from '../../shared/web/qr-canvas.js';
@@ -137,9 +137,10 @@ export function renderRequest(
           'p',
           { id: 'request-asks', class: 'request-asks', 'data-groups': request.groups.join(' ') },
           i18n.t('requestAsks', {
-            groups: request.groups
-              .map((g) => i18n.say(GROUP_WORDS[GROUP_NAMES[g]]))
-              .join(i18n.t('groupSeparator')),
+            groups: groupsInSentence(
+              request.groups.map((g) => GROUP_NAMES[g]),
+              i18n.lang(),
+            ),
           }),
         );
   const scan = button(

@@ -15,7 +15,7 @@ import { formatClasses } from '../../../shared/licence/format-classes.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
 import { GROUP_NAMES, type GroupIndex, type GroupName } from '../../../shared/sd/groups.js';
-import { GROUP_WORDS, PURPOSE_WORDS } from '../../../shared/sd/words.js';
+import { GROUP_WORDS, groupsInSentence, PURPOSE_WORDS } from '../../../shared/sd/words.js';
 import { unusableAt } from '../../../shared/usability.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
 import { chinaClock, chinaDateTime } from '../../../shared/china-time.js';
@@ -324,7 +324,7 @@ function statusLine(alert: string | undefined): HTMLElement {
 
 /** A list of groups' words, in the current language. */
 function groupList(names: readonly (typeof GROUP_NAMES)[number][]): string {
-  return names.map((g) => i18n.say(GROUP_WORDS[g])).join(i18n.lang() === 'zh' ? '；' : '; ');
+  return groupsInSentence(names, i18n.lang());
 }
 
 /** What the code area of the page is drawn from. */

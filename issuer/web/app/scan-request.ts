@@ -5,8 +5,8 @@
  */
 import { chinaDateTime } from '../../../shared/china-time.js';
 import type { VerifiedRequest } from '../../../shared/request/request.js';
-import { GROUP_NAMES, type GroupName } from '../../../shared/sd/groups.js';
-import { GROUP_WORDS } from '../../../shared/sd/words.js';
+import { GROUP_NAMES } from '../../../shared/sd/groups.js';
+import { GROUP_WORDS, groupsInSentence } from '../../../shared/sd/words.js';
 import { startCameraScan } from '../../../shared/web/camera-scanner.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { createQrDecoder, decodeImageFile } from '../../../shared/web/qr-decoder.js';
@@ -116,11 +116,6 @@ export async function scanPanel(
   };
 }
 
-/** Groups' words, in the current language. */
-function groupWords(names: readonly GroupName[]): string[] {
-  return names.map((g) => i18n.say(GROUP_WORDS[g]));
-}
-
 /**
  * A request that verified, in words: who asks, in which role, for what, until when; whether its
  * certificate's status was checked. 同意 answers it, 拒绝 returns to the picker.
@@ -161,7 +156,7 @@ export function consentPanel(
           'p',
           { class: 'withheld', id: 'consent-withheld' },
           t('consentWithheld', {
-            groups: groupWords(withheld).join(i18n.lang() === 'zh' ? '；' : '; '),
+            groups: groupsInSentence(withheld, i18n.lang()),
           }),
         ),
     request.statusUnchecked

@@ -4,7 +4,7 @@
  */
 import { chinaDateTime } from '../../../shared/china-time.js';
 import { GROUP_NAMES } from '../../../shared/sd/groups.js';
-import { GROUP_WORDS, PURPOSE_WORDS } from '../../../shared/sd/words.js';
+import { groupsInSentence, PURPOSE_WORDS } from '../../../shared/sd/words.js';
 import { button, h } from '../../../shared/web/dom.js';
 import { MAX_SHOWN_LOG, withEntry, type ShownEntry } from './shown-log.js';
 import { forget, keep, load } from './store.js';
@@ -39,7 +39,6 @@ export const shownLogScreen: Screen = async (main) => {
     main.append(h('p', { class: 'notice', id: 'shown-log-empty' }, t('shownLogEmpty')));
     return;
   }
-  const sep = i18n.lang() === 'zh' ? '；' : '; ';
   main.append(
     h(
       'ul',
@@ -68,7 +67,10 @@ export const shownLogScreen: Screen = async (main) => {
             // Everything in short; any part in full, which is what a record is read for.
             e.groups.length === GROUP_NAMES.length
               ? t('pickPoliceSub')
-              : e.groups.map((g) => i18n.say(GROUP_WORDS[GROUP_NAMES[g]])).join(sep),
+              : groupsInSentence(
+                  e.groups.map((g) => GROUP_NAMES[g]),
+                  i18n.lang(),
+                ),
             e.version === 1 ? t('shownV1') : null,
           ),
         ),
