@@ -44,26 +44,13 @@ export async function sendCode(
   // purpose: requests that come together cannot each pass the check and each send an SMS (ten at
   // once sent ten). The SMS goes after, and its code is taken back when the gateway refuses it.
   const id = await deps.db.kysely.transaction().execute(async (trx) => {
-    // SQLite runs one transaction at a time; PostgreSQL waits here for the phone's lock.
+    // PostgreSQL waits here for the phone's lock. SQLite runs one writer at a time, and the
+    // transaction's first statement writes: one that read first could not write after another
+    // node's write to the same file (SQLITE_BUSY, not waited for).
     if (deps.db.engine === 'postgres')
       await sql`select pg_advisory_xact_lock(hashtextextended(${`phone_codes ${purpose} ${phone}`}, 0))`.execute(
         trx,
       );
-    const recent = await trx
-      .selectFrom('phone_codes')
-      .select('sent_at')
-      .where('phone', '=', phone)
-      .where('purpose', '=', purpose)
-      .where('sent_at', '>', now - 3600)
-      .orderBy('sent_at', 'desc')
-      .execute();
-    const last = recent[0]?.sent_at;
-    if (last !== undefined && now - last < CODE_RESEND_SECONDS)
-      throw tooSoon(CODE_RESEND_SECONDS - (now - last));
-    if (recent.length >= CODES_PER_HOUR) {
-      const oldest = recent[recent.length - 1]?.sent_at ?? now;
-      throw tooSoon(oldest + 3600 - now);
-    }
     const kept = await trx
       .insertInto('phone_codes')
       .values({
@@ -77,6 +64,23 @@ export async function sendCode(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    // The codes sent before this one in the last hour; past a limit, the rollback takes it back.
+    const recent = await trx
+      .selectFrom('phone_codes')
+      .select('sent_at')
+      .where('phone', '=', phone)
+      .where('purpose', '=', purpose)
+      .where('sent_at', '>', now - 3600)
+      .where('id', '<>', kept.id)
+      .orderBy('sent_at', 'desc')
+      .execute();
+    const last = recent[0]?.sent_at;
+    if (last !== undefined && now - last < CODE_RESEND_SECONDS)
+      throw tooSoon(CODE_RESEND_SECONDS - (now - last));
+    if (recent.length >= CODES_PER_HOUR) {
+      const oldest = recent[recent.length - 1]?.sent_at ?? now;
+      throw tooSoon(oldest + 3600 - now);
+    }
     return kept.id;
   });
   const sent = await deps.sms
