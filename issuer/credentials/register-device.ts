@@ -42,6 +42,15 @@ export async function registerDevice(
   const now = deps.now();
   try {
     return await deps.db.kysely.transaction().execute(async (trx) => {
+      // One registration at a time for a driver: side by side, each counted the same active
+      // devices and none retired one (eight at once left eight). SQLite runs one at a time.
+      if (deps.db.engine === 'postgres')
+        await trx
+          .selectFrom('drivers')
+          .select('id')
+          .where('id', '=', input.driverId)
+          .forUpdate()
+          .execute();
       const licenceNumber = await boundLicenceOf(trx, input.driverId);
       const existing = await trx
         .selectFrom('devices')

@@ -199,6 +199,28 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
       ]);
     });
 
+    it('when eight devices are registered at once, then five stay active and three are retired, each audited', async () => {
+      const driver = await newDriver(service, nextLicence());
+      // Every connection of the pool open first, so that on PostgreSQL they run side by side.
+      await Promise.all(
+        Array.from({ length: 10 }, () => sql`select 1`.execute(service.deps.db.kysely)),
+      );
+      const added = await Promise.all(Array.from({ length: 8 }, () => addDevice(driver)));
+      expect(new Set(added.map((d) => d.deviceId)).size).toBe(8);
+      const listed = await driver.http.get<{
+        devices: { deviceId: number; revokedAt: number | null }[];
+      }>('/api/me/devices');
+      expect(listed.body.devices.filter((d) => d.revokedAt === null)).toHaveLength(5);
+      const audited = await auditEntries(
+        service.deps.db,
+        driver.licence.licenceNumber,
+        'device.retire',
+      );
+      expect(
+        audited.flatMap((a) => (JSON.parse(a.after ?? '{}') as { deviceIds: number[] }).deviceIds),
+      ).toHaveLength(3);
+    });
+
     it('when a retired device registers its key again, then it comes back under its id and the next oldest is retired; another driver cannot take the key', async () => {
       const driver = await newDriver(service, nextLicence());
       const devices = [];
