@@ -21,7 +21,8 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
   const first = demoRegistry.licences[0];
   const last = demoRegistry.licences.at(-1);
   if (first === undefined || last === undefined) throw new Error('the demo registry is empty');
-  if (licences.length === 0) {
+  const fresh = licences.length === 0;
+  if (fresh) {
     const result = await importLicences(deps, {
       format: 'json',
       text: JSON.stringify({ licences: demoRegistry.licences }),
@@ -40,17 +41,21 @@ export async function seedDemo(deps: ServiceDeps): Promise<string[]> {
     }
     lines.push(`demo registry photos: all licences but the last of the file`);
   }
-  const demoThere = await deps.db.kysely
-    .selectFrom('licences')
-    .select('licence_number')
-    .where('licence_number', 'in', [first.licenceNumber, last.licenceNumber])
-    .execute();
-  if (licences.length > 0 && demoThere.length === 2)
-    lines.push('demo registry: loaded at an earlier start');
+  // A registry there before: the demo's, or one imported by hand (no demo hints then).
+  const demo =
+    fresh ||
+    (
+      await deps.db.kysely
+        .selectFrom('licences')
+        .select('licence_number')
+        .where('licence_number', 'in', [first.licenceNumber, last.licenceNumber])
+        .execute()
+    ).length === 2;
+  if (!fresh && demo) lines.push('demo registry: loaded at an earlier start');
   // Made-up people: what to sign up with in the driver's app (any phone and password). Said at
   // every start on the demo registry (a restarted demo is used as a new one is), never on one
   // imported by hand.
-  if (demoThere.length === 2)
+  if (demo)
     lines.push(
       "sign up in the driver's app with a licence number and name of the demo registry:",
       `  ${first.licenceNumber} ${first.name}   (registry photo: the stored-photo path)`,

@@ -41,16 +41,18 @@ export interface NamedAccount {
  * {@link MAX_FAILED_SIGN_INS} passwords are compared in a row, also for tries sent side by side:
  * those each passed a lock read before any was counted and were all compared, and the right
  * password among twenty signed in. Old counts are pruned on the way.
- * @returns the tries left after this one (0: the last), or the error to answer: 429
- *   ERR_SIGN_IN_LOCKED with `lockedUntil` and `retryAfter` (a try past the last locks the name).
+ * @returns the tries left after this one (0: the last).
+ * @throws {ServiceError} 429 ERR_SIGN_IN_LOCKED with `lockedUntil` and `retryAfter` (a try past
+ *   the last locks the name).
  */
 export async function takeTry(
   db: Kysely<Database>,
   name: SignInName,
   account: NamedAccount | undefined,
   now: number,
-): Promise<{ readonly triesLeft: number } | ServiceError> {
-  return db.transaction().execute(async (trx) => {
+): Promise<number> {
+  // Thrown once the transaction has committed: the lock it may have set stands.
+  const counted = await db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('sign_in_failures')
       .where('last_failure_at', '<=', now - FAILURE_MEMORY_SECONDS)
@@ -58,6 +60,8 @@ export async function takeTry(
       .execute();
     return count(trx, name, account, now);
   });
+  if (counted instanceof ServiceError) throw counted;
+  return counted.triesLeft;
 }
 
 /**

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import type { Auth, Role } from '../http/session.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
-import { ServiceError } from '../service-error.js';
 import {
   failedTry,
   forgetFailures,
@@ -91,11 +90,10 @@ export async function signIn(db: Db, request: SignInRequest, now: number): Promi
     account === undefined ? undefined : { subject, id: account.id };
   // The try is counted before the password is compared: tries side by side cannot each be
   // compared on the same count.
-  const taken = await takeTry(db.kysely, name, named, now);
-  if (taken instanceof ServiceError) throw taken;
+  const triesLeft = await takeTry(db.kysely, name, named, now);
   const matches = await verifyPassword(request.password, account?.password_hash ?? DUMMY_HASH);
   if (account === undefined || !matches)
-    throw await failedTry(db.kysely, name, named, taken.triesLeft, now);
+    throw await failedTry(db.kysely, name, named, triesLeft, now);
   await forgetFailures(db.kysely, [name]);
   return { subject, subjectId: account.id, role: account.role };
 }

@@ -51,11 +51,14 @@ function ownerOnly(path: string): void {
 
 /**
  * How long a query waits for a connection: a new one to a server that does not answer (a network
- * partition, a hung server), or a free one of the pool's ten. node-postgres waits for ever by
+ * partition, a hung server), or a free one of the pool's {@link POOL_SIZE}. node-postgres waits for ever by
  * default: requests would pile up with their sockets and never be answered. After this the query
  * fails, and its request with it.
  */
 export const CONNECT_TIMEOUT_MS = 5000;
+
+/** PostgreSQL connections a node's pool opens at most. */
+export const POOL_SIZE = 10;
 
 /** What the opener is told. */
 export interface DbEvents {
@@ -72,7 +75,7 @@ export function openDatabase(target: DbTarget, events: DbEvents = {}): Db {
   if (target.databaseUrl !== undefined) {
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
-      max: 10,
+      max: POOL_SIZE,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
     });

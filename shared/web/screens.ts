@@ -25,24 +25,30 @@ export interface ScreenFrame {
 export function screenFrame(errorBox: (error: unknown) => HTMLElement): ScreenFrame {
   let current: Screen | undefined;
   const cleanups: (() => void)[] = [];
-  const go = (screen: Screen): void => {
+  /** Shows `screen`; settles once it is drawn (a screen may await its data first). */
+  const show = (screen: Screen): Promise<void> => {
     for (const cleanup of cleanups.splice(0)) cleanup();
     current = screen;
     const main = byId('main');
     main.replaceChildren();
     window.scrollTo(0, 0);
-    Promise.resolve(screen(main)).catch((error: unknown) => {
+    return Promise.resolve(screen(main)).catch((error: unknown) => {
       main.append(errorBox(error));
     });
   };
   return {
-    go,
+    go(screen) {
+      void show(screen);
+    },
     redraw(only) {
       if (current === undefined || (only !== undefined && only !== current)) return;
-      // A screen drawn again (another language, fresher data) keeps what was typed in its form.
+      // A screen drawn again (another language, fresher data) keeps what was typed in its form,
+      // put back once its fields are drawn.
       const restore = keepTyped(byId('main'));
-      go(current);
-      restore();
+      const screen = current;
+      void show(screen).then(() => {
+        if (current === screen) restore();
+      });
     },
     onLeave(cleanup) {
       cleanups.push(cleanup);

@@ -8,7 +8,6 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BINDING_CHECKS_PER_LICENCE_HOUR } from '../../issuer/accounts/binding-routes.js';
 import { CODE_MAX_ATTEMPTS } from '../../issuer/accounts/phone-codes.js';
@@ -25,7 +24,14 @@ import {
   type TestDriver,
   SessionClient,
 } from './fixtures.js';
-import { Client, ENGINES, startService, type Reply, type TestService } from './harness.js';
+import {
+  Client,
+  ENGINES,
+  openEveryConnection,
+  startService,
+  type Reply,
+  type TestService,
+} from './harness.js';
 import { SELFIE } from './photos.js';
 
 const PASSWORD = 'correct horse battery';
@@ -152,11 +158,7 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
 
   it('when forty wrong codes are sent at once, then five are compared (ERR_CODE_WRONG) and the rest are 422 ERR_CODE_EXPIRED; the right one then too', async () => {
     const { client, phone: to } = await registered(await newLicence());
-    // Every connection of the pool open first, so that on PostgreSQL the guesses run side by
-    // side, as they do on a busy node.
-    await Promise.all(
-      Array.from({ length: 10 }, () => sql`select 1`.execute(service.deps.db.kysely)),
-    );
+    await openEveryConnection(service);
     const right = lastCode(service, to);
     const guesses = Array.from({ length: 41 }, (_, i) => String(i).padStart(6, '0'))
       .filter((code) => code !== right)
@@ -416,11 +418,7 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
   it('when ten password-reset requests for one phone come at once, then one SMS is sent and one code kept; the others are answered alike', async () => {
     const { phone: to } = await enrolled(await newLicence());
     service.advance(3601);
-    // Every connection of the pool open first, so that on PostgreSQL the requests run side by
-    // side, as they do on a busy node.
-    await Promise.all(
-      Array.from({ length: 10 }, () => sql`select 1`.execute(service.deps.db.kysely)),
-    );
+    await openEveryConnection(service);
     const sentBefore = devSms(service).sent.filter((m) => m.phone === to).length;
     const replies = await Promise.all(
       Array.from({ length: 10 }, () => service.client().post('/api/password-reset', { phone: to })),

@@ -32,7 +32,7 @@ import {
   type TestDevice,
   type TestDriver,
 } from './fixtures.js';
-import { ENGINES, startService, type TestService } from './harness.js';
+import { ENGINES, openEveryConnection, startService, type TestService } from './harness.js';
 import { readStatus } from '../../shared/status-list.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 
@@ -201,10 +201,7 @@ describe.each(ENGINES)('devices and credentials on %s', (engine) => {
 
     it('when eight devices are registered at once, then five stay active and three are retired, each audited', async () => {
       const driver = await newDriver(service, nextLicence());
-      // Every connection of the pool open first, so that on PostgreSQL they run side by side.
-      await Promise.all(
-        Array.from({ length: 10 }, () => sql`select 1`.execute(service.deps.db.kysely)),
-      );
+      await openEveryConnection(service);
       const added = await Promise.all(Array.from({ length: 8 }, () => addDevice(driver)));
       expect(new Set(added.map((d) => d.deviceId)).size).toBe(8);
       const listed = await driver.http.get<{

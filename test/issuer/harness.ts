@@ -8,8 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { calendarFilePath } from '../../issuer/calendar/read-calendar-file.js';
+import { POOL_SIZE } from '../../issuer/db/database.js';
 import { loadConfig } from '../../issuer/config.js';
 import { openApiDocument } from '../../issuer/http/openapi.js';
 import type { ServiceDeps } from '../../issuer/deps.js';
@@ -237,4 +239,15 @@ export class Client {
     if (typeof csrf === 'string') this.csrfToken = csrf;
     return reply;
   }
+}
+
+/**
+ * Opens every connection of `service`'s pool (one query each, at once). Requests then run side by
+ * side on PostgreSQL, as on a busy node; on a cold pool they would wait for connections opened
+ * one after another and seldom meet.
+ */
+export async function openEveryConnection(service: Pick<TestService, 'deps'>): Promise<void> {
+  await Promise.all(
+    Array.from({ length: POOL_SIZE }, () => sql`select 1`.execute(service.deps.db.kysely)),
+  );
 }

@@ -6,11 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendCode } from '../../issuer/accounts/phone-codes.js';
 import { SQLITE_FILE } from '../../issuer/db/database.js';
 import { fromRoot } from '../paths.js';
-import { startService, type TestService } from './harness.js';
+import { useService } from './use-service.js';
 
 /** Another process: takes the write lock, writes a code of another phone, commits 300 ms later. */
 const OTHER_WRITER = `
@@ -24,17 +24,10 @@ setTimeout(() => { db.exec('commit'); db.close(); }, 300);
 `;
 
 describe('sending a code while another process writes to the SQLite file', () => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startService('sqlite');
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService('sqlite');
 
   it('when the other process holds the write lock and commits meanwhile, then the code is sent and kept once the lock is free', async () => {
-    const file = join(service.deps.config.dataDir, SQLITE_FILE);
+    const file = join(service().deps.config.dataDir, SQLITE_FILE);
     const other = spawn(process.execPath, ['-e', OTHER_WRITER, file], {
       cwd: fromRoot('.'),
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -46,14 +39,14 @@ describe('sending a code while another process writes to the SQLite file', () =>
       });
     });
     const phone = '13712349876';
-    const outcome = await sendCode(service.deps, phone, 'binding').then(
+    const outcome = await sendCode(service().deps, phone, 'binding').then(
       () => 'sent',
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
     expect(await exited).toBe(0);
     expect(outcome).toBe('sent');
-    const kept = await service.deps.db.kysely
-      .selectFrom('phone_codes')
+    const kept = await service()
+      .deps.db.kysely.selectFrom('phone_codes')
       .select('phone')
       .where('phone', 'in', [phone, '13900000000'])
       .orderBy('phone')

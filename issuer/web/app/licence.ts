@@ -322,11 +322,6 @@ function statusLine(alert: string | undefined): HTMLElement {
   );
 }
 
-/** A list of groups' words, in the current language. */
-function groupList(names: readonly (typeof GROUP_NAMES)[number][]): string {
-  return groupsInSentence(names, i18n.lang());
-}
-
 /** What the code area of the page is drawn from. */
 interface CodeContext {
   readonly box: HTMLElement;
@@ -660,7 +655,7 @@ async function showQr(
         { class: 'withheld', id: 'withheld-groups' },
         withheld.length === 0
           ? t('codeWithholdsNone')
-          : t('codeWithholds', { groups: groupList(withheld) }),
+          : t('codeWithholds', { groups: groupsInSentence(withheld, i18n.lang()) }),
       ),
     ),
     change,
