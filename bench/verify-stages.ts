@@ -119,18 +119,16 @@ export async function verifyStages(): Promise<Record<string, unknown>> {
     'v2 salts from the seed (6 HMAC-SHA-256)': () => groups.map((g) => saltOf(seed, g, hmacSha256)),
     'v2 disclosures, digests and root (6 + 5 SHA-256)': () =>
       rootFrom(
-        new Map(
-          groups.map((g, i) => [
-            g,
-            digestOf(
-              disclosureOf(
-                salts[i] as Uint8Array,
-                g,
-                parts.values[i] as (typeof parts.values)[number],
-              ),
-              sha256,
+        groups,
+        groups.map((g, i) =>
+          digestOf(
+            disclosureOf(
+              salts[i] as Uint8Array,
+              g,
+              parts.values[i] as (typeof parts.values)[number],
             ),
-          ]),
+            sha256,
+          ),
         ),
         parts.withheldNodes,
         sha256,

@@ -59,6 +59,7 @@ import type {
 import { CHECK_IDS } from './report.js';
 import type { TrustStore } from './trust-store.js';
 import type { VerifiedStatusList } from './verify-status-list.js';
+import type { Writable } from '../shared/writable.js';
 
 /** Defaults of the verifier's policy (FORMAT.md §6). */
 export const DEFAULT_PROOF_MAX_AGE = 60;
@@ -492,17 +493,17 @@ const VERSION_2: Format = {
   disclosures(claims, parts, backend, audience) {
     const p = parts as PresentationPartsV2;
     const checked = checkDisclosures((claims as CredentialClaimsV2).sd, claims.iat, p, backend);
-    return {
+    const disclosure: Writable<Disclosure> = {
+      version: 2,
+      purpose: p.purpose,
+      disclosed: checked.disclosed.map((g) => GROUP_NAMES[g]),
+      withheld: checked.withheld.map((g) => GROUP_NAMES[g]),
+    };
+    if (checked.ageOver18 !== undefined) disclosure.ageOver18 = checked.ageOver18;
+    if (checked.ageOver60 !== undefined) disclosure.ageOver60 = checked.ageOver60;
+    const shown: Writable<Shown> = {
       licence: checked.licence,
-      ...(checked.portraitHash === undefined ? {} : { portraitHash: checked.portraitHash }),
-      disclosure: {
-        version: 2,
-        purpose: p.purpose,
-        disclosed: checked.disclosed.map((g) => GROUP_NAMES[g]),
-        withheld: checked.withheld.map((g) => GROUP_NAMES[g]),
-        ...(checked.ageOver18 === undefined ? {} : { ageOver18: checked.ageOver18 }),
-        ...(checked.ageOver60 === undefined ? {} : { ageOver60: checked.ageOver60 }),
-      },
+      disclosure,
       proofInput: (compact) =>
         proofSigningInputV2(
           backend.sha256(sdHashInput(compact, checked.disclosures)),
@@ -512,6 +513,8 @@ const VERSION_2: Format = {
           p.answersRequest === true ? audience : undefined,
         ),
     };
+    if (checked.portraitHash !== undefined) shown.portraitHash = checked.portraitHash;
+    return shown;
   },
 };
 

@@ -19,6 +19,7 @@ import {
   type GroupValue,
   type HolderValue,
 } from './groups.js';
+import type { Writable } from '../writable.js';
 
 /** What a presentation disclosed, checked: the licence elements shown, and what was withheld. */
 export interface DisclosedLicence {
@@ -70,24 +71,25 @@ export function checkDisclosures(
   parts: DisclosureParts,
   backend: Pick<CryptoBackend, 'sha256' | 'hmacSha256'>,
 ): CheckedDisclosures {
-  const { groups, values } = parts;
+  const { groups, values, seed, salts } = parts;
   const hash = (data: Uint8Array) => backend.sha256(data);
   const mac = (key: Uint8Array, message: Uint8Array) => backend.hmacSha256(key, message);
-  const digests = new Map<GroupIndex, Uint8Array>();
-  const disclosures = groups.map((g, i) => {
-    const salt =
-      parts.seed !== undefined ? saltOf(parts.seed, g, mac) : (parts.salts?.[i] as Uint8Array);
+  const disclosures: string[] = [];
+  const digests: Uint8Array[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] as GroupIndex;
+    const salt = seed !== undefined ? saltOf(seed, g, mac) : (salts?.[i] as Uint8Array);
     const disclosure = disclosureOf(salt, g, values[i] as GroupValue);
-    digests.set(g, digestOf(disclosure, hash));
-    return disclosure;
-  });
-  if (!sameBytes(rootFrom(digests, parts.withheldNodes, hash), sd)) {
+    disclosures.push(disclosure);
+    digests[g] = digestOf(disclosure, hash);
+  }
+  if (!sameBytes(rootFrom(groups, digests, parts.withheldNodes, hash), sd)) {
     throw new LicenceError(
       'ERR_DISCLOSURE_MISMATCH',
       `disclosures of ${groups.map((g) => GROUP_NAMES[g]).join(', ')}: expected the digests the issuer signed, found others`,
     );
   }
-  return { ...checkGroupValues(groups, values, iat), disclosures };
+  return Object.assign(checkGroupValues(groups, values, iat), { disclosures });
 }
 
 /**
@@ -105,9 +107,9 @@ export function checkGroupValues(
   let portraitHash: string | undefined;
   let ageOver18: boolean | undefined;
   let ageOver60: boolean | undefined;
-  groups.forEach((g, i) => {
+  for (let i = 0; i < groups.length; i++) {
     const value = values[i];
-    const name = GROUP_NAMES[g];
+    const name = GROUP_NAMES[groups[i] as GroupIndex];
     if (name === 'age_over_18') ageOver18 = value as boolean;
     else if (name === 'age_over_60') ageOver60 = value as boolean;
     else {
@@ -117,7 +119,7 @@ export function checkGroupValues(
         else fields[LICENCE_FIELD_OF_MEMBER[member]] = v[member];
       }
     }
-  });
+  }
   let licence: Partial<LicenceRecord>;
   try {
     licence = parsePartialLicenceRecord(fields);
@@ -146,12 +148,9 @@ export function checkGroupValues(
   const withheld: GroupIndex[] = [];
   for (let g = 0; g < GROUP_COUNT; g++)
     if (!groups.includes(g as GroupIndex)) withheld.push(g as GroupIndex);
-  return {
-    licence,
-    ...(portraitHash === undefined ? {} : { portraitHash }),
-    ...(ageOver18 === undefined ? {} : { ageOver18 }),
-    ...(ageOver60 === undefined ? {} : { ageOver60 }),
-    disclosed: [...groups],
-    withheld,
-  };
+  const disclosed: Writable<DisclosedLicence> = { licence, disclosed: [...groups], withheld };
+  if (portraitHash !== undefined) disclosed.portraitHash = portraitHash;
+  if (ageOver18 !== undefined) disclosed.ageOver18 = ageOver18;
+  if (ageOver60 !== undefined) disclosed.ageOver60 = ageOver60;
+  return disclosed;
 }

@@ -56,7 +56,7 @@ export function disclosureOf(salt: Uint8Array, group: GroupIndex, value: GroupVa
 
 /** digest_g: the first 16 bytes of SHA-256 over the ASCII of the disclosure. */
 export function digestOf(disclosure: string, hash: Sha256 = sha256): Uint8Array {
-  return hash(utf8(disclosure)).slice(0, DIGEST_BYTES);
+  return hash(utf8(disclosure)).subarray(0, DIGEST_BYTES);
 }
 
 /**
@@ -77,7 +77,7 @@ export function nodeOf(left: Uint8Array, right: Uint8Array, hash: Sha256 = sha25
   const both = new Uint8Array(2 * NODE_BYTES);
   both.set(left, 0);
   both.set(right, NODE_BYTES);
-  return hash(both).slice(0, NODE_BYTES);
+  return hash(both).subarray(0, NODE_BYTES);
 }
 
 /** The root of the tree over all six digests (index order): the credential's `sd`. */
@@ -127,14 +127,15 @@ export function withheldNodeCount(groups: readonly GroupIndex[]): number {
 /**
  * The root rebuilt from the disclosed groups' digests and the withheld subtrees' hashes (in the
  * order {@link withheldNodes} lists them).
- * @param digests the digest of each disclosed group, by group index.
+ * @param groups the disclosed groups.
+ * @param digests the digest of each disclosed group, at its group index.
  */
 export function rootFrom(
-  digests: ReadonlyMap<GroupIndex, Uint8Array>,
+  groups: readonly GroupIndex[],
+  digests: readonly (Uint8Array | undefined)[],
   withheld: readonly Uint8Array[],
   hash: Sha256 = sha256,
 ): Uint8Array {
-  const groups = [...digests.keys()];
   let next = 0;
   const walk = (t: Tree): Uint8Array => {
     if (!contains(t, groups)) {
@@ -144,7 +145,7 @@ export function rootFrom(
       return node;
     }
     return typeof t === 'number'
-      ? (digests.get(t) as Uint8Array)
+      ? (digests[t] as Uint8Array)
       : nodeOf(walk(t[0]), walk(t[1]), hash);
   };
   const root = walk(DIGEST_TREE);

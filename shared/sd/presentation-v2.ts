@@ -38,6 +38,7 @@ import {
   type GroupValue,
   type Purpose,
 } from './groups.js';
+import type { Writable } from '../writable.js';
 
 export { PRESENTATION_PREFIX_V2 };
 /** Set in the purpose byte when the code answers a verifier's request (FORMAT.md §9.4). */
@@ -204,13 +205,14 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
       'ERR_MALFORMED',
       `disclosed groups: expected ${fixed.join(',')} for purpose ${purpose}, found ${groups.join(',')}`,
     );
-  let seed: Uint8Array | undefined;
-  let salts: Uint8Array[] | undefined;
-  if (groups.length === GROUP_COUNT) seed = reader.bytesOf(SEED_BYTES, 'seed');
-  else salts = groups.map((g) => reader.bytesOf(SALT_BYTES, `salt of group ${g}`));
-  const withheldNodes = Array.from({ length: withheldNodeCount(groups) }, (_, i) =>
-    reader.bytesOf(NODE_BYTES, `withheld subtree ${i}`).slice(),
-  );
+  // Views into the bytes decodeDigits made for this text alone: nothing else holds them.
+  const all = groups.length === GROUP_COUNT;
+  const seed = all ? reader.bytesOf(SEED_BYTES, 'seed') : undefined;
+  const saltBytes = all ? undefined : reader.bytesOf(groups.length * SALT_BYTES, 'salts');
+  const withheldBytes = reader.bytesOf(withheldNodeCount(groups) * NODE_BYTES, 'withheld subtrees');
+  const withheldNodes: Uint8Array[] = [];
+  for (let at = 0; at < withheldBytes.length; at += NODE_BYTES)
+    withheldNodes.push(withheldBytes.subarray(at, at + NODE_BYTES));
   const compressed = reader.bytesOf(reader.varint('values length'), 'values');
   const proofSignature = reader.bytesOf(ED25519_SIGNATURE_LENGTH, 'proof signature');
   reader.end('presentation');
@@ -225,18 +227,24 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
     groups,
     'values',
   );
-  return {
-    ...credential,
-    ...(nonce === undefined ? {} : { nonce }),
+  const parts: Writable<PresentationPartsV2> = {
+    credentialHeader: credential.credentialHeader,
+    credentialPayload: credential.credentialPayload,
+    credentialSignature: credential.credentialSignature,
+    proofIat: credential.proofIat,
     purpose,
-    ...(answersRequest ? { answersRequest } : {}),
     groups,
-    ...(seed === undefined ? {} : { seed: seed.slice() }),
-    ...(salts === undefined ? {} : { salts: salts.map((s) => s.slice()) }),
     values,
     withheldNodes,
     proofSignature,
   };
+  if (seed !== undefined) parts.seed = seed;
+  if (saltBytes !== undefined)
+    parts.salts = groups.map((_, i) => saltBytes.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES));
+  if (credential.canonicalKid !== undefined) parts.canonicalKid = credential.canonicalKid;
+  if (nonce !== undefined) parts.nonce = nonce;
+  if (answersRequest) parts.answersRequest = true;
+  return parts;
 }
 
 /** The listed group indices, checked one by one in order (FORMAT.md §8.5). */
