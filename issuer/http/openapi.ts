@@ -110,6 +110,8 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_NOT_FOUND: 'No such resource.',
   ERR_METHOD_NOT_ALLOWED: 'The path does not have this method; `Allow` lists those it has.',
   ERR_INTERNAL: 'An unexpected failure; it is logged.',
+  ERR_UNAVAILABLE:
+    'The database could not serve the request now (unreachable, failing over, locked or full); nothing was changed. Try again after `Retry-After` seconds.',
   ERR_REGISTRATION_REFUSED:
     'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
   ERR_SIGN_IN_FAILED: `The account or the password is wrong (the two are not told apart); \`triesLeft\` says how many more failures in a row lock this sign-in name (${MAX_FAILED_SIGN_INS} in all).`,
@@ -301,6 +303,9 @@ function errorsOf(spec: RouteSpec): [number, ErrorCode[]][] {
   // A bearer route never reads the session, so it never asks for its CSRF token.
   if (api && unsafe && !bearer) add(403, ['ERR_CSRF']);
   add(500, ['ERR_INTERNAL']);
+  // The database unreachable, locked or full; not for a route that answers 503 its own way
+  // (the health check, which says so in its body).
+  if (!(503 in spec.replies)) add(503, ['ERR_UNAVAILABLE']);
   return [...errors].sort(([a], [b]) => a - b);
 }
 
@@ -314,7 +319,15 @@ function problemReply(status: number, codes: readonly ErrorCode[]) {
             'Retry-After': integer('Seconds to wait (RFC 9110 §10.2.3).'),
           }),
         }
-      : {}),
+      : status === 503
+        ? {
+            headers: z.object({
+              'Retry-After': integer(
+                'Seconds to wait (RFC 9110 §10.2.3), with `ERR_UNAVAILABLE`.',
+              ).optional(),
+            }),
+          }
+        : {}),
     content: {
       'application/problem+json': {
         schema: z.intersection(

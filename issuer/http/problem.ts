@@ -2,7 +2,11 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { LicenceError } from '../../shared/errors.js';
 import { LicenceValidationError } from '../../shared/licence/validate.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { isErrorCode, ServiceError, type ErrorCode } from '../service-error.js';
+
+/** Seconds a client is asked to wait when the database cannot serve (Retry-After). */
+export const UNAVAILABLE_RETRY_AFTER = 5;
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -86,10 +90,17 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, status, code, detail, extra);
       return;
     }
-    logger.error(
-      { err: error, method: req.method, route: (req.route as { path?: string } | undefined)?.path },
-      'request failed',
-    );
+    const route = (req.route as { path?: string } | undefined)?.path;
+    // The database down, failing over, locked or full: nothing of the request was kept (each
+    // change is one transaction), and the same request can succeed in a moment.
+    if (isDatabaseUnavailable(error)) {
+      logger.error({ err: error, method: req.method, route }, 'database unavailable');
+      sendProblem(res, 503, 'ERR_UNAVAILABLE', 'the service cannot reach its database; try again', {
+        retryAfter: UNAVAILABLE_RETRY_AFTER,
+      });
+      return;
+    }
+    logger.error({ err: error, method: req.method, route }, 'request failed');
     sendProblem(res, 500, 'ERR_INTERNAL', 'internal error');
   };
 }

@@ -77,6 +77,8 @@ export interface StartOptions {
   readonly calendarFile?: string | Uint8Array;
   /** Where its log goes, at level warn (default: nowhere). */
   readonly log?: Writable;
+  /** PostgreSQL only: the server the service connects to (default POSTGRES_URL), e.g. a proxy. */
+  readonly postgresUrl?: string;
 }
 
 /** Starts a service; `now` fixes its clock (default: the real time at start). */
@@ -102,7 +104,7 @@ export async function startService(
     DEMO: 'false',
     ...(engine === 'postgres'
       ? {
-          DATABASE_URL: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+          DATABASE_URL: `${options.postgresUrl ?? POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
         }
       : {}),
     ...options.env,

@@ -179,6 +179,63 @@ describe.skipIf(!ENGINES.includes('postgres'))('PostgreSQL ending connections', 
   });
 });
 
+describe.skipIf(!ENGINES.includes('postgres'))('PostgreSQL out of reach', () => {
+  it('when the database cannot be reached, then a request that needs it is answered 503 ERR_UNAVAILABLE with Retry-After, the log says so, and the service answers again once it is back', async () => {
+    // A TCP relay in front of PostgreSQL, which the test cuts and mends.
+    const target = new URL(POSTGRES_URL);
+    const sockets = new Set<Socket>();
+    const relay = createServer((client) => {
+      const server = connect(Number(target.port || 5432), target.hostname);
+      for (const socket of [client, server]) {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          client.destroy();
+          server.destroy();
+          sockets.delete(socket);
+        });
+      }
+      client.pipe(server).pipe(client);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const { port } = relay.address() as AddressInfo;
+    const via = new URL(POSTGRES_URL);
+    via.hostname = '127.0.0.1';
+    via.port = String(port);
+    const log = new PassThrough();
+    let logged = '';
+    log.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
+    const service = await startService('postgres', { log, postgresUrl: via.href });
+    try {
+      const http = service.client();
+      expect((await http.get('/status')).status).toBe(200);
+
+      relay.close();
+      for (const socket of sockets) socket.destroy();
+      const reply = await http.get<{ code: string }>('/status');
+      expect([reply.status, reply.body.code, reply.headers.get('retry-after')]).toEqual([
+        503,
+        'ERR_UNAVAILABLE',
+        '5',
+      ]);
+      const said = logged
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: number; msg: string; route?: string })
+        .filter((entry) => entry.msg === 'database unavailable')
+        .map(({ level, route }) => ({ level, route }));
+      expect(said).toEqual([{ level: 50, route: '/status' }]);
+
+      await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+      await expect.poll(async () => (await http.get('/status')).status).toBe(200);
+    } finally {
+      relay.close();
+      for (const socket of sockets) socket.destroy();
+      await service.close();
+    }
+  });
+});
+
 describe('a PostgreSQL server that takes connections and never answers', () => {
   it('when a query is made, then it fails once the connect timeout has passed, where it waited for ever', async () => {
     const sockets: Socket[] = [];
