@@ -23,7 +23,8 @@ export const CLI_STATUS_URI = 'https://liangzheng.example/status/1';
 const USAGE =
   'liangzheng issue --key DIR/private.jwk.json --licence FILE.json --holder-key FILE [--index N] [--valid-days N]\n' +
   `                 [--issuer URI (${CLI_ISSUER})] [--status-uri URI (${CLI_STATUS_URI})] [--portrait FILE] [--now ISO-8601] [--format 1|2] > credential.txt\n` +
-  '    --format 2 writes the holder copy of a format 2 credential (credential~seed~values), what `present --purpose` reads; 1 (the default) the compact credential.';
+  '    --format 2 (the default, as the service issues) writes the holder copy of a format 2 credential (credential~seed~values), what `present --purpose` reads;\n' +
+  '    --format 1 the compact credential of format 1, which verifiers accept until it is retired (verify --reject-v1).';
 const OPTIONS = {
   key: { type: 'string' },
   licence: { type: 'string' },
@@ -87,9 +88,9 @@ export const issueCommand: Command = {
       validDays: integerFrom(values['valid-days'], '--valid-days', 30, 3660),
     };
     const credential = await (
-      values.format === '2'
-        ? signCredentialV2(request, signer).then((issued) => issued.holderCopy)
-        : signCredential(request, signer)
+      values.format === '1'
+        ? signCredential(request, signer)
+        : signCredentialV2(request, signer).then((issued) => issued.holderCopy)
     ).catch((error: unknown) => rethrow(licencePath, error));
     await write(io.stdout, `${credential}\n`);
     return EXIT.VALID;

@@ -191,7 +191,7 @@ const ISSUER_KEY = 'issuer/private.jwk.json';
 const HOLDER_KEY = 'holder.jwk.json';
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-/** What beforeAll made: the issue run (licences[0], --index 5, at T0) and its QR at T0. */
+/** What beforeAll made: the format 1 issue run (licences[0], --index 5, at T0) and its QR at T0. */
 let issued: Run;
 /** The same licence issued as a format 2 holder copy (`issue --format 2`), in HOLDER_COPY. */
 let issuedCopy: Run;
@@ -220,7 +220,9 @@ beforeAll(async () => {
     ...[0, 2, 3].map((i) => writeJson(`licence-${i}.json`, licence(i))),
     ...reference.invalid.map((c, i) => writeJson(`invalid-${i}.json`, c.record)),
   ]);
-  issued = await liangzheng(issueArgs('licence-0.json', '--index', '5', '--now', T0));
+  issued = await liangzheng(
+    issueArgs('licence-0.json', '--format', '1', '--index', '5', '--now', T0),
+  );
   if (issued.code !== 0) throw new Error(`issue: exit ${String(issued.code)}: ${issued.stderr}`);
   credential = issued.stdout.replace(/\n$/, '');
   await writeFile(join(dir, 'credential.txt'), issued.stdout);
@@ -293,7 +295,7 @@ describe.concurrent('keygen and holder-keygen', () => {
 // --- Issue ----------------------------------------------------------------------------------
 
 describe.concurrent('issue', () => {
-  it('when issuing the reference licence (licences[0]), then stdout is one compact JWS of 3 segments', () => {
+  it('when issuing the reference licence (licences[0]) with --format 1, then stdout is one compact JWS of 3 segments', () => {
     expectExit(issued, 0);
     expect(issued.stdout).toMatch(/^[^\n]+\n$/);
     expect(credential).toMatch(COMPACT_JWS);
@@ -328,6 +330,19 @@ describe.concurrent('issue', () => {
       expect(run.stderr).not.toContain(licence(i).name);
     },
   );
+
+  it('when --format is not given, then stdout is a format 2 holder copy, as the service issues', async () => {
+    const copy = await must(issueArgs('licence-0.json', '--now', T0));
+    const [jws = '', seed = '', values = '', ...more] = copy.trimEnd().split('~');
+    expect(more).toEqual([]);
+    expect([jws.length > 0, seed.length, values.length > 0]).toEqual([true, 22, true]);
+    const header = JSON.parse(
+      Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString('utf8'),
+    ) as {
+      typ?: string;
+    };
+    expect(header.typ).toBe('lzdl+sd-jwt');
+  });
 
   it('when --holder-key is missing, then exit 2 with "usage" on stderr', async () => {
     const run = await liangzheng(['issue', '--key', ISSUER_KEY, '--licence', 'licence-0.json']);
