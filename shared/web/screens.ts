@@ -19,12 +19,25 @@ export interface ScreenFrame {
   readonly redraw: (only?: Screen) => void;
   /** Registers what stops when the screen is left. */
   readonly onLeave: (cleanup: () => void) => void;
+  /**
+   * An error shown in place: the app's own box. One shown in a status line (an element with an
+   * id and aria-live, under a form) is shown again, in the language of the day, when the screen
+   * is drawn again.
+   */
+  readonly errorBox: (error: unknown) => HTMLElement;
 }
 
 /** Screens shown in the element `#main`; a screen that fails shows `errorBox(error)` there. */
-export function screenFrame(errorBox: (error: unknown) => HTMLElement): ScreenFrame {
+export function screenFrame(drawError: (error: unknown) => HTMLElement): ScreenFrame {
   let current: Screen | undefined;
   const cleanups: (() => void)[] = [];
+  /** The error each box on the screen shows. */
+  const shown = new WeakMap<HTMLElement, unknown>();
+  const errorBox = (error: unknown): HTMLElement => {
+    const box = drawError(error);
+    shown.set(box, error);
+    return box;
+  };
   /** Shows `screen`; settles once it is drawn (a screen may await its data first). */
   const show = (screen: Screen): Promise<void> => {
     for (const cleanup of cleanups.splice(0)) cleanup();
@@ -43,8 +56,8 @@ export function screenFrame(errorBox: (error: unknown) => HTMLElement): ScreenFr
     redraw(only) {
       if (current === undefined || (only !== undefined && only !== current)) return;
       // A screen drawn again (another language, fresher data) keeps what was typed in its form,
-      // put back once its fields are drawn.
-      const restore = keepTyped(byId('main'));
+      // the fields marked and the refusal shown, put back once its fields are drawn.
+      const restore = keepState(byId('main'), shown, errorBox);
       const screen = current;
       void show(screen).then(() => {
         if (current === screen) restore();
@@ -53,6 +66,7 @@ export function screenFrame(errorBox: (error: unknown) => HTMLElement): ScreenFr
     onLeave(cleanup) {
       cleanups.push(cleanup);
     },
+    errorBox,
   };
 }
 
@@ -61,22 +75,43 @@ const TEXT_FIELDS =
   'input:not([type]), input[type=text], input[type=tel], input[type=password], input[type=email], input[type=search], input[type=number], textarea';
 
 /**
- * Notes the text typed in `main`'s fields, by id.
- * @returns what puts it back into the fields of the same id drawn since, where they are empty.
+ * Notes, by id, the text typed in `main`'s fields, the fields marked invalid, and the errors shown
+ * in its status lines.
+ * @returns what puts them back into the elements of the same id drawn since: the text where the
+ *   field is empty, the mark, and the error drawn anew where the element shows none.
  */
-function keepTyped(main: HTMLElement): () => void {
+function keepState(
+  main: HTMLElement,
+  shown: WeakMap<HTMLElement, unknown>,
+  errorBox: (error: unknown) => HTMLElement,
+): () => void {
   const typed = new Map<string, string>();
   for (const field of main.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>(TEXT_FIELDS))
     if (field.id !== '' && field.value !== '') typed.set(field.id, field.value);
+  const marked = [...main.querySelectorAll('[id][aria-invalid="true"]')].map((field) => field.id);
+  const errors = new Map<string, unknown>();
+  // A refusal in a status line (an element with an id that is a live region), as a form shows
+  // it; not a screen's own failure or a background job's, which drawing again says anew.
+  for (const place of main.querySelectorAll<HTMLElement>('[id][aria-live]')) {
+    const box = [...place.children].find((child) => shown.has(child as HTMLElement));
+    if (box !== undefined) errors.set(place.id, shown.get(box as HTMLElement));
+  }
+  const byIdIn = (id: string) => main.querySelector(`#${CSS.escape(id)}`);
   return () => {
     for (const [id, value] of typed) {
-      const field = main.querySelector(`#${CSS.escape(id)}`);
+      const field = byIdIn(id);
       if (
         (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) &&
         field.matches(TEXT_FIELDS) &&
         field.value === ''
       )
         field.value = value;
+    }
+    for (const id of marked) byIdIn(id)?.setAttribute('aria-invalid', 'true');
+    for (const [id, error] of errors) {
+      const place = byIdIn(id);
+      if (place !== null && ![...place.children].some((child) => shown.has(child as HTMLElement)))
+        place.append(errorBox(error));
     }
   };
 }

@@ -723,6 +723,26 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
         }),
       ).toEqual([red, 'solid', red]);
       await screenshot(page, 'app-01b-sign-up-invalid');
+      // A driver who switches the language to read the refusal keeps it, in the other language,
+      // with the field still marked and what was typed.
+      await page.click('#language');
+      await page.locator('#sign-up h2', { hasText: 'Sign up' }).waitFor();
+      await expect
+        .poll(() => page.textContent('#main .error'))
+        .toBe(
+          'Please check: licence number (the 18-character citizen ID number, the last may be X: check each digit)',
+        );
+      expect(await page.locator('#main .error').count()).toBe(1);
+      expect(await page.getAttribute('#sign-up #licenceNumber', 'aria-invalid')).toBe('true');
+      expect(await page.getAttribute('#sign-up #phone', 'aria-invalid')).toBeNull();
+      expect(await page.inputValue('#sign-up #licenceNumber')).toBe('440106199003072420');
+      await screenshot(page, 'app-01c-sign-up-invalid-en');
+      await page.click('#language');
+      await page.locator('#sign-up h2', { hasText: '注册' }).waitFor();
+      await expect
+        .poll(() => page.textContent('#main .error'))
+        .toBe('填写有误：驾驶证号（应为 18 位身份证号码，末位可为 X，请逐位核对）');
+      expect(await page.getAttribute('#sign-up #licenceNumber', 'aria-invalid')).toBe('true');
     } finally {
       await context.close();
     }

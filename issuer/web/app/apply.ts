@@ -161,7 +161,7 @@ function pathChoice(offer: Offer): HTMLElement {
       ),
     );
   }
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', id: 'path-status' });
   const list = h('div', { class: 'paths' });
   for (const path of offer.paths) {
     const b = h('button', { type: 'button', class: 'path', id: `path-${path}` }, t(`path_${path}`));

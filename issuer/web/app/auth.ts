@@ -36,7 +36,7 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
       field('password', t('passwordPlain'), 'password', { autocomplete: 'current-password' }),
       h('button', { type: 'submit', class: 'primary' }, t('signIn')),
     );
-    const status = h('div', { 'aria-live': 'polite' });
+    const status = h('div', { 'aria-live': 'polite', id: 'sign-in-status' });
     const other = button({ class: 'link' }, t('noAccount'), () => {
       go(signUpScreen);
     });
@@ -96,7 +96,7 @@ export const signUpScreen: Screen = (main) => {
     field('password', t('password'), 'password', { autocomplete: 'new-password', minlength: '10' }),
     h('button', { type: 'submit', class: 'primary' }, t('signUp')),
   );
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', id: 'sign-up-status' });
   const other = button({ class: 'link' }, t('haveAccount'), () => {
     go(signInScreen());
   });

@@ -23,14 +23,17 @@ export function setEnrolTargets(targets: {
   signIn = targets.signIn;
 }
 
-/** A form whose submit runs `send`; its errors are shown under it, in words. */
+/**
+ * A form whose submit runs `send`; its errors are shown under it, in words, in a status line with
+ * the form's id and `-status` (kept when the screen is drawn again).
+ */
 function formScreen(
   main: HTMLElement,
   form: HTMLFormElement,
   send: (form: HTMLFormElement) => Promise<void>,
   ...after: HTMLElement[]
 ): void {
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', id: `${form.id}-status` });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     status.replaceChildren();

@@ -17,8 +17,9 @@ export const t = i18n.t;
 
 export type { Screen };
 
-const frame = screenFrame(errorBox);
-export const { go, redraw, onLeave } = frame;
+const frame = screenFrame((error) => h('p', { class: 'error', role: 'alert' }, errorText(error)));
+/** errorBox: an error shown in place, in the user's words (shown again after a redraw). */
+export const { go, redraw, onLeave, errorBox } = frame;
 
 /** Shows or hides what only a signed-in driver has in the header (inbox, sign-out). */
 export function setSignedIn(signedIn: boolean): void {
@@ -98,9 +99,4 @@ export function reasonText(reason: unknown): string {
 export function adviceText(reason: unknown): string {
   const key = `advice_${String(reason)}`;
   return i18n.has(key) ? t(key) : t('advice_not-normal');
-}
-
-/** An error shown in place. */
-export function errorBox(error: unknown): HTMLElement {
-  return h('p', { class: 'error', role: 'alert' }, errorText(error));
 }
