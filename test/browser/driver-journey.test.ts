@@ -1095,7 +1095,15 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await page.locator('#main .error').waitFor();
     expect(await page.textContent('#main .error')).toBe('填写有误：验证码（短信中的 6 位数字）');
     expect(await page.getAttribute('#reset-code #code', 'aria-invalid')).toBe('true');
-    await page.fill('#reset-code #code', lastCode(service, phone));
+    // The right code typed with a Chinese input method in full-width mode, grouped as the SMS
+    // shows it: １２３ ４５６ is the code 123456.
+    const code = lastCode(service, phone);
+    const fullWidth = (digits: string) =>
+      String.fromCodePoint(...[...digits].map((d) => 0xff10 + Number(d)));
+    await page.fill(
+      '#reset-code #code',
+      `${fullWidth(code.slice(0, 3))} ${fullWidth(code.slice(3))}`,
+    );
     await screenshot(page, 'app-reset-02-code');
     await page.click('#reset-code button[type=submit]');
     await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);

@@ -84,7 +84,7 @@ function codeScreen(main: HTMLElement): void {
     field('code', t('code'), 'text', {
       inputmode: 'numeric',
       autocomplete: 'one-time-code',
-      maxlength: '6',
+      maxlength: TYPED_MAX.code,
       pattern: '\\d{6}',
     }),
     h('button', { type: 'submit', class: 'primary' }, t('confirmCode')),
@@ -103,7 +103,7 @@ function codeScreen(main: HTMLElement): void {
     main,
     form,
     async (f) => {
-      await api('POST', '/api/me/binding/code', { json: { code: value(f, 'code') } });
+      await api('POST', '/api/me/binding/code', { json: { code: numberValue(f, 'code') } });
       go(bindingScreen);
     },
     resend,
@@ -173,7 +173,7 @@ function resetCodeScreen(phone: string): Screen {
       field('code', t('code'), 'text', {
         inputmode: 'numeric',
         autocomplete: 'one-time-code',
-        maxlength: '6',
+        maxlength: TYPED_MAX.code,
       }),
       field('password', t('newPassword'), 'password', {
         autocomplete: 'new-password',
@@ -183,7 +183,7 @@ function resetCodeScreen(phone: string): Screen {
     );
     formScreen(main, form, async (f) => {
       const entered = await api<ResetCode>('POST', '/api/password-reset/code', {
-        json: { phone, code: value(f, 'code') },
+        json: { phone, code: numberValue(f, 'code') },
       });
       const password = passwordValue(f);
       go(resetFinishScreen(entered, password));

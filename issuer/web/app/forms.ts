@@ -16,7 +16,7 @@ export const value = (form: HTMLFormElement, name: string): string =>
   (form.elements.namedItem(name) as HTMLInputElement).value.trim();
 
 /**
- * The value of a licence or a phone number field as the service reads it:
+ * The value of a licence number, phone number or SMS code field as the service reads it:
  * the full-width characters of a Chinese input method made plain (NFKC), the spaces and dashes
  * digits are grouped with dropped, an ID number's x in capitals, a mobile number's +86 or 0086
  * dropped. So a number pasted as `138 0013 8000` or typed as `５１０１０７…` is taken as it is meant.
@@ -28,8 +28,8 @@ export const numberValue = (form: HTMLFormElement, name: string): string =>
     .replace(/^(?:\+|00)86(?=1\d{10}$)/u, '')
     .toUpperCase();
 
-/** The longest a licence number or a phone number may be typed or pasted, grouped. */
-export const TYPED_MAX = { licenceNumber: '24', phone: '20' } as const;
+/** The longest a licence number, a phone number or a code may be typed or pasted, grouped. */
+export const TYPED_MAX = { licenceNumber: '24', phone: '20', code: '12' } as const;
 
 /** A password as typed: never trimmed, a space at either end is part of it. */
 export const passwordValue = (form: HTMLFormElement, name = 'password'): string =>
