@@ -1,7 +1,17 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -110,7 +120,7 @@ export function openDatabase(target: DbTarget, events: DbEvents = {}): Db {
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   const kysely = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(file) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }),
   });
   return {
     kysely,
@@ -120,6 +130,34 @@ export function openDatabase(target: DbTarget, events: DbEvents = {}): Db {
     },
     close: () => kysely.destroy(),
   };
+}
+
+/**
+ * SQLite with every transaction begun IMMEDIATE: it takes the write lock at its start, waiting
+ * out busy_timeout for it. Begun as SQLite's default (DEFERRED), a transaction holds a snapshot
+ * from its first read, and when another process (a second node on the same file) has written
+ * since, its first write fails at once with SQLITE_BUSY_SNAPSHOT, whatever busy_timeout says: a
+ * transaction that reads, then writes (most of the service's) failed where it should have waited.
+ * One process runs its transactions one at a time anyway (better-sqlite3, one connection), so
+ * this costs a single node nothing.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /** Statements kept prepared, by SQL text. */
