@@ -78,7 +78,7 @@ const TEXT_FIELDS =
  * Notes, by id, the text typed in `main`'s fields, the fields marked invalid, and the errors shown
  * in its status lines.
  * @returns what puts them back into the elements of the same id drawn since: the text where the
- *   field is empty, the mark, and the error drawn anew where the element shows none.
+ *   field is empty, the mark, and the error drawn anew where the element is empty.
  */
 function keepState(
   main: HTMLElement,
@@ -110,8 +110,8 @@ function keepState(
     for (const id of marked) byIdIn(id)?.setAttribute('aria-invalid', 'true');
     for (const [id, error] of errors) {
       const place = byIdIn(id);
-      if (place !== null && ![...place.children].some((child) => shown.has(child as HTMLElement)))
-        place.append(errorBox(error));
+      // Only into a place drawn empty: a list the screen filled anew says what is true now.
+      if (place !== null && place.childNodes.length === 0) place.append(errorBox(error));
     }
   };
 }

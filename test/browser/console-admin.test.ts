@@ -125,7 +125,23 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
     const { licence, issued, device } = suspended;
     const masked = maskLicenceNumber(licence.licenceNumber);
     await desk.goto('/console/');
+    // A wrong password first: the refusal stays through a switch of language, in the other one.
     await desk.fill('#username', admin);
+    await desk.fill('#password', WRONG);
+    await desk.click('#sign-in button[type=submit]');
+    await desk.locator('#sign-in-status .error').waitFor();
+    expect(await desk.textContent('#sign-in-status .error')).toBe(
+      '用户名或密码错误；再失败 4 次将暂时锁定',
+    );
+    await desk.click('#language');
+    await expect
+      .poll(() => desk.textContent('#sign-in-status'))
+      .toBe('Wrong username or password; 4 more failed tries and sign-in is locked for a while');
+    expect(await desk.inputValue('#username')).toBe(admin);
+    await desk.click('#language');
+    await expect
+      .poll(() => desk.textContent('#sign-in-status'))
+      .toBe('用户名或密码错误；再失败 4 次将暂时锁定');
     await desk.fill('#password', PASSWORD);
     await desk.click('#sign-in button[type=submit]');
     await desk.locator('#sections').waitFor();

@@ -98,7 +98,7 @@ function registerForm(): HTMLElement {
   );
   const org = h('input', { id: 'device-org', maxlength: '40', autocomplete: 'off' });
   const groups = h('fieldset', { class: 'groups', id: 'device-may' });
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', id: 'device-status' });
   /** The org's hint and the groups' boxes follow the role. */
   const follow = () => {
     const chosen = role.value as Role;
@@ -161,7 +161,7 @@ function registerForm(): HTMLElement {
 }
 
 function device(d: Device): HTMLElement {
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', id: `device-${d.id}-status` });
   const revoked = d.revokedAt !== null;
   const may = d.may.map((g) => {
     const group = GROUP_NAMES[g];

@@ -43,7 +43,11 @@ export const state: {
   staffNames: new Map(),
 };
 
-export const { go, redraw, onLeave } = screenFrame(problem);
+/**
+ * problem: an error shown in place, in words; one under a form (in a status line) is shown again
+ * in the other language when the screen is drawn again.
+ */
+export const { go, redraw, onLeave, errorBox: problem } = screenFrame(problemBox);
 
 let sectionShown: (section: Section) => void = () => undefined;
 
@@ -74,7 +78,7 @@ export function inSection(section: Section): void {
 }
 
 /** A problem shown in place, in words. */
-export function problem(error: unknown): HTMLElement {
+function problemBox(error: unknown): HTMLElement {
   // The code stays out of the words; support reads it from data-code.
   if (error instanceof ApiError)
     return h(

@@ -161,7 +161,7 @@ function driverAccount(number: string, { account }: LicenceAccountReply): HTMLEl
     section.append(h('p', { class: 'muted', id: 'no-account' }, t('noAccount')));
     return section;
   }
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', id: 'account-status' });
   const locked = account.lockedUntil !== null;
   section.append(
     facts([

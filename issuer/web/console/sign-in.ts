@@ -32,7 +32,7 @@ export const signInScreen =
       ),
       h('button', { type: 'submit', class: 'primary' }, t('signIn')),
     );
-    const status = h('div', { 'aria-live': 'polite' });
+    const status = h('div', { 'aria-live': 'polite', id: 'sign-in-status' });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;

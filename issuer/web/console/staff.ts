@@ -69,7 +69,7 @@ function createForm(): HTMLElement {
     h('option', { value: 'reviewer' }, t('role_reviewer')),
     h('option', { value: 'admin' }, t('role_admin')),
   );
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', id: 'new-staff-status' });
   const form = h(
     'form',
     { class: 'card form', id: 'staff-create', novalidate: true },
@@ -114,7 +114,7 @@ function member(s: Member): HTMLElement {
       : s.lockedUntil !== null
         ? t('lockedUntil', { time: timeText(s.lockedUntil) })
         : t('active');
-  const status = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite', id: `staff-${s.id}-status` });
   /** An action after its confirmation; then the screen again, with `after`'s card or notice. */
   const act = (
     key: string,
