@@ -44,9 +44,8 @@ export async function sendCode(
   // purpose: requests that come together cannot each pass the check and each send an SMS (ten at
   // once sent ten). The SMS goes after, and its code is taken back when the gateway refuses it.
   const id = await deps.db.kysely.transaction().execute(async (trx) => {
-    // PostgreSQL waits here for the phone's lock. SQLite runs one writer at a time, and the
-    // transaction's first statement writes: one that read first could not write after another
-    // node's write to the same file (SQLITE_BUSY, not waited for).
+    // PostgreSQL waits here for the phone's lock; SQLite's transaction holds the write lock from
+    // its start (BEGIN IMMEDIATE, database.ts).
     if (deps.db.engine === 'postgres')
       await sql`select pg_advisory_xact_lock(hashtextextended(${`phone_codes ${purpose} ${phone}`}, 0))`.execute(
         trx,

@@ -197,21 +197,14 @@ async function issueIn(
 ): Promise<IssueOutcome> {
   // Lock the licence first, so that issuances of one licence, and a lifecycle change of it
   // (which updates this row), take turns. PostgreSQL: FOR NO KEY UPDATE, the lock an UPDATE of
-  // the row takes, which leaves inserts that merely reference the licence free. SQLite: a write
-  // as the first statement takes the database's write lock now, rather than failing later on a
-  // snapshot another process has moved on.
+  // the row takes, which leaves inserts that merely reference the licence free. SQLite: the
+  // transaction holds the database's write lock from its start (BEGIN IMMEDIATE, database.ts).
   if (deps.db.engine === 'postgres') {
     await trx
       .selectFrom('licences')
       .select(['licence_number'])
       .where('licence_number', '=', licenceNumber)
       .forNoKeyUpdate()
-      .execute();
-  } else {
-    await trx
-      .updateTable('licences')
-      .set((eb) => ({ version: eb.ref('version') }))
-      .where('licence_number', '=', licenceNumber)
       .execute();
   }
 

@@ -253,8 +253,7 @@ export async function reissueAll(
   async function commit(batch: Prepared): Promise<{ reissued: number; skipped: number }> {
     if (batch.old.length === 0) return { reissued: 0, skipped: batch.skipped };
     return deps.db.kysely.transaction().execute(async (trx) => {
-      // The write comes first (SQLite: it takes the write lock at once). Only credentials
-      // still live are replaced; the others changed since they were read.
+      // Only credentials still live are replaced; the others changed since they were read.
       const still = await refreshLive(trx, batch.old);
       let { rows, audits } = batch;
       if (still.length < batch.old.length) {
