@@ -1099,7 +1099,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     // shows it: １２３ ４５６ is the code 123456.
     const code = lastCode(service, phone);
     const fullWidth = (digits: string) =>
-      String.fromCodePoint(...[...digits].map((d) => 0xff10 + Number(d)));
+      digits.replace(/\d/g, (d) => String.fromCodePoint(0xff10 + Number(d)));
     await page.fill(
       '#reset-code #code',
       `${fullWidth(code.slice(0, 3))} ${fullWidth(code.slice(3))}`,
