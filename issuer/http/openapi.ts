@@ -111,7 +111,7 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_METHOD_NOT_ALLOWED: 'The path does not have this method; `Allow` lists those it has.',
   ERR_INTERNAL: 'An unexpected failure; it is logged.',
   ERR_UNAVAILABLE:
-    'The database could not serve the request now (unreachable, failing over, locked or full); nothing was changed. Try again after `Retry-After` seconds.',
+    'The database could not serve the request now (unreachable, failing over, locked or full). Try again after `Retry-After` seconds.',
   ERR_REGISTRATION_REFUSED:
     'Licence number and name match no licence that can be registered: none, or it already has an account (then sign in).',
   ERR_SIGN_IN_FAILED: `The account or the password is wrong (the two are not told apart); \`triesLeft\` says how many more failures in a row lock this sign-in name (${MAX_FAILED_SIGN_INS} in all).`,

@@ -91,8 +91,9 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const route = (req.route as { path?: string } | undefined)?.path;
-    // The database down, failing over, locked or full: nothing of the request was kept (each
-    // change is one transaction), and the same request can succeed in a moment.
+    // The database down, failing over, locked or full: the same request can succeed in a moment.
+    // (Almost always nothing of it was kept; a connection lost while its commit was under way
+    // leaves that unknown, so neither the answer nor the apps say nothing changed.)
     if (isDatabaseUnavailable(error)) {
       logger.error({ err: error, method: req.method, route }, 'database unavailable');
       sendProblem(res, 503, 'ERR_UNAVAILABLE', 'the service cannot reach its database; try again', {
