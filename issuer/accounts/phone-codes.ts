@@ -50,6 +50,22 @@ export async function sendCode(
       await sql`select pg_advisory_xact_lock(hashtextextended(${`phone_codes ${purpose} ${phone}`}, 0))`.execute(
         trx,
       );
+    // The codes sent in the last hour.
+    const recent = await trx
+      .selectFrom('phone_codes')
+      .select('sent_at')
+      .where('phone', '=', phone)
+      .where('purpose', '=', purpose)
+      .where('sent_at', '>', now - 3600)
+      .orderBy('sent_at', 'desc')
+      .execute();
+    const last = recent[0]?.sent_at;
+    if (last !== undefined && now - last < CODE_RESEND_SECONDS)
+      throw tooSoon(CODE_RESEND_SECONDS - (now - last));
+    if (recent.length >= CODES_PER_HOUR) {
+      const oldest = recent[recent.length - 1]?.sent_at ?? now;
+      throw tooSoon(oldest + 3600 - now);
+    }
     const kept = await trx
       .insertInto('phone_codes')
       .values({
@@ -63,23 +79,6 @@ export async function sendCode(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    // The codes sent before this one in the last hour; past a limit, the rollback takes it back.
-    const recent = await trx
-      .selectFrom('phone_codes')
-      .select('sent_at')
-      .where('phone', '=', phone)
-      .where('purpose', '=', purpose)
-      .where('sent_at', '>', now - 3600)
-      .where('id', '<>', kept.id)
-      .orderBy('sent_at', 'desc')
-      .execute();
-    const last = recent[0]?.sent_at;
-    if (last !== undefined && now - last < CODE_RESEND_SECONDS)
-      throw tooSoon(CODE_RESEND_SECONDS - (now - last));
-    if (recent.length >= CODES_PER_HOUR) {
-      const oldest = recent[recent.length - 1]?.sent_at ?? now;
-      throw tooSoon(oldest + 3600 - now);
-    }
     return kept.id;
   });
   const sent = await deps.sms

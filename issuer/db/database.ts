@@ -61,9 +61,9 @@ function ownerOnly(path: string): void {
 
 /**
  * How long a query waits for a connection: a new one to a server that does not answer (a network
- * partition, a hung server), or a free one of the pool's {@link POOL_SIZE}. node-postgres waits for ever by
- * default: requests would pile up with their sockets and never be answered. After this the query
- * fails, and its request with it.
+ * partition, a hung server), or a free one of the pool's {@link POOL_SIZE}. node-postgres waits
+ * for ever by default: requests would pile up with their sockets and never be answered. After
+ * this the query fails, and its request with it.
  */
 export const CONNECT_TIMEOUT_MS = 5000;
 

@@ -6,7 +6,7 @@ import { isDatabaseUnavailable } from '../db/errors.js';
 import { isErrorCode, ServiceError, type ErrorCode } from '../service-error.js';
 
 /** Seconds a client is asked to wait when the database cannot serve (Retry-After). */
-export const UNAVAILABLE_RETRY_AFTER = 5;
+const UNAVAILABLE_RETRY_AFTER = 5;
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',

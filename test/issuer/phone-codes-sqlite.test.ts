@@ -1,8 +1,9 @@
 /*
  * Sending a code on SQLite shared by two service processes (two nodes on one file, as behind a
- * proxy): the transaction that checks the limits and keeps the code must write first. One that
- * read first could not write once the other process had written meanwhile: SQLite answers
- * SQLITE_BUSY at once (the reader's snapshot is stale), without waiting out busy_timeout.
+ * proxy): the transaction that checks the limits and keeps the code must not fail because the
+ * other process wrote meanwhile. Begun DEFERRED, it read first and then could not write: SQLite
+ * answered SQLITE_BUSY at once (the reader's snapshot was stale), without waiting out
+ * busy_timeout. Every transaction now begins IMMEDIATE (database.ts).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

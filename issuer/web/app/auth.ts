@@ -4,10 +4,10 @@
  */
 import { api } from '../common/api.js';
 import { button, h } from '../../../shared/web/dom.js';
-import { field, numberValue, passwordValue, TYPED_MAX, value } from './forms.js';
+import { field, formScreen, numberValue, passwordValue, TYPED_MAX, value } from './forms.js';
 import { bindingScreen, resetScreen } from './enrol.js';
 import { forgetAll, load } from './store.js';
-import { errorBox, go, markInvalid, setSignedIn, t, type Screen } from './ui.js';
+import { go, setSignedIn, t, type Screen } from './ui.js';
 import type { Me, Session } from './replies.js';
 
 /** What happens once signed in. */
@@ -36,30 +36,26 @@ export function signInScreen(notice?: string, licenceNumber = ''): Screen {
       field('password', t('passwordPlain'), 'password', { autocomplete: 'current-password' }),
       h('button', { type: 'submit', class: 'primary' }, t('signIn')),
     );
-    const status = h('div', { 'aria-live': 'polite', id: 'sign-in-status' });
     const other = button({ class: 'link' }, t('noAccount'), () => {
       go(signUpScreen);
     });
     const forgot = button({ class: 'link', id: 'forgot-password' }, t('forgotPassword'), () => {
       go(resetScreen);
     });
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      status.replaceChildren();
-      const id = numberValue(form, 'licenceNumber');
-      const password = passwordValue(form);
-      api<Session>('POST', '/api/session', {
-        json: PHONE.test(id)
-          ? { kind: 'phone', phone: id, password }
-          : { kind: 'driver', licenceNumber: id, password },
-      })
-        .then(signedIn)
-        .catch((error: unknown) => {
-          markInvalid(form, error);
-          status.replaceChildren(errorBox(error));
-        });
-    });
-    main.append(form, status, h('p', { class: 'links' }, other, forgot));
+    formScreen(
+      main,
+      form,
+      (f) => {
+        const id = numberValue(f, 'licenceNumber');
+        const password = passwordValue(f);
+        return api<Session>('POST', '/api/session', {
+          json: PHONE.test(id)
+            ? { kind: 'phone', phone: id, password }
+            : { kind: 'driver', licenceNumber: id, password },
+        }).then(signedIn);
+      },
+      h('p', { class: 'links' }, other, forgot),
+    );
   };
 }
 
@@ -96,32 +92,31 @@ export const signUpScreen: Screen = (main) => {
     field('password', t('password'), 'password', { autocomplete: 'new-password', minlength: '10' }),
     h('button', { type: 'submit', class: 'primary' }, t('signUp')),
   );
-  const status = h('div', { 'aria-live': 'polite', id: 'sign-up-status' });
   const other = button({ class: 'link' }, t('haveAccount'), () => {
     go(signInScreen());
   });
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    status.replaceChildren();
-    const phone = numberValue(form, 'phone');
-    const password = passwordValue(form);
-    api('POST', '/api/drivers', {
-      json: {
-        licenceNumber: numberValue(form, 'licenceNumber'),
-        name: value(form, 'name'),
-        phone,
-        password,
-      },
-    })
-      // The account exists: signed in by its phone, it goes on to the code and the check.
-      .then(() =>
-        api<Session>('POST', '/api/session', { json: { kind: 'phone', phone, password } }),
-      )
-      .then(signedIn)
-      .catch((error: unknown) => {
-        markInvalid(form, error);
-        status.replaceChildren(errorBox(error));
-      });
-  });
-  main.append(form, status, other);
+  formScreen(
+    main,
+    form,
+    (f) => {
+      const phone = numberValue(f, 'phone');
+      const password = passwordValue(f);
+      return (
+        api('POST', '/api/drivers', {
+          json: {
+            licenceNumber: numberValue(f, 'licenceNumber'),
+            name: value(f, 'name'),
+            phone,
+            password,
+          },
+        })
+          // The account exists: signed in by its phone, it goes on to the code and the check.
+          .then(() =>
+            api<Session>('POST', '/api/session', { json: { kind: 'phone', phone, password } }),
+          )
+          .then(signedIn)
+      );
+    },
+    other,
+  );
 };

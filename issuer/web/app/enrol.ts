@@ -5,10 +5,10 @@
  */
 import { api } from '../common/api.js';
 import { button, h } from '../../../shared/web/dom.js';
-import { field, numberValue, passwordValue, TYPED_MAX, value } from './forms.js';
+import { field, formScreen, numberValue, passwordValue, TYPED_MAX, value } from './forms.js';
 import type { Binding, ResetCode } from './replies.js';
 import { takeSelfie } from './selfie.js';
-import { errorBox, go, markInvalid, setSignedIn, t, type Screen } from './ui.js';
+import { errorBox, go, setSignedIn, t, type Screen } from './ui.js';
 
 /** Where a bound account goes next (set by main), and where a finished reset goes (sign-in). */
 let bound: Screen = () => undefined;
@@ -21,28 +21,6 @@ export function setEnrolTargets(targets: {
 }): void {
   bound = targets.bound;
   signIn = targets.signIn;
-}
-
-/**
- * A form whose submit runs `send`; its errors are shown under it, in words, in a status line with
- * the form's id and `-status` (kept when the screen is drawn again).
- */
-function formScreen(
-  main: HTMLElement,
-  form: HTMLFormElement,
-  send: (form: HTMLFormElement) => Promise<void>,
-  ...after: HTMLElement[]
-): void {
-  const status = h('div', { 'aria-live': 'polite', id: `${form.id}-status` });
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    status.replaceChildren();
-    send(form).catch((error: unknown) => {
-      markInvalid(form, error);
-      status.replaceChildren(errorBox(error));
-    });
-  });
-  main.append(form, status, ...after);
 }
 
 /** Where the account stands in binding, and the step it needs now. */

@@ -1,5 +1,6 @@
-/** The parts of the app's forms: a labelled field, and a field's value. */
+/** The parts of the app's forms: a labelled field, a field's value, and a form on its screen. */
 import { h } from '../../../shared/web/dom.js';
+import { errorBox, markInvalid } from './ui.js';
 
 /** A required input with its label above it. */
 export function field(id: string, label: string, type: string, extra: Record<string, string> = {}) {
@@ -34,3 +35,25 @@ export const TYPED_MAX = { licenceNumber: '24', phone: '20', code: '12' } as con
 /** A password as typed: never trimmed, a space at either end is part of it. */
 export const passwordValue = (form: HTMLFormElement, name = 'password'): string =>
   (form.elements.namedItem(name) as HTMLInputElement).value;
+
+/**
+ * A form whose submit runs `send`; its errors are shown under it, in words, in a status line with
+ * the form's id and `-status` (kept when the screen is drawn again).
+ */
+export function formScreen(
+  main: HTMLElement,
+  form: HTMLFormElement,
+  send: (form: HTMLFormElement) => Promise<void>,
+  ...after: HTMLElement[]
+): void {
+  const status = h('div', { 'aria-live': 'polite', id: `${form.id}-status` });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    status.replaceChildren();
+    send(form).catch((error: unknown) => {
+      markInvalid(form, error);
+      status.replaceChildren(errorBox(error));
+    });
+  });
+  main.append(form, status, ...after);
+}
