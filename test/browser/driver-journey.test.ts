@@ -38,6 +38,12 @@ const PASSWORD = 'correct-horse-battery';
 
 let phoneSerial = 0;
 
+/** A code as a Chinese input method in full-width mode types it, grouped: １２３ ４５６. */
+function fullWidthGrouped(code: string): string {
+  const wide = code.replace(/\d/g, (d) => String.fromCodePoint(0xff10 + Number(d)));
+  return `${wide.slice(0, 3)} ${wide.slice(3)}`;
+}
+
 /**
  * Signs up through the app's form and binds the licence as a new driver does: the app signs in by
  * phone, asks for the SMS code (read from the development SMS adapter), then the real-person
@@ -65,7 +71,8 @@ async function signUpAndBind(
   await page.click('#sign-up button[type=submit]');
   await page.locator('#binding-code').waitFor();
   if (shot !== undefined) await screenshot(page, `${shot}-code`);
-  await page.fill('#binding-code #code', lastCode(service, phone));
+  // As a Chinese input method in full-width mode types it, grouped as the SMS shows it.
+  await page.fill('#binding-code #code', fullWidthGrouped(lastCode(service, phone)));
   await page.click('#binding-code button[type=submit]');
   await page.locator('#start-check').waitFor();
   if (shot !== undefined) await screenshot(page, `${shot}-check`);
@@ -1097,13 +1104,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await page.getAttribute('#reset-code #code', 'aria-invalid')).toBe('true');
     // The right code typed with a Chinese input method in full-width mode, grouped as the SMS
     // shows it: １２３ ４５６ is the code 123456.
-    const code = lastCode(service, phone);
-    const fullWidth = (digits: string) =>
-      digits.replace(/\d/g, (d) => String.fromCodePoint(0xff10 + Number(d)));
-    await page.fill(
-      '#reset-code #code',
-      `${fullWidth(code.slice(0, 3))} ${fullWidth(code.slice(3))}`,
-    );
+    await page.fill('#reset-code #code', fullWidthGrouped(lastCode(service, phone)));
     await screenshot(page, 'app-reset-02-code');
     await page.click('#reset-code button[type=submit]');
     await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);

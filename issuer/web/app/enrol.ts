@@ -63,7 +63,6 @@ function codeScreen(main: HTMLElement): void {
       inputmode: 'numeric',
       autocomplete: 'one-time-code',
       maxlength: TYPED_MAX.code,
-      pattern: '\\d{6}',
     }),
     h('button', { type: 'submit', class: 'primary' }, t('confirmCode')),
   );
