@@ -447,12 +447,24 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     await driver.setViewportSize({ width: 360, height: 780 });
     const overflow = () =>
       driver.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // The app's name in the bar is shown whole, beside 消息 with its unread count, 语言 and 退出.
+    const barTitle = () =>
+      driver.evaluate(() => {
+        const title = document.querySelector('#bar h1');
+        return {
+          text: title?.textContent,
+          cut: title === null ? -1 : title.scrollWidth - title.clientWidth,
+          unread: document.querySelector('#unread-count')?.textContent,
+        };
+      });
     expect(await overflow()).toBe(0);
+    expect(await barTitle()).toEqual({ text: '亮证 · 电子驾驶证', cut: 0, unread: '1' });
     await screenshot(driver, 'app-17-rental-code-360');
     await driver.click('#language');
     await driver.locator('#qr[data-presentation]').waitFor();
     expect(await driver.textContent('#purpose-label')).toBe('Car rental · part only');
     expect(await overflow()).toBe(0);
+    expect(await barTitle()).toEqual({ text: 'Liangzheng', cut: 0, unread: '1' });
     // No English word of the card is cut across two lines (long-ter / m; a break after a hyphen
     // is a line break, not a cut).
     expect(
