@@ -98,9 +98,21 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** 128 + SIGPIPE: the exit status when the output's reader went away before the end. */
+const EXIT_OUTPUT_CLOSED = 141;
+
 const invokedDirectly =
   argv[1] !== undefined && realpathSync(argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
+  // The reader of the output has gone (`liangzheng verify --batch … | head`): nobody wants the
+  // rest, so stop at once, quietly, with the status a shell gives a command that SIGPIPE ended
+  // (Node ignores the signal and fails the next write with EPIPE instead). Any other failure to
+  // write is said in one line.
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') exit(EXIT_OUTPUT_CLOSED);
+    stderr.write(`liangzheng: cannot write the output (${error.code ?? error.message})\n`);
+    exit(EXIT.USAGE);
+  });
   const code = await main(argv.slice(2), { stdin, stdout, stderr, now: () => new Date() });
   // Let stdout drain before the process ends (it may be a pipe).
   stdout.write('', () => exit(code));

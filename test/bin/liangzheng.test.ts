@@ -9,8 +9,9 @@
  * except in the one test that follows the README with the live clock.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import jpeg from 'jpeg-js';
@@ -1189,6 +1190,82 @@ function concatStreams(parts: readonly (string | Readable)[]): Readable {
 }
 
 const MIB = 1024 * 1024;
+
+/**
+ * Runs the built binary on `input` and closes its stdout once the first line has come, as
+ * `… | head -1` does; resolves with how it ended and what it wrote to stderr.
+ */
+function readFirstLineOnly(
+  args: readonly string[],
+  input: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; first: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, timeout: RUN_TIMEOUT_MS });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('\n')) child.stdout.destroy();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.stdin.on('error', () => undefined); // it stops reading once its output is gone
+    child.stdin.end(input);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, first: out.slice(0, out.indexOf('\n')), stderr: err });
+    });
+  });
+}
+
+describe.concurrent('output closed before the end', () => {
+  it('when the reader of verify --batch or jws verify --batch goes away after one line, then the command stops at once, quietly, with status 141', async () => {
+    const codes = `${qrText}\n`.repeat(3000);
+    const tokens = `${credential}\n`.repeat(3000);
+    const runs = await Promise.all([
+      readFirstLineOnly(
+        ['verify', '--batch', '--jobs', '1', '--trust', TRUST, '--now', china(5)],
+        codes,
+      ),
+      readFirstLineOnly(
+        ['verify', '--batch', '--jobs', '2', '--trust', TRUST, '--now', china(5)],
+        codes,
+      ),
+      readFirstLineOnly(['jws', 'verify', '--batch', '--jwks', TRUST], tokens),
+    ]);
+    expect(
+      runs.map((r) => [
+        r.code,
+        r.signal,
+        r.stderr,
+        (JSON.parse(r.first) as { valid: unknown }).valid,
+      ]),
+    ).toEqual([
+      [141, null, '', true],
+      [141, null, '', true],
+      [141, null, '', true],
+    ]);
+  });
+
+  it('when the output cannot be written (a full disk), then exit 2 with one line saying so', async () => {
+    const full = await open('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [CLI, 'verify', '--batch', '--trust', TRUST], {
+        cwd: dir,
+        timeout: RUN_TIMEOUT_MS,
+        stdio: ['pipe', full.fd, 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(`${qrText}\n`.repeat(300));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect([code, err]).toEqual([2, 'liangzheng: cannot write the output (ENOSPC)\n']);
+    } finally {
+      await full.close();
+    }
+  });
+});
 
 describe.concurrent('batch lines past the limit', () => {
   it('when verify --batch gets one 64 MiB line without a newline, then it answers ERR_TOO_LARGE for it, with its length, and exits 1', async () => {
