@@ -47,11 +47,23 @@ export function parse<T extends Options>(
 
 /**
  * Reads a whole input: stdin for "-". One trailing line ending is a file's, not the content's,
- * and is dropped; any other whitespace stays (and a strict decoder will refuse it).
+ * and is dropped, as is a leading byte order mark; any other whitespace stays (and a strict
+ * decoder will refuse it).
  */
 export async function readText(source: string, io: Io): Promise<string> {
   const text = source === '-' ? await readStream(io.stdin) : await readFileText(source);
   return text.replace(/\r?\n$/, '');
+}
+
+/** U+FEFF, which Windows editors write at the start of a UTF-8 file. */
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/**
+ * Text without a leading byte order mark: it marks the encoding, it is not content (the
+ * Encoding Standard's UTF-8 decode drops it too).
+ */
+function withoutByteOrderMark(text: string): string {
+  return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
 }
 
 /**
@@ -67,10 +79,13 @@ export async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
-/** @throws {UsageError} when the file cannot be read. */
+/**
+ * Reads a text file as UTF-8, without a leading byte order mark.
+ * @throws {UsageError} when the file cannot be read.
+ */
 export async function readFileText(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return withoutByteOrderMark(await readFile(path, 'utf8'));
   } catch (cause) {
     throw new UsageError(`${path}: cannot read (${errnoOf(cause)})`);
   }
@@ -90,12 +105,12 @@ export function errnoOf(cause: unknown): string {
   return (cause as NodeJS.ErrnoException).code ?? 'error';
 }
 
-/** Reads a stream to its end as UTF-8. */
+/** Reads a stream to its end as UTF-8, without a leading byte order mark. */
 export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream)
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return withoutByteOrderMark(Buffer.concat(chunks).toString('utf8'));
 }
 
 /** One line of a batch: its text, or, when it ran past the limit, only how long it was. */
@@ -114,6 +129,7 @@ const CARRIAGE_RETURN = 0x0d;
  * line is kept only up to `maxBytes`: past that its bytes are counted and dropped until the next
  * newline, and it comes out as `tooLongBytes`, so a line without end costs no memory. Lines are
  * cut as bytes and decoded as UTF-8 whole, so a character split between two chunks stays whole.
+ * A byte order mark at the start of the stream is not part of the first line.
  * @throws {RangeError} when `maxBytes` is not a non-negative integer.
  */
 export async function* lines(
@@ -125,6 +141,7 @@ export async function* lines(
   let kept: Buffer[] = [];
   let keptBytes = 0;
   let lineBytes = 0;
+  let first = true;
   const take = (part: Buffer): void => {
     lineBytes += part.length;
     if (lineBytes > maxBytes + 1) {
@@ -139,10 +156,14 @@ export async function* lines(
   const line = (): Line => {
     const bytes = Buffer.concat(kept, keptBytes);
     const end = bytes.at(-1) === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
-    const result: Line =
-      lineBytes > maxBytes + 1 || end > maxBytes
-        ? { tooLongBytes: lineBytes > maxBytes + 1 ? lineBytes : end }
-        : { text: bytes.toString('utf8', 0, end) };
+    let result: Line;
+    if (lineBytes > maxBytes + 1 || end > maxBytes) {
+      result = { tooLongBytes: lineBytes > maxBytes + 1 ? lineBytes : end };
+    } else {
+      const text = bytes.toString('utf8', 0, end);
+      result = { text: first ? withoutByteOrderMark(text) : text };
+    }
+    first = false;
     kept = [];
     keptBytes = 0;
     lineBytes = 0;

@@ -1418,6 +1418,28 @@ describe.concurrent('jws verify', () => {
     expectExit(byStdin, 0);
   });
 
+  it('when a file saved by a Windows editor starts with a byte order mark, then the mark is not read as content: the trust file, one code and a batch all verify', async () => {
+    const bom = '\uFEFF';
+    await writeFile(join(dir, 'bom-jwks.json'), bom + (await readFile(join(dir, TRUST), 'utf8')));
+    const [one, batch] = await Promise.all([
+      liangzheng(
+        ['verify', '--trust', 'bom-jwks.json', '--now', china(5), '--json', '-'],
+        `${bom}${qrText}\r\n`,
+      ),
+      liangzheng(
+        ['verify', '--batch', '--trust', TRUST, '--now', china(5)],
+        `${bom}${qrText}\r\n${qrText}\r\n`,
+      ),
+    ]);
+    expectExit(one, 0);
+    expect(report.parse(JSON.parse(one.stdout)).valid).toBe(true);
+    expectExit(batch, 0);
+    expect(batchReports(batch.stdout).map((r) => [r.valid, r.code])).toEqual([
+      [true, undefined],
+      [true, undefined],
+    ]);
+  });
+
   it('when --batch reads 3 lines (valid, tampered, garbage), then 3 JSON lines in order and exit 1', async () => {
     const [header = '', payload = '', signature = ''] = credential.split('.');
     const middle = Math.floor(payload.length / 2);

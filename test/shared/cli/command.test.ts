@@ -34,6 +34,15 @@ describe('lines', () => {
     ]);
   });
 
+  it('when the stream starts with a byte order mark, even split across chunks, then the first line comes without it; one starting a later line stays', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(await read([bom.subarray(0, 2), bom.subarray(2), 'a\n\uFEFFb\n'], 10)).toEqual([
+      { text: 'a' },
+      { text: '\uFEFFb' },
+    ]);
+    expect(await read([bom], 10)).toEqual([{ text: '' }]);
+  });
+
   it('when a line is exactly maxBytes (with or without \\r), then its text; one byte more, then its length only', async () => {
     expect(await read(['12345\n', '12345\r\n', '123456\n', '123456\r\n'], 5)).toEqual([
       { text: '12345' },
