@@ -36,6 +36,9 @@ export function decodeDigits(text: string, offset = 0): Uint8Array {
   const full = Math.floor(length / GROUP_DIGITS);
   const restBytes = BYTES_FOR_DIGITS.get(length - full * GROUP_DIGITS);
   if (restBytes === undefined) {
+    // A character that is not a digit (a space pasted after the code, say) is the better reason.
+    for (let i = offset; i < text.length; i++)
+      if (!isDigit(text.charCodeAt(i))) throw notDigit(text, i);
     throw new LicenceError(
       'ERR_MALFORMED',
       `presentation digits: expected a length of 15n + 0, 3, 5, 8, 10 or 13, found ${length}`,
@@ -87,16 +90,22 @@ export function decodeDigits(text: string, offset = 0): Uint8Array {
 function digitsValue(text: string, start: number, count: number): number {
   let value = 0;
   for (let i = start; i < start + count; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) {
-      throw new LicenceError(
-        'ERR_MALFORMED',
-        `presentation digits: expected 0-9, found ${JSON.stringify(text[i])} at offset ${i}`,
-      );
-    }
-    value = value * 10 + d;
+    const c = text.charCodeAt(i);
+    if (!isDigit(c)) throw notDigit(text, i);
+    value = value * 10 + c - 48;
   }
   return value;
+}
+
+function isDigit(charCode: number): boolean {
+  return charCode >= 48 && charCode <= 57;
+}
+
+function notDigit(text: string, offset: number): LicenceError {
+  return new LicenceError(
+    'ERR_MALFORMED',
+    `presentation digits: expected 0-9, found ${JSON.stringify(text[offset])} at offset ${offset}`,
+  );
 }
 
 function tooLarge(offset: number, k: number): LicenceError {

@@ -721,6 +721,21 @@ describe.each(BACKENDS)('verifyPresentation on the $name backend', (backend) => 
       // Over the limit, the length is said first, as for a text with a prefix.
       expect(verdict('x'.repeat(5000), T)).toBe('ERR_TOO_LARGE');
     });
+
+    it('when a code has spaces pasted after it or a letter in it, then ERR_MALFORMED naming the character and where, whatever the length', async () => {
+      const text = await presentAt(await issueAt(T - DAY), T);
+      for (const [bad, found] of [
+        [`${text}  `, `" " at offset ${text.length}`],
+        [`${text} `, `" " at offset ${text.length}`],
+        [`${text.slice(0, 40)}O${text.slice(41)}`, '"O" at offset 40'],
+      ] as const) {
+        expect(verifyAt(bad, T).checks[0], JSON.stringify(bad.slice(-3))).toMatchObject({
+          id: 'parse',
+          code: 'ERR_MALFORMED',
+          detail: `presentation digits: expected 0-9, found ${found}`,
+        });
+      }
+    });
   });
 
   describe('options', () => {
