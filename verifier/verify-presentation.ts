@@ -639,12 +639,37 @@ function finish(
       }
     }
   }
-  const failure = checks.find((c) => c.status === 'FAILED');
+  const failure = decidingFailure(checks);
   const warnings = checks.filter((c) => c.status === 'WARNING').map((c) => c.code as VerdictCode);
   const base = { checks, verifiedAt, warnings, ...facts };
   if (failure?.code !== undefined)
     return { valid: false, code: failure.code, message: failure.message, ...base };
   return { valid: true, message: warnings.length > 0 ? VALID_WITH_WARNINGS : VALID, ...base };
+}
+
+/** What the live status list says of the licence itself (not "no list", not "no such entry"). */
+const LIST_SAYS: ReadonlySet<VerdictCode> = new Set([
+  'ERR_REVOKED',
+  'ERR_SUSPENDED',
+  'ERR_SUPERSEDED',
+] as const);
+
+/**
+ * The failure that decides the verdict: the first in check order, except that an e-licence past
+ * its own `exp` gives way to what no refresh of it would change: the live list's word on the
+ * licence, and the licence past its validity date (the issuer caps `exp` there, so at that date
+ * both fail). "Refresh online" would send the officer the wrong way (FORMAT.md §6.2). The status
+ * the credential was signed with (`licence_status`) does not outrank it: it is as old as the
+ * credential.
+ */
+function decidingFailure(checks: readonly CheckResult[]): CheckResult | undefined {
+  const first = checks.find((c) => c.status === 'FAILED');
+  if (first?.code !== 'ERR_CREDENTIAL_EXPIRED') return first;
+  const outranks = (c: CheckResult) =>
+    c.status === 'FAILED' &&
+    ((c.id === 'status_list' && LIST_SAYS.has(c.code as VerdictCode)) ||
+      (c.id === 'licence_validity' && c.code === 'ERR_LICENCE_EXPIRED'));
+  return checks.find(outranks) ?? first;
 }
 
 /** What each warning becomes under `strict`. */

@@ -524,18 +524,24 @@ describe.each(BACKENDS)('verifyPresentation on the $name backend', (backend) => 
       expect(checkOf(expired, 'licence_validity')?.status).toBe('FAILED');
     });
 
-    it('when the issuer capped exp at the end of validTo, then credential and licence expire at the same second', async () => {
+    it('when the issuer capped exp at the end of validTo, then credential and licence expire at the same second, and the verdict is the licence past its date, which no refresh mends', async () => {
       const lastSecond = epochSeconds('2030-05-20T23:59:59+08:00');
       const credential = await issueAt(lastSecond - DAY, 30);
       const lastValid = verifyAt(await presentAt(credential, lastSecond + TOL), lastSecond + TOL);
       expect(outcome(lastValid)).toBe('valid');
       const late = lastSecond + TOL + 1;
       const report = verifyAt(await presentAt(credential, late), late);
-      expect(outcome(report)).toBe('ERR_CREDENTIAL_EXPIRED');
-      expect(checkOf(report, 'licence_validity')).toMatchObject({
-        status: 'FAILED',
-        code: 'ERR_LICENCE_EXPIRED',
-      });
+      expect(outcome(report)).toBe('ERR_LICENCE_EXPIRED');
+      expect(report.message.zh).toBe('驾驶证已超过有效期限');
+      expect(
+        [checkOf(report, 'credential_time'), checkOf(report, 'licence_validity')].map((c) => [
+          c?.status,
+          c?.code,
+        ]),
+      ).toEqual([
+        ['FAILED', 'ERR_CREDENTIAL_EXPIRED'],
+        ['FAILED', 'ERR_LICENCE_EXPIRED'],
+      ]);
     });
 
     it('when it is 00:00:00 China time on validFrom (− tolerance), then valid; one second earlier, then ERR_LICENCE_NOT_YET_VALID', async () => {
@@ -627,6 +633,36 @@ describe.each(BACKENDS)('verifyPresentation on the $name backend', (backend) => 
         strict: true,
       });
       expect(outcome(strict)).toBe('ERR_CLOCK_BEHIND');
+    });
+
+    it('when the credential has expired and the live list says revoked, suspended or superseded, then the list decides; a list that says nothing of the licence does not', async () => {
+      const token = await signStatusList(
+        { uri: STATUS_URI, statuses: [0, 1, 2, 3], bits: 2, now: at(T), validFor: DAY, ttl: 600 },
+        keys.issuer,
+      );
+      const list = verifyStatusList(token, trust);
+      const statusLists = new Map([[list.uri, list]]);
+      const verdicts: string[] = [];
+      for (const idx of [0, 1, 2, 3]) {
+        const credential = await issueAt(T - 2 * DAY, 1, idx);
+        verdicts.push(verdict(await presentAt(credential, T), T, { statusLists }));
+      }
+      expect(verdicts).toEqual([
+        'ERR_CREDENTIAL_EXPIRED',
+        'ERR_REVOKED',
+        'ERR_SUSPENDED',
+        'ERR_SUPERSEDED',
+      ]);
+      // No list under strict: "status not checked" says nothing of the licence.
+      const credential = await issueAt(T - 2 * DAY, 1, 1);
+      const strict = verifyAt(await presentAt(credential, T), T, { strict: true });
+      expect(checkOf(strict, 'status_list')?.code).toBe('ERR_STATUS_UNCHECKED');
+      expect(outcome(strict)).toBe('ERR_CREDENTIAL_EXPIRED');
+      // An entry the list does not have is no word on the licence either.
+      const beyond = await issueAt(T - 2 * DAY, 1, 64);
+      const unknown = verifyAt(await presentAt(beyond, T), T, { statusLists });
+      expect(checkOf(unknown, 'status_list')?.code).toBe('ERR_STATUS_UNKNOWN');
+      expect(outcome(unknown)).toBe('ERR_CREDENTIAL_EXPIRED');
     });
 
     it('when the entry is revoked and the list is stale, then the revocation decides', async () => {
