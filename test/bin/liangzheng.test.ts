@@ -1255,10 +1255,12 @@ describe.concurrent('output closed before the end', () => {
         timeout: RUN_TIMEOUT_MS,
         stdio: ['pipe', full.fd, 'pipe'],
       });
+      const { stdin, stderr } = child;
+      if (stdin === null || stderr === null) throw new Error('spawned without pipes');
       let err = '';
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(`${qrText}\n`.repeat(300));
+      stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+      stdin.on('error', () => undefined);
+      stdin.end(`${qrText}\n`.repeat(300));
       const code = await new Promise((resolve) => child.on('close', resolve));
       expect([code, err]).toEqual([2, 'liangzheng: cannot write the output (ENOSPC)\n']);
     } finally {
