@@ -24,6 +24,29 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/**
+ * `text` as children of {@link h}, each of `values` in it kept on one line: a date or a time in a
+ * sentence is never cut at a hyphen (Chromium breaks 2026-12-08 after 2026- on a narrow phone).
+ * The text content is `text` unchanged.
+ */
+export function keepWhole(text: string, ...values: readonly string[]): Child[] {
+  const children: Child[] = [];
+  let rest = text;
+  for (;;) {
+    let at = -1;
+    let found = '';
+    for (const value of values) {
+      const i = value === '' ? -1 : rest.indexOf(value);
+      if (i >= 0 && (at < 0 || i < at)) [at, found] = [i, value];
+    }
+    if (at < 0) break;
+    children.push(rest.slice(0, at), h('span', { class: 'nowrap' }, found));
+    rest = rest.slice(at + found.length);
+  }
+  children.push(rest);
+  return children.filter((child) => child !== '');
+}
+
 /** A `type="button"` button with these attributes and this label, calling `onClick` when pressed. */
 export function button(
   attributes: Attributes,

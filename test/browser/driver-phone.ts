@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { lastCode } from '../issuer/enrol.js';
 import { insertIssuedApplication, insertLicence, syntheticLicence } from '../issuer/fixtures.js';
 import type { TestService } from '../issuer/harness.js';
+import type { LicenceRecord } from '../../shared/licence/record.js';
 import { newPhonePage } from './browser.js';
 
 export const DRIVER_PASSWORD = 'correct-horse-battery';
@@ -15,15 +16,17 @@ export const DRIVER_PASSWORD = 'correct-horse-battery';
 let phoneSerial = 0;
 
 /**
- * A driver of the synthetic licence `serial` on the licence page (the purpose picker shown).
- * `browser` needs a fake camera (any picture: the check's development adapter passes it).
+ * A driver of the synthetic licence `serial` (with `change` made to it) on the licence page (the
+ * purpose picker shown). `browser` needs a fake camera (any picture: the check's development
+ * adapter passes it).
  */
 export async function driverOnLicencePage(
   service: TestService,
   browser: Browser,
   serial: number,
+  change: Partial<LicenceRecord> = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const licence = syntheticLicence(serial);
+  const licence = { ...syntheticLicence(serial), ...change };
   await insertLicence(service.deps.db, licence, service.now(), null);
   const { context, page } = await newPhonePage(browser, { origin: service.url });
   const phone = `137${String((phoneSerial += 1)).padStart(8, '0')}`;

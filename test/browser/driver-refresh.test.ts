@@ -4,12 +4,16 @@
  * again. Here the service's clock stands still, so every credential it signs is no newer than the
  * licence's last change and each request signs a new one, as a service whose clock is behind
  * would. And a page drawn again while its code is still being made leaves nothing running behind.
+ * And a licence past its validity date: there a service of its own, whose clock the phone follows,
+ * is three days on.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../issuer/harness.js';
-import { BROWSER_AVAILABLE, launchBrowser } from './browser.js';
-import { driverOnLicencePage } from './driver-phone.js';
+import { BROWSER_AVAILABLE, launchBrowser, screenshot } from './browser.js';
+import { DRIVER_PASSWORD, driverOnLicencePage } from './driver-phone.js';
+import { chinaDate } from '../../shared/china-time.js';
+import { syntheticLicence } from '../issuer/fixtures.js';
 
 describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in Chromium", () => {
   let service: TestService;
@@ -104,6 +108,81 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
       await expect.poll(held).toBe(0);
     } finally {
       await context.close();
+    }
+  });
+
+  it('when the licence passes its validity date, then the phone says so and how to renew, online and offline, with no code; once renewed, the code is back', async () => {
+    const DAY = 86_400;
+    // The phone sets its clock by the service's Date header: here it follows the service's.
+    const clocked = await startService('sqlite', { dateFromClock: true });
+    const validTo = chinaDate(new Date((clocked.now() + DAY) * 1000));
+    const { context, page } = await driverOnLicencePage(clocked, browser, 9802, { validTo });
+    const licenceNumber = syntheticLicence(9802).licenceNumber;
+    const words = async () => [
+      await page.textContent('#qr-expired'),
+      await page.textContent('#renew-advice'),
+      await page.locator('#qr, #purpose-picker').count(),
+    ];
+    /** On how many lines `part` of the text of `selector` stands (0: not there). */
+    const linesOf = (selector: string, part: string) =>
+      page.evaluate(
+        ([where, text]) => {
+          const element = document.querySelector(where);
+          if (element === null) return 0;
+          const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+            const at = node.textContent?.indexOf(text) ?? -1;
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + text.length);
+            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+          }
+          return 0;
+        },
+        [selector, part] as const,
+      );
+    const expected = [
+      `驾驶证已超过有效期限（有效期至 ${validTo}），电子驾驶证不能出示。`,
+      '请携带身份证明和县级以上医院出具的《机动车驾驶人身体条件证明》，到任一车辆管理所（或在交管12123 上）办理换证；换证后联网打开本应用，电子驾驶证即随之更新。',
+      0,
+    ];
+    clocked.advance(3 * DAY);
+    try {
+      // Online: the service's time says the credential has run out, and it signs no new one.
+      await page.reload();
+      await page.locator('#renew-advice').waitFor({ timeout: 20_000 });
+      expect(await words()).toEqual(expected);
+      // The date is not cut at a hyphen (2026- / 12-08), at 390 px and at 360.
+      expect(await linesOf('#qr-expired', validTo)).toBe(1);
+      await screenshot(page, 'app-16b-licence-past-its-date');
+      await page.setViewportSize({ width: 360, height: 740 });
+      expect(await linesOf('#qr-expired', validTo)).toBe(1);
+      await page.setViewportSize({ width: 390, height: 844 });
+      // Offline: the same, from the phone's own copy.
+      await context.setOffline(true);
+      await page.reload();
+      await page.locator('#renew-advice').waitFor({ timeout: 20_000 });
+      expect(await words()).toEqual(expected);
+      // Renewed at the office: the registry holds the new dates, and online the code is back.
+      const renewed = { ...syntheticLicence(9802), validTo: '2032-12-01' };
+      await clocked.deps.db.kysely
+        .updateTable('licences')
+        .set({ record: JSON.stringify(renewed), version: 2, updated_at: clocked.now() })
+        .where('licence_number', '=', licenceNumber)
+        .execute();
+      await context.setOffline(false);
+      await page.reload();
+      // Three days on, the session has ended too: sign in again.
+      await page.getByRole('button', { name: '登录已过期，请重新登录' }).click();
+      await page.fill('#sign-in #licenceNumber', licenceNumber);
+      await page.fill('#sign-in #password', DRIVER_PASSWORD);
+      await page.click('#sign-in button[type=submit]');
+      await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
+      expect(await page.locator('#qr-expired, #renew-advice').count()).toBe(0);
+    } finally {
+      await context.close();
+      await clocked.close();
     }
   });
 });

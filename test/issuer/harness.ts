@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -79,6 +80,11 @@ export interface StartOptions {
   readonly log?: Writable;
   /** PostgreSQL only: the server the service connects to (default POSTGRES_URL), e.g. a proxy. */
   readonly postgresUrl?: string;
+  /**
+   * Every answer's `Date` header from the harness clock instead of the real time, so a browser
+   * that sets its clock by it (the driver's app) follows {@link TestService.advance}.
+   */
+  readonly dateFromClock?: boolean;
 }
 
 /** Starts a service; `now` fixes its clock (default: the real time at start). */
@@ -136,6 +142,14 @@ export async function startService(
     await removeStore();
     throw error;
   });
+  if (options.dateFromClock === true) {
+    running.server.prependListener(
+      'request',
+      (_request: IncomingMessage, response: ServerResponse) => {
+        response.setHeader('Date', new Date(clock * 1000).toUTCString());
+      },
+    );
+  }
   // Every reply is checked against the OpenAPI document; close() fails listing mismatches.
   const replies = checkReplies(running.server, openApiDocument(config.publicUrl));
   return {

@@ -5,7 +5,7 @@
  */
 import { api, ApiError } from '../common/api.js';
 import { chinaDateTime } from '../../../shared/china-time.js';
-import { button, h } from '../../../shared/web/dom.js';
+import { button, h, keepWhole } from '../../../shared/web/dom.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
 import { fitPhoto } from './photo-fit.js';
@@ -36,6 +36,12 @@ export async function latestApplication(): Promise<Application | undefined> {
   }
 }
 
+/** 审核截止时间：… with the time kept on one line. */
+function deadlineLine(deadline: number): HTMLElement {
+  const time = chinaDateTime(deadline * 1000, 'minute');
+  return h('p', {}, ...keepWhole(t('deadline', { time }), time));
+}
+
 /** The state of an application in words (and its deadline or reason). */
 export function stateBlock(app: Application): HTMLElement {
   return h(
@@ -45,9 +51,7 @@ export function stateBlock(app: Application): HTMLElement {
     app.state === 'draft'
       ? h('p', { id: 'draft-path' }, t('draftPath', { path: t(`path_${app.path}`) }))
       : null,
-    app.state === 'submitted' && app.deadline !== null
-      ? h('p', {}, t('deadline', { time: chinaDateTime(app.deadline * 1000, 'minute') }))
-      : null,
+    app.state === 'submitted' && app.deadline !== null ? deadlineLine(app.deadline) : null,
     app.state === 'submitted' && app.deadline !== null && app.deadlineProvisional
       ? h('p', { class: 'provisional' }, t('deadlineProvisional'))
       : null,

@@ -17,9 +17,10 @@ import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
 import { GROUP_NAMES, type GroupIndex, type GroupName } from '../../../shared/sd/groups.js';
 import { GROUP_WORDS, groupsInSentence, PURPOSE_WORDS } from '../../../shared/sd/words.js';
 import { unusableAt } from '../../../shared/usability.js';
+import { licenceValidityOn } from '../../../shared/licence/validity.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
-import { chinaClock, chinaDateTime } from '../../../shared/china-time.js';
-import { button, h } from '../../../shared/web/dom.js';
+import { chinaClock, chinaDate, chinaDateTime } from '../../../shared/china-time.js';
+import { button, h, keepWhole } from '../../../shared/web/dom.js';
 import { latestApplication, photoChangeScreen, stateBlock } from './apply.js';
 import { signInScreen } from './auth.js';
 import { deviceKeyPair, webCryptoSigner } from './device-key.js';
@@ -93,6 +94,18 @@ function alertOf(held: Held, status: Kept['status'] | undefined): string | undef
   return dated || held.licence.status === 'A'
     ? reasonText(refusal.reason)
     : i18n.say(LICENCE_STATUS[held.licence.status]);
+}
+
+/**
+ * Whether the licence itself is past its validity date (China time), not only the e-licence past
+ * its own, unless renewed since: the service has said it is usable at a time those dates had
+ * ended (a status kept from before the end says nothing of it).
+ */
+function licencePastItsDate(held: Held, status: Kept['status'] | undefined): boolean {
+  const pastAt = (ms: number) =>
+    licenceValidityOn(held.licence, chinaDate(new Date(ms))) === 'expired';
+  if (!pastAt(serviceNow())) return false;
+  return !(status?.usable === true && pastAt(status.at));
 }
 
 /** The card on the licence page, and how to make it show only what the code on screen shows. */
@@ -282,12 +295,24 @@ export const drawLicence: Screen = async (main) => {
     });
     qrBox.classList.add('alert');
     qrBox.append(h('p', { class: 'moved', id: 'moved-away' }, t('movedAway')), useHere);
-  } else if (expired) {
+  } else if (expired && licencePastItsDate(held, status)) {
+    // The issuer caps the e-licence at the licence's last valid day: no refresh brings it back,
+    // only a renewal does.
     qrBox.append(
       h(
         'p',
         { class: 'expired', id: 'qr-expired' },
-        t('credentialExpired', { time: chinaDateTime(held.exp * 1000, 'minute') }),
+        ...keepWhole(t('licenceExpiredHeld', { date: held.licence.validTo }), held.licence.validTo),
+      ),
+      h('p', { id: 'renew-advice' }, t('renewHeldAdvice')),
+    );
+  } else if (expired) {
+    const time = chinaDateTime(held.exp * 1000, 'minute');
+    qrBox.append(
+      h(
+        'p',
+        { class: 'expired', id: 'qr-expired' },
+        ...keepWhole(t('credentialExpired', { time }), time),
       ),
       h('p', {}, t('credentialExpiredOffline')),
     );
