@@ -13,6 +13,7 @@ import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -412,6 +413,53 @@ describe.concurrent('present → verify round trip', () => {
     expectExit(empty, 2);
     expect(empty.stderr).toMatch(/QR code, found none/);
     expectOneLine(empty.stderr);
+  });
+
+  it('when --image is a small file that says it holds a huge picture, PNG or JPEG, then exit 2 naming its size, before decoding it', async () => {
+    // A PNG header of 30000×30000 grey pixels: a real one of that size compresses to under 1 MB
+    // and takes gigabytes to decode. The size is refused from the header, so no pixel is needed.
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(body));
+      return Buffer.concat([length, body, crc]);
+    };
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(30_000, 0);
+    header.writeUInt32BE(30_000, 4);
+    header.set([8, 0, 0, 0, 0], 8); // 8-bit grey, no interlace
+    await writeFile(
+      join(dir, 'bomb.png'),
+      Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        chunk('IHDR', header),
+        chunk('IDAT', deflateSync(Buffer.alloc(30_001))),
+        chunk('IEND', Buffer.alloc(0)),
+      ]),
+    );
+    // A JPEG whose baseline frame header says 9000×8000, and nothing after it.
+    const frame = Buffer.from([0xff, 0xc0, 0, 11, 8, 0x1f, 0x40, 0x23, 0x28, 1, 1, 0x11, 0]);
+    await writeFile(
+      join(dir, 'bomb.jpg'),
+      Buffer.concat([Buffer.from([0xff, 0xd8]), frame, Buffer.from([0xff, 0xd9])]),
+    );
+    const runs = await Promise.all(
+      ['bomb.png', 'bomb.jpg'].map((image) =>
+        liangzheng(verifyArgs('--now', china(5), '--image', image)),
+      ),
+    );
+    expect(runs.map((r) => [r.code, r.stderr])).toEqual([
+      [
+        2,
+        'liangzheng verify: bomb.png: expected at most 48 megapixels, found 30000×30000 (usage: liangzheng verify --help)\n',
+      ],
+      [
+        2,
+        'liangzheng verify: bomb.jpg: expected at most 48 megapixels, found 9000×8000 (usage: liangzheng verify --help)\n',
+      ],
+    ]);
   });
 
   it('when the clock is not fixed (the README flow: issue, present, verify now), then exit 0', async () => {

@@ -40,28 +40,67 @@ function decodeImage(
     .subarray(0, 8)
     .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!isPng && !isJpeg)
+    throw new UsageError(
+      `${path}: expected a PNG or JPEG image, found neither (by its first bytes)`,
+    );
+  // The size from the header, before a pixel is decoded: a small file can hold a picture of
+  // gigabytes (a 1 MB PNG of 30000×30000 took 5 GB and 19 s to refuse, decoded first).
+  const size = isPng ? pngSize(bytes) : jpegSize(bytes);
+  if (size !== undefined && size.width * size.height > MAX_PIXELS)
+    throw new UsageError(
+      `${path}: expected at most ${MAX_PIXELS / 1e6} megapixels, found ${size.width}×${size.height}`,
+    );
   try {
-    if (isPng) {
-      const png = PNG.sync.read(bytes);
-      if (png.width * png.height > MAX_PIXELS)
-        throw new UsageError(
-          `${path}: expected at most 48 megapixels, found ${png.width}×${png.height}`,
-        );
-      return png;
-    }
-    if (isJpeg) {
-      return jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: true,
-        maxResolutionInMP: MAX_PIXELS / 1e6,
-        maxMemoryUsageInMB: 1024,
-      });
-    }
-  } catch (cause) {
-    if (cause instanceof UsageError) throw cause;
+    if (isPng) return PNG.sync.read(bytes);
+    return jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: MAX_PIXELS / 1e6,
+      maxMemoryUsageInMB: 1024,
+    });
+  } catch {
     throw new UsageError(
       `${path}: expected a valid ${isPng ? 'PNG' : 'JPEG'} image, found one that does not decode`,
     );
   }
-  throw new UsageError(`${path}: expected a PNG or JPEG image, found neither (by its first bytes)`);
+}
+
+interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A PNG's size, from the IHDR chunk that must come first (PNG §11.2.2); undefined without one. */
+function pngSize(bytes: Buffer): Size | undefined {
+  if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/**
+ * A JPEG's size, from its frame header (a SOF marker: C0–CF but C4, C8 and CC); undefined when
+ * the markers before it do not read, and jpeg-js, which has its own limit, decides.
+ */
+function jpegSize(bytes: Buffer): Size | undefined {
+  let at = 2;
+  while (at + 9 <= bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1] as number;
+    if (marker === 0xff) {
+      at += 1; // a fill byte
+    } else if (
+      marker >= 0xc0 &&
+      marker <= 0xcf &&
+      marker !== 0xc4 &&
+      marker !== 0xc8 &&
+      marker !== 0xcc
+    ) {
+      return { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7) };
+    } else if (marker === 0xd9 || marker === 0xda) {
+      return undefined; // the image ends, or its data starts, before any frame header
+    } else {
+      at += 2 + bytes.readUInt16BE(at + 2);
+    }
+  }
+  return undefined;
 }
