@@ -55,15 +55,6 @@ export function encodeBase64url(bytes: Uint8Array): string {
  */
 export function decodeBase64url(text: string, what: string): Uint8Array {
   const len = text.length;
-  if (len % 4 === 1) {
-    throw new LicenceError(
-      'ERR_MALFORMED',
-      `${what}: expected base64url, found a length of ${len} (1 mod 4)`,
-    );
-  }
-  const out = new Uint8Array(Math.floor((len * 3) / 4));
-  let o = 0;
-  let i = 0;
   const at = (k: number): number => {
     const c = text.charCodeAt(k);
     const v = c < 128 ? (DECODE[c] as number) : -1;
@@ -75,6 +66,17 @@ export function decodeBase64url(text: string, what: string): Uint8Array {
     }
     return v;
   };
+  if (len % 4 === 1) {
+    // A character out of the alphabet (a line break of a wrapped token, say) is the better reason.
+    for (let k = 0; k < len; k++) at(k);
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `${what}: expected base64url, found a length of ${len} (1 mod 4)`,
+    );
+  }
+  const out = new Uint8Array(Math.floor((len * 3) / 4));
+  let o = 0;
+  let i = 0;
   for (; i + 3 < len; i += 4) {
     const n = (at(i) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6) | at(i + 3);
     out[o++] = n >>> 16;
