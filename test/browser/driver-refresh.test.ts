@@ -7,7 +7,7 @@
  * And a licence past its validity date: there a service of its own, whose clock the phone follows,
  * is three days on.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../issuer/harness.js';
 import { BROWSER_AVAILABLE, launchBrowser, screenshot } from './browser.js';
@@ -111,20 +111,19 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
     }
   });
 
-  it('when the licence passes its validity date, then the phone says so and how to renew, online and offline, with no code; once renewed, the code is back', async () => {
+  describe('once the e-licence has run out, on a service whose clock the phone follows', () => {
     const DAY = 86_400;
-    // The phone sets its clock by the service's Date header: here it follows the service's.
-    const clocked = await startService('sqlite', { dateFromClock: true });
-    const validTo = chinaDate(new Date((clocked.now() + DAY) * 1000));
-    const { context, page } = await driverOnLicencePage(clocked, browser, 9802, { validTo });
-    const licenceNumber = syntheticLicence(9802).licenceNumber;
-    const words = async () => [
-      await page.textContent('#qr-expired'),
-      await page.textContent('#renew-advice'),
-      await page.locator('#qr, #purpose-picker').count(),
-    ];
+    let clocked: TestService;
+    beforeAll(async () => {
+      // The phone sets its clock by the service's Date header: here it follows the service's.
+      clocked = await startService('sqlite', { dateFromClock: true });
+    });
+    afterAll(async () => {
+      await clocked.close();
+    });
+
     /** On how many lines `part` of the text of `selector` stands (0: not there). */
-    const linesOf = (selector: string, part: string) =>
+    const linesOf = (page: Page, selector: string, part: string) =>
       page.evaluate(
         ([where, text]) => {
           const element = document.querySelector(where);
@@ -142,47 +141,98 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
         },
         [selector, part] as const,
       );
-    const expected = [
-      `驾驶证已超过有效期限（有效期至 ${validTo}），电子驾驶证不能出示。`,
-      '请携带身份证明和县级以上医院出具的《机动车驾驶人身体条件证明》，到任一车辆管理所（或在交管12123 上）办理换证；换证后联网打开本应用，电子驾驶证即随之更新。',
-      0,
+
+    /** What the code area says instead of a code, and whether a code or the picker is there. */
+    const words = async (page: Page) => [
+      await page.textContent('#qr-expired'),
+      await page.textContent('#advice-text'),
+      await page.textContent('#advice-authority'),
+      await page.locator('#qr, #purpose-picker').count(),
     ];
-    clocked.advance(3 * DAY);
-    try {
-      // Online: the service's time says the credential has run out, and it signs no new one.
-      await page.reload();
-      await page.locator('#renew-advice').waitFor({ timeout: 20_000 });
-      expect(await words()).toEqual(expected);
-      // The date is not cut at a hyphen (2026- / 12-08), at 390 px and at 360.
-      expect(await linesOf('#qr-expired', validTo)).toBe(1);
-      await screenshot(page, 'app-16b-licence-past-its-date');
-      await page.setViewportSize({ width: 360, height: 740 });
-      expect(await linesOf('#qr-expired', validTo)).toBe(1);
-      await page.setViewportSize({ width: 390, height: 844 });
-      // Offline: the same, from the phone's own copy.
-      await context.setOffline(true);
-      await page.reload();
-      await page.locator('#renew-advice').waitFor({ timeout: 20_000 });
-      expect(await words()).toEqual(expected);
-      // Renewed at the office: the registry holds the new dates, and online the code is back.
-      const renewed = { ...syntheticLicence(9802), validTo: '2032-12-01' };
-      await clocked.deps.db.kysely
-        .updateTable('licences')
-        .set({ record: JSON.stringify(renewed), version: 2, updated_at: clocked.now() })
-        .where('licence_number', '=', licenceNumber)
-        .execute();
-      await context.setOffline(false);
-      await page.reload();
-      // Three days on, the session has ended too: sign in again.
+
+    /** Signs in again: days on, the session has ended. */
+    async function signInAgain(page: Page, licenceNumber: string): Promise<void> {
       await page.getByRole('button', { name: '登录已过期，请重新登录' }).click();
       await page.fill('#sign-in #licenceNumber', licenceNumber);
       await page.fill('#sign-in #password', DRIVER_PASSWORD);
       await page.click('#sign-in button[type=submit]');
-      await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
-      expect(await page.locator('#qr-expired, #renew-advice').count()).toBe(0);
-    } finally {
-      await context.close();
-      await clocked.close();
     }
+
+    it('when the licence passes its validity date, then the phone says so and how to renew, online and offline, with no code; once renewed, the code is back', async () => {
+      const validTo = chinaDate(new Date((clocked.now() + DAY) * 1000));
+      const { context, page } = await driverOnLicencePage(clocked, browser, 9802, { validTo });
+      const licence = syntheticLicence(9802);
+      const expected = [
+        `驾驶证已超过有效期限（有效期至 ${validTo}），电子驾驶证不能出示。`,
+        '请携带身份证明和县级以上医院出具的《机动车驾驶人身体条件证明》，到任一车辆管理所（或在交管12123 上）申请换证；换领新证后即可申领电子驾驶证。',
+        `发证机关：${licence.issuingAuthority}`,
+        0,
+      ];
+      clocked.advance(3 * DAY);
+      try {
+        // Online: the service's time says the credential has run out, and it signs no new one.
+        await page.reload();
+        await page.locator('#advice-text').waitFor({ timeout: 20_000 });
+        expect(await words(page)).toEqual(expected);
+        // The date is not cut at a hyphen (2026- / 12-08), at 390 px and at 360.
+        expect(await linesOf(page, '#qr-expired', validTo)).toBe(1);
+        await screenshot(page, 'app-16b-licence-past-its-date');
+        await page.setViewportSize({ width: 360, height: 740 });
+        expect(await linesOf(page, '#qr-expired', validTo)).toBe(1);
+        await page.setViewportSize({ width: 390, height: 844 });
+        // Offline: the same, from the phone's own copy.
+        await context.setOffline(true);
+        await page.reload();
+        await page.locator('#advice-text').waitFor({ timeout: 20_000 });
+        expect(await words(page)).toEqual(expected);
+        // Renewed at the office: the registry holds the new dates, and online the code is back.
+        await clocked.deps.db.kysely
+          .updateTable('licences')
+          .set({
+            record: JSON.stringify({ ...licence, validTo: '2032-12-01' }),
+            version: 2,
+            updated_at: clocked.now(),
+          })
+          .where('licence_number', '=', licence.licenceNumber)
+          .execute();
+        await context.setOffline(false);
+        await page.reload();
+        await signInAgain(page, licence.licenceNumber);
+        await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
+        expect(await page.locator('#qr-expired, #licence-advice').count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('when the licence is suspended and the e-licence runs out meanwhile, then the phone says the licence is suspended and what to do, not "connect to refresh"', async () => {
+      const { context, page } = await driverOnLicencePage(clocked, browser, 9803);
+      const licence = syntheticLicence(9803);
+      await clocked.deps.db.kysely
+        .updateTable('licences')
+        .set({
+          record: JSON.stringify({ ...licence, status: 'D' }),
+          status: 'D',
+          version: 2,
+          updated_at: clocked.now(),
+        })
+        .where('licence_number', '=', licence.licenceNumber)
+        .execute();
+      clocked.advance(31 * DAY); // past the e-licence's 30 days
+      try {
+        await page.reload();
+        await signInAgain(page, licence.licenceNumber);
+        await page.locator('#advice-text').waitFor({ timeout: 20_000 });
+        expect(await words(page)).toEqual([
+          '驾驶证状态：已暂扣，电子驾驶证不能出示。',
+          '暂扣期满后，请携带身份证明到作出暂扣决定的公安交通管理部门领回驾驶证；领回后即可申领电子驾驶证。',
+          `发证机关：${licence.issuingAuthority}`,
+          0,
+        ]);
+        await screenshot(page, 'app-16c-suspended-run-out');
+      } finally {
+        await context.close();
+      }
+    });
   });
 });

@@ -139,6 +139,26 @@ function nextSteps(app: Application): HTMLElement[] {
   }
 }
 
+/**
+ * 怎么办: what the driver can do about a licence that may not be used now, and where (`authority`,
+ * the issuing office; '' when unknown).
+ */
+export function adviceBlock(reason: string, authority: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'advice', id: 'licence-advice' },
+    h('h3', {}, t('adviceTitle')),
+    h('p', { id: 'advice-text' }, adviceText(reason)),
+    authority === ''
+      ? null
+      : h(
+          'p',
+          { class: 'advice-office', id: 'advice-authority' },
+          t('adviceAuthority', { authority }),
+        ),
+  );
+}
+
 function pathChoice(offer: Offer): HTMLElement {
   if (offer.refusal !== undefined) {
     // Said before any path is picked: none would be accepted. Then what to do, and where.
@@ -150,19 +170,7 @@ function pathChoice(offer: Offer): HTMLElement {
         { class: 'error', role: 'alert', id: 'licence-not-usable' },
         t('err_ERR_LICENCE_NOT_USABLE', { reason: reasonText(offer.refusal.reason) }),
       ),
-      h(
-        'div',
-        { class: 'advice', id: 'licence-advice' },
-        h('h3', {}, t('adviceTitle')),
-        h('p', { id: 'advice-text' }, adviceText(offer.refusal.reason)),
-        offer.refusal.authority === ''
-          ? null
-          : h(
-              'p',
-              { class: 'advice-office', id: 'advice-authority' },
-              t('adviceAuthority', { authority: offer.refusal.authority }),
-            ),
-      ),
+      adviceBlock(offer.refusal.reason, offer.refusal.authority),
     );
   }
   const status = h('div', { 'aria-live': 'polite', id: 'path-status' });

@@ -16,12 +16,12 @@ import type { LicenceRecord } from '../../../shared/licence/record.js';
 import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
 import { GROUP_NAMES, type GroupIndex, type GroupName } from '../../../shared/sd/groups.js';
 import { GROUP_WORDS, groupsInSentence, PURPOSE_WORDS } from '../../../shared/sd/words.js';
-import { unusableAt } from '../../../shared/usability.js';
+import { unusableAt, type UnusableReason } from '../../../shared/usability.js';
 import { licenceValidityOn } from '../../../shared/licence/validity.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
 import { chinaClock, chinaDate, chinaDateTime } from '../../../shared/china-time.js';
 import { button, h, keepWhole } from '../../../shared/web/dom.js';
-import { latestApplication, photoChangeScreen, stateBlock } from './apply.js';
+import { adviceBlock, latestApplication, photoChangeScreen, stateBlock } from './apply.js';
 import { signInScreen } from './auth.js';
 import { deviceKeyPair, webCryptoSigner } from './device-key.js';
 import { refreshAuthority } from './authority.js';
@@ -97,15 +97,21 @@ function alertOf(held: Held, status: Kept['status'] | undefined): string | undef
 }
 
 /**
- * Whether the licence itself is past its validity date (China time), not only the e-licence past
- * its own, unless renewed since: the service has said it is usable at a time those dates had
- * ended (a status kept from before the end says nothing of it).
+ * Why no refresh will bring back an e-licence that has run out: the licence past its dates (China
+ * time), unless the service has since said it is usable (a renewal), or else the service's word,
+ * newer than the credential, that the licence may not be used. Undefined: a refresh online will
+ * renew it.
  */
-function licencePastItsDate(held: Held, status: Kept['status'] | undefined): boolean {
+function whyNotRenewable(
+  held: Held,
+  status: Kept['status'] | undefined,
+): UnusableReason | undefined {
   const pastAt = (ms: number) =>
     licenceValidityOn(held.licence, chinaDate(new Date(ms))) === 'expired';
-  if (!pastAt(serviceNow())) return false;
-  return !(status?.usable === true && pastAt(status.at));
+  if (pastAt(serviceNow()) && !(status?.usable === true && pastAt(status.at))) return 'expired';
+  if (status !== undefined && status.at / 1000 >= held.iat && !status.usable)
+    return status.reason ?? 'not-normal';
+  return undefined;
 }
 
 /** The card on the licence page, and how to make it show only what the code on screen shows. */
@@ -253,6 +259,7 @@ export const drawLicence: Screen = async (main) => {
   const portrait = await load('portrait');
   const alert = alertOf(held, status);
   const expired = serviceNow() / 1000 >= held.exp;
+  const notRenewable = expired ? whyNotRenewable(held, status) : undefined;
   // A choice beyond the whole licence needs a holder's copy.
   if (picked !== undefined && held.version === 1 && picked.choice.purpose !== 'police')
     forgetChoice();
@@ -295,16 +302,19 @@ export const drawLicence: Screen = async (main) => {
     });
     qrBox.classList.add('alert');
     qrBox.append(h('p', { class: 'moved', id: 'moved-away' }, t('movedAway')), useHere);
-  } else if (expired && licencePastItsDate(held, status)) {
-    // The issuer caps the e-licence at the licence's last valid day: no refresh brings it back,
-    // only a renewal does.
+  } else if (expired && notRenewable !== undefined) {
+    // The issuer signs no e-licence for a licence that may not be used (and caps one at the
+    // licence's last valid day): "connect to refresh" would change nothing. What to do instead.
+    const { validTo } = held.licence;
     qrBox.append(
       h(
         'p',
         { class: 'expired', id: 'qr-expired' },
-        ...keepWhole(t('licenceExpiredHeld', { date: held.licence.validTo }), held.licence.validTo),
+        ...(notRenewable === 'expired'
+          ? keepWhole(t('licenceExpiredHeld', { date: validTo }), validTo)
+          : [t('licenceUnusableHeld', { reason: reasonText(notRenewable) })]),
       ),
-      h('p', { id: 'renew-advice' }, t('renewHeldAdvice')),
+      adviceBlock(notRenewable, held.licence.issuingAuthority),
     );
   } else if (expired) {
     const time = chinaDateTime(held.exp * 1000, 'minute');
