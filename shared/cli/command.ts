@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Exit codes of the command line: valid, not valid, usage or input error. */
@@ -97,6 +97,18 @@ export async function readFileBytes(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (cause) {
     throw new UsageError(`${path}: cannot read (${errnoOf(cause)})`);
+  }
+}
+
+/**
+ * Writes a file the command was asked to make (a picture of the code, say).
+ * @throws {UsageError} when it cannot be written, naming the file and why.
+ */
+export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeFile(path, data);
+  } catch (cause) {
+    throw new UsageError(`${path}: cannot write (${errnoOf(cause)})`);
   }
 }
 

@@ -383,6 +383,23 @@ describe.concurrent('present → verify round trip', () => {
     expect(byArgument.stdout).not.toContain(licence(0).licenceNumber);
   });
 
+  it('when present cannot write its --png or --svg (no such folder), then exit 2 naming the file and why', async () => {
+    const runs = await Promise.all([
+      liangzheng(presentArgs('credential.txt', '--now', T0, '--png', 'no-such-folder/qr.png')),
+      liangzheng(presentArgs('credential.txt', '--now', T0, '--svg', 'no-such-folder/qr.svg')),
+    ]);
+    expect(runs.map((r) => [r.code, r.stderr])).toEqual([
+      [
+        2,
+        'liangzheng present: no-such-folder/qr.png: cannot write (ENOENT) (usage: liangzheng present --help)\n',
+      ],
+      [
+        2,
+        'liangzheng present: no-such-folder/qr.svg: cannot write (ENOENT) (usage: liangzheng present --help)\n',
+      ],
+    ]);
+  });
+
   it('when present writes --svg, then the SVG file starts with "<svg"', async () => {
     expect(await readFile(join(dir, 'qr.svg'), 'utf8')).toMatch(/^<svg/);
   });

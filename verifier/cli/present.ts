@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import {
   clockFrom,
   EXIT,
@@ -7,6 +6,7 @@ import {
   readFileText,
   UsageError,
   write,
+  writeOutputFile,
   type Command,
 } from '../../shared/cli/command.js';
 import { createPresentation } from '../../shared/create-presentation.js';
@@ -92,8 +92,8 @@ export const presentCommand: Command = {
       if (i === 0) first = text;
       await write(io.stdout, `${text}\n`);
     }
-    if (values.png !== undefined) await writeFile(values.png, await renderQrPng(first));
-    if (values.svg !== undefined) await writeFile(values.svg, await renderQrSvg(first));
+    if (values.png !== undefined) await writeOutputFile(values.png, await renderQrPng(first));
+    if (values.svg !== undefined) await writeOutputFile(values.svg, await renderQrSvg(first));
     return EXIT.VALID;
   },
 };
