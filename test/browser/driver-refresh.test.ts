@@ -150,6 +150,19 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
       await page.locator('#qr, #purpose-picker').count(),
     ];
 
+    /** Screenshots at 390×844 and 360×740, in Chinese and in English; back to 390 and Chinese. */
+    async function shots(page: Page, name: string): Promise<void> {
+      for (const lang of ['', '-en']) {
+        if (lang !== '') await page.click('#language');
+        await page.setViewportSize({ width: 390, height: 844 });
+        await screenshot(page, `${name}${lang}`);
+        await page.setViewportSize({ width: 360, height: 740 });
+        await screenshot(page, `${name}-360${lang}`);
+      }
+      await page.click('#language');
+      await page.setViewportSize({ width: 390, height: 844 });
+    }
+
     /** Signs in again: days on, the session has ended. */
     async function signInAgain(page: Page, licenceNumber: string): Promise<void> {
       await page.getByRole('button', { name: '登录已过期，请重新登录' }).click();
@@ -176,10 +189,9 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
         expect(await words(page)).toEqual(expected);
         // The date is not cut at a hyphen (2026- / 12-08), at 390 px and at 360.
         expect(await linesOf(page, '#qr-expired', validTo)).toBe(1);
-        await screenshot(page, 'app-16b-licence-past-its-date');
         await page.setViewportSize({ width: 360, height: 740 });
         expect(await linesOf(page, '#qr-expired', validTo)).toBe(1);
-        await page.setViewportSize({ width: 390, height: 844 });
+        await shots(page, 'app-16b-licence-past-its-date');
         // Offline: the same, from the phone's own copy.
         await context.setOffline(true);
         await page.reload();
@@ -229,7 +241,7 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
           `发证机关：${licence.issuingAuthority}`,
           0,
         ]);
-        await screenshot(page, 'app-16c-suspended-run-out');
+        await shots(page, 'app-16c-suspended-run-out');
       } finally {
         await context.close();
       }

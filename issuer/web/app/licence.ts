@@ -76,16 +76,21 @@ export const drawObtain: Screen = async (main) => {
   go(licenceScreen);
 };
 
+/** The last status check, when it is newer than the credential (the registry's latest word). */
+function newerStatus(held: Held, status: Kept['status'] | undefined): Kept['status'] | undefined {
+  return status !== undefined && status.at / 1000 >= held.iat ? status : undefined;
+}
+
 /** Why the licence is not normal, from the last status check or the credential; undefined when it is. */
 function alertOf(held: Held, status: Kept['status'] | undefined): string | undefined {
   const now = serviceNow() / 1000;
   if (now >= held.exp) return t('reason_expired');
-  // The registry's word is newer than the credential's, when the phone has one.
-  if (status !== undefined && status.at / 1000 >= held.iat) {
-    if (status.usable) return undefined;
-    return status.reason === 'not-normal' || status.reason === null
-      ? i18n.say(status.label)
-      : reasonText(status.reason);
+  const newer = newerStatus(held, status);
+  if (newer !== undefined) {
+    if (newer.usable) return undefined;
+    return newer.reason === 'not-normal' || newer.reason === null
+      ? i18n.say(newer.label)
+      : reasonText(newer.reason);
   }
   const refusal = unusableAt(held.licence, new Date(serviceNow()));
   if (refusal === undefined) return undefined;
@@ -109,8 +114,8 @@ function whyNotRenewable(
   const pastAt = (ms: number) =>
     licenceValidityOn(held.licence, chinaDate(new Date(ms))) === 'expired';
   if (pastAt(serviceNow()) && !(status?.usable === true && pastAt(status.at))) return 'expired';
-  if (status !== undefined && status.at / 1000 >= held.iat && !status.usable)
-    return status.reason ?? 'not-normal';
+  const newer = newerStatus(held, status);
+  if (newer !== undefined && !newer.usable) return newer.reason ?? 'not-normal';
   return undefined;
 }
 
