@@ -383,6 +383,18 @@ describe.concurrent('present → verify round trip', () => {
     expect(byArgument.stdout).not.toContain(licence(0).licenceNumber);
   });
 
+  it('when a licence ended the day before, then verify says so on its one line, with the licence check’s own detail', async () => {
+    await writeJson('licence-ended.json', { ...licence(0), validTo: '2026-11-24' });
+    const copy = await must(issueArgs('licence-ended.json', '--now', T0));
+    await writeFile(join(dir, 'ended.txt'), copy);
+    const text = await must(presentArgs('ended.txt', '--now', china(DAY)));
+    const run = await liangzheng(verifyArgs('--now', china(DAY), '-'), text);
+    expectExit(run, 1);
+    expect(run.stderr).toBe(
+      'invalid: ERR_LICENCE_EXPIRED 驾驶证已超过有效期限 / Licence past its validity date (licence valid to 2026-11-24)\n',
+    );
+  });
+
   it('when present cannot write its --png or --svg (no such folder), then exit 2 naming the file and why', async () => {
     const runs = await Promise.all([
       liangzheng(presentArgs('credential.txt', '--now', T0, '--png', 'no-such-folder/qr.png')),

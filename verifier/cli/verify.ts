@@ -171,6 +171,7 @@ async function loadStatusLists(
 }
 
 function oneLine(report: VerificationReport): string {
-  const failed = report.checks.find((c) => c.status === 'FAILED');
+  // The check that decided the verdict, which is not always the first that failed (FORMAT.md §6.2).
+  const failed = report.checks.find((c) => c.status === 'FAILED' && c.code === report.code);
   return `invalid: ${report.code ?? ''} ${report.message.zh} / ${report.message.en}${failed?.detail === undefined ? '' : ` (${failed.detail})`}`;
 }
