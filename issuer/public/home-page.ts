@@ -13,17 +13,20 @@ export interface HomeLink {
   readonly en: { readonly name: string; readonly what: string };
 }
 
-/** The three apps, in the order a visitor most likely wants them. */
+/**
+ * The three apps, in the order a visitor most likely wants them. "e-licence" is written with a
+ * non-breaking hyphen (U+2011), as the apps write it (shared/web/i18n.ts): no line ends on "the e-".
+ */
 export const HOME_LINKS: readonly HomeLink[] = [
   {
     app: 'app',
     zh: { name: '亮证（驾驶人）', what: '申领电子驾驶证，向交警或他人出示' },
-    en: { name: 'Liangzheng for drivers', what: 'Apply for the e-licence and show it' },
+    en: { name: 'Liangzheng for drivers', what: 'Apply for the e\u2011licence and show it' },
   },
   {
     app: 'verifier',
     zh: { name: '亮证核验（交警）', what: '扫描出示码，核验电子驾驶证' },
-    en: { name: 'Licence Check for officers', what: 'Scan a code and verify the e-licence' },
+    en: { name: 'Licence Check for officers', what: 'Scan a code and verify the e\u2011licence' },
   },
   {
     app: 'console',

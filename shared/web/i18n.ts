@@ -21,9 +21,24 @@ export type Catalogue<K extends string> = Readonly<Record<K, Words>>;
 /** Values put in for the `{name}` marks of a text. */
 export type Values = Readonly<Record<string, string | number>>;
 
-/** The words in `lang`, with `{name}` replaced from `values` (a mark without a value stays). */
+/**
+ * A hyphen after a one-letter prefix ("e-licence"): browsers may break a line after any hyphen,
+ * which leaves "the e-" at the end of a line and "licence" on the next.
+ */
+const ONE_LETTER_PREFIX = /(?<![\p{L}\p{N}])(\p{L})-(?=\p{L})/gu;
+
+/** U+2011 NON-BREAKING HYPHEN: looks like "-", never a line break. */
+export const NON_BREAKING_HYPHEN = '\u2011';
+
+/**
+ * The words in `lang`, with `{name}` replaced from `values` (a mark without a value stays). In
+ * English a one-letter prefix keeps to its word ("e-licence" is written with a non-breaking
+ * hyphen), so that no screen ends a line on "e-". The values are put in as they are.
+ */
 export function say(words: Words, lang: Lang, values: Values = {}): string {
-  return words[lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
+  const text =
+    lang === 'en' ? words.en.replace(ONE_LETTER_PREFIX, `$1${NON_BREAKING_HYPHEN}`) : words.zh;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in values ? String(values[name]) : whole,
   );
 }

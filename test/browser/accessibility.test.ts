@@ -159,8 +159,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('accessibility of every screen', { timeout: 
     await strict.context.close();
     await page.goto('/');
     expect(await page.locator('a').allTextContents()).toEqual([
-      '亮证（驾驶人）申领电子驾驶证，向交警或他人出示Liangzheng for drivers: Apply for the e-licence and show it',
-      '亮证核验（交警）扫描出示码，核验电子驾驶证Licence Check for officers: Scan a code and verify the e-licence',
+      '亮证（驾驶人）申领电子驾驶证，向交警或他人出示Liangzheng for drivers: Apply for the e\u2011licence and show it',
+      '亮证核验（交警）扫描出示码，核验电子驾驶证Licence Check for officers: Scan a code and verify the e\u2011licence',
       '工作人员控制台照片审核，驾驶证、账号与设备管理Staff console: Photo review; licences, accounts and devices',
     ]);
     await expectNoSeriousViolations(page, 'start page', 'moderate');

@@ -242,6 +242,20 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
           0,
         ]);
         await shots(page, 'app-16c-suspended-run-out');
+        // In English, at phone widths, "e-licence" is one word (its hyphen non-breaking): never
+        // "the e-" at the end of a line and "licence" on the next.
+        await page.click('#language');
+        for (const [width, height] of [
+          [390, 844],
+          [360, 740],
+        ] as const) {
+          await page.setViewportSize({ width, height });
+          expect(await page.textContent('#qr-expired')).toBe(
+            'Licence status: suspended; the e\u2011licence cannot be shown.',
+          );
+          expect(await linesOf(page, '#qr-expired', 'e\u2011licence')).toBe(1);
+        }
+        await page.click('#language');
       } finally {
         await context.close();
       }

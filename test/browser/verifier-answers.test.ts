@@ -336,7 +336,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
       "This is a verifier's request, not an electronic driving licence code",
     );
     expect(await page.textContent('#verdict-hint')).toBe(
-      "Scan again: the e-licence code on the holder's phone",
+      "Scan again: the e\u2011licence code on the holder's phone",
     );
     await page.click('#language');
 

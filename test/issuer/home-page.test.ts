@@ -38,8 +38,8 @@ describe.each(ENGINES)('the start page on %s', (engine) => {
     expect(
       [...reply.text.matchAll(/<span class="what en" lang="en">([^<]+)<\/span>/g)].map((m) => m[1]),
     ).toEqual([
-      'Liangzheng for drivers: Apply for the e-licence and show it',
-      'Licence Check for officers: Scan a code and verify the e-licence',
+      'Liangzheng for drivers: Apply for the e\u2011licence and show it',
+      'Licence Check for officers: Scan a code and verify the e\u2011licence',
       'Staff console: Photo review; licences, accounts and devices',
     ]);
   });
