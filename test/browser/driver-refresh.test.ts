@@ -177,7 +177,7 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
       const licence = syntheticLicence(9802);
       const expected = [
         `驾驶证已超过有效期限（有效期至 ${validTo}），电子驾驶证不能出示。`,
-        '请携带身份证明和县级以上医院出具的《机动车驾驶人身体条件证明》，到任一车辆管理所（或在交管12123 上）申请换证；换领新证后即可申领电子驾驶证。',
+        '请携带身份证明和县级以上医院出具的《机动车驾驶人身体条件证明》，到任一车辆管理所（或在交管12123 上）申请换证；办妥后联网打开本应用，电子驾驶证即可恢复出示。',
         `发证机关：${licence.issuingAuthority}`,
         0,
       ];
@@ -217,7 +217,7 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
       }
     });
 
-    it('when the licence is suspended and the e-licence runs out meanwhile, then the phone says the licence is suspended and what to do, not "connect to refresh"', async () => {
+    it('when the licence is suspended and the e-licence runs out meanwhile, then the phone says the licence is suspended and what to do, not "connect to refresh"; once the suspension is lifted, the code is back', async () => {
       const { context, page } = await driverOnLicencePage(clocked, browser, 9803);
       const licence = syntheticLicence(9803);
       await clocked.deps.db.kysely
@@ -237,7 +237,7 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
         await page.locator('#advice-text').waitFor({ timeout: 20_000 });
         expect(await words(page)).toEqual([
           '驾驶证状态：已暂扣，电子驾驶证不能出示。',
-          '暂扣期满后，请携带身份证明到作出暂扣决定的公安交通管理部门领回驾驶证；领回后即可申领电子驾驶证。',
+          '暂扣期满后，请携带身份证明到作出暂扣决定的公安交通管理部门领回驾驶证；办妥后联网打开本应用，电子驾驶证即可恢复出示。',
           `发证机关：${licence.issuingAuthority}`,
           0,
         ]);
@@ -255,7 +255,24 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
           );
           expect(await linesOf(page, '#qr-expired', 'e\u2011licence')).toBe(1);
         }
+        expect(await page.textContent('#advice-text')).toBe(
+          'When the suspension ends, take your ID to the traffic police office that suspended the licence to collect it; once that is done, open this app online and the e\u2011licence can be shown again.',
+        );
         await page.click('#language');
+        // As the words say: the suspension lifted, the app opened online shows the code again.
+        await clocked.deps.db.kysely
+          .updateTable('licences')
+          .set({
+            record: JSON.stringify(licence),
+            status: 'A',
+            version: 3,
+            updated_at: clocked.now(),
+          })
+          .where('licence_number', '=', licence.licenceNumber)
+          .execute();
+        await page.reload();
+        await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
+        expect(await page.locator('#qr-expired, #licence-advice').count()).toBe(0);
       } finally {
         await context.close();
       }

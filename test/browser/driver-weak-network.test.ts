@@ -364,14 +364,14 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app on a weak network, in Chro
       refusal: '驾驶证当前状态不能申领电子驾驶证（已暂扣）',
       title: '怎么办',
       advice:
-        '暂扣期满后，请携带身份证明到作出暂扣决定的公安交通管理部门领回驾驶证；领回后即可申领电子驾驶证。',
+        '暂扣期满后，请携带身份证明到作出暂扣决定的公安交通管理部门领回驾驶证；办妥后即可在此申领电子驾驶证。',
       office: `发证机关：${licence.issuingAuthority}`,
       paths: 0,
     });
     await bothSizes(page, 'app-weak-04-suspended-advice');
     await page.click('#language');
     expect(await page.textContent('#advice-text')).toBe(
-      'When the suspension ends, take your ID to the traffic police office that suspended the licence to collect it; then apply here again.',
+      'When the suspension ends, take your ID to the traffic police office that suspended the licence to collect it; once that is done, apply here for the e\u2011licence.',
     );
     await context.close();
   });

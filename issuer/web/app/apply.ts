@@ -141,14 +141,14 @@ function nextSteps(app: Application): HTMLElement[] {
 
 /**
  * 怎么办: what the driver can do about a licence that may not be used now, and where (`authority`,
- * the issuing office; '' when unknown).
+ * the issuing office; '' when unknown); `held` on a phone that holds the e-licence.
  */
-export function adviceBlock(reason: string, authority: string): HTMLElement {
+export function adviceBlock(reason: string, authority: string, held = false): HTMLElement {
   return h(
     'div',
     { class: 'advice', id: 'licence-advice' },
     h('h3', {}, t('adviceTitle')),
-    h('p', { id: 'advice-text' }, adviceText(reason)),
+    h('p', { id: 'advice-text' }, adviceText(reason, held)),
     authority === ''
       ? null
       : h(

@@ -319,7 +319,7 @@ export const drawLicence: Screen = async (main) => {
           ? keepWhole(t('licenceExpiredHeld', { date: validTo }), validTo)
           : [t('licenceUnusableHeld', { reason: reasonText(notRenewable) })]),
       ),
-      adviceBlock(notRenewable, held.licence.issuingAuthority),
+      adviceBlock(notRenewable, held.licence.issuingAuthority, true),
     );
   } else if (expired) {
     const time = chinaDateTime(held.exp * 1000, 'minute');

@@ -94,9 +94,12 @@ export function reasonText(reason: unknown): string {
 /**
  * What the driver can do about a licence that may not have an e-licence now, and where (the
  * office, what to bring), by the reason the service gave; the advice for a status not normal
- * when the reason is not one the app knows.
+ * when the reason is not one the app knows. It ends with what follows once that is done: to
+ * apply here, or, on a phone that holds the e-licence (`held`), that it can be shown again once
+ * the app is opened online (the service then signs a new one by itself).
  */
-export function adviceText(reason: unknown): string {
+export function adviceText(reason: unknown, held = false): string {
   const key = `advice_${String(reason)}`;
-  return i18n.has(key) ? t(key) : t('advice_not-normal');
+  const then = t(held ? 'adviceThenHeld' : 'adviceThenApply');
+  return i18n.has(key) ? t(key, { then }) : t('advice_not-normal', { then });
 }

@@ -12,6 +12,7 @@ import { UNUSABLE_REASONS } from '../../../issuer/http/schemas.js';
 import { ERROR_CODES } from '../../../issuer/service-error.js';
 import app from '../../../issuer/web/app/messages.json' with { type: 'json' };
 import consoleCatalogue from '../../../issuer/web/console/messages.json' with { type: 'json' };
+import { say, type Words } from '../../../shared/web/i18n.js';
 
 interface Operation {
   readonly 'x-roles': readonly string[];
@@ -82,6 +83,18 @@ describe('error codes in words', () => {
       return words === undefined || words.zh === '' || words.en === '';
     });
     expect(missing).toEqual([]);
+    // Each ends with what follows, as the application and the held e-licence put it in.
+    for (const reason of UNUSABLE_REASONS)
+      for (const then of [app.adviceThenApply, app.adviceThenHeld])
+        for (const lang of ['zh', 'en'] as const) {
+          const text = say((app as Record<string, Words>)[`advice_${reason}`] as Words, lang, {
+            then: then[lang],
+          });
+          expect(text, `advice_${reason} (${lang})`).not.toMatch(/[{}]/);
+        }
+    expect(say(app.advice_suspended, 'zh', { then: app.adviceThenHeld.zh })).toBe(
+      '暂扣期满后，请携带身份证明到作出暂扣决定的公安交通管理部门领回驾驶证；办妥后联网打开本应用，电子驾驶证即可恢复出示。',
+    );
   });
 
   it('when the console calls a staff route or signs in, then every code it may get has words', () => {
