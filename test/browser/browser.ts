@@ -96,3 +96,27 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: false });
   return path;
 }
+
+/**
+ * On how many lines `part` stands, in the first text node under `selector` that holds it whole
+ * (0: none does).
+ */
+export function linesOf(page: Page, selector: string, part: string): Promise<number> {
+  return page.evaluate(
+    ([where, text]) => {
+      const element = document.querySelector(where);
+      if (element === null) return 0;
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(text) ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + text.length);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }
+      return 0;
+    },
+    [selector, part] as const,
+  );
+}

@@ -10,7 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../issuer/harness.js';
-import { BROWSER_AVAILABLE, launchBrowser, screenshot } from './browser.js';
+import { BROWSER_AVAILABLE, launchBrowser, linesOf, screenshot } from './browser.js';
 import { DRIVER_PASSWORD, driverOnLicencePage } from './driver-phone.js';
 import { chinaDate } from '../../shared/china-time.js';
 import { syntheticLicence } from '../issuer/fixtures.js';
@@ -123,25 +123,6 @@ describe.skipIf(!BROWSER_AVAILABLE)("the driver's app's background refresh, in C
     });
 
     /** On how many lines `part` of the text of `selector` stands (0: not there). */
-    const linesOf = (page: Page, selector: string, part: string) =>
-      page.evaluate(
-        ([where, text]) => {
-          const element = document.querySelector(where);
-          if (element === null) return 0;
-          const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-          for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-            const at = node.textContent?.indexOf(text) ?? -1;
-            if (at < 0) continue;
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + text.length);
-            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-          }
-          return 0;
-        },
-        [selector, part] as const,
-      );
-
     /** What the code area says instead of a code, and whether a code or the picker is there. */
     const words = async (page: Page) => [
       await page.textContent('#qr-expired'),

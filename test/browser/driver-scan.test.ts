@@ -31,7 +31,15 @@ import { verifyStatusList } from '../../verifier/verify-status-list.js';
 import { newStaff, type StaffClient } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { loadTestKeys } from '../helpers/presentation-kit.js';
-import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import {
+  BROWSER_AVAILABLE,
+  launchBrowser,
+  linesOf,
+  newPhonePage,
+  PHONE_VIEWPORT,
+  screenshot,
+  SMALL_PHONE_VIEWPORT,
+} from './browser.js';
 import { driverOnLicencePage as onLicencePage } from './driver-phone.js';
 import { keepStreams, liveTracks, streamStates } from './camera-streams.js';
 import { encodeY4m, qrFrame } from './y4m.js';
@@ -223,9 +231,15 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       expect(await page.textContent('#consent-valid')).toBe(
         '请求有效：核验方证书由发证机关签发，签名核验通过',
       );
-      expect(await page.textContent('#consent-until')).toMatch(
-        /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）$/,
-      );
+      const until = (await page.textContent('#consent-until')) ?? '';
+      expect(until).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）$/);
+      // The time and （北京时间） are each kept on one line, at 390 px and at 360.
+      for (const viewport of [PHONE_VIEWPORT, SMALL_PHONE_VIEWPORT]) {
+        await page.setViewportSize(viewport);
+        expect(await linesOf(page, '#consent-until', until.slice(0, 19))).toBe(1);
+        expect(await linesOf(page, '#consent-until', '（北京时间）')).toBe(1);
+      }
+      await page.setViewportSize(PHONE_VIEWPORT);
       // The list kept says the certificate stands: no warning.
       expect(await page.locator('#consent-unchecked').count()).toBe(0);
       expect(await page.textContent('#consent-withheld')).toContain('身份证号');

@@ -8,7 +8,7 @@ import type { VerifiedRequest } from '../../../shared/request/request.js';
 import { GROUP_NAMES } from '../../../shared/sd/groups.js';
 import { GROUP_WORDS, groupsInSentence } from '../../../shared/sd/words.js';
 import { startCameraScan } from '../../../shared/web/camera-scanner.js';
-import { button, h } from '../../../shared/web/dom.js';
+import { button, h, keepWhole } from '../../../shared/web/dom.js';
 import { createQrDecoder, decodeImageFile } from '../../../shared/web/qr-decoder.js';
 import { i18n, t } from './ui.js';
 import { ROLE_MESSAGE } from './roles.js';
@@ -116,6 +116,12 @@ export async function scanPanel(
   };
 }
 
+/** Until when the request may be answered: the time, then （北京时间）, each kept whole. */
+function untilValue(answerBy: number): HTMLElement {
+  const time = chinaDateTime(answerBy * 1000, 'second');
+  return h('span', { class: 'keep-words' }, ...keepWhole(t('consentUntilValue', { time }), time));
+}
+
 /**
  * A request that verified, in words: who asks, in which role, for what, until when; whether its
  * certificate's status was checked. 同意 answers it, 拒绝 returns to the picker.
@@ -144,11 +150,7 @@ export function consentPanel(
         'consent-groups',
         h('ul', {}, ...asked.map((g) => h('li', { 'data-group': g }, i18n.say(GROUP_WORDS[g])))),
       ),
-      row(
-        t('consentUntil'),
-        'consent-until',
-        t('consentUntilValue', { time: chinaDateTime(request.answerBy * 1000, 'second') }),
-      ),
+      row(t('consentUntil'), 'consent-until', untilValue(request.answerBy)),
     ),
     withheld.length === 0
       ? null
