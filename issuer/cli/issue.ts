@@ -85,7 +85,7 @@ export const issueCommand: Command = {
       },
       ...(portraitHash === undefined ? {} : { portraitHash }),
       now: clockFrom(values.now, io),
-      validDays: integerFrom(values['valid-days'], '--valid-days', 30, 3660),
+      validDays: integerFrom(values['valid-days'], '--valid-days', 30, 3660, 1),
     };
     const credential = await (
       values.format === '1'

@@ -953,11 +953,29 @@ describe.concurrent('present --count', () => {
     expect(reports.map((r) => r.valid)).toEqual([true, true, true, true, true]);
   });
 
-  it('when --count 0, then exit 2', async () => {
-    const run = await liangzheng(presentArgs('credential.txt', '--count', '0'));
+  it.each([
+    ['0', '"0"'],
+    ['2.5', '"2.5"'],
+    ['1000001', '"1000001"'],
+  ])(
+    'when --count %s, then exit 2 saying the range it takes, the same for each',
+    async (count, found) => {
+      const run = await liangzheng(presentArgs('credential.txt', '--count', count));
+      expectExit(run, 2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        `liangzheng present: --count: expected an integer 1-1000000, found ${found} (usage: liangzheng present --help)\n`,
+      );
+    },
+  );
+
+  it('when issue --valid-days 0, then exit 2 naming the option, not the licence file', async () => {
+    const run = await liangzheng(issueArgs('licence-0.json', '--valid-days', '0'));
     expectExit(run, 2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/--count/);
+    expect(run.stderr).toBe(
+      'liangzheng issue: --valid-days: expected an integer 1-3660, found "0" (usage: liangzheng issue --help)\n',
+    );
   });
 });
 

@@ -58,8 +58,7 @@ export const presentCommand: Command = {
         `--nonce: expected 1-64 characters of A-Z a-z 0-9 - _, found ${JSON.stringify(values.nonce)}`,
       );
     }
-    const count = integerFrom(values.count, '--count', 1, 1_000_000);
-    if (count === 0) throw new UsageError('--count: expected at least 1, found 0');
+    const count = integerFrom(values.count, '--count', 1, 1_000_000, 1);
     const purpose = purposeFrom(values.purpose);
     const groups = disclosedFrom(values.disclose, purpose);
     const credential = (await readFileText(values.credential)).replace(/\r?\n$/, '');
