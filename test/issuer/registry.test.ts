@@ -232,7 +232,7 @@ describe.each(ENGINES)('the registry on %s', (engine) => {
       makeRecord(20),
       { ...makeRecord(21), address: '天津市\n和平区' }, // lines 3–4: a line break in a cell
       { ...makeRecord(22), points: 'x' },
-      { ...makeRecord(23), classes: ['A2D'] },
+      { ...makeRecord(23), classes: ['A2X'] }, // as on the card, one class mistyped
       makeRecord(24),
     ];
     const before = await licenceCount(service);
@@ -250,9 +250,9 @@ describe.each(ENGINES)('the registry on %s', (engine) => {
       { line: 5, field: 'points', expected: 'an integer 0–12', found: '"x"' },
       {
         line: 6,
-        field: 'classes[0]',
+        field: 'classes[1]',
         expected: expect.stringContaining('one of A1 A2') as string,
-        found: '"A2D"',
+        found: '"X"',
       },
     ]);
     expectNoPersonalData(reply, rows);
@@ -262,6 +262,43 @@ describe.each(ENGINES)('the registry on %s', (engine) => {
         404,
       );
   });
+
+  it('when a CSV file writes the classes as the card prints them (A2D, C1E) or spaced (A2 D), then each is read as its classes', async () => {
+    const rows = [
+      { ...makeRecord(25), classes: ['A2D'] },
+      { ...makeRecord(26), classes: ['C1E'] },
+      { ...makeRecord(27), classes: ['A2', 'D'] },
+      { ...makeRecord(28), classes: ['C1'] },
+    ];
+    const reply = await admin.post('/api/registry/import', toCsv(rows), CSV);
+    expect(reply.status).toBe(200);
+    const classes = [];
+    for (const r of rows)
+      classes.push(
+        (await admin.get<{ licence: LicenceRecord }>(`/api/registry/licences/${r.licenceNumber}`))
+          .body.licence.classes,
+      );
+    expect(classes).toEqual([['A2', 'D'], ['C1', 'E'], ['A2', 'D'], ['C1']]);
+  });
+
+  it.each([
+    ['a2d', 'classes[0]', '"a2d"'],
+    ['A2DD', 'classes[2]', '"D" again'],
+    ['2D', 'classes[0]', '"2D"'],
+  ])(
+    'when a CSV cell of classes is %j, then 422 names the class it cannot read',
+    async (cellText, field, found) => {
+      const reply = await admin.post<Problem>(
+        '/api/registry/import',
+        toCsv([{ ...makeRecord(29), classes: [cellText] }]),
+        CSV,
+      );
+      expect(reply.status).toBe(422);
+      expect(reply.body.errors).toEqual([
+        { line: 2, field, expected: expect.any(String) as string, found },
+      ]);
+    },
+  );
 
   it('when one file holds a licence number twice, then 422 on the second and nothing is applied', async () => {
     const a = makeRecord(30);

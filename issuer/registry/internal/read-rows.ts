@@ -76,8 +76,8 @@ export function readJsonRows(text: string, maxRows: number): ReadRows {
 
 /**
  * A CSV file (RFC 4180, comma-separated, `"` quotes): a header row naming every record field
- * once, in any order, then one row per licence. `classes` holds the classes separated by single
- * spaces (`A2 D`); `points` digits only. Any other cell is taken as text, unchanged (no trimming).
+ * once, in any order, then one row per licence. `classes` holds the classes as the card prints
+ * them (`A2D`) or separated by single spaces (`A2 D`); `points` digits only. Any other cell is taken as text, unchanged (no trimming).
  * Line endings may be LF or CRLF; empty lines are skipped. Each row's line is the physical line
  * where it starts.
  * @throws {ServiceError} 400 `ERR_IMPORT_MALFORMED` when the text is not well-formed CSV; 413
@@ -157,11 +157,26 @@ export function readCsvRows(text: string, maxRows: number): ReadRows {
     const value: Record<string, unknown> = {};
     header.forEach((name, i) => {
       const cell = r.record[i] ?? '';
-      if (name === 'classes') value[name] = cell === '' ? [] : cell.split(' ');
+      if (name === 'classes') value[name] = cell === '' ? [] : classesOfCell(cell);
       else if (name === 'points') value[name] = INTEGER.test(cell) ? Number(cell) : cell;
       else value[name] = cell;
     });
     rows.push({ line, value });
   }
   return { rows, issues };
+}
+
+/** Classes written together as on the card: capital letters, each with a digit or none. */
+const CARD_CLASSES = /^(?:[A-Z][0-9]?)+$/;
+
+/**
+ * The classes of a CSV cell: split at single spaces, and each part written as the card writes
+ * classes (`A2D`) split into them (A2, D): every class is a capital letter with one digit or
+ * none, so the split is unique. A part that is not so is kept whole, for the record's rules to
+ * name it.
+ */
+function classesOfCell(cell: string): string[] {
+  return cell
+    .split(' ')
+    .flatMap((part) => (CARD_CLASSES.test(part) ? (part.match(/[A-Z][0-9]?/g) ?? []) : [part]));
 }
