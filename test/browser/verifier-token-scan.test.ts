@@ -19,6 +19,7 @@ import { DEFAULT_POLICE_ORG } from '../../issuer/config.js';
 import { isDeviceToken } from '../../shared/request/device-token.js';
 import { createPresentationV2 } from '../../shared/sd/presentation-v2.js';
 import { PURPOSE_WORDS } from '../../shared/sd/words.js';
+import { say } from '../../shared/web/i18n.js';
 import { UI } from '../../verifier/web/app-messages.js';
 import {
   addDevice,
@@ -238,7 +239,9 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       await page.click('#language');
       expect(await page.textContent('#token-scan-open')).toBe(UI.tokenScan.en);
       await page.click('#token-scan-open');
-      await expect.poll(() => said.textContent(), { timeout: 20_000 }).toBe(UI.tokenNotLicence.en);
+      await expect
+        .poll(() => said.textContent(), { timeout: 20_000 })
+        .toBe(say(UI.tokenNotLicence, 'en'));
       expect(await page.locator('body').innerText()).not.toMatch(/\bERR_[A-Z_]+/);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         390,
