@@ -2,7 +2,7 @@
  * When to come back and how many tries are left, as the apps say them: China time, to the
  * minute, from the service's seconds.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { chinaDateTime, chinaTimeAfter } from '../../shared/china-time.js';
 import { say, type Translator } from '../../shared/web/i18n.js';
 import { problemValues, problemWords } from '../../shared/web/problem-words.js';
@@ -59,12 +59,28 @@ describe('problemWords', () => {
     has: (key: string): key is Key => Object.hasOwn(catalogue, key),
   };
 
+  // The device's clock, fixed: the time to come back is counted from it (15:30:10 in China).
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse('2026-12-06T07:30:10Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it.each([
     ['ERR_CODE_WRONG', { triesLeft: 2 }, '还可尝试 2 次'],
     ['ERR_CODE_WRONG', { triesLeft: 0 }, '请重新获取'],
-    ['ERR_SIGN_IN_LOCKED', { retryAfter: 600 }, expect.stringMatching(/^已锁定至 \d\d:\d\d$/)],
+    ['ERR_SIGN_IN_LOCKED', { retryAfter: 600 }, '已锁定至 15:41'],
     ['ERR_SOMETHING_NEW', {}, '操作未能完成'],
   ])('when the service answers %s with %j, then the words are %s', (code, body, expected) => {
-    expect(problemWords(zh, code, body, 'error')).toEqual(expected);
+    expect(problemWords(zh, code, body, 'error')).toBe(expected);
+  });
+
+  it('when the wait ends after midnight in China, then the words give the date too', () => {
+    vi.setSystemTime(Date.parse('2026-12-07T15:56:00Z')); // 23:56 in China
+    expect(problemWords(zh, 'ERR_SIGN_IN_LOCKED', { retryAfter: 600 }, 'error')).toBe(
+      '已锁定至 2026-12-08 00:06',
+    );
   });
 });
