@@ -15,7 +15,8 @@ export interface HomeLink {
 
 /**
  * The three apps, in the order a visitor most likely wants them. "e-licence" is written with a
- * non-breaking hyphen (U+2011), as the apps write it (shared/web/i18n.ts): no line ends on "the e-".
+ * non-breaking hyphen (U+2011), as the apps write it (shared/web/i18n.ts): no line ends on
+ * "the e-".
  */
 export const HOME_LINKS: readonly HomeLink[] = [
   {

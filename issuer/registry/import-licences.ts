@@ -49,9 +49,9 @@ export interface ImportRequest {
  *   test/fixtures/reference-licences.json; its other keys are ignored). Rows are numbered by
  *   record, from 1.
  * - `csv`: RFC 4180, a header row with the record's field names in any order, one licence a
- *   row. `classes` as the card prints them (`A2D`) or space-separated (`A2 D`), `points` is digits only (anything
- *   else is reported, never coerced), `validTo` a date or `long-term`. Rows are numbered by the
- *   physical line where they start; line 1 is the header.
+ *   row. `classes` as the card prints them (`A2D`) or space-separated (`A2 D`), `points` is
+ *   digits only (anything else is reported, never coerced), `validTo` a date or `long-term`.
+ *   Rows are numbered by the physical line where they start; line 1 is the header.
  *
  * A leading byte order mark is ignored in both.
  *

@@ -77,9 +77,9 @@ export function readJsonRows(text: string, maxRows: number): ReadRows {
 /**
  * A CSV file (RFC 4180, comma-separated, `"` quotes): a header row naming every record field
  * once, in any order, then one row per licence. `classes` holds the classes as the card prints
- * them (`A2D`) or separated by single spaces (`A2 D`); `points` digits only. Any other cell is taken as text, unchanged (no trimming).
- * Line endings may be LF or CRLF; empty lines are skipped. Each row's line is the physical line
- * where it starts.
+ * them (`A2D`) or separated by single spaces (`A2 D`); `points` digits only. Any other cell is
+ * taken as text, unchanged (no trimming). Line endings may be LF or CRLF; empty lines are
+ * skipped. Each row's line is the physical line where it starts.
  * @throws {ServiceError} 400 `ERR_IMPORT_MALFORMED` when the text is not well-formed CSV; 413
  *   `ERR_TOO_LARGE` over `maxRows` rows; 422 `ERR_IMPORT_EMPTY` with a header and no row, or
  *   nothing at all.
