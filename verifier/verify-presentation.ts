@@ -561,10 +561,11 @@ function checkStatusList(
 ): CheckResult {
   const list = lists?.get(claims.status.uri);
   if (list?.uri !== claims.status.uri) {
+    // Named, so that whoever gave another list sees which one this credential needs.
     return warning(
       'status_list',
       'WARN_STATUS_UNCHECKED',
-      'no status list for this credential was given',
+      `no status list was given for this credential's list, ${JSON.stringify(claims.status.uri)}`,
     );
   }
   let value: number;

@@ -626,6 +626,19 @@ describe.concurrent('status lists (credential issued with --index 5)', () => {
     expectOneLine(run.stderr);
   });
 
+  it("when the only status list given is another list's, then WARN_STATUS_UNCHECKED names the list the credential needs", async () => {
+    const token = await must(
+      statusListArgs('--size', '16', '--uri', 'https://other.example/status/9'),
+    );
+    await writeFile(join(dir, 'other-list.jwt'), token);
+    const { run, report: r } = await verifyJson(qrText, china(5), '--status', 'other-list.jwt');
+    expectExit(run, 0);
+    expect(r.warnings).toEqual(['WARN_STATUS_UNCHECKED']);
+    expect(r.checks?.find((c) => c.id === 'status_list')?.detail).toBe(
+      'no status list was given for this credential\'s list, "https://liangzheng.example/status/1"',
+    );
+  });
+
   it('when the status list was made 2 days earlier, then exit 0 with WARN_STATUS_STALE; with --strict, then exit 1 ERR_STATUS_STALE', async () => {
     const token = await must(statusListArgs('--size', '16', '--now', china(-2 * DAY)));
     await writeFile(join(dir, 'stale.jwt'), token);
@@ -814,7 +827,7 @@ describe.concurrent('format 2 (issue --format 2, present --purpose, verify)', ()
         '  ✔ holder_signature  持证人设备签名有效 / Holder device signature valid',
         '  ✔ proof_freshness   出示码为实时生成 / Code freshly generated',
         '  ✔ credential_time   电子驾驶证在有效期内 / E-licence within its validity',
-        '  ! status_list       未核验实时状态（无状态列表） / Status not checked (no status list) (no status list for this credential was given)',
+        '  ! status_list       未核验实时状态（无状态列表） / Status not checked (no status list) (no status list was given for this credential\'s list, "https://liangzheng.example/status/1")',
         '  · licence_status    未检查（持证人未出示驾驶信息） / Not checked (the holder did not show the driving data)',
         '  · licence_validity  未检查（持证人未出示驾驶信息） / Not checked (the holder did not show the driving data)',
         '',
