@@ -149,6 +149,13 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
       );
   }
 
+  /** The bar's title and how much of it is cut off (px; 0 when whole). */
+  function titleCut(page: Page): Promise<{ text: string | null; cut: number }> {
+    return page
+      .locator('#title')
+      .evaluate((h1) => ({ text: h1.textContent, cut: h1.scrollWidth - h1.clientWidth }));
+  }
+
   /**
    * How the licence number lies: the lines its text takes, and how far it reaches past the
    * card's content box (px; 0 or less when inside).
@@ -223,6 +230,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
     await page.setViewportSize({ width: 320, height: 640 });
     const at320 = await numberLayout(page);
     expect([at320.lines, at320.past <= 0]).toEqual([1, true]);
+    // The app's name in the bar is whole beside its three buttons, down to 320 px.
+    expect(await titleCut(page)).toEqual({ text: '亮证核验', cut: 0 });
     await screenshot(page, 'verifier-answer-valid-card-320');
 
     await page.click('#language');
@@ -235,6 +244,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
     ]);
     const en320 = await numberLayout(page);
     expect([en320.lines, en320.past <= 0]).toEqual([1, true]);
+    expect(await titleCut(page)).toEqual({ text: 'Licence Check', cut: 0 });
+    await screenshot(page, 'verifier-answer-valid-card-320-en');
     await page.setViewportSize(SMALL_PHONE_VIEWPORT);
     const en360 = await numberLayout(page);
     expect([en360.lines, en360.past <= 0]).toEqual([1, true]);
