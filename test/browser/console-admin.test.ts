@@ -54,6 +54,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
   let createdPassword = '';
   /** Two more licences of the same region, so that the masked search has a list to pick from. */
   const region = [10_000, 10_001, 10_002].map(syntheticLicence);
+  // The licence the desk opens holds two classes, given out of card order.
+  region[0] = { ...(region[0] as LicenceRecord), classes: ['D', 'A2'] };
 
   beforeAll(async () => {
     if (VERIFIER_APP_DIR === undefined)
@@ -176,6 +178,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
     await desk.locator('#licence-record').waitFor();
     expect(await desk.textContent('#licence-number')).toBe(licence.licenceNumber);
     expect(await desk.textContent('#licence-name')).toBe(licence.name);
+    // 准驾车型 as the card prints it, as the driver's app and the police app write it.
+    expect(await desk.textContent('#licence-classes')).toBe('A2D');
     expect(await desk.getAttribute('#licence-status', 'data-status')).toBe('A');
     expect(await desk.locator('#licence-actions button').allTextContents()).toEqual([
       '暂扣',

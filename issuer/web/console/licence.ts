@@ -5,6 +5,7 @@
  * history in words.
  */
 import { LICENCE_STATUS, POINTS_LIMIT } from '../../../shared/licence/codes.js';
+import { formatClasses } from '../../../shared/licence/format-classes.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import { button, h } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
@@ -77,7 +78,7 @@ function record(view: LicenceReply): HTMLElement {
       [t('birthDate'), l.birthDate],
       [t('nationality'), l.nationality],
       [t('address'), l.address],
-      [t('classes'), l.classes.join(' ')],
+      [t('classes'), formatClasses(l.classes), 'licence-classes'],
       [t('validity'), `${l.validFrom} — ${validTo}`],
       [
         t('state'),
