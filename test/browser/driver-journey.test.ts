@@ -82,6 +82,23 @@ async function signUpAndBind(
   return phone;
 }
 
+/** The numbers and dates on the licence card that a line break cuts in two. */
+function cutValues(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('#licence-card dd')].flatMap((dd) => {
+      const text = dd.firstChild;
+      if (text === null) return [];
+      return [...(text.textContent ?? '').matchAll(/\d{4}-\d\d-\d\d|\d{6,}/g)].flatMap((m) => {
+        const range = document.createRange();
+        range.setStart(text, m.index);
+        range.setEnd(text, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        return lines.size > 1 ? [m[0]] : [];
+      });
+    }),
+  );
+}
+
 /** The licence card's fields on the driver's page, by licence field, as the screen shows them. */
 function cardFields(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() =>
@@ -353,8 +370,22 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
     expect(await driver.textContent('#purpose-label')).toBe('Traffic police · everything');
     expect(await driver.textContent('#f-nationality')).toBe('China');
     await screenshot(driver, 'app-06-licence-en');
-    await driver.click('#language');
-    await driver.locator('#qr[data-presentation]').waitFor();
+    // On a 320 px phone the card's numbers and dates are each on one line, in either language,
+    // and nothing scrolls sideways.
+    await driver.setViewportSize({ width: 320, height: 640 });
+    for (const lang of ['en', 'zh']) {
+      expect(await cutValues(driver), lang).toEqual([]);
+      expect(
+        await driver.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ).toBe(0);
+      await driver.locator('#licence-card').scrollIntoViewIfNeeded();
+      await screenshot(driver, `app-06-licence-card-320-${lang}`);
+      if (lang === 'en') {
+        await driver.click('#language');
+        await driver.locator('#qr[data-presentation]').waitFor();
+      }
+    }
+    await driver.setViewportSize({ width: 390, height: 844 });
     expect(await driver.textContent('#f-nationality')).toBe('中国');
 
     // A photo change right after the issue: the app says from when it may change.
