@@ -29,8 +29,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
  * sentence is never cut at a hyphen (Chromium breaks 2026-12-08 after 2026- on a narrow phone).
  * The text content is `text` unchanged.
  */
-export function keepWhole(text: string, ...values: readonly string[]): Child[] {
-  const children: Child[] = [];
+export function keepWhole(text: string, ...values: readonly string[]): (string | Node)[] {
+  const children: (string | Node)[] = [];
   let rest = text;
   for (;;) {
     let at = -1;

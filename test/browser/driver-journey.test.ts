@@ -27,7 +27,7 @@ import { lastCode } from '../issuer/enrol.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { portraitJpeg } from '../issuer/photos.js';
 import { BROWSER_AVAILABLE, launchBrowser, linesOf, newPhonePage, screenshot } from './browser.js';
-import { keptValue } from './driver-phone.js';
+import { driverOnLicencePage, keptValue } from './driver-phone.js';
 import { decodePng, encodeY4m, type RgbaImage } from './y4m.js';
 import { inflateClaims } from '../../shared/sd/credential-v2.js';
 import { decodePresentationV2 } from '../../shared/sd/presentation-v2.js';
@@ -82,21 +82,25 @@ async function signUpAndBind(
   return phone;
 }
 
-/** The numbers and dates on the licence card that a line break cuts in two. */
+/** The numbers, dates and "long-term" on the licence card that a line break cuts in two. */
 function cutValues(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('#licence-card dd')].flatMap((dd) => {
-      const text = dd.firstChild;
-      if (text === null) return [];
-      return [...(text.textContent ?? '').matchAll(/\d{4}-\d\d-\d\d|\d{6,}/g)].flatMap((m) => {
+  return page.evaluate(() => {
+    const cut: string[] = [];
+    const walker = document.createTreeWalker(
+      document.querySelector('#licence-card .licence-fields') ?? document.body,
+      NodeFilter.SHOW_TEXT,
+    );
+    for (let text = walker.nextNode(); text !== null; text = walker.nextNode()) {
+      for (const m of (text.textContent ?? '').matchAll(/\d{4}-\d\d-\d\d|\d{6,}|long-term/g)) {
         const range = document.createRange();
         range.setStart(text, m.index);
         range.setEnd(text, m.index + m[0].length);
         const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-        return lines.size > 1 ? [m[0]] : [];
-      });
-    }),
-  );
+        if (lines.size > 1) cut.push(m[0]);
+      }
+    }
+    return cut;
+  });
 }
 
 /** The licence card's fields on the driver's page, by licence field, as the screen shows them. */
@@ -1125,6 +1129,28 @@ describe.skipIf(!BROWSER_AVAILABLE)('the driver journey in Chromium', () => {
       { tone: 'invalid', code: 'ERR_SUPERSEDED', text: '此电子驾驶证已被新证取代' },
     ]);
   }, 90_000);
+
+  it('when the licence runs to a date, then the card keeps both dates of its validity whole at 390, 360 and 320 px, in both languages', async () => {
+    const { context, page } = await driverOnLicencePage(service, browser, 9120, {
+      validFrom: '2021-03-02',
+      validTo: '2031-03-02',
+    });
+    await page.locator('#purpose-picker').waitFor({ timeout: 20_000 });
+    for (const [lang, validity] of [
+      ['zh', '2021-03-02 至 2031-03-02'],
+      ['en', '2021-03-02 to 2031-03-02'],
+    ] as const) {
+      if (lang === 'en') await page.click('#language');
+      expect(await page.textContent('#f-validity')).toBe(validity);
+      for (const width of [390, 360, 320]) {
+        await page.setViewportSize({ width, height: 740 });
+        expect(await cutValues(page), `${lang} at ${String(width)} px`).toEqual([]);
+      }
+      await page.locator('#licence-card').scrollIntoViewIfNeeded();
+      await screenshot(page, `app-06-licence-card-dated-320-${lang}`);
+    }
+    await context.close();
+  });
 
   it('when a driver resets a forgotten password with code and real-person check, then the new one signs in and the old session is refused', async () => {
     const licence = await registryLicence(9106);

@@ -131,16 +131,23 @@ interface LicenceCard {
 }
 
 function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): LicenceCard {
-  const fields: { dd: HTMLElement; value: string; group: GroupName }[] = [];
+  const fields: {
+    dd: HTMLElement;
+    value: string;
+    whole: readonly string[];
+    group: GroupName;
+  }[] = [];
+  /** A field; each of `whole` in its value is kept on one line (keepWhole). */
   const row = (
     label: string,
     value: string,
     field: keyof LicenceRecord,
     id: string,
     wide = false,
+    whole: readonly string[] = [],
   ) => {
-    const dd = h('dd', { id, 'data-field': field }, value);
-    fields.push({ dd, value, group: groupOfField(field) });
+    const dd = h('dd', { id, 'data-field': field }, ...keepWhole(value, ...whole));
+    fields.push({ dd, value, whole, group: groupOfField(field) });
     return h('div', { class: wide ? 'row wide' : 'row' }, h('dt', {}, label), dd);
   };
   let photo: HTMLElement = h('div', { class: 'photo placeholder' });
@@ -182,6 +189,7 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): Licence
           'validFrom',
           'f-validity',
           true,
+          [l.validFrom, validTo],
         ),
         row(t('f_authority'), l.issuingAuthority, 'issuingAuthority', 'f-authority', true),
         row(t('f_file'), l.fileNumber, 'fileNumber', 'f-file', true),
@@ -193,9 +201,9 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): Licence
   return {
     element,
     show(shown) {
-      for (const { dd, value, group } of fields) {
+      for (const { dd, value, whole, group } of fields) {
         const withheld = shown !== undefined && !shown.includes(group);
-        dd.textContent = withheld ? t('notShown') : value;
+        dd.replaceChildren(...(withheld ? [t('notShown')] : keepWhole(value, ...whole)));
         if (withheld) dd.dataset.withheld = 'true';
         else delete dd.dataset.withheld;
       }
