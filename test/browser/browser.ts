@@ -120,3 +120,33 @@ export function linesOf(page: Page, selector: string, part: string): Promise<num
     [selector, part] as const,
   );
 }
+
+/**
+ * Each match of `pattern` in the text under `selector` that stands on more than one line: a date,
+ * a number or a word a line break cuts in two. Empty when each is whole.
+ */
+export function partsOnTwoLines(page: Page, selector: string, pattern: RegExp): Promise<string[]> {
+  return page.evaluate(
+    ([where, source, flags]) => {
+      const cut: string[] = [];
+      const root = document.querySelector(where);
+      if (root === null) return [`(no ${where})`];
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let text = walker.nextNode(); text !== null; text = walker.nextNode()) {
+        for (const m of (text.textContent ?? '').matchAll(new RegExp(source, flags))) {
+          const range = document.createRange();
+          range.setStart(text, m.index);
+          range.setEnd(text, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (lines.size > 1) cut.push(m[0]);
+        }
+      }
+      return cut;
+    },
+    [
+      selector,
+      pattern.source,
+      pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+    ] as const,
+  );
+}

@@ -34,7 +34,16 @@ import {
   type TestDevice,
 } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
-import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import {
+  BROWSER_AVAILABLE,
+  launchBrowser,
+  newPhonePage,
+  partsOnTwoLines,
+  screenshot,
+} from './browser.js';
+
+/** A date, with its time to the minute or second when it has one. */
+const DATE_TIME = /\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?/g;
 import { decodePng, encodeY4m, qrFrame } from './y4m.js';
 
 const jsQR = jsQRModule.default;
@@ -370,7 +379,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
 
   it('when an admin imports a file with bad rows, then nothing changes and every problem is said by line in words; a good file is imported with its counts', async () => {
     await desk.click('#to-import');
-    const good = syntheticLicence(10_100);
+    // Valid to a date: the audit log says it (有效期至), and keeps it whole (the 320 px test).
+    const good = { ...syntheticLicence(10_100), validTo: '2031-03-02' };
     const header =
       'licenceNumber,name,sex,nationality,address,birthDate,firstIssueDate,classes,validFrom,validTo,issuingAuthority,fileNumber,status,points';
     const row = (l: LicenceRecord, changes: Partial<Record<keyof LicenceRecord, string>> = {}) => {
@@ -490,6 +500,23 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
         await desk.waitForLoadState('networkidle');
         await expectNoSidewaysScroll(desk);
       }
+      // A licence's status history keeps its dates and times each on one line, down to 320 px
+      // (有效期至：2031-03-02 at the end of the imported licence's details).
+      await desk.click('#to-licences');
+      await desk.fill('#licence-query', syntheticLicence(10_100).licenceNumber);
+      await desk.click('#licence-search button[type=submit]');
+      await desk.locator('#status-history li').first().waitFor();
+      expect(await desk.locator('#status-history').innerText()).toContain('有效期至：2031-03-02');
+      for (const width of [360, 320]) {
+        await desk.setViewportSize({ width, height: 740 });
+        expect(await partsOnTwoLines(desk, '#status-history', DATE_TIME), `${width} px`).toEqual(
+          [],
+        );
+      }
+      await desk.setViewportSize({ width: 360, height: 740 });
+      await desk.click('#to-licences');
+      await desk.fill('#licence-query', suspended.licence.licenceNumber.slice(0, 6));
+      await desk.click('#licence-search button[type=submit]');
       await desk.click('#to-licences');
       await desk.locator('#licence-list .entry').first().click();
       await desk.locator('#licence-record').waitFor();

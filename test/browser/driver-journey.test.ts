@@ -26,7 +26,14 @@ import {
 import { lastCode } from '../issuer/enrol.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { portraitJpeg } from '../issuer/photos.js';
-import { BROWSER_AVAILABLE, launchBrowser, linesOf, newPhonePage, screenshot } from './browser.js';
+import {
+  BROWSER_AVAILABLE,
+  launchBrowser,
+  linesOf,
+  newPhonePage,
+  partsOnTwoLines,
+  screenshot,
+} from './browser.js';
 import { driverOnLicencePage, keptValue } from './driver-phone.js';
 import { decodePng, encodeY4m, type RgbaImage } from './y4m.js';
 import { inflateClaims } from '../../shared/sd/credential-v2.js';
@@ -84,23 +91,11 @@ async function signUpAndBind(
 
 /** The numbers, dates and "long-term" on the licence card that a line break cuts in two. */
 function cutValues(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const cut: string[] = [];
-    const walker = document.createTreeWalker(
-      document.querySelector('#licence-card .licence-fields') ?? document.body,
-      NodeFilter.SHOW_TEXT,
-    );
-    for (let text = walker.nextNode(); text !== null; text = walker.nextNode()) {
-      for (const m of (text.textContent ?? '').matchAll(/\d{4}-\d\d-\d\d|\d{6,}|long-term/g)) {
-        const range = document.createRange();
-        range.setStart(text, m.index);
-        range.setEnd(text, m.index + m[0].length);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-        if (lines.size > 1) cut.push(m[0]);
-      }
-    }
-    return cut;
-  });
+  return partsOnTwoLines(
+    page,
+    '#licence-card .licence-fields',
+    /\d{4}-\d\d-\d\d|\d{6,}|long-term/g,
+  );
 }
 
 /** The licence card's fields on the driver's page, by licence field, as the screen shows them. */

@@ -9,11 +9,11 @@ import { button, h, keepWhole, type Child } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { deadlineWords } from './deadline.js';
 import { ApiError } from '../common/api.js';
-import { actorWords, detailWords } from './audit-words.js';
+import { actorWords } from './audit-words.js';
 import { actionWords, go, i18n, inSection, onLeave, problem, state, t } from './frame.js';
 import { MESSAGES, REJECT_REASONS, type MessageKey } from './messages.js';
 import { queueScreen } from './queue.js';
-import { confirmFirst } from './ui.js';
+import { auditDetails, confirmFirst } from './ui.js';
 import { application, applicationPhoto, approve, referencePhoto, reject } from './replies.js';
 import type { ApplicationDetail, AuditEntryView } from '../../review/review-replies.js';
 
@@ -253,7 +253,6 @@ function auditTrail(entries: readonly AuditEntryView[]): HTMLElement {
       'ol',
       { class: 'trail' },
       ...entries.map((e) => {
-        const details = detailWords(i18n, e.before, e.after);
         return h(
           'li',
           {},
@@ -264,7 +263,7 @@ function auditTrail(entries: readonly AuditEntryView[]): HTMLElement {
             h('span', {}, actorWords(i18n, e.actor, state.staffNames)),
             h('strong', { class: 'action', 'data-action': e.action }, actionWords(e.action)),
           ),
-          details === '' ? null : h('div', { class: 'details' }, details),
+          auditDetails(e.before, e.after),
         );
       }),
     ),

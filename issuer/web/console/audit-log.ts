@@ -8,10 +8,10 @@ import { button, h } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import type { AuditSearchReply } from '../../audit/replies.js';
 import { searchAudit, staffList, type AuditFilter } from './admin-api.js';
-import { actionWords, actorWords, detailWords, subjectWords } from './audit-words.js';
+import { actionWords, actorWords, subjectWords } from './audit-words.js';
 import { i18n, inSection, keptUntilSignOut, problem, state, t } from './frame.js';
 import { ACTIONS } from './messages.js';
-import { field, timeText } from './ui.js';
+import { auditDetails, field, timeText } from './ui.js';
 
 type Entry = AuditSearchReply['entries'][number];
 
@@ -112,7 +112,6 @@ function show(results: HTMLElement, filter: AuditFilter, shown: readonly Entry[]
 }
 
 function entry(e: Entry): HTMLElement {
-  const details = detailWords(i18n, e.before, e.after);
   return h(
     'li',
     { 'data-action': e.action, 'data-id': String(e.id) },
@@ -124,6 +123,6 @@ function entry(e: Entry): HTMLElement {
       h('strong', { class: 'action' }, actionWords(i18n, e.action)),
       h('span', { class: 'subject' }, subjectWords(i18n, e.subject, state.staffNames)),
     ),
-    details === '' ? null : h('div', { class: 'details' }, details),
+    auditDetails(e.before, e.after),
   );
 }

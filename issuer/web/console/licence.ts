@@ -20,12 +20,12 @@ import {
   unlockDriver,
   type StatusChange,
 } from './admin-api.js';
-import { actorWords, detailWords } from './audit-words.js';
+import { actorWords } from './audit-words.js';
 import { actionWords, go, i18n, inSection, problem, state, t } from './frame.js';
 import { loadStaffNames } from './staff-names.js';
 import { licencesScreen } from './licences.js';
 import type { MessageKey } from './messages.js';
-import { confirmFirst, facts, field, notice, timeText } from './ui.js';
+import { auditDetails, confirmFirst, facts, field, notice, timeText } from './ui.js';
 
 /** The changes offered, in the order of their buttons. */
 const CHANGES: readonly StatusChange[] = ['suspend', 'restore', 'revoke'];
@@ -240,7 +240,6 @@ function history(trail: AuditTrailReply): HTMLElement {
           'ol',
           { class: 'trail' },
           ...entries.map((e) => {
-            const details = detailWords(i18n, e.before, e.after);
             return h(
               'li',
               {},
@@ -251,7 +250,7 @@ function history(trail: AuditTrailReply): HTMLElement {
                 h('span', {}, actorWords(i18n, e.actor, state.staffNames)),
                 h('strong', { class: 'action', 'data-action': e.action }, actionWords(e.action)),
               ),
-              details === '' ? null : h('div', { class: 'details' }, details),
+              auditDetails(e.before, e.after),
             );
           }),
         ),
