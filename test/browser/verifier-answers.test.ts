@@ -32,6 +32,7 @@ import {
   BROWSER_AVAILABLE,
   launchBrowser,
   newPhonePage,
+  partsOnTwoLines,
   PHONE_VIEWPORT,
   screenshot,
   SMALL_PHONE_VIEWPORT,
@@ -68,7 +69,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
     // Every credential is issued before the first status list is signed (see verifier-app.test.ts).
     holders.set(
       'classes',
-      await holder({ ...syntheticLicence(serial++), classes: ['D', 'A2'], points: 3 }),
+      await holder({
+        ...syntheticLicence(serial++),
+        classes: ['D', 'A2'],
+        points: 3,
+        // Valid to a date, as most licences are: two dates in one field.
+        validFrom: '2021-03-02',
+        validTo: '2031-03-02',
+      }),
     );
     holders.set('suspended', await holder(syntheticLicence(serial++)));
     holders.set('unchecked', await holder(syntheticLicence(serial++)));
@@ -149,6 +157,11 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
       );
   }
 
+  /** The dates on the licence card that a line break cuts in two (the validity's two). */
+  function cutDates(page: Page): Promise<string[]> {
+    return partsOnTwoLines(page, '.card', /\d{4}-\d\d-\d\d|[Ll]ong-term/g);
+  }
+
   /** The bar's title and how much of it is cut off (px; 0 when whole). */
   function titleCut(page: Page): Promise<{ text: string | null; cut: number }> {
     return page
@@ -226,12 +239,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
     expect(await portraitSize(page)).toEqual([129.6, 162]);
     const at360 = await numberLayout(page);
     expect([at360.lines, at360.past <= 0]).toEqual([1, true]);
+    expect(await cutDates(page), 'at 360 px').toEqual([]);
     await screenshot(page, 'verifier-answer-valid-card-360');
     await page.setViewportSize({ width: 320, height: 640 });
     const at320 = await numberLayout(page);
     expect([at320.lines, at320.past <= 0]).toEqual([1, true]);
     // The app's name in the bar is whole beside its three buttons, down to 320 px.
     expect(await titleCut(page)).toEqual({ text: '亮证核验', cut: 0 });
+    expect(await cutDates(page), 'at 320 px').toEqual([]);
     await screenshot(page, 'verifier-answer-valid-card-320');
 
     await page.click('#language');
@@ -245,10 +260,12 @@ describe.skipIf(!BROWSER_AVAILABLE)('the officer’s answer screen', { timeout: 
     const en320 = await numberLayout(page);
     expect([en320.lines, en320.past <= 0]).toEqual([1, true]);
     expect(await titleCut(page)).toEqual({ text: 'Licence Check', cut: 0 });
+    expect(await cutDates(page), 'in English at 320 px').toEqual([]);
     await screenshot(page, 'verifier-answer-valid-card-320-en');
     await page.setViewportSize(SMALL_PHONE_VIEWPORT);
     const en360 = await numberLayout(page);
     expect([en360.lines, en360.past <= 0]).toEqual([1, true]);
+    expect(await cutDates(page), 'in English at 360 px').toEqual([]);
     await screenshot(page, 'verifier-answer-valid-card-360-en');
     await page.context().close();
   });
