@@ -29,7 +29,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
  * sentence is never cut at a hyphen (Chromium breaks 2026-12-08 after 2026- on a narrow phone).
  * The text content is `text` unchanged.
  */
-export function keepWhole(text: string, ...values: readonly string[]): (string | Node)[] {
+function keepWhole(text: string, ...values: readonly string[]): (string | Node)[] {
   const children: (string | Node)[] = [];
   let rest = text;
   for (;;) {
@@ -45,6 +45,18 @@ export function keepWhole(text: string, ...values: readonly string[]): (string |
   }
   children.push(rest);
   return children.filter((child) => child !== '');
+}
+
+/** A date (with its time, when it has one) or 长期 / long-term: what a screen never cuts. */
+const DATE_OR_TERM = /\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?|长期|[Ll]ong-term/g;
+
+/**
+ * `text` as children of {@link h}, each date, date and time, and 长期 / long-term in it kept on
+ * one line ({@link keepWhole}): a validity (2021-03-02 至 2031-03-02) breaks before its second
+ * date, never inside it.
+ */
+export function keepDatesWhole(text: string): (string | Node)[] {
+  return keepWhole(text, ...(text.match(DATE_OR_TERM) ?? []));
 }
 
 /** A `type="button"` button with these attributes and this label, calling `onClick` when pressed. */

@@ -5,7 +5,7 @@ import { NOT_SHOWN } from '../internal/messages.js';
 import type { CheckResult, CheckStatus, Disclosure, VerdictCode, Words } from '../report.js';
 import { chinaDateTime } from '../../shared/china-time.js';
 import { groupsInSentence, PURPOSE_WORDS } from '../../shared/sd/words.js';
-import { h, keepWhole } from '../../shared/web/dom.js';
+import { h, keepDatesWhole } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
 import { CHECK_NAMES, FIELD_LABELS, NATIONALITY, SEX, type UiKey } from './app-messages.js';
 import type { CodeKind } from './code-kind.js';
@@ -362,7 +362,7 @@ function renderCard(
       h(
         'dd',
         { 'data-field': key, 'data-withheld': value === undefined ? 'true' : undefined },
-        ...(value === undefined ? [i18n.t('notShown')] : keepWhole(value, ...wholeIn(value))),
+        ...(value === undefined ? [i18n.t('notShown')] : keepDatesWhole(value)),
       ),
     ),
   );
@@ -386,14 +386,6 @@ function renderCard(
       h('div', { id: 'portrait', class: 'portrait', 'data-state': 'pending' }),
     ),
   );
-}
-
-/** A date in a field's value (the validity holds two), or 长期 / long-term. */
-const WHOLE = /\d{4}-\d\d-\d\d|长期|[Ll]ong-term/g;
-
-/** What of a field's value is kept on one line: 2031-03- / 02 at 360 px otherwise. */
-function wholeIn(value: string): string[] {
-  return value.match(WHOLE) ?? [];
 }
 
 /** The words for a code in the language chosen, or the code itself when it has none. */

@@ -5,7 +5,7 @@
  */
 import { api, ApiError } from '../common/api.js';
 import { chinaDateTime } from '../../../shared/china-time.js';
-import { button, h, keepWhole } from '../../../shared/web/dom.js';
+import { button, h, keepDatesWhole } from '../../../shared/web/dom.js';
 import { takePicture } from './camera.js';
 import type { MessageKey } from './messages.js';
 import { fitPhoto } from './photo-fit.js';
@@ -39,7 +39,7 @@ export async function latestApplication(): Promise<Application | undefined> {
 /** 审核截止时间：… with the time kept on one line. */
 function deadlineLine(deadline: number): HTMLElement {
   const time = chinaDateTime(deadline * 1000, 'minute');
-  return h('p', {}, ...keepWhole(t('deadline', { time }), time));
+  return h('p', {}, ...keepDatesWhole(t('deadline', { time })));
 }
 
 /** The state of an application in words (and its deadline or reason). */

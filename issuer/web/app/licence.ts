@@ -20,7 +20,7 @@ import { unusableAt, type UnusableReason } from '../../../shared/usability.js';
 import { licenceValidityOn } from '../../../shared/licence/validity.js';
 import { api, ApiError, OfflineError } from '../common/api.js';
 import { chinaClock, chinaDate, chinaDateTime } from '../../../shared/china-time.js';
-import { button, h, keepWhole } from '../../../shared/web/dom.js';
+import { button, h, keepDatesWhole } from '../../../shared/web/dom.js';
 import { adviceBlock, latestApplication, photoChangeScreen, stateBlock } from './apply.js';
 import { signInScreen } from './auth.js';
 import { deviceKeyPair, webCryptoSigner } from './device-key.js';
@@ -131,23 +131,17 @@ interface LicenceCard {
 }
 
 function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): LicenceCard {
-  const fields: {
-    dd: HTMLElement;
-    value: string;
-    whole: readonly string[];
-    group: GroupName;
-  }[] = [];
-  /** A field; each of `whole` in its value is kept on one line (keepWhole). */
+  const fields: { dd: HTMLElement; value: string; group: GroupName }[] = [];
+  /** A field; its dates kept whole (keepDatesWhole). */
   const row = (
     label: string,
     value: string,
     field: keyof LicenceRecord,
     id: string,
     wide = false,
-    whole: readonly string[] = [],
   ) => {
-    const dd = h('dd', { id, 'data-field': field }, ...keepWhole(value, ...whole));
-    fields.push({ dd, value, whole, group: groupOfField(field) });
+    const dd = h('dd', { id, 'data-field': field }, ...keepDatesWhole(value));
+    fields.push({ dd, value, group: groupOfField(field) });
     return h('div', { class: wide ? 'row wide' : 'row' }, h('dt', {}, label), dd);
   };
   let photo: HTMLElement = h('div', { class: 'photo placeholder' });
@@ -189,7 +183,6 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): Licence
           'validFrom',
           'f-validity',
           true,
-          [l.validFrom, validTo],
         ),
         row(t('f_authority'), l.issuingAuthority, 'issuingAuthority', 'f-authority', true),
         row(t('f_file'), l.fileNumber, 'fileNumber', 'f-file', true),
@@ -201,9 +194,9 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): Licence
   return {
     element,
     show(shown) {
-      for (const { dd, value, whole, group } of fields) {
+      for (const { dd, value, group } of fields) {
         const withheld = shown !== undefined && !shown.includes(group);
-        dd.replaceChildren(...(withheld ? [t('notShown')] : keepWhole(value, ...whole)));
+        dd.replaceChildren(...(withheld ? [t('notShown')] : keepDatesWhole(value)));
         if (withheld) dd.dataset.withheld = 'true';
         else delete dd.dataset.withheld;
       }
@@ -324,7 +317,7 @@ export const drawLicence: Screen = async (main) => {
         'p',
         { class: 'expired', id: 'qr-expired' },
         ...(notRenewable === 'expired'
-          ? keepWhole(t('licenceExpiredHeld', { date: validTo }), validTo)
+          ? keepDatesWhole(t('licenceExpiredHeld', { date: validTo }))
           : [t('licenceUnusableHeld', { reason: reasonText(notRenewable) })]),
       ),
       adviceBlock(notRenewable, held.licence.issuingAuthority, true),
@@ -335,7 +328,7 @@ export const drawLicence: Screen = async (main) => {
       h(
         'p',
         { class: 'expired', id: 'qr-expired' },
-        ...keepWhole(t('credentialExpired', { time }), time),
+        ...keepDatesWhole(t('credentialExpired', { time })),
       ),
       h('p', {}, t('credentialExpiredOffline')),
     );

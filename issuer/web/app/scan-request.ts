@@ -8,7 +8,7 @@ import type { VerifiedRequest } from '../../../shared/request/request.js';
 import { GROUP_NAMES } from '../../../shared/sd/groups.js';
 import { GROUP_WORDS, groupsInSentence } from '../../../shared/sd/words.js';
 import { startCameraScan } from '../../../shared/web/camera-scanner.js';
-import { button, h, keepWhole } from '../../../shared/web/dom.js';
+import { button, h, keepDatesWhole } from '../../../shared/web/dom.js';
 import { createQrDecoder, decodeImageFile } from '../../../shared/web/qr-decoder.js';
 import { i18n, t } from './ui.js';
 import { ROLE_MESSAGE } from './roles.js';
@@ -119,7 +119,7 @@ export async function scanPanel(
 /** Until when the request may be answered: the time, then （北京时间）, each kept whole. */
 function untilValue(answerBy: number): HTMLElement {
   const time = chinaDateTime(answerBy * 1000, 'second');
-  return h('span', { class: 'keep-words' }, ...keepWhole(t('consentUntilValue', { time }), time));
+  return h('span', { class: 'keep-words' }, ...keepDatesWhole(t('consentUntilValue', { time })));
 }
 
 /**

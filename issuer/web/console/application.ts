@@ -5,7 +5,7 @@
  * reason from the list and an optional note, each confirmed first.
  */
 import { chinaDateTime } from '../../../shared/china-time.js';
-import { button, h, keepWhole, type Child } from '../../../shared/web/dom.js';
+import { button, h, keepDatesWhole } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { deadlineWords } from './deadline.js';
 import { ApiError } from '../common/api.js';
@@ -79,17 +79,15 @@ async function faces(id: number): Promise<HTMLElement> {
 /** Who applies, the check that bound the licence, and earlier rejections. */
 function applicant(d: ApplicationDetail): HTMLElement {
   const a = d.applicant;
-  const checkedAt =
-    a.bindingCheck === null ? '' : chinaDateTime(a.bindingCheck.at * 1000, 'minute');
   const check =
     a.boundAt === null
-      ? [t('bindingLost')]
+      ? t('bindingLost')
       : a.bindingCheck === null
-        ? [t('bindingNone')]
-        : keepWhole(
-            t('bindingPassed', { score: a.bindingCheck.score, time: checkedAt }),
-            checkedAt,
-          );
+        ? t('bindingNone')
+        : t('bindingPassed', {
+            score: a.bindingCheck.score,
+            time: chinaDateTime(a.bindingCheck.at * 1000, 'minute'),
+          });
   return h(
     'section',
     { class: 'card', id: 'applicant' },
@@ -103,7 +101,7 @@ function applicant(d: ApplicationDetail): HTMLElement {
       h('dt', {}, t('applicantAge')),
       h('dd', {}, t('ageYears', { age: a.age })),
       h('dt', {}, t('bindingCheck')),
-      h('dd', { id: 'binding-check' }, ...check),
+      h('dd', { id: 'binding-check' }, ...keepDatesWhole(check)),
       h('dt', {}, t('earlierRejections')),
       h(
         'dd',
@@ -161,15 +159,13 @@ function precheck(report: NonNullable<ApplicationDetail['precheck']>): HTMLEleme
     h(
       'p',
       { class: report.takenAt === null ? 'warn' : '' },
-      ...(report.takenAt === null ? [t('takenUnknown')] : takenAt(report.takenAt)),
+      ...keepDatesWhole(
+        report.takenAt === null
+          ? t('takenUnknown')
+          : t('takenAt', { time: chinaDateTime(report.takenAt * 1000, 'minute') }),
+      ),
     ),
   );
-}
-
-/** When the photo was taken (its EXIF date), the time kept on one line. */
-function takenAt(seconds: number): Child[] {
-  const time = chinaDateTime(seconds * 1000, 'minute');
-  return keepWhole(t('takenAt', { time }), time);
 }
 
 function decision(id: number): HTMLElement {

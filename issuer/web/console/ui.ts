@@ -1,14 +1,11 @@
 /** Pieces the console's screens share: a labelled field, a list of facts, a confirmation step. */
 import { chinaDateTime } from '../../../shared/china-time.js';
-import { button, h, keepWhole, type Child } from '../../../shared/web/dom.js';
+import { button, h, keepDatesWhole, type Child } from '../../../shared/web/dom.js';
 import { detailWords } from './audit-words.js';
 import { i18n, t } from './frame.js';
 
 /** A time (seconds since the epoch) in China time, to the minute. */
 export const timeText = (seconds: number): string => chinaDateTime(seconds * 1000, 'minute');
-
-/** A date, with its time to the minute or second when it has one. */
-const DATE_TIME = /\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?/g;
 
 /**
  * What an audit entry changed, in words (detailWords), each date and time in them kept on one
@@ -17,7 +14,7 @@ const DATE_TIME = /\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?/g;
 export function auditDetails(before: unknown, after: unknown): HTMLElement | null {
   const details = detailWords(i18n, before, after);
   if (details === '') return null;
-  return h('div', { class: 'details' }, ...keepWhole(details, ...(details.match(DATE_TIME) ?? [])));
+  return h('div', { class: 'details' }, ...keepDatesWhole(details));
 }
 
 /** A labelled input, select or group, with a hint below it. */
