@@ -565,7 +565,7 @@ function checkStatusList(
     return warning(
       'status_list',
       'WARN_STATUS_UNCHECKED',
-      `no status list was given for this credential's list, ${JSON.stringify(claims.status.uri)}`,
+      `none was given for this credential's list, ${JSON.stringify(claims.status.uri)}`,
     );
   }
   let value: number;

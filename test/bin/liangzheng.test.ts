@@ -425,20 +425,29 @@ describe.concurrent('present → verify round trip', () => {
     expect(parseReport(run).valid).toBe(true);
   });
 
-  it('when --image is a PDF renamed .png, or a blank white PNG with no QR, then exit 2 saying why', async () => {
+  it('when --image is a PDF renamed .png, an empty file, or a blank white PNG with no QR, then exit 2 saying why', async () => {
     await writeFile(join(dir, 'document.png'), '%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< >>\nendobj\n');
+    await writeFile(join(dir, 'nothing.png'), '');
     const blank = new PNG({ width: 200, height: 200 });
     blank.data.fill(255);
     await writeFile(join(dir, 'blank.png'), PNG.sync.write(blank));
-    const [pdf, empty] = await Promise.all(
-      ['document.png', 'blank.png'].map((image) =>
+    const [pdf, nothing, empty] = await Promise.all(
+      ['document.png', 'nothing.png', 'blank.png'].map((image) =>
         liangzheng(verifyArgs('--now', china(5), '--image', image)),
       ),
     );
-    if (pdf === undefined || empty === undefined) throw new Error('two runs expected');
+    if (pdf === undefined || nothing === undefined || empty === undefined)
+      throw new Error('three runs expected');
     expectExit(pdf, 2);
-    expect(pdf.stderr).toMatch(/expected a PNG or JPEG image/);
+    expect(pdf.stderr).toMatch(
+      /document\.png: expected a PNG or JPEG image, found neither \(by its first bytes\)/,
+    );
     expectOneLine(pdf.stderr);
+    expectExit(nothing, 2);
+    expect(nothing.stderr).toMatch(
+      /nothing\.png: expected a PNG or JPEG image, found an empty file/,
+    );
+    expectOneLine(nothing.stderr);
     expectExit(empty, 2);
     expect(empty.stderr).toMatch(/QR code, found none/);
     expectOneLine(empty.stderr);
@@ -635,7 +644,7 @@ describe.concurrent('status lists (credential issued with --index 5)', () => {
     expectExit(run, 0);
     expect(r.warnings).toEqual(['WARN_STATUS_UNCHECKED']);
     expect(r.checks?.find((c) => c.id === 'status_list')?.detail).toBe(
-      'no status list was given for this credential\'s list, "https://liangzheng.example/status/1"',
+      'none was given for this credential\'s list, "https://liangzheng.example/status/1"',
     );
   });
 
@@ -827,7 +836,7 @@ describe.concurrent('format 2 (issue --format 2, present --purpose, verify)', ()
         '  ✔ holder_signature  持证人设备签名有效 / Holder device signature valid',
         '  ✔ proof_freshness   出示码为实时生成 / Code freshly generated',
         '  ✔ credential_time   电子驾驶证在有效期内 / E-licence within its validity',
-        '  ! status_list       未核验实时状态（无状态列表） / Status not checked (no status list) (no status list was given for this credential\'s list, "https://liangzheng.example/status/1")',
+        '  ! status_list       未核验实时状态（无状态列表） / Status not checked (no status list) (none was given for this credential\'s list, "https://liangzheng.example/status/1")',
         '  · licence_status    未检查（持证人未出示驾驶信息） / Not checked (the holder did not show the driving data)',
         '  · licence_validity  未检查（持证人未出示驾驶信息） / Not checked (the holder did not show the driving data)',
         '',

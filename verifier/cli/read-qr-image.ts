@@ -42,7 +42,7 @@ function decodeImage(
   const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
   if (!isPng && !isJpeg)
     throw new UsageError(
-      `${path}: expected a PNG or JPEG image, found neither (by its first bytes)`,
+      `${path}: expected a PNG or JPEG image, found ${bytes.length === 0 ? 'an empty file' : 'neither (by its first bytes)'}`,
     );
   // The size from the header, before a pixel is decoded: a small file can hold a picture of
   // gigabytes (a 1 MB PNG of 30000×30000 took 5 GB and 19 s to refuse, decoded first).
