@@ -81,3 +81,18 @@ export const POINTS_LIMIT = 12;
 
 /** `validTo` of a licence with no end date (有效期限 长期). */
 export const LONG_TERM = 'long-term';
+
+/** The countries whose ISO 3166-1 alpha-3 codes are written as a name. */
+const NATIONALITY_NAMES: Readonly<Record<string, { readonly zh: string; readonly en: string }>> = {
+  CHN: { zh: '中国', en: 'China' },
+};
+
+/**
+ * 国籍 in words, for the driver's app, the console and the police app alike: the country's name
+ * where it has one here, else the ISO 3166-1 alpha-3 code itself in both languages.
+ */
+export function nationalityName(code: string): { readonly zh: string; readonly en: string } {
+  return Object.hasOwn(NATIONALITY_NAMES, code)
+    ? (NATIONALITY_NAMES[code] as { readonly zh: string; readonly en: string })
+    : { zh: code, en: code };
+}

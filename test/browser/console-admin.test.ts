@@ -189,6 +189,11 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
     expect(await desk.textContent('#licence-name')).toBe(licence.name);
     // 准驾车型 as the card prints it, as the driver's app and the police app write it.
     expect(await desk.textContent('#licence-classes')).toBe('A2D');
+    // Country and validity in words, as the two apps write them.
+    expect(await desk.textContent('#licence-nationality')).toBe('中国');
+    expect(await desk.textContent('#licence-validity')).toBe(
+      `${licence.validFrom} 至 ${licence.validTo === 'long-term' ? '长期' : licence.validTo}`,
+    );
     expect(await desk.getAttribute('#licence-status', 'data-status')).toBe('A');
     expect(await desk.locator('#licence-actions button').allTextContents()).toEqual([
       '暂扣',

@@ -28,8 +28,5 @@ export const FIELD_LABELS: Catalogue<keyof typeof messages.fields> = messages.fi
 /** 性别 as printed. */
 export const SEX: Readonly<Record<string, Words>> = messages.sex;
 
-/** 国籍: the country's name for the codes seen on licences, else the code itself. */
-export const NATIONALITY: Readonly<Record<string, Words>> = messages.nationality;
-
 /** Each check by name, for a line that says why it was not run (a field not shown). */
 export const CHECK_NAMES: Readonly<Record<CheckId, Words>> = messages.checkNames;

@@ -1,4 +1,8 @@
-import { LICENCE_STATUS, type LicenceStatusCode } from '../../shared/licence/codes.js';
+import {
+  LICENCE_STATUS,
+  nationalityName,
+  type LicenceStatusCode,
+} from '../../shared/licence/codes.js';
 import { formatClasses } from '../../shared/licence/format-classes.js';
 import { type LicenceRecord } from '../../shared/licence/record.js';
 import { NOT_SHOWN } from '../internal/messages.js';
@@ -7,7 +11,7 @@ import { chinaDateTime } from '../../shared/china-time.js';
 import { groupsInSentence, PURPOSE_WORDS } from '../../shared/sd/words.js';
 import { h, keepDatesWhole } from '../../shared/web/dom.js';
 import type { Translator } from '../../shared/web/i18n.js';
-import { CHECK_NAMES, FIELD_LABELS, NATIONALITY, SEX, type UiKey } from './app-messages.js';
+import { CHECK_NAMES, FIELD_LABELS, SEX, type UiKey } from './app-messages.js';
 import type { CodeKind } from './code-kind.js';
 import type { Verdict } from './decide-verdict.js';
 import type { PortraitOutcome } from './fetch-portrait.js';
@@ -334,7 +338,9 @@ function renderCard(
     ['sex', licence.sex === undefined ? undefined : known(SEX, licence.sex, i18n), 'beside'],
     [
       'nationality',
-      licence.nationality === undefined ? undefined : known(NATIONALITY, licence.nationality, i18n),
+      licence.nationality === undefined
+        ? undefined
+        : i18n.say(nationalityName(licence.nationality)),
       'beside',
     ],
     ['birthDate', licence.birthDate, 'beside'],

@@ -10,7 +10,7 @@ import { createPresentation } from '../../../shared/create-presentation.js';
 import type { Signer } from '../../../shared/crypto-backend.js';
 import type { VerifiedRequest } from '../../../shared/request/request.js';
 import { nobleBackend } from '../../../verifier/backends/noble.js';
-import { LICENCE_STATUS } from '../../../shared/licence/codes.js';
+import { LICENCE_STATUS, nationalityName } from '../../../shared/licence/codes.js';
 import { formatClasses } from '../../../shared/licence/format-classes.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import { createPresentationV2 } from '../../../shared/sd/presentation-v2.js';
@@ -171,7 +171,12 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): Licence
         row(t('f_no'), l.licenceNumber, 'licenceNumber', 'f-no', true),
         row(t('f_name'), l.name, 'name', 'f-name'),
         row(t('f_sex'), l.sex === 'M' ? t('sexM') : t('sexF'), 'sex', 'f-sex'),
-        row(t('f_nationality'), nationality(l.nationality), 'nationality', 'f-nationality'),
+        row(
+          t('f_nationality'),
+          i18n.say(nationalityName(l.nationality)),
+          'nationality',
+          'f-nationality',
+        ),
         row(t('f_address'), l.address, 'address', 'f-address', true),
         row(t('f_birth'), l.birthDate, 'birthDate', 'f-birth'),
         row(t('f_first'), l.firstIssueDate, 'firstIssueDate', 'f-first'),
@@ -205,12 +210,6 @@ function card(l: LicenceRecord, portrait: Kept['portrait'] | undefined): Licence
       photoWithheld.hidden = photoShown;
     },
   };
-}
-
-/** The country's name for the codes seen on licences, else the ISO 3166-1 alpha-3 code. */
-function nationality(code: string): string {
-  const key = `nationality_${code}`;
-  return i18n.has(key) ? t(key) : code;
 }
 
 /**

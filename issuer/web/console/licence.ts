@@ -4,7 +4,7 @@
  * driver account that holds it and its sign-in lock (解锁), its e-licences, and its status
  * history in words.
  */
-import { LICENCE_STATUS, POINTS_LIMIT } from '../../../shared/licence/codes.js';
+import { LICENCE_STATUS, nationalityName, POINTS_LIMIT } from '../../../shared/licence/codes.js';
 import { formatClasses } from '../../../shared/licence/format-classes.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
 import { button, h } from '../../../shared/web/dom.js';
@@ -76,10 +76,10 @@ function record(view: LicenceReply): HTMLElement {
       [t('applicantName'), l.name, 'licence-name'],
       [t('applicantSex'), t(`sex_${l.sex}`)],
       [t('birthDate'), l.birthDate],
-      [t('nationality'), l.nationality],
+      [t('nationality'), i18n.say(nationalityName(l.nationality)), 'licence-nationality'],
       [t('address'), l.address],
       [t('classes'), formatClasses(l.classes), 'licence-classes'],
-      [t('validity'), `${l.validFrom} — ${validTo}`],
+      [t('validity'), t('validityRange', { from: l.validFrom, to: validTo }), 'licence-validity'],
       [
         t('state'),
         h(
