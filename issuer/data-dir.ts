@@ -1,4 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { makeDirs } from '../shared/node/make-dirs.js';
 import { ConfigError, type Config } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -10,12 +11,18 @@ const GROUP_OR_OTHERS = 0o077;
  * holds the SQLite database, the issuer's private keys and the VAPID key pair: in production a
  * folder that its group or others may read, write or enter refuses the start; elsewhere it is
  * only logged, as a developer's checkout often has a 0755 folder.
- * @throws {ConfigError} in production when the folder gives group or others any access, or is
- *   not a folder.
+ * @throws {ConfigError} when the folder cannot be made; in production when it gives group or
+ *   others any access, or is not a folder.
  */
 export async function prepareDataDir(config: Config, logger: Logger): Promise<void> {
   const dir = config.dataDir;
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    makeDirs(dir, 0o700);
+  } catch (error) {
+    throw new ConfigError(
+      `DATA_DIR ${dir}: expected a folder that can be made or used, found ${(error as NodeJS.ErrnoException).code ?? 'an error'} making it`,
+    );
+  }
   const info = await stat(dir);
   if (!info.isDirectory())
     throw new ConfigError(`DATA_DIR ${dir}: expected a folder, found another kind of file`);

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { makeDirs } from '../../shared/node/make-dirs.js';
 
 /** An open database and which engine it runs on. */
 export interface Db {
@@ -107,7 +108,7 @@ export function openDatabase(target: DbTarget, events: DbEvents = {}): Db {
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, engine: 'postgres', close: () => kysely.destroy() };
   }
-  mkdirSync(target.dataDir, { recursive: true, mode: 0o700 });
+  makeDirs(target.dataDir, 0o700);
   const path = join(target.dataDir, SQLITE_FILE);
   ownerOnly(path);
   const file = new SQLite(path);

@@ -1,5 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { makeDirs } from './make-dirs.js';
 import { join } from 'node:path';
 import type { Ed25519PublicJwk, Signer } from '../crypto-backend.js';
 import { LicenceError } from '../errors.js';
@@ -37,7 +38,7 @@ export async function writeKeyPair(
   dir: string,
 ): Promise<{ privatePath: string; jwksPath: string; kid: string }> {
   const { privateJwk, publicJwk } = generateKeyPair();
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir, 0o700);
   const privatePath = join(dir, 'private.jwk.json');
   const jwksPath = join(dir, 'jwks.json');
   // Both files or neither: the public file is claimed first (wx), and let go again if the

@@ -278,6 +278,21 @@ describe.concurrent('keygen and holder-keygen', () => {
     expect(await readFile(privatePath, 'utf8')).toBe(privateText);
   });
 
+  // Node's recursive mkdir never returned for /proc/x: the command hung.
+  it('when DIR cannot be made (a file system that refuses it, a file in the way), then exit 2 naming the reason, at once', async () => {
+    await writeFile(join(dir, 'a-file'), 'x');
+    const proc = await liangzheng(['keygen', '--out', '/proc/x']);
+    const file = await liangzheng(['keygen', '--out', 'a-file/keys']);
+    expectExit(proc, 2);
+    expect(proc.stderr).toBe(
+      'liangzheng keygen: /proc/x: cannot write the key pair (ENOENT) (usage: liangzheng keygen --help)\n',
+    );
+    expectExit(file, 2);
+    expect(file.stderr).toMatch(
+      /^liangzheng keygen: a-file\/keys: cannot write the key pair \(ENOTDIR\)/,
+    );
+  });
+
   it('when holder-keygen writes a key, then the file is mode 0600; when run again onto it, then exit 2', async () => {
     const run = await liangzheng(['holder-keygen', '--out', 'fresh-holder.jwk.json']);
     expectExit(run, 0);

@@ -87,6 +87,34 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
   });
 }
 
+describe('a start with a DATA_DIR that cannot be made', () => {
+  // Node's recursive mkdir never returned for /proc/x: the service hung before it listened.
+  it('when DATA_DIR is under a file, or where the file system refuses a folder (/proc/x), then exit 2 naming DATA_DIR and the reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lz-bad-dir-'));
+    try {
+      await writeFile(join(dir, 'a-file'), 'x');
+      const env = { PORT: '0', LOG_LEVEL: 'silent' };
+      const [underFile, proc] = await Promise.all([
+        start({ ...env, DATA_DIR: join(dir, 'a-file', 'data') }),
+        start({ ...env, DATA_DIR: '/proc/x' }),
+      ]);
+      expect([underFile, proc]).toEqual([
+        {
+          code: 2,
+          stderr: `liangzheng issuer: DATA_DIR ${join(dir, 'a-file', 'data')}: expected a folder that can be made or used, found ENOTDIR making it\n`,
+        },
+        {
+          code: 2,
+          stderr:
+            'liangzheng issuer: DATA_DIR /proc/x: expected a folder that can be made or used, found ENOENT making it\n',
+        },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a production start', () => {
   it('when DATA_DIR is 0755, then it refuses to start: exit 2, saying what mode is expected and found', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lz-prod-'));
