@@ -1,7 +1,7 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeDirs } from '../../../shared/node/make-dirs.js';
 
 const errorCode = (fn: () => void): string | undefined => {
@@ -15,6 +15,9 @@ const errorCode = (fn: () => void): string | undefined => {
 
 describe('makeDirs', () => {
   const root = mkdtempSync(join(tmpdir(), 'lz-make-dirs-'));
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('when three folders are missing, then it makes all three, each mode 0700; when run again, then nothing changes', () => {
     const dir = join(root, 'a', 'b', 'c');
