@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expectNoSeriousViolations } from './axe.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -89,11 +90,17 @@ export async function newPhonePage(
   return { context, page };
 }
 
-/** Saves a screenshot of what the page shows (the viewport) as artifacts/screenshots/NAME.png. */
+/**
+ * Saves a screenshot of what the page shows (the viewport) as artifacts/screenshots/NAME.png,
+ * and checks the screen with axe-core (axe.ts): a finding of moderate impact or worse fails the
+ * test at its end, so every screen a test photographs is held to WCAG 2.2 AA, at every size and
+ * in every language it is photographed in.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
+  await expectNoSeriousViolations(page, name, 'moderate');
   return path;
 }
 

@@ -141,13 +141,15 @@ function nextSteps(app: Application): HTMLElement[] {
 
 /**
  * 怎么办: what the driver can do about a licence that may not be used now, and where (`authority`,
- * the issuing office; '' when unknown); `held` on a phone that holds the e-licence.
+ * the issuing office; '' when unknown); `held` on a phone that holds the e-licence, where it
+ * stands right under the page's title (so its heading is an h2; on the application, an h3 under
+ * the screen's).
  */
 export function adviceBlock(reason: string, authority: string, held = false): HTMLElement {
   return h(
     'div',
     { class: 'advice', id: 'licence-advice' },
-    h('h3', {}, t('adviceTitle')),
+    h(held ? 'h2' : 'h3', {}, t('adviceTitle')),
     h('p', { id: 'advice-text' }, adviceText(reason, held)),
     authority === ''
       ? null

@@ -12,21 +12,31 @@ let back: Screen = () => undefined;
 /** How many notices are unread, as last heard from the service. */
 let unread = 0;
 
-/** The 消息 button's count: the number unread, hidden at none. */
+/**
+ * The 消息 button's count: the number unread, hidden at none. A screen reader hears the count
+ * in words after the button's visible word (消息 2 条未读), not the figure of the badge.
+ */
 function drawUnread(): void {
   const badge = document.getElementById('unread-count');
-  if (badge === null) return;
+  const words = document.getElementById('unread-words');
+  if (badge === null || words === null) return;
   badge.textContent = unread > 99 ? '99+' : String(unread);
   badge.hidden = unread === 0;
-  document
-    .getElementById('open-inbox')
-    ?.setAttribute('aria-label', unread === 0 ? t('inbox') : t('inboxUnread', { n: unread }));
+  words.textContent = unread === 0 ? '' : t('inboxUnread', { n: unread });
 }
 
 /** The header's 消息 button, with its unread count; `open` opens the inbox. */
 export function inboxButton(open: () => void): HTMLButtonElement {
   const inbox = button({ id: 'open-inbox' }, t('inbox'), open);
-  inbox.append(h('span', { class: 'badge unread-count', id: 'unread-count', hidden: true }));
+  inbox.append(
+    h('span', {
+      class: 'badge unread-count',
+      id: 'unread-count',
+      hidden: true,
+      'aria-hidden': 'true',
+    }),
+    h('span', { class: 'visually-hidden', id: 'unread-words' }),
+  );
   queueMicrotask(drawUnread);
   return inbox;
 }
