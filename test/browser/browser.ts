@@ -70,13 +70,10 @@ export async function newPhonePage(
     readonly locale?: string;
     /** The phone's screen; 390×844 by default. */
     readonly viewport?: { readonly width: number; readonly height: number };
-    /** Lets a test inject a script (axe-core, see axe.ts) past the page's CSP. */
-    readonly bypassCSP?: boolean;
   } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: options.viewport ?? PHONE_VIEWPORT,
-    ...(options.bypassCSP === true ? { bypassCSP: true } : {}),
     deviceScaleFactor: 1,
     isMobile: true,
     hasTouch: true,

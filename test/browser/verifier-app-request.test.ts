@@ -420,8 +420,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       await playOnCamera(camera, undefined);
       const browser = await launchBrowser({ fakeCamera: camera });
       browsers.push(browser);
-      // bypassCSP only lets axe-core in (see axe.ts).
-      const { page } = await newPhonePage(browser, { origin: service.url, bypassCSP: true });
+      const { page } = await newPhonePage(browser, { origin: service.url });
       const logged: string[] = [];
       page.on('console', (message) => logged.push(message.text()));
       // Enrolled with the service's own certificate route, as the device is in service.
