@@ -23,14 +23,14 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   calendar: async () => (await import('../issuer/cli/calendar.js')).calendarCommand,
 };
 
-/** The help text: every command's usage. */
+/** The help text: every command, what it does and then its usage. */
 export async function help(): Promise<string> {
   const lines = [
     'liangzheng — electronic driving licence (电子驾驶证): issue, present and verify',
     '',
   ];
   for (const c of await Promise.all(Object.values(COMMANDS).map((load) => load())))
-    lines.push(`  ${c.usage.replace(/\n/g, '\n  ')}`, `      ${c.summary}`, '');
+    lines.push(`  ${c.name} — ${c.summary}`, `    usage: ${c.usage.replace(/\n/g, '\n    ')}`, '');
   lines.push(
     'liangzheng --version prints the version.',
     'Exit status: 0 valid, 1 not valid, 2 usage or input error (one line on stderr).',
@@ -77,7 +77,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
   const command = await load();
   const commandArgs = first === 'jws' ? rest : args.slice(1);
   if (commandArgs.includes('--help')) {
-    io.stdout.write(`usage: ${command.usage}\n`);
+    io.stdout.write(`liangzheng ${command.name} — ${command.summary}\n\nusage: ${command.usage}\n`);
     return EXIT.VALID;
   }
   try {

@@ -1608,6 +1608,18 @@ describe.concurrent('help', () => {
     expect(help.stdout).toBe(bare.stdout);
     for (const name of ['keygen', 'holder-keygen', 'issue', 'present', 'verify', 'jws verify'])
       expect(help.stdout).toContain(`liangzheng ${name} `);
+    // Each command: what it does first, then how to call it.
+    expect(help.stdout).toContain(
+      '\n  keygen — make an issuer key pair: DIR/private.jwk.json (mode 0600) and DIR/jwks.json\n    usage: liangzheng keygen --out DIR\n',
+    );
+  });
+
+  it('when a command is asked for --help, then what it does, then its usage, exit 0', async () => {
+    const run = await liangzheng(['keygen', '--help']);
+    expectExit(run, 0);
+    expect(run.stdout).toBe(
+      'liangzheng keygen — make an issuer key pair: DIR/private.jwk.json (mode 0600) and DIR/jwks.json\n\nusage: liangzheng keygen --out DIR\n',
+    );
   });
 
   it('when the command is unknown, then exit 2 naming it on stderr', async () => {
@@ -1628,10 +1640,12 @@ describe.concurrent('help', () => {
     }
   });
 
-  it('when verify --help, then exit 0 with its usage on stdout', async () => {
+  it('when verify --help, then exit 0 with what it does and its usage on stdout', async () => {
     const run = await liangzheng(['verify', '--help']);
     expectExit(run, 0);
-    expect(run.stdout).toMatch(/^usage: liangzheng verify --trust jwks\.json/);
+    expect(run.stdout).toMatch(
+      /^liangzheng verify — verify a presentation of either format \(the QR text, or a photo of the QR\)\n\nusage: liangzheng verify --trust jwks\.json /,
+    );
     expect(run.stderr).toBe('');
   });
 });
