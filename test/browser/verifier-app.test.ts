@@ -49,7 +49,14 @@ import {
   type TestDevice,
 } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
-import { BROWSER_AVAILABLE, launchBrowser, newPhonePage, screenshot } from './browser.js';
+import {
+  BROWSER_AVAILABLE,
+  launchBrowser,
+  newPhonePage,
+  partsOnTwoLines,
+  PHONE_VIEWPORT,
+  screenshot,
+} from './browser.js';
 import { encodeY4m, qrFrame } from './y4m.js';
 
 /** What the verdict screen shows. */
@@ -638,6 +645,35 @@ describe.skipIf(!BROWSER_AVAILABLE)('police verifier app in Chromium', { timeout
         '无法连接 · 密钥 2 小时前 · 列表 2 小时前',
       );
       await screenshot(page, 'verifier-offline-stale');
+      // In English too, at every phone width: the strip takes a second line rather than cut off
+      // the lists' age, and the answer starts below it.
+      await page.click('#language');
+      expect(await page.locator('#data-status').textContent()).toBe(
+        'No connection · Keys 2 h ago · Lists 2 h ago',
+      );
+      for (const width of [390, 360, 320]) {
+        await page.setViewportSize({ width, height: 740 });
+        const fit = await page.evaluate(() => {
+          const status = document.getElementById('data-status') as HTMLElement;
+          const strip = (status.parentElement as HTMLElement).getBoundingClientRect();
+          const view = (
+            document.getElementById('verdict-view') as HTMLElement
+          ).getBoundingClientRect();
+          return {
+            cut:
+              status.scrollWidth > status.clientWidth || status.scrollHeight > status.clientHeight,
+            answerBelowStrip: Math.round(view.top) >= Math.round(strip.bottom),
+          };
+        });
+        expect(fit, `${width} px`).toEqual({ cut: false, answerBelowStrip: true });
+        expect(
+          await partsOnTwoLines(page, '#data-status', /(Keys|Lists) \d+ h ago/),
+          `${width} px`,
+        ).toEqual([]);
+      }
+      await screenshot(page, 'verifier-offline-stale-320-en');
+      await page.setViewportSize(PHONE_VIEWPORT);
+      await page.click('#language');
 
       // The device clock put back to half an hour after the last update (above it, so the issuer's
       // time alone would not tell): the app remembers the time it has reached, so the data is

@@ -124,7 +124,14 @@ function renderBar(session: VerificationSession): void {
     s === undefined ? t('never') : formatAge(s, i18n.lang());
   const lists = data.listAgeS === undefined && !data.hasLists ? t('none') : age(data.listAgeS);
   const status = byId('data-status');
-  status.textContent = `${t(data.link)} · ${t('keys')} ${age(data.keysAgeS)} · ${t('lists')} ${lists}`;
+  // Each part kept whole: a second line breaks between them, never inside "2 h ago".
+  const parts = [t(data.link), `${t('keys')} ${age(data.keysAgeS)}`, `${t('lists')} ${lists}`];
+  status.replaceChildren(
+    ...parts.flatMap((part, i) => {
+      const whole = h('span', { class: 'nowrap' }, part);
+      return i === 0 ? [whole] : [' · ', whole];
+    }),
+  );
   status.parentElement?.classList.toggle('stale', data.stale);
   status.parentElement?.setAttribute('data-link', data.link);
   const seconds = (s: number | undefined) => (s === undefined ? '' : String(Math.round(s)));
