@@ -82,8 +82,14 @@ export const POINTS_LIMIT = 12;
 /** `validTo` of a licence with no end date (有效期限 长期). */
 export const LONG_TERM = 'long-term';
 
+/** A name in Chinese and in English. */
+interface Names {
+  readonly zh: string;
+  readonly en: string;
+}
+
 /** The countries whose ISO 3166-1 alpha-3 codes are written as a name. */
-const NATIONALITY_NAMES: Readonly<Record<string, { readonly zh: string; readonly en: string }>> = {
+const NATIONALITY_NAMES: Readonly<Record<string, Names>> = {
   CHN: { zh: '中国', en: 'China' },
 };
 
@@ -91,8 +97,7 @@ const NATIONALITY_NAMES: Readonly<Record<string, { readonly zh: string; readonly
  * 国籍 in words, for the driver's app, the console and the police app alike: the country's name
  * where it has one here, else the ISO 3166-1 alpha-3 code itself in both languages.
  */
-export function nationalityName(code: string): { readonly zh: string; readonly en: string } {
-  return Object.hasOwn(NATIONALITY_NAMES, code)
-    ? (NATIONALITY_NAMES[code] as { readonly zh: string; readonly en: string })
-    : { zh: code, en: code };
+export function nationalityName(code: string): Names {
+  const names = Object.hasOwn(NATIONALITY_NAMES, code) ? NATIONALITY_NAMES[code] : undefined;
+  return names ?? { zh: code, en: code };
 }
