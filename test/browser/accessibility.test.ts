@@ -39,7 +39,7 @@ import {
 } from '../issuer/fixtures.js';
 import { startService, type TestService } from '../issuer/harness.js';
 import { portraitJpeg } from '../issuer/photos.js';
-import { expectNoSeriousViolations } from './axe.js';
+import { expectNoSeriousViolations, focusShownOn } from './axe.js';
 import {
   BROWSER_AVAILABLE,
   launchBrowser,
@@ -221,6 +221,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('accessibility of every screen', { timeout: 
         .evaluate((b) => [b.textContent, b.getAttribute('aria-label'), b.getAttribute('lang')]),
     ).toEqual(['EN', null, 'en']);
     await shots(page, 'verifier-scan');
+    // 选择图片 is a hidden file input in a label: the label shows the keyboard's focus.
+    expect(await focusShownOn(page, '#pick-image')).toBe('label: outline solid 3px');
 
     expect(await pick(page, await code('valid'), 1)).toBe('valid');
     expect(await announced(page)).toBe(`${UI.kickerValid.zh}：${VALID.zh}`);
@@ -379,6 +381,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('accessibility of every screen', { timeout: 
     await page.click('#scan-request');
     await page.locator('#scan-cancel').waitFor();
     await shots(page, 'app-scan-request');
+    expect(await focusShownOn(page, '#scan-file')).toBe('label#scan-pick: outline solid 2px');
     await page.click('#scan-cancel');
     await page.click('#language');
     await page.locator('#purpose-picker').waitFor();
@@ -405,6 +408,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('accessibility of every screen', { timeout: 
     await album.click('#path-album');
     await album.locator('#guidance').waitFor();
     await expectNoSeriousViolations(album, 'driver: photo guidance (album)', 'moderate');
+    expect(await focusShownOn(album, '#album-input')).toBe('label#open-album: outline solid 2px');
     const grey = join(work, 'grey.jpg');
     await writeFile(grey, await portraitJpeg(150));
     await album.setInputFiles('#album-input', grey);

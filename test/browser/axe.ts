@@ -95,3 +95,31 @@ export async function expectNoSeriousViolations(
     )
     .toBe('');
 }
+
+/**
+ * Presses Tab until `selector` has the focus (at most 40 times), then asks whether a keyboard
+ * user sees where the focus is (WCAG 2.4.7): an outline on the element, or, for a control drawn
+ * by its label (a file input hidden inside a label that looks like a button), on the label.
+ * @returns what shows the focus and how: `label#open-album: outline solid 2px`, or `none`.
+ */
+export async function focusShownOn(page: Page, selector: string): Promise<string> {
+  for (let presses = 0; presses < 40; presses++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) === true, selector)) break;
+  }
+  return page.evaluate((s) => {
+    const focused = document.activeElement;
+    if (focused === null || !focused.matches(s)) return `(${s} never had the focus)`;
+    const box = focused.getBoundingClientRect();
+    const drawn =
+      box.width > 4 && box.height > 4 && getComputedStyle(focused).opacity !== '0'
+        ? focused
+        : focused.closest('label');
+    if (drawn === null) return 'none';
+    const style = getComputedStyle(drawn);
+    const name = `${drawn.tagName.toLowerCase()}${drawn.id === '' ? '' : `#${drawn.id}`}`;
+    return style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0
+      ? 'none'
+      : `${name}: outline ${style.outlineStyle} ${style.outlineWidth}`;
+  }, selector);
+}
