@@ -16,16 +16,20 @@ const GROUP_OR_OTHERS = 0o077;
  */
 export async function prepareDataDir(config: Config, logger: Logger): Promise<void> {
   const dir = config.dataDir;
+  const notFolder = new ConfigError(
+    `DATA_DIR ${dir}: expected a folder, found another kind of file`,
+  );
   try {
     makeDirs(dir, 0o700);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw notFolder;
     throw new ConfigError(
-      `DATA_DIR ${dir}: expected a folder that can be made or used, found ${(error as NodeJS.ErrnoException).code ?? 'an error'} making it`,
+      `DATA_DIR ${dir}: expected a folder that can be made or used, found ${code ?? 'an error'} making it`,
     );
   }
   const info = await stat(dir);
-  if (!info.isDirectory())
-    throw new ConfigError(`DATA_DIR ${dir}: expected a folder, found another kind of file`);
+  if (!info.isDirectory()) throw notFolder;
   const mode = info.mode & 0o777;
   if ((mode & GROUP_OR_OTHERS) === 0) return;
   const found = `mode ${mode.toString(8).padStart(4, '0')}`;

@@ -89,16 +89,21 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
 
 describe('a start with a DATA_DIR that cannot be made', () => {
   // Node's recursive mkdir never returned for /proc/x: the service hung before it listened.
-  it('when DATA_DIR is under a file, or where the file system refuses a folder (/proc/x), then exit 2 naming DATA_DIR and the reason', async () => {
+  it('when DATA_DIR is a file, is under a file, or is where the file system refuses a folder (/proc/x), then exit 2 naming DATA_DIR and the reason', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lz-bad-dir-'));
     try {
       await writeFile(join(dir, 'a-file'), 'x');
       const env = { PORT: '0', LOG_LEVEL: 'silent' };
-      const [underFile, proc] = await Promise.all([
+      const [isFile, underFile, proc] = await Promise.all([
+        start({ ...env, DATA_DIR: join(dir, 'a-file') }),
         start({ ...env, DATA_DIR: join(dir, 'a-file', 'data') }),
         start({ ...env, DATA_DIR: '/proc/x' }),
       ]);
-      expect([underFile, proc]).toEqual([
+      expect([isFile, underFile, proc]).toEqual([
+        {
+          code: 2,
+          stderr: `liangzheng issuer: DATA_DIR ${join(dir, 'a-file')}: expected a folder, found another kind of file\n`,
+        },
         {
           code: 2,
           stderr: `liangzheng issuer: DATA_DIR ${join(dir, 'a-file', 'data')}: expected a folder that can be made or used, found ENOTDIR making it\n`,
