@@ -561,6 +561,9 @@ async function boot(): Promise<void> {
   };
   byId('language').addEventListener('click', () => {
     i18n.setLang(otherLang(i18n.lang()));
+    // The last answer was said in the other language: its words leave the live region rather
+    // than be read in this language's voice.
+    byId('announce').textContent = '';
     renderBar(session);
     renderVerdictView(session);
     show(session, state.view, true);
