@@ -11,26 +11,23 @@ const GROUP_OR_OTHERS = 0o077;
  * holds the SQLite database, the issuer's private keys and the VAPID key pair: in production a
  * folder that its group or others may read, write or enter refuses the start; elsewhere it is
  * only logged, as a developer's checkout often has a 0755 folder.
- * @throws {ConfigError} when the folder cannot be made; in production when it gives group or
- *   others any access, or is not a folder.
+ * @throws {ConfigError} when the folder cannot be made or is not a folder; in production when it
+ *   gives group or others any access.
  */
 export async function prepareDataDir(config: Config, logger: Logger): Promise<void> {
   const dir = config.dataDir;
-  const notFolder = new ConfigError(
-    `DATA_DIR ${dir}: expected a folder, found another kind of file`,
-  );
+  // makeDirs returns only once `dir` is a folder (made, or there already).
   try {
     makeDirs(dir, 0o700);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw notFolder;
     throw new ConfigError(
-      `DATA_DIR ${dir}: expected a folder that can be made or used, found ${code ?? 'an error'} making it`,
+      code === 'EEXIST'
+        ? `DATA_DIR ${dir}: expected a folder, found another kind of file`
+        : `DATA_DIR ${dir}: expected a folder that can be made or used, found ${code ?? 'an error'} making it`,
     );
   }
-  const info = await stat(dir);
-  if (!info.isDirectory()) throw notFolder;
-  const mode = info.mode & 0o777;
+  const mode = (await stat(dir)).mode & 0o777;
   if ((mode & GROUP_OR_OTHERS) === 0) return;
   const found = `mode ${mode.toString(8).padStart(4, '0')}`;
   if (config.env === 'production')

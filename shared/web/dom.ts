@@ -24,39 +24,24 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/**
- * `text` as children of {@link h}, each of `values` in it kept on one line: a date or a time in a
- * sentence is never cut at a hyphen (Chromium breaks 2026-12-08 after 2026- on a narrow phone).
- * The text content is `text` unchanged.
- */
-function keepWhole(text: string, ...values: readonly string[]): (string | Node)[] {
-  const children: (string | Node)[] = [];
-  let rest = text;
-  for (;;) {
-    let at = -1;
-    let found = '';
-    for (const value of values) {
-      const i = value === '' ? -1 : rest.indexOf(value);
-      if (i >= 0 && (at < 0 || i < at)) [at, found] = [i, value];
-    }
-    if (at < 0) break;
-    children.push(rest.slice(0, at), h('span', { class: 'nowrap' }, found));
-    rest = rest.slice(at + found.length);
-  }
-  children.push(rest);
-  return children.filter((child) => child !== '');
-}
-
 /** A date (with its time, when it has one) or 长期 / long-term: what a screen never cuts. */
 const DATE_OR_TERM = /\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?|长期|[Ll]ong-term/g;
 
 /**
  * `text` as children of {@link h}, each date, date and time, and 长期 / long-term in it kept on
- * one line ({@link keepWhole}): a validity (2021-03-02 至 2031-03-02) breaks before its second
- * date, never inside it.
+ * one line: a validity (2021-03-02 至 2031-03-02) breaks before its second date, never inside it
+ * (Chromium breaks 2026-12-08 after 2026- on a narrow phone). The text content is `text`
+ * unchanged.
  */
 export function keepDatesWhole(text: string): (string | Node)[] {
-  return keepWhole(text, ...(text.match(DATE_OR_TERM) ?? []));
+  const children: (string | Node)[] = [];
+  let from = 0;
+  for (const match of text.matchAll(DATE_OR_TERM)) {
+    children.push(text.slice(from, match.index), h('span', { class: 'nowrap' }, match[0]));
+    from = match.index + match[0].length;
+  }
+  children.push(text.slice(from));
+  return children.filter((child) => child !== '');
 }
 
 /** A `type="button"` button with these attributes and this label, calling `onClick` when pressed. */

@@ -3,6 +3,7 @@
  * run against WCAG 2.0, 2.1 and 2.2 A and AA, with the best-practice rules that make a screen
  * readable by a screen reader (landmarks, heading order) and the rule that the visible label of
  * a control is part of its accessible name. A finding names its rule, its impact and where it is.
+ * And the one check axe-core cannot make: whether a keyboard user sees where the focus is.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

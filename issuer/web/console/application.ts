@@ -248,8 +248,8 @@ function auditTrail(entries: readonly AuditEntryView[]): HTMLElement {
     h(
       'ol',
       { class: 'trail' },
-      ...entries.map((e) => {
-        return h(
+      ...entries.map((e) =>
+        h(
           'li',
           {},
           h(
@@ -260,8 +260,8 @@ function auditTrail(entries: readonly AuditEntryView[]): HTMLElement {
             h('strong', { class: 'action', 'data-action': e.action }, actionWords(e.action)),
           ),
           auditDetails(e.before, e.after),
-        );
-      }),
+        ),
+      ),
     ),
   );
 }
