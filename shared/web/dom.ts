@@ -37,12 +37,15 @@ export function keepDatesWhole(text: string): (string | Node)[] {
   const children: (string | Node)[] = [];
   let from = 0;
   for (const match of text.matchAll(DATE_OR_TERM)) {
-    children.push(text.slice(from, match.index), h('span', { class: 'nowrap' }, match[0]));
+    children.push(text.slice(from, match.index), whole(match[0]));
     from = match.index + match[0].length;
   }
   children.push(text.slice(from));
   return children.filter((child) => child !== '');
 }
+
+/** `text` kept on one line: a licence number, a file number or a date as a value of its own. */
+export const whole = (text: string): HTMLElement => h('span', { class: 'nowrap' }, text);
 
 /** A `type="button"` button with these attributes and this label, calling `onClick` when pressed. */
 export function button(

@@ -44,6 +44,8 @@ import {
 
 /** A date, with its time to the minute or second when it has one. */
 const DATE_TIME = /\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?/g;
+/** The licence record's numbers (licence and file number) and dates. */
+const RECORD_FIGURES = /[\dX]{12,18}|\d{4}-\d\d-\d\d/g;
 import { decodePng, encodeY4m, qrFrame } from './y4m.js';
 
 const jsQR = jsQRModule.default;
@@ -108,6 +110,15 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
       window.innerWidth,
     ]);
     expect(scroll, 'the page scrolls sideways').toBeLessThanOrEqual(width);
+  }
+
+  /** The ids or texts of the `selector` elements whose content is wider than their box. */
+  function wider(page: Page, selector: string): Promise<string[]> {
+    return page.$$eval(selector, (all) =>
+      all
+        .filter((e) => e.scrollWidth > e.clientWidth)
+        .map((e) => (e.id === '' ? e.textContent : `#${e.id}`)),
+    );
   }
 
   /** No raw code anywhere on the screen. */
@@ -527,6 +538,28 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
       await desk.locator('#licence-record').waitFor();
       await expectNoSidewaysScroll(desk);
       await screenshot(desk, 'console-admin-16-licence-360');
+      // The record keeps each number and date on one line, in both languages, down to 320 px
+      // (the English labels are longer: the licence number broke after its 16th digit).
+      for (const language of ['zh', 'en']) {
+        for (const width of [360, 320]) {
+          await desk.setViewportSize({ width, height: 740 });
+          expect(
+            await partsOnTwoLines(desk, '#licence-record', RECORD_FIGURES),
+            `${language} ${width} px`,
+          ).toEqual([]);
+          expect(
+            await wider(desk, '#licence-record, #licence-record *'),
+            `${language} ${width} px`,
+          ).toEqual([]);
+        }
+        if (language === 'zh') {
+          await desk.click('#language');
+          await expect.poll(() => desk.textContent('#licence-record dt')).toBe('Licence No.');
+        }
+      }
+      await screenshot(desk, 'console-admin-16-licence-320-en');
+      await desk.click('#language');
+      await expect.poll(() => desk.textContent('#licence-record dt')).toBe('证号');
       // On a desktop the licence's parts stand in two columns.
       await desk.setViewportSize({ width: 1280, height: 900 });
       const [record, account] = await Promise.all([
@@ -539,6 +572,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the admin console in Chromium', { timeout: 
       await screenshot(desk, 'console-admin-17-licence-desktop');
     } finally {
       await desk.setViewportSize({ width: 390, height: 844 });
+      if ((await desk.getAttribute('html', 'lang')) === 'en') await desk.click('#language');
     }
   });
 

@@ -5,7 +5,7 @@
  * with a device token, the request for the portrait. The session (session.ts) does the work;
  * this page holds what is in view and draws it.
  */
-import { afterPaint, button, byId, byIdOf, h } from '../../shared/web/dom.js';
+import { afterPaint, button, byId, byIdOf, h, whole } from '../../shared/web/dom.js';
 import { htmlLang, otherLang, translator } from '../../shared/web/i18n.js';
 import { UI, type UiKey } from './app-messages.js';
 import {
@@ -127,10 +127,7 @@ function renderBar(session: VerificationSession): void {
   // Each part kept whole: a second line breaks between them, never inside "2 h ago".
   const parts = [t(data.link), `${t('keys')} ${age(data.keysAgeS)}`, `${t('lists')} ${lists}`];
   status.replaceChildren(
-    ...parts.flatMap((part, i) => {
-      const whole = h('span', { class: 'nowrap' }, part);
-      return i === 0 ? [whole] : [' · ', whole];
-    }),
+    ...parts.flatMap((part, i) => (i === 0 ? [whole(part)] : [' · ', whole(part)])),
   );
   status.parentElement?.classList.toggle('stale', data.stale);
   status.parentElement?.setAttribute('data-link', data.link);

@@ -5,7 +5,7 @@
  * reason from the list and an optional note, each confirmed first.
  */
 import { chinaDateTime } from '../../../shared/china-time.js';
-import { button, h, keepDatesWhole } from '../../../shared/web/dom.js';
+import { button, h, keepDatesWhole, whole } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { deadlineWords } from './deadline.js';
 import { ApiError } from '../common/api.js';
@@ -133,7 +133,7 @@ function facts(d: ApplicationDetail): HTMLElement {
     'dl',
     { class: 'facts' },
     h('dt', {}, t('licenceNumber')),
-    h('dd', {}, d.licenceNumber),
+    h('dd', {}, whole(d.licenceNumber)),
     h('dt', {}, t('state')),
     h('dd', { id: 'detail-state' }, t(`state_${d.state}` as MessageKey)),
     d.reason === null ? null : h('dt', {}, t('rejectReason')),

@@ -7,7 +7,7 @@
 import { LICENCE_STATUS, nationalityName, POINTS_LIMIT } from '../../../shared/licence/codes.js';
 import { formatClasses } from '../../../shared/licence/format-classes.js';
 import type { LicenceRecord } from '../../../shared/licence/record.js';
-import { button, h } from '../../../shared/web/dom.js';
+import { button, h, keepDatesWhole, whole } from '../../../shared/web/dom.js';
 import type { Screen } from '../../../shared/web/screens.js';
 import { ALLOWED_FROM } from '../../lifecycle/allowed-from.js';
 import type { AuditTrailReply } from '../../lifecycle/replies.js';
@@ -72,14 +72,18 @@ function record(view: LicenceReply): HTMLElement {
     'section',
     { class: 'card', id: 'licence-record' },
     facts([
-      [t('licenceNumber'), l.licenceNumber, 'licence-number'],
+      [t('licenceNumber'), whole(l.licenceNumber), 'licence-number'],
       [t('applicantName'), l.name, 'licence-name'],
       [t('applicantSex'), t(`sex_${l.sex}`)],
-      [t('birthDate'), l.birthDate],
+      [t('birthDate'), whole(l.birthDate)],
       [t('nationality'), i18n.say(nationalityName(l.nationality)), 'licence-nationality'],
       [t('address'), l.address],
       [t('classes'), formatClasses(l.classes), 'licence-classes'],
-      [t('validity'), t('validityRange', { from: l.validFrom, to: validTo }), 'licence-validity'],
+      [
+        t('validity'),
+        h('span', {}, ...keepDatesWhole(t('validityRange', { from: l.validFrom, to: validTo }))),
+        'licence-validity',
+      ],
       [
         t('state'),
         h(
@@ -93,9 +97,9 @@ function record(view: LicenceReply): HTMLElement {
         ),
       ],
       [t('points'), t('pointsOf', { n: l.points, limit: POINTS_LIMIT })],
-      [t('firstIssueDate'), l.firstIssueDate],
+      [t('firstIssueDate'), whole(l.firstIssueDate)],
       [t('issuingAuthority'), l.issuingAuthority],
-      [t('fileNumber'), l.fileNumber],
+      [t('fileNumber'), whole(l.fileNumber)],
     ]),
   );
 }
