@@ -65,6 +65,14 @@ export const queueEntryReply = z.object({
   ...reviewedApplicationFields,
 });
 export type QueueEntryReply = z.output<typeof queueEntryReply>;
+/** How many applications the queue lists: the most urgent. */
+export const QUEUE_LISTED = 200;
 /** GET /api/review/queue. */
-export const reviewQueueReply = z.object({ applications: z.array(queueEntryReply) });
+export const reviewQueueReply = z.object({
+  applications: z
+    .array(queueEntryReply)
+    .meta({ description: `The ${QUEUE_LISTED} most urgent, the earliest deadline first.` }),
+  waiting: z.number().int().meta({ description: 'Submitted applications in all.' }),
+  overdue: z.number().int().meta({ description: 'Of those, the ones past their deadline.' }),
+});
 export type ReviewQueueReply = z.output<typeof reviewQueueReply>;

@@ -304,7 +304,7 @@ export function applicationRoutes(deps: ServiceDeps): Router {
       noStore(res).json({ entries: await listInbox(deps, subjectId(req)) });
     }),
     handle(S.queue, async (_req, res) => {
-      noStore(res).json({ applications: await reviewQueue(deps) });
+      noStore(res).json(await reviewQueue(deps));
     }),
     handle(S.reviewPhoto, async (_req, res, { params }) => {
       const photo = await applicationPhoto(deps, params.id);

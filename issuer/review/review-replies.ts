@@ -4,7 +4,7 @@
  * and the console (issuer/web/console) reads them. Times are seconds since the epoch.
  */
 import { z } from 'zod';
-import { queueEntryReply } from '../application/replies.js';
+import { reviewQueueReply } from '../application/replies.js';
 import {
   APPLICATION_PATHS,
   APPLICATION_STATES,
@@ -13,10 +13,10 @@ import {
 } from '../http/schemas.js';
 
 /**
- * One application waiting for review, as a reviewer's list shows it; its licence number masked
- * (the first 6 and the last 4 characters only).
+ * The applications waiting for review, as a reviewer's list shows them (each licence number
+ * masked: the first 6 and the last 4 characters only), and how many wait in all.
  */
-export type QueueEntry = z.output<typeof queueEntryReply>;
+export type ReviewQueue = z.output<typeof reviewQueueReply>;
 
 /** The automatic pre-check's report on a submitted photo; `takenAt` from its EXIF, or null. */
 const precheckReply = z.object({

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { expectNoSeriousViolations } from './axe.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`). */
@@ -91,14 +92,47 @@ export async function newPhonePage(
  * Saves a screenshot of what the page shows (the viewport) as artifacts/screenshots/NAME.png,
  * and checks the screen with axe-core (axe.ts): a finding of moderate impact or worse fails the
  * test at its end, so every screen a test photographs is held to WCAG 2.2 AA, at every size and
- * in every language it is photographed in.
+ * in every language it is photographed in; and so is anything standing beyond the screen's edges
+ * ({@link offScreen}).
  */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   await expectNoSeriousViolations(page, name, 'moderate');
+  // Nothing cut at the screen's edges, and no sideways scroll (WCAG 1.4.10, reflow).
+  expect.soft(await offScreen(page), `${name}: what stands beyond the screen's edges`).toEqual({
+    scroll: 0,
+    beyond: [],
+  });
   return path;
+}
+
+/**
+ * How far the page scrolls sideways, and the innermost elements that stand beyond the left or
+ * right edge of the screen where nothing clips them (a badge pushed out by a long number): a
+ * phone shows them cut, or makes the page scroll sideways.
+ */
+export function offScreen(page: Page): Promise<{ scroll: number; beyond: string[] }> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && (r.right > width + 0.5 || r.left < -0.5);
+    };
+    const clipped = (e: Element) => {
+      for (let a = e.parentElement; a !== null && a !== document.body; a = a.parentElement)
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      return false;
+    };
+    const beyond = [...document.querySelectorAll('body *')]
+      .filter((e) => out(e) && !clipped(e) && ![...e.children].some(out))
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}${e.id === '' ? '' : `#${e.id}`} "${e.textContent.slice(0, 40)}"`,
+      );
+    return { scroll: document.documentElement.scrollWidth - width, beyond: beyond.slice(0, 5) };
+  });
 }
 
 /**

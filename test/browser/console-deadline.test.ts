@@ -2,7 +2,8 @@
  * The reviewers' console in Chromium with the service's clock frozen on Thursday 2026-12-31,
  * past which chinese-days knows no holidays: the deadline of a submission that day is shown
  * with its mark in words, 暂定（节假日安排未公布）, in the queue and on the application, and in
- * English after one tap.
+ * English after one tap. Then more applications than the queue lists: it says how many wait and
+ * how many are overdue.
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -55,6 +56,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('a provisional deadline in the console', () 
       expect(await page.locator('#queue .entry-deadline').allTextContents()).toEqual([
         '截止 2027-01-01 23:59 · 暂定（节假日安排未公布）',
       ]);
+      expect(await page.textContent('#queue-counts')).toBe('共 1 件待审核');
       await screenshot(page, 'console-05-provisional-queue');
       await page.click('#queue .entry');
       await page.locator('#detail-deadline').waitFor();
@@ -66,6 +68,38 @@ describe.skipIf(!BROWSER_AVAILABLE)('a provisional deadline in the console', () 
       await expect
         .poll(() => page.textContent('#detail-deadline'))
         .toBe('2027-01-01 23:59 · provisional (holiday schedule not yet published)');
+
+      // More than the queue lists, 200 of them past their deadline: it says so, above the 200
+      // with the nearest deadlines (all overdue: the driver's own, not yet due, is not listed).
+      const now = service.now();
+      await service.deps.db.kysely
+        .insertInto('applications')
+        .values(
+          Array.from({ length: 200 }, () => ({
+            driver_id: driver.driverId,
+            licence_number: driver.licence.licenceNumber,
+            path: 'album' as const,
+            state: 'submitted' as const,
+            submitted_at: now - 3 * 86400,
+            deadline: now - 86400,
+            created_at: now - 3 * 86400,
+            updated_at: now - 3 * 86400,
+          })),
+        )
+        .execute();
+      await page.click('#back');
+      await expect
+        .poll(() => page.textContent('#queue-counts'))
+        .toBe(
+          '201 waiting in all · 200 of them overdue · the 200 with the nearest deadlines are listed',
+        );
+      expect(await page.locator('#queue .entry.overdue').count()).toBe(200);
+      await page.setViewportSize({ width: 320, height: 640 });
+      await screenshot(page, 'console-07-queue-counts-320-en');
+      await page.click('#language');
+      await expect
+        .poll(() => page.textContent('#queue-counts'))
+        .toBe('共 201 件待审核 · 其中 200 件已超期 · 下面列出期限最近的 200 件');
     } finally {
       await context.close();
     }

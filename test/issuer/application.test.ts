@@ -306,6 +306,61 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
     }
   });
 
+  it('when more applications wait than the queue lists, then it lists the 200 with the nearest deadlines and says how many wait and how many are overdue', async () => {
+    interface Queue {
+      applications: { id: number; deadline: number; overdue: boolean }[];
+      waiting: number;
+      overdue: number;
+    }
+    const reviewer = await newStaff(service, 'reviewer');
+    const before = (await reviewer.get<Queue>('/api/review/queue')).body;
+    const d = await driver();
+    await d.http.post('/api/me/application', { path: 'album' });
+    await upload(d, white);
+    const mine = (await d.http.get<{ id: number; deadline: number }>('/api/me/application')).body;
+    // 100 past their deadline and 100 due in ten days, beside the driver's own (due tomorrow).
+    const row = (deadline: number) => ({
+      driver_id: d.driverId,
+      licence_number: d.licence.licenceNumber,
+      path: 'album' as const,
+      state: 'submitted' as const,
+      submitted_at: NOW - 86400,
+      deadline,
+      created_at: NOW - 86400,
+      updated_at: NOW - 86400,
+    });
+    const extra = await service.deps.db.kysely
+      .insertInto('applications')
+      .values([
+        ...Array.from({ length: 100 }, () => row(NOW - 60)),
+        ...Array.from({ length: 100 }, () => row(NOW + 10 * 86400)),
+      ])
+      .returning('id')
+      .execute();
+    try {
+      const queue = await reviewer.get<Queue>('/api/review/queue');
+      expect(queue.status).toBe(200);
+      expect([queue.body.waiting, queue.body.overdue, queue.body.applications.length]).toEqual([
+        before.waiting + 201,
+        before.overdue + 100,
+        200,
+      ]);
+      const deadlines = queue.body.applications.map((a) => a.deadline);
+      expect(deadlines).toEqual([...deadlines].sort((a, b) => a - b));
+      expect(queue.body.applications.filter((a) => a.overdue)).toHaveLength(before.overdue + 100);
+      expect(queue.body.applications.map((a) => a.id)).toContain(mine.id);
+    } finally {
+      await service.deps.db.kysely
+        .deleteFrom('applications')
+        .where(
+          'id',
+          'in',
+          extra.map((e) => e.id),
+        )
+        .execute();
+    }
+  });
+
   it('when the holiday calendar has no data for the next days, then the deadline counts Monday to Friday and is provisional', async () => {
     // chinese-days 1.5.7 stops at 2026. A Friday in 2027: the next working day is Monday, not
     // the Saturday a next-calendar-day fallback would give.

@@ -12,11 +12,12 @@ export const queueScreen: Screen = async (main) => {
     go(queueScreen);
   });
   main.append(h('div', { class: 'title-row' }, h('h2', {}, t('queue')), refresh));
-  const { applications } = await reviewQueue();
+  const { applications, waiting, overdue } = await reviewQueue();
   if (applications.length === 0) {
     main.append(h('p', { class: 'notice', id: 'queue-empty' }, t('queueEmpty')));
     return;
   }
+  main.append(counts(waiting, overdue, applications.length));
   const list = h('ul', { class: 'queue', id: 'queue' });
   for (const a of applications) {
     const item = h(
@@ -24,6 +25,7 @@ export const queueScreen: Screen = async (main) => {
       { type: 'button', class: a.overdue ? 'entry overdue' : 'entry', 'data-id': String(a.id) },
       h('span', { class: 'entry-id' }, `#${a.id}`),
       h('span', { class: 'entry-number' }, a.licenceNumber),
+      a.overdue ? h('span', { class: 'badge' }, t('overdue')) : null,
       h('span', { class: 'entry-path' }, t(`path_${a.path}`)),
       h(
         'span',
@@ -35,7 +37,6 @@ export const queueScreen: Screen = async (main) => {
           ? h('span', { class: 'entry-provisional' }, ` · ${t('provisional')}`)
           : null,
       ),
-      a.overdue ? h('span', { class: 'badge' }, t('overdue')) : null,
     );
     item.addEventListener('click', () => {
       go(applicationScreen(a.id));
@@ -44,3 +45,19 @@ export const queueScreen: Screen = async (main) => {
   }
   main.append(list);
 };
+
+/**
+ * How many wait, how many of them are overdue, and, when the list is not all of them, that it
+ * holds the most urgent: 共 250 件待审核 · 其中 3 件已超期 · 下面列出期限最近的 200 件.
+ */
+function counts(waiting: number, overdue: number, listed: number): HTMLElement {
+  return h(
+    'p',
+    { class: 'queue-counts', id: 'queue-counts' },
+    h('span', {}, t('queueWaiting', { n: waiting })),
+    overdue === 0 ? null : ' · ',
+    overdue === 0 ? null : h('span', { class: 'overdue-text' }, t('queueOverdue', { n: overdue })),
+    listed === waiting ? null : ' · ',
+    listed === waiting ? null : h('span', {}, t('queueListed', { n: listed })),
+  );
+}

@@ -3,7 +3,7 @@
  * issuer/review, whose answers issuer/review/review-replies.ts describes) and the session.
  */
 import type { AccountReply, SignInReply } from '../../accounts/replies.js';
-import type { ApplicationDetail, QueueEntry } from '../../review/review-replies.js';
+import type { ApplicationDetail, ReviewQueue } from '../../review/review-replies.js';
 import { api } from '../common/api.js';
 
 /** Who is signed in (GET /api/me; POST /api/session says the role only). */
@@ -19,8 +19,7 @@ export const signIn = (username: string, password: string): Promise<Me> =>
 
 export const signOut = (): Promise<void> => api('DELETE', '/api/session');
 
-export const reviewQueue = (): Promise<{ applications: QueueEntry[] }> =>
-  api('GET', '/api/review/queue');
+export const reviewQueue = (): Promise<ReviewQueue> => api('GET', '/api/review/queue');
 
 export const application = (id: number): Promise<ApplicationDetail> =>
   api('GET', `/api/review/applications/${id}`);
