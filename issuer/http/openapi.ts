@@ -143,6 +143,10 @@ const CODES: Readonly<Record<ErrorCode, string>> = {
     "No portrait whose SHA-256 is the credential's `ph`: none is stored, or the photo changed since the credential was issued.",
   ERR_PORTRAIT_NOT_DISCLOSED:
     'The presentation is valid but did not disclose the holder group (name and portrait hash, FORMAT.md §8.8): an age check or a custom choice without it. The portrait is released only to a presentation that shows it (police, rental, insurance, employer, or a custom one with the holder group).',
+  ERR_PORTRAIT_BEYOND_ROLE:
+    "The device's role may not ask for the holder group (an age check, or a device registered without it), so the authority does not release the portrait to it either.",
+  ERR_REQUEST_NOT_VALID:
+    "The request sent with an answer does not verify now or is not this device's own (`verdict`: the request's code, or ERR_WRONG_VERIFIER).",
   ERR_APPLICATION_NOT_ISSUED:
     'No e-licence application of the driver has been issued yet: apply first (POST /api/me/application).',
   ERR_PHOTO_CHANGE_TOO_SOON:

@@ -1,24 +1,37 @@
+import { RequestError, verifyRequest } from '../../shared/request/request.js';
+import type { Role } from '../../shared/request/roles.js';
+import { GROUP_NAMES, type GroupIndex } from '../../shared/sd/groups.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import type { VerdictCode, VerificationReport } from '../../verifier/report.js';
+import type { VerifierRequest } from '../../verifier/verify-presentation.js';
 import { createTrustStore, type TrustStore } from '../../verifier/trust-store.js';
 import { verifyPresentation } from '../../verifier/verify-presentation.js';
 import { verifyStatusList, type VerifiedStatusList } from '../../verifier/verify-status-list.js';
 import { audit } from '../audit/audit-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
+import { mayOf } from '../verifier-devices/register-verifier-device.js';
 
 /** The largest presentation read: a dynamic QR holds far less (FORMAT.md). */
 export const MAX_PRESENTATION_LENGTH = 4096;
+/** The largest verifier request read: one is under 1 000 characters (FORMAT.md §9). */
+export const MAX_REQUEST_LENGTH = 2048;
+
+/** The group that holds the name and the portrait hash `ph`. */
+const HOLDER_GROUP = GROUP_NAMES.indexOf('holder') as GroupIndex;
 
 /** What a refusal of the portrait is, for the answer and the audit log. */
 type Refusal =
+  | { readonly status: 403; readonly code: 'ERR_PORTRAIT_BEYOND_ROLE'; readonly role: Role }
+  | { readonly status: 403; readonly code: 'ERR_REQUEST_NOT_VALID'; readonly verdict: string }
   | { readonly status: 403; readonly code: 'ERR_PRESENTATION_NOT_VALID'; readonly verdict: string }
   | { readonly status: 403; readonly code: 'ERR_PORTRAIT_NOT_DISCLOSED' }
   | { readonly status: 404; readonly code: 'ERR_PORTRAIT_NOT_FOUND' };
 
 /**
- * Releases the portrait of the licence a driver is presenting, to a registered police verifier
- * device. The presentation is the consent: it is verified as any verifier would verify it —
+ * Releases the portrait of the licence a driver is presenting, to a registered verifier device
+ * whose role may see the holder (police, rental, insurance, employer; an age check may not, nor a
+ * device an admin registered without the holder group). The presentation is the consent: it is verified as any verifier would verify it —
  * issuer signature against the service's own current keys, holder proof no older than the
  * verifier's window (60 s and 10 s of tolerance), the credential's time, its entry in the
  * service's own signed status list (suspended, revoked or superseded is refused), the licence's
@@ -32,23 +45,75 @@ type Refusal =
  * `jti` in the service's own records), since a version 2 presentation may not show the licence
  * number.
  *
+ * A code that answers a device's request (FORMAT.md §9.5) names that device and the request's
+ * nonce in its proof, so it verifies only with the request: `request` is the request's QR text
+ * as the device showed it. It must verify (its certificate signed by this service, the device's
+ * signature, at most 5 minutes old) and be this device's own (its certificate names the device's
+ * status entry, which every certificate of the device shares); the answer must then name its
+ * certificate and carry its nonce. Whether the answer was accepted before is the device's to know.
+ *
  * Every outcome is audited: actor the device, subject the licence number (or the device, when
  * the presentation names no credential of this service), the outcome and its code. Never the
  * photo.
- * @throws {ServiceError} 403 ERR_PRESENTATION_NOT_VALID with `verdict` (the verifier's code);
+ * @throws {ServiceError} 403 ERR_PORTRAIT_BEYOND_ROLE when the device's role may not see the
+ *   holder; 403 ERR_REQUEST_NOT_VALID with `verdict` (the request's code, or ERR_WRONG_VERIFIER
+ *   for another device's request);
+ *   403 ERR_PRESENTATION_NOT_VALID with `verdict` (the verifier's code);
  *   403 ERR_PORTRAIT_NOT_DISCLOSED when the presentation did not disclose the holder group;
  *   404 ERR_PORTRAIT_NOT_FOUND when the credential carries no `ph` or the licence's portrait has
  *   another hash.
  */
 export async function releasePortrait(
-  deps: Pick<ServiceDeps, 'db' | 'keys' | 'statusLists' | 'config' | 'now'>,
+  deps: Pick<ServiceDeps, 'db' | 'keys' | 'statusLists' | 'verifierStatusLists' | 'config' | 'now'>,
   deviceId: number,
   presentation: string,
+  requestText?: string,
 ): Promise<{ photo: Uint8Array }> {
   const now = deps.now();
   const at = new Date(now * 1000);
+  const device = await deps.db.kysely
+    .selectFrom('verifier_devices')
+    .select(['role', 'may', 'status_list_id', 'status_index'])
+    .where('id', '=', deviceId)
+    .executeTakeFirstOrThrow();
+  const role = device.role as Role;
+  // What the device's role may not ask a phone for, the authority does not hand it either.
+  if (!mayOf(role, device.may).includes(HOLDER_GROUP)) {
+    await audit(deps.db.kysely, {
+      actor: `verifier-device:${deviceId}`,
+      action: 'portrait.access',
+      subject: `verifier-device:${deviceId}`,
+      after: { outcome: 'refused', code: 'ERR_PORTRAIT_BEYOND_ROLE' },
+      at: now,
+    });
+    throw refusal({ status: 403, code: 'ERR_PORTRAIT_BEYOND_ROLE', role });
+  }
   const trust = createTrustStore([await deps.keys.jwks(now)], nodeBackend);
-  const options = { trust, now: at, issuer: deps.config.publicUrl } as const;
+  let request: VerifierRequest | undefined;
+  if (requestText !== undefined) {
+    const own =
+      device.status_list_id === null || device.status_index === null
+        ? undefined
+        : { uri: deps.verifierStatusLists.uri(device.status_list_id), idx: device.status_index };
+    const checked = ownRequest(requestText, { keys: trust, now: at }, own);
+    if (typeof checked === 'string') {
+      await audit(deps.db.kysely, {
+        actor: `verifier-device:${deviceId}`,
+        action: 'portrait.access',
+        subject: `verifier-device:${deviceId}`,
+        after: { outcome: 'refused', code: checked },
+        at: now,
+      });
+      throw refusal({ status: 403, code: 'ERR_REQUEST_NOT_VALID', verdict: checked });
+    }
+    request = checked;
+  }
+  const options = {
+    trust,
+    now: at,
+    issuer: deps.config.publicUrl,
+    ...(request === undefined ? {} : { request }),
+  } as const;
 
   // First without status lists, to learn (from a signed credential only) which list to read.
   const first = verifyPresentation(presentation, options);
@@ -132,7 +197,42 @@ async function ownStatusList(
   return lists;
 }
 
+/**
+ * The request `text` as a verifier checks an answer against it, when it verifies and is the
+ * device's own (its certificate names the device's status entry `own`); else the code why not.
+ */
+function ownRequest(
+  text: string,
+  options: Parameters<typeof verifyRequest>[1],
+  own: { readonly uri: string; readonly idx: number } | undefined,
+): VerifierRequest | string {
+  let verified;
+  try {
+    verified = verifyRequest(text, options);
+  } catch (error) {
+    if (error instanceof RequestError) return error.code;
+    throw error;
+  }
+  const { status } = verified.certificate;
+  if (own === undefined || status.uri !== own.uri || status.idx !== own.idx)
+    return 'ERR_WRONG_VERIFIER';
+  return { audience: verified.audience, nonce: verified.nonce, iat: verified.iat };
+}
+
 function refusal(why: Refusal): ServiceError {
+  if (why.code === 'ERR_PORTRAIT_BEYOND_ROLE')
+    return new ServiceError(
+      403,
+      why.code,
+      `device: expected one whose role may see the holder (name and portrait), found a ${why.role} device that may not`,
+    );
+  if (why.code === 'ERR_REQUEST_NOT_VALID')
+    return new ServiceError(
+      403,
+      why.code,
+      `request: expected the valid request this device showed, found ${why.verdict}`,
+      { verdict: why.verdict },
+    );
   if (why.code === 'ERR_PORTRAIT_NOT_DISCLOSED')
     return new ServiceError(
       403,

@@ -10,7 +10,11 @@ import { image, licenceNumberParams, NO_STORE_HEADERS, noStoreJson } from '../ht
 import { authOf } from '../http/session.js';
 import { unsupportedMediaType } from '../http/validation.js';
 import { verifierDeviceGate } from '../verifier-devices/authenticate-verifier-device.js';
-import { MAX_PRESENTATION_LENGTH, releasePortrait } from './release-portrait.js';
+import {
+  MAX_PRESENTATION_LENGTH,
+  MAX_REQUEST_LENGTH,
+  releasePortrait,
+} from './release-portrait.js';
 import { setRegistryPhoto } from './set-registry-photo.js';
 
 /** The path of the portrait endpoint, under /api. */
@@ -23,10 +27,12 @@ const PORTRAIT_LIMITER_KEYS = 10_000;
 /** The body of POST /api/verifier/portrait. */
 export const portraitSchema = z.strictObject({
   presentation: z.string().min(1).max(MAX_PRESENTATION_LENGTH),
+  request: z.string().min(1).max(MAX_REQUEST_LENGTH).optional(),
 });
 /** What each field of portraitSchema must be. */
 export const PORTRAIT_EXPECTED = {
-  presentation: `the text of the driver's dynamic QR (LZ1:…), at most ${MAX_PRESENTATION_LENGTH} characters`,
+  presentation: `the text of the driver's dynamic QR (LZ1:… or LZ2:…), at most ${MAX_PRESENTATION_LENGTH} characters`,
+  request: `when the code answers this device's request, the request's QR text (LZQ1:…) as the device showed it, at most ${MAX_REQUEST_LENGTH} characters`,
 };
 
 /** The routes of the registry photo (admin) and of the portrait a verifier device fetches. */
@@ -66,9 +72,9 @@ export const PORTRAIT_SPECS = {
     roles: ['verifier-device'],
     operationId: 'verifierPortrait',
     tag: 'verifier',
-    summary: 'The portrait of the licence a driver is presenting, for a police verifier device',
+    summary: 'The portrait of the licence a driver is presenting, for a verifier device',
     description:
-      "Authenticated by the device's bearer token alone: a session cookie is not read, and no CSRF token is asked for. The presentation is verified as a verifier would (issuer keys and status list of this service, holder proof at most 60 s old with 10 s tolerance, licence status and dates, at the service's clock); the freshly made QR is the driver's consent, and the portrait is released only when it disclosed the holder group (format version 2: police, rental, insurance, employer, or a custom choice with it; version 1 shows everything), otherwise 403 ERR_PORTRAIT_NOT_DISCLOSED. The answer is the current portrait of the credential's licence when its SHA-256 is the credential's `ph`. Every request of a registered device is audited (device, licence, outcome; never the photo).",
+      "Authenticated by the device's bearer token alone: a session cookie is not read, and no CSRF token is asked for. Only a device whose role may ask for the holder group (police, rental, insurance, employer, unless its admin left the group out) gets portraits; any other is refused with 403 ERR_PORTRAIT_BEYOND_ROLE. A code that answers the device's own request verifies only with that request: `request` is its QR text, which must verify and carry this device's certificate (403 ERR_REQUEST_NOT_VALID with `verdict` otherwise). The presentation is verified as a verifier would (issuer keys and status list of this service, holder proof at most 60 s old with 10 s tolerance, licence status and dates, at the service's clock); the freshly made QR is the driver's consent, and the portrait is released only when it disclosed the holder group (format version 2: police, rental, insurance, employer, or a custom choice with it; version 1 shows everything), otherwise 403 ERR_PORTRAIT_NOT_DISCLOSED. The answer is the current portrait of the credential's licence when its SHA-256 is the credential's `ph`. Every request of a registered device is audited (device, licence, outcome; never the photo).",
     body: {
       kind: 'json',
       schema: portraitSchema,
@@ -84,7 +90,12 @@ export const PORTRAIT_SPECS = {
       },
     },
     errors: {
-      403: ['ERR_PRESENTATION_NOT_VALID', 'ERR_PORTRAIT_NOT_DISCLOSED'],
+      403: [
+        'ERR_PORTRAIT_BEYOND_ROLE',
+        'ERR_REQUEST_NOT_VALID',
+        'ERR_PRESENTATION_NOT_VALID',
+        'ERR_PORTRAIT_NOT_DISCLOSED',
+      ],
       404: ['ERR_PORTRAIT_NOT_FOUND'],
       422: ['ERR_VALIDATION'],
       429: ['ERR_RATE_LIMITED'],
@@ -146,7 +157,7 @@ export function verifierRoutes(deps: ServiceDeps, rateLimits: RateLimits): Route
       PORTRAIT_SPECS.verifierPortrait,
       async (_req, res, { body }) => {
         const deviceId = res.locals.verifierDeviceId as number;
-        const { photo } = await releasePortrait(deps, deviceId, body.presentation);
+        const { photo } = await releasePortrait(deps, deviceId, body.presentation, body.request);
         res.type('image/jpeg').send(Buffer.from(photo));
       },
       [device],

@@ -14,6 +14,8 @@ import QRCode from 'qrcode';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFIER_APP_DIR } from '../../issuer/app.js';
+import { demoPortrait } from '../../issuer/demo/demo-portrait.js';
+import { setRegistryPhoto } from '../../issuer/portraits/set-registry-photo.js';
 import { presentationSegments, QR_ERROR_CORRECTION } from '../../shared/qr.js';
 import type { LicenceRecord } from '../../shared/licence/record.js';
 import {
@@ -82,6 +84,8 @@ describe.skipIf(!BROWSER_AVAILABLE)(
     let serial = 9700;
     const browsers: Browser[] = [];
     const holders: HolderV2[] = [];
+    /** The stored portrait of the first holder: the JPEG whose SHA-256 is its credential's ph. */
+    let portraitBytes = Buffer.alloc(0);
 
     beforeAll(async () => {
       if (VERIFIER_APP_DIR === undefined)
@@ -92,6 +96,20 @@ describe.skipIf(!BROWSER_AVAILABLE)(
       for (let i = 0; i < 2; i++) {
         const licence = syntheticLicence(serial++);
         const driver = await newDriver(service, licence);
+        // The first with a registry photo: its credential carries the portrait's hash (ph).
+        if (i === 0) {
+          const { portraitHash } = await setRegistryPhoto(service.deps, {
+            licenceNumber: licence.licenceNumber,
+            bytes: await demoPortrait(7),
+            actor: 'test',
+          });
+          portraitBytes = await service.deps.db.kysely
+            .selectFrom('portraits')
+            .select('photo')
+            .where('hash', '=', portraitHash)
+            .executeTakeFirstOrThrow()
+            .then((r) => Buffer.from(r.photo));
+        }
         const device = await addDevice(driver);
         const issued = await issue(driver, device);
         holders.push({ copy: issued.holderCopy, device, licence });
@@ -279,6 +297,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(
         );
       }
       const request = await shownRequest(page, all.nonce);
+      const requestText = await page.locator('#request-qr').getAttribute('data-request');
       expect(request).toMatchObject({ purpose: 'custom', groups: [0, 1] });
       expect(await page.locator('#request-asks').textContent()).toBe(
         `请求出示：${GROUP_WORDS.holder.zh}；${GROUP_WORDS.driving.zh}`,
@@ -294,8 +313,21 @@ describe.skipIf(!BROWSER_AVAILABLE)(
         audience: request.audience,
       });
       await playOnCamera(camera, answer);
+      // The portrait is asked for with the request the answer answers: the issuer can check an
+      // answer only with it (test/issuer/portrait.test.ts). This device's certificates are the
+      // test's, not the service's, so the issuer is played here: the portrait for exactly that.
+      const asked: unknown[] = [];
+      await page.route('**/api/verifier/portrait', async (route) => {
+        asked.push(route.request().postDataJSON());
+        await route.fulfill({ contentType: 'image/jpeg', body: portraitBytes });
+      });
       await page.click('#request-scan');
       expect(await verdict(page, 1)).toEqual({ tone: 'valid', code: null, text: VALID.zh });
+      // The portrait too: the answer names this device, so it is sent with the request it answers.
+      await expect
+        .poll(() => page.locator('#portrait').getAttribute('data-state'), { timeout: 10_000 })
+        .toBe('shown');
+      expect(asked).toEqual([{ presentation: answer, request: requestText }]);
       expect(await page.locator('[data-field="name"]').textContent()).toBe(holder.licence.name);
       expect(await page.locator('[data-field="licenceNumber"]').getAttribute('data-withheld')).toBe(
         'true',

@@ -11,6 +11,8 @@ import { demoPortrait } from '../../issuer/demo/demo-portrait.js';
 import { PORTRAIT_REQUESTS_PER_MINUTE } from '../../issuer/portraits/routes.js';
 import type { LicenceRecord } from '../../shared/licence/record.js';
 import { createPresentation } from '../../shared/create-presentation.js';
+import { createJwkSigner, generateKeyPair } from '../../shared/node/keys.js';
+import { createRequest } from '../../shared/request/request.js';
 import {
   createPresentationV2,
   type PresentationOptionsV2,
@@ -167,7 +169,7 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
     issued: IssuedBody,
     device: TestDevice,
     at = service.now(),
-    options: Pick<PresentationOptionsV2, 'purpose' | 'groups'> = {},
+    options: Pick<PresentationOptionsV2, 'purpose' | 'groups' | 'nonce' | 'audience'> = {},
   ) =>
     createPresentationV2(issued.holderCopy, device.signer, {
       ...options,
@@ -330,6 +332,98 @@ describe.each(ENGINES)('the portrait on %s', (engine) => {
       );
     },
   );
+
+  it.each([
+    ['an age-check device', { role: 'age', org: '某网吧' }],
+    [
+      'a rental device registered without the holder group',
+      { role: 'rental', org: '某租车', may: [1] },
+    ],
+  ] as const)(
+    'when %s asks, then 403 ERR_PORTRAIT_BEYOND_ROLE even for a police code that shows everything, audited',
+    async (_who, body) => {
+      const { device, issued } = await holder(0);
+      const registered = await admin.json<{ id: number; token: string }>(
+        'POST',
+        '/api/admin/verifier-devices',
+        { name: 'Counter 1', ...body },
+      );
+      expect(registered.status).toBe(201);
+      const reply = await askPortrait(registered.body.token, {
+        presentation: await present(issued, device),
+      });
+      expect(reply.status).toBe(403);
+      expect(((await reply.json()) as Problem).code).toBe('ERR_PORTRAIT_BEYOND_ROLE');
+      expect(await accessLog(registered.body.id)).toEqual([
+        {
+          subject: `verifier-device:${registered.body.id}`,
+          outcome: 'refused',
+          code: 'ERR_PORTRAIT_BEYOND_ROLE',
+        },
+      ]);
+    },
+  );
+
+  it("when a code answers the device's own request, then the portrait with that request; without it, or with another device's, 403 with the code why", async () => {
+    const { device, issued } = await holder(0);
+    /** A registered device, its key enrolled: its certificate and a police request made with it. */
+    const enrolledDevice = async () => {
+      const registered = await registerDevice();
+      const key = createJwkSigner(generateKeyPair().privateJwk);
+      const enrolled = await fetch(new URL('/api/verifier/certificate', service.url), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${registered.token}`,
+        },
+        body: JSON.stringify({ publicKey: key.publicJwk.x }),
+      });
+      expect(enrolled.status).toBe(200);
+      const { certificate } = (await enrolled.json()) as { certificate: string };
+      const request = await createRequest(certificate, key, {
+        now: new Date(service.now() * 1000),
+        purpose: 'police',
+      });
+      return { ...registered, certificate, request };
+    };
+    const police = await enrolledDevice();
+    const other = await enrolledDevice();
+    const answer = await present(issued, device, service.now(), {
+      purpose: 'police',
+      nonce: police.request.nonce,
+      audience: sha256(new TextEncoder().encode(police.certificate)),
+    });
+
+    const withRequest = await askPortrait(police.token, {
+      presentation: answer,
+      request: police.request.text,
+    });
+    expect(withRequest.status).toBe(200);
+    expect(sha256(new Uint8Array(await withRequest.arrayBuffer()))).toBe(phOf(issued));
+
+    const refusals = [
+      await askPortrait(police.token, { presentation: answer }),
+      await askPortrait(police.token, { presentation: answer, request: other.request.text }),
+      await askPortrait(other.token, { presentation: answer, request: other.request.text }),
+      await askPortrait(police.token, { presentation: answer, request: 'LZQ1:x' }),
+    ];
+    const said = async (r: Response) => {
+      const { code, verdict } = (await r.json()) as Problem;
+      return [r.status, code, verdict];
+    };
+    expect(await Promise.all(refusals.map(said))).toEqual([
+      [403, 'ERR_PRESENTATION_NOT_VALID', 'ERR_WRONG_VERIFIER'],
+      [403, 'ERR_REQUEST_NOT_VALID', 'ERR_WRONG_VERIFIER'],
+      [403, 'ERR_PRESENTATION_NOT_VALID', 'ERR_NONCE_MISMATCH'],
+      [403, 'ERR_REQUEST_NOT_VALID', 'ERR_REQUEST_MALFORMED'],
+    ]);
+    expect(await accessLog(police.id)).toMatchObject([
+      { outcome: 'granted' },
+      { outcome: 'refused', code: 'ERR_WRONG_VERIFIER' },
+      { outcome: 'refused', code: 'ERR_WRONG_VERIFIER' },
+      { outcome: 'refused', code: 'ERR_REQUEST_MALFORMED' },
+    ]);
+  });
 
   it('when the presentation is of format version 1 (everything shown), then the portrait', async () => {
     const { driver, device, issued } = await holder(0);

@@ -23,6 +23,8 @@ export interface PortraitRequest {
   readonly token: string;
   /** The presentation text just verified. */
   readonly presentation: string;
+  /** When it answers this device's request: the request's QR text, which the issuer checks it with. */
+  readonly request?: string;
   /** The `ph` claim of the verified credential: base64url SHA-256 of the portrait bytes. */
   readonly portraitHash: string | undefined;
   readonly online: boolean;
@@ -31,7 +33,7 @@ export interface PortraitRequest {
 
 /**
  * Fetches the holder's portrait from the issuer (POST /api/verifier/portrait with the device
- * token and the presentation) and accepts it only when its SHA-256 equals the credential's
+ * token and the presentation, and the request it answers, if any) and accepts it only when its SHA-256 equals the credential's
  * `ph`: the image then is the one the authority signed for, whoever served it. Never throws.
  */
 export async function fetchPortrait(request: PortraitRequest): Promise<PortraitOutcome> {
@@ -48,7 +50,10 @@ export async function fetchPortrait(request: PortraitRequest): Promise<PortraitO
         'Content-Type': 'application/json',
         Accept: 'image/jpeg, application/problem+json',
       },
-      body: JSON.stringify({ presentation: request.presentation }),
+      body: JSON.stringify({
+        presentation: request.presentation,
+        ...(request.request === undefined ? {} : { request: request.request }),
+      }),
       credentials: 'omit',
       cache: 'no-store',
       signal: AbortSignal.timeout(TIMEOUT_MS),

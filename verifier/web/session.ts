@@ -333,6 +333,7 @@ export class VerificationSession {
       issuerUrl: this.issuerUrl,
       token: this.current.token,
       presentation: scan.text,
+      ...(scan.request === undefined ? {} : { request: scan.request.text }),
       portraitHash: scan.verdict.report.credential?.portraitHash,
       online: this.env.online(),
       ...(this.env.fetch === undefined ? {} : { fetch: this.env.fetch }),
