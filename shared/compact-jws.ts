@@ -138,6 +138,27 @@ export function checkJoseHeader(
   }
 }
 
+/**
+ * Refuses a header of this format that travelled written out but is not exactly
+ * `{"alg":…,"kid":…,"typ":…}`: no whitespace, each member once, in this order (FORMAT.md §3.1).
+ * Other texts JSON reads as the same members (another order, spaces, a member twice of which
+ * the last wins) are not all read alike by every parser; here only the one text is a header.
+ * Call after {@link checkJoseHeader}, with the members it passed.
+ * @throws {LicenceError} `ERR_HEADER_INVALID`.
+ */
+export function checkExactHeader(
+  text: string,
+  header: Readonly<Record<string, unknown>>,
+  what: string,
+): void {
+  const exact = JSON.stringify({ alg: header.alg, kid: header.kid, typ: header.typ });
+  if (text !== exact)
+    throw new LicenceError(
+      'ERR_HEADER_INVALID',
+      `${what} header: expected exactly {"alg":...,"kid":...,"typ":...} (no whitespace, each member once, in this order), found ${describe(text)}`,
+    );
+}
+
 /** A short, safe description of an untrusted value for an error message. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'none';

@@ -1,5 +1,5 @@
 import { CLAIMS_DICTIONARY } from '../shared/claims-dictionary.js';
-import { checkJoseHeader } from '../shared/compact-jws.js';
+import { checkExactHeader, checkJoseHeader } from '../shared/compact-jws.js';
 import { chinaDate } from '../shared/china-time.js';
 import {
   CREDENTIAL_HEADER_EXTRA,
@@ -159,17 +159,16 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
   // parse
   let parts: Parts;
   let header: Record<string, unknown>;
+  // The header as it travelled written out; undefined for the canonical one.
+  let written: string | undefined;
   try {
     parts = format.decode(text, backend);
     // A header that travelled as its kid only is the canonical one, rebuilt by the decoder: its
     // members are known without parsing it back. Any other header is parsed as it came.
-    header =
-      parts.canonicalKid === undefined
-        ? parseJsonObject(
-            decodeUtf8(parts.credentialHeader, 'credential header'),
-            'credential header',
-          )
-        : { alg: 'EdDSA', kid: parts.canonicalKid, typ: format.typ };
+    if (parts.canonicalKid === undefined) {
+      written = decodeUtf8(parts.credentialHeader, 'credential header');
+      header = parseJsonObject(written, 'credential header');
+    } else header = { alg: 'EdDSA', kid: parts.canonicalKid, typ: format.typ };
   } catch (error) {
     return report(fail('parse', error));
   }
@@ -183,6 +182,7 @@ export function verifyPresentation(text: string, options: VerifyOptions): Verifi
         'ERR_HEADER_INVALID',
         'credential header kid: expected the key thumbprint, found none',
       );
+    if (written !== undefined) checkExactHeader(written, header, 'credential');
   } catch (error) {
     return report(fail('type', error));
   }

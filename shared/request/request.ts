@@ -5,7 +5,12 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../base64url.js';
-import { checkJoseHeader, parseCompactJws, type CompactJws } from '../compact-jws.js';
+import {
+  checkExactHeader,
+  checkJoseHeader,
+  parseCompactJws,
+  type CompactJws,
+} from '../compact-jws.js';
 import {
   ED25519_SIGNATURE_LENGTH,
   type CryptoBackend,
@@ -285,16 +290,18 @@ export function verifyRequest(text: string, options: VerifyRequestOptions): Veri
   const parts = decodeRequest(text);
   let kid: string;
   try {
-    const header =
+    const written =
       parts.canonicalKid === undefined
-        ? parseJsonObject(
-            decodeUtf8(parts.certificateHeader, 'certificate header'),
-            'certificate header',
-          )
-        : { alg: 'EdDSA', kid: parts.canonicalKid, typ: VERIFIER_CERT_TYP };
+        ? decodeUtf8(parts.certificateHeader, 'certificate header')
+        : undefined;
+    const header =
+      written === undefined
+        ? { alg: 'EdDSA', kid: parts.canonicalKid, typ: VERIFIER_CERT_TYP }
+        : parseJsonObject(written, 'certificate header');
     checkJoseHeader(header, { typ: VERIFIER_CERT_TYP, allowed: [], what: 'certificate' });
     if (typeof header.kid !== 'string')
       throw new LicenceError('ERR_HEADER_INVALID', 'certificate kid: expected one');
+    if (written !== undefined) checkExactHeader(written, header, 'certificate');
     kid = header.kid;
   } catch (error) {
     throw new RequestError(

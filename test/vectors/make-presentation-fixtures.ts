@@ -52,6 +52,7 @@ import {
 import { FIXED_SEED, presentByHand, rewrite } from '../helpers/sd-kit.js';
 import {
   canonicalCredentialHeaderV2,
+  CREDENTIAL_TYP_V2,
   issueCredentialV2,
   parseHolderCopy,
   signGroupValues,
@@ -653,6 +654,25 @@ const headerCases: readonly [string, Expected, string, string][] = [
   ],
   ['kid-number', 'ERR_HEADER_INVALID', 'kid a number', `{"alg":"EdDSA","kid":5,"typ":"${T}"}`],
   ['kid-missing', 'ERR_HEADER_INVALID', 'no kid', `{"alg":"EdDSA","typ":"${T}"}`],
+  // Only the one serialisation: other texts JSON reads as the same members are refused.
+  [
+    'alg-twice',
+    'ERR_HEADER_INVALID',
+    'alg twice, "none" then "Ed25519" (JSON.parse keeps the last; another parser the first)',
+    `{"alg":"none","alg":"Ed25519","kid":"${kid}","typ":"${T}"}`,
+  ],
+  [
+    'members-reordered',
+    'ERR_HEADER_INVALID',
+    'alg "Ed25519" with its members in another order',
+    `{"kid":"${kid}","alg":"Ed25519","typ":"${T}"}`,
+  ],
+  [
+    'whitespace',
+    'ERR_HEADER_INVALID',
+    'alg "Ed25519" with spaces between its members',
+    `{"alg": "Ed25519", "kid": "${kid}", "typ": "${T}"}`,
+  ],
 ];
 for (const [id, expected, why, header] of headerCases) {
   add(`header-${id}`, expected, 'type', `header ${why}`, await withHeader(header));
@@ -1349,6 +1369,16 @@ add(
   rewriteV2(v2Rental, (e) => ({
     ...e,
     credentialHeader: utf8(canonicalCredentialHeader(kid)),
+  })),
+);
+add(
+  'v2-header-alg-twice',
+  'ERR_HEADER_INVALID',
+  'type',
+  'LZ2 envelope whose credential header, written out, has alg twice ("none", then "Ed25519")',
+  rewriteV2(v2Rental, (e) => ({
+    ...e,
+    credentialHeader: utf8(`{"alg":"none","alg":"Ed25519","kid":"${kid}","typ":"${CREDENTIAL_TYP_V2}"}`),
   })),
 );
 const v2Parts = splitCompact(issuedV2.credential);

@@ -6,6 +6,7 @@ import {
   canonicalCertificateHeader,
   fromWireCertificate,
   signVerifierCertificate,
+  VERIFIER_CERT_TYP,
   type VerifierCertificate,
 } from '../../../shared/request/certificate.js';
 import {
@@ -127,6 +128,26 @@ describe.each([nodeBackend, nobleBackend])('a request, verified with the %s back
     payload[5] = (payload[5] as number) ^ 1;
     const text = encodeRequest({ ...parts, certificatePayload: payload });
     expect(refusal(() => verify(text))).toBe('ERR_REQUEST_CERT_SIGNATURE');
+  });
+
+  it.each([
+    ['alg "Ed25519", exactly so', 'rental'],
+    ['alg twice ("none", then "Ed25519")', 'ERR_REQUEST_MALFORMED'],
+    ['its members in another order', 'ERR_REQUEST_MALFORMED'],
+  ])('when the certificate header travels written out with %s, then %s', async (what, expected) => {
+    const kid = keys.issuer.kid;
+    const header = {
+      'alg "Ed25519", exactly so': `{"alg":"Ed25519","kid":"${kid}","typ":"${VERIFIER_CERT_TYP}"}`,
+      'alg twice ("none", then "Ed25519")': `{"alg":"none","alg":"Ed25519","kid":"${kid}","typ":"${VERIFIER_CERT_TYP}"}`,
+      'its members in another order': `{"kid":"${kid}","alg":"Ed25519","typ":"${VERIFIER_CERT_TYP}"}`,
+    }[what];
+    if (header === undefined) throw new Error(what);
+    const payload = Buffer.from(rentalCert.split('.')[1] ?? '', 'base64url');
+    const cert = await signCompact(header, payload, keys.issuer);
+    const { text } = await createRequest(cert, keys.holder, { now, purpose: 'rental' });
+    expect(decodeRequest(text).canonicalKid).toBeUndefined();
+    if (expected === 'rental') expect(verify(text).role).toBe('rental');
+    else expect(refusal(() => verify(text))).toBe(expected);
   });
 
   it('when a rental certificate claims the identity group, then ERR_REQUEST_CERT_INVALID', async () => {
