@@ -119,7 +119,7 @@ function gatewaySchema(prefix: Gateway) {
   return z.object({
     [prefix]: z.enum(['http', 'development']).optional(),
     [`${prefix}_URL`]: z
-      .url({ protocol: /^https$/ })
+      .url({ protocol: /^https$/, error: 'an https:// URL' })
       .refine(
         (u) => new URL(u).username === '' && new URL(u).password === '',
         'no credentials in the URL',
@@ -153,10 +153,11 @@ export function gatewaySettings(
 ): GatewaySettings | { readonly problems: readonly string[] } {
   const parsed = gatewaySchema(prefix).safeParse(env);
   if (!parsed.success) {
+    const fields: Readonly<Record<string, z.ZodType>> = gatewaySchema(prefix).shape;
     return {
       problems: parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? '');
-        return `${name}: expected ${i.message.replace(/^Invalid (input|string): /i, '')}, found ${gatewayFound(env, name)}`;
+        return `${name}: expected ${expectedWords(i, fields[name])}, found ${gatewayFound(env, name)}`;
       }),
     };
   }
@@ -262,7 +263,7 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_.-]{1,64}$/, '1-64 characters of A-Z a-z 0-9 : _ . -')
     .default('liangzheng:'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
   TRUST_PROXY: trustProxy.optional(),
   ISSUER_KEY_FILE: z.string().min(1).optional(),
   CREDENTIAL_VALID_DAYS: z.coerce.number().int().min(1).max(366).default(30),
@@ -340,9 +341,52 @@ function isHttpsOrigin(s: string): boolean {
   return url.protocol === 'https:' && url.origin === s && !url.hostname.includes('*');
 }
 
+/**
+ * What a variable must be, in words, for its `issue`: a number's whole range (not zod's "Too
+ * small: expected number to be >=0"), an enumeration's values, else the message the schema gives,
+ * which is written as what is expected.
+ */
+function expectedWords(issue: z.core.$ZodIssue, field: z.ZodType | undefined): string {
+  let inner = field;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional)
+    inner = inner.unwrap() as z.ZodType;
+  // zod's own words start so; the schema's own do not.
+  const zods = /^(Invalid|Too (small|big))\b/.test(issue.message);
+  if (inner instanceof z.ZodNumber && zods) {
+    const { minValue, maxValue } = inner;
+    const range =
+      minValue !== null && maxValue !== null ? ` ${String(minValue)}-${String(maxValue)}` : '';
+    return `${inner.format === 'safeint' ? 'a whole number' : 'a number'}${range}`;
+  }
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
+  return issue.message.replace(/^Invalid (input|string): /i, '');
+}
+
 /** A configuration that cannot be used; the message names every variable that is wrong. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+/** What production needs that the schema alone cannot say, one line per variable. */
+function productionProblems(e: z.output<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (e.DEMO ?? false)
+    problems.push('DEMO: expected false in production (demo accounts and data), found true');
+  if (e.PUBLIC_URL === undefined)
+    problems.push(
+      'PUBLIC_URL: expected the public https:// URL of the service in production, found nothing',
+    );
+  if (e.VAPID_SUBJECT === undefined)
+    problems.push(
+      'VAPID_SUBJECT: expected the mailto: or https: contact push services see, found nothing',
+    );
+  // The service speaks plain HTTP: an https:// PUBLIC_URL means TLS ends in a proxy in front,
+  // and without TRUST_PROXY every client would share that proxy's address and its limits.
+  if (e.PUBLIC_URL?.startsWith('https:') === true && e.TRUST_PROXY === undefined)
+    problems.push(
+      'TRUST_PROXY: expected the addresses (or hop count) of the proxies that end TLS in front, as PUBLIC_URL is https://, found nothing; e.g. TRUST_PROXY=10.0.1.0/24, or TRUST_PROXY=1 when the nodes are reachable only through one balancer',
+    );
+  return problems;
 }
 
 /**
@@ -352,54 +396,36 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
-      const name = String(i.path[0] ?? '');
-      const value = env[name];
-      const found =
-        value === undefined
-          ? 'nothing'
-          : name === 'DATABASE_URL' || name === 'REDIS_URL'
-            ? 'another value'
-            : JSON.stringify(value);
-      return `${name}: expected ${i.message.replace(/^Invalid (input|string): /i, '')}, found ${found}`;
-    });
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  const e = parsed.data;
-  const production = e.NODE_ENV === 'production';
-  const demo = e.DEMO ?? !production;
-  if (production && demo)
-    throw new ConfigError(
-      'invalid configuration:\n  DEMO: expected false in production (demo accounts and data), found true',
-    );
-  if (production && e.PUBLIC_URL === undefined) {
-    throw new ConfigError(
-      'invalid configuration:\n  PUBLIC_URL: expected the public https:// URL of the service in production, found nothing',
-    );
-  }
-  if (production && e.VAPID_SUBJECT === undefined) {
-    throw new ConfigError(
-      'invalid configuration:\n  VAPID_SUBJECT: expected the mailto: or https: contact push services see, found nothing',
-    );
-  }
-  // The service speaks plain HTTP: an https:// PUBLIC_URL means TLS ends in a proxy in front,
-  // and without TRUST_PROXY every client would share that proxy's address and its limits.
-  if (production && e.PUBLIC_URL?.startsWith('https:') === true && e.TRUST_PROXY === undefined) {
-    throw new ConfigError(
-      'invalid configuration:\n  TRUST_PROXY: expected the addresses (or hop count) of the proxies that end TLS in front, as PUBLIC_URL is https://, found nothing; e.g. TRUST_PROXY=10.0.1.0/24, or TRUST_PROXY=1 when the nodes are reachable only through one balancer',
-    );
-  }
+  const fields: Readonly<Record<string, z.ZodType>> = schema.shape;
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '');
+        const value = env[name];
+        const found =
+          value === undefined
+            ? 'nothing'
+            : name === 'DATABASE_URL' || name === 'REDIS_URL'
+              ? 'another value'
+              : JSON.stringify(value);
+        return `${name}: expected ${expectedWords(i, fields[name])}, found ${found}`;
+      });
+  const production = env.NODE_ENV === 'production';
+  // Every problem at once: the gateways and the VAPID pair are read from `env` itself, so a bad
+  // value above does not hide them.
   const identityCheck = gatewaySettings('IDENTITY_CHECK', env, { production });
   const sms = gatewaySettings('SMS', env, { production });
-  const problems = [identityCheck, sms].flatMap((g) => ('problems' in g ? g.problems : []));
+  problems.push(...[identityCheck, sms].flatMap((g) => ('problems' in g ? g.problems : [])));
   if ((env.VAPID_PUBLIC_KEY === undefined) !== (env.VAPID_PRIVATE_KEY === undefined)) {
     problems.push(
       `${env.VAPID_PUBLIC_KEY === undefined ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY'}: expected it beside the other VAPID key (both or neither), found nothing`,
     );
   }
-  if (problems.length > 0)
+  if (parsed.success && production) problems.push(...productionProblems(parsed.data));
+  if (!parsed.success || problems.length > 0)
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  const e = parsed.data;
+  const demo = e.DEMO ?? !production;
   if ('problems' in identityCheck || 'problems' in sms) throw new Error('unreachable');
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(e.DATA_DIR);
   return {

@@ -50,8 +50,17 @@ describe('loadConfig', () => {
   );
 
   it.each([
-    [{ PORT: 'eighty' }, 'PORT: expected'],
-    [{ PORT: '70000' }, 'PORT: expected'],
+    [{ PORT: 'eighty' }, 'PORT: expected a whole number 0-65535, found "eighty"'],
+    [{ PORT: '70000' }, 'PORT: expected a whole number 0-65535, found "70000"'],
+    [{ PORT: '80.5' }, 'PORT: expected a whole number 0-65535, found "80.5"'],
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, found "loud"',
+    ],
+    [
+      { PUBLIC_URL: 'ftp://dl.example.cn' },
+      'PUBLIC_URL: expected an http:// or https:// URL, found "ftp://dl.example.cn"',
+    ],
     [
       { DATABASE_URL: 'mysql://x' },
       'DATABASE_URL: expected a postgres:// URL, found another value',
@@ -64,11 +73,26 @@ describe('loadConfig', () => {
       { REDIS_KEY_PREFIX: 'has space' },
       'REDIS_KEY_PREFIX: expected 1-64 characters of A-Z a-z 0-9 : _ . -, found "has space"',
     ],
-    [{ CREDENTIAL_VALID_DAYS: '0' }, 'CREDENTIAL_VALID_DAYS: expected'],
-    [{ CREDENTIAL_REFRESH_AFTER: '-1' }, 'CREDENTIAL_REFRESH_AFTER: expected'],
-    [{ SIGN_IN_ATTEMPTS_PER_MINUTE: '0' }, 'SIGN_IN_ATTEMPTS_PER_MINUTE: expected'],
-    [{ SIGN_IN_ATTEMPTS_PER_MINUTE: 'ten' }, 'SIGN_IN_ATTEMPTS_PER_MINUTE: expected'],
-    [{ NODE_ENV: 'staging' }, 'NODE_ENV: expected'],
+    [
+      { CREDENTIAL_VALID_DAYS: '0' },
+      'CREDENTIAL_VALID_DAYS: expected a whole number 1-366, found "0"',
+    ],
+    [
+      { CREDENTIAL_REFRESH_AFTER: '-1' },
+      'CREDENTIAL_REFRESH_AFTER: expected a whole number 0-31622400, found "-1"',
+    ],
+    [
+      { SIGN_IN_ATTEMPTS_PER_MINUTE: '0' },
+      'SIGN_IN_ATTEMPTS_PER_MINUTE: expected a whole number 1-100000, found "0"',
+    ],
+    [
+      { SIGN_IN_ATTEMPTS_PER_MINUTE: 'ten' },
+      'SIGN_IN_ATTEMPTS_PER_MINUTE: expected a whole number 1-100000, found "ten"',
+    ],
+    [
+      { NODE_ENV: 'staging' },
+      'NODE_ENV: expected one of development, production, test, found "staging"',
+    ],
     [
       { NODE_ENV: 'production', PUBLIC_URL: 'https://dl.example.cn', DEMO: 'true' },
       'DEMO: expected false in production',
@@ -151,6 +175,25 @@ describe('loadConfig', () => {
     ['::ffff:10.0.0.7', ['::ffff:10.0.0.7']],
   ])('when TRUST_PROXY is %j, then express is given %j', (value, expected) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('when several variables are wrong at once, then one message names each of them, in words', () => {
+    expect(
+      refusal({
+        PORT: 'abc',
+        STATUS_LIST_MAX_AGE: '-1',
+        SMS_TIMEOUT_MS: '50',
+        VAPID_PUBLIC_KEY: 'x',
+      }),
+    ).toBe(
+      [
+        'invalid configuration:',
+        'PORT: expected a whole number 0-65535, found "abc"',
+        'STATUS_LIST_MAX_AGE: expected a whole number 0-86400, found "-1"',
+        'SMS_TIMEOUT_MS: expected a whole number 100-60000, found "50"',
+        'VAPID_PRIVATE_KEY: expected it beside the other VAPID key (both or neither), found nothing',
+      ].join('\n  '),
+    );
   });
 
   it('when TRUST_PROXY is not set, then no proxy is trusted', () => {
