@@ -119,6 +119,11 @@ export async function signVerifierCertificate(
 export function fromWireCertificate(value: Record<string, unknown>): VerifierCertificate {
   const w = common.parseClaims(certificateClaimsSchema, value);
   common.checkTimes(w);
+  if (w.org !== w.org.trim())
+    throw new LicenceError(
+      'ERR_CLAIMS_INVALID',
+      'certificate org: expected no whitespace at its start or end, found some',
+    );
   const fault = textFault(w.org);
   if (fault !== undefined)
     throw new LicenceError(

@@ -175,6 +175,13 @@ describe.each([nodeBackend, nobleBackend])('a request, verified with the %s back
     });
     expect(refusal(() => verify(text))).toBe('ERR_REQUEST_CERT_INVALID');
     expect(() => fromWireCertificate(wire)).toThrow('group 2 is beyond role rental');
+    // The organisation follows the text rule of a licence's name: no whitespace around it.
+    expect(() => fromWireCertificate({ ...wire, org: ' 某租车 ', may: [0, 1] })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CLAIMS_INVALID',
+        message: 'certificate org: expected no whitespace at its start or end, found some',
+      }),
+    );
   });
 
   it('when a rental device asks for the police purpose, then ERR_REQUEST_BEYOND_ROLE', async () => {
