@@ -5,14 +5,19 @@ import { conflict } from '../service-error.js';
 import { unusableAt, type UnusableReason } from '../../shared/usability.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
-import { lastIssuedAt } from '../credentials/last-issued.js';
+import { lastIssuedAt, licenceLastIssuedAt } from '../credentials/last-issued.js';
 
 /** What a driver may start now. */
 export interface Offer {
   readonly paths: ApplicationPath[];
   /** An e-licence was issued before: a new application changes its photo. */
   readonly photoChange: boolean;
-  /** A photo change: the earliest time it may start (seconds since the epoch). */
+  /**
+   * The earliest time a new photo (camera, album) may be taken up (seconds since the epoch): on a
+   * photo change, PHOTO_CHANGE_INTERVAL_DAYS after the licence's last issue; on a first
+   * application of this account, the same while that interval runs (the licence's e-licence was
+   * issued on another account: only the stored path is offered meanwhile); else null.
+   */
   readonly notBefore: number | null;
   /**
    * Why no path is offered: the licence may not have an e-licence now (the refusal a start
@@ -28,9 +33,10 @@ export interface Offer {
 
 /**
  * The paths offered to a driver (docs/DOMAIN.md §1.3): the stored photo only when the registry
- * holds a compliant one (its hash is set); the camera and the album always. A photo change after
- * issue needs a new photo, so it is offered the camera and the album only, once the minimum
- * interval since the last issue has passed. None while the licence may not have an e-licence.
+ * holds a compliant one (its hash is set); the camera and the album unless the licence's
+ * e-licence was issued, on any account, less than the minimum interval ago. A photo change after
+ * issue needs a new photo, so it is offered the camera and the album only, from `notBefore`.
+ * None while the licence may not have an e-licence.
  */
 export async function offeredPaths(
   deps: Pick<ServiceDeps, 'db' | 'config' | 'now'>,
@@ -38,6 +44,7 @@ export async function offeredPaths(
 ): Promise<Offer> {
   const { record, portraitHash } = await licenceOfDriver(deps.db.kysely, driverId);
   const issuedAt = await lastIssuedAt(deps.db.kysely, driverId);
+  const changedAt = await licenceLastIssuedAt(deps.db.kysely, record.licenceNumber);
   const refusal = unusableAt(record, new Date(deps.now() * 1000));
   if (refusal !== undefined)
     return {
@@ -46,24 +53,24 @@ export async function offeredPaths(
       notBefore: null,
       refusal: { ...refusal, authority: record.issuingAuthority },
     };
-  if (issuedAt !== undefined)
-    return {
-      paths: ['camera', 'album'],
-      photoChange: true,
-      notBefore: issuedAt + deps.config.photoChangeIntervalDays * 86_400,
-    };
+  const notBefore =
+    changedAt === undefined ? null : changedAt + deps.config.photoChangeIntervalDays * 86_400;
+  if (issuedAt !== undefined) return { paths: ['camera', 'album'], photoChange: true, notBefore };
+  const waiting = notBefore !== null && deps.now() < notBefore;
+  const newPhoto: ApplicationPath[] = waiting ? [] : ['camera', 'album'];
   return {
-    paths: portraitHash === null ? ['camera', 'album'] : ['stored', 'camera', 'album'],
+    paths: portraitHash === null ? newPhoto : ['stored', ...newPhoto],
     photoChange: false,
-    notBefore: null,
+    notBefore: waiting ? notBefore : null,
   };
 }
 
 /**
  * Starts an application on `path`: a new draft. A driver has one open application at a time; a
  * new one may start when there is none, or the last was abandoned or issued. After an issue the
- * new application is a voluntary photo change: camera or album, and not before the minimum
- * interval (PHOTO_CHANGE_INTERVAL_DAYS) since the last issue.
+ * new application is a voluntary photo change: camera or album. A new photo (camera, album) is
+ * never taken up before the minimum interval (PHOTO_CHANGE_INTERVAL_DAYS) since the licence's
+ * last issue, on whichever account it was.
  * @throws {ServiceError} 409 ERR_LICENCE_NOT_USABLE with `reason`; 409 ERR_ILLEGAL_TRANSITION
  *   while another application is open, for the stored path without a registry photo, or for the
  *   stored path on a photo change; 409 ERR_PHOTO_CHANGE_TOO_SOON with `notBefore`.
@@ -91,14 +98,17 @@ export async function startApplication(
         { from: open.state, action: 'start' },
       );
     const issuedAt = await lastIssuedAt(trx, driverId);
-    if (issuedAt !== undefined) {
-      if (path === 'stored')
-        throw conflict(
-          'ERR_ILLEGAL_TRANSITION',
-          'application: a photo change needs a new photo (camera or album), found the stored path',
-          { from: 'issued', action: 'start' },
-        );
-      const notBefore = issuedAt + deps.config.photoChangeIntervalDays * 86_400;
+    if (issuedAt !== undefined && path === 'stored')
+      throw conflict(
+        'ERR_ILLEGAL_TRANSITION',
+        'application: a photo change needs a new photo (camera or album), found the stored path',
+        { from: 'issued', action: 'start' },
+      );
+    // A new photo waits out the interval since the licence's last issue, on any account.
+    const changedAt =
+      path === 'stored' ? undefined : await licenceLastIssuedAt(trx, licence.record.licenceNumber);
+    if (changedAt !== undefined) {
+      const notBefore = changedAt + deps.config.photoChangeIntervalDays * 86_400;
       if (now < notBefore)
         throw conflict(
           'ERR_PHOTO_CHANGE_TOO_SOON',

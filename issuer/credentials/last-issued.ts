@@ -20,3 +20,22 @@ export async function lastIssuedAt(
     .execute();
   return rows.find((r) => r.state === 'issued')?.updated_at;
 }
+
+/**
+ * When the licence's e-licence was last issued, on whichever account held it (seconds since the
+ * epoch); undefined when never. The photo-change interval counts from it, so taking the licence
+ * over to another account does not start the interval again. Through the (licence_number, id)
+ * index: a licence has a handful of applications.
+ */
+export async function licenceLastIssuedAt(
+  db: Kysely<Database> | Transaction<Database>,
+  licenceNumber: string,
+): Promise<number | undefined> {
+  const rows = await db
+    .selectFrom('applications')
+    .select(['state', 'updated_at'])
+    .where('licence_number', '=', licenceNumber)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.find((r) => r.state === 'issued')?.updated_at;
+}

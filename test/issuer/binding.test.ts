@@ -343,6 +343,33 @@ describe.each(ENGINES)('binding a licence on %s', (engine) => {
     );
   });
 
+  it('when a licence is taken over less than the photo-change interval after its last issue, then the new account may apply with the stored photo only; a new photo waits for the interval', async () => {
+    const licence = await newLicence();
+    await service.deps.db.kysely
+      .updateTable('licences')
+      .set({ portrait_hash: 'UcWoKWoDLOezAU5mAAwg0NdZ0ukQhz8o-mEHqwEr-Ic' })
+      .where('licence_number', '=', licence.licenceNumber)
+      .execute();
+    await holderWithCredential(licence);
+    const issuedAt = service.now();
+    const notBefore = issuedAt + service.deps.config.photoChangeIntervalDays * 86_400;
+    service.advance(86_400);
+    const real = await registered(licence);
+    await real.client.post('/api/me/binding/code', { code: lastCode(service, real.phone) });
+    const taken = await real.client.post('/api/me/binding/check', { selfie: SELFIE });
+    expect(taken.body).toEqual({ bound: true, takenOver: true });
+
+    expect((await real.client.get('/api/me/application/paths')).body).toEqual({
+      paths: ['stored'],
+      photoChange: false,
+      notBefore,
+    });
+    const album = await real.client.post('/api/me/application', { path: 'album' });
+    expectProblem(album, 409, 'ERR_PHOTO_CHANGE_TOO_SOON');
+    expect((album.body as { notBefore: number }).notBefore).toBe(notBefore);
+    expect((await real.client.post('/api/me/application', { path: 'stored' })).status).toBe(201);
+  });
+
   it('when a password is forgotten, then code and real-person check set a new one and end every session; a failed check changes nothing', async () => {
     const licence = await newLicence();
     const { client: signedIn, phone: to } = await enrolled(licence);

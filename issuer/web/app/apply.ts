@@ -191,7 +191,16 @@ function pathChoice(offer: Offer): HTMLElement {
     });
     list.append(b);
   }
-  return h('section', { class: 'card' }, h('p', {}, t('applyIntro')), list, status);
+  // The licence's e-licence was issued on another account lately: a new photo waits.
+  const waiting =
+    offer.notBefore === null || offer.photoChange
+      ? null
+      : h(
+          'p',
+          { class: 'notice', id: 'photo-change-not-before' },
+          t('photoChangeNotBefore', { date: chinaDateTime(offer.notBefore * 1000, 'minute') }),
+        );
+  return h('section', { class: 'card' }, h('p', {}, t('applyIntro')), list, waiting, status);
 }
 
 /** A photo change refused as too soon says when it may start, in China time. */
