@@ -85,7 +85,7 @@ export async function openService(
   const statusLists = openStatusLists({ db, keys, config, now });
   const verifierStatusLists = openStatusLists({ db, keys, config, now }, VERIFIER_STATUS_LISTS);
   // loadConfig has refused the development adapter in production.
-  const identityCheck = createIdentityCheck(config.identityCheck);
+  const identityCheck = createIdentityCheck(config.identityCheck, logger);
   // VAPID keys from the configuration when an operator supplies them, else made once in dataDir.
   const pushKeys = await openPushKeys(config.dataDir, {
     VAPID_SUBJECT: config.vapidSubject,

@@ -133,7 +133,15 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
       for (let n = 0; n <= retries; n++) {
         if (n > 0) await sleep(backoffMs * 2 ** (n - 1));
         const result = await attempt(body, request.requestId);
-        if ('final' in result) return result.final;
+        if ('final' in result) {
+          // An answer that came but cannot be used (not JSON, another request's, no score).
+          if (result.final.outcome === 'unavailable')
+            logger?.warn(
+              { requestId: request.requestId, attempt: n + 1, reason: result.final.reason },
+              'identity check answer not usable',
+            );
+          return result.final;
+        }
         last = result.failed;
         logger?.warn(
           {

@@ -1,6 +1,6 @@
 import type { GatewaySettings } from '../config.js';
 import { createDevIdentityCheck } from './identity-check-dev.js';
-import { createHttpIdentityCheck } from './identity-check-http.js';
+import { createHttpIdentityCheck, type HttpIdentityCheckOptions } from './identity-check-http.js';
 
 /**
  * The real-person check (实人认证, docs/DOMAIN.md §1.4, flow 1): liveness plus a match of a selfie
@@ -84,9 +84,12 @@ export interface IdentityCheck {
 
 /**
  * The adapter `settings` name (`loadConfig` read and checked them: production never names the
- * development one).
+ * development one), telling `logger` of each attempt that failed (a request id, never a person).
  */
-export function createIdentityCheck(settings: GatewaySettings): IdentityCheck {
+export function createIdentityCheck(
+  settings: GatewaySettings,
+  logger: NonNullable<HttpIdentityCheckOptions['logger']>,
+): IdentityCheck {
   if (settings.kind === 'development') return createDevIdentityCheck();
   const { endpoint, appId, secret } = settings;
   return createHttpIdentityCheck({
@@ -94,5 +97,6 @@ export function createIdentityCheck(settings: GatewaySettings): IdentityCheck {
     appId,
     secret,
     ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
+    logger,
   });
 }

@@ -268,6 +268,41 @@ describe('http identity check against a fake provider on loopback', () => {
       expect(text).not.toContain(secretish);
   });
 
+  it('when a 200 answer cannot be used, then it is logged with its request id and reason, once', async () => {
+    respond = (_req, res) => {
+      answer(res, 200, { requestId: 'another-request', result: 'MATCH', score: 0.99 });
+    };
+    const logged: unknown[] = [];
+    const check = createHttpIdentityCheck({
+      endpoint,
+      appId: APP_ID,
+      secret: SECRET,
+      allowInsecure: true,
+      backoffMs: 0,
+      logger: { warn: (details, message) => logged.push(details, message) },
+    });
+    expect(await check.verify(REQUEST)).toEqual(unavailable('provider_error'));
+    expect(logged).toEqual([
+      { requestId: REQUEST.requestId, attempt: 1, reason: 'provider_error' },
+      'identity check answer not usable',
+    ]);
+  });
+
+  it('when the adapter is made from the settings, then it tells the logger of each failed attempt', async () => {
+    const logged: unknown[] = [];
+    // A closed port: refused at once, each of the 1 + 2 attempts.
+    const check = createIdentityCheck(
+      { kind: 'http', endpoint: 'https://127.0.0.1:9/verify', appId: APP_ID, secret: SECRET },
+      { warn: (_details, message) => logged.push(message) },
+    );
+    expect(await check.verify(REQUEST)).toEqual(unavailable('provider_down'));
+    expect(logged).toEqual([
+      'identity check attempt failed',
+      'identity check attempt failed',
+      'identity check attempt failed',
+    ]);
+  });
+
   it('when the endpoint is http:// on a non-loopback host, then it is refused even with allowInsecure', () => {
     expect(() =>
       createHttpIdentityCheck({
@@ -352,7 +387,7 @@ function identityCheckFromEnv(
   const settings = gatewaySettings('IDENTITY_CHECK', env, options);
   if ('problems' in settings)
     throw new ConfigError(`invalid configuration:\n  ${settings.problems.join('\n  ')}`);
-  return createIdentityCheck(settings);
+  return createIdentityCheck(settings, { warn: () => undefined });
 }
 
 describe('identity check settings', () => {
@@ -419,7 +454,7 @@ describe('identity check and SMS settings in loadConfig', () => {
       appId: APP_ID,
       secret: SECRET,
     });
-    expect(createIdentityCheck(config.identityCheck).name).toBe('http');
+    expect(createIdentityCheck(config.identityCheck, { warn: () => undefined }).name).toBe('http');
   });
 
   it('when SMS=http lacks its variables, then loadConfig names each; production refuses development', () => {
