@@ -151,26 +151,21 @@ export function gatewaySettings(
   env: Readonly<Record<string, string | undefined>>,
   options: { readonly production: boolean },
 ): GatewaySettings | { readonly problems: readonly string[] } {
-  const parsed = gatewaySchema(prefix).safeParse(env);
-  if (!parsed.success) {
-    const fields: Readonly<Record<string, z.ZodType>> = gatewaySchema(prefix).shape;
-    return {
-      problems: parsed.error.issues.map((i) => {
+  const schema = gatewaySchema(prefix);
+  const parsed = schema.safeParse(env);
+  const fields: Readonly<Record<string, z.ZodType>> = schema.shape;
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? '');
         return `${name}: expected ${expectedWords(i, fields[name])}, found ${gatewayFound(env, name)}`;
-      }),
-    };
-  }
-  const e = parsed.data as Readonly<Record<string, string | number | undefined>>;
-  const kind = e[prefix] ?? (options.production ? undefined : 'development');
-  if (kind !== 'http') {
-    if (!options.production) return { kind: 'development' };
-    return {
-      problems: [
-        `${prefix}: expected http in production (${DEVELOPMENT_RISK[prefix]}), found ${gatewayFound(env, prefix).replaceAll('"', '')}`,
-      ],
-    };
-  }
+      });
+  // Read as written: a value neither http nor development is a problem said above.
+  const kind = env[prefix];
+  if (options.production && (kind === undefined || kind === 'development'))
+    problems.push(
+      `${prefix}: expected http in production (${DEVELOPMENT_RISK[prefix]}), found ${kind ?? 'nothing'}`,
+    );
   const required = [
     [`${prefix}_URL`, 'an https:// URL'],
     [`${prefix}_APP_ID`, 'the application id given by the provider'],
@@ -179,14 +174,14 @@ export function gatewaySettings(
       `the signing secret given by the provider, at least ${GATEWAY_SECRET_MIN_LENGTH} characters`,
     ],
   ] as const;
-  const missing = required.filter(([name]) => e[name] === undefined);
-  if (missing.length > 0) {
-    return {
-      problems: missing.map(
-        ([name, what]) => `${name}: expected ${what} (${prefix}=http), found nothing`,
-      ),
-    };
-  }
+  // What http needs and is not there at all (a value that is there but bad is said above).
+  if (kind === 'http')
+    for (const [name, what] of required)
+      if (env[name] === undefined)
+        problems.push(`${name}: expected ${what} (${prefix}=http), found nothing`);
+  if (!parsed.success || problems.length > 0) return { problems };
+  if (kind !== 'http') return { kind: 'development' };
+  const e = parsed.data as Readonly<Record<string, string | number | undefined>>;
   const timeoutMs = e[`${prefix}_TIMEOUT_MS`];
   return {
     kind: 'http',

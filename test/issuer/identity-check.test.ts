@@ -441,6 +441,22 @@ describe('identity check settings', () => {
         { production: false },
       ),
     ).toThrow(/IDENTITY_CHECK_URL: expected/);
+    // A bad value does not hide what is missing.
+    expect(() =>
+      identityCheckFromEnv(
+        { IDENTITY_CHECK: 'http', IDENTITY_CHECK_URL: 'http://provider.example/v1' },
+        { production: false },
+      ),
+    ).toThrow(
+      new ConfigError(
+        [
+          'invalid configuration:',
+          'IDENTITY_CHECK_URL: expected an https:// URL, found "http://provider.example/v1"',
+          'IDENTITY_CHECK_APP_ID: expected the application id given by the provider (IDENTITY_CHECK=http), found nothing',
+          'IDENTITY_CHECK_SECRET: expected the signing secret given by the provider, at least 32 characters (IDENTITY_CHECK=http), found nothing',
+        ].join('\n  '),
+      ),
+    );
   });
 });
 
