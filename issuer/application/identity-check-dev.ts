@@ -1,3 +1,4 @@
+import { assertCheckRequest } from './internal/check-request.js';
 import sharp from 'sharp';
 import type { IdentityCheck, IdentityCheckResult } from './identity-check.js';
 
@@ -63,15 +64,16 @@ export function createDevIdentityCheck(): DevIdentityCheck {
     answerNext(...outcomes) {
       queue.push(...outcomes);
     },
-    verify(request) {
-      if (!(request.selfie instanceof Uint8Array) || request.selfie.length === 0)
-        return Promise.reject(new TypeError('selfie: expected JPEG bytes, found none'));
+    // async: a request that breaks the rules rejects, as the real adapter's does.
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async verify(request) {
+      assertCheckRequest(request);
       checks += 1;
       const queued = queue.shift();
-      if (queued !== undefined) return Promise.resolve(answer(queued, request.requestId));
+      if (queued !== undefined) return answer(queued, request.requestId);
       for (const [suffix, result] of Object.entries(DEV_OUTCOME_SUFFIXES))
-        if (request.name.endsWith(suffix)) return Promise.resolve(result);
-      return Promise.resolve(answer('match', request.requestId));
+        if (request.name.endsWith(suffix)) return result;
+      return answer('match', request.requestId);
     },
     async referencePhoto() {
       return { outcome: 'found', photo: await drawSilhouette() };

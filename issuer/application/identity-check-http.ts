@@ -1,10 +1,10 @@
+import { assertCheckRequest } from './internal/check-request.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { GATEWAY_SECRET_MIN_LENGTH } from '../config.js';
 import { gatewayUrl, postSigned, readGatewayAnswer, type Gateway } from '../gateway-request.js';
 import type {
   IdentityCheck,
-  IdentityCheckRequest,
   IdentityCheckResult,
   IdentityCheckUnavailable,
 } from './identity-check.js';
@@ -39,7 +39,6 @@ export interface HttpIdentityCheckOptions {
 
 /** An answer is a few hundred bytes; anything much larger is not one. */
 const MAX_ANSWER_CHARS = 64 * 1024;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const answerSchema = z.object({
   requestId: z.string(),
@@ -53,18 +52,6 @@ const answerSchema = z.object({
 
 function unavailable(reason: IdentityCheckUnavailable['reason']): IdentityCheckUnavailable {
   return { outcome: 'unavailable', reason, retryable: true };
-}
-
-function assertRequest(request: IdentityCheckRequest): void {
-  if (typeof request.requestId !== 'string' || !REQUEST_ID.test(request.requestId))
-    throw new TypeError('requestId: expected 1–128 characters of [A-Za-z0-9._:-]');
-  if (typeof request.licenceNumber !== 'string' || request.licenceNumber.length === 0)
-    throw new TypeError('licenceNumber: expected a non-empty string');
-  if (typeof request.name !== 'string' || request.name.length === 0)
-    throw new TypeError('name: expected a non-empty string');
-  const s = request.selfie;
-  if (!(s instanceof Uint8Array) || s[0] !== 0xff || s[1] !== 0xd8 || s[2] !== 0xff)
-    throw new TypeError('selfie: expected JPEG bytes (FF D8 FF)');
 }
 
 /** One attempt's result: final, or unavailable and whether another attempt may help. */
@@ -121,7 +108,7 @@ export function createHttpIdentityCheck(options: HttpIdentityCheckOptions): Iden
   return {
     name: 'http',
     async verify(request) {
-      assertRequest(request);
+      assertCheckRequest(request);
       const body = JSON.stringify({
         requestId: request.requestId,
         licenceNumber: request.licenceNumber,

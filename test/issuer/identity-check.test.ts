@@ -368,6 +368,15 @@ describe('development identity check', () => {
       providerRef: 'development:req-0001',
     });
     expect(await dev.verify({ ...REQUEST, name: '张三测试不符' })).toEqual({ outcome: 'mismatch' });
+    // The same rules on what it is asked as the real adapter's, and nothing counted for them.
+    const before = dev.checks;
+    for (const bad of [
+      { ...REQUEST, requestId: 'a b' },
+      { ...REQUEST, name: '' },
+      { ...REQUEST, selfie: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) },
+    ])
+      await expect(dev.verify(bad)).rejects.toThrow(TypeError);
+    expect(dev.checks).toBe(before);
   });
 });
 
