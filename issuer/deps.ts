@@ -20,7 +20,7 @@ export interface ServiceDeps {
   readonly logger: Logger;
   /**
    * The real-person check: at binding and recovery, on the stored-photo path, and the reference
-   * photo reviewers compare faces with (docs/DOMAIN.md §1.2, §1.4).
+   * photo reviewers compare faces with (docs/DOMAIN.md §1.1, §1.4).
    */
   readonly identityCheck: IdentityCheck;
   /** One-time codes to drivers' phones. */

@@ -13,7 +13,7 @@ import { checkRealPerson, endDriverSessions } from './real-person-check.js';
 import { REGISTRATION_REFUSED, matchesRegistry } from './register-driver.js';
 
 /**
- * Binding a licence to an account (docs/DOMAIN.md §1.2): an identity event, as the national app's
+ * Binding a licence to an account (docs/DOMAIN.md §1.1): an identity event, as the national app's
  * real-name registration is. The account names the licence (number and name, as printed on it);
  * a one-time code goes to the account's phone; then a real-person check — liveness and a 1:1
  * match of a selfie against the identity photo the public-security source holds — for that

@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../deps.js';
 import { ServiceError } from '../service-error.js';
 
 /**
- * One-time codes sent by SMS (docs/DOMAIN.md §1.2): six digits, valid {@link CODE_TTL_SECONDS},
+ * One-time codes sent by SMS (docs/DOMAIN.md §1.1): six digits, valid {@link CODE_TTL_SECONDS},
  * {@link CODE_MAX_ATTEMPTS} tries each, at most one a minute and {@link CODES_PER_HOUR} an hour
  * per phone and purpose. Only a hash of each code is kept, salted with the phone and purpose.
  */

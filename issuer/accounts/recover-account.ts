@@ -16,7 +16,7 @@ import {
 import { checkCode, sendCode } from './phone-codes.js';
 
 /**
- * 忘记密码 (docs/DOMAIN.md §1.2): a code to the account's phone, then — when the account holds a
+ * 忘记密码 (docs/DOMAIN.md §1.1): a code to the account's phone, then — when the account holds a
  * licence — a real-person check for that licence, then a new password. The new password ends
  * every session of the account. Nothing says whether a phone number has an account: asking for
  * a code answers the same either way.

@@ -85,7 +85,7 @@ export async function matchesRegistry(
 
 /**
  * Registers a driver's account: a phone number and a password, with the licence it asks to bind
- * (docs/DOMAIN.md §1.2). The account holds no licence yet: a code goes to the phone, and the
+ * (docs/DOMAIN.md §1.1). The account holds no licence yet: a code goes to the phone, and the
  * licence is bound only after that code and a real-person check (bind-licence.ts). Number and
  * name must match a licence of the registry, and the phone must have no account: an unknown
  * number, a wrong name and a phone already used get the same answer after the same queries, so

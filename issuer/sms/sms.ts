@@ -5,7 +5,7 @@ import { createHttpSms } from './sms-http.js';
 
 /**
  * The SMS port: one-time codes to a driver's phone, at binding and at recovery
- * (docs/DOMAIN.md §1.2). `sms-http.ts` speaks to the operator's SMS gateway; `sms-dev.ts` keeps
+ * (docs/DOMAIN.md §1.1). `sms-http.ts` speaks to the operator's SMS gateway; `sms-dev.ts` keeps
  * the messages in memory for development and tests, and production refuses it (`loadConfig`).
  */
 

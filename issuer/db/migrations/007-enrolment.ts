@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { hasTable } from './internal/has-table.js';
 
 /**
- * Binding a licence to an account becomes an identity event (docs/DOMAIN.md §1.2): an account
+ * Binding a licence to an account becomes an identity event (docs/DOMAIN.md §1.1): an account
  * exists with a phone number and a password, and holds a licence only after a one-time code to
  * that phone and a real-person check for the licence.
  * - `drivers.licence_number` may be null (an account that holds no licence yet, or whose licence
