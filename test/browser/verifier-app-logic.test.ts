@@ -397,6 +397,11 @@ describe('portrait hash check (a loopback server in the issuer’s place)', () =
           ...(req.headers.authorization === undefined ? {} : { auth: req.headers.authorization }),
           body,
         });
+        if (req.headers.authorization === 'Bearer age') {
+          res.writeHead(403, { 'content-type': 'application/problem+json' });
+          res.end(JSON.stringify({ code: 'ERR_PORTRAIT_BEYOND_ROLE' }));
+          return;
+        }
         if (req.headers.authorization !== 'Bearer good') {
           res.writeHead(401, { 'content-type': 'application/problem+json' });
           res.end(JSON.stringify({ code: 'ERR_VERIFIER_DEVICE_UNKNOWN' }));
@@ -436,5 +441,7 @@ describe('portrait hash check (a loopback server in the issuer’s place)', () =
       reason: 'error',
       detail: 'ERR_VERIFIER_DEVICE_UNKNOWN',
     });
+    // A device whose role may not see the holder is told so, not given a bare error.
+    expect(await ask('age', hash)).toEqual({ state: 'unavailable', reason: 'beyond-role' });
   });
 });

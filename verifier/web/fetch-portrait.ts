@@ -11,7 +11,7 @@ export type PortraitOutcome =
   | { readonly state: 'mismatch' }
   | {
       readonly state: 'unavailable';
-      readonly reason: 'no-token' | 'offline' | 'no-portrait' | 'error';
+      readonly reason: 'no-token' | 'offline' | 'no-portrait' | 'beyond-role' | 'error';
       /** The problem's `code` or the HTTP status, when the issuer answered with an error. */
       readonly detail?: string;
     };
@@ -71,6 +71,9 @@ export async function fetchPortrait(request: PortraitRequest): Promise<PortraitO
     } catch {
       // The status alone says enough.
     }
+    // The device's role may not see the holder (an age check): the issuer never sends it one.
+    if (detail === 'ERR_PORTRAIT_BEYOND_ROLE')
+      return { state: 'unavailable', reason: 'beyond-role' };
     return { state: 'unavailable', reason: 'error', detail };
   }
   try {

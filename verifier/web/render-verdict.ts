@@ -412,6 +412,7 @@ const PORTRAIT_UNAVAILABLE: Readonly<
   'no-token': 'portraitNoToken',
   offline: 'portraitOffline',
   'no-portrait': 'portraitNone',
+  'beyond-role': 'portraitBeyondRole',
   error: 'portraitError',
 };
 
