@@ -31,8 +31,8 @@ type Refusal =
 /**
  * Releases the portrait of the licence a driver is presenting, to a registered verifier device
  * whose role may see the holder (police, rental, insurance, employer; an age check may not, nor a
- * device an admin registered without the holder group). The presentation is the consent: it is verified as any verifier would verify it —
- * issuer signature against the service's own current keys, holder proof no older than the
+ * device an admin registered without the holder group). The presentation is the consent: it is
+ * verified as any verifier would verify it — issuer signature against the service's own current keys, holder proof no older than the
  * verifier's window (60 s and 10 s of tolerance), the credential's time, its entry in the
  * service's own signed status list (suspended, revoked or superseded is refused), the licence's
  * status and dates when shown — at the service's clock, with warnings counted as failures.
@@ -77,15 +77,18 @@ export async function releasePortrait(
     .where('id', '=', deviceId)
     .executeTakeFirstOrThrow();
   const role = device.role as Role;
-  // What the device's role may not ask a phone for, the authority does not hand it either.
-  if (!mayOf(role, device.may).includes(HOLDER_GROUP)) {
-    await audit(deps.db.kysely, {
+  /** A refusal before any licence is known, audited against the device. */
+  const refusedDevice = (code: string) =>
+    audit(deps.db.kysely, {
       actor: `verifier-device:${deviceId}`,
       action: 'portrait.access',
       subject: `verifier-device:${deviceId}`,
-      after: { outcome: 'refused', code: 'ERR_PORTRAIT_BEYOND_ROLE' },
+      after: { outcome: 'refused', code },
       at: now,
     });
+  // What the device's role may not ask a phone for, the authority does not hand it either.
+  if (!mayOf(role, device.may).includes(HOLDER_GROUP)) {
+    await refusedDevice('ERR_PORTRAIT_BEYOND_ROLE');
     throw refusal({ status: 403, code: 'ERR_PORTRAIT_BEYOND_ROLE', role });
   }
   const trust = createTrustStore([await deps.keys.jwks(now)], nodeBackend);
@@ -97,13 +100,7 @@ export async function releasePortrait(
         : { uri: deps.verifierStatusLists.uri(device.status_list_id), idx: device.status_index };
     const checked = ownRequest(requestText, { keys: trust, now: at }, own);
     if (typeof checked === 'string') {
-      await audit(deps.db.kysely, {
-        actor: `verifier-device:${deviceId}`,
-        action: 'portrait.access',
-        subject: `verifier-device:${deviceId}`,
-        after: { outcome: 'refused', code: checked },
-        at: now,
-      });
+      await refusedDevice(checked);
       throw refusal({ status: 403, code: 'ERR_REQUEST_NOT_VALID', verdict: checked });
     }
     request = checked;
