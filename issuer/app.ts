@@ -140,7 +140,7 @@ export function createApp(deps: ServiceDeps, rateLimits: RateLimits = memoryRate
   app.use('/api', credentialRoutes(deps));
   app.use('/api', driverRoutes(deps));
   app.use('/api', notifyRoutes(deps));
-  app.use('/api', applicationRoutes(deps));
+  app.use('/api', applicationRoutes(deps, rateLimits));
   app.use('/api', accountRoutes(deps, rateLimits));
   app.use('/api', bindingRoutes(deps, rateLimits));
   app.use('/api', reviewRoutes(deps));

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../deps.js';
 import { handle, mount, noStore } from '../http/mount.js';
+import { takeOrRefuse, type RateLimits } from '../http/rate-limiter.js';
 import { route } from '../http/route-spec.js';
 import {
   APPLICATION_PATHS,
@@ -24,6 +25,12 @@ import { listInbox } from './list-inbox.js';
 import { applicationPhoto, reviewQueue } from './review-queue.js';
 import { offeredPaths, startApplication } from './start-application.js';
 import { submitPhoto } from './submit-photo.js';
+
+/**
+ * Real-person checks one driver account may ask for an hour on the stored path: each is a call
+ * to the government service, and a driver who fails five times an hour is better told to wait.
+ */
+export const STORED_CHECKS_PER_DRIVER_HOUR = 5;
 
 /** Largest photo upload; the pre-check then applies its own, smaller limit. */
 export const MAX_PHOTO_BYTES = 6 * 1024 * 1024;
@@ -166,6 +173,7 @@ export const APPLICATION_SPECS = {
     tag: 'application',
     summary:
       'Confirm the stored photo with a real-person check; on a match the e-licence is issued',
+    description: `At most ${STORED_CHECKS_PER_DRIVER_HOUR} checks an hour per driver account.`,
     body: {
       kind: 'json',
       schema: confirmSchema,
@@ -179,6 +187,7 @@ export const APPLICATION_SPECS = {
       404: ['ERR_NOT_FOUND'],
       409: ['ERR_LICENCE_NOT_USABLE', 'ERR_ILLEGAL_TRANSITION'],
       422: ['ERR_VALIDATION', 'ERR_IDENTITY_MISMATCH', 'ERR_LIVENESS_FAILED'],
+      429: ['ERR_RATE_LIMITED'],
       503: ['ERR_IDENTITY_UNAVAILABLE'],
     },
   }),
@@ -275,9 +284,14 @@ export const APPLICATION_SPECS = {
  * stored photo with a real-person check, abandon, state, inbox) and the reviewers' queue and
  * decisions ({@link APPLICATION_SPECS}).
  */
-export function applicationRoutes(deps: ServiceDeps): Router {
+export function applicationRoutes(deps: ServiceDeps, rateLimits: RateLimits): Router {
   const S = APPLICATION_SPECS;
   const subjectId = (req: Parameters<typeof authOf>[0]) => authOf(req).subjectId;
+  const storedChecks = rateLimits.limiter('stored-check', {
+    limit: STORED_CHECKS_PER_DRIVER_HOUR,
+    windowSeconds: 3600,
+    maxKeys: 10_000,
+  });
   return mount(Router(), '/api', [
     handle(S.paths, async (req, res) => {
       noStore(res).json(await offeredPaths(deps, subjectId(req)));
@@ -292,7 +306,14 @@ export function applicationRoutes(deps: ServiceDeps): Router {
       noStore(res).json(await submitPhoto(deps, subjectId(req), req.body));
     }),
     handle(S.confirmStored, async (req, res, { body }) => {
-      noStore(res).json(await confirmStored(deps, subjectId(req), selfieBytes(body.selfie)));
+      const selfie = selfieBytes(body.selfie);
+      await takeOrRefuse(
+        storedChecks,
+        String(subjectId(req)),
+        deps.now(),
+        'too many real-person checks for this account',
+      );
+      noStore(res).json(await confirmStored(deps, subjectId(req), selfie));
     }),
     handle(S.abandon, async (req, res) => {
       noStore(res).json(await abandonApplication(deps, subjectId(req)));

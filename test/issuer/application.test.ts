@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_OUTCOME_SUFFIXES } from '../../issuer/application/identity-check-dev.js';
+import { STORED_CHECKS_PER_DRIVER_HOUR } from '../../issuer/application/routes.js';
+import { devIdentityCheck } from './enrol.js';
 import {
   expectDraftWithoutPhoto,
   newDriver,
@@ -111,6 +113,40 @@ describe.each(ENGINES)('the e-licence application on %s', (engine) => {
       expect((await d.http.get<{ entries: unknown[] }>('/api/me/inbox')).body.entries).toEqual([]);
     },
   );
+
+  it(`when a driver asks for more than ${STORED_CHECKS_PER_DRIVER_HOUR} stored-photo checks an hour, then 429 ERR_RATE_LIMITED and the government service is not called; another driver is not held back`, async () => {
+    const base = syntheticLicence(serial++);
+    const d = await driver({ ...base, name: `张三测试不符` }, PORTRAIT_HASH);
+    await d.http.post('/api/me/application', { path: 'stored' });
+    const checks = devIdentityCheck(service);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt <= STORED_CHECKS_PER_DRIVER_HOUR; attempt++)
+      statuses.push(
+        (await d.http.post('/api/me/application/confirm-stored', { selfie: SELFIE })).status,
+      );
+    expect(statuses).toEqual([...Array<number>(STORED_CHECKS_PER_DRIVER_HOUR).fill(422), 429]);
+    const limited = await d.http.post<Problem>('/api/me/application/confirm-stored', {
+      selfie: SELFIE,
+    });
+    expect(limited.body.code).toBe('ERR_RATE_LIMITED');
+    const called = checks.checks;
+    await d.http.post('/api/me/application/confirm-stored', { selfie: SELFIE });
+    expect(checks.checks).toBe(called);
+    const other = await driver(undefined, PORTRAIT_HASH);
+    await other.http.post('/api/me/application', { path: 'stored' });
+    expect(
+      (await other.http.post('/api/me/application/confirm-stored', { selfie: SELFIE })).body,
+    ).toEqual({ state: 'issued' });
+    // A new hour, a new allowance.
+    service.advance(3601);
+    try {
+      expect(
+        (await d.http.post('/api/me/application/confirm-stored', { selfie: SELFIE })).status,
+      ).toBe(422);
+    } finally {
+      service.advance(-3601);
+    }
+  });
 
   it('when the real-person provider times out, then 503 ERR_IDENTITY_UNAVAILABLE and the draft stands', async () => {
     const d = await driver(undefined, PORTRAIT_HASH);
