@@ -156,10 +156,7 @@ export function gatewaySettings(
   const fields: Readonly<Record<string, z.ZodType>> = schema.shape;
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((i) => {
-        const name = String(i.path[0] ?? '');
-        return `${name}: expected ${expectedWords(i, fields[name])}, found ${gatewayFound(env, name)}`;
-      });
+    : issueLines(parsed.error, fields, (name) => gatewayFound(env, name));
   // Read as written: a value neither http nor development is a problem said above.
   const kind = env[prefix];
   if (options.production && (kind === undefined || kind === 'development'))
@@ -357,6 +354,18 @@ function expectedWords(issue: z.core.$ZodIssue, field: z.ZodType | undefined): s
   return issue.message.replace(/^Invalid (input|string): /i, '');
 }
 
+/** One line per bad variable of `error`: `NAME: expected …, found …`, as `found` shows it. */
+function issueLines(
+  error: z.ZodError,
+  fields: Readonly<Record<string, z.ZodType>>,
+  found: (name: string) => string,
+): string[] {
+  return error.issues.map((i) => {
+    const name = String(i.path[0] ?? '');
+    return `${name}: expected ${expectedWords(i, fields[name])}, found ${found(name)}`;
+  });
+}
+
 /** A configuration that cannot be used; the message names every variable that is wrong. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -394,16 +403,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const fields: Readonly<Record<string, z.ZodType>> = schema.shape;
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((i) => {
-        const name = String(i.path[0] ?? '');
+    : issueLines(parsed.error, fields, (name) => {
         const value = env[name];
-        const found =
-          value === undefined
-            ? 'nothing'
-            : name === 'DATABASE_URL' || name === 'REDIS_URL'
-              ? 'another value'
-              : JSON.stringify(value);
-        return `${name}: expected ${expectedWords(i, fields[name])}, found ${found}`;
+        if (value === undefined) return 'nothing';
+        // A URL may hold a password.
+        return name === 'DATABASE_URL' || name === 'REDIS_URL'
+          ? 'another value'
+          : JSON.stringify(value);
       });
   const production = env.NODE_ENV === 'production';
   // Every problem at once: the gateways and the VAPID pair are read from `env` itself, so a bad

@@ -5,7 +5,7 @@ import { conflict } from '../service-error.js';
 import { unusableAt, type UnusableReason } from '../../shared/usability.js';
 import { assertUsable, licenceOfDriver } from './internal/licence-of.js';
 import { latestApplication } from './internal/latest-application.js';
-import { lastIssuedAt, licenceLastIssuedAt } from '../credentials/last-issued.js';
+import { lastIssues } from '../credentials/last-issued.js';
 
 /** What a driver may start now. */
 export interface Offer {
@@ -43,8 +43,11 @@ export async function offeredPaths(
   driverId: number,
 ): Promise<Offer> {
   const { record, portraitHash } = await licenceOfDriver(deps.db.kysely, driverId);
-  const issuedAt = await lastIssuedAt(deps.db.kysely, driverId);
-  const changedAt = await licenceLastIssuedAt(deps.db.kysely, record.licenceNumber);
+  const { account: issuedAt, licence: changedAt } = await lastIssues(
+    deps.db.kysely,
+    record.licenceNumber,
+    driverId,
+  );
   const refusal = unusableAt(record, new Date(deps.now() * 1000));
   if (refusal !== undefined)
     return {
@@ -97,7 +100,11 @@ export async function startApplication(
         `application: expected no open application, found one in state ${open.state}`,
         { from: open.state, action: 'start' },
       );
-    const issuedAt = await lastIssuedAt(trx, driverId);
+    const { account: issuedAt, licence: changedAt } = await lastIssues(
+      trx,
+      licence.record.licenceNumber,
+      driverId,
+    );
     if (issuedAt !== undefined && path === 'stored')
       throw conflict(
         'ERR_ILLEGAL_TRANSITION',
@@ -105,9 +112,7 @@ export async function startApplication(
         { from: 'issued', action: 'start' },
       );
     // A new photo waits out the interval since the licence's last issue, on any account.
-    const changedAt =
-      path === 'stored' ? undefined : await licenceLastIssuedAt(trx, licence.record.licenceNumber);
-    if (changedAt !== undefined) {
+    if (path !== 'stored' && changedAt !== undefined) {
       const notBefore = changedAt + deps.config.photoChangeIntervalDays * 86_400;
       if (now < notBefore)
         throw conflict(

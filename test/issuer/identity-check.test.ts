@@ -103,8 +103,16 @@ beforeEach(() => {
 });
 
 function client(
-  extra: { timeoutMs?: number; retries?: number; secret?: string; endpoint?: string } = {},
+  extra: {
+    timeoutMs?: number;
+    retries?: number;
+    secret?: string;
+    endpoint?: string;
+    /** Gets what the adapter logs: its details, then its message. */
+    logged?: unknown[];
+  } = {},
 ) {
+  const { logged } = extra;
   return createHttpIdentityCheck({
     endpoint: extra.endpoint ?? endpoint,
     appId: APP_ID,
@@ -113,6 +121,9 @@ function client(
     backoffMs: 10,
     ...(extra.timeoutMs === undefined ? {} : { timeoutMs: extra.timeoutMs }),
     ...(extra.retries === undefined ? {} : { retries: extra.retries }),
+    ...(logged === undefined
+      ? {}
+      : { logger: { warn: (details, message) => logged.push(details, message) } }),
   });
 }
 
@@ -251,16 +262,7 @@ describe('http identity check against a fake provider on loopback', () => {
       answer(res, 503, {});
     };
     const logged: unknown[] = [];
-    const check = createHttpIdentityCheck({
-      endpoint,
-      appId: APP_ID,
-      secret: SECRET,
-      allowInsecure: true,
-      backoffMs: 0,
-      retries: 1,
-      logger: { warn: (details, message) => logged.push(details, message) },
-    });
-    await check.verify(REQUEST);
+    await client({ retries: 1, logged }).verify(REQUEST);
     const text = JSON.stringify(logged);
     expect(logged).toHaveLength(4);
     expect(text).toContain('req-0001');
@@ -273,15 +275,7 @@ describe('http identity check against a fake provider on loopback', () => {
       answer(res, 200, { requestId: 'another-request', result: 'MATCH', score: 0.99 });
     };
     const logged: unknown[] = [];
-    const check = createHttpIdentityCheck({
-      endpoint,
-      appId: APP_ID,
-      secret: SECRET,
-      allowInsecure: true,
-      backoffMs: 0,
-      logger: { warn: (details, message) => logged.push(details, message) },
-    });
-    expect(await check.verify(REQUEST)).toEqual(unavailable('provider_error'));
+    expect(await client({ logged }).verify(REQUEST)).toEqual(unavailable('provider_error'));
     expect(logged).toEqual([
       { requestId: REQUEST.requestId, attempt: 1, reason: 'provider_error' },
       'identity check answer not usable',

@@ -193,13 +193,7 @@ function pathChoice(offer: Offer): HTMLElement {
   }
   // The licence's e-licence was issued on another account lately: a new photo waits.
   const waiting =
-    offer.notBefore === null || offer.photoChange
-      ? null
-      : h(
-          'p',
-          { class: 'notice', id: 'photo-change-not-before' },
-          t('photoChangeNotBefore', { date: chinaDateTime(offer.notBefore * 1000, 'minute') }),
-        );
+    offer.notBefore === null || offer.photoChange ? null : notBeforeNotice(offer.notBefore);
   return h('section', { class: 'card' }, h('p', {}, t('applyIntro')), list, waiting, status);
 }
 
@@ -236,17 +230,20 @@ export const photoChangeScreen: Screen = async (main) => {
   }
   const offer = await api<Offer>('GET', '/api/me/application/paths');
   if (offer.notBefore !== null && offer.notBefore > serviceNow() / 1000) {
-    main.append(
-      h(
-        'p',
-        { class: 'notice', id: 'photo-change-not-before' },
-        t('photoChangeNotBefore', { date: chinaDateTime(offer.notBefore * 1000, 'minute') }),
-      ),
-    );
+    main.append(notBeforeNotice(offer.notBefore));
     return;
   }
   main.append(pathChoice(offer));
 };
+
+/** From when (seconds) a new photo may be used, in China time. */
+function notBeforeNotice(at: number): HTMLElement {
+  return h(
+    'p',
+    { class: 'notice', id: 'photo-change-not-before' },
+    t('photoChangeNotBefore', { date: chinaDateTime(at * 1000, 'minute') }),
+  );
+}
 
 function guidance(): HTMLElement {
   return h(
