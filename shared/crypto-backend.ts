@@ -32,8 +32,6 @@ export interface CryptoBackend {
    */
   verifyOnce(raw: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   sha256(data: Uint8Array): Uint8Array;
-  /** HMAC-SHA-256 (RFC 2104) of `message` under `key`: 32 bytes. */
-  hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array;
   /**
    * Inflates DEFLATE data, raw (RFC 1951) or zlib-wrapped (RFC 1950), optionally with a preset
    * dictionary.

@@ -8,7 +8,7 @@ import { LicenceError } from '../errors.js';
 import type { LicenceRecord } from '../licence/record.js';
 import { parsePartialLicenceRecord } from '../licence/validate.js';
 import type { CryptoBackend } from '../crypto-backend.js';
-import { digestOf, disclosureOf, rootFrom, saltOf, sameBytes } from './disclosure.js';
+import { digestOf, disclosureOf, rootFrom, sameBytes, WHOLE, type Leaf } from './disclosure.js';
 import {
   ageFlags,
   GROUP_COUNT,
@@ -37,29 +37,30 @@ export interface DisclosedLicence {
 
 /** The result of {@link checkDisclosures}. */
 export interface CheckedDisclosures extends DisclosedLicence {
-  /** The disclosures rebuilt, in the order listed: what `sd_hash` covers. */
+  /** The disclosures (rebuilt, or the whole one as it came), in order: what `sd_hash` covers. */
   readonly disclosures: readonly string[];
 }
 
 /** What of a presentation the disclosure check reads. */
 export interface DisclosureParts {
   readonly groups: readonly GroupIndex[];
-  /** The seed, when all six groups are disclosed. */
-  readonly seed?: Uint8Array;
+  /** The whole disclosure D_all as it came, when all six groups are disclosed. */
+  readonly whole?: string;
   /** One salt per listed group, when fewer than six are. */
   readonly salts?: readonly Uint8Array[];
-  /** The values of the listed groups, in the same order. */
+  /** The values of the listed groups (of the whole disclosure), in the same order. */
   readonly values: readonly GroupValue[];
-  /** The hashes of the withheld subtrees of the digest tree (none when all are disclosed). */
+  /** The hashes of the withheld subtrees of the digest tree, left to right. */
   readonly withheldNodes: readonly Uint8Array[];
 }
 
 const PORTRAIT_HASH = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Rebuilds each listed group's disclosure from its salt (or the seed) and value, and its digest
- * (the first 16 bytes of its SHA-256); rebuilds the root of the digest tree from those and the
- * withheld subtrees' hashes and compares it with `sd`; then checks the values.
+ * Rebuilds each listed group's disclosure from its salt and value, or takes the whole disclosure
+ * as it came, and its digest (the first 16 bytes of its SHA-256); rebuilds the root of the digest
+ * tree from those and the withheld subtrees' hashes and compares it with `sd`; then checks the
+ * values.
  * @param sd the credential's 16-byte root (verified claims).
  * @param iat the credential's `iat`: the age flags are as of its China date.
  * @throws {LicenceError} `ERR_DISCLOSURE_MISMATCH` at the first group whose digest differs;
@@ -69,24 +70,28 @@ export function checkDisclosures(
   sd: Uint8Array,
   iat: number,
   parts: DisclosureParts,
-  backend: Pick<CryptoBackend, 'sha256' | 'hmacSha256'>,
+  backend: Pick<CryptoBackend, 'sha256'>,
 ): CheckedDisclosures {
-  const { groups, values, seed, salts } = parts;
+  const { groups, values, whole, salts } = parts;
   const hash = (data: Uint8Array) => backend.sha256(data);
-  const mac = (key: Uint8Array, message: Uint8Array) => backend.hmacSha256(key, message);
   const disclosures: string[] = [];
   const digests: Uint8Array[] = [];
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i] as GroupIndex;
-    const salt = seed !== undefined ? saltOf(seed, g, mac) : (salts?.[i] as Uint8Array);
-    const disclosure = disclosureOf(salt, g, values[i] as GroupValue);
-    disclosures.push(disclosure);
-    digests[g] = digestOf(disclosure, hash);
+  if (whole !== undefined) {
+    disclosures.push(whole);
+    digests[WHOLE] = digestOf(whole, hash);
+  } else {
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i] as GroupIndex;
+      const disclosure = disclosureOf(salts?.[i] as Uint8Array, g, values[i] as GroupValue);
+      disclosures.push(disclosure);
+      digests[g] = digestOf(disclosure, hash);
+    }
   }
-  if (!sameBytes(rootFrom(groups, digests, parts.withheldNodes, hash), sd)) {
+  const leaves: readonly Leaf[] = whole !== undefined ? [WHOLE] : groups;
+  if (!sameBytes(rootFrom(leaves, digests, parts.withheldNodes, hash), sd)) {
     throw new LicenceError(
       'ERR_DISCLOSURE_MISMATCH',
-      `disclosures of ${groups.map((g) => GROUP_NAMES[g]).join(', ')}: expected the digests the issuer signed, found others`,
+      `disclosures of ${whole !== undefined ? 'all' : groups.map((g) => GROUP_NAMES[g]).join(', ')}: expected the digests the issuer signed, found others`,
     );
   }
   return Object.assign(checkGroupValues(groups, values, iat), { disclosures });

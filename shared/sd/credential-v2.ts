@@ -1,6 +1,7 @@
 /**
- * Credential format version 2 (FORMAT.md §8): the authority signs the six group digests, not the
- * licence; the holder keeps the values and the seed of the salts (the holder's copy).
+ * Credential format version 2 (FORMAT.md §8): the authority signs the root of a tree of salted
+ * digests, not the licence; the holder keeps the values and the seed of the salts (the holder's
+ * copy).
  */
 import { deflateSync, inflateSync } from 'fflate';
 import { z } from 'zod';
@@ -22,6 +23,8 @@ import {
   SD_BYTES,
   SEED_BYTES,
   rootOf,
+  WHOLE,
+  wholeDisclosureJson,
 } from './disclosure.js';
 import { groupValuesOf, parseGroupValues, type GroupIndex, type GroupValues } from './groups.js';
 import { checkGroupValues } from './check-disclosures.js';
@@ -49,7 +52,7 @@ type WireClaimsV2 = z.infer<typeof credentialClaimsV2Schema>;
 
 /** A version 2 credential's claims, decoded and checked. */
 export interface CredentialClaimsV2 extends common.CommonClaims {
-  /** The 16-byte root of the tree of the six group digests. */
+  /** The 16-byte root of the digest tree (FORMAT.md §8.3). */
   readonly sd: Uint8Array;
 }
 
@@ -90,20 +93,23 @@ export function fromWireClaimsV2(value: Record<string, unknown>): CredentialClai
 /** The six values and the disclosures and digests made of them with one seed. */
 export interface DisclosureSet {
   readonly values: GroupValues;
+  /** The seven salts, in leaf order (the six groups', then `all`'s). */
   readonly salts: readonly Uint8Array[];
+  /** The seven disclosures, in leaf order: D_0 … D_5, then D_all. */
   readonly disclosures: readonly string[];
-  /** The six digests, in index order. */
+  /** The seven digests, in leaf order. */
   readonly digests: readonly Uint8Array[];
   /** The root of their tree: `sd`. */
   readonly root: Uint8Array;
 }
 
-/** Disclosures and the concatenated digests of six group values under `seed`. */
+/** The disclosures and digests of six group values and of the whole record under `seed`. */
 export function disclosuresOf(values: GroupValues, seed: Uint8Array): DisclosureSet {
   const salts = saltsOf(seed);
   const disclosures = values.map((v, g) =>
     disclosureOf(salts[g] as Uint8Array, g as GroupIndex, v),
   );
+  disclosures.push(encodeBase64url(utf8(wholeDisclosureJson(salts[WHOLE] as Uint8Array, values))));
   const digests = disclosures.map((d) => digestOf(d));
   return { values, salts, disclosures, digests, root: rootOf(digests) };
 }
@@ -182,11 +188,11 @@ export interface HolderCopy {
   readonly claims: CredentialClaimsV2;
   readonly seed: Uint8Array;
   readonly values: GroupValues;
-  /** The six salts, in index order. */
+  /** The seven salts, in leaf order (FORMAT.md §8.3). */
   readonly salts: readonly Uint8Array[];
-  /** The six disclosures, in index order. */
+  /** The seven disclosures, in leaf order: D_0 … D_5, then D_all. */
   readonly disclosures: readonly string[];
-  /** The six digests, in index order. */
+  /** The seven digests, in leaf order. */
   readonly digests: readonly Uint8Array[];
 }
 

@@ -1,6 +1,7 @@
 /**
  * Salts, disclosures and digests of credential format version 2 (FORMAT.md §8.3), after
- * RFC 9901 §4.2.1 and §4.2.3, with 16-byte digests.
+ * RFC 9901 §4.2.1 and §4.2.3, with 16-byte digests: one leaf of the digest tree per group, and a
+ * seventh, `all`, whose disclosure carries the six values at once (what the police see).
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -24,26 +25,29 @@ export function randomSeed(): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(SEED_BYTES));
 }
 
-const GROUP_NAME_BYTES = GROUP_NAMES.map((name) => utf8(name));
+/** The leaves of the digest tree: the six groups (0-5) and the whole record (6). */
+export type Leaf = GroupIndex | typeof WHOLE;
+/** The leaf whose disclosure carries all six group values (FORMAT.md §8.3). */
+export const WHOLE = 6;
+/** The leaves' names, by index: the groups', then `all`. */
+export const LEAF_NAMES = [...GROUP_NAMES, 'all'] as const;
+
+const LEAF_NAME_BYTES = LEAF_NAMES.map((name) => utf8(name));
 
 /** An HMAC-SHA-256 function: the backend's (native in Node), or @noble/hashes'. */
 export type HmacSha256 = (key: Uint8Array, message: Uint8Array) => Uint8Array;
 
 const nobleHmac: HmacSha256 = (key, message) => hmac(sha256, key, message);
 
-/** salt_g: the first 16 bytes of HMAC-SHA-256(key = seed, message = UTF-8 of the group name). */
-export function saltOf(
-  seed: Uint8Array,
-  group: GroupIndex,
-  mac: HmacSha256 = nobleHmac,
-): Uint8Array {
+/** salt_g: the first 16 bytes of HMAC-SHA-256(key = seed, message = UTF-8 of the leaf's name). */
+export function saltOf(seed: Uint8Array, leaf: Leaf, mac: HmacSha256 = nobleHmac): Uint8Array {
   if (seed.length !== SEED_BYTES) throw new RangeError(`seed: expected ${SEED_BYTES} bytes`);
-  return mac(seed, GROUP_NAME_BYTES[group] as Uint8Array).slice(0, SALT_BYTES);
+  return mac(seed, LEAF_NAME_BYTES[leaf] as Uint8Array).slice(0, SALT_BYTES);
 }
 
-/** The salts of all six groups, in index order. */
+/** The salts of all seven leaves, in index order. */
 export function saltsOf(seed: Uint8Array, mac: HmacSha256 = nobleHmac): Uint8Array[] {
-  return GROUP_NAMES.map((_, g) => saltOf(seed, g as GroupIndex, mac));
+  return LEAF_NAMES.map((_, leaf) => saltOf(seed, leaf as Leaf, mac));
 }
 
 /**
@@ -54,23 +58,42 @@ export function disclosureOf(salt: Uint8Array, group: GroupIndex, value: GroupVa
   return encodeBase64url(utf8(JSON.stringify([encodeBase64url(salt), GROUP_NAMES[group], value])));
 }
 
+/**
+ * The JSON of the whole disclosure D_all: `[base64url(salt), "all", [the six values]]`. It
+ * travels as this text (compressed) and is hashed as it came, so it is never rebuilt.
+ */
+export function wholeDisclosureJson(salt: Uint8Array, values: readonly GroupValue[]): string {
+  return JSON.stringify([encodeBase64url(salt), LEAF_NAMES[WHOLE], values]);
+}
+
 /** digest_g: the first 16 bytes of SHA-256 over the ASCII of the disclosure. */
 export function digestOf(disclosure: string, hash: Sha256 = sha256): Uint8Array {
   return hash(utf8(disclosure)).subarray(0, DIGEST_BYTES);
 }
 
 /**
- * The digest tree (FORMAT.md §8.3): the six group digests are its leaves, paired as
- * ((holder, driving), (identity, file)), (age_over_18, age_over_60); `sd` is its root.
+ * The digest tree (FORMAT.md §8.3): the seven digests are its leaves, paired as
+ * (((holder, driving), (identity, file)), all), (age_over_18, age_over_60); `sd` is its root.
  */
-type Tree = GroupIndex | readonly [Tree, Tree];
+type Tree = Leaf | readonly [Tree, Tree];
 export const DIGEST_TREE: Tree = [
   [
-    [0, 1],
-    [2, 3],
+    [
+      [0, 1],
+      [2, 3],
+    ],
+    WHOLE,
   ],
   [4, 5],
 ];
+
+/**
+ * The leaves a presentation of `groups` discloses: the whole record's (`all`) for all six
+ * groups, else the groups themselves.
+ */
+export function leavesOf(groups: readonly GroupIndex[]): Leaf[] {
+  return groups.length === GROUP_NAMES.length ? [WHOLE] : [...groups];
+}
 
 /** A node of the tree: the first 16 bytes of SHA-256 over its two children's 32 bytes. */
 export function nodeOf(left: Uint8Array, right: Uint8Array, hash: Sha256 = sha256): Uint8Array {
@@ -80,34 +103,34 @@ export function nodeOf(left: Uint8Array, right: Uint8Array, hash: Sha256 = sha25
   return hash(both).subarray(0, NODE_BYTES);
 }
 
-/** The root of the tree over all six digests (index order): the credential's `sd`. */
+/** The root of the tree over all seven digests (index order): the credential's `sd`. */
 export function rootOf(digests: readonly Uint8Array[], hash: Sha256 = sha256): Uint8Array {
   const walk = (t: Tree): Uint8Array =>
     typeof t === 'number' ? (digests[t] as Uint8Array) : nodeOf(walk(t[0]), walk(t[1]), hash);
   return walk(DIGEST_TREE);
 }
 
-function contains(t: Tree, groups: readonly GroupIndex[]): boolean {
+function contains(t: Tree, leaves: readonly Leaf[]): boolean {
   return typeof t === 'number'
-    ? groups.includes(t)
-    : contains(t[0], groups) || contains(t[1], groups);
+    ? leaves.includes(t)
+    : contains(t[0], leaves) || contains(t[1], leaves);
 }
 
 /**
- * The hashes a presentation of `groups` carries for what it withholds: of every largest subtree
- * with no disclosed leaf, left to right. None when all six are disclosed; two for the rental
- * (identity-file, age flags) and age (age_over_60, holder-to-file) sets.
+ * The hashes a presentation of `leaves` carries for what it withholds: of every largest subtree
+ * with no disclosed leaf, left to right. Two for `all` (holder-to-file, age flags) and for age
+ * (holder-to-all, age_over_60); three for rental (identity-file, all, age flags).
  */
 export function withheldNodes(
   digests: readonly Uint8Array[],
-  groups: readonly GroupIndex[],
+  leaves: readonly Leaf[],
   hash: Sha256 = sha256,
 ): Uint8Array[] {
   const out: Uint8Array[] = [];
   const hashOf = (t: Tree): Uint8Array =>
     typeof t === 'number' ? (digests[t] as Uint8Array) : nodeOf(hashOf(t[0]), hashOf(t[1]), hash);
   const walk = (t: Tree): void => {
-    if (!contains(t, groups)) out.push(hashOf(t));
+    if (!contains(t, leaves)) out.push(hashOf(t));
     else if (typeof t !== 'number') {
       walk(t[0]);
       walk(t[1]);
@@ -117,28 +140,28 @@ export function withheldNodes(
   return out;
 }
 
-/** How many withheld-subtree hashes a presentation of `groups` carries. */
-export function withheldNodeCount(groups: readonly GroupIndex[]): number {
+/** How many withheld-subtree hashes a presentation of `leaves` carries. */
+export function withheldNodeCount(leaves: readonly Leaf[]): number {
   const count = (t: Tree): number =>
-    !contains(t, groups) ? 1 : typeof t === 'number' ? 0 : count(t[0]) + count(t[1]);
+    !contains(t, leaves) ? 1 : typeof t === 'number' ? 0 : count(t[0]) + count(t[1]);
   return count(DIGEST_TREE);
 }
 
 /**
- * The root rebuilt from the disclosed groups' digests and the withheld subtrees' hashes (in the
+ * The root rebuilt from the disclosed leaves' digests and the withheld subtrees' hashes (in the
  * order {@link withheldNodes} lists them).
- * @param groups the disclosed groups.
- * @param digests the digest of each disclosed group, at its group index.
+ * @param leaves the disclosed leaves.
+ * @param digests the digest of each disclosed leaf, at its index.
  */
 export function rootFrom(
-  groups: readonly GroupIndex[],
+  leaves: readonly Leaf[],
   digests: readonly (Uint8Array | undefined)[],
   withheld: readonly Uint8Array[],
   hash: Sha256 = sha256,
 ): Uint8Array {
   let next = 0;
   const walk = (t: Tree): Uint8Array => {
-    if (!contains(t, groups)) {
+    if (!contains(t, leaves)) {
       const node = withheld[next++];
       if (node === undefined)
         throw new RangeError('withheld: expected one hash per withheld subtree');

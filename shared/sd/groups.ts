@@ -3,6 +3,7 @@
  * holder picks from (§8.7): which licence elements travel together, in which order, as which
  * JSON value.
  */
+import { decodeBase64url } from '../base64url.js';
 import { LicenceError } from '../errors.js';
 import type { LicenceRecord } from '../licence/record.js';
 import { parseJson } from '../utf8.js';
@@ -230,6 +231,35 @@ export function parseGroupValues(
   }
   return values as GroupValue[];
 }
+
+/**
+ * Parses the JSON of the whole disclosure (FORMAT.md §8.3), strictly in shape: an array of the
+ * salt (22 characters of canonical base64url, 16 bytes), `"all"` and the array of the six group
+ * values, each of its group's shape. It is not checked to be canonical: the verifier hashes the
+ * text as it came, so only the text the issuer hashed can match. Licence rules are not checked
+ * here.
+ * @returns the six values.
+ * @throws {LicenceError} `ERR_MALFORMED`, naming `what`.
+ */
+export function parseWholeDisclosure(text: string, what: string): GroupValue[] {
+  const value = parseJson(text, what);
+  if (!Array.isArray(value) || value.length !== 3)
+    throw malformed(what, 'an array of the salt, "all" and the six values');
+  const [salt, name, values] = value as unknown[];
+  if (typeof salt !== 'string' || salt.length !== SALT_TEXT_LENGTH)
+    throw malformed(`${what} salt`, `${SALT_TEXT_LENGTH} characters of base64url`);
+  decodeBase64url(salt, `${what} salt`);
+  if (name !== 'all') throw malformed(`${what} name`, '"all"');
+  if (!Array.isArray(values) || values.length !== GROUP_COUNT)
+    throw malformed(`${what} values`, `an array of ${GROUP_COUNT} group values`);
+  values.forEach((v: unknown, g) => {
+    checkShape(v, g as GroupIndex, `${what} values [${g}] (${GROUP_NAMES[g as GroupIndex]})`);
+  });
+  return values as GroupValue[];
+}
+
+/** Characters of a 16-byte salt in base64url. */
+const SALT_TEXT_LENGTH = 22;
 
 function checkShape(value: unknown, group: GroupIndex, what: string): void {
   const name = GROUP_NAMES[group];

@@ -1,11 +1,12 @@
 /**
  * Presentations of version 2 credentials (FORMAT.md §8.5-§8.6): the QR text `LZ2:` + digits of
- * an envelope carrying the credential, the purpose, the disclosed groups' salts (or the seed) and
- * values, and a holder proof over exactly those disclosures and the purpose.
+ * an envelope carrying the credential, the purpose, the disclosed groups' salts and values (or,
+ * for all six, the whole disclosure as it was hashed), and a holder proof over exactly those
+ * disclosures and the purpose.
  */
 import { deflateSync } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { encodeBase64url } from '../base64url.js';
+import { decodeBase64url, encodeBase64url } from '../base64url.js';
 import { CLAIMS_DICTIONARY } from '../claims-dictionary.js';
 import { ED25519_SIGNATURE_LENGTH, type Signer } from '../crypto-backend.js';
 import { LicenceError } from '../errors.js';
@@ -20,18 +21,21 @@ import {
   type Inflater,
 } from './credential-v2.js';
 import {
+  leavesOf,
   NODE_BYTES,
   SALT_BYTES,
   sdHashInput,
-  SEED_BYTES,
+  WHOLE,
   withheldNodeCount,
   withheldNodes,
+  type Leaf,
 } from './disclosure.js';
 import {
   DEFAULT_PURPOSE,
   GROUP_COUNT,
   groupsFor,
   parseGroupValues,
+  parseWholeDisclosure,
   purposeOfCode,
   PURPOSES,
   type GroupIndex,
@@ -43,7 +47,7 @@ import type { Writable } from '../writable.js';
 export { PRESENTATION_PREFIX_V2 };
 /** Set in the purpose byte when the code answers a verifier's request (FORMAT.md §9.4). */
 export const ANSWER_FLAG = 0x80;
-/** Ceiling on the inflated values JSON of a presentation. */
+/** Ceiling on the inflated values JSON (or whole disclosure JSON) of a presentation. */
 export const MAX_VALUES_LENGTH = 4096;
 const VERSION_2: envelope.EnvelopeVersion = {
   prefix: PRESENTATION_PREFIX_V2,
@@ -61,8 +65,11 @@ export interface PresentationPartsV2 extends envelope.CredentialEnvelope {
   readonly answersRequest?: boolean;
   /** The disclosed groups, strictly increasing. */
   readonly groups: readonly GroupIndex[];
-  /** The seed, when all six groups are disclosed. */
-  readonly seed?: Uint8Array;
+  /**
+   * When all six groups are disclosed: the whole disclosure D_all (FORMAT.md §8.3), exactly as it
+   * travelled; the verifier hashes it as it is. {@link values} are its six values.
+   */
+  readonly whole?: string;
   /** One salt per listed group, when fewer than six are. */
   readonly salts?: readonly Uint8Array[];
   /** The values of the listed groups, in the same order. */
@@ -80,12 +87,13 @@ export interface EnvelopeV2 extends Omit<envelope.CredentialEnvelope, 'canonical
   readonly nonce: Uint8Array;
   /** The purpose's code, with {@link ANSWER_FLAG} set for an answer to a request. */
   readonly purposeCode: number;
+  /** The disclosed leaves: group indices, or 6 alone for the whole disclosure. */
   readonly indices: readonly number[];
-  /** The seed, or the salts concatenated. */
+  /** The salts concatenated (none for the whole disclosure, whose salt is inside it). */
   readonly secret: Uint8Array;
   /** The withheld subtrees' hashes, concatenated. */
   readonly withheld: Uint8Array;
-  /** The values JSON, raw DEFLATE with the claims dictionary. */
+  /** The values JSON, or the whole disclosure's JSON: raw DEFLATE with the claims dictionary. */
   readonly values: Uint8Array;
   readonly proofSignature: Uint8Array;
 }
@@ -113,19 +121,31 @@ export function encodeEnvelopeV2(e: EnvelopeV2): string {
  * against 0.1 ms.
  */
 export function compressValues(values: readonly GroupValue[]): Uint8Array {
-  return deflateSync(utf8(JSON.stringify(values)), {
-    level: 9,
-    mem: 4,
-    dictionary: CLAIMS_DICTIONARY,
-  });
+  return compressJson(utf8(JSON.stringify(values)));
+}
+
+/**
+ * Raw DEFLATE with the claims dictionary, as {@link compressValues}: also what a presentation
+ * carries of a whole disclosure's JSON.
+ */
+export function compressJson(json: Uint8Array): Uint8Array {
+  return deflateSync(json, { level: 9, mem: 4, dictionary: CLAIMS_DICTIONARY });
 }
 
 /**
  * Packs a presentation into its QR text.
- * @throws {RangeError} on a bad nonce, signature length, group set for the purpose, or seed and
- *   salts that do not fit the groups.
+ * @throws {RangeError} as {@link envelopeOfV2}.
  */
 export function encodePresentationV2(parts: PresentationPartsV2): string {
+  return encodeEnvelopeV2(envelopeOfV2(parts));
+}
+
+/**
+ * The envelope of a presentation's parts: the inverse of {@link decodePresentationV2}.
+ * @throws {RangeError} on a bad nonce, signature length, group set for the purpose, or a whole
+ *   disclosure or salts that do not fit the groups.
+ */
+export function envelopeOfV2(parts: PresentationPartsV2): EnvelopeV2 {
   envelope.checkSignatureLengths(parts.credentialSignature, parts.proofSignature);
   envelope.checkNonce(parts.nonce);
   if (parts.answersRequest === true && parts.nonce === undefined)
@@ -133,11 +153,13 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
   const groups = groupsFor(parts.purpose, parts.groups);
   if (parts.values.length !== groups.length)
     throw new RangeError('values: expected one per disclosed group');
-  let secret: Uint8Array;
-  if (groups.length === GROUP_COUNT) {
-    if (parts.seed?.length !== SEED_BYTES)
-      throw new RangeError('seed: expected 16 bytes when all groups are disclosed');
-    secret = parts.seed;
+  const leaves = leavesOf(groups);
+  let secret = new Uint8Array(0);
+  let values: Uint8Array;
+  if (leaves[0] === WHOLE) {
+    if (parts.whole === undefined)
+      throw new RangeError('whole: expected the whole disclosure when all groups are disclosed');
+    values = compressJson(decodeBase64url(parts.whole, 'whole disclosure'));
   } else {
     const salts = parts.salts;
     if (salts?.length !== groups.length || salts.some((s) => s.length !== SALT_BYTES))
@@ -146,9 +168,10 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
     salts.forEach((s, i) => {
       secret.set(s, i * SALT_BYTES);
     });
+    values = compressValues(parts.values);
   }
   if (
-    parts.withheldNodes.length !== withheldNodeCount(groups) ||
+    parts.withheldNodes.length !== withheldNodeCount(leaves) ||
     parts.withheldNodes.some((n) => n.length !== NODE_BYTES)
   )
     throw new RangeError('withheldNodes: expected 16 bytes for each withheld subtree');
@@ -156,29 +179,30 @@ export function encodePresentationV2(parts: PresentationPartsV2): string {
   parts.withheldNodes.forEach((n, i) => {
     withheld.set(n, i * NODE_BYTES);
   });
-  return encodeEnvelopeV2({
+  return {
     credentialHeader: parts.credentialHeader,
     credentialPayload: parts.credentialPayload,
     credentialSignature: parts.credentialSignature,
     proofIat: parts.proofIat,
     nonce: envelope.nonceBytes(parts.nonce),
     purposeCode: PURPOSES[parts.purpose].code | (parts.answersRequest === true ? ANSWER_FLAG : 0),
-    indices: groups,
+    indices: leaves,
     secret,
     withheld,
-    values: compressValues(parts.values),
+    values,
     proofSignature: parts.proofSignature,
-  });
+  };
 }
 
 /**
  * Takes a version 2 presentation's QR text apart, strictly; verifies nothing. The values are
  * inflated with `inflater` (the verifier's backend) and must be the canonical JSON of the listed
- * groups' values.
- * @throws {LicenceError} `ERR_TOO_LARGE`; `ERR_DISCLOSURE_UNKNOWN` (an index ≥ 6),
- *   `ERR_DISCLOSURE_DUPLICATE` (an index listed twice), at the first such index;
- *   `ERR_MALFORMED` for anything else: indices not increasing, no group, a group set that is not
- *   the purpose's, the seed with fewer than six groups, values not canonical, trailing bytes.
+ * groups' values, or, for the whole disclosure, its JSON of the shape of FORMAT.md §8.3.
+ * @throws {LicenceError} `ERR_TOO_LARGE`; `ERR_DISCLOSURE_UNKNOWN` (an index ≥ 7),
+ *   `ERR_DISCLOSURE_DUPLICATE` (an index listed twice, or 6 with any other), at the first such
+ *   index; `ERR_MALFORMED` for anything else: indices not increasing, no group, all six groups
+ *   listed one by one, a group set that is not the purpose's, values not canonical, trailing
+ *   bytes.
  */
 export function decodePresentationV2(text: string, inflater: Inflater): PresentationPartsV2 {
   const reader = envelope.openEnvelope(VERSION_2, text);
@@ -195,7 +219,9 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
   const count = reader.varint('number of disclosed groups');
   if (count === 0)
     throw new LicenceError('ERR_MALFORMED', 'disclosed groups: expected at least one, found none');
-  const groups = disclosedGroups(reader.bytesOf(count, 'disclosed groups'));
+  const leaves = disclosedLeaves(reader.bytesOf(count, 'disclosed groups'));
+  const isWhole = leaves[0] === WHOLE;
+  const groups = isWhole ? ALL_GROUPS : (leaves as GroupIndex[]);
   const fixed = PURPOSES[purpose].groups;
   if (
     fixed !== undefined &&
@@ -206,10 +232,8 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
       `disclosed groups: expected ${fixed.join(',')} for purpose ${purpose}, found ${groups.join(',')}`,
     );
   // Views into the bytes decodeDigits made for this text alone: nothing else holds them.
-  const all = groups.length === GROUP_COUNT;
-  const seed = all ? reader.bytesOf(SEED_BYTES, 'seed') : undefined;
-  const saltBytes = all ? undefined : reader.bytesOf(groups.length * SALT_BYTES, 'salts');
-  const withheldBytes = reader.bytesOf(withheldNodeCount(groups) * NODE_BYTES, 'withheld subtrees');
+  const saltBytes = isWhole ? undefined : reader.bytesOf(groups.length * SALT_BYTES, 'salts');
+  const withheldBytes = reader.bytesOf(withheldNodeCount(leaves) * NODE_BYTES, 'withheld subtrees');
   const withheldNodes: Uint8Array[] = [];
   for (let at = 0; at < withheldBytes.length; at += NODE_BYTES)
     withheldNodes.push(withheldBytes.subarray(at, at + NODE_BYTES));
@@ -222,11 +246,10 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
       'ERR_MALFORMED',
       'nonce: expected one in an answer to a request, found none',
     );
-  const values = parseGroupValues(
-    decodeUtf8(inflater.inflate(compressed, 'raw', MAX_VALUES_LENGTH, CLAIMS_DICTIONARY), 'values'),
-    groups,
-    'values',
-  );
+  const json = inflater.inflate(compressed, 'raw', MAX_VALUES_LENGTH, CLAIMS_DICTIONARY);
+  const values = isWhole
+    ? parseWholeDisclosure(decodeUtf8(json, 'whole disclosure'), 'whole disclosure')
+    : parseGroupValues(decodeUtf8(json, 'values'), groups, 'values');
   const parts: Writable<PresentationPartsV2> = {
     credentialHeader: credential.credentialHeader,
     credentialPayload: credential.credentialPayload,
@@ -238,7 +261,7 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
     withheldNodes,
     proofSignature,
   };
-  if (seed !== undefined) parts.seed = seed;
+  if (isWhole) parts.whole = encodeBase64url(json);
   if (saltBytes !== undefined)
     parts.salts = groups.map((_, i) => saltBytes.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES));
   if (credential.canonicalKid !== undefined) parts.canonicalKid = credential.canonicalKid;
@@ -247,26 +270,41 @@ export function decodePresentationV2(text: string, inflater: Inflater): Presenta
   return parts;
 }
 
-/** The listed group indices, checked one by one in order (FORMAT.md §8.5). */
-function disclosedGroups(bytes: Uint8Array): GroupIndex[] {
-  const groups: GroupIndex[] = [];
+const ALL_GROUPS: readonly GroupIndex[] = [0, 1, 2, 3, 4, 5];
+
+/**
+ * The listed leaf indices, checked one by one in order (FORMAT.md §8.5): groups 0-5 increasing,
+ * or 6 (the whole disclosure) alone.
+ */
+function disclosedLeaves(bytes: Uint8Array): Leaf[] {
+  const leaves: Leaf[] = [];
   for (const g of bytes) {
-    if (g >= GROUP_COUNT)
+    if (g > WHOLE)
       throw new LicenceError(
         'ERR_DISCLOSURE_UNKNOWN',
-        `disclosed groups: ${g} has no digest in the credential (0-${GROUP_COUNT - 1})`,
+        `disclosed groups: ${g} has no digest in the credential (0-${WHOLE})`,
       );
-    if (groups.includes(g as GroupIndex))
+    if (leaves.includes(g as Leaf))
       throw new LicenceError('ERR_DISCLOSURE_DUPLICATE', `disclosed groups: ${g} listed twice`);
-    const last = groups[groups.length - 1];
+    if (leaves.length > 0 && (g === WHOLE || leaves[0] === WHOLE))
+      throw new LicenceError(
+        'ERR_DISCLOSURE_DUPLICATE',
+        `disclosed groups: ${WHOLE} (all) discloses every group, found it with others`,
+      );
+    const last = leaves[leaves.length - 1];
     if (last !== undefined && g < last)
       throw new LicenceError(
         'ERR_MALFORMED',
         `disclosed groups: expected increasing indices, found ${g} after ${last}`,
       );
-    groups.push(g as GroupIndex);
+    leaves.push(g as Leaf);
   }
-  return groups;
+  if (leaves.length === GROUP_COUNT)
+    throw new LicenceError(
+      'ERR_MALFORMED',
+      `disclosed groups: expected all six as the whole disclosure (${WHOLE}), found them one by one`,
+    );
+  return leaves;
 }
 
 /**
@@ -344,12 +382,13 @@ export async function createPresentationV2(
   const iat = Math.floor(options.now.getTime() / 1000);
   if (!Number.isSafeInteger(iat) || iat < 0)
     throw new RangeError('now: expected a valid date after 1970');
-  const disclosures = groups.map((g) => copy.disclosures[g] as string);
+  const leaves = leavesOf(groups);
+  const disclosures = leaves.map((leaf) => copy.disclosures[leaf] as string);
   const sdHash = sha256(sdHashInput(copy.credential, disclosures));
   const proofSignature = await deviceSigner.sign(
     proofSigningInputV2(sdHash, iat, purpose, options.nonce, options.audience),
   );
-  const all = groups.length === GROUP_COUNT;
+  const isWhole = leaves[0] === WHOLE;
   return encodePresentationV2({
     credentialHeader: copy.jws.headerBytes,
     credentialPayload: copy.jws.payloadBytes,
@@ -359,9 +398,11 @@ export async function createPresentationV2(
     purpose,
     ...(options.audience === undefined ? {} : { answersRequest: true }),
     groups,
-    ...(all ? { seed: copy.seed } : { salts: groups.map((g) => copy.salts[g] as Uint8Array) }),
+    ...(isWhole
+      ? { whole: copy.disclosures[WHOLE] as string }
+      : { salts: groups.map((g) => copy.salts[g] as Uint8Array) }),
     values: groups.map((g) => copy.values[g]),
-    withheldNodes: withheldNodes(copy.digests, groups),
+    withheldNodes: withheldNodes(copy.digests, leaves),
     proofSignature,
   });
 }

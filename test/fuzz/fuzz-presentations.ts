@@ -68,7 +68,7 @@ import {
   type HolderCopy,
 } from '../../shared/sd/credential-v2.js';
 import { disclosuresOf } from '../../shared/sd/credential-v2.js';
-import { sdHashInput, withheldNodes } from '../../shared/sd/disclosure.js';
+import { leavesOf, sdHashInput, WHOLE, withheldNodes } from '../../shared/sd/disclosure.js';
 import {
   groupsFor,
   PURPOSES,
@@ -82,6 +82,7 @@ import {
   decodePresentationV2,
   encodeEnvelopeV2,
   encodePresentationV2,
+  envelopeOfV2,
   PRESENTATION_PREFIX_V2,
   proofSigningInputV2,
   type EnvelopeV2,
@@ -507,23 +508,6 @@ function groupSet(rng: Rng): GroupIndex[] {
   return chosen.length === 0 ? [rng.pick(all)] : chosen.reverse();
 }
 
-/** The envelope fields of decoded version 2 parts, to write them again changed. */
-function envelopeV2Of(p: PresentationPartsV2): EnvelopeV2 {
-  return {
-    credentialHeader: p.credentialHeader,
-    credentialPayload: p.credentialPayload,
-    credentialSignature: p.credentialSignature,
-    proofIat: p.proofIat,
-    nonce: Buffer.from(p.nonce ?? ''),
-    purposeCode: PURPOSES[p.purpose].code,
-    indices: p.groups,
-    secret: p.seed ?? concat(...(p.salts ?? [])),
-    withheld: concat(...p.withheldNodes),
-    values: compressValues(p.values),
-    proofSignature: p.proofSignature,
-  };
-}
-
 /**
  * A version 2 presentation of `credential` made by hand from six values (whatever the issuer
  * signed) and the seed, with a proof over exactly what it discloses.
@@ -541,7 +525,7 @@ async function presentV2ByHand(
     .update(
       sdHashInput(
         credential,
-        groups.map((g) => set.disclosures[g] as string),
+        leavesOf(groups).map((leaf) => set.disclosures[leaf] as string),
       ),
     )
     .digest();
@@ -552,9 +536,11 @@ async function presentV2ByHand(
     ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
     purpose,
     groups,
-    ...(groups.length === 6 ? { seed } : { salts: groups.map((g) => set.salts[g] as Uint8Array) }),
+    ...(groups.length === 6
+      ? { whole: set.disclosures[WHOLE] as string }
+      : { salts: groups.map((g) => set.salts[g] as Uint8Array) }),
     values: groups.map((g) => values[g]),
-    withheldNodes: withheldNodes(set.digests, groups),
+    withheldNodes: withheldNodes(set.digests, leavesOf(groups)),
     proofSignature,
   });
 }
@@ -821,7 +807,7 @@ const EDGE_INDICES = [0, 1, 2, 3, 4, 5, 6, 7, 127, 128, 255];
 
 /** The envelope of `p` with one field changed. */
 function oddFieldV2(rng: Rng, p: PresentationPartsV2): EnvelopeV2 {
-  const e = envelopeV2Of(p);
+  const e = envelopeOfV2(p);
   switch (rng.int(9)) {
     case 0:
       return { ...e, purposeCode: rng.pick([0, 1, 2, 3, 4, 5, 6, 7, 255]) };
@@ -835,10 +821,17 @@ function oddFieldV2(rng: Rng, p: PresentationPartsV2): EnvelopeV2 {
       return { ...e, secret: mutateBytes(rng, e.secret) };
     case 4:
       return { ...e, withheld: mutateBytes(rng, e.withheld) };
-    case 5:
-      return { ...e, values: compressValues(mutateAt(rng, [...p.values], 0) as GroupValues) };
-    case 6:
-      return { ...e, values: compress(mutateBytes(rng, Buffer.from(JSON.stringify(p.values)))) };
+    case 5: {
+      const values = mutateAt(rng, [...p.values], 0) as GroupValues;
+      if (p.whole === undefined) return { ...e, values: compressValues(values) };
+      // The whole disclosure with a value changed: its salt and name kept.
+      const [salt, name] = JSON.parse(wholeJson(p)) as unknown[];
+      return { ...e, values: compress(Buffer.from(JSON.stringify([salt, name, values]))) };
+    }
+    case 6: {
+      const json = p.whole === undefined ? JSON.stringify(p.values) : wholeJson(p);
+      return { ...e, values: compress(mutateBytes(rng, Buffer.from(json))) };
+    }
     case 7:
       return { ...e, nonce: rng.chance(0.5) ? mutateBytes(rng, e.nonce) : Buffer.from(nonce(rng)) };
     default:
@@ -846,10 +839,15 @@ function oddFieldV2(rng: Rng, p: PresentationPartsV2): EnvelopeV2 {
   }
 }
 
+/** The JSON text of a presentation's whole disclosure. */
+function wholeJson(p: PresentationPartsV2): string {
+  return Buffer.from(p.whole ?? '', 'base64url').toString('utf8');
+}
+
 /** The envelope of `a` with one field, or the disclosures, taken from `b`. */
 function swapFieldV2(rng: Rng, a: PresentationPartsV2, b: PresentationPartsV2): EnvelopeV2 {
-  const e = envelopeV2Of(a);
-  const o = envelopeV2Of(b);
+  const e = envelopeOfV2(a);
+  const o = envelopeOfV2(b);
   switch (rng.int(6)) {
     case 0:
       return { ...e, secret: o.secret, values: o.values };

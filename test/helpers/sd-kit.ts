@@ -8,22 +8,20 @@ import type { CredentialClaimsInput } from '../../shared/credential.js';
 import type { CryptoBackend, Signer } from '../../shared/crypto-backend.js';
 import { utf8 } from '../../shared/utf8.js';
 import { disclosuresOf, issueCredentialV2 } from '../../shared/sd/credential-v2.js';
-import { sdHashInput, withheldNodes } from '../../shared/sd/disclosure.js';
+import { leavesOf, sdHashInput, WHOLE, withheldNodes } from '../../shared/sd/disclosure.js';
 import {
   groupsFor,
-  PURPOSES,
   type GroupIndex,
   type GroupValues,
   type Purpose,
 } from '../../shared/sd/groups.js';
 import {
-  compressValues,
   decodePresentationV2,
   encodeEnvelopeV2,
+  envelopeOfV2,
   encodePresentationV2,
   proofSigningInputV2,
   type EnvelopeV2,
-  type PresentationPartsV2,
 } from '../../shared/sd/presentation-v2.js';
 import type { VerificationReport } from '../../verifier/report.js';
 import { createTrustStore } from '../../verifier/trust-store.js';
@@ -93,30 +91,12 @@ export async function presentByHand(
     purpose: options.purpose,
     groups,
     ...(groups.length === 6
-      ? { seed: FIXED_SEED }
+      ? { whole: set.disclosures[WHOLE] as string }
       : { salts: groups.map((g) => set.salts[g] as Uint8Array) }),
     values: groups.map((g) => values[g]),
-    withheldNodes: withheldNodes(set.digests, groups),
+    withheldNodes: withheldNodes(set.digests, leavesOf(groups)),
     proofSignature,
   });
-}
-
-/** The envelope fields of decoded parts, for writing a changed envelope. */
-export function envelopeOf(parts: PresentationPartsV2): EnvelopeV2 {
-  const secret = parts.seed ?? Uint8Array.from((parts.salts ?? []).flatMap((s) => Array.from(s)));
-  return {
-    credentialHeader: parts.credentialHeader,
-    credentialPayload: parts.credentialPayload,
-    credentialSignature: parts.credentialSignature,
-    proofIat: parts.proofIat,
-    nonce: utf8(parts.nonce ?? ''),
-    purposeCode: PURPOSES[parts.purpose].code,
-    indices: parts.groups,
-    secret,
-    withheld: Uint8Array.from(parts.withheldNodes.flatMap((n) => Array.from(n))),
-    values: compressValues(parts.values),
-    proofSignature: parts.proofSignature,
-  };
 }
 
 /** Decodes, changes the envelope's fields, and writes them again (signatures untouched). */
@@ -125,7 +105,7 @@ export function rewrite(
   backend: CryptoBackend,
   change: (e: EnvelopeV2) => EnvelopeV2,
 ): string {
-  return encodeEnvelopeV2(change(envelopeOf(decodePresentationV2(text, backend))));
+  return encodeEnvelopeV2(change(envelopeOfV2(decodePresentationV2(text, backend))));
 }
 
 /**

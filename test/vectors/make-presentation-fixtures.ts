@@ -66,6 +66,7 @@ import {
   type Purpose,
 } from '../../shared/sd/groups.js';
 import {
+  compressJson,
   compressValues,
   createPresentationV2,
   decodePresentationV2,
@@ -1126,7 +1127,7 @@ function disclosing(purpose: Purpose, groups?: readonly number[]): void {
 valid(
   'v2-valid-police',
   'status_list',
-  'version 2, police: all six groups (the seed travels), status list fresh: valid',
+  'version 2, police: all six groups as the one whole disclosure (D_all), status list fresh: valid',
   v2Police,
   [],
   { statusList: 'fresh.jwt' },
@@ -1231,12 +1232,48 @@ add(
   'version 2, rental: one bit of the salt of the holder group flipped',
   rewriteV2(v2Rental, (e) => ({ ...e, secret: flipByte(e.secret, 0) })),
 );
+/** The police code with its whole disclosure's JSON text changed by `change` (signatures kept). */
+const policeWithWhole = (change: (json: string) => string) =>
+  rewriteV2(v2Police, (e) => {
+    const json = inflateRawSync(e.values, { dictionary: CLAIMS_DICTIONARY }).toString('utf8');
+    const changed = change(json);
+    if (changed === json) throw new Error('the whole disclosure did not change');
+    return { ...e, values: compressJson(utf8(changed)) };
+  });
 add(
-  'v2-disclosure-seed-changed',
+  'v2-disclosure-whole-changed',
   'ERR_DISCLOSURE_MISMATCH',
   'disclosures',
-  'version 2, police: one bit of the seed flipped, so every salt differs',
-  rewriteV2(v2Police, (e) => ({ ...e, secret: flipByte(e.secret, -1) })),
+  'version 2, police: the driving points in the whole disclosure changed from 3 to 0',
+  policeWithWhole((json) => json.replace('"pt":3', '"pt":0')),
+);
+add(
+  'v2-disclosure-whole-respaced',
+  'ERR_DISCLOSURE_MISMATCH',
+  'disclosures',
+  'version 2, police: a space after the first comma of the whole disclosure (the same values, another text: it is hashed as it came)',
+  policeWithWhole((json) => json.replace(',', ', ')),
+);
+add(
+  'v2-disclosure-whole-not-all',
+  'ERR_MALFORMED',
+  'parse',
+  'version 2, police: the whole disclosure named "holder" instead of "all"',
+  policeWithWhole((json) => json.replace('"all"', '"holder"')),
+);
+add(
+  'v2-disclosure-whole-with-group',
+  'ERR_DISCLOSURE_DUPLICATE',
+  'parse',
+  'version 2, custom: index 6 (all) and 0 (holder), which it already discloses',
+  rewriteV2(v2Police, (e) => ({ ...e, purposeCode: 6, indices: [0, 6] })),
+);
+add(
+  'v2-disclosure-six-one-by-one',
+  'ERR_MALFORMED',
+  'parse',
+  'version 2, custom: the six groups listed one by one instead of as index 6 (all)',
+  rewriteV2(v2Police, (e) => ({ ...e, purposeCode: 6, indices: [0, 1, 2, 3, 4, 5] })),
 );
 add(
   'v2-disclosure-withheld-node-changed',
@@ -1304,8 +1341,8 @@ add(
   'v2-disclosure-unknown',
   'ERR_DISCLOSURE_UNKNOWN',
   'parse',
-  'version 2, custom: index 6, which has no digest in the credential',
-  rewriteV2(v2Rental, (e) => ({ ...e, purposeCode: 6, indices: [0, 6] })),
+  'version 2, custom: index 7, which has no digest in the credential',
+  rewriteV2(v2Rental, (e) => ({ ...e, purposeCode: 6, indices: [0, 7] })),
 );
 add(
   'v2-relabelled-police',

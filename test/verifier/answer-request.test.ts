@@ -19,13 +19,14 @@ import {
   createPresentationV2,
   decodePresentationV2,
   encodeEnvelopeV2,
+  envelopeOfV2,
 } from '../../shared/sd/presentation-v2.js';
 import { nobleBackend } from '../../verifier/backends/noble.js';
 import { nodeBackend } from '../../verifier/backends/node.js';
 import { createTrustStore } from '../../verifier/trust-store.js';
 import { verifyPresentation, type VerifyOptions } from '../../verifier/verify-presentation.js';
 import { loadTestKeys } from '../helpers/presentation-kit.js';
-import { envelopeOf, fixedCredential, IAT } from '../helpers/sd-kit.js';
+import { fixedCredential, IAT } from '../helpers/sd-kit.js';
 
 const keys = loadTestKeys();
 const { holderCopy } = await fixedCredential(keys);
@@ -152,7 +153,7 @@ describe.each([nodeBackend, nobleBackend])('an answer to a request (%s backend)'
 
   it('when the answer flag is cleared, then the proof no longer verifies', async () => {
     const text = await answer(requestA.text, backend);
-    const e = envelopeOf(decodePresentationV2(text, backend));
+    const e = envelopeOfV2(decodePresentationV2(text, backend));
     const cleared = encodeEnvelopeV2({ ...e, purposeCode: PURPOSES.rental.code });
     expect(code(verify(cleared, { nonce: requestA.nonce }))).toBe(
       'ERR_HOLDER_SIGNATURE at holder_signature',
@@ -161,7 +162,7 @@ describe.each([nodeBackend, nobleBackend])('an answer to a request (%s backend)'
 
   it('when an answer carries no nonce, then ERR_MALFORMED', async () => {
     const text = await answer(requestA.text, backend);
-    const e = envelopeOf(decodePresentationV2(text, backend));
+    const e = envelopeOfV2(decodePresentationV2(text, backend));
     const bare = encodeEnvelopeV2({
       ...e,
       purposeCode: PURPOSES.rental.code | ANSWER_FLAG,

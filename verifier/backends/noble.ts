@@ -1,5 +1,4 @@
 import * as ed from '@noble/ed25519';
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { inflateSync, unzlibSync } from 'fflate';
 import {
@@ -75,10 +74,6 @@ export const nobleBackend: CryptoBackend = {
 
   sha256(data) {
     return sha256(data);
-  },
-
-  hmacSha256(key, message) {
-    return hmac(sha256, key, message);
   },
 
   inflate(data, format, maxOutputLength, dictionary) {

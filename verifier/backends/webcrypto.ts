@@ -126,7 +126,6 @@ export async function webCryptoBackend(
       return verify(importPublicKey(bytes), message, signature);
     },
     sha256: (data) => nobleBackend.sha256(data),
-    hmacSha256: (key, message) => nobleBackend.hmacSha256(key, message),
     inflate: (data, format, max, dictionary) => nobleBackend.inflate(data, format, max, dictionary),
 
     async run<T>(work: () => T): Promise<T> {

@@ -3,7 +3,8 @@
  * uses WebCrypto (HMAC-SHA-256, SHA-256, Ed25519), JSON and zlib's raw inflate with the published
  * dictionary, and none of shared/sd's code. It takes the holder's copy and a presentation as
  * text, and recomputes the salts, disclosures, digests, the digest tree's root (`sd`), `sd_hash`
- * and both signatures.
+ * and both signatures, for a rental presentation (group disclosures rebuilt) and a police one
+ * (the whole disclosure, hashed as it came).
  */
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { loadTestKeys } from '../../helpers/presentation-kit.js';
 import { fixedCredential, IAT } from '../../helpers/sd-kit.js';
 
 const subtle = globalThis.crypto.subtle;
-const NAMES = ['holder', 'driving', 'identity', 'file', 'age_over_18', 'age_over_60'];
+const NAMES = ['holder', 'driving', 'identity', 'file', 'age_over_18', 'age_over_60', 'all'];
 const ascii = (s: string) => new TextEncoder().encode(s);
 const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 const unb64u = (s: string) => new Uint8Array(Buffer.from(s, 'base64url'));
@@ -30,9 +31,13 @@ async function hmac(key: Uint8Array, message: string): Promise<Uint8Array> {
   return new Uint8Array(await subtle.sign('HMAC', k, ascii(message)));
 }
 
-/** §8.3: salt, disclosure and 16-byte digest of one group. */
-async function disclose(salt: Uint8Array, group: number, value: unknown) {
-  const disclosure = b64u(ascii(JSON.stringify([b64u(salt), NAMES[group], value])));
+/** §8.3: salt, disclosure and 16-byte digest of one leaf (a group, or 6: all). */
+async function disclose(salt: Uint8Array, leaf: number, value: unknown) {
+  return digestOf(b64u(ascii(JSON.stringify([b64u(salt), NAMES[leaf], value]))));
+}
+
+/** §8.3: a disclosure and its 16-byte digest. */
+async function digestOf(disclosure: string) {
   return { disclosure, digest: (await sha256(ascii(disclosure))).slice(0, 16) };
 }
 
@@ -70,6 +75,61 @@ function digitsToBytes(digits: string): Uint8Array {
   return new Uint8Array(out);
 }
 
+/** §8.5: the fields of a presentation's envelope. */
+function readEnvelope(text: string) {
+  expect(text.startsWith('LZ2:')).toBe(true);
+  const bytes = digitsToBytes(text.slice(4));
+  let at = 0;
+  const varint = () => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[at++] as number;
+      v += (b & 127) * scale;
+      if (b < 128) return v;
+      scale *= 128;
+    }
+  };
+  const take = (n: number) => bytes.slice(at, (at += n));
+  expect(varint()).toBe(0); // the canonical header, as its kid
+  take(32);
+  const payload = take(varint());
+  const credentialSignature = take(64);
+  const iat = varint();
+  const nonce = Buffer.from(take(varint())).toString('ascii');
+  const purpose = take(1)[0];
+  const leaves = Array.from(take(varint()));
+  const salts = leaves[0] === 6 ? [] : leaves.map(() => take(16));
+  const withheld = Array.from({ length: WITHHELD[leaves.join(',')] ?? -1 }, () => take(16));
+  const values = inflate(take(varint()));
+  const proofSignature = take(64);
+  expect(at).toBe(bytes.length);
+  return {
+    payload,
+    credentialSignature,
+    iat,
+    nonce,
+    purpose,
+    leaves,
+    salts,
+    withheld,
+    values,
+    proofSignature,
+  };
+}
+
+/** §8.3: how many withheld subtrees a presentation of these leaves carries. */
+const WITHHELD: Record<string, number> = { '0,1': 3, '6': 2 };
+
+/** §8.6: the holder proof's signing input. */
+function proofInput(iat: number, nonce: string, purpose: string, sdHash: Uint8Array) {
+  const header = b64u(ascii('{"alg":"EdDSA","typ":"lzkb+jwt"}'));
+  const body = b64u(
+    ascii(`{"iat":${iat},"nonce":"${nonce}","purpose":"${purpose}","sd_hash":"${b64u(sdHash)}"}`),
+  );
+  return ascii(`${header}.${body}`);
+}
+
 describe('an independent check of format version 2 (WebCrypto and FORMAT.md only)', async () => {
   const keys = loadTestKeys();
   const { holderCopy } = await fixedCredential(keys);
@@ -94,11 +154,12 @@ describe('an independent check of format version 2 (WebCrypto and FORMAT.md only
     const values = JSON.parse(Buffer.from(unb64u(valuesText)).toString('utf8')) as unknown[];
     expect(values).toHaveLength(6);
     const digests: Uint8Array[] = [];
-    for (let g = 0; g < 6; g++) {
-      const salt = (await hmac(seed, NAMES[g] as string)).slice(0, 16);
-      digests.push((await disclose(salt, g, values[g])).digest);
+    for (let leaf = 0; leaf < 7; leaf++) {
+      const salt = (await hmac(seed, NAMES[leaf] as string)).slice(0, 16);
+      digests.push((await disclose(salt, leaf, leaf === 6 ? values : values[leaf])).digest);
     }
-    const [d0, d1, d2, d3, d4, d5] = digests as [
+    const [d0, d1, d2, d3, d4, d5, all] = digests as [
+      Uint8Array,
       Uint8Array,
       Uint8Array,
       Uint8Array,
@@ -106,7 +167,8 @@ describe('an independent check of format version 2 (WebCrypto and FORMAT.md only
       Uint8Array,
       Uint8Array,
     ];
-    const root = await node(await node(await node(d0, d1), await node(d2, d3)), await node(d4, d5));
+    const n0123 = await node(await node(d0, d1), await node(d2, d3));
+    const root = await node(await node(n0123, all), await node(d4, d5));
     expect(b64u(root)).toBe(claims.sd);
   });
 
@@ -116,57 +178,49 @@ describe('an independent check of format version 2 (WebCrypto and FORMAT.md only
       nonce: 'abc',
       purpose: 'rental',
     });
-    expect(text.startsWith('LZ2:')).toBe(true);
-    const bytes = digitsToBytes(text.slice(4));
-    let at = 0;
-    const varint = () => {
-      let v = 0;
-      let scale = 1;
-      for (;;) {
-        const b = bytes[at++] as number;
-        v += (b & 127) * scale;
-        if (b < 128) return v;
-        scale *= 128;
-      }
-    };
-    const take = (n: number) => bytes.slice(at, (at += n));
-    expect(varint()).toBe(0); // the canonical header, as its kid
-    take(32);
-    const payload = take(varint());
-    const credSig = take(64);
-    expect(`${b64u(payload)}.${b64u(credSig)}`).toBe(`${p}.${s}`);
-    const iat = varint();
-    const nonce = Buffer.from(take(varint())).toString('ascii');
-    expect(take(1)[0]).toBe(2); // rental
-    const k = varint();
-    const groups = Array.from(take(k));
-    expect(groups).toEqual([0, 1]);
-    const salts = groups.map(() => take(16));
-    const withheld = [take(16), take(16)]; // (identity, file) and (age_over_18, age_over_60)
-    const values = JSON.parse(Buffer.from(inflate(take(varint()))).toString('utf8')) as unknown[];
-    const proofSig = take(64);
-    expect(at).toBe(bytes.length);
+    const e = readEnvelope(text);
+    expect(`${b64u(e.payload)}.${b64u(e.credentialSignature)}`).toBe(`${p}.${s}`);
+    expect(e.purpose).toBe(2); // rental
+    expect(e.leaves).toEqual([0, 1]);
+    const values = JSON.parse(Buffer.from(e.values).toString('utf8')) as unknown[];
+    // withheld: (identity, file), all, (age_over_18, age_over_60)
+    const [n23, all, n45] = e.withheld as [Uint8Array, Uint8Array, Uint8Array];
 
     const shown = await Promise.all(
-      groups.map((g, i) => disclose(salts[i] as Uint8Array, g, values[i])),
+      e.leaves.map((g, i) => disclose(e.salts[i] as Uint8Array, g, values[i])),
     );
     const [a, b] = shown as unknown as [{ digest: Uint8Array }, { digest: Uint8Array }];
-    const root = await node(
-      await node(await node(a.digest, b.digest), withheld[0] as Uint8Array),
-      withheld[1] as Uint8Array,
-    );
+    const root = await node(await node(await node(await node(a.digest, b.digest), n23), all), n45);
     expect(b64u(root)).toBe(claims.sd);
 
     const sdHash = await sha256(
       ascii(`${credential}~${shown.map((d) => `${d.disclosure}~`).join('')}`),
     );
-    const header = b64u(ascii('{"alg":"EdDSA","typ":"lzkb+jwt"}'));
-    const body = b64u(
-      ascii(`{"iat":${iat},"nonce":"${nonce}","purpose":"rental","sd_hash":"${b64u(sdHash)}"}`),
-    );
-    expect(await ed25519Verify(claims.cnf.jwk.x, ascii(`${header}.${body}`), proofSig)).toBe(true);
-    expect(await ed25519Verify(claims.cnf.jwk.x, ascii(`${header}.${body}x`), proofSig)).toBe(
-      false,
-    );
+    const input = proofInput(e.iat, e.nonce, 'rental', sdHash);
+    expect(await ed25519Verify(claims.cnf.jwk.x, input, e.proofSignature)).toBe(true);
+    expect(await ed25519Verify(claims.cnf.jwk.x, ascii('x'), e.proofSignature)).toBe(false);
+  });
+
+  it('reads a police presentation, hashes the whole disclosure as it came, and verifies the proof', async () => {
+    const text = await createPresentationV2(holderCopy, keys.holder, {
+      now: new Date((IAT + 5) * 1000),
+      nonce: 'abc',
+      purpose: 'police',
+    });
+    const e = readEnvelope(text);
+    expect(e.purpose).toBe(1); // police
+    expect(e.leaves).toEqual([6]); // all
+    const whole = await digestOf(b64u(e.values));
+    const [salt, name, values] = JSON.parse(Buffer.from(e.values).toString('utf8')) as unknown[];
+    expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(name).toBe('all');
+    expect(values).toEqual(JSON.parse(Buffer.from(unb64u(valuesText)).toString('utf8')));
+    // withheld: (holder … file), (age_over_18, age_over_60)
+    const [n0123, n45] = e.withheld as [Uint8Array, Uint8Array];
+    expect(b64u(await node(await node(n0123, whole.digest), n45))).toBe(claims.sd);
+
+    const sdHash = await sha256(ascii(`${credential}~${whole.disclosure}~`));
+    const input = proofInput(e.iat, e.nonce, 'police', sdHash);
+    expect(await ed25519Verify(claims.cnf.jwk.x, input, e.proofSignature)).toBe(true);
   });
 });

@@ -20,6 +20,7 @@ import {
   type Purpose,
 } from '../../../shared/sd/groups.js';
 import {
+  compressJson,
   createPresentationV2,
   decodePresentationV2,
   PRESENTATION_PREFIX_V2,
@@ -117,7 +118,7 @@ describe('the holder copy', () => {
     expect(copy.seed).toEqual(FIXED_SEED);
     expect(copy.values).toEqual(VALUES);
     expect(copy.claims.iat).toBe(IAT);
-    expect(b64(copy.claims.sd)).toBe('bSjMzEW509zqGxbFv5Pd9A');
+    expect(b64(copy.claims.sd)).toBe('N97cn353f2Q96YFeB43JqQ');
   });
 
   it('refuses a changed value or seed (ERR_DISCLOSURE_MISMATCH) and a non-canonical copy', () => {
@@ -176,6 +177,7 @@ describe('known answers (fixed keys, fixed seed)', () => {
       'XMpudFnxy51oVOhD-qeRvw',
       'qXz6urKGdHHtCU0v5lg2-Q',
       'H6xyeoygXfgbDTtytorTKg',
+      'gCjS_-gCBDbUZGtWyRn-Pg',
     ]);
     expect(copy.digests.map(b64)).toEqual([
       'Ev97amJYf4s5ngLsRbwD4w',
@@ -184,10 +186,31 @@ describe('known answers (fixed keys, fixed seed)', () => {
       'to4ad4NRQgx669v8vMuRwg',
       '_FZ5odJkZcn6-N7_U4_8Qg',
       '6S9JNAvV-c0Mi4xs8fzXjw',
+      'TIX8Y_1zW0_X3fichjlu5g',
     ]);
     expect(Buffer.from(copy.disclosures[4] ?? '', 'base64url').toString()).toBe(
       '["qXz6urKGdHHtCU0v5lg2-Q","age_over_18",true]',
     );
+    expect(Buffer.from(copy.disclosures[6] ?? '', 'base64url').toString()).toBe(
+      `["gCjS_-gCBDbUZGtWyRn-Pg","all",${JSON.stringify(VALUES)}]`,
+    );
+  });
+
+  it('builds the digest tree of §8.3: ((holder … file), all), (age flags)', () => {
+    const [d0, d1, d2, d3, d4, d5, all] = parseHolderCopy(holderCopy).digests as [
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+    ];
+    const n = (a: Uint8Array, b: Uint8Array) =>
+      createHash('sha256').update(a).update(b).digest().subarray(0, 16);
+    const n0123 = n(n(d0, d1), n(d2, d3));
+    expect(b64(n0123)).toBe('LxSccpszsxLv92cQgEONBw');
+    expect(b64(n(n(n0123, all), n(d4, d5)))).toBe('N97cn353f2Q96YFeB43JqQ');
   });
 
   it('signs the proof input of §8.6, byte for byte', async () => {
@@ -330,8 +353,14 @@ describe.each(BACKENDS)('presentations on the $name backend', (backend) => {
   });
 
   it('refuses an index with no digest in the credential: ERR_DISCLOSURE_UNKNOWN', () => {
-    expect(code(custom([0, 6]))).toBe('ERR_DISCLOSURE_UNKNOWN');
+    expect(code(custom([0, 7]))).toBe('ERR_DISCLOSURE_UNKNOWN');
     expect(code(custom([200]))).toBe('ERR_DISCLOSURE_UNKNOWN');
+  });
+
+  it('refuses all (6) with any group, which it already discloses: ERR_DISCLOSURE_DUPLICATE', () => {
+    expect(code(custom([0, 6]))).toBe('ERR_DISCLOSURE_DUPLICATE');
+    expect(code(custom([6, 5]))).toBe('ERR_DISCLOSURE_DUPLICATE');
+    expect(code(custom([6, 6]))).toBe('ERR_DISCLOSURE_DUPLICATE');
   });
 
   it('refuses distinct indices out of order, and none: ERR_MALFORMED', () => {
@@ -339,14 +368,50 @@ describe.each(BACKENDS)('presentations on the $name backend', (backend) => {
     expect(code(custom([]))).toBe('ERR_MALFORMED');
   });
 
-  it('refuses the seed with fewer than six groups, and six salts for all six: ERR_MALFORMED', () => {
-    expect(code(custom([0, 1], FIXED_SEED))).toBe('ERR_MALFORMED');
-    const salts = parseHolderCopy(holderCopy).salts;
-    const six = rewrite(police, backend, (e) => ({
-      ...e,
-      secret: Uint8Array.from(salts.flatMap((s) => Array.from(s))),
-    }));
-    expect(code(six)).toBe('ERR_MALFORMED');
+  it('refuses the six groups one by one, and a salt with the whole disclosure: ERR_MALFORMED', () => {
+    const salts = parseHolderCopy(holderCopy).salts.slice(0, 6);
+    const six = Uint8Array.from(salts.flatMap((s) => Array.from(s)));
+    expect(code(custom([0, 1, 2, 3, 4, 5], six))).toBe('ERR_MALFORMED');
+    const salted = rewrite(police, backend, (e) => ({ ...e, secret: salts[0] as Uint8Array }));
+    expect(code(salted)).toBe('ERR_MALFORMED');
+  });
+
+  /** The police code with its whole disclosure's JSON replaced (signatures kept). */
+  const whole = (change: (json: unknown[]) => unknown) =>
+    rewrite(police, backend, (e) => {
+      const json = JSON.parse(
+        Buffer.from(backend.inflate(e.values, 'raw', 4096, CLAIMS_DICTIONARY)).toString('utf8'),
+      ) as unknown[];
+      return { ...e, values: compressJson(Buffer.from(JSON.stringify(change(json)))) };
+    });
+
+  it('refuses a whole disclosure of another shape: ERR_MALFORMED', () => {
+    expect(code(whole(([salt, , values]) => [salt, 'holder', values]))).toBe('ERR_MALFORMED');
+    expect(code(whole(([salt, name, values]) => [salt, name, values, 1]))).toBe('ERR_MALFORMED');
+    expect(code(whole(([salt, name, values]) => [salt, name, (values as []).slice(1)]))).toBe(
+      'ERR_MALFORMED',
+    );
+    expect(code(whole(([salt, name, values]) => [`${salt as string}A`, name, values]))).toBe(
+      'ERR_MALFORMED',
+    );
+    expect(code(whole(([, name, values]) => ['gCjS_-gCBDbUZGtWyRn-Ph', name, values]))).toBe(
+      'ERR_MALFORMED', // the last character's unused bits set: not canonical base64url
+    );
+  });
+
+  it('hashes the whole disclosure as it came: a changed value or spacing is ERR_DISCLOSURE_MISMATCH', () => {
+    expect(code(whole((json) => json))).toBe('valid'); // the same text: still valid
+    const changedValue = whole(([salt, name, values]) => [
+      salt,
+      name,
+      (values as unknown[]).map((v, g) => (g === 1 ? { ...(v as object), pt: 0 } : v)),
+    ]);
+    expect(code(changedValue)).toBe('ERR_DISCLOSURE_MISMATCH');
+    const spaced = rewrite(police, backend, (e) => {
+      const json = Buffer.from(backend.inflate(e.values, 'raw', 4096, CLAIMS_DICTIONARY));
+      return { ...e, values: compressJson(Buffer.from(`${json.toString('utf8')} `)) };
+    });
+    expect(code(spaced)).toBe('ERR_DISCLOSURE_MISMATCH');
   });
 
   it('refuses values that are not the canonical JSON: ERR_MALFORMED', () => {
