@@ -1,23 +1,20 @@
 /*
- * A verifier acting in a role sees only what the role may see (ROLES in
- * shared/request/certificate.ts), whatever the code disclosed: a rental desk shown a police code
- * (everything) gets the holder and driving groups and nothing else, not even on the card as a
- * value or in the history. The police see everything.
+ * A verifier device sees only the groups its certificate says it may (`may`, within its role's:
+ * ROLES in shared/request/roles.ts), whatever the code disclosed: a rental desk shown a police
+ * code (everything) gets the holder and driving groups and nothing else, not even on the card as
+ * a value or in the history; one certified for the driving group alone does not get the name
+ * either. The police see everything.
  */
 import type { LicenceRecord } from '../../shared/licence/record.js';
-import { ROLES, type Role } from '../../shared/request/certificate.js';
 import {
+  GROUP_COUNT,
   GROUP_MEMBERS,
   GROUP_NAMES,
   LICENCE_FIELD_OF_MEMBER,
+  type GroupIndex,
   type GroupName,
 } from '../../shared/sd/groups.js';
 import type { VerificationReport } from '../report.js';
-
-/** The groups `role` may see, by name. */
-export function roleGroups(role: Role): readonly GroupName[] {
-  return ROLES[role].map((g) => GROUP_NAMES[g]);
-}
 
 /** The licence fields of the groups given. */
 function fieldsOf(groups: readonly GroupName[]): Set<keyof LicenceRecord> {
@@ -33,12 +30,15 @@ function fieldsOf(groups: readonly GroupName[]): Set<keyof LicenceRecord> {
 }
 
 /**
- * The report as `role` may see it: licence fields, age flags and the portrait hash of groups
- * beyond the role removed, and those groups counted as withheld. The police's report unchanged.
+ * The report as a device that may see `may` sees it: licence fields, age flags and the portrait
+ * hash of other groups removed, and those groups counted as withheld. Unchanged for all six.
  */
-export function reportForRole(report: VerificationReport, role: Role): VerificationReport {
-  if (role === 'police') return report;
-  const allowed = roleGroups(role);
+export function reportForGroups(
+  report: VerificationReport,
+  may: readonly GroupIndex[],
+): VerificationReport {
+  if (may.length === GROUP_COUNT) return report;
+  const allowed = may.map((g) => GROUP_NAMES[g]);
   const fields = fieldsOf(allowed);
   const out: { -readonly [K in keyof VerificationReport]: VerificationReport[K] } = { ...report };
   if (report.licence !== undefined) {

@@ -20,7 +20,7 @@ import type { LocalStore } from './local-store.js';
 import { ScanHistory } from './scan-history.js';
 import { checkSettings, issuerUrlOf, loadSettings, type Settings } from './settings.js';
 import { TrustData } from './trust-data.js';
-import { reportForRole } from './role-filter.js';
+import { reportForGroups } from './role-filter.js';
 import { VerifierIdentity, type EnrolOutcome, type ShownRequest } from './verifier-identity.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import type { Purpose } from '../../shared/sd/groups.js';
@@ -372,12 +372,12 @@ export class VerificationSession {
   private async runCore(text: string, request: VerifierRequest | undefined) {
     const time = this.clock.now();
     const snap = this.trust.snapshot;
-    const role = this.identity.role;
+    const may = this.identity.may;
     const { acceptVersion1 } = this.current;
     // One clock, one set of keys and lists, one setting for the run (it may run the core twice).
     const report = await this.backend.run(() =>
-      // What the role may not see never reaches the screen or the history.
-      reportForRole(
+      // What the device may not see never reaches the screen or the history.
+      reportForGroups(
         verifyPresentation(text, {
           trust: snap.trust ?? NO_KEYS,
           statusLists: snap.lists,
@@ -386,7 +386,7 @@ export class VerificationSession {
           acceptVersion1,
           ...(request === undefined ? {} : { request }),
         }),
-        role,
+        may,
       ),
     );
     return { report, time, snap };

@@ -9,6 +9,7 @@ import { decodeBase64url, encodeBase64url } from '../../shared/base64url.js';
 import type { Signer } from '../../shared/crypto-backend.js';
 import {
   readCertificatePayload,
+  ROLES,
   type Role,
   type VerifierCertificate,
 } from '../../shared/request/certificate.js';
@@ -209,6 +210,11 @@ export class VerifierIdentity {
   /** The role this device acts in: police until a certificate says otherwise. */
   get role(): Role {
     return this.current?.claims.role ?? 'police';
+  }
+
+  /** The groups this device may see: its certificate's `may`; all six until there is one. */
+  get may(): readonly GroupIndex[] {
+    return this.current?.claims.may ?? ROLES.police;
   }
 
   /** Whether the kept certificate is missing, for another token, or near or past its expiry. */

@@ -333,6 +333,27 @@ describe('a verifier device that says who it is', { timeout: 30_000 }, () => {
     expect(entry).toEqual({ at: scan?.atMs, tone: 'valid', purpose: 'police' });
   });
 
+  it('when a device certified for less than its role scans a police code, then it sees only the groups of its certificate and asks for no portrait', async () => {
+    device.role = 'rental';
+    device.may = [1];
+    const session = await enrolled();
+    const holder = await holderV2();
+    const code = await createPresentationV2(holder.copy, holder.signer, {
+      now: new Date(),
+      purpose: 'police',
+    });
+    const scan = await session.scan(code);
+    expect(scan?.verdict.tone).toBe('valid');
+    const { licence, disclosure, credential } = scan?.verdict.report ?? {};
+    expect(Object.keys(licence ?? {}).sort()).toEqual(
+      ['classes', 'points', 'status', 'validFrom', 'validTo'].sort(),
+    );
+    expect(disclosure?.disclosed).toEqual(['driving']);
+    expect(credential?.portraitHash).toBeUndefined();
+    expect(scan?.wantsPortrait).toBe(false);
+    expect(JSON.stringify(scan?.verdict)).not.toContain(holder.licence.name);
+  });
+
   it('when accepted nonces are ten minutes old, then they are pruned', async () => {
     const session = await enrolled();
     const request = await session.makeRequest('police');
